@@ -1,0 +1,130 @@
+# bangfu — build, test, demo, bench. Everything is found with pkg-config; `make deps` installs it.
+#   make            build build/bangfu, build/libbangfu.a and the plugins
+#   make demo       import the bundled sample into a fresh database and run every policy on it
+#   make test       every Criterion test, then the policy test cases through `bangfu test`
+#   make asan       the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make bench      the benchmark (bench/)
+#   make install PREFIX=/usr/local
+
+PREFIX  ?= /usr/local
+PKGS     = lua5.4 sqlite3 libxml-2.0
+DEBS     = liblua5.4-dev libsqlite3-dev libxml2-dev libcriterion-dev pkg-config
+SANITIZE ?= 0
+
+BUILD   ?= build
+ifeq ($(SANITIZE),1)
+  B        = $(BUILD)-asan
+  SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+  OPT      = -O1 -g
+else
+  B        = $(BUILD)
+  SANFLAGS =
+  OPT      = -O2 -g
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CRIT_CFLAGS := $(shell pkg-config --cflags criterion 2>/dev/null)
+CRIT_LIBS   := $(shell pkg-config --libs criterion 2>/dev/null)
+
+WARN    = -Wall -Wextra -Wshadow -Wundef -Wwrite-strings -Wmissing-prototypes -Werror
+CFLAGS ?= $(OPT)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -pthread -MMD -MP
+LDLIBS  = $(PKG_LIBS) -pthread -ldl -lm
+LDFLAGS_ALL = $(SANFLAGS) -rdynamic
+
+CLI_SRC  = $(wildcard core/cli*.c)
+LIB_SRC  = $(filter-out $(CLI_SRC),$(wildcard core/*.c))
+LIB_ASM  = $(wildcard core/*.S)
+LIB_OBJ  = $(LIB_SRC:core/%.c=$(B)/core/%.o) $(LIB_ASM:core/%.S=$(B)/core/%.o)
+TEST_SRC = $(wildcard tests/test_*.c)
+TEST_OBJ = $(TEST_SRC:tests/%.c=$(B)/tests/%.o)
+PLUGIN_DIRS = $(patsubst %/,%,$(wildcard plugins/*/))
+PLUGINS  = $(PLUGIN_DIRS:plugins/%=$(B)/plugins/%.so)
+
+BANGFU   = $(B)/bangfu
+
+.PHONY: all deps demo demo-run test test-run asan bench install clean check-deps
+all: check-deps $(BANGFU) $(PLUGINS)
+
+check-deps:
+	@pkg-config --exists $(PKGS) || { echo "missing libraries: run 'make deps' (as root) first" >&2; exit 2; }
+
+deps:
+	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "all build dependencies are installed"; fi
+
+$(B)/libbangfu.a: $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+CLI_OBJ  = $(CLI_SRC:core/%.c=$(B)/core/%.o)
+$(BANGFU): $(CLI_OBJ) $(B)/libbangfu.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(B)/libbangfu.a $(LDLIBS)
+
+$(B)/core/%.o: core/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Assembly files embed data (the XML schemas) with .incbin; paths are relative to the top folder.
+$(B)/core/%.o: core/%.S
+	@mkdir -p $(@D)
+	$(CC) $(SANFLAGS) -I. -c -o $@ $<
+
+$(B)/plugins/%.so: plugins/%/*.c core/plugin.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Icore -fPIC -shared -o $@ $(filter %.c,$^) $(PKG_LIBS)
+
+$(B)/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(CRIT_CFLAGS) -Icore \
+	  -DBF_SOURCE_DIR='"$(CURDIR)"' -DBF_BUILD_DIR='"$(abspath $(B))"' -c -o $@ $<
+
+$(B)/tests/run_tests: $(TEST_OBJ) $(B)/libbangfu.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $(TEST_OBJ) $(B)/libbangfu.a $(CRIT_LIBS) $(LDLIBS)
+
+# demo and test install what is missing first, then re-run make so pkg-config flags are fresh.
+demo: deps
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run: all
+	@rm -f $(B)/demo.db $(B)/demo.db-wal $(B)/demo.db-shm
+	$(BANGFU) import samples/households.xml --db $(B)/demo.db
+	@if $(BANGFU) --help 2>&1 | grep -q '^  run '; then \
+	  echo "$(BANGFU) run --db $(B)/demo.db --date 2021-06-30"; \
+	  $(BANGFU) run --db $(B)/demo.db --date 2021-06-30; \
+	fi
+
+# make test: the plain build's tests, then the same under ASan + UBSan.
+test: deps
+	@$(MAKE) --no-print-directory test-run
+	@$(MAKE) --no-print-directory test-run SANITIZE=1
+
+test-run: all $(B)/tests/run_tests
+	$(B)/tests/run_tests --jobs 2
+	@if $(BANGFU) --help 2>&1 | grep -q '^  test '; then \
+	  echo "$(BANGFU) test policies"; $(BANGFU) test policies; fi
+
+asan: deps
+	@$(MAKE) --no-print-directory test-run SANITIZE=1
+
+bench: all
+	$(MAKE) -C bench
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/bangfu/policies/lib \
+	  $(DESTDIR)$(PREFIX)/share/bangfu/policies/tests $(DESTDIR)$(PREFIX)/lib/bangfu/plugins
+	install -m 755 $(BANGFU) $(DESTDIR)$(PREFIX)/bin/bangfu
+	install -m 644 policies/*.lua policies/params.xml $(DESTDIR)$(PREFIX)/share/bangfu/policies/
+	install -m 644 policies/lib/*.lua $(DESTDIR)$(PREFIX)/share/bangfu/policies/lib/
+	install -m 644 policies/tests/*.xml $(DESTDIR)$(PREFIX)/share/bangfu/policies/tests/
+	$(if $(PLUGINS),install -m 755 $(PLUGINS) $(DESTDIR)$(PREFIX)/lib/bangfu/plugins/)
+
+clean:
+	rm -rf build build-asan
+
+-include $(wildcard $(B)/core/*.d $(B)/tests/*.d)

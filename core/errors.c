@@ -1,0 +1,71 @@
+/* errors.c — the bounded error list and bf_strerror. */
+#include "errors.h"
+#include "bangfu.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *bf_strerror(int code)
+{
+    switch (code) {
+    case BF_OK: return "success";
+    case BF_EINPUT: return "invalid input";
+    case BF_ESCRIPT: return "policy script error";
+    case BF_ESTORE: return "database error";
+    case BF_ENOMEM: return "out of memory";
+    case BF_EIO: return "input/output error";
+    case BF_ENOTFOUND: return "not found";
+    case BF_EVERSION: return "version mismatch";
+    case BF_EINTERRUPTED: return "interrupted";
+    case BF_ELIMIT: return "limit exceeded";
+    case BF_EUSAGE: return "usage error";
+    default: return "unknown error";
+    }
+}
+
+void bf_errors_init(bf_errors *e, int max)
+{
+    e->msgs = NULL;
+    e->count = 0;
+    e->max = max;
+    e->dropped = 0;
+}
+
+void bf_errors_add(bf_errors *e, const char *fmt, ...)
+{
+    if (e->count >= e->max) {
+        e->dropped++;
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *msg = len >= 0 ? malloc((size_t)len + 1) : NULL;
+    char **grown = msg ? realloc(e->msgs, sizeof *e->msgs * (size_t)(e->count + 1)) : NULL;
+    if (!grown) {               /* out of memory: still count it */
+        free(msg);
+        e->dropped++;
+        return;
+    }
+    e->msgs = grown;
+    va_start(ap, fmt);
+    vsnprintf(msg, (size_t)len + 1, fmt, ap);
+    va_end(ap);
+    e->msgs[e->count++] = msg;
+}
+
+int bf_errors_total(const bf_errors *e)
+{
+    return e->count + e->dropped;
+}
+
+void bf_errors_free(bf_errors *e)
+{
+    for (int i = 0; i < e->count; i++)
+        free(e->msgs[i]);
+    free(e->msgs);
+    bf_errors_init(e, e->max);
+}

@@ -1,0 +1,114 @@
+/* household.h — the record model: households (户) and members with every field of POLICIES.md §1. */
+#ifndef BF_HOUSEHOLD_H
+#define BF_HOUSEHOLD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "date.h"
+#include "errors.h"
+#include "money.h"
+
+/* Text limits. Ids are 1–64 characters (code points); a UTF-8 character takes up to 4 bytes. */
+#define BF_ID_CHARS      64
+#define BF_ID_BYTES      (BF_ID_CHARS * 4 + 1)
+#define BF_NAME_CHARS    64                      /* town, village and member names */
+#define BF_NAME_BYTES    (BF_NAME_CHARS * 4 + 1)
+#define BF_IDNUMBER_LEN  18                      /* resident ID number */
+#define BF_RECORDED_BYTES 512                    /* the space-separated `recorded` list */
+#define BF_MEMBERS_MAX   64                      /* a household larger than this is rejected */
+
+/* Enumerations. Each has a string table (the XML/SQL spelling) and a parser. */
+typedef enum { BF_STATUS_NONE, BF_STATUS_POVERTY_ALLEVIATED, BF_STATUS__N } bf_status;
+typedef enum { BF_MONITOR_NONE, BF_MONITOR_UNSTABLE, BF_MONITOR_MARGINAL, BF_MONITOR_HARDSHIP,
+               BF_MONITOR__N } bf_monitor;
+typedef enum { BF_REL_HEAD, BF_REL_SPOUSE, BF_REL_CHILD, BF_REL_PARENT, BF_REL_GRANDCHILD,
+               BF_REL_SIBLING, BF_REL_OTHER, BF_REL__N } bf_relation;
+typedef enum { BF_SEX_M, BF_SEX_F, BF_SEX__N } bf_sex;
+typedef enum { BF_LABOR_FULL, BF_LABOR_PARTIAL, BF_LABOR_NONE, BF_LABOR__N } bf_labor;
+typedef enum { BF_EMP_LOCAL, BF_EMP_OUTSIDE, BF_EMP_UNEMPLOYED, BF_EMP_NONE, BF_EMP__N } bf_employment;
+typedef enum { BF_SCHOOL_NONE, BF_SCHOOL_PRESCHOOL, BF_SCHOOL_PRIMARY, BF_SCHOOL_JUNIOR,
+               BF_SCHOOL_SENIOR, BF_SCHOOL_VOCATIONAL, BF_SCHOOL_COLLEGE, BF_SCHOOL__N } bf_school;
+typedef enum { BF_CARE_FULL, BF_CARE_PARTIAL, BF_CARE_NONE, BF_CARE__N } bf_self_care;
+typedef enum { BF_DIS_NONE, BF_DIS_PHYSICAL, BF_DIS_VISUAL, BF_DIS_HEARING, BF_DIS_SPEECH,
+               BF_DIS_INTELLECTUAL, BF_DIS_MENTAL, BF_DIS_MULTIPLE, BF_DIS__N } bf_disability_type;
+
+/* The kinds of enumeration, to index bf_enum_names / bf_enum_parse. */
+typedef enum { BF_ENUM_STATUS, BF_ENUM_MONITOR, BF_ENUM_RELATION, BF_ENUM_SEX, BF_ENUM_LABOR,
+               BF_ENUM_EMPLOYMENT, BF_ENUM_SCHOOL, BF_ENUM_SELF_CARE, BF_ENUM_DISABILITY_TYPE,
+               BF_ENUM__N } bf_enum_kind;
+
+/* The spelling of value v of an enumeration ("poverty_alleviated"), or "?" when out of range. */
+const char *bf_enum_name(bf_enum_kind kind, int v);
+/* The number of values of an enumeration. */
+int bf_enum_count(bf_enum_kind kind);
+/* Parses a spelling into its value; -1 when the text is not one of the allowed values. */
+int bf_enum_parse(bf_enum_kind kind, const char *s);
+/* "a|b|c": the allowed spellings, for error messages. */
+const char *bf_enum_allowed(bf_enum_kind kind);
+
+typedef struct bf_member {
+    char id[BF_ID_BYTES];
+    char name[BF_NAME_BYTES];          /* "" when absent */
+    char idnumber[BF_IDNUMBER_LEN + 1];/* "" when absent; never print unmasked (bf_mask_idnumber) */
+    bf_relation relation;
+    bf_date birth;
+    bf_sex sex;
+    bf_labor labor;
+    bf_employment employment;
+    bf_school school;
+    bf_self_care self_care;
+    int disability;                    /* 0 none, 1 most severe … 4 */
+    bf_disability_type disability_type;
+    bool serious_illness;
+    bool pension_insured;
+    bool medical_insured;
+    bf_fen medical_cost;               /* in-policy medical cost, fen/year */
+    bool supporter;
+    int line;                          /* source line of the record, 0 when unknown */
+} bf_member;
+
+typedef struct bf_household {
+    char id[BF_ID_BYTES];
+    char town[BF_NAME_BYTES];
+    char village[BF_NAME_BYTES];
+    bf_status status;
+    bf_monitor monitor;
+    char recorded[BF_RECORDED_BYTES];  /* space-separated policy ids, may be "" */
+    bf_fen wage, business, property, transfer;   /* counted income, fen/year */
+    bf_fen excluded;                   /* income not counted, fen/year */
+    bf_fen previous;                   /* last year's counted income, when has_previous */
+    bool has_previous;
+    bf_fen deposits, vehicle;          /* fen */
+    int extra_houses;
+    bf_fen medical, education;         /* rigid expenses, fen/year */
+    bool housing_safe, water_safe;
+    int n_members;
+    int cap_members;
+    bf_member *members;                /* n_members entries, owned by the household */
+    int line;                          /* source line of the record, 0 when unknown */
+} bf_household;
+
+/* Sets every field to its default (POLICIES.md §1: status/monitor none, safety flags true,
+ * money 0, no previous income) and empties the member list, keeping its allocation. */
+void bf_household_reset(bf_household *h);
+/* Appends a member with default fields and returns it; NULL past BF_MEMBERS_MAX or out of memory. */
+bf_member *bf_household_add_member(bf_household *h);
+/* Frees the member array. The household may be reset and reused afterwards. */
+void bf_household_free(bf_household *h);
+/* Deep copy of src into dst (dst must be reset or freshly zeroed); BF_OK or BF_ENOMEM. */
+int bf_household_copy(bf_household *dst, const bf_household *src);
+
+/* Checks every semantic rule of POLICIES.md §1 that a schema cannot: non-empty ids of at most
+ * 64 characters, at least one member, member ids unique within the household, money ≥ 0,
+ * disability 0–4, extra_houses ≥ 0, valid UTF-8 text, ID-number shape, and, when today is not 0,
+ * birth not after today. Each broken rule adds "where: household H, member M: message" to errs,
+ * with where = "file:line" (file may be NULL). Returns the number of errors added. */
+int bf_household_validate(const bf_household *h, const char *file, bf_date today, bf_errors *errs);
+
+/* Number of UTF-8 code points in s, or -1 if s is not valid UTF-8. */
+long bf_utf8_length(const char *s);
+/* Masks a resident ID number for printing: first 6 and last 4 characters kept, the rest '*'. */
+void bf_mask_idnumber(const char *idnumber, char out[BF_IDNUMBER_LEN + 1]);
+
+#endif

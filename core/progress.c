@@ -1,0 +1,62 @@
+/* progress.c — the terminal progress bar. */
+#include "progress.h"
+
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+double bf_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void bf_progress_start(bf_progress *p, const char *label, int64_t total, int64_t min_total)
+{
+    p->label = label;
+    p->total = total;
+    p->done = 0;
+    p->started = bf_now();
+    p->last_draw = 0;
+    p->enabled = isatty(STDERR_FILENO) && total >= min_total;
+}
+
+static void draw(bf_progress *p, double now)
+{
+    double elapsed = now - p->started;
+    double rate = elapsed > 0 ? (double)p->done / elapsed : 0;
+    double frac = p->total > 0 ? (double)p->done / (double)p->total : 0;
+    if (frac > 1)
+        frac = 1;
+    char bar[31];
+    int filled = (int)(frac * 30);
+    for (int i = 0; i < 30; i++)
+        bar[i] = i < filled ? '#' : '.';
+    bar[30] = '\0';
+    double eta = rate > 0 && p->total > p->done ? (double)(p->total - p->done) / rate : 0;
+    fprintf(stderr, "\r%s [%s] %3.0f%% %lld/%lld  %.0f/s  ETA %02d:%02d ", p->label, bar,
+            frac * 100, (long long)p->done, (long long)p->total, rate, (int)eta / 60, (int)eta % 60);
+    fflush(stderr);
+}
+
+void bf_progress_update(bf_progress *p, int64_t done)
+{
+    p->done = done;
+    if (!p->enabled)
+        return;
+    double now = bf_now();
+    if (now - p->last_draw < 0.1)
+        return;
+    p->last_draw = now;
+    draw(p, now);
+}
+
+void bf_progress_end(bf_progress *p)
+{
+    if (!p->enabled)
+        return;
+    draw(p, bf_now());
+    fprintf(stderr, "\r\033[K");
+    fflush(stderr);
+}

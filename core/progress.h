@@ -1,0 +1,26 @@
+/* progress.h — a progress bar with rate and ETA on stderr, shown only when stderr is a terminal. */
+#ifndef BF_PROGRESS_H
+#define BF_PROGRESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct bf_progress {
+    const char *label;   /* "import", "run", … */
+    int64_t total;       /* expected units; 0 when unknown */
+    int64_t done;
+    double started;      /* monotonic seconds */
+    double last_draw;
+    bool enabled;        /* stderr is a terminal and total is large enough */
+} bf_progress;
+
+/* Monotonic clock in seconds. */
+double bf_now(void);
+/* Starts a bar for total units (households); drawn only on a terminal and for total ≥ min_total. */
+void bf_progress_start(bf_progress *p, const char *label, int64_t total, int64_t min_total);
+/* Records that done units are finished; redraws at most ten times a second. */
+void bf_progress_update(bf_progress *p, int64_t done);
+/* Clears the bar line. */
+void bf_progress_end(bf_progress *p);
+
+#endif

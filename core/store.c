@@ -1,0 +1,705 @@
+/* store.c — the SQLite store. Tables have named columns a person can read with `sqlite3`;
+ * money is integer fen in columns ending in _fen, dates are YYYY-MM-DD text. */
+#include "store.h"
+#include "bangfu.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Version 1 of the schema. Runs and decisions are written by the engine (run.c). */
+static const char schema_sql[] =
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;\n"
+    "CREATE TABLE households(\n"
+    "  id TEXT PRIMARY KEY,\n"
+    "  town TEXT NOT NULL, village TEXT NOT NULL,\n"
+    "  status TEXT NOT NULL CHECK (status IN ('none','poverty_alleviated')),\n"
+    "  monitor TEXT NOT NULL CHECK (monitor IN ('none','unstable','marginal','hardship')),\n"
+    "  recorded TEXT NOT NULL DEFAULT '',\n"
+    "  wage_fen INTEGER NOT NULL CHECK (wage_fen >= 0),\n"
+    "  business_fen INTEGER NOT NULL CHECK (business_fen >= 0),\n"
+    "  property_fen INTEGER NOT NULL CHECK (property_fen >= 0),\n"
+    "  transfer_fen INTEGER NOT NULL CHECK (transfer_fen >= 0),\n"
+    "  excluded_fen INTEGER NOT NULL CHECK (excluded_fen >= 0),\n"
+    "  previous_fen INTEGER CHECK (previous_fen IS NULL OR previous_fen >= 0),\n"
+    "  deposits_fen INTEGER NOT NULL CHECK (deposits_fen >= 0),\n"
+    "  vehicle_fen INTEGER NOT NULL CHECK (vehicle_fen >= 0),\n"
+    "  extra_houses INTEGER NOT NULL CHECK (extra_houses >= 0),\n"
+    "  medical_fen INTEGER NOT NULL CHECK (medical_fen >= 0),\n"
+    "  education_fen INTEGER NOT NULL CHECK (education_fen >= 0),\n"
+    "  housing_safe INTEGER NOT NULL CHECK (housing_safe IN (0,1)),\n"
+    "  water_safe INTEGER NOT NULL CHECK (water_safe IN (0,1))\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE members(\n"
+    "  household_id TEXT NOT NULL REFERENCES households(id) ON DELETE CASCADE,\n"
+    "  seq INTEGER NOT NULL,\n"
+    "  id TEXT NOT NULL UNIQUE,\n"
+    "  name TEXT, idnumber TEXT,\n"
+    "  relation TEXT NOT NULL CHECK (relation IN ('head','spouse','child','parent','grandchild',"
+    "'sibling','other')),\n"
+    "  birth TEXT NOT NULL,\n"
+    "  sex TEXT NOT NULL CHECK (sex IN ('M','F')),\n"
+    "  labor TEXT NOT NULL CHECK (labor IN ('full','partial','none')),\n"
+    "  employment TEXT NOT NULL CHECK (employment IN ('local','outside','unemployed','none')),\n"
+    "  school TEXT NOT NULL CHECK (school IN ('none','preschool','primary','junior','senior',"
+    "'vocational','college')),\n"
+    "  self_care TEXT NOT NULL CHECK (self_care IN ('full','partial','none')),\n"
+    "  disability INTEGER NOT NULL CHECK (disability BETWEEN 0 AND 4),\n"
+    "  disability_type TEXT NOT NULL CHECK (disability_type IN ('none','physical','visual',"
+    "'hearing','speech','intellectual','mental','multiple')),\n"
+    "  serious_illness INTEGER NOT NULL CHECK (serious_illness IN (0,1)),\n"
+    "  pension_insured INTEGER NOT NULL CHECK (pension_insured IN (0,1)),\n"
+    "  medical_insured INTEGER NOT NULL CHECK (medical_insured IN (0,1)),\n"
+    "  medical_cost_fen INTEGER NOT NULL CHECK (medical_cost_fen >= 0),\n"
+    "  supporter INTEGER NOT NULL CHECK (supporter IN (0,1)),\n"
+    "  PRIMARY KEY (household_id, seq)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE runs(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  started TEXT NOT NULL,\n"
+    "  finished TEXT,\n"
+    "  eval_date TEXT NOT NULL,\n"
+    "  status TEXT NOT NULL CHECK (status IN ('running','completed','completed_with_errors',"
+    "'interrupted','failed')),\n"
+    "  jobs INTEGER NOT NULL,\n"
+    "  only_policies TEXT,\n"
+    "  store_all INTEGER NOT NULL DEFAULT 0,\n"
+    "  file_hashes TEXT NOT NULL,\n"
+    "  parameters TEXT NOT NULL,\n"
+    "  households INTEGER NOT NULL DEFAULT 0,\n"
+    "  evaluations INTEGER NOT NULL DEFAULT 0,\n"
+    "  errors INTEGER NOT NULL DEFAULT 0\n"
+    ");\n"
+    "CREATE TABLE run_policies(\n"
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
+    "  seq INTEGER NOT NULL,\n"
+    "  policy TEXT NOT NULL,\n"
+    "  title TEXT NOT NULL,\n"
+    "  scope TEXT NOT NULL CHECK (scope IN ('household','member')),\n"
+    "  evaluations INTEGER NOT NULL,\n"
+    "  households_eligible INTEGER NOT NULL,\n"
+    "  members_eligible INTEGER NOT NULL,\n"
+    "  amount_fen INTEGER NOT NULL,\n"
+    "  errors INTEGER NOT NULL,\n"
+    "  params_read TEXT NOT NULL DEFAULT '',\n"
+    "  PRIMARY KEY (run_id, seq)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE decisions(\n"
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
+    "  household_id TEXT NOT NULL,\n"
+    "  policy_seq INTEGER NOT NULL,\n"
+    "  member_seq INTEGER NOT NULL,\n"
+    "  policy TEXT NOT NULL,\n"
+    "  member_id TEXT,\n"
+    "  eligible INTEGER NOT NULL CHECK (eligible IN (0,1)),\n"
+    "  amount_fen INTEGER NOT NULL,\n"
+    "  tier TEXT,\n"
+    "  reasons TEXT NOT NULL,\n"
+    "  details TEXT,\n"
+    "  error TEXT,\n"
+    "  PRIMARY KEY (run_id, household_id, policy_seq, member_seq)\n"
+    ") WITHOUT ROWID;\n";
+
+enum {
+    ST_HOUSEHOLD_EXISTS, ST_MEMBER_EXISTS, ST_DELETE_HOUSEHOLD, ST_INSERT_HOUSEHOLD,
+    ST_INSERT_MEMBER, ST_GET_HOUSEHOLD, ST_GET_MEMBERS, ST__N
+};
+
+/* The household and member columns, in the order fill_household/fill_member read them. */
+#define HOUSEHOLD_COLS "id, town, village, status, monitor, recorded, wage_fen, business_fen, " \
+    "property_fen, transfer_fen, excluded_fen, previous_fen, deposits_fen, vehicle_fen, "      \
+    "extra_houses, medical_fen, education_fen, housing_safe, water_safe"
+#define MEMBER_COLS "household_id, id, name, idnumber, relation, birth, sex, labor, employment, " \
+    "school, self_care, disability, disability_type, serious_illness, pension_insured, "         \
+    "medical_insured, medical_cost_fen, supporter"
+
+static const char *const stmt_sql[ST__N] = {
+    [ST_HOUSEHOLD_EXISTS] = "SELECT 1 FROM households WHERE id = ?1",
+    [ST_MEMBER_EXISTS] = "SELECT 1 FROM members WHERE id = ?1",
+    [ST_DELETE_HOUSEHOLD] = "DELETE FROM households WHERE id = ?1",
+    [ST_INSERT_HOUSEHOLD] = "INSERT INTO households(" HOUSEHOLD_COLS ") VALUES "
+                            "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)",
+    [ST_INSERT_MEMBER] = "INSERT INTO members(seq, " MEMBER_COLS ") VALUES "
+                         "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)",
+    [ST_GET_HOUSEHOLD] = "SELECT " HOUSEHOLD_COLS " FROM households WHERE id = ?1",
+    [ST_GET_MEMBERS] = "SELECT " MEMBER_COLS " FROM members WHERE household_id = ?1 ORDER BY seq",
+};
+
+struct bf_store {
+    sqlite3 *db;
+    char *path;
+    sqlite3_stmt *stmt[ST__N];
+    char err[1024];
+};
+
+struct bf_reader {
+    bf_store *store;
+    sqlite3_stmt *households;  /* WHERE id > ?1 ORDER BY id LIMIT ?2 */
+    sqlite3_stmt *members;     /* WHERE household_id > ?1 AND household_id <= ?2 */
+    int batch_size;
+    bf_household *batch;
+    char last_id[BF_ID_BYTES]; /* keyset pagination: the last id of the previous batch */
+    bool done;
+};
+
+static int fail(bf_store *s, int code, const char *what)
+{
+    snprintf(s->err, sizeof s->err, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+    return code;
+}
+
+const char *bf_store_errmsg(const bf_store *s)
+{
+    return s->err;
+}
+
+const char *bf_store_path(const bf_store *s)
+{
+    return s->path;
+}
+
+sqlite3 *bf_store_db(bf_store *s)
+{
+    return s->db;
+}
+
+static int exec(bf_store *s, const char *sql)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(s->err, sizeof s->err, "%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+        sqlite3_free(msg);
+        return BF_ESTORE;
+    }
+    return BF_OK;
+}
+
+/* Reads meta.schema_version; 0 when the database is empty (no tables at all). */
+static int read_schema_version(bf_store *s, int *version)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return fail(s, rc == SQLITE_NOTADB ? BF_EVERSION : BF_ESTORE, "not a readable database");
+    rc = sqlite3_step(st);
+    int tables = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_finalize(st);
+    if (tables < 0)
+        return fail(s, rc == SQLITE_NOTADB ? BF_EVERSION : BF_ESTORE, "not a readable database");
+    if (tables == 0) {
+        *version = 0;
+        return BF_OK;
+    }
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &st,
+                           NULL) != SQLITE_OK) {
+        snprintf(s->err, sizeof s->err, "%s: not a bangfu database (no meta table)", s->path);
+        return BF_EVERSION;
+    }
+    rc = sqlite3_step(st);
+    *version = rc == SQLITE_ROW ? atoi((const char *)sqlite3_column_text(st, 0)) : -1;
+    sqlite3_finalize(st);
+    if (*version <= 0) {
+        snprintf(s->err, sizeof s->err, "%s: not a bangfu database (no schema version)", s->path);
+        return BF_EVERSION;
+    }
+    return BF_OK;
+}
+
+static int create_schema(bf_store *s)
+{
+    char sql[sizeof schema_sql + 200];
+    snprintf(sql, sizeof sql,
+             "BEGIN;\n%sINSERT INTO meta VALUES ('schema_version', '%d');\n"
+             "INSERT INTO meta VALUES ('created_by', 'bangfu " BF_VERSION "');\nCOMMIT;",
+             schema_sql, BF_STORE_SCHEMA_VERSION);
+    int rc = exec(s, sql);
+    if (rc != BF_OK)
+        bf_store_rollback(s);
+    return rc;
+}
+
+static int prepare_all(bf_store *s)
+{
+    for (int i = 0; i < ST__N; i++)
+        if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i],
+                               NULL) != SQLITE_OK)
+            return fail(s, BF_ESTORE, "preparing statements");
+    return BF_OK;
+}
+
+static int open_store(const char *path, bool create, bf_store **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    struct stat sb;
+    if (!create && stat(path, &sb) != 0) {
+        snprintf(err, errlen, "%s: no such database (import households first)", path);
+        return BF_ENOTFOUND;
+    }
+    bf_store *s = calloc(1, sizeof *s);
+    if (!s || !(s->path = strdup(path))) {
+        free(s);
+        snprintf(err, errlen, "%s: out of memory", path);
+        return BF_ENOMEM;
+    }
+    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
+    int rc = BF_ESTORE;
+    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+        fail(s, BF_ESTORE, "cannot open");
+        goto out;
+    }
+    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_extended_result_codes(s->db, 1);
+    int version = 0;
+    if ((rc = read_schema_version(s, &version)) != BF_OK)
+        goto out;
+    if ((rc = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                      "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;")) != BF_OK)
+        goto out;
+    if (version == 0) {
+        if ((rc = create_schema(s)) != BF_OK)
+            goto out;
+    } else if (version != BF_STORE_SCHEMA_VERSION) {
+        snprintf(s->err, sizeof s->err,
+                 "%s: database schema version %d, this bangfu reads version %d (%s)", path,
+                 version, BF_STORE_SCHEMA_VERSION,
+                 version > BF_STORE_SCHEMA_VERSION ? "made by a newer bangfu" : "made by an older bangfu");
+        rc = BF_EVERSION;
+        goto out;
+    }
+    rc = prepare_all(s);
+out:
+    if (rc != BF_OK) {
+        snprintf(err, errlen, "%s", s->err);
+        bf_store_close(s);
+        return rc;
+    }
+    *out = s;
+    return BF_OK;
+}
+
+int bf_store_open(const char *path, bf_store **out, char *err, size_t errlen)
+{
+    return open_store(path, true, out, err, errlen);
+}
+
+int bf_store_open_existing(const char *path, bf_store **out, char *err, size_t errlen)
+{
+    return open_store(path, false, out, err, errlen);
+}
+
+void bf_store_close(bf_store *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < ST__N; i++)
+        sqlite3_finalize(s->stmt[i]);
+    sqlite3_close(s->db);
+    free(s->path);
+    free(s);
+}
+
+int bf_store_begin(bf_store *s)
+{
+    return exec(s, "BEGIN IMMEDIATE");
+}
+
+int bf_store_commit(bf_store *s)
+{
+    return exec(s, "COMMIT");
+}
+
+int bf_store_rollback(bf_store *s)
+{
+    if (sqlite3_get_autocommit(s->db))
+        return BF_OK;
+    return exec(s, "ROLLBACK");
+}
+
+/* Runs a one-row existence query bound to one text parameter. */
+static int exists_query(bf_store *s, int which, const char *id, bool *exists)
+{
+    sqlite3_stmt *st = s->stmt[which];
+    sqlite3_reset(st);
+    if (sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
+        return fail(s, BF_ESTORE, "binding id");
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return fail(s, BF_ESTORE, "looking up id");
+    *exists = rc == SQLITE_ROW;
+    return BF_OK;
+}
+
+int bf_store_household_exists(bf_store *s, const char *id, bool *exists)
+{
+    return exists_query(s, ST_HOUSEHOLD_EXISTS, id, exists);
+}
+
+int bf_store_member_exists(bf_store *s, const char *id, bool *exists)
+{
+    return exists_query(s, ST_MEMBER_EXISTS, id, exists);
+}
+
+int bf_store_delete_household(bf_store *s, const char *id)
+{
+    sqlite3_stmt *st = s->stmt[ST_DELETE_HOUSEHOLD];
+    sqlite3_reset(st);
+    if (sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
+        return fail(s, BF_ESTORE, "binding id");
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? BF_OK : fail(s, BF_ESTORE, "deleting household");
+}
+
+/* Binds a text column; an empty optional text is stored as NULL. */
+static int bind_text(sqlite3_stmt *st, int col, const char *v, bool empty_is_null)
+{
+    if (empty_is_null && !*v)
+        return sqlite3_bind_null(st, col);
+    return sqlite3_bind_text(st, col, v, -1, SQLITE_STATIC);
+}
+
+static int bind_household(sqlite3_stmt *st, const bf_household *h)
+{
+    int rc = bind_text(st, 1, h->id, false);
+    rc |= bind_text(st, 2, h->town, false);
+    rc |= bind_text(st, 3, h->village, false);
+    rc |= bind_text(st, 4, bf_enum_name(BF_ENUM_STATUS, (int)h->status), false);
+    rc |= bind_text(st, 5, bf_enum_name(BF_ENUM_MONITOR, (int)h->monitor), false);
+    rc |= bind_text(st, 6, h->recorded, false);
+    rc |= sqlite3_bind_int64(st, 7, h->wage);
+    rc |= sqlite3_bind_int64(st, 8, h->business);
+    rc |= sqlite3_bind_int64(st, 9, h->property);
+    rc |= sqlite3_bind_int64(st, 10, h->transfer);
+    rc |= sqlite3_bind_int64(st, 11, h->excluded);
+    rc |= h->has_previous ? sqlite3_bind_int64(st, 12, h->previous) : sqlite3_bind_null(st, 12);
+    rc |= sqlite3_bind_int64(st, 13, h->deposits);
+    rc |= sqlite3_bind_int64(st, 14, h->vehicle);
+    rc |= sqlite3_bind_int(st, 15, h->extra_houses);
+    rc |= sqlite3_bind_int64(st, 16, h->medical);
+    rc |= sqlite3_bind_int64(st, 17, h->education);
+    rc |= sqlite3_bind_int(st, 18, h->housing_safe);
+    rc |= sqlite3_bind_int(st, 19, h->water_safe);
+    return rc;
+}
+
+static int bind_member(sqlite3_stmt *st, const bf_household *h, const bf_member *m, int seq,
+                       char birth[BF_DATE_STRLEN])
+{
+    bf_date_format(m->birth, birth);
+    int rc = sqlite3_bind_int(st, 1, seq);
+    rc |= bind_text(st, 2, h->id, false);
+    rc |= bind_text(st, 3, m->id, false);
+    rc |= bind_text(st, 4, m->name, true);
+    rc |= bind_text(st, 5, m->idnumber, true);
+    rc |= bind_text(st, 6, bf_enum_name(BF_ENUM_RELATION, (int)m->relation), false);
+    rc |= bind_text(st, 7, birth, false);
+    rc |= bind_text(st, 8, bf_enum_name(BF_ENUM_SEX, (int)m->sex), false);
+    rc |= bind_text(st, 9, bf_enum_name(BF_ENUM_LABOR, (int)m->labor), false);
+    rc |= bind_text(st, 10, bf_enum_name(BF_ENUM_EMPLOYMENT, (int)m->employment), false);
+    rc |= bind_text(st, 11, bf_enum_name(BF_ENUM_SCHOOL, (int)m->school), false);
+    rc |= bind_text(st, 12, bf_enum_name(BF_ENUM_SELF_CARE, (int)m->self_care), false);
+    rc |= sqlite3_bind_int(st, 13, m->disability);
+    rc |= bind_text(st, 14, bf_enum_name(BF_ENUM_DISABILITY_TYPE, (int)m->disability_type), false);
+    rc |= sqlite3_bind_int(st, 15, m->serious_illness);
+    rc |= sqlite3_bind_int(st, 16, m->pension_insured);
+    rc |= sqlite3_bind_int(st, 17, m->medical_insured);
+    rc |= sqlite3_bind_int64(st, 18, m->medical_cost);
+    rc |= sqlite3_bind_int(st, 19, m->supporter);
+    return rc;
+}
+
+int bf_store_insert_household(bf_store *s, const bf_household *h)
+{
+    sqlite3_stmt *st = s->stmt[ST_INSERT_HOUSEHOLD];
+    sqlite3_reset(st);
+    if (bind_household(st, h) != SQLITE_OK)
+        return fail(s, BF_ESTORE, "binding household");
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        char what[BF_ID_BYTES + 40];
+        snprintf(what, sizeof what, "inserting household %s", h->id);
+        sqlite3_reset(st);
+        return fail(s, BF_ESTORE, what);
+    }
+    sqlite3_reset(st);
+    st = s->stmt[ST_INSERT_MEMBER];
+    for (int i = 0; i < h->n_members; i++) {
+        char birth[BF_DATE_STRLEN];
+        sqlite3_reset(st);
+        if (bind_member(st, h, &h->members[i], i + 1, birth) != SQLITE_OK)
+            return fail(s, BF_ESTORE, "binding member");
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            char what[2 * BF_ID_BYTES + 60];
+            snprintf(what, sizeof what, "inserting member %s of household %s",
+                     h->members[i].id, h->id);
+            sqlite3_reset(st);
+            return fail(s, BF_ESTORE, what);
+        }
+    }
+    sqlite3_reset(st);
+    return BF_OK;
+}
+
+/* Copies a text column into a fixed buffer ("" for NULL); false if it does not fit. */
+static bool column_text(sqlite3_stmt *st, int col, char *dst, size_t size)
+{
+    const unsigned char *v = sqlite3_column_text(st, col);
+    size_t len = v ? (size_t)sqlite3_column_bytes(st, col) : 0;
+    if (len >= size)
+        return false;
+    if (len)
+        memcpy(dst, v, len);
+    dst[len] = '\0';
+    return true;
+}
+
+/* Parses an enum column; -1 (and an error message) if the stored text is not allowed. */
+static int column_enum(bf_store *s, sqlite3_stmt *st, int col, bf_enum_kind kind, const char *id)
+{
+    const char *v = (const char *)sqlite3_column_text(st, col);
+    int e = bf_enum_parse(kind, v);
+    if (e < 0)
+        snprintf(s->err, sizeof s->err, "%s: record %s: column %s holds '%s', expected %s",
+                 s->path, id, sqlite3_column_name(st, col), v ? v : "NULL", bf_enum_allowed(kind));
+    return e;
+}
+
+/* Fills a household (without members) from a row of HOUSEHOLD_COLS. */
+static int fill_household(bf_store *s, sqlite3_stmt *st, bf_household *h)
+{
+    bf_household_reset(h);
+    if (!column_text(st, 0, h->id, sizeof h->id) || !column_text(st, 1, h->town, sizeof h->town) ||
+        !column_text(st, 2, h->village, sizeof h->village) ||
+        !column_text(st, 5, h->recorded, sizeof h->recorded)) {
+        snprintf(s->err, sizeof s->err, "%s: household row %s: text too long", s->path, h->id);
+        return BF_ESTORE;
+    }
+    int status = column_enum(s, st, 3, BF_ENUM_STATUS, h->id);
+    int monitor = column_enum(s, st, 4, BF_ENUM_MONITOR, h->id);
+    if (status < 0 || monitor < 0)
+        return BF_ESTORE;
+    h->status = (bf_status)status;
+    h->monitor = (bf_monitor)monitor;
+    h->wage = sqlite3_column_int64(st, 6);
+    h->business = sqlite3_column_int64(st, 7);
+    h->property = sqlite3_column_int64(st, 8);
+    h->transfer = sqlite3_column_int64(st, 9);
+    h->excluded = sqlite3_column_int64(st, 10);
+    h->has_previous = sqlite3_column_type(st, 11) != SQLITE_NULL;
+    h->previous = h->has_previous ? sqlite3_column_int64(st, 11) : 0;
+    h->deposits = sqlite3_column_int64(st, 12);
+    h->vehicle = sqlite3_column_int64(st, 13);
+    h->extra_houses = sqlite3_column_int(st, 14);
+    h->medical = sqlite3_column_int64(st, 15);
+    h->education = sqlite3_column_int64(st, 16);
+    h->housing_safe = sqlite3_column_int(st, 17) != 0;
+    h->water_safe = sqlite3_column_int(st, 18) != 0;
+    return BF_OK;
+}
+
+/* Appends a member from a row of MEMBER_COLS to h. */
+static int fill_member(bf_store *s, sqlite3_stmt *st, bf_household *h)
+{
+    bf_member *m = bf_household_add_member(h);
+    if (!m) {
+        snprintf(s->err, sizeof s->err, "%s: household %s: too many members or out of memory",
+                 s->path, h->id);
+        return BF_ENOMEM;
+    }
+    if (!column_text(st, 1, m->id, sizeof m->id) || !column_text(st, 2, m->name, sizeof m->name) ||
+        !column_text(st, 3, m->idnumber, sizeof m->idnumber)) {
+        snprintf(s->err, sizeof s->err, "%s: member row of household %s: text too long",
+                 s->path, h->id);
+        return BF_ESTORE;
+    }
+    int e[7] = {
+        column_enum(s, st, 4, BF_ENUM_RELATION, m->id), column_enum(s, st, 6, BF_ENUM_SEX, m->id),
+        column_enum(s, st, 7, BF_ENUM_LABOR, m->id), column_enum(s, st, 8, BF_ENUM_EMPLOYMENT, m->id),
+        column_enum(s, st, 9, BF_ENUM_SCHOOL, m->id), column_enum(s, st, 10, BF_ENUM_SELF_CARE, m->id),
+        column_enum(s, st, 12, BF_ENUM_DISABILITY_TYPE, m->id),
+    };
+    for (int i = 0; i < 7; i++)
+        if (e[i] < 0)
+            return BF_ESTORE;
+    const char *birth = (const char *)sqlite3_column_text(st, 5);
+    if (bf_date_parse(birth, &m->birth) != BF_OK) {
+        snprintf(s->err, sizeof s->err, "%s: member %s: birth '%s' is not a date", s->path, m->id,
+                 birth ? birth : "NULL");
+        return BF_ESTORE;
+    }
+    m->relation = (bf_relation)e[0];
+    m->sex = (bf_sex)e[1];
+    m->labor = (bf_labor)e[2];
+    m->employment = (bf_employment)e[3];
+    m->school = (bf_school)e[4];
+    m->self_care = (bf_self_care)e[5];
+    m->disability_type = (bf_disability_type)e[6];
+    m->disability = sqlite3_column_int(st, 11);
+    m->serious_illness = sqlite3_column_int(st, 13) != 0;
+    m->pension_insured = sqlite3_column_int(st, 14) != 0;
+    m->medical_insured = sqlite3_column_int(st, 15) != 0;
+    m->medical_cost = sqlite3_column_int64(st, 16);
+    m->supporter = sqlite3_column_int(st, 17) != 0;
+    return BF_OK;
+}
+
+int bf_store_get_household(bf_store *s, const char *id, bf_household *out)
+{
+    sqlite3_stmt *st = s->stmt[ST_GET_HOUSEHOLD];
+    sqlite3_reset(st);
+    if (sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
+        return fail(s, BF_ESTORE, "binding id");
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(st);
+        snprintf(s->err, sizeof s->err, "%s: no household with id %s", s->path, id);
+        return BF_ENOTFOUND;
+    }
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return fail(s, BF_ESTORE, "reading household");
+    }
+    rc = fill_household(s, st, out);
+    sqlite3_reset(st);
+    if (rc != BF_OK)
+        return rc;
+    st = s->stmt[ST_GET_MEMBERS];
+    sqlite3_reset(st);
+    if (sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
+        return fail(s, BF_ESTORE, "binding id");
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if ((rc = fill_member(s, st, out)) != BF_OK) {
+            sqlite3_reset(st);
+            return rc;
+        }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? BF_OK : fail(s, BF_ESTORE, "reading members");
+}
+
+int bf_store_count(bf_store *s, int64_t *households, int64_t *members)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT (SELECT count(*) FROM households), "
+                                  "(SELECT count(*) FROM members)", -1, &st, NULL) != SQLITE_OK)
+        return fail(s, BF_ESTORE, "counting");
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *households = sqlite3_column_int64(st, 0);
+        *members = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? BF_OK : fail(s, BF_ESTORE, "counting");
+}
+
+int bf_store_reader_open(bf_store *s, int batch_size, bf_reader **out)
+{
+    *out = NULL;
+    bf_reader *r = calloc(1, sizeof *r);
+    if (!r || !(r->batch = calloc((size_t)batch_size, sizeof *r->batch))) {
+        free(r);
+        snprintf(s->err, sizeof s->err, "%s: out of memory", s->path);
+        return BF_ENOMEM;
+    }
+    r->store = s;
+    r->batch_size = batch_size;
+    if (sqlite3_prepare_v2(s->db, "SELECT " HOUSEHOLD_COLS " FROM households WHERE id > ?1 "
+                                  "ORDER BY id LIMIT ?2", -1, &r->households, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "SELECT " MEMBER_COLS " FROM members WHERE household_id > ?1 "
+                                  "AND household_id <= ?2 ORDER BY household_id, seq", -1,
+                           &r->members, NULL) != SQLITE_OK) {
+        int rc = fail(s, BF_ESTORE, "preparing the reader");
+        bf_reader_close(r);
+        return rc;
+    }
+    *out = r;
+    return BF_OK;
+}
+
+/* Reads up to batch_size households after last_id into the batch; sets *n. */
+static int read_household_rows(bf_reader *r, int *n)
+{
+    bf_store *s = r->store;
+    sqlite3_stmt *st = r->households;
+    sqlite3_reset(st);
+    if (sqlite3_bind_text(st, 1, r->last_id, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
+        sqlite3_bind_int(st, 2, r->batch_size) != SQLITE_OK)
+        return fail(s, BF_ESTORE, "binding the reader");
+    int count = 0, rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        bf_household *h = &r->batch[count];
+        h->n_members = 0;
+        if ((rc = fill_household(s, st, h)) != BF_OK) {
+            sqlite3_reset(st);
+            return rc;
+        }
+        count++;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return fail(s, BF_ESTORE, "reading households");
+    *n = count;
+    return BF_OK;
+}
+
+/* Reads the members of the batch in one query and hands each to its household (both sorted). */
+static int read_member_rows(bf_reader *r, int n)
+{
+    bf_store *s = r->store;
+    sqlite3_stmt *st = r->members;
+    sqlite3_reset(st);
+    if (sqlite3_bind_text(st, 1, r->last_id, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, r->batch[n - 1].id, -1, SQLITE_STATIC) != SQLITE_OK)
+        return fail(s, BF_ESTORE, "binding the reader");
+    int i = 0, rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *hid = (const char *)sqlite3_column_text(st, 0);
+        while (i < n && strcmp(r->batch[i].id, hid) != 0)   /* same collation order as SQLite's BINARY */
+            i++;
+        if (i == n) {
+            sqlite3_reset(st);
+            snprintf(s->err, sizeof s->err, "%s: member row of unknown household %s", s->path, hid);
+            return BF_ESTORE;
+        }
+        if ((rc = fill_member(s, st, &r->batch[i])) != BF_OK) {
+            sqlite3_reset(st);
+            return rc;
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? BF_OK : fail(s, BF_ESTORE, "reading members");
+}
+
+int bf_reader_next(bf_reader *r, bf_household **batch, int *n)
+{
+    *batch = r->batch;
+    *n = 0;
+    if (r->done)
+        return BF_OK;
+    int count = 0;
+    int rc = read_household_rows(r, &count);
+    if (rc == BF_OK && count > 0)
+        rc = read_member_rows(r, count);
+    if (rc != BF_OK)
+        return rc;
+    if (count < r->batch_size)
+        r->done = true;
+    if (count > 0)
+        memcpy(r->last_id, r->batch[count - 1].id, strlen(r->batch[count - 1].id) + 1);
+    *n = count;
+    return BF_OK;
+}
+
+void bf_reader_close(bf_reader *r)
+{
+    if (!r)
+        return;
+    sqlite3_finalize(r->households);
+    sqlite3_finalize(r->members);
+    if (r->batch)
+        for (int i = 0; i < r->batch_size; i++)
+            bf_household_free(&r->batch[i]);
+    free(r->batch);
+    free(r);
+}

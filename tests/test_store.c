@@ -1,0 +1,225 @@
+/* test_store.c — the SQLite store: schema, version checks, round trip of every field, streaming. */
+#include <criterion/criterion.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bangfu.h"
+#include "store.h"
+
+static char dir[] = "/tmp/bf-store-XXXXXX";
+static char path[256];
+static bf_store *store;
+
+static void setup(void)
+{
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/t.db", dir);
+    char err[512];
+    cr_assert_eq(bf_store_open(path, &store, err, sizeof err), BF_OK, "%s", err);
+}
+
+static void teardown(void)
+{
+    bf_store_close(store);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+TestSuite(store, .init = setup, .fini = teardown);
+
+/* A household with every field set away from its default. */
+static void full_household(bf_household *h, const char *id, int members)
+{
+    memset(h, 0, sizeof *h);
+    bf_household_reset(h);
+    snprintf(h->id, sizeof h->id, "%s", id);
+    strcpy(h->town, "桂头镇");
+    strcpy(h->village, "杨溪村");
+    h->status = BF_STATUS_POVERTY_ALLEVIATED;
+    h->monitor = BF_MONITOR_HARDSHIP;
+    strcpy(h->recorded, "dibao medical_aid");
+    h->wage = 100001; h->business = 2; h->property = 3; h->transfer = 4; h->excluded = 5;
+    h->has_previous = true; h->previous = 0;        /* present and zero, not absent */
+    h->deposits = 6; h->vehicle = 7; h->extra_houses = 1; h->medical = 8; h->education = 9;
+    h->housing_safe = false; h->water_safe = false;
+    for (int i = 0; i < members; i++) {
+        bf_member *m = bf_household_add_member(h);
+        snprintf(m->id, sizeof m->id, "%s-%d", id, i + 1);
+        strcpy(m->name, i == 0 ? "邓秀英" : "");
+        strcpy(m->idnumber, i == 0 ? "44023219800501123X" : "");
+        m->relation = (bf_relation)(i % BF_REL__N);
+        bf_date_parse(i == 0 ? "1952-02-29" : "2010-12-31", &m->birth);
+        m->sex = BF_SEX_F; m->labor = BF_LABOR_PARTIAL; m->employment = BF_EMP_OUTSIDE;
+        m->school = BF_SCHOOL_VOCATIONAL; m->self_care = BF_CARE_NONE; m->disability = 2;
+        m->disability_type = BF_DIS_MENTAL; m->serious_illness = true; m->pension_insured = true;
+        m->medical_insured = true; m->medical_cost = 1500050; m->supporter = true;
+    }
+}
+
+static void expect_same(const bf_household *a, const bf_household *b)
+{
+    cr_expect_str_eq(a->id, b->id);
+    cr_expect_str_eq(a->town, b->town);
+    cr_expect_str_eq(a->village, b->village);
+    cr_expect_eq(a->status, b->status);
+    cr_expect_eq(a->monitor, b->monitor);
+    cr_expect_str_eq(a->recorded, b->recorded);
+    cr_expect_eq(a->wage, b->wage); cr_expect_eq(a->business, b->business);
+    cr_expect_eq(a->property, b->property); cr_expect_eq(a->transfer, b->transfer);
+    cr_expect_eq(a->excluded, b->excluded); cr_expect_eq(a->has_previous, b->has_previous);
+    cr_expect_eq(a->previous, b->previous); cr_expect_eq(a->deposits, b->deposits);
+    cr_expect_eq(a->vehicle, b->vehicle); cr_expect_eq(a->extra_houses, b->extra_houses);
+    cr_expect_eq(a->medical, b->medical); cr_expect_eq(a->education, b->education);
+    cr_expect_eq(a->housing_safe, b->housing_safe); cr_expect_eq(a->water_safe, b->water_safe);
+    cr_assert_eq(a->n_members, b->n_members);
+    for (int i = 0; i < a->n_members; i++) {
+        const bf_member *x = &a->members[i], *y = &b->members[i];
+        cr_expect_str_eq(x->id, y->id); cr_expect_str_eq(x->name, y->name);
+        cr_expect_str_eq(x->idnumber, y->idnumber); cr_expect_eq(x->relation, y->relation);
+        cr_expect_eq(x->birth, y->birth); cr_expect_eq(x->sex, y->sex);
+        cr_expect_eq(x->labor, y->labor); cr_expect_eq(x->employment, y->employment);
+        cr_expect_eq(x->school, y->school); cr_expect_eq(x->self_care, y->self_care);
+        cr_expect_eq(x->disability, y->disability);
+        cr_expect_eq(x->disability_type, y->disability_type);
+        cr_expect_eq(x->serious_illness, y->serious_illness);
+        cr_expect_eq(x->pension_insured, y->pension_insured);
+        cr_expect_eq(x->medical_insured, y->medical_insured);
+        cr_expect_eq(x->medical_cost, y->medical_cost); cr_expect_eq(x->supporter, y->supporter);
+    }
+}
+
+Test(store, every_field_round_trips)
+{
+    bf_household h, back;
+    full_household(&h, "户-001", 3);
+    memset(&back, 0, sizeof back);
+    cr_assert_eq(bf_store_insert_household(store, &h), BF_OK, "%s", bf_store_errmsg(store));
+    cr_assert_eq(bf_store_get_household(store, "户-001", &back), BF_OK, "%s", bf_store_errmsg(store));
+    expect_same(&h, &back);
+    h.has_previous = false;
+    strcpy(h.id, "H2");
+    for (int i = 0; i < h.n_members; i++)
+        h.members[i].id[0] = 'X';
+    cr_assert_eq(bf_store_insert_household(store, &h), BF_OK, "%s", bf_store_errmsg(store));
+    cr_assert_eq(bf_store_get_household(store, "H2", &back), BF_OK);
+    cr_expect(!back.has_previous, "absent previous income stays absent (NULL), not 0");
+    bf_household_free(&h);
+    bf_household_free(&back);
+}
+
+Test(store, missing_household_is_not_found)
+{
+    bf_household back;
+    memset(&back, 0, sizeof back);
+    cr_expect_eq(bf_store_get_household(store, "nope", &back), BF_ENOTFOUND);
+    cr_expect(strstr(bf_store_errmsg(store), "nope") != NULL);
+    bf_household_free(&back);
+}
+
+Test(store, duplicate_ids_are_refused_and_delete_cascades)
+{
+    bf_household h;
+    full_household(&h, "H1", 2);
+    cr_assert_eq(bf_store_insert_household(store, &h), BF_OK);
+    cr_expect_eq(bf_store_insert_household(store, &h), BF_ESTORE);
+    cr_expect(strstr(bf_store_errmsg(store), "H1") != NULL);
+    bool exists;
+    cr_assert_eq(bf_store_member_exists(store, "H1-2", &exists), BF_OK);
+    cr_expect(exists);
+    cr_assert_eq(bf_store_delete_household(store, "H1"), BF_OK);
+    cr_assert_eq(bf_store_member_exists(store, "H1-2", &exists), BF_OK);
+    cr_expect(!exists, "members are deleted with their household");
+    int64_t nh, nm;
+    cr_assert_eq(bf_store_count(store, &nh, &nm), BF_OK);
+    cr_expect_eq(nh, 0);
+    cr_expect_eq(nm, 0);
+    bf_household_free(&h);
+}
+
+Test(store, reader_streams_in_id_order_in_batches)
+{
+    bf_household h;
+    cr_assert_eq(bf_store_begin(store), BF_OK);
+    /* insert out of order, with 1..7 members, so batches split between households */
+    for (int i = 0; i < 1000; i++) {
+        int k = (i * 397) % 1000;
+        char id[32];
+        snprintf(id, sizeof id, "H%05d", k);
+        full_household(&h, id, 1 + k % 7);
+        cr_assert_eq(bf_store_insert_household(store, &h), BF_OK, "%s", bf_store_errmsg(store));
+        bf_household_free(&h);
+    }
+    cr_assert_eq(bf_store_commit(store), BF_OK);
+    bf_reader *r;
+    cr_assert_eq(bf_store_reader_open(store, 64, &r), BF_OK);
+    int seen = 0, batches = 0;
+    bf_household *batch;
+    int n;
+    while (bf_reader_next(r, &batch, &n) == BF_OK && n > 0) {
+        batches++;
+        for (int i = 0; i < n; i++, seen++) {
+            char id[32];
+            snprintf(id, sizeof id, "H%05d", seen);
+            cr_assert_str_eq(batch[i].id, id);
+            cr_assert_eq(batch[i].n_members, 1 + seen % 7, "%s", id);
+            char mid[48];
+            snprintf(mid, sizeof mid, "%s-%d", id, batch[i].n_members);
+            cr_assert_str_eq(batch[i].members[batch[i].n_members - 1].id, mid);
+        }
+    }
+    cr_expect_eq(seen, 1000);
+    cr_expect_eq(batches, 16);
+    bf_reader_close(r);
+}
+
+Test(store, rollback_leaves_nothing)
+{
+    bf_household h;
+    full_household(&h, "H1", 1);
+    cr_assert_eq(bf_store_begin(store), BF_OK);
+    cr_assert_eq(bf_store_insert_household(store, &h), BF_OK);
+    cr_assert_eq(bf_store_rollback(store), BF_OK);
+    int64_t nh, nm;
+    cr_assert_eq(bf_store_count(store, &nh, &nm), BF_OK);
+    cr_expect_eq(nh, 0);
+    bf_household_free(&h);
+}
+
+Test(store, version_mismatch_and_foreign_files_are_refused)
+{
+    bf_store_close(store);
+    store = NULL;
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, "UPDATE meta SET value='99' WHERE key='schema_version'", 0, 0, 0),
+                 SQLITE_OK);
+    sqlite3_close(db);
+    char err[512];
+    bf_store *s2;
+    cr_expect_eq(bf_store_open(path, &s2, err, sizeof err), BF_EVERSION);
+    cr_expect(strstr(err, "schema version 99") && strstr(err, "newer"), "%s", err);
+
+    char other[300];
+    snprintf(other, sizeof other, "%s/other.db", dir);
+    cr_assert_eq(sqlite3_open(other, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, "CREATE TABLE t(x)", 0, 0, 0), SQLITE_OK);
+    sqlite3_close(db);
+    cr_expect_eq(bf_store_open(other, &s2, err, sizeof err), BF_EVERSION);
+    cr_expect(strstr(err, "not a bangfu database") != NULL, "%s", err);
+
+    snprintf(other, sizeof other, "%s/text.db", dir);
+    FILE *f = fopen(other, "w");
+    fputs("this is not sqlite at all, just some text that is long enough to be a header....", f);
+    fclose(f);
+    cr_expect_neq(bf_store_open(other, &s2, err, sizeof err), BF_OK);
+
+    snprintf(other, sizeof other, "%s/missing.db", dir);
+    cr_expect_eq(bf_store_open_existing(other, &s2, err, sizeof err), BF_ENOTFOUND);
+    cr_expect_neq(access(other, F_OK), 0, "open_existing must not create the file");
+    cr_assert_eq(bf_store_open(path, &store, err, sizeof err), BF_EVERSION);
+    store = NULL;
+}
