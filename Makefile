@@ -37,7 +37,7 @@ CLI_SRC  = $(wildcard core/cli*.c)
 LIB_SRC  = $(filter-out $(CLI_SRC),$(wildcard core/*.c))
 LIB_ASM  = $(wildcard core/*.S)
 LIB_OBJ  = $(LIB_SRC:core/%.c=$(B)/core/%.o) $(LIB_ASM:core/%.S=$(B)/core/%.o)
-TEST_SRC = $(wildcard tests/test_*.c)
+TEST_SRC = $(wildcard tests/*.c)
 TEST_OBJ = $(TEST_SRC:tests/%.c=$(B)/tests/%.o)
 PLUGIN_DIRS = $(patsubst %/,%,$(wildcard plugins/*/))
 PLUGINS  = $(PLUGIN_DIRS:plugins/%=$(B)/plugins/%.so)
@@ -104,8 +104,11 @@ test: deps
 	@$(MAKE) --no-print-directory test-run
 	@$(MAKE) --no-print-directory test-run SANITIZE=1
 
+# Under sanitizers, leaks inside libcriterion itself are suppressed (tests/lsan.supp).
+SAN_ENV = $(if $(filter 1,$(SANITIZE)),LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ASAN_OPTIONS=detect_leaks=1)
+
 test-run: all $(B)/tests/run_tests
-	$(B)/tests/run_tests --jobs 2
+	$(SAN_ENV) $(B)/tests/run_tests --jobs 2
 	@if $(BANGFU) --help 2>&1 | grep -q '^  test '; then \
 	  echo "$(BANGFU) test policies"; $(BANGFU) test policies; fi
 

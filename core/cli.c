@@ -9,10 +9,88 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define EVAL_HELP \
+    "  --policies DIR     policy scripts and params.xml (default: $BANGFU_POLICIES or ./policies)\n" \
+    "  --date YYYY-MM-DD  the evaluation date (default: today)\n" \
+    "  --set NAME=VALUE   use VALUE for a parameter in this command only (repeatable)\n" \
+    "  --max-memory MIB   memory cap of each Lua state (default 256)\n" \
+    "  --max-instructions N  instruction budget of one evaluation (default 10000000)\n"
 #define DB_HELP "  --db DB            the SQLite database (default: bangfu.db in this folder)\n"
 
 /* The command table; `bangfu --help` lists it in this order. */
 const bf_command bf_commands[] = {
+    {"import", bf_cmd_import, "validate and import household files into the database",
+     "usage: bangfu import FILE... [--db DB] [--replace]\n"
+     "\n"
+     "Validates each XML file against the households schema (urn:bangfu:households:1) and the\n"
+     "record rules, then imports all of them in one transaction: any error and nothing is\n"
+     "imported. Errors name file:line:column, the household and member ids, and the rule.\n"
+     "\n" DB_HELP
+     "  --replace          replace households whose id is already stored (default: an error)\n"
+     "\nExit status: 0 imported, 2 bad input or usage.\n"},
+    {"gen", bf_cmd_gen, "generate a synthetic county population",
+     "usage: bangfu gen --households N [--seed S] (--db DB | --out FILE.xml)\n"
+     "\n"
+     "Makes N households in the county's nine towns, deterministic for a seed, with every\n"
+     "policy and tier of POLICIES.md represented; ages are taken on 2021-06-30. --db writes\n"
+     "straight into the database (it must hold no households yet); --out writes an XML file\n"
+     "that `import` accepts. On an error or an interrupt nothing is kept.\n"
+     "\n"
+     "  --households N     how many households (1 to 100000000)\n"
+     "  --seed S           the seed, a whole number (default 1)\n"
+     "  --db DB            write into this SQLite database (created when missing)\n"
+     "  --out FILE.xml     write XML instead of a database\n"},
+    {"run", bf_cmd_run, "evaluate every household, store the decisions and an audit record",
+     "usage: bangfu run [--db DB] [--date D] [--only P,...] [--jobs N] [--store-all]\n"
+     "\n"
+     "Evaluates every policy for every stored household on N worker threads and stores a run:\n"
+     "its id, start and end, evaluation date, the sha256 of every policy file and of\n"
+     "params.xml, the parameter values in force, its status and counts, and the decisions\n"
+     "(every eligible one and every error; with --store-all the ineligible ones too). Then\n"
+     "prints per policy: households and members eligible, the yearly amount, errors.\n"
+     "A run stopped by Ctrl-C or SIGTERM is marked interrupted and keeps what it stored;\n"
+     "a run killed outright stays 'running', never 'completed'.\n"
+     "\n" DB_HELP EVAL_HELP
+     "  --only P,...       only these policies (and the ones they require)\n"
+     "  --jobs N           worker threads (default: the number of cores); results are the same\n"
+     "  --store-all        also store the decisions that are not eligible\n"
+     "\nExit status: 0 all decisions made, 1 some evaluation failed or interrupted, 2 bad input.\n"},
+    {"check", bf_cmd_check, "evaluate one household: eligible for what, how much, and why",
+     "usage: bangfu check HOUSEHOLD_ID [--db DB] [--date D] [--set NAME=VALUE]... [--explain]\n"
+     "                    [--format text|json] [--only P,...]\n"
+     "\n"
+     "Evaluates every policy for one stored household and prints each decision: eligible or\n"
+     "not, the yearly amount in yuan, the tier, and the reasons, members in record order.\n"
+     "Nothing is written to the database.\n"
+     "\n" DB_HELP EVAL_HELP
+     "  --only P,...       only these policies (and the ones they require)\n"
+     "  --explain          also show, per decision, the parameters read and what the script printed\n"
+     "  --format FMT       text (default) or json: {\"household\", \"date\", \"decisions\": [...]}\n"
+     "\nExit status: 0 evaluated, 1 some decision is an error, 2 bad input or usage.\n"},
+    {"test", bf_cmd_test, "run the policy test cases (DIR/tests/*.xml)",
+     "usage: bangfu test [DIR] [--verbose]\n"
+     "\n"
+     "Runs every case in DIR/tests/*.xml (DIR: the policies folder, default ./policies):\n"
+     "evaluates the case's household on its date with its <set> values and compares each\n"
+     "<expect> (eligible, amount to the fen, tier). Prints every failure with expected and\n"
+     "actual values and the reasons, then 'N passed, N failed'.\n"
+     "\n"
+     "  --verbose          also list the cases that pass\n"
+     "\nExit status: 0 all passed, 1 some failed, 2 the cases or policies could not be loaded.\n"},
+    {"lint", bf_cmd_lint, "load every policy and check the contract, parameters and requires",
+     "usage: bangfu lint [DIR]\n"
+     "\n"
+     "Loads params.xml and every policy script of DIR (default ./policies) without a database\n"
+     "and reports each problem as file:line: message, one per line: scripts that do not load,\n"
+     "broken contracts (id, title, scope, evaluate, requires), unknown or circular requires,\n"
+     "and p.NAME references to parameters that params.xml does not define.\n"
+     "\nExit status: 0 no problems, 1 problems found, 2 usage.\n"},
+    {"params", bf_cmd_params, "list every parameter in force on a date, with unit and source",
+     "usage: bangfu params [--date D] [--format text|json] [--policies DIR]\n"
+     "\n"
+     "Lists every parameter of params.xml: the value in force on the date (default today) and\n"
+     "since when, its unit, title and source. A parameter with no value on that date is shown\n"
+     "as not in force; a script that reads it gets an error naming it.\n"},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -36,6 +36,13 @@ const char *bf_cli_plugins_dir(const char *option);
 bool bf_cli_parse_count(const char *cmd, const char *opt, const char *text, long max, long *out);
 
 /* The subcommands, each in core/cli_<area>.c. */
+int bf_cmd_import(int argc, char **argv);
+int bf_cmd_gen(int argc, char **argv);
+int bf_cmd_check(int argc, char **argv);
+int bf_cmd_run(int argc, char **argv);
+int bf_cmd_test(int argc, char **argv);
+int bf_cmd_lint(int argc, char **argv);
+int bf_cmd_params(int argc, char **argv);
 
 extern const bf_command bf_commands[];
 

@@ -80,8 +80,12 @@ void bf_money_format(bf_fen fen, char out[BF_MONEY_STRLEN])
 
 bf_fen bf_round_fen(double yuan)
 {
-    if (!isfinite(yuan))
+    if (!isfinite(yuan) || yuan == 0)
         return 0;
+    double x = yuan * 100.0;
+    double frac = fabs(x) - floor(fabs(x));
+    if (fabs(x) < 1e13 && fabs(frac - 0.5) > 1e-6)
+        return (bf_fen)llround(x);       /* not near half a fen: no decimal judgement needed */
     /* 15 significant digits strip binary noise (1.005 is stored as 1.00499999…) and keep the
      * value: doubles carry 15.95 decimal digits. Then round the decimal digits by hand. */
     char buf[64];

@@ -15,8 +15,9 @@ static const char schema_sql[] =
     "CREATE TABLE households(\n"
     "  id TEXT PRIMARY KEY,\n"
     "  town TEXT NOT NULL, village TEXT NOT NULL,\n"
-    "  status TEXT NOT NULL CHECK (status IN ('none','poverty_alleviated')),\n"
-    "  monitor TEXT NOT NULL CHECK (monitor IN ('none','unstable','marginal','hardship')),\n"
+    "  status TEXT NOT NULL CHECK (status = 'none' OR status = 'poverty_alleviated'),\n"
+    "  monitor TEXT NOT NULL CHECK (monitor = 'none' OR monitor = 'unstable' OR "
+    "    monitor = 'marginal' OR monitor = 'hardship'),\n"
     "  recorded TEXT NOT NULL DEFAULT '',\n"
     "  wage_fen INTEGER NOT NULL CHECK (wage_fen >= 0),\n"
     "  business_fen INTEGER NOT NULL CHECK (business_fen >= 0),\n"
@@ -29,31 +30,38 @@ static const char schema_sql[] =
     "  extra_houses INTEGER NOT NULL CHECK (extra_houses >= 0),\n"
     "  medical_fen INTEGER NOT NULL CHECK (medical_fen >= 0),\n"
     "  education_fen INTEGER NOT NULL CHECK (education_fen >= 0),\n"
-    "  housing_safe INTEGER NOT NULL CHECK (housing_safe IN (0,1)),\n"
-    "  water_safe INTEGER NOT NULL CHECK (water_safe IN (0,1))\n"
+    "  housing_safe INTEGER NOT NULL CHECK (housing_safe = 0 OR housing_safe = 1),\n"
+    "  water_safe INTEGER NOT NULL CHECK (water_safe = 0 OR water_safe = 1)\n"
     ") WITHOUT ROWID;\n"
     "CREATE TABLE members(\n"
     "  household_id TEXT NOT NULL REFERENCES households(id) ON DELETE CASCADE,\n"
     "  seq INTEGER NOT NULL,\n"
     "  id TEXT NOT NULL UNIQUE,\n"
     "  name TEXT, idnumber TEXT,\n"
-    "  relation TEXT NOT NULL CHECK (relation IN ('head','spouse','child','parent','grandchild',"
-    "'sibling','other')),\n"
+    "  relation TEXT NOT NULL CHECK (relation = 'head' OR relation = 'spouse' OR "
+    "    relation = 'child' OR relation = 'parent' OR relation = 'grandchild' OR "
+    "    relation = 'sibling' OR relation = 'other'),\n"
     "  birth TEXT NOT NULL,\n"
-    "  sex TEXT NOT NULL CHECK (sex IN ('M','F')),\n"
-    "  labor TEXT NOT NULL CHECK (labor IN ('full','partial','none')),\n"
-    "  employment TEXT NOT NULL CHECK (employment IN ('local','outside','unemployed','none')),\n"
-    "  school TEXT NOT NULL CHECK (school IN ('none','preschool','primary','junior','senior',"
-    "'vocational','college')),\n"
-    "  self_care TEXT NOT NULL CHECK (self_care IN ('full','partial','none')),\n"
+    "  sex TEXT NOT NULL CHECK (sex = 'M' OR sex = 'F'),\n"
+    "  labor TEXT NOT NULL CHECK (labor = 'full' OR labor = 'partial' OR labor = 'none'),\n"
+    "  employment TEXT NOT NULL CHECK (employment = 'local' OR employment = 'outside' OR "
+    "    employment = 'unemployed' OR employment = 'none'),\n"
+    "  school TEXT NOT NULL CHECK (school = 'none' OR school = 'preschool' OR school = 'primary' OR "
+    "    school = 'junior' OR school = 'senior' OR school = 'vocational' OR "
+    "    school = 'college'),\n"
+    "  self_care TEXT NOT NULL CHECK (self_care = 'full' OR self_care = 'partial' OR "
+    "    self_care = 'none'),\n"
     "  disability INTEGER NOT NULL CHECK (disability BETWEEN 0 AND 4),\n"
-    "  disability_type TEXT NOT NULL CHECK (disability_type IN ('none','physical','visual',"
-    "'hearing','speech','intellectual','mental','multiple')),\n"
-    "  serious_illness INTEGER NOT NULL CHECK (serious_illness IN (0,1)),\n"
-    "  pension_insured INTEGER NOT NULL CHECK (pension_insured IN (0,1)),\n"
-    "  medical_insured INTEGER NOT NULL CHECK (medical_insured IN (0,1)),\n"
+    "  disability_type TEXT NOT NULL CHECK (disability_type = 'none' OR "
+    "    disability_type = 'physical' OR disability_type = 'visual' OR "
+    "    disability_type = 'hearing' OR disability_type = 'speech' OR "
+    "    disability_type = 'intellectual' OR disability_type = 'mental' OR "
+    "    disability_type = 'multiple'),\n"
+    "  serious_illness INTEGER NOT NULL CHECK (serious_illness = 0 OR serious_illness = 1),\n"
+    "  pension_insured INTEGER NOT NULL CHECK (pension_insured = 0 OR pension_insured = 1),\n"
+    "  medical_insured INTEGER NOT NULL CHECK (medical_insured = 0 OR medical_insured = 1),\n"
     "  medical_cost_fen INTEGER NOT NULL CHECK (medical_cost_fen >= 0),\n"
-    "  supporter INTEGER NOT NULL CHECK (supporter IN (0,1)),\n"
+    "  supporter INTEGER NOT NULL CHECK (supporter = 0 OR supporter = 1),\n"
     "  PRIMARY KEY (household_id, seq)\n"
     ") WITHOUT ROWID;\n"
     "CREATE TABLE runs(\n"
@@ -61,8 +69,8 @@ static const char schema_sql[] =
     "  started TEXT NOT NULL,\n"
     "  finished TEXT,\n"
     "  eval_date TEXT NOT NULL,\n"
-    "  status TEXT NOT NULL CHECK (status IN ('running','completed','completed_with_errors',"
-    "'interrupted','failed')),\n"
+    "  status TEXT NOT NULL CHECK (status = 'running' OR status = 'completed' OR "
+    "    status = 'completed_with_errors' OR status = 'interrupted' OR status = 'failed'),\n"
     "  jobs INTEGER NOT NULL,\n"
     "  only_policies TEXT,\n"
     "  store_all INTEGER NOT NULL DEFAULT 0,\n"
@@ -77,7 +85,7 @@ static const char schema_sql[] =
     "  seq INTEGER NOT NULL,\n"
     "  policy TEXT NOT NULL,\n"
     "  title TEXT NOT NULL,\n"
-    "  scope TEXT NOT NULL CHECK (scope IN ('household','member')),\n"
+    "  scope TEXT NOT NULL CHECK (scope = 'household' OR scope = 'member'),\n"
     "  evaluations INTEGER NOT NULL,\n"
     "  households_eligible INTEGER NOT NULL,\n"
     "  members_eligible INTEGER NOT NULL,\n"
@@ -93,7 +101,7 @@ static const char schema_sql[] =
     "  member_seq INTEGER NOT NULL,\n"
     "  policy TEXT NOT NULL,\n"
     "  member_id TEXT,\n"
-    "  eligible INTEGER NOT NULL CHECK (eligible IN (0,1)),\n"
+    "  eligible INTEGER NOT NULL CHECK (eligible = 0 OR eligible = 1),\n"
     "  amount_fen INTEGER NOT NULL,\n"
     "  tier TEXT,\n"
     "  reasons TEXT NOT NULL,\n"
@@ -104,7 +112,8 @@ static const char schema_sql[] =
 
 enum {
     ST_HOUSEHOLD_EXISTS, ST_MEMBER_EXISTS, ST_DELETE_HOUSEHOLD, ST_INSERT_HOUSEHOLD,
-    ST_INSERT_MEMBER, ST_GET_HOUSEHOLD, ST_GET_MEMBERS, ST__N
+    ST_INSERT_MEMBER, ST_GET_HOUSEHOLD, ST_GET_MEMBERS, ST_RUN_CREATE, ST_RUN_FINISH,
+    ST_RUN_POLICY, ST_DECISION, ST__N
 };
 
 /* The household and member columns, in the order fill_household/fill_member read them. */
@@ -125,6 +134,16 @@ static const char *const stmt_sql[ST__N] = {
                          "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)",
     [ST_GET_HOUSEHOLD] = "SELECT " HOUSEHOLD_COLS " FROM households WHERE id = ?1",
     [ST_GET_MEMBERS] = "SELECT " MEMBER_COLS " FROM members WHERE household_id = ?1 ORDER BY seq",
+    [ST_RUN_CREATE] = "INSERT INTO runs(started, eval_date, status, jobs, only_policies, store_all, "
+                      "file_hashes, parameters) VALUES (?1, ?2, 'running', ?3, ?4, ?5, ?6, ?7)",
+    [ST_RUN_FINISH] = "UPDATE runs SET status = ?2, finished = ?3, households = ?4, "
+                      "evaluations = ?5, errors = ?6 WHERE id = ?1",
+    [ST_RUN_POLICY] = "INSERT INTO run_policies(run_id, seq, policy, title, scope, evaluations, "
+                      "households_eligible, members_eligible, amount_fen, errors, params_read) "
+                      "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+    [ST_DECISION] = "INSERT INTO decisions(run_id, household_id, policy_seq, member_seq, policy, "
+                    "member_id, eligible, amount_fen, tier, reasons, details, error) "
+                    "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
 };
 
 struct bf_store {
@@ -138,7 +157,8 @@ struct bf_reader {
     bf_store *store;
     sqlite3_stmt *households;  /* WHERE id > ?1 ORDER BY id LIMIT ?2 */
     sqlite3_stmt *members;     /* WHERE household_id > ?1 AND household_id <= ?2 */
-    int batch_size;
+    int batch_size;            /* capacity of batch */
+    int limit;                 /* households per batch now (≤ batch_size) */
     bf_household *batch;
     char last_id[BF_ID_BYTES]; /* keyset pagination: the last id of the previous batch */
     bool done;
@@ -442,6 +462,77 @@ int bf_store_insert_household(bf_store *s, const bf_household *h)
     return BF_OK;
 }
 
+/* Steps a bound statement that returns no rows, then resets it. */
+static int step_done(bf_store *s, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? BF_OK : fail(s, BF_ESTORE, what);
+}
+
+/* Binds optional text: NULL stays NULL. */
+static int bind_opt(sqlite3_stmt *st, int col, const char *v)
+{
+    return v ? sqlite3_bind_text(st, col, v, -1, SQLITE_STATIC) : sqlite3_bind_null(st, col);
+}
+
+int bf_store_run_create(bf_store *s, const bf_run_row *row, int64_t *run_id)
+{
+    sqlite3_stmt *st = s->stmt[ST_RUN_CREATE];
+    sqlite3_reset(st);
+    int rc = bind_opt(st, 1, row->started) | bind_opt(st, 2, row->eval_date) |
+             sqlite3_bind_int(st, 3, row->jobs) | bind_opt(st, 4, row->only) |
+             sqlite3_bind_int(st, 5, row->store_all) | bind_opt(st, 6, row->file_hashes) |
+             bind_opt(st, 7, row->parameters);
+    if (rc != SQLITE_OK)
+        return fail(s, BF_ESTORE, "binding the run");
+    if ((rc = step_done(s, st, "recording the run")) != BF_OK)
+        return rc;
+    *run_id = sqlite3_last_insert_rowid(s->db);
+    return BF_OK;
+}
+
+int bf_store_run_finish(bf_store *s, int64_t run_id, const char *status, const char *finished,
+                        int64_t households, int64_t evaluations, int64_t errors)
+{
+    sqlite3_stmt *st = s->stmt[ST_RUN_FINISH];
+    sqlite3_reset(st);
+    if ((sqlite3_bind_int64(st, 1, run_id) | bind_opt(st, 2, status) | bind_opt(st, 3, finished) |
+         sqlite3_bind_int64(st, 4, households) | sqlite3_bind_int64(st, 5, evaluations) |
+         sqlite3_bind_int64(st, 6, errors)) != SQLITE_OK)
+        return fail(s, BF_ESTORE, "binding the run");
+    return step_done(s, st, "finishing the run");
+}
+
+int bf_store_run_policy_insert(bf_store *s, int64_t run_id, const bf_run_policy_row *row)
+{
+    sqlite3_stmt *st = s->stmt[ST_RUN_POLICY];
+    sqlite3_reset(st);
+    if ((sqlite3_bind_int64(st, 1, run_id) | sqlite3_bind_int(st, 2, row->seq) |
+         bind_opt(st, 3, row->policy) | bind_opt(st, 4, row->title) | bind_opt(st, 5, row->scope) |
+         sqlite3_bind_int64(st, 6, row->evaluations) |
+         sqlite3_bind_int64(st, 7, row->households_eligible) |
+         sqlite3_bind_int64(st, 8, row->members_eligible) |
+         sqlite3_bind_int64(st, 9, row->amount_fen) | sqlite3_bind_int64(st, 10, row->errors) |
+         bind_opt(st, 11, row->params_read ? row->params_read : "[]")) != SQLITE_OK)
+        return fail(s, BF_ESTORE, "binding the run summary");
+    return step_done(s, st, "recording the run summary");
+}
+
+int bf_store_decision_insert(bf_store *s, int64_t run_id, const bf_decision_row *row)
+{
+    sqlite3_stmt *st = s->stmt[ST_DECISION];
+    sqlite3_reset(st);
+    if ((sqlite3_bind_int64(st, 1, run_id) | bind_opt(st, 2, row->household_id) |
+         sqlite3_bind_int(st, 3, row->policy_seq) | sqlite3_bind_int(st, 4, row->member_seq) |
+         bind_opt(st, 5, row->policy) | bind_opt(st, 6, row->member_id) |
+         sqlite3_bind_int(st, 7, row->eligible) | sqlite3_bind_int64(st, 8, row->amount_fen) |
+         bind_opt(st, 9, row->tier) | bind_opt(st, 10, row->reasons ? row->reasons : "[]") |
+         bind_opt(st, 11, row->details) | bind_opt(st, 12, row->error)) != SQLITE_OK)
+        return fail(s, BF_ESTORE, "binding a decision");
+    return step_done(s, st, "recording a decision");
+}
+
 /* Copies a text column into a fixed buffer ("" for NULL); false if it does not fit. */
 static bool column_text(sqlite3_stmt *st, int col, char *dst, size_t size)
 {
@@ -604,6 +695,7 @@ int bf_store_reader_open(bf_store *s, int batch_size, bf_reader **out)
     }
     r->store = s;
     r->batch_size = batch_size;
+    r->limit = batch_size;
     if (sqlite3_prepare_v2(s->db, "SELECT " HOUSEHOLD_COLS " FROM households WHERE id > ?1 "
                                   "ORDER BY id LIMIT ?2", -1, &r->households, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(s->db, "SELECT " MEMBER_COLS " FROM members WHERE household_id > ?1 "
@@ -624,7 +716,7 @@ static int read_household_rows(bf_reader *r, int *n)
     sqlite3_stmt *st = r->households;
     sqlite3_reset(st);
     if (sqlite3_bind_text(st, 1, r->last_id, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
-        sqlite3_bind_int(st, 2, r->batch_size) != SQLITE_OK)
+        sqlite3_bind_int(st, 2, r->limit) != SQLITE_OK)
         return fail(s, BF_ESTORE, "binding the reader");
     int count = 0, rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -683,12 +775,17 @@ int bf_reader_next(bf_reader *r, bf_household **batch, int *n)
         rc = read_member_rows(r, count);
     if (rc != BF_OK)
         return rc;
-    if (count < r->batch_size)
+    if (count < r->limit)
         r->done = true;
     if (count > 0)
         memcpy(r->last_id, r->batch[count - 1].id, strlen(r->batch[count - 1].id) + 1);
     *n = count;
     return BF_OK;
+}
+
+void bf_reader_set_limit(bf_reader *r, int limit)
+{
+    r->limit = limit < 1 ? 1 : limit > r->batch_size ? r->batch_size : limit;
 }
 
 void bf_reader_close(bf_reader *r)

@@ -46,11 +46,53 @@ int bf_store_get_household(bf_store *s, const char *id, bf_household *out);
 /* Counts stored households and members. */
 int bf_store_count(bf_store *s, int64_t *households, int64_t *members);
 
+/* ---- Runs and decisions (written by run.c) ---- */
+
+typedef struct bf_run_row {
+    const char *started, *eval_date;   /* ISO time (UTC), YYYY-MM-DD */
+    int jobs;
+    const char *only;                  /* comma-separated, NULL for all */
+    bool store_all;
+    const char *file_hashes;           /* JSON object: file -> sha256 */
+    const char *parameters;            /* JSON object: parameter -> value in force */
+} bf_run_row;
+
+/* Inserts a run with status 'running' and commits it; sets *run_id. */
+int bf_store_run_create(bf_store *s, const bf_run_row *row, int64_t *run_id);
+/* Sets a run's final status ('completed', 'completed_with_errors', 'interrupted', 'failed'),
+ * finish time and counts. */
+int bf_store_run_finish(bf_store *s, int64_t run_id, const char *status, const char *finished,
+                        int64_t households, int64_t evaluations, int64_t errors);
+
+typedef struct bf_run_policy_row {
+    int seq;                           /* evaluation order */
+    const char *policy, *title, *scope;
+    int64_t evaluations, households_eligible, members_eligible, amount_fen, errors;
+    const char *params_read;           /* JSON array of parameter names */
+} bf_run_policy_row;
+
+/* Inserts one policy's summary of a run. */
+int bf_store_run_policy_insert(bf_store *s, int64_t run_id, const bf_run_policy_row *row);
+
+typedef struct bf_decision_row {
+    const char *household_id;
+    int policy_seq, member_seq;        /* member_seq 0 for household scope, else 1-based */
+    const char *policy, *member_id;    /* member_id NULL for household scope */
+    bool eligible;
+    int64_t amount_fen;
+    const char *tier, *reasons, *details, *error;   /* NULL when absent */
+} bf_decision_row;
+
+/* Inserts one decision of a run (inside the caller's transaction). */
+int bf_store_decision_insert(bf_store *s, int64_t run_id, const bf_decision_row *row);
+
 /* Streaming reader: every household with its members, in id order, batch_size at a time,
  * one query per table per batch. */
 int bf_store_reader_open(bf_store *s, int batch_size, bf_reader **out);
 /* Fills the next batch; *n = 0 at the end. The array stays valid until the next call. */
 int bf_reader_next(bf_reader *r, bf_household **batch, int *n);
+/* Limits the following batches to at most limit households (1 … the batch size it was opened with). */
+void bf_reader_set_limit(bf_reader *r, int limit);
 /* Frees the reader and its batch. NULL is allowed. */
 void bf_reader_close(bf_reader *r);
 

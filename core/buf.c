@@ -1,0 +1,121 @@
+/* buf.c — growable buffers and JSON text. */
+#include "buf.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool reserve(bf_buf *b, size_t extra)
+{
+    if (b->oom)
+        return false;
+    if (b->len + extra + 1 <= b->cap)
+        return true;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
+    char *grown = realloc(b->data, cap);
+    if (!grown) {
+        b->oom = true;
+        return false;
+    }
+    b->data = grown;
+    b->cap = cap;
+    return true;
+}
+
+void bf_buf_clear(bf_buf *b)
+{
+    b->len = 0;
+    b->oom = false;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+void bf_buf_free(bf_buf *b)
+{
+    free(b->data);
+    memset(b, 0, sizeof *b);
+}
+
+void bf_buf_add(bf_buf *b, const char *s, size_t len)
+{
+    if (!reserve(b, len))
+        return;
+    memcpy(b->data + b->len, s, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+}
+
+void bf_buf_puts(bf_buf *b, const char *s)
+{
+    bf_buf_add(b, s, strlen(s));
+}
+
+void bf_buf_printf(bf_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || !reserve(b, (size_t)n))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void bf_buf_json_string(bf_buf *b, const char *s, size_t len)
+{
+    bf_buf_add(b, "\"", 1);
+    size_t start = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        bf_buf_add(b, s + start, i - start);
+        start = i + 1;
+        switch (c) {
+        case '"': bf_buf_add(b, "\\\"", 2); break;
+        case '\\': bf_buf_add(b, "\\\\", 2); break;
+        case '\n': bf_buf_add(b, "\\n", 2); break;
+        case '\r': bf_buf_add(b, "\\r", 2); break;
+        case '\t': bf_buf_add(b, "\\t", 2); break;
+        default: bf_buf_printf(b, "\\u%04x", c); break;
+        }
+    }
+    bf_buf_add(b, s + start, len - start);
+    bf_buf_add(b, "\"", 1);
+}
+
+void bf_buf_json_number(bf_buf *b, double v)
+{
+    if (!isfinite(v)) {
+        bf_buf_puts(b, "null");
+        return;
+    }
+    if (v == floor(v) && fabs(v) < 1e15) {
+        bf_buf_printf(b, "%.0f", v);
+        return;
+    }
+    char tmp[40];
+    snprintf(tmp, sizeof tmp, "%.15g", v);     /* readable; exact unless it does not read back */
+    if (strtod(tmp, NULL) != v)
+        snprintf(tmp, sizeof tmp, "%.17g", v);
+    bf_buf_puts(b, tmp);
+}
+
+void bf_buf_json_money(bf_buf *b, bf_fen fen)
+{
+    char tmp[BF_MONEY_STRLEN];
+    bf_money_format(fen, tmp);
+    bf_buf_puts(b, tmp);
+}
+
+const char *bf_buf_str(const bf_buf *b)
+{
+    return b->data ? b->data : "";
+}

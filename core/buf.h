@@ -1,0 +1,36 @@
+/* buf.h — a growable byte buffer with JSON and text helpers (escaping, numbers, money). */
+#ifndef BF_BUF_H
+#define BF_BUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "money.h"
+
+typedef struct bf_buf {
+    char *data;     /* always NUL-terminated when len > 0 or after any append */
+    size_t len;
+    size_t cap;
+    bool oom;       /* an allocation failed; the content is truncated */
+} bf_buf;
+
+/* Empties the buffer, keeping its allocation. */
+void bf_buf_clear(bf_buf *b);
+/* Frees the allocation; the buffer is empty and reusable. */
+void bf_buf_free(bf_buf *b);
+/* Appends len bytes. */
+void bf_buf_add(bf_buf *b, const char *s, size_t len);
+/* Appends a NUL-terminated string. */
+void bf_buf_puts(bf_buf *b, const char *s);
+/* Appends printf-formatted text. */
+void bf_buf_printf(bf_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s as a JSON string literal (quotes, escapes, control characters as \u00XX). */
+void bf_buf_json_string(bf_buf *b, const char *s, size_t len);
+/* Appends a finite double as a JSON number in its shortest form up to 15 digits ("null" if not finite). */
+void bf_buf_json_number(bf_buf *b, double v);
+/* Appends fen as a JSON number of yuan with two decimals (1234.50). */
+void bf_buf_json_money(bf_buf *b, bf_fen fen);
+/* Returns the content as a NUL-terminated string ("" when empty). */
+const char *bf_buf_str(const bf_buf *b);
+
+#endif

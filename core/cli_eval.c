@@ -1,0 +1,334 @@
+/* cli_eval.c — shared options of the evaluating commands, and `check`, `params`, `lint`. */
+#include "cli_eval.h"
+#include "report.h"
+#include "bangfu.h"
+#include "buf.h"
+#include "cli.h"
+#include "store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void bf_eval_opts_init(bf_eval_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->db = "bangfu.db";
+}
+
+static bool parse_long(const char *cmd, const char *opt, const char *v, long long min,
+                       long long max, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long n = v ? strtoll(v, &end, 10) : 0;
+    if (!v || errno || end == v || *end || n < min || n > max) {
+        bf_cli_usage_error(cmd, "%s must be a whole number from %lld to %lld, got '%s'", opt, min,
+                           max, v ? v : "");
+        return false;
+    }
+    *out = n;
+    return true;
+}
+
+int bf_eval_opts_parse(const char *cmd, int argc, char **argv, int *i, bf_eval_opts *o)
+{
+    const char *v;
+    long long n;
+    if (bf_cli_opt(argc, argv, i, "--db", &v))
+        return (o->db = v) ? 1 : -1;
+    if (bf_cli_opt(argc, argv, i, "--policies", &v))
+        return (o->policies = v) ? 1 : -1;
+    if (bf_cli_opt(argc, argv, i, "--date", &v))
+        return (o->date = v) ? 1 : -1;
+    if (bf_cli_opt(argc, argv, i, "--only", &v))
+        return (o->only = v) ? 1 : -1;
+    if (bf_cli_opt(argc, argv, i, "--set", &v)) {
+        if (!v)
+            return -1;
+        if (o->n_overrides == BF_CLI_MAX_OVERRIDES) {
+            bf_cli_usage_error(cmd, "at most %d --set options", BF_CLI_MAX_OVERRIDES);
+            return -1;
+        }
+        char err[300];
+        if (bf_override_parse(v, &o->overrides[o->n_overrides], err, sizeof err) != BF_OK) {
+            bf_cli_usage_error(cmd, "--set %s", err);
+            return -1;
+        }
+        o->n_overrides++;
+        return 1;
+    }
+    if (bf_cli_opt(argc, argv, i, "--jobs", &v)) {
+        if (!parse_long(cmd, "--jobs", v, 1, 64, &n))
+            return -1;
+        o->jobs = (long)n;
+        return 1;
+    }
+    if (bf_cli_opt(argc, argv, i, "--max-memory", &v)) {
+        if (!parse_long(cmd, "--max-memory (MiB)", v, 1, 65536, &n))
+            return -1;
+        o->max_memory_mib = (long)n;
+        return 1;
+    }
+    if (bf_cli_opt(argc, argv, i, "--max-instructions", &v)) {
+        if (!parse_long(cmd, "--max-instructions", v, 1000, 1000000000000LL, &n))
+            return -1;
+        o->max_instructions = n;
+        return 1;
+    }
+    return 0;
+}
+
+void bf_cli_print_errors(const char *cmd, const bf_errors *errs)
+{
+    int shown = errs->count < 20 ? errs->count : 20;
+    for (int i = 0; i < shown; i++)
+        fprintf(stderr, "bangfu %s: %s\n", cmd, errs->msgs[i]);
+    int rest = bf_errors_total(errs) - shown;
+    if (rest > 0)
+        fprintf(stderr, "bangfu %s: … and %d more error%s\n", cmd, rest, rest == 1 ? "" : "s");
+}
+
+int bf_cli_load_params(const char *cmd, const char *policies, bf_params **out)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/params.xml", policies);
+    bf_errors errs;
+    bf_errors_init(&errs, 50);
+    int rc = bf_params_load(path, out, &errs);
+    if (rc != BF_OK)
+        bf_cli_print_errors(cmd, &errs);
+    bf_errors_free(&errs);
+    return rc == BF_OK ? BF_EXIT_OK : BF_EXIT_USAGE;
+}
+
+/* Splits --only a,b into s->only. */
+static bool split_only(const char *cmd, const char *only, bf_eval_session *s)
+{
+    if (!only)
+        return true;
+    s->only_buf = strdup(only);
+    for (char *tok = strtok(s->only_buf, ","); tok; tok = strtok(NULL, ",")) {
+        if (s->n_only == 64) {
+            bf_cli_usage_error(cmd, "--only names at most 64 policies");
+            return false;
+        }
+        s->only[s->n_only++] = tok;
+    }
+    if (s->n_only == 0) {
+        bf_cli_usage_error(cmd, "--only needs policy ids, e.g. --only dibao,tekun");
+        return false;
+    }
+    return true;
+}
+
+int bf_eval_session_open(const char *cmd, const bf_eval_opts *o, bf_text_mode text, bool explain,
+                         const bf_override *scenario, int n_scenario, bf_eval_session *s)
+{
+    memset(s, 0, sizeof *s);
+    if (o->date) {
+        if (bf_date_parse(o->date, &s->date) != BF_OK)
+            return bf_cli_usage_error(cmd, "--date must be an existing date YYYY-MM-DD, got '%s'",
+                                      o->date);
+    } else {
+        s->date = bf_date_today();
+    }
+    if (!split_only(cmd, o->only, s))
+        return BF_EXIT_USAGE;
+    const char *dir = bf_cli_policies_dir(o->policies);
+    int status = bf_cli_load_params(cmd, dir, &s->params);
+    if (status != BF_EXIT_OK)
+        return status;
+    bf_errors errs;
+    bf_errors_init(&errs, 50);
+    int rc = bf_params_resolve(s->params, s->date, o->overrides, o->n_overrides, &s->sets[0], &errs);
+    s->n_sets = rc == BF_OK ? 1 : 0;
+    if (rc == BF_OK && scenario) {
+        /* the scenario applies on top of the command's own --set values */
+        bf_override all[2 * BF_CLI_MAX_OVERRIDES];
+        int n = 0;
+        for (int i = 0; i < o->n_overrides; i++)
+            all[n++] = o->overrides[i];
+        for (int i = 0; i < n_scenario && n < 2 * BF_CLI_MAX_OVERRIDES; i++)
+            all[n++] = scenario[i];
+        rc = bf_params_resolve(s->params, s->date, all, n, &s->sets[1], &errs);
+        if (rc == BF_OK)
+            s->n_sets = 2;
+    }
+    if (rc == BF_OK) {
+        bf_engine_config cfg = {
+            .policies_dir = dir, .params = s->params, .sets = s->sets, .n_sets = s->n_sets,
+            .date = s->date, .jobs = (int)o->jobs,
+            .max_memory = (size_t)o->max_memory_mib * 1024 * 1024,
+            .max_instructions = (uint64_t)o->max_instructions,
+            .only = s->n_only ? s->only : NULL, .n_only = s->n_only,
+            .explain = explain, .text = text, .cancel = o->cancel,
+        };
+        rc = bf_engine_open(&cfg, &s->engine, &errs);
+    }
+    if (rc != BF_OK) {
+        bf_cli_print_errors(cmd, &errs);
+        bf_errors_free(&errs);
+        bf_eval_session_close(s);
+        return BF_EXIT_USAGE;
+    }
+    bf_errors_free(&errs);
+    return BF_EXIT_OK;
+}
+
+void bf_eval_session_close(bf_eval_session *s)
+{
+    bf_engine_close(s->engine);
+    for (int i = 0; i < 2; i++)
+        bf_param_set_free(&s->sets[i]);
+    bf_params_free(s->params);
+    free(s->only_buf);
+    memset(s, 0, sizeof *s);
+}
+
+/* ---- bangfu check ---- */
+
+int bf_cmd_check(int argc, char **argv)
+{
+    bf_eval_opts o;
+    bf_eval_opts_init(&o);
+    const char *id = NULL, *format = "text";
+    bool explain = false;
+    for (int i = 1; i < argc; i++) {
+        int r = bf_eval_opts_parse("check", argc, argv, &i, &o);
+        const char *v;
+        if (r < 0)
+            return BF_EXIT_USAGE;
+        if (r > 0)
+            continue;
+        if (bf_cli_opt(argc, argv, &i, "--format", &v)) {
+            if (!v || (strcmp(v, "text") && strcmp(v, "json")))
+                return bf_cli_usage_error("check", "--format is text or json");
+            format = v;
+        } else if (bf_cli_flag(argv[i], "--explain")) {
+            explain = true;
+        } else if (argv[i][0] == '-') {
+            return bf_cli_usage_error("check", "unknown option %s", argv[i]);
+        } else if (!id) {
+            id = argv[i];
+        } else {
+            return bf_cli_usage_error("check", "one household id at a time");
+        }
+    }
+    if (!id)
+        return bf_cli_usage_error("check", "which household? bangfu check HOUSEHOLD_ID");
+    if (!o.jobs)
+        o.jobs = 1;                                  /* one household: no threads needed */
+    char err[1024];
+    bf_store *store;
+    if (bf_store_open_existing(o.db, &store, err, sizeof err) != BF_OK) {
+        fprintf(stderr, "bangfu check: %s\n", err);
+        return BF_EXIT_USAGE;
+    }
+    bf_household h = {0};
+    int rc = bf_store_get_household(store, id, &h);
+    if (rc != BF_OK) {
+        fprintf(stderr, "bangfu check: %s\n", bf_store_errmsg(store));
+        bf_store_close(store);
+        bf_household_free(&h);
+        return BF_EXIT_USAGE;
+    }
+    bf_store_close(store);
+    bf_eval_session s;
+    int status = bf_eval_session_open("check", &o, BF_TEXT_ALL, explain, NULL, 0, &s);
+    if (status != BF_EXIT_OK) {
+        bf_household_free(&h);
+        return status;
+    }
+    bf_result r = {0};
+    bf_engine_evaluate(s.engine, &h, 1, 0, &r);
+    if (strcmp(format, "json") == 0) {
+        bf_buf out = {0};
+        bf_report_household_json(&out, s.engine, &h, s.date, &r, explain);
+        fputs(bf_buf_str(&out), stdout);
+        bf_buf_free(&out);
+    } else {
+        bf_report_household_text(stdout, s.engine, &h, s.date, &r, explain);
+    }
+    status = r.errors ? BF_EXIT_FAIL : BF_EXIT_OK;
+    bf_result_free(&r);
+    bf_household_free(&h);
+    bf_eval_session_close(&s);
+    return status;
+}
+
+/* ---- bangfu params ---- */
+
+int bf_cmd_params(int argc, char **argv)
+{
+    const char *date_text = NULL, *dir = NULL, *format = "text";
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        if (bf_cli_opt(argc, argv, &i, "--date", &v)) {
+            if (!(date_text = v))
+                return BF_EXIT_USAGE;
+        } else if (bf_cli_opt(argc, argv, &i, "--policies", &v)) {
+            if (!(dir = v))
+                return BF_EXIT_USAGE;
+        } else if (bf_cli_opt(argc, argv, &i, "--format", &v)) {
+            if (!v || (strcmp(v, "text") && strcmp(v, "json")))
+                return bf_cli_usage_error("params", "--format is text or json");
+            format = v;
+        } else {
+            return bf_cli_usage_error("params", "unknown argument %s", argv[i]);
+        }
+    }
+    bf_date date = bf_date_today();
+    if (date_text && bf_date_parse(date_text, &date) != BF_OK)
+        return bf_cli_usage_error("params", "--date must be an existing date YYYY-MM-DD");
+    bf_params *ps;
+    int status = bf_cli_load_params("params", bf_cli_policies_dir(dir), &ps);
+    if (status != BF_EXIT_OK)
+        return status;
+    char d[BF_DATE_STRLEN];
+    bf_date_format(date, d);
+    bool json = strcmp(format, "json") == 0;
+    bf_buf out = {0};
+    if (json)
+        bf_buf_printf(&out, "{\"date\":\"%s\",\"parameters\":[", d);
+    else
+        printf("parameters in force on %s (%s)\n\n", d, ps->path);
+    for (int i = 0; i < ps->n; i++) {
+        const bf_param *p = &ps->items[i];
+        int v = bf_param_value_on(p, date);
+        char from[BF_DATE_STRLEN] = "";
+        if (v >= 0)
+            bf_date_format(p->values[v].from, from);
+        if (json) {
+            bf_buf_puts(&out, i ? ",\n" : "\n");
+            bf_buf_puts(&out, "{\"name\":");
+            bf_buf_json_string(&out, p->name, strlen(p->name));
+            bf_buf_printf(&out, ",\"value\":%s,\"from\":", v >= 0 ? p->values[v].text : "null");
+            if (v >= 0)
+                bf_buf_printf(&out, "\"%s\"", from);
+            else
+                bf_buf_puts(&out, "null");
+            const char *fields[] = {"unit", p->unit, "title", p->title, "source", p->source};
+            for (int f = 0; f < 6; f += 2) {
+                bf_buf_printf(&out, ",\"%s\":", fields[f]);
+                bf_buf_json_string(&out, fields[f + 1], strlen(fields[f + 1]));
+            }
+            bf_buf_puts(&out, "}");
+        } else {
+            printf("%-38s %10s  %-18s %s\n", p->name, v >= 0 ? p->values[v].text : "—", p->unit,
+                   p->title);
+            if (v >= 0)
+                printf("%40s since %s; source: %s\n", "", from, p->source);
+            else
+                printf("%40s not in force on this date; source: %s\n", "", p->source);
+        }
+    }
+    if (json) {
+        bf_buf_puts(&out, "\n]}\n");
+        fputs(bf_buf_str(&out), stdout);
+    }
+    bf_buf_free(&out);
+    bf_params_free(ps);
+    return BF_EXIT_OK;
+}

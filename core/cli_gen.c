@@ -1,0 +1,140 @@
+/* cli_gen.c — `bangfu gen`: a synthetic county population, into a database or an XML file. */
+#include "cli.h"
+#include "bangfu.h"
+#include "gen.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CMD "gen"
+
+/* The options of one `gen` invocation. */
+typedef struct gen_options {
+    long households;
+    uint64_t seed;
+    const char *db;
+    const char *out;
+} gen_options;
+
+/* Set by SIGINT/SIGTERM; the generator polls it and removes what it wrote. */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+/* Parses a seed: a whole number from 0 to 2^64 − 1. */
+static bool parse_seed(const char *text, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = text && *text >= '0' && *text <= '9' ? strtoull(text, &end, 10) : 0;
+    if (!text || *text < '0' || *text > '9' || errno || *end) {
+        bf_cli_usage_error(CMD, "--seed must be a whole number from 0 to %llu, got '%s'",
+                           (unsigned long long)UINT64_MAX, text ? text : "");
+        return false;
+    }
+    *out = (uint64_t)v;
+    return true;
+}
+
+/* Reads the arguments into o; BF_EXIT_OK or BF_EXIT_USAGE (already reported). */
+static int parse_args(int argc, char **argv, gen_options *o)
+{
+    const char *count = NULL, *seed = NULL;
+    *o = (gen_options){.seed = 1};
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        const char **slot = bf_cli_opt(argc, argv, &i, "--households", &v) ? &count
+                            : bf_cli_opt(argc, argv, &i, "--seed", &v)    ? &seed
+                            : bf_cli_opt(argc, argv, &i, "--db", &v)      ? &o->db
+                            : bf_cli_opt(argc, argv, &i, "--out", &v)     ? &o->out
+                                                                          : NULL;
+        if (!slot)
+            return bf_cli_usage_error(CMD, "unknown argument '%s'", argv[i]);
+        if (!v)
+            return BF_EXIT_USAGE;   /* bf_cli_opt reported the missing value */
+        *slot = v;
+    }
+    if (!count)
+        return bf_cli_usage_error(CMD, "--households N is required");
+    if (!bf_cli_parse_count(CMD, "--households", count, BF_GEN_MAX_HOUSEHOLDS, &o->households))
+        return BF_EXIT_USAGE;
+    if (seed && !parse_seed(seed, &o->seed))
+        return BF_EXIT_USAGE;
+    if (!o->db == !o->out)
+        return bf_cli_usage_error(CMD, "give exactly one of --db DB and --out FILE.xml");
+    if ((o->db && !*o->db) || (o->out && !*o->out))
+        return bf_cli_usage_error(CMD, "the file name is empty");
+    return BF_EXIT_OK;
+}
+
+static void print_errors(const bf_errors *errs)
+{
+    for (int i = 0; i < errs->count; i++)
+        fprintf(stderr, "bangfu %s: %s\n", CMD, errs->msgs[i]);
+    if (errs->dropped)
+        fprintf(stderr, "bangfu %s: … and %d more errors\n", CMD, errs->dropped);
+}
+
+/* Generates into a database; returns a library error code, messages in errs. */
+static int gen_db(const gen_options *o, const bf_gen_job *job, bf_gen_totals *totals,
+                  bf_errors *errs)
+{
+    bf_store *s = NULL;
+    char err[1024];
+    int rc = bf_store_open(o->db, &s, err, sizeof err);
+    if (rc != BF_OK) {
+        bf_errors_add(errs, "%s", err);
+        return rc == BF_ESTORE ? BF_EIO : rc;
+    }
+    rc = bf_gen_to_store(s, job, totals, errs);
+    bf_store_close(s);
+    return rc;
+}
+
+/* Exit status for a library error: the user's input or options, or a failure while writing. */
+static int exit_status(int rc)
+{
+    switch (rc) {
+    case BF_OK: return BF_EXIT_OK;
+    case BF_EUSAGE: case BF_EINPUT: case BF_EVERSION: case BF_EIO: return BF_EXIT_USAGE;
+    default: return BF_EXIT_FAIL;
+    }
+}
+
+int bf_cmd_gen(int argc, char **argv)
+{
+    gen_options o;
+    int status = parse_args(argc, argv, &o);
+    if (status != BF_EXIT_OK)
+        return status;
+    bf_progress progress;
+    bf_progress_start(&progress, CMD, o.households, 10000);
+    bf_gen_job job = {o.seed, o.households, BF_GEN_DATE, &progress, &interrupted};
+    struct sigaction sa = {.sa_handler = on_signal}, old_int, old_term;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    bf_errors errs;
+    bf_errors_init(&errs, 20);
+    bf_gen_totals totals;
+    double started = bf_now();
+    int rc = o.db ? gen_db(&o, &job, &totals, &errs) : bf_gen_to_xml(o.out, &job, &totals, &errs);
+    bf_progress_end(&progress);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    print_errors(&errs);
+    bf_errors_free(&errs);
+    if (rc != BF_OK)
+        return exit_status(rc);
+    printf("generated %lld households (%lld members), seed %llu, into %s in %.1f s\n",
+           (long long)totals.households, (long long)totals.members, (unsigned long long)o.seed,
+           o.db ? o.db : o.out, bf_now() - started);
+    return BF_EXIT_OK;
+}

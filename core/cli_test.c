@@ -1,0 +1,154 @@
+/* cli_test.c — `bangfu test` and `bangfu lint`: prove the policies still do what they should. */
+#include "bangfu.h"
+#include "cases.h"
+#include "cli.h"
+#include "cli_eval.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+int bf_cmd_test(int argc, char **argv)
+{
+    const char *dir = NULL;
+    bool verbose = false;
+    for (int i = 1; i < argc; i++) {
+        if (bf_cli_flag(argv[i], "--verbose") || bf_cli_flag(argv[i], "-v"))
+            verbose = true;
+        else if (argv[i][0] == '-')
+            return bf_cli_usage_error("test", "unknown option %s", argv[i]);
+        else if (!dir)
+            dir = argv[i];
+        else
+            return bf_cli_usage_error("test", "one policies folder at a time");
+    }
+    dir = bf_cli_policies_dir(dir);
+    bf_params *params;
+    int status = bf_cli_load_params("test", dir, &params);
+    if (status != BF_EXIT_OK)
+        return status;
+    char tests[4096];
+    snprintf(tests, sizeof tests, "%s/tests", dir);
+    bf_errors errs;
+    bf_errors_init(&errs, 50);
+    bf_case_suite suite;
+    if (bf_cases_load_dir(tests, &suite, &errs) != BF_OK) {
+        bf_cli_print_errors("test", &errs);
+        bf_errors_free(&errs);
+        bf_cases_free(&suite);
+        bf_params_free(params);
+        return BF_EXIT_USAGE;
+    }
+    bf_errors_free(&errs);
+    bf_case_totals t;
+    bf_cases_run(&suite, dir, params, stdout, verbose, &t);
+    printf("%d passed, %d failed\n", t.passed, t.failed);
+    bf_cases_free(&suite);
+    bf_params_free(params);
+    return t.failed ? BF_EXIT_FAIL : BF_EXIT_OK;
+}
+
+/* ---- bangfu lint ---- */
+
+/* Whether a dotted parameter path exists: a parameter, or a group (indexed further at run time). */
+static bool param_path_known(const bf_params *ps, const char *path, size_t len)
+{
+    int node = 0;
+    const char *seg = path, *end = path + len;
+    while (seg < end) {
+        const char *dot = memchr(seg, '.', (size_t)(end - seg));
+        size_t slen = dot ? (size_t)(dot - seg) : (size_t)(end - seg);
+        int found = -1;
+        for (int c = ps->nodes[node].first_child; c >= 0; c = ps->nodes[c].next_sibling)
+            if (strlen(ps->nodes[c].key) == slen && memcmp(ps->nodes[c].key, seg, slen) == 0)
+                found = c;
+        if (found < 0)
+            return false;
+        if (ps->nodes[found].param >= 0)
+            return true;                     /* a parameter: whatever follows is not ours */
+        node = found;
+        if (!dot)
+            return true;
+        seg = dot + 1;
+    }
+    return true;
+}
+
+/* Reports `p.a.b` references in a script that name no parameter; returns how many. */
+static int lint_param_references(const char *file, const char *src, const bf_params *ps)
+{
+    int problems = 0, line = 1;
+    for (const char *s = src; *s; s++) {
+        if (*s == '\n') {
+            line++;
+            continue;
+        }
+        if (*s == '-' && s[1] == '-') {      /* skip comments to the end of the line */
+            while (s[1] && s[1] != '\n')
+                s++;
+            continue;
+        }
+        bool starts = s[0] == 'p' && s[1] == '.' &&
+                      (s == src || !(isalnum((unsigned char)s[-1]) || s[-1] == '_' || s[-1] == '.'));
+        if (!starts)
+            continue;
+        const char *start = s + 2, *e = start;
+        while (isalnum((unsigned char)*e) || *e == '_' || (*e == '.' && (isalpha((unsigned char)e[1]) || e[1] == '_')))
+            e++;
+        if (e > start && !param_path_known(ps, start, (size_t)(e - start))) {
+            printf("%s:%d: unknown parameter 'p.%.*s' (not in params.xml)\n", file, line,
+                   (int)(e - start), start);
+            problems++;
+        }
+        s = e - 1;
+    }
+    return problems;
+}
+
+int bf_cmd_lint(int argc, char **argv)
+{
+    const char *dir = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (argv[i][0] == '-')
+            return bf_cli_usage_error("lint", "unknown option %s", argv[i]);
+        if (dir)
+            return bf_cli_usage_error("lint", "one policies folder at a time");
+        dir = argv[i];
+    }
+    dir = bf_cli_policies_dir(dir);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/params.xml", dir);
+    bf_errors errs;
+    bf_errors_init(&errs, 200);
+    bf_params *params = NULL;
+    int problems = 0;
+    if (bf_params_load(path, &params, &errs) != BF_OK) {
+        for (int i = 0; i < errs.count; i++)
+            printf("%s\n", errs.msgs[i]);
+        problems += bf_errors_total(&errs);
+        bf_errors_free(&errs);
+        return BF_EXIT_FAIL;
+    }
+    bf_param_set set;
+    int n_pol = 0;
+    if (bf_params_resolve(params, bf_date_today(), NULL, 0, &set, &errs) == BF_OK) {
+        bf_engine_config cfg = {.policies_dir = dir, .params = params, .sets = &set, .n_sets = 1,
+                                .date = bf_date_today(), .jobs = 1, .text = BF_TEXT_ALL};
+        bf_engine *e;
+        if (bf_engine_open(&cfg, &e, &errs) == BF_OK) {
+            const bf_policy *pol = bf_engine_policies(e, &n_pol);
+            for (int k = 0; k < n_pol; k++)
+                problems += lint_param_references(pol[k].display, pol[k].src, params);
+            bf_engine_close(e);
+        }
+        bf_param_set_free(&set);
+    }
+    for (int i = 0; i < errs.count; i++)
+        printf("%s\n", errs.msgs[i]);
+    problems += bf_errors_total(&errs);
+    bf_errors_free(&errs);
+    if (!problems)
+        printf("%d policies, %d parameters: no problems\n", n_pol, params->n);
+    bf_params_free(params);
+    return problems ? BF_EXIT_FAIL : BF_EXIT_OK;
+}

@@ -1,0 +1,107 @@
+/* engine.h — the policy engine: loads the policy scripts (NAME.lua), checks their contract, orders them by
+ * `requires`, and evaluates every policy for households on worker threads, one sandbox each. */
+#ifndef BF_ENGINE_H
+#define BF_ENGINE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "errors.h"
+#include "household.h"
+#include "params.h"
+#include "sandbox.h"
+
+typedef enum { BF_SCOPE_HOUSEHOLD, BF_SCOPE_MEMBER } bf_scope;
+
+typedef struct bf_policy {
+    char *id, *title, *title_en, *basis, *department;
+    bf_scope scope;
+    int *requires;          /* indices (evaluation order) of the policies it reads */
+    int n_requires;
+    char *path;             /* file path as opened */
+    char *display;          /* "policies/dibao.lua": how messages name the file */
+    char *src;
+    size_t src_len;
+    char sha256[65];
+    int eval_line;          /* line where evaluate is defined */
+    bool reported;          /* in the --only selection (every policy when there is none) */
+} bf_policy;
+
+/* One decision: a policy for a household (member = -1) or for one of its members. Text fields
+ * are offsets into the owning bf_result's text buffer, -1 when absent. */
+typedef struct bf_decision {
+    int policy;             /* index in evaluation order */
+    int member;             /* member index, -1 for household scope */
+    bool eligible;
+    bool failed;            /* an error decision: `error` says why */
+    bf_fen amount;          /* rounded once to the fen, half away from zero */
+    int tier, reasons, details, error;   /* reasons: JSON array; details: JSON object */
+    int params_read;        /* JSON object {name: value} (explain only) */
+    int trace;              /* printed text (explain only) */
+} bf_decision;
+
+/* The decisions of one household, in evaluation order (members in record order). */
+typedef struct bf_result {
+    bf_decision *d;
+    int n, cap;
+    bf_buf text;            /* the strings the decisions point into */
+    int errors;             /* error decisions among d */
+} bf_result;
+
+/* Text of a decision field, or NULL when the offset is -1. */
+const char *bf_result_text(const bf_result *r, int offset);
+/* Frees a result's memory. */
+void bf_result_free(bf_result *r);
+
+/* What text each decision carries. */
+typedef enum {
+    BF_TEXT_ELIGIBLE,       /* reasons and details only for eligible and error decisions (run) */
+    BF_TEXT_ALL,            /* for every decision (check, run --store-all, test) */
+} bf_text_mode;
+
+typedef struct bf_engine_config {
+    const char *policies_dir;        /* holds the NAME.lua scripts and lib/ */
+    const bf_params *params;         /* definitions (borrowed) */
+    const bf_param_set *sets;        /* 1 set, or 2 for simulate (baseline, scenario); borrowed */
+    int n_sets;
+    bf_date date;
+    int jobs;                        /* worker threads; 0: the number of cores */
+    size_t max_memory;               /* per Lua state; 0: default */
+    uint64_t max_instructions;       /* per evaluation; 0: default */
+    const char *const *only;         /* evaluate these (and what they require); NULL: all */
+    int n_only;
+    bool explain;                    /* record parameters read and print trace per decision */
+    bf_text_mode text;
+    const bf_lua_module *modules;    /* native Lua modules from plugins; may be NULL */
+    volatile sig_atomic_t *cancel;   /* when it becomes non-zero, evaluation stops early; may be NULL */
+} bf_engine_config;
+
+typedef struct bf_engine bf_engine;
+
+/* Loads and checks every policy (contract, requires, cycles), creates the worker sandboxes.
+ * Load errors go to errs as "file:line: message"; BF_ESCRIPT then. */
+int bf_engine_open(const bf_engine_config *cfg, bf_engine **out, bf_errors *errs);
+/* Stops the workers and frees everything. NULL is allowed. */
+void bf_engine_close(bf_engine *e);
+/* The policies in evaluation order. */
+const bf_policy *bf_engine_policies(const bf_engine *e, int *n);
+/* The number of worker threads in use. */
+int bf_engine_jobs(const bf_engine *e);
+
+/* Evaluates every selected policy for n households with parameter set `set`, on all workers.
+ * results[i] receives household i's decisions. Identical for any number of jobs. Returns
+ * BF_EINTERRUPTED when the cancel flag was raised: then some results are missing. */
+int bf_engine_evaluate(bf_engine *e, const bf_household *hs, int n, int set, bf_result *results);
+
+/* For each policy (evaluation order) whether it has read parameter i under set 0, across all
+ * evaluations so far: read[policy * n_params + i]. The array belongs to the engine. */
+const bool *bf_engine_params_read(bf_engine *e);
+
+/* Sandbox counters summed over the workers. */
+void bf_engine_stats(const bf_engine *e, bf_sandbox_stats *st);
+/* Forces counting from the start of every evaluation (benchmarks compare both ways). */
+void bf_engine_always_count(bf_engine *e, bool on);
+
+#endif

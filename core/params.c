@@ -1,0 +1,369 @@
+/* params.c — loading params.xml, resolving values on a date, overrides, the name tree. */
+#include "params.h"
+#include "bangfu.h"
+#include "money.h"
+#include "sha256.h"
+#include "xmlio.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *xml_attr(xmlNode *n, const char *name)
+{
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    char *copy = strdup(v ? (const char *)v : "");
+    xmlFree(v);
+    return copy;
+}
+
+/* A name is dot-separated segments of [a-z_][a-z0-9_]*. */
+static bool valid_name(const char *s)
+{
+    bool at_start = true;
+    for (; *s; s++) {
+        if (*s == '.') {
+            if (at_start)
+                return false;
+            at_start = true;
+        } else if (islower((unsigned char)*s) || *s == '_' || (!at_start && isdigit((unsigned char)*s))) {
+            at_start = false;
+        } else {
+            return false;
+        }
+    }
+    return !at_start;
+}
+
+static int compare_values(const void *a, const void *b)
+{
+    const bf_param_value *x = a, *y = b;
+    return (x->from > y->from) - (x->from < y->from);
+}
+
+static int read_values(xmlNode *pn, bf_param *p, const char *file, bf_errors *errs)
+{
+    int errors = 0, count = 0;
+    for (xmlNode *v = pn->children; v; v = v->next)
+        if (v->type == XML_ELEMENT_NODE)
+            count++;
+    p->values = calloc((size_t)(count ? count : 1), sizeof *p->values);
+    if (!p->values)
+        return 1;
+    for (xmlNode *v = pn->children; v; v = v->next) {
+        if (v->type != XML_ELEMENT_NODE)
+            continue;
+        bf_param_value *pv = &p->values[p->n_values];
+        char *from = xml_attr(v, "from");
+        xmlChar *content = xmlNodeGetContent(v);
+        const char *text = content ? (const char *)content : "";
+        while (isspace((unsigned char)*text))
+            text++;
+        snprintf(pv->text, sizeof pv->text, "%s", text);
+        for (char *e = pv->text + strlen(pv->text); e > pv->text && isspace((unsigned char)e[-1]);)
+            *--e = '\0';
+        if (!from || bf_date_parse(from, &pv->from) != BF_OK) {
+            bf_errors_add(errs, "%s:%ld: parameter %s: from=\"%s\" is not a date YYYY-MM-DD", file,
+                          bf_xml_line(v), p->name, from ? from : "");
+            errors++;
+        } else if (bf_number_parse(pv->text, &pv->value) != BF_OK) {
+            bf_errors_add(errs, "%s:%ld: parameter %s: value \"%s\" is not a plain decimal number",
+                          file, bf_xml_line(v), p->name, pv->text);
+            errors++;
+        } else {
+            p->n_values++;
+        }
+        free(from);
+        xmlFree(content);
+    }
+    qsort(p->values, (size_t)p->n_values, sizeof *p->values, compare_values);
+    for (int i = 1; i < p->n_values; i++)
+        if (p->values[i].from == p->values[i - 1].from) {
+            char d[BF_DATE_STRLEN];
+            bf_date_format(p->values[i].from, d);
+            bf_errors_add(errs, "%s:%ld: parameter %s: two values from %s", file, p->line, p->name, d);
+            errors++;
+        }
+    return errors;
+}
+
+/* Finds or adds the child of node `parent` with this key. */
+static int tree_child(bf_params *ps, int parent, const char *key, size_t keylen, int *cap)
+{
+    for (int c = ps->nodes[parent].first_child; c >= 0; c = ps->nodes[c].next_sibling)
+        if (strlen(ps->nodes[c].key) == keylen && memcmp(ps->nodes[c].key, key, keylen) == 0)
+            return c;
+    if (ps->n_nodes == *cap) {
+        int ncap = *cap * 2;
+        bf_param_node *grown = realloc(ps->nodes, sizeof *grown * (size_t)ncap);
+        if (!grown)
+            return -1;
+        ps->nodes = grown;
+        *cap = ncap;
+    }
+    int id = ps->n_nodes++;
+    bf_param_node *n = &ps->nodes[id];
+    n->key = strndup(key, keylen);
+    const char *ppath = ps->nodes[parent].path;
+    size_t plen = strlen(ppath);
+    n->path = malloc(plen + keylen + 2);
+    if (!n->key || !n->path)
+        return -1;
+    if (plen)
+        snprintf(n->path, plen + keylen + 2, "%s.%.*s", ppath, (int)keylen, key);
+    else
+        snprintf(n->path, keylen + 1, "%.*s", (int)keylen, key);
+    n->param = -1;
+    n->first_child = -1;
+    /* append as last child so iteration follows file order */
+    n->next_sibling = -1;
+    int *link = &ps->nodes[parent].first_child;
+    while (*link >= 0)
+        link = &ps->nodes[*link].next_sibling;
+    *link = id;
+    return id;
+}
+
+/* Builds the name tree; a name that is both a parameter and a group is an error. */
+static int build_tree(bf_params *ps, const char *file, bf_errors *errs)
+{
+    int cap = 64;
+    ps->nodes = calloc((size_t)cap, sizeof *ps->nodes);
+    if (!ps->nodes)
+        return 1;
+    ps->n_nodes = 1;
+    ps->nodes[0] = (bf_param_node){strdup(""), strdup(""), -1, -1, -1};
+    if (!ps->nodes[0].key || !ps->nodes[0].path)
+        return 1;
+    int errors = 0;
+    for (int i = 0; i < ps->n; i++) {
+        const char *name = ps->items[i].name;
+        int node = 0;
+        for (const char *seg = name;;) {
+            const char *dot = strchr(seg, '.');
+            size_t len = dot ? (size_t)(dot - seg) : strlen(seg);
+            node = tree_child(ps, node, seg, len, &cap);
+            if (node < 0)
+                return errors + 1;
+            if (dot && ps->nodes[node].param >= 0) {
+                bf_errors_add(errs, "%s:%ld: parameter %s: %s is itself a parameter, it cannot "
+                              "also be a group", file, ps->items[i].line, name, ps->nodes[node].path);
+                errors++;
+                break;
+            }
+            if (!dot) {
+                if (ps->nodes[node].first_child >= 0) {
+                    bf_errors_add(errs, "%s:%ld: parameter %s is also the group of other "
+                                  "parameters", file, ps->items[i].line, name);
+                    errors++;
+                }
+                ps->nodes[node].param = i;
+                break;
+            }
+            seg = dot + 1;
+        }
+    }
+    return errors;
+}
+
+static int read_parameters(xmlDoc *doc, bf_params *ps, const char *file, bf_errors *errs)
+{
+    xmlNode *root = xmlDocGetRootElement(doc);
+    int count = 0, errors = 0;
+    for (xmlNode *n = root ? root->children : NULL; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE)
+            count++;
+    ps->items = calloc((size_t)(count ? count : 1), sizeof *ps->items);
+    if (!ps->items)
+        return 1;
+    for (xmlNode *n = root ? root->children : NULL; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        bf_param *p = &ps->items[ps->n++];
+        p->name = xml_attr(n, "name");
+        p->unit = xml_attr(n, "unit");
+        p->title = xml_attr(n, "title");
+        p->source = xml_attr(n, "source");
+        p->line = bf_xml_line(n);
+        if (!p->name || !p->unit || !p->title || !p->source)
+            return errors + 1;
+        if (!valid_name(p->name)) {
+            bf_errors_add(errs, "%s:%ld: parameter name \"%s\" must be dot-separated lowercase "
+                          "words (a-z, 0-9, _)", file, p->line, p->name);
+            errors++;
+        }
+        for (int j = 0; j < ps->n - 1; j++)
+            if (strcmp(ps->items[j].name, p->name) == 0) {
+                bf_errors_add(errs, "%s:%ld: parameter %s is defined twice (first at line %ld)",
+                              file, p->line, p->name, ps->items[j].line);
+                errors++;
+                break;
+            }
+        errors += read_values(n, p, file, errs);
+    }
+    return errors;
+}
+
+static int hash_file(const char *path, char out[65], bf_errors *errs)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        bf_errors_add(errs, "%s: cannot read", path);
+        return BF_EIO;
+    }
+    bf_sha256 s;
+    bf_sha256_init(&s);
+    char block[8192];
+    size_t n;
+    while ((n = fread(block, 1, sizeof block, f)) > 0)
+        bf_sha256_update(&s, block, n);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        bf_errors_add(errs, "%s: read error", path);
+        return BF_EIO;
+    }
+    bf_sha256_hex(&s, out);
+    return BF_OK;
+}
+
+int bf_params_load(const char *path, bf_params **out, bf_errors *errs)
+{
+    *out = NULL;
+    xmlDoc *doc = NULL;
+    int rc = bf_xml_load(path, BF_XSD_PARAMETERS, &doc, errs);
+    if (rc != BF_OK)
+        return rc;
+    bf_params *ps = calloc(1, sizeof *ps);
+    if (!ps || !(ps->path = strdup(path))) {
+        free(ps);
+        xmlFreeDoc(doc);
+        return BF_ENOMEM;
+    }
+    int errors = read_parameters(doc, ps, path, errs);
+    xmlFreeDoc(doc);
+    if (!errors)
+        errors = build_tree(ps, path, errs);
+    if (!errors && (rc = hash_file(path, ps->sha256, errs)) != BF_OK)
+        errors++;
+    if (errors) {
+        bf_params_free(ps);
+        return rc != BF_OK ? rc : BF_EINPUT;
+    }
+    *out = ps;
+    return BF_OK;
+}
+
+void bf_params_free(bf_params *ps)
+{
+    if (!ps)
+        return;
+    for (int i = 0; i < ps->n; i++) {
+        bf_param *p = &ps->items[i];
+        free(p->name);
+        free(p->unit);
+        free(p->title);
+        free(p->source);
+        free(p->values);
+    }
+    for (int i = 0; i < ps->n_nodes; i++) {
+        free(ps->nodes[i].key);
+        free(ps->nodes[i].path);
+    }
+    free(ps->nodes);
+    free(ps->items);
+    free(ps->path);
+    free(ps);
+}
+
+int bf_params_index(const bf_params *ps, const char *name)
+{
+    for (int i = 0; i < ps->n; i++)
+        if (strcmp(ps->items[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+int bf_param_value_on(const bf_param *param, bf_date date)
+{
+    int found = -1;
+    for (int i = 0; i < param->n_values && param->values[i].from <= date; i++)
+        found = i;
+    return found;
+}
+
+int bf_override_parse(const char *arg, bf_override *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof out->name) {
+        snprintf(err, errlen, "'%s' is not NAME=VALUE", arg);
+        return BF_EINPUT;
+    }
+    memcpy(out->name, arg, (size_t)(eq - arg));
+    if (bf_number_parse(eq + 1, &out->value) != BF_OK || strlen(eq + 1) >= sizeof out->text) {
+        snprintf(err, errlen, "%s: value '%s' is not a plain decimal number", out->name, eq + 1);
+        return BF_EINPUT;
+    }
+    snprintf(out->text, sizeof out->text, "%s", eq + 1);
+    return BF_OK;
+}
+
+int bf_params_resolve(const bf_params *defs, bf_date date, const bf_override *ov, int n_ov,
+                      bf_param_set *out, bf_errors *errs)
+{
+    memset(out, 0, sizeof *out);
+    out->defs = defs;
+    out->date = date;
+    size_t n = (size_t)(defs->n ? defs->n : 1);
+    out->value = calloc(n, sizeof *out->value);
+    out->text = calloc(n, sizeof *out->text);
+    out->in_force = calloc(n, sizeof *out->in_force);
+    out->overridden = calloc(n, sizeof *out->overridden);
+    if (!out->value || !out->text || !out->in_force || !out->overridden) {
+        bf_param_set_free(out);
+        return BF_ENOMEM;
+    }
+    for (int i = 0; i < defs->n; i++) {
+        int v = bf_param_value_on(&defs->items[i], date);
+        out->in_force[i] = v >= 0;
+        if (v >= 0) {
+            out->value[i] = defs->items[i].values[v].value;
+            out->text[i] = defs->items[i].values[v].text;
+        }
+    }
+    int errors = 0;
+    for (int k = 0; k < n_ov; k++) {
+        int i = bf_params_index(defs, ov[k].name);
+        if (i < 0) {
+            bf_errors_add(errs, "unknown parameter '%s' (see 'bangfu params')", ov[k].name);
+            errors++;
+            continue;
+        }
+        if (ov[k].has_from) {
+            /* the override wins over a file value from the same or an earlier date */
+            int v = bf_param_value_on(&defs->items[i], date);
+            if (ov[k].from > date || (v >= 0 && defs->items[i].values[v].from > ov[k].from))
+                continue;
+        }
+        out->value[i] = ov[k].value;
+        out->text[i] = ov[k].text;
+        out->in_force[i] = true;
+        out->overridden[i] = true;
+    }
+    if (errors) {
+        bf_param_set_free(out);
+        return BF_EINPUT;
+    }
+    return BF_OK;
+}
+
+void bf_param_set_free(bf_param_set *s)
+{
+    free(s->value);
+    free(s->text);
+    free(s->in_force);
+    free(s->overridden);
+    memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,84 @@
+/* params.h — policy parameters (policies/params.xml): dated values, the value in force on a date,
+ * overrides (--set NAME=VALUE, scenarios), and the group tree behind `p.dibao.standard`. */
+#ifndef BF_PARAMS_H
+#define BF_PARAMS_H
+
+#include <stdbool.h>
+
+#include "date.h"
+#include "errors.h"
+
+#define BF_PARAM_NAME_MAX 128
+
+typedef struct bf_param_value {
+    bf_date from;          /* in force from this date on, until the next value's date */
+    double value;
+    char text[40];         /* the decimal as written */
+} bf_param_value;
+
+typedef struct bf_param {
+    char *name;            /* "dibao.standard" */
+    char *unit, *title, *source;
+    bf_param_value *values;/* sorted by from, ascending, no two on one date */
+    int n_values;
+    long line;             /* line in params.xml */
+} bf_param;
+
+/* A node of the name tree: the root (node 0), a group ("medical.aid") or a parameter. */
+typedef struct bf_param_node {
+    char *key;             /* last name segment ("aid"); "" for the root */
+    char *path;            /* full dotted name ("medical.aid"); "" for the root */
+    int param;             /* index into items for a parameter, -1 for a group */
+    int first_child, next_sibling;   /* -1 when none */
+} bf_param_node;
+
+typedef struct bf_params {
+    char *path;
+    char sha256[65];       /* of the file's bytes, for the run's audit record */
+    bf_param *items;       /* in file order */
+    int n;
+    bf_param_node *nodes;
+    int n_nodes;
+} bf_params;
+
+/* Loads and validates a parameters file (schema, names, dates, duplicates). BF_OK, or an error
+ * code with "file:line: message" entries in errs. */
+int bf_params_load(const char *path, bf_params **out, bf_errors *errs);
+/* Frees a parameter file. NULL is allowed. */
+void bf_params_free(bf_params *p);
+/* Index of a parameter by full name, or -1. */
+int bf_params_index(const bf_params *p, const char *name);
+/* Index of the value in force on date (latest from ≤ date), or -1 when none is. */
+int bf_param_value_on(const bf_param *param, bf_date date);
+
+/* One override: replaces a parameter's value for one command (no from), or adds a value
+ * in force from a date (a scenario's <set from="…">), winning over a file value on that date. */
+typedef struct bf_override {
+    char name[BF_PARAM_NAME_MAX];
+    double value;
+    char text[40];
+    bool has_from;
+    bf_date from;
+} bf_override;
+
+/* Parses "NAME=VALUE" (VALUE a plain decimal); BF_OK or BF_EINPUT with a message in err. */
+int bf_override_parse(const char *arg, bf_override *out, char *err, size_t errlen);
+
+/* The values of every parameter on one date, after overrides. */
+typedef struct bf_param_set {
+    const bf_params *defs;
+    bf_date date;
+    double *value;         /* per parameter */
+    const char **text;     /* per parameter: the decimal as written, or NULL when not in force */
+    bool *in_force;        /* false: no value on this date; reading it is an error naming it */
+    bool *overridden;
+} bf_param_set;
+
+/* Resolves the values on date with overrides applied; an override naming an unknown parameter
+ * is an error (BF_EINPUT, message in errs). The set borrows defs and the overrides' text. */
+int bf_params_resolve(const bf_params *defs, bf_date date, const bf_override *ov, int n_ov,
+                      bf_param_set *out, bf_errors *errs);
+/* Frees the arrays of a set. */
+void bf_param_set_free(bf_param_set *s);
+
+#endif

@@ -1,0 +1,25 @@
+/* report.h — renderings of decisions for people and programs: one household (check) as JSON or
+ * text, and the per-policy run summary. */
+#ifndef BF_REPORT_H
+#define BF_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "buf.h"
+#include "engine.h"
+#include "household.h"
+
+/* One household's decisions as the JSON of DESIGN.md "Outputs" (check --format json): every
+ * reported policy in evaluation order, members in record order; with explain, each decision
+ * also carries "params" (parameters read, with their values) and "trace" (printed text). */
+void bf_report_household_json(bf_buf *out, const bf_engine *e, const bf_household *h,
+                              bf_date date, const bf_result *r, bool explain);
+/* The same as readable text with the Chinese policy titles and reasons. */
+void bf_report_household_text(FILE *out, const bf_engine *e, const bf_household *h, bf_date date,
+                              const bf_result *r, bool explain);
+/* Writes one decision's fields as JSON members (without braces) for exports. */
+void bf_report_decision_fields(bf_buf *out, const bf_policy *p, const bf_household *h,
+                               const bf_result *r, const bf_decision *d, bool explain);
+
+#endif

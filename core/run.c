@@ -1,0 +1,248 @@
+/* run.c — the county run: reader → engine (worker threads) → one writer, in batches. Each batch
+ * of decisions is one transaction; the run row says 'running' until the end, so a run killed
+ * half-way never looks complete. */
+#include "run.h"
+#include "bangfu.h"
+#include "buf.h"
+#include "progress.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define DEFAULT_BATCH 2048        /* the largest batch: households per transaction */
+#define FIRST_BATCH 256           /* batches start small and double while they are fast */
+
+static void iso_now(char out[32])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void bf_totals_add(bf_policy_totals *totals, const bf_household *h, const bf_result *r,
+                   const bf_policy *pol)
+{
+    int last_counted = -1;
+    for (int i = 0; i < r->n; i++) {
+        const bf_decision *d = &r->d[i];
+        bf_policy_totals *t = &totals[d->policy];
+        t->evaluations++;
+        if (d->failed)
+            t->errors++;
+        if (!d->eligible)
+            continue;
+        t->amount += d->amount;
+        if (pol[d->policy].scope == BF_SCOPE_HOUSEHOLD)
+            t->members += h->n_members;
+        else
+            t->members++;
+        if (last_counted != d->policy) {     /* decisions of one policy are adjacent */
+            t->households++;
+            last_counted = d->policy;
+        }
+    }
+}
+
+static void hashes_json(bf_buf *b, const bf_policy *pol, int n, const bf_params *params)
+{
+    bf_buf_puts(b, "{");
+    for (int i = 0; i < n; i++) {
+        bf_buf_json_string(b, pol[i].display, strlen(pol[i].display));
+        bf_buf_printf(b, ":\"%s\",", pol[i].sha256);
+    }
+    bf_buf_json_string(b, params->path, strlen(params->path));
+    bf_buf_printf(b, ":\"%s\"}", params->sha256);
+}
+
+static void parameters_json(bf_buf *b, const bf_param_set *set)
+{
+    bf_buf_puts(b, "{");
+    for (int i = 0; i < set->defs->n; i++) {
+        if (i)
+            bf_buf_puts(b, ",");
+        bf_buf_json_string(b, set->defs->items[i].name, strlen(set->defs->items[i].name));
+        bf_buf_printf(b, ":%s", set->in_force[i] ? set->text[i] : "null");
+    }
+    bf_buf_puts(b, "}");
+}
+
+/* Stores the decisions of one batch in one transaction: the eligible ones and the errors, or all. */
+static int store_batch(bf_store *store, int64_t run_id, const bf_household *hs, int n,
+                       const bf_result *results, const bf_policy *pol, bool store_all)
+{
+    int rc = bf_store_begin(store);
+    for (int i = 0; rc == BF_OK && i < n; i++) {
+        const bf_result *r = &results[i];
+        for (int k = 0; rc == BF_OK && k < r->n; k++) {
+            const bf_decision *d = &r->d[k];
+            if (!pol[d->policy].reported || (!store_all && !d->eligible && !d->failed))
+                continue;
+            bf_decision_row row = {
+                hs[i].id, d->policy, d->member + 1, pol[d->policy].id,
+                d->member >= 0 ? hs[i].members[d->member].id : NULL, d->eligible, d->amount,
+                bf_result_text(r, d->tier), bf_result_text(r, d->reasons),
+                bf_result_text(r, d->details), bf_result_text(r, d->error),
+            };
+            rc = bf_store_decision_insert(store, run_id, &row);
+        }
+    }
+    if (rc == BF_OK)
+        return bf_store_commit(store);
+    bf_store_rollback(store);
+    return rc;
+}
+
+static void note_errors(bf_errors *first, const bf_household *h, const bf_result *r)
+{
+    for (int k = 0; k < r->n; k++) {
+        const bf_decision *d = &r->d[k];
+        if (!d->failed)
+            continue;
+        if (d->member >= 0)
+            bf_errors_add(first, "household %s, member %s: %s", h->id, h->members[d->member].id,
+                          bf_result_text(r, d->error));
+        else
+            bf_errors_add(first, "household %s: %s", h->id, bf_result_text(r, d->error));
+    }
+}
+
+static int finish_policies(bf_store *store, int64_t run_id, bf_engine *engine,
+                           const bf_param_set *set, const bf_run_summary *out)
+{
+    int n;
+    const bf_policy *pol = bf_engine_policies(engine, &n);
+    const bool *read = bf_engine_params_read(engine);
+    int rc = BF_OK;
+    for (int k = 0; rc == BF_OK && k < n; k++) {
+        if (!pol[k].reported)
+            continue;
+        bf_buf names = {0};
+        bf_buf_puts(&names, "[");
+        int listed = 0;
+        for (int i = 0; i < set->defs->n; i++)
+            if (read[k * set->defs->n + i]) {
+                bf_buf_puts(&names, listed++ ? "," : "");
+                bf_buf_json_string(&names, set->defs->items[i].name, strlen(set->defs->items[i].name));
+            }
+        bf_buf_puts(&names, "]");
+        const bf_policy_totals *t = &out->per_policy[k];
+        bf_run_policy_row row = {
+            k, pol[k].id, pol[k].title, pol[k].scope == BF_SCOPE_HOUSEHOLD ? "household" : "member",
+            t->evaluations, t->households, t->members, t->amount, t->errors, bf_buf_str(&names),
+        };
+        rc = bf_store_run_policy_insert(store, run_id, &row);
+        bf_buf_free(&names);
+    }
+    return rc;
+}
+
+int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
+                   const bf_run_options *opt, bf_run_summary *out, bf_errors *errs)
+{
+    memset(out, 0, sizeof *out);
+    bf_errors_init(&out->first_errors, 10);
+    int n_pol;
+    const bf_policy *pol = bf_engine_policies(engine, &n_pol);
+    out->n_policies = n_pol;
+    out->per_policy = calloc((size_t)n_pol, sizeof *out->per_policy);
+    int batch = opt->batch > 0 ? opt->batch : DEFAULT_BATCH;
+    bf_result *results = calloc((size_t)batch, sizeof *results);
+    if (!out->per_policy || !results) {
+        free(results);
+        return BF_ENOMEM;
+    }
+    double started = bf_now();
+    char when[32], date[BF_DATE_STRLEN];
+    iso_now(when);
+    bf_date_format(set->date, date);
+    bf_buf hashes = {0}, values = {0};
+    hashes_json(&hashes, pol, n_pol, set->defs);
+    parameters_json(&values, set);
+    bf_run_row row = {when, date, bf_engine_jobs(engine), opt->only, opt->store_all,
+                      bf_buf_str(&hashes), bf_buf_str(&values)};
+    int rc = bf_store_run_create(store, &row, &out->run_id);
+    bf_buf_free(&hashes);
+    bf_buf_free(&values);
+    int64_t total = 0, members = 0;
+    if (rc == BF_OK)
+        rc = bf_store_count(store, &total, &members);
+    bf_reader *reader = NULL;
+    if (rc == BF_OK)
+        rc = bf_store_reader_open(store, batch, &reader);
+    int limit = FIRST_BATCH < batch ? FIRST_BATCH : batch;
+    if (rc == BF_OK)
+        bf_reader_set_limit(reader, limit);
+    bf_progress bar;
+    bf_progress_start(&bar, "run", total, 10000);
+    out->status = "failed";
+    bool interrupted = false;
+    while (rc == BF_OK) {
+        if (opt->interrupted && *opt->interrupted) {
+            interrupted = true;
+            break;
+        }
+        bf_household *hs;
+        int n;
+        double batch_started = bf_now();
+        if ((rc = bf_reader_next(reader, &hs, &n)) != BF_OK || n == 0)
+            break;
+        if (bf_engine_evaluate(engine, hs, n, 0, results) == BF_EINTERRUPTED) {
+            interrupted = true;          /* this batch is incomplete: keep none of it */
+            break;
+        }
+        for (int i = 0; i < n; i++) {
+            bf_totals_add(out->per_policy, &hs[i], &results[i], pol);
+            out->evaluations += results[i].n;
+            out->errors += results[i].errors;
+            if (results[i].errors)
+                note_errors(&out->first_errors, &hs[i], &results[i]);
+        }
+        rc = store_batch(store, out->run_id, hs, n, results, pol, opt->store_all);
+        out->households += n;
+        bf_progress_update(&bar, out->households);
+        /* slow scripts still commit progress about every second; fast ones use big transactions */
+        double took = bf_now() - batch_started;
+        limit = took > 1.0 ? limit / 2 : took < 0.25 ? limit * 2 : limit;
+        limit = limit < 16 ? 16 : limit > batch ? batch : limit;
+        bf_reader_set_limit(reader, limit);
+    }
+    bf_progress_end(&bar);
+    if (rc != BF_OK)
+        bf_errors_add(errs, "%s", bf_store_errmsg(store));
+    bf_reader_close(reader);
+    for (int i = 0; i < batch; i++)
+        bf_result_free(&results[i]);
+    free(results);
+    if (out->run_id == 0)
+        return rc;
+    out->status = rc != BF_OK ? "failed" : interrupted ? "interrupted"
+                  : out->errors ? "completed_with_errors" : "completed";
+    /* the final record: policy totals and status in one transaction */
+    iso_now(when);
+    int frc = bf_store_begin(store);
+    if (frc == BF_OK)
+        frc = finish_policies(store, out->run_id, engine, set, out);
+    if (frc == BF_OK)
+        frc = bf_store_run_finish(store, out->run_id, out->status, when, out->households,
+                                  out->evaluations, out->errors);
+    if (frc == BF_OK)
+        frc = bf_store_commit(store);
+    if (frc != BF_OK) {
+        bf_errors_add(errs, "%s", bf_store_errmsg(store));
+        bf_store_rollback(store);
+        bf_store_run_finish(store, out->run_id, "failed", when, out->households,
+                            out->evaluations, out->errors);
+    }
+    out->seconds = bf_now() - started;
+    return rc != BF_OK ? rc : frc;
+}
+
+void bf_run_summary_free(bf_run_summary *s)
+{
+    free(s->per_policy);
+    bf_errors_free(&s->first_errors);
+    memset(s, 0, sizeof *s);
+}

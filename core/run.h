@@ -1,0 +1,52 @@
+/* run.h — a whole-county run: stream households from the store through the engine, store the
+ * decisions and an audit record (files' hashes, parameter values), summarise per policy. */
+#ifndef BF_RUN_H
+#define BF_RUN_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine.h"
+#include "errors.h"
+#include "params.h"
+#include "store.h"
+
+typedef struct bf_policy_totals {
+    int64_t evaluations;
+    int64_t households;        /* households with at least one eligible decision */
+    int64_t members;           /* eligible member decisions, or members of eligible households */
+    bf_fen amount;             /* total yearly amount */
+    int64_t errors;
+} bf_policy_totals;
+
+typedef struct bf_run_summary {
+    int64_t run_id;
+    int64_t households;
+    int64_t evaluations;
+    int64_t errors;
+    double seconds;
+    const char *status;        /* "completed", "completed_with_errors", "interrupted", "failed" */
+    bf_policy_totals *per_policy;   /* evaluation order; n_policies entries */
+    int n_policies;
+    bf_errors first_errors;    /* the first error decisions, "household H[, member M]: message" */
+} bf_run_summary;
+
+typedef struct bf_run_options {
+    bool store_all;            /* store ineligible decisions too */
+    const char *only;          /* as given on the command line, for the record */
+    int batch;                 /* households per batch (0: default) */
+    volatile sig_atomic_t *interrupted;   /* set by a signal handler: stop after this batch */
+} bf_run_options;
+
+/* Adds one household's decisions into per-policy totals (shared by run and simulate). */
+void bf_totals_add(bf_policy_totals *totals, const bf_household *h, const bf_result *r,
+                   const bf_policy *pol);
+/* Runs every household of the store; fills out. Returns BF_OK when the run was recorded (its
+ * status says how it ended), or an error for a store failure (message in errs). */
+int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
+                   const bf_run_options *opt, bf_run_summary *out, bf_errors *errs);
+/* Frees a summary. */
+void bf_run_summary_free(bf_run_summary *s);
+
+#endif

@@ -1,0 +1,756 @@
+/* sandbox.c — the restricted Lua state. See sandbox.h for what a script may do; the recipe follows
+ * STYLE.md ("Sandbox recipe for Lua 5.4") and Redis scripting. */
+#include "sandbox.h"
+#include "bangfu.h"
+#include "household.h"
+
+#include <lauxlib.h>
+#include <lualib.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { MODE_IDLE, MODE_FAST, MODE_COUNTING };
+
+#define COUNT_STEP 1000            /* instructions between two calls of the counting hook */
+#define WATCHDOG_TICK_MS 10        /* an evaluation seen running on two ticks is aborted */
+
+struct bf_sandbox {
+    lua_State *L;
+    size_t max_memory;
+    size_t used;                   /* bytes allocated by this state */
+    bool memory_exceeded;          /* the allocator refused a growth since the call began */
+    uint64_t max_instructions;
+    char *lib_dir, *lib_prefix;
+    const bf_lua_module *modules;
+    bf_buf *trace;
+    void *user;
+    int mode;                      /* MODE_*, this thread's view */
+    uint64_t counted;              /* instructions counted in MODE_COUNTING */
+    bool stop_budget;              /* budget exceeded: every instruction raises */
+    bool stop_restart;             /* watchdog abort: every instruction raises the restart key */
+    bool always_count;
+    _Atomic int watch_mode;        /* MODE_FAST while a call runs unwatched by a hook */
+    _Atomic uint64_t watch_seq;    /* incremented at the start of every fast call */
+    bf_sandbox_stats stats;
+};
+
+/* Registry keys: addresses of static variables (STYLE.md, OpenResty). */
+static char restart_key;           /* error object of a watchdog abort */
+static char loaded_key;            /* table: module name -> frozen module */
+static char globals_key;           /* the shared read-only table of allowed globals */
+
+static bf_sandbox *sandbox_of(lua_State *L)
+{
+    return *(bf_sandbox **)lua_getextraspace(L);
+}
+
+/* ---- Memory cap ---- */
+
+/* Refuses growth past the cap, never a free or a shrink (Lua then collects before LUA_ERRMEM).
+ * When ptr is NULL, osize is a type tag, not a size. */
+static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    bf_sandbox *sb = ud;
+    size_t old = ptr ? osize : 0;
+    if (nsize == 0) {
+        free(ptr);
+        sb->used -= old;
+        return NULL;
+    }
+    if (nsize > old && sb->used - old + nsize > sb->max_memory) {
+        sb->memory_exceeded = true;
+        return NULL;
+    }
+    void *p = realloc(ptr, nsize);
+    if (p)
+        sb->used = sb->used - old + nsize;
+    return p;
+}
+
+/* ---- Instruction budget ---- */
+
+static void budget_hook(lua_State *L, lua_Debug *ar)
+{
+    bf_sandbox *sb = sandbox_of(L);
+    if (sb->stop_restart) {
+        lua_pushlightuserdata(L, &restart_key);
+        lua_error(L);
+    }
+    if (sb->mode == MODE_COUNTING && !sb->stop_budget) {
+        sb->counted += (uint64_t)lua_gethookcount(L);
+        if (sb->counted <= sb->max_instructions) {
+            if (lua_gethookcount(L) != COUNT_STEP)
+                lua_sethook(L, budget_hook, LUA_MASKCOUNT, COUNT_STEP);
+            return;
+        }
+        sb->stop_budget = true;
+    }
+    if (sb->stop_budget) {
+        /* re-arm on every instruction so that a pcall in the script cannot swallow the stop */
+        lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
+        lua_getinfo(L, "Sl", ar);
+        lua_pushfstring(L, "%s:%d: instruction budget of %I instructions exceeded", ar->short_src,
+                        ar->currentline, (lua_Integer)sb->max_instructions);
+        lua_error(L);
+    }
+    /* MODE_FAST: the watchdog saw this call run too long; unwind and re-run it counted */
+    sb->stop_restart = true;
+    lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
+    lua_pushlightuserdata(L, &restart_key);
+    lua_error(L);
+}
+
+struct bf_watchdog {
+    pthread_t thread;
+    bf_sandbox **boxes;
+    uint64_t *seen;                /* per box: the call seen running at the previous tick, or 0 */
+    int n;
+    _Atomic bool stop;
+};
+
+static void *watchdog_main(void *arg)
+{
+    bf_watchdog *w = arg;
+    struct timespec tick = {0, WATCHDOG_TICK_MS * 1000000L};
+    while (!atomic_load(&w->stop)) {
+        nanosleep(&tick, NULL);
+        for (int i = 0; i < w->n; i++) {
+            bf_sandbox *sb = w->boxes[i];
+            uint64_t seq = atomic_load(&sb->watch_seq);
+            if (atomic_load(&sb->watch_mode) != MODE_FAST) {
+                w->seen[i] = 0;
+                continue;
+            }
+            if (w->seen[i] == seq) {
+                /* lua_sethook is signal-safe; a late arrival only makes the next call re-run
+                 * counted, which gives the same result */
+                lua_sethook(sb->L, budget_hook, LUA_MASKCOUNT, 1);
+                w->seen[i] = 0;
+            } else {
+                w->seen[i] = seq;
+            }
+        }
+    }
+    return NULL;
+}
+
+int bf_watchdog_start(bf_sandbox **boxes, int n, bf_watchdog **out)
+{
+    *out = NULL;
+    bf_watchdog *w = calloc(1, sizeof *w);
+    if (!w || !(w->seen = calloc((size_t)(n ? n : 1), sizeof *w->seen))) {
+        free(w);
+        return BF_ENOMEM;
+    }
+    w->boxes = boxes;
+    w->n = n;
+    atomic_init(&w->stop, false);
+    if (pthread_create(&w->thread, NULL, watchdog_main, w) != 0) {
+        free(w->seen);
+        free(w);
+        return BF_ENOMEM;
+    }
+    *out = w;
+    return BF_OK;
+}
+
+void bf_watchdog_stop(bf_watchdog *w)
+{
+    if (!w)
+        return;
+    atomic_store(&w->stop, true);
+    pthread_join(w->thread, NULL);
+    free(w->seen);
+    free(w);
+}
+
+/* ---- Read-only proxies ---- */
+
+static int ro_newindex(lua_State *L)
+{
+    const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : luaL_typename(L, 2);
+    return luaL_error(L, "attempt to change read-only field '%s'", key);
+}
+
+/* Pushes the table behind proxy idx (its metatable's __index), or nil. */
+void bf_sandbox_push_target(lua_State *L, int idx)
+{
+    if (!lua_getmetatable(L, idx)) {                 /* mt */
+        lua_pushnil(L);
+        return;
+    }
+    lua_getfield(L, -1, "__newindex");               /* mt, newindex */
+    bool proxy = lua_tocfunction(L, -1) == ro_newindex;
+    lua_pop(L, 1);                                   /* mt */
+    if (proxy)
+        lua_getfield(L, -1, "__index");              /* mt, target */
+    else
+        lua_pushnil(L);                              /* mt, nil */
+    lua_remove(L, -2);                               /* target|nil */
+}
+
+static int ro_len(lua_State *L)
+{
+    bf_sandbox_push_target(L, 1);
+    lua_pushinteger(L, (lua_Integer)lua_rawlen(L, -1));
+    return 1;
+}
+
+/* next over the target; upvalue 1 is the target table. */
+static int ro_next(lua_State *L)
+{
+    lua_settop(L, 2);
+    if (lua_next(L, lua_upvalueindex(1)))            /* key, value */
+        return 2;
+    lua_pushnil(L);
+    return 1;
+}
+
+static int ro_pairs(lua_State *L)
+{
+    bf_sandbox_push_target(L, 1);                    /* target */
+    lua_pushcclosure(L, ro_next, 1);                 /* iterator bound to the target */
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);
+    return 3;
+}
+
+void bf_sandbox_push_readonly(lua_State *L, int idx)
+{
+    idx = lua_absindex(L, idx);
+    lua_createtable(L, 0, 0);                        /* proxy */
+    lua_createtable(L, 0, 5);                        /* proxy, mt */
+    lua_pushvalue(L, idx);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, ro_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushcfunction(L, ro_len);
+    lua_setfield(L, -2, "__len");
+    lua_pushcfunction(L, ro_pairs);
+    lua_setfield(L, -2, "__pairs");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");              /* getmetatable() gives false */
+    lua_setmetatable(L, -2);                         /* proxy */
+}
+
+void bf_sandbox_make_readonly(lua_State *L)
+{
+    bf_sandbox_push_readonly(L, -1);                 /* t, proxy */
+    lua_remove(L, -2);                               /* proxy */
+}
+
+/* ---- Light read-only views: a userdata whose user value is the table (one allocation) ---- */
+
+static char view_meta_key;         /* the shared metatable of views */
+
+static int view_index(lua_State *L)
+{
+    lua_getiuservalue(L, 1, 1);                      /* target */
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, -2) == LUA_TTABLE)             /* target, value */
+        bf_sandbox_push_view(L, -1);                 /* nested tables are views too */
+    return 1;
+}
+
+static int view_len(lua_State *L)
+{
+    lua_getiuservalue(L, 1, 1);
+    lua_pushinteger(L, (lua_Integer)lua_rawlen(L, -1));
+    return 1;
+}
+
+/* next over a view's target, wrapping table values; upvalue 1 is the target. */
+static int view_next(lua_State *L)
+{
+    lua_settop(L, 2);
+    if (!lua_next(L, lua_upvalueindex(1))) {         /* key, value */
+        lua_pushnil(L);
+        return 1;
+    }
+    if (lua_type(L, -1) == LUA_TTABLE) {
+        bf_sandbox_push_view(L, -1);
+        lua_remove(L, -2);
+    }
+    return 2;
+}
+
+static int view_pairs(lua_State *L)
+{
+    lua_getiuservalue(L, 1, 1);
+    lua_pushcclosure(L, view_next, 1);
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);
+    return 3;
+}
+
+static int view_tostring(lua_State *L)
+{
+    lua_pushfstring(L, "read-only table: %p", lua_topointer(L, 1));
+    return 1;
+}
+
+void bf_sandbox_push_view(lua_State *L, int idx)
+{
+    idx = lua_absindex(L, idx);
+    lua_newuserdatauv(L, 0, 1);                      /* view */
+    lua_pushvalue(L, idx);
+    lua_setiuservalue(L, -2, 1);
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &view_meta_key) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_createtable(L, 0, 6);
+        static const luaL_Reg meta[] = {{"__index", view_index}, {"__newindex", ro_newindex},
+                                        {"__len", view_len}, {"__pairs", view_pairs},
+                                        {"__tostring", view_tostring}, {NULL, NULL}};
+        luaL_setfuncs(L, meta, 0);
+        lua_pushboolean(L, 0);
+        lua_setfield(L, -2, "__metatable");
+        lua_pushvalue(L, -1);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &view_meta_key);
+    }
+    lua_setmetatable(L, -2);                         /* view */
+}
+
+/* Replaces every nested table of the table on top by a read-only proxy, then the table itself
+ * (stack: 0 net). `seen` (a table at index seen) maps tables already frozen to their proxies. */
+static void freeze_deep(lua_State *L, int seen)
+{
+    int t = lua_gettop(L);
+    lua_pushvalue(L, t);
+    if (lua_rawget(L, seen) != LUA_TNIL) {           /* t, proxy */
+        lua_replace(L, t);
+        return;
+    }
+    lua_pop(L, 1);                                   /* t */
+    bf_sandbox_push_target(L, t);
+    bool is_proxy = !lua_isnil(L, -1);
+    lua_pop(L, 1);
+    if (is_proxy)
+        return;
+    bf_sandbox_push_readonly(L, t);                  /* t, proxy */
+    lua_pushvalue(L, t);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, seen);                             /* seen[t] = proxy */
+    lua_pushnil(L);                                  /* t, proxy, key */
+    while (lua_next(L, t)) {                         /* t, proxy, key, value */
+        if (lua_type(L, -1) == LUA_TTABLE) {
+            freeze_deep(L, seen);                    /* t, proxy, key, frozen */
+            lua_pushvalue(L, -2);
+            lua_insert(L, -2);                       /* t, proxy, key, key, frozen */
+            lua_rawset(L, t);                        /* t[key] = frozen (an existing key: next is safe) */
+        } else {
+            lua_pop(L, 1);                           /* t, proxy, key */
+        }
+    }
+    lua_replace(L, t);                               /* proxy */
+}
+
+/* ---- Globals ---- */
+
+static int unknown_global(lua_State *L)
+{
+    return luaL_error(L, "unknown global '%s'", lua_tostring(L, 2));
+}
+
+static int global_write(lua_State *L)
+{
+    return luaL_error(L, "assignment to global '%s' is not allowed (use local)", lua_tostring(L, 2));
+}
+
+/* setmetatable without __gc: finalizers would run outside any budget, between evaluations. */
+static int safe_setmetatable(lua_State *L)
+{
+    if (lua_type(L, 2) == LUA_TTABLE && lua_getfield(L, 2, "__gc") != LUA_TNIL)
+        return luaL_error(L, "__gc metamethods are not allowed in policy scripts");
+    lua_settop(L, 2);
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_argexpected(L, lua_isnoneornil(L, 2) || lua_istable(L, 2), 2, "nil or table");
+    if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
+        return luaL_error(L, "cannot change a protected metatable");
+    lua_setmetatable(L, 1);
+    return 1;
+}
+
+/* Masks runs of 17 digits plus a digit or X (resident ID numbers) in s[from..len). */
+static void mask_idnumbers(char *s, size_t from, size_t len)
+{
+    for (size_t i = from; i + 18 <= len; i++) {
+        if (i > from && ((s[i - 1] >= '0' && s[i - 1] <= '9') || s[i - 1] == 'X'))
+            continue;
+        size_t j = i;
+        while (j < len && j - i < 17 && s[j] >= '0' && s[j] <= '9')
+            j++;
+        if (j - i != 17 || !((s[j] >= '0' && s[j] <= '9') || s[j] == 'X' || s[j] == 'x'))
+            continue;
+        if (j + 1 < len && ((s[j + 1] >= '0' && s[j + 1] <= '9') || s[j + 1] == 'X'))
+            continue;
+        char masked[BF_IDNUMBER_LEN + 1], orig[BF_IDNUMBER_LEN + 1];
+        memcpy(orig, s + i, 18);
+        orig[18] = '\0';
+        bf_mask_idnumber(orig, masked);
+        memcpy(s + i, masked, 18);
+        i = j;
+    }
+}
+
+/* print(...): tab-separated, one line, into the trace (ID numbers masked) or nowhere. */
+static int trace_print(lua_State *L)
+{
+    bf_sandbox *sb = sandbox_of(L);
+    if (!sb->trace)
+        return 0;
+    size_t start = sb->trace->len;
+    int n = lua_gettop(L);
+    for (int i = 1; i <= n; i++) {
+        size_t len;
+        const char *s = luaL_tolstring(L, i, &len);  /* uses __tostring/__name */
+        if (i > 1)
+            bf_buf_add(sb->trace, "\t", 1);
+        bf_buf_add(sb->trace, s, len);
+        lua_pop(L, 1);
+    }
+    bf_buf_add(sb->trace, "\n", 1);
+    if (!sb->trace->oom)
+        mask_idnumbers(sb->trace->data, start, sb->trace->len);
+    return 0;
+}
+
+/* Loads source with its own environment: reads go to the shared globals, writes are errors.
+ * Stack: +1 (the compiled function) or returns the lua_load status with the message on top. */
+static int load_with_env(lua_State *L, const char *src, size_t len, const char *chunkname)
+{
+    int rc = luaL_loadbufferx(L, src, len, chunkname, "t");   /* text chunks only */
+    if (rc != LUA_OK)
+        return rc;
+    lua_createtable(L, 0, 0);                        /* fn, env */
+    lua_createtable(L, 0, 3);                        /* fn, env, mt */
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &globals_key);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, global_write);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);                         /* fn, env */
+    if (!lua_setupvalue(L, -2, 1))                   /* fn (env is its _ENV) */
+        lua_pop(L, 1);
+    return LUA_OK;
+}
+
+static bool valid_module_name(const char *s)
+{
+    if (!*s || (*s >= '0' && *s <= '9'))
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '_'))
+            return false;
+    return true;
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *data = NULL;
+    size_t cap = 0, n = 0, got;
+    do {
+        if (n + 4096 > cap) {
+            cap = cap ? cap * 2 : 8192;
+            char *grown = realloc(data, cap);
+            if (!grown) {
+                free(data);
+                fclose(f);
+                return NULL;
+            }
+            data = grown;
+        }
+        got = fread(data + n, 1, cap - n, f);
+        n += got;
+    } while (got > 0);
+    fclose(f);
+    *len = n;
+    return data;
+}
+
+/* Pushes the module's value: a native module's table or lib_dir/NAME.lua's result.
+ * Called protected, with the name as argument 1. */
+static int load_module(lua_State *L)
+{
+    bf_sandbox *sb = sandbox_of(L);
+    const char *name = lua_tostring(L, 1);
+    for (const bf_lua_module *m = sb->modules; m && m->name; m++)
+        if (strcmp(m->name, name) == 0) {
+            lua_pushcfunction(L, m->open);
+            lua_call(L, 0, 1);                       /* module */
+            return 1;
+        }
+    char path[4096], chunk[512];
+    snprintf(path, sizeof path, "%s/%s.lua", sb->lib_dir, name);
+    snprintf(chunk, sizeof chunk, "@%s%s.lua", sb->lib_prefix, name);
+    size_t len;
+    char *src = read_file(path, &len);
+    if (!src)
+        return luaL_error(L, "module '%s' not found (no file %s)", name, path);
+    int rc = load_with_env(L, src, len, chunk);
+    free(src);
+    if (rc != LUA_OK)
+        return lua_error(L);                         /* the syntax error names file:line */
+    lua_call(L, 0, 1);                               /* module value */
+    return 1;
+}
+
+/* require(name): a policies/lib module or a native plugin module, loaded once, read-only. */
+static int restricted_require(lua_State *L)
+{
+    const char *name = luaL_checkstring(L, 1);
+    lua_settop(L, 1);
+    if (!valid_module_name(name))
+        return luaL_error(L, "bad module name '%s' (letters, digits and _ only)", name);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &loaded_key);  /* name, loaded */
+    int t = lua_getfield(L, 2, name);                /* name, loaded, value */
+    if (t == LUA_TLIGHTUSERDATA)
+        return luaL_error(L, "module '%s' requires itself (circular require)", name);
+    if (t != LUA_TNIL)
+        return 1;
+    lua_pop(L, 1);                                   /* name, loaded */
+    lua_pushlightuserdata(L, &loaded_key);           /* mark as loading */
+    lua_setfield(L, 2, name);
+    lua_pushcfunction(L, load_module);
+    lua_pushvalue(L, 1);
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK) {           /* name, loaded, err */
+        lua_pushnil(L);
+        lua_setfield(L, 2, name);                    /* forget the mark, keep the error */
+        return lua_error(L);
+    }
+    if (lua_isnil(L, 3)) {                           /* name, loaded, value */
+        lua_pop(L, 1);
+        lua_pushboolean(L, 1);
+    }
+    if (lua_type(L, 3) == LUA_TTABLE) {
+        lua_newtable(L);                             /* name, loaded, value, seen */
+        lua_insert(L, 3);                            /* name, loaded, seen, value */
+        freeze_deep(L, 3);                           /* name, loaded, seen, frozen */
+        lua_remove(L, 3);                            /* name, loaded, frozen */
+    }
+    lua_pushvalue(L, 3);
+    lua_setfield(L, 2, name);                        /* loaded[name] = value */
+    return 1;
+}
+
+/* Opens the allowed libraries, removes what scripts must not have, builds the globals table. */
+static int setup_globals(lua_State *L)
+{
+    static const struct { const char *name; lua_CFunction open; } libs[] = {
+        {LUA_GNAME, luaopen_base}, {LUA_STRLIBNAME, luaopen_string},
+        {LUA_TABLIBNAME, luaopen_table}, {LUA_MATHLIBNAME, luaopen_math},
+        {LUA_UTF8LIBNAME, luaopen_utf8},
+    };
+    for (size_t i = 0; i < sizeof libs / sizeof libs[0]; i++) {
+        luaL_requiref(L, libs[i].name, libs[i].open, 1);
+        lua_pop(L, 1);
+    }
+    lua_pushglobaltable(L);                          /* _G */
+    static const char *const removed[] = {"dofile", "loadfile", "load", "collectgarbage", "rawset",
+                                          "rawget", "rawlen", "_G", "print", "setmetatable",
+                                          "require", "package", "warn", NULL};
+    for (int i = 0; removed[i]; i++) {
+        lua_pushnil(L);
+        lua_setfield(L, -2, removed[i]);
+    }
+    lua_getfield(L, -1, "string");
+    lua_pushnil(L); lua_setfield(L, -2, "dump");
+    lua_pop(L, 1);
+    lua_getfield(L, -1, "math");
+    lua_pushnil(L); lua_setfield(L, -2, "random");
+    lua_pushnil(L); lua_setfield(L, -2, "randomseed");
+    lua_pop(L, 1);
+    lua_pushcfunction(L, trace_print); lua_setfield(L, -2, "print");
+    lua_pushcfunction(L, safe_setmetatable); lua_setfield(L, -2, "setmetatable");
+    lua_pushcfunction(L, restricted_require); lua_setfield(L, -2, "require");
+    /* library tables become read-only, or one script could change string.format for all */
+    static const char *const tables[] = {"string", "table", "math", "utf8", NULL};
+    for (int i = 0; tables[i]; i++) {
+        lua_getfield(L, -1, tables[i]);
+        bf_sandbox_make_readonly(L);
+        lua_setfield(L, -2, tables[i]);
+    }
+    /* protect the string metatable: getmetatable("") gives false */
+    lua_pushliteral(L, "");
+    if (lua_getmetatable(L, -1)) {                   /* _G, "", strmt */
+        lua_pushboolean(L, 0);
+        lua_setfield(L, -2, "__metatable");
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);                                   /* _G */
+    lua_createtable(L, 0, 1);                        /* _G, mt */
+    lua_pushcfunction(L, unknown_global);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, -2);                         /* reading an unknown global is an error */
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &globals_key); /* registry[globals_key] = _G */
+    lua_newtable(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &loaded_key);
+    return 0;
+}
+
+int bf_sandbox_new(const bf_sandbox_config *cfg, bf_sandbox **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    bf_sandbox *sb = calloc(1, sizeof *sb);
+    if (!sb) {
+        snprintf(err, errlen, "out of memory");
+        return BF_ENOMEM;
+    }
+    sb->max_memory = cfg->max_memory ? cfg->max_memory : BF_DEFAULT_MAX_MEMORY;
+    sb->max_instructions = cfg->max_instructions ? cfg->max_instructions : BF_DEFAULT_MAX_INSTRUCTIONS;
+    sb->lib_dir = strdup(cfg->lib_dir ? cfg->lib_dir : "policies/lib");
+    sb->lib_prefix = strdup(cfg->lib_chunk_prefix ? cfg->lib_chunk_prefix : "policies/lib/");
+    sb->modules = cfg->modules;
+    atomic_init(&sb->watch_mode, MODE_IDLE);
+    atomic_init(&sb->watch_seq, 0);
+    if (!sb->lib_dir || !sb->lib_prefix || !(sb->L = lua_newstate(capped_alloc, sb))) {
+        snprintf(err, errlen, "cannot create a Lua state (out of memory)");
+        bf_sandbox_free(sb);
+        return BF_ENOMEM;
+    }
+    *(bf_sandbox **)lua_getextraspace(sb->L) = sb;
+    lua_pushcfunction(sb->L, setup_globals);
+    if (lua_pcall(sb->L, 0, 0, 0) != LUA_OK) {
+        snprintf(err, errlen, "cannot set up the sandbox: %s", lua_tostring(sb->L, -1));
+        bf_sandbox_free(sb);
+        return BF_ESCRIPT;
+    }
+    lua_gc(sb->L, LUA_GCGEN, 0, 0);                  /* most objects die with their evaluation */
+    *out = sb;
+    return BF_OK;
+}
+
+void bf_sandbox_free(bf_sandbox *sb)
+{
+    if (!sb)
+        return;
+    if (sb->L)
+        lua_close(sb->L);
+    free(sb->lib_dir);
+    free(sb->lib_prefix);
+    free(sb);
+}
+
+lua_State *bf_sandbox_state(bf_sandbox *sb)
+{
+    return sb->L;
+}
+
+void bf_sandbox_set_trace(bf_sandbox *sb, bf_buf *trace)
+{
+    sb->trace = trace;
+}
+
+void bf_sandbox_set_user(bf_sandbox *sb, void *user)
+{
+    sb->user = user;
+}
+
+void *bf_sandbox_user(lua_State *L)
+{
+    return sandbox_of(L)->user;
+}
+
+void bf_sandbox_get_stats(const bf_sandbox *sb, bf_sandbox_stats *st)
+{
+    *st = sb->stats;
+    st->memory = sb->used;
+}
+
+void bf_sandbox_always_count(bf_sandbox *sb, bool on)
+{
+    sb->always_count = on;
+}
+
+/* One protected call in fast (unhooked, watched) or counting mode. */
+static int protected_call(bf_sandbox *sb, int nargs, int nresults, bool counting)
+{
+    lua_State *L = sb->L;
+    sb->counted = 0;
+    sb->stop_budget = false;
+    sb->stop_restart = false;
+    sb->memory_exceeded = false;
+    if (counting) {
+        sb->mode = MODE_COUNTING;
+        lua_sethook(L, budget_hook, LUA_MASKCOUNT, COUNT_STEP);
+    } else {
+        sb->mode = MODE_FAST;
+        atomic_fetch_add(&sb->watch_seq, 1);
+        atomic_store(&sb->watch_mode, MODE_FAST);
+    }
+    int rc = lua_pcall(L, nargs, nresults, 0);
+    atomic_store(&sb->watch_mode, MODE_IDLE);
+    sb->mode = MODE_IDLE;
+    lua_sethook(L, NULL, 0, 0);
+    return rc;
+}
+
+/* Turns the error object on top into "file:line: message" in err and pops it. */
+static int describe_error(bf_sandbox *sb, int rc, bf_buf *err)
+{
+    lua_State *L = sb->L;
+    int code = BF_ESCRIPT;
+    if (rc == LUA_ERRMEM || sb->memory_exceeded) {
+        bf_buf_printf(err, "memory cap of %zu MiB exceeded", sb->max_memory / (1024 * 1024));
+        code = BF_ELIMIT;
+    } else if (sb->stop_budget) {
+        bf_buf_puts(err, lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "instruction budget exceeded");
+        code = BF_ELIMIT;
+    } else if (lua_type(L, -1) == LUA_TSTRING) {
+        bf_buf_puts(err, lua_tostring(L, -1));
+    } else {
+        bf_buf_printf(err, "error object is a %s value", luaL_typename(L, -1));
+    }
+    lua_pop(L, 1);
+    if (code == BF_ELIMIT)
+        lua_gc(L, LUA_GCCOLLECT, 0);                 /* give the memory back before the next call */
+    return code;
+}
+
+int bf_sandbox_call(bf_sandbox *sb, int nargs, int nresults, bf_buf *err)
+{
+    lua_State *L = sb->L;
+    int base = lua_gettop(L) - nargs;                /* the function */
+    /* keep the function and arguments in place, call a copy: a watchdog abort re-runs them */
+    for (int i = 0; i <= nargs; i++)
+        lua_pushvalue(L, base + i);
+    sb->stats.calls++;
+    int rc = protected_call(sb, nargs, nresults, sb->always_count);
+    if (rc != LUA_OK && sb->stop_restart) {
+        lua_pop(L, 1);                               /* the restart key */
+        for (int i = 0; i <= nargs; i++)
+            lua_pushvalue(L, base + i);
+        sb->stats.counted_reruns++;
+        rc = protected_call(sb, nargs, nresults, true);
+    }
+    if (rc != LUA_OK) {
+        int code = describe_error(sb, rc, err);
+        lua_settop(L, base - 1);
+        return code;
+    }
+    int nres = lua_gettop(L) - (base + nargs);      /* results above the kept copies */
+    lua_rotate(L, base, nres);                       /* results first, then the kept copies */
+    lua_settop(L, base - 1 + nres);
+    return BF_OK;
+}
+
+int bf_sandbox_run_chunk(bf_sandbox *sb, const char *src, size_t len, const char *chunkname,
+                         bf_buf *err)
+{
+    lua_State *L = sb->L;
+    int rc = load_with_env(L, src, len, chunkname);
+    if (rc != LUA_OK) {
+        bf_buf_puts(err, lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "cannot load");
+        lua_pop(L, 1);
+        return rc == LUA_ERRMEM ? BF_ELIMIT : BF_ESCRIPT;
+    }
+    return bf_sandbox_call(sb, 0, 1, err);
+}

@@ -1,0 +1,18 @@
+/* schemas.S — the XML schemas (the .xsd files in core/schemas) embedded in the binary, each NUL-terminated, so nothing is read from disk at run time. */
+
+#define SCHEMA(sym, file)              \
+        .globl sym;                    \
+        .type sym, @object;            \
+        .balign 16;                    \
+sym:    .incbin file;                  \
+        .byte 0;                       \
+        .size sym, . - sym
+
+        .section .rodata
+SCHEMA(bf_xsd_household_types, "core/schemas/household-types.xsd")
+SCHEMA(bf_xsd_households, "core/schemas/households.xsd")
+SCHEMA(bf_xsd_parameters, "core/schemas/parameters.xsd")
+SCHEMA(bf_xsd_scenario, "core/schemas/scenario.xsd")
+SCHEMA(bf_xsd_cases, "core/schemas/cases.xsd")
+
+        .section .note.GNU-stack,"",@progbits

@@ -1,0 +1,1191 @@
+/* xmlio.c — libxml2 readers and writers: embedded schemas, households stream, small documents, writer. */
+#include "xmlio.h"
+#include "bangfu.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlreader.h>
+#include <libxml/xmlwriter.h>
+
+/* Options for every document read here: no network, no external entities or DTDs loaded,
+ * line numbers past 65535 kept (see bf_xml_line). Blanks are kept on purpose: bf_xml_line
+ * reads the big line numbers libxml2 stores only on text nodes. */
+#define PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_BIG_LINES)
+
+/* ======================================================================== */
+/* Embedded schemas                                                          */
+/* ======================================================================== */
+
+/* NUL-terminated copies of the .xsd files in core/schemas, from core/schemas.S. */
+extern const char bf_xsd_household_types[];
+extern const char bf_xsd_households[];
+extern const char bf_xsd_parameters[];
+extern const char bf_xsd_scenario[];
+extern const char bf_xsd_cases[];
+
+static const struct {
+    const char *name;
+    const char *text;
+} embedded[] = {
+    {"household-types.xsd", bf_xsd_household_types},
+    {"households.xsd", bf_xsd_households},
+    {"parameters.xsd", bf_xsd_parameters},
+    {"scenario.xsd", bf_xsd_scenario},
+    {"cases.xsd", bf_xsd_cases},
+};
+
+/* The top-level schema file of each bf_xml_schema. */
+static const char *const schema_file[BF_XSD__N] = {
+    [BF_XSD_HOUSEHOLDS] = "households.xsd",
+    [BF_XSD_PARAMETERS] = "parameters.xsd",
+    [BF_XSD_SCENARIO] = "scenario.xsd",
+    [BF_XSD_CASES] = "cases.xsd",
+};
+
+static pthread_mutex_t schema_lock = PTHREAD_MUTEX_INITIALIZER;
+static xmlSchema *schemas[BF_XSD__N];
+
+const char *bf_xml_schema_text(const char *name, size_t *len)
+{
+    const char *base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    for (size_t i = 0; i < sizeof embedded / sizeof embedded[0]; i++)
+        if (strcmp(base, embedded[i].name) == 0) {
+            if (len)
+                *len = strlen(embedded[i].text);
+            return embedded[i].text;
+        }
+    return NULL;
+}
+
+/* External entity loader used only while a schema compiles: serves <xs:include> from the
+ * embedded copies and refuses everything else, so no schema file is ever read from disk. */
+static xmlParserInputPtr embedded_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+    (void)id;
+    size_t len;
+    const char *text = url ? bf_xml_schema_text(url, &len) : NULL;
+    if (!text || len > INT_MAX)
+        return NULL;
+    xmlParserInputBufferPtr buf = xmlParserInputBufferCreateMem(text, (int)len,
+                                                                XML_CHAR_ENCODING_NONE);
+    if (!buf)
+        return NULL;
+    xmlParserInputPtr in = xmlNewIOInputStream(ctxt, buf, XML_CHAR_ENCODING_NONE);
+    if (!in) {
+        xmlFreeParserInputBuffer(buf);
+        return NULL;
+    }
+    in->filename = (const char *)xmlStrdup((const xmlChar *)url);
+    return in;
+}
+
+/* Collects schema-compilation messages (a broken embedded XSD is a bug, but say what broke). */
+static void schema_parse_error(void *ctx, xmlErrorPtr err)
+{
+    if (err && err->level != XML_ERR_WARNING)
+        bf_errors_add(ctx, "schema %s:%d: %s", err->file ? err->file : "?", err->line,
+                      err->message ? err->message : "error");
+}
+
+static xmlSchema *compile_schema(bf_xml_schema which, bf_errors *errs)
+{
+    const char *name = schema_file[which];
+    size_t len;
+    const char *text = bf_xml_schema_text(name, &len);
+    if (!text || len > INT_MAX)
+        return NULL;
+    xmlExternalEntityLoader saved = xmlGetExternalEntityLoader();
+    xmlSetExternalEntityLoader(embedded_loader);
+    xmlStructuredErrorFunc saved_handler = xmlStructuredError;
+    void *saved_handler_ctx = xmlStructuredErrorContext;
+    xmlSetStructuredErrorFunc(errs, schema_parse_error);
+    xmlSchema *schema = NULL;
+    /* The document URL is the schema's own name, so includes resolve to "household-types.xsd". */
+    xmlDoc *doc = xmlReadMemory(text, (int)len, name, NULL, XML_PARSE_NONET);
+    xmlSchemaParserCtxt *pctxt = doc ? xmlSchemaNewDocParserCtxt(doc) : NULL;
+    if (pctxt) {
+        xmlSchemaSetParserStructuredErrors(pctxt, schema_parse_error, errs);
+        schema = xmlSchemaParse(pctxt);
+        xmlSchemaFreeParserCtxt(pctxt);
+    }
+    xmlSetStructuredErrorFunc(saved_handler_ctx, saved_handler);
+    xmlSetExternalEntityLoader(saved);
+    xmlFreeDoc(doc);
+    if (!schema)
+        bf_errors_add(errs, "cannot compile the embedded schema %s", name);
+    return schema;
+}
+
+int bf_xml_schema_get(bf_xml_schema which, xmlSchema **schema, bf_errors *errs)
+{
+    *schema = NULL;
+    if (which < 0 || which >= BF_XSD__N)
+        return BF_EUSAGE;
+    xmlInitParser();
+    if (pthread_mutex_lock(&schema_lock) != 0)
+        return BF_EUSAGE;
+    if (!schemas[which])
+        schemas[which] = compile_schema(which, errs);
+    *schema = schemas[which];
+    pthread_mutex_unlock(&schema_lock);
+    return *schema ? BF_OK : BF_EINPUT;
+}
+
+void bf_xml_cleanup(void)
+{
+    if (pthread_mutex_lock(&schema_lock) != 0)
+        return;
+    for (int i = 0; i < BF_XSD__N; i++) {
+        xmlSchemaFree(schemas[i]);
+        schemas[i] = NULL;
+    }
+    pthread_mutex_unlock(&schema_lock);
+}
+
+/* ======================================================================== */
+/* Messages from libxml2                                                     */
+/* ======================================================================== */
+
+/* Copies a libxml2 message without its trailing newline and without the "{urn:bangfu:…}"
+ * namespace in element names, which only makes the message harder to read. */
+static void clean_message(const char *in, char *out, size_t size)
+{
+    size_t o = 0;
+    for (const char *p = in ? in : "error"; *p && o + 1 < size; p++) {
+        if (*p == '{' && strncmp(p + 1, "urn:bangfu:", 11) == 0) {
+            const char *close = strchr(p, '}');
+            if (close) {
+                p = close;
+                continue;
+            }
+        }
+        out[o++] = *p == '\n' ? ' ' : *p;   /* one line per message */
+    }
+    while (o > 0 && (out[o - 1] == '\n' || out[o - 1] == ' ' || out[o - 1] == '\r'))
+        o--;
+    out[o] = '\0';
+}
+
+/* "file:line:col: " or "file:line: " or "file: " into where. */
+static void format_where(char *where, size_t size, const char *file, long line, int col)
+{
+    if (line > 0 && col > 0)
+        snprintf(where, size, "%s:%ld:%d: ", file, line, col);
+    else if (line > 0)
+        snprintf(where, size, "%s:%ld: ", file, line);
+    else
+        snprintf(where, size, "%s: ", file);
+}
+
+/* ======================================================================== */
+/* Line numbers                                                              */
+/* ======================================================================== */
+
+/* The line of a text node, including the big line numbers of XML_PARSE_BIG_LINES. */
+static long text_line(const xmlNode *t)
+{
+    if (t->line != 65535)
+        return t->line;
+    return t->psvi ? (long)(ptrdiff_t)t->psvi : 65535;
+}
+
+long bf_xml_line(const xmlNode *node)
+{
+    if (!node)
+        return 0;
+    if (node->line != 65535 || node->type != XML_ELEMENT_NODE)
+        return node->type == XML_TEXT_NODE ? text_line(node) : (long)node->line;
+    /* Past line 65535 libxml2 keeps exact lines only on text nodes: the indentation before an
+     * element ends on the element's line. */
+    const xmlNode *prev = node->prev;
+    if (prev && prev->type == XML_TEXT_NODE && prev->line == 65535 && prev->psvi)
+        return text_line(prev);
+    return xmlGetLineNo(node);
+}
+
+/* ======================================================================== */
+/* Small documents                                                           */
+/* ======================================================================== */
+
+typedef struct load_ctx {
+    const char *file;
+    bf_errors *errs;
+    int count;
+} load_ctx;
+
+static void load_error(void *arg, xmlErrorPtr err)
+{
+    load_ctx *lc = arg;
+    if (!err || err->level == XML_ERR_WARNING)
+        return;
+    char msg[1024], where[1200];
+    clean_message(err->message, msg, sizeof msg);
+    long line = err->line;
+    if (line <= 0 && err->node)
+        line = bf_xml_line(err->node);
+    format_where(where, sizeof where, lc->file, line, err->int2);
+    bf_errors_add(lc->errs, "%s%s", where, msg);
+    lc->count++;
+}
+
+/* Validates a parsed document; BF_OK or BF_EINPUT. */
+static int validate_doc(xmlDoc *doc, bf_xml_schema which, load_ctx *lc)
+{
+    xmlSchema *schema;
+    int rc = bf_xml_schema_get(which, &schema, lc->errs);
+    if (rc != BF_OK)
+        return rc;
+    xmlSchemaValidCtxt *vctxt = xmlSchemaNewValidCtxt(schema);
+    if (!vctxt) {
+        bf_errors_add(lc->errs, "%s: out of memory", lc->file);
+        return BF_ENOMEM;
+    }
+    xmlSchemaSetValidStructuredErrors(vctxt, load_error, lc);
+    int before = lc->count;
+    int v = xmlSchemaValidateDoc(vctxt, doc);
+    xmlSchemaFreeValidCtxt(vctxt);
+    if (v == 0)
+        return BF_OK;
+    if (v < 0)
+        bf_errors_add(lc->errs, "%s: cannot validate against %s (libxml2 internal error)",
+                      lc->file, schema_file[which]);
+    else if (lc->count == before)
+        bf_errors_add(lc->errs, "%s: does not match the schema %s", lc->file, schema_file[which]);
+    return BF_EINPUT;
+}
+
+/* Parses with the thread's structured error handler pointed at lc, then validates. */
+static int load_common(const char *buf, size_t len, int fd, const char *name,
+                       bf_xml_schema which, xmlDoc **out, bf_errors *errs)
+{
+    *out = NULL;
+    load_ctx lc = {name, errs, 0};
+    xmlInitParser();
+    xmlParserCtxt *ctxt = xmlNewParserCtxt();
+    if (!ctxt) {
+        bf_errors_add(errs, "%s: out of memory", name);
+        return BF_ENOMEM;
+    }
+    xmlStructuredErrorFunc saved = xmlStructuredError;
+    void *saved_ctx = xmlStructuredErrorContext;
+    xmlSetStructuredErrorFunc(&lc, load_error);
+    xmlDoc *doc = buf ? xmlCtxtReadMemory(ctxt, buf, (int)len, name, NULL, PARSE_OPTIONS)
+                      : xmlCtxtReadFd(ctxt, fd, name, NULL, PARSE_OPTIONS);
+    int rc = BF_OK;
+    if (!doc || !ctxt->wellFormed) {
+        if (lc.count == 0)
+            bf_errors_add(errs, "%s: not a well-formed XML document", name);
+        rc = BF_EINPUT;
+    }
+    xmlSetStructuredErrorFunc(saved_ctx, saved);
+    xmlFreeParserCtxt(ctxt);
+    if (rc == BF_OK)
+        rc = validate_doc(doc, which, &lc);
+    if (rc != BF_OK) {
+        xmlFreeDoc(doc);
+        return rc;
+    }
+    *out = doc;
+    return BF_OK;
+}
+
+int bf_xml_load(const char *path, bf_xml_schema which, xmlDoc **out, bf_errors *errs)
+{
+    *out = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        bf_errors_add(errs, "%s: cannot open: %s", path, strerror(errno));
+        return BF_EIO;
+    }
+    int rc = load_common(NULL, 0, fd, path, which, out, errs);
+    close(fd);
+    return rc;
+}
+
+int bf_xml_load_memory(const char *buf, size_t len, const char *name, bf_xml_schema which,
+                       xmlDoc **out, bf_errors *errs)
+{
+    *out = NULL;
+    if (len > INT_MAX) {
+        bf_errors_add(errs, "%s: document too large", name);
+        return BF_ELIMIT;
+    }
+    return load_common(buf, len, -1, name, which, out, errs);
+}
+
+/* ======================================================================== */
+/* <household> element → bf_household                                       */
+/* ======================================================================== */
+
+/* A conversion in progress: where errors go and what they name. */
+typedef struct conv {
+    const char *file;
+    bf_errors *errs;
+    bf_household *h;
+    bf_member *m;        /* the member being converted, or NULL */
+    int count;           /* errors added */
+    bool too_many;       /* "more than 64 members" was reported */
+} conv;
+
+static void __attribute__((format(printf, 2, 3))) conv_error(conv *c, const char *fmt, ...)
+{
+    char msg[768], where[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    long line = c->m && c->m->line ? c->m->line : c->h->line;
+    format_where(where, sizeof where, c->file ? c->file : "(input)", line, 0);
+    const char *hid = c->h->id[0] ? c->h->id : "(no id)";
+    if (c->m)
+        bf_errors_add(c->errs, "%shousehold %s, member %s: %s", where, hid,
+                      c->m->id[0] ? c->m->id : "(no id)", msg);
+    else
+        bf_errors_add(c->errs, "%shousehold %s: %s", where, hid, msg);
+    c->count++;
+}
+
+/* The text of an attribute; *to_free is set when it had to be assembled. */
+static const char *attr_text(const xmlAttr *a, xmlChar **to_free)
+{
+    const xmlNode *t = a->children;
+    *to_free = NULL;
+    if (!t)
+        return "";
+    if (!t->next && t->type == XML_TEXT_NODE && t->content)
+        return (const char *)t->content;
+    *to_free = xmlNodeListGetString(a->doc, a->children, 1);
+    return *to_free ? (const char *)*to_free : "";
+}
+
+/* Copies v into dst (size bytes), cutting too long text at a character boundary; returns
+ * false when it had to cut. */
+static bool copy_cut(char *dst, size_t size, const char *v)
+{
+    size_t len = strlen(v);
+    if (len < size) {
+        memcpy(dst, v, len + 1);
+        return true;
+    }
+    size_t cut = size - 1;
+    while (cut > 0 && ((unsigned char)v[cut] & 0xC0) == 0x80)
+        cut--;
+    memcpy(dst, v, cut);
+    dst[cut] = '\0';
+    return false;
+}
+
+static bool parse_bool(const char *v, bool *dst)
+{
+    if (strcmp(v, "true") == 0)
+        *dst = true;
+    else if (strcmp(v, "false") == 0)
+        *dst = false;
+    else
+        return false;
+    return true;
+}
+
+static bool parse_int(const char *v, int *dst, long min, long max)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (!*v || *end || errno || n < min || n > max)
+        return false;
+    *dst = (int)n;
+    return true;
+}
+
+/* How one attribute converts. */
+typedef enum { F_TEXT, F_MONEY, F_ENUM, F_BOOL, F_INT, F_DATE, F_PREVIOUS } field_kind;
+
+typedef struct field {
+    const char *element;   /* household child element; NULL for member/household attributes */
+    const char *name;      /* attribute */
+    field_kind kind;
+    size_t offset;         /* into bf_household or bf_member */
+    size_t size;           /* F_TEXT: buffer size */
+    int arg;               /* F_ENUM: the bf_enum_kind; F_INT: the maximum */
+    bool required;
+} field;
+
+#define HF(el, nm, k, f, a) {el, nm, k, offsetof(bf_household, f), sizeof(((bf_household *)0)->f), a, false}
+#define MF(nm, k, f, a, req) {NULL, nm, k, offsetof(bf_member, f), sizeof(((bf_member *)0)->f), a, req}
+
+static const field household_attrs[] = {
+    {NULL, "id", F_TEXT, offsetof(bf_household, id), BF_ID_BYTES, 0, true},
+    {NULL, "town", F_TEXT, offsetof(bf_household, town), BF_NAME_BYTES, 0, true},
+    {NULL, "village", F_TEXT, offsetof(bf_household, village), BF_NAME_BYTES, 0, true},
+    HF(NULL, "status", F_ENUM, status, BF_ENUM_STATUS),
+    HF(NULL, "monitor", F_ENUM, monitor, BF_ENUM_MONITOR),
+    HF(NULL, "recorded", F_TEXT, recorded, 0),
+};
+
+static const field child_attrs[] = {
+    HF("income", "wage", F_MONEY, wage, 0),
+    HF("income", "business", F_MONEY, business, 0),
+    HF("income", "property", F_MONEY, property, 0),
+    HF("income", "transfer", F_MONEY, transfer, 0),
+    HF("income", "excluded", F_MONEY, excluded, 0),
+    HF("income", "previous", F_PREVIOUS, previous, 0),
+    HF("assets", "deposits", F_MONEY, deposits, 0),
+    HF("assets", "vehicle", F_MONEY, vehicle, 0),
+    HF("assets", "extra_houses", F_INT, extra_houses, 999999999),
+    HF("expenses", "medical", F_MONEY, medical, 0),
+    HF("expenses", "education", F_MONEY, education, 0),
+    HF("housing", "safe", F_BOOL, housing_safe, 0),
+    HF("water", "safe", F_BOOL, water_safe, 0),
+};
+
+static const field member_attrs[] = {
+    MF("id", F_TEXT, id, 0, true),
+    MF("name", F_TEXT, name, 0, false),
+    MF("idnumber", F_TEXT, idnumber, 0, false),
+    MF("relation", F_ENUM, relation, BF_ENUM_RELATION, true),
+    MF("birth", F_DATE, birth, 0, true),
+    MF("sex", F_ENUM, sex, BF_ENUM_SEX, true),
+    MF("labor", F_ENUM, labor, BF_ENUM_LABOR, true),
+    MF("employment", F_ENUM, employment, BF_ENUM_EMPLOYMENT, true),
+    MF("school", F_ENUM, school, BF_ENUM_SCHOOL, true),
+    MF("self_care", F_ENUM, self_care, BF_ENUM_SELF_CARE, true),
+    MF("disability", F_INT, disability, 4, true),
+    MF("disability_type", F_ENUM, disability_type, BF_ENUM_DISABILITY_TYPE, true),
+    MF("serious_illness", F_BOOL, serious_illness, 0, true),
+    MF("pension_insured", F_BOOL, pension_insured, 0, true),
+    MF("medical_insured", F_BOOL, medical_insured, 0, true),
+    MF("medical_cost", F_MONEY, medical_cost, 0, true),
+    MF("supporter", F_BOOL, supporter, 0, true),
+};
+
+#define NFIELDS(t) ((int)(sizeof(t) / sizeof((t)[0])))
+
+/* Converts value v of field f into the record at base; a value that does not convert is
+ * reported naming the element and attribute (the message is built only then). */
+static void set_field(conv *c, const field *f, char *base, const char *v)
+{
+    void *dst = base + f->offset;
+    long min = f->element ? -f->arg : 0;
+    bool ok = true;
+    int e;
+    switch (f->kind) {
+    case F_TEXT: ok = copy_cut(dst, f->size, v); break;
+    case F_MONEY: ok = bf_money_parse(v, dst) == BF_OK; break;
+    case F_PREVIOUS:
+        ok = bf_money_parse(v, dst) == BF_OK;
+        c->h->has_previous = true;
+        break;
+    case F_ENUM:
+        e = bf_enum_parse((bf_enum_kind)f->arg, v);
+        ok = e >= 0;
+        if (ok)
+            *(int *)dst = e;     /* enums are int-sized (checked below) */
+        break;
+    case F_BOOL: ok = parse_bool(v, dst); break;
+    case F_INT: ok = parse_int(v, dst, min, f->arg); break;
+    case F_DATE: ok = bf_date_parse(v, dst) == BF_OK; break;
+    }
+    if (ok)
+        return;
+    char what[64];
+    if (f->element)
+        snprintf(what, sizeof what, "<%s %s>", f->element, f->name);
+    else
+        snprintf(what, sizeof what, "%s", f->name);
+    switch (f->kind) {
+    case F_TEXT:
+        conv_error(c, "%s is too long (%zu bytes; at most %zu allowed)", what, strlen(v),
+                   f->size - 1);
+        break;
+    case F_MONEY: case F_PREVIOUS:
+        conv_error(c, "%s: '%s' is not an amount of yuan (a plain decimal with at most 2 "
+                      "decimals, below 10^13)", what, v);
+        break;
+    case F_ENUM:
+        conv_error(c, "%s: '%s' is not one of %s", what, v, bf_enum_allowed((bf_enum_kind)f->arg));
+        break;
+    case F_BOOL: conv_error(c, "%s: '%s' is not true or false", what, v); break;
+    case F_INT:
+        conv_error(c, "%s: '%s' is not a whole number from %ld to %d", what, v, min, f->arg);
+        break;
+    case F_DATE:
+        conv_error(c, "%s: '%s' is not a date in the calendar (YYYY-MM-DD)", what, v);
+        break;
+    }
+}
+
+_Static_assert(sizeof(bf_status) == sizeof(int) && sizeof(bf_relation) == sizeof(int),
+               "enum fields are written as int");
+
+/* Converts every attribute of node through the table; unknown attributes and missing required
+ * ones are errors. element names the element in messages. */
+static void convert_attrs(conv *c, const xmlNode *node, const field *table, int n,
+                          const char *element, char *base)
+{
+    unsigned seen = 0;
+    for (const xmlAttr *a = node->properties; a; a = a->next) {
+        const char *name = (const char *)a->name;
+        int i = 0;
+        while (i < n && !(strcmp(table[i].name, name) == 0 &&
+                          (!table[i].element || strcmp(table[i].element, element) == 0)))
+            i++;
+        if (i == n) {
+            conv_error(c, "<%s>: unknown attribute '%s'", element, name);
+            continue;
+        }
+        xmlChar *to_free;
+        set_field(c, &table[i], base, attr_text(a, &to_free));
+        xmlFree(to_free);
+        seen |= 1u << i;
+    }
+    for (int i = 0; i < n; i++)
+        if (table[i].required && !(seen & (1u << i)))
+            conv_error(c, "<%s>: missing attribute '%s'", element, table[i].name);
+}
+
+/* Reads the id attribute first so every later message names the record. */
+static void read_id_first(const xmlNode *node, char *dst, size_t size)
+{
+    for (const xmlAttr *a = node->properties; a; a = a->next)
+        if (strcmp((const char *)a->name, "id") == 0) {
+            xmlChar *to_free;
+            copy_cut(dst, size, attr_text(a, &to_free));   /* set_field reports a cut */
+            xmlFree(to_free);
+            return;
+        }
+}
+
+static void convert_member(conv *c, const xmlNode *node, long line)
+{
+    bf_member *m = bf_household_add_member(c->h);
+    if (!m) {
+        if (!c->too_many)
+            conv_error(c, c->h->n_members >= BF_MEMBERS_MAX
+                              ? "more than %d members" : "out of memory after %d members",
+                       c->h->n_members);
+        c->too_many = true;
+        return;
+    }
+    m->line = (int)(line > INT_MAX ? INT_MAX : line);
+    c->m = m;
+    read_id_first(node, m->id, sizeof m->id);
+    convert_attrs(c, node, member_attrs, NFIELDS(member_attrs), "member", (char *)m);
+    c->m = NULL;
+}
+
+static bool is_element(const xmlNode *n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+/* Converts a household whose own line is already known (the streaming reader knows it better
+ * than the tree does past line 65535). */
+static int convert_household(xmlNode *node, bf_household *h, const char *file, bf_errors *errs,
+                             long line)
+{
+    bf_household_reset(h);
+    conv c = {file, errs, h, NULL, 0, false};
+    h->line = (int)(line > INT_MAX ? INT_MAX : line);
+    read_id_first(node, h->id, sizeof h->id);
+    convert_attrs(&c, node, household_attrs, NFIELDS(household_attrs), "household", (char *)h);
+    for (xmlNode *k = node->children; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE)
+            continue;
+        const char *name = (const char *)k->name;
+        if (is_element(k, "member"))
+            convert_member(&c, k, bf_xml_line(k));
+        else if (is_element(k, "income") || is_element(k, "assets") ||
+                 is_element(k, "expenses") || is_element(k, "housing") || is_element(k, "water"))
+            convert_attrs(&c, k, child_attrs, NFIELDS(child_attrs), name, (char *)h);
+        else
+            conv_error(&c, "unexpected element <%s> in <household>", name);
+    }
+    return c.count;
+}
+
+int bf_xml_household_from_node(xmlNode *node, bf_household *h, const char *file, bf_errors *errs)
+{
+    return convert_household(node, h, file, errs, bf_xml_line(node));
+}
+
+/* ======================================================================== */
+/* Streaming households reader                                               */
+/* ======================================================================== */
+
+/* Where a household sat in the file, kept to name it in libxml2 messages that arrive later. */
+typedef struct locator {
+    bool used;
+    long line, last_line;
+    char id[BF_ID_BYTES];
+    int n;
+    struct { long line; char id[BF_ID_BYTES]; } members[BF_MEMBERS_MAX];
+} locator;
+
+/* A libxml2 message not yet matched with its household. */
+typedef struct pending {
+    long line;
+    int col;
+    char *msg;
+} pending;
+
+#define PENDING_MAX 256
+
+struct bf_xml_reader {
+    xmlTextReader *rd;
+    int fd;
+    char *path;
+    bf_errors *errs;
+    int64_t size;
+    bool on_household;     /* positioned on an expanded household: move past it first */
+    bool done;             /* end of file or fatal error reached */
+    bool fatal;
+    int xml_errors;        /* libxml2 messages received */
+    long ws_line;          /* line of the last text node seen between households */
+    pending pend[PENDING_MAX];
+    int npend;
+    locator loc[2];        /* the previous and the current household */
+    xmlDoc *doc;           /* the partial tree taken over after a fatal error, or NULL */
+    int cur;               /* index of the current household in loc */
+};
+
+/* Adds a libxml2 message to errs, naming the household (and member) of loc when given. */
+static void emit(bf_xml_reader *r, const pending *p, const locator *loc)
+{
+    char where[1200];
+    format_where(where, sizeof where, r->path, p->line, p->col);
+    if (!loc) {
+        bf_errors_add(r->errs, "%s%s", where, p->msg);
+        return;
+    }
+    const char *hid = loc->id[0] ? loc->id : "(no id)";
+    int m = -1;
+    for (int i = 0; i < loc->n; i++)
+        if (loc->members[i].line <= p->line)
+            m = i;
+    if (m >= 0)
+        bf_errors_add(r->errs, "%shousehold %s, member %s: %s", where, hid,
+                      loc->members[m].id[0] ? loc->members[m].id : "(no id)", p->msg);
+    else
+        bf_errors_add(r->errs, "%shousehold %s: %s", where, hid, p->msg);
+}
+
+/* True when a message at line belongs to the household at loc. */
+static bool within(const locator *loc, long line)
+{
+    return loc->used && line >= loc->line && line - 1 <= loc->last_line;
+}
+
+/* Emits the pending messages before line `before` (all when before is 0), naming the household
+ * each falls in. Returns how many fell in the current household. */
+static int flush_pending(bf_xml_reader *r, long before)
+{
+    int kept = 0, in_current = 0;
+    const locator *cur = &r->loc[r->cur], *prev = &r->loc[!r->cur];
+    for (int i = 0; i < r->npend; i++) {
+        pending *p = &r->pend[i];
+        if (before && p->line >= before) {
+            r->pend[kept++] = *p;
+            continue;
+        }
+        const locator *loc = within(cur, p->line) ? cur : within(prev, p->line) ? prev : NULL;
+        in_current += loc == cur;
+        emit(r, p, loc);
+        free(p->msg);
+    }
+    r->npend = kept;
+    return in_current;
+}
+
+/* libxml2 structured error handler of the reader: parser and schema messages. */
+static void reader_error(void *arg, xmlErrorPtr err)
+{
+    bf_xml_reader *r = arg;
+    if (!err || err->level == XML_ERR_WARNING)
+        return;
+    r->xml_errors++;
+    char msg[1024];
+    clean_message(err->message, msg, sizeof msg);
+    pending p = {err->line, err->int2, strdup(msg)};
+    if (!p.msg || r->npend == PENDING_MAX) {   /* cannot wait: report without the household */
+        emit(r, &(pending){p.line, p.col, p.msg ? p.msg : msg}, NULL);
+        free(p.msg);
+        return;
+    }
+    r->pend[r->npend++] = p;
+}
+
+int bf_xml_reader_open(const char *path, bf_errors *errs, bf_xml_reader **out)
+{
+    *out = NULL;
+    xmlSchema *schema;
+    int rc = bf_xml_schema_get(BF_XSD_HOUSEHOLDS, &schema, errs);
+    if (rc != BF_OK)
+        return rc;
+    bf_xml_reader *r = calloc(1, sizeof *r);
+    if (!r || !(r->path = strdup(path))) {
+        free(r);
+        bf_errors_add(errs, "%s: out of memory", path);
+        return BF_ENOMEM;
+    }
+    r->errs = errs;
+    r->fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (r->fd < 0 || fstat(r->fd, &st) != 0) {
+        bf_errors_add(errs, "%s: cannot open: %s", path, strerror(errno));
+        bf_xml_reader_close(r);
+        return BF_EIO;
+    }
+    r->size = st.st_size;
+    if (r->size == 0) {
+        bf_errors_add(errs, "%s: the file is empty (expected <households xmlns=\"%s\">)", path,
+                      BF_NS_HOUSEHOLDS);
+        bf_xml_reader_close(r);
+        return BF_EINPUT;
+    }
+    r->rd = xmlReaderForFd(r->fd, path, NULL, PARSE_OPTIONS);
+    if (!r->rd) {
+        bf_errors_add(errs, "%s: cannot create an XML reader (out of memory?)", path);
+        bf_xml_reader_close(r);
+        return BF_ENOMEM;
+    }
+    if (xmlTextReaderSetSchema(r->rd, schema) != 0) {
+        bf_errors_add(errs, "%s: cannot attach the households schema", path);
+        bf_xml_reader_close(r);
+        return BF_EINPUT;
+    }
+    *out = r;
+    return BF_OK;
+}
+
+/* After a fatal error: the household the parser was inside. It is the last <household> of the
+ * partial tree: the current one, or one the parser read ahead into that the reader never
+ * reached. Its members are located from the partial tree too. */
+static void locate_unreached(bf_xml_reader *r)
+{
+    /* From here on the reader no longer frees the document: bf_xml_reader_close does. */
+    xmlDoc *doc = r->doc = xmlTextReaderCurrentDoc(r->rd);
+    xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+    xmlNode *last = root ? root->last : NULL;
+    while (last && !is_element(last, "household"))
+        last = last->prev;
+    long line = last ? bf_xml_line(last) : 0;
+    if (!last || line < r->loc[r->cur].line)
+        return;
+    if (line > r->loc[r->cur].line || !r->loc[r->cur].used) {
+        r->cur = !r->cur;
+        memset(&r->loc[r->cur], 0, sizeof r->loc[r->cur]);
+    }
+    locator *loc = &r->loc[r->cur];
+    loc->used = true;
+    loc->line = line;
+    loc->last_line = LONG_MAX;
+    read_id_first(last, loc->id, sizeof loc->id);
+    loc->n = 0;
+    for (xmlNode *k = last->children; k && loc->n < BF_MEMBERS_MAX; k = k->next)
+        if (is_element(k, "member")) {
+            loc->members[loc->n].line = bf_xml_line(k);
+            read_id_first(k, loc->members[loc->n].id, sizeof loc->members[loc->n].id);
+            loc->n++;
+        }
+}
+
+/* libxml2 messages reach reader_error through the thread's structured error handler, set
+ * around every call into the reader. Not xmlTextReaderSetStructuredErrorHandler: in libxml2
+ * 2.9 its relay for parser errors casts the schema validator's SAX context to a parser context
+ * and crashes on the first malformed byte once a schema is attached. */
+typedef struct handler_saved {
+    xmlStructuredErrorFunc func;
+    void *ctx;
+} handler_saved;
+
+static handler_saved handler_on(bf_xml_reader *r)
+{
+    handler_saved saved = {xmlStructuredError, xmlStructuredErrorContext};
+    xmlSetStructuredErrorFunc(r, reader_error);
+    return saved;
+}
+
+static void handler_off(handler_saved saved)
+{
+    xmlSetStructuredErrorFunc(saved.ctx, saved.func);
+}
+
+/* True when the reader sits on the start of a <household> of the households namespace. */
+static bool at_household(xmlTextReader *rd)
+{
+    if (xmlTextReaderNodeType(rd) != XML_READER_TYPE_ELEMENT || xmlTextReaderDepth(rd) != 1)
+        return false;
+    const xmlChar *local = xmlTextReaderConstLocalName(rd);
+    const xmlChar *ns = xmlTextReaderConstNamespaceUri(rd);
+    return local && ns && xmlStrEqual(local, BAD_CAST "household") &&
+           xmlStrEqual(ns, BAD_CAST BF_NS_HOUSEHOLDS);
+}
+
+/* Remembers where household h sits, for messages that name it. */
+static void fill_locator(locator *loc, const bf_household *h, const xmlNode *node)
+{
+    loc->used = true;
+    loc->line = h->line;
+    loc->last_line = h->line;
+    copy_cut(loc->id, sizeof loc->id, h->id);
+    loc->n = h->n_members;
+    for (int i = 0; i < h->n_members; i++) {
+        loc->members[i].line = h->members[i].line;
+        copy_cut(loc->members[i].id, sizeof loc->members[i].id, h->members[i].id);
+    }
+    for (const xmlNode *k = node->children; k; k = k->next) {
+        long l = bf_xml_line(k);
+        if (l > loc->last_line)
+            loc->last_line = l;
+    }
+}
+
+/* Moves conversion messages into the reader's list. */
+static void move_errors(bf_errors *dst, bf_errors *src)
+{
+    for (int i = 0; i < src->count; i++)
+        bf_errors_add(dst, "%s", src->msgs[i]);
+    for (int i = 0; i < src->dropped; i++)
+        bf_errors_add(dst, "(dropped)");
+    bf_errors_free(src);
+}
+
+/* The reader sits on a <household>: expands it and converts it into h. */
+static int take_household(bf_xml_reader *r, bf_household *h, bool *got, bool *clean)
+{
+    xmlNode *node = xmlTextReaderCurrentNode(r->rd);
+    long line = node ? (long)node->line : 0;
+    if (line == 65535 && r->ws_line >= 65535)
+        line = r->ws_line;
+    flush_pending(r, line);
+    r->cur = !r->cur;
+    locator *loc = &r->loc[r->cur];
+    loc->used = true;
+    loc->line = loc->last_line = line;
+    loc->id[0] = '\0';
+    loc->n = 0;
+    if (node)
+        read_id_first(node, loc->id, sizeof loc->id);
+    xmlNode *tree = xmlTextReaderExpand(r->rd);
+    if (!tree) {
+        loc->last_line = LONG_MAX;       /* the error is inside this household … */
+        r->done = r->fatal = true;
+        locate_unreached(r);             /* … or in one the parser read ahead into */
+        flush_pending(r, 0);
+        if (r->xml_errors == 0)
+            bf_errors_add(r->errs, "%s:%ld: household %s: cannot read the element", r->path,
+                          line, loc->id);
+        return BF_EINPUT;
+    }
+    r->on_household = true;
+    bf_errors conv_errs;
+    bf_errors_init(&conv_errs, 64);
+    convert_household(tree, h, r->path, &conv_errs, line);
+    fill_locator(loc, h, tree);
+    int xml_errs = flush_pending(r, loc->last_line + 1);
+    *got = true;
+    *clean = xml_errs == 0 && bf_errors_total(&conv_errs) == 0;
+    /* libxml2 already explained this household's problem; a second wording of it adds noise */
+    if (xml_errs == 0)
+        move_errors(r->errs, &conv_errs);
+    bf_errors_free(&conv_errs);
+    return BF_OK;
+}
+
+/* bf_xml_reader_next with the error handler in place. */
+static int reader_next(bf_xml_reader *r, bf_household *h, bool *got, bool *clean)
+{
+    int ret = r->on_household ? xmlTextReaderNext(r->rd) : xmlTextReaderRead(r->rd);
+    r->on_household = false;
+    while (ret == 1) {
+        if (at_household(r->rd))
+            return take_household(r, h, got, clean);
+        xmlNode *n = xmlTextReaderCurrentNode(r->rd);
+        if (n && n->type == XML_TEXT_NODE)
+            r->ws_line = text_line(n);
+        ret = xmlTextReaderRead(r->rd);
+    }
+    r->done = true;
+    r->fatal = ret < 0;
+    if (r->fatal)
+        locate_unreached(r);
+    flush_pending(r, 0);
+    if (r->fatal && r->xml_errors == 0)
+        bf_errors_add(r->errs, "%s: cannot read the file as XML", r->path);
+    if (!r->fatal && xmlTextReaderIsValid(r->rd) != 1 && r->xml_errors == 0) {
+        bf_errors_add(r->errs, "%s: does not match the households schema", r->path);
+        r->fatal = true;
+    }
+    return r->fatal ? BF_EINPUT : BF_OK;
+}
+
+int bf_xml_reader_next(bf_xml_reader *r, bf_household *h, bool *got, bool *clean)
+{
+    *got = false;
+    *clean = false;
+    if (r->done)
+        return r->fatal ? BF_EINPUT : BF_OK;
+    handler_saved saved = handler_on(r);
+    int rc = reader_next(r, h, got, clean);
+    handler_off(saved);
+    return rc;
+}
+
+void bf_xml_reader_progress(const bf_xml_reader *r, int64_t *done, int64_t *total)
+{
+    long consumed = r->rd ? xmlTextReaderByteConsumed(r->rd) : 0;
+    *done = consumed > 0 ? consumed : 0;
+    *total = r->size;
+}
+
+void bf_xml_reader_close(bf_xml_reader *r)
+{
+    if (!r)
+        return;
+    for (int i = 0; i < r->npend; i++)
+        free(r->pend[i].msg);
+    xmlFreeTextReader(r->rd);
+    xmlFreeDoc(r->doc);
+    if (r->fd >= 0)
+        close(r->fd);
+    free(r->path);
+    free(r);
+}
+
+/* ======================================================================== */
+/* Households writer                                                         */
+/* ======================================================================== */
+
+struct bf_xml_writer {
+    FILE *f;
+    xmlTextWriter *tw;
+    char *path;
+    bool failed;          /* a write failed; reported by bf_xml_writer_close */
+    char why[256];        /* libxml2's message about the first failure */
+    handler_saved saved;  /* the thread's error handler while a writer call runs */
+};
+
+/* libxml2 reports output errors (a full disk) here instead of on stderr. */
+static void writer_error(void *arg, xmlErrorPtr err)
+{
+    bf_xml_writer *w = arg;
+    if (!err || err->level == XML_ERR_WARNING)
+        return;
+    if (!w->why[0])
+        clean_message(err->message, w->why, sizeof w->why);
+    w->failed = true;
+}
+
+static void writer_enter(bf_xml_writer *w)
+{
+    w->saved.func = xmlStructuredError;
+    w->saved.ctx = xmlStructuredErrorContext;
+    xmlSetStructuredErrorFunc(w, writer_error);
+}
+
+static void writer_leave(bf_xml_writer *w)
+{
+    handler_off(w->saved);
+}
+
+/* Records a libxml2 writer result (negative on failure). */
+static void check(bf_xml_writer *w, int rc)
+{
+    if (rc < 0)
+        w->failed = true;
+}
+
+static void attr(bf_xml_writer *w, const char *name, const char *value)
+{
+    check(w, xmlTextWriterWriteAttribute(w->tw, BAD_CAST name, BAD_CAST value));
+}
+
+static void attr_money(bf_xml_writer *w, const char *name, bf_fen v)
+{
+    char buf[BF_MONEY_STRLEN];
+    bf_money_format(v, buf);
+    attr(w, name, buf);
+}
+
+static void attr_int(bf_xml_writer *w, const char *name, int v)
+{
+    char buf[16];
+    snprintf(buf, sizeof buf, "%d", v);
+    attr(w, name, buf);
+}
+
+static void attr_bool(bf_xml_writer *w, const char *name, bool v)
+{
+    attr(w, name, v ? "true" : "false");
+}
+
+static void start(bf_xml_writer *w, const char *element)
+{
+    check(w, xmlTextWriterStartElement(w->tw, BAD_CAST element));
+}
+
+static void end(bf_xml_writer *w)
+{
+    check(w, xmlTextWriterEndElement(w->tw));
+}
+
+static void write_household(bf_xml_writer *w, const bf_household *h);
+
+int bf_xml_writer_open(const char *path, bf_xml_writer **out, bf_errors *errs)
+{
+    *out = NULL;
+    xmlInitParser();
+    bf_xml_writer *w = calloc(1, sizeof *w);
+    if (!w || !(w->path = strdup(path))) {
+        free(w);
+        bf_errors_add(errs, "%s: out of memory", path);
+        return BF_ENOMEM;
+    }
+    w->f = fopen(path, "wb");
+    if (!w->f) {
+        bf_errors_add(errs, "%s: cannot create: %s", path, strerror(errno));
+        free(w->path);
+        free(w);
+        return BF_EIO;
+    }
+    xmlOutputBuffer *ob = xmlOutputBufferCreateFile(w->f, NULL);
+    w->tw = ob ? xmlNewTextWriter(ob) : NULL;   /* the writer owns ob from here on */
+    if (!w->tw) {
+        if (ob)
+            xmlOutputBufferClose(ob);
+        fclose(w->f);
+        free(w->path);
+        free(w);
+        bf_errors_add(errs, "%s: cannot create an XML writer", path);
+        return BF_ENOMEM;
+    }
+    writer_enter(w);
+    check(w, xmlTextWriterSetIndent(w->tw, 1));
+    check(w, xmlTextWriterSetIndentString(w->tw, BAD_CAST "  "));
+    check(w, xmlTextWriterStartDocument(w->tw, "1.0", "UTF-8", NULL));
+    start(w, "households");
+    attr(w, "xmlns", BF_NS_HOUSEHOLDS);
+    writer_leave(w);
+    if (w->failed) {
+        bf_xml_writer_close(w, errs);
+        return BF_EIO;
+    }
+    *out = w;
+    return BF_OK;
+}
+
+static void write_member(bf_xml_writer *w, const bf_member *m)
+{
+    char birth[BF_DATE_STRLEN];
+    bf_date_format(m->birth, birth);
+    start(w, "member");
+    attr(w, "id", m->id);
+    if (m->name[0])
+        attr(w, "name", m->name);
+    if (m->idnumber[0])
+        attr(w, "idnumber", m->idnumber);
+    attr(w, "relation", bf_enum_name(BF_ENUM_RELATION, (int)m->relation));
+    attr(w, "birth", birth);
+    attr(w, "sex", bf_enum_name(BF_ENUM_SEX, (int)m->sex));
+    attr(w, "labor", bf_enum_name(BF_ENUM_LABOR, (int)m->labor));
+    attr(w, "employment", bf_enum_name(BF_ENUM_EMPLOYMENT, (int)m->employment));
+    attr(w, "school", bf_enum_name(BF_ENUM_SCHOOL, (int)m->school));
+    attr(w, "self_care", bf_enum_name(BF_ENUM_SELF_CARE, (int)m->self_care));
+    attr_int(w, "disability", m->disability);
+    attr(w, "disability_type", bf_enum_name(BF_ENUM_DISABILITY_TYPE, (int)m->disability_type));
+    attr_bool(w, "serious_illness", m->serious_illness);
+    attr_bool(w, "pension_insured", m->pension_insured);
+    attr_bool(w, "medical_insured", m->medical_insured);
+    attr_money(w, "medical_cost", m->medical_cost);
+    attr_bool(w, "supporter", m->supporter);
+    end(w);
+}
+
+int bf_xml_write_household(bf_xml_writer *w, const bf_household *h)
+{
+    writer_enter(w);
+    write_household(w, h);
+    writer_leave(w);
+    return w->failed ? BF_EIO : BF_OK;
+}
+
+static void write_household(bf_xml_writer *w, const bf_household *h)
+{
+    start(w, "household");
+    attr(w, "id", h->id);
+    attr(w, "town", h->town);
+    attr(w, "village", h->village);
+    attr(w, "status", bf_enum_name(BF_ENUM_STATUS, (int)h->status));
+    attr(w, "monitor", bf_enum_name(BF_ENUM_MONITOR, (int)h->monitor));
+    if (h->recorded[0])
+        attr(w, "recorded", h->recorded);
+    start(w, "income");
+    attr_money(w, "wage", h->wage);
+    attr_money(w, "business", h->business);
+    attr_money(w, "property", h->property);
+    attr_money(w, "transfer", h->transfer);
+    attr_money(w, "excluded", h->excluded);
+    if (h->has_previous)
+        attr_money(w, "previous", h->previous);
+    end(w);
+    start(w, "assets");
+    attr_money(w, "deposits", h->deposits);
+    attr_money(w, "vehicle", h->vehicle);
+    attr_int(w, "extra_houses", h->extra_houses);
+    end(w);
+    start(w, "expenses");
+    attr_money(w, "medical", h->medical);
+    attr_money(w, "education", h->education);
+    end(w);
+    start(w, "housing");
+    attr_bool(w, "safe", h->housing_safe);
+    end(w);
+    start(w, "water");
+    attr_bool(w, "safe", h->water_safe);
+    end(w);
+    for (int i = 0; i < h->n_members; i++)
+        write_member(w, &h->members[i]);
+    end(w);
+}
+
+int bf_xml_writer_close(bf_xml_writer *w, bf_errors *errs)
+{
+    if (!w)
+        return BF_OK;
+    writer_enter(w);
+    check(w, xmlTextWriterEndDocument(w->tw));   /* closes <households> */
+    check(w, xmlTextWriterFlush(w->tw));
+    xmlFreeTextWriter(w->tw);                    /* flushes into w->f; does not close it */
+    writer_leave(w);
+    if (fflush(w->f) != 0 || ferror(w->f)) {
+        if (!w->why[0])
+            snprintf(w->why, sizeof w->why, "%s", strerror(errno));
+        w->failed = true;
+    }
+    if (fclose(w->f) != 0) {
+        if (!w->why[0])
+            snprintf(w->why, sizeof w->why, "%s", strerror(errno));
+        w->failed = true;
+    }
+    int rc = BF_OK;
+    if (w->failed) {
+        bf_errors_add(errs, "%s: write failed: %s", w->path, w->why[0] ? w->why : "error");
+        rc = BF_EIO;
+    }
+    free(w->path);
+    free(w);
+    return rc;
+}

@@ -1,0 +1,84 @@
+-- 困难残疾人生活补贴和重度残疾人护理补贴 — living subsidy for disabled persons in
+-- poor households and care subsidy for the severely disabled (one decision per member)
+--
+-- Plan 乳农组〔2021〕4号 三（四）"稳步提高困难残疾人生活补贴和重度残疾人护理补贴标准".
+-- Rule: POLICIES.md §2 "disability_subsidy":
+--   living = 12 x disability.living_monthly if disability >= 1 and (dibao or low_income
+--            eligible), else 0
+--   care   = 12 x disability.care_monthly_1 if disability = 1;
+--            12 x disability.care_monthly_2 if disability = 2, or disability = 3 and
+--            disability_type intellectual or mental; else 0
+--   eligible <=> living + care > 0; amount = living + care; tier living, care or living+care
+
+local fmt = require "fmt"
+local terms = require "terms"
+
+local format = string.format
+
+local function evaluate(m, h, p, ctx)
+  local D = p.disability
+  local grade = m.disability
+  if grade == 0 then
+    return { eligible = false, amount = 0, reasons = { "未持有残疾人证（无残疾等级），不享受残疾人两项补贴" } }
+  end
+  local dt = m.disability_type
+  local kind = terms.disability[grade] .. terms.disability_type[dt] .. "残疾"
+  local reasons = {}
+
+  -- 困难残疾人生活补贴：低保家庭或低收入家庭中的残疾人 [三（四）; POLICIES.md disability_subsidy: living]
+  local living = 0
+  local poor
+  if ctx.decision("dibao").eligible then
+    poor = "低保家庭"
+  elseif ctx.decision("low_income").eligible then
+    poor = "低收入家庭"
+  end
+  if poor then
+    living = 12 * D.living_monthly
+    reasons[1] = format("%s，家庭属%s，困难残疾人生活补贴 %s 元/月 × 12 个月 = %s 元",
+      kind, poor, fmt.std(D.living_monthly), fmt.money(living))
+  else
+    reasons[1] = format("%s，家庭不属于低保或低收入家庭，不享受困难残疾人生活补贴", kind)
+  end
+
+  -- 重度残疾人护理补贴：一级；二级；三级智力、精神残疾 [三（四）; POLICIES.md disability_subsidy: care]
+  local care, monthly = 0, nil
+  if grade == 1 then
+    monthly = D.care_monthly_1
+  elseif grade == 2 or (grade == 3 and (dt == "intellectual" or dt == "mental")) then
+    monthly = D.care_monthly_2
+  end
+  if monthly then
+    care = 12 * monthly
+    reasons[2] = format("重度残疾人护理补贴（%s）%s 元/月 × 12 个月 = %s 元",
+      kind, fmt.std(monthly), fmt.money(care))
+  else
+    reasons[2] = format("%s不属于一、二级或三级智力、精神残疾，不享受重度残疾人护理补贴", kind)
+  end
+
+  local amount = living + care
+  if not (amount > 0) then
+    return { eligible = false, amount = 0, reasons = reasons }
+  end
+  local tier
+  if living > 0 and care > 0 then
+    tier = "living+care"
+  elseif living > 0 then
+    tier = "living"
+  else
+    tier = "care"
+  end
+  return { eligible = true, amount = amount, tier = tier, reasons = reasons,
+           details = { living = living, care = care } }
+end
+
+return {
+  id = "disability_subsidy",
+  title = "困难残疾人生活补贴和重度残疾人护理补贴",
+  title_en = "Disability living and care subsidies",
+  basis = "乳农组〔2021〕4号 三（四）",
+  department = "县残联",
+  scope = "member",
+  requires = { "dibao", "low_income" },
+  evaluate = evaluate,
+}

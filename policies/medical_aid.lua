@@ -1,0 +1,120 @@
+-- 医疗保障四重保障 — medical security: insurance premium subsidy and medical aid
+-- (one decision per member)
+--
+-- Plan 乳农组〔2021〕4号 三（五）"坚持统筹发挥基本医疗保险、大病保险、医疗救助、商业医疗
+-- 保险四重保障制度综合梯次减负功能。将农村特困人员、农村低保对象、农村低收入家庭救助对象
+-- 等纳入城乡居民基本医疗救助范围，继续全额资助农村特困人员，定额资助低保对象、农村低收入
+-- 家庭救助对象"; 二（三）"落实分类资助参保政策".
+-- Rule: POLICIES.md §2 "medical_aid":
+--   category c, first that holds: tekun, dibao, low_income, monitored, alleviated, else none
+--   premium subsidy = medical.premium x medical.subsidy_ratio.<c>
+--   basic    = min(max(C - basic_deductible, 0) x basic_ratio, basic_cap)
+--   critical = max(C - basic - d, 0) x q   (d, q tilted for tekun, dibao, monitored)
+--   aid      = min(max(C - basic - critical - aid.<c>.deductible, 0) x aid.<c>.ratio, aid.<c>.cap)
+--   eligible <=> premium subsidy + aid > 0; amount = premium subsidy + aid; tier = c
+
+local household = require "household"
+local fmt = require "fmt"
+local terms = require "terms"
+
+local format = string.format
+local min, max = math.min, math.max
+
+local function evaluate(m, h, p, ctx)
+  local M = p.medical
+
+  -- 救助类别，按顺序取第一个符合的 [三（五）; POLICIES.md medical_aid: category c]
+  local c, group
+  if household.is_tekun(m, ctx) then
+    c, group = "tekun", "特困人员"
+  elseif household.is_dibao_object(m, ctx) then
+    c, group = "dibao", "低保对象"
+  elseif ctx.decision("low_income").eligible or ctx.decision("dibao").eligible then
+    -- low_income eligible, or dibao eligible and m not a dibao object (tested just above):
+    -- 低收入家庭成员, and members of a 单人保 household who are not covered themselves
+    c, group = "low_income", "低收入家庭成员"
+  elseif h.monitor ~= "none" then
+    c, group = "monitored", "监测对象（" .. terms.monitor[h.monitor] .. "）"
+  elseif h.status == "poverty_alleviated" then
+    c, group = "alleviated", "脱贫人口"
+  else
+    c = "none"
+  end
+
+  -- 救助范围：须属上述类别，且已参加城乡居民基本医疗保险 [三（五）; POLICIES.md medical_aid]
+  if c == "none" or not m.medical_insured then
+    local reasons = {}
+    if c == "none" then
+      reasons[1] = "不属于特困人员、低保对象、低收入家庭、监测对象或脱贫人口，不在医疗救助范围"
+    end
+    if not m.medical_insured then
+      reasons[#reasons + 1] = "未参加城乡居民基本医疗保险"
+    end
+    return { eligible = false, amount = 0, reasons = reasons }
+  end
+
+  -- 资助参保：个人缴费 x 资助比例 (特困、低保全额，其余定额/部分)
+  -- [三（五）"继续全额资助……定额资助", 二（三）"分类资助参保"; POLICIES.md medical_aid: premium subsidy]
+  local premium_subsidy = M.premium * M.subsidy_ratio[c]
+
+  -- 第一重 基本医疗保险 [三（五）; POLICIES.md medical_aid: basic]
+  local C = m.medical_cost
+  local basic = min(max(C - M.basic_deductible, 0) * M.basic_ratio, M.basic_cap)
+
+  -- 第二重 大病保险：特困、低保、返贫致贫人员起付线减半、报销比例提高 5 个百分点 (倾斜)
+  -- [三（五）; POLICIES.md medical_aid: critical illness]
+  local d, q = M.critical_deductible, M.critical_ratio
+  if c == "tekun" or c == "dibao" or c == "monitored" then
+    d = d * M.critical_deductible_factor
+    q = q + M.critical_ratio_bonus
+  end
+  local critical = max(C - basic - d, 0) * q
+
+  -- 第三重 医疗救助：政策范围内自付费用，超过起付线部分按比例救助，不超过年度限额
+  -- [三（五）"给予适当比例补助"; POLICIES.md medical_aid: aid]
+  local A = M.aid[c]
+  local aid = min(max(C - basic - critical - A.deductible, 0) * A.ratio, A.cap)
+
+  local out_of_pocket = C - basic - critical - aid
+  local amount = premium_subsidy + aid
+  local details = {
+    category = c, cost = C, basic = basic, critical = critical, aid = aid,
+    premium_subsidy = premium_subsidy, out_of_pocket = out_of_pocket,
+  }
+
+  if not (amount > 0) then
+    return {
+      eligible = false, amount = 0, details = details,
+      reasons = { format("属%s，但资助参保 %s 元、医疗救助 %s 元，均为 0",
+        group, fmt.money(premium_subsidy), fmt.money(aid)) },
+    }
+  end
+
+  local reasons = {
+    format("属%s，已参加城乡居民基本医疗保险", group),
+    format("资助参保：个人缴费 %s 元 × %s = %s 元",
+      fmt.std(M.premium), fmt.pct(M.subsidy_ratio[c]), fmt.money(premium_subsidy)),
+  }
+  if C > 0 then
+    reasons[3] = format("政策范围内医疗费用 %s 元：基本医保 %s 元，大病保险 %s 元（起付线 %s 元，报销 %s），"
+      .. "医疗救助 %s 元（起付线 %s 元，救助 %s，限额 %s 元），个人自付 %s 元",
+      fmt.money(C), fmt.money(basic), fmt.money(critical), fmt.std(d), fmt.pct(q),
+      fmt.money(aid), fmt.std(A.deductible), fmt.pct(A.ratio), fmt.std(A.cap), fmt.money(out_of_pocket))
+  else
+    reasons[3] = "本年度无政策范围内医疗费用，医疗救助 0 元"
+  end
+  reasons[4] = format("合计 %s 元", fmt.money(amount))
+
+  return { eligible = true, amount = amount, tier = c, reasons = reasons, details = details }
+end
+
+return {
+  id = "medical_aid",
+  title = "医疗保障四重保障",
+  title_en = "Medical security: premium subsidy and medical aid",
+  basis = "乳农组〔2021〕4号 三（五）",
+  department = "县医保局",
+  scope = "member",
+  requires = { "tekun", "dibao", "low_income" },
+  evaluate = evaluate,
+}

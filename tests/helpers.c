@@ -1,0 +1,349 @@
+/* helpers.c — shared test utilities (see helpers.h); no Criterion here, so any test can use them. */
+#include "helpers.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+char *bf_test_tmpdir(void)
+{
+    const char *base = getenv("TMPDIR");
+    char *tmpl = bf_test_path(base && *base ? base : "/tmp", "bangfu-test-XXXXXX");
+    if (tmpl && !mkdtemp(tmpl)) {
+        free(tmpl);
+        return NULL;
+    }
+    return tmpl;
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    (void)remove(path);   /* keep going: remove what can be removed */
+    return 0;
+}
+
+void bf_test_rmtree(const char *path)
+{
+    if (path)
+        nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+char *bf_test_path(const char *dir, const char *name)
+{
+    size_t len = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(len);
+    if (p)
+        snprintf(p, len, "%s/%s", dir, name);
+    return p;
+}
+
+char *bf_test_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0)
+            break;
+        if (n + 1 == cap) {
+            char *grown = realloc(buf, cap * 2);
+            if (!grown) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = grown;
+            cap *= 2;
+        }
+    }
+    bool failed = ferror(f);
+    fclose(f);
+    if (!buf || failed) {
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}
+
+int bf_test_write_file(const char *path, const char *text, size_t len)
+{
+    if (len == (size_t)-1)
+        len = strlen(text);
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return -1;
+    size_t put = fwrite(text, 1, len, f);
+    int rc = fclose(f);
+    return put == len && rc == 0 ? 0 : -1;
+}
+
+int bf_test_copy_file(const char *from, const char *to)
+{
+    size_t len;
+    char *text = bf_test_read_file(from, &len);
+    if (!text)
+        return -1;
+    int rc = bf_test_write_file(to, text, len);
+    free(text);
+    return rc;
+}
+
+/* In the child: stdin from /dev/null, stdout/stderr into the capture files, then exec. */
+static void child(const char *cwd, const char *const *argv, int out_fd, int err_fd, int timeout_s)
+{
+    int in_fd = open("/dev/null", O_RDONLY);
+    if (in_fd < 0 || dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
+        _exit(126);
+    if (cwd && chdir(cwd) != 0) {
+        fprintf(stderr, "cannot enter %s: %s\n", cwd, strerror(errno));
+        _exit(126);
+    }
+    signal(SIGALRM, SIG_DFL);
+    alarm((unsigned)timeout_s);          /* survives exec: a hung program is killed */
+    execv(argv[0], (char *const *)argv);
+    fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
+    _exit(127);
+}
+
+/* Reads back a capture file from its start. */
+static char *slurp_fd(int fd)
+{
+    off_t size = lseek(fd, 0, SEEK_END);
+    if (size < 0 || lseek(fd, 0, SEEK_SET) < 0)
+        return NULL;
+    char *buf = malloc((size_t)size + 1);
+    if (!buf)
+        return NULL;
+    size_t n = 0;
+    while (n < (size_t)size) {
+        ssize_t got = read(fd, buf + n, (size_t)size - n);
+        if (got <= 0)
+            break;
+        n += (size_t)got;
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
+/* An unlinked temporary file to capture one output stream. */
+static int capture_file(void)
+{
+    const char *base = getenv("TMPDIR");
+    char *path = bf_test_path(base && *base ? base : "/tmp", "bangfu-out-XXXXXX");
+    int fd = path ? mkstemp(path) : -1;
+    if (fd >= 0)
+        unlink(path);
+    free(path);
+    return fd;
+}
+
+int bf_test_run_argv(bf_test_run *r, const char *cwd, const char *const *argv, int timeout_s)
+{
+    r->status = -1;
+    r->out = r->err = NULL;
+    int out_fd = capture_file(), err_fd = capture_file();
+    pid_t pid = out_fd >= 0 && err_fd >= 0 ? fork() : -1;
+    if (pid == 0)
+        child(cwd, argv, out_fd, err_fd, timeout_s);
+    int ws;
+    if (pid > 0) {
+        while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+            ;
+        r->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : -1;
+    }
+    r->out = out_fd >= 0 ? slurp_fd(out_fd) : NULL;
+    r->err = err_fd >= 0 ? slurp_fd(err_fd) : NULL;
+    if (!r->out)
+        r->out = strdup("");
+    if (!r->err)
+        r->err = strdup("");
+    if (out_fd >= 0)
+        close(out_fd);
+    if (err_fd >= 0)
+        close(err_fd);
+    return r->status;
+}
+
+int bf_test_bangfu(bf_test_run *r, const char *cwd, ...)
+{
+    const char *argv[64];
+    int n = 0;
+    argv[n++] = BF_TEST_BANGFU;
+    va_list ap;
+    va_start(ap, cwd);
+    const char *a;
+    while ((a = va_arg(ap, const char *)) != NULL && n < 63)
+        argv[n++] = a;
+    va_end(ap);
+    argv[n] = NULL;
+    return bf_test_run_argv(r, cwd, argv, 120);
+}
+
+void bf_test_run_free(bf_test_run *r)
+{
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+}
+
+int bf_test_count_lines(const char *text)
+{
+    int n = 0;
+    const char *p = text;
+    for (; *p; p++)
+        n += *p == '\n';
+    return n + (p > text && p[-1] != '\n');
+}
+
+long long bf_test_count_rows(const char *db, const char *table)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+    char *text = bf_test_query(db, sql);
+    long long n = text ? atoll(text) : -1;
+    free(text);
+    return n;
+}
+
+/* Appends s to the growing buffer *buf; false when out of memory. */
+static bool append(char **buf, size_t *len, size_t *cap, const char *s)
+{
+    size_t n = strlen(s);
+    if (*len + n + 1 > *cap) {
+        size_t c = (*cap ? *cap : 256);
+        while (*len + n + 1 > c)
+            c *= 2;
+        char *grown = realloc(*buf, c);
+        if (!grown)
+            return false;
+        *buf = grown;
+        *cap = c;
+    }
+    memcpy(*buf + *len, s, n + 1);
+    *len += n;
+    return true;
+}
+
+char *bf_test_query(const char *db, const char *sql)
+{
+    sqlite3 *conn = NULL;
+    sqlite3_stmt *st = NULL;
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    bool ok = sqlite3_open_v2(db, &conn, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+              sqlite3_prepare_v2(conn, sql, -1, &st, NULL) == SQLITE_OK &&
+              append(&buf, &len, &cap, "");
+    int rc = SQLITE_DONE;
+    while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int i = 0; ok && i < sqlite3_column_count(st); i++) {
+            const unsigned char *v = sqlite3_column_text(st, i);
+            ok = (i == 0 || append(&buf, &len, &cap, "|")) &&
+                 append(&buf, &len, &cap, v ? (const char *)v : "NULL");
+        }
+        ok = ok && append(&buf, &len, &cap, "\n");
+    }
+    ok = ok && rc == SQLITE_DONE;
+    sqlite3_finalize(st);
+    sqlite3_close(conn);
+    if (!ok) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* ---- Households ---- */
+
+#define DIFF(field, fmt, a, b)                                                              \
+    do {                                                                                    \
+        if ((a) != (b)) {                                                                   \
+            snprintf(buf, size, "%s" field ": " fmt " != " fmt, where, a, b);             \
+            return buf;                                                                     \
+        }                                                                                   \
+    } while (0)
+#define DIFF_TEXT(field, a, b)                                                              \
+    do {                                                                                    \
+        if (strcmp((a), (b)) != 0) {                                                        \
+            snprintf(buf, size, "%s" field ": '%s' != '%s'", where, a, b);                 \
+            return buf;                                                                     \
+        }                                                                                   \
+    } while (0)
+
+static const char *member_diff(const bf_member *a, const bf_member *b, const char *hid, char *buf,
+                               size_t size)
+{
+    char where[2 * BF_ID_BYTES + 40];
+    snprintf(where, sizeof where, "household %s, member %s: ", hid, a->id);
+    DIFF_TEXT("id", a->id, b->id);
+    DIFF_TEXT("name", a->name, b->name);
+    DIFF_TEXT("idnumber", a->idnumber, b->idnumber);
+    DIFF("relation", "%d", (int)a->relation, (int)b->relation);
+    DIFF("birth", "%d", (int)a->birth, (int)b->birth);
+    DIFF("sex", "%d", (int)a->sex, (int)b->sex);
+    DIFF("labor", "%d", (int)a->labor, (int)b->labor);
+    DIFF("employment", "%d", (int)a->employment, (int)b->employment);
+    DIFF("school", "%d", (int)a->school, (int)b->school);
+    DIFF("self_care", "%d", (int)a->self_care, (int)b->self_care);
+    DIFF("disability", "%d", a->disability, b->disability);
+    DIFF("disability_type", "%d", (int)a->disability_type, (int)b->disability_type);
+    DIFF("serious_illness", "%d", a->serious_illness, b->serious_illness);
+    DIFF("pension_insured", "%d", a->pension_insured, b->pension_insured);
+    DIFF("medical_insured", "%d", a->medical_insured, b->medical_insured);
+    DIFF("medical_cost", "%lld", (long long)a->medical_cost, (long long)b->medical_cost);
+    DIFF("supporter", "%d", a->supporter, b->supporter);
+    return NULL;
+}
+
+const char *bf_test_household_diff(const bf_household *a, const bf_household *b, char *buf,
+                                   size_t size)
+{
+    char where[BF_ID_BYTES + 20];
+    snprintf(where, sizeof where, "household %s: ", a->id);
+    DIFF_TEXT("id", a->id, b->id);
+    DIFF_TEXT("town", a->town, b->town);
+    DIFF_TEXT("village", a->village, b->village);
+    DIFF("status", "%d", (int)a->status, (int)b->status);
+    DIFF("monitor", "%d", (int)a->monitor, (int)b->monitor);
+    DIFF_TEXT("recorded", a->recorded, b->recorded);
+    DIFF("wage", "%lld", (long long)a->wage, (long long)b->wage);
+    DIFF("business", "%lld", (long long)a->business, (long long)b->business);
+    DIFF("property", "%lld", (long long)a->property, (long long)b->property);
+    DIFF("transfer", "%lld", (long long)a->transfer, (long long)b->transfer);
+    DIFF("excluded", "%lld", (long long)a->excluded, (long long)b->excluded);
+    DIFF("has_previous", "%d", a->has_previous, b->has_previous);
+    if (a->has_previous)
+        DIFF("previous", "%lld", (long long)a->previous, (long long)b->previous);
+    DIFF("deposits", "%lld", (long long)a->deposits, (long long)b->deposits);
+    DIFF("vehicle", "%lld", (long long)a->vehicle, (long long)b->vehicle);
+    DIFF("extra_houses", "%d", a->extra_houses, b->extra_houses);
+    DIFF("medical", "%lld", (long long)a->medical, (long long)b->medical);
+    DIFF("education", "%lld", (long long)a->education, (long long)b->education);
+    DIFF("housing_safe", "%d", a->housing_safe, b->housing_safe);
+    DIFF("water_safe", "%d", a->water_safe, b->water_safe);
+    DIFF("n_members", "%d", a->n_members, b->n_members);
+    for (int i = 0; i < a->n_members; i++) {
+        const char *d = member_diff(&a->members[i], &b->members[i], a->id, buf, size);
+        if (d)
+            return d;
+    }
+    return NULL;
+}

@@ -1,0 +1,70 @@
+/* helpers.h — shared test utilities: temporary folders, running the bangfu binary and capturing its output, reading SQLite tables. */
+#ifndef BF_TEST_HELPERS_H
+#define BF_TEST_HELPERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "household.h"
+
+/* The Makefile links only tests/test_*.c, so a test file that uses these helpers includes
+ * helpers.c itself (`#include "helpers.c"`); the definitions are weak so any number of test
+ * files can do so, and nothing breaks if helpers.c is later compiled on its own. */
+#define BF_TEST_API __attribute__((weak))
+
+/* The bangfu binary under test and the test data folder (absolute; set by the Makefile). */
+#define BF_TEST_BANGFU BF_BUILD_DIR "/bangfu"
+#define BF_TEST_DATA   BF_SOURCE_DIR "/tests/data"
+
+/* ---- Files and folders ---- */
+
+/* Creates a new empty folder under $TMPDIR (or /tmp); returns its malloc'd path, NULL on error. */
+BF_TEST_API char *bf_test_tmpdir(void);
+/* Removes a folder and everything in it (or a single file). NULL is allowed. */
+BF_TEST_API void bf_test_rmtree(const char *path);
+/* dir + "/" + name, malloc'd. */
+BF_TEST_API char *bf_test_path(const char *dir, const char *name);
+/* The whole file as a NUL-terminated malloc'd buffer (*len, may be NULL, gets its size);
+ * NULL when it cannot be read. */
+BF_TEST_API char *bf_test_read_file(const char *path, size_t *len);
+/* Writes text (len bytes; strlen when len is (size_t)-1) to path; 0 or -1. */
+BF_TEST_API int bf_test_write_file(const char *path, const char *text, size_t len);
+/* Copies a file; 0 or -1. */
+BF_TEST_API int bf_test_copy_file(const char *from, const char *to);
+
+/* ---- Running the bangfu binary ---- */
+
+typedef struct bf_test_run {
+    int status;    /* exit status; 128 + signal number when killed by a signal; -1 not run */
+    char *out;     /* everything written to stdout (NUL-terminated, never NULL after a run) */
+    char *err;     /* everything written to stderr */
+} bf_test_run;
+
+/* Runs argv (argv[0] is the program path, NULL-terminated list) in folder cwd (NULL: the
+ * current one) with stdin from /dev/null, captures both outputs, and waits at most
+ * timeout_s seconds (then the program is killed: status 128 + SIGALRM). Returns r->status. */
+BF_TEST_API int bf_test_run_argv(bf_test_run *r, const char *cwd, const char *const *argv, int timeout_s);
+/* Runs the bangfu binary with the given arguments (NULL-terminated) in cwd (may be NULL),
+ * with a 120 s limit. Returns the exit status. */
+BF_TEST_API int bf_test_bangfu(bf_test_run *r, const char *cwd, ...) __attribute__((sentinel));
+/* Frees the captured outputs. */
+BF_TEST_API void bf_test_run_free(bf_test_run *r);
+/* Number of lines of text (a last line without newline counts). */
+BF_TEST_API int bf_test_count_lines(const char *text);
+
+/* ---- SQLite ---- */
+
+/* Rows of a table (or any "FROM …" expression), -1 on error. */
+BF_TEST_API long long bf_test_count_rows(const char *db, const char *table);
+/* Runs a query and returns every row as "v1|v2|…\n" (NULL as "NULL"), malloc'd; NULL on error.
+ * Used to compare a database's contents before and after. */
+BF_TEST_API char *bf_test_query(const char *db, const char *sql);
+
+/* ---- Households ---- */
+
+/* NULL when a and b hold the same record (every field and member, source lines aside), else
+ * "household H[, member M]: field: a != b" written into buf. */
+BF_TEST_API const char *bf_test_household_diff(const bf_household *a, const bf_household *b,
+                                               char *buf, size_t size);
+
+#endif

@@ -1,0 +1,171 @@
+/* test_sandbox.c — what a script can and cannot do in the sandbox. */
+#include <criterion/criterion.h>
+#include <lauxlib.h>
+#include <string.h>
+
+#include "bangfu.h"
+#include "sandbox.h"
+
+static bf_sandbox *sb;
+static bf_watchdog *wd;
+static bf_buf err;
+
+static void setup(void)
+{
+    char msg[256];
+    bf_sandbox_config cfg = {32u * 1024 * 1024, 1000000, BF_SOURCE_DIR "/tests/data/policies/faults/lib",
+                             "lib/", NULL};
+    cr_assert_eq(bf_sandbox_new(&cfg, &sb, msg, sizeof msg), BF_OK, "%s", msg);
+    cr_assert_eq(bf_watchdog_start(&sb, 1, &wd), BF_OK);
+    memset(&err, 0, sizeof err);
+}
+
+static void teardown(void)
+{
+    bf_watchdog_stop(wd);
+    bf_sandbox_free(sb);
+    bf_buf_free(&err);
+}
+
+TestSuite(sandbox, .init = setup, .fini = teardown, .timeout = 60);
+
+/* Runs source; returns the status, leaves one result (or nothing) popped. */
+static int run(const char *src)
+{
+    bf_buf_clear(&err);
+    int rc = bf_sandbox_run_chunk(sb, src, strlen(src), "@test.lua", &err);
+    if (rc == BF_OK)
+        lua_pop(bf_sandbox_state(sb), 1);
+    return rc;
+}
+
+/* Runs `return EXPR` and expects the string result. */
+static void expect_value(const char *src, const char *want)
+{
+    bf_buf_clear(&err);
+    cr_assert_eq(bf_sandbox_run_chunk(sb, src, strlen(src), "@test.lua", &err), BF_OK, "%s: %s",
+                 src, bf_buf_str(&err));
+    lua_State *L = bf_sandbox_state(sb);
+    const char *got = lua_tostring(L, -1);
+    cr_expect_str_eq(got ? got : "(nil)", want, "%s", src);
+    lua_pop(L, 1);
+}
+
+Test(sandbox, forbidden_globals_are_absent)
+{
+    const char *names[] = {"io", "os", "debug", "package", "dofile", "loadfile", "load",
+                           "collectgarbage", "rawset", "rawget", "_G", "warn", NULL};
+    for (int i = 0; names[i]; i++) {
+        char src[128];
+        snprintf(src, sizeof src, "return %s", names[i]);
+        cr_expect_eq(run(src), BF_ESCRIPT, "%s must not exist", names[i]);
+        cr_expect(strstr(bf_buf_str(&err), "unknown global"), "%s: %s", names[i], bf_buf_str(&err));
+    }
+    expect_value("return tostring(string.dump)", "nil");
+    expect_value("return tostring(math.random)", "nil");
+    expect_value("return tostring(math.randomseed)", "nil");
+    expect_value("return type(string.format) .. type(table.concat) .. type(utf8.char) .. type(pairs)",
+                 "functionfunctionfunctionfunction");
+}
+
+Test(sandbox, globals_cannot_be_assigned)
+{
+    cr_expect_eq(run("x = 1"), BF_ESCRIPT);
+    cr_expect(strstr(bf_buf_str(&err), "test.lua:1: assignment to global 'x' is not allowed"), "%s",
+              bf_buf_str(&err));
+}
+
+Test(sandbox, library_tables_and_string_metatable_are_read_only)
+{
+    cr_expect_eq(run("string.format = nil"), BF_ESCRIPT);
+    cr_expect(strstr(bf_buf_str(&err), "read-only field 'format'"), "%s", bf_buf_str(&err));
+    cr_expect_eq(run("math.pi = 3"), BF_ESCRIPT);
+    expect_value("return tostring(getmetatable(''))", "false");
+    expect_value("return ('%d'):format(7)", "7");
+    expect_value("return tostring(math.pi > 3.14)", "true");
+    cr_expect_eq(run("setmetatable(string, {})"), BF_ESCRIPT);
+}
+
+Test(sandbox, gc_metamethods_are_refused)
+{
+    cr_expect_eq(run("setmetatable({}, {__gc = function() while true do end end})"), BF_ESCRIPT);
+    cr_expect(strstr(bf_buf_str(&err), "__gc metamethods are not allowed"), "%s", bf_buf_str(&err));
+    expect_value("local t = setmetatable({}, {__index = function() return 'ok' end}) return t.x", "ok");
+}
+
+Test(sandbox, infinite_loop_hits_the_budget)
+{
+    cr_expect_eq(run("local n = 0\nwhile true do n = n + 1 end"), BF_ELIMIT);
+    cr_expect(strstr(bf_buf_str(&err), "test.lua:2: instruction budget of 1000000 instructions exceeded"),
+              "%s", bf_buf_str(&err));
+    /* a pcall around the loop cannot swallow the stop */
+    cr_expect_eq(run("for i = 1, 100 do pcall(function() while true do end end) end return 1"), BF_ELIMIT);
+    /* and the state works afterwards */
+    expect_value("return 'alive'", "alive");
+}
+
+Test(sandbox, normal_work_runs_without_a_hook)
+{
+    bf_sandbox_stats before, after;
+    bf_sandbox_get_stats(sb, &before);
+    expect_value("local s = 0 for i = 1, 1000 do s = s + i end return tostring(s)", "500500");
+    bf_sandbox_get_stats(sb, &after);
+    cr_expect_eq(after.counted_reruns, before.counted_reruns, "short calls are never re-run");
+}
+
+Test(sandbox, string_rep_bomb_hits_the_memory_cap)
+{
+    cr_expect_eq(run("local s = string.rep('x', 1 << 30) return #s"), BF_ELIMIT);
+    cr_expect(strstr(bf_buf_str(&err), "memory cap of 32 MiB exceeded"), "%s", bf_buf_str(&err));
+    cr_expect_eq(run("local t = {} for i = 1, 1e9 do t[i] = {i} end"), BF_ELIMIT);
+    bf_sandbox_stats st;
+    bf_sandbox_get_stats(sb, &st);
+    cr_expect_lt(st.memory, 8u * 1024 * 1024, "memory is given back after the cap was hit");
+    expect_value("return 'alive'", "alive");
+}
+
+Test(sandbox, require_is_restricted_to_the_lib_folder)
+{
+    expect_value("return tostring(require('util').double(21))", "42");
+    expect_value("return tostring(require('util') == require('util'))", "true");
+    cr_expect_eq(run("require('util').double = nil"), BF_ESCRIPT);
+    cr_expect(strstr(bf_buf_str(&err), "read-only"), "%s", bf_buf_str(&err));
+    cr_expect_eq(run("require('../params')"), BF_ESCRIPT);
+    cr_expect(strstr(bf_buf_str(&err), "bad module name"), "%s", bf_buf_str(&err));
+    cr_expect_eq(run("require('io')"), BF_ESCRIPT);
+    cr_expect(strstr(bf_buf_str(&err), "module 'io' not found"), "%s", bf_buf_str(&err));
+    /* the failure does not poison later requires of the same name */
+    cr_expect_eq(run("require('io')"), BF_ESCRIPT);
+    cr_expect(strstr(bf_buf_str(&err), "not found"), "%s", bf_buf_str(&err));
+}
+
+Test(sandbox, binary_chunks_are_refused)
+{
+    const char chunk[] = "\x1bLua\x54\x00";
+    bf_buf_clear(&err);
+    cr_expect_neq(bf_sandbox_run_chunk(sb, chunk, sizeof chunk - 1, "@bin.lua", &err), BF_OK);
+    cr_expect(strstr(bf_buf_str(&err), "binary"), "%s", bf_buf_str(&err));
+}
+
+Test(sandbox, read_only_proxies_and_views)
+{
+    lua_State *L = bf_sandbox_state(sb);
+    lua_createtable(L, 2, 1);
+    lua_pushinteger(L, 1); lua_rawseti(L, -2, 1);
+    lua_pushinteger(L, 2); lua_rawseti(L, -2, 2);
+    lua_createtable(L, 0, 1);
+    lua_pushstring(L, "v"); lua_setfield(L, -2, "k");
+    lua_setfield(L, -2, "inner");                    /* t = {1, 2, inner = {k = "v"}} */
+    bf_sandbox_push_view(L, -1);                     /* t, view */
+    lua_remove(L, -2);
+    const char *src = "local v = ...\n"
+                      "local n = 0 for _ in pairs(v) do n = n + 1 end\n"
+                      "local ok = pcall(function() v.inner.k = 'w' end)\n"
+                      "return #v .. ',' .. n .. ',' .. v.inner.k .. ',' .. tostring(ok)";
+    cr_assert_eq(luaL_loadbufferx(L, src, strlen(src), "=t", "t"), LUA_OK);
+    lua_insert(L, -2);                               /* fn, view */
+    bf_buf_clear(&err);
+    cr_assert_eq(bf_sandbox_call(sb, 1, 1, &err), BF_OK, "%s", bf_buf_str(&err));
+    cr_expect_str_eq(lua_tostring(L, -1), "2,3,v,false");
+    lua_pop(L, 1);
+}
