@@ -68,6 +68,7 @@ struct worker {
     int shown_members;          /* entries in h.members at the last household */
     int shown_recorded;
     bool *failed[2];            /* per set and slot: the decision is an error */
+    bool *recorded;             /* per policy: named in the household's `recorded` list */
     int *ages;                  /* per member of the current household */
     const bf_household *h;      /* the household being evaluated */
     bool *read;                 /* [policy * n_params + param], set 0 */
@@ -798,8 +799,23 @@ static void push_recorded(worker *w, const char *recorded)
     lua_pop(L, 1);
 }
 
+/* Marks the policies named in a space-separated `recorded` list. */
+static void mark_recorded(const bf_engine *e, const char *recorded, bool *mark)
+{
+    for (int k = 0; k < e->n_pol; k++) {
+        size_t len = strlen(e->pol[k].id);
+        mark[k] = false;
+        for (const char *p = strstr(recorded, e->pol[k].id); p; p = strstr(p + 1, e->pol[k].id))
+            if ((p == recorded || p[-1] == ' ') && (p[len] == '\0' || p[len] == ' ')) {
+                mark[k] = true;
+                break;
+            }
+    }
+}
+
 static void push_household(worker *w, const bf_household *h)
 {
+    mark_recorded(w->e, h->recorded, w->recorded);
     lua_State *L = w->L;
     lua_rawgeti(L, LUA_REGISTRYINDEX, w->hr_ref);
     int t = lua_gettop(L);
@@ -933,10 +949,11 @@ static int raw_field(lua_State *L, int t, const char *key)
 }
 
 /* Checks the decision table at index t (DESIGN.md: eligible, amount, tier, reasons, details)
- * and fills d; reasons and details are kept as JSON for every decision (BF_TEXT_ALL) or for
- * eligible ones only. False with the reason in why when malformed. */
-static bool take_decision(lua_State *L, int t, bf_text_mode mode, bf_result *res, bf_decision *d,
-                          bf_buf *scratch, bf_buf *why)
+ * and fills d; reasons and details are kept as JSON for every decision (BF_TEXT_ALL), or for
+ * eligible ones and those of a policy the household's records name (review needs their
+ * reasons). False with the reason in why when malformed. */
+static bool take_decision(lua_State *L, int t, bf_text_mode mode, bool recorded, bf_result *res,
+                          bf_decision *d, bf_buf *scratch, bf_buf *why)
 {
     if (lua_type(L, t) != LUA_TTABLE) {
         bf_buf_printf(why, "evaluate must return a decision table, it returned %s", luaL_typename(L, t));
@@ -953,7 +970,7 @@ static bool take_decision(lua_State *L, int t, bf_text_mode mode, bf_result *res
         return false;
     }
     d->eligible = lua_toboolean(L, -1);
-    bool want_text = mode == BF_TEXT_ALL || d->eligible;
+    bool want_text = mode == BF_TEXT_ALL || d->eligible || recorded;
     lua_pop(L, 1);
     int at = raw_field(L, t, "amount");
     double amount = lua_tonumber(L, -1);
@@ -1089,7 +1106,8 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
     bool ok = rc == BF_OK;
     if (ok) {
         bf_buf_clear(&w->why);
-        ok = take_decision(L, lua_gettop(L), e->cfg.text, job->res, d, &w->scratch, &w->why);
+        ok = take_decision(L, lua_gettop(L), e->cfg.text, w->recorded[k], job->res, d, &w->scratch,
+                           &w->why);
         if (!ok) {
             bf_buf_clear(&w->err);
             bf_buf_printf(&w->err, "%s:%d: malformed decision: %s", p->display, p->eval_line,
@@ -1303,10 +1321,12 @@ static int setup_worker(bf_engine *e, worker *w, bf_errors *errs)
     w->ctx_ref = calloc((size_t)(e->n_pol * n_sets), sizeof *w->ctx_ref);
     w->proot_ref = calloc((size_t)(e->n_pol * n_sets), sizeof *w->proot_ref);
     w->ages = calloc(BF_MEMBERS_MAX, sizeof *w->ages);
+    w->recorded = calloc((size_t)e->n_pol, sizeof *w->recorded);
     w->read = calloc((size_t)(e->n_pol * (np ? np : 1)), sizeof *w->read);
     for (int s = 0; s < n_sets; s++)
         w->failed[s] = calloc((size_t)(e->n_pol * SLOTS_PER_POLICY), sizeof *w->failed[s]);
-    if (!w->eval_ref || !w->ctx_ref || !w->proot_ref || !w->ages || !w->read || !w->failed[0] ||
+    if (!w->eval_ref || !w->ctx_ref || !w->proot_ref || !w->ages || !w->recorded || !w->read ||
+        !w->failed[0] ||
         (n_sets > 1 && !w->failed[1])) {
         bf_errors_add(errs, "out of memory setting up worker %d", w->index);
         return BF_ENOMEM;
@@ -1423,6 +1443,7 @@ void bf_engine_close(bf_engine *e)
         worker *w = &e->workers[i];
         bf_sandbox_free(w->sb);
         free(w->eval_ref); free(w->ctx_ref); free(w->proot_ref); free(w->ages); free(w->read);
+        free(w->recorded);
         free(w->failed[0]); free(w->failed[1]);
         bf_buf_free(&w->trace); bf_buf_free(&w->err); bf_buf_free(&w->params);
         bf_buf_free(&w->scratch); bf_buf_free(&w->why);

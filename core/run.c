@@ -69,7 +69,14 @@ static void parameters_json(bf_buf *b, const bf_param_set *set)
     bf_buf_puts(b, "}");
 }
 
-/* Stores the decisions of one batch in one transaction: the eligible ones and the errors, or all. */
+/* Whether a decision is kept: eligible ones, errors, those of a policy the household's records
+ * name (review compares them), or every one with --store-all. Reasons exist for exactly these. */
+static bool worth_storing(const bf_decision *d, bool store_all)
+{
+    return store_all || d->eligible || d->failed || d->reasons >= 0;
+}
+
+/* Stores the decisions of one batch in one transaction (see worth_storing). */
 static int store_batch(bf_store *store, int64_t run_id, const bf_household *hs, int n,
                        const bf_result *results, const bf_policy *pol, bool store_all)
 {
@@ -78,7 +85,7 @@ static int store_batch(bf_store *store, int64_t run_id, const bf_household *hs, 
         const bf_result *r = &results[i];
         for (int k = 0; rc == BF_OK && k < r->n; k++) {
             const bf_decision *d = &r->d[k];
-            if (!pol[d->policy].reported || (!store_all && !d->eligible && !d->failed))
+            if (!pol[d->policy].reported || !worth_storing(d, store_all))
                 continue;
             bf_decision_row row = {
                 hs[i].id, d->policy, d->member + 1, pol[d->policy].id,
