@@ -75,6 +75,9 @@ $(B)/core/%.o: core/%.S
 	@mkdir -p $(@D)
 	$(CC) $(SANFLAGS) -I. -c -o $@ $<
 
+# the schemas are embedded with .incbin: editing one must rebuild schemas.o
+$(B)/core/schemas.o: $(wildcard core/schemas/*.xsd)
+
 $(B)/plugins/%.so: plugins/%/*.c core/plugin.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Icore -fPIC -shared -o $@ $(filter %.c,$^) $(PKG_LIBS)

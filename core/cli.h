@@ -40,6 +40,7 @@ int bf_cmd_import(int argc, char **argv);
 int bf_cmd_gen(int argc, char **argv);
 int bf_cmd_check(int argc, char **argv);
 int bf_cmd_run(int argc, char **argv);
+int bf_cmd_simulate(int argc, char **argv);
 int bf_cmd_test(int argc, char **argv);
 int bf_cmd_lint(int argc, char **argv);
 int bf_cmd_params(int argc, char **argv);

@@ -44,6 +44,8 @@ struct bf_engine {
     bool stopping;
     const bf_household *job_hs;
     bf_result *job_results;
+    bf_result *job_scen;        /* pair evaluation: the scenario results, else NULL */
+    const bool *job_changed;
     int job_n, job_set;
     _Atomic int job_next;
 };
@@ -72,6 +74,7 @@ struct worker {
     int *ages;                  /* per member of the current household */
     const bf_household *h;      /* the household being evaluated */
     bool *read;                 /* [policy * n_params + param], set 0 */
+    int64_t *reevaluated;       /* per policy: households evaluated again (pair evaluation) */
     bf_buf trace, params;       /* explain: print trace, parameters read */
     bf_buf err, scratch, why;   /* an evaluation's error, JSON being built, a malformed decision */
     int params_count;
@@ -970,7 +973,7 @@ static bool take_decision(lua_State *L, int t, bf_text_mode mode, bool recorded,
         return false;
     }
     d->eligible = lua_toboolean(L, -1);
-    bool want_text = mode == BF_TEXT_ALL || d->eligible || recorded;
+    bool want_text = mode == BF_TEXT_ALL || (mode == BF_TEXT_ELIGIBLE && (d->eligible || recorded));
     lua_pop(L, 1);
     int at = raw_field(L, t, "amount");
     double amount = lua_tonumber(L, -1);
@@ -1055,6 +1058,10 @@ typedef struct eval_job {
     const bf_household *h;
     int set;
     bf_result *res;
+    /* pair evaluation only: the baseline to compare with and reuse */
+    const bf_result *base;
+    const bool *changed;        /* per parameter: the scenario changes it */
+    int64_t *reevaluated;       /* per policy, this worker's count */
 } eval_job;
 
 /* Marks decision d an error with message msg, named by the policy's file when msg is not. */
@@ -1162,7 +1169,7 @@ static void evaluate_household(worker *w, const bf_household *h, int set, bf_res
 {
     lua_State *L = w->L;
     result_reset(res);
-    eval_job job = {w, h, set, res};
+    eval_job job = {w, h, set, res, NULL, NULL, NULL};
     lua_pushcfunction(L, eval_household);
     lua_pushlightuserdata(L, &job);
     if (lua_pcall(L, 1, 0, 0) == LUA_OK)
@@ -1187,6 +1194,127 @@ static void evaluate_household(worker *w, const bf_household *h, int set, bf_res
     }
 }
 
+/* ---- baseline and scenario in one pass ---- */
+
+/* Whether policy k has read, in this worker's baseline so far, a parameter the scenario changes. */
+static bool reads_changed(const worker *w, int k, const bool *changed)
+{
+    int np = w->e->cfg.params->n;
+    for (int i = 0; i < np; i++)
+        if (changed[i] && w->read[k * np + i])
+            return true;
+    return false;
+}
+
+/* Index of the first decision of policy k in r (decisions of a policy are adjacent), or r->n. */
+static int first_of(const bf_result *r, int k, int from)
+{
+    while (from < r->n && r->d[from].policy != k)
+        from++;
+    return from;
+}
+
+static bool same_decision(const bf_result *a, const bf_decision *x, const bf_result *b,
+                          const bf_decision *y)
+{
+    const char *ta = bf_result_text(a, x->tier), *tb = bf_result_text(b, y->tier);
+    return x->eligible == y->eligible && x->failed == y->failed && x->amount == y->amount &&
+           ((!ta && !tb) || (ta && tb && strcmp(ta, tb) == 0));
+}
+
+/* Copies the baseline decisions of policy k, and its Lua decision slots, into the scenario. */
+static void reuse_baseline(lua_State *L, eval_job *job, int k, int from, int to)
+{
+    worker *w = job->w;
+    for (int i = from; i < to; i++) {
+        const bf_decision *b = &job->base->d[i];
+        bf_decision *d = result_add(job->res, k, b->member);
+        if (!d)
+            luaL_error(L, "out of memory recording decisions");
+        *d = *b;
+        d->reasons = d->details = d->error = d->params_read = d->trace = -1;
+        const char *tier = bf_result_text(job->base, b->tier);
+        d->tier = tier ? result_add_text(job->res, tier, strlen(tier)) : -1;
+        if (b->failed) {
+            const char *msg = bf_result_text(job->base, b->error);
+            d->error = msg ? result_add_text(job->res, msg, strlen(msg)) : -1;
+            job->res->errors++;
+        }
+        int slot = k * SLOTS_PER_POLICY + b->member + 1;
+        w->failed[1][slot] = w->failed[0][slot];
+        lua_rawgeti(L, LUA_REGISTRYINDEX, w->slots_ref[0]);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, w->slots_ref[1]);   /* s0, s1 */
+        lua_rawgeti(L, -2, slot);
+        lua_rawseti(L, -2, slot);                              /* s1[slot] = s0[slot] */
+        lua_rawgeti(L, LUA_REGISTRYINDEX, w->ro_ref[1]);
+        lua_pushnil(L);
+        lua_rawseti(L, -2, slot);
+        lua_pop(L, 3);
+    }
+}
+
+/* The scenario pass of one household, after its baseline (the record tables are still pushed). */
+static int eval_scenario(lua_State *L)
+{
+    eval_job *job = lua_touserdata(L, 1);
+    worker *w = job->w;
+    bf_engine *e = w->e;
+    bool changed_policy[256] = {false};
+    int from = 0;
+    for (int k = 0; k < e->n_pol; k++) {
+        if (!e->evaluated[k])
+            continue;
+        from = first_of(job->base, k, from);
+        int to = from;
+        while (to < job->base->n && job->base->d[to].policy == k)
+            to++;
+        bool again = reads_changed(w, k, job->changed);
+        for (int r = 0; r < e->pol[k].n_requires && !again; r++)
+            again = changed_policy[e->pol[k].requires[r]];
+        if (!again) {
+            reuse_baseline(L, job, k, from, to);
+            from = to;
+            continue;
+        }
+        job->reevaluated[k]++;
+        int first = job->res->n;
+        if (e->pol[k].scope == BF_SCOPE_HOUSEHOLD)
+            eval_one(L, job, k, -1);
+        else
+            for (int i = 0; i < job->h->n_members; i++)
+                eval_one(L, job, k, i);
+        for (int i = 0; i < to - from && !changed_policy[k]; i++)
+            changed_policy[k] = !same_decision(job->base, &job->base->d[from + i], job->res,
+                                               &job->res->d[first + i]);
+        from = to;
+    }
+    return 0;
+}
+
+static void evaluate_pair(worker *w, const bf_household *h, const bool *changed, bf_result *base,
+                          bf_result *scen, int64_t *reevaluated)
+{
+    evaluate_household(w, h, 0, base);
+    lua_State *L = w->L;
+    result_reset(scen);
+    eval_job job = {w, h, 1, scen, base, changed, reevaluated};
+    lua_pushcfunction(L, eval_scenario);
+    lua_pushlightuserdata(L, &job);
+    if (lua_pcall(L, 1, 0, 0) == LUA_OK)
+        return;
+    /* as for a baseline that could not be made: every scenario decision becomes an error */
+    char msg[512];
+    snprintf(msg, sizeof msg, "household could not be evaluated: %s",
+             lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "memory cap exceeded");
+    lua_pop(L, 1);
+    result_reset(scen);
+    for (int i = 0; i < base->n; i++) {
+        bf_decision *d = result_add(scen, base->d[i].policy, base->d[i].member);
+        if (d)
+            fail_decision(scen, d, &w->e->pol[base->d[i].policy], msg);
+    }
+}
+
 /* ---- worker threads ---- */
 
 static void run_share(worker *w)
@@ -1199,8 +1327,13 @@ static void run_share(worker *w)
         if (start >= e->job_n)
             return;
         int end = start + CHUNK < e->job_n ? start + CHUNK : e->job_n;
-        for (int i = start; i < end; i++)
-            evaluate_household(w, &e->job_hs[i], e->job_set, &e->job_results[i]);
+        for (int i = start; i < end; i++) {
+            if (e->job_scen)
+                evaluate_pair(w, &e->job_hs[i], e->job_changed, &e->job_results[i],
+                              &e->job_scen[i], w->reevaluated);
+            else
+                evaluate_household(w, &e->job_hs[i], e->job_set, &e->job_results[i]);
+        }
     }
 }
 
@@ -1226,14 +1359,9 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-int bf_engine_evaluate(bf_engine *e, const bf_household *hs, int n, int set, bf_result *results)
+/* Runs the job set up in e on every worker, the calling thread being worker 0. */
+static int run_job(bf_engine *e)
 {
-    if (set < 0 || set >= e->cfg.n_sets)
-        return BF_EUSAGE;
-    e->job_hs = hs;
-    e->job_n = n;
-    e->job_set = set;
-    e->job_results = results;
     atomic_store(&e->job_next, 0);
     if (e->jobs > 1) {
         pthread_mutex_lock(&e->mu);
@@ -1250,6 +1378,39 @@ int bf_engine_evaluate(bf_engine *e, const bf_household *hs, int n, int set, bf_
         pthread_mutex_unlock(&e->mu);
     }
     return e->cfg.cancel && *e->cfg.cancel ? BF_EINTERRUPTED : BF_OK;
+}
+
+int bf_engine_evaluate(bf_engine *e, const bf_household *hs, int n, int set, bf_result *results)
+{
+    if (set < 0 || set >= e->cfg.n_sets)
+        return BF_EUSAGE;
+    e->job_hs = hs;
+    e->job_n = n;
+    e->job_set = set;
+    e->job_results = results;
+    e->job_scen = NULL;
+    return run_job(e);
+}
+
+int bf_engine_evaluate_pair(bf_engine *e, const bf_household *hs, int n, const bool *changed,
+                            bf_result *base, bf_result *scen, int64_t *reevaluated)
+{
+    if (e->cfg.n_sets != 2 || e->n_pol > 256)
+        return BF_EUSAGE;
+    e->job_hs = hs;
+    e->job_n = n;
+    e->job_set = 0;
+    e->job_results = base;
+    e->job_scen = scen;
+    e->job_changed = changed;
+    int rc = run_job(e);
+    for (int k = 0; k < e->n_pol; k++) {                 /* hand over and restart the counts */
+        for (int i = 0; i < e->jobs; i++) {
+            reevaluated[k] += e->workers[i].reevaluated[k];
+            e->workers[i].reevaluated[k] = 0;
+        }
+    }
+    return rc;
 }
 
 /* ---- setting up a worker ---- */
@@ -1322,10 +1483,12 @@ static int setup_worker(bf_engine *e, worker *w, bf_errors *errs)
     w->proot_ref = calloc((size_t)(e->n_pol * n_sets), sizeof *w->proot_ref);
     w->ages = calloc(BF_MEMBERS_MAX, sizeof *w->ages);
     w->recorded = calloc((size_t)e->n_pol, sizeof *w->recorded);
+    w->reevaluated = calloc((size_t)e->n_pol, sizeof *w->reevaluated);
     w->read = calloc((size_t)(e->n_pol * (np ? np : 1)), sizeof *w->read);
     for (int s = 0; s < n_sets; s++)
         w->failed[s] = calloc((size_t)(e->n_pol * SLOTS_PER_POLICY), sizeof *w->failed[s]);
-    if (!w->eval_ref || !w->ctx_ref || !w->proot_ref || !w->ages || !w->recorded || !w->read ||
+    if (!w->eval_ref || !w->ctx_ref || !w->proot_ref || !w->ages || !w->recorded ||
+        !w->reevaluated || !w->read ||
         !w->failed[0] ||
         (n_sets > 1 && !w->failed[1])) {
         bf_errors_add(errs, "out of memory setting up worker %d", w->index);
@@ -1444,6 +1607,7 @@ void bf_engine_close(bf_engine *e)
         bf_sandbox_free(w->sb);
         free(w->eval_ref); free(w->ctx_ref); free(w->proot_ref); free(w->ages); free(w->read);
         free(w->recorded);
+        free(w->reevaluated);
         free(w->failed[0]); free(w->failed[1]);
         bf_buf_free(&w->trace); bf_buf_free(&w->err); bf_buf_free(&w->params);
         bf_buf_free(&w->scratch); bf_buf_free(&w->why);

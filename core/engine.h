@@ -59,6 +59,7 @@ void bf_result_free(bf_result *r);
 typedef enum {
     BF_TEXT_ELIGIBLE,       /* reasons and details only for eligible and error decisions (run) */
     BF_TEXT_ALL,            /* for every decision (check, run --store-all, test) */
+    BF_TEXT_NONE,           /* no reasons or details at all, only tiers (simulate) */
 } bf_text_mode;
 
 typedef struct bf_engine_config {
@@ -94,6 +95,14 @@ int bf_engine_jobs(const bf_engine *e);
  * results[i] receives household i's decisions. Identical for any number of jobs. Returns
  * BF_EINTERRUPTED when the cancel flag was raised: then some results are missing. */
 int bf_engine_evaluate(bf_engine *e, const bf_household *hs, int n, int set, bf_result *results);
+
+/* Evaluates n households under set 0 (baseline) and set 1 (scenario) in one pass. A policy is
+ * evaluated again under the scenario only if, in this worker's baseline so far, it read a
+ * parameter marked in changed[], or it requires a policy whose decision changed for this
+ * household; otherwise its baseline decisions are reused (also for ctx.decision).
+ * reevaluated[policy] counts the households where it was evaluated again. */
+int bf_engine_evaluate_pair(bf_engine *e, const bf_household *hs, int n, const bool *changed,
+                            bf_result *base, bf_result *scen, int64_t *reevaluated);
 
 /* For each policy (evaluation order) whether it has read parameter i under set 0, across all
  * evaluations so far: read[policy * n_params + i]. The array belongs to the engine. */

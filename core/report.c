@@ -1,5 +1,7 @@
 /* report.c — JSON and text renderings of decisions. */
 #include "report.h"
+#include "params.h"
+#include "simulate.h"
 
 #include <string.h>
 
@@ -133,4 +135,229 @@ void bf_report_household_text(FILE *out, const bf_engine *e, const bf_household 
                 fprintf(out, "%s输出：%s", indent, trace);
         }
     }
+}
+
+/* ---- simulate ---- */
+
+static void json_totals(bf_buf *out, const char *key, int64_t households, int64_t members,
+                        bf_fen amount)
+{
+    bf_buf_printf(out, "\"%s\":{\"households\":%lld,\"members\":%lld,\"amount\":", key,
+                  (long long)households, (long long)members);
+    bf_buf_json_money(out, amount);
+    bf_buf_puts(out, "}");
+}
+
+static void json_pair(bf_buf *out, const bf_sim_totals *b, const bf_sim_totals *s, bool delta)
+{
+    json_totals(out, "baseline", b->households, b->members, b->amount);
+    bf_buf_puts(out, ",");
+    json_totals(out, "scenario", s->households, s->members, s->amount);
+    if (delta) {
+        bf_buf_puts(out, ",");
+        json_totals(out, "delta", s->households - b->households, s->members - b->members,
+                    s->amount - b->amount);
+    }
+}
+
+static void json_side(bf_buf *out, const char *key, bool eligible, bf_fen amount, const char *tier)
+{
+    bf_buf_printf(out, "\"%s\":{\"eligible\":%s,\"amount\":", key, eligible ? "true" : "false");
+    bf_buf_json_money(out, amount);
+    bf_buf_puts(out, ",\"tier\":");
+    if (*tier)
+        bf_buf_json_string(out, tier, strlen(tier));
+    else
+        bf_buf_puts(out, "null");
+    bf_buf_puts(out, "}");
+}
+
+void bf_report_simulation_json(bf_buf *out, const bf_engine *e, const bf_sim_result *r,
+                               bf_date date, const bf_sim_scenario *sc)
+{
+    int n;
+    const bf_policy *pol = bf_engine_policies(e, &n);
+    char d[BF_DATE_STRLEN];
+    bf_date_format(date, d);
+    bf_buf_printf(out, "{\"date\":\"%s\",\"scenario\":{\"name\":", d);
+    bf_buf_json_string(out, sc->name, strlen(sc->name));
+    bf_buf_puts(out, ",\"set\":{");
+    for (int i = 0; i < sc->n_sets; i++) {
+        bf_buf_puts(out, i ? "," : "");
+        bf_buf_json_string(out, sc->sets[i].name, strlen(sc->sets[i].name));
+        bf_buf_printf(out, ":%s", sc->sets[i].text);
+    }
+    bf_buf_puts(out, "}},\n\"policies\":[");
+    bool first = true;
+    for (int k = 0; k < n; k++) {
+        if (!pol[k].reported)
+            continue;
+        const bf_sim_policy *p = &r->policies[k];
+        bf_buf_puts(out, first ? "\n  {\"policy\":" : ",\n  {\"policy\":");
+        first = false;
+        bf_buf_json_string(out, pol[k].id, strlen(pol[k].id));
+        bf_buf_printf(out, ",\"reevaluated\":%s,", p->reevaluated ? "true" : "false");
+        json_pair(out, &p->baseline, &p->scenario, true);
+        bf_buf_printf(out, ",\"gained\":%lld,\"lost\":%lld,\"raised\":%lld,\"cut\":%lld}",
+                      (long long)p->gained, (long long)p->lost, (long long)p->raised, (long long)p->cut);
+    }
+    bf_buf_puts(out, "],\n\"towns\":[");
+    first = true;
+    for (int t = 0; t < r->n_towns; t++)
+        for (int k = 0; k < n; k++) {
+            if (!pol[k].reported)
+                continue;
+            bf_buf_puts(out, first ? "\n  {\"town\":" : ",\n  {\"town\":");
+            first = false;
+            bf_buf_json_string(out, r->towns[t].town, strlen(r->towns[t].town));
+            bf_buf_puts(out, ",\"policy\":");
+            bf_buf_json_string(out, pol[k].id, strlen(pol[k].id));
+            bf_buf_puts(out, ",");
+            json_pair(out, &r->towns[t].baseline[k], &r->towns[t].scenario[k], false);
+            bf_buf_puts(out, "}");
+        }
+    bf_buf_printf(out, "],\n\"changed\":{\"total\":%lld,\"rows\":[", (long long)r->changed_total);
+    for (int i = 0; i < r->n_changes; i++) {
+        const bf_sim_change *c = &r->changes[i];
+        bf_buf_puts(out, i ? ",\n  {\"household\":" : "\n  {\"household\":");
+        bf_buf_json_string(out, c->household, strlen(c->household));
+        bf_buf_puts(out, ",\"policy\":");
+        bf_buf_json_string(out, pol[c->policy].id, strlen(pol[c->policy].id));
+        bf_buf_puts(out, ",\"member\":");
+        if (*c->member)
+            bf_buf_json_string(out, c->member, strlen(c->member));
+        else
+            bf_buf_puts(out, "null");
+        bf_buf_puts(out, ",");
+        json_side(out, "before", c->before_eligible, c->before_amount, c->before_tier);
+        bf_buf_puts(out, ",");
+        json_side(out, "after", c->after_eligible, c->after_amount, c->after_tier);
+        bf_buf_puts(out, "}");
+    }
+    bf_buf_puts(out, "]}}\n");
+}
+
+static void money_text(char out[BF_MONEY_STRLEN], bf_fen fen)
+{
+    bf_money_format(fen, out);
+}
+
+void bf_report_simulation_text(FILE *out, const bf_engine *e, const bf_sim_result *r,
+                               bf_date date, const bf_sim_scenario *sc)
+{
+    int n;
+    const bf_policy *pol = bf_engine_policies(e, &n);
+    char d[BF_DATE_STRLEN];
+    bf_date_format(date, d);
+    fprintf(out, "模拟测算（what-if）%s%s%s · 评估日期 %s · %lld 户 · %.2f s\n方案：", *sc->name ? "「" : "",
+            sc->name, *sc->name ? "」" : "", d, (long long)r->households, r->seconds);
+    for (int i = 0; i < sc->n_sets; i++)
+        fprintf(out, "%s%s = %s", i ? "，" : "", sc->sets[i].name, sc->sets[i].text);
+    fprintf(out, "\n\n%-20s %4s %21s %21s %16s %7s %7s %7s %7s  %s\n", "policy", "re?",
+            "households before→after", "yuan/year before", "yuan/year after", "gained", "lost",
+            "raised", "cut", "title");
+    bf_fen total_b = 0, total_s = 0;
+    for (int k = 0; k < n; k++) {
+        if (!pol[k].reported)
+            continue;
+        const bf_sim_policy *p = &r->policies[k];
+        char b[BF_MONEY_STRLEN], s[BF_MONEY_STRLEN], hh[48];
+        money_text(b, p->baseline.amount);
+        money_text(s, p->scenario.amount);
+        snprintf(hh, sizeof hh, "%lld→%lld", (long long)p->baseline.households,
+                 (long long)p->scenario.households);
+        fprintf(out, "%-20s %4s %21s %21s %16s %7lld %7lld %7lld %7lld  %s\n", pol[k].id,
+                p->reevaluated ? "yes" : "no", hh, b, s, (long long)p->gained, (long long)p->lost,
+                (long long)p->raised, (long long)p->cut, pol[k].title);
+        total_b += p->baseline.amount;
+        total_s += p->scenario.amount;
+    }
+    char b[BF_MONEY_STRLEN], s[BF_MONEY_STRLEN], dl[BF_MONEY_STRLEN];
+    money_text(b, total_b);
+    money_text(s, total_s);
+    money_text(dl, total_s - total_b);
+    fprintf(out, "%-20s %4s %21s %21s %16s\n\n年度资金变化（delta）：%s 元\n\n按镇（yuan/year before → after）\n",
+            "total", "", "", b, s, dl);
+    for (int t = 0; t < r->n_towns; t++) {
+        bf_fen tb = 0, ts = 0;
+        for (int k = 0; k < n; k++)
+            if (pol[k].reported) {
+                tb += r->towns[t].baseline[k].amount;
+                ts += r->towns[t].scenario[k].amount;
+            }
+        money_text(b, tb);
+        money_text(s, ts);
+        money_text(dl, ts - tb);
+        fprintf(out, "  %s  %s → %s（%s）\n", r->towns[t].town, b, s, dl);
+    }
+    fprintf(out, "\n变化的决定：%lld 项%s\n", (long long)r->changed_total,
+            r->changed_total > r->n_changes ? "（仅列出前若干项，见 --limit）" : "");
+    for (int i = 0; i < r->n_changes; i++) {
+        const bf_sim_change *c = &r->changes[i];
+        money_text(b, c->before_amount);
+        money_text(s, c->after_amount);
+        fprintf(out, "  %s%s%s %-18s %s %s %s → %s %s %s\n", c->household, *c->member ? " " : "",
+                c->member, pol[c->policy].id, c->before_eligible ? "符合" : "不符合", b,
+                c->before_tier, c->after_eligible ? "符合" : "不符合", s, c->after_tier);
+    }
+}
+
+/* Writes a CSV field, quoted when it holds a comma, quote or newline (RFC 4180). */
+static void csv_field(FILE *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+static void csv_totals(FILE *out, const bf_sim_totals *t)
+{
+    char a[BF_MONEY_STRLEN];
+    money_text(a, t->amount);
+    fprintf(out, ",%lld,%lld,%s", (long long)t->households, (long long)t->members, a);
+}
+
+void bf_report_simulation_csv(FILE *out, const bf_engine *e, const bf_sim_result *r)
+{
+    int n;
+    const bf_policy *pol = bf_engine_policies(e, &n);
+    fputs("policy,title,reevaluated,baseline_households,baseline_members,baseline_amount,"
+          "scenario_households,scenario_members,scenario_amount,delta_amount,gained,lost,raised,cut\n",
+          out);
+    for (int k = 0; k < n; k++) {
+        if (!pol[k].reported)
+            continue;
+        const bf_sim_policy *p = &r->policies[k];
+        char dl[BF_MONEY_STRLEN];
+        money_text(dl, p->scenario.amount - p->baseline.amount);
+        csv_field(out, pol[k].id);
+        fputc(',', out);
+        csv_field(out, pol[k].title);
+        fprintf(out, ",%s", p->reevaluated ? "true" : "false");
+        csv_totals(out, &p->baseline);
+        csv_totals(out, &p->scenario);
+        fprintf(out, ",%s,%lld,%lld,%lld,%lld\n", dl, (long long)p->gained, (long long)p->lost,
+                (long long)p->raised, (long long)p->cut);
+    }
+    fputs("\ntown,policy,baseline_households,baseline_members,baseline_amount,"
+          "scenario_households,scenario_members,scenario_amount\n", out);
+    for (int t = 0; t < r->n_towns; t++)
+        for (int k = 0; k < n; k++) {
+            if (!pol[k].reported)
+                continue;
+            csv_field(out, r->towns[t].town);
+            fputc(',', out);
+            csv_field(out, pol[k].id);
+            csv_totals(out, &r->towns[t].baseline[k]);
+            csv_totals(out, &r->towns[t].scenario[k]);
+            fputc('\n', out);
+        }
 }

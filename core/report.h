@@ -22,4 +22,25 @@ void bf_report_household_text(FILE *out, const bf_engine *e, const bf_household 
 void bf_report_decision_fields(bf_buf *out, const bf_policy *p, const bf_household *h,
                                const bf_result *r, const bf_decision *d, bool explain);
 
+/* ---- simulate ---- */
+
+struct bf_sim_result;
+struct bf_override;
+
+/* The scenario as simulate shows it: a name and the overrides. */
+typedef struct bf_sim_scenario {
+    const char *name;
+    const struct bf_override *sets;
+    int n_sets;
+} bf_sim_scenario;
+
+/* The simulation as JSON (issue 4's keys: date, scenario, policies, towns, changed). */
+void bf_report_simulation_json(bf_buf *out, const bf_engine *e, const struct bf_sim_result *r,
+                               bf_date date, const bf_sim_scenario *sc);
+/* The same as readable tables with the Chinese policy titles. */
+void bf_report_simulation_text(FILE *out, const bf_engine *e, const struct bf_sim_result *r,
+                               bf_date date, const bf_sim_scenario *sc);
+/* CSV: one row per policy, then a blank line and one row per town and policy. */
+void bf_report_simulation_csv(FILE *out, const bf_engine *e, const struct bf_sim_result *r);
+
 #endif

@@ -7,10 +7,8 @@
 
 #include "household.h"
 
-/* The Makefile links only tests/test_*.c, so a test file that uses these helpers includes
- * helpers.c itself (`#include "helpers.c"`); the definitions are weak so any number of test
- * files can do so, and nothing breaks if helpers.c is later compiled on its own. */
-#define BF_TEST_API __attribute__((weak))
+/* helpers.c is linked into the test binary once (the Makefile links every tests/NAME.c). */
+#define BF_TEST_API
 
 /* The bangfu binary under test and the test data folder (absolute; set by the Makefile). */
 #define BF_TEST_BANGFU BF_BUILD_DIR "/bangfu"

@@ -5,13 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 
 #include "bangfu.h"
 #include "xmlio.h"
 
-#include "helpers.c"   /* the Makefile links tests/test_*.c only; see helpers.h */
+#include "helpers.h"
 
 #define HH(name) BF_TEST_DATA "/households/" name
 

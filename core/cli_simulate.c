@@ -1,0 +1,123 @@
+/* cli_simulate.c — `bangfu simulate`: what if a standard changes, before it is adopted. */
+#include "bangfu.h"
+#include "cli.h"
+#include "cli_eval.h"
+#include "report.h"
+#include "simulate.h"
+#include "store.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    interrupted = 1;
+    signal(sig, SIG_DFL);
+}
+
+int bf_cmd_simulate(int argc, char **argv)
+{
+    bf_eval_opts o;
+    bf_eval_opts_init(&o);
+    const char *scenario_file = NULL, *format = "text";
+    long limit = 50;
+    for (int i = 1; i < argc; i++) {
+        int r = bf_eval_opts_parse("simulate", argc, argv, &i, &o);
+        const char *v;
+        if (r < 0)
+            return BF_EXIT_USAGE;
+        if (r > 0)
+            continue;
+        if (bf_cli_opt(argc, argv, &i, "--scenario", &v)) {
+            if (!(scenario_file = v))
+                return BF_EXIT_USAGE;
+        } else if (bf_cli_opt(argc, argv, &i, "--format", &v)) {
+            if (!v || (strcmp(v, "text") && strcmp(v, "json") && strcmp(v, "csv")))
+                return bf_cli_usage_error("simulate", "--format is text, json or csv");
+            format = v;
+        } else if (bf_cli_opt(argc, argv, &i, "--limit", &v)) {
+            if (!bf_cli_parse_count("simulate", "--limit", v, 1000000, &limit))
+                return BF_EXIT_USAGE;
+        } else {
+            return bf_cli_usage_error("simulate", "unknown argument %s", argv[i]);
+        }
+    }
+    bf_scenario sc = {0};
+    if (scenario_file) {
+        bf_errors errs;
+        bf_errors_init(&errs, 20);
+        int rc = bf_scenario_load(scenario_file, &sc, &errs);
+        bf_cli_print_errors("simulate", &errs);
+        bf_errors_free(&errs);
+        if (rc != BF_OK)
+            return BF_EXIT_USAGE;
+    }
+    /* --set values join the scenario; the baseline is the parameters in force */
+    bf_override sets[2 * BF_CLI_MAX_OVERRIDES];
+    int n_sets = 0;
+    for (int i = 0; i < sc.n_sets && n_sets < BF_CLI_MAX_OVERRIDES; i++)
+        sets[n_sets++] = sc.sets[i];
+    for (int i = 0; i < o.n_overrides; i++)
+        sets[n_sets++] = o.overrides[i];
+    o.n_overrides = 0;
+    if (n_sets == 0) {
+        bf_scenario_free(&sc);
+        return bf_cli_usage_error("simulate", "what should change? give --set NAME=VALUE or "
+                                              "--scenario FILE");
+    }
+    char err[1024];
+    bf_store *store;
+    if (bf_store_open_existing(o.db, &store, err, sizeof err) != BF_OK) {
+        fprintf(stderr, "bangfu simulate: %s\n", err);
+        bf_scenario_free(&sc);
+        return BF_EXIT_USAGE;
+    }
+    o.cancel = &interrupted;
+    bf_eval_session s;
+    int status = bf_eval_session_open("simulate", &o, BF_TEXT_NONE, false, sets, n_sets, &s);
+    if (status != BF_EXIT_OK) {
+        bf_store_close(store);
+        bf_scenario_free(&sc);
+        return status;
+    }
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    bf_sim_result r;
+    bf_errors errs;
+    bf_errors_init(&errs, 20);
+    int rc = bf_simulate(store, s.engine, &s.sets[0], &s.sets[1], (int)limit, &interrupted, &r, &errs);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    bf_sim_scenario shown = {sc.name ? sc.name : "", sets, n_sets};
+    if (rc == BF_OK) {
+        if (strcmp(format, "json") == 0) {
+            bf_buf out = {0};
+            bf_report_simulation_json(&out, s.engine, &r, s.date, &shown);
+            fputs(bf_buf_str(&out), stdout);
+            bf_buf_free(&out);
+        } else if (strcmp(format, "csv") == 0) {
+            bf_report_simulation_csv(stdout, s.engine, &r);
+        } else {
+            bf_report_simulation_text(stdout, s.engine, &r, s.date, &shown);
+        }
+        int64_t errors = 0;
+        for (int k = 0; k < r.n_policies; k++)
+            errors += r.policies[k].errors;
+        if (errors) {
+            fprintf(stderr, "bangfu simulate: %lld evaluation errors (see bangfu run)\n", (long long)errors);
+            status = BF_EXIT_FAIL;
+        }
+    } else {
+        bf_cli_print_errors("simulate", &errs);
+        status = rc == BF_EINTERRUPTED ? BF_EXIT_FAIL : BF_EXIT_USAGE;
+    }
+    bf_errors_free(&errs);
+    bf_sim_result_free(&r);
+    bf_eval_session_close(&s);
+    bf_store_close(store);
+    bf_scenario_free(&sc);
+    return status;
+}

@@ -1,0 +1,252 @@
+/* simulate.c — baseline against scenario, household by household, aggregated per policy and town. */
+#include "simulate.h"
+#include "bangfu.h"
+#include "progress.h"
+#include "xmlio.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BATCH 1024
+
+/* Adds the decisions r->d[from..to) of one policy for one household to t. */
+static void add_totals(bf_sim_totals *t, const bf_household *h, const bf_result *r, int from,
+                       int to, const bf_policy *pol)
+{
+    bool any = false;
+    for (int i = from; i < to; i++) {
+        const bf_decision *d = &r->d[i];
+        if (!d->eligible)
+            continue;
+        any = true;
+        t->amount += d->amount;
+        t->members += pol->scope == BF_SCOPE_HOUSEHOLD ? h->n_members : 1;
+    }
+    t->households += any;
+}
+
+static bf_sim_town *town_of(bf_sim_result *out, const char *town)
+{
+    for (int i = 0; i < out->n_towns; i++)
+        if (strcmp(out->towns[i].town, town) == 0)
+            return &out->towns[i];
+    bf_sim_town *grown = realloc(out->towns, sizeof *grown * (size_t)(out->n_towns + 1));
+    if (!grown)
+        return NULL;
+    out->towns = grown;
+    bf_sim_town *t = &out->towns[out->n_towns];
+    t->town = strdup(town);
+    t->baseline = calloc((size_t)out->n_policies, sizeof *t->baseline);
+    t->scenario = calloc((size_t)out->n_policies, sizeof *t->scenario);
+    if (!t->town || !t->baseline || !t->scenario) {
+        free(t->town);
+        free(t->baseline);
+        free(t->scenario);
+        return NULL;
+    }
+    out->n_towns++;
+    return t;
+}
+
+static void copy_tier(char dst[64], const bf_result *r, const bf_decision *d)
+{
+    const char *t = bf_result_text(r, d->tier);
+    snprintf(dst, 64, "%s", t ? t : "");
+}
+
+/* Compares one decision unit and counts or records the change. */
+static void compare_unit(bf_sim_result *out, const bf_household *h, int limit, const bf_result *b,
+                         const bf_decision *x, const bf_result *s, const bf_decision *y)
+{
+    bf_sim_policy *p = &out->policies[x->policy];
+    p->gained += !x->eligible && y->eligible;
+    p->lost += x->eligible && !y->eligible;
+    p->raised += x->eligible && y->eligible && y->amount > x->amount;
+    p->cut += x->eligible && y->eligible && y->amount < x->amount;
+    p->errors += x->failed + y->failed;
+    char bt[64], st[64];
+    copy_tier(bt, b, x);
+    copy_tier(st, s, y);
+    if (x->eligible == y->eligible && x->amount == y->amount && strcmp(bt, st) == 0)
+        return;
+    out->changed_total++;
+    if (out->n_changes >= limit)
+        return;
+    bf_sim_change *c = &out->changes[out->n_changes++];
+    snprintf(c->household, sizeof c->household, "%s", h->id);
+    snprintf(c->member, sizeof c->member, "%s", x->member >= 0 ? h->members[x->member].id : "");
+    c->policy = x->policy;
+    c->before_eligible = x->eligible;
+    c->after_eligible = y->eligible;
+    c->before_amount = x->amount;
+    c->after_amount = y->amount;
+    memcpy(c->before_tier, bt, sizeof bt);
+    memcpy(c->after_tier, st, sizeof st);
+}
+
+/* Folds one household's baseline and scenario decisions into the result. */
+static int fold_household(bf_sim_result *out, const bf_household *h, const bf_result *b,
+                          const bf_result *s, const bf_policy *pol, int limit)
+{
+    bf_sim_town *town = town_of(out, h->town);
+    if (!town || b->n != s->n)
+        return BF_ENOMEM;
+    for (int i = 0; i < b->n;) {
+        int k = b->d[i].policy, to = i;
+        while (to < b->n && b->d[to].policy == k)
+            to++;
+        if (pol[k].reported) {
+            add_totals(&out->policies[k].baseline, h, b, i, to, &pol[k]);
+            add_totals(&out->policies[k].scenario, h, s, i, to, &pol[k]);
+            add_totals(&town->baseline[k], h, b, i, to, &pol[k]);
+            add_totals(&town->scenario[k], h, s, i, to, &pol[k]);
+            for (int u = i; u < to; u++)
+                compare_unit(out, h, limit, b, &b->d[u], s, &s->d[u]);
+        }
+        i = to;
+    }
+    return BF_OK;
+}
+
+/* Marks the parameters whose value (or being in force) differs between the two sets. */
+static bool *changed_parameters(const bf_param_set *a, const bf_param_set *b)
+{
+    int n = a->defs->n;
+    bool *changed = calloc((size_t)(n ? n : 1), sizeof *changed);
+    for (int i = 0; changed && i < n; i++)
+        changed[i] = a->in_force[i] != b->in_force[i] || (a->in_force[i] && a->value[i] != b->value[i]);
+    return changed;
+}
+
+int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline,
+                const bf_param_set *scenario, int limit, volatile sig_atomic_t *interrupted,
+                bf_sim_result *out, bf_errors *errs)
+{
+    memset(out, 0, sizeof *out);
+    double started = bf_now();
+    int n_pol;
+    const bf_policy *pol = bf_engine_policies(engine, &n_pol);
+    out->n_policies = n_pol;
+    out->policies = calloc((size_t)n_pol, sizeof *out->policies);
+    out->changes = calloc((size_t)(limit > 0 ? limit : 1), sizeof *out->changes);
+    bool *changed = changed_parameters(baseline, scenario);
+    bf_result *base = calloc(BATCH, sizeof *base), *scen = calloc(BATCH, sizeof *scen);
+    int64_t *reevaluated = calloc((size_t)n_pol, sizeof *reevaluated);
+    int rc = (!out->policies || !out->changes || !changed || !base || !scen || !reevaluated)
+                 ? BF_ENOMEM : BF_OK;
+    int64_t total = 0, members = 0;
+    if (rc == BF_OK && (rc = bf_store_count(store, &total, &members)) != BF_OK)
+        bf_errors_add(errs, "%s", bf_store_errmsg(store));
+    bf_reader *reader = NULL;
+    if (rc == BF_OK && (rc = bf_store_reader_open(store, BATCH, &reader)) != BF_OK)
+        bf_errors_add(errs, "%s", bf_store_errmsg(store));
+    bf_progress bar;
+    bf_progress_start(&bar, "simulate", total, 10000);
+    while (rc == BF_OK) {
+        bf_household *hs;
+        int n;
+        if ((rc = bf_reader_next(reader, &hs, &n)) != BF_OK) {
+            bf_errors_add(errs, "%s", bf_store_errmsg(store));
+            break;
+        }
+        if (n == 0)
+            break;
+        rc = bf_engine_evaluate_pair(engine, hs, n, changed, base, scen, reevaluated);
+        if (rc == BF_EINTERRUPTED || (interrupted && *interrupted)) {
+            bf_errors_add(errs, "interrupted: nothing is reported for a partial simulation");
+            rc = BF_EINTERRUPTED;
+            break;
+        }
+        for (int i = 0; i < n && rc == BF_OK; i++)
+            rc = fold_household(out, &hs[i], &base[i], &scen[i], pol, limit);
+        out->households += n;
+        bf_progress_update(&bar, out->households);
+    }
+    bf_progress_end(&bar);
+    for (int k = 0; k < n_pol; k++)
+        if (out->policies)
+            out->policies[k].reevaluated = reevaluated ? reevaluated[k] : 0;
+    bf_reader_close(reader);
+    for (int i = 0; base && scen && i < BATCH; i++) {
+        bf_result_free(&base[i]);
+        bf_result_free(&scen[i]);
+    }
+    free(base);
+    free(scen);
+    free(changed);
+    free(reevaluated);
+    out->seconds = bf_now() - started;
+    return rc;
+}
+
+void bf_sim_result_free(bf_sim_result *r)
+{
+    for (int i = 0; i < r->n_towns; i++) {
+        free(r->towns[i].town);
+        free(r->towns[i].baseline);
+        free(r->towns[i].scenario);
+    }
+    free(r->towns);
+    free(r->policies);
+    free(r->changes);
+    memset(r, 0, sizeof *r);
+}
+
+int bf_scenario_load(const char *path, bf_scenario *out, bf_errors *errs)
+{
+    memset(out, 0, sizeof *out);
+    xmlDoc *doc;
+    int rc = bf_xml_load(path, BF_XSD_SCENARIO, &doc, errs);
+    if (rc != BF_OK)
+        return rc;
+    xmlNode *root = xmlDocGetRootElement(doc);
+    xmlChar *name = xmlGetProp(root, (const xmlChar *)"name");
+    out->name = strdup(name ? (const char *)name : "");
+    xmlFree(name);
+    int count = 0;
+    for (xmlNode *n = root->children; n; n = n->next)
+        count += n->type == XML_ELEMENT_NODE;
+    out->sets = calloc((size_t)count + 1, sizeof *out->sets);
+    if (!out->name || !out->sets) {
+        xmlFreeDoc(doc);
+        bf_scenario_free(out);
+        return BF_ENOMEM;
+    }
+    for (xmlNode *n = root->children; n && rc == BF_OK; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        xmlChar *param = xmlGetProp(n, (const xmlChar *)"param");
+        xmlChar *value = xmlGetProp(n, (const xmlChar *)"value");
+        xmlChar *from = xmlGetProp(n, (const xmlChar *)"from");
+        char arg[512], err[300];
+        snprintf(arg, sizeof arg, "%s=%s", param ? (const char *)param : "",
+                 value ? (const char *)value : "");
+        bf_override *o = &out->sets[out->n_sets];
+        if (bf_override_parse(arg, o, err, sizeof err) != BF_OK) {
+            bf_errors_add(errs, "%s:%ld: %s", path, bf_xml_line(n), err);
+            rc = BF_EINPUT;
+        } else if (from && bf_date_parse((const char *)from, &o->from) != BF_OK) {
+            bf_errors_add(errs, "%s:%ld: from=\"%s\" is not a date YYYY-MM-DD", path,
+                          bf_xml_line(n), (const char *)from);
+            rc = BF_EINPUT;
+        } else {
+            o->has_from = from != NULL;
+            out->n_sets++;
+        }
+        xmlFree(param);
+        xmlFree(value);
+        xmlFree(from);
+    }
+    xmlFreeDoc(doc);
+    if (rc != BF_OK)
+        bf_scenario_free(out);
+    return rc;
+}
+
+void bf_scenario_free(bf_scenario *s)
+{
+    free(s->name);
+    free(s->sets);
+    memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,76 @@
+/* simulate.h — what-if: the baseline (parameters in force) against a scenario (overrides) on the
+ * same records and date, re-evaluating only the policies whose result can change; nothing is
+ * written to the store. */
+#ifndef BF_SIMULATE_H
+#define BF_SIMULATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine.h"
+#include "errors.h"
+#include "params.h"
+#include "run.h"
+#include "store.h"
+
+/* Households with an eligible decision, eligible members, total yearly amount. */
+typedef struct bf_sim_totals {
+    int64_t households, members;
+    bf_fen amount;
+} bf_sim_totals;
+
+typedef struct bf_sim_policy {
+    bf_sim_totals baseline, scenario;
+    int64_t gained, lost, raised, cut;   /* decision units: not eligible → eligible, … */
+    int64_t reevaluated;                 /* households where it was evaluated again */
+    int64_t errors;                      /* error decisions, baseline and scenario */
+} bf_sim_policy;
+
+typedef struct bf_sim_town {
+    char *town;
+    bf_sim_totals *baseline, *scenario;  /* per policy */
+} bf_sim_town;
+
+/* One changed decision unit (a household for household scope, a member for member scope). */
+typedef struct bf_sim_change {
+    char household[BF_ID_BYTES];
+    char member[BF_ID_BYTES];            /* "" for household scope */
+    int policy;
+    bool before_eligible, after_eligible;
+    bf_fen before_amount, after_amount;
+    char before_tier[64], after_tier[64];
+} bf_sim_change;
+
+typedef struct bf_sim_result {
+    int n_policies;
+    bf_sim_policy *policies;             /* evaluation order */
+    bf_sim_town *towns;                  /* in order of first appearance */
+    int n_towns;
+    bf_sim_change *changes;              /* the first `limit` changed units, in household order */
+    int n_changes;
+    int64_t changed_total;               /* all changed units */
+    int64_t households;
+    double seconds;
+} bf_sim_result;
+
+/* Evaluates every stored household under both parameter sets of the engine (it must have been
+ * opened with 2 sets) and fills out. BF_OK, or an error with the message in errs. */
+int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline,
+                const bf_param_set *scenario, int limit, volatile sig_atomic_t *interrupted,
+                bf_sim_result *out, bf_errors *errs);
+/* A scenario file (urn:bangfu:scenario:1): its name and overrides. */
+typedef struct bf_scenario {
+    char *name;
+    bf_override *sets;
+    int n_sets;
+} bf_scenario;
+
+/* Loads and validates a scenario file; errors name file:line. */
+int bf_scenario_load(const char *path, bf_scenario *out, bf_errors *errs);
+/* Frees a scenario. */
+void bf_scenario_free(bf_scenario *s);
+
+/* Frees a result. */
+void bf_sim_result_free(bf_sim_result *r);
+
+#endif

@@ -1,0 +1,235 @@
+/* test_simulate.c — simulate's totals against evaluating each household the way `check --set`
+ * does, the incremental rule, scenario files, and bad input. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bangfu.h"
+#include "engine.h"
+#include "helpers.h"
+#include "params.h"
+#include "store.h"
+
+#define POLICIES BF_SOURCE_DIR "/policies"
+
+static char *dir, *db;
+
+static void setup(void)
+{
+    dir = bf_test_tmpdir();
+    db = bf_test_path(dir, "c.db");
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "gen", "--households", "2000", "--seed", "11", "--db", db,
+                                NULL), 0, "%s", r.err);
+    bf_test_run_free(&r);
+}
+
+static void teardown(void)
+{
+    bf_test_rmtree(dir);
+    free(dir);
+    free(db);
+}
+
+TestSuite(simulate, .init = setup, .fini = teardown, .timeout = 300);
+
+typedef struct totals {
+    long long households, members, fen;
+} totals;
+
+/* Reads {"households":H,"members":M,"amount":A} after `key` inside the policy's object. */
+static totals json_totals(const char *json, const char *policy, const char *key)
+{
+    char needle[128];
+    snprintf(needle, sizeof needle, "{\"policy\":\"%s\",\"reevaluated\":", policy);
+    const char *p = strstr(json, needle);
+    cr_assert_not_null(p, "no %s in %s", policy, json);
+    snprintf(needle, sizeof needle, "\"%s\":{\"households\":", key);
+    p = strstr(p, needle);
+    cr_assert_not_null(p);
+    totals t;
+    double amount;
+    cr_assert_eq(sscanf(p + strlen(needle), "%lld,\"members\":%lld,\"amount\":%lf", &t.households,
+                        &t.members, &amount), 3);
+    t.fen = llround(amount * 100);
+    return t;
+}
+
+static bool reevaluated(const char *json, const char *policy)
+{
+    char needle[128];
+    snprintf(needle, sizeof needle, "{\"policy\":\"%s\",\"reevaluated\":true", policy);
+    return strstr(json, needle) != NULL;
+}
+
+/* What `check --set …` gives, household by household, summed per policy: a single-set engine
+ * with the overrides, one household at a time. */
+static void check_totals(const bf_override *ov, int n_ov, totals *out, int n_pol_expected)
+{
+    bf_errors errs;
+    bf_errors_init(&errs, 10);
+    bf_params *ps;
+    cr_assert_eq(bf_params_load(POLICIES "/params.xml", &ps, &errs), BF_OK);
+    bf_date date;
+    bf_date_parse("2021-06-30", &date);
+    bf_param_set set;
+    cr_assert_eq(bf_params_resolve(ps, date, ov, n_ov, &set, &errs), BF_OK);
+    bf_engine_config cfg = {.policies_dir = POLICIES, .params = ps, .sets = &set, .n_sets = 1,
+                            .date = date, .jobs = 1, .text = BF_TEXT_ALL};
+    bf_engine *e;
+    cr_assert_eq(bf_engine_open(&cfg, &e, &errs), BF_OK);
+    int n_pol;
+    const bf_policy *pol = bf_engine_policies(e, &n_pol);
+    cr_assert_eq(n_pol, n_pol_expected);
+    char err[512];
+    bf_store *store;
+    cr_assert_eq(bf_store_open_existing(db, &store, err, sizeof err), BF_OK, "%s", err);
+    bf_reader *reader;
+    cr_assert_eq(bf_store_reader_open(store, 1, &reader), BF_OK);
+    bf_household *h;
+    int n;
+    bf_result r = {0};
+    while (bf_reader_next(reader, &h, &n) == BF_OK && n == 1) {
+        bf_engine_evaluate(e, h, 1, 0, &r);
+        bool counted[64] = {false};
+        for (int i = 0; i < r.n; i++) {
+            const bf_decision *d = &r.d[i];
+            if (!d->eligible)
+                continue;
+            out[d->policy].fen += d->amount;
+            out[d->policy].members += pol[d->policy].scope == BF_SCOPE_HOUSEHOLD ? h->n_members : 1;
+            if (!counted[d->policy]) {
+                counted[d->policy] = true;
+                out[d->policy].households++;
+            }
+        }
+    }
+    bf_result_free(&r);
+    bf_reader_close(reader);
+    bf_store_close(store);
+    bf_engine_close(e);
+    bf_param_set_free(&set);
+    bf_params_free(ps);
+    bf_errors_free(&errs);
+}
+
+static const char *const policy_ids[] = {"tekun", "low_income", "dibao", "disability_subsidy",
+                                         "education_aid", "employment_support", "medical_aid",
+                                         "monitoring", "pension_subsidy"};
+
+/* Runs simulate with the given --set arguments and compares both sides with check's sums. */
+static char *compare_with_check(const char *set1, const char *set2)
+{
+    bf_override ov[2];
+    char msg[200];
+    cr_assert_eq(bf_override_parse(set1, &ov[0], msg, sizeof msg), BF_OK);
+    int n_ov = 1;
+    if (set2)
+        cr_assert_eq(bf_override_parse(set2, &ov[n_ov++], msg, sizeof msg), BF_OK);
+    bf_test_run r;
+    int status = set2 ? bf_test_bangfu(&r, NULL, "simulate", "--db", db, "--date", "2021-06-30",
+                                       "--policies", POLICIES, "--format", "json", "--set", set1,
+                                       "--set", set2, NULL)
+                      : bf_test_bangfu(&r, NULL, "simulate", "--db", db, "--date", "2021-06-30",
+                                       "--policies", POLICIES, "--format", "json", "--set", set1, NULL);
+    cr_assert_eq(status, 0, "%s", r.err);
+    totals base[9] = {{0}}, scen[9] = {{0}};
+    check_totals(NULL, 0, base, 9);
+    check_totals(ov, n_ov, scen, 9);
+    /* evaluation order of the engine is tekun, low_income, dibao, then file-name order */
+    for (int k = 0; k < 9; k++) {
+        totals b = json_totals(r.out, policy_ids[k], "baseline");
+        totals s = json_totals(r.out, policy_ids[k], "scenario");
+        cr_expect(b.households == base[k].households && b.members == base[k].members &&
+                  b.fen == base[k].fen, "%s baseline: simulate %lld/%lld/%lld, check %lld/%lld/%lld",
+                  policy_ids[k], b.households, b.members, b.fen, base[k].households, base[k].members,
+                  base[k].fen);
+        cr_expect(s.households == scen[k].households && s.members == scen[k].members &&
+                  s.fen == scen[k].fen, "%s scenario: simulate %lld/%lld/%lld, check %lld/%lld/%lld",
+                  policy_ids[k], s.households, s.members, s.fen, scen[k].households, scen[k].members,
+                  scen[k].fen);
+    }
+    char *out = r.out;
+    r.out = NULL;
+    bf_test_run_free(&r);
+    return out;
+}
+
+Test(simulate, dibao_standard_equals_the_sum_of_checks)
+{
+    char *json = compare_with_check("dibao.standard=610", NULL);
+    cr_expect(reevaluated(json, "tekun") && reevaluated(json, "low_income") && reevaluated(json, "dibao"));
+    cr_expect(!reevaluated(json, "employment_support"), "employment reads no dibao parameter");
+    cr_expect(!reevaluated(json, "monitoring"));
+    totals b = json_totals(json, "dibao", "baseline"), s = json_totals(json, "dibao", "scenario");
+    cr_expect_gt(s.fen, b.fen, "a higher standard costs more");
+    cr_expect(strstr(json, "\"scenario\":{\"name\":\"\",\"set\":{\"dibao.standard\":610}}"), "%.300s", json);
+    free(json);
+}
+
+Test(simulate, training_subsidy_reevaluates_employment_only)
+{
+    char *json = compare_with_check("employment.training_subsidy=1200", NULL);
+    for (int k = 0; k < 9; k++)
+        cr_expect_eq(reevaluated(json, policy_ids[k]), strcmp(policy_ids[k], "employment_support") == 0,
+                     "%s", policy_ids[k]);
+    free(json);
+}
+
+Test(simulate, two_parameters_at_once)
+{
+    char *json = compare_with_check("medical.premium=400", "disability.living_monthly=200");
+    cr_expect(reevaluated(json, "medical_aid") && reevaluated(json, "disability_subsidy"));
+    cr_expect(!reevaluated(json, "dibao") && !reevaluated(json, "tekun"));
+    free(json);
+}
+
+Test(simulate, a_scenario_file_equals_the_same_sets)
+{
+    char *path = bf_test_path(dir, "s.xml");
+    cr_assert_eq(bf_test_write_file(path,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<scenario xmlns=\"urn:bangfu:scenario:1\" name=\"低保标准提高到610元\">\n"
+        "  <set param=\"dibao.standard\" value=\"610\"/>\n"
+        "</scenario>\n", (size_t)-1), 0);
+    bf_test_run a, b;
+    cr_assert_eq(bf_test_bangfu(&a, NULL, "simulate", "--db", db, "--date", "2021-06-30", "--policies",
+                                POLICIES, "--format", "json", "--scenario", path, NULL), 0, "%s", a.err);
+    cr_assert_eq(bf_test_bangfu(&b, NULL, "simulate", "--db", db, "--date", "2021-06-30", "--policies",
+                                POLICIES, "--format", "json", "--set", "dibao.standard=610", NULL), 0);
+    cr_expect(strstr(a.out, "\"name\":\"低保标准提高到610元\""), "%.200s", a.out);
+    const char *pa = strstr(a.out, "\"policies\":"), *pb = strstr(b.out, "\"policies\":");
+    cr_assert(pa && pb);
+    cr_expect_str_eq(pa, pb, "same results whichever way the scenario is given");
+    bf_test_run_free(&a);
+    bf_test_run_free(&b);
+    free(path);
+}
+
+Test(simulate, bad_scenarios_exit_2_and_write_nothing)
+{
+    char *path = bf_test_path(dir, "bad.xml");
+    struct { const char *args[4]; const char *needle; const char *file; } cases[] = {
+        {{"--set", "dibao.standrd=600"}, "unknown parameter 'dibao.standrd'", NULL},
+        {{"--set", "dibao.standard=lots"}, "not a plain decimal", NULL},
+        {{"--scenario", NULL}, "bad.xml:2", "<?xml version=\"1.0\"?>\n<scenario xmlns=\"urn:bangfu:scenario:1\" name=\"x\"><set param=\"a\"</scenario>\n"},
+        {{"--scenario", NULL}, "bad.xml:", "<?xml version=\"1.0\"?>\n<scenario xmlns=\"urn:bangfu:scenario:1\" name=\"x\">\n<set param=\"dibao.standard\" value=\"1e3\"/>\n</scenario>\n"},
+        {{"--scenario", NULL}, "unknown parameter 'nope.nope'", "<?xml version=\"1.0\"?>\n<scenario xmlns=\"urn:bangfu:scenario:1\" name=\"x\">\n<set param=\"nope.nope\" value=\"1\"/>\n</scenario>\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (cases[i].file)
+            cr_assert_eq(bf_test_write_file(path, cases[i].file, (size_t)-1), 0);
+        bf_test_run r;
+        int status = bf_test_bangfu(&r, NULL, "simulate", "--db", db, "--policies", POLICIES,
+                                    cases[i].args[0], cases[i].args[1] ? cases[i].args[1] : path, NULL);
+        cr_expect_eq(status, 2, "case %zu: %s", i, r.err);
+        cr_expect(strstr(r.err, cases[i].needle), "case %zu: %s", i, r.err);
+        bf_test_run_free(&r);
+    }
+    char *runs = bf_test_query(db, "SELECT count(*) FROM runs");
+    cr_expect_str_eq(runs, "0\n", "simulate never stores a run");
+    free(runs);
+    free(path);
+}
