@@ -58,6 +58,7 @@ const bf_command bf_commands[] = {
     {"simulate", bf_cmd_simulate, "what if a standard changes: who gains, who loses, what it costs",
      "usage: bangfu simulate (--set NAME=VALUE... | --scenario FILE) [--db DB] [--date D]\n"
      "                       [--format text|json|csv] [--limit N] [--jobs N] [--only P,...]\n"
+     "                       [--baseline-run N]\n"
      "\n"
      "Evaluates every stored household twice on the same date: the baseline (parameters in\n"
      "force) and the scenario (with the changed values), and prints per policy: eligible\n"
@@ -73,6 +74,8 @@ const bf_command bf_commands[] = {
      "                     <set param=\"dibao.standard\" value=\"610\" [from=\"YYYY-MM-DD\"]/>\n"
      "  --format FMT       text (default), json, or csv (per policy, then per town)\n"
      "  --limit N          changed decisions listed (default 50)\n"
+     "  --baseline-run N   use stored run N as the baseline (same date, parameter values and\n"
+     "                     policy files); 0 evaluates it. Default: the latest such run if any\n"
      DB_HELP EVAL_HELP
      "  --jobs N           worker threads (default: the number of cores)\n"
      "\nExit status: 0 simulated, 1 evaluation errors or interrupted, 2 bad input or usage.\n"},

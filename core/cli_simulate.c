@@ -8,6 +8,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static volatile sig_atomic_t interrupted;
@@ -24,6 +25,7 @@ int bf_cmd_simulate(int argc, char **argv)
     bf_eval_opts_init(&o);
     const char *scenario_file = NULL, *format = "text";
     long limit = 50;
+    long long baseline_run = BF_BASELINE_AUTO;
     for (int i = 1; i < argc; i++) {
         int r = bf_eval_opts_parse("simulate", argc, argv, &i, &o);
         const char *v;
@@ -38,6 +40,12 @@ int bf_cmd_simulate(int argc, char **argv)
             if (!v || (strcmp(v, "text") && strcmp(v, "json") && strcmp(v, "csv")))
                 return bf_cli_usage_error("simulate", "--format is text, json or csv");
             format = v;
+        } else if (bf_cli_opt(argc, argv, &i, "--baseline-run", &v)) {
+            char *end;
+            baseline_run = v ? strtoll(v, &end, 10) : -1;
+            if (!v || *end || end == v || baseline_run < 0)
+                return bf_cli_usage_error("simulate", "--baseline-run takes a run id, or 0 to "
+                                                      "evaluate the baseline");
         } else if (bf_cli_opt(argc, argv, &i, "--limit", &v)) {
             if (!bf_cli_parse_count("simulate", "--limit", v, 1000000, &limit))
                 return BF_EXIT_USAGE;
@@ -88,7 +96,8 @@ int bf_cmd_simulate(int argc, char **argv)
     bf_sim_result r;
     bf_errors errs;
     bf_errors_init(&errs, 20);
-    int rc = bf_simulate(store, s.engine, &s.sets[0], &s.sets[1], (int)limit, &interrupted, &r, &errs);
+    int rc = bf_simulate(store, s.engine, &s.sets[0], &s.sets[1], baseline_run, (int)limit,
+                         &interrupted, &r, &errs);
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     bf_sim_scenario shown = {sc.name ? sc.name : "", sets, n_sets};
@@ -102,6 +111,10 @@ int bf_cmd_simulate(int argc, char **argv)
             bf_report_simulation_csv(stdout, s.engine, &r);
         } else {
             bf_report_simulation_text(stdout, s.engine, &r, s.date, &shown);
+            if (r.baseline_run)
+                printf("\n基线：已保存的运行 %lld（日期、参数与政策文件均相同）\n", (long long)r.baseline_run);
+            else
+                printf("\n基线：本次重新计算\n");
         }
         int64_t errors = 0;
         for (int k = 0; k < r.n_policies; k++)

@@ -46,6 +46,7 @@ struct bf_engine {
     bf_result *job_results;
     bf_result *job_scen;        /* pair evaluation: the scenario results, else NULL */
     const bool *job_changed;
+    const bool *job_stored_reads;
     int job_n, job_set;
     _Atomic int job_next;
 };
@@ -77,6 +78,7 @@ struct worker {
     int64_t *reevaluated;       /* per policy: households evaluated again (pair evaluation) */
     bf_buf trace, params;       /* explain: print trace, parameters read */
     bf_buf err, scratch, why;   /* an evaluation's error, JSON being built, a malformed decision */
+    bf_result support;          /* stored-baseline simulate: decisions evaluated only to be read */
     int params_count;
 };
 
@@ -94,15 +96,14 @@ void bf_result_free(bf_result *r)
     memset(r, 0, sizeof *r);
 }
 
-static void result_reset(bf_result *r)
+void bf_result_reset(bf_result *r)
 {
     r->n = 0;
     r->errors = 0;
     bf_buf_clear(&r->text);
 }
 
-/* Appends a string (with its NUL) to the result's text; returns its offset. */
-static int result_add_text(bf_result *r, const char *s, size_t len)
+int bf_result_add_text(bf_result *r, const char *s, size_t len)
 {
     int off = (int)r->text.len;
     bf_buf_add(&r->text, s, len);
@@ -110,7 +111,7 @@ static int result_add_text(bf_result *r, const char *s, size_t len)
     return r->text.oom ? -1 : off;
 }
 
-static bf_decision *result_add(bf_result *r, int policy, int member)
+bf_decision *bf_result_add(bf_result *r, int policy, int member)
 {
     if (r->n == r->cap) {
         int cap = r->cap ? r->cap * 2 : 32;
@@ -997,7 +998,7 @@ static bool take_decision(lua_State *L, int t, bf_text_mode mode, bool recorded,
     if (tt == LUA_TSTRING) {
         size_t len;
         const char *s = lua_tolstring(L, -1, &len);
-        d->tier = result_add_text(res, s, len);
+        d->tier = bf_result_add_text(res, s, len);
     }
     lua_pop(L, 1);
     if (raw_field(L, t, "reasons") != LUA_TTABLE || lua_getmetatable(L, -1)) {
@@ -1033,14 +1034,14 @@ static bool take_decision(lua_State *L, int t, bf_text_mode mode, bool recorded,
     bf_buf_add(scratch, "]", 1);
     lua_pop(L, 1);                                       /* reasons */
     if (want_text)
-        d->reasons = result_add_text(res, scratch->data, scratch->len);
+        d->reasons = bf_result_add_text(res, scratch->data, scratch->len);
     int dt = raw_field(L, t, "details");
     bool ok = true;
     if (dt == LUA_TTABLE && !lua_getmetatable(L, -1)) {
         bf_buf_clear(scratch);
         ok = details_json(L, lua_gettop(L), want_text ? scratch : NULL, why);
         if (ok && want_text)
-            d->details = result_add_text(res, scratch->data, scratch->len);
+            d->details = bf_result_add_text(res, scratch->data, scratch->len);
     } else if (dt != LUA_TNIL) {
         if (dt == LUA_TTABLE)
             lua_pop(L, 1);                               /* the metatable */
@@ -1062,6 +1063,7 @@ typedef struct eval_job {
     const bf_result *base;
     const bool *changed;        /* per parameter: the scenario changes it */
     int64_t *reevaluated;       /* per policy, this worker's count */
+    const bool *stored_reads;   /* stored baseline: per policy, it read a changed parameter */
 } eval_job;
 
 /* Marks decision d an error with message msg, named by the policy's file when msg is not. */
@@ -1075,7 +1077,7 @@ static void fail_decision(bf_result *res, bf_decision *d, const bf_policy *p, co
     if (strncmp(msg, p->display, dl) != 0 || msg[dl] != ':')
         bf_buf_printf(&m, "%s: ", p->display);
     bf_buf_puts(&m, msg);
-    d->error = result_add_text(res, bf_buf_str(&m), m.len);
+    d->error = bf_result_add_text(res, bf_buf_str(&m), m.len);
     bf_buf_free(&m);
     res->errors++;
 }
@@ -1106,7 +1108,7 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
     }
     bf_buf_clear(&w->err);
     int rc = bf_sandbox_call(w->sb, nargs, 1, &w->err);
-    bf_decision *d = result_add(job->res, k, member);
+    bf_decision *d = bf_result_add(job->res, k, member);
     if (!d)
         luaL_error(L, "out of memory recording decisions");
     int slot = k * SLOTS_PER_POLICY + member + 1;
@@ -1139,9 +1141,9 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
         bf_sandbox_set_trace(w->sb, NULL);
         if (w->params_count)
             bf_buf_add(&w->params, "}", 1);
-        d->params_read = result_add_text(job->res, w->params_count ? w->params.data : "{}",
+        d->params_read = bf_result_add_text(job->res, w->params_count ? w->params.data : "{}",
                                          w->params_count ? w->params.len : 2);
-        d->trace = result_add_text(job->res, bf_buf_str(&w->trace), w->trace.len);
+        d->trace = bf_result_add_text(job->res, bf_buf_str(&w->trace), w->trace.len);
     }
 }
 
@@ -1168,8 +1170,8 @@ static int eval_household(lua_State *L)
 static void evaluate_household(worker *w, const bf_household *h, int set, bf_result *res)
 {
     lua_State *L = w->L;
-    result_reset(res);
-    eval_job job = {w, h, set, res, NULL, NULL, NULL};
+    bf_result_reset(res);
+    eval_job job = {w, h, set, res, NULL, NULL, NULL, NULL};
     lua_pushcfunction(L, eval_household);
     lua_pushlightuserdata(L, &job);
     if (lua_pcall(L, 1, 0, 0) == LUA_OK)
@@ -1180,14 +1182,14 @@ static void evaluate_household(worker *w, const bf_household *h, int set, bf_res
              lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "memory cap exceeded");
     lua_pop(L, 1);
     lua_gc(L, LUA_GCCOLLECT, 0);
-    result_reset(res);
+    bf_result_reset(res);
     bf_engine *e = w->e;
     for (int k = 0; k < e->n_pol; k++) {
         if (!e->evaluated[k])
             continue;
         int members = e->pol[k].scope == BF_SCOPE_HOUSEHOLD ? 0 : h->n_members;
         for (int i = e->pol[k].scope == BF_SCOPE_HOUSEHOLD ? -1 : 0; i < members; i++) {
-            bf_decision *d = result_add(res, k, i);
+            bf_decision *d = bf_result_add(res, k, i);
             if (d)
                 fail_decision(res, d, &e->pol[k], msg);
         }
@@ -1228,16 +1230,16 @@ static void reuse_baseline(lua_State *L, eval_job *job, int k, int from, int to)
     worker *w = job->w;
     for (int i = from; i < to; i++) {
         const bf_decision *b = &job->base->d[i];
-        bf_decision *d = result_add(job->res, k, b->member);
+        bf_decision *d = bf_result_add(job->res, k, b->member);
         if (!d)
             luaL_error(L, "out of memory recording decisions");
         *d = *b;
         d->reasons = d->details = d->error = d->params_read = d->trace = -1;
         const char *tier = bf_result_text(job->base, b->tier);
-        d->tier = tier ? result_add_text(job->res, tier, strlen(tier)) : -1;
+        d->tier = tier ? bf_result_add_text(job->res, tier, strlen(tier)) : -1;
         if (b->failed) {
             const char *msg = bf_result_text(job->base, b->error);
-            d->error = msg ? result_add_text(job->res, msg, strlen(msg)) : -1;
+            d->error = msg ? bf_result_add_text(job->res, msg, strlen(msg)) : -1;
             job->res->errors++;
         }
         int slot = k * SLOTS_PER_POLICY + b->member + 1;
@@ -1253,13 +1255,56 @@ static void reuse_baseline(lua_State *L, eval_job *job, int k, int from, int to)
     }
 }
 
-/* The scenario pass of one household, after its baseline (the record tables are still pushed). */
+/* Copies stored baseline decisions of policy k into the scenario (nobody reads them from Lua). */
+static void copy_baseline(lua_State *L, eval_job *job, int k, int from, int to)
+{
+    for (int i = from; i < to; i++) {
+        const bf_decision *b = &job->base->d[i];
+        bf_decision *d = bf_result_add(job->res, k, b->member);
+        if (!d)
+            luaL_error(L, "out of memory recording decisions");
+        *d = *b;
+        const char *tier = bf_result_text(job->base, b->tier);
+        d->tier = tier ? bf_result_add_text(job->res, tier, strlen(tier)) : -1;
+        d->reasons = d->details = d->error = d->params_read = d->trace = -1;
+        job->res->errors += b->failed;
+    }
+}
+
+/* Stored baseline: evaluates policy j (after what it requires) under the scenario into the
+ * worker's support result, so a re-evaluated policy can read it with ctx.decision. Its decisions
+ * equal the baseline's: it read no changed parameter and nothing it requires changed. */
+static void evaluate_support(lua_State *L, eval_job *job, int j, bool *done)
+{
+    if (done[j])
+        return;
+    bf_engine *e = job->w->e;
+    for (int r = 0; r < e->pol[j].n_requires; r++)
+        evaluate_support(L, job, e->pol[j].requires[r], done);
+    eval_job support = *job;
+    support.res = &job->w->support;
+    if (e->pol[j].scope == BF_SCOPE_HOUSEHOLD)
+        eval_one(L, &support, j, -1);
+    else
+        for (int i = 0; i < job->h->n_members; i++)
+            eval_one(L, &support, j, i);
+    done[j] = true;
+}
+
+/* The scenario pass of one household, after its baseline (the record tables are still pushed),
+ * or against stored baseline decisions (then it pushes the household itself). */
 static int eval_scenario(lua_State *L)
 {
     eval_job *job = lua_touserdata(L, 1);
     worker *w = job->w;
     bf_engine *e = w->e;
-    bool changed_policy[256] = {false};
+    bool changed_policy[256] = {false}, done[256] = {false};
+    bool stored = job->stored_reads != NULL;
+    if (stored) {
+        w->h = job->h;
+        push_household(w, job->h);
+        bf_result_reset(&w->support);
+    }
     int from = 0;
     for (int k = 0; k < e->n_pol; k++) {
         if (!e->evaluated[k])
@@ -1268,14 +1313,20 @@ static int eval_scenario(lua_State *L)
         int to = from;
         while (to < job->base->n && job->base->d[to].policy == k)
             to++;
-        bool again = reads_changed(w, k, job->changed);
+        bool again = stored ? job->stored_reads[k] : reads_changed(w, k, job->changed);
         for (int r = 0; r < e->pol[k].n_requires && !again; r++)
             again = changed_policy[e->pol[k].requires[r]];
         if (!again) {
-            reuse_baseline(L, job, k, from, to);
+            if (stored)
+                copy_baseline(L, job, k, from, to);
+            else
+                reuse_baseline(L, job, k, from, to);
             from = to;
             continue;
         }
+        for (int r = 0; stored && r < e->pol[k].n_requires; r++)
+            evaluate_support(L, job, e->pol[k].requires[r], done);
+        done[k] = true;
         job->reevaluated[k]++;
         int first = job->res->n;
         if (e->pol[k].scope == BF_SCOPE_HOUSEHOLD)
@@ -1291,13 +1342,15 @@ static int eval_scenario(lua_State *L)
     return 0;
 }
 
-static void evaluate_pair(worker *w, const bf_household *h, const bool *changed, bf_result *base,
-                          bf_result *scen, int64_t *reevaluated)
+static void evaluate_pair(worker *w, const bf_household *h, const bool *changed,
+                          const bool *stored_reads, bf_result *base, bf_result *scen,
+                          int64_t *reevaluated)
 {
-    evaluate_household(w, h, 0, base);
+    if (!stored_reads)
+        evaluate_household(w, h, 0, base);
     lua_State *L = w->L;
-    result_reset(scen);
-    eval_job job = {w, h, 1, scen, base, changed, reevaluated};
+    bf_result_reset(scen);
+    eval_job job = {w, h, 1, scen, base, changed, reevaluated, stored_reads};
     lua_pushcfunction(L, eval_scenario);
     lua_pushlightuserdata(L, &job);
     if (lua_pcall(L, 1, 0, 0) == LUA_OK)
@@ -1307,9 +1360,9 @@ static void evaluate_pair(worker *w, const bf_household *h, const bool *changed,
     snprintf(msg, sizeof msg, "household could not be evaluated: %s",
              lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "memory cap exceeded");
     lua_pop(L, 1);
-    result_reset(scen);
+    bf_result_reset(scen);
     for (int i = 0; i < base->n; i++) {
-        bf_decision *d = result_add(scen, base->d[i].policy, base->d[i].member);
+        bf_decision *d = bf_result_add(scen, base->d[i].policy, base->d[i].member);
         if (d)
             fail_decision(scen, d, &w->e->pol[base->d[i].policy], msg);
     }
@@ -1329,8 +1382,8 @@ static void run_share(worker *w)
         int end = start + CHUNK < e->job_n ? start + CHUNK : e->job_n;
         for (int i = start; i < end; i++) {
             if (e->job_scen)
-                evaluate_pair(w, &e->job_hs[i], e->job_changed, &e->job_results[i],
-                              &e->job_scen[i], w->reevaluated);
+                evaluate_pair(w, &e->job_hs[i], e->job_changed, e->job_stored_reads,
+                              &e->job_results[i], &e->job_scen[i], w->reevaluated);
             else
                 evaluate_household(w, &e->job_hs[i], e->job_set, &e->job_results[i]);
         }
@@ -1393,7 +1446,8 @@ int bf_engine_evaluate(bf_engine *e, const bf_household *hs, int n, int set, bf_
 }
 
 int bf_engine_evaluate_pair(bf_engine *e, const bf_household *hs, int n, const bool *changed,
-                            bf_result *base, bf_result *scen, int64_t *reevaluated)
+                            const bool *stored_reads, bf_result *base, bf_result *scen,
+                            int64_t *reevaluated)
 {
     if (e->cfg.n_sets != 2 || e->n_pol > 256)
         return BF_EUSAGE;
@@ -1403,6 +1457,7 @@ int bf_engine_evaluate_pair(bf_engine *e, const bf_household *hs, int n, const b
     e->job_results = base;
     e->job_scen = scen;
     e->job_changed = changed;
+    e->job_stored_reads = stored_reads;
     int rc = run_job(e);
     for (int k = 0; k < e->n_pol; k++) {                 /* hand over and restart the counts */
         for (int i = 0; i < e->jobs; i++) {
@@ -1611,6 +1666,7 @@ void bf_engine_close(bf_engine *e)
         free(w->failed[0]); free(w->failed[1]);
         bf_buf_free(&w->trace); bf_buf_free(&w->err); bf_buf_free(&w->params);
         bf_buf_free(&w->scratch); bf_buf_free(&w->why);
+        bf_result_free(&w->support);
     }
     for (int i = 0; i < e->n_pol; i++)
         free_policy(&e->pol[i]);
@@ -1629,6 +1685,11 @@ const bf_policy *bf_engine_policies(const bf_engine *e, int *n)
 {
     *n = e->n_pol;
     return e->pol;
+}
+
+bool bf_engine_evaluates(const bf_engine *e, int k)
+{
+    return k >= 0 && k < e->n_pol && e->evaluated[k];
 }
 
 int bf_engine_jobs(const bf_engine *e)

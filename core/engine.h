@@ -54,6 +54,12 @@ typedef struct bf_result {
 const char *bf_result_text(const bf_result *r, int offset);
 /* Frees a result's memory. */
 void bf_result_free(bf_result *r);
+/* Empties a result, keeping its memory. */
+void bf_result_reset(bf_result *r);
+/* Appends a not-eligible decision of policy (member, -1 for household scope); NULL when out of memory. */
+bf_decision *bf_result_add(bf_result *r, int policy, int member);
+/* Copies text into the result; returns its offset (-1 when out of memory). */
+int bf_result_add_text(bf_result *r, const char *s, size_t len);
 
 /* What text each decision carries. */
 typedef enum {
@@ -88,6 +94,8 @@ int bf_engine_open(const bf_engine_config *cfg, bf_engine **out, bf_errors *errs
 void bf_engine_close(bf_engine *e);
 /* The policies in evaluation order. */
 const bf_policy *bf_engine_policies(const bf_engine *e, int *n);
+/* Whether policy k is evaluated (it is reported, or a reported policy requires it). */
+bool bf_engine_evaluates(const bf_engine *e, int k);
 /* The number of worker threads in use. */
 int bf_engine_jobs(const bf_engine *e);
 
@@ -100,9 +108,13 @@ int bf_engine_evaluate(bf_engine *e, const bf_household *hs, int n, int set, bf_
  * evaluated again under the scenario only if, in this worker's baseline so far, it read a
  * parameter marked in changed[], or it requires a policy whose decision changed for this
  * household; otherwise its baseline decisions are reused (also for ctx.decision).
+ * With stored_reads (per policy: it read a changed parameter in a stored baseline run), the
+ * baseline is not evaluated: base[] must already hold the stored decisions, and policies that
+ * a re-evaluated one requires are evaluated under the scenario first so ctx.decision works.
  * reevaluated[policy] counts the households where it was evaluated again. */
 int bf_engine_evaluate_pair(bf_engine *e, const bf_household *hs, int n, const bool *changed,
-                            bf_result *base, bf_result *scen, int64_t *reevaluated);
+                            const bool *stored_reads, bf_result *base, bf_result *scen,
+                            int64_t *reevaluated);
 
 /* For each policy (evaluation order) whether it has read parameter i under set 0, across all
  * evaluations so far: read[policy * n_params + i]. The array belongs to the engine. */

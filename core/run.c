@@ -69,6 +69,15 @@ static void parameters_json(bf_buf *b, const bf_param_set *set)
     bf_buf_puts(b, "}");
 }
 
+void bf_run_audit_json(const bf_engine *engine, const bf_param_set *set, bf_buf *hashes,
+                       bf_buf *parameters)
+{
+    int n;
+    const bf_policy *pol = bf_engine_policies(engine, &n);
+    hashes_json(hashes, pol, n, set->defs);
+    parameters_json(parameters, set);
+}
+
 /* Whether a decision is kept: eligible ones, errors, those of a policy the household's records
  * name (review compares them), or every one with --store-all. Reasons exist for exactly these. */
 static bool worth_storing(const bf_decision *d, bool store_all)
@@ -166,8 +175,7 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
     iso_now(when);
     bf_date_format(set->date, date);
     bf_buf hashes = {0}, values = {0};
-    hashes_json(&hashes, pol, n_pol, set->defs);
-    parameters_json(&values, set);
+    bf_run_audit_json(engine, set, &hashes, &values);
     bf_run_row row = {when, date, bf_engine_jobs(engine), opt->only, opt->store_all,
                       bf_buf_str(&hashes), bf_buf_str(&values)};
     int rc = bf_store_run_create(store, &row, &out->run_id);

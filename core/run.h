@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "engine.h"
+#include "buf.h"
 #include "errors.h"
 #include "params.h"
 #include "store.h"
@@ -42,6 +43,10 @@ typedef struct bf_run_options {
 /* Adds one household's decisions into per-policy totals (shared by run and simulate). */
 void bf_totals_add(bf_policy_totals *totals, const bf_household *h, const bf_result *r,
                    const bf_policy *pol);
+/* The audit texts a run records: the sha256 of every policy file and params.xml, and the
+ * parameter values in force (JSON objects). simulate compares them to find a baseline run. */
+void bf_run_audit_json(const bf_engine *engine, const bf_param_set *set, bf_buf *hashes,
+                       bf_buf *parameters);
 /* Runs every household of the store; fills out. Returns BF_OK when the run was recorded (its
  * status says how it ended), or an error for a store failure (message in errs). */
 int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,

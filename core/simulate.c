@@ -1,6 +1,7 @@
 /* simulate.c — baseline against scenario, household by household, aggregated per policy and town. */
 #include "simulate.h"
 #include "bangfu.h"
+#include "json.h"
 #include "progress.h"
 #include "xmlio.h"
 
@@ -119,9 +120,114 @@ static bool *changed_parameters(const bf_param_set *a, const bf_param_set *b)
     return changed;
 }
 
+/* ---- a stored run as the baseline ---- */
+
+/* Picks the stored baseline run: the one asked for (checked), or the latest matching one. */
+static int choose_baseline(bf_store *store, bf_engine *engine, const bf_param_set *baseline,
+                           int64_t asked, int64_t *run_id, bf_errors *errs)
+{
+    *run_id = 0;
+    if (asked == BF_BASELINE_EVAL)
+        return BF_OK;
+    bf_buf hashes = {0}, values = {0};
+    bf_run_audit_json(engine, baseline, &hashes, &values);
+    char date[BF_DATE_STRLEN];
+    bf_date_format(baseline->date, date);
+    int rc;
+    if (asked > 0) {
+        rc = bf_store_check_baseline(store, asked, date, bf_buf_str(&values), bf_buf_str(&hashes));
+        if (rc == BF_OK)
+            *run_id = asked;
+    } else {
+        rc = bf_store_find_baseline(store, date, bf_buf_str(&values), bf_buf_str(&hashes), run_id);
+    }
+    if (rc != BF_OK)
+        bf_errors_add(errs, "%s", bf_store_errmsg(store));
+    bf_buf_free(&hashes);
+    bf_buf_free(&values);
+    return rc;
+}
+
+/* Per policy: whether, in the stored run, it read a parameter the scenario changes. */
+static int stored_reads_of(bf_store *store, int64_t run_id, const bf_engine *engine,
+                           const bf_params *defs, const bool *changed, bool *reads, bf_errors *errs)
+{
+    int n;
+    bf_engine_policies(engine, &n);
+    for (int k = 0; k < n; k++) {
+        char *json;
+        if (bf_store_run_params_read(store, run_id, k, &json) != BF_OK) {
+            bf_errors_add(errs, "%s", bf_store_errmsg(store));
+            return BF_ESTORE;
+        }
+        bf_json_iter it;
+        bf_json_item item;
+        int got = 0;
+        if (bf_json_iter_init(&it, json, strlen(json)) == BF_OK)
+            while ((got = bf_json_next(&it, &item)) == 1) {
+                int i = bf_params_index(defs, item.value);
+                reads[k] = reads[k] || (i >= 0 && changed[i]);
+            }
+        bf_json_iter_free(&it);
+        free(json);
+        if (got < 0) {
+            bf_errors_add(errs, "run %lld: the parameters read by policy %d are not a JSON list",
+                          (long long)run_id, k);
+            return BF_ESTORE;
+        }
+    }
+    return BF_OK;
+}
+
+/* Fills base[0..n) with the stored decisions of the batch: every decision unit of the
+ * evaluated policies, not eligible unless the run stored it otherwise. */
+static int load_baseline(bf_baseline_reader *br, const char *after_id, const bf_household *hs,
+                         int n, const bf_engine *engine, bf_result *base)
+{
+    int n_pol;
+    const bf_policy *pol = bf_engine_policies(engine, &n_pol);
+    for (int i = 0; i < n; i++) {
+        bf_result_reset(&base[i]);
+        for (int k = 0; k < n_pol; k++) {
+            if (!bf_engine_evaluates(engine, k))
+                continue;
+            int members = pol[k].scope == BF_SCOPE_HOUSEHOLD ? 0 : hs[i].n_members;
+            for (int m = pol[k].scope == BF_SCOPE_HOUSEHOLD ? -1 : 0; m < members; m++)
+                if (!bf_result_add(&base[i], k, m))
+                    return BF_ENOMEM;
+        }
+    }
+    int rc = bf_baseline_range(br, after_id, hs[n - 1].id);
+    int i = 0, u = 0;
+    bf_baseline_decision sd;
+    bool got;
+    while (rc == BF_OK && (rc = bf_baseline_next(br, &sd, &got)) == BF_OK && got) {
+        while (i < n && strcmp(hs[i].id, sd.household_id) < 0) {
+            i++;
+            u = 0;
+        }
+        if (i == n || strcmp(hs[i].id, sd.household_id) != 0)
+            continue;                            /* a household deleted since the run */
+        bf_result *r = &base[i];
+        int member = sd.member_seq - 1;
+        while (u < r->n && (r->d[u].policy < sd.policy_seq ||
+                            (r->d[u].policy == sd.policy_seq && r->d[u].member < member)))
+            u++;
+        if (u == r->n || r->d[u].policy != sd.policy_seq || r->d[u].member != member)
+            continue;                            /* a member gone, or a policy not evaluated now */
+        bf_decision *d = &r->d[u];
+        d->eligible = sd.eligible;
+        d->failed = sd.failed;
+        d->amount = sd.amount_fen;
+        d->tier = sd.tier ? bf_result_add_text(r, sd.tier, strlen(sd.tier)) : -1;
+        r->errors += sd.failed;
+    }
+    return rc;
+}
+
 int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline,
-                const bf_param_set *scenario, int limit, volatile sig_atomic_t *interrupted,
-                bf_sim_result *out, bf_errors *errs)
+                const bf_param_set *scenario, int64_t baseline_run, int limit,
+                volatile sig_atomic_t *interrupted, bf_sim_result *out, bf_errors *errs)
 {
     memset(out, 0, sizeof *out);
     double started = bf_now();
@@ -141,6 +247,19 @@ int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline
     bf_reader *reader = NULL;
     if (rc == BF_OK && (rc = bf_store_reader_open(store, BATCH, &reader)) != BF_OK)
         bf_errors_add(errs, "%s", bf_store_errmsg(store));
+    bool *stored_reads = calloc((size_t)n_pol, sizeof *stored_reads);
+    bf_baseline_reader *br = NULL;
+    if (rc == BF_OK && !stored_reads)
+        rc = BF_ENOMEM;
+    if (rc == BF_OK)
+        rc = choose_baseline(store, engine, baseline, baseline_run, &out->baseline_run, errs);
+    if (rc == BF_OK && out->baseline_run) {
+        rc = stored_reads_of(store, out->baseline_run, engine, baseline->defs, changed,
+                             stored_reads, errs);
+        if (rc == BF_OK && (rc = bf_store_baseline_open(store, out->baseline_run, &br)) != BF_OK)
+            bf_errors_add(errs, "%s", bf_store_errmsg(store));
+    }
+    char after[BF_ID_BYTES] = "";
     bf_progress bar;
     bf_progress_start(&bar, "simulate", total, 10000);
     while (rc == BF_OK) {
@@ -152,7 +271,13 @@ int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline
         }
         if (n == 0)
             break;
-        rc = bf_engine_evaluate_pair(engine, hs, n, changed, base, scen, reevaluated);
+        if (br && (rc = load_baseline(br, after, hs, n, engine, base)) != BF_OK) {
+            bf_errors_add(errs, "%s", bf_store_errmsg(store));
+            break;
+        }
+        snprintf(after, sizeof after, "%s", hs[n - 1].id);
+        rc = bf_engine_evaluate_pair(engine, hs, n, changed, br ? stored_reads : NULL, base, scen,
+                                     reevaluated);
         if (rc == BF_EINTERRUPTED || (interrupted && *interrupted)) {
             bf_errors_add(errs, "interrupted: nothing is reported for a partial simulation");
             rc = BF_EINTERRUPTED;
@@ -168,6 +293,8 @@ int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline
         if (out->policies)
             out->policies[k].reevaluated = reevaluated ? reevaluated[k] : 0;
     bf_reader_close(reader);
+    bf_baseline_close(br);
+    free(stored_reads);
     for (int i = 0; base && scen && i < BATCH; i++) {
         bf_result_free(&base[i]);
         bf_result_free(&scen[i]);

@@ -51,13 +51,20 @@ typedef struct bf_sim_result {
     int64_t changed_total;               /* all changed units */
     int64_t households;
     double seconds;
+    int64_t baseline_run;                /* the stored run that served as the baseline, or 0 */
 } bf_sim_result;
 
+/* How the baseline is made. */
+#define BF_BASELINE_AUTO  (-1)           /* a matching stored run if there is one, else evaluate */
+#define BF_BASELINE_EVAL  0              /* always evaluate it */
+
 /* Evaluates every stored household under both parameter sets of the engine (it must have been
- * opened with 2 sets) and fills out. BF_OK, or an error with the message in errs. */
+ * opened with 2 sets) and fills out. baseline_run: BF_BASELINE_AUTO, BF_BASELINE_EVAL, or the id
+ * of a stored run with the same date, parameter values and file hashes, whose decisions and
+ * recorded parameter reads then serve as the baseline. BF_OK, or an error (message in errs). */
 int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline,
-                const bf_param_set *scenario, int limit, volatile sig_atomic_t *interrupted,
-                bf_sim_result *out, bf_errors *errs);
+                const bf_param_set *scenario, int64_t baseline_run, int limit,
+                volatile sig_atomic_t *interrupted, bf_sim_result *out, bf_errors *errs);
 /* A scenario file (urn:bangfu:scenario:1): its name and overrides. */
 typedef struct bf_scenario {
     char *name;

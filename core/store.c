@@ -2,6 +2,7 @@
  * money is integer fen in columns ending in _fen, dates are YYYY-MM-DD text. */
 #include "store.h"
 #include "bangfu.h"
+#include "buf.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -533,6 +534,136 @@ int bf_store_decision_insert(bf_store *s, int64_t run_id, const bf_decision_row 
     return step_done(s, st, "recording a decision");
 }
 
+/* The columns that make a run a valid baseline: same date, values, files, all policies, finished. */
+#define BASELINE_WHERE "eval_date = ?1 AND parameters = ?2 AND file_hashes = ?3 " \
+    "AND only_policies IS NULL AND status IN ('completed', 'completed_with_errors')"
+
+int bf_store_find_baseline(bf_store *s, const char *eval_date, const char *parameters,
+                           const char *file_hashes, int64_t *run_id)
+{
+    *run_id = 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT max(id) FROM runs WHERE " BASELINE_WHERE, -1, &st,
+                           NULL) != SQLITE_OK)
+        return fail(s, BF_ESTORE, "looking for a baseline run");
+    int rc = bind_opt(st, 1, eval_date) | bind_opt(st, 2, parameters) | bind_opt(st, 3, file_hashes);
+    if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        *run_id = sqlite3_column_int64(st, 0);
+    else
+        rc = SQLITE_ERROR;
+    sqlite3_finalize(st);
+    return rc == SQLITE_OK ? BF_OK : fail(s, BF_ESTORE, "looking for a baseline run");
+}
+
+int bf_store_check_baseline(bf_store *s, int64_t run_id, const char *eval_date,
+                            const char *parameters, const char *file_hashes)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT eval_date = ?1, parameters = ?2, file_hashes = ?3, "
+                                  "only_policies IS NULL, status FROM runs WHERE id = ?4",
+                           -1, &st, NULL) != SQLITE_OK)
+        return fail(s, BF_ESTORE, "reading the baseline run");
+    int rc = bind_opt(st, 1, eval_date) | bind_opt(st, 2, parameters) |
+             bind_opt(st, 3, file_hashes) | sqlite3_bind_int64(st, 4, run_id);
+    const char *why = NULL;
+    if (rc != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
+        why = "there is no such run";
+    else if (!sqlite3_column_int(st, 0))
+        why = "it was made for another date";
+    else if (!sqlite3_column_int(st, 1))
+        why = "its parameter values differ from the ones in force";
+    else if (!sqlite3_column_int(st, 2))
+        why = "a policy file or params.xml changed since";
+    else if (!sqlite3_column_int(st, 3))
+        why = "it evaluated only some policies (--only)";
+    else if (strcmp((const char *)sqlite3_column_text(st, 4), "completed") != 0 &&
+             strcmp((const char *)sqlite3_column_text(st, 4), "completed_with_errors") != 0)
+        why = "it did not complete";
+    if (why)
+        snprintf(s->err, sizeof s->err, "run %lld cannot serve as the baseline: %s",
+                 (long long)run_id, why);
+    sqlite3_finalize(st);
+    return why ? BF_EINPUT : BF_OK;
+}
+
+int bf_store_run_params_read(bf_store *s, int64_t run_id, int seq, char **json)
+{
+    *json = NULL;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT params_read FROM run_policies WHERE run_id = ?1 AND seq = ?2",
+                           -1, &st, NULL) != SQLITE_OK)
+        return fail(s, BF_ESTORE, "reading a run's parameter reads");
+    int rc = sqlite3_bind_int64(st, 1, run_id) | sqlite3_bind_int(st, 2, seq);
+    const char *v = NULL;
+    if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = (const char *)sqlite3_column_text(st, 0);
+    *json = strdup(v ? v : "[]");
+    sqlite3_finalize(st);
+    return *json ? BF_OK : BF_ENOMEM;
+}
+
+struct bf_baseline_reader {
+    bf_store *store;
+    sqlite3_stmt *st;
+    int64_t run_id;
+};
+
+int bf_store_baseline_open(bf_store *s, int64_t run_id, bf_baseline_reader **out)
+{
+    *out = NULL;
+    bf_baseline_reader *r = calloc(1, sizeof *r);
+    if (!r)
+        return BF_ENOMEM;
+    r->store = s;
+    r->run_id = run_id;
+    if (sqlite3_prepare_v2(s->db, "SELECT household_id, policy_seq, member_seq, eligible, "
+                                  "amount_fen, tier, error IS NOT NULL FROM decisions "
+                                  "WHERE run_id = ?1 AND household_id > ?2 AND household_id <= ?3 "
+                                  "ORDER BY household_id, policy_seq, member_seq",
+                           -1, &r->st, NULL) != SQLITE_OK) {
+        free(r);
+        return fail(s, BF_ESTORE, "preparing the decisions reader");
+    }
+    *out = r;
+    return BF_OK;
+}
+
+int bf_baseline_range(bf_baseline_reader *r, const char *after_id, const char *last_id)
+{
+    sqlite3_reset(r->st);
+    if ((sqlite3_bind_int64(r->st, 1, r->run_id) |
+         sqlite3_bind_text(r->st, 2, after_id, -1, SQLITE_TRANSIENT) |
+         sqlite3_bind_text(r->st, 3, last_id, -1, SQLITE_TRANSIENT)) != SQLITE_OK)
+        return fail(r->store, BF_ESTORE, "binding the decisions reader");
+    return BF_OK;
+}
+
+int bf_baseline_next(bf_baseline_reader *r, bf_baseline_decision *d, bool *got)
+{
+    int rc = sqlite3_step(r->st);
+    *got = rc == SQLITE_ROW;
+    if (rc == SQLITE_DONE)
+        return BF_OK;
+    if (rc != SQLITE_ROW)
+        return fail(r->store, BF_ESTORE, "reading stored decisions");
+    d->household_id = (const char *)sqlite3_column_text(r->st, 0);
+    d->policy_seq = sqlite3_column_int(r->st, 1);
+    d->member_seq = sqlite3_column_int(r->st, 2);
+    d->eligible = sqlite3_column_int(r->st, 3) != 0;
+    d->amount_fen = sqlite3_column_int64(r->st, 4);
+    d->tier = (const char *)sqlite3_column_text(r->st, 5);
+    d->failed = sqlite3_column_int(r->st, 6) != 0;
+    return BF_OK;
+}
+
+void bf_baseline_close(bf_baseline_reader *r)
+{
+    if (!r)
+        return;
+    sqlite3_finalize(r->st);
+    free(r);
+}
+
 /* Copies a text column into a fixed buffer ("" for NULL); false if it does not fit. */
 static bool column_text(sqlite3_stmt *st, int col, char *dst, size_t size)
 {
@@ -799,4 +930,467 @@ void bf_reader_close(bf_reader *r)
             bf_household_free(&r->batch[i]);
     free(r->batch);
     free(r);
+}
+
+/* ======================================================================== */
+/* Reading runs back (review, export, reports)                              */
+/* ======================================================================== */
+
+/* A malloc'd copy of a text column, NULL for SQL NULL; *oom is set when the copy failed. */
+static char *column_dup(sqlite3_stmt *st, int col, bool *oom)
+{
+    if (sqlite3_column_type(st, col) == SQLITE_NULL)
+        return NULL;
+    const char *v = (const char *)sqlite3_column_text(st, col);
+    char *copy = v ? strdup(v) : NULL;
+    if (!copy)
+        *oom = true;
+    return copy;
+}
+
+/* Prepares sql and binds run_id to ?1; NULL (with the message in s->err) on failure. */
+static sqlite3_stmt *prepare_run_query(bf_store *s, const char *sql, int64_t run_id)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        fail(s, BF_ESTORE, "preparing a query of the runs");
+        return NULL;
+    }
+    if (sqlite3_bind_int64(st, 1, run_id) != SQLITE_OK) {
+        fail(s, BF_ESTORE, "binding the run id");
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    return st;
+}
+
+int bf_store_run_get(bf_store *s, int64_t run_id, bf_stored_run *out)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = prepare_run_query(s, "SELECT id, started, finished, eval_date, status, "
+        "only_policies, jobs, store_all, file_hashes, parameters, households, evaluations, errors "
+        "FROM runs WHERE id = ?1", run_id);
+    if (!st)
+        return BF_ESTORE;
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        if (rc == SQLITE_DONE) {
+            snprintf(s->err, sizeof s->err, "%s: no run %lld", s->path, (long long)run_id);
+            return BF_ENOTFOUND;
+        }
+        return fail(s, BF_ESTORE, "reading a run");
+    }
+    bool oom = false;
+    out->id = sqlite3_column_int64(st, 0);
+    out->started = column_dup(st, 1, &oom);
+    out->finished = column_dup(st, 2, &oom);
+    out->eval_date = column_dup(st, 3, &oom);
+    out->status = column_dup(st, 4, &oom);
+    out->only = column_dup(st, 5, &oom);
+    out->jobs = sqlite3_column_int(st, 6);
+    out->store_all = sqlite3_column_int(st, 7) != 0;
+    out->file_hashes = column_dup(st, 8, &oom);
+    out->parameters = column_dup(st, 9, &oom);
+    out->households = sqlite3_column_int64(st, 10);
+    out->evaluations = sqlite3_column_int64(st, 11);
+    out->errors = sqlite3_column_int64(st, 12);
+    sqlite3_finalize(st);
+    if (oom || !out->started || !out->eval_date || !out->status || !out->file_hashes ||
+        !out->parameters) {
+        bf_stored_run_free(out);
+        snprintf(s->err, sizeof s->err, "%s: reading run %lld: out of memory", s->path,
+                 (long long)run_id);
+        return BF_ENOMEM;
+    }
+    return BF_OK;
+}
+
+void bf_stored_run_free(bf_stored_run *r)
+{
+    free(r->started);
+    free(r->finished);
+    free(r->eval_date);
+    free(r->status);
+    free(r->only);
+    free(r->file_hashes);
+    free(r->parameters);
+    memset(r, 0, sizeof *r);
+}
+
+int bf_store_run_latest_completed(bf_store *s, int64_t *run_id)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT max(id) FROM runs WHERE status = 'completed' OR "
+                                  "status = 'completed_with_errors'", -1, &st, NULL) != SQLITE_OK)
+        return fail(s, BF_ESTORE, "looking for the latest completed run");
+    int rc = sqlite3_step(st);
+    bool found = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+    if (found)
+        *run_id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return fail(s, BF_ESTORE, "looking for the latest completed run");
+    if (!found) {
+        snprintf(s->err, sizeof s->err, "%s: no completed run (run `bangfu run` first)", s->path);
+        return BF_ENOTFOUND;
+    }
+    return BF_OK;
+}
+
+int bf_store_run_policies(bf_store *s, int64_t run_id, bf_stored_policy **out, int *n)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st = prepare_run_query(s, "SELECT seq, policy, title, scope, evaluations, "
+        "households_eligible, members_eligible, amount_fen, errors FROM run_policies "
+        "WHERE run_id = ?1 ORDER BY seq", run_id);
+    if (!st)
+        return BF_ESTORE;
+    int rc, count = 0;
+    bool oom = false;
+    bf_stored_policy *rows = NULL;
+    while (!oom && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        bf_stored_policy *grown = realloc(rows, sizeof *rows * (size_t)(count + 1));
+        if (!grown) {
+            oom = true;
+            break;
+        }
+        rows = grown;
+        bf_stored_policy *p = &rows[count++];
+        p->seq = sqlite3_column_int(st, 0);
+        p->policy = column_dup(st, 1, &oom);
+        p->title = column_dup(st, 2, &oom);
+        p->scope = column_dup(st, 3, &oom);
+        p->evaluations = sqlite3_column_int64(st, 4);
+        p->households = sqlite3_column_int64(st, 5);
+        p->members = sqlite3_column_int64(st, 6);
+        p->amount_fen = sqlite3_column_int64(st, 7);
+        p->errors = sqlite3_column_int64(st, 8);
+    }
+    sqlite3_finalize(st);
+    if (oom || rc != SQLITE_DONE) {
+        bf_stored_policies_free(rows, count);
+        if (oom) {
+            snprintf(s->err, sizeof s->err, "%s: reading the run's policies: out of memory", s->path);
+            return BF_ENOMEM;
+        }
+        return fail(s, BF_ESTORE, "reading the run's policies");
+    }
+    *out = rows;
+    *n = count;
+    return BF_OK;
+}
+
+void bf_stored_policies_free(bf_stored_policy *p, int n)
+{
+    for (int i = 0; p && i < n; i++) {
+        free(p[i].policy);
+        free(p[i].title);
+        free(p[i].scope);
+    }
+    free(p);
+}
+
+int bf_store_run_towns(bf_store *s, int64_t run_id, bf_town_total **out, int *n)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st = prepare_run_query(s, "SELECT coalesce(h.town, ''), "
+        "count(DISTINCT d.household_id), sum(d.amount_fen) FROM decisions d "
+        "LEFT JOIN households h ON h.id = d.household_id "
+        "WHERE d.run_id = ?1 AND d.eligible = 1 GROUP BY 1 ORDER BY 1", run_id);
+    if (!st)
+        return BF_ESTORE;
+    int rc, count = 0;
+    bool oom = false;
+    bf_town_total *rows = NULL;
+    while (!oom && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        bf_town_total *grown = realloc(rows, sizeof *rows * (size_t)(count + 1));
+        if (!grown) {
+            oom = true;
+            break;
+        }
+        rows = grown;
+        bf_town_total *t = &rows[count++];
+        t->town = column_dup(st, 0, &oom);
+        t->households = sqlite3_column_int64(st, 1);
+        t->amount_fen = sqlite3_column_int64(st, 2);
+    }
+    sqlite3_finalize(st);
+    if (oom || rc != SQLITE_DONE) {
+        bf_town_totals_free(rows, count);
+        if (oom) {
+            snprintf(s->err, sizeof s->err, "%s: totalling towns: out of memory", s->path);
+            return BF_ENOMEM;
+        }
+        return fail(s, BF_ESTORE, "totalling the run per town");
+    }
+    *out = rows;
+    *n = count;
+    return BF_OK;
+}
+
+void bf_town_totals_free(bf_town_total *t, int n)
+{
+    for (int i = 0; t && i < n; i++)
+        free(t[i].town);
+    free(t);
+}
+
+/* ---- the decision cursor ---- */
+
+struct bf_decision_cursor {
+    bf_store *store;
+    sqlite3_stmt *st;
+    bf_stored_decision d;
+};
+
+/* Text of a column, NULL for SQL NULL. */
+static const char *column_opt(sqlite3_stmt *st, int col)
+{
+    return sqlite3_column_type(st, col) == SQLITE_NULL ? NULL
+                                                       : (const char *)sqlite3_column_text(st, col);
+}
+
+int bf_store_decisions_open(bf_store *s, int64_t run_id, bf_decision_cursor **out)
+{
+    *out = NULL;
+    bf_decision_cursor *c = calloc(1, sizeof *c);
+    if (!c) {
+        snprintf(s->err, sizeof s->err, "%s: out of memory", s->path);
+        return BF_ENOMEM;
+    }
+    c->store = s;
+    c->st = prepare_run_query(s, "SELECT d.household_id, coalesce(h.town, ''), "
+        "coalesce(h.village, ''), d.policy, coalesce(rp.title, d.policy), d.member_id, "
+        "d.policy_seq, d.member_seq, d.eligible, d.amount_fen, d.tier, d.reasons, d.details, "
+        "d.error FROM decisions d LEFT JOIN households h ON h.id = d.household_id "
+        "LEFT JOIN run_policies rp ON rp.run_id = d.run_id AND rp.seq = d.policy_seq "
+        "WHERE d.run_id = ?1 ORDER BY d.household_id, d.policy_seq, d.member_seq", run_id);
+    if (!c->st) {
+        free(c);
+        return BF_ESTORE;
+    }
+    *out = c;
+    return BF_OK;
+}
+
+int bf_decision_cursor_next(bf_decision_cursor *c, const bf_stored_decision **d)
+{
+    *d = NULL;
+    int rc = sqlite3_step(c->st);
+    if (rc == SQLITE_DONE)
+        return BF_OK;
+    if (rc != SQLITE_ROW)
+        return fail(c->store, BF_ESTORE, "reading the run's decisions");
+    sqlite3_stmt *st = c->st;
+    bf_stored_decision *x = &c->d;
+    x->household = (const char *)sqlite3_column_text(st, 0);
+    x->town = (const char *)sqlite3_column_text(st, 1);
+    x->village = (const char *)sqlite3_column_text(st, 2);
+    x->policy = (const char *)sqlite3_column_text(st, 3);
+    x->policy_title = (const char *)sqlite3_column_text(st, 4);
+    x->member = column_opt(st, 5);
+    x->policy_seq = sqlite3_column_int(st, 6);
+    x->member_seq = sqlite3_column_int(st, 7);
+    x->eligible = sqlite3_column_int(st, 8) != 0;
+    x->amount_fen = sqlite3_column_int64(st, 9);
+    x->tier = column_opt(st, 10);
+    x->reasons = column_opt(st, 11);
+    x->details = column_opt(st, 12);
+    x->error = column_opt(st, 13);
+    if (!x->household || !x->town || !x->village || !x->policy || !x->policy_title) {
+        snprintf(c->store->err, sizeof c->store->err, "%s: reading a decision: out of memory",
+                 c->store->path);
+        return BF_ENOMEM;
+    }
+    *d = x;
+    return BF_OK;
+}
+
+void bf_decision_cursor_close(bf_decision_cursor *c)
+{
+    if (!c)
+        return;
+    sqlite3_finalize(c->st);
+    free(c);
+}
+
+/* ---- the household cursor (review) ---- */
+
+/* Where a decision's texts are in the cursor's arena (-1: NULL). */
+typedef struct decision_offsets {
+    long policy, title, member, tier, reasons, details, error;
+} decision_offsets;
+
+struct bf_household_cursor {
+    bf_store *store;
+    sqlite3_stmt *st;
+    bool have_row;             /* the statement stands on the first row of the next household */
+    bool done;
+    bf_buf arena;              /* every text of the current household, NUL-separated */
+    long id, town, village, monitor, recorded;
+    decision_offsets *off;
+    bf_stored_decision *d;
+    int n, cap;
+    bf_run_household h;
+};
+
+/* Appends a text column to the arena; its offset, or -1 for SQL NULL. */
+static long arena_put(bf_buf *arena, sqlite3_stmt *st, int col)
+{
+    if (sqlite3_column_type(st, col) == SQLITE_NULL)
+        return -1;
+    const char *v = (const char *)sqlite3_column_text(st, col);
+    long at = (long)arena->len;
+    bf_buf_add(arena, v ? v : "", v ? (size_t)sqlite3_column_bytes(st, col) : 0);
+    bf_buf_add(arena, "", 1);
+    return at;
+}
+
+static const char *arena_at(const bf_buf *arena, long off)
+{
+    return off < 0 ? NULL : arena->data + off;
+}
+
+int bf_store_run_households_open(bf_store *s, int64_t run_id, bf_household_cursor **out)
+{
+    *out = NULL;
+    bf_household_cursor *c = calloc(1, sizeof *c);
+    if (!c) {
+        snprintf(s->err, sizeof s->err, "%s: out of memory", s->path);
+        return BF_ENOMEM;
+    }
+    c->store = s;
+    c->st = prepare_run_query(s, "SELECT h.id, h.town, h.village, h.monitor, h.recorded, "
+        "d.policy_seq, d.member_seq, d.policy, coalesce(rp.title, d.policy), d.member_id, "
+        "d.eligible, d.amount_fen, d.tier, d.reasons, d.details, d.error FROM households h "
+        "LEFT JOIN decisions d ON d.run_id = ?1 AND d.household_id = h.id "
+        "LEFT JOIN run_policies rp ON rp.run_id = ?1 AND rp.seq = d.policy_seq "
+        "ORDER BY h.id, d.policy_seq, d.member_seq", run_id);
+    if (!c->st) {
+        free(c);
+        return BF_ESTORE;
+    }
+    *out = c;
+    return BF_OK;
+}
+
+/* Copies the decision of the current row (if the row has one) into the cursor. */
+static bool take_decision_row(bf_household_cursor *c)
+{
+    sqlite3_stmt *st = c->st;
+    if (sqlite3_column_type(st, 5) == SQLITE_NULL)
+        return true;                        /* a household without stored decisions */
+    if (c->n == c->cap) {
+        int cap = c->cap ? 2 * c->cap : 16;
+        decision_offsets *off = realloc(c->off, sizeof *off * (size_t)cap);
+        if (off)
+            c->off = off;
+        bf_stored_decision *d = realloc(c->d, sizeof *d * (size_t)cap);
+        if (d)
+            c->d = d;
+        if (!off || !d)
+            return false;
+        c->cap = cap;
+    }
+    bf_stored_decision *d = &c->d[c->n];
+    decision_offsets *o = &c->off[c->n++];
+    d->policy_seq = sqlite3_column_int(st, 5);
+    d->member_seq = sqlite3_column_int(st, 6);
+    o->policy = arena_put(&c->arena, st, 7);
+    o->title = arena_put(&c->arena, st, 8);
+    o->member = arena_put(&c->arena, st, 9);
+    d->eligible = sqlite3_column_int(st, 10) != 0;
+    d->amount_fen = sqlite3_column_int64(st, 11);
+    o->tier = arena_put(&c->arena, st, 12);
+    o->reasons = arena_put(&c->arena, st, 13);
+    o->details = arena_put(&c->arena, st, 14);
+    o->error = arena_put(&c->arena, st, 15);
+    return !c->arena.oom;
+}
+
+/* Points the household and its decisions into the arena (which no longer moves). */
+static void fix_household_pointers(bf_household_cursor *c)
+{
+    const bf_buf *a = &c->arena;
+    c->h.id = arena_at(a, c->id);
+    c->h.town = arena_at(a, c->town);
+    c->h.village = arena_at(a, c->village);
+    c->h.monitor = arena_at(a, c->monitor);
+    c->h.recorded = arena_at(a, c->recorded);
+    for (int i = 0; i < c->n; i++) {
+        bf_stored_decision *d = &c->d[i];
+        const decision_offsets *o = &c->off[i];
+        d->household = c->h.id;
+        d->town = c->h.town;
+        d->village = c->h.village;
+        d->policy = arena_at(a, o->policy);
+        d->policy_title = arena_at(a, o->title);
+        d->member = arena_at(a, o->member);
+        d->tier = arena_at(a, o->tier);
+        d->reasons = arena_at(a, o->reasons);
+        d->details = arena_at(a, o->details);
+        d->error = arena_at(a, o->error);
+    }
+    c->h.decisions = c->d;
+    c->h.n_decisions = c->n;
+}
+
+int bf_household_cursor_next(bf_household_cursor *c, const bf_run_household **h)
+{
+    *h = NULL;
+    if (c->done)
+        return BF_OK;
+    int rc = SQLITE_ROW;
+    if (!c->have_row)
+        rc = sqlite3_step(c->st);
+    c->have_row = false;
+    if (rc == SQLITE_DONE) {
+        c->done = true;
+        return BF_OK;
+    }
+    if (rc != SQLITE_ROW)
+        return fail(c->store, BF_ESTORE, "reading households and decisions");
+    bf_buf_clear(&c->arena);
+    c->n = 0;
+    c->id = arena_put(&c->arena, c->st, 0);
+    c->town = arena_put(&c->arena, c->st, 1);
+    c->village = arena_put(&c->arena, c->st, 2);
+    c->monitor = arena_put(&c->arena, c->st, 3);
+    c->recorded = arena_put(&c->arena, c->st, 4);
+    while (rc == SQLITE_ROW) {
+        if (!take_decision_row(c) || c->arena.oom) {
+            snprintf(c->store->err, sizeof c->store->err, "%s: reading a household's decisions: "
+                     "out of memory", c->store->path);
+            return BF_ENOMEM;
+        }
+        rc = sqlite3_step(c->st);
+        if (rc == SQLITE_ROW) {
+            const char *next = (const char *)sqlite3_column_text(c->st, 0);
+            if (!next || strcmp(next, c->arena.data + c->id) != 0) {
+                c->have_row = true;         /* the first row of the next household */
+                break;
+            }
+        }
+    }
+    if (rc == SQLITE_DONE)
+        c->done = true;
+    else if (rc != SQLITE_ROW)
+        return fail(c->store, BF_ESTORE, "reading households and decisions");
+    fix_household_pointers(c);
+    *h = &c->h;
+    return BF_OK;
+}
+
+void bf_household_cursor_close(bf_household_cursor *c)
+{
+    if (!c)
+        return;
+    sqlite3_finalize(c->st);
+    bf_buf_free(&c->arena);
+    free(c->off);
+    free(c->d);
+    free(c);
 }

@@ -86,6 +86,37 @@ typedef struct bf_decision_row {
 /* Inserts one decision of a run (inside the caller's transaction). */
 int bf_store_decision_insert(bf_store *s, int64_t run_id, const bf_decision_row *row);
 
+/* The latest run with status completed or completed_with_errors, for all policies, whose date,
+ * parameter values and file hashes are exactly these JSON texts; *run_id = 0 when none. */
+int bf_store_find_baseline(bf_store *s, const char *eval_date, const char *parameters,
+                           const char *file_hashes, int64_t *run_id);
+/* Checks that run_id can serve as that baseline; BF_OK, or BF_EINPUT with the reason in the
+ * store's message. */
+int bf_store_check_baseline(bf_store *s, int64_t run_id, const char *eval_date,
+                            const char *parameters, const char *file_hashes);
+/* The JSON array of parameter names policy number seq read in a run (malloc'd; "[]" if none). */
+int bf_store_run_params_read(bf_store *s, int64_t run_id, int seq, char **json);
+
+/* One decision of a baseline run: only what simulate compares (a lean read for speed; the
+ * decision cursor below carries everything export and review need). */
+typedef struct bf_baseline_decision {
+    const char *household_id;
+    int policy_seq, member_seq;
+    bool eligible, failed;
+    int64_t amount_fen;
+    const char *tier;                  /* NULL when none */
+} bf_baseline_decision;
+
+typedef struct bf_baseline_reader bf_baseline_reader;
+/* Opens a reader over a baseline run's decisions in household id, policy, member order. */
+int bf_store_baseline_open(bf_store *s, int64_t run_id, bf_baseline_reader **out);
+/* Positions on the decisions of households after after_id up to and including last_id. */
+int bf_baseline_range(bf_baseline_reader *r, const char *after_id, const char *last_id);
+/* The next decision of the range into *d; *got = false at its end. */
+int bf_baseline_next(bf_baseline_reader *r, bf_baseline_decision *d, bool *got);
+/* Closes the reader. NULL is allowed. */
+void bf_baseline_close(bf_baseline_reader *r);
+
 /* Streaming reader: every household with its members, in id order, batch_size at a time,
  * one query per table per batch. */
 int bf_store_reader_open(bf_store *s, int batch_size, bf_reader **out);
@@ -95,5 +126,92 @@ int bf_reader_next(bf_reader *r, bf_household **batch, int *n);
 void bf_reader_set_limit(bf_reader *r, int limit);
 /* Frees the reader and its batch. NULL is allowed. */
 void bf_reader_close(bf_reader *r);
+
+/* ---- Reading runs back (review, export, reports) ---- */
+
+/* A stored run (a runs row). Strings are owned: free with bf_stored_run_free. */
+typedef struct bf_stored_run {
+    int64_t id;
+    char *started, *finished;          /* ISO time (UTC); finished NULL while running */
+    char *eval_date, *status;          /* YYYY-MM-DD; running, completed, … */
+    char *only;                        /* --only as given, NULL for all */
+    int jobs;
+    bool store_all;
+    char *file_hashes, *parameters;    /* JSON objects */
+    int64_t households, evaluations, errors;
+} bf_stored_run;
+
+/* Reads run run_id into out (reset first); BF_ENOTFOUND when there is no such run. */
+int bf_store_run_get(bf_store *s, int64_t run_id, bf_stored_run *out);
+/* Frees the strings of a run read by bf_store_run_get. */
+void bf_stored_run_free(bf_stored_run *r);
+/* Sets *run_id to the latest run whose status is completed or completed_with_errors;
+ * BF_ENOTFOUND when there is none. */
+int bf_store_run_latest_completed(bf_store *s, int64_t *run_id);
+
+/* One policy's summary in a stored run (a run_policies row). Strings are owned. */
+typedef struct bf_stored_policy {
+    int seq;                           /* evaluation order */
+    char *policy, *title, *scope;
+    int64_t evaluations, households, members, amount_fen, errors;
+} bf_stored_policy;
+
+/* The policies of a run in evaluation order: *out is a malloc'd array of *n rows (free with
+ * bf_stored_policies_free); none for a run that never finished. */
+int bf_store_run_policies(bf_store *s, int64_t run_id, bf_stored_policy **out, int *n);
+/* Frees what bf_store_run_policies returned. */
+void bf_stored_policies_free(bf_stored_policy *p, int n);
+
+/* A town's totals over a run's stored eligible decisions. */
+typedef struct bf_town_total {
+    char *town;                        /* owned; "" for decisions whose household is gone */
+    int64_t households;                /* households eligible for at least one policy */
+    int64_t amount_fen;                /* the yearly amount of every eligible decision */
+} bf_town_total;
+
+/* Per-town totals of run_id in town order (*out malloc'd, *n rows; free with
+ * bf_town_totals_free). */
+int bf_store_run_towns(bf_store *s, int64_t run_id, bf_town_total **out, int *n);
+/* Frees what bf_store_run_towns returned. */
+void bf_town_totals_free(bf_town_total *t, int n);
+
+/* One stored decision with its household's town and village and the policy's title. The texts
+ * belong to the cursor and stay valid until its next step. */
+typedef struct bf_stored_decision {
+    const char *household, *town, *village;   /* town/village "" when the household is gone */
+    const char *policy, *policy_title;
+    const char *member;                /* NULL for household scope */
+    int policy_seq, member_seq;        /* evaluation order; member_seq 0 for household scope */
+    bool eligible;
+    int64_t amount_fen;
+    const char *tier, *reasons, *details, *error;   /* NULL when absent; reasons a JSON array */
+} bf_stored_decision;
+
+typedef struct bf_decision_cursor bf_decision_cursor;
+
+/* Opens a cursor over run_id's stored decisions in household id, then evaluation order. */
+int bf_store_decisions_open(bf_store *s, int64_t run_id, bf_decision_cursor **out);
+/* Steps to the next decision: *d points to it, or is NULL at the end. */
+int bf_decision_cursor_next(bf_decision_cursor *c, const bf_stored_decision **d);
+/* Closes the cursor. NULL is allowed. */
+void bf_decision_cursor_close(bf_decision_cursor *c);
+
+/* A stored household's review fields with its stored decisions in one run. */
+typedef struct bf_run_household {
+    const char *id, *town, *village;
+    const char *monitor;               /* none, unstable, marginal, hardship */
+    const char *recorded;              /* space-separated policy ids, may be "" */
+    const bf_stored_decision *decisions;   /* evaluation order, members in record order */
+    int n_decisions;
+} bf_run_household;
+
+typedef struct bf_household_cursor bf_household_cursor;
+
+/* Opens a cursor over every stored household (id order) with its decisions in run_id. */
+int bf_store_run_households_open(bf_store *s, int64_t run_id, bf_household_cursor **out);
+/* Steps to the next household: *h points to it until the next call, or is NULL at the end. */
+int bf_household_cursor_next(bf_household_cursor *c, const bf_run_household **h);
+/* Closes the cursor. NULL is allowed. */
+void bf_household_cursor_close(bf_household_cursor *c);
 
 #endif

@@ -233,3 +233,43 @@ Test(simulate, bad_scenarios_exit_2_and_write_nothing)
     free(runs);
     free(path);
 }
+
+Test(simulate, a_stored_run_serves_as_the_same_baseline)
+{
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, "--date", "2021-06-30", "--policies",
+                                POLICIES, NULL), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    const char *sets[] = {"dibao.standard=610", "employment.training_subsidy=1200", "medical.premium=400"};
+    for (int i = 0; i < 3; i++) {
+        bf_test_run evaluated, stored, text;
+        cr_assert_eq(bf_test_bangfu(&evaluated, NULL, "simulate", "--db", db, "--date", "2021-06-30",
+                                    "--policies", POLICIES, "--format", "json", "--set", sets[i],
+                                    "--baseline-run", "0", NULL), 0);
+        cr_assert_eq(bf_test_bangfu(&stored, NULL, "simulate", "--db", db, "--date", "2021-06-30",
+                                    "--policies", POLICIES, "--format", "json", "--set", sets[i], NULL), 0);
+        cr_expect_str_eq(stored.out, evaluated.out, "%s: the stored baseline gives the same answer", sets[i]);
+        cr_assert_eq(bf_test_bangfu(&text, NULL, "simulate", "--db", db, "--date", "2021-06-30",
+                                    "--policies", POLICIES, "--set", sets[i], NULL), 0);
+        cr_expect(strstr(text.out, "基线：已保存的运行 1"), "the stored run was used: %s", text.out);
+        bf_test_run_free(&evaluated);
+        bf_test_run_free(&stored);
+        bf_test_run_free(&text);
+    }
+}
+
+Test(simulate, a_stored_run_of_another_date_is_refused)
+{
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, "--date", "2021-07-01", "--policies",
+                                POLICIES, NULL), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "simulate", "--db", db, "--date", "2021-06-30", "--policies",
+                                POLICIES, "--set", "dibao.standard=610", "--baseline-run", "1", NULL), 2);
+    cr_expect(strstr(r.err, "run 1 cannot serve as the baseline: it was made for another date"), "%s", r.err);
+    bf_test_run_free(&r);
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "simulate", "--db", db, "--date", "2021-06-30", "--policies",
+                                POLICIES, "--set", "dibao.standard=610", NULL), 0);
+    cr_expect(strstr(r.out, "基线：本次重新计算"), "no matching run: evaluated instead");
+    bf_test_run_free(&r);
+}
