@@ -1412,28 +1412,34 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-/* Runs the job set up in e on every worker, the calling thread being worker 0. */
-static int run_job(bf_engine *e)
+/* Hands the job set up in e to every worker thread and returns at once. */
+static void start_job(bf_engine *e)
 {
     atomic_store(&e->job_next, 0);
-    if (e->jobs > 1) {
-        pthread_mutex_lock(&e->mu);
-        e->busy = e->jobs - 1;
-        e->generation++;
-        pthread_cond_broadcast(&e->wake);
-        pthread_mutex_unlock(&e->mu);
-    }
-    run_share(&e->workers[0]);                           /* the calling thread is worker 0 */
-    if (e->jobs > 1) {
-        pthread_mutex_lock(&e->mu);
-        while (e->busy > 0)
-            pthread_cond_wait(&e->done, &e->mu);
-        pthread_mutex_unlock(&e->mu);
-    }
+    pthread_mutex_lock(&e->mu);
+    e->busy = e->jobs;
+    e->generation++;
+    pthread_cond_broadcast(&e->wake);
+    pthread_mutex_unlock(&e->mu);
+}
+
+int bf_engine_finish(bf_engine *e)
+{
+    pthread_mutex_lock(&e->mu);
+    while (e->busy > 0)
+        pthread_cond_wait(&e->done, &e->mu);
+    pthread_mutex_unlock(&e->mu);
     return e->cfg.cancel && *e->cfg.cancel ? BF_EINTERRUPTED : BF_OK;
 }
 
-int bf_engine_evaluate(bf_engine *e, const bf_household *hs, int n, int set, bf_result *results)
+/* Runs the job set up in e on the workers and waits for it. */
+static int run_job(bf_engine *e)
+{
+    start_job(e);
+    return bf_engine_finish(e);
+}
+
+int bf_engine_start(bf_engine *e, const bf_household *hs, int n, int set, bf_result *results)
 {
     if (set < 0 || set >= e->cfg.n_sets)
         return BF_EUSAGE;
@@ -1442,7 +1448,14 @@ int bf_engine_evaluate(bf_engine *e, const bf_household *hs, int n, int set, bf_
     e->job_set = set;
     e->job_results = results;
     e->job_scen = NULL;
-    return run_job(e);
+    start_job(e);
+    return BF_OK;
+}
+
+int bf_engine_evaluate(bf_engine *e, const bf_household *hs, int n, int set, bf_result *results)
+{
+    int rc = bf_engine_start(e, hs, n, set, results);
+    return rc == BF_OK ? bf_engine_finish(e) : rc;
 }
 
 int bf_engine_evaluate_pair(bf_engine *e, const bf_household *hs, int n, const bool *changed,
@@ -1631,7 +1644,7 @@ int bf_engine_open(const bf_engine_config *cfg, bf_engine **out, bf_errors *errs
         rc = BF_ENOMEM;
     for (int i = 0; i < e->jobs && rc == BF_OK; i++)
         rc = setup_worker(e, &e->workers[i], errs);
-    for (int i = 1; i < e->jobs && rc == BF_OK; i++) {
+    for (int i = 0; i < e->jobs && rc == BF_OK; i++) {
         if (pthread_create(&e->workers[i].thread, NULL, worker_main, &e->workers[i]) != 0)
             rc = BF_ENOMEM;
         else

@@ -104,6 +104,13 @@ int bf_engine_jobs(const bf_engine *e);
  * BF_EINTERRUPTED when the cancel flag was raised: then some results are missing. */
 int bf_engine_evaluate(bf_engine *e, const bf_household *hs, int n, int set, bf_result *results);
 
+/* Starts evaluating like bf_engine_evaluate and returns at once, so the caller can read the
+ * next batch and write the previous one meanwhile; hs and results must stay untouched until
+ * bf_engine_finish. One evaluation at a time. */
+int bf_engine_start(bf_engine *e, const bf_household *hs, int n, int set, bf_result *results);
+/* Waits for the evaluation started last; BF_OK or BF_EINTERRUPTED (cancelled). */
+int bf_engine_finish(bf_engine *e);
+
 /* Evaluates n households under set 0 (baseline) and set 1 (scenario) in one pass. A policy is
  * evaluated again under the scenario only if, in this worker's baseline so far, it read a
  * parameter marked in changed[], or it requires a policy whose decision changed for this

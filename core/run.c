@@ -165,9 +165,11 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
     out->n_policies = n_pol;
     out->per_policy = calloc((size_t)n_pol, sizeof *out->per_policy);
     int batch = opt->batch > 0 ? opt->batch : DEFAULT_BATCH;
-    bf_result *results = calloc((size_t)batch, sizeof *results);
-    if (!out->per_policy || !results) {
-        free(results);
+    bf_result *results[2] = {calloc((size_t)batch, sizeof *results[0]),
+                             calloc((size_t)batch, sizeof *results[1])};
+    if (!out->per_policy || !results[0] || !results[1]) {
+        free(results[0]);
+        free(results[1]);
         return BF_ENOMEM;
     }
     double started = bf_now();
@@ -184,6 +186,8 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
     int64_t total = 0, members = 0;
     if (rc == BF_OK)
         rc = bf_store_count(store, &total, &members);
+    if (rc == BF_OK)
+        rc = bf_store_bulk(store, true);
     bf_reader *reader = NULL;
     if (rc == BF_OK)
         rc = bf_store_reader_open(store, batch, &reader);
@@ -194,43 +198,56 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
     bf_progress_start(&bar, "run", total, 10000);
     out->status = "failed";
     bool interrupted = false;
-    while (rc == BF_OK) {
-        if (opt->interrupted && *opt->interrupted) {
-            interrupted = true;
+    /* The pipeline: while the workers evaluate batch k, this thread reads batch k+1, then
+     * starts it and stores batch k. Every way out first waits for the batch in flight. */
+    bf_household *cur = NULL, *next = NULL;
+    int n_cur = 0, n_next = 0, turn = 0;
+    double batch_started = bf_now();
+    if (rc == BF_OK && (rc = bf_reader_next(reader, &cur, &n_cur)) == BF_OK && n_cur > 0)
+        bf_engine_start(engine, cur, n_cur, 0, results[turn]);
+    while (rc == BF_OK && n_cur > 0) {
+        rc = bf_reader_next(reader, &next, &n_next);
+        int erc = bf_engine_finish(engine);
+        if (rc != BF_OK)
+            break;
+        if (erc == BF_EINTERRUPTED || (opt->interrupted && *opt->interrupted)) {
+            interrupted = true;          /* the batch in hand may be incomplete: keep none of it */
             break;
         }
-        bf_household *hs;
-        int n;
-        double batch_started = bf_now();
-        if ((rc = bf_reader_next(reader, &hs, &n)) != BF_OK || n == 0)
-            break;
-        if (bf_engine_evaluate(engine, hs, n, 0, results) == BF_EINTERRUPTED) {
-            interrupted = true;          /* this batch is incomplete: keep none of it */
-            break;
+        if (n_next > 0)
+            bf_engine_start(engine, next, n_next, 0, results[turn ^ 1]);
+        const bf_result *res = results[turn];
+        for (int i = 0; i < n_cur; i++) {
+            bf_totals_add(out->per_policy, &cur[i], &res[i], pol);
+            out->evaluations += res[i].n;
+            out->errors += res[i].errors;
+            if (res[i].errors)
+                note_errors(&out->first_errors, &cur[i], &res[i]);
         }
-        for (int i = 0; i < n; i++) {
-            bf_totals_add(out->per_policy, &hs[i], &results[i], pol);
-            out->evaluations += results[i].n;
-            out->errors += results[i].errors;
-            if (results[i].errors)
-                note_errors(&out->first_errors, &hs[i], &results[i]);
-        }
-        rc = store_batch(store, out->run_id, hs, n, results, pol, opt->store_all);
-        out->households += n;
+        rc = store_batch(store, out->run_id, cur, n_cur, res, pol, opt->store_all);
+        out->households += n_cur;
         bf_progress_update(&bar, out->households);
         /* slow scripts still commit progress about every second; fast ones use big transactions */
-        double took = bf_now() - batch_started;
+        double now = bf_now(), took = now - batch_started;
+        batch_started = now;
         limit = took > 1.0 ? limit / 2 : took < 0.25 ? limit * 2 : limit;
         limit = limit < 16 ? 16 : limit > batch ? batch : limit;
         bf_reader_set_limit(reader, limit);
+        cur = next;
+        n_cur = n_next;
+        turn ^= 1;
+        if (rc != BF_OK && n_cur > 0)
+            bf_engine_finish(engine);    /* the next batch was started: let it end */
     }
     bf_progress_end(&bar);
     if (rc != BF_OK)
         bf_errors_add(errs, "%s", bf_store_errmsg(store));
     bf_reader_close(reader);
-    for (int i = 0; i < batch; i++)
-        bf_result_free(&results[i]);
-    free(results);
+    for (int t = 0; t < 2; t++) {
+        for (int i = 0; i < batch; i++)
+            bf_result_free(&results[t][i]);
+        free(results[t]);
+    }
     if (out->run_id == 0)
         return rc;
     out->status = rc != BF_OK ? "failed" : interrupted ? "interrupted"
@@ -251,6 +268,7 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
         bf_store_run_finish(store, out->run_id, "failed", when, out->households,
                             out->evaluations, out->errors);
     }
+    bf_store_bulk(store, false);
     out->seconds = bf_now() - started;
     return rc != BF_OK ? rc : frc;
 }

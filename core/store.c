@@ -160,7 +160,9 @@ struct bf_reader {
     sqlite3_stmt *members;     /* WHERE household_id > ?1 AND household_id <= ?2 */
     int batch_size;            /* capacity of batch */
     int limit;                 /* households per batch now (≤ batch_size) */
-    bf_household *batch;
+    bf_household *bufs[2];     /* two batches, used in turn: one is read while the other is used */
+    int turn;
+    bf_household *batch;       /* the batch being filled (bufs[turn]) */
     char last_id[BF_ID_BYTES]; /* keyset pagination: the last id of the previous batch */
     bool done;
 };
@@ -319,6 +321,12 @@ void bf_store_close(bf_store *s)
     sqlite3_close(s->db);
     free(s->path);
     free(s);
+}
+
+int bf_store_bulk(bf_store *s, bool on)
+{
+    return exec(s, on ? "PRAGMA wal_autocheckpoint=16384"
+                      : "PRAGMA wal_autocheckpoint=1000; PRAGMA wal_checkpoint(PASSIVE)");
 }
 
 int bf_store_begin(bf_store *s)
@@ -819,7 +827,10 @@ int bf_store_reader_open(bf_store *s, int batch_size, bf_reader **out)
 {
     *out = NULL;
     bf_reader *r = calloc(1, sizeof *r);
-    if (!r || !(r->batch = calloc((size_t)batch_size, sizeof *r->batch))) {
+    if (!r || !(r->bufs[0] = calloc((size_t)batch_size, sizeof *r->bufs[0])) ||
+        !(r->bufs[1] = calloc((size_t)batch_size, sizeof *r->bufs[1]))) {
+        if (r)
+            free(r->bufs[0]);
         free(r);
         snprintf(s->err, sizeof s->err, "%s: out of memory", s->path);
         return BF_ENOMEM;
@@ -896,6 +907,8 @@ static int read_member_rows(bf_reader *r, int n)
 
 int bf_reader_next(bf_reader *r, bf_household **batch, int *n)
 {
+    r->turn ^= 1;
+    r->batch = r->bufs[r->turn];
     *batch = r->batch;
     *n = 0;
     if (r->done)
@@ -925,10 +938,11 @@ void bf_reader_close(bf_reader *r)
         return;
     sqlite3_finalize(r->households);
     sqlite3_finalize(r->members);
-    if (r->batch)
-        for (int i = 0; i < r->batch_size; i++)
-            bf_household_free(&r->batch[i]);
-    free(r->batch);
+    for (int b = 0; b < 2; b++) {
+        for (int i = 0; r->bufs[b] && i < r->batch_size; i++)
+            bf_household_free(&r->bufs[b][i]);
+        free(r->bufs[b]);
+    }
     free(r);
 }
 

@@ -27,6 +27,10 @@ const char *bf_store_path(const bf_store *s);
 /* The underlying connection, for the modules that own further tables (runs, decisions). */
 sqlite3 *bf_store_db(bf_store *s);
 
+/* Bulk writing (runs, imports, gen): checkpoints the WAL every 64 MB instead of every 4 MB,
+ * each checkpoint costing an fdatasync; off restores the default and checkpoints. */
+int bf_store_bulk(bf_store *s, bool on);
+
 /* Transactions: one import, one batch of decisions. */
 int bf_store_begin(bf_store *s);
 int bf_store_commit(bf_store *s);
@@ -120,7 +124,8 @@ void bf_baseline_close(bf_baseline_reader *r);
 /* Streaming reader: every household with its members, in id order, batch_size at a time,
  * one query per table per batch. */
 int bf_store_reader_open(bf_store *s, int batch_size, bf_reader **out);
-/* Fills the next batch; *n = 0 at the end. The array stays valid until the next call. */
+/* Fills the next batch; *n = 0 at the end. The array stays valid until the call after the next
+ * (the reader alternates two batches, so one can be evaluated while the next is read). */
 int bf_reader_next(bf_reader *r, bf_household **batch, int *n);
 /* Limits the following batches to at most limit households (1 … the batch size it was opened with). */
 void bf_reader_set_limit(bf_reader *r, int limit);
