@@ -9,6 +9,8 @@
 PREFIX  ?= /usr/local
 PKGS     = lua5.4 sqlite3 libxml-2.0
 DEBS     = liblua5.4-dev libsqlite3-dev libxml2-dev libcriterion-dev pkg-config
+# Only the HTML report test needs these (headless Chromium, a CJK font); without them it skips.
+BROWSER_DEBS = chromium fonts-wqy-zenhei
 SANITIZE ?= 0
 
 BUILD   ?= build
@@ -44,7 +46,7 @@ PLUGINS  = $(PLUGIN_DIRS:plugins/%=$(B)/plugins/%.so)
 
 BANGFU   = $(B)/bangfu
 
-.PHONY: all deps demo demo-run test test-run asan bench install clean check-deps
+.PHONY: all deps demo demo-run test test-run test-plugins asan bench install clean check-deps
 all: check-deps $(BANGFU) $(PLUGINS)
 
 check-deps:
@@ -57,6 +59,13 @@ deps:
 	  export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "all build dependencies are installed"; fi
+	@missing=""; for p in $(BROWSER_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing for the browser test:$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  { apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; } || \
+	  echo "could not install$$missing: tests/test_html.c will skip the browser checks" >&2; \
+	fi
 
 $(B)/libbangfu.a: $(LIB_OBJ)
 	@mkdir -p $(@D)
@@ -78,9 +87,41 @@ $(B)/core/%.o: core/%.S
 # the schemas are embedded with .incbin: editing one must rebuild schemas.o
 $(B)/core/schemas.o: $(wildcard core/schemas/*.xsd)
 
-$(B)/plugins/%.so: plugins/%/*.c core/plugin.h
+# Plugins: every plugins/NAME/*.c is compiled position-independent into $(B)/plugins/NAME/ and
+# linked into $(B)/plugins/NAME.so. -z defs makes a symbol missing from a plugin a link error
+# here, not a dlopen failure later. Under SANITIZE=1 plugins get the sanitizer flags too: they
+# are loaded only by the sanitized binaries of the same build, which carry the runtime.
+PLUGIN_LDFLAGS = $(SANFLAGS) -shared -Wl,-z,defs
+
+$(B)/plugins/%.o: plugins/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Icore -fPIC -shared -o $@ $(filter %.c,$^) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -Icore -fPIC -c -o $@ $<
+
+define plugin_rule
+$(B)/plugins/$(1).so: $(patsubst plugins/$(1)/%.c,$(B)/plugins/$(1)/%.o,$(wildcard plugins/$(1)/*.c))
+	$$(CC) $$(PLUGIN_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
+endef
+$(foreach p,$(PLUGIN_DIRS:plugins/%=%),$(eval $(call plugin_rule,$(p))))
+
+# Plugins for tests/test_plugins.c: the broken ones of tests/data/plugins/*.c, a file named .so
+# that is no ELF object, and copies of the good plugins, in one folder.
+TEST_PLUGIN_SRC = $(wildcard tests/data/plugins/*.c)
+TEST_PLUGINS = $(TEST_PLUGIN_SRC:tests/data/plugins/%.c=$(B)/test-plugins/%.so) \
+               $(PLUGINS:$(B)/plugins/%=$(B)/test-plugins/%) $(B)/test-plugins/not_elf.so
+
+$(B)/test-plugins/%.so: tests/data/plugins/%.c core/plugin.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Icore -fPIC $(PLUGIN_LDFLAGS) -o $@ $< $(PKG_LIBS)
+
+$(B)/test-plugins/%.so: $(B)/plugins/%.so
+	@mkdir -p $(@D)
+	cp $< $@
+
+$(B)/test-plugins/not_elf.so:
+	@mkdir -p $(@D)
+	printf 'this is a text file named like a plugin, not an ELF shared object\n' > $@
+
+test-plugins: $(TEST_PLUGINS)
 
 $(B)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
@@ -110,7 +151,7 @@ test: deps
 # Under sanitizers, leaks inside libcriterion itself are suppressed (tests/lsan.supp).
 SAN_ENV = $(if $(filter 1,$(SANITIZE)),LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ASAN_OPTIONS=detect_leaks=1)
 
-test-run: all $(B)/tests/run_tests
+test-run: all test-plugins $(B)/tests/run_tests
 	$(SAN_ENV) $(B)/tests/run_tests --jobs 2
 	@if $(BANGFU) --help 2>&1 | grep -q '^  test '; then \
 	  echo "$(BANGFU) test policies"; $(BANGFU) test policies; fi
@@ -119,7 +160,7 @@ asan: deps
 	@$(MAKE) --no-print-directory test-run SANITIZE=1
 
 bench: all
-	$(MAKE) -C bench
+	$(MAKE) --no-print-directory -C bench TOP=$(CURDIR) BF_BUILD=$(abspath $(B))
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/bangfu/policies/lib \
@@ -133,4 +174,4 @@ install: all
 clean:
 	rm -rf build build-asan
 
--include $(wildcard $(B)/core/*.d $(B)/tests/*.d)
+-include $(wildcard $(B)/core/*.d $(B)/tests/*.d $(B)/plugins/*/*.d $(B)/test-plugins/*.d)

@@ -263,7 +263,7 @@ static bool check_expect(const bf_engine *e, const bf_case *c, const bf_result *
 }
 
 static bool run_case(const bf_case *c, const char *policies_dir, const bf_params *params,
-                     bf_buf *why)
+                     const bf_lua_module *modules, bf_buf *why)
 {
     bf_errors errs;
     bf_errors_init(&errs, 10);
@@ -271,7 +271,8 @@ static bool run_case(const bf_case *c, const char *policies_dir, const bf_params
     bool ok = false;
     if (bf_params_resolve(params, c->date, c->sets, c->n_sets, &set, &errs) == BF_OK) {
         bf_engine_config cfg = {.policies_dir = policies_dir, .params = params, .sets = &set,
-                                .n_sets = 1, .date = c->date, .jobs = 1, .text = BF_TEXT_ALL};
+                                .n_sets = 1, .date = c->date, .jobs = 1, .text = BF_TEXT_ALL,
+                                .modules = modules};
         bf_engine *e;
         if (bf_engine_open(&cfg, &e, &errs) == BF_OK) {
             bf_result r = {0};
@@ -291,14 +292,14 @@ static bool run_case(const bf_case *c, const char *policies_dir, const bf_params
 }
 
 int bf_cases_run(const bf_case_suite *s, const char *policies_dir, const bf_params *params,
-                 FILE *out, bool verbose, bf_case_totals *totals)
+                 const bf_lua_module *modules, FILE *out, bool verbose, bf_case_totals *totals)
 {
     totals->passed = totals->failed = 0;
     bf_buf why = {0};
     for (int i = 0; i < s->n_cases; i++) {
         const bf_case *c = &s->cases[i];
         bf_buf_clear(&why);
-        bool ok = run_case(c, policies_dir, params, &why);
+        bool ok = run_case(c, policies_dir, params, modules, &why);
         if (ok)
             totals->passed++;
         else

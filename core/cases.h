@@ -9,6 +9,7 @@
 #include "errors.h"
 #include "household.h"
 #include "params.h"
+#include "sandbox.h"
 
 typedef struct bf_expect {
     char *policy;
@@ -48,9 +49,10 @@ typedef struct bf_case_totals {
     int passed, failed;
 } bf_case_totals;
 
-/* Runs every case with the policies of policies_dir; prints each failure (expected vs actual)
- * to out, and a verbose line per case when verbose. */
+/* Runs every case with the policies of policies_dir (and the native Lua modules, {NULL, NULL}
+ * terminated, may be NULL); prints each failure (expected vs actual) to out, and a verbose line
+ * per case when verbose. */
 int bf_cases_run(const bf_case_suite *s, const char *policies_dir, const bf_params *params,
-                 FILE *out, bool verbose, bf_case_totals *totals);
+                 const bf_lua_module *modules, FILE *out, bool verbose, bf_case_totals *totals);
 
 #endif

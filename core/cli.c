@@ -2,32 +2,55 @@
 #include "cli.h"
 #include "bangfu.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define EVAL_HELP \
     "  --policies DIR     policy scripts and params.xml (default: $BANGFU_POLICIES or ./policies)\n" \
     "  --date YYYY-MM-DD  the evaluation date (default: today)\n" \
     "  --set NAME=VALUE   use VALUE for a parameter in this command only (repeatable)\n" \
     "  --max-memory MIB   memory cap of each Lua state (default 256)\n" \
-    "  --max-instructions N  instruction budget of one evaluation (default 10000000)\n"
+    "  --max-instructions N  instruction budget of one evaluation (default 10000000)\n" \
+    "  --plugins DIR      native plugins, for the Lua modules they offer (default: see\n" \
+    "                     'bangfu plugins --help')\n"
 #define DB_HELP "  --db DB            the SQLite database (default: bangfu.db in this folder)\n"
 
 /* The command table; `bangfu --help` lists it in this order. */
 const bf_command bf_commands[] = {
     {"import", bf_cmd_import, "validate and import household files into the database",
-     "usage: bangfu import FILE... [--db DB] [--replace]\n"
+     "usage: bangfu import FILE... [--db DB] [--replace] [--format F] [--plugins DIR]\n"
      "\n"
-     "Validates each XML file against the households schema (urn:bangfu:households:1) and the\n"
-     "record rules, then imports all of them in one transaction: any error and nothing is\n"
-     "imported. Errors name file:line:column, the household and member ids, and the rule.\n"
+     "Validates every file and the record rules, then imports all of them in one transaction:\n"
+     "any error and nothing is imported. Errors name file:line[:column], the household and\n"
+     "member ids, and the rule; every error found is listed (the first 20 in full).\n"
+     "\n"
+     "The format comes from --format or from each file's extension:\n"
+     "  .xml   built in: <households xmlns=\"urn:bangfu:households:1\">, checked against the\n"
+     "         shipped schema while it streams\n"
+     "  .csv   the csv plugin: households.csv and members.csv given together, e.g.\n"
+     "           bangfu import households.csv members.csv\n"
+     "         Each has a header row with the XML attribute names (households: id, town,\n"
+     "         village, status, monitor, recorded, wage, business, property, transfer,\n"
+     "         excluded, previous, deposits, vehicle, extra_houses, medical, education,\n"
+     "         housing_safe, water_safe; members: household, id, name, idnumber, relation,\n"
+     "         birth, …, supporter); an empty cell is an absent value. Which file is which\n"
+     "         comes from its header (members have a 'household' column). RFC 4180 quoting,\n"
+     "         UTF-8 with or without a byte-order mark, CRLF or LF. Members may be in any\n"
+     "         order: they are held in memory while the households stream (about the size of\n"
+     "         members.csv).\n"
+     "Other plugins may add formats; an unknown format lists the ones available.\n"
      "\n" DB_HELP
      "  --replace          replace households whose id is already stored (default: an error)\n"
-     "\nExit status: 0 imported, 2 bad input or usage.\n"},
+     "  --format F         read every file as F (xml, csv, …) whatever its extension\n"
+     "  --plugins DIR      native plugins (default: see 'bangfu plugins --help')\n"
+     "\nExit status: 0 imported, 2 bad input, unknown format or usage.\n"},
     {"gen", bf_cmd_gen, "generate a synthetic county population",
      "usage: bangfu gen --households N [--seed S] (--db DB | --out FILE.xml)\n"
      "\n"
@@ -42,6 +65,7 @@ const bf_command bf_commands[] = {
      "  --out FILE.xml     write XML instead of a database\n"},
     {"run", bf_cmd_run, "evaluate every household, store the decisions and an audit record",
      "usage: bangfu run [--db DB] [--date D] [--only P,...] [--jobs N] [--store-all]\n"
+     "                  [--report FILE.html]\n"
      "\n"
      "Evaluates every policy for every stored household on N worker threads and stores a run:\n"
      "its id, start and end, evaluation date, the sha256 of every policy file and of\n"
@@ -54,6 +78,8 @@ const bf_command bf_commands[] = {
      "  --only P,...       only these policies (and the ones they require)\n"
      "  --jobs N           worker threads (default: the number of cores); results are the same\n"
      "  --store-all        also store the decisions that are not eligible\n"
+     "  --report FILE.html also write a self-contained HTML report of the stored run: per\n"
+     "                     policy and per town, tables and bar charts (inline SVG, no scripts)\n"
      "\nExit status: 0 all decisions made, 1 some evaluation failed or interrupted, 2 bad input.\n"},
     {"simulate", bf_cmd_simulate, "what if a standard changes: who gains, who loses, what it costs",
      "usage: bangfu simulate (--set NAME=VALUE... | --scenario FILE) [--db DB] [--date D]\n"
@@ -79,6 +105,50 @@ const bf_command bf_commands[] = {
      DB_HELP EVAL_HELP
      "  --jobs N           worker threads (default: the number of cores)\n"
      "\nExit status: 0 simulated, 1 evaluation errors or interrupted, 2 bad input or usage.\n"},
+    {"review", bf_cmd_review, "recorded statuses against a run's decisions (数据比对)",
+     "usage: bangfu review [--db DB] [--run N] [--format text|json|csv]\n"
+     "\n"
+     "Compares what each household's records say (its `recorded` policies and `monitor`\n"
+     "status) with the decisions of a stored run (POLICIES.md §3) and lists, with household\n"
+     "id, town, village, policy, member and the stored reasons:\n"
+     "  recorded_not_eligible   a recorded policy none of whose decisions is eligible now\n"
+     "  eligible_not_recorded   dibao or tekun eligible but not recorded (possible omission, 漏保)\n"
+     "  monitoring_candidate    monitoring tier alert on a household with monitor = none\n"
+     "  unknown_policy          a recorded policy id the run does not have\n"
+     "  evaluation_error        a recorded policy whose evaluation failed (never eligible)\n"
+     "Text has Chinese headings, one section per kind and the counts at the end.\n"
+     "\n" DB_HELP
+     "  --run N            the run to compare (default: the latest completed run); it must\n"
+     "                     have completed, or its decisions would not cover every household\n"
+     "  --format FMT       text (default); json {\"run\", \"date\", \"findings\": [{\"household\",\n"
+     "                     \"town\", \"village\", \"kind\", \"policy\", \"policy_title\", \"member\",\n"
+     "                     \"reasons\"}], \"households\", \"counts\"}; or csv (RFC 4180, UTF-8 with\n"
+     "                     a byte-order mark so Excel shows Chinese: household,town,village,kind,\n"
+     "                     policy,policy_title,member,reason, the reasons joined by '；')\n"
+     "\nExit status: 0 reviewed (findings are not errors), 2 no such run, bad input or usage.\n"},
+    {"export", bf_cmd_export, "write a stored run's decisions as XML, CSV or JSON",
+     "usage: bangfu export [--db DB] [--run N] --format xml|csv|json [--out FILE] [--plugins DIR]\n"
+     "\n"
+     "Writes a stored run: its audit record (times, date, status, counts, the sha256 of every\n"
+     "policy file, the parameter values in force) and every decision it stored, in household\n"
+     "id then evaluation order, with town, village and the policy's title. Amounts are yuan\n"
+     "with two decimals.\n"
+     "  xml    built in: <export xmlns=\"urn:bangfu:export:1\">, valid against the shipped\n"
+     "         core/schemas/export.xsd, ending with <totals decisions eligible errors amount>\n"
+     "  csv    from the csv plugin: RFC 4180, UTF-8 with a byte-order mark (so Excel opens\n"
+     "         Chinese text correctly), header run_id,household,town,village,policy,\n"
+     "         policy_title,member,eligible,amount,tier,reasons,details,error (reasons and\n"
+     "         details as JSON)\n"
+     "  json   from the json plugin: {\"run\": {…}, \"decisions\": […]}\n"
+     "Other plugins may add formats; an unknown format lists the ones available.\n"
+     "\n" DB_HELP
+     "  --run N            the run (default: the latest completed run)\n"
+     "  --format FMT       the output format (required)\n"
+     "  --out FILE         write FILE instead of standard output: a temporary file beside it\n"
+     "                     is renamed only when the export succeeded, so a failed export never\n"
+     "                     leaves a partial file\n"
+     "  --plugins DIR      native plugins (default: $BANGFU_PLUGINS or ./plugins)\n"
+     "\nExit status: 0 exported, 2 no such run, unknown format, unwritable file or usage.\n"},
     {"check", bf_cmd_check, "evaluate one household: eligible for what, how much, and why",
      "usage: bangfu check HOUSEHOLD_ID [--db DB] [--date D] [--set NAME=VALUE]... [--explain]\n"
      "                    [--format text|json] [--only P,...]\n"
@@ -92,7 +162,7 @@ const bf_command bf_commands[] = {
      "  --format FMT       text (default) or json: {\"household\", \"date\", \"decisions\": [...]}\n"
      "\nExit status: 0 evaluated, 1 some decision is an error, 2 bad input or usage.\n"},
     {"test", bf_cmd_test, "run the policy test cases (DIR/tests/*.xml)",
-     "usage: bangfu test [DIR] [--verbose]\n"
+     "usage: bangfu test [DIR] [--verbose] [--plugins DIR]\n"
      "\n"
      "Runs every case in DIR/tests/*.xml (DIR: the policies folder, default ./policies):\n"
      "evaluates the case's household on its date with its <set> values and compares each\n"
@@ -100,9 +170,10 @@ const bf_command bf_commands[] = {
      "actual values and the reasons, then 'N passed, N failed'.\n"
      "\n"
      "  --verbose          also list the cases that pass\n"
+     "  --plugins DIR      native plugins whose Lua modules the scripts may require\n"
      "\nExit status: 0 all passed, 1 some failed, 2 the cases or policies could not be loaded.\n"},
     {"lint", bf_cmd_lint, "load every policy and check the contract, parameters and requires",
-     "usage: bangfu lint [DIR]\n"
+     "usage: bangfu lint [DIR] [--plugins DIR]\n"
      "\n"
      "Loads params.xml and every policy script of DIR (default ./policies) without a database\n"
      "and reports each problem as file:line: message, one per line: scripts that do not load,\n"
@@ -115,6 +186,20 @@ const bf_command bf_commands[] = {
      "Lists every parameter of params.xml: the value in force on the date (default today) and\n"
      "since when, its unit, title and source. A parameter with no value on that date is shown\n"
      "as not in force; a script that reads it gets an error naming it.\n"},
+    {"plugins", bf_cmd_plugins, "list the native plugins and what they provide",
+     "usage: bangfu plugins [--plugins DIR]\n"
+     "\n"
+     "Loads every NAME.so of the plugins folder and lists each plugin: name, version, file,\n"
+     "description, and what it provides (import formats with their extensions, export\n"
+     "formats, Lua modules for policy scripts). Files that cannot be used (not a plugin,\n"
+     "another plugin ABI, no bf_plugin_init, an init that fails, a name, format or module\n"
+     "another plugin already has) are listed with the reason and skipped.\n"
+     "\n"
+     "The plugins folder is the first of: --plugins DIR; $BANGFU_PLUGINS; ./plugins when it\n"
+     "holds NAME.so files; the folder 'plugins' beside the bangfu executable (a build tree:\n"
+     "build/plugins beside build/bangfu); ../lib/bangfu/plugins from the executable's folder\n"
+     "(an installed bangfu: PREFIX/lib/bangfu/plugins). No folder means no plugins.\n"
+     "\nExit status: 0 every file loaded, 1 some file was skipped, 2 usage.\n"},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -186,9 +271,56 @@ const char *bf_cli_policies_dir(const char *option)
     return dir_from(option, "BANGFU_POLICIES", "policies");
 }
 
+/* True when dir holds at least one NAME.so file. */
+static bool holds_plugins(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return false;
+    bool found = false;
+    struct dirent *ent;
+    while (!found && (ent = readdir(d))) {
+        size_t len = strlen(ent->d_name);
+        found = len > 3 && ent->d_name[0] != '.' && strcmp(ent->d_name + len - 3, ".so") == 0;
+    }
+    closedir(d);
+    return found;
+}
+
+/* The folder of the running executable (from /proc/self/exe) into dir; false when unknown. */
+static bool exe_dir(char *dir, size_t size)
+{
+    ssize_t n = readlink("/proc/self/exe", dir, size - 1);
+    if (n <= 0 || (size_t)n >= size - 1)
+        return false;
+    dir[n] = '\0';
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        return false;
+    *slash = '\0';
+    return true;
+}
+
 const char *bf_cli_plugins_dir(const char *option)
 {
-    return dir_from(option, "BANGFU_PLUGINS", "plugins");
+    static char found[PATH_MAX + 32];
+    const char *v = getenv("BANGFU_PLUGINS");
+    if (option)
+        return option;
+    if (v && *v)
+        return v;
+    if (holds_plugins("plugins"))
+        return "plugins";
+    char exe[PATH_MAX];
+    if (exe_dir(exe, sizeof exe)) {
+        snprintf(found, sizeof found, "%s/plugins", exe);
+        if (holds_plugins(found))
+            return found;
+        snprintf(found, sizeof found, "%s/../lib/bangfu/plugins", exe);
+        if (holds_plugins(found))
+            return found;
+    }
+    return "plugins";
 }
 
 bool bf_cli_parse_count(const char *cmd, const char *opt, const char *text, long max, long *out)

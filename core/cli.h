@@ -3,6 +3,7 @@
 #define BF_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /* Exit status (DESIGN.md "Commands"). */
 #define BF_EXIT_OK    0   /* success */
@@ -30,10 +31,28 @@ int bf_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((for
 int bf_cli_print_usage(const char *cmd);
 /* The policies directory: the option value, else $BANGFU_POLICIES, else "policies". */
 const char *bf_cli_policies_dir(const char *option);
-/* The plugins directory: the option value, else $BANGFU_PLUGINS, else "plugins". */
+/* The plugins directory: the option value, else $BANGFU_PLUGINS, else ./plugins when it holds
+ * NAME.so files, else "plugins" beside the running executable (a build tree), else
+ * EXEDIR/../lib/bangfu/plugins (installed), when either holds NAME.so files; else "plugins"
+ * (a missing folder: no plugins). The result may be a static buffer, valid until the next call. */
 const char *bf_cli_plugins_dir(const char *option);
+/* Loads the plugins of dir (core/cli_plugins.c); files skipped are printed on stderr as
+ * "bangfu CMD: warning: FILE: reason" and the others load. BF_EXIT_OK, or BF_EXIT_USAGE when
+ * out of memory. Free *out with bf_plugins_free. */
+struct bf_plugins;
+int bf_cli_load_plugins(const char *cmd, const char *dir, struct bf_plugins **out);
 /* Parses a strictly positive integer option value; false (and a message) when it is not one. */
 bool bf_cli_parse_count(const char *cmd, const char *opt, const char *text, long max, long *out);
+
+/* Stored runs on the command line (review, export; core/cli_review.c). */
+struct bf_store;
+struct bf_stored_run;
+/* Parses a --run value (a run id from 1); false (and a message) when it is not one. */
+bool bf_cli_parse_run_id(const char *cmd, const char *text, int64_t *out);
+/* Reads run `wanted` (> 0), or else the latest completed run, into *run; with completed_only
+ * a run that did not complete is refused. Prints the problem; returns a BF_EXIT_* code. */
+int bf_cli_resolve_run(const char *cmd, struct bf_store *store, int64_t wanted,
+                       bool completed_only, struct bf_stored_run *run);
 
 /* The subcommands, each in core/cli_<area>.c. */
 int bf_cmd_import(int argc, char **argv);
@@ -41,9 +60,12 @@ int bf_cmd_gen(int argc, char **argv);
 int bf_cmd_check(int argc, char **argv);
 int bf_cmd_run(int argc, char **argv);
 int bf_cmd_simulate(int argc, char **argv);
+int bf_cmd_review(int argc, char **argv);
+int bf_cmd_export(int argc, char **argv);
 int bf_cmd_test(int argc, char **argv);
 int bf_cmd_lint(int argc, char **argv);
 int bf_cmd_params(int argc, char **argv);
+int bf_cmd_plugins(int argc, char **argv);
 
 extern const bf_command bf_commands[];
 

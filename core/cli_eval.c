@@ -4,6 +4,7 @@
 #include "bangfu.h"
 #include "buf.h"
 #include "cli.h"
+#include "plugins.h"
 #include "store.h"
 
 #include <errno.h>
@@ -40,6 +41,8 @@ int bf_eval_opts_parse(const char *cmd, int argc, char **argv, int *i, bf_eval_o
         return (o->db = v) ? 1 : -1;
     if (bf_cli_opt(argc, argv, i, "--policies", &v))
         return (o->policies = v) ? 1 : -1;
+    if (bf_cli_opt(argc, argv, i, "--plugins", &v))
+        return (o->plugins = v) ? 1 : -1;
     if (bf_cli_opt(argc, argv, i, "--date", &v))
         return (o->date = v) ? 1 : -1;
     if (bf_cli_opt(argc, argv, i, "--only", &v))
@@ -156,6 +159,12 @@ int bf_eval_session_open(const char *cmd, const bf_eval_opts *o, bf_text_mode te
         if (rc == BF_OK)
             s->n_sets = 2;
     }
+    if (rc == BF_OK &&
+        bf_cli_load_plugins(cmd, bf_cli_plugins_dir(o->plugins), &s->plugins) != BF_EXIT_OK) {
+        bf_errors_free(&errs);
+        bf_eval_session_close(s);
+        return BF_EXIT_USAGE;
+    }
     if (rc == BF_OK) {
         bf_engine_config cfg = {
             .policies_dir = dir, .params = s->params, .sets = s->sets, .n_sets = s->n_sets,
@@ -164,6 +173,7 @@ int bf_eval_session_open(const char *cmd, const bf_eval_opts *o, bf_text_mode te
             .max_instructions = (uint64_t)o->max_instructions,
             .only = s->n_only ? s->only : NULL, .n_only = s->n_only,
             .explain = explain, .text = text, .cancel = o->cancel,
+            .modules = bf_plugins_lua_modules(s->plugins),
         };
         rc = bf_engine_open(&cfg, &s->engine, &errs);
     }
@@ -179,7 +189,8 @@ int bf_eval_session_open(const char *cmd, const bf_eval_opts *o, bf_text_mode te
 
 void bf_eval_session_close(bf_eval_session *s)
 {
-    bf_engine_close(s->engine);
+    bf_engine_close(s->engine);             /* before the plugins: it holds their functions */
+    bf_plugins_free(s->plugins);
     for (int i = 0; i < 2; i++)
         bf_param_set_free(&s->sets[i]);
     bf_params_free(s->params);

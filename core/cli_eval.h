@@ -13,6 +13,7 @@
 typedef struct bf_eval_opts {
     const char *db;                 /* --db, default bangfu.db */
     const char *policies;           /* --policies, else $BANGFU_POLICIES, else policies */
+    const char *plugins;            /* --plugins, else found by bf_cli_plugins_dir */
     const char *date;               /* --date YYYY-MM-DD, default today */
     const char *only;               /* --only a,b,c */
     bf_override overrides[BF_CLI_MAX_OVERRIDES];
@@ -29,8 +30,9 @@ void bf_eval_opts_init(bf_eval_opts *o);
  * of them, -1 on a bad value (already reported; exit BF_EXIT_USAGE). */
 int bf_eval_opts_parse(const char *cmd, int argc, char **argv, int *i, bf_eval_opts *o);
 
-/* An opened evaluation: parameters, the values in force, the engine. */
+/* An opened evaluation: parameters, the values in force, the plugins, the engine. */
 typedef struct bf_eval_session {
+    struct bf_plugins *plugins;     /* their Lua modules are offered to the scripts */
     bf_params *params;
     bf_param_set sets[2];
     int n_sets;
@@ -42,7 +44,8 @@ typedef struct bf_eval_session {
 } bf_eval_session;
 
 /* Loads params.xml, resolves the date and overrides (a second set with scenario overrides when
- * scenario is not NULL), opens the engine. Prints errors; returns a BF_EXIT_* code. */
+ * scenario is not NULL), loads the plugins (a missing folder: no modules), opens the engine
+ * with the plugins' Lua modules. Prints errors; returns a BF_EXIT_* code. */
 int bf_eval_session_open(const char *cmd, const bf_eval_opts *o, bf_text_mode text, bool explain,
                          const bf_override *scenario, int n_scenario, bf_eval_session *s);
 /* Closes everything the session opened. */

@@ -1,13 +1,17 @@
-/* cli_import.c — `bangfu import FILE... [--db DB] [--replace]`: household files into the database. */
+/* cli_import.c — `bangfu import FILE... [--db DB] [--replace] [--format F] [--plugins DIR]`:
+ * household files into the database; XML read by the core, other formats by plugin readers. */
 #include "bangfu.h"
+#include "buf.h"
 #include "cli.h"
 #include "import.h"
+#include "plugins.h"
 #include "store.h"
 #include "xmlio.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define IMPORT_MAX_ERRORS 20   /* messages printed; the rest are counted */
 
@@ -31,63 +35,175 @@ static void describe_files(char *out, size_t size, const char *const *files, int
         snprintf(out, size, "%d files", n);
 }
 
-int bf_cmd_import(int argc, char **argv)
+/* True when path ends with ext (".xml"). */
+static bool ends_with(const char *path, const char *ext)
 {
-    const char *db = "bangfu.db";
-    bf_import_options opt = {.replace = false, .today = bf_date_today(), .progress = true};
-    const char **files = calloc((size_t)argc, sizeof *files);
-    if (!files) {
-        fprintf(stderr, "bangfu import: out of memory\n");
-        return BF_EXIT_USAGE;
-    }
-    int nfiles = 0;
+    size_t n = strlen(path), e = strlen(ext);
+    return n >= e && strcasecmp(path + n - e, ext) == 0;
+}
+
+/* "xml (.xml), csv (.csv)": every import format available. */
+static void list_formats(const bf_plugins *p, bf_buf *out)
+{
+    bf_buf_puts(out, "xml (.xml)");
+    for (int i = 0; i < bf_plugins_count(p); i++)
+        for (const bf_reader_format *r = bf_plugins_get(p, i, NULL)->readers; r && r->format; r++)
+            bf_buf_printf(out, ", %s (%s)", r->format, r->extensions);
+}
+
+/* Options and files of one `bangfu import`. */
+typedef struct import_args {
+    const char *db, *format, *plugins;
+    bf_import_options opt;
+    const char **files;
+    int nfiles;
+} import_args;
+
+/* Parses the command line; BF_EXIT_OK or the exit status of a usage error (reported). */
+static int parse_args(int argc, char **argv, import_args *a)
+{
     for (int i = 1; i < argc; i++) {
         const char *value;
         if (bf_cli_opt(argc, argv, &i, "--db", &value)) {
-            if (!value) {
-                free(files);
+            if (!(a->db = value))
                 return BF_EXIT_USAGE;
-            }
-            db = value;
+        } else if (bf_cli_opt(argc, argv, &i, "--format", &value)) {
+            if (!(a->format = value))
+                return BF_EXIT_USAGE;
+        } else if (bf_cli_opt(argc, argv, &i, "--plugins", &value)) {
+            if (!(a->plugins = value))
+                return BF_EXIT_USAGE;
         } else if (bf_cli_flag(argv[i], "--replace")) {
-            opt.replace = true;
+            a->opt.replace = true;
         } else if (strncmp(argv[i], "--", 2) == 0 && argv[i][2] != '\0') {
-            free(files);
             return bf_cli_usage_error("import", "unknown option '%s'", argv[i]);
         } else {
-            files[nfiles++] = argv[i];
+            a->files[a->nfiles++] = argv[i];
         }
     }
-    if (nfiles == 0) {
-        free(files);
+    if (a->nfiles == 0)
         return bf_cli_usage_error("import", "name at least one household file");
+    return BF_EXIT_OK;
+}
+
+/* True when every file is read by the core (XML), so no plugin needs loading. */
+static bool all_xml(const import_args *a)
+{
+    if (a->format)
+        return strcmp(a->format, "xml") == 0;
+    for (int i = 0; i < a->nfiles; i++)
+        if (!ends_with(a->files[i], ".xml"))
+            return false;
+    return true;
+}
+
+/* The reader of file i (NULL: the core's XML reader); false (reported) when there is none. */
+static bool reader_of(const import_args *a, const bf_plugins *p, int i,
+                      const bf_reader_format **r)
+{
+    const char *file = a->files[i];
+    *r = NULL;
+    if (a->format ? strcmp(a->format, "xml") == 0 : ends_with(file, ".xml"))
+        return true;
+    *r = bf_plugins_reader(p, a->format, file);
+    if (*r)
+        return true;
+    bf_buf names = {0};
+    list_formats(p, &names);
+    if (a->format)
+        bf_cli_usage_error("import", "unknown format '%s'; available: %s", a->format,
+                           bf_buf_str(&names));
+    else
+        bf_cli_usage_error("import", "cannot tell the format of '%s' from its extension; "
+                           "available: %s (or give --format)", file, bf_buf_str(&names));
+    bf_buf_free(&names);
+    return false;
+}
+
+/* Groups the files by reader, in order of first appearance: each plugin reader gets all its
+ * files in one call (households.csv with members.csv). paths must hold nfiles entries. */
+static int group_sources(const import_args *a, const bf_plugins *p, bf_import_source *src,
+                         const char **paths, int *n_src)
+{
+    const bf_reader_format **readers =
+        a->nfiles > 0 ? calloc((size_t)a->nfiles, sizeof *readers) : NULL;
+    if (!readers)
+        return BF_EXIT_USAGE;
+    for (int i = 0; i < a->nfiles; i++)
+        if (!reader_of(a, p, i, &readers[i])) {
+            free(readers);
+            return BF_EXIT_USAGE;
+        }
+    int used = 0;
+    *n_src = 0;
+    for (int i = 0; i < a->nfiles; i++) {
+        bool seen = false;
+        for (int k = 0; k < *n_src; k++)
+            seen |= src[k].reader == readers[i];
+        if (seen)
+            continue;
+        src[*n_src] = (bf_import_source){readers[i], paths + used, 0};
+        for (int j = i; j < a->nfiles; j++)
+            if (readers[j] == readers[i])
+                paths[used + src[*n_src].n_paths++] = a->files[j];
+        used += src[(*n_src)++].n_paths;
     }
+    free(readers);
+    return BF_EXIT_OK;
+}
+
+/* Imports the sources and prints the outcome; the exit status. */
+static int run_import(const import_args *a, const bf_import_source *src, int n_src)
+{
     bf_store *s;
     char err[1024];
-    if (bf_store_open(db, &s, err, sizeof err) != BF_OK) {
+    if (bf_store_open(a->db, &s, err, sizeof err) != BF_OK) {
         fprintf(stderr, "bangfu import: %s\n", err);
-        free(files);
         return BF_EXIT_USAGE;
     }
     bf_errors errs;
     bf_errors_init(&errs, IMPORT_MAX_ERRORS);
     bf_import_stats st;
-    int rc = bf_import_files(s, files, nfiles, &opt, &st, &errs);
+    int rc = bf_import_sources(s, src, n_src, &a->opt, &st, &errs);
     if (rc == BF_OK) {
         char what[512];
-        describe_files(what, sizeof what, files, nfiles);
+        describe_files(what, sizeof what, a->files, a->nfiles);
         printf("imported %lld households (%lld members", (long long)st.households,
                (long long)st.members);
         if (st.replaced)
             printf(", %lld replaced", (long long)st.replaced);
-        printf(") from %s into %s\n", what, db);
+        printf(") from %s into %s\n", what, a->db);
     } else {
         print_errors(&errs);
         fprintf(stderr, "bangfu import: nothing imported (%s)\n", bf_strerror(rc));
     }
     bf_errors_free(&errs);
     bf_store_close(s);
-    bf_xml_cleanup();
-    free(files);
     return rc == BF_OK ? BF_EXIT_OK : BF_EXIT_USAGE;
+}
+
+int bf_cmd_import(int argc, char **argv)
+{
+    import_args a = {.db = "bangfu.db",
+                     .opt = {.replace = false, .today = bf_date_today(), .progress = true}};
+    a.files = calloc((size_t)argc, sizeof *a.files);
+    const char **paths = calloc((size_t)argc, sizeof *paths);
+    bf_import_source *src = calloc((size_t)argc, sizeof *src);
+    int status = a.files && paths && src ? parse_args(argc, argv, &a) : BF_EXIT_USAGE;
+    if (!a.files || !paths || !src)
+        fprintf(stderr, "bangfu import: out of memory\n");
+    bf_plugins *plugins = NULL;
+    if (status == BF_EXIT_OK && !all_xml(&a))
+        status = bf_cli_load_plugins("import", bf_cli_plugins_dir(a.plugins), &plugins);
+    int n_src = 0;
+    if (status == BF_EXIT_OK)
+        status = group_sources(&a, plugins, src, paths, &n_src);
+    if (status == BF_EXIT_OK)
+        status = run_import(&a, src, n_src);
+    bf_plugins_free(plugins);
+    bf_xml_cleanup();
+    free(src);
+    free(paths);
+    free(a.files);
+    return status;
 }

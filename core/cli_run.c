@@ -2,12 +2,16 @@
 #include "bangfu.h"
 #include "cli.h"
 #include "cli_eval.h"
+#include "export.h"
 #include "run.h"
 #include "store.h"
 
+#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static volatile sig_atomic_t interrupted;
 
@@ -51,18 +55,50 @@ static void print_summary(const bf_run_summary *s, const bf_engine *e, const cha
     }
 }
 
+/* Whether the report's folder can take a new file (checked before a long run, not instead of
+ * handling the write's own failure). */
+static bool report_folder_writable(const char *path)
+{
+    char *copy = strdup(path);
+    bool ok = copy && access(dirname(copy), W_OK | X_OK) == 0;
+    free(copy);
+    return ok;
+}
+
+/* Writes the HTML report of the stored run; BF_EXIT_OK or BF_EXIT_USAGE (printed). */
+static int write_report(bf_store *store, int64_t run_id, const char *path)
+{
+    bf_stored_run run;
+    char err[1024];
+    int rc = bf_store_run_get(store, run_id, &run);
+    if (rc != BF_OK)
+        snprintf(err, sizeof err, "%s", bf_store_errmsg(store));
+    else
+        rc = bf_export_report_html(store, &run, path, err, sizeof err);
+    if (rc == BF_OK)
+        printf("report: %s\n", path);
+    else
+        fprintf(stderr, "bangfu run: the report was not written: %s\n", err);
+    bf_stored_run_free(&run);
+    return rc == BF_OK ? BF_EXIT_OK : BF_EXIT_USAGE;
+}
+
 int bf_cmd_run(int argc, char **argv)
 {
     bf_eval_opts o;
     bf_eval_opts_init(&o);
     bool store_all = false;
+    const char *report = NULL, *v;
     for (int i = 1; i < argc; i++) {
         int r = bf_eval_opts_parse("run", argc, argv, &i, &o);
         if (r < 0)
             return BF_EXIT_USAGE;
         if (r > 0)
             continue;
-        if (bf_cli_flag(argv[i], "--store-all"))
+        if (bf_cli_opt(argc, argv, &i, "--report", &v)) {
+            if (!(report = v) || !*report)
+                return bf_cli_usage_error("run", "--report needs a file name (FILE.html)");
+        } else if (bf_cli_flag(argv[i], "--store-all"))
             store_all = true;
         else
             return bf_cli_usage_error("run", "unknown argument %s", argv[i]);
@@ -70,6 +106,9 @@ int bf_cmd_run(int argc, char **argv)
     if (o.n_overrides)
         return bf_cli_usage_error("run", "--set is for check and simulate: a run records the "
                                          "parameters in force");
+    if (report && !report_folder_writable(report))
+        return bf_cli_usage_error("run", "--report %s: its folder is missing or not writable",
+                                  report);
     char err[1024];
     bf_store *store;
     if (bf_store_open_existing(o.db, &store, err, sizeof err) != BF_OK) {
@@ -98,6 +137,8 @@ int bf_cmd_run(int argc, char **argv)
     if (sum.run_id)
         print_summary(&sum, s.engine, date, bf_engine_jobs(s.engine));
     bf_cli_print_errors("run", &errs);
+    if (report && sum.run_id && write_report(store, sum.run_id, report) != BF_EXIT_OK)
+        status = BF_EXIT_USAGE;
     if (rc != BF_OK)
         status = BF_EXIT_USAGE;
     else if (sum.errors || strcmp(sum.status, "interrupted") == 0)

@@ -3,6 +3,7 @@
 #include "cases.h"
 #include "cli.h"
 #include "cli_eval.h"
+#include "plugins.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -10,12 +11,15 @@
 
 int bf_cmd_test(int argc, char **argv)
 {
-    const char *dir = NULL;
+    const char *dir = NULL, *plugins_opt = NULL, *v;
     bool verbose = false;
     for (int i = 1; i < argc; i++) {
         if (bf_cli_flag(argv[i], "--verbose") || bf_cli_flag(argv[i], "-v"))
             verbose = true;
-        else if (argv[i][0] == '-')
+        else if (bf_cli_opt(argc, argv, &i, "--plugins", &v)) {
+            if (!(plugins_opt = v))
+                return BF_EXIT_USAGE;
+        } else if (argv[i][0] == '-')
             return bf_cli_usage_error("test", "unknown option %s", argv[i]);
         else if (!dir)
             dir = argv[i];
@@ -40,9 +44,16 @@ int bf_cmd_test(int argc, char **argv)
         return BF_EXIT_USAGE;
     }
     bf_errors_free(&errs);
+    bf_plugins *plugins = NULL;
+    if (bf_cli_load_plugins("test", bf_cli_plugins_dir(plugins_opt), &plugins) != BF_EXIT_OK) {
+        bf_cases_free(&suite);
+        bf_params_free(params);
+        return BF_EXIT_USAGE;
+    }
     bf_case_totals t;
-    bf_cases_run(&suite, dir, params, stdout, verbose, &t);
+    bf_cases_run(&suite, dir, params, bf_plugins_lua_modules(plugins), stdout, verbose, &t);
     printf("%d passed, %d failed\n", t.passed, t.failed);
+    bf_plugins_free(plugins);
     bf_cases_free(&suite);
     bf_params_free(params);
     return t.failed ? BF_EXIT_FAIL : BF_EXIT_OK;
@@ -107,8 +118,13 @@ static int lint_param_references(const char *file, const char *src, const bf_par
 
 int bf_cmd_lint(int argc, char **argv)
 {
-    const char *dir = NULL;
+    const char *dir = NULL, *plugins_opt = NULL, *v;
     for (int i = 1; i < argc; i++) {
+        if (bf_cli_opt(argc, argv, &i, "--plugins", &v)) {
+            if (!(plugins_opt = v))
+                return BF_EXIT_USAGE;
+            continue;
+        }
         if (argv[i][0] == '-')
             return bf_cli_usage_error("lint", "unknown option %s", argv[i]);
         if (dir)
@@ -131,9 +147,16 @@ int bf_cmd_lint(int argc, char **argv)
     }
     bf_param_set set;
     int n_pol = 0;
+    bf_plugins *plugins = NULL;
+    if (bf_cli_load_plugins("lint", bf_cli_plugins_dir(plugins_opt), &plugins) != BF_EXIT_OK) {
+        bf_errors_free(&errs);
+        bf_params_free(params);
+        return BF_EXIT_USAGE;
+    }
     if (bf_params_resolve(params, bf_date_today(), NULL, 0, &set, &errs) == BF_OK) {
         bf_engine_config cfg = {.policies_dir = dir, .params = params, .sets = &set, .n_sets = 1,
-                                .date = bf_date_today(), .jobs = 1, .text = BF_TEXT_ALL};
+                                .date = bf_date_today(), .jobs = 1, .text = BF_TEXT_ALL,
+                                .modules = bf_plugins_lua_modules(plugins)};
         bf_engine *e;
         if (bf_engine_open(&cfg, &e, &errs) == BF_OK) {
             const bf_policy *pol = bf_engine_policies(e, &n_pol);
@@ -143,6 +166,7 @@ int bf_cmd_lint(int argc, char **argv)
         }
         bf_param_set_free(&set);
     }
+    bf_plugins_free(plugins);
     for (int i = 0; i < errs.count; i++)
         printf("%s\n", errs.msgs[i]);
     problems += bf_errors_total(&errs);

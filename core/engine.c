@@ -1432,13 +1432,6 @@ int bf_engine_finish(bf_engine *e)
     return e->cfg.cancel && *e->cfg.cancel ? BF_EINTERRUPTED : BF_OK;
 }
 
-/* Runs the job set up in e on the workers and waits for it. */
-static int run_job(bf_engine *e)
-{
-    start_job(e);
-    return bf_engine_finish(e);
-}
-
 int bf_engine_start(bf_engine *e, const bf_household *hs, int n, int set, bf_result *results)
 {
     if (set < 0 || set >= e->cfg.n_sets)
@@ -1458,9 +1451,8 @@ int bf_engine_evaluate(bf_engine *e, const bf_household *hs, int n, int set, bf_
     return rc == BF_OK ? bf_engine_finish(e) : rc;
 }
 
-int bf_engine_evaluate_pair(bf_engine *e, const bf_household *hs, int n, const bool *changed,
-                            const bool *stored_reads, bf_result *base, bf_result *scen,
-                            int64_t *reevaluated)
+int bf_engine_start_pair(bf_engine *e, const bf_household *hs, int n, const bool *changed,
+                         const bool *stored_reads, bf_result *base, bf_result *scen)
 {
     if (e->cfg.n_sets != 2 || e->n_pol > 256)
         return BF_EUSAGE;
@@ -1471,13 +1463,28 @@ int bf_engine_evaluate_pair(bf_engine *e, const bf_household *hs, int n, const b
     e->job_scen = scen;
     e->job_changed = changed;
     e->job_stored_reads = stored_reads;
-    int rc = run_job(e);
-    for (int k = 0; k < e->n_pol; k++) {                 /* hand over and restart the counts */
+    start_job(e);
+    return BF_OK;
+}
+
+void bf_engine_take_reevaluated(bf_engine *e, int64_t *reevaluated)
+{
+    for (int k = 0; k < e->n_pol; k++)
         for (int i = 0; i < e->jobs; i++) {
             reevaluated[k] += e->workers[i].reevaluated[k];
             e->workers[i].reevaluated[k] = 0;
         }
-    }
+}
+
+int bf_engine_evaluate_pair(bf_engine *e, const bf_household *hs, int n, const bool *changed,
+                            const bool *stored_reads, bf_result *base, bf_result *scen,
+                            int64_t *reevaluated)
+{
+    int rc = bf_engine_start_pair(e, hs, n, changed, stored_reads, base, scen);
+    if (rc != BF_OK)
+        return rc;
+    rc = bf_engine_finish(e);
+    bf_engine_take_reevaluated(e, reevaluated);
     return rc;
 }
 

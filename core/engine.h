@@ -123,6 +123,13 @@ int bf_engine_evaluate_pair(bf_engine *e, const bf_household *hs, int n, const b
                             const bool *stored_reads, bf_result *base, bf_result *scen,
                             int64_t *reevaluated);
 
+/* Starts a pair evaluation like bf_engine_evaluate_pair and returns at once (finish with
+ * bf_engine_finish, then collect the counts with bf_engine_take_reevaluated). */
+int bf_engine_start_pair(bf_engine *e, const bf_household *hs, int n, const bool *changed,
+                         const bool *stored_reads, bf_result *base, bf_result *scen);
+/* Adds the workers' re-evaluation counts per policy into reevaluated and resets them. */
+void bf_engine_take_reevaluated(bf_engine *e, int64_t *reevaluated);
+
 /* For each policy (evaluation order) whether it has read parameter i under set 0, across all
  * evaluations so far: read[policy * n_params + i]. The array belongs to the engine. */
 const bool *bf_engine_params_read(bf_engine *e);

@@ -1,8 +1,10 @@
-/* household.c — the record model: enum tables, defaults, validation of POLICIES.md §1. */
+/* household.c — the record model: enum tables, defaults, text → field conversion, validation of POLICIES.md §1. */
 #include "household.h"
 #include "bangfu.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,6 +160,260 @@ void bf_mask_idnumber(const char *idnumber, char out[BF_IDNUMBER_LEN + 1])
     out[len] = '\0';
 }
 
+/* ======================================================================== */
+/* Fields as text                                                            */
+/* ======================================================================== */
+
+/* How one field converts from text. */
+typedef enum { F_TEXT, F_MONEY, F_ENUM, F_BOOL, F_INT, F_DATE, F_PREVIOUS } field_kind;
+
+typedef struct field_def {
+    const char *name;
+    field_kind kind;
+    size_t offset;         /* into bf_household or bf_member */
+    size_t size;           /* F_TEXT: buffer size */
+    int arg;               /* F_ENUM: the bf_enum_kind; F_INT: the maximum */
+    long min;              /* F_INT: the minimum */
+    bool required;
+} field_def;
+
+#define HF(nm, k, f, a, req) {nm, k, offsetof(bf_household, f), sizeof(((bf_household *)0)->f), a, 0, req}
+#define MF(nm, k, f, a, req) {nm, k, offsetof(bf_member, f), sizeof(((bf_member *)0)->f), a, 0, req}
+
+/* extra_houses converts from −999999999 on, so that a negative count reaches the validator and
+ * is reported as the rule it breaks rather than as a bad number. */
+static const field_def household_fields[] = {
+    HF("id", F_TEXT, id, 0, true),
+    HF("town", F_TEXT, town, 0, true),
+    HF("village", F_TEXT, village, 0, true),
+    HF("status", F_ENUM, status, BF_ENUM_STATUS, false),
+    HF("monitor", F_ENUM, monitor, BF_ENUM_MONITOR, false),
+    HF("recorded", F_TEXT, recorded, 0, false),
+    HF("wage", F_MONEY, wage, 0, false),
+    HF("business", F_MONEY, business, 0, false),
+    HF("property", F_MONEY, property, 0, false),
+    HF("transfer", F_MONEY, transfer, 0, false),
+    HF("excluded", F_MONEY, excluded, 0, false),
+    HF("previous", F_PREVIOUS, previous, 0, false),
+    HF("deposits", F_MONEY, deposits, 0, false),
+    HF("vehicle", F_MONEY, vehicle, 0, false),
+    {"extra_houses", F_INT, offsetof(bf_household, extra_houses), sizeof(int), 999999999,
+     -999999999, false},
+    HF("medical", F_MONEY, medical, 0, false),
+    HF("education", F_MONEY, education, 0, false),
+    HF("housing_safe", F_BOOL, housing_safe, 0, false),
+    HF("water_safe", F_BOOL, water_safe, 0, false),
+};
+
+static const field_def member_fields[] = {
+    MF("id", F_TEXT, id, 0, true),
+    MF("name", F_TEXT, name, 0, false),
+    MF("idnumber", F_TEXT, idnumber, 0, false),
+    MF("relation", F_ENUM, relation, BF_ENUM_RELATION, true),
+    MF("birth", F_DATE, birth, 0, true),
+    MF("sex", F_ENUM, sex, BF_ENUM_SEX, true),
+    MF("labor", F_ENUM, labor, BF_ENUM_LABOR, true),
+    MF("employment", F_ENUM, employment, BF_ENUM_EMPLOYMENT, true),
+    MF("school", F_ENUM, school, BF_ENUM_SCHOOL, true),
+    MF("self_care", F_ENUM, self_care, BF_ENUM_SELF_CARE, true),
+    MF("disability", F_INT, disability, 4, true),
+    MF("disability_type", F_ENUM, disability_type, BF_ENUM_DISABILITY_TYPE, true),
+    MF("serious_illness", F_BOOL, serious_illness, 0, true),
+    MF("pension_insured", F_BOOL, pension_insured, 0, true),
+    MF("medical_insured", F_BOOL, medical_insured, 0, true),
+    MF("medical_cost", F_MONEY, medical_cost, 0, true),
+    MF("supporter", F_BOOL, supporter, 0, true),
+};
+
+_Static_assert(sizeof(bf_status) == sizeof(int) && sizeof(bf_relation) == sizeof(int),
+               "enum fields are written as int");
+
+#define NFIELDS(t) ((int)(sizeof(t) / sizeof((t)[0])))
+
+/* The field table of a record kind and its length. */
+static const field_def *fields_of(bf_record_kind kind, int *n)
+{
+    if (kind == BF_RECORD_HOUSEHOLD) {
+        *n = NFIELDS(household_fields);
+        return household_fields;
+    }
+    if (kind == BF_RECORD_MEMBER) {
+        *n = NFIELDS(member_fields);
+        return member_fields;
+    }
+    *n = 0;
+    return NULL;
+}
+
+/* Field i of a kind, or NULL out of range. */
+static const field_def *field_at(bf_record_kind kind, int i)
+{
+    int n;
+    const field_def *t = fields_of(kind, &n);
+    return i >= 0 && i < n ? &t[i] : NULL;
+}
+
+int bf_field_count(bf_record_kind kind)
+{
+    int n;
+    fields_of(kind, &n);
+    return n;
+}
+
+const char *bf_field_name(bf_record_kind kind, int i)
+{
+    const field_def *f = field_at(kind, i);
+    return f ? f->name : NULL;
+}
+
+int bf_field_find(bf_record_kind kind, const char *name)
+{
+    int n;
+    const field_def *t = fields_of(kind, &n);
+    for (int i = 0; name && i < n; i++)
+        if (strcmp(t[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+bool bf_field_required(bf_record_kind kind, int i)
+{
+    const field_def *f = field_at(kind, i);
+    return f && f->required;
+}
+
+/* Copies v into dst (size bytes), cutting too long text at a character boundary; returns
+ * false when it had to cut. */
+static bool copy_cut(char *dst, size_t size, const char *v)
+{
+    size_t len = strlen(v);
+    if (len < size) {
+        memcpy(dst, v, len + 1);
+        return true;
+    }
+    size_t cut = size - 1;
+    while (cut > 0 && ((unsigned char)v[cut] & 0xC0) == 0x80)
+        cut--;
+    memcpy(dst, v, cut);
+    dst[cut] = '\0';
+    return false;
+}
+
+static bool parse_bool(const char *v, bool *dst)
+{
+    if (strcmp(v, "true") == 0)
+        *dst = true;
+    else if (strcmp(v, "false") == 0)
+        *dst = false;
+    else
+        return false;
+    return true;
+}
+
+static bool parse_int(const char *v, int *dst, long min, long max)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (!*v || *end || errno || n < min || n > max)
+        return false;
+    *dst = (int)n;
+    return true;
+}
+
+/* Converts v into the field at dst; false when it does not convert. */
+static bool convert(const field_def *f, char *record, const char *v)
+{
+    void *dst = record + f->offset;
+    int e;
+    switch (f->kind) {
+    case F_TEXT: return copy_cut(dst, f->size, v);
+    case F_MONEY: return bf_money_parse(v, dst) == BF_OK;
+    case F_PREVIOUS:
+        ((bf_household *)(void *)record)->has_previous = true;
+        return bf_money_parse(v, dst) == BF_OK;
+    case F_ENUM:
+        e = bf_enum_parse((bf_enum_kind)f->arg, v);
+        if (e < 0)
+            return false;
+        *(int *)dst = e;         /* enums are int-sized (checked above) */
+        return true;
+    case F_BOOL: return parse_bool(v, dst);
+    case F_INT: return parse_int(v, dst, f->min, f->arg);
+    case F_DATE: return bf_date_parse(v, dst) == BF_OK;
+    }
+    return false;
+}
+
+/* Why v does not convert into f, named as label. */
+static void explain(const field_def *f, const char *label, const char *v, char *msg, size_t len)
+{
+    switch (f->kind) {
+    case F_TEXT:
+        snprintf(msg, len, "%s is too long (%zu bytes; at most %zu allowed)", label, strlen(v),
+                 f->size - 1);
+        break;
+    case F_MONEY: case F_PREVIOUS:
+        snprintf(msg, len, "%s: '%s' is not an amount of yuan (a plain decimal with at most 2 "
+                 "decimals, below 10^13)", label, v);
+        break;
+    case F_ENUM:
+        snprintf(msg, len, "%s: '%s' is not one of %s", label, v,
+                 bf_enum_allowed((bf_enum_kind)f->arg));
+        break;
+    case F_BOOL: snprintf(msg, len, "%s: '%s' is not true or false", label, v); break;
+    case F_INT:
+        snprintf(msg, len, "%s: '%s' is not a whole number from %ld to %d", label, v, f->min,
+                 f->arg);
+        break;
+    case F_DATE:
+        snprintf(msg, len, "%s: '%s' is not a date in the calendar (YYYY-MM-DD)", label, v);
+        break;
+    }
+}
+
+int bf_field_set(bf_record_kind kind, int i, void *record, const char *value, const char *label,
+                 char *msg, size_t msglen)
+{
+    const field_def *f = field_at(kind, i);
+    if (!f || !record || !value) {
+        snprintf(msg, msglen, "no such field");
+        return BF_EUSAGE;
+    }
+    if (convert(f, record, value))
+        return BF_OK;
+    explain(f, label ? label : f->name, value, msg, msglen);
+    return BF_EINPUT;
+}
+
+/* bf_household_set_field and bf_member_set_field. */
+static int set_named(bf_record_kind kind, void *record, const char *name, const char *value,
+                     char *msg, size_t msglen)
+{
+    int i = bf_field_find(kind, name);
+    if (i < 0) {
+        snprintf(msg, msglen, "unknown field '%s'", name ? name : "");
+        return BF_ENOTFOUND;
+    }
+    return bf_field_set(kind, i, record, value, NULL, msg, msglen);
+}
+
+int bf_household_set_field(bf_household *h, const char *name, const char *value, char *msg,
+                           size_t msglen)
+{
+    return set_named(BF_RECORD_HOUSEHOLD, h, name, value, msg, msglen);
+}
+
+int bf_member_set_field(bf_member *m, const char *name, const char *value, char *msg,
+                        size_t msglen)
+{
+    return set_named(BF_RECORD_MEMBER, m, name, value, msg, msglen);
+}
+
+/* ======================================================================== */
+/* Validation                                                                */
+/* ======================================================================== */
+
 /* Adds one error located at the household (and member, when m is not NULL). */
 #define ERR(m_, ...) add_error(errs, file, h, (m_), __VA_ARGS__)
 
@@ -171,6 +427,8 @@ add_error(bf_errors *errs, const char *file, const bf_household *h, const bf_mem
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     int line = m && m->line ? m->line : h->line;
+    if (m && m->file)
+        file = m->file;
     char where[600];
     if (file && line)
         snprintf(where, sizeof where, "%s:%d: ", file, line);

@@ -66,6 +66,8 @@ typedef struct bf_member {
     bf_fen medical_cost;               /* in-policy medical cost, fen/year */
     bool supporter;
     int line;                          /* source line of the record, 0 when unknown */
+    const char *file;                  /* source file when not the household's (a members.csv
+                                        * read apart from households.csv), else NULL; borrowed */
 } bf_member;
 
 typedef struct bf_household {
@@ -99,11 +101,44 @@ void bf_household_free(bf_household *h);
 /* Deep copy of src into dst (dst must be reset or freshly zeroed); BF_OK or BF_ENOMEM. */
 int bf_household_copy(bf_household *dst, const bf_household *src);
 
+/* ---- Fields as text: the one conversion for XML attributes, CSV columns and plugin readers ---- */
+
+/* Which record a field belongs to. */
+typedef enum { BF_RECORD_HOUSEHOLD, BF_RECORD_MEMBER } bf_record_kind;
+
+/* The number of text fields of a record kind (POLICIES.md §1 order). */
+int bf_field_count(bf_record_kind kind);
+/* The name of field i (0 … count−1), NULL out of range. Household fields use the attribute
+ * names (id town village status monitor recorded wage business property transfer excluded
+ * previous deposits vehicle extra_houses medical education) and housing_safe, water_safe for the
+ * <housing safe> and <water safe> flags; member fields are the <member> attribute names. */
+const char *bf_field_name(bf_record_kind kind, int i);
+/* The index of the field called name, or -1 when there is none. */
+int bf_field_find(bf_record_kind kind, const char *name);
+/* True when every record must give field i: household id, town and village; every member field
+ * except name and idnumber. Absent optional fields keep their defaults (bf_household_reset). */
+bool bf_field_required(bf_record_kind kind, int i);
+/* Converts text into field i of record (a bf_household or a bf_member, per kind): money with at
+ * most 2 decimals, YYYY-MM-DD dates that exist, enum spellings, true/false, whole numbers, text
+ * that fits. Returns BF_OK, or BF_EINPUT with "LABEL: 'v' is not …" (label: how the caller names
+ * the field, e.g. "<income wage>"; NULL for its name) written into msg. The record rules
+ * (bf_household_validate) are not applied here. */
+int bf_field_set(bf_record_kind kind, int i, void *record, const char *value, const char *label,
+                 char *msg, size_t msglen);
+/* Sets household field `name` from text: BF_OK, BF_ENOTFOUND (no such field), or BF_EINPUT
+ * with the reason in msg. */
+int bf_household_set_field(bf_household *h, const char *name, const char *value, char *msg,
+                           size_t msglen);
+/* Sets member field `name` from text, like bf_household_set_field. */
+int bf_member_set_field(bf_member *m, const char *name, const char *value, char *msg,
+                        size_t msglen);
+
 /* Checks every semantic rule of POLICIES.md §1 that a schema cannot: non-empty ids of at most
  * 64 characters, at least one member, member ids unique within the household, money ≥ 0,
  * disability 0–4, extra_houses ≥ 0, valid UTF-8 text, ID-number shape, and, when today is not 0,
  * birth not after today. Each broken rule adds "where: household H, member M: message" to errs,
- * with where = "file:line" (file may be NULL). Returns the number of errors added. */
+ * with where = "file:line" (file may be NULL; a member's own m->file wins when set). Returns
+ * the number of errors added. */
 int bf_household_validate(const bf_household *h, const char *file, bf_date today, bf_errors *errs);
 
 /* Number of UTF-8 code points in s, or -1 if s is not valid UTF-8. */

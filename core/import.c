@@ -2,11 +2,13 @@
 #include "import.h"
 #include "bangfu.h"
 #include "progress.h"
+#include "sink.h"
 #include "xmlio.h"
 
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Ids seen so far in this import, with where they were (file index, line), so a duplicate can
@@ -30,25 +32,29 @@ static const char *const query_sql[Q__N] = {
     [Q_FIRST_MEMBER] = "SELECT file, line, household_id FROM temp.import_members WHERE id = ?1",
 };
 
-typedef struct importer {
+typedef struct bf_importer importer;
+
+struct bf_importer {
     bf_store *s;
     sqlite3 *db;
     const bf_import_options *opt;
-    const char *const *files;
+    char **files;            /* every file name records came from; the TEMP tables keep indices */
+    int n_files, cap_files;
     bf_errors *errs;
     bf_import_stats *stats;
     sqlite3_stmt *q[Q__N];
-    int file;                /* index of the file being read */
     int rc;                  /* first fatal error (store, memory); BF_OK while none */
     bool unreadable;         /* a file could not be opened (reported; the others are checked) */
     bool store_empty;        /* no household stored before: the TEMP tables see every id */
     bf_progress progress;
     int64_t bytes_done;      /* bytes of the files already finished */
-} importer;
+};
 
-/* Adds "file:line: household H[, member M]: message" (the format of bf_household_validate). */
-static void __attribute__((format(printf, 4, 5)))
-record_error(importer *im, const bf_household *h, const bf_member *m, const char *fmt, ...)
+/* Adds "file:line: household H[, member M]: message" (the format of bf_household_validate);
+ * file is the household's, a member read from another file names its own. */
+static void __attribute__((format(printf, 5, 6)))
+record_error(importer *im, const char *file, const bf_household *h, const bf_member *m,
+             const char *fmt, ...)
 {
     char msg[768];
     va_list ap;
@@ -56,11 +62,42 @@ record_error(importer *im, const bf_household *h, const bf_member *m, const char
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     int line = m && m->line ? m->line : h->line;
+    if (m && m->file)
+        file = m->file;
     if (m)
-        bf_errors_add(im->errs, "%s:%d: household %s, member %s: %s", im->files[im->file], line,
-                      h->id, m->id, msg);
+        bf_errors_add(im->errs, "%s:%d: household %s, member %s: %s", file, line, h->id, m->id,
+                      msg);
     else
-        bf_errors_add(im->errs, "%s:%d: household %s: %s", im->files[im->file], line, h->id, msg);
+        bf_errors_add(im->errs, "%s:%d: household %s: %s", file, line, h->id, msg);
+}
+
+/* The index of a file name in im->files, added when new; -1 when out of memory. */
+static int file_index(importer *im, const char *file)
+{
+    for (int i = im->n_files - 1; i >= 0; i--)
+        if (strcmp(im->files[i], file) == 0)
+            return i;
+    if (im->n_files == im->cap_files) {
+        int cap = im->cap_files ? im->cap_files * 2 : 8;
+        char **grown = realloc(im->files, sizeof *grown * (size_t)cap);
+        if (!grown)
+            return -1;
+        im->files = grown;
+        im->cap_files = cap;
+    }
+    char *copy = strdup(file);
+    if (!copy)
+        return -1;
+    im->files[im->n_files] = copy;
+    return im->n_files++;
+}
+
+const char *bf_importer_file(bf_importer *im, const char *file)
+{
+    int i = file ? file_index(im, file) : -1;
+    if (i < 0 && file && im->rc == BF_OK)
+        im->rc = BF_ENOMEM;
+    return i < 0 ? NULL : im->files[i];
 }
 
 /* A store failure stops the import. */
@@ -73,16 +110,22 @@ static int store_failed(importer *im, const char *what)
 }
 
 /* Records id with its place; *first is false when the id was already recorded. */
-static int add_id(importer *im, int q, const char *id, const char *household, int line,
-                  bool *first)
+static int add_id(importer *im, int q, const char *id, const char *household, const char *file,
+                  int line, bool *first)
 {
+    int index = file_index(im, file);
+    if (index < 0) {
+        if (im->rc == BF_OK)
+            im->rc = BF_ENOMEM;
+        return BF_ENOMEM;
+    }
     sqlite3_stmt *st = im->q[q];
     sqlite3_reset(st);
     int rc = sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     int col = 2;
     if (household)
         rc |= sqlite3_bind_text(st, col++, household, -1, SQLITE_STATIC);
-    rc |= sqlite3_bind_int(st, col++, im->file);
+    rc |= sqlite3_bind_int(st, col++, index);
     rc |= sqlite3_bind_int(st, col, line);
     if (rc != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
         sqlite3_reset(st);
@@ -118,16 +161,17 @@ static int first_place(importer *im, int q, const char *id, char *where, size_t 
 
 /* Household id: unique within the import; already stored is an error unless --replace, which
  * deletes the stored one (with its members) first. Returns the number of errors added. */
-static int check_household_id(importer *im, const bf_household *h, bool *stored_conflict)
+static int check_household_id(importer *im, const bf_household *h, const char *file,
+                              bool *stored_conflict)
 {
     *stored_conflict = false;
     bool first;
-    if (add_id(im, Q_ADD_HOUSEHOLD, h->id, NULL, h->line, &first) != BF_OK)
+    if (add_id(im, Q_ADD_HOUSEHOLD, h->id, NULL, file, h->line, &first) != BF_OK)
         return 0;
     if (!first) {
         char where[600] = "";
         if (first_place(im, Q_FIRST_HOUSEHOLD, h->id, where, sizeof where, NULL, 0) == BF_OK)
-            record_error(im, h, NULL, "duplicate household id (first at %s)", where);
+            record_error(im, file, h, NULL, "duplicate household id (first at %s)", where);
         return 1;
     }
     bool exists = false;
@@ -138,7 +182,7 @@ static int check_household_id(importer *im, const bf_household *h, bool *stored_
     if (!exists)
         return 0;
     if (!im->opt->replace) {
-        record_error(im, h, NULL, "household id is already in the database %s "
+        record_error(im, file, h, NULL, "household id is already in the database %s "
                      "(use --replace to replace it)", bf_store_path(im->s));
         *stored_conflict = true;
         return 1;
@@ -152,13 +196,15 @@ static int check_household_id(importer *im, const bf_household *h, bool *stored_
 }
 
 /* Member ids: unique across the import and the store. Returns the number of errors added. */
-static int check_member_ids(importer *im, const bf_household *h, bool check_store)
+static int check_member_ids(importer *im, const bf_household *h, const char *file,
+                            bool check_store)
 {
     int n = 0;
     for (int i = 0; i < h->n_members && im->rc == BF_OK; i++) {
         const bf_member *m = &h->members[i];
         bool first;
-        if (!m->id[0] || add_id(im, Q_ADD_MEMBER, m->id, h->id, m->line, &first) != BF_OK)
+        if (!m->id[0] || add_id(im, Q_ADD_MEMBER, m->id, h->id, m->file ? m->file : file, m->line,
+                                &first) != BF_OK)
             continue;
         if (!first) {
             char where[600] = "", other[BF_ID_BYTES] = "";
@@ -166,7 +212,7 @@ static int check_member_ids(importer *im, const bf_household *h, bool check_stor
                             sizeof other) != BF_OK)
                 continue;
             if (strcmp(other, h->id) != 0) {     /* inside one household the validator says it */
-                record_error(im, h, m, "duplicate member id (also in household %s at %s)",
+                record_error(im, file, h, m, "duplicate member id (also in household %s at %s)",
                              other, where);
                 n++;
             }
@@ -180,7 +226,7 @@ static int check_member_ids(importer *im, const bf_household *h, bool check_stor
             continue;
         }
         if (exists) {
-            record_error(im, h, m, "member id is already in the database %s (in another "
+            record_error(im, file, h, m, "member id is already in the database %s (in another "
                          "household)", bf_store_path(im->s));
             n++;
         }
@@ -188,36 +234,59 @@ static int check_member_ids(importer *im, const bf_household *h, bool check_stor
     return n;
 }
 
-/* One household from the reader. clean is false when the reader already reported errors. */
-static void take(importer *im, const bf_household *h, bool clean)
+int bf_importer_take(bf_importer *im, const bf_household *h, const char *file, bool clean)
 {
+    if (im->rc != BF_OK)
+        return im->rc;
     if (!clean) {               /* remember its id, so a later duplicate is still caught */
         bool first;
         if (h->id[0])
-            add_id(im, Q_ADD_HOUSEHOLD, h->id, NULL, h->line, &first);
-        return;
+            add_id(im, Q_ADD_HOUSEHOLD, h->id, NULL, file, h->line, &first);
+        return im->rc;
     }
-    int errors = bf_household_validate(h, im->files[im->file], im->opt->today, im->errs);
+    int errors = bf_household_validate(h, file, im->opt->today, im->errs);
     bool stored_conflict;
-    errors += check_household_id(im, h, &stored_conflict);
-    errors += check_member_ids(im, h, !stored_conflict);
+    errors += check_household_id(im, h, file, &stored_conflict);
+    errors += check_member_ids(im, h, file, !stored_conflict);
     /* After the first error nothing will be committed: keep checking, stop inserting. */
     if (errors || bf_errors_total(im->errs) > 0 || im->rc != BF_OK)
-        return;
+        return im->rc;
     if (bf_store_insert_household(im->s, h) != BF_OK) {
         bf_errors_add(im->errs, "%s", bf_store_errmsg(im->s));
         im->rc = BF_ESTORE;
-        return;
+        return im->rc;
     }
     im->stats->households++;
     im->stats->members += h->n_members;
+    return BF_OK;
 }
 
-/* Streams one file through take(). */
-static void import_file(importer *im, bf_household *h)
+void bf_importer_error(bf_importer *im, const char *fmt, ...)
 {
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    bf_errors_add(im->errs, "%s", msg);
+}
+
+int bf_importer_error_count(const bf_importer *im)
+{
+    return bf_errors_total(im->errs);
+}
+
+int bf_importer_status(const bf_importer *im)
+{
+    return im->rc;
+}
+
+/* Streams one XML file through bf_importer_take. */
+static void import_xml_file(importer *im, const char *path, bf_household *h)
+{
+    const char *file = bf_importer_file(im, path);
     bf_xml_reader *r;
-    int rc = bf_xml_reader_open(im->files[im->file], im->errs, &r);
+    int rc = file ? bf_xml_reader_open(file, im->errs, &r) : BF_ENOMEM;
     if (rc != BF_OK) {
         if (rc == BF_EIO)
             im->unreadable = true;
@@ -228,7 +297,7 @@ static void import_file(importer *im, bf_household *h)
     int64_t count = 0, done = 0, total = 0;
     bool got, clean;
     while (im->rc == BF_OK && bf_xml_reader_next(r, h, &got, &clean) == BF_OK && got) {
-        take(im, h, clean);
+        bf_importer_take(im, h, file, clean);
         if (++count % 512 == 0) {
             bf_xml_reader_progress(r, &done, &total);
             bf_progress_update(&im->progress, (im->bytes_done + done) / 1024);
@@ -238,6 +307,38 @@ static void import_file(importer *im, bf_household *h)
     im->bytes_done += total;
     bf_progress_update(&im->progress, im->bytes_done / 1024);
     bf_xml_reader_close(r);
+}
+
+/* Size of a file in bytes, 0 when it cannot be read (that is reported when it is opened). */
+static int64_t file_bytes(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    int64_t size = 0;
+    if (fseeko(f, 0, SEEK_END) == 0) {
+        off_t end = ftello(f);
+        if (end > 0)
+            size = end;
+    }
+    fclose(f);
+    return size;
+}
+
+/* Reads one source: XML files one by one, or every file of a plugin reader in one call. */
+static void import_source(importer *im, const bf_import_source *src, bf_household *h)
+{
+    if (!src->reader) {
+        for (int i = 0; i < src->n_paths && im->rc == BF_OK; i++)
+            import_xml_file(im, src->paths[i], h);
+        return;
+    }
+    int rc = bf_sink_read(src->reader, src->paths, src->n_paths, im);
+    if (rc != BF_OK && im->rc == BF_OK && rc != BF_EINPUT)
+        im->rc = rc;
+    for (int i = 0; i < src->n_paths; i++)
+        im->bytes_done += file_bytes(src->paths[i]);
+    bf_progress_update(&im->progress, im->bytes_done / 1024);
 }
 
 static int prepare(importer *im)
@@ -261,32 +362,34 @@ static void finish(importer *im)
     for (int i = 0; i < Q__N; i++)
         sqlite3_finalize(im->q[i]);
     sqlite3_exec(im->db, temp_drop, NULL, NULL, NULL);   /* best effort: temp goes at close */
+    for (int i = 0; i < im->n_files; i++)
+        free(im->files[i]);
+    free(im->files);
 }
 
 /* Sums the file sizes for the progress bar (unreadable files are reported when opened). */
-static int64_t total_bytes(const char *const *files, int nfiles)
+static int64_t total_bytes(const bf_import_source *sources, int n)
 {
     int64_t total = 0;
-    for (int i = 0; i < nfiles; i++) {
-        FILE *f = fopen(files[i], "rb");
-        if (!f)
-            continue;
-        if (fseeko(f, 0, SEEK_END) == 0) {
-            off_t size = ftello(f);
-            if (size > 0)
-                total += size;
-        }
-        fclose(f);
-    }
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < sources[i].n_paths; k++)
+            total += file_bytes(sources[i].paths[k]);
     return total;
 }
 
 int bf_import_files(bf_store *s, const char *const *files, int nfiles,
                     const bf_import_options *opt, bf_import_stats *stats, bf_errors *errs)
 {
+    bf_import_source xml = {NULL, files, nfiles};
+    return bf_import_sources(s, &xml, 1, opt, stats, errs);
+}
+
+int bf_import_sources(bf_store *s, const bf_import_source *sources, int n_sources,
+                      const bf_import_options *opt, bf_import_stats *stats, bf_errors *errs)
+{
     memset(stats, 0, sizeof *stats);
-    importer im = {.s = s, .db = bf_store_db(s), .opt = opt, .files = files, .errs = errs,
-                   .stats = stats, .rc = BF_OK};
+    importer im = {.s = s, .db = bf_store_db(s), .opt = opt, .errs = errs, .stats = stats,
+                   .rc = BF_OK};
     int64_t stored_households = 0, stored_members = 0;
     int rc = prepare(&im);
     if (rc == BF_OK && bf_store_begin(s) != BF_OK) {
@@ -304,13 +407,13 @@ int bf_import_files(bf_store *s, const char *const *files, int nfiles,
     }
     /* counted inside the transaction, so no other writer can add households meanwhile */
     im.store_empty = stored_households == 0 && stored_members == 0;
-    /* in kB of XML read: the number of households is not known before the end */
-    int64_t kb = opt->progress ? total_bytes(files, nfiles) / 1024 : 0;
+    /* in kB of input read: the number of households is not known before the end */
+    int64_t kb = opt->progress ? total_bytes(sources, n_sources) / 1024 : 0;
     bf_progress_start(&im.progress, "import kB", kb, opt->progress ? 4096 : INT64_MAX);
     bf_household h = {0};
     bf_household_reset(&h);
-    for (im.file = 0; im.file < nfiles && im.rc == BF_OK; im.file++)
-        import_file(&im, &h);
+    for (int i = 0; i < n_sources && im.rc == BF_OK; i++)
+        import_source(&im, &sources[i], &h);
     bf_household_free(&h);
     bf_progress_end(&im.progress);
     rc = im.rc;

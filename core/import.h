@@ -7,6 +7,8 @@
 
 #include "date.h"
 #include "errors.h"
+#include "household.h"
+#include "plugin.h"
 #include "store.h"
 
 typedef struct bf_import_options {
@@ -29,5 +31,40 @@ typedef struct bf_import_stats {
  * messages in errs. Memory stays flat: duplicates are found through TEMP tables, not in RAM. */
 int bf_import_files(bf_store *s, const char *const *files, int nfiles,
                     const bf_import_options *opt, bf_import_stats *stats, bf_errors *errs);
+
+/* Files read together by one reader: XML files (reader NULL) are read by the core one after
+ * the other; a plugin reader gets all its files in one call (households.csv with members.csv). */
+typedef struct bf_import_source {
+    const bf_reader_format *reader;   /* NULL: the core's XML reader */
+    const char *const *paths;
+    int n_paths;
+} bf_import_source;
+
+/* Like bf_import_files over several sources, all in the same transaction and with the same
+ * checks: a plugin reader's households go through the validator and the duplicate checks as
+ * XML households do, and any error anywhere imports nothing. */
+int bf_import_sources(bf_store *s, const bf_import_source *sources, int n_sources,
+                      const bf_import_options *opt, bf_import_stats *stats, bf_errors *errs);
+
+/* ---- Record by record (the plugin record sink, core/sink.c) ---- */
+
+/* An import in progress: the open transaction and the ids seen so far. */
+typedef struct bf_importer bf_importer;
+
+/* A copy of a file name that lives as long as the import (messages and the TEMP tables name
+ * files by it); NULL when out of memory. */
+const char *bf_importer_file(bf_importer *im, const char *file);
+/* Checks one converted household read from file (its members' m->file, when set, name where
+ * they were read): the validator, duplicate household and member ids; inserts it while nothing
+ * failed. clean = false when conversion errors were already reported: then only its ids are
+ * remembered, so later duplicates are still found. Returns BF_OK, or the error that stops the
+ * import (store, memory). */
+int bf_importer_take(bf_importer *im, const bf_household *h, const char *file, bool clean);
+/* Adds an input error message (printf-style); the import then fails as a whole. */
+void bf_importer_error(bf_importer *im, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Input errors reported so far (conversion, validation, duplicates, readers). */
+int bf_importer_error_count(const bf_importer *im);
+/* BF_OK while the import can go on; the error that stopped it otherwise. */
+int bf_importer_status(const bf_importer *im);
 
 #endif

@@ -27,22 +27,22 @@ typedef struct bf_record_sink bf_record_sink;
 
 /* The run being exported. JSON fields are complete JSON texts (objects). */
 typedef struct bf_export_run {
-    int64_t id;
+    int64_t id;                        /* the run's number in the store */
     const char *started, *finished;    /* ISO 8601 UTC; finished may be NULL */
     const char *eval_date;             /* YYYY-MM-DD */
     const char *status;                /* completed, completed_with_errors, interrupted, … */
     const char *file_hashes_json;      /* {"policies/dibao.lua": "sha256", …} */
     const char *parameters_json;       /* {"dibao.standard": 551, …} */
-    int64_t households, evaluations, errors;
+    int64_t households, evaluations, errors;   /* the run's counts */
 } bf_export_run;
 
 /* One stored decision. Money is integer fen; reasons/details are JSON texts. */
 typedef struct bf_export_decision {
-    const char *household, *town, *village;
-    const char *policy, *policy_title;
+    const char *household, *town, *village;   /* the household's id and place */
+    const char *policy, *policy_title;        /* the policy's id and title */
     const char *member;                /* NULL for household scope */
     int eligible;                      /* 0 or 1 */
-    int64_t amount_fen;
+    int64_t amount_fen;                /* the yearly amount, in fen */
     const char *tier;                  /* may be NULL */
     const char *reasons_json;          /* ["…", …] */
     const char *details_json;          /* {…} or NULL */
@@ -53,26 +53,30 @@ typedef struct bf_export_decision {
  * evaluation order), close once; each returns 0 or non-zero with a message in err. */
 typedef struct bf_writer {
     const char *format;                /* "csv": the --format name */
-    const char *description;
-    /* out is the destination path, or NULL for standard output. */
+    const char *description;           /* one line for `bangfu plugins` */
+    /* Starts writing run to out (the destination path, or NULL for standard output). */
     int (*open)(void **state, const char *out, const bf_export_run *run, char *err, size_t errlen);
+    /* Writes one decision. */
     int (*write)(void *state, const bf_export_decision *d, char *err, size_t errlen);
+    /* Finishes the output and frees state (called after a failed write too). */
     int (*close)(void *state, char *err, size_t errlen);
 } bf_writer;
 
-/* An import format. read() reads one or more files given on the command line and hands each
- * household to the host through the sink (see bf_host); it returns 0, or non-zero when it could
- * not read on (the errors it reported through the host say why). */
+/* An import format. read() gets every file of the command line that has this format, in one
+ * call (households.csv with members.csv), and hands each household to the host through the
+ * sink with the bf_host record callbacks kept from bf_plugin_init; it returns 0, or non-zero
+ * when it could not read on (the errors it reported through the host say why). */
 typedef struct bf_reader_format {
-    const char *format;                /* "csv" */
+    const char *format;                /* "csv": the --format name */
     const char *extensions;            /* space-separated, with dots: ".csv" */
-    const char *description;
+    const char *description;           /* one line for `bangfu plugins` and `import --help` */
+    /* Reads the files into the sink; 0, or non-zero when it gave up (after reporting why). */
     int (*read)(const char *const *paths, int n_paths, bf_record_sink *sink);
 } bf_reader_format;
 
 /* A Lua module offered to policy scripts: `local idcard = require "idcard"`. */
 typedef struct bf_lua_module_def {
-    const char *name;
+    const char *name;                  /* the name scripts require */
     lua_CFunction open;                /* pushes the module table (like luaopen_*) */
 } bf_lua_module_def;
 
@@ -90,20 +94,32 @@ typedef struct bf_host {
      * housing_safe water_safe; member: id name idnumber relation birth sex labor employment
      * school self_care disability disability_type serious_illness pension_insured
      * medical_insured medical_cost supporter). The host converts and validates exactly as for
-     * XML (one validator) and reports errors as "file:line: household H[, member M]: …". */
-    /* Starts a household read from file at line. */
+     * XML (one validator) and reports errors as "file:line: household H[, member M]: …",
+     * collected until household_end so that they name the ids whatever order fields come in.
+     * A bad value is reported and the reader goes on: the import fails as a whole at the end,
+     * listing every error. Only a non-zero household_end asks the reader to stop. */
+    /* Starts a household read from file at line; 0, or non-zero when the import has stopped. */
     int (*household_begin)(bf_record_sink *sink, const char *file, long line);
-    /* Sets one household field of the current household; an empty value means absent. */
+    /* Sets one field of the current household; an empty value means absent (the default).
+     * 0 when it converted, non-zero when it was rejected (reported) or no household is open. */
     int (*household_set)(bf_record_sink *sink, const char *field, const char *value);
-    /* Starts a member of the current household, read from file at line. */
+    /* Starts a member of the current household, read from file at line (may differ from the
+     * household's file); 0, or non-zero past 64 members or with no household open. */
     int (*member_begin)(bf_record_sink *sink, const char *file, long line);
-    /* Sets one field of the current member. */
+    /* Sets one field of the current member, like household_set. */
     int (*member_set)(bf_record_sink *sink, const char *field, const char *value);
-    /* Finishes the current household: the host validates and imports it (or counts its errors). */
+    /* Finishes the current household: the host checks required fields, validates it, checks
+     * duplicate ids and stores it. 0 to go on (bad households included: they are counted),
+     * non-zero when the import cannot go on (store failure): the reader should return. */
     int (*household_end)(bf_record_sink *sink);
-    /* Reports an input error at file:line (id may be NULL); import then fails as a whole. */
+    /* Reports an input error at file:line ("file:line: household ID: message"; line ≤ 0 and a
+     * NULL id are left out); the import then fails as a whole. */
     void (*error)(bf_record_sink *sink, const char *file, long line, const char *id,
                   const char *message);
+    /* The same about a member: "file:line: household H, member M: message" (either id may be
+     * NULL). Added within ABI 1: only hosts of this header or later have it. */
+    void (*member_error)(bf_record_sink *sink, const char *file, long line,
+                         const char *household, const char *member, const char *message);
 } bf_host;
 
 /* ---- What a plugin provides ---- */
@@ -111,15 +127,24 @@ typedef struct bf_host {
 typedef struct bf_plugin {
     int abi;                           /* must be BF_PLUGIN_ABI */
     const char *name;                  /* unique among plugins */
-    const char *version;
-    const char *description;
-    const bf_reader_format *readers;   /* arrays ending with an entry whose first field is NULL */
-    const bf_writer *writers;
-    const bf_lua_module_def *modules;
+    const char *version;               /* the plugin's own version, e.g. "1.0.0" */
+    const char *description;           /* one line for `bangfu plugins` */
+    const bf_reader_format *readers;   /* import formats, ending with {NULL}; may be NULL */
+    const bf_writer *writers;          /* export formats, ending with {NULL}; may be NULL */
+    const bf_lua_module_def *modules;  /* Lua modules, ending with {NULL}; may be NULL */
 } bf_plugin;
 
-/* The entry point every plugin exports. */
+/* The entry point every plugin exports (the host finds it with dlsym, never links to it). */
+int bf_plugin_init(const bf_host *host, bf_plugin *plugin);
 typedef int (*bf_plugin_init_fn)(const bf_host *host, bf_plugin *plugin);
 #define BF_PLUGIN_INIT_SYMBOL "bf_plugin_init"
+
+/* Optional, recommended: `BF_PLUGIN_EXPORT_ABI;` at file scope exports the plugin's ABI as data,
+ * so that the host refuses a plugin of another ABI before running any of its code (a plugin
+ * without it is checked through plugin->abi after its init). */
+#define BF_PLUGIN_ABI_SYMBOL "bf_plugin_abi"
+#define BF_PLUGIN_EXPORT_ABI \
+    extern const int bf_plugin_abi; \
+    const int bf_plugin_abi = BF_PLUGIN_ABI
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static void host_log(const char *plugin, const char *message)
 {
@@ -17,7 +18,7 @@ static void host_log(const char *plugin, const char *message)
 const bf_host bf_plugin_host = {
     BF_PLUGIN_ABI, BF_VERSION, host_log,
     bf_sink_household_begin, bf_sink_household_set, bf_sink_member_begin, bf_sink_member_set,
-    bf_sink_household_end, bf_sink_error,
+    bf_sink_household_end, bf_sink_error, bf_sink_member_error,
 };
 
 typedef struct loaded {
@@ -64,24 +65,84 @@ static char **list_plugin_files(const char *dir, int *n)
     return names;
 }
 
-/* The file of the plugin that already provides a reader/writer/module/name, or NULL. */
-static const char *clash(const bf_plugins *p, const bf_plugin *info)
+/* The next space-separated word of *s (its length in *len), advancing *s; NULL at the end. */
+static const char *next_word(const char **s, size_t *len)
 {
-    for (int i = 0; i < p->n; i++) {
-        const bf_plugin *o = &p->items[i].info;
-        if (strcmp(o->name, info->name) == 0)
-            return p->items[i].file;
-        for (const bf_writer *w = info->writers; w && w->format; w++)
-            if (bf_plugins_writer(p, w->format))
-                return p->items[i].file;
-        for (const bf_reader_format *r = info->readers; r && r->format; r++)
-            if (bf_plugins_reader(p, r->format, NULL))
-                return p->items[i].file;
-        for (const bf_lua_module_def *m = info->modules; m && m->name; m++)
-            for (const bf_lua_module_def *om = o->modules; om && om->name; om++)
-                if (strcmp(m->name, om->name) == 0)
-                    return p->items[i].file;
+    const char *p = *s ? *s : "";
+    while (*p == ' ')
+        p++;
+    *len = strcspn(p, " ");
+    *s = p + *len;
+    return *len ? p : NULL;
+}
+
+/* True when two space-separated extension lists share one. */
+static bool extensions_overlap(const char *a, const char *b)
+{
+    size_t alen, blen;
+    for (const char *x = next_word(&a, &alen); x; x = next_word(&a, &alen)) {
+        const char *rest = b;
+        for (const char *y = next_word(&rest, &blen); y; y = next_word(&rest, &blen))
+            if (alen == blen && strncmp(x, y, alen) == 0)
+                return true;
     }
+    return false;
+}
+
+/* What of info clashes with plugin o (already loaded): written into what; false when nothing. */
+static bool clashes_with(const bf_plugin *o, const bf_plugin *info, char *what, size_t size)
+{
+    if (strcmp(o->name, info->name) == 0) {
+        snprintf(what, size, "the plugin name '%s'", info->name);
+        return true;
+    }
+    for (const bf_writer *w = info->writers; w && w->format; w++)
+        for (const bf_writer *ow = o->writers; ow && ow->format; ow++)
+            if (strcmp(w->format, ow->format) == 0) {
+                snprintf(what, size, "the writer format '%s'", w->format);
+                return true;
+            }
+    for (const bf_reader_format *r = info->readers; r && r->format; r++)
+        for (const bf_reader_format *or = o->readers; or && or->format; or++)
+            if (strcmp(r->format, or->format) == 0 ||
+                extensions_overlap(r->extensions, or->extensions)) {
+                snprintf(what, size, "the reader format '%s' (%s)", r->format,
+                         r->extensions ? r->extensions : "");
+                return true;
+            }
+    for (const bf_lua_module_def *m = info->modules; m && m->name; m++)
+        for (const bf_lua_module_def *om = o->modules; om && om->name; om++)
+            if (strcmp(m->name, om->name) == 0) {
+                snprintf(what, size, "the Lua module '%s'", m->name);
+                return true;
+            }
+    return false;
+}
+
+/* The file of the loaded plugin that already provides a name, format or module of info, with
+ * what clashes in what; NULL when none. */
+static const char *clash(const bf_plugins *p, const bf_plugin *info, char *what, size_t size)
+{
+    for (int i = 0; i < p->n; i++)
+        if (clashes_with(&p->items[i].info, info, what, size))
+            return p->items[i].file;
+    return NULL;
+}
+
+/* Why a plugin's self-description cannot be used, or NULL when it can. */
+static const char *incomplete(const bf_plugin *info)
+{
+    if (!info->name || !*info->name)
+        return "it gives no name";
+    for (const bf_reader_format *r = info->readers; r && r->format; r++)
+        if (!r->read || !r->extensions)
+            return "a reader has no read function or no extensions";
+    for (const bf_writer *w = info->writers; w && w->format; w++)
+        if (!w->open || !w->write || !w->close)
+            return "a writer lacks its open, write or close function";
+    for (const bf_lua_module_def *m = info->modules; m && m->name; m++)
+        if (!m->open)
+            return "a Lua module has no open function";
     return NULL;
 }
 
@@ -90,13 +151,26 @@ static bool load_one(bf_plugins *p, const char *file, bf_errors *errs)
 {
     void *h = dlopen(file, RTLD_NOW | RTLD_LOCAL);
     if (!h) {
-        bf_errors_add(errs, "%s: not a loadable plugin: %s", file, dlerror());
+        const char *why = dlerror();
+        size_t flen = strlen(file);
+        if (why && strncmp(why, file, flen) == 0 && strncmp(why + flen, ": ", 2) == 0)
+            why += flen + 2;                          /* dlerror repeats the file name */
+        bf_errors_add(errs, "%s: skipped: not a loadable shared object (%s)", file,
+                      why ? why : "dlopen failed");
+        return false;
+    }
+    const int *abi = dlsym(h, BF_PLUGIN_ABI_SYMBOL);     /* optional: checked before any code runs */
+    if (abi && *abi != BF_PLUGIN_ABI) {
+        bf_errors_add(errs, "%s: skipped: built for plugin ABI %d, this bangfu has ABI %d", file,
+                      *abi, BF_PLUGIN_ABI);
+        dlclose(h);
         return false;
     }
     bf_plugin_init_fn init;
     *(void **)&init = dlsym(h, BF_PLUGIN_INIT_SYMBOL);   /* object to function pointer, POSIX-style */
     if (!init) {
-        bf_errors_add(errs, "%s: no %s function: not a bangfu plugin", file, BF_PLUGIN_INIT_SYMBOL);
+        bf_errors_add(errs, "%s: skipped: no %s function: not a bangfu plugin", file,
+                      BF_PLUGIN_INIT_SYMBOL);
         dlclose(h);
         return false;
     }
@@ -104,7 +178,7 @@ static bool load_one(bf_plugins *p, const char *file, bf_errors *errs)
     memset(&info, 0, sizeof info);
     int rc = init(&bf_plugin_host, &info);
     const char *why = NULL;
-    char msg[256];
+    char msg[1024], what[256];
     if (rc != 0) {
         snprintf(msg, sizeof msg, "its %s returned %d (it refused to load)", BF_PLUGIN_INIT_SYMBOL, rc);
         why = msg;
@@ -112,13 +186,13 @@ static bool load_one(bf_plugins *p, const char *file, bf_errors *errs)
         snprintf(msg, sizeof msg, "built for plugin ABI %d, this bangfu has ABI %d", info.abi,
                  BF_PLUGIN_ABI);
         why = msg;
-    } else if (!info.name || !*info.name) {
-        why = "it gives no name";
+    } else if ((why = incomplete(&info))) {
+        /* why says it */
     } else {
-        const char *other = clash(p, &info);
+        const char *other = clash(p, &info, what, sizeof what);
         if (other) {
-            snprintf(msg, sizeof msg, "plugin '%s' clashes with %s (same name, format or module)",
-                     info.name, other);
+            snprintf(msg, sizeof msg, "plugin '%s' clashes with %s: both provide %s", info.name,
+                     other, what);
             why = msg;
         }
     }
@@ -222,7 +296,7 @@ static bool has_extension(const char *path, const char *extensions)
         while (*e == ' ')
             e++;
         size_t len = strcspn(e, " ");
-        if (len && plen >= len && strncmp(path + plen - len, e, len) == 0)
+        if (len && plen >= len && strncasecmp(path + plen - len, e, len) == 0)
             return true;
         e += len;
     }

@@ -9,12 +9,15 @@
 
 typedef struct bf_plugins bf_plugins;
 
-/* The host services handed to plugins (record construction is wired by import.c). */
+/* The host services handed to plugins (record construction: the sink of core/sink.c). */
 extern const bf_host bf_plugin_host;
 
-/* Loads every NAME.so of dir in name order. A file that is no plugin, has another ABI, lacks
- * bf_plugin_init, whose init fails, or that clashes with an earlier name is reported in errs as
- * "dir/file.so: reason" and skipped; the others load. A missing folder is an empty registry.
+/* Loads every NAME.so of dir in name order. A file that is no plugin, has another ABI (its
+ * exported bf_plugin_abi, checked before any of its code runs, or plugin->abi after init), lacks
+ * bf_plugin_init, whose init fails, whose description is incomplete, or that clashes with an
+ * earlier plugin (name, reader format or extension, writer format, Lua module) is reported in
+ * errs as "dir/file.so: skipped: reason" naming both files for a clash, and skipped; the others
+ * load. A missing folder is an empty registry.
  * Returns BF_OK (even with skipped files) or BF_ENOMEM. */
 int bf_plugins_load(const char *dir, bf_plugins **out, bf_errors *errs);
 /* Unloads every plugin. NULL is allowed. */

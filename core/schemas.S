@@ -14,5 +14,6 @@ SCHEMA(bf_xsd_households, "core/schemas/households.xsd")
 SCHEMA(bf_xsd_parameters, "core/schemas/parameters.xsd")
 SCHEMA(bf_xsd_scenario, "core/schemas/scenario.xsd")
 SCHEMA(bf_xsd_cases, "core/schemas/cases.xsd")
+SCHEMA(bf_xsd_export, "core/schemas/export.xsd")
 
         .section .note.GNU-stack,"",@progbits

@@ -53,7 +53,10 @@ static bf_sim_town *town_of(bf_sim_result *out, const char *town)
 static void copy_tier(char dst[64], const bf_result *r, const bf_decision *d)
 {
     const char *t = bf_result_text(r, d->tier);
-    snprintf(dst, 64, "%s", t ? t : "");
+    size_t len = t ? strnlen(t, 63) : 0;
+    if (len)
+        memcpy(dst, t, len);
+    dst[len] = '\0';
 }
 
 /* Compares one decision unit and counts or records the change. */
@@ -225,6 +228,24 @@ static int load_baseline(bf_baseline_reader *br, const char *after_id, const bf_
     return rc;
 }
 
+/* Reads the next batch of households and, with a stored baseline, their stored decisions into
+ * base; after holds the last id read so far. */
+static int read_batch(bf_store *store, bf_reader *reader, bf_baseline_reader *br, char *after,
+                      const bf_engine *engine, bf_result *base, bf_household **hs, int *n,
+                      bf_errors *errs)
+{
+    int rc = bf_reader_next(reader, hs, n);
+    if (rc == BF_OK && *n > 0 && br)
+        rc = load_baseline(br, after, *hs, *n, engine, base);
+    if (rc != BF_OK) {
+        bf_errors_add(errs, "%s", bf_store_errmsg(store));
+        return rc;
+    }
+    if (*n > 0)
+        snprintf(after, BF_ID_BYTES, "%s", (*hs)[*n - 1].id);
+    return BF_OK;
+}
+
 int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline,
                 const bf_param_set *scenario, int64_t baseline_run, int limit,
                 volatile sig_atomic_t *interrupted, bf_sim_result *out, bf_errors *errs)
@@ -237,10 +258,11 @@ int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline
     out->policies = calloc((size_t)n_pol, sizeof *out->policies);
     out->changes = calloc((size_t)(limit > 0 ? limit : 1), sizeof *out->changes);
     bool *changed = changed_parameters(baseline, scenario);
-    bf_result *base = calloc(BATCH, sizeof *base), *scen = calloc(BATCH, sizeof *scen);
+    bf_result *base[2] = {calloc(BATCH, sizeof *base[0]), calloc(BATCH, sizeof *base[1])};
+    bf_result *scen[2] = {calloc(BATCH, sizeof *scen[0]), calloc(BATCH, sizeof *scen[1])};
     int64_t *reevaluated = calloc((size_t)n_pol, sizeof *reevaluated);
-    int rc = (!out->policies || !out->changes || !changed || !base || !scen || !reevaluated)
-                 ? BF_ENOMEM : BF_OK;
+    int rc = (!out->policies || !out->changes || !changed || !base[0] || !base[1] || !scen[0] ||
+              !scen[1] || !reevaluated) ? BF_ENOMEM : BF_OK;
     int64_t total = 0, members = 0;
     if (rc == BF_OK && (rc = bf_store_count(store, &total, &members)) != BF_OK)
         bf_errors_add(errs, "%s", bf_store_errmsg(store));
@@ -259,35 +281,42 @@ int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline
         if (rc == BF_OK && (rc = bf_store_baseline_open(store, out->baseline_run, &br)) != BF_OK)
             bf_errors_add(errs, "%s", bf_store_errmsg(store));
     }
-    char after[BF_ID_BYTES] = "";
     bf_progress bar;
     bf_progress_start(&bar, "simulate", total, 10000);
-    while (rc == BF_OK) {
-        bf_household *hs;
-        int n;
-        if ((rc = bf_reader_next(reader, &hs, &n)) != BF_OK) {
-            bf_errors_add(errs, "%s", bf_store_errmsg(store));
+    char after[BF_ID_BYTES] = "";
+    /* The pipeline, as in run: while the workers evaluate batch k, this thread reads batch k+1
+     * (and its stored baseline), then starts it and folds batch k into the totals. */
+    bf_household *cur = NULL, *next = NULL;
+    int n_cur = 0, n_next = 0, turn = 0;
+    if (rc == BF_OK)
+        rc = read_batch(store, reader, br, after, engine, base[turn], &cur, &n_cur, errs);
+    if (rc == BF_OK && n_cur > 0)
+        bf_engine_start_pair(engine, cur, n_cur, changed, br ? stored_reads : NULL, base[turn],
+                             scen[turn]);
+    while (rc == BF_OK && n_cur > 0) {
+        rc = read_batch(store, reader, br, after, engine, base[turn ^ 1], &next, &n_next, errs);
+        int erc = bf_engine_finish(engine);
+        if (rc != BF_OK)
             break;
-        }
-        if (n == 0)
-            break;
-        if (br && (rc = load_baseline(br, after, hs, n, engine, base)) != BF_OK) {
-            bf_errors_add(errs, "%s", bf_store_errmsg(store));
-            break;
-        }
-        snprintf(after, sizeof after, "%s", hs[n - 1].id);
-        rc = bf_engine_evaluate_pair(engine, hs, n, changed, br ? stored_reads : NULL, base, scen,
-                                     reevaluated);
-        if (rc == BF_EINTERRUPTED || (interrupted && *interrupted)) {
+        if (erc == BF_EINTERRUPTED || (interrupted && *interrupted)) {
             bf_errors_add(errs, "interrupted: nothing is reported for a partial simulation");
             rc = BF_EINTERRUPTED;
             break;
         }
-        for (int i = 0; i < n && rc == BF_OK; i++)
-            rc = fold_household(out, &hs[i], &base[i], &scen[i], pol, limit);
-        out->households += n;
+        if (n_next > 0)
+            bf_engine_start_pair(engine, next, n_next, changed, br ? stored_reads : NULL,
+                                 base[turn ^ 1], scen[turn ^ 1]);
+        for (int i = 0; i < n_cur && rc == BF_OK; i++)
+            rc = fold_household(out, &cur[i], &base[turn][i], &scen[turn][i], pol, limit);
+        out->households += n_cur;
         bf_progress_update(&bar, out->households);
+        cur = next;
+        n_cur = n_next;
+        turn ^= 1;
+        if (rc != BF_OK && n_cur > 0)
+            bf_engine_finish(engine);    /* the next batch was started: let it end */
     }
+    bf_engine_take_reevaluated(engine, reevaluated);
     bf_progress_end(&bar);
     for (int k = 0; k < n_pol; k++)
         if (out->policies)
@@ -295,12 +324,14 @@ int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline
     bf_reader_close(reader);
     bf_baseline_close(br);
     free(stored_reads);
-    for (int i = 0; base && scen && i < BATCH; i++) {
-        bf_result_free(&base[i]);
-        bf_result_free(&scen[i]);
+    for (int t = 0; t < 2; t++) {
+        for (int i = 0; base[t] && scen[t] && i < BATCH; i++) {
+            bf_result_free(&base[t][i]);
+            bf_result_free(&scen[t][i]);
+        }
+        free(base[t]);
+        free(scen[t]);
     }
-    free(base);
-    free(scen);
     free(changed);
     free(reevaluated);
     out->seconds = bf_now() - started;

@@ -3,9 +3,19 @@
 #ifndef BF_SINK_H
 #define BF_SINK_H
 
+#include "import.h"
 #include "plugin.h"
 
-/* The bf_host callbacks of plugin.h, implemented by the import module (core/sink.c). */
+/* Runs a plugin reader over its files inside an import: every household it hands over is
+ * converted by the one conversion of household.c and checked by bf_importer_take, as XML
+ * households are. Returns BF_OK, BF_EINPUT (the reader failed; the reasons are in the import's
+ * errors), or the import's fatal error. */
+int bf_sink_read(const bf_reader_format *reader, const char *const *paths, int n_paths,
+                 bf_importer *im);
+
+/* The bf_host callbacks of plugin.h (see there for what each does and returns). */
+
+/* Starts a household read from file at line (an unfinished previous one is finished first). */
 int bf_sink_household_begin(bf_record_sink *sink, const char *file, long line);
 /* Sets one household field from its text. */
 int bf_sink_household_set(bf_record_sink *sink, const char *field, const char *value);
@@ -15,8 +25,11 @@ int bf_sink_member_begin(bf_record_sink *sink, const char *file, long line);
 int bf_sink_member_set(bf_record_sink *sink, const char *field, const char *value);
 /* Finishes, validates and stores the current household. */
 int bf_sink_household_end(bf_record_sink *sink);
-/* Reports a reader's own error at file:line. */
+/* Reports a reader's own error at file:line about a household (id may be NULL). */
 void bf_sink_error(bf_record_sink *sink, const char *file, long line, const char *id,
                    const char *message);
+/* Reports a reader's own error at file:line about a member (either id may be NULL). */
+void bf_sink_member_error(bf_record_sink *sink, const char *file, long line,
+                          const char *household, const char *member, const char *message);
 
 #endif

@@ -34,6 +34,7 @@ extern const char bf_xsd_households[];
 extern const char bf_xsd_parameters[];
 extern const char bf_xsd_scenario[];
 extern const char bf_xsd_cases[];
+extern const char bf_xsd_export[];
 
 static const struct {
     const char *name;
@@ -44,6 +45,7 @@ static const struct {
     {"parameters.xsd", bf_xsd_parameters},
     {"scenario.xsd", bf_xsd_scenario},
     {"cases.xsd", bf_xsd_cases},
+    {"export.xsd", bf_xsd_export},
 };
 
 /* The top-level schema file of each bf_xml_schema. */
@@ -52,6 +54,7 @@ static const char *const schema_file[BF_XSD__N] = {
     [BF_XSD_PARAMETERS] = "parameters.xsd",
     [BF_XSD_SCENARIO] = "scenario.xsd",
     [BF_XSD_CASES] = "cases.xsd",
+    [BF_XSD_EXPORT] = "export.xsd",
 };
 
 static pthread_mutex_t schema_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -388,172 +391,76 @@ static bool copy_cut(char *dst, size_t size, const char *v)
     return false;
 }
 
-static bool parse_bool(const char *v, bool *dst)
-{
-    if (strcmp(v, "true") == 0)
-        *dst = true;
-    else if (strcmp(v, "false") == 0)
-        *dst = false;
-    else
-        return false;
-    return true;
-}
-
-static bool parse_int(const char *v, int *dst, long min, long max)
-{
-    char *end;
-    errno = 0;
-    long n = strtol(v, &end, 10);
-    if (!*v || *end || errno || n < min || n > max)
-        return false;
-    *dst = (int)n;
-    return true;
-}
-
-/* How one attribute converts. */
-typedef enum { F_TEXT, F_MONEY, F_ENUM, F_BOOL, F_INT, F_DATE, F_PREVIOUS } field_kind;
-
-typedef struct field {
-    const char *element;   /* household child element; NULL for member/household attributes */
-    const char *name;      /* attribute */
-    field_kind kind;
-    size_t offset;         /* into bf_household or bf_member */
-    size_t size;           /* F_TEXT: buffer size */
-    int arg;               /* F_ENUM: the bf_enum_kind; F_INT: the maximum */
-    bool required;
-} field;
-
-#define HF(el, nm, k, f, a) {el, nm, k, offsetof(bf_household, f), sizeof(((bf_household *)0)->f), a, false}
-#define MF(nm, k, f, a, req) {NULL, nm, k, offsetof(bf_member, f), sizeof(((bf_member *)0)->f), a, req}
-
-static const field household_attrs[] = {
-    {NULL, "id", F_TEXT, offsetof(bf_household, id), BF_ID_BYTES, 0, true},
-    {NULL, "town", F_TEXT, offsetof(bf_household, town), BF_NAME_BYTES, 0, true},
-    {NULL, "village", F_TEXT, offsetof(bf_household, village), BF_NAME_BYTES, 0, true},
-    HF(NULL, "status", F_ENUM, status, BF_ENUM_STATUS),
-    HF(NULL, "monitor", F_ENUM, monitor, BF_ENUM_MONITOR),
-    HF(NULL, "recorded", F_TEXT, recorded, 0),
-};
-
-static const field child_attrs[] = {
-    HF("income", "wage", F_MONEY, wage, 0),
-    HF("income", "business", F_MONEY, business, 0),
-    HF("income", "property", F_MONEY, property, 0),
-    HF("income", "transfer", F_MONEY, transfer, 0),
-    HF("income", "excluded", F_MONEY, excluded, 0),
-    HF("income", "previous", F_PREVIOUS, previous, 0),
-    HF("assets", "deposits", F_MONEY, deposits, 0),
-    HF("assets", "vehicle", F_MONEY, vehicle, 0),
-    HF("assets", "extra_houses", F_INT, extra_houses, 999999999),
-    HF("expenses", "medical", F_MONEY, medical, 0),
-    HF("expenses", "education", F_MONEY, education, 0),
-    HF("housing", "safe", F_BOOL, housing_safe, 0),
-    HF("water", "safe", F_BOOL, water_safe, 0),
-};
-
-static const field member_attrs[] = {
-    MF("id", F_TEXT, id, 0, true),
-    MF("name", F_TEXT, name, 0, false),
-    MF("idnumber", F_TEXT, idnumber, 0, false),
-    MF("relation", F_ENUM, relation, BF_ENUM_RELATION, true),
-    MF("birth", F_DATE, birth, 0, true),
-    MF("sex", F_ENUM, sex, BF_ENUM_SEX, true),
-    MF("labor", F_ENUM, labor, BF_ENUM_LABOR, true),
-    MF("employment", F_ENUM, employment, BF_ENUM_EMPLOYMENT, true),
-    MF("school", F_ENUM, school, BF_ENUM_SCHOOL, true),
-    MF("self_care", F_ENUM, self_care, BF_ENUM_SELF_CARE, true),
-    MF("disability", F_INT, disability, 4, true),
-    MF("disability_type", F_ENUM, disability_type, BF_ENUM_DISABILITY_TYPE, true),
-    MF("serious_illness", F_BOOL, serious_illness, 0, true),
-    MF("pension_insured", F_BOOL, pension_insured, 0, true),
-    MF("medical_insured", F_BOOL, medical_insured, 0, true),
-    MF("medical_cost", F_MONEY, medical_cost, 0, true),
-    MF("supporter", F_BOOL, supporter, 0, true),
+/* Where the attributes of <household> and its child elements go in the record model: element
+ * NULL is <household> itself. <member> attributes are the member fields by name. */
+static const struct {
+    const char *element, *attr, *field;
+} household_xml[] = {
+    {NULL, "id", "id"}, {NULL, "town", "town"}, {NULL, "village", "village"},
+    {NULL, "status", "status"}, {NULL, "monitor", "monitor"}, {NULL, "recorded", "recorded"},
+    {"income", "wage", "wage"}, {"income", "business", "business"},
+    {"income", "property", "property"}, {"income", "transfer", "transfer"},
+    {"income", "excluded", "excluded"}, {"income", "previous", "previous"},
+    {"assets", "deposits", "deposits"}, {"assets", "vehicle", "vehicle"},
+    {"assets", "extra_houses", "extra_houses"},
+    {"expenses", "medical", "medical"}, {"expenses", "education", "education"},
+    {"housing", "safe", "housing_safe"}, {"water", "safe", "water_safe"},
 };
 
 #define NFIELDS(t) ((int)(sizeof(t) / sizeof((t)[0])))
 
-/* Converts value v of field f into the record at base; a value that does not convert is
- * reported naming the element and attribute (the message is built only then). */
-static void set_field(conv *c, const field *f, char *base, const char *v)
+/* The record field an attribute of element maps to, or -1 (an unknown attribute). */
+static int field_of(bf_record_kind kind, const char *element, const char *attr)
 {
-    void *dst = base + f->offset;
-    long min = f->element ? -f->arg : 0;
-    bool ok = true;
-    int e;
-    switch (f->kind) {
-    case F_TEXT: ok = copy_cut(dst, f->size, v); break;
-    case F_MONEY: ok = bf_money_parse(v, dst) == BF_OK; break;
-    case F_PREVIOUS:
-        ok = bf_money_parse(v, dst) == BF_OK;
-        c->h->has_previous = true;
-        break;
-    case F_ENUM:
-        e = bf_enum_parse((bf_enum_kind)f->arg, v);
-        ok = e >= 0;
-        if (ok)
-            *(int *)dst = e;     /* enums are int-sized (checked below) */
-        break;
-    case F_BOOL: ok = parse_bool(v, dst); break;
-    case F_INT: ok = parse_int(v, dst, min, f->arg); break;
-    case F_DATE: ok = bf_date_parse(v, dst) == BF_OK; break;
-    }
-    if (ok)
-        return;
-    char what[64];
-    if (f->element)
-        snprintf(what, sizeof what, "<%s %s>", f->element, f->name);
-    else
-        snprintf(what, sizeof what, "%s", f->name);
-    switch (f->kind) {
-    case F_TEXT:
-        conv_error(c, "%s is too long (%zu bytes; at most %zu allowed)", what, strlen(v),
-                   f->size - 1);
-        break;
-    case F_MONEY: case F_PREVIOUS:
-        conv_error(c, "%s: '%s' is not an amount of yuan (a plain decimal with at most 2 "
-                      "decimals, below 10^13)", what, v);
-        break;
-    case F_ENUM:
-        conv_error(c, "%s: '%s' is not one of %s", what, v, bf_enum_allowed((bf_enum_kind)f->arg));
-        break;
-    case F_BOOL: conv_error(c, "%s: '%s' is not true or false", what, v); break;
-    case F_INT:
-        conv_error(c, "%s: '%s' is not a whole number from %ld to %d", what, v, min, f->arg);
-        break;
-    case F_DATE:
-        conv_error(c, "%s: '%s' is not a date in the calendar (YYYY-MM-DD)", what, v);
-        break;
-    }
+    if (kind == BF_RECORD_MEMBER)
+        return bf_field_find(BF_RECORD_MEMBER, attr);
+    bool top = strcmp(element, "household") == 0;
+    for (int i = 0; i < NFIELDS(household_xml); i++)
+        if (strcmp(household_xml[i].attr, attr) == 0 &&
+            (top ? !household_xml[i].element
+                 : household_xml[i].element && strcmp(household_xml[i].element, element) == 0))
+            return bf_field_find(BF_RECORD_HOUSEHOLD, household_xml[i].field);
+    return -1;
 }
 
-_Static_assert(sizeof(bf_status) == sizeof(int) && sizeof(bf_relation) == sizeof(int),
-               "enum fields are written as int");
-
-/* Converts every attribute of node through the table; unknown attributes and missing required
- * ones are errors. element names the element in messages. */
-static void convert_attrs(conv *c, const xmlNode *node, const field *table, int n,
-                          const char *element, char *base)
+/* Converts value v into field i through the one conversion of household.c; a value that does
+ * not convert is reported naming the element and attribute. */
+static void set_field(conv *c, bf_record_kind kind, int i, const char *element, const char *attr,
+                      char *base, const char *v)
 {
-    unsigned seen = 0;
+    char what[64], msg[768];
+    if (kind == BF_RECORD_HOUSEHOLD && strcmp(element, "household") != 0)
+        snprintf(what, sizeof what, "<%s %s>", element, attr);
+    else
+        snprintf(what, sizeof what, "%s", attr);
+    if (bf_field_set(kind, i, base, v, what, msg, sizeof msg) != BF_OK)
+        conv_error(c, "%s", msg);
+}
+
+/* Converts every attribute of node into the record at base; unknown attributes and missing
+ * required ones are errors. element names the element in messages. */
+static void convert_attrs(conv *c, const xmlNode *node, bf_record_kind kind, const char *element,
+                          char *base)
+{
+    uint64_t seen = 0;
     for (const xmlAttr *a = node->properties; a; a = a->next) {
         const char *name = (const char *)a->name;
-        int i = 0;
-        while (i < n && !(strcmp(table[i].name, name) == 0 &&
-                          (!table[i].element || strcmp(table[i].element, element) == 0)))
-            i++;
-        if (i == n) {
+        int i = field_of(kind, element, name);
+        if (i < 0) {
             conv_error(c, "<%s>: unknown attribute '%s'", element, name);
             continue;
         }
         xmlChar *to_free;
-        set_field(c, &table[i], base, attr_text(a, &to_free));
+        set_field(c, kind, i, element, name, base, attr_text(a, &to_free));
         xmlFree(to_free);
-        seen |= 1u << i;
+        seen |= UINT64_C(1) << i;
     }
-    for (int i = 0; i < n; i++)
-        if (table[i].required && !(seen & (1u << i)))
-            conv_error(c, "<%s>: missing attribute '%s'", element, table[i].name);
+    /* the required fields are all attributes of <household> or <member> */
+    if (kind == BF_RECORD_HOUSEHOLD && strcmp(element, "household") != 0)
+        return;
+    for (int i = 0; i < bf_field_count(kind); i++)
+        if (bf_field_required(kind, i) && !(seen & (UINT64_C(1) << i)))
+            conv_error(c, "<%s>: missing attribute '%s'", element, bf_field_name(kind, i));
 }
 
 /* Reads the id attribute first so every later message names the record. */
@@ -582,7 +489,7 @@ static void convert_member(conv *c, const xmlNode *node, long line)
     m->line = (int)(line > INT_MAX ? INT_MAX : line);
     c->m = m;
     read_id_first(node, m->id, sizeof m->id);
-    convert_attrs(c, node, member_attrs, NFIELDS(member_attrs), "member", (char *)m);
+    convert_attrs(c, node, BF_RECORD_MEMBER, "member", (char *)m);
     c->m = NULL;
 }
 
@@ -600,7 +507,7 @@ static int convert_household(xmlNode *node, bf_household *h, const char *file, b
     conv c = {file, errs, h, NULL, 0, false};
     h->line = (int)(line > INT_MAX ? INT_MAX : line);
     read_id_first(node, h->id, sizeof h->id);
-    convert_attrs(&c, node, household_attrs, NFIELDS(household_attrs), "household", (char *)h);
+    convert_attrs(&c, node, BF_RECORD_HOUSEHOLD, "household", (char *)h);
     for (xmlNode *k = node->children; k; k = k->next) {
         if (k->type != XML_ELEMENT_NODE)
             continue;
@@ -609,7 +516,7 @@ static int convert_household(xmlNode *node, bf_household *h, const char *file, b
             convert_member(&c, k, bf_xml_line(k));
         else if (is_element(k, "income") || is_element(k, "assets") ||
                  is_element(k, "expenses") || is_element(k, "housing") || is_element(k, "water"))
-            convert_attrs(&c, k, child_attrs, NFIELDS(child_attrs), name, (char *)h);
+            convert_attrs(&c, k, BF_RECORD_HOUSEHOLD, name, (char *)h);
         else
             conv_error(&c, "unexpected element <%s> in <household>", name);
     }

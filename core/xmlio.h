@@ -17,6 +17,7 @@
 #define BF_NS_PARAMETERS "urn:bangfu:parameters:1"
 #define BF_NS_SCENARIO   "urn:bangfu:scenario:1"
 #define BF_NS_CASES      "urn:bangfu:cases:1"
+#define BF_NS_EXPORT     "urn:bangfu:export:1"
 
 /* The schemas shipped inside the binary (the .xsd files of core/schemas, embedded by core/schemas.S). */
 typedef enum {
@@ -24,6 +25,7 @@ typedef enum {
     BF_XSD_PARAMETERS,   /* <parameters xmlns="urn:bangfu:parameters:1"> */
     BF_XSD_SCENARIO,     /* <scenario xmlns="urn:bangfu:scenario:1"> */
     BF_XSD_CASES,        /* <cases xmlns="urn:bangfu:cases:1"> */
+    BF_XSD_EXPORT,       /* <export xmlns="urn:bangfu:export:1"> (bangfu export --format xml) */
     BF_XSD__N
 } bf_xml_schema;
 

@@ -1,0 +1,112 @@
+/* cli_export.c — `bangfu export`: a stored run's metadata and decisions as XML (built in) or through a plugin's writer (csv, json). */
+#include "bangfu.h"
+#include "buf.h"
+#include "cli.h"
+#include "export.h"
+#include "plugins.h"
+#include "store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* "xml, csv, json": the built-in format and every plugin writer's. */
+static void list_formats(const bf_plugins *plugins, bf_buf *out)
+{
+    bf_buf_puts(out, bf_export_xml_writer.format);
+    for (int i = 0; plugins && i < bf_plugins_count(plugins); i++) {
+        const bf_plugin *p = bf_plugins_get(plugins, i, NULL);
+        for (const bf_writer *w = p->writers; w && w->format; w++)
+            bf_buf_printf(out, ", %s", w->format);
+    }
+}
+
+/* The writer for format: built in, or from a plugin. Prints the problem; NULL when none. */
+static const bf_writer *find_writer(const char *format, const char *plugins_dir,
+                                    bf_plugins **plugins)
+{
+    if (strcmp(format, bf_export_xml_writer.format) == 0)
+        return &bf_export_xml_writer;
+    bf_errors errs;
+    bf_errors_init(&errs, 20);
+    if (bf_plugins_load(plugins_dir, plugins, &errs) != BF_OK) {
+        bf_errors_free(&errs);
+        fprintf(stderr, "bangfu export: out of memory loading the plugins\n");
+        return NULL;
+    }
+    for (int i = 0; i < errs.count; i++)
+        fprintf(stderr, "bangfu export: warning: %s\n", errs.msgs[i]);
+    bf_errors_free(&errs);
+    const bf_writer *w = bf_plugins_writer(*plugins, format);
+    if (!w) {
+        bf_buf names = {0};
+        list_formats(*plugins, &names);
+        bf_cli_usage_error("export", "unknown format '%s'; the formats available are: %s "
+                           "(plugins from %s)", format, bf_buf_str(&names), plugins_dir);
+        bf_buf_free(&names);
+    }
+    return w;
+}
+
+/* Exports the run to out with w; prints what was written or what failed. */
+static int export_run(bf_store *store, int64_t run_id, const bf_writer *w, const char *out)
+{
+    bf_stored_run run;
+    int status = bf_cli_resolve_run("export", store, run_id, false, &run);
+    if (status != BF_EXIT_OK)
+        return status;
+    char err[1024];
+    bf_export_totals t;
+    if (bf_export_write(store, &run, w, out, &t, err, sizeof err) != BF_OK) {
+        fprintf(stderr, "bangfu export: %s%s\n", err, out ? " (nothing was written)" : "");
+        status = BF_EXIT_USAGE;
+    } else if (out) {
+        char amount[BF_MONEY_STRLEN];
+        bf_money_format(t.amount_fen, amount);
+        fprintf(stderr, "bangfu export: run %lld (%s): %lld decisions, %lld eligible, %s yuan "
+                        "a year → %s\n", (long long)run.id, run.status, (long long)t.decisions,
+                (long long)t.eligible, amount, out);
+    }
+    bf_stored_run_free(&run);
+    return status;
+}
+
+int bf_cmd_export(int argc, char **argv)
+{
+    const char *db = "bangfu.db", *format = NULL, *out = NULL, *plugins_opt = NULL, *v;
+    int64_t run_id = 0;
+    for (int i = 1; i < argc; i++) {
+        if (bf_cli_opt(argc, argv, &i, "--db", &v)) {
+            if (!(db = v))
+                return BF_EXIT_USAGE;
+        } else if (bf_cli_opt(argc, argv, &i, "--run", &v)) {
+            if (!v || !bf_cli_parse_run_id("export", v, &run_id))
+                return BF_EXIT_USAGE;
+        } else if (bf_cli_opt(argc, argv, &i, "--format", &v)) {
+            if (!(format = v))
+                return BF_EXIT_USAGE;
+        } else if (bf_cli_opt(argc, argv, &i, "--out", &v)) {
+            if (!(out = v) || !*out)
+                return bf_cli_usage_error("export", "--out needs a file name");
+        } else if (bf_cli_opt(argc, argv, &i, "--plugins", &v)) {
+            if (!(plugins_opt = v))
+                return BF_EXIT_USAGE;
+        } else {
+            return bf_cli_usage_error("export", "unknown argument %s", argv[i]);
+        }
+    }
+    if (!format)
+        return bf_cli_usage_error("export", "which format? --format xml, csv or json");
+    bf_plugins *plugins = NULL;
+    const bf_writer *w = find_writer(format, bf_cli_plugins_dir(plugins_opt), &plugins);
+    int status = BF_EXIT_USAGE;
+    char err[1024];
+    bf_store *store;
+    if (w && bf_store_open_existing(db, &store, err, sizeof err) != BF_OK) {
+        fprintf(stderr, "bangfu export: %s\n", err);
+    } else if (w) {
+        status = export_run(store, run_id, w, out);
+        bf_store_close(store);
+    }
+    bf_plugins_free(plugins);
+    return status;
+}

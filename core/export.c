@@ -1,0 +1,593 @@
+/* export.c — exporting a stored run: the store's decision cursor into a writer (the XML writer lives here, written with xmlTextWriter), the temporary-file-and-rename dance, and the run's HTML report. */
+#include "export.h"
+#include "bangfu.h"
+#include "buf.h"
+#include "html.h"
+#include "json.h"
+#include "xmlio.h"
+
+#include <errno.h>
+#include <libxml/xmlwriter.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ======================================================================== */
+/* The XML writer                                                           */
+/* ======================================================================== */
+
+typedef struct xml_state {
+    FILE *file;                /* our own FILE, so that closing reports write errors */
+    bool own_file;             /* false for standard output */
+    xmlTextWriterPtr w;
+    bool bad;                  /* an xmlTextWriter call failed */
+    bf_buf clean;              /* scratch: text made safe for XML */
+    bf_export_totals totals;
+} xml_state;
+
+/* Decodes one UTF-8 sequence at s (n bytes left); its code point, or -1 if malformed. */
+static long utf8_decode(const unsigned char *s, size_t n, size_t *used)
+{
+    static const unsigned char lead_min[] = {0, 0, 0xC2, 0xE0, 0xF0};
+    int len = s[0] < 0x80 ? 1 : s[0] >= 0xC2 && s[0] < 0xE0 ? 2 : s[0] >= 0xE0 && s[0] < 0xF0 ? 3
+            : s[0] >= 0xF0 && s[0] < 0xF5 ? 4 : 0;
+    *used = 1;
+    if (len == 0 || (size_t)len > n || s[0] < lead_min[len])
+        return -1;
+    long cp = len == 1 ? s[0] : len == 2 ? s[0] & 0x1F : len == 3 ? s[0] & 0x0F : s[0] & 0x07;
+    for (int i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return -1;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    static const long min_cp[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < min_cp[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return -1;
+    *used = (size_t)len;
+    return cp;
+}
+
+/* text with every byte sequence XML 1.0 cannot carry (control characters other than tab, line
+ * feed and carriage return; malformed UTF-8; U+FFFE/U+FFFF) replaced by U+FFFD. */
+static const char *xml_safe(xml_state *x, const char *text)
+{
+    bf_buf_clear(&x->clean);
+    bf_buf_add(&x->clean, "", 0);
+    const unsigned char *s = (const unsigned char *)text;
+    size_t n = strlen(text);
+    while (n) {
+        size_t used;
+        long cp = utf8_decode(s, n, &used);
+        bool ok = cp >= 0x20 ? cp != 0xFFFE && cp != 0xFFFF : cp == '\t' || cp == '\n' || cp == '\r';
+        bf_buf_add(&x->clean, ok ? (const char *)s : "\xEF\xBF\xBD", ok ? used : 3);
+        s += used;
+        n -= used;
+    }
+    if (x->clean.oom)
+        x->bad = true;
+    return bf_buf_str(&x->clean);
+}
+
+static void x_start(xml_state *x, const char *name)
+{
+    if (!x->bad && xmlTextWriterStartElement(x->w, (const xmlChar *)name) < 0)
+        x->bad = true;
+}
+
+static void x_end(xml_state *x)
+{
+    if (!x->bad && xmlTextWriterEndElement(x->w) < 0)
+        x->bad = true;
+}
+
+/* An attribute; nothing for a NULL value. */
+static void x_attr(xml_state *x, const char *name, const char *value)
+{
+    if (!x->bad && value &&
+        xmlTextWriterWriteAttribute(x->w, (const xmlChar *)name,
+                                    (const xmlChar *)xml_safe(x, value)) < 0)
+        x->bad = true;
+}
+
+static void x_attr_int(xml_state *x, const char *name, int64_t v)
+{
+    char text[32];
+    snprintf(text, sizeof text, "%lld", (long long)v);
+    x_attr(x, name, text);
+}
+
+static void x_attr_money(xml_state *x, const char *name, int64_t fen)
+{
+    char text[BF_MONEY_STRLEN];
+    bf_money_format(fen, text);
+    x_attr(x, name, text);
+}
+
+/* <name>text</name> */
+static void x_text_element(xml_state *x, const char *name, const char *text)
+{
+    x_start(x, name);
+    if (!x->bad && xmlTextWriterWriteString(x->w, (const xmlChar *)xml_safe(x, text)) < 0)
+        x->bad = true;
+    x_end(x);
+}
+
+/* One empty element per member of a flat JSON object: <name key=K value=V/>. */
+static void x_json_members(xml_state *x, const char *json, const char *name, const char *key,
+                           const char *value)
+{
+    bf_json_iter it;
+    if (!json || bf_json_iter_init(&it, json, strlen(json)) != BF_OK || !it.object)
+        return;
+    bf_json_item item;
+    while (!x->bad && bf_json_next(&it, &item) == 1) {
+        x_start(x, name);
+        x_attr(x, key, item.key);
+        if (item.kind != BF_JSON_NULL)
+            x_attr(x, value, item.value);
+        x_end(x);
+    }
+    bf_json_iter_free(&it);
+}
+
+/* One <name>text</name> per string of a JSON array. */
+static void x_json_strings(xml_state *x, const char *json, const char *name)
+{
+    bf_json_iter it;
+    if (!json || bf_json_iter_init(&it, json, strlen(json)) != BF_OK || it.object)
+        return;
+    bf_json_item item;
+    while (!x->bad && bf_json_next(&it, &item) == 1)
+        x_text_element(x, name, item.value);
+    bf_json_iter_free(&it);
+}
+
+static int xml_fail(xml_state *x, const char *what, char *err, size_t errlen)
+{
+    snprintf(err, errlen, "XML export: %s failed (disk full or output closed?)", what);
+    x->bad = true;
+    return BF_EIO;
+}
+
+static int xml_close(void *state, char *err, size_t errlen);
+
+/* Creates the state and the text writer on out; NULL (with err) on failure. */
+static xml_state *xml_start(const char *out, char *err, size_t errlen)
+{
+    xml_state *x = calloc(1, sizeof *x);
+    if (!x) {
+        snprintf(err, errlen, "XML export: out of memory");
+        return NULL;
+    }
+    x->own_file = out != NULL;
+    x->file = out ? fopen(out, "wb") : stdout;
+    if (!x->file) {
+        snprintf(err, errlen, "%s: %s", out, strerror(errno));
+        free(x);
+        return NULL;
+    }
+    xmlOutputBufferPtr buf = xmlOutputBufferCreateFile(x->file, NULL);   /* flushes, never closes */
+    if (!buf || !(x->w = xmlNewTextWriter(buf))) {
+        if (buf)
+            xmlOutputBufferClose(buf);
+        xml_fail(x, "creating the writer", err, errlen);
+    } else if (xmlTextWriterSetIndent(x->w, 1) < 0 ||
+               xmlTextWriterSetIndentString(x->w, (const xmlChar *)"  ") < 0 ||
+               xmlTextWriterStartDocument(x->w, "1.0", "UTF-8", NULL) < 0 ||
+               xmlTextWriterStartElementNS(x->w, NULL, (const xmlChar *)"export",
+                                           (const xmlChar *)BF_NS_EXPORT) < 0) {
+        xml_fail(x, "starting the document", err, errlen);
+    }
+    if (x->bad) {
+        char ignored[64];
+        xml_close(x, ignored, sizeof ignored);
+        return NULL;
+    }
+    return x;
+}
+
+/* Opens the document and writes the run; on failure everything is freed and *state is NULL. */
+static int xml_open(void **state, const char *out, const bf_export_run *run, char *err,
+                    size_t errlen)
+{
+    xml_state *x = xml_start(out, err, errlen);
+    *state = NULL;
+    if (!x)
+        return BF_EIO;
+    x_start(x, "run");
+    x_attr_int(x, "id", run->id);
+    x_attr(x, "started", run->started);
+    x_attr(x, "finished", run->finished);
+    x_attr(x, "date", run->eval_date);
+    x_attr(x, "status", run->status);
+    x_attr_int(x, "households", run->households);
+    x_attr_int(x, "evaluations", run->evaluations);
+    x_attr_int(x, "errors", run->errors);
+    x_json_members(x, run->file_hashes_json, "file", "path", "sha256");
+    x_json_members(x, run->parameters_json, "parameter", "name", "value");
+    x_end(x);
+    if (x->bad) {
+        char ignored[64];
+        xml_fail(x, "writing the run", err, errlen);
+        xml_close(x, ignored, sizeof ignored);
+        return BF_EIO;
+    }
+    *state = x;
+    return BF_OK;
+}
+
+static int xml_write(void *state, const bf_export_decision *d, char *err, size_t errlen)
+{
+    xml_state *x = state;
+    x_start(x, "decision");
+    x_attr(x, "household", d->household);
+    x_attr(x, "town", d->town);
+    x_attr(x, "village", d->village);
+    x_attr(x, "policy", d->policy);
+    x_attr(x, "title", d->policy_title);
+    x_attr(x, "member", d->member);
+    x_attr(x, "eligible", d->eligible ? "true" : "false");
+    x_attr_money(x, "amount", d->amount_fen);
+    x_attr(x, "tier", d->tier);
+    x_json_strings(x, d->reasons_json, "reason");
+    x_json_members(x, d->details_json, "detail", "name", "value");
+    if (d->error)
+        x_text_element(x, "error", d->error);
+    x_end(x);
+    x->totals.decisions++;
+    x->totals.eligible += d->eligible != 0;
+    x->totals.errors += d->error != NULL;
+    x->totals.amount_fen += d->amount_fen;
+    return x->bad ? xml_fail(x, "writing a decision", err, errlen) : BF_OK;
+}
+
+static int xml_close(void *state, char *err, size_t errlen)
+{
+    xml_state *x = state;
+    if (!x)
+        return BF_ENOMEM;
+    int rc = BF_OK;
+    if (x->w && !x->bad) {
+        x_start(x, "totals");
+        x_attr_int(x, "decisions", x->totals.decisions);
+        x_attr_int(x, "eligible", x->totals.eligible);
+        x_attr_int(x, "errors", x->totals.errors);
+        x_attr_money(x, "amount", x->totals.amount_fen);
+        x_end(x);
+        if (x->bad || xmlTextWriterEndDocument(x->w) < 0 || xmlTextWriterFlush(x->w) < 0)
+            rc = xml_fail(x, "finishing the document", err, errlen);
+    }
+    bool was_bad = x->bad;
+    if (x->w)
+        xmlFreeTextWriter(x->w);
+    if (x->file && (fflush(x->file) != 0 || ferror(x->file)) && rc == BF_OK && !was_bad)
+        rc = xml_fail(x, "writing the file", err, errlen);
+    if (x->own_file && x->file && fclose(x->file) != 0 && rc == BF_OK && !was_bad)
+        rc = xml_fail(x, "closing the file", err, errlen);
+    if (was_bad && rc == BF_OK)
+        rc = BF_EIO;                   /* already reported by write */
+    bf_buf_free(&x->clean);
+    free(x);
+    return rc;
+}
+
+const bf_writer bf_export_xml_writer = {
+    "xml", "XML (urn:bangfu:export:1), valid against the shipped export.xsd",
+    xml_open, xml_write, xml_close,
+};
+
+/* ======================================================================== */
+/* Exporting through a writer                                               */
+/* ======================================================================== */
+
+void bf_export_run_view(const bf_stored_run *run, bf_export_run *out)
+{
+    memset(out, 0, sizeof *out);
+    out->id = run->id;
+    out->started = run->started;
+    out->finished = run->finished;
+    out->eval_date = run->eval_date;
+    out->status = run->status;
+    out->file_hashes_json = run->file_hashes;
+    out->parameters_json = run->parameters;
+    out->households = run->households;
+    out->evaluations = run->evaluations;
+    out->errors = run->errors;
+}
+
+static void decision_view(const bf_stored_decision *d, bf_export_decision *out)
+{
+    out->household = d->household;
+    out->town = d->town;
+    out->village = d->village;
+    out->policy = d->policy;
+    out->policy_title = d->policy_title;
+    out->member = d->member;
+    out->eligible = d->eligible;
+    out->amount_fen = d->amount_fen;
+    out->tier = d->tier;
+    out->reasons_json = d->reasons ? d->reasons : "[]";
+    out->details_json = d->details;
+    out->error = d->error;
+}
+
+/* A temporary file beside path (created empty, mode as a new file would have); malloc'd name. */
+static char *make_temp(const char *path, char *err, size_t errlen)
+{
+    size_t len = strlen(path) + 16;
+    char *tmp = malloc(len);
+    if (!tmp) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        return NULL;
+    }
+    snprintf(tmp, len, "%s.tmp-XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: cannot create the file: %s", path, strerror(errno));
+        free(tmp);
+        return NULL;
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    int failed = fchmod(fd, 0666 & ~mask) != 0 ? errno : 0;   /* mkstemp made it 0600 */
+    if (close(fd) != 0 && !failed)
+        failed = errno;
+    if (failed) {
+        snprintf(err, errlen, "%s: cannot prepare the file: %s", path, strerror(failed));
+        unlink(tmp);
+        free(tmp);
+        return NULL;
+    }
+    return tmp;
+}
+
+/* Every decision of the run through an opened writer. */
+static int write_decisions(bf_store *s, int64_t run_id, const bf_writer *w, void *state,
+                           bf_export_totals *t, char *err, size_t errlen)
+{
+    bf_decision_cursor *cur;
+    int rc = bf_store_decisions_open(s, run_id, &cur);
+    if (rc != BF_OK) {
+        snprintf(err, errlen, "%s", bf_store_errmsg(s));
+        return rc;
+    }
+    const bf_stored_decision *d;
+    while ((rc = bf_decision_cursor_next(cur, &d)) == BF_OK && d) {
+        bf_export_decision view;
+        decision_view(d, &view);
+        if (w->write(state, &view, err, errlen) != 0) {
+            rc = BF_EIO;
+            break;
+        }
+        t->decisions++;
+        t->eligible += d->eligible;
+        t->errors += d->error != NULL;
+        t->amount_fen += d->amount_fen;
+    }
+    if (rc != BF_OK && rc != BF_EIO)
+        snprintf(err, errlen, "%s", bf_store_errmsg(s));
+    bf_decision_cursor_close(cur);
+    return rc;
+}
+
+int bf_export_write(bf_store *s, const bf_stored_run *run, const bf_writer *w, const char *out,
+                    bf_export_totals *totals, char *err, size_t errlen)
+{
+    bf_export_totals t = {0};
+    *err = '\0';
+    char *tmp = NULL;
+    if (out && !(tmp = make_temp(out, err, errlen)))
+        return BF_EIO;
+    bf_export_run meta;
+    bf_export_run_view(run, &meta);
+    void *state = NULL;
+    bool opened = w->open(&state, tmp, &meta, err, errlen) == 0;   /* a failed open cleans up */
+    int rc = opened ? write_decisions(s, run->id, w, state, &t, err, errlen) : BF_EIO;
+    /* after a successful open, close always runs (it frees the writer's state); its error
+     * counts only if all went well */
+    char close_err[512] = "";
+    int crc = opened ? w->close(state, close_err, sizeof close_err) : 0;
+    if (rc == BF_OK && crc != 0) {
+        rc = BF_EIO;
+        snprintf(err, errlen, "%s", close_err[0] ? close_err : "the writer failed to finish");
+    }
+    if (rc == BF_OK && tmp && rename(tmp, out) != 0) {
+        snprintf(err, errlen, "%s: cannot write the file: %s", out, strerror(errno));
+        rc = BF_EIO;
+    }
+    if (rc != BF_OK && tmp)
+        unlink(tmp);
+    if (rc != BF_OK && !*err)
+        snprintf(err, errlen, "%s writer failed", w->format);
+    free(tmp);
+    if (totals)
+        *totals = t;
+    return rc;
+}
+
+/* ======================================================================== */
+/* The HTML report of a run                                                 */
+/* ======================================================================== */
+
+typedef struct report_data {
+    bf_stored_policy *pol;
+    int n_pol;
+    bf_town_total *towns;
+    int n_towns;
+} report_data;
+
+/* A run status in Chinese, with the stored word beside it. */
+static void status_text(const char *status, char *out, size_t size)
+{
+    static const char *const names[][2] = {
+        {"completed", "已完成"}, {"completed_with_errors", "已完成，有出错"},
+        {"interrupted", "已中断，结果不完整"}, {"failed", "失败"}, {"running", "运行中或被终止"},
+    };
+    const char *zh = "?";
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(names[i][0], status) == 0)
+            zh = names[i][1];
+    snprintf(out, size, "%s（%s）", zh, status);
+}
+
+static void run_facts(bf_html *page, const bf_stored_run *run)
+{
+    char id[32], households[32], evaluations[32], errors[32], status[96];
+    status_text(run->status, status, sizeof status);
+    snprintf(id, sizeof id, "%lld", (long long)run->id);
+    snprintf(households, sizeof households, "%lld", (long long)run->households);
+    snprintf(evaluations, sizeof evaluations, "%lld", (long long)run->evaluations);
+    snprintf(errors, sizeof errors, "%lld", (long long)run->errors);
+    const char *facts[] = {
+        "运行编号", id,
+        "评估日期", run->eval_date,
+        "状态", status,
+        "开始（UTC）", run->started,
+        "结束（UTC）", run->finished ? run->finished : "—",
+        "评估户数", households,
+        "评估次数", evaluations,
+        "出错", errors,
+        "只评估政策", run->only ? run->only : "全部",
+    };
+    bf_html_facts(page, facts, (int)(sizeof facts / sizeof facts[0]) / 2);
+}
+
+static void policy_table(bf_html *page, const report_data *r, int64_t any_households)
+{
+    static const bf_html_column cols[] = {
+        {"policy", "政策", false}, {"title", "名称", false}, {"households", "户数", true},
+        {"members", "人数", true}, {"amount", "年度金额（元）", true}, {"errors", "出错", true},
+    };
+    bf_html_table *t = bf_html_table_new(page, "policies", "各项政策：符合条件的户数、人数与年度金额",
+                                         cols, 6);
+    int64_t amount = 0, errors = 0;
+    for (int i = 0; i < r->n_pol; i++) {
+        const bf_stored_policy *p = &r->pol[i];
+        char hh[32], mm[32], am[BF_HTML_NUMLEN], er[32];
+        snprintf(hh, sizeof hh, "%lld", (long long)p->households);
+        snprintf(mm, sizeof mm, "%lld", (long long)p->members);
+        bf_html_format_scaled(p->amount_fen, 2, am);
+        snprintf(er, sizeof er, "%lld", (long long)p->errors);
+        const char *cells[] = {p->policy, p->title, hh, mm, am, er};
+        bf_html_table_row(t, p->policy, cells);
+        amount += p->amount_fen;
+        errors += p->errors;
+    }
+    char hh[32], am[BF_HTML_NUMLEN], er[32];
+    snprintf(hh, sizeof hh, "%lld", (long long)any_households);
+    bf_html_format_scaled(amount, 2, am);
+    snprintf(er, sizeof er, "%lld", (long long)errors);
+    const char *cells[] = {"合计", "符合任一政策的户数", hh, "", am, er};
+    bf_html_table_footer(t, "total", cells);
+}
+
+static void town_table(bf_html *page, const report_data *r)
+{
+    static const bf_html_column cols[] = {
+        {"town", "镇", false}, {"households", "符合任一政策的户数", true},
+        {"amount", "年度金额（元）", true},
+    };
+    bf_html_table *t = bf_html_table_new(page, "towns", "各镇：符合任一政策的户数与年度金额", cols, 3);
+    int64_t households = 0, amount = 0;
+    for (int i = 0; i < r->n_towns; i++) {
+        char hh[32], am[BF_HTML_NUMLEN];
+        snprintf(hh, sizeof hh, "%lld", (long long)r->towns[i].households);
+        bf_html_format_scaled(r->towns[i].amount_fen, 2, am);
+        const char *cells[] = {r->towns[i].town, hh, am};
+        bf_html_table_row(t, r->towns[i].town, cells);
+        households += r->towns[i].households;
+        amount += r->towns[i].amount_fen;
+    }
+    char hh[32], am[BF_HTML_NUMLEN];
+    snprintf(hh, sizeof hh, "%lld", (long long)households);
+    bf_html_format_scaled(amount, 2, am);
+    const char *cells[] = {"合计", hh, am};
+    bf_html_table_footer(t, "total", cells);
+}
+
+/* The four charts: per policy and per town, households and amounts. */
+static int report_charts(bf_html *page, const report_data *r, bool policies)
+{
+    int n = policies ? r->n_pol : r->n_towns;
+    const char **labels = calloc((size_t)n + 1, sizeof *labels);
+    const char **keys = calloc((size_t)n + 1, sizeof *keys);
+    int64_t *households = calloc((size_t)n + 1, sizeof *households);
+    int64_t *amounts = calloc((size_t)n + 1, sizeof *amounts);
+    int rc = labels && keys && households && amounts ? BF_OK : BF_ENOMEM;
+    for (int i = 0; rc == BF_OK && i < n; i++) {
+        labels[i] = policies ? r->pol[i].title : r->towns[i].town;
+        keys[i] = policies ? r->pol[i].policy : r->towns[i].town;
+        households[i] = policies ? r->pol[i].households : r->towns[i].households;
+        amounts[i] = policies ? r->pol[i].amount_fen : r->towns[i].amount_fen;
+    }
+    if (rc == BF_OK) {
+        bf_html_chart c = {
+            policies ? "chart-policy-households" : "chart-town-households",
+            policies ? "各项政策符合条件的户数" : "各镇符合任一政策的户数",
+            "户", 0, labels, keys, n, {{NULL, households}, {NULL, NULL}}, 1,
+        };
+        rc = bf_html_bar_chart(page, &c);
+        c.id = policies ? "chart-policy-amount" : "chart-town-amount";
+        c.title = policies ? "各项政策年度金额（元）" : "各镇年度金额（元）";
+        c.unit = "元";
+        c.decimals = 2;
+        c.series[0].values = amounts;
+        if (rc == BF_OK)
+            rc = bf_html_bar_chart(page, &c);
+    }
+    free(labels);
+    free(keys);
+    free(households);
+    free(amounts);
+    return rc;
+}
+
+static int build_report(bf_html *page, const bf_stored_run *run, const report_data *r)
+{
+    run_facts(page, run);
+    int64_t any = 0;
+    for (int i = 0; i < r->n_towns; i++)
+        any += r->towns[i].households;
+    bf_html_heading(page, 2, "各项政策");
+    policy_table(page, r, any);
+    int rc = report_charts(page, r, true);
+    bf_html_heading(page, 2, "各镇");
+    town_table(page, r);
+    if (rc == BF_OK)
+        rc = report_charts(page, r, false);
+    char note[256];
+    snprintf(note, sizeof note, "金额为年度金额，单位为元。所有数字取自数据库中保存的运行 %lld 的"
+             "政策汇总与决定，与 bangfu export 导出的数字相同。", (long long)run->id);
+    bf_html_paragraph(page, "note", note);
+    return rc;
+}
+
+int bf_export_report_html(bf_store *s, const bf_stored_run *run, const char *path, char *err,
+                          size_t errlen)
+{
+    report_data r = {0};
+    int rc = bf_store_run_policies(s, run->id, &r.pol, &r.n_pol);
+    if (rc == BF_OK)
+        rc = bf_store_run_towns(s, run->id, &r.towns, &r.n_towns);
+    if (rc != BF_OK) {
+        snprintf(err, errlen, "%s", bf_store_errmsg(s));
+        bf_stored_policies_free(r.pol, r.n_pol);
+        return rc;
+    }
+    char title[128];
+    snprintf(title, sizeof title, "帮扶政策评估报告 · 运行 %lld · %s", (long long)run->id,
+             run->eval_date);
+    bf_html *page = bf_html_new(title);
+    rc = page ? build_report(page, run, &r) : BF_ENOMEM;
+    if (rc == BF_OK)
+        rc = bf_html_save(page, path, err, errlen);
+    else
+        snprintf(err, errlen, "%s: out of memory while building the report", path);
+    bf_html_free(page);
+    bf_stored_policies_free(r.pol, r.n_pol);
+    bf_town_totals_free(r.towns, r.n_towns);
+    return rc;
+}

@@ -1,0 +1,371 @@
+/* review.c — 数据比对: walks the stored households with their decisions in a run and reports where the records and the rules disagree; renders the findings as text, JSON or CSV. */
+#include "review.h"
+#include "bangfu.h"
+#include "buf.h"
+#include "json.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The policies POLICIES.md §3 names. */
+#define POLICY_DIBAO      "dibao"
+#define POLICY_TEKUN      "tekun"
+#define POLICY_MONITORING "monitoring"
+#define TIER_ALERT        "alert"
+#define MONITOR_NONE      "none"
+
+#define MAX_RECORDED 64    /* policy ids in one recorded list (the field holds far fewer) */
+
+static const char *const kind_ids[BF_REVIEW__N] = {
+    "recorded_not_eligible", "eligible_not_recorded", "monitoring_candidate", "unknown_policy",
+    "evaluation_error",
+};
+
+static const char *const kind_titles[BF_REVIEW__N] = {
+    "有记录但不符合条件", "符合条件但未记录（可能漏保）", "新的监测对象候选", "记录中的政策未知",
+    "有记录，评估出错",
+};
+
+const char *bf_review_kind_id(bf_review_kind kind)
+{
+    return kind < BF_REVIEW__N ? kind_ids[kind] : "?";
+}
+
+const char *bf_review_kind_title(bf_review_kind kind)
+{
+    return kind < BF_REVIEW__N ? kind_titles[kind] : "?";
+}
+
+/* ======================================================================== */
+/* The comparison                                                           */
+/* ======================================================================== */
+
+typedef struct scan {
+    const bf_stored_run *run;
+    const bf_stored_policy *policies;
+    int n_policies;
+    bf_review_fn emit;
+    void *ctx;
+    bf_review_counts *counts;
+    bf_buf note;                       /* generated reasons (a JSON array) */
+} scan;
+
+/* A recorded list split into unique ids. */
+typedef struct recorded_ids {
+    char text[BF_RECORDED_BYTES];
+    const char *id[MAX_RECORDED];
+    int n;
+} recorded_ids;
+
+static void split_recorded(const char *recorded, recorded_ids *r)
+{
+    r->n = 0;
+    snprintf(r->text, sizeof r->text, "%s", recorded ? recorded : "");
+    char *save = NULL;
+    for (char *tok = strtok_r(r->text, " \t", &save); tok && r->n < MAX_RECORDED;
+         tok = strtok_r(NULL, " \t", &save)) {
+        bool seen = false;
+        for (int i = 0; i < r->n && !seen; i++)
+            seen = strcmp(r->id[i], tok) == 0;
+        if (!seen)
+            r->id[r->n++] = tok;
+    }
+}
+
+static bool is_recorded(const recorded_ids *r, const char *policy)
+{
+    for (int i = 0; i < r->n; i++)
+        if (strcmp(r->id[i], policy) == 0)
+            return true;
+    return false;
+}
+
+static const bf_stored_policy *run_policy(const scan *sc, const char *id)
+{
+    for (int i = 0; i < sc->n_policies; i++)
+        if (strcmp(sc->policies[i].policy, id) == 0)
+            return &sc->policies[i];
+    return NULL;
+}
+
+static int emit(scan *sc, bf_review_kind kind, const bf_run_household *h, const char *policy,
+                const char *title, const char *member, const char *reasons_json)
+{
+    bf_review_row row = {kind, h->id, h->town, h->village, policy, title, member,
+                         reasons_json ? reasons_json : "[]"};
+    sc->counts->rows[kind]++;
+    return sc->emit(sc->ctx, &row);
+}
+
+/* Sets sc->note to a one-reason JSON array. */
+static const char *note(scan *sc, const char *text)
+{
+    bf_buf_clear(&sc->note);
+    bf_buf_puts(&sc->note, "[");
+    bf_buf_json_string(&sc->note, text, strlen(text));
+    bf_buf_puts(&sc->note, "]");
+    return bf_buf_str(&sc->note);
+}
+
+/* A recorded policy: nothing when one of its decisions is eligible, else a finding per decision. */
+static int check_recorded(scan *sc, const bf_run_household *h, const char *policy)
+{
+    char text[512];
+    const bf_stored_policy *p = run_policy(sc, policy);
+    if (!p) {
+        if (sc->run->only)
+            snprintf(text, sizeof text, "运行 %lld 只评估了 %s，没有评估政策 %s",
+                     (long long)sc->run->id, sc->run->only, policy);
+        else
+            snprintf(text, sizeof text, "运行 %lld 的政策中没有 %s：记录中的政策编号未知",
+                     (long long)sc->run->id, policy);
+        return emit(sc, BF_REVIEW_UNKNOWN_POLICY, h, policy, NULL, NULL, note(sc, text));
+    }
+    int found = 0;
+    for (int i = 0; i < h->n_decisions; i++)
+        if (h->decisions[i].policy_seq == p->seq) {
+            if (h->decisions[i].eligible)
+                return BF_OK;
+            found++;
+        }
+    if (!found) {
+        snprintf(text, sizeof text, "运行 %lld 没有保存该户此项政策的决定（该户可能是运行之后导入的）",
+                 (long long)sc->run->id);
+        return emit(sc, BF_REVIEW_RECORDED_NOT_ELIGIBLE, h, policy, p->title, NULL, note(sc, text));
+    }
+    int rc = BF_OK;
+    for (int i = 0; rc == BF_OK && i < h->n_decisions; i++) {
+        const bf_stored_decision *d = &h->decisions[i];
+        if (d->policy_seq != p->seq)
+            continue;
+        if (d->error)
+            rc = emit(sc, BF_REVIEW_EVALUATION_ERROR, h, policy, p->title, d->member,
+                      note(sc, d->error));
+        else
+            rc = emit(sc, BF_REVIEW_RECORDED_NOT_ELIGIBLE, h, policy, p->title, d->member,
+                      d->reasons);
+    }
+    return rc;
+}
+
+static int review_household(scan *sc, const bf_run_household *h)
+{
+    recorded_ids rec;
+    split_recorded(h->recorded, &rec);
+    int rc = BF_OK;
+    for (int i = 0; rc == BF_OK && i < rec.n; i++)
+        rc = check_recorded(sc, h, rec.id[i]);
+    for (int i = 0; rc == BF_OK && i < h->n_decisions; i++) {
+        const bf_stored_decision *d = &h->decisions[i];
+        if (!d->eligible)
+            continue;
+        if ((strcmp(d->policy, POLICY_DIBAO) == 0 || strcmp(d->policy, POLICY_TEKUN) == 0) &&
+            !is_recorded(&rec, d->policy))
+            rc = emit(sc, BF_REVIEW_ELIGIBLE_NOT_RECORDED, h, d->policy, d->policy_title,
+                      d->member, d->reasons);
+        else if (strcmp(d->policy, POLICY_MONITORING) == 0 && d->tier &&
+                 strcmp(d->tier, TIER_ALERT) == 0 && strcmp(h->monitor, MONITOR_NONE) == 0)
+            rc = emit(sc, BF_REVIEW_MONITORING_CANDIDATE, h, d->policy, d->policy_title,
+                      d->member, d->reasons);
+    }
+    return rc;
+}
+
+int bf_review_scan(bf_store *s, const bf_stored_run *run, bf_review_fn emit_fn, void *ctx,
+                   bf_review_counts *counts, char *err, size_t errlen)
+{
+    memset(counts, 0, sizeof *counts);
+    scan sc = {.run = run, .emit = emit_fn, .ctx = ctx, .counts = counts};
+    bf_stored_policy *pol;
+    int rc = bf_store_run_policies(s, run->id, &pol, &sc.n_policies);
+    if (rc != BF_OK) {
+        snprintf(err, errlen, "%s", bf_store_errmsg(s));
+        return rc;
+    }
+    sc.policies = pol;
+    bf_household_cursor *cur = NULL;
+    rc = bf_store_run_households_open(s, run->id, &cur);
+    const bf_run_household *h;
+    while (rc == BF_OK && (rc = bf_household_cursor_next(cur, &h)) == BF_OK && h) {
+        counts->households++;
+        rc = review_household(&sc, h);
+        if (rc == BF_OK && sc.note.oom)
+            rc = BF_ENOMEM;
+    }
+    if (rc != BF_OK && !*err)
+        snprintf(err, errlen, "%s", rc == BF_ESTORE ? bf_store_errmsg(s) : bf_strerror(rc));
+    bf_household_cursor_close(cur);
+    bf_stored_policies_free(pol, sc.n_policies);
+    bf_buf_free(&sc.note);
+    return rc;
+}
+
+/* ======================================================================== */
+/* Renderings                                                               */
+/* ======================================================================== */
+
+typedef struct render {
+    bf_review_format format;
+    FILE *out;
+    int64_t written;                   /* findings written so far (JSON commas) */
+    bf_buf section[BF_REVIEW__N];      /* text: the lines of each kind, printed at the end */
+    bf_buf line;                       /* scratch */
+} render;
+
+/* Appends reasons (a JSON array) joined by "；"; the raw text if it is no array. */
+static void join_reasons(bf_buf *b, const char *reasons_json)
+{
+    if (!bf_json_join_strings(b, reasons_json, "；"))
+        bf_buf_puts(b, reasons_json);
+}
+
+static void text_row(render *r, const bf_review_row *row)
+{
+    bf_buf *b = &r->section[row->kind];
+    bf_buf_printf(b, "  %s  %s %s  %s", row->household, row->town, row->village, row->policy);
+    if (row->policy_title)
+        bf_buf_printf(b, "（%s）", row->policy_title);
+    if (row->member)
+        bf_buf_printf(b, "  成员 %s", row->member);
+    bf_buf_puts(b, "\n      ");
+    join_reasons(b, row->reasons_json);
+    bf_buf_puts(b, "\n");
+}
+
+/* Writes s as a JSON string, or null. */
+static void json_opt(bf_buf *b, const char *s)
+{
+    if (s)
+        bf_buf_json_string(b, s, strlen(s));
+    else
+        bf_buf_puts(b, "null");
+}
+
+static void json_row(render *r, const bf_review_row *row)
+{
+    bf_buf *b = &r->line;
+    bf_buf_puts(b, r->written ? ",\n{\"household\":" : "\n{\"household\":");
+    json_opt(b, row->household);
+    const char *keys[] = {"town", "village", "kind", "policy", "policy_title", "member"};
+    const char *vals[] = {row->town, row->village, bf_review_kind_id(row->kind), row->policy,
+                          row->policy_title, row->member};
+    for (int i = 0; i < 6; i++) {
+        bf_buf_printf(b, ",\"%s\":", keys[i]);
+        json_opt(b, vals[i]);
+    }
+    bf_buf_puts(b, ",\"reasons\":");
+    bf_json_iter it;
+    /* stored reasons are a JSON array already: copy it as it is once it proves well-formed */
+    if (bf_json_iter_init(&it, row->reasons_json, strlen(row->reasons_json)) == BF_OK && !it.object) {
+        bf_json_item item;
+        int rc;
+        while ((rc = bf_json_next(&it, &item)) == 1)
+            ;
+        bf_buf_puts(b, rc == 0 ? row->reasons_json : "[]");
+    } else {
+        bf_buf_puts(b, "[]");
+    }
+    bf_json_iter_free(&it);
+    bf_buf_puts(b, "}");
+}
+
+/* Appends one RFC 4180 field: quoted when it holds a comma, quote, CR or LF (quotes doubled). */
+static void csv_field(bf_buf *b, const char *s)
+{
+    if (!s)
+        return;
+    if (!strpbrk(s, ",\"\r\n")) {
+        bf_buf_puts(b, s);
+        return;
+    }
+    bf_buf_puts(b, "\"");
+    for (const char *p = s; *p; p++) {
+        bf_buf_add(b, p, 1);
+        if (*p == '"')
+            bf_buf_add(b, "\"", 1);   /* a quote inside a field is doubled */
+    }
+    bf_buf_puts(b, "\"");
+}
+
+static void csv_row(render *r, const bf_review_row *row)
+{
+    bf_buf *b = &r->line;
+    const char *vals[] = {row->household, row->town, row->village, bf_review_kind_id(row->kind),
+                          row->policy, row->policy_title, row->member};
+    for (int i = 0; i < 7; i++) {
+        csv_field(b, vals[i]);
+        bf_buf_puts(b, ",");
+    }
+    bf_buf reason = {0};
+    join_reasons(&reason, row->reasons_json);
+    csv_field(b, bf_buf_str(&reason));
+    bf_buf_free(&reason);
+    bf_buf_puts(b, "\r\n");
+}
+
+static int on_row(void *ctx, const bf_review_row *row)
+{
+    render *r = ctx;
+    bf_buf_clear(&r->line);
+    if (r->format == BF_REVIEW_TEXT)
+        text_row(r, row);
+    else if (r->format == BF_REVIEW_JSON)
+        json_row(r, row);
+    else
+        csv_row(r, row);
+    r->written++;
+    if (r->line.oom || r->section[row->kind].oom)
+        return BF_ENOMEM;
+    if (r->line.len && fwrite(r->line.data, 1, r->line.len, r->out) != r->line.len)
+        return BF_EIO;
+    return BF_OK;
+}
+
+static void write_text(render *r, const bf_stored_run *run, const bf_review_counts *c)
+{
+    static const char *const numerals[BF_REVIEW__N] = {"一", "二", "三", "四", "五"};
+    fprintf(r->out, "数据比对 · 运行 %lld · 评估日期 %s · %lld 户\n", (long long)run->id,
+            run->eval_date, (long long)c->households);
+    for (int k = 0; k < BF_REVIEW__N; k++) {
+        if (c->rows[k] == 0 && k >= BF_REVIEW_UNKNOWN_POLICY)
+            continue;                  /* the two exceptional kinds only when they occur */
+        fprintf(r->out, "\n%s、%s（%s）：%lld\n", numerals[k], bf_review_kind_title(k),
+                bf_review_kind_id(k), (long long)c->rows[k]);
+        fputs(r->section[k].len ? bf_buf_str(&r->section[k]) : "  （无）\n", r->out);
+    }
+    fputs("\n合计\n", r->out);
+    for (int k = 0; k < BF_REVIEW__N; k++)
+        fprintf(r->out, "  %-24s %8lld\n", bf_review_kind_id(k), (long long)c->rows[k]);
+}
+
+int bf_review_write(bf_store *s, const bf_stored_run *run, bf_review_format format, FILE *out,
+                    bf_review_counts *counts, char *err, size_t errlen)
+{
+    render r = {.format = format, .out = out};
+    *err = '\0';
+    if (format == BF_REVIEW_JSON)
+        fprintf(out, "{\"run\":%lld,\"date\":\"%s\",\"findings\":[", (long long)run->id,
+                run->eval_date);
+    else if (format == BF_REVIEW_CSV)
+        fputs("\xEF\xBB\xBFhousehold,town,village,kind,policy,policy_title,member,reason\r\n", out);
+    int rc = bf_review_scan(s, run, on_row, &r, counts, err, errlen);
+    if (rc == BF_OK && format == BF_REVIEW_TEXT) {
+        write_text(&r, run, counts);
+    } else if (rc == BF_OK && format == BF_REVIEW_JSON) {
+        fprintf(out, "%s],\"households\":%lld,\"counts\":{", r.written ? "\n" : "",
+                (long long)counts->households);
+        for (int k = 0; k < BF_REVIEW__N; k++)
+            fprintf(out, "%s\"%s\":%lld", k ? "," : "", bf_review_kind_id(k),
+                    (long long)counts->rows[k]);
+        fputs("}}\n", out);
+    }
+    for (int k = 0; k < BF_REVIEW__N; k++)
+        bf_buf_free(&r.section[k]);
+    bf_buf_free(&r.line);
+    if (rc == BF_OK && (fflush(out) != 0 || ferror(out)))
+        rc = BF_EIO;
+    if (rc == BF_EIO && !*err)
+        snprintf(err, errlen, "cannot write the review (disk full or output closed?)");
+    return rc;
+}

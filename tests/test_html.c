@@ -1,0 +1,540 @@
+/* test_html.c — HTML reports: the page builder (escaping, tables, bar charts, atomic save), `bangfu run --report`, and the report rendered in headless Chromium (DOM and screenshot) with the charts' numbers equal to the stored run and to the JSON export. */
+#include <criterion/criterion.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/xpath.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bangfu.h"
+#include "buf.h"
+#include "helpers.h"
+#include "html.h"
+
+#define SAMPLE BF_SOURCE_DIR "/samples/households.xml"
+#define POLICIES BF_SOURCE_DIR "/policies"
+#define PLUGINS BF_BUILD_DIR "/plugins"
+
+static char *dir;
+
+static void setup(void)
+{
+    dir = bf_test_tmpdir();
+    cr_assert_not_null(dir);
+}
+
+static void teardown(void)
+{
+    bf_test_rmtree(dir);
+    free(dir);
+}
+
+TestSuite(html, .init = setup, .fini = teardown, .timeout = 300);
+
+/* ---- reading HTML back (libxml2's HTML parser; SVG elements are plain elements to it) ---- */
+
+static htmlDocPtr parse_html(const char *text)
+{
+    htmlDocPtr doc = htmlReadMemory(text, (int)strlen(text), "report.html", "UTF-8",
+                                    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+    cr_assert_not_null(doc);
+    return doc;
+}
+
+/* The nodes of expr (free with xmlXPathFreeObject). */
+static xmlXPathObjectPtr nodes(htmlDocPtr doc, const char *expr)
+{
+    xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+    cr_assert_not_null(ctx);
+    xmlXPathObjectPtr o = xmlXPathEvalExpression(BAD_CAST expr, ctx);
+    xmlXPathFreeContext(ctx);
+    cr_assert(o && o->type == XPATH_NODESET, "%s", expr);
+    return o;
+}
+
+static int count(htmlDocPtr doc, const char *expr)
+{
+    xmlXPathObjectPtr o = nodes(doc, expr);
+    int n = o->nodesetval ? o->nodesetval->nodeNr : 0;
+    xmlXPathFreeObject(o);
+    return n;
+}
+
+/* The string value of expr ("" when nothing matches), malloc'd. */
+static char *string(htmlDocPtr doc, const char *expr)
+{
+    xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+    xmlXPathObjectPtr o = xmlXPathEvalExpression(BAD_CAST expr, ctx);
+    xmlChar *s = xmlXPathCastToString(o);
+    char *out = strdup((const char *)s);
+    xmlFree(s);
+    xmlXPathFreeObject(o);
+    xmlXPathFreeContext(ctx);
+    return out;
+}
+
+/* Bars of chart svg#id, in document order: their data attribute attr joined by "|". */
+static char *bars(htmlDocPtr doc, const char *id, const char *attr)
+{
+    char expr[256];
+    snprintf(expr, sizeof expr, "//svg[@id='%s']/rect[contains(concat(' ', @class, ' '), ' bar ')]",
+             id);
+    xmlXPathObjectPtr o = nodes(doc, expr);
+    bf_buf b = {0};
+    for (int i = 0; o->nodesetval && i < o->nodesetval->nodeNr; i++) {
+        xmlChar *v = xmlGetProp(o->nodesetval->nodeTab[i], BAD_CAST attr);
+        bf_buf_printf(&b, "%s%s", i ? "|" : "", v ? (const char *)v : "(none)");
+        xmlFree(v);
+    }
+    xmlXPathFreeObject(o);
+    char *out = strdup(bf_buf_str(&b));
+    bf_buf_free(&b);
+    return out;
+}
+
+/* Sum of the bars' data-value of chart id, in hundredths (exact for 2-decimal values). */
+static long long bar_sum(htmlDocPtr doc, const char *id)
+{
+    char *values = bars(doc, id, "data-value");
+    long long sum = 0;
+    for (char *p = values; p && *p;) {
+        long long whole = 0, cents = 0;
+        int n = sscanf(p, "%lld.%2lld", &whole, &cents);
+        cr_assert(n >= 1, "%s", p);
+        sum += whole * 100 + (n == 2 ? cents : 0);
+        p = strchr(p, '|') ? strchr(p, '|') + 1 : NULL;
+    }
+    free(values);
+    return sum;
+}
+
+/* ---- the page builder ---- */
+
+static char *render(bf_html *page)
+{
+    char *text;
+    size_t len;
+    cr_assert_eq(bf_html_render(page, &text, &len), BF_OK);
+    cr_assert_eq(strlen(text), len);
+    return text;
+}
+
+Test(html, text_is_escaped_by_the_serializer)
+{
+    const char *evil = "<script>alert(\"x\")</script> & 低保 '标准'";
+    bf_html *page = bf_html_new(evil);
+    cr_assert_not_null(page);
+    cr_assert_eq(bf_html_paragraph(page, "note", evil), BF_OK);
+    static const bf_html_column cols[] = {{"name", "名称", false}, {"n", "户数", true}};
+    bf_html_table *t = bf_html_table_new(page, "t", evil, cols, 2);
+    const char *cells[] = {evil, "3"};
+    cr_assert_eq(bf_html_table_row(t, "k\"1", cells), BF_OK);
+    const char *labels[] = {evil};
+    int64_t v[] = {5};
+    bf_html_chart c = {"c", evil, "户", 0, labels, NULL, 1, {{NULL, v}, {NULL, NULL}}, 1};
+    cr_assert_eq(bf_html_bar_chart(page, &c), BF_OK);
+    char *text = render(page);
+    cr_expect(strncmp(text, "<!DOCTYPE html>\n", 16) == 0, "%.40s", text);
+    cr_expect(strstr(text, "<meta charset=\"utf-8\">"), "the charset is declared");
+    cr_expect(!strstr(text, "<script"), "no markup gets through:\n%s", text);
+    cr_expect(strstr(text, "&lt;script&gt;"), "escaped");
+    cr_expect(strstr(text, "低保"), "Chinese stays UTF-8 (no character references)");
+    cr_expect(!strstr(text, "&#"), "no numeric character references");
+    cr_expect(!strstr(text, "http-equiv"), "one charset declaration only");
+    /* and it reads back as the same text, wherever it was put */
+    htmlDocPtr doc = parse_html(text);
+    char *s = string(doc, "string(/html/head/title)");
+    cr_expect_str_eq(s, evil);
+    free(s);
+    s = string(doc, "string(//h1)");
+    cr_expect_str_eq(s, evil);
+    free(s);
+    s = string(doc, "string(//table[@id='t']/tbody/tr[@data-key='k\"1']/td[@data-key='name'])");
+    cr_expect_str_eq(s, evil);
+    free(s);
+    s = string(doc, "string(//svg[@id='c']/rect/@data-label)");
+    cr_expect_str_eq(s, evil);
+    free(s);
+    cr_expect_eq(count(doc, "//script"), 0);
+    xmlFreeDoc(doc);
+    free(text);
+    bf_html_free(page);
+}
+
+Test(html, tables_have_keys_classes_and_a_footer)
+{
+    bf_html *page = bf_html_new("表");
+    static const bf_html_column cols[] = {{"policy", "政策", false}, {"amount", "金额", true}};
+    bf_html_table *t = bf_html_table_new(page, "p", "各项政策", cols, 2);
+    const char *r1[] = {"dibao", "35616.00"}, *r2[] = {"tekun", NULL}, *f[] = {"合计", "35616.00"};
+    cr_assert_eq(bf_html_table_row(t, "dibao", r1), BF_OK);
+    cr_assert_eq(bf_html_table_row(t, "tekun", r2), BF_OK);
+    cr_assert_eq(bf_html_table_footer(t, "total", f), BF_OK);
+    char *text = render(page);
+    htmlDocPtr doc = parse_html(text);
+    cr_expect_eq(count(doc, "//table[@id='p']/thead/tr/th"), 2);
+    cr_expect_eq(count(doc, "//table[@id='p']/thead/tr/th[@class='num' and @data-key='amount']"), 1);
+    cr_expect_eq(count(doc, "//table[@id='p']/tbody/tr"), 2);
+    cr_expect_eq(count(doc, "//table[@id='p']/tbody/tr[@data-key='tekun']/td[@data-key='amount' "
+                            "and . = '']"), 1, "a NULL cell is empty");
+    char *s = string(doc, "string(//table[@id='p']/tfoot/tr[@class='total' and @data-key='total']"
+                          "/td[@data-key='amount'])");
+    cr_expect_str_eq(s, "35616.00");
+    free(s);
+    s = string(doc, "string(//table[@id='p']/caption)");
+    cr_expect_str_eq(s, "各项政策");
+    free(s);
+    xmlFreeDoc(doc);
+    free(text);
+    bf_html_free(page);
+}
+
+Test(html, a_chart_has_one_bar_per_label_and_series_with_exact_values)
+{
+    bf_html *page = bf_html_new("图");
+    const char *labels[] = {"农村最低生活保障", "特困人员救助供养", "教育资助"};
+    const char *keys[] = {"dibao", "tekun", "education_aid"};
+    int64_t before[] = {3561600, 7155840, 0}, after[] = {4000000, 7155840, -1250};
+    bf_html_chart c = {"two", "基线与方案", "元", 2, labels, keys, 3,
+                       {{"基线", before}, {"方案", after}}, 2};
+    cr_assert_eq(bf_html_bar_chart(page, &c), BF_OK);
+    bf_html_chart one = {"one", "一组", "户", 0, labels, NULL, 3, {{NULL, before}, {NULL, NULL}}, 1};
+    cr_assert_eq(bf_html_bar_chart(page, &one), BF_OK);
+    bf_html_chart empty = {"empty", "无", NULL, 0, NULL, NULL, 0, {{NULL, NULL}, {NULL, NULL}}, 1};
+    cr_assert_eq(bf_html_bar_chart(page, &empty), BF_OK);
+    bf_html_chart three = {"bad", "x", NULL, 0, labels, NULL, 3, {{NULL, before}, {NULL, after}}, 3};
+    cr_expect_eq(bf_html_bar_chart(page, &three), BF_EUSAGE, "one or two series only");
+    char *text = render(page);
+    htmlDocPtr doc = parse_html(text);
+    char *s = bars(doc, "two", "data-value");
+    cr_expect_str_eq(s, "35616.00|40000.00|71558.40|71558.40|0.00|-12.50");
+    free(s);
+    s = bars(doc, "two", "data-series");
+    cr_expect_str_eq(s, "基线|方案|基线|方案|基线|方案");
+    free(s);
+    s = bars(doc, "two", "data-key");
+    cr_expect_str_eq(s, "dibao|dibao|tekun|tekun|education_aid|education_aid");
+    free(s);
+    s = bars(doc, "two", "data-label");
+    cr_expect_str_eq(s, "农村最低生活保障|农村最低生活保障|特困人员救助供养|特困人员救助供养|教育资助|教育资助");
+    free(s);
+    cr_expect_eq(count(doc, "//svg[@id='two']/rect[contains(@class, 'swatch')]"), 2, "a legend");
+    cr_expect_eq(count(doc, "//svg[@id='two']/text[. = '方案']"), 1);
+    cr_expect_eq(count(doc, "//svg[@id='one']/rect[contains(@class, 'swatch')]"), 0);
+    s = bars(doc, "one", "data-value");
+    cr_expect_str_eq(s, "3561600|7155840|0");
+    free(s);
+    cr_expect_eq(count(doc, "//svg[@id='empty']/rect"), 0);
+    cr_expect_eq(count(doc, "//svg[@id='bad']"), 0);
+    /* bar lengths follow the values: the largest is the longest; the negative one lies left of
+     * the zero line; zero is zero */
+    s = bars(doc, "two", "width");
+    double w[6];
+    cr_assert_eq(sscanf(s, "%lf|%lf|%lf|%lf|%lf|%lf", &w[0], &w[1], &w[2], &w[3], &w[4], &w[5]), 6);
+    cr_expect(w[2] == w[3] && w[2] > w[1] && w[1] > w[0] && w[4] == 0 && w[5] > 0, "%s", s);
+    free(s);
+    s = bars(doc, "two", "x");
+    double x[6];
+    cr_assert_eq(sscanf(s, "%lf|%lf|%lf|%lf|%lf|%lf", &x[0], &x[1], &x[2], &x[3], &x[4], &x[5]), 6);
+    cr_expect(x[5] < x[0] && x[0] == x[4], "%s", s);
+    free(s);
+    xmlFreeDoc(doc);
+    free(text);
+    bf_html_free(page);
+}
+
+Test(html, save_is_atomic)
+{
+    bf_html *page = bf_html_new("保存");
+    char err[512];
+    char *nowhere = bf_test_path(dir, "missing/r.html");
+    cr_expect_eq(bf_html_save(page, nowhere, err, sizeof err), BF_EIO);
+    cr_expect(strstr(err, "missing/r.html: cannot create the file"), "%s", err);
+    cr_expect_neq(access(nowhere, F_OK), 0);
+    char *path = bf_test_path(dir, "r.html");
+    cr_assert_eq(bf_html_save(page, path, err, sizeof err), BF_OK, "%s", err);
+    char *text = bf_test_read_file(path, NULL);
+    cr_expect(strstr(text, "<title>保存</title>"), "%s", text);
+    struct stat st;
+    cr_assert_eq(stat(path, &st), 0);
+    cr_expect_eq(st.st_mode & 0044, 0044, "readable like any new file (mode %o)", st.st_mode);
+    /* a folder in the file's place: an error, and no temporary file left beside it */
+    char *folder = bf_test_path(dir, "sub");
+    cr_assert_eq(mkdir(folder, 0755), 0);
+    cr_expect_eq(bf_html_save(page, folder, err, sizeof err), BF_EIO);
+    bf_test_run r;
+    const char *ls[] = {"/bin/sh", "-c", "ls -a | grep -c tmp- || true", NULL};
+    bf_test_run_argv(&r, dir, ls, 10);
+    cr_expect_str_eq(r.out, "0\n", "temporary files left: %s", r.out);
+    bf_test_run_free(&r);
+    free(folder);
+    free(text);
+    free(path);
+    free(nowhere);
+    bf_html_free(page);
+}
+
+/* ---- the run report ---- */
+
+/* A database with the sample (or n generated households), run on 2021-06-30 with --report. */
+static char *report_run(const char *households, const char *report)
+{
+    char *db = bf_test_path(dir, "c.db");
+    bf_test_run r;
+    if (households)
+        cr_assert_eq(bf_test_bangfu(&r, NULL, "gen", "--households", households, "--seed", "9",
+                                    "--db", db, NULL), 0, "%s", r.err);
+    else
+        cr_assert_eq(bf_test_bangfu(&r, NULL, "import", SAMPLE, "--db", db, NULL), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, "--date", "2021-06-30", "--policies",
+                                POLICIES, "--report", report, NULL), 0, "%s", r.err);
+    cr_expect(strstr(r.out, "report: "), "%s", r.out);
+    bf_test_run_free(&r);
+    return db;
+}
+
+/* The export JSON's totals as "decisions|amount_fen". */
+static char *export_totals(const char *db)
+{
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "export", "--db", db, "--format", "json", "--plugins",
+                                PLUGINS, NULL), 0, "%s", r.err);
+    sqlite3 *mem;
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_open(":memory:", &mem), SQLITE_OK);
+    cr_assert_eq(sqlite3_prepare_v2(mem, "SELECT json_array_length(?1, '$.decisions'), "
+        "(SELECT sum(CAST(round(json_extract(value, '$.amount') * 100) AS INTEGER)) "
+        "FROM json_each(?1, '$.decisions'))", -1, &st, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_bind_text(st, 1, r.out, -1, SQLITE_STATIC), SQLITE_OK);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    char out[64];
+    snprintf(out, sizeof out, "%lld|%lld", sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1));
+    sqlite3_finalize(st);
+    sqlite3_close(mem);
+    bf_test_run_free(&r);
+    return strdup(out);
+}
+
+/* Checks a report DOM (from the file or from the browser) against the stored run of db. */
+static void check_report(htmlDocPtr doc, const char *db)
+{
+    /* one bar per policy, labelled with the Chinese titles, valued with the stored totals */
+    char *titles = bf_test_query(db, "SELECT group_concat(title, '|') FROM "
+                                     "(SELECT title FROM run_policies WHERE run_id = 1 ORDER BY seq)");
+    char *hh = bf_test_query(db, "SELECT group_concat(households_eligible, '|') FROM (SELECT "
+                                 "households_eligible FROM run_policies WHERE run_id = 1 ORDER BY seq)");
+    titles[strcspn(titles, "\n")] = '\0';
+    hh[strcspn(hh, "\n")] = '\0';
+    char *s = bars(doc, "chart-policy-households", "data-label");
+    cr_expect_str_eq(s, titles);
+    free(s);
+    s = bars(doc, "chart-policy-households", "data-value");
+    cr_expect_str_eq(s, hh);
+    free(s);
+    char *n = bf_test_query(db, "SELECT count(*) FROM run_policies WHERE run_id = 1");
+    cr_expect_eq(count(doc, "//svg[@id='chart-policy-amount']/rect[contains(@class, 'bar')]"),
+                 atoi(n));
+    cr_expect_eq(count(doc, "//table[@id='policies']/tbody/tr"), atoi(n));
+    /* amounts: per policy, per town and in the tables all equal the stored decisions */
+    char *total = bf_test_query(db, "SELECT sum(amount_fen) FROM decisions WHERE run_id = 1");
+    long long fen = atoll(total);
+    cr_expect_eq(bar_sum(doc, "chart-policy-amount"), fen);
+    cr_expect_eq(bar_sum(doc, "chart-town-amount"), fen);
+    char *towns = bf_test_query(db, "SELECT count(DISTINCT h.town) FROM decisions d JOIN households h "
+                                    "ON h.id = d.household_id WHERE d.run_id = 1 AND d.eligible = 1");
+    cr_expect_eq(count(doc, "//svg[@id='chart-town-households']/rect[contains(@class, 'bar')]"),
+                 atoi(towns));
+    cr_expect_eq(count(doc, "//svg[@id='chart-town-amount']/rect[contains(@class, 'bar')]"),
+                 atoi(towns));
+    char *any = bf_test_query(db, "SELECT count(DISTINCT household_id) FROM decisions "
+                                  "WHERE run_id = 1 AND eligible = 1");
+    cr_expect_eq(bar_sum(doc, "chart-town-households"), atoll(any) * 100);
+    char cell[64];
+    snprintf(cell, sizeof cell, "%lld.%02lld", fen / 100, fen % 100);
+    s = string(doc, "string(//table[@id='policies']/tfoot/tr/td[@data-key='amount'])");
+    cr_expect_str_eq(s, cell);
+    free(s);
+    s = string(doc, "string(//table[@id='towns']/tfoot/tr/td[@data-key='amount'])");
+    cr_expect_str_eq(s, cell);
+    free(s);
+    s = string(doc, "string(//table[@id='towns']/tfoot/tr/td[@data-key='households'])");
+    cr_expect_eq(atoll(s), atoll(any));
+    free(s);
+    /* and the JSON export says the same */
+    char *json = export_totals(db), *stored = bf_test_query(db, "SELECT count(*) || '|' || "
+                                                               "sum(amount_fen) FROM decisions");
+    stored[strcspn(stored, "\n")] = '\0';
+    cr_expect_str_eq(json, stored);
+    cr_expect_eq(atoll(strchr(json, '|') + 1), bar_sum(doc, "chart-policy-amount"));
+    cr_expect_eq(count(doc, "//script"), 0, "no scripts");
+    cr_expect_eq(count(doc, "//*[@src or (@href and not(starts-with(@href, '#')))]"), 0,
+                 "no external resources");
+    free(json);
+    free(stored);
+    free(any);
+    free(towns);
+    free(total);
+    free(n);
+    free(hh);
+    free(titles);
+}
+
+Test(html, run_report_numbers_are_the_stored_numbers)
+{
+    char *report = bf_test_path(dir, "run.html");
+    char *db = report_run(NULL, report);
+    char *text = bf_test_read_file(report, NULL);
+    cr_assert_not_null(text);
+    htmlDocPtr doc = parse_html(text);
+    check_report(doc, db);
+    /* the sample's own figures (samples/README.md): dibao 9 households 35616.00 yuan, 9 towns */
+    char *s = string(doc, "string(//svg[@id='chart-policy-amount']/rect[@data-key='dibao']/@data-value)");
+    cr_expect_str_eq(s, "35616.00");
+    free(s);
+    s = string(doc, "string(//table[@id='policies']/tbody/tr[@data-key='dibao']/td[@data-key='title'])");
+    cr_expect_str_eq(s, "农村最低生活保障");
+    free(s);
+    cr_expect_eq(count(doc, "//svg[@id='chart-town-households']/rect"), 9);
+    xmlFreeDoc(doc);
+    free(text);
+    free(db);
+    free(report);
+}
+
+Test(html, run_refuses_an_unwritable_report_before_running)
+{
+    char *db = bf_test_path(dir, "c.db"), *report = bf_test_path(dir, "missing/r.html");
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "import", SAMPLE, "--db", db, NULL), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, "--date", "2021-06-30", "--policies",
+                                POLICIES, "--report", report, NULL), 2);
+    cr_expect(strstr(r.err, "not writable"), "%s", r.err);
+    bf_test_run_free(&r);
+    char *runs = bf_test_query(db, "SELECT count(*) FROM runs");
+    cr_expect_str_eq(runs, "0\n", "nothing was run");
+    free(runs);
+    free(report);
+    free(db);
+}
+
+/* ---- in a browser ---- */
+
+/* Where Chromium is, or NULL (then the browser tests skip, saying why). */
+static const char *chromium(void)
+{
+    static const char *const candidates[] = {"/usr/bin/chromium", "/usr/bin/chromium-browser"};
+    for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++)
+        if (access(candidates[i], X_OK) == 0)
+            return candidates[i];
+    return NULL;
+}
+
+/* Runs headless Chromium on file with one more flag (--dump-dom or --screenshot=…). */
+static int browse(bf_test_run *r, const char *file, const char *flag)
+{
+    char *profile = bf_test_path(dir, "chromium-profile");
+    char user_data[4200], url[4200];
+    snprintf(user_data, sizeof user_data, "--user-data-dir=%s", profile);
+    snprintf(url, sizeof url, "file://%s", file);
+    const char *argv[] = {
+        chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-quic", "--hide-scrollbars", "--window-size=1000,2600", user_data, flag, url,
+        NULL,
+    };
+    int status = bf_test_run_argv(r, dir, argv, 90);
+    free(profile);
+    return status;
+}
+
+/* Skips the test unless Chromium is installed and renders a page here. */
+static void need_chromium(void)
+{
+    if (!chromium())
+        cr_skip_test("chromium is not installed (make deps installs it with apt-get; it could not "
+                     "be installed here): the browser checks of the HTML report are skipped");
+    char *probe = bf_test_path(dir, "probe.html");
+    cr_assert_eq(bf_test_write_file(probe, "<!DOCTYPE html><p id=probe>ok</p>", (size_t)-1), 0);
+    bf_test_run r;
+    int status = browse(&r, probe, "--dump-dom");
+    bool works = status == 0 && strstr(r.out, "<p id=\"probe\">ok</p>");
+    if (!works)
+        fprintf(stderr, "chromium status %d:\n%s\n", status, r.err);
+    bf_test_run_free(&r);
+    free(probe);
+    if (!works)
+        cr_skip_test("chromium is installed but cannot render a page here (status %d): the "
+                     "browser checks of the HTML report are skipped", status);
+}
+
+/* Width and height of a PNG file from its IHDR chunk; false if it is no PNG. */
+static bool png_size(const char *path, unsigned *w, unsigned *h, size_t *bytes)
+{
+    size_t len;
+    unsigned char *png = (unsigned char *)bf_test_read_file(path, &len);
+    bool ok = png && len > 24 && memcmp(png, "\x89PNG\r\n\x1a\n", 8) == 0 &&
+              memcmp(png + 12, "IHDR", 4) == 0;
+    if (ok) {
+        *w = (unsigned)png[16] << 24 | (unsigned)png[17] << 16 | (unsigned)png[18] << 8 | png[19];
+        *h = (unsigned)png[20] << 24 | (unsigned)png[21] << 16 | (unsigned)png[22] << 8 | png[23];
+        *bytes = len;
+    }
+    free(png);
+    return ok;
+}
+
+/* Renders report in Chromium: checks the DOM it built against db and takes a screenshot. */
+static void check_in_browser(const char *report, const char *db, const char *png)
+{
+    bf_test_run r;
+    cr_assert_eq(browse(&r, report, "--dump-dom"), 0, "%s", r.err);
+    htmlDocPtr doc = parse_html(r.out);
+    cr_expect_eq(count(doc, "//svg"), 4, "the four charts are in the browser's DOM");
+    check_report(doc, db);
+    xmlFreeDoc(doc);
+    bf_test_run_free(&r);
+    char flag[4200];
+    snprintf(flag, sizeof flag, "--screenshot=%s", png);
+    cr_assert_eq(browse(&r, report, flag), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    unsigned w = 0, h = 0;
+    size_t bytes = 0;
+    cr_assert(png_size(png, &w, &h, &bytes), "a PNG screenshot");
+    cr_expect_eq(w, 1000);
+    cr_expect_eq(h, 2600);
+    cr_expect_gt(bytes, 40000, "a page with text and charts, not a blank one (%zu bytes)", bytes);
+}
+
+Test(html, the_sample_report_renders_in_chromium)
+{
+    need_chromium();
+    char *report = bf_test_path(dir, "sample.html"), *png = bf_test_path(dir, "sample.png");
+    char *db = report_run(NULL, report);
+    check_in_browser(report, db, png);
+    /* BANGFU_SCREENSHOTS=DIR keeps the screenshot for a person to look at */
+    const char *keep = getenv("BANGFU_SCREENSHOTS");
+    if (keep && *keep) {
+        char *to = bf_test_path(keep, "run-report-sample.png");
+        cr_expect_eq(bf_test_copy_file(png, to), 0);
+        free(to);
+    }
+    free(db);
+    free(png);
+    free(report);
+}
+
+Test(html, a_county_report_renders_in_chromium)
+{
+    need_chromium();
+    char *report = bf_test_path(dir, "county.html"), *png = bf_test_path(dir, "county.png");
+    char *db = report_run("2000", report);
+    check_in_browser(report, db, png);
+    free(db);
+    free(png);
+    free(report);
+}

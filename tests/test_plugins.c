@@ -1,0 +1,276 @@
+/* test_plugins.c — the plugin loader and registry, `bangfu plugins`, finding the plugins folder,
+ * and the record sink that plugin readers feed (the same checks as XML, errors naming ids).
+ *
+ * $(B)/test-plugins holds copies of the good plugins next to the broken ones of
+ * tests/data/plugins/ (Makefile, test-plugins): bad_abi.so (plugin->abi 99), future_abi.so
+ * (exports bf_plugin_abi = 2; its init aborts), init_fails.so (init returns 3), no_init.so (no
+ * bf_plugin_init), not_elf.so (a text file), zz_clash.so (a second "idcard", loaded after
+ * idcard.so). */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "bangfu.h"
+#include "import.h"
+#include "plugins.h"
+#include "store.h"
+
+#include "helpers.h"
+
+#define TEST_PLUGINS BF_BUILD_DIR "/test-plugins"
+#define PLUGINS      BF_BUILD_DIR "/plugins"
+
+TestSuite(plugins);
+
+/* The message of errs about file (a base name), or NULL. */
+static const char *message_about(const bf_errors *errs, const char *file)
+{
+    char start[512];
+    snprintf(start, sizeof start, "%s/%s: ", TEST_PLUGINS, file);
+    for (int i = 0; i < errs->count; i++)
+        if (strncmp(errs->msgs[i], start, strlen(start)) == 0)
+            return errs->msgs[i];
+    return NULL;
+}
+
+/* Expects a message about file containing reason. */
+static void expect_skipped(const bf_errors *errs, const char *file, const char *reason)
+{
+    const char *m = message_about(errs, file);
+    cr_expect(m, "%s is not reported", file);
+    if (m)
+        cr_expect(strstr(m, reason), "%s: expected '%s'", m, reason);
+}
+
+Test(plugins, each_broken_plugin_is_reported_and_the_good_ones_load)
+{
+    bf_errors errs;
+    bf_errors_init(&errs, 50);
+    bf_plugins *p;
+    cr_assert_eq(bf_plugins_load(TEST_PLUGINS, &p, &errs), BF_OK);
+    expect_skipped(&errs, "bad_abi.so", "built for plugin ABI 99, this bangfu has ABI 1");
+    expect_skipped(&errs, "future_abi.so", "built for plugin ABI 2, this bangfu has ABI 1");
+    expect_skipped(&errs, "init_fails.so", "its bf_plugin_init returned 3 (it refused to load)");
+    expect_skipped(&errs, "no_init.so", "no bf_plugin_init function: not a bangfu plugin");
+    expect_skipped(&errs, "not_elf.so", "not a loadable shared object");
+    expect_skipped(&errs, "zz_clash.so", "plugin 'idcard' clashes with " TEST_PLUGINS "/idcard.so");
+    for (const char *good = "csv.so\0idcard.so\0"; *good; good += strlen(good) + 1)
+        cr_expect(!message_about(&errs, good), "%s was skipped", good);
+    /* the good ones are there and work through the registry */
+    const bf_reader_format *r = bf_plugins_reader(p, NULL, "/x/households.CSV");
+    cr_expect(r && strcmp(r->format, "csv") == 0, "no reader for .csv");
+    cr_expect_eq(bf_plugins_reader(p, "csv", NULL), r);
+    cr_expect_null(bf_plugins_reader(p, "yaml", NULL));
+    cr_expect_null(bf_plugins_reader(p, NULL, "x.yaml"));
+    cr_expect_not_null(bf_plugins_writer(p, "csv"));
+    int idcards = 0;
+    for (const bf_lua_module *m = bf_plugins_lua_modules(p); m && m->name; m++)
+        idcards += strcmp(m->name, "idcard") == 0;
+    cr_expect_eq(idcards, 1, "the idcard module once, from idcard.so");
+    int n = bf_plugins_count(p);
+    for (int i = 0; i < n; i++) {
+        const char *file;
+        const bf_plugin *info = bf_plugins_get(p, i, &file);
+        if (strcmp(info->name, "idcard") == 0)
+            cr_expect(strstr(file, "/idcard.so"), "idcard came from %s", file);
+    }
+    cr_expect_null(bf_plugins_get(p, n, NULL));
+    bf_plugins_free(p);
+    bf_errors_free(&errs);
+}
+
+Test(plugins, a_missing_folder_is_an_empty_registry)
+{
+    bf_errors errs;
+    bf_errors_init(&errs, 10);
+    bf_plugins *p;
+    cr_assert_eq(bf_plugins_load("/nonexistent/bangfu/plugins", &p, &errs), BF_OK);
+    cr_expect_eq(bf_plugins_count(p), 0);
+    cr_expect_eq(bf_errors_total(&errs), 0);
+    const bf_lua_module *m = bf_plugins_lua_modules(p);
+    cr_expect(m && !m->name, "an empty, terminated module list");
+    bf_plugins_free(p);
+    bf_errors_free(&errs);
+}
+
+Test(plugins, the_command_lists_plugins_and_skipped_files)
+{
+    bf_test_run r;
+    bf_test_bangfu(&r, NULL, "plugins", "--plugins", TEST_PLUGINS, NULL);
+    cr_expect_eq(r.status, 1, "a skipped file makes the exit status 1");
+    cr_expect(strstr(r.out, "csv 1.0.0  " TEST_PLUGINS "/csv.so"), "%s", r.out);
+    cr_expect(strstr(r.out, "import format csv (.csv)"), "%s", r.out);
+    cr_expect(strstr(r.out, "export format csv"), "%s", r.out);
+    cr_expect(strstr(r.out, "idcard 1.0.0  " TEST_PLUGINS "/idcard.so"), "%s", r.out);
+    cr_expect(strstr(r.out, "Lua module idcard"), "%s", r.out);
+    cr_expect(strstr(r.out, "skipped:"), "%s", r.out);
+    const char *files[] = {"bad_abi.so: skipped: built for plugin ABI 99",
+                           "future_abi.so: skipped: built for plugin ABI 2",
+                           "init_fails.so: skipped: its bf_plugin_init returned 3",
+                           "no_init.so: skipped: no bf_plugin_init",
+                           "not_elf.so: skipped: not a loadable shared object",
+                           "zz_clash.so: skipped: plugin 'idcard' clashes with"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+        cr_expect(strstr(r.out, files[i]), "expected '%s' in:\n%s", files[i], r.out);
+    bf_test_run_free(&r);
+}
+
+Test(plugins, the_built_plugins_are_found_beside_the_executable)
+{
+    char *dir = bf_test_tmpdir();
+    cr_assert_not_null(dir);
+    bf_test_run r;
+    const char *argv[] = {"/usr/bin/env", "-u", "BANGFU_PLUGINS", BF_TEST_BANGFU, "plugins", NULL};
+    bf_test_run_argv(&r, dir, argv, 60);
+    cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+    cr_expect(strstr(r.out, "plugins in " BF_BUILD_DIR "/plugins "), "%s", r.out);
+    cr_expect(strstr(r.out, "\ncsv ") && strstr(r.out, "\nidcard "), "%s", r.out);
+    bf_test_run_free(&r);
+    bf_test_rmtree(dir);
+    free(dir);
+}
+
+Test(plugins, the_option_then_the_environment_then_a_local_plugins_folder)
+{
+    char *dir = bf_test_tmpdir();
+    cr_assert_not_null(dir);
+    char *local = bf_test_path(dir, "plugins");
+    char *so = bf_test_path(local, "idcard.so");
+    cr_assert_eq(mkdir(local, 0755), 0);
+    cr_assert_eq(bf_test_copy_file(PLUGINS "/idcard.so", so), 0);
+    bf_test_run r;
+    /* ./plugins with a NAME.so in it comes before the folder beside the executable */
+    const char *plain[] = {"/usr/bin/env", "-u", "BANGFU_PLUGINS", BF_TEST_BANGFU, "plugins", NULL};
+    bf_test_run_argv(&r, dir, plain, 60);
+    cr_expect(strstr(r.out, "plugins in plugins ") && strstr(r.out, "1 loaded"), "%s", r.out);
+    bf_test_run_free(&r);
+    /* $BANGFU_PLUGINS before that */
+    const char *env[] = {"/usr/bin/env", "BANGFU_PLUGINS=" TEST_PLUGINS, BF_TEST_BANGFU, "plugins",
+                         NULL};
+    bf_test_run_argv(&r, dir, env, 60);
+    cr_expect(strstr(r.out, "plugins in " TEST_PLUGINS " "), "%s", r.out);
+    cr_expect_eq(r.status, 1);
+    bf_test_run_free(&r);
+    /* --plugins before everything */
+    const char *opt[] = {"/usr/bin/env", "BANGFU_PLUGINS=" TEST_PLUGINS, BF_TEST_BANGFU, "plugins",
+                         "--plugins", PLUGINS, NULL};
+    bf_test_run_argv(&r, dir, opt, 60);
+    cr_expect(strstr(r.out, "plugins in " PLUGINS " "), "%s", r.out);
+    cr_expect_eq(r.status, 0, "%s", r.out);
+    bf_test_run_free(&r);
+    bf_test_rmtree(dir);
+    free(dir);
+    free(local);
+    free(so);
+}
+
+Test(plugins, the_good_plugins_still_work_beside_broken_ones)
+{
+    char *dir = bf_test_tmpdir();
+    cr_assert_not_null(dir);
+    char *db = bf_test_path(dir, "t.db");
+    bf_test_run r;
+    bf_test_bangfu(&r, NULL, "import", BF_SOURCE_DIR "/samples/households.csv",
+                   BF_SOURCE_DIR "/samples/members.csv", "--db", db, "--plugins", TEST_PLUGINS,
+                   NULL);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "imported 27 households (72 members)"), "%s", r.out);
+    cr_expect(strstr(r.err, "warning: " TEST_PLUGINS "/not_elf.so: skipped"), "%s", r.err);
+    bf_test_run_free(&r);
+    bf_test_bangfu(&r, NULL, "lint", BF_TEST_DATA "/plugins/idcard_policies", "--plugins",
+                   TEST_PLUGINS, NULL);
+    cr_expect_eq(r.status, 0, "the idcard module loads from the folder: %s%s", r.out, r.err);
+    bf_test_run_free(&r);
+    bf_test_rmtree(dir);
+    free(dir);
+    free(db);
+}
+
+/* ---- The record sink, fed by a reader written here ---- */
+
+static const bf_host *host = &bf_plugin_host;
+
+/* A reader that hands over fields in awkward orders: the id last, a member whose fields come
+ * before the household's town, a bad value before the id is known. */
+static int awkward_read(const char *const *paths, int n, bf_record_sink *sink)
+{
+    (void)n;
+    const char *f = paths[0];
+    host->household_begin(sink, f, 10);
+    host->household_set(sink, "wage", "12.345");            /* bad, before the id */
+    host->member_begin(sink, f, 11);
+    const char *member[][2] = {{"relation", "head"}, {"birth", "1970-01-01"}, {"sex", "M"},
+                               {"labor", "full"}, {"employment", "local"}, {"school", "none"},
+                               {"self_care", "full"}, {"disability", "0"},
+                               {"disability_type", "none"}, {"serious_illness", "false"},
+                               {"pension_insured", "true"}, {"medical_insured", "true"},
+                               {"medical_cost", "0"}, {"supporter", "yes"}, {"id", "A-1"}};
+    for (size_t i = 0; i < sizeof member / sizeof member[0]; i++)
+        host->member_set(sink, member[i][0], member[i][1]);
+    host->household_set(sink, "town", "乳城镇");
+    host->household_set(sink, "village", "中心村");
+    host->household_set(sink, "id", "A");
+    host->household_set(sink, "colour", "red");
+    host->household_end(sink);
+    /* a good one, members from another file */
+    host->household_begin(sink, f, 20);
+    host->household_set(sink, "id", "B");
+    host->household_set(sink, "town", "乳城镇");
+    host->household_set(sink, "village", "中心村");
+    host->household_set(sink, "colour", "blue");           /* reported once, above */
+    host->member_begin(sink, "other.csv", 7);
+    for (size_t i = 0; i < sizeof member / sizeof member[0] - 2; i++)
+        host->member_set(sink, member[i][0], member[i][1]);
+    host->member_set(sink, "id", "A-1");                   /* A was bad: not a duplicate */
+    host->household_end(sink);
+    host->member_error(sink, "other.csv", 9, "Z", "Z-1", "its household is missing");
+    host->error(sink, f, 30, NULL, "a reader's own complaint");
+    return 1;
+}
+
+static const bf_reader_format awkward = {"awkward", ".awk", "test reader", awkward_read};
+
+Test(plugins, the_sink_converts_validates_and_names_ids_whatever_the_order)
+{
+    char *dir = bf_test_tmpdir();
+    cr_assert_not_null(dir);
+    char *db = bf_test_path(dir, "s.db");
+    bf_store *s;
+    char err[512];
+    cr_assert_eq(bf_store_open(db, &s, err, sizeof err), BF_OK, "%s", err);
+    const char *paths[] = {"in.awk"};
+    bf_import_source src = {&awkward, paths, 1};
+    bf_import_options opt = {.today = 0};
+    bf_import_stats st;
+    bf_errors errs;
+    bf_errors_init(&errs, 50);
+    cr_expect_eq(bf_import_sources(s, &src, 1, &opt, &st, &errs), BF_EINPUT);
+    const char *expected[] = {
+        "in.awk:10: household A: wage: '12.345' is not an amount of yuan",
+        "in.awk:10: household A: unknown household field 'colour' (reported once)",
+        "in.awk:11: household A, member A-1: supporter: 'yes' is not true or false",
+        "other.csv:7: household B, member A-1: no value for required field 'supporter'",
+        "other.csv:9: household Z, member Z-1: its household is missing",
+        "in.awk:30: a reader's own complaint",
+    };
+    int n = (int)(sizeof expected / sizeof expected[0]);
+    for (int i = 0; i < n; i++) {
+        bool found = false;
+        for (int k = 0; k < errs.count; k++)
+            found |= strncmp(errs.msgs[k], expected[i], strlen(expected[i])) == 0;
+        cr_expect(found, "missing: %s", expected[i]);
+    }
+    cr_expect_eq(errs.count, n, "%d messages, first: %s", errs.count,
+                 errs.count ? errs.msgs[0] : "");
+    int64_t hh = -1, mm = -1;
+    cr_expect_eq(bf_store_count(s, &hh, &mm), BF_OK);
+    cr_expect_eq(hh, 0, "nothing imported");
+    bf_errors_free(&errs);
+    bf_store_close(s);
+    bf_test_rmtree(dir);
+    free(dir);
+    free(db);
+}

@@ -1,0 +1,483 @@
+/* test_review.c — `bangfu review` (数据比对): the exact findings on the bundled sample, the kinds that need odd records, the three renderings, and a generated county checked against independent SQL. */
+#include <criterion/criterion.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bangfu.h"
+#include "buf.h"
+#include "helpers.h"
+#include "review.h"
+#include "store.h"
+
+#define SAMPLE BF_SOURCE_DIR "/samples/households.xml"
+#define POLICIES BF_SOURCE_DIR "/policies"
+#define FAULTS BF_SOURCE_DIR "/tests/data/policies/faults"
+
+static char *dir;
+
+static void setup(void)
+{
+    dir = bf_test_tmpdir();
+    cr_assert_not_null(dir);
+}
+
+static void teardown(void)
+{
+    bf_test_rmtree(dir);
+    free(dir);
+}
+
+TestSuite(review, .init = setup, .fini = teardown, .timeout = 240);
+
+/* A database with the sample imported and run once on 2021-06-30. */
+static char *sample_run(void)
+{
+    char *db = bf_test_path(dir, "sample.db");
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "import", SAMPLE, "--db", db, NULL), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, "--date", "2021-06-30",
+                                "--policies", POLICIES, NULL), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    return db;
+}
+
+/* Collects findings as "household|kind|policy|member|town|village|first reason" lines. */
+static int collect(void *ctx, const bf_review_row *row)
+{
+    bf_buf *b = ctx;
+    bf_buf_printf(b, "%s|%s|%s|%s|%s|%s|", row->household, bf_review_kind_id(row->kind),
+                  row->policy, row->member ? row->member : "", row->town, row->village);
+    /* the first reason, up to its first '"' (enough to tell reasons apart) */
+    const char *r = strchr(row->reasons_json, '"');
+    if (r) {
+        const char *end = strchr(r + 1, '"');
+        bf_buf_add(b, r + 1, end ? (size_t)(end - r - 1) : strlen(r + 1));
+    }
+    bf_buf_puts(b, "\n");
+    return 0;
+}
+
+/* The findings of the latest completed run of db through the library. */
+static char *review_lines(const char *db, bf_review_counts *counts)
+{
+    bf_store *s;
+    char err[1024];
+    cr_assert_eq(bf_store_open_existing(db, &s, err, sizeof err), BF_OK, "%s", err);
+    int64_t id;
+    cr_assert_eq(bf_store_run_latest_completed(s, &id), BF_OK);
+    bf_stored_run run;
+    cr_assert_eq(bf_store_run_get(s, id, &run), BF_OK);
+    bf_buf b = {0};
+    cr_assert_eq(bf_review_scan(s, &run, collect, &b, counts, err, sizeof err), BF_OK, "%s", err);
+    bf_stored_run_free(&run);
+    bf_store_close(s);
+    char *out = strdup(bf_buf_str(&b));
+    bf_buf_free(&b);
+    return out;
+}
+
+/* The only line of lines that starts with prefix, or NULL (also when there are several). */
+static const char *line_with(const char *lines, const char *prefix, char *buf, size_t size)
+{
+    const char *found = NULL;
+    for (const char *p = lines; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+        if (strncmp(p, prefix, strlen(prefix)) == 0) {
+            if (found)
+                return NULL;
+            found = p;
+        }
+    if (!found)
+        return NULL;
+    size_t len = strcspn(found, "\n");
+    snprintf(buf, size, "%.*s", (int)len, found);
+    return buf;
+}
+
+Test(review, finds_exactly_the_sample_cases)
+{
+    char *db = sample_run();
+    bf_review_counts c;
+    char *lines = review_lines(db, &c);
+    /* samples/README.md: recorded but not eligible S12 S16 S21; eligible but not recorded S05
+     * (tekun) S17 S25 (dibao); new monitoring candidate S12 S25 S26. Member-scope policies give
+     * one row per member decision. */
+    static const char *const expected[] = {
+        "S05|eligible_not_recorded|tekun|S05-2|",
+        "S12|recorded_not_eligible|dibao||",
+        "S12|recorded_not_eligible|medical_aid|S12-1|",
+        "S12|recorded_not_eligible|medical_aid|S12-2|",
+        "S12|recorded_not_eligible|medical_aid|S12-3|",
+        "S12|recorded_not_eligible|medical_aid|S12-4|",
+        "S12|monitoring_candidate|monitoring||",
+        "S16|recorded_not_eligible|low_income||",
+        "S16|recorded_not_eligible|dibao||",
+        "S17|eligible_not_recorded|dibao||",
+        "S21|recorded_not_eligible|tekun|S21-1|",
+        "S25|eligible_not_recorded|dibao||",
+        "S25|monitoring_candidate|monitoring||",
+        "S26|monitoring_candidate|monitoring||",
+    };
+    int n = (int)(sizeof expected / sizeof expected[0]);
+    cr_expect_eq(bf_test_count_lines(lines), n, "%s", lines);
+    const char *p = lines;
+    for (int i = 0; i < n && p; i++) {
+        cr_expect(strncmp(p, expected[i], strlen(expected[i])) == 0, "row %d: expected %s in\n%s",
+                  i, expected[i], lines);
+        p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL;
+    }
+    cr_expect_eq(c.households, 27);
+    cr_expect_eq(c.rows[BF_REVIEW_RECORDED_NOT_ELIGIBLE], 8);
+    cr_expect_eq(c.rows[BF_REVIEW_ELIGIBLE_NOT_RECORDED], 3);
+    cr_expect_eq(c.rows[BF_REVIEW_MONITORING_CANDIDATE], 3);
+    cr_expect_eq(c.rows[BF_REVIEW_UNKNOWN_POLICY], 0);
+    cr_expect_eq(c.rows[BF_REVIEW_EVALUATION_ERROR], 0);
+    /* each row carries the place and the stored reason of the decision */
+    char buf[2048];
+    cr_expect_str_eq(line_with(lines, "S16|recorded_not_eligible|dibao|", buf, sizeof buf),
+                     "S16|recorded_not_eligible|dibao||游溪镇|新街村|家庭人均月收入 1000.00 元，"
+                     "不低于低保标准 551 元");
+    cr_expect_str_eq(line_with(lines, "S21|", buf, sizeof buf),
+                     "S21|recorded_not_eligible|tekun|S21-1|大桥镇|石角村|"
+                     "有具备履行能力的法定赡养、抚养、扶养义务人");
+    cr_expect(strstr(line_with(lines, "S17|", buf, sizeof buf), "|东坪镇|东坪村|家庭人均月收入 450.00 元"),
+              "%s", buf);
+    cr_expect(strstr(line_with(lines, "S26|", buf, sizeof buf), "|乳城镇|水口村|家庭人均年收入 4200.00 元"),
+              "%s", buf);
+    free(lines);
+    free(db);
+}
+
+Test(review, text_has_chinese_headings_sections_and_counts)
+{
+    char *db = sample_run();
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "review", "--db", db, NULL), 0, "%s", r.err);
+    cr_expect(strstr(r.out, "数据比对 · 运行 1 · 评估日期 2021-06-30 · 27 户"), "%s", r.out);
+    const char *a = strstr(r.out, "一、有记录但不符合条件（recorded_not_eligible）：8");
+    const char *b = strstr(r.out, "二、符合条件但未记录（可能漏保）（eligible_not_recorded）：3");
+    const char *c = strstr(r.out, "三、新的监测对象候选（monitoring_candidate）：3");
+    cr_expect(a && b && c && a < b && b < c, "%s", r.out);
+    /* S17 is listed in the omissions section, not elsewhere */
+    const char *s17 = strstr(r.out, "  S17  东坪镇 东坪村  dibao（农村最低生活保障）");
+    cr_expect(s17 && s17 > b && s17 < c, "%s", r.out);
+    cr_expect(strstr(r.out, "成员 S12-3"), "%s", r.out);
+    cr_expect(strstr(r.out, "\n合计\n"), "%s", r.out);
+    cr_expect(strstr(r.out, "  recorded_not_eligible           8\n"), "%s", r.out);
+    cr_expect(strstr(r.out, "  monitoring_candidate            3\n"), "%s", r.out);
+    cr_expect(!strstr(r.out, "四、"), "no unknown-policy section when there is none:\n%s", r.out);
+    bf_test_run_free(&r);
+    free(db);
+}
+
+/* Runs sql with ?1 bound to text in an in-memory SQLite (its JSON functions parse the output);
+ * the first row as "a|b|…". */
+static char *json_sql(const char *text, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+    cr_assert_eq(sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC), SQLITE_OK);
+    bf_buf b = {0};
+    if (sqlite3_step(st) == SQLITE_ROW)
+        for (int i = 0; i < sqlite3_column_count(st); i++) {
+            const unsigned char *v = sqlite3_column_text(st, i);
+            bf_buf_printf(&b, "%s%s", i ? "|" : "", v ? (const char *)v : "NULL");
+        }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    char *out = strdup(bf_buf_str(&b));
+    bf_buf_free(&b);
+    return out;
+}
+
+Test(review, json_is_valid_and_carries_the_same_findings)
+{
+    char *db = sample_run();
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "review", "--db", db, "--format", "json", NULL), 0,
+                 "%s", r.err);
+    char *row = json_sql(r.out, "SELECT json_valid(?1), json_extract(?1, '$.run'), "
+                                "json_extract(?1, '$.date'), json_array_length(?1, '$.findings'), "
+                                "json_extract(?1, '$.counts.recorded_not_eligible'), "
+                                "json_extract(?1, '$.counts.eligible_not_recorded'), "
+                                "json_extract(?1, '$.counts.monitoring_candidate'), "
+                                "json_extract(?1, '$.households')");
+    cr_expect_str_eq(row, "1|1|2021-06-30|14|8|3|3|27");
+    free(row);
+    row = json_sql(r.out, "SELECT json_extract(value, '$.town'), json_extract(value, '$.village'), "
+                          "json_extract(value, '$.policy_title'), json_extract(value, '$.member'), "
+                          "json_array_length(value, '$.reasons'), "
+                          "json_extract(value, '$.reasons[0]') FROM json_each(?1, '$.findings') "
+                          "WHERE json_extract(value, '$.household') = 'S21'");
+    cr_expect_str_eq(row, "大桥镇|石角村|特困人员救助供养|S21-1|1|"
+                          "有具备履行能力的法定赡养、抚养、扶养义务人");
+    free(row);
+    row = json_sql(r.out, "SELECT json_type(value, '$.member') FROM json_each(?1, '$.findings') "
+                          "WHERE json_extract(value, '$.household') = 'S17'");
+    cr_expect_str_eq(row, "null", "household scope: member is null");
+    free(row);
+    bf_test_run_free(&r);
+    free(db);
+}
+
+/* ---- a small RFC 4180 reader: fields of every record ---- */
+
+typedef struct csv_table {
+    char ***rows;              /* rows[i][j] */
+    int *cols;
+    int n;
+} csv_table;
+
+/* Parses text (after an optional UTF-8 BOM) into records; false on a malformed quote. */
+static bool csv_parse(const char *text, csv_table *t)
+{
+    memset(t, 0, sizeof *t);
+    if (strncmp(text, "\xEF\xBB\xBF", 3) == 0)
+        text += 3;
+    const char *p = text;
+    while (*p) {
+        t->rows = realloc(t->rows, sizeof *t->rows * (size_t)(t->n + 1));
+        t->cols = realloc(t->cols, sizeof *t->cols * (size_t)(t->n + 1));
+        char **fields = NULL;
+        int nf = 0;
+        for (;;) {
+            bf_buf f = {0};
+            bf_buf_add(&f, "", 0);
+            if (*p == '"') {
+                for (p++;; p++) {
+                    if (!*p) {
+                        bf_buf_free(&f);
+                        return false;
+                    }
+                    if (*p == '"' && p[1] == '"')
+                        bf_buf_add(&f, p++, 1);
+                    else if (*p == '"')
+                        break;
+                    else
+                        bf_buf_add(&f, p, 1);
+                }
+                p++;
+            } else {
+                size_t len = strcspn(p, ",\r\n");
+                bf_buf_add(&f, p, len);
+                p += len;
+            }
+            fields = realloc(fields, sizeof *fields * (size_t)(nf + 1));
+            fields[nf++] = strdup(bf_buf_str(&f));
+            bf_buf_free(&f);
+            if (*p == ',') {
+                p++;
+                continue;
+            }
+            if (*p == '\r' && p[1] == '\n')
+                p += 2;
+            else if (*p == '\n')
+                p++;
+            else if (*p)
+                return false;
+            break;
+        }
+        t->rows[t->n] = fields;
+        t->cols[t->n++] = nf;
+    }
+    return true;
+}
+
+static void csv_free(csv_table *t)
+{
+    for (int i = 0; i < t->n; i++) {
+        for (int j = 0; j < t->cols[i]; j++)
+            free(t->rows[i][j]);
+        free(t->rows[i]);
+    }
+    free(t->rows);
+    free(t->cols);
+}
+
+Test(review, csv_has_a_bom_a_header_and_one_record_per_finding)
+{
+    char *db = sample_run();
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "review", "--db", db, "--format", "csv", NULL), 0,
+                 "%s", r.err);
+    cr_expect(strncmp(r.out, "\xEF\xBB\xBFhousehold,", 12) == 0, "a UTF-8 BOM first");
+    csv_table t;
+    cr_assert(csv_parse(r.out, &t), "well-formed RFC 4180");
+    cr_assert_eq(t.n, 15, "header + 14 findings");
+    for (int i = 0; i < t.n; i++)
+        cr_expect_eq(t.cols[i], 8, "record %d has 8 fields", i);
+    cr_expect_str_eq(t.rows[0][0], "household");
+    cr_expect_str_eq(t.rows[0][7], "reason");
+    int omissions = 0;
+    for (int i = 1; i < t.n; i++)
+        if (strcmp(t.rows[i][3], "eligible_not_recorded") == 0)
+            omissions++;
+    cr_expect_eq(omissions, 3);
+    /* S12's dibao reason holds a '，' and two reasons joined by '；' */
+    cr_expect_str_eq(t.rows[2][0], "S12");
+    cr_expect_str_eq(t.rows[2][4], "dibao");
+    cr_expect(strstr(t.rows[2][7], "；不属于低收入家庭"), "%s", t.rows[2][7]);
+    csv_free(&t);
+    bf_test_run_free(&r);
+    free(db);
+}
+
+/* A one-member household whose records name policies (XML of the households format). */
+static void write_household(const char *path, const char *id, const char *recorded)
+{
+    char xml[2048];
+    snprintf(xml, sizeof xml,
+             "<households xmlns=\"urn:bangfu:households:1\">\n"
+             "<household id=\"%s\" town=\"大桥镇\" village=\"石角村\" status=\"none\" monitor=\"none\" "
+             "recorded=\"%s\">\n"
+             "<income wage=\"0\" business=\"0\" property=\"0\" transfer=\"4800\" excluded=\"0\"/>\n"
+             "<assets deposits=\"6000\" vehicle=\"0\" extra_houses=\"0\"/>\n"
+             "<member id=\"%s-1\" relation=\"head\" birth=\"1945-01-20\" sex=\"F\" labor=\"none\" "
+             "employment=\"none\" school=\"none\" self_care=\"full\" disability=\"0\" "
+             "disability_type=\"none\" serious_illness=\"false\" pension_insured=\"true\" "
+             "medical_insured=\"true\" medical_cost=\"0\" supporter=\"true\"/>\n"
+             "</household>\n</households>\n", id, recorded, id);
+    cr_assert_eq(bf_test_write_file(path, xml, (size_t)-1), 0);
+}
+
+Test(review, unknown_policies_and_failed_evaluations_are_reported_not_hidden)
+{
+    char *db = bf_test_path(dir, "f.db"), *xml = bf_test_path(dir, "h.xml");
+    write_household(xml, "F1", "good raises nosuch raises");
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "import", xml, "--db", db, NULL), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, "--date", "2021-06-30", "--policies",
+                                FAULTS, "--only", "good,raises", NULL), 1, "%s", r.err);
+    bf_test_run_free(&r);
+    bf_review_counts c;
+    char *lines = review_lines(db, &c);
+    /* good is eligible: nothing; raises failed: an error row (not "not eligible"); nosuch is no
+     * policy of the run; the repeated "raises" counts once */
+    cr_expect_eq(c.rows[BF_REVIEW_EVALUATION_ERROR], 1, "%s", lines);
+    cr_expect_eq(c.rows[BF_REVIEW_UNKNOWN_POLICY], 1, "%s", lines);
+    cr_expect_eq(c.rows[BF_REVIEW_RECORDED_NOT_ELIGIBLE], 0, "%s", lines);
+    cr_expect(strstr(lines, "F1|evaluation_error|raises||大桥镇|石角村|"), "%s", lines);
+    cr_expect(strstr(lines, "raises.lua:4: deliberate failure"), "%s", lines);
+    cr_expect(strstr(lines, "F1|unknown_policy|nosuch||大桥镇|石角村|运行 1 只评估了 good,raises"),
+              "%s", lines);
+    free(lines);
+    /* the text output shows the exceptional sections when they occur */
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "review", "--db", db, NULL), 0, "%s", r.err);
+    cr_expect(strstr(r.out, "四、记录中的政策未知（unknown_policy）：1"), "%s", r.out);
+    cr_expect(strstr(r.out, "五、有记录，评估出错（evaluation_error）：1"), "%s", r.out);
+    bf_test_run_free(&r);
+    free(db);
+    free(xml);
+}
+
+Test(review, bad_input_exits_2)
+{
+    char *db = bf_test_path(dir, "empty.db");
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "import", SAMPLE, "--db", db, NULL), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "review", "--db", db, NULL), 2, "no run yet");
+    cr_expect(strstr(r.err, "no completed run"), "%s", r.err);
+    bf_test_run_free(&r);
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "review", "--db", db, "--run", "7", NULL), 2);
+    cr_expect(strstr(r.err, "no run 7"), "%s", r.err);
+    bf_test_run_free(&r);
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "review", "--db", db, "--run", "x", NULL), 2);
+    bf_test_run_free(&r);
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "review", "--db", db, "--format", "xml", NULL), 2);
+    cr_expect(strstr(r.err, "text, json or csv"), "%s", r.err);
+    bf_test_run_free(&r);
+    char *missing = bf_test_path(dir, "missing.db");
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "review", "--db", missing, NULL), 2);
+    bf_test_run_free(&r);
+    free(missing);
+    free(db);
+}
+
+Test(review, an_interrupted_run_is_refused)
+{
+    char *db = sample_run();
+    sqlite3 *h;
+    cr_assert_eq(sqlite3_open(db, &h), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(h, "UPDATE runs SET status = 'interrupted'", NULL, NULL, NULL),
+                 SQLITE_OK, "%s", sqlite3_errmsg(h));
+    cr_assert_eq(sqlite3_changes(h), 1);
+    sqlite3_close(h);
+    bf_test_run r;
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "review", "--db", db, "--run", "1", NULL), 2);
+    cr_expect(strstr(r.err, "run 1 is interrupted, not completed"), "%s", r.err);
+    bf_test_run_free(&r);
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "review", "--db", db, NULL), 2, "not the default either");
+    bf_test_run_free(&r);
+    free(db);
+}
+
+/* One number from db. */
+static long long query_number(const char *db, const char *sql)
+{
+    char *row = bf_test_query(db, sql);
+    cr_assert_not_null(row, "%s", sql);
+    long long v = atoll(row);
+    free(row);
+    return v;
+}
+
+Test(review, a_generated_county_agrees_with_independent_sql)
+{
+    char *db = bf_test_path(dir, "county.db");
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "gen", "--households", "3000", "--seed", "5", "--db", db,
+                                NULL), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, "--date", "2021-06-30", "--policies",
+                                POLICIES, NULL), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    bf_review_counts c;
+    char *lines = review_lines(db, &c);
+    long long candidates = query_number(db,
+        "SELECT count(*) FROM decisions d JOIN households h ON h.id = d.household_id "
+        "WHERE d.run_id = 1 AND d.policy = 'monitoring' AND d.tier = 'alert' AND h.monitor = 'none'");
+    long long omissions = query_number(db,
+        "SELECT count(*) FROM decisions d JOIN households h ON h.id = d.household_id "
+        "WHERE d.run_id = 1 AND d.eligible = 1 AND d.policy IN ('dibao', 'tekun') "
+        "AND ' ' || h.recorded || ' ' NOT LIKE '% ' || d.policy || ' %'");
+    /* a recorded policy with no eligible decision: one row per stored decision of it */
+    long long stopped = query_number(db,
+        "SELECT coalesce(sum(max(n, 1)), 0) FROM (SELECT "
+        "(SELECT count(*) FROM decisions d WHERE d.run_id = 1 AND d.household_id = h.id "
+        "AND d.policy = rp.policy) AS n, "
+        "(SELECT count(*) FROM decisions d WHERE d.run_id = 1 AND d.household_id = h.id "
+        "AND d.policy = rp.policy AND d.eligible = 1) AS e "
+        "FROM households h JOIN run_policies rp ON rp.run_id = 1 "
+        "WHERE ' ' || h.recorded || ' ' LIKE '% ' || rp.policy || ' %') WHERE e = 0");
+    cr_expect_eq(c.households, 3000);
+    cr_expect_eq(c.rows[BF_REVIEW_MONITORING_CANDIDATE], candidates);
+    cr_expect_eq(c.rows[BF_REVIEW_ELIGIBLE_NOT_RECORDED], omissions);
+    cr_expect_eq(c.rows[BF_REVIEW_RECORDED_NOT_ELIGIBLE], stopped);
+    cr_expect_eq(c.rows[BF_REVIEW_UNKNOWN_POLICY], 0);
+    /* the generator mixes in omissions and benefits that should have stopped */
+    cr_expect_gt(candidates, 0);
+    cr_expect_gt(omissions, 0);
+    cr_expect_gt(stopped, 0);
+    /* the CLI's JSON counts the same */
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "review", "--db", db, "--format", "json", NULL), 0,
+                 "%s", r.err);
+    char expect[128];
+    snprintf(expect, sizeof expect, "1|%lld|%lld|%lld|%lld", stopped, omissions, candidates,
+             stopped + omissions + candidates);
+    char *row = json_sql(r.out, "SELECT json_valid(?1), "
+                                "json_extract(?1, '$.counts.recorded_not_eligible'), "
+                                "json_extract(?1, '$.counts.eligible_not_recorded'), "
+                                "json_extract(?1, '$.counts.monitoring_candidate'), "
+                                "json_array_length(?1, '$.findings')");
+    cr_expect_str_eq(row, expect);
+    free(row);
+    bf_test_run_free(&r);
+    free(lines);
+    free(db);
+}
