@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <libgen.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -84,7 +85,7 @@ const bf_command bf_commands[] = {
     {"simulate", bf_cmd_simulate, "what if a standard changes: who gains, who loses, what it costs",
      "usage: bangfu simulate (--set NAME=VALUE... | --scenario FILE) [--db DB] [--date D]\n"
      "                       [--format text|json|csv] [--limit N] [--jobs N] [--only P,...]\n"
-     "                       [--baseline-run N]\n"
+     "                       [--baseline-run N] [--report FILE.html]\n"
      "\n"
      "Evaluates every stored household twice on the same date: the baseline (parameters in\n"
      "force) and the scenario (with the changed values), and prints per policy: eligible\n"
@@ -100,6 +101,8 @@ const bf_command bf_commands[] = {
      "                     <set param=\"dibao.standard\" value=\"610\" [from=\"YYYY-MM-DD\"]/>\n"
      "  --format FMT       text (default), json, or csv (per policy, then per town)\n"
      "  --limit N          changed decisions listed (default 50)\n"
+     "  --report FILE.html also write a self-contained HTML page: tables and bar charts of\n"
+     "                     baseline against scenario per policy and per town, the changes\n"
      "  --baseline-run N   use stored run N as the baseline (same date, parameter values and\n"
      "                     policy files); 0 evaluates it. Default: the latest such run if any\n"
      DB_HELP EVAL_HELP
@@ -335,6 +338,16 @@ bool bf_cli_parse_count(const char *cmd, const char *opt, const char *text, long
     }
     *out = v;
     return true;
+}
+
+/* Whether the report's folder can take a new file (checked before a long run, not instead of
+ * handling the write's own failure). */
+bool bf_cli_report_folder_writable(const char *path)
+{
+    char *copy = strdup(path);
+    bool ok = copy && access(dirname(copy), W_OK | X_OK) == 0;
+    free(copy);
+    return ok;
 }
 
 static void print_help(void)

@@ -54,6 +54,10 @@ bool bf_cli_parse_run_id(const char *cmd, const char *text, int64_t *out);
 int bf_cli_resolve_run(const char *cmd, struct bf_store *store, int64_t wanted,
                        bool completed_only, struct bf_stored_run *run);
 
+/* Whether the folder of a report file exists and can take a new file (checked before long
+ * work, so a typo does not waste it). */
+bool bf_cli_report_folder_writable(const char *path);
+
 /* The subcommands, each in core/cli_<area>.c. */
 int bf_cmd_import(int argc, char **argv);
 int bf_cmd_gen(int argc, char **argv);

@@ -6,7 +6,6 @@
 #include "run.h"
 #include "store.h"
 
-#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,16 +54,6 @@ static void print_summary(const bf_run_summary *s, const bf_engine *e, const cha
     }
 }
 
-/* Whether the report's folder can take a new file (checked before a long run, not instead of
- * handling the write's own failure). */
-static bool report_folder_writable(const char *path)
-{
-    char *copy = strdup(path);
-    bool ok = copy && access(dirname(copy), W_OK | X_OK) == 0;
-    free(copy);
-    return ok;
-}
-
 /* Writes the HTML report of the stored run; BF_EXIT_OK or BF_EXIT_USAGE (printed). */
 static int write_report(bf_store *store, int64_t run_id, const char *path)
 {
@@ -106,7 +95,7 @@ int bf_cmd_run(int argc, char **argv)
     if (o.n_overrides)
         return bf_cli_usage_error("run", "--set is for check and simulate: a run records the "
                                          "parameters in force");
-    if (report && !report_folder_writable(report))
+    if (report && !bf_cli_report_folder_writable(report))
         return bf_cli_usage_error("run", "--report %s: its folder is missing or not writable",
                                   report);
     char err[1024];

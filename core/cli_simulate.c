@@ -23,7 +23,7 @@ int bf_cmd_simulate(int argc, char **argv)
 {
     bf_eval_opts o;
     bf_eval_opts_init(&o);
-    const char *scenario_file = NULL, *format = "text";
+    const char *scenario_file = NULL, *format = "text", *report = NULL;
     long limit = 50;
     long long baseline_run = BF_BASELINE_AUTO;
     for (int i = 1; i < argc; i++) {
@@ -36,6 +36,9 @@ int bf_cmd_simulate(int argc, char **argv)
         if (bf_cli_opt(argc, argv, &i, "--scenario", &v)) {
             if (!(scenario_file = v))
                 return BF_EXIT_USAGE;
+        } else if (bf_cli_opt(argc, argv, &i, "--report", &v)) {
+            if (!(report = v) || !*report)
+                return bf_cli_usage_error("simulate", "--report needs a file name (FILE.html)");
         } else if (bf_cli_opt(argc, argv, &i, "--format", &v)) {
             if (!v || (strcmp(v, "text") && strcmp(v, "json") && strcmp(v, "csv")))
                 return bf_cli_usage_error("simulate", "--format is text, json or csv");
@@ -53,6 +56,9 @@ int bf_cmd_simulate(int argc, char **argv)
             return bf_cli_usage_error("simulate", "unknown argument %s", argv[i]);
         }
     }
+    if (report && !bf_cli_report_folder_writable(report))
+        return bf_cli_usage_error("simulate", "--report %s: its folder is missing or not writable",
+                                  report);
     bf_scenario sc = {0};
     if (scenario_file) {
         bf_errors errs;
@@ -115,6 +121,15 @@ int bf_cmd_simulate(int argc, char **argv)
                 printf("\n基线：已保存的运行 %lld（日期、参数与政策文件均相同）\n", (long long)r.baseline_run);
             else
                 printf("\n基线：本次重新计算\n");
+        }
+        if (report) {
+            char msg[1024];
+            if (bf_report_simulation_html(report, s.engine, &r, s.date, &shown, msg, sizeof msg) == BF_OK) {
+                fprintf(stderr, "report: %s\n", report);
+            } else {
+                fprintf(stderr, "bangfu simulate: the report was not written: %s\n", msg);
+                status = BF_EXIT_USAGE;
+            }
         }
         int64_t errors = 0;
         for (int k = 0; k < r.n_policies; k++)

@@ -1,8 +1,11 @@
 /* report.c — JSON and text renderings of decisions. */
 #include "report.h"
+#include "bangfu.h"
+#include "html.h"
 #include "params.h"
 #include "simulate.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void json_text_or_null(bf_buf *out, const char *s)
@@ -360,4 +363,193 @@ void bf_report_simulation_csv(FILE *out, const bf_engine *e, const bf_sim_result
             csv_totals(out, &r->towns[t].scenario[k]);
             fputc('\n', out);
         }
+}
+
+/* ---- simulate as HTML ---- */
+
+static void scaled(char out[BF_HTML_NUMLEN], int64_t v, int decimals)
+{
+    bf_html_format_scaled(v, decimals, out);
+}
+
+/* The scenario's facts: date, households, the changed values, the baseline used, the cost. */
+static int sim_facts(bf_html *page, const bf_sim_result *r, bf_date date, const bf_sim_scenario *sc,
+                     bf_fen total_b, bf_fen total_s)
+{
+    char d[BF_DATE_STRLEN], n[32], sets[1024] = "", base[96], delta[BF_HTML_NUMLEN + 8];
+    bf_date_format(date, d);
+    snprintf(n, sizeof n, "%lld", (long long)r->households);
+    size_t used = 0;
+    for (int i = 0; i < sc->n_sets && used < sizeof sets - 200; i++)
+        used += (size_t)snprintf(sets + used, sizeof sets - used, "%s%s = %s", i ? "；" : "",
+                                 sc->sets[i].name, sc->sets[i].text);
+    if (r->baseline_run)
+        snprintf(base, sizeof base, "已保存的运行 %lld", (long long)r->baseline_run);
+    else
+        snprintf(base, sizeof base, "本次重新计算");
+    char num[BF_HTML_NUMLEN];
+    scaled(num, total_s - total_b, 2);
+    snprintf(delta, sizeof delta, "%s 元", num);
+    const char *pairs[] = {"评估日期", d, "户数", n, "参数变化", sets, "基线", base,
+                           "年度资金变化", delta};
+    return bf_html_facts(page, pairs, 5);
+}
+
+static int sim_policy_table(bf_html *page, const bf_policy *pol, int n, const bf_sim_result *r)
+{
+    static const bf_html_column cols[] = {
+        {"policy", "政策", false}, {"reevaluated", "重新计算", false},
+        {"households_before", "户数（基线）", true}, {"households_after", "户数（方案）", true},
+        {"members_before", "人数（基线）", true}, {"members_after", "人数（方案）", true},
+        {"amount_before", "年度金额（基线，元）", true}, {"amount_after", "年度金额（方案，元）", true},
+        {"amount_delta", "变化（元）", true}, {"gained", "新增", true}, {"lost", "退出", true},
+        {"raised", "提高", true}, {"cut", "降低", true},
+    };
+    bf_html_table *t = bf_html_table_new(page, "policies", "按政策：基线与方案", cols, 13);
+    if (!t)
+        return BF_ENOMEM;
+    int rc = BF_OK;
+    bf_sim_policy sum = {0};
+    for (int k = 0; k < n && rc == BF_OK; k++) {
+        if (!pol[k].reported)
+            continue;
+        const bf_sim_policy *p = &r->policies[k];
+        char v[12][BF_HTML_NUMLEN];
+        int64_t nums[12] = {p->baseline.households, p->scenario.households, p->baseline.members,
+                            p->scenario.members, p->baseline.amount, p->scenario.amount,
+                            p->scenario.amount - p->baseline.amount, p->gained, p->lost, p->raised,
+                            p->cut, 0};
+        for (int i = 0; i < 11; i++)
+            scaled(v[i], nums[i], i >= 4 && i <= 6 ? 2 : 0);
+        const char *cells[] = {pol[k].title, p->reevaluated ? "是" : "否", v[0], v[1], v[2], v[3],
+                               v[4], v[5], v[6], v[7], v[8], v[9], v[10]};
+        rc = bf_html_table_row(t, pol[k].id, cells);
+        sum.baseline.amount += p->baseline.amount;
+        sum.scenario.amount += p->scenario.amount;
+    }
+    char b[BF_HTML_NUMLEN], s[BF_HTML_NUMLEN], dl[BF_HTML_NUMLEN];
+    scaled(b, sum.baseline.amount, 2);
+    scaled(s, sum.scenario.amount, 2);
+    scaled(dl, sum.scenario.amount - sum.baseline.amount, 2);
+    const char *cells[] = {"合计", "", "", "", "", "", b, s, dl, "", "", "", ""};
+    return rc == BF_OK ? bf_html_table_footer(t, "total", cells) : rc;
+}
+
+/* Two-series bar chart of baseline against scenario. */
+static int sim_chart(bf_html *page, const char *id, const char *title, const char *unit,
+                     int decimals, const char *const *labels, const char *const *keys, int n,
+                     const int64_t *before, const int64_t *after)
+{
+    bf_html_chart chart = {id, title, unit, decimals, labels, keys, n,
+                           {{"基线", before}, {"方案", after}}, 2};
+    return bf_html_bar_chart(page, &chart);
+}
+
+static int sim_changes_table(bf_html *page, const bf_policy *pol, const bf_sim_result *r)
+{
+    static const bf_html_column cols[] = {
+        {"household", "户", false}, {"member", "成员", false}, {"policy", "政策", false},
+        {"before", "基线", false}, {"after", "方案", false},
+    };
+    char caption[160];
+    snprintf(caption, sizeof caption, "变化的决定：共 %lld 项，列出前 %d 项",
+             (long long)r->changed_total, r->n_changes);
+    bf_html_table *t = bf_html_table_new(page, "changed", caption, cols, 5);
+    if (!t)
+        return BF_ENOMEM;
+    int rc = BF_OK;
+    for (int i = 0; i < r->n_changes && rc == BF_OK; i++) {
+        const bf_sim_change *c = &r->changes[i];
+        char a[BF_HTML_NUMLEN], b[BF_HTML_NUMLEN], before[160], after[160];
+        scaled(a, c->before_amount, 2);
+        scaled(b, c->after_amount, 2);
+        snprintf(before, sizeof before, "%s %s 元%s%s", c->before_eligible ? "符合" : "不符合", a,
+                 *c->before_tier ? " · " : "", c->before_tier);
+        snprintf(after, sizeof after, "%s %s 元%s%s", c->after_eligible ? "符合" : "不符合", b,
+                 *c->after_tier ? " · " : "", c->after_tier);
+        const char *cells[] = {c->household, c->member, pol[c->policy].title, before, after};
+        rc = bf_html_table_row(t, c->household, cells);
+    }
+    return rc;
+}
+
+/* Builds the page: facts, the policy table and charts, the town chart, the changes. */
+static int build_simulation_page(bf_html *page, const bf_engine *e, const bf_sim_result *r,
+                                 bf_date date, const bf_sim_scenario *sc)
+{
+    int n;
+    const bf_policy *pol = bf_engine_policies(e, &n);
+    const char **labels = calloc((size_t)n + (size_t)r->n_towns + 1, sizeof *labels);
+    const char **keys = calloc((size_t)n + 1, sizeof *keys);
+    int64_t *v = calloc(4 * ((size_t)n + (size_t)r->n_towns + 1), sizeof *v);
+    if (!labels || !keys || !v) {
+        free(labels);
+        free(keys);
+        free(v);
+        return BF_ENOMEM;
+    }
+    int m = 0;
+    bf_fen total_b = 0, total_s = 0;
+    int64_t *hb = v, *hs = v + n, *ab = v + 2 * n, *as = v + 3 * n;
+    for (int k = 0; k < n; k++) {
+        if (!pol[k].reported)
+            continue;
+        labels[m] = pol[k].title;
+        keys[m] = pol[k].id;
+        hb[m] = r->policies[k].baseline.households;
+        hs[m] = r->policies[k].scenario.households;
+        ab[m] = r->policies[k].baseline.amount;
+        as[m] = r->policies[k].scenario.amount;
+        total_b += ab[m];
+        total_s += as[m];
+        m++;
+    }
+    int rc = sim_facts(page, r, date, sc, total_b, total_s);
+    if (rc == BF_OK)
+        rc = sim_policy_table(page, pol, n, r);
+    if (rc == BF_OK)
+        rc = sim_chart(page, "chart-households", "各政策符合户数：基线与方案", "户", 0, labels,
+                       keys, m, hb, hs);
+    if (rc == BF_OK)
+        rc = sim_chart(page, "chart-amount", "各政策年度金额：基线与方案", "元", 2, labels, keys,
+                       m, ab, as);
+    int64_t *tb = calloc((size_t)r->n_towns + 1, sizeof *tb), *ts = calloc((size_t)r->n_towns + 1, sizeof *ts);
+    const char **towns = calloc((size_t)r->n_towns + 1, sizeof *towns);
+    if (rc == BF_OK && (!tb || !ts || !towns))
+        rc = BF_ENOMEM;
+    for (int t = 0; rc == BF_OK && t < r->n_towns; t++) {
+        towns[t] = r->towns[t].town;
+        for (int k = 0; k < n; k++)
+            if (pol[k].reported) {
+                tb[t] += r->towns[t].baseline[k].amount;
+                ts[t] += r->towns[t].scenario[k].amount;
+            }
+    }
+    if (rc == BF_OK)
+        rc = sim_chart(page, "chart-towns", "各镇年度金额：基线与方案", "元", 2, towns, NULL,
+                       r->n_towns, tb, ts);
+    if (rc == BF_OK)
+        rc = sim_changes_table(page, pol, r);
+    free(tb);
+    free(ts);
+    free(towns);
+    free(labels);
+    free(keys);
+    free(v);
+    return rc;
+}
+
+int bf_report_simulation_html(const char *path, const bf_engine *e, const bf_sim_result *r,
+                              bf_date date, const bf_sim_scenario *sc, char *err, size_t errlen)
+{
+    char title[256];
+    snprintf(title, sizeof title, "模拟测算报告%s%s", *sc->name ? " · " : "", sc->name);
+    bf_html *page = bf_html_new(title);
+    int rc = page ? build_simulation_page(page, e, r, date, sc) : BF_ENOMEM;
+    if (rc == BF_OK)
+        rc = bf_html_save(page, path, err, errlen);
+    else
+        snprintf(err, errlen, "%s: out of memory while building the report", path);
+    bf_html_free(page);
+    return rc;
 }

@@ -40,6 +40,12 @@ void bf_report_simulation_json(bf_buf *out, const bf_engine *e, const struct bf_
 /* The same as readable tables with the Chinese policy titles. */
 void bf_report_simulation_text(FILE *out, const bf_engine *e, const struct bf_sim_result *r,
                                bf_date date, const bf_sim_scenario *sc);
+/* The same as one self-contained HTML page (tables; bar charts of baseline against scenario per
+ * policy and per town; the changed decisions) written atomically to path; the numbers are the
+ * JSON's. BF_OK, or an error with a message in err. */
+int bf_report_simulation_html(const char *path, const bf_engine *e,
+                              const struct bf_sim_result *r, bf_date date,
+                              const bf_sim_scenario *sc, char *err, size_t errlen);
 /* CSV: one row per policy, then a blank line and one row per town and policy. */
 void bf_report_simulation_csv(FILE *out, const bf_engine *e, const struct bf_sim_result *r);
 

@@ -3,6 +3,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/xpath.h>
 #include <sqlite3.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -537,4 +538,94 @@ Test(html, a_county_report_renders_in_chromium)
     free(db);
     free(png);
     free(report);
+}
+
+/* Sums, per series (0 baseline, 1 scenario), the bars' data-value of chart id, in hundredths. */
+static void series_sums(htmlDocPtr doc, const char *id, long long sums[2], int counts[2])
+{
+    char *values = bars(doc, id, "data-value"), *series = bars(doc, id, "class");
+    sums[0] = sums[1] = 0;
+    counts[0] = counts[1] = 0;
+    char *v = values, *s = series;
+    while (v && *v && s && *s) {
+        long long whole = 0, cents = 0;
+        int n = sscanf(v, "%lld.%2lld", &whole, &cents);
+        cr_assert(n >= 1, "%s", v);
+        int k = strncmp(s, "bar s1", 6) == 0;            /* class "bar s0" or "bar s1" */
+        sums[k] += whole * 100 + (n == 2 ? cents : 0);
+        counts[k]++;
+        v = strchr(v, '|') ? strchr(v, '|') + 1 : NULL;
+        s = strchr(s, '|') ? strchr(s, '|') + 1 : NULL;
+    }
+    free(values);
+    free(series);
+}
+
+/* Sums the JSON's per-policy "baseline" or "scenario" amounts, in fen. */
+static long long json_policy_amounts(const char *json, const char *side)
+{
+    const char *p = strstr(json, "\"policies\":"), *end = strstr(json, "\"towns\":");
+    cr_assert(p && end);
+    char key[64];
+    snprintf(key, sizeof key, "\"%s\":{\"households\":", side);
+    long long sum = 0;
+    while ((p = strstr(p, key)) && p < end) {
+        const char *a = strstr(p, "\"amount\":");
+        double amount = 0;
+        cr_assert(a && sscanf(a + 9, "%lf", &amount) == 1);
+        sum += llround(amount * 100);
+        p = a;
+    }
+    return sum;
+}
+
+Test(html, the_simulate_report_renders_in_chromium)
+{
+    need_chromium();
+    char *run_report = bf_test_path(dir, "run.html"), *report = bf_test_path(dir, "simulate.html");
+    char *png = bf_test_path(dir, "simulate.png");
+    char *db = report_run(NULL, run_report);
+    bf_test_run sim;
+    cr_assert_eq(bf_test_bangfu(&sim, NULL, "simulate", "--db", db, "--date", "2021-06-30",
+                                "--policies", BF_SOURCE_DIR "/policies", "--set",
+                                "dibao.standard=610", "--format", "json", "--report", report, NULL),
+                 0, "%s", sim.err);
+    bf_test_run r;
+    cr_assert_eq(browse(&r, report, "--dump-dom"), 0, "%s", r.err);
+    htmlDocPtr doc = parse_html(r.out);
+    cr_expect_eq(count(doc, "//svg"), 3, "households, amount and town charts");
+    long long sums[2];
+    int counts[2];
+    series_sums(doc, "chart-households", sums, counts);
+    cr_expect(counts[0] == 9 && counts[1] == 9, "one baseline and one scenario bar per policy");
+    series_sums(doc, "chart-amount", sums, counts);
+    cr_expect_eq(sums[0], json_policy_amounts(sim.out, "baseline"), "baseline amounts = JSON");
+    cr_expect_eq(sums[1], json_policy_amounts(sim.out, "scenario"), "scenario amounts = JSON");
+    cr_expect_gt(sums[1], sums[0], "a higher standard costs more");
+    long long towns[2];
+    series_sums(doc, "chart-towns", towns, counts);
+    cr_expect(counts[0] == 9 && counts[1] == 9, "the sample's nine towns");
+    cr_expect(towns[0] == sums[0] && towns[1] == sums[1], "the towns add up to the policies");
+    cr_expect_gt(count(doc, "//table[@id='changed']//tbody/tr"), 0, "the changed decisions");
+    xmlFreeDoc(doc);
+    bf_test_run_free(&r);
+    char flag[4200];
+    snprintf(flag, sizeof flag, "--screenshot=%s", png);
+    cr_assert_eq(browse(&r, report, flag), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    unsigned w = 0, h = 0;
+    size_t bytes = 0;
+    cr_assert(png_size(png, &w, &h, &bytes), "a PNG screenshot");
+    cr_expect_gt(bytes, 40000, "a page with text and charts (%zu bytes)", bytes);
+    const char *keep = getenv("BANGFU_SCREENSHOTS");
+    if (keep && *keep) {
+        char *to = bf_test_path(keep, "simulate-report-sample.png");
+        cr_expect_eq(bf_test_copy_file(png, to), 0);
+        free(to);
+    }
+    bf_test_run_free(&sim);
+    free(db);
+    free(png);
+    free(report);
+    free(run_report);
 }
