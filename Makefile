@@ -138,10 +138,8 @@ demo: deps
 demo-run: all
 	@rm -f $(B)/demo.db $(B)/demo.db-wal $(B)/demo.db-shm
 	$(BANGFU) import samples/households.xml --db $(B)/demo.db
-	@if $(BANGFU) --help 2>&1 | grep -q '^  run '; then \
-	  echo "$(BANGFU) run --db $(B)/demo.db --date 2021-06-30"; \
-	  $(BANGFU) run --db $(B)/demo.db --date 2021-06-30; \
-	fi
+	$(BANGFU) run --db $(B)/demo.db --date 2021-06-30 --report $(B)/demo-report.html
+	$(BANGFU) review --db $(B)/demo.db
 
 # make test: the plain build's tests, then the same under ASan + UBSan.
 test: deps

@@ -150,7 +150,7 @@ const bf_command bf_commands[] = {
      "  --out FILE         write FILE instead of standard output: a temporary file beside it\n"
      "                     is renamed only when the export succeeded, so a failed export never\n"
      "                     leaves a partial file\n"
-     "  --plugins DIR      native plugins (default: $BANGFU_PLUGINS or ./plugins)\n"
+     "  --plugins DIR      native plugins (default: see 'bangfu plugins --help')\n"
      "\nExit status: 0 exported, 2 no such run, unknown format, unwritable file or usage.\n"},
     {"check", bf_cmd_check, "evaluate one household: eligible for what, how much, and why",
      "usage: bangfu check HOUSEHOLD_ID [--db DB] [--date D] [--set NAME=VALUE]... [--explain]\n"
@@ -269,11 +269,6 @@ static const char *dir_from(const char *option, const char *env, const char *fal
     return v && *v ? v : fallback;
 }
 
-const char *bf_cli_policies_dir(const char *option)
-{
-    return dir_from(option, "BANGFU_POLICIES", "policies");
-}
-
 /* True when dir holds at least one NAME.so file. */
 static bool holds_plugins(const char *dir)
 {
@@ -302,6 +297,31 @@ static bool exe_dir(char *dir, size_t size)
         return false;
     *slash = '\0';
     return true;
+}
+
+/* True when dir holds a params.xml (a policies folder). */
+static bool holds_policies(const char *dir)
+{
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/params.xml", dir);
+    return access(path, R_OK) == 0;
+}
+
+const char *bf_cli_policies_dir(const char *option)
+{
+    static char found[PATH_MAX + 32];
+    const char *dir = dir_from(option, "BANGFU_POLICIES", NULL);
+    if (dir)
+        return dir;
+    if (holds_policies("policies"))
+        return "policies";
+    char exe[PATH_MAX];      /* installed: PREFIX/bin/bangfu finds PREFIX/share/bangfu/policies */
+    if (exe_dir(exe, sizeof exe)) {
+        snprintf(found, sizeof found, "%s/../share/bangfu/policies", exe);
+        if (holds_policies(found))
+            return found;
+    }
+    return "policies";
 }
 
 const char *bf_cli_plugins_dir(const char *option)

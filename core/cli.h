@@ -29,7 +29,8 @@ bool bf_cli_wants_help(int argc, char **argv);
 int bf_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints the usage text of a command on stdout; returns BF_EXIT_OK. */
 int bf_cli_print_usage(const char *cmd);
-/* The policies directory: the option value, else $BANGFU_POLICIES, else "policies". */
+/* The policies directory: the option value, else $BANGFU_POLICIES, else ./policies when it holds
+ * params.xml, else ../share/bangfu/policies beside the executable (installed), else "policies". */
 const char *bf_cli_policies_dir(const char *option);
 /* The plugins directory: the option value, else $BANGFU_PLUGINS, else ./plugins when it holds
  * NAME.so files, else "plugins" beside the running executable (a build tree), else
