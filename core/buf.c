@@ -119,3 +119,28 @@ const char *bf_buf_str(const bf_buf *b)
 {
     return b->data ? b->data : "";
 }
+
+char *bf_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    bf_buf b = {0};
+    char block[16384];
+    size_t got;
+    while ((got = fread(block, 1, sizeof block, f)) > 0)
+        bf_buf_add(&b, block, got);
+    bool failed = ferror(f) || b.oom;
+    fclose(f);
+    if (failed) {
+        bf_buf_free(&b);
+        return NULL;
+    }
+    *len = b.len;
+    if (!b.data) {                  /* an empty file: still a string */
+        b.data = malloc(1);
+        if (b.data)
+            b.data[0] = '\0';
+    }
+    return b.data;
+}

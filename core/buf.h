@@ -30,6 +30,8 @@ void bf_buf_json_string(bf_buf *b, const char *s, size_t len);
 void bf_buf_json_number(bf_buf *b, double v);
 /* Appends fen as a JSON number of yuan with two decimals (1234.50). */
 void bf_buf_json_money(bf_buf *b, bf_fen fen);
+/* Reads a whole file into a malloc'd NUL-terminated buffer (*len bytes); NULL when it cannot. */
+char *bf_read_file(const char *path, size_t *len);
 /* Returns the content as a NUL-terminated string ("" when empty). */
 const char *bf_buf_str(const bf_buf *b);
 

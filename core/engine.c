@@ -128,33 +128,6 @@ bf_decision *bf_result_add(bf_result *r, int policy, int member)
 
 /* ---- loading ---- */
 
-static char *read_whole_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *data = NULL;
-    size_t cap = 0, n = 0, got;
-    do {
-        if (n + 4096 > cap) {
-            cap = cap ? cap * 2 : 16384;
-            char *grown = realloc(data, cap + 1);
-            if (!grown) {
-                free(data);
-                fclose(f);
-                return NULL;
-            }
-            data = grown;
-        }
-        got = fread(data + n, 1, cap - n, f);
-        n += got;
-    } while (got > 0);
-    fclose(f);
-    data[n] = '\0';
-    *len = n;
-    return data;
-}
-
 /* The line of the first `field =` in the source (for contract messages), or 1. */
 static int field_line(const char *src, const char *field)
 {
@@ -476,7 +449,7 @@ static int load_catalog(bf_engine *e, bf_sandbox *sb, pending_requires **req_out
         if (p->path)
             snprintf(p->path, plen, "%s/%s", e->cfg.policies_dir, names[i]);
         p->display = strdup(p->path ? p->path : names[i]);
-        p->src = p->path ? read_whole_file(p->path, &p->src_len) : NULL;
+        p->src = p->path ? bf_read_file(p->path, &p->src_len) : NULL;
         if (!p->src) {
             bf_errors_add(errs, "%s: cannot read", p->display);
             p->id = strdup(names[i]);
@@ -1167,33 +1140,39 @@ static int eval_household(lua_State *L)
     return 0;
 }
 
-static void evaluate_household(worker *w, const bf_household *h, int set, bf_result *res)
+/* Runs fn (eval_household or eval_scenario) on job in one protected call. If it fails as a whole
+ * (the memory cap while pushing the records), every decision unit becomes an error. */
+static void run_protected(worker *w, lua_CFunction fn, eval_job *job)
 {
     lua_State *L = w->L;
-    bf_result_reset(res);
-    eval_job job = {w, h, set, res, NULL, NULL, NULL, NULL};
-    lua_pushcfunction(L, eval_household);
-    lua_pushlightuserdata(L, &job);
+    lua_pushcfunction(L, fn);
+    lua_pushlightuserdata(L, job);
     if (lua_pcall(L, 1, 0, 0) == LUA_OK)
         return;
-    /* the household could not be evaluated at all: every decision becomes an error */
     char msg[512];
     snprintf(msg, sizeof msg, "household could not be evaluated: %s",
              lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "memory cap exceeded");
     lua_pop(L, 1);
     lua_gc(L, LUA_GCCOLLECT, 0);
-    bf_result_reset(res);
+    bf_result_reset(job->res);
     bf_engine *e = w->e;
     for (int k = 0; k < e->n_pol; k++) {
         if (!e->evaluated[k])
             continue;
-        int members = e->pol[k].scope == BF_SCOPE_HOUSEHOLD ? 0 : h->n_members;
+        int members = e->pol[k].scope == BF_SCOPE_HOUSEHOLD ? 0 : job->h->n_members;
         for (int i = e->pol[k].scope == BF_SCOPE_HOUSEHOLD ? -1 : 0; i < members; i++) {
-            bf_decision *d = bf_result_add(res, k, i);
+            bf_decision *d = bf_result_add(job->res, k, i);
             if (d)
-                fail_decision(res, d, &e->pol[k], msg);
+                fail_decision(job->res, d, &e->pol[k], msg);
         }
     }
+}
+
+static void evaluate_household(worker *w, const bf_household *h, int set, bf_result *res)
+{
+    bf_result_reset(res);
+    eval_job job = {w, h, set, res, NULL, NULL, NULL, NULL};
+    run_protected(w, eval_household, &job);
 }
 
 /* ---- baseline and scenario in one pass ---- */
@@ -1348,24 +1327,9 @@ static void evaluate_pair(worker *w, const bf_household *h, const bool *changed,
 {
     if (!stored_reads)
         evaluate_household(w, h, 0, base);
-    lua_State *L = w->L;
     bf_result_reset(scen);
     eval_job job = {w, h, 1, scen, base, changed, reevaluated, stored_reads};
-    lua_pushcfunction(L, eval_scenario);
-    lua_pushlightuserdata(L, &job);
-    if (lua_pcall(L, 1, 0, 0) == LUA_OK)
-        return;
-    /* as for a baseline that could not be made: every scenario decision becomes an error */
-    char msg[512];
-    snprintf(msg, sizeof msg, "household could not be evaluated: %s",
-             lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "memory cap exceeded");
-    lua_pop(L, 1);
-    bf_result_reset(scen);
-    for (int i = 0; i < base->n; i++) {
-        bf_decision *d = bf_result_add(scen, base->d[i].policy, base->d[i].member);
-        if (d)
-            fail_decision(scen, d, &w->e->pol[base->d[i].policy], msg);
-    }
+    run_protected(w, eval_scenario, &job);
 }
 
 /* ---- worker threads ---- */

@@ -282,9 +282,7 @@ bool bf_field_required(bf_record_kind kind, int i)
     return f && f->required;
 }
 
-/* Copies v into dst (size bytes), cutting too long text at a character boundary; returns
- * false when it had to cut. */
-static bool copy_cut(char *dst, size_t size, const char *v)
+bool bf_text_copy(char *dst, size_t size, const char *v)
 {
     size_t len = strlen(v);
     if (len < size) {
@@ -327,7 +325,7 @@ static bool convert(const field_def *f, char *record, const char *v)
     void *dst = record + f->offset;
     int e;
     switch (f->kind) {
-    case F_TEXT: return copy_cut(dst, f->size, v);
+    case F_TEXT: return bf_text_copy(dst, f->size, v);
     case F_MONEY: return bf_money_parse(v, dst) == BF_OK;
     case F_PREVIOUS:
         ((bf_household *)(void *)record)->has_previous = true;
@@ -415,11 +413,10 @@ int bf_member_set_field(bf_member *m, const char *name, const char *value, char 
 /* ======================================================================== */
 
 /* Adds one error located at the household (and member, when m is not NULL). */
-#define ERR(m_, ...) add_error(errs, file, h, (m_), __VA_ARGS__)
+#define ERR(m_, ...) bf_household_error(errs, file, h, (m_), __VA_ARGS__)
 
-static void __attribute__((format(printf, 5, 6)))
-add_error(bf_errors *errs, const char *file, const bf_household *h, const bf_member *m,
-          const char *fmt, ...)
+void bf_household_error(bf_errors *errs, const char *file, const bf_household *h,
+                        const bf_member *m, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;

@@ -141,6 +141,12 @@ int bf_member_set_field(bf_member *m, const char *name, const char *value, char 
  * the number of errors added. */
 int bf_household_validate(const bf_household *h, const char *file, bf_date today, bf_errors *errs);
 
+/* Adds "file:line: household H[, member M]: message" to errs, the line being the member's (or
+ * the household's) and the file the member's own when it came from another file. */
+void bf_household_error(bf_errors *errs, const char *file, const bf_household *h,
+                        const bf_member *m, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Copies v into dst (size bytes), cutting too long text at a character boundary; false when cut. */
+bool bf_text_copy(char *dst, size_t size, const char *v);
 /* Number of UTF-8 code points in s, or -1 if s is not valid UTF-8. */
 long bf_utf8_length(const char *s);
 /* Masks a resident ID number for printing: first 6 and last 4 characters kept, the rest '*'. */

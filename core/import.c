@@ -50,27 +50,6 @@ struct bf_importer {
     int64_t bytes_done;      /* bytes of the files already finished */
 };
 
-/* Adds "file:line: household H[, member M]: message" (the format of bf_household_validate);
- * file is the household's, a member read from another file names its own. */
-static void __attribute__((format(printf, 5, 6)))
-record_error(importer *im, const char *file, const bf_household *h, const bf_member *m,
-             const char *fmt, ...)
-{
-    char msg[768];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    int line = m && m->line ? m->line : h->line;
-    if (m && m->file)
-        file = m->file;
-    if (m)
-        bf_errors_add(im->errs, "%s:%d: household %s, member %s: %s", file, line, h->id, m->id,
-                      msg);
-    else
-        bf_errors_add(im->errs, "%s:%d: household %s: %s", file, line, h->id, msg);
-}
-
 /* The index of a file name in im->files, added when new; -1 when out of memory. */
 static int file_index(importer *im, const char *file)
 {
@@ -171,7 +150,7 @@ static int check_household_id(importer *im, const bf_household *h, const char *f
     if (!first) {
         char where[600] = "";
         if (first_place(im, Q_FIRST_HOUSEHOLD, h->id, where, sizeof where, NULL, 0) == BF_OK)
-            record_error(im, file, h, NULL, "duplicate household id (first at %s)", where);
+            bf_household_error(im->errs, file, h, NULL, "duplicate household id (first at %s)", where);
         return 1;
     }
     bool exists = false;
@@ -182,7 +161,7 @@ static int check_household_id(importer *im, const bf_household *h, const char *f
     if (!exists)
         return 0;
     if (!im->opt->replace) {
-        record_error(im, file, h, NULL, "household id is already in the database %s "
+        bf_household_error(im->errs, file, h, NULL, "household id is already in the database %s "
                      "(use --replace to replace it)", bf_store_path(im->s));
         *stored_conflict = true;
         return 1;
@@ -212,7 +191,7 @@ static int check_member_ids(importer *im, const bf_household *h, const char *fil
                             sizeof other) != BF_OK)
                 continue;
             if (strcmp(other, h->id) != 0) {     /* inside one household the validator says it */
-                record_error(im, file, h, m, "duplicate member id (also in household %s at %s)",
+                bf_household_error(im->errs, file, h, m, "duplicate member id (also in household %s at %s)",
                              other, where);
                 n++;
             }
@@ -226,7 +205,7 @@ static int check_member_ids(importer *im, const bf_household *h, const char *fil
             continue;
         }
         if (exists) {
-            record_error(im, file, h, m, "member id is already in the database %s (in another "
+            bf_household_error(im->errs, file, h, m, "member id is already in the database %s (in another "
                          "household)", bf_store_path(im->s));
             n++;
         }

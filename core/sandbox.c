@@ -450,32 +450,6 @@ static bool valid_module_name(const char *s)
     return true;
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *data = NULL;
-    size_t cap = 0, n = 0, got;
-    do {
-        if (n + 4096 > cap) {
-            cap = cap ? cap * 2 : 8192;
-            char *grown = realloc(data, cap);
-            if (!grown) {
-                free(data);
-                fclose(f);
-                return NULL;
-            }
-            data = grown;
-        }
-        got = fread(data + n, 1, cap - n, f);
-        n += got;
-    } while (got > 0);
-    fclose(f);
-    *len = n;
-    return data;
-}
-
 /* Pushes the module's value: a native module's table or lib_dir/NAME.lua's result.
  * Called protected, with the name as argument 1. */
 static int load_module(lua_State *L)
@@ -492,7 +466,7 @@ static int load_module(lua_State *L)
     snprintf(path, sizeof path, "%s/%s.lua", sb->lib_dir, name);
     snprintf(chunk, sizeof chunk, "@%s%s.lua", sb->lib_prefix, name);
     size_t len;
-    char *src = read_file(path, &len);
+    char *src = bf_read_file(path, &len);
     if (!src)
         return luaL_error(L, "module '%s' not found (no file %s)", name, path);
     int rc = load_with_env(L, src, len, chunk);

@@ -374,23 +374,6 @@ static const char *attr_text(const xmlAttr *a, xmlChar **to_free)
     return *to_free ? (const char *)*to_free : "";
 }
 
-/* Copies v into dst (size bytes), cutting too long text at a character boundary; returns
- * false when it had to cut. */
-static bool copy_cut(char *dst, size_t size, const char *v)
-{
-    size_t len = strlen(v);
-    if (len < size) {
-        memcpy(dst, v, len + 1);
-        return true;
-    }
-    size_t cut = size - 1;
-    while (cut > 0 && ((unsigned char)v[cut] & 0xC0) == 0x80)
-        cut--;
-    memcpy(dst, v, cut);
-    dst[cut] = '\0';
-    return false;
-}
-
 /* Where the attributes of <household> and its child elements go in the record model: element
  * NULL is <household> itself. <member> attributes are the member fields by name. */
 static const struct {
@@ -469,7 +452,7 @@ static void read_id_first(const xmlNode *node, char *dst, size_t size)
     for (const xmlAttr *a = node->properties; a; a = a->next)
         if (strcmp((const char *)a->name, "id") == 0) {
             xmlChar *to_free;
-            copy_cut(dst, size, attr_text(a, &to_free));   /* set_field reports a cut */
+            bf_text_copy(dst, size, attr_text(a, &to_free));   /* set_field reports a cut */
             xmlFree(to_free);
             return;
         }
@@ -747,11 +730,11 @@ static void fill_locator(locator *loc, const bf_household *h, const xmlNode *nod
     loc->used = true;
     loc->line = h->line;
     loc->last_line = h->line;
-    copy_cut(loc->id, sizeof loc->id, h->id);
+    bf_text_copy(loc->id, sizeof loc->id, h->id);
     loc->n = h->n_members;
     for (int i = 0; i < h->n_members; i++) {
         loc->members[i].line = h->members[i].line;
-        copy_cut(loc->members[i].id, sizeof loc->members[i].id, h->members[i].id);
+        bf_text_copy(loc->members[i].id, sizeof loc->members[i].id, h->members[i].id);
     }
     for (const xmlNode *k = node->children; k; k = k->next) {
         long l = bf_xml_line(k);
