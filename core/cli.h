@@ -37,10 +37,10 @@ const char *bf_cli_policies_dir(const char *option);
  * EXEDIR/../lib/bangfu/plugins (installed), when either holds NAME.so files; else "plugins"
  * (a missing folder: no plugins). The result may be a static buffer, valid until the next call. */
 const char *bf_cli_plugins_dir(const char *option);
+struct bf_plugins;
 /* Loads the plugins of dir (core/cli_plugins.c); files skipped are printed on stderr as
  * "bangfu CMD: warning: FILE: reason" and the others load. BF_EXIT_OK, or BF_EXIT_USAGE when
  * out of memory. Free *out with bf_plugins_free. */
-struct bf_plugins;
 int bf_cli_load_plugins(const char *cmd, const char *dir, struct bf_plugins **out);
 /* Parses a strictly positive integer option value; false (and a message) when it is not one. */
 bool bf_cli_parse_count(const char *cmd, const char *opt, const char *text, long max, long *out);
@@ -60,16 +60,27 @@ int bf_cli_resolve_run(const char *cmd, struct bf_store *store, int64_t wanted,
 bool bf_cli_report_folder_writable(const char *path);
 
 /* The subcommands, each in core/cli_<area>.c. */
+/* bangfu import: validate and import household files (cli_import.c). */
 int bf_cmd_import(int argc, char **argv);
+/* bangfu gen: a synthetic county (cli_gen.c). */
 int bf_cmd_gen(int argc, char **argv);
+/* bangfu check: one household's decisions (cli_eval.c). */
 int bf_cmd_check(int argc, char **argv);
+/* bangfu run: the audited county run (cli_run.c). */
 int bf_cmd_run(int argc, char **argv);
+/* bangfu simulate: baseline against scenario (cli_simulate.c). */
 int bf_cmd_simulate(int argc, char **argv);
+/* bangfu review: recorded statuses against a run (cli_review.c). */
 int bf_cmd_review(int argc, char **argv);
+/* bangfu export: a run's decisions as XML, CSV or JSON (cli_export.c). */
 int bf_cmd_export(int argc, char **argv);
+/* bangfu test: the policy test cases (cli_test.c). */
 int bf_cmd_test(int argc, char **argv);
+/* bangfu lint: load and check every policy (cli_test.c). */
 int bf_cmd_lint(int argc, char **argv);
+/* bangfu params: the parameters in force (cli_eval.c). */
 int bf_cmd_params(int argc, char **argv);
+/* bangfu plugins: the native plugins loaded (cli_plugins.c). */
 int bf_cmd_plugins(int argc, char **argv);
 
 extern const bf_command bf_commands[];

@@ -31,8 +31,9 @@ sqlite3 *bf_store_db(bf_store *s);
  * each checkpoint costing an fdatasync; off restores the default and checkpoints. */
 int bf_store_bulk(bf_store *s, bool on);
 
-/* Transactions: one import, one batch of decisions. */
+/* Begins a write transaction (one import, one batch of decisions). */
 int bf_store_begin(bf_store *s);
+/* Commits the open transaction. */
 int bf_store_commit(bf_store *s);
 /* Rolls back; safe to call when no transaction is open. */
 int bf_store_rollback(bf_store *s);
