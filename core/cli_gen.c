@@ -94,7 +94,10 @@ static int gen_db(const gen_options *o, const bf_gen_job *job, bf_gen_totals *to
         return rc == BF_ESTORE ? BF_EIO : rc;
     }
     rc = bf_gen_to_store(s, job, totals, errs);
-    bf_store_close(s);
+    if (rc == BF_OK)
+        bf_store_close(s);
+    else
+        bf_store_discard(s);         /* a database this gen created is removed again */
     return rc;
 }
 

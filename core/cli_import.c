@@ -178,7 +178,10 @@ static int run_import(const import_args *a, const bf_import_source *src, int n_s
         fprintf(stderr, "bangfu import: nothing imported (%s)\n", bf_strerror(rc));
     }
     bf_errors_free(&errs);
-    bf_store_close(s);
+    if (rc == BF_OK)
+        bf_store_close(s);
+    else
+        bf_store_discard(s);         /* a database this import created is removed again */
     return rc == BF_OK ? BF_EXIT_OK : BF_EXIT_USAGE;
 }
 

@@ -843,6 +843,12 @@ static void push_household(worker *w, const bf_household *h)
 
 /* ---- checking and recording a decision ---- */
 
+/* Whether a script's string is text: valid UTF-8 without NUL bytes (it goes into JSON and XML). */
+static bool valid_text(const char *s, size_t len)
+{
+    return strlen(s) == len && bf_utf8_length(s) >= 0;
+}
+
 static int compare_cstr(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -860,6 +866,9 @@ static bool details_json(lua_State *L, int t, bf_buf *out, bf_buf *why)
         int vt = lua_type(L, -1);
         if (lua_type(L, -2) != LUA_TSTRING) {
             bf_buf_printf(why, "details keys must be strings, found a %s key", luaL_typename(L, -2));
+            ok = false;
+        } else if (!valid_text(lua_tostring(L, -2), lua_rawlen(L, -2))) {
+            bf_buf_puts(why, "a details key is not valid UTF-8 text");
             ok = false;
         } else if (vt != LUA_TNUMBER && vt != LUA_TSTRING) {
             bf_buf_printf(why, "details.%s must be a number or a string, got %s",
@@ -903,6 +912,12 @@ static bool details_json(lua_State *L, int t, bf_buf *out, bf_buf *why)
             size_t len;
             if (lua_type(L, -1) == LUA_TSTRING) {
                 const char *s = lua_tolstring(L, -1, &len);
+                if (!valid_text(s, len)) {
+                    bf_buf_printf(why, "details.%s is not valid UTF-8 text", keys[i]);
+                    lua_pop(L, 1);
+                    ok = false;
+                    break;
+                }
                 bf_buf_json_string(out, s, len);
             } else if (lua_isinteger(L, -1)) {
                 bf_buf_printf(out, "%lld", (long long)lua_tointeger(L, -1));
@@ -971,6 +986,11 @@ static bool take_decision(lua_State *L, int t, bf_text_mode mode, bool recorded,
     if (tt == LUA_TSTRING) {
         size_t len;
         const char *s = lua_tolstring(L, -1, &len);
+        if (!valid_text(s, len)) {
+            bf_buf_puts(why, "tier is not valid UTF-8 text");
+            lua_pop(L, 1);
+            return false;
+        }
         d->tier = bf_result_add_text(res, s, len);
     }
     lua_pop(L, 1);
@@ -995,9 +1015,14 @@ static bool take_decision(lua_State *L, int t, bf_text_mode mode, bool recorded,
             lua_settop(L, t);
             return false;
         }
+        size_t len;
+        const char *s = lua_tolstring(L, -1, &len);
+        if (!valid_text(s, len)) {
+            bf_buf_printf(why, "reasons[%lld] is not valid UTF-8 text", (long long)i);
+            lua_settop(L, t);
+            return false;
+        }
         if (want_text) {
-            size_t len;
-            const char *s = lua_tolstring(L, -1, &len);
             if (i > 1)
                 bf_buf_add(scratch, ",", 1);
             bf_buf_json_string(scratch, s, len);

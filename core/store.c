@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Version 1 of the schema. Runs and decisions are written by the engine (run.c). */
 static const char schema_sql[] =
@@ -150,6 +151,7 @@ static const char *const stmt_sql[ST__N] = {
 struct bf_store {
     sqlite3 *db;
     char *path;
+    bool created;              /* the file did not exist before this open */
     sqlite3_stmt *stmt[ST__N];
     char err[1024];
 };
@@ -260,12 +262,14 @@ static int open_store(const char *path, bool create, bf_store **out, char *err, 
         snprintf(err, errlen, "%s: no such database (import households first)", path);
         return BF_ENOTFOUND;
     }
+    bool existed = stat(path, &sb) == 0;
     bf_store *s = calloc(1, sizeof *s);
     if (!s || !(s->path = strdup(path))) {
         free(s);
         snprintf(err, errlen, "%s: out of memory", path);
         return BF_ENOMEM;
     }
+    s->created = !existed;
     int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
     int rc = BF_ESTORE;
     if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
@@ -327,6 +331,28 @@ int bf_store_bulk(bf_store *s, bool on)
 {
     return exec(s, on ? "PRAGMA wal_autocheckpoint=16384"
                       : "PRAGMA wal_autocheckpoint=1000; PRAGMA wal_checkpoint(PASSIVE)");
+}
+
+bool bf_store_created(const bf_store *s)
+{
+    return s->created;
+}
+
+void bf_store_discard(bf_store *s)
+{
+    if (!s)
+        return;
+    char *path = s->created ? strdup(s->path) : NULL;
+    bf_store_close(s);
+    if (!path)
+        return;
+    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        char file[4200];
+        snprintf(file, sizeof file, "%s%s", path, suffixes[i]);
+        unlink(file);
+    }
+    free(path);
 }
 
 int bf_store_begin(bf_store *s)

@@ -20,6 +20,11 @@ int bf_store_open(const char *path, bf_store **out, char *err, size_t errlen);
 int bf_store_open_existing(const char *path, bf_store **out, char *err, size_t errlen);
 /* Closes the store and finalises every statement. NULL is allowed. */
 void bf_store_close(bf_store *s);
+/* Whether this open created the database file (it did not exist before). */
+bool bf_store_created(const bf_store *s);
+/* Closes the store and, when this open created the file, deletes it with its -wal and -shm
+ * files: for an import or gen that failed, so nothing half-made is left behind. */
+void bf_store_discard(bf_store *s);
 /* The last error message of this store (SQLite's text, with context). */
 const char *bf_store_errmsg(const bf_store *s);
 /* The path the store was opened with. */

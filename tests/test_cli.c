@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "helpers.h"
 
@@ -103,4 +104,24 @@ Test(cli, params_lists_values_in_force)
     cr_expect(strstr(r.out, "{\"name\":\"dibao.standard\",\"value\":570,\"from\":\"2022-01-01\","), "%s", r.out);
     cr_expect(strstr(r.out, "{\"name\":\"pension.ratio_returned\",\"value\":1.0,"), "%s", r.out);
     bf_test_run_free(&r);
+}
+
+Test(cli, a_failed_import_into_a_new_database_leaves_no_file)
+{
+    char *fresh = bf_test_path(dir, "fresh.db");
+    bf_test_run r;
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "import", BF_SOURCE_DIR "/tests/data/households/negative-income.xml",
+                                "--db", fresh, NULL), 2);
+    bf_test_run_free(&r);
+    cr_expect_neq(access(fresh, F_OK), 0, "no database file is left behind");
+    char *wal = bf_test_path(dir, "fresh.db-wal");
+    cr_expect_neq(access(wal, F_OK), 0);
+    /* an existing database is kept (and unchanged) when an import into it fails */
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "import", BF_SOURCE_DIR "/tests/data/households/negative-income.xml",
+                                "--db", db, NULL), 2);
+    bf_test_run_free(&r);
+    cr_expect_eq(access(db, F_OK), 0);
+    cr_expect_eq(bf_test_count_rows(db, "households"), 50);
+    free(wal);
+    free(fresh);
 }

@@ -120,6 +120,7 @@ Test(engine, every_fault_stays_in_its_own_evaluation)
         {"unknown_param", "unknown_param.lua:4: unknown parameter 'base.amuont'"},
         {"not_in_force", "not_in_force.lua:4: parameter later.only has no value in force on 2021-06-30"},
         {"tamper", "tamper.lua:5: attempt to change read-only field 'format'"},
+        {"badtext", "badtext.lua:4: malformed decision: reasons[2] is not valid UTF-8 text"},
     };
     for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
         const bf_decision *d = decision_of(f.engine, &r, faults[i].policy, -1);
