@@ -347,3 +347,8 @@ const char *bf_test_household_diff(const bf_household *a, const bf_household *b,
     }
     return NULL;
 }
+
+long long bf_test_rows_or_none(const char *db, const char *table)
+{
+    return access(db, F_OK) != 0 ? 0 : bf_test_count_rows(db, table);
+}

@@ -54,6 +54,9 @@ BF_TEST_API int bf_test_count_lines(const char *text);
 
 /* Rows of a table (or any "FROM …" expression), -1 on error. */
 BF_TEST_API long long bf_test_count_rows(const char *db, const char *table);
+/* Rows of a table, or 0 when the database file does not exist: a failed import or gen into a
+ * new database leaves none behind. */
+BF_TEST_API long long bf_test_rows_or_none(const char *db, const char *table);
 /* Runs a query and returns every row as "v1|v2|…\n" (NULL as "NULL"), malloc'd; NULL on error.
  * Used to compare a database's contents before and after. */
 BF_TEST_API char *bf_test_query(const char *db, const char *sql);
