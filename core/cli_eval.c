@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void bf_eval_opts_init(bf_eval_opts *o)
 {
@@ -102,6 +103,9 @@ int bf_cli_load_params(const char *cmd, const char *policies, bf_params **out)
     int rc = bf_params_load(path, out, &errs);
     if (rc != BF_OK)
         bf_cli_print_errors(cmd, &errs);
+    if (rc != BF_OK && access(path, F_OK) != 0)
+        fprintf(stderr, "bangfu %s: no policies folder at %s: give --policies DIR or set "
+                        "BANGFU_POLICIES\n", cmd, policies);
     bf_errors_free(&errs);
     return rc == BF_OK ? BF_EXIT_OK : BF_EXIT_USAGE;
 }
