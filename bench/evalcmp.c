@@ -1,0 +1,226 @@
+/* evalcmp.c — evaluation only, one core, the same households in memory: the native rules
+ * (rules.c) against the Lua engine (bf_engine_evaluate, --jobs 1, the text `run` keeps) with the
+ * instruction budget as it is (count hook armed only on overrun) and with the count hook forced
+ * on every evaluation (bf_engine_always_count). Streams the first N households in batches; each
+ * batch is evaluated the three ways (the two engine modes alternate which goes first); reading
+ * is not timed. The first round also compares every decision (eligible, amount, tier) of the
+ * engine with the native one and of the counted engine with the plain one: a difference is
+ * printed and the exit status is 1. Prints the seconds of each way per round and their medians. */
+#include "rules.h"
+#include "engine.h"
+#include "store.h"
+#include "bangfu.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define BATCH 2000
+#define MAX_ROUNDS 9
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static bool same_text(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* Compares the engine's decisions for h with the native ones; returns the number of differences
+ * (the first few are printed). */
+static long compare(const bf_household *h, const bf_result *r, const nat_result *nr,
+                    const int *native_of, const bf_policy *pol, long shown)
+{
+    long diffs = 0;
+    for (int k = 0; k < r->n; k++) {
+        const bf_decision *d = &r->d[k];
+        int np = native_of[d->policy];
+        const nat_decision *nd = d->member < 0 ? &nr->hh[np] : &nr->mem[np][d->member];
+        const char *tier = bf_result_text(r, d->tier);
+        if (!d->failed && d->eligible == nd->eligible && d->amount == nd->amount
+            && same_text(tier, nd->tier))
+            continue;
+        if (shown + diffs < 20)
+            fprintf(stderr, "DECISIONS DIFFER: household %s%s%s policy %s: engine %s %lld fen tier %s%s%s"
+                    " | native %s %lld fen tier %s\n", h->id, d->member >= 0 ? " member " : "",
+                    d->member >= 0 ? h->members[d->member].id : "", pol[d->policy].id,
+                    d->eligible ? "eligible" : "not eligible", (long long)d->amount,
+                    tier ? tier : "-", d->failed ? " error: " : "",
+                    d->failed ? bf_result_text(r, d->error) : "",
+                    nd->eligible ? "eligible" : "not eligible", (long long)nd->amount,
+                    nd->tier ? nd->tier : "-");
+        diffs++;
+    }
+    return diffs;
+}
+
+/* Compares two engine results of one household (plain against counted). */
+static long compare_engine(const bf_result *a, const bf_result *b)
+{
+    if (a->n != b->n)
+        return 1;
+    long diffs = 0;
+    for (int k = 0; k < a->n; k++)
+        diffs += a->d[k].eligible != b->d[k].eligible || a->d[k].amount != b->d[k].amount
+                 || a->d[k].failed != b->d[k].failed
+                 || !same_text(bf_result_text(a, a->d[k].tier), bf_result_text(b, b->d[k].tier));
+    return diffs;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 6) {
+        fprintf(stderr, "usage: evalcmp DB POLICIES_DIR YYYY-MM-DD HOUSEHOLDS ROUNDS\n");
+        return 2;
+    }
+    const char *db = argv[1], *dir = argv[2];
+    bf_date date;
+    long limit = atol(argv[4]);
+    int rounds = atoi(argv[5]);
+    if (bf_date_parse(argv[3], &date) != BF_OK || limit < 1 || rounds < 1 || rounds > MAX_ROUNDS) {
+        fprintf(stderr, "evalcmp: bad date, household count or rounds (1-%d)\n", MAX_ROUNDS);
+        return 2;
+    }
+    char path[4096], err[1024];
+    snprintf(path, sizeof path, "%s/params.xml", dir);
+    bf_errors errs;
+    bf_errors_init(&errs, 20);
+    bf_params *defs;
+    bf_param_set set;
+    bf_engine *e = NULL;
+    nat_params p;
+    if (bf_params_load(path, &defs, &errs) != BF_OK
+        || bf_params_resolve(defs, date, NULL, 0, &set, &errs) != BF_OK) {
+        for (int i = 0; i < errs.count; i++)
+            fprintf(stderr, "evalcmp: %s\n", errs.msgs[i]);
+        return 2;
+    }
+    if (nat_params_from_set(&set, &p, err, sizeof err) != BF_OK) {
+        fprintf(stderr, "evalcmp: %s\n", err);
+        return 2;
+    }
+    bf_engine_config cfg = {
+        .policies_dir = dir, .params = defs, .sets = &set, .n_sets = 1, .date = date, .jobs = 1,
+        .text = BF_TEXT_ELIGIBLE,
+    };
+    if (bf_engine_open(&cfg, &e, &errs) != BF_OK) {
+        for (int i = 0; i < errs.count; i++)
+            fprintf(stderr, "evalcmp: %s\n", errs.msgs[i]);
+        return 2;
+    }
+    int n_pol;
+    const bf_policy *pol = bf_engine_policies(e, &n_pol);
+    int *native_of = calloc((size_t)n_pol, sizeof *native_of);
+    for (int k = 0; k < n_pol; k++)
+        if ((native_of[k] = nat_policy_find(pol[k].id)) < 0) {
+            fprintf(stderr, "evalcmp: policy %s has no native implementation\n", pol[k].id);
+            return 1;
+        }
+    if (n_pol != NP__N) {
+        fprintf(stderr, "evalcmp: the engine loaded %d policies, the native rules are %d\n", n_pol, NP__N);
+        return 1;
+    }
+    bf_store *s;
+    if (bf_store_open_existing(db, &s, err, sizeof err) != BF_OK) {
+        fprintf(stderr, "evalcmp: %s\n", err);
+        return 2;
+    }
+    bf_result *plain = calloc(BATCH, sizeof *plain), *counted = calloc(BATCH, sizeof *counted);
+    nat_result *nr = malloc(sizeof *nr);
+    nat_totals totals[NP__N];
+    double t_native[MAX_ROUNDS], t_plain[MAX_ROUNDS], t_counted[MAX_ROUNDS];
+    long households = 0, decisions = 0, diffs = 0, count_diffs = 0;
+    bf_sandbox_stats before, after;
+    bf_engine_stats(e, &before);
+    for (int round = 0; round < rounds; round++) {
+        t_native[round] = t_plain[round] = t_counted[round] = 0;
+        memset(totals, 0, sizeof totals);
+        bf_reader *r;
+        if (bf_store_reader_open(s, BATCH, &r) != BF_OK) {
+            fprintf(stderr, "evalcmp: %s\n", bf_store_errmsg(s));
+            return 2;
+        }
+        long done = 0;
+        for (int batch = 0; done < limit; batch++) {
+            bf_household *hs;
+            int n;
+            bf_reader_set_limit(r, (int)(limit - done < BATCH ? limit - done : BATCH));
+            if (bf_reader_next(r, &hs, &n) != BF_OK) {
+                fprintf(stderr, "evalcmp: %s\n", bf_store_errmsg(s));
+                return 2;
+            }
+            if (n == 0)
+                break;
+            double t0 = now();
+            for (int i = 0; i < n; i++) {
+                nat_evaluate(&p, &hs[i], date, nr);
+                nat_totals_add(totals, &hs[i], nr);
+            }
+            t_native[round] += now() - t0;
+            for (int way = 0; way < 2; way++) {
+                bool count = (way + batch) % 2 == 1;     /* alternate which mode goes first */
+                bf_engine_always_count(e, count);
+                t0 = now();
+                bf_engine_evaluate(e, hs, n, 0, count ? counted : plain);
+                (count ? t_counted : t_plain)[round] += now() - t0;
+            }
+            bf_engine_always_count(e, false);
+            if (round == 0)
+                for (int i = 0; i < n; i++) {
+                    nat_evaluate(&p, &hs[i], date, nr);
+                    diffs += compare(&hs[i], &plain[i], nr, native_of, pol, diffs);
+                    count_diffs += compare_engine(&plain[i], &counted[i]);
+                    decisions += plain[i].n;
+                }
+            done += n;
+        }
+        bf_reader_close(r);
+        if (round == 0)
+            households = done;
+        printf("round %d: %ld households: native %.3f s, engine %.3f s, engine+count hook %.3f s\n",
+               round + 1, done, t_native[round], t_plain[round], t_counted[round]);
+    }
+    bf_engine_stats(e, &after);
+    double mn = median(t_native, rounds), mp = median(t_plain, rounds), mc = median(t_counted, rounds);
+    printf("households %ld\ndecisions %ld\nrounds %d\n", households, decisions, rounds);
+    printf("native_s %.4f\nengine_s %.4f\nengine_count_s %.4f\n", mn, mp, mc);
+    printf("engine_over_native %.2f\ncount_overhead_pct %.1f\n", mp / mn, (mc / mp - 1) * 100);
+    printf("counted_reruns %llu\n", (unsigned long long)(after.counted_reruns - before.counted_reruns));
+    printf("decision_differences %ld\ncount_hook_differences %ld\n", diffs, count_diffs);
+    for (int i = 0; i < BATCH; i++) {
+        bf_result_free(&plain[i]);
+        bf_result_free(&counted[i]);
+    }
+    free(plain);
+    free(counted);
+    free(nr);
+    free(native_of);
+    bf_store_close(s);
+    bf_engine_close(e);
+    bf_param_set_free(&set);
+    bf_params_free(defs);
+    bf_errors_free(&errs);
+    if (diffs || count_diffs) {
+        fprintf(stderr, "evalcmp: %ld decisions differ between the engine and the native rules, "
+                "%ld between the engine with and without the count hook\n", diffs, count_diffs);
+        return 1;
+    }
+    return 0;
+}
