@@ -846,7 +846,7 @@ static void push_household(worker *w, const bf_household *h)
 /* Whether a script's string is text: valid UTF-8 without NUL bytes (it goes into JSON and XML). */
 static bool valid_text(const char *s, size_t len)
 {
-    return strlen(s) == len && bf_utf8_length(s) >= 0;
+    return bf_utf8_valid(s, len);
 }
 
 static int compare_cstr(const void *a, const void *b)

@@ -123,6 +123,41 @@ int bf_household_copy(bf_household *dst, const bf_household *src)
     return BF_OK;
 }
 
+bool bf_utf8_valid(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    while (p < end) {
+        unsigned c = *p;
+        if (c < 0x80) {                              /* ASCII, the common case for digits */
+            if (c == 0)
+                return false;
+            p++;
+            continue;
+        }
+        size_t left = (size_t)(end - p);
+        /* second-byte ranges exclude overlong forms, surrogates and values past U+10FFFF */
+        if (c >= 0xC2 && c <= 0xDF) {
+            if (left < 2 || (p[1] & 0xC0) != 0x80)
+                return false;
+            p += 2;
+        } else if (c >= 0xE0 && c <= 0xEF) {        /* Chinese text: three bytes */
+            unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+            if (left < 3 || p[1] < lo || p[1] > hi || (p[2] & 0xC0) != 0x80)
+                return false;
+            p += 3;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+            if (left < 4 || p[1] < lo || p[1] > hi || (p[2] & 0xC0) != 0x80 ||
+                (p[3] & 0xC0) != 0x80)
+                return false;
+            p += 4;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
 long bf_utf8_length(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;

@@ -147,6 +147,9 @@ void bf_household_error(bf_errors *errs, const char *file, const bf_household *h
                         const bf_member *m, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Copies v into dst (size bytes), cutting too long text at a character boundary; false when cut. */
 bool bf_text_copy(char *dst, size_t size, const char *v);
+/* Whether s[0..len) is valid UTF-8 without NUL bytes (RFC 3629: no overlong forms, no
+ * surrogates, nothing past U+10FFFF); a fast check for text scripts return. */
+bool bf_utf8_valid(const char *s, size_t len);
 /* Number of UTF-8 code points in s, or -1 if s is not valid UTF-8. */
 long bf_utf8_length(const char *s);
 /* Masks a resident ID number for printing: first 6 and last 4 characters kept, the rest '*'. */

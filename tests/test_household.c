@@ -160,3 +160,20 @@ Test(household, error_list_is_bounded)
     cr_expect_str_eq(small.msgs[1], "e1");
     bf_errors_free(&small);
 }
+
+Test(household, utf8_validation_agrees_with_the_decoder)
+{
+    const char *const samples[] = {
+        "", "ascii", "家庭人均月收入 520.00 元", "\xc2\xa9", "\xf0\x9f\x98\x80",
+        "\xff", "\xc0\xaf",                   /* overlong '/' */
+        "\xe0\x80\xaf",                        /* overlong, three bytes */
+        "\xed\xa0\x80",                        /* a surrogate */
+        "\xf4\x90\x80\x80",                   /* past U+10FFFF */
+        "\xe5\xae", "\xe5\xae\xb6\xe5",      /* cut short */
+        "\x80", "a\xe5\xae" "b",
+    };
+    for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++)
+        cr_expect_eq(bf_utf8_valid(samples[i], strlen(samples[i])), bf_utf8_length(samples[i]) >= 0,
+                     "sample %zu", i);
+    cr_expect(!bf_utf8_valid("a\0b", 3), "a NUL inside is not text");
+}
