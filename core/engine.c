@@ -23,6 +23,27 @@
 #define SLOTS_PER_POLICY (BF_MEMBERS_MAX + 1)   /* household slot 0, then one per member */
 #define CHUNK 8                                  /* households a worker claims at a time */
 
+/* The field names scripts read, interned once per state: pushing a record or reading a decision
+ * then needs no lookup of a C string (lua_setfield's luaS_new compares with strcmp). */
+enum {
+    K_ID = 1, K_TOWN, K_VILLAGE, K_STATUS, K_MONITOR, K_WAGE, K_BUSINESS, K_PROPERTY, K_TRANSFER,
+    K_EXCLUDED, K_PREVIOUS, K_DEPOSITS, K_VEHICLE, K_EXTRA_HOUSES, K_MEDICAL, K_EDUCATION,
+    K_HOUSING_SAFE, K_WATER_SAFE, K_NAME, K_IDNUMBER, K_RELATION, K_BIRTH, K_SEX, K_LABOR,
+    K_EMPLOYMENT, K_SCHOOL, K_SELF_CARE, K_DISABILITY, K_DISABILITY_TYPE, K_SERIOUS_ILLNESS,
+    K_PENSION_INSURED, K_MEDICAL_INSURED, K_MEDICAL_COST, K_SUPPORTER, K_ELIGIBLE, K_AMOUNT,
+    K_TIER, K_REASONS, K_DETAILS, K__END
+};
+static const char *const key_names[K__END] = {
+    NULL, "id", "town", "village", "status", "monitor", "wage", "business", "property",
+    "transfer", "excluded", "previous", "deposits", "vehicle", "extra_houses", "medical",
+    "education", "housing_safe", "water_safe", "name", "idnumber", "relation", "birth", "sex",
+    "labor", "employment", "school", "self_care", "disability", "disability_type",
+    "serious_illness", "pension_insured", "medical_insured", "medical_cost", "supporter",
+    "eligible", "amount", "tier", "reasons", "details",
+};
+/* Enum spellings follow the keys in the same table: kind k's value v is at enum_base[k] + v. */
+static int enum_base[BF_ENUM__N];
+
 typedef struct worker worker;
 
 struct bf_engine {
@@ -65,6 +86,7 @@ struct worker {
     int marr_ref;               /* the array behind h.members */
     int rec_ref;                /* the array behind h.recorded */
     int pool_r_ref, pool_p_ref; /* member tables and their proxies, by index */
+    int keys_ref;               /* interned field names and enum spellings (key_names) */
     int member_index_ref;       /* member proxy -> index */
     int slots_ref[2], ro_ref[2];/* per set: decision tables by slot, and their read-only views */
     int pool_size;              /* member tables created */
@@ -669,31 +691,50 @@ static void new_record_table(lua_State *L, int fields, const char *kind)
 
 /* ---- pushing a household into the reused tables ---- */
 
-static void set_money(lua_State *L, int t, const char *key, bf_fen v)
+/* Setters of the reused record tables: t the table, kt the key table (both absolute indices). */
+static void set_money(lua_State *L, int t, int kt, int key, bf_fen v)
 {
+    lua_rawgeti(L, kt, key);
     if (v % 100 == 0)
         lua_pushinteger(L, v / 100);                 /* as Lua reads "6000": an integer */
     else
         lua_pushnumber(L, bf_fen_to_yuan(v));
-    lua_setfield(L, t, key);
+    lua_rawset(L, t);
 }
 
-static void set_string(lua_State *L, int t, const char *key, const char *v)
+static void set_string(lua_State *L, int t, int kt, int key, const char *v)
 {
+    lua_rawgeti(L, kt, key);
     lua_pushstring(L, v);
-    lua_setfield(L, t, key);
+    lua_rawset(L, t);
 }
 
-static void set_bool(lua_State *L, int t, const char *key, bool v)
+static void set_enum(lua_State *L, int t, int kt, int key, bf_enum_kind kind, int v)
 {
+    lua_rawgeti(L, kt, key);
+    lua_rawgeti(L, kt, enum_base[kind] + v);
+    lua_rawset(L, t);
+}
+
+static void set_bool(lua_State *L, int t, int kt, int key, bool v)
+{
+    lua_rawgeti(L, kt, key);
     lua_pushboolean(L, v);
-    lua_setfield(L, t, key);
+    lua_rawset(L, t);
 }
 
-static void set_int(lua_State *L, int t, const char *key, lua_Integer v)
+static void set_int(lua_State *L, int t, int kt, int key, lua_Integer v)
 {
+    lua_rawgeti(L, kt, key);
     lua_pushinteger(L, v);
-    lua_setfield(L, t, key);
+    lua_rawset(L, t);
+}
+
+static void set_nil(lua_State *L, int t, int kt, int key)
+{
+    lua_rawgeti(L, kt, key);
+    lua_pushnil(L);
+    lua_rawset(L, t);
 }
 
 /* Creates member tables and proxies up to n (pool grows once, then is reused). */
@@ -719,37 +760,33 @@ static void ensure_member_pool(worker *w, int n)
     w->pool_size = n;
 }
 
-static void push_member_fields(lua_State *L, int t, const bf_member *m)
+static void push_member_fields(lua_State *L, int t, int kt, const bf_member *m)
 {
     char birth[BF_DATE_STRLEN];
     bf_date_format(m->birth, birth);
-    set_string(L, t, "id", m->id);
+    set_string(L, t, kt, K_ID, m->id);
     if (m->name[0])
-        set_string(L, t, "name", m->name);
-    else {
-        lua_pushnil(L);
-        lua_setfield(L, t, "name");
-    }
+        set_string(L, t, kt, K_NAME, m->name);
+    else
+        set_nil(L, t, kt, K_NAME);
     if (m->idnumber[0])
-        set_string(L, t, "idnumber", m->idnumber);
-    else {
-        lua_pushnil(L);
-        lua_setfield(L, t, "idnumber");
-    }
-    set_string(L, t, "relation", bf_enum_name(BF_ENUM_RELATION, (int)m->relation));
-    set_string(L, t, "birth", birth);
-    set_string(L, t, "sex", bf_enum_name(BF_ENUM_SEX, (int)m->sex));
-    set_string(L, t, "labor", bf_enum_name(BF_ENUM_LABOR, (int)m->labor));
-    set_string(L, t, "employment", bf_enum_name(BF_ENUM_EMPLOYMENT, (int)m->employment));
-    set_string(L, t, "school", bf_enum_name(BF_ENUM_SCHOOL, (int)m->school));
-    set_string(L, t, "self_care", bf_enum_name(BF_ENUM_SELF_CARE, (int)m->self_care));
-    set_int(L, t, "disability", m->disability);
-    set_string(L, t, "disability_type", bf_enum_name(BF_ENUM_DISABILITY_TYPE, (int)m->disability_type));
-    set_bool(L, t, "serious_illness", m->serious_illness);
-    set_bool(L, t, "pension_insured", m->pension_insured);
-    set_bool(L, t, "medical_insured", m->medical_insured);
-    set_money(L, t, "medical_cost", m->medical_cost);
-    set_bool(L, t, "supporter", m->supporter);
+        set_string(L, t, kt, K_IDNUMBER, m->idnumber);
+    else
+        set_nil(L, t, kt, K_IDNUMBER);
+    set_enum(L, t, kt, K_RELATION, BF_ENUM_RELATION, (int)m->relation);
+    set_string(L, t, kt, K_BIRTH, birth);
+    set_enum(L, t, kt, K_SEX, BF_ENUM_SEX, (int)m->sex);
+    set_enum(L, t, kt, K_LABOR, BF_ENUM_LABOR, (int)m->labor);
+    set_enum(L, t, kt, K_EMPLOYMENT, BF_ENUM_EMPLOYMENT, (int)m->employment);
+    set_enum(L, t, kt, K_SCHOOL, BF_ENUM_SCHOOL, (int)m->school);
+    set_enum(L, t, kt, K_SELF_CARE, BF_ENUM_SELF_CARE, (int)m->self_care);
+    set_int(L, t, kt, K_DISABILITY, m->disability);
+    set_enum(L, t, kt, K_DISABILITY_TYPE, BF_ENUM_DISABILITY_TYPE, (int)m->disability_type);
+    set_bool(L, t, kt, K_SERIOUS_ILLNESS, m->serious_illness);
+    set_bool(L, t, kt, K_PENSION_INSURED, m->pension_insured);
+    set_bool(L, t, kt, K_MEDICAL_INSURED, m->medical_insured);
+    set_money(L, t, kt, K_MEDICAL_COST, m->medical_cost);
+    set_bool(L, t, kt, K_SUPPORTER, m->supporter);
 }
 
 static void push_recorded(worker *w, const char *recorded)
@@ -794,32 +831,32 @@ static void push_household(worker *w, const bf_household *h)
 {
     mark_recorded(w->e, h->recorded, w->recorded);
     lua_State *L = w->L;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, w->keys_ref);
+    int kt = lua_gettop(L);
     lua_rawgeti(L, LUA_REGISTRYINDEX, w->hr_ref);
     int t = lua_gettop(L);
-    set_string(L, t, "id", h->id);
-    set_string(L, t, "town", h->town);
-    set_string(L, t, "village", h->village);
-    set_string(L, t, "status", bf_enum_name(BF_ENUM_STATUS, (int)h->status));
-    set_string(L, t, "monitor", bf_enum_name(BF_ENUM_MONITOR, (int)h->monitor));
-    set_money(L, t, "wage", h->wage);
-    set_money(L, t, "business", h->business);
-    set_money(L, t, "property", h->property);
-    set_money(L, t, "transfer", h->transfer);
-    set_money(L, t, "excluded", h->excluded);
+    set_string(L, t, kt, K_ID, h->id);
+    set_string(L, t, kt, K_TOWN, h->town);
+    set_string(L, t, kt, K_VILLAGE, h->village);
+    set_enum(L, t, kt, K_STATUS, BF_ENUM_STATUS, (int)h->status);
+    set_enum(L, t, kt, K_MONITOR, BF_ENUM_MONITOR, (int)h->monitor);
+    set_money(L, t, kt, K_WAGE, h->wage);
+    set_money(L, t, kt, K_BUSINESS, h->business);
+    set_money(L, t, kt, K_PROPERTY, h->property);
+    set_money(L, t, kt, K_TRANSFER, h->transfer);
+    set_money(L, t, kt, K_EXCLUDED, h->excluded);
     if (h->has_previous)
-        set_money(L, t, "previous", h->previous);
-    else {
-        lua_pushnil(L);
-        lua_setfield(L, t, "previous");
-    }
-    set_money(L, t, "deposits", h->deposits);
-    set_money(L, t, "vehicle", h->vehicle);
-    set_int(L, t, "extra_houses", h->extra_houses);
-    set_money(L, t, "medical", h->medical);
-    set_money(L, t, "education", h->education);
-    set_bool(L, t, "housing_safe", h->housing_safe);
-    set_bool(L, t, "water_safe", h->water_safe);
-    lua_pop(L, 1);
+        set_money(L, t, kt, K_PREVIOUS, h->previous);
+    else
+        set_nil(L, t, kt, K_PREVIOUS);
+    set_money(L, t, kt, K_DEPOSITS, h->deposits);
+    set_money(L, t, kt, K_VEHICLE, h->vehicle);
+    set_int(L, t, kt, K_EXTRA_HOUSES, h->extra_houses);
+    set_money(L, t, kt, K_MEDICAL, h->medical);
+    set_money(L, t, kt, K_EDUCATION, h->education);
+    set_bool(L, t, kt, K_HOUSING_SAFE, h->housing_safe);
+    set_bool(L, t, kt, K_WATER_SAFE, h->water_safe);
+    lua_pop(L, 1);                                       /* hr; kt stays for the members */
     push_recorded(w, h->recorded);
     ensure_member_pool(w, h->n_members);
     lua_rawgeti(L, LUA_REGISTRYINDEX, w->marr_ref);
@@ -827,7 +864,7 @@ static void push_household(worker *w, const bf_household *h)
     lua_rawgeti(L, LUA_REGISTRYINDEX, w->pool_p_ref);    /* marr, pool_r, pool_p */
     for (int i = 0; i < h->n_members; i++) {
         lua_rawgeti(L, -2, i + 1);                       /* ..., mr */
-        push_member_fields(L, lua_gettop(L), &h->members[i]);
+        push_member_fields(L, lua_gettop(L), kt, &h->members[i]);
         lua_pop(L, 1);
         lua_rawgeti(L, -1, i + 1);                       /* ..., mp */
         lua_rawseti(L, -4, i + 1);                       /* marr[i+1] = mp */
@@ -838,7 +875,7 @@ static void push_household(worker *w, const bf_household *h)
         lua_rawseti(L, -4, i + 1);
     }
     w->shown_members = h->n_members;
-    lua_pop(L, 3);
+    lua_pop(L, 4);                                       /* marr, pool_r, pool_p, kt */
 }
 
 /* ---- checking and recording a decision ---- */
@@ -933,10 +970,11 @@ static bool details_json(lua_State *L, int t, bf_buf *out, bf_buf *why)
     return ok;
 }
 
-/* Pushes t[key] without metamethods (stack: +1); returns its type. */
-static int raw_field(lua_State *L, int t, const char *key)
+/* Pushes t[key] without metamethods, key an interned name of the key table kt (stack: +1);
+ * returns its type. */
+static int raw_field(lua_State *L, int t, int kt, int key)
 {
-    lua_pushstring(L, key);
+    lua_rawgeti(L, kt, key);
     return lua_rawget(L, t);
 }
 
@@ -944,8 +982,8 @@ static int raw_field(lua_State *L, int t, const char *key)
  * and fills d; reasons and details are kept as JSON for every decision (BF_TEXT_ALL), or for
  * eligible ones and those of a policy the household's records name (review needs their
  * reasons). False with the reason in why when malformed. */
-static bool take_decision(lua_State *L, int t, bf_text_mode mode, bool recorded, bf_result *res,
-                          bf_decision *d, bf_buf *scratch, bf_buf *why)
+static bool take_decision(lua_State *L, int t, int kt, bf_text_mode mode, bool recorded,
+                          bf_result *res, bf_decision *d, bf_buf *scratch, bf_buf *why)
 {
     if (lua_type(L, t) != LUA_TTABLE) {
         bf_buf_printf(why, "evaluate must return a decision table, it returned %s", luaL_typename(L, t));
@@ -956,7 +994,7 @@ static bool take_decision(lua_State *L, int t, bf_text_mode mode, bool recorded,
         bf_buf_puts(why, "the decision must be a plain table (it has a metatable)");
         return false;
     }
-    if (raw_field(L, t, "eligible") != LUA_TBOOLEAN) {
+    if (raw_field(L, t, kt, K_ELIGIBLE) != LUA_TBOOLEAN) {
         bf_buf_printf(why, "eligible must be true or false, got %s", luaL_typename(L, -1));
         lua_pop(L, 1);
         return false;
@@ -964,7 +1002,7 @@ static bool take_decision(lua_State *L, int t, bf_text_mode mode, bool recorded,
     d->eligible = lua_toboolean(L, -1);
     bool want_text = mode == BF_TEXT_ALL || (mode == BF_TEXT_ELIGIBLE && (d->eligible || recorded));
     lua_pop(L, 1);
-    int at = raw_field(L, t, "amount");
+    int at = raw_field(L, t, kt, K_AMOUNT);
     double amount = lua_tonumber(L, -1);
     lua_pop(L, 1);
     if (at != LUA_TNUMBER || !isfinite(amount) || amount < 0) {
@@ -977,7 +1015,7 @@ static bool take_decision(lua_State *L, int t, bf_text_mode mode, bool recorded,
         return false;
     }
     d->amount = bf_round_fen(amount);
-    int tt = raw_field(L, t, "tier");
+    int tt = raw_field(L, t, kt, K_TIER);
     if (tt != LUA_TNIL && tt != LUA_TSTRING) {
         bf_buf_printf(why, "tier must be a string or nil, got %s", lua_typename(L, tt));
         lua_pop(L, 1);
@@ -994,7 +1032,7 @@ static bool take_decision(lua_State *L, int t, bf_text_mode mode, bool recorded,
         d->tier = bf_result_add_text(res, s, len);
     }
     lua_pop(L, 1);
-    if (raw_field(L, t, "reasons") != LUA_TTABLE || lua_getmetatable(L, -1)) {
+    if (raw_field(L, t, kt, K_REASONS) != LUA_TTABLE || lua_getmetatable(L, -1)) {
         bf_buf_puts(why, "reasons must be a plain list of strings");
         lua_settop(L, t);
         return false;
@@ -1033,7 +1071,7 @@ static bool take_decision(lua_State *L, int t, bf_text_mode mode, bool recorded,
     lua_pop(L, 1);                                       /* reasons */
     if (want_text)
         d->reasons = bf_result_add_text(res, scratch->data, scratch->len);
-    int dt = raw_field(L, t, "details");
+    int dt = raw_field(L, t, kt, K_DETAILS);
     bool ok = true;
     if (dt == LUA_TTABLE && !lua_getmetatable(L, -1)) {
         bf_buf_clear(scratch);
@@ -1087,6 +1125,8 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
     bf_engine *e = w->e;
     const bf_policy *p = &e->pol[k];
     int ci = job->set * e->n_pol + k;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, w->keys_ref);      /* kt, under the call and its result */
+    int kt = lua_gettop(L);
     lua_rawgeti(L, LUA_REGISTRYINDEX, w->eval_ref[k]);
     int nargs = 3;
     if (member >= 0) {
@@ -1113,8 +1153,8 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
     bool ok = rc == BF_OK;
     if (ok) {
         bf_buf_clear(&w->why);
-        ok = take_decision(L, lua_gettop(L), e->cfg.text, w->recorded[k], job->res, d, &w->scratch,
-                           &w->why);
+        ok = take_decision(L, lua_gettop(L), kt, e->cfg.text, w->recorded[k], job->res, d,
+                           &w->scratch, &w->why);
         if (!ok) {
             bf_buf_clear(&w->err);
             bf_buf_printf(&w->err, "%s:%d: malformed decision: %s", p->display, p->eval_line,
@@ -1134,7 +1174,7 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
     lua_rawgeti(L, LUA_REGISTRYINDEX, w->ro_ref[job->set]);
     lua_pushnil(L);
     lua_rawseti(L, -2, slot);                            /* forget the old read-only view */
-    lua_pop(L, 2);
+    lua_pop(L, 3);                                       /* ro, slots, kt */
     if (e->cfg.explain) {
         bf_sandbox_set_trace(w->sb, NULL);
         if (w->params_count)
@@ -1486,10 +1526,30 @@ static int new_ref_table(lua_State *L, int narr, int nrec)
 }
 
 /* Builds the reused record tables, parameter trees and ctx of a worker (protected). */
+/* Pushes the table of interned field names (1 … K__END−1) followed by every enum spelling. */
+static void push_key_table(lua_State *L)
+{
+    lua_createtable(L, 64, 0);
+    for (int k = 1; k < K__END; k++) {
+        lua_pushstring(L, key_names[k]);
+        lua_rawseti(L, -2, k);
+    }
+    int next = K__END;
+    for (int kind = 0; kind < BF_ENUM__N; kind++) {
+        enum_base[kind] = next;
+        for (int v = 0; v < bf_enum_count((bf_enum_kind)kind); v++) {
+            lua_pushstring(L, bf_enum_name((bf_enum_kind)kind, v));
+            lua_rawseti(L, -2, next++);
+        }
+    }
+}
+
 static int setup_views(lua_State *L)
 {
     worker *w = lua_touserdata(L, 1);
     bf_engine *e = w->e;
+    push_key_table(L);
+    w->keys_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     w->pool_r_ref = new_ref_table(L, 16, 0);
     w->pool_p_ref = new_ref_table(L, 16, 0);
     lua_createtable(L, 0, 16);                           /* member proxy -> index */
