@@ -1,5 +1,6 @@
 /* helpers.c — shared test utilities (see helpers.h); no Criterion here, so any test can use them. */
 #include "helpers.h"
+#include "buf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -351,4 +352,71 @@ const char *bf_test_household_diff(const bf_household *a, const bf_household *b,
 long long bf_test_rows_or_none(const char *db, const char *table)
 {
     return access(db, F_OK) != 0 ? 0 : bf_test_count_rows(db, table);
+}
+
+bool bf_test_csv_parse(const char *text, bf_test_csv *t, bool strict)
+{
+    memset(t, 0, sizeof *t);
+    if (strncmp(text, "\xEF\xBB\xBF", 3) == 0)
+        text += 3;
+    const char *p = text;
+    while (*p) {
+        t->rows = realloc(t->rows, sizeof *t->rows * (size_t)(t->n + 1));
+        t->cols = realloc(t->cols, sizeof *t->cols * (size_t)(t->n + 1));
+        char **fields = NULL;
+        int nf = 0;
+        for (;;) {
+            bf_buf f = {0};
+            bf_buf_add(&f, "", 0);
+            if (*p == '"') {
+                for (p++;; p++) {
+                    if (!*p) {
+                        bf_buf_free(&f);
+                        return false;
+                    }
+                    if (*p == '"' && p[1] == '"')
+                        bf_buf_add(&f, p++, 1);
+                    else if (*p == '"')
+                        break;
+                    else
+                        bf_buf_add(&f, p, 1);
+                }
+                p++;
+            } else {
+                size_t len = strcspn(p, strict ? ",\"\r\n" : ",\r\n");
+                if (p[len] == '"')
+                    return false;          /* a quote inside an unquoted field */
+                bf_buf_add(&f, p, len);
+                p += len;
+            }
+            fields = realloc(fields, sizeof *fields * (size_t)(nf + 1));
+            fields[nf++] = strdup(bf_buf_str(&f));
+            bf_buf_free(&f);
+            if (*p == ',') {
+                p++;
+                continue;
+            }
+            if (*p == '\r' && p[1] == '\n')
+                p += 2;
+            else if (!strict && *p == '\n')
+                p++;
+            else if (*p)
+                return false;              /* records end with CRLF */
+            break;
+        }
+        t->rows[t->n] = fields;
+        t->cols[t->n++] = nf;
+    }
+    return true;
+}
+
+void bf_test_csv_free(bf_test_csv *t)
+{
+    for (int i = 0; i < t->n; i++) {
+        for (int j = 0; j < t->cols[i]; j++)
+            free(t->rows[i][j]);
+        free(t->rows[i]);
+    }
+    free(t->rows);
+    free(t->cols);
 }

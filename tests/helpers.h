@@ -68,4 +68,19 @@ BF_TEST_API char *bf_test_query(const char *db, const char *sql);
 BF_TEST_API const char *bf_test_household_diff(const bf_household *a, const bf_household *b,
                                                char *buf, size_t size);
 
+/* ---- CSV (RFC 4180) ---- */
+
+/* Records of a CSV text: rows[i][j] is field j of record i, cols[i] its number of fields. */
+typedef struct bf_test_csv {
+    char ***rows;
+    int *cols;
+    int n;
+} bf_test_csv;
+/* Parses text (after an optional UTF-8 BOM) into records; false on a malformed quote. strict:
+ * records must end with CRLF and an unquoted field must not hold a quote (RFC 4180 to the
+ * letter); otherwise LF endings and stray quotes pass. */
+BF_TEST_API bool bf_test_csv_parse(const char *text, bf_test_csv *t, bool strict);
+/* Frees what bf_test_csv_parse made. */
+BF_TEST_API void bf_test_csv_free(bf_test_csv *t);
+
 #endif

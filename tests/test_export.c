@@ -319,80 +319,6 @@ Test(export, json_writer_escapes_what_json_needs)
     free(out);
 }
 
-/* ---- a small RFC 4180 reader ---- */
-
-typedef struct csv_table {
-    char ***rows;
-    int *cols;
-    int n;
-} csv_table;
-
-/* Parses text (after an optional UTF-8 BOM) into records; false on a malformed quote. */
-static bool csv_parse(const char *text, csv_table *t)
-{
-    memset(t, 0, sizeof *t);
-    if (strncmp(text, "\xEF\xBB\xBF", 3) == 0)
-        text += 3;
-    const char *p = text;
-    while (*p) {
-        t->rows = realloc(t->rows, sizeof *t->rows * (size_t)(t->n + 1));
-        t->cols = realloc(t->cols, sizeof *t->cols * (size_t)(t->n + 1));
-        char **fields = NULL;
-        int nf = 0;
-        for (;;) {
-            bf_buf f = {0};
-            bf_buf_add(&f, "", 0);
-            if (*p == '"') {
-                for (p++;; p++) {
-                    if (!*p) {
-                        bf_buf_free(&f);
-                        return false;
-                    }
-                    if (*p == '"' && p[1] == '"')
-                        bf_buf_add(&f, p++, 1);
-                    else if (*p == '"')
-                        break;
-                    else
-                        bf_buf_add(&f, p, 1);
-                }
-                p++;
-            } else {
-                size_t len = strcspn(p, ",\"\r\n");
-                if (p[len] == '"')
-                    return false;          /* a quote inside an unquoted field */
-                bf_buf_add(&f, p, len);
-                p += len;
-            }
-            fields = realloc(fields, sizeof *fields * (size_t)(nf + 1));
-            fields[nf++] = strdup(bf_buf_str(&f));
-            bf_buf_free(&f);
-            if (*p == ',') {
-                p++;
-                continue;
-            }
-            if (*p == '\r' && p[1] == '\n')
-                p += 2;
-            else if (*p)
-                return false;              /* records end with CRLF */
-            break;
-        }
-        t->rows[t->n] = fields;
-        t->cols[t->n++] = nf;
-    }
-    return true;
-}
-
-static void csv_free(csv_table *t)
-{
-    for (int i = 0; i < t->n; i++) {
-        for (int j = 0; j < t->cols[i]; j++)
-            free(t->rows[i][j]);
-        free(t->rows[i]);
-    }
-    free(t->rows);
-    free(t->cols);
-}
-
 static const char *const csv_header[] = {
     "run_id", "household", "town", "village", "policy", "policy_title", "member", "eligible",
     "amount", "tier", "reasons", "details", "error",
@@ -405,8 +331,8 @@ Test(export, csv_writer_quotes_per_rfc4180_and_parses_back)
     char *text = bf_test_read_file(out, NULL);
     cr_assert_not_null(text);
     cr_expect(strncmp(text, "\xEF\xBB\xBFrun_id,household,", 20) == 0, "BOM, then the header");
-    csv_table t;
-    cr_assert(csv_parse(text, &t), "well-formed:\n%s", text);
+    bf_test_csv t;
+    cr_assert(bf_test_csv_parse(text, &t, true), "well-formed:\n%s", text);
     cr_assert_eq(t.n, 3);
     for (int i = 0; i < 3; i++)
         cr_expect_eq(t.cols[i], 13, "record %d", i);
@@ -421,13 +347,13 @@ Test(export, csv_writer_quotes_per_rfc4180_and_parses_back)
         cr_expect_str_eq(t.rows[1][j], want1[j], "field %s", csv_header[j]);
         cr_expect_str_eq(t.rows[2][j], want2[j], "field %s", csv_header[j]);
     }
-    csv_free(&t);
+    bf_test_csv_free(&t);
     free(text);
     free(out);
 }
 
 /* Sums a parsed export: rows, eligible, amount in fen. */
-static void csv_totals(const csv_table *t, char *out, size_t size)
+static void csv_totals(const bf_test_csv *t, char *out, size_t size)
 {
     long long eligible = 0, fen = 0;
     for (int i = 1; i < t->n; i++) {
@@ -453,8 +379,8 @@ Test(export, csv_of_a_generated_county_parses_back_with_the_runs_totals)
     bf_stored_run_free(&run);
     bf_store_close(s);
     char *text = bf_test_read_file(out, NULL);
-    csv_table table;
-    cr_assert(csv_parse(text, &table));
+    bf_test_csv table;
+    cr_assert(bf_test_csv_parse(text, &table, true));
     char got[128];
     csv_totals(&table, got, sizeof got);
     char *want = stored_totals(db);
@@ -470,7 +396,7 @@ Test(export, csv_of_a_generated_county_parses_back_with_the_runs_totals)
     /* rows in household id, then evaluation order */
     for (int i = 2; i < table.n; i++)
         cr_expect_leq(strcmp(table.rows[i - 1][1], table.rows[i][1]), 0, "row %d", i);
-    csv_free(&table);
+    bf_test_csv_free(&table);
     free(want);
     free(text);
     free(out);
@@ -485,15 +411,15 @@ Test(export, csv_through_the_command_line_parses_back_with_the_runs_totals)
                                 "--plugins", PLUGINS, NULL), 0, "%s", r.err);
     bf_test_run_free(&r);
     char *text = bf_test_read_file(out, NULL);
-    csv_table t;
-    cr_assert(csv_parse(text, &t));
+    bf_test_csv t;
+    cr_assert(bf_test_csv_parse(text, &t, true));
     char got[128];
     csv_totals(&t, got, sizeof got);
     cr_expect_str_eq(got, "178|124|23168965\n");
     cr_expect_str_eq(t.rows[0][0], "run_id");
     cr_expect_str_eq(t.rows[1][0], "1");
     cr_expect_str_eq(t.rows[1][1], "S01", "household id order");
-    csv_free(&t);
+    bf_test_csv_free(&t);
     free(text);
     free(out);
     free(db);

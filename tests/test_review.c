@@ -226,77 +226,6 @@ Test(review, json_is_valid_and_carries_the_same_findings)
 
 /* ---- a small RFC 4180 reader: fields of every record ---- */
 
-typedef struct csv_table {
-    char ***rows;              /* rows[i][j] */
-    int *cols;
-    int n;
-} csv_table;
-
-/* Parses text (after an optional UTF-8 BOM) into records; false on a malformed quote. */
-static bool csv_parse(const char *text, csv_table *t)
-{
-    memset(t, 0, sizeof *t);
-    if (strncmp(text, "\xEF\xBB\xBF", 3) == 0)
-        text += 3;
-    const char *p = text;
-    while (*p) {
-        t->rows = realloc(t->rows, sizeof *t->rows * (size_t)(t->n + 1));
-        t->cols = realloc(t->cols, sizeof *t->cols * (size_t)(t->n + 1));
-        char **fields = NULL;
-        int nf = 0;
-        for (;;) {
-            bf_buf f = {0};
-            bf_buf_add(&f, "", 0);
-            if (*p == '"') {
-                for (p++;; p++) {
-                    if (!*p) {
-                        bf_buf_free(&f);
-                        return false;
-                    }
-                    if (*p == '"' && p[1] == '"')
-                        bf_buf_add(&f, p++, 1);
-                    else if (*p == '"')
-                        break;
-                    else
-                        bf_buf_add(&f, p, 1);
-                }
-                p++;
-            } else {
-                size_t len = strcspn(p, ",\r\n");
-                bf_buf_add(&f, p, len);
-                p += len;
-            }
-            fields = realloc(fields, sizeof *fields * (size_t)(nf + 1));
-            fields[nf++] = strdup(bf_buf_str(&f));
-            bf_buf_free(&f);
-            if (*p == ',') {
-                p++;
-                continue;
-            }
-            if (*p == '\r' && p[1] == '\n')
-                p += 2;
-            else if (*p == '\n')
-                p++;
-            else if (*p)
-                return false;
-            break;
-        }
-        t->rows[t->n] = fields;
-        t->cols[t->n++] = nf;
-    }
-    return true;
-}
-
-static void csv_free(csv_table *t)
-{
-    for (int i = 0; i < t->n; i++) {
-        for (int j = 0; j < t->cols[i]; j++)
-            free(t->rows[i][j]);
-        free(t->rows[i]);
-    }
-    free(t->rows);
-    free(t->cols);
-}
 
 Test(review, csv_has_a_bom_a_header_and_one_record_per_finding)
 {
@@ -305,8 +234,8 @@ Test(review, csv_has_a_bom_a_header_and_one_record_per_finding)
     cr_assert_eq(bf_test_bangfu(&r, NULL, "review", "--db", db, "--format", "csv", NULL), 0,
                  "%s", r.err);
     cr_expect(strncmp(r.out, "\xEF\xBB\xBFhousehold,", 12) == 0, "a UTF-8 BOM first");
-    csv_table t;
-    cr_assert(csv_parse(r.out, &t), "well-formed RFC 4180");
+    bf_test_csv t;
+    cr_assert(bf_test_csv_parse(r.out, &t, false), "well-formed RFC 4180");
     cr_assert_eq(t.n, 15, "header + 14 findings");
     for (int i = 0; i < t.n; i++)
         cr_expect_eq(t.cols[i], 8, "record %d has 8 fields", i);
@@ -321,7 +250,7 @@ Test(review, csv_has_a_bom_a_header_and_one_record_per_finding)
     cr_expect_str_eq(t.rows[2][0], "S12");
     cr_expect_str_eq(t.rows[2][4], "dibao");
     cr_expect(strstr(t.rows[2][7], "；不属于低收入家庭"), "%s", t.rows[2][7]);
-    csv_free(&t);
+    bf_test_csv_free(&t);
     bf_test_run_free(&r);
     free(db);
 }
