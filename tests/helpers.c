@@ -1,5 +1,7 @@
 /* helpers.c — shared test utilities (see helpers.h); no Criterion here, so any test can use them. */
 #include "helpers.h"
+
+#include <criterion/criterion.h>
 #include "buf.h"
 
 #include <errno.h>
@@ -419,4 +421,24 @@ void bf_test_csv_free(bf_test_csv *t)
     }
     free(t->rows);
     free(t->cols);
+}
+
+char *bf_test_json_sql(const char *text, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+    cr_assert_eq(sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC), SQLITE_OK);
+    bf_buf b = {0};
+    if (sqlite3_step(st) == SQLITE_ROW)
+        for (int i = 0; i < sqlite3_column_count(st); i++) {
+            const unsigned char *v = sqlite3_column_text(st, i);
+            bf_buf_printf(&b, "%s%s", i ? "|" : "", v ? (const char *)v : "NULL");
+        }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    char *out = strdup(bf_buf_str(&b));
+    bf_buf_free(&b);
+    return out;
 }

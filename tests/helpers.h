@@ -68,6 +68,10 @@ BF_TEST_API char *bf_test_query(const char *db, const char *sql);
 BF_TEST_API const char *bf_test_household_diff(const bf_household *a, const bf_household *b,
                                                char *buf, size_t size);
 
+/* Runs sql with ?1 bound to text in an in-memory SQLite (its JSON functions parse the text);
+ * the first row as "a|b|…" (NULL as "NULL"), malloc'd. */
+BF_TEST_API char *bf_test_json_sql(const char *text, const char *sql);
+
 /* ---- CSV (RFC 4180) ---- */
 
 /* Records of a CSV text: rows[i][j] is field j of record i, cols[i] its number of fields. */

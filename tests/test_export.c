@@ -182,28 +182,6 @@ Test(export, the_schema_rejects_what_it_should)
 
 /* ---- JSON ---- */
 
-/* Runs sql with ?1 bound to text in an in-memory SQLite (its JSON functions parse the
- * document); the first row as "a|b|…". */
-static char *json_sql(const char *text, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
-    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
-    cr_assert_eq(sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC), SQLITE_OK);
-    bf_buf b = {0};
-    if (sqlite3_step(st) == SQLITE_ROW)
-        for (int i = 0; i < sqlite3_column_count(st); i++) {
-            const unsigned char *v = sqlite3_column_text(st, i);
-            bf_buf_printf(&b, "%s%s", i ? "|" : "", v ? (const char *)v : "NULL");
-        }
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    char *out = strdup(bf_buf_str(&b));
-    bf_buf_free(&b);
-    return out;
-}
-
 #define JSON_TOTALS "SELECT json_valid(?1), json_array_length(?1, '$.decisions'), " \
     "(SELECT sum(json_extract(value, '$.eligible')) FROM json_each(?1, '$.decisions')), " \
     "(SELECT sum(CAST(round(json_extract(value, '$.amount') * 100) AS INTEGER)) " \
@@ -218,10 +196,10 @@ Test(export, json_has_the_runs_totals_and_raw_chinese)
     bf_test_run_free(&r);
     char *text = bf_test_read_file(out, NULL);
     cr_assert_not_null(text);
-    char *row = json_sql(text, JSON_TOTALS);
+    char *row = bf_test_json_sql(text, JSON_TOTALS);
     cr_expect_str_eq(row, "1|178|124|23168965");
     free(row);
-    row = json_sql(text, "SELECT json_extract(?1, '$.run.id'), json_extract(?1, '$.run.date'), "
+    row = bf_test_json_sql(text, "SELECT json_extract(?1, '$.run.id'), json_extract(?1, '$.run.date'), "
                          "json_extract(?1, '$.run.status'), json_extract(?1, '$.run.households'), "
                          "json_extract(?1, '$.run.parameters.\"dibao.standard\"')");
     cr_expect_str_eq(row, "1|2021-06-30|completed|27|551");
@@ -230,7 +208,7 @@ Test(export, json_has_the_runs_totals_and_raw_chinese)
     cr_expect(strstr(text, "\"amount\":2424.00,"), "two decimals");
     cr_expect(strstr(text, "\"policy_title\":\"农村最低生活保障\""), "raw UTF-8");
     cr_expect(!strstr(text, "\\u"), "no \\u escapes are needed here");
-    row = json_sql(text, "SELECT json_extract(value, '$.town'), json_type(value, '$.member'), "
+    row = bf_test_json_sql(text, "SELECT json_extract(value, '$.town'), json_type(value, '$.member'), "
                          "json_extract(value, '$.details.pcm') FROM json_each(?1, '$.decisions') "
                          "WHERE json_extract(value, '$.household') = 'S17' "
                          "AND json_extract(value, '$.policy') = 'dibao'");
@@ -240,7 +218,7 @@ Test(export, json_has_the_runs_totals_and_raw_chinese)
     /* the same document on standard output */
     cr_assert_eq(bf_test_bangfu(&r, NULL, "export", "--db", db, "--format", "json", "--plugins",
                                 PLUGINS, NULL), 0, "%s", r.err);
-    row = json_sql(r.out, JSON_TOTALS);
+    row = bf_test_json_sql(r.out, JSON_TOTALS);
     cr_expect_str_eq(row, "1|178|124|23168965");
     free(row);
     bf_test_run_free(&r);
@@ -302,7 +280,7 @@ Test(export, json_writer_escapes_what_json_needs)
     write_tricky(plugin_writer(PLUGINS "/json.so", "json"), out);
     char *text = bf_test_read_file(out, NULL);
     cr_assert_not_null(text);
-    char *row = json_sql(text, "SELECT json_valid(?1), json_extract(?1, '$.run.id'), "
+    char *row = bf_test_json_sql(text, "SELECT json_valid(?1), json_extract(?1, '$.run.id'), "
                                "json_type(?1, '$.run.finished'), "
                                "json_extract(?1, '$.decisions[0].village'), "
                                "json_extract(?1, '$.decisions[0].reasons[0]'), "

@@ -489,16 +489,11 @@ static bool png_size(const char *path, unsigned *w, unsigned *h, size_t *bytes)
     return ok;
 }
 
-/* Renders report in Chromium: checks the DOM it built against db and takes a screenshot. */
-static void check_in_browser(const char *report, const char *db, const char *png)
+/* Screenshots report into png and checks it is a real page (a PNG of the window size with
+ * text and charts); with BANGFU_SCREENSHOTS=DIR a copy is kept there as keep_as (may be NULL). */
+static void screenshot(const char *report, const char *png, const char *keep_as)
 {
     bf_test_run r;
-    cr_assert_eq(browse(&r, report, "--dump-dom"), 0, "%s", r.err);
-    htmlDocPtr doc = parse_html(r.out);
-    cr_expect_eq(count(doc, "//svg"), 4, "the four charts are in the browser's DOM");
-    check_report(doc, db);
-    xmlFreeDoc(doc);
-    bf_test_run_free(&r);
     char flag[4200];
     snprintf(flag, sizeof flag, "--screenshot=%s", png);
     cr_assert_eq(browse(&r, report, flag), 0, "%s", r.err);
@@ -509,6 +504,26 @@ static void check_in_browser(const char *report, const char *db, const char *png
     cr_expect_eq(w, 1000);
     cr_expect_eq(h, 2600);
     cr_expect_gt(bytes, 40000, "a page with text and charts, not a blank one (%zu bytes)", bytes);
+    const char *keep = getenv("BANGFU_SCREENSHOTS");
+    if (keep_as && keep && *keep) {
+        char *to = bf_test_path(keep, keep_as);
+        cr_expect_eq(bf_test_copy_file(png, to), 0);
+        free(to);
+    }
+}
+
+/* Renders report in Chromium: checks the DOM it built against db and takes a screenshot. */
+static void check_in_browser(const char *report, const char *db, const char *png,
+                             const char *keep_as)
+{
+    bf_test_run r;
+    cr_assert_eq(browse(&r, report, "--dump-dom"), 0, "%s", r.err);
+    htmlDocPtr doc = parse_html(r.out);
+    cr_expect_eq(count(doc, "//svg"), 4, "the four charts are in the browser's DOM");
+    check_report(doc, db);
+    xmlFreeDoc(doc);
+    bf_test_run_free(&r);
+    screenshot(report, png, keep_as);
 }
 
 Test(html, the_sample_report_renders_in_chromium)
@@ -516,14 +531,7 @@ Test(html, the_sample_report_renders_in_chromium)
     need_chromium();
     char *report = bf_test_path(dir, "sample.html"), *png = bf_test_path(dir, "sample.png");
     char *db = report_run(NULL, report);
-    check_in_browser(report, db, png);
-    /* BANGFU_SCREENSHOTS=DIR keeps the screenshot for a person to look at */
-    const char *keep = getenv("BANGFU_SCREENSHOTS");
-    if (keep && *keep) {
-        char *to = bf_test_path(keep, "run-report-sample.png");
-        cr_expect_eq(bf_test_copy_file(png, to), 0);
-        free(to);
-    }
+    check_in_browser(report, db, png, "run-report-sample.png");   /* kept for samples/ */
     free(db);
     free(png);
     free(report);
@@ -534,7 +542,7 @@ Test(html, a_county_report_renders_in_chromium)
     need_chromium();
     char *report = bf_test_path(dir, "county.html"), *png = bf_test_path(dir, "county.png");
     char *db = report_run("2000", report);
-    check_in_browser(report, db, png);
+    check_in_browser(report, db, png, NULL);
     free(db);
     free(png);
     free(report);
@@ -609,20 +617,7 @@ Test(html, the_simulate_report_renders_in_chromium)
     cr_expect_gt(count(doc, "//table[@id='changed']//tbody/tr"), 0, "the changed decisions");
     xmlFreeDoc(doc);
     bf_test_run_free(&r);
-    char flag[4200];
-    snprintf(flag, sizeof flag, "--screenshot=%s", png);
-    cr_assert_eq(browse(&r, report, flag), 0, "%s", r.err);
-    bf_test_run_free(&r);
-    unsigned w = 0, h = 0;
-    size_t bytes = 0;
-    cr_assert(png_size(png, &w, &h, &bytes), "a PNG screenshot");
-    cr_expect_gt(bytes, 40000, "a page with text and charts (%zu bytes)", bytes);
-    const char *keep = getenv("BANGFU_SCREENSHOTS");
-    if (keep && *keep) {
-        char *to = bf_test_path(keep, "simulate-report-sample.png");
-        cr_expect_eq(bf_test_copy_file(png, to), 0);
-        free(to);
-    }
+    screenshot(report, png, "simulate-report-sample.png");   /* kept for samples/ */
     bf_test_run_free(&sim);
     free(db);
     free(png);

@@ -172,35 +172,13 @@ Test(review, text_has_chinese_headings_sections_and_counts)
     free(db);
 }
 
-/* Runs sql with ?1 bound to text in an in-memory SQLite (its JSON functions parse the output);
- * the first row as "a|b|…". */
-static char *json_sql(const char *text, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
-    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
-    cr_assert_eq(sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC), SQLITE_OK);
-    bf_buf b = {0};
-    if (sqlite3_step(st) == SQLITE_ROW)
-        for (int i = 0; i < sqlite3_column_count(st); i++) {
-            const unsigned char *v = sqlite3_column_text(st, i);
-            bf_buf_printf(&b, "%s%s", i ? "|" : "", v ? (const char *)v : "NULL");
-        }
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    char *out = strdup(bf_buf_str(&b));
-    bf_buf_free(&b);
-    return out;
-}
-
 Test(review, json_is_valid_and_carries_the_same_findings)
 {
     char *db = sample_run();
     bf_test_run r;
     cr_assert_eq(bf_test_bangfu(&r, NULL, "review", "--db", db, "--format", "json", NULL), 0,
                  "%s", r.err);
-    char *row = json_sql(r.out, "SELECT json_valid(?1), json_extract(?1, '$.run'), "
+    char *row = bf_test_json_sql(r.out, "SELECT json_valid(?1), json_extract(?1, '$.run'), "
                                 "json_extract(?1, '$.date'), json_array_length(?1, '$.findings'), "
                                 "json_extract(?1, '$.counts.recorded_not_eligible'), "
                                 "json_extract(?1, '$.counts.eligible_not_recorded'), "
@@ -208,7 +186,7 @@ Test(review, json_is_valid_and_carries_the_same_findings)
                                 "json_extract(?1, '$.households')");
     cr_expect_str_eq(row, "1|1|2021-06-30|14|8|3|3|27");
     free(row);
-    row = json_sql(r.out, "SELECT json_extract(value, '$.town'), json_extract(value, '$.village'), "
+    row = bf_test_json_sql(r.out, "SELECT json_extract(value, '$.town'), json_extract(value, '$.village'), "
                           "json_extract(value, '$.policy_title'), json_extract(value, '$.member'), "
                           "json_array_length(value, '$.reasons'), "
                           "json_extract(value, '$.reasons[0]') FROM json_each(?1, '$.findings') "
@@ -216,7 +194,7 @@ Test(review, json_is_valid_and_carries_the_same_findings)
     cr_expect_str_eq(row, "大桥镇|石角村|特困人员救助供养|S21-1|1|"
                           "有具备履行能力的法定赡养、抚养、扶养义务人");
     free(row);
-    row = json_sql(r.out, "SELECT json_type(value, '$.member') FROM json_each(?1, '$.findings') "
+    row = bf_test_json_sql(r.out, "SELECT json_type(value, '$.member') FROM json_each(?1, '$.findings') "
                           "WHERE json_extract(value, '$.household') = 'S17'");
     cr_expect_str_eq(row, "null", "household scope: member is null");
     free(row);
@@ -399,7 +377,7 @@ Test(review, a_generated_county_agrees_with_independent_sql)
     char expect[128];
     snprintf(expect, sizeof expect, "1|%lld|%lld|%lld|%lld", stopped, omissions, candidates,
              stopped + omissions + candidates);
-    char *row = json_sql(r.out, "SELECT json_valid(?1), "
+    char *row = bf_test_json_sql(r.out, "SELECT json_valid(?1), "
                                 "json_extract(?1, '$.counts.recorded_not_eligible'), "
                                 "json_extract(?1, '$.counts.eligible_not_recorded'), "
                                 "json_extract(?1, '$.counts.monitoring_candidate'), "
