@@ -28,6 +28,9 @@ void bf_buf_printf(bf_buf *b, const char *fmt, ...) __attribute__((format(printf
 void bf_buf_json_string(bf_buf *b, const char *s, size_t len);
 /* Appends a finite double as a JSON number in its shortest form up to 15 digits ("null" if not finite). */
 void bf_buf_json_number(bf_buf *b, double v);
+
+/* Appends v in decimal (what %lld writes). */
+void bf_buf_integer(bf_buf *b, long long v);
 /* Appends fen as a JSON number of yuan with two decimals (1234.50). */
 void bf_buf_json_money(bf_buf *b, bf_fen fen);
 /* Reads a whole file into a malloc'd NUL-terminated buffer (*len bytes); NULL when it cannot. */

@@ -957,7 +957,7 @@ static bool details_json(lua_State *L, int t, bf_buf *out, bf_buf *why)
                 }
                 bf_buf_json_string(out, s, len);
             } else if (lua_isinteger(L, -1)) {
-                bf_buf_printf(out, "%lld", (long long)lua_tointeger(L, -1));
+                bf_buf_integer(out, (long long)lua_tointeger(L, -1));
             } else {
                 bf_buf_json_number(out, lua_tonumber(L, -1));
             }

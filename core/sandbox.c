@@ -3,6 +3,7 @@
 #include "sandbox.h"
 #include "bangfu.h"
 #include "household.h"
+#include "pool.h"
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -22,6 +23,7 @@ struct bf_sandbox {
     lua_State *L;
     size_t max_memory;
     size_t used;                   /* bytes allocated by this state */
+    bf_pool pool;                  /* small blocks of this state (one thread at a time) */
     bool memory_exceeded;          /* the allocator refused a growth since the call began */
     uint64_t max_instructions;
     char *lib_dir, *lib_prefix;
@@ -57,7 +59,7 @@ static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     bf_sandbox *sb = ud;
     size_t old = ptr ? osize : 0;
     if (nsize == 0) {
-        free(ptr);
+        bf_pool_release(&sb->pool, ptr, old);
         sb->used -= old;
         return NULL;
     }
@@ -65,7 +67,7 @@ static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         sb->memory_exceeded = true;
         return NULL;
     }
-    void *p = realloc(ptr, nsize);
+    void *p = ptr ? bf_pool_resize(&sb->pool, ptr, old, nsize) : bf_pool_alloc(&sb->pool, nsize);
     if (p)
         sb->used = sb->used - old + nsize;
     return p;
@@ -608,6 +610,7 @@ void bf_sandbox_free(bf_sandbox *sb)
         return;
     if (sb->L)
         lua_close(sb->L);
+    bf_pool_free_all(&sb->pool);
     free(sb->lib_dir);
     free(sb->lib_prefix);
     free(sb);
