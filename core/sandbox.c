@@ -2,6 +2,7 @@
  * STYLE.md ("Sandbox recipe for Lua 5.4") and Redis scripting. */
 #include "sandbox.h"
 #include "bangfu.h"
+#include "format.h"
 #include "household.h"
 #include "pool.h"
 
@@ -539,6 +540,7 @@ static int setup_globals(lua_State *L)
     }
     lua_getfield(L, -1, "string");
     lua_pushnil(L); lua_setfield(L, -2, "dump");
+    bf_format_install(L, -1);
     lua_pop(L, 1);
     lua_getfield(L, -1, "math");
     lua_pushnil(L); lua_setfield(L, -2, "random");
