@@ -104,7 +104,8 @@ const bf_command bf_commands[] = {
      "  --report FILE.html also write a self-contained HTML page: tables and bar charts of\n"
      "                     baseline against scenario per policy and per town, the changes\n"
      "  --baseline-run N   use stored run N as the baseline (same date, parameter values and\n"
-     "                     policy files); 0 evaluates it. Default: the latest such run if any\n"
+     "                     policy files, no households imported since); 0 evaluates it.\n"
+     "                     Default: the latest such run if any\n"
      DB_HELP EVAL_HELP
      "  --jobs N           worker threads (default: the number of cores)\n"
      "\nExit status: 0 simulated, 1 evaluation errors or interrupted, 2 bad input or usage.\n"},

@@ -80,7 +80,8 @@ static const char schema_sql[] =
     "  parameters TEXT NOT NULL,\n"
     "  households INTEGER NOT NULL DEFAULT 0,\n"
     "  evaluations INTEGER NOT NULL DEFAULT 0,\n"
-    "  errors INTEGER NOT NULL DEFAULT 0\n"
+    "  errors INTEGER NOT NULL DEFAULT 0,\n"
+    "  households_version INTEGER\n"
     ");\n"
     "CREATE TABLE run_policies(\n"
     "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
@@ -126,6 +127,12 @@ enum {
     "school, self_care, disability, disability_type, serious_illness, pension_insured, "         \
     "medical_insured, medical_cost_fen, supporter"
 
+/* The households' version: meta.households_version, counted up by every transaction that
+ * writes households or members (bf_store_commit). A run records the version it read; a stored
+ * run serves as a simulation's baseline only while the version is the same, so that a baseline
+ * never describes households that have changed since. */
+#define HOUSEHOLDS_VERSION "(SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'households_version')"
+
 static const char *const stmt_sql[ST__N] = {
     [ST_HOUSEHOLD_EXISTS] = "SELECT 1 FROM households WHERE id = ?1",
     [ST_MEMBER_EXISTS] = "SELECT 1 FROM members WHERE id = ?1",
@@ -137,7 +144,8 @@ static const char *const stmt_sql[ST__N] = {
     [ST_GET_HOUSEHOLD] = "SELECT " HOUSEHOLD_COLS " FROM households WHERE id = ?1",
     [ST_GET_MEMBERS] = "SELECT " MEMBER_COLS " FROM members WHERE household_id = ?1 ORDER BY seq",
     [ST_RUN_CREATE] = "INSERT INTO runs(started, eval_date, status, jobs, only_policies, store_all, "
-                      "file_hashes, parameters) VALUES (?1, ?2, 'running', ?3, ?4, ?5, ?6, ?7)",
+                      "file_hashes, parameters, households_version) VALUES (?1, ?2, 'running', ?3, "
+                      "?4, ?5, ?6, ?7, " HOUSEHOLDS_VERSION ")",
     [ST_RUN_FINISH] = "UPDATE runs SET status = ?2, finished = ?3, households = ?4, "
                       "evaluations = ?5, errors = ?6 WHERE id = ?1",
     [ST_RUN_POLICY] = "INSERT INTO run_policies(run_id, seq, policy, title, scope, evaluations, "
@@ -152,6 +160,7 @@ struct bf_store {
     sqlite3 *db;
     char *path;
     bool created;              /* the file did not exist before this open */
+    bool households_changed;   /* households written in the open transaction */
     sqlite3_stmt *stmt[ST__N];
     char err[1024];
 };
@@ -237,9 +246,24 @@ static int create_schema(bf_store *s)
     char sql[sizeof schema_sql + 200];
     snprintf(sql, sizeof sql,
              "BEGIN;\n%sINSERT INTO meta VALUES ('schema_version', '%d');\n"
+             "INSERT INTO meta VALUES ('households_version', '0');\n"
              "INSERT INTO meta VALUES ('created_by', 'bangfu " BF_VERSION "');\nCOMMIT;",
              schema_sql, BF_STORE_SCHEMA_VERSION);
     int rc = exec(s, sql);
+    if (rc != BF_OK)
+        bf_store_rollback(s);
+    return rc;
+}
+
+/* Version 1 -> 2: runs record the households' version they read (older runs have none, so
+ * they no longer serve as a baseline). */
+static int migrate_from_1(bf_store *s)
+{
+    int rc = exec(s, "BEGIN IMMEDIATE;\n"
+                     "ALTER TABLE runs ADD COLUMN households_version INTEGER;\n"
+                     "INSERT OR IGNORE INTO meta VALUES ('households_version', '0');\n"
+                     "UPDATE meta SET value = '2' WHERE key = 'schema_version';\n"
+                     "COMMIT;");
     if (rc != BF_OK)
         bf_store_rollback(s);
     return rc;
@@ -286,6 +310,9 @@ static int open_store(const char *path, bool create, bf_store **out, char *err, 
         goto out;
     if (version == 0) {
         if ((rc = create_schema(s)) != BF_OK)
+            goto out;
+    } else if (version == 1) {
+        if ((rc = migrate_from_1(s)) != BF_OK)
             goto out;
     } else if (version != BF_STORE_SCHEMA_VERSION) {
         snprintf(s->err, sizeof s->err,
@@ -360,13 +387,36 @@ int bf_store_begin(bf_store *s)
     return exec(s, "BEGIN IMMEDIATE");
 }
 
+/* Counts the households' version up (see HOUSEHOLDS_VERSION). */
+static int bump_households_version(bf_store *s)
+{
+    return exec(s, "UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
+                   "WHERE key = 'households_version'");
+}
+
+/* Notes a write of households: counted at the commit, or now outside a transaction. */
+static int households_written(bf_store *s)
+{
+    if (sqlite3_get_autocommit(s->db))
+        return bump_households_version(s);
+    s->households_changed = true;
+    return BF_OK;
+}
+
 int bf_store_commit(bf_store *s)
 {
+    if (s->households_changed) {
+        int rc = bump_households_version(s);
+        if (rc != BF_OK)
+            return rc;
+        s->households_changed = false;
+    }
     return exec(s, "COMMIT");
 }
 
 int bf_store_rollback(bf_store *s)
 {
+    s->households_changed = false;
     if (sqlite3_get_autocommit(s->db))
         return BF_OK;
     return exec(s, "ROLLBACK");
@@ -405,7 +455,7 @@ int bf_store_delete_household(bf_store *s, const char *id)
         return fail(s, BF_ESTORE, "binding id");
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? BF_OK : fail(s, BF_ESTORE, "deleting household");
+    return rc == SQLITE_DONE ? households_written(s) : fail(s, BF_ESTORE, "deleting household");
 }
 
 /* Binds a text column; an empty optional text is stored as NULL. */
@@ -494,7 +544,7 @@ int bf_store_insert_household(bf_store *s, const bf_household *h)
         }
     }
     sqlite3_reset(st);
-    return BF_OK;
+    return households_written(s);
 }
 
 /* Steps a bound statement that returns no rows, then resets it. */
@@ -570,7 +620,8 @@ int bf_store_decision_insert(bf_store *s, int64_t run_id, const bf_decision_row 
 
 /* The columns that make a run a valid baseline: same date, values, files, all policies, finished. */
 #define BASELINE_WHERE "eval_date = ?1 AND parameters = ?2 AND file_hashes = ?3 " \
-    "AND only_policies IS NULL AND status IN ('completed', 'completed_with_errors')"
+    "AND only_policies IS NULL AND status IN ('completed', 'completed_with_errors') " \
+    "AND households_version = " HOUSEHOLDS_VERSION
 
 int bf_store_find_baseline(bf_store *s, const char *eval_date, const char *parameters,
                            const char *file_hashes, int64_t *run_id)
@@ -594,7 +645,8 @@ int bf_store_check_baseline(bf_store *s, int64_t run_id, const char *eval_date,
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT eval_date = ?1, parameters = ?2, file_hashes = ?3, "
-                                  "only_policies IS NULL, status FROM runs WHERE id = ?4",
+                                  "only_policies IS NULL, status, households_version IS NOT NULL, "
+                                  "households_version IS " HOUSEHOLDS_VERSION " FROM runs WHERE id = ?4",
                            -1, &st, NULL) != SQLITE_OK)
         return fail(s, BF_ESTORE, "reading the baseline run");
     int rc = bind_opt(st, 1, eval_date) | bind_opt(st, 2, parameters) |
@@ -613,6 +665,10 @@ int bf_store_check_baseline(bf_store *s, int64_t run_id, const char *eval_date,
     else if (strcmp((const char *)sqlite3_column_text(st, 4), "completed") != 0 &&
              strcmp((const char *)sqlite3_column_text(st, 4), "completed_with_errors") != 0)
         why = "it did not complete";
+    else if (!sqlite3_column_int(st, 5))
+        why = "it was made by an older bangfu, which did not record the households' version";
+    else if (!sqlite3_column_int(st, 6))
+        why = "households were imported or replaced since";
     if (why)
         snprintf(s->err, sizeof s->err, "run %lld cannot serve as the baseline: %s",
                  (long long)run_id, why);

@@ -273,3 +273,42 @@ Test(simulate, a_stored_run_of_another_date_is_refused)
     cr_expect(strstr(r.out, "基线：本次重新计算"), "no matching run: evaluated instead");
     bf_test_run_free(&r);
 }
+
+Test(simulate, a_stored_run_stops_serving_once_households_change)
+{
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, "--date", "2021-06-30", "--policies",
+                                POLICIES, NULL), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    /* a failed import changes nothing: run 1 still serves */
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "import", "--db", db,
+                                BF_SOURCE_DIR "/tests/data/households/negative-income.xml", NULL), 2);
+    bf_test_run_free(&r);
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "simulate", "--db", db, "--date", "2021-06-30", "--policies",
+                                POLICIES, "--set", "dibao.standard=610", "--baseline-run", "1", NULL), 0,
+                 "%s", r.err);
+    bf_test_run_free(&r);
+
+    /* households imported after the run: its decisions no longer describe them */
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "import", "--db", db, BF_SOURCE_DIR "/samples/households.xml",
+                                NULL), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "simulate", "--db", db, "--date", "2021-06-30", "--policies",
+                                POLICIES, "--set", "dibao.standard=610", "--baseline-run", "1", NULL), 2);
+    cr_expect(strstr(r.err, "run 1 cannot serve as the baseline: households were imported or replaced since"),
+              "%s", r.err);
+    bf_test_run_free(&r);
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "simulate", "--db", db, "--date", "2021-06-30", "--policies",
+                                POLICIES, "--set", "dibao.standard=610", NULL), 0);
+    cr_expect(strstr(r.out, "基线：本次重新计算"), "run 1 is not picked: %s", r.out);
+    bf_test_run_free(&r);
+
+    /* a new run of the changed households serves again */
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, "--date", "2021-06-30", "--policies",
+                                POLICIES, NULL), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "simulate", "--db", db, "--date", "2021-06-30", "--policies",
+                                POLICIES, "--set", "dibao.standard=610", NULL), 0);
+    cr_expect(strstr(r.out, "基线：已保存的运行 2"), "run 2 is picked: %s", r.out);
+    bf_test_run_free(&r);
+}

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "bangfu.h"
+#include "helpers.h"
 #include "store.h"
 
 static char dir[] = "/tmp/bf-store-XXXXXX";
@@ -222,4 +223,60 @@ Test(store, version_mismatch_and_foreign_files_are_refused)
     cr_expect_neq(access(other, F_OK), 0, "open_existing must not create the file");
     cr_assert_eq(bf_store_open(path, &store, err, sizeof err), BF_EVERSION);
     store = NULL;
+}
+
+Test(store, a_version_1_database_is_migrated_and_its_runs_stop_serving_as_baselines)
+{
+    bf_store_close(store);
+    store = NULL;
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    /* what version 1 looked like: no households_version anywhere, one completed run */
+    cr_assert_eq(sqlite3_exec(db, "ALTER TABLE runs DROP COLUMN households_version;"
+                                  "DELETE FROM meta WHERE key = 'households_version';"
+                                  "UPDATE meta SET value = '1' WHERE key = 'schema_version';"
+                                  "INSERT INTO runs(id, started, eval_date, status, jobs, file_hashes, parameters) "
+                                  "VALUES (1, 'x', '2021-06-30', 'completed', 1, 'h', 'p')", 0, 0, 0),
+                 SQLITE_OK, "%s", sqlite3_errmsg(db));
+    sqlite3_close(db);
+    char err[512];
+    cr_assert_eq(bf_store_open(path, &store, err, sizeof err), BF_OK, "%s", err);
+    char *v = bf_test_query(path, "SELECT value FROM meta WHERE key IN ('schema_version', 'households_version') ORDER BY key");
+    cr_expect_str_eq(v, "0\n2\n");
+    free(v);
+    cr_expect_eq(bf_store_check_baseline(store, 1, "2021-06-30", "p", "h"), BF_EINPUT);
+    cr_expect(strstr(bf_store_errmsg(store), "made by an older bangfu"), "%s", bf_store_errmsg(store));
+    int64_t run_id = -1;
+    cr_expect_eq(bf_store_find_baseline(store, "2021-06-30", "p", "h", &run_id), BF_OK);
+    cr_expect_eq(run_id, 0, "no baseline found");
+}
+
+Test(store, writing_households_counts_the_version_once_per_transaction)
+{
+    bf_household h;
+    char *v = bf_test_query(path, "SELECT value FROM meta WHERE key = 'households_version'");
+    cr_expect_str_eq(v, "0\n");
+    free(v);
+    cr_assert_eq(bf_store_begin(store), BF_OK);
+    for (int i = 0; i < 3; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "V%d", i);
+        full_household(&h, id, 2);
+        cr_assert_eq(bf_store_insert_household(store, &h), BF_OK, "%s", bf_store_errmsg(store));
+        bf_household_free(&h);
+    }
+    cr_assert_eq(bf_store_commit(store), BF_OK);
+    v = bf_test_query(path, "SELECT value FROM meta WHERE key = 'households_version'");
+    cr_expect_str_eq(v, "1\n");
+    free(v);
+    cr_assert_eq(bf_store_begin(store), BF_OK);
+    full_household(&h, "V7", 1);
+    cr_assert_eq(bf_store_insert_household(store, &h), BF_OK);
+    bf_household_free(&h);
+    cr_assert_eq(bf_store_rollback(store), BF_OK);
+    cr_assert_eq(bf_store_begin(store), BF_OK);
+    cr_assert_eq(bf_store_commit(store), BF_OK);
+    v = bf_test_query(path, "SELECT value FROM meta WHERE key = 'households_version'");
+    cr_expect_str_eq(v, "1\n", "a rollback and an empty transaction count nothing");
+    free(v);
 }
