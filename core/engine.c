@@ -627,40 +627,39 @@ static int ctx_age(lua_State *L)
 }
 
 /* ctx.decision(id [, m]): a required policy's decision, read-only.
- * Upvalues: set, the calling policy, member proxy -> index. */
+ * Upvalues: set, the calling policy, member proxy -> index, its requires (id -> policy index),
+ * the set's read-only views by slot, the set's decisions by slot. */
 static int ctx_decision(lua_State *L)
 {
     worker *w = bf_sandbox_user(L);
     bf_engine *e = w->e;
     int set = (int)lua_tointeger(L, lua_upvalueindex(1));
-    const bf_policy *p = &e->pol[lua_tointeger(L, lua_upvalueindex(2))];
-    const char *id = luaL_checkstring(L, 1);
-    int j = -1;
-    for (int r = 0; r < p->n_requires; r++)
-        if (strcmp(e->pol[p->requires[r]].id, id) == 0)
-            j = p->requires[r];
-    if (j < 0)
-        return luaL_error(L, "policy '%s' is not in the requires of %s", id, p->id);
+    luaL_checkstring(L, 1);
+    lua_pushvalue(L, 1);
+    if (lua_rawget(L, lua_upvalueindex(4)) != LUA_TNUMBER) {
+        const bf_policy *p = &e->pol[lua_tointeger(L, lua_upvalueindex(2))];
+        return luaL_error(L, "policy '%s' is not in the requires of %s", lua_tostring(L, 1), p->id);
+    }
+    int j = (int)lua_tointeger(L, -1);
+    lua_pop(L, 1);
     int member = -1;
     if (e->pol[j].scope == BF_SCOPE_MEMBER) {
         if (lua_isnoneornil(L, 2))
-            return luaL_error(L, "%s decides per member: ctx.decision(\"%s\", m)", id, id);
+            return luaL_error(L, "%s decides per member: ctx.decision(\"%s\", m)", e->pol[j].id,
+                              e->pol[j].id);
         member = member_arg(L, 2, lua_upvalueindex(3));
     }
     int slot = j * SLOTS_PER_POLICY + member + 1;
     if (w->failed[set][slot])
-        return luaL_error(L, "the decision of %s%s%s is an error, so this one cannot be made", id,
+        return luaL_error(L, "the decision of %s%s%s is an error, so this one cannot be made", e->pol[j].id,
                           member >= 0 ? " for member " : "", member >= 0 ? w->h->members[member].id : "");
-    lua_rawgeti(L, LUA_REGISTRYINDEX, w->ro_ref[set]);   /* ro */
-    if (lua_rawgeti(L, -1, slot) == LUA_TNIL) {          /* ro, nil */
+    if (lua_rawgeti(L, lua_upvalueindex(5), slot) == LUA_TNIL) {   /* the view, or nil */
         lua_pop(L, 1);
-        lua_rawgeti(L, LUA_REGISTRYINDEX, w->slots_ref[set]);
-        lua_rawgeti(L, -1, slot);                        /* ro, slots, decision */
-        lua_remove(L, -2);                               /* ro, decision */
+        lua_rawgeti(L, lua_upvalueindex(6), slot);                 /* decision */
         bf_sandbox_push_view(L, -1);
-        lua_remove(L, -2);                               /* ro, view */
+        lua_remove(L, -2);                                         /* view */
         lua_pushvalue(L, -1);
-        lua_rawseti(L, -3, slot);                        /* ro[slot] = view */
+        lua_rawseti(L, lua_upvalueindex(5), slot);                 /* ro[slot] = view */
     }
     return 1;
 }
@@ -886,87 +885,112 @@ static bool valid_text(const char *s, size_t len)
     return bf_utf8_valid(s, len);
 }
 
-static int compare_cstr(const void *a, const void *b)
+/* One entry of a details table, as read by lua_next (the table keeps the strings alive). */
+typedef struct detail {
+    const char *key;
+    const char *text;          /* a string value, or NULL for a number */
+    size_t text_len;
+    bool integer;
+    lua_Integer i;
+    double n;
+} detail;
+
+static int compare_details(const void *a, const void *b)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    return strcmp(((const detail *)a)->key, ((const detail *)b)->key);
 }
 
-/* Appends the JSON of a details table (keys sorted: pairs order differs between states). */
+/* Checks one entry of a details table (key at -2, value at -1) and reads it into d. */
+static bool read_detail(lua_State *L, detail *d, bf_buf *why)
+{
+    int vt = lua_type(L, -1);
+    if (lua_type(L, -2) != LUA_TSTRING) {
+        bf_buf_printf(why, "details keys must be strings, found a %s key", luaL_typename(L, -2));
+        return false;
+    }
+    size_t klen;
+    d->key = lua_tolstring(L, -2, &klen);
+    if (!valid_text(d->key, klen)) {
+        bf_buf_puts(why, "a details key is not valid UTF-8 text");
+        return false;
+    }
+    if (vt == LUA_TSTRING) {
+        d->text = lua_tolstring(L, -1, &d->text_len);
+        if (!valid_text(d->text, d->text_len)) {
+            bf_buf_printf(why, "details.%s is not valid UTF-8 text", d->key);
+            return false;
+        }
+        return true;
+    }
+    if (vt != LUA_TNUMBER) {
+        bf_buf_printf(why, "details.%s must be a number or a string, got %s", d->key,
+                      luaL_typename(L, -1));
+        return false;
+    }
+    d->text = NULL;
+    d->integer = lua_isinteger(L, -1);
+    if (d->integer) {
+        d->i = lua_tointeger(L, -1);
+        return true;
+    }
+    d->n = lua_tonumber(L, -1);
+    if (!isfinite(d->n)) {
+        bf_buf_printf(why, "details.%s is not a finite number", d->key);
+        return false;
+    }
+    return true;
+}
+
+/* Checks a details table and appends its JSON to out when out is not NULL (keys sorted: pairs
+ * order differs between states). One pass of lua_next reads every entry. */
 static bool details_json(lua_State *L, int t, bf_buf *out, bf_buf *why)
 {
-    const char *small[32];
-    const char **keys = small;
+    detail small[32];
+    detail *items = small;
     int n = 0, cap = 32;
     bool ok = true;
     lua_pushnil(L);
     while (lua_next(L, t)) {                             /* key, value */
-        int vt = lua_type(L, -1);
-        if (lua_type(L, -2) != LUA_TSTRING) {
-            bf_buf_printf(why, "details keys must be strings, found a %s key", luaL_typename(L, -2));
-            ok = false;
-        } else if (!valid_text(lua_tostring(L, -2), lua_rawlen(L, -2))) {
-            bf_buf_puts(why, "a details key is not valid UTF-8 text");
-            ok = false;
-        } else if (vt != LUA_TNUMBER && vt != LUA_TSTRING) {
-            bf_buf_printf(why, "details.%s must be a number or a string, got %s",
-                          lua_tostring(L, -2), luaL_typename(L, -1));
-            ok = false;
-        } else if (vt == LUA_TNUMBER && !isfinite(lua_tonumber(L, -1))) {
-            bf_buf_printf(why, "details.%s is not a finite number", lua_tostring(L, -2));
-            ok = false;
+        if (n == cap) {
+            cap *= 2;
+            detail *grown = items == small ? malloc(sizeof *grown * (size_t)cap)
+                                           : realloc(items, sizeof *grown * (size_t)cap);
+            if (!grown) {
+                bf_buf_puts(why, "out of memory");
+                ok = false;
+            } else {
+                if (items == small)
+                    memcpy(grown, small, sizeof small);
+                items = grown;
+            }
         }
+        if (ok)
+            ok = read_detail(L, &items[n++], why);
         if (!ok) {
             lua_pop(L, 2);
             break;
         }
-        if (n == cap) {
-            cap *= 2;
-            const char **grown = keys == small ? malloc(sizeof *grown * (size_t)cap)
-                                               : realloc(keys, sizeof *grown * (size_t)cap);
-            if (!grown) {
-                lua_pop(L, 2);
-                ok = false;
-                bf_buf_puts(why, "out of memory");
-                break;
-            }
-            if (keys == small)
-                memcpy(grown, small, sizeof small);
-            keys = grown;
-        }
-        keys[n++] = lua_tostring(L, -2);                 /* the table keeps the string alive */
         lua_pop(L, 1);
     }
     if (ok && out) {
-        qsort(keys, (size_t)n, sizeof *keys, compare_cstr);
+        qsort(items, (size_t)n, sizeof *items, compare_details);
         bf_buf_add(out, "{", 1);
         for (int i = 0; i < n; i++) {
             if (i)
                 bf_buf_add(out, ",", 1);
-            bf_buf_json_string(out, keys[i], strlen(keys[i]));
+            bf_buf_json_string(out, items[i].key, strlen(items[i].key));
             bf_buf_add(out, ":", 1);
-            lua_pushstring(L, keys[i]);
-            lua_rawget(L, t);
-            size_t len;
-            if (lua_type(L, -1) == LUA_TSTRING) {
-                const char *s = lua_tolstring(L, -1, &len);
-                if (!valid_text(s, len)) {
-                    bf_buf_printf(why, "details.%s is not valid UTF-8 text", keys[i]);
-                    lua_pop(L, 1);
-                    ok = false;
-                    break;
-                }
-                bf_buf_json_string(out, s, len);
-            } else if (lua_isinteger(L, -1)) {
-                bf_buf_integer(out, (long long)lua_tointeger(L, -1));
-            } else {
-                bf_buf_json_number(out, lua_tonumber(L, -1));
-            }
-            lua_pop(L, 1);
+            if (items[i].text)
+                bf_buf_json_string(out, items[i].text, items[i].text_len);
+            else if (items[i].integer)
+                bf_buf_integer(out, (long long)items[i].i);
+            else
+                bf_buf_json_number(out, items[i].n);
         }
         bf_buf_add(out, "}", 1);
     }
-    if (keys != small)
-        free(keys);
+    if (items != small)
+        free(items);
     return ok;
 }
 
@@ -1587,7 +1611,14 @@ static int setup_views(lua_State *L)
             lua_pushinteger(L, s);
             lua_pushinteger(L, k);
             lua_pushvalue(L, index);
-            lua_pushcclosure(L, ctx_decision, 3);
+            lua_createtable(L, 0, e->pol[k].n_requires);   /* ..., requires: id -> index */
+            for (int r = 0; r < e->pol[k].n_requires; r++) {
+                lua_pushinteger(L, e->pol[k].requires[r]);
+                lua_setfield(L, -2, e->pol[e->pol[k].requires[r]].id);
+            }
+            lua_rawgeti(L, LUA_REGISTRYINDEX, w->ro_ref[s]);
+            lua_rawgeti(L, LUA_REGISTRYINDEX, w->slots_ref[s]);
+            lua_pushcclosure(L, ctx_decision, 6);
             lua_setfield(L, -2, "decision");
             bf_sandbox_make_readonly(L);
             w->ctx_ref[ci] = luaL_ref(L, LUA_REGISTRYINDEX);

@@ -123,24 +123,42 @@ int bf_household_copy(bf_household *dst, const bf_household *src)
     return BF_OK;
 }
 
+/* Whether the 8 bytes at p are ASCII without a NUL (the zero-byte test of Hacker's Delight 6-1). */
+static bool ascii8(const unsigned char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, sizeof w);
+    return ((w | ((w - 0x0101010101010101ULL) & ~w)) & 0x8080808080808080ULL) == 0;
+}
+
 bool bf_utf8_valid(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
     while (p < end) {
         unsigned c = *p;
-        if (c < 0x80) {                              /* ASCII, the common case for digits */
+        if (c < 0x80) {                              /* ASCII: digits, spaces, ids */
+            if (end - p >= 8 && ascii8(p)) {
+                p += 8;
+                continue;
+            }
             if (c == 0)
                 return false;
             p++;
             continue;
         }
         size_t left = (size_t)(end - p);
+        if (c >= 0xE1 && c <= 0xEC && left >= 3) {  /* most Chinese text: any continuation pair */
+            if (((p[1] & 0xC0) ^ 0x80) | ((p[2] & 0xC0) ^ 0x80))
+                return false;
+            p += 3;
+            continue;
+        }
         /* second-byte ranges exclude overlong forms, surrogates and values past U+10FFFF */
         if (c >= 0xC2 && c <= 0xDF) {
             if (left < 2 || (p[1] & 0xC0) != 0x80)
                 return false;
             p += 2;
-        } else if (c >= 0xE0 && c <= 0xEF) {        /* Chinese text: three bytes */
+        } else if (c >= 0xE0 && c <= 0xEF) {
             unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
             if (left < 3 || p[1] < lo || p[1] > hi || (p[2] & 0xC0) != 0x80)
                 return false;

@@ -1,5 +1,6 @@
 /* test_household.c — the record model: enums, defaults and every validation rule of POLICIES.md §1. */
 #include <criterion/criterion.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "bangfu.h"
@@ -176,4 +177,39 @@ Test(household, utf8_validation_agrees_with_the_decoder)
         cr_expect_eq(bf_utf8_valid(samples[i], strlen(samples[i])), bf_utf8_length(samples[i]) >= 0,
                      "sample %zu", i);
     cr_expect(!bf_utf8_valid("a\0b", 3), "a NUL inside is not text");
+}
+
+Test(household, utf8_validation_agrees_with_the_decoder_on_random_text)
+{
+    /* pieces of text: ASCII runs (the 8-byte path), Chinese, and the edges of every range */
+    static const char *const pieces[] = {
+        "a", "01234567", "abcdefghij", " 元", "家庭", "\xc2\x80", "\xdf\xbf", "\xe0\xa0\x80",
+        "\xe0\x9f\xbf", "\xed\x9f\xbf", "\xed\xa0\x80", "\xee\x80\x80", "\xef\xbf\xbf",
+        "\xf0\x90\x80\x80", "\xf0\x8f\xbf\xbf", "\xf4\x8f\xbf\xbf", "\xf4\x90\x80\x80",
+        "\xe5", "\xae", "\xc1\xbf", "\xf5\x80\x80\x80", "\xff", "\xe5\xae\x41",
+    };
+    enum { N = sizeof pieces / sizeof pieces[0] };
+    uint64_t x = 7;
+    char text[256];
+    for (int round = 0; round < 100000; round++) {
+        size_t len = 0;
+        int count = (int)(x % 9);
+        for (int i = 0; i < count; i++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            const char *piece = pieces[(x >> 33) % N];
+            size_t pl = strlen(piece);
+            memcpy(text + len, piece, pl);
+            len += pl;
+        }
+        text[len] = '\0';
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        cr_assert_eq(bf_utf8_valid(text, len), bf_utf8_length(text) >= 0, "round %d: %s", round, text);
+        if (len > 0) {
+            size_t at = (size_t)((x >> 40) % len);
+            char keep = text[at];
+            text[at] = '\0';
+            cr_assert(!bf_utf8_valid(text, len), "round %d: a NUL at %zu", round, at);
+            text[at] = keep;
+        }
+    }
 }
