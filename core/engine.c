@@ -1124,7 +1124,36 @@ typedef struct eval_job {
     const bool *changed;        /* per parameter: the scenario changes it */
     int64_t *reevaluated;       /* per policy, this worker's count */
     const bool *stored_reads;   /* stored baseline: per policy, it read a changed parameter */
+    int frame;                  /* stack index of the evaluation frame (push_frame) */
 } eval_job;
+
+/* The evaluation frame: what every evaluation of one household under one parameter set needs,
+ * pushed once per household so that each evaluation copies stack slots instead of reading
+ * the registry. */
+enum { FRAME_KEYS, FRAME_MEMBERS, FRAME_H, FRAME_SLOTS, FRAME_RO, FRAME_POLICIES };
+enum { FRAME_FN, FRAME_P, FRAME_CTX, FRAME_PER_POLICY };
+
+/* Pushes the frame of set for every policy (stack: +FRAME_POLICIES + 3 per policy); returns its
+ * index. */
+static int push_frame(lua_State *L, worker *w, int set)
+{
+    bf_engine *e = w->e;
+    if (!lua_checkstack(L, FRAME_POLICIES + FRAME_PER_POLICY * e->n_pol + LUA_MINSTACK))
+        luaL_error(L, "out of stack space");
+    int frame = lua_gettop(L) + 1;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, w->keys_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, w->pool_p_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, w->hp_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, w->slots_ref[set]);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, w->ro_ref[set]);
+    for (int k = 0; k < e->n_pol; k++) {
+        int ci = set * e->n_pol + k;
+        lua_rawgeti(L, LUA_REGISTRYINDEX, w->eval_ref[k]);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, w->proot_ref[ci]);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, w->ctx_ref[ci]);
+    }
+    return frame;
+}
 
 /* Marks decision d an error with message msg, named by the policy's file when msg is not. */
 static void fail_decision(bf_result *res, bf_decision *d, const bf_policy *p, const char *msg)
@@ -1148,20 +1177,16 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
     worker *w = job->w;
     bf_engine *e = w->e;
     const bf_policy *p = &e->pol[k];
-    int ci = job->set * e->n_pol + k;
-    lua_rawgeti(L, LUA_REGISTRYINDEX, w->keys_ref);      /* kt, under the call and its result */
-    int kt = lua_gettop(L);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, w->eval_ref[k]);
+    int f = job->frame, fk = f + FRAME_POLICIES + FRAME_PER_POLICY * k;
+    lua_pushvalue(L, fk + FRAME_FN);
     int nargs = 3;
     if (member >= 0) {
-        lua_rawgeti(L, LUA_REGISTRYINDEX, w->pool_p_ref);
-        lua_rawgeti(L, -1, member + 1);
-        lua_remove(L, -2);                               /* fn, m */
+        lua_rawgeti(L, f + FRAME_MEMBERS, member + 1);   /* fn, m */
         nargs = 4;
     }
-    lua_rawgeti(L, LUA_REGISTRYINDEX, w->hp_ref);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, w->proot_ref[ci]);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, w->ctx_ref[ci]);   /* fn, [m,] h, p, ctx */
+    lua_pushvalue(L, f + FRAME_H);
+    lua_pushvalue(L, fk + FRAME_P);
+    lua_pushvalue(L, fk + FRAME_CTX);                    /* fn, [m,] h, p, ctx */
     if (e->cfg.explain) {
         bf_buf_clear(&w->trace);
         bf_buf_clear(&w->params);
@@ -1177,7 +1202,7 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
     bool ok = rc == BF_OK;
     if (ok) {
         bf_buf_clear(&w->why);
-        ok = take_decision(L, lua_gettop(L), kt, e->cfg.text, w->recorded[k], job->res, d,
+        ok = take_decision(L, lua_gettop(L), f + FRAME_KEYS, e->cfg.text, w->recorded[k], job->res, d,
                            &w->scratch, &w->why);
         if (!ok) {
             bf_buf_clear(&w->err);
@@ -1192,13 +1217,9 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
         lua_pushboolean(L, 0);                           /* the slot holds false */
     }
     w->failed[job->set][slot] = !ok;
-    lua_rawgeti(L, LUA_REGISTRYINDEX, w->slots_ref[job->set]);
-    lua_insert(L, -2);                                   /* slots, decision */
-    lua_rawseti(L, -2, slot);                            /* slots[slot] = decision */
-    lua_rawgeti(L, LUA_REGISTRYINDEX, w->ro_ref[job->set]);
+    lua_rawseti(L, f + FRAME_SLOTS, slot);               /* slots[slot] = decision */
     lua_pushnil(L);
-    lua_rawseti(L, -2, slot);                            /* forget the old read-only view */
-    lua_pop(L, 3);                                       /* ro, slots, kt */
+    lua_rawseti(L, f + FRAME_RO, slot);                  /* forget the old read-only view */
     if (e->cfg.explain) {
         bf_sandbox_set_trace(w->sb, NULL);
         if (w->params_count)
@@ -1217,6 +1238,7 @@ static int eval_household(lua_State *L)
     bf_engine *e = w->e;
     w->h = job->h;
     push_household(w, job->h);
+    job->frame = push_frame(L, w, job->set);
     for (int k = 0; k < e->n_pol; k++) {
         if (!e->evaluated[k])
             continue;
@@ -1260,7 +1282,7 @@ static void run_protected(worker *w, lua_CFunction fn, eval_job *job)
 static void evaluate_household(worker *w, const bf_household *h, int set, bf_result *res)
 {
     bf_result_reset(res);
-    eval_job job = {w, h, set, res, NULL, NULL, NULL, NULL};
+    eval_job job = {w, h, set, res, NULL, NULL, NULL, NULL, 0};
     run_protected(w, eval_household, &job);
 }
 
@@ -1373,6 +1395,7 @@ static int eval_scenario(lua_State *L)
         push_household(w, job->h);
         bf_result_reset(&w->support);
     }
+    job->frame = push_frame(L, w, job->set);
     int from = 0;
     for (int k = 0; k < e->n_pol; k++) {
         if (!e->evaluated[k])
@@ -1417,7 +1440,7 @@ static void evaluate_pair(worker *w, const bf_household *h, const bool *changed,
     if (!stored_reads)
         evaluate_household(w, h, 0, base);
     bf_result_reset(scen);
-    eval_job job = {w, h, 1, scen, base, changed, reevaluated, stored_reads};
+    eval_job job = {w, h, 1, scen, base, changed, reevaluated, stored_reads, 0};
     run_protected(w, eval_scenario, &job);
 }
 
