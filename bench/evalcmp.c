@@ -1,11 +1,13 @@
-/* evalcmp.c — evaluation only, one core, the same households in memory: the native rules
- * (rules.c) against the Lua engine (bf_engine_evaluate, --jobs 1, the text `run` keeps) with the
- * instruction budget as it is (count hook armed only on overrun) and with the count hook forced
- * on every evaluation (bf_engine_always_count). Streams the first N households in batches; each
- * batch is evaluated the three ways (the two engine modes alternate which goes first); reading
- * is not timed. The first round also compares every decision (eligible, amount, tier) of the
- * engine with the native one and of the counted engine with the plain one: a difference is
- * printed and the exit status is 1. Prints the seconds of each way per round and their medians. */
+/* evalcmp.c — evaluation only, the same households in memory: the native rules (rules.c)
+ * against the Lua engine (bf_engine_evaluate, one worker, the text `run` keeps) three ways: with
+ * the instruction budget as it is (count hook armed only on overrun), with the count hook forced
+ * on every evaluation (bf_engine_always_count), and with no budget at all (no_budget: what the
+ * budget as built costs). Streams the first N households in batches; each batch is evaluated the
+ * three ways (rotating which goes first), then by a second engine with two worker threads (wall
+ * time: how the evaluation itself scales over two cores, reading and writing aside); reading is
+ * not timed. The first round also compares every decision (eligible, amount, tier) of the engine
+ * with the native one, and of the other engines with the plain one: a difference is printed and
+ * the exit status is 1. Prints the seconds of each way per round and their medians. */
 #include "rules.h"
 #include "engine.h"
 #include "store.h"
@@ -120,7 +122,12 @@ int main(int argc, char **argv)
         .policies_dir = dir, .params = defs, .sets = &set, .n_sets = 1, .date = date, .jobs = 1,
         .text = BF_TEXT_ELIGIBLE,
     };
-    if (bf_engine_open(&cfg, &e, &errs) != BF_OK) {
+    bf_engine_config cfg2 = cfg, cfg_off = cfg;
+    cfg2.jobs = 2;
+    cfg_off.no_budget = true;
+    bf_engine *e2 = NULL, *e_off = NULL;
+    if (bf_engine_open(&cfg, &e, &errs) != BF_OK || bf_engine_open(&cfg2, &e2, &errs) != BF_OK
+        || bf_engine_open(&cfg_off, &e_off, &errs) != BF_OK) {
         for (int i = 0; i < errs.count; i++)
             fprintf(stderr, "evalcmp: %s\n", errs.msgs[i]);
         return 2;
@@ -143,14 +150,16 @@ int main(int argc, char **argv)
         return 2;
     }
     bf_result *plain = calloc(BATCH, sizeof *plain), *counted = calloc(BATCH, sizeof *counted);
+    bf_result *two = calloc(BATCH, sizeof *two), *off = calloc(BATCH, sizeof *off);
     nat_result *nr = malloc(sizeof *nr);
     nat_totals totals[NP__N];
-    double t_native[MAX_ROUNDS], t_plain[MAX_ROUNDS], t_counted[MAX_ROUNDS];
-    long households = 0, decisions = 0, diffs = 0, count_diffs = 0;
+    double t_native[MAX_ROUNDS], t_plain[MAX_ROUNDS], t_counted[MAX_ROUNDS], t_two[MAX_ROUNDS];
+    double t_off[MAX_ROUNDS];
+    long households = 0, decisions = 0, diffs = 0, count_diffs = 0, two_diffs = 0, off_diffs = 0;
     bf_sandbox_stats before, after;
     bf_engine_stats(e, &before);
     for (int round = 0; round < rounds; round++) {
-        t_native[round] = t_plain[round] = t_counted[round] = 0;
+        t_native[round] = t_plain[round] = t_counted[round] = t_two[round] = t_off[round] = 0;
         memset(totals, 0, sizeof totals);
         bf_reader *r;
         if (bf_store_reader_open(s, BATCH, &r) != BF_OK) {
@@ -174,19 +183,26 @@ int main(int argc, char **argv)
                 nat_totals_add(totals, &hs[i], nr);
             }
             t_native[round] += now() - t0;
-            for (int way = 0; way < 2; way++) {
-                bool count = (way + batch) % 2 == 1;     /* alternate which mode goes first */
-                bf_engine_always_count(e, count);
+            for (int w = 0; w < 3; w++) {
+                int way = (w + batch) % 3;                /* rotate which mode goes first */
+                bf_engine *engine = way == 2 ? e_off : e;
+                bf_engine_always_count(e, way == 1);
+                bf_result *out = way == 0 ? plain : way == 1 ? counted : off;
                 t0 = now();
-                bf_engine_evaluate(e, hs, n, 0, count ? counted : plain);
-                (count ? t_counted : t_plain)[round] += now() - t0;
+                bf_engine_evaluate(engine, hs, n, 0, out);
+                (way == 0 ? t_plain : way == 1 ? t_counted : t_off)[round] += now() - t0;
             }
             bf_engine_always_count(e, false);
+            t0 = now();
+            bf_engine_evaluate(e2, hs, n, 0, two);
+            t_two[round] += now() - t0;
             if (round == 0)
                 for (int i = 0; i < n; i++) {
                     nat_evaluate(&p, &hs[i], date, nr);
                     diffs += compare(&hs[i], &plain[i], nr, native_of, pol, diffs);
                     count_diffs += compare_engine(&plain[i], &counted[i]);
+                    two_diffs += compare_engine(&plain[i], &two[i]);
+                    off_diffs += compare_engine(&plain[i], &off[i]);
                     decisions += plain[i].n;
                 }
             done += n;
@@ -194,32 +210,44 @@ int main(int argc, char **argv)
         bf_reader_close(r);
         if (round == 0)
             households = done;
-        printf("round %d: %ld households: native %.3f s, engine %.3f s, engine+count hook %.3f s\n",
-               round + 1, done, t_native[round], t_plain[round], t_counted[round]);
+        printf("round %d: %ld households: native %.3f s, engine %.3f s, engine+count hook %.3f s, "
+               "engine without budget %.3f s, engine with 2 workers %.3f s\n", round + 1, done,
+               t_native[round], t_plain[round], t_counted[round], t_off[round], t_two[round]);
     }
     bf_engine_stats(e, &after);
     double mn = median(t_native, rounds), mp = median(t_plain, rounds), mc = median(t_counted, rounds);
+    double m2 = median(t_two, rounds), mo = median(t_off, rounds);
     printf("households %ld\ndecisions %ld\nrounds %d\n", households, decisions, rounds);
     printf("native_s %.4f\nengine_s %.4f\nengine_count_s %.4f\n", mn, mp, mc);
     printf("engine_over_native %.2f\ncount_overhead_pct %.1f\n", mp / mn, (mc / mp - 1) * 100);
+    printf("engine_2workers_s %.4f\nengine_2workers_speedup %.2f\n", m2, mp / m2);
+    printf("engine_no_budget_s %.4f\nbudget_overhead_pct %.1f\n", mo, (mp / mo - 1) * 100);
     printf("counted_reruns %llu\n", (unsigned long long)(after.counted_reruns - before.counted_reruns));
-    printf("decision_differences %ld\ncount_hook_differences %ld\n", diffs, count_diffs);
+    printf("decision_differences %ld\ncount_hook_differences %ld\ntwo_workers_differences %ld\n"
+           "no_budget_differences %ld\n", diffs, count_diffs, two_diffs, off_diffs);
     for (int i = 0; i < BATCH; i++) {
         bf_result_free(&plain[i]);
         bf_result_free(&counted[i]);
+        bf_result_free(&two[i]);
+        bf_result_free(&off[i]);
     }
     free(plain);
     free(counted);
+    free(two);
+    free(off);
     free(nr);
     free(native_of);
     bf_store_close(s);
     bf_engine_close(e);
+    bf_engine_close(e2);
+    bf_engine_close(e_off);
     bf_param_set_free(&set);
     bf_params_free(defs);
     bf_errors_free(&errs);
-    if (diffs || count_diffs) {
+    if (diffs || count_diffs || two_diffs || off_diffs) {
         fprintf(stderr, "evalcmp: %ld decisions differ between the engine and the native rules, "
-                "%ld between the engine with and without the count hook\n", diffs, count_diffs);
+                "%ld between the engine with and without the count hook, %ld between one and two "
+                "workers, %ld with and without the budget\n", diffs, count_diffs, two_diffs, off_diffs);
         return 1;
     }
     return 0;

@@ -1723,7 +1723,8 @@ int bf_engine_open(const bf_engine_config *cfg, bf_engine **out, bf_errors *errs
     char lib_dir[4096], lib_prefix[4096];
     snprintf(lib_dir, sizeof lib_dir, "%s/lib", cfg->policies_dir);
     snprintf(lib_prefix, sizeof lib_prefix, "%s/lib/", cfg->policies_dir);
-    bf_sandbox_config sc = {cfg->max_memory, cfg->max_instructions, lib_dir, lib_prefix, cfg->modules};
+    bf_sandbox_config sc = {cfg->max_memory, cfg->max_instructions, lib_dir, lib_prefix, cfg->modules,
+                            cfg->no_budget};
     int rc = BF_OK;
     for (int i = 0; i < e->jobs && rc == BF_OK; i++) {
         char err[512];
@@ -1739,7 +1740,7 @@ int bf_engine_open(const bf_engine_config *cfg, bf_engine **out, bf_errors *errs
         e->boxes[i] = w->sb;
         bf_sandbox_set_user(w->sb, w);
     }
-    if (rc == BF_OK)
+    if (rc == BF_OK && !cfg->no_budget)
         rc = bf_watchdog_start(e->boxes, e->jobs, &e->watchdog);
     pending_requires *req = NULL;
     if (rc == BF_OK)

@@ -83,6 +83,7 @@ typedef struct bf_engine_config {
     bf_text_mode text;
     const bf_lua_module *modules;    /* native Lua modules from plugins; may be NULL */
     volatile sig_atomic_t *cancel;   /* when it becomes non-zero, evaluation stops early; may be NULL */
+    bool no_budget;                  /* the bench only: no instruction budget (to measure its cost) */
 } bf_engine_config;
 
 typedef struct bf_engine bf_engine;

@@ -36,6 +36,7 @@ struct bf_sandbox {
     bool stop_budget;              /* budget exceeded: every instruction raises */
     bool stop_restart;             /* watchdog abort: every instruction raises the restart key */
     bool always_count;
+    bool no_budget;                /* bench only: calls run unwatched and unhooked */
     _Atomic int watch_mode;        /* MODE_FAST while a call runs unwatched by a hook */
     _Atomic uint64_t watch_seq;    /* incremented at the start of every fast call */
     bf_sandbox_stats stats;
@@ -584,6 +585,7 @@ int bf_sandbox_new(const bf_sandbox_config *cfg, bf_sandbox **out, char *err, si
     }
     sb->max_memory = cfg->max_memory ? cfg->max_memory : BF_DEFAULT_MAX_MEMORY;
     sb->max_instructions = cfg->max_instructions ? cfg->max_instructions : BF_DEFAULT_MAX_INSTRUCTIONS;
+    sb->no_budget = cfg->no_budget;
     sb->lib_dir = strdup(cfg->lib_dir ? cfg->lib_dir : "policies/lib");
     sb->lib_prefix = strdup(cfg->lib_chunk_prefix ? cfg->lib_chunk_prefix : "policies/lib/");
     sb->modules = cfg->modules;
@@ -657,6 +659,10 @@ static int protected_call(bf_sandbox *sb, int nargs, int nresults, bool counting
     sb->stop_budget = false;
     sb->stop_restart = false;
     sb->memory_exceeded = false;
+    if (sb->no_budget) {
+        int rc = lua_pcall(L, nargs, nresults, 0);      /* nothing watches: what the budget costs */
+        return rc;
+    }
     if (counting) {
         sb->mode = MODE_COUNTING;
         lua_sethook(L, budget_hook, LUA_MASKCOUNT, COUNT_STEP);

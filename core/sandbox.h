@@ -28,6 +28,7 @@ typedef struct bf_sandbox_config {
     const char *lib_dir;            /* where `require "x"` finds x.lua (policies/lib) */
     const char *lib_chunk_prefix;   /* shown in messages, e.g. "policies/lib/" */
     const bf_lua_module *modules;   /* native modules, terminated by {NULL, NULL}; may be NULL */
+    bool no_budget;                 /* measurement only: no instruction budget, no watchdog marks */
 } bf_sandbox_config;
 
 /* Creates a sandboxed state; BF_OK or an error with a message in err. */

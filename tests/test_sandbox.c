@@ -14,7 +14,7 @@ static void setup(void)
 {
     char msg[256];
     bf_sandbox_config cfg = {32u * 1024 * 1024, 1000000, BF_SOURCE_DIR "/tests/data/policies/faults/lib",
-                             "lib/", NULL};
+                             "lib/", NULL, false};
     cr_assert_eq(bf_sandbox_new(&cfg, &sb, msg, sizeof msg), BF_OK, "%s", msg);
     cr_assert_eq(bf_watchdog_start(&sb, 1, &wd), BF_OK);
     memset(&err, 0, sizeof err);
