@@ -177,7 +177,7 @@ int bf_eval_session_open(const char *cmd, const bf_eval_opts *o, bf_text_mode te
             .max_instructions = (uint64_t)o->max_instructions,
             .only = s->n_only ? s->only : NULL, .n_only = s->n_only,
             .explain = explain, .text = text, .cancel = o->cancel,
-            .modules = bf_plugins_lua_modules(s->plugins),
+            .modules = bf_plugins_lua_modules(s->plugins), .track_reads = o->track_reads,
         };
         rc = bf_engine_open(&cfg, &s->engine, &errs);
     }

@@ -105,6 +105,7 @@ int bf_cmd_run(int argc, char **argv)
         return BF_EXIT_USAGE;
     }
     o.cancel = &interrupted;
+    o.track_reads = true;            /* for the run's tally (tally.h) */
     bf_eval_session s;
     int status = bf_eval_session_open("run", &o, store_all ? BF_TEXT_ALL : BF_TEXT_ELIGIBLE, false,
                                       NULL, 0, &s);

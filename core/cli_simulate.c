@@ -119,7 +119,10 @@ int bf_cmd_simulate(int argc, char **argv)
             bf_report_simulation_text(stdout, s.engine, &r, s.date, &shown);
             if (r.baseline_run)
                 printf("\n基线：已保存的运行 %lld（日期、参数与政策文件均相同）\n", (long long)r.baseline_run);
-            else
+            if (r.baseline_run && r.evaluated < r.households)
+                printf("重新计算：读取了所改参数的 %lld 户（共 %lld 户；其余各户不受影响，沿用运行 %lld 的决定）\n",
+                       (long long)r.evaluated, (long long)r.households, (long long)r.baseline_run);
+            else if (!r.baseline_run)
                 printf("\n基线：本次重新计算\n");
         }
         if (report) {

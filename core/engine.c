@@ -57,6 +57,7 @@ struct bf_engine {
     int jobs;
     bf_watchdog *watchdog;
     bool *read_union;           /* [policy * n_params + param], set 0 */
+    atomic_bool *cacheable;     /* track_reads: per parameter, may be cached in the Lua states */
     /* the batch being evaluated */
     pthread_mutex_t mu;
     pthread_cond_t wake, done;
@@ -102,6 +103,7 @@ struct worker {
     bf_buf err, scratch, why;   /* an evaluation's error, JSON being built, a malformed decision */
     bf_result support;          /* stored-baseline simulate: decisions evaluated only to be read */
     int params_count;
+    bool *cur_reads;            /* track_reads: the household's bf_result.reads while it runs */
 };
 
 /* ---- results ---- */
@@ -114,6 +116,7 @@ const char *bf_result_text(const bf_result *r, int offset)
 void bf_result_free(bf_result *r)
 {
     free(r->d);
+    free(r->reads);
     bf_buf_free(&r->text);
     memset(r, 0, sizeof *r);
 }
@@ -123,6 +126,8 @@ void bf_result_reset(bf_result *r)
     r->n = 0;
     r->errors = 0;
     bf_buf_clear(&r->text);
+    if (r->reads)
+        memset(r->reads, 0, (size_t)r->n_reads * sizeof *r->reads);
 }
 
 int bf_result_add_text(bf_result *r, const char *s, size_t len)
@@ -555,13 +560,19 @@ static int param_lookup(lua_State *L)
         if (!pset->in_force[i])
             return luaL_error(L, "parameter %s has no value in force on %s", ps->items[i].name,
                               e->date_text);
-        if (set == 0)
+        if (set == 0) {
             w->read[pol * ps->n + i] = true;
+            if (w->cur_reads)
+                w->cur_reads[i] = true;
+        }
         if (e->cfg.explain)
             note_param_read(w, pset, i);
         push_param_value(L, pset, i);
     }
-    if (!e->cfg.explain) {
+    /* with track_reads a parameter is cached only once nobody needs its reads per household */
+    bool cache = !e->cfg.explain && (i < 0 || set != 0 || !e->cfg.track_reads
+                                     || atomic_load_explicit(&e->cacheable[i], memory_order_relaxed));
+    if (cache) {
         lua_pushvalue(L, 2);
         lua_pushvalue(L, -2);
         lua_rawset(L, 1);                            /* cache[key] = value */
@@ -1237,6 +1248,13 @@ static int eval_household(lua_State *L)
     worker *w = job->w;
     bf_engine *e = w->e;
     w->h = job->h;
+    if (e->cfg.track_reads && job->set == 0) {
+        bf_result *r = job->res;
+        if (!r->reads && !(r->reads = calloc((size_t)e->cfg.params->n + 1, sizeof *r->reads)))
+            return luaL_error(L, "out of memory recording parameter reads");
+        r->n_reads = e->cfg.params->n;
+        w->cur_reads = r->reads;
+    }
     push_household(w, job->h);
     job->frame = push_frame(L, w, job->set);
     for (int k = 0; k < e->n_pol; k++) {
@@ -1284,6 +1302,7 @@ static void evaluate_household(worker *w, const bf_household *h, int set, bf_res
     bf_result_reset(res);
     eval_job job = {w, h, set, res, NULL, NULL, NULL, NULL, 0};
     run_protected(w, eval_household, &job);
+    w->cur_reads = NULL;
 }
 
 /* ---- baseline and scenario in one pass ---- */
@@ -1750,6 +1769,8 @@ int bf_engine_open(const bf_engine_config *cfg, bf_engine **out, bf_errors *errs
     free_pending(req, e->n_pol);
     if (rc == BF_OK && select_policies(e, errs))
         rc = BF_EINPUT;
+    if (rc == BF_OK && !(e->cacheable = calloc((size_t)cfg->params->n + 1, sizeof *e->cacheable)))
+        rc = BF_ENOMEM;
     if (rc == BF_OK && !(e->read_union = calloc((size_t)(e->n_pol * (cfg->params->n ? cfg->params->n : 1)),
                                                  sizeof *e->read_union)))
         rc = BF_ENOMEM;
@@ -1797,6 +1818,7 @@ void bf_engine_close(bf_engine *e)
     free(e->pol);
     free(e->evaluated);
     free(e->read_union);
+    free(e->cacheable);
     free(e->workers);
     free(e->boxes);
     pthread_mutex_destroy(&e->mu);
@@ -1819,6 +1841,11 @@ bool bf_engine_evaluates(const bf_engine *e, int k)
 int bf_engine_jobs(const bf_engine *e)
 {
     return e->jobs;
+}
+
+void bf_engine_cache_param(bf_engine *e, int i)
+{
+    atomic_store_explicit(&e->cacheable[i], true, memory_order_relaxed);
 }
 
 const bool *bf_engine_params_read(bf_engine *e)

@@ -48,6 +48,8 @@ typedef struct bf_result {
     int n, cap;
     bf_buf text;            /* the strings the decisions point into */
     int errors;             /* error decisions among d */
+    bool *reads;            /* track_reads: per parameter, read by this household's evaluations */
+    int n_reads;
 } bf_result;
 
 /* Text of a decision field, or NULL when the offset is -1. */
@@ -84,6 +86,9 @@ typedef struct bf_engine_config {
     const bf_lua_module *modules;    /* native Lua modules from plugins; may be NULL */
     volatile sig_atomic_t *cancel;   /* when it becomes non-zero, evaluation stops early; may be NULL */
     bool no_budget;                  /* the bench only: no instruction budget (to measure its cost) */
+    bool track_reads;                /* record in bf_result.reads which parameters each household's
+                                      * evaluations read; a parameter is then cached in the Lua
+                                      * states only once bf_engine_cache_param says so */
 } bf_engine_config;
 
 typedef struct bf_engine bf_engine;
@@ -130,6 +135,10 @@ int bf_engine_start_pair(bf_engine *e, const bf_household *hs, int n, const bool
                          const bool *stored_reads, bf_result *base, bf_result *scen);
 /* Adds the workers' re-evaluation counts per policy into reevaluated and resets them. */
 void bf_engine_take_reevaluated(bf_engine *e, int64_t *reevaluated);
+
+/* track_reads: from now on parameter i may be cached (its reads are no longer recorded per
+ * household: the caller counts it as read by everyone). Safe while workers evaluate. */
+void bf_engine_cache_param(bf_engine *e, int i);
 
 /* For each policy (evaluation order) whether it has read parameter i under set 0, across all
  * evaluations so far: read[policy * n_params + i]. The array belongs to the engine. */

@@ -2,6 +2,7 @@
  * of decisions is one transaction; the run row says 'running' until the end, so a run killed
  * half-way never looks complete. */
 #include "run.h"
+#include "tally.h"
 #include "bangfu.h"
 #include "buf.h"
 #include "progress.h"
@@ -173,6 +174,9 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
         return BF_ENOMEM;
     }
     double started = bf_now();
+    const bf_params *defs = set->defs;
+    int *newly = malloc(sizeof *newly * (size_t)(defs->n + 1));
+    bf_tally *tally = NULL;
     char when[32], date[BF_DATE_STRLEN];
     iso_now(when);
     bf_date_format(set->date, date);
@@ -188,6 +192,8 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
         rc = bf_store_count(store, &total, &members);
     if (rc == BF_OK)
         rc = bf_store_bulk(store, true);
+    if (rc == BF_OK && (!newly || bf_tally_new(defs, pol, n_pol, total, &tally) != BF_OK))
+        rc = BF_ENOMEM;
     bf_reader *reader = NULL;
     if (rc == BF_OK)
         rc = bf_store_reader_open(store, batch, &reader);
@@ -217,6 +223,12 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
         if (n_next > 0)
             bf_engine_start(engine, next, n_next, 0, results[turn ^ 1]);
         const bf_result *res = results[turn];
+        for (int i = 0; i < n_cur && rc == BF_OK; i++) {
+            int n_newly = 0;
+            rc = bf_tally_add(tally, &cur[i], &res[i], newly, &n_newly);
+            for (int j = 0; j < n_newly; j++)
+                bf_engine_cache_param(engine, newly[j]);   /* read by everyone: cache it */
+        }
         for (int i = 0; i < n_cur; i++) {
             bf_totals_add(out->per_policy, &cur[i], &res[i], pol);
             out->evaluations += res[i].n;
@@ -224,7 +236,8 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
             if (res[i].errors)
                 note_errors(&out->first_errors, &cur[i], &res[i]);
         }
-        rc = store_batch(store, out->run_id, cur, n_cur, res, pol, opt->store_all);
+        if (rc == BF_OK)
+            rc = store_batch(store, out->run_id, cur, n_cur, res, pol, opt->store_all);
         out->households += n_cur;
         bf_progress_update(&bar, out->households);
         /* slow scripts still commit progress about every second; fast ones use big transactions */
@@ -248,8 +261,11 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
             bf_result_free(&results[t][i]);
         free(results[t]);
     }
-    if (out->run_id == 0)
+    if (out->run_id == 0) {
+        bf_tally_free(tally);
+        free(newly);
         return rc;
+    }
     out->status = rc != BF_OK ? "failed" : interrupted ? "interrupted"
                   : out->errors ? "completed_with_errors" : "completed";
     /* the final record: policy totals and status in one transaction */
@@ -257,6 +273,11 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
     int frc = bf_store_begin(store);
     if (frc == BF_OK)
         frc = finish_policies(store, out->run_id, engine, set, out);
+    bool whole = rc == BF_OK && !interrupted && !opt->only;   /* a tally of every household */
+    if (frc == BF_OK && whole)
+        frc = bf_tally_store(tally, store, out->run_id);
+    if (frc == BF_OK && whole)
+        frc = bf_store_run_summary_done(store, out->run_id);
     if (frc == BF_OK)
         frc = bf_store_run_finish(store, out->run_id, out->status, when, out->households,
                                   out->evaluations, out->errors);
@@ -269,6 +290,8 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
                             out->evaluations, out->errors);
     }
     bf_store_bulk(store, false);
+    bf_tally_free(tally);
+    free(newly);
     out->seconds = bf_now() - started;
     return rc != BF_OK ? rc : frc;
 }

@@ -182,10 +182,8 @@ static int stored_reads_of(bf_store *store, int64_t run_id, const bf_engine *eng
     return BF_OK;
 }
 
-/* Fills base[0..n) with the stored decisions of the batch: every decision unit of the
- * evaluated policies, not eligible unless the run stored it otherwise. */
-static int load_baseline(bf_baseline_reader *br, const char *after_id, const bf_household *hs,
-                         int n, const bf_engine *engine, bf_result *base)
+/* Gives base[0..n) one not-eligible decision per unit of the evaluated policies. */
+static int prepare_units(const bf_household *hs, int n, const bf_engine *engine, bf_result *base)
 {
     int n_pol;
     const bf_policy *pol = bf_engine_policies(engine, &n_pol);
@@ -200,11 +198,17 @@ static int load_baseline(bf_baseline_reader *br, const char *after_id, const bf_
                     return BF_ENOMEM;
         }
     }
-    int rc = bf_baseline_range(br, after_id, hs[n - 1].id);
-    int i = 0, u = 0;
+    return BF_OK;
+}
+
+/* Copies the stored decisions the positioned reader yields into base[0..n) (households in id
+ * order); decisions of other households, gone members or policies not evaluated are skipped. */
+static int fill_from_reader(bf_baseline_reader *br, const bf_household *hs, int n, bf_result *base)
+{
+    int rc, i = 0, u = 0;
     bf_baseline_decision sd;
     bool got;
-    while (rc == BF_OK && (rc = bf_baseline_next(br, &sd, &got)) == BF_OK && got) {
+    while ((rc = bf_baseline_next(br, &sd, &got)) == BF_OK && got) {
         while (i < n && strcmp(hs[i].id, sd.household_id) < 0) {
             i++;
             u = 0;
@@ -225,6 +229,234 @@ static int load_baseline(bf_baseline_reader *br, const char *after_id, const bf_
         d->tier = sd.tier ? bf_result_add_text(r, sd.tier, strlen(sd.tier)) : -1;
         r->errors += sd.failed;
     }
+    return rc;
+}
+
+/* Fills base[0..n) with the stored decisions of the batch: every decision unit of the
+ * evaluated policies, not eligible unless the run stored it otherwise. */
+static int load_baseline(bf_baseline_reader *br, const char *after_id, const bf_household *hs,
+                         int n, const bf_engine *engine, bf_result *base)
+{
+    int rc = prepare_units(hs, n, engine, base);
+    if (rc == BF_OK)
+        rc = bf_baseline_range(br, after_id, hs[n - 1].id);
+    return rc == BF_OK ? fill_from_reader(br, hs, n, base) : rc;
+}
+
+/* The same for households that are not neighbours: one stored-decision lookup each. */
+static int load_baseline_each(bf_baseline_reader *br, const bf_household *hs, int n,
+                              const bf_engine *engine, bf_result *base)
+{
+    int rc = prepare_units(hs, n, engine, base);
+    for (int i = 0; rc == BF_OK && i < n; i++)
+        if ((rc = bf_baseline_household(br, hs[i].id)) == BF_OK)
+            rc = fill_from_reader(br, &hs[i], 1, &base[i]);
+    return rc;
+}
+
+/* ---- a stored run's tally: evaluating only the households that can change ---- */
+
+static int compare_ids(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Appends the ids of a newline-separated list (which it cuts up in place) to *ids. */
+static int add_ids(char *list, char ***ids, int64_t *n, int64_t *cap)
+{
+    for (char *p = list; *p;) {
+        char *nl = strchr(p, '\n');
+        if (nl)
+            *nl = '\0';
+        if (*n == *cap) {
+            int64_t grown_cap = *cap ? 2 * *cap : 1024;
+            char **grown = realloc(*ids, sizeof *grown * (size_t)grown_cap);
+            if (!grown)
+                return BF_ENOMEM;
+            *ids = grown;
+            *cap = grown_cap;
+        }
+        (*ids)[(*n)++] = p;
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    return BF_OK;
+}
+
+/* With the tally of stored run run_id: the ids (sorted, each once) of the households whose
+ * evaluations read a changed parameter, pointing into *lists (free both). *usable is false
+ * when the run has no tally or a changed parameter was read by everyone: then every household
+ * must be evaluated. */
+static int select_households(bf_store *store, int64_t run_id, const bf_params *defs,
+                             const bool *changed, bool *usable, char ***ids, int64_t *n,
+                             char ***lists, bf_errors *errs)
+{
+    *usable = false;
+    *ids = *lists = NULL;
+    *n = 0;
+    bool recorded;
+    int rc = bf_store_run_summary_recorded(store, run_id, &recorded);
+    if (rc != BF_OK || !recorded) {
+        if (rc != BF_OK)
+            bf_errors_add(errs, "%s", bf_store_errmsg(store));
+        return rc;
+    }
+    if (!(*lists = calloc((size_t)defs->n + 1, sizeof **lists)))
+        return BF_ENOMEM;
+    int64_t cap = 0;
+    for (int i = 0; rc == BF_OK && i < defs->n; i++) {
+        if (!changed[i])
+            continue;
+        bool found, everyone;
+        if ((rc = bf_store_run_reads_get(store, run_id, defs->items[i].name, &found, &everyone,
+                                         &(*lists)[i])) != BF_OK) {
+            bf_errors_add(errs, "%s", bf_store_errmsg(store));
+            return rc;
+        }
+        if (everyone)
+            return BF_OK;                            /* not usable */
+        if (found)
+            rc = add_ids((*lists)[i], ids, n, &cap);
+    }
+    if (rc != BF_OK)
+        return rc;
+    qsort(*ids, (size_t)*n, sizeof **ids, compare_ids);
+    int64_t kept = 0;
+    for (int64_t i = 0; i < *n; i++)
+        if (kept == 0 || strcmp((*ids)[kept - 1], (*ids)[i]) != 0)
+            (*ids)[kept++] = (*ids)[i];
+    *n = kept;
+    *usable = true;
+    return BF_OK;
+}
+
+static void free_lists(char **lists, const bf_params *defs)
+{
+    for (int i = 0; lists && i < defs->n; i++)
+        free(lists[i]);
+    free(lists);
+}
+
+/* Starts the result from the stored run's totals: per policy (baseline and scenario alike; every
+ * stored error counted for both) and per town, in the order the run met them. */
+static int start_from_tally(bf_store *store, int64_t run_id, const bf_policy *pol, int n_pol,
+                            bf_sim_result *out, bf_errors *errs)
+{
+    bf_stored_policy *sp = NULL;
+    bf_run_town_row *towns = NULL;
+    int n_sp = 0, n_towns = 0;
+    int rc = bf_store_run_policies(store, run_id, &sp, &n_sp);
+    if (rc == BF_OK)
+        rc = bf_store_run_towns_get(store, run_id, &towns, &n_towns);
+    if (rc != BF_OK)
+        bf_errors_add(errs, "%s", bf_store_errmsg(store));
+    for (int i = 0; rc == BF_OK && i < n_sp; i++) {
+        int k = sp[i].seq;
+        if (k < 0 || k >= n_pol || !pol[k].reported)
+            continue;
+        bf_sim_totals t = {sp[i].households, sp[i].members, sp[i].amount_fen};
+        out->policies[k].baseline = out->policies[k].scenario = t;
+        out->policies[k].errors = 2 * sp[i].errors;
+    }
+    for (int i = 0; rc == BF_OK && i < n_towns; i++) {
+        bf_sim_town *town = town_of(out, towns[i].town);
+        int k = towns[i].policy_seq;
+        if (!town)
+            rc = BF_ENOMEM;
+        else if (k >= 0 && k < n_pol && pol[k].reported) {
+            bf_sim_totals t = {towns[i].households, towns[i].members, towns[i].amount_fen};
+            town->baseline[k] = town->scenario[k] = t;
+        }
+    }
+    bf_stored_policies_free(sp, n_sp);
+    bf_run_town_rows_free(towns, n_towns);
+    return rc;
+}
+
+static void totals_move(bf_sim_totals *t, const bf_sim_totals *from, const bf_sim_totals *to)
+{
+    t->households += to->households - from->households;
+    t->members += to->members - from->members;
+    t->amount += to->amount - from->amount;
+}
+
+/* Folds one evaluated household into a result started from the tally: its scenario replaces its
+ * baseline in the scenario totals; the changes are counted as fold_household counts them. */
+static int fold_selected(bf_sim_result *out, const bf_household *h, const bf_result *b,
+                         const bf_result *s, const bf_policy *pol, int limit)
+{
+    bf_sim_town *town = town_of(out, h->town);
+    if (!town || b->n != s->n)
+        return BF_ENOMEM;
+    for (int i = 0; i < b->n;) {
+        int k = b->d[i].policy, to = i;
+        while (to < b->n && b->d[to].policy == k)
+            to++;
+        if (pol[k].reported) {
+            bf_sim_totals tb = {0, 0, 0}, ts = {0, 0, 0};
+            add_totals(&tb, h, b, i, to, &pol[k]);
+            add_totals(&ts, h, s, i, to, &pol[k]);
+            totals_move(&out->policies[k].scenario, &tb, &ts);
+            totals_move(&town->scenario[k], &tb, &ts);
+            for (int u = i; u < to; u++) {
+                out->policies[k].errors -= 2 * b->d[u].failed;   /* counted again just below */
+                compare_unit(out, h, limit, b, &b->d[u], s, &s->d[u]);
+            }
+        }
+        i = to;
+    }
+    return BF_OK;
+}
+
+/* Evaluates, against the stored baseline, only the households in ids; every other decision is
+ * the stored run's. */
+static int simulate_selected(bf_store *store, bf_engine *engine, bf_baseline_reader *br,
+                             char **ids, int64_t n_ids, const bool *changed,
+                             const bool *stored_reads, int limit, volatile sig_atomic_t *interrupted,
+                             bf_sim_result *out, bf_errors *errs)
+{
+    int n_pol;
+    const bf_policy *pol = bf_engine_policies(engine, &n_pol);
+    bf_household *hs = calloc(BATCH, sizeof *hs);
+    bf_result *base = calloc(BATCH, sizeof *base), *scen = calloc(BATCH, sizeof *scen);
+    int64_t *reevaluated = calloc((size_t)n_pol, sizeof *reevaluated);
+    int rc = hs && base && scen && reevaluated ? BF_OK : BF_ENOMEM;
+    if (rc == BF_OK)
+        rc = start_from_tally(store, out->baseline_run, pol, n_pol, out, errs);
+    for (int64_t from = 0; rc == BF_OK && from < n_ids; from += BATCH) {
+        int n = (int)(n_ids - from < BATCH ? n_ids - from : BATCH);
+        for (int i = 0; rc == BF_OK && i < n; i++)
+            if ((rc = bf_store_get_household(store, ids[from + i], &hs[i])) != BF_OK)
+                bf_errors_add(errs, "%s", bf_store_errmsg(store));
+        if (rc == BF_OK && (rc = load_baseline_each(br, hs, n, engine, base)) != BF_OK)
+            bf_errors_add(errs, "%s", bf_store_errmsg(store));
+        if (rc != BF_OK)
+            break;
+        if (bf_engine_evaluate_pair(engine, hs, n, changed, stored_reads, base, scen, reevaluated)
+                == BF_EINTERRUPTED || (interrupted && *interrupted)) {
+            bf_errors_add(errs, "interrupted: nothing is reported for a partial simulation");
+            rc = BF_EINTERRUPTED;
+            break;
+        }
+        for (int i = 0; i < n && rc == BF_OK; i++)
+            rc = fold_selected(out, &hs[i], &base[i], &scen[i], pol, limit);
+        out->evaluated += n;
+    }
+    for (int k = 0; reevaluated && k < n_pol; k++)
+        out->policies[k].reevaluated = reevaluated[k];
+    for (int i = 0; i < BATCH; i++) {
+        if (hs)
+            bf_household_free(&hs[i]);
+        if (base)
+            bf_result_free(&base[i]);
+        if (scen)
+            bf_result_free(&scen[i]);
+    }
+    free(hs);
+    free(base);
+    free(scen);
+    free(reevaluated);
     return rc;
 }
 
@@ -281,14 +513,28 @@ int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline
         if (rc == BF_OK && (rc = bf_store_baseline_open(store, out->baseline_run, &br)) != BF_OK)
             bf_errors_add(errs, "%s", bf_store_errmsg(store));
     }
+    /* a stored run's tally may say that only a few households can change: evaluate just those */
+    bool selective = false;
+    char **ids = NULL, **lists = NULL;
+    int64_t n_ids = 0;
+    if (rc == BF_OK && br)
+        rc = select_households(store, out->baseline_run, baseline->defs, changed, &selective, &ids,
+                               &n_ids, &lists, errs);
+    if (rc == BF_OK && selective) {
+        rc = simulate_selected(store, engine, br, ids, n_ids, changed, stored_reads, limit,
+                               interrupted, out, errs);
+        out->households = total;
+    }
+    free(ids);
+    free_lists(lists, baseline->defs);
     bf_progress bar;
-    bf_progress_start(&bar, "simulate", total, 10000);
+    bf_progress_start(&bar, "simulate", selective ? 0 : total, 10000);
     char after[BF_ID_BYTES] = "";
     /* The pipeline, as in run: while the workers evaluate batch k, this thread reads batch k+1
      * (and its stored baseline), then starts it and folds batch k into the totals. */
     bf_household *cur = NULL, *next = NULL;
     int n_cur = 0, n_next = 0, turn = 0;
-    if (rc == BF_OK)
+    if (rc == BF_OK && !selective)
         rc = read_batch(store, reader, br, after, engine, base[turn], &cur, &n_cur, errs);
     if (rc == BF_OK && n_cur > 0)
         bf_engine_start_pair(engine, cur, n_cur, changed, br ? stored_reads : NULL, base[turn],
@@ -318,9 +564,11 @@ int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline
     }
     bf_engine_take_reevaluated(engine, reevaluated);
     bf_progress_end(&bar);
-    for (int k = 0; k < n_pol; k++)
+    for (int k = 0; !selective && k < n_pol; k++)
         if (out->policies)
             out->policies[k].reevaluated = reevaluated ? reevaluated[k] : 0;
+    if (!selective)
+        out->evaluated = out->households;
     bf_reader_close(reader);
     bf_baseline_close(br);
     free(stored_reads);

@@ -50,6 +50,9 @@ typedef struct bf_sim_result {
     int n_changes;
     int64_t changed_total;               /* all changed units */
     int64_t households;
+    int64_t evaluated;                   /* households read and evaluated: all of them, or with a
+                                          * stored run's tally only those that read a changed
+                                          * parameter (the others cannot change) */
     double seconds;
     int64_t baseline_run;                /* the stored run that served as the baseline, or 0 */
 } bf_sim_result;

@@ -11,7 +11,33 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Version 1 of the schema. Runs and decisions are written by the engine (run.c). */
+/* What a run records besides its decisions, so that a simulation can take its baseline from
+ * it without reading every household (version 3):
+ *   run_param_reads  per parameter read in the run, the households whose evaluations read it
+ *                    (ids one per line, in id order), or everyone = 1 when it was read so widely
+ *                    that the run stopped listing (and cached it);
+ *   run_towns        per town (in order of first appearance) and policy, the eligible
+ *                    households, members and amount, as run_policies has them for the county. */
+#define RUN_SUMMARY_TABLES \
+    "CREATE TABLE run_param_reads(\n" \
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n" \
+    "  param TEXT NOT NULL,\n" \
+    "  everyone INTEGER NOT NULL CHECK (everyone = 0 OR everyone = 1),\n" \
+    "  households TEXT NOT NULL,\n" \
+    "  PRIMARY KEY (run_id, param)\n" \
+    ") WITHOUT ROWID;\n" \
+    "CREATE TABLE run_towns(\n" \
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n" \
+    "  seq INTEGER NOT NULL,\n" \
+    "  town TEXT NOT NULL,\n" \
+    "  policy_seq INTEGER NOT NULL,\n" \
+    "  households INTEGER NOT NULL,\n" \
+    "  members INTEGER NOT NULL,\n" \
+    "  amount_fen INTEGER NOT NULL,\n" \
+    "  PRIMARY KEY (run_id, seq, policy_seq)\n" \
+    ") WITHOUT ROWID;\n"
+
+/* The schema (version 3). Runs and decisions are written by the engine (run.c). */
 static const char schema_sql[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;\n"
     "CREATE TABLE households(\n"
@@ -81,7 +107,8 @@ static const char schema_sql[] =
     "  households INTEGER NOT NULL DEFAULT 0,\n"
     "  evaluations INTEGER NOT NULL DEFAULT 0,\n"
     "  errors INTEGER NOT NULL DEFAULT 0,\n"
-    "  households_version INTEGER\n"
+    "  households_version INTEGER,\n"
+    "  summary_recorded INTEGER NOT NULL DEFAULT 0\n"
     ");\n"
     "CREATE TABLE run_policies(\n"
     "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
@@ -111,12 +138,12 @@ static const char schema_sql[] =
     "  details TEXT,\n"
     "  error TEXT,\n"
     "  PRIMARY KEY (run_id, household_id, policy_seq, member_seq)\n"
-    ") WITHOUT ROWID;\n";
+    ") WITHOUT ROWID;\n" RUN_SUMMARY_TABLES;
 
 enum {
     ST_HOUSEHOLD_EXISTS, ST_MEMBER_EXISTS, ST_DELETE_HOUSEHOLD, ST_INSERT_HOUSEHOLD,
     ST_INSERT_MEMBER, ST_GET_HOUSEHOLD, ST_GET_MEMBERS, ST_RUN_CREATE, ST_RUN_FINISH,
-    ST_RUN_POLICY, ST_DECISION, ST__N
+    ST_RUN_POLICY, ST_DECISION, ST_RUN_READS, ST_RUN_TOWN, ST__N
 };
 
 /* The household and member columns, in the order fill_household/fill_member read them. */
@@ -148,6 +175,10 @@ static const char *const stmt_sql[ST__N] = {
                       "?4, ?5, ?6, ?7, " HOUSEHOLDS_VERSION ")",
     [ST_RUN_FINISH] = "UPDATE runs SET status = ?2, finished = ?3, households = ?4, "
                       "evaluations = ?5, errors = ?6 WHERE id = ?1",
+    [ST_RUN_READS] = "INSERT INTO run_param_reads(run_id, param, everyone, households) "
+                     "VALUES (?1, ?2, ?3, ?4)",
+    [ST_RUN_TOWN] = "INSERT INTO run_towns(run_id, seq, town, policy_seq, households, members, "
+                    "amount_fen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [ST_RUN_POLICY] = "INSERT INTO run_policies(run_id, seq, policy, title, scope, evaluations, "
                       "households_eligible, members_eligible, amount_fen, errors, params_read) "
                       "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
@@ -269,6 +300,19 @@ static int migrate_from_1(bf_store *s)
     return rc;
 }
 
+/* Version 2 -> 3: runs record their tally (tally.h); older runs have none. */
+static int migrate_from_2(bf_store *s)
+{
+    int rc = exec(s, "BEGIN IMMEDIATE;\n"
+                     "ALTER TABLE runs ADD COLUMN summary_recorded INTEGER NOT NULL DEFAULT 0;\n"
+                     RUN_SUMMARY_TABLES
+                     "UPDATE meta SET value = '3' WHERE key = 'schema_version';\n"
+                     "COMMIT;");
+    if (rc != BF_OK)
+        bf_store_rollback(s);
+    return rc;
+}
+
 static int prepare_all(bf_store *s)
 {
     for (int i = 0; i < ST__N; i++)
@@ -311,8 +355,8 @@ static int open_store(const char *path, bool create, bf_store **out, char *err, 
     if (version == 0) {
         if ((rc = create_schema(s)) != BF_OK)
             goto out;
-    } else if (version == 1) {
-        if ((rc = migrate_from_1(s)) != BF_OK)
+    } else if (version == 1 || version == 2) {
+        if ((version == 1 && (rc = migrate_from_1(s)) != BF_OK) || (rc = migrate_from_2(s)) != BF_OK)
             goto out;
     } else if (version != BF_STORE_SCHEMA_VERSION) {
         snprintf(s->err, sizeof s->err,
@@ -618,6 +662,128 @@ int bf_store_decision_insert(bf_store *s, int64_t run_id, const bf_decision_row 
     return step_done(s, st, "recording a decision");
 }
 
+static char *column_dup(sqlite3_stmt *st, int col, bool *oom);
+
+int bf_store_run_reads_insert(bf_store *s, int64_t run_id, const char *param, bool everyone,
+                              const char *households)
+{
+    sqlite3_stmt *st = s->stmt[ST_RUN_READS];
+    sqlite3_reset(st);
+    if ((sqlite3_bind_int64(st, 1, run_id) | bind_opt(st, 2, param) | sqlite3_bind_int(st, 3, everyone) |
+         bind_opt(st, 4, everyone || !households ? "" : households)) != SQLITE_OK)
+        return fail(s, BF_ESTORE, "binding the parameter reads");
+    return step_done(s, st, "recording the parameter reads");
+}
+
+int bf_store_run_town_insert(bf_store *s, int64_t run_id, const bf_run_town_row *row)
+{
+    sqlite3_stmt *st = s->stmt[ST_RUN_TOWN];
+    sqlite3_reset(st);
+    if ((sqlite3_bind_int64(st, 1, run_id) | sqlite3_bind_int(st, 2, row->seq) |
+         bind_opt(st, 3, row->town) | sqlite3_bind_int(st, 4, row->policy_seq) |
+         sqlite3_bind_int64(st, 5, row->households) | sqlite3_bind_int64(st, 6, row->members) |
+         sqlite3_bind_int64(st, 7, row->amount_fen)) != SQLITE_OK)
+        return fail(s, BF_ESTORE, "binding the town totals");
+    return step_done(s, st, "recording the town totals");
+}
+
+int bf_store_run_summary_done(bf_store *s, int64_t run_id)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "UPDATE runs SET summary_recorded = 1 WHERE id = ?1", -1, &st,
+                           NULL) != SQLITE_OK)
+        return fail(s, BF_ESTORE, "marking the run summary");
+    int rc = sqlite3_bind_int64(st, 1, run_id) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_finalize(st);
+    return rc ? BF_OK : fail(s, BF_ESTORE, "marking the run summary");
+}
+
+int bf_store_run_summary_recorded(bf_store *s, int64_t run_id, bool *recorded)
+{
+    *recorded = false;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT summary_recorded FROM runs WHERE id = ?1", -1, &st,
+                           NULL) != SQLITE_OK)
+        return fail(s, BF_ESTORE, "reading the run summary");
+    int rc = sqlite3_bind_int64(st, 1, run_id);
+    int step = rc == SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
+    if (step == SQLITE_ROW)
+        *recorded = sqlite3_column_int(st, 0) != 0;
+    sqlite3_finalize(st);
+    return step == SQLITE_ROW || step == SQLITE_DONE ? BF_OK : fail(s, BF_ESTORE, "reading the run summary");
+}
+
+int bf_store_run_reads_get(bf_store *s, int64_t run_id, const char *param, bool *found,
+                           bool *everyone, char **households)
+{
+    *found = *everyone = false;
+    *households = NULL;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT everyone, households FROM run_param_reads "
+                                  "WHERE run_id = ?1 AND param = ?2", -1, &st, NULL) != SQLITE_OK)
+        return fail(s, BF_ESTORE, "reading the parameter reads");
+    int step = (sqlite3_bind_int64(st, 1, run_id) | bind_opt(st, 2, param)) == SQLITE_OK
+               ? sqlite3_step(st) : SQLITE_ERROR;
+    bool oom = false;
+    if (step == SQLITE_ROW) {
+        *found = true;
+        *everyone = sqlite3_column_int(st, 0) != 0;
+        *households = column_dup(st, 1, &oom);
+    }
+    sqlite3_finalize(st);
+    if (oom)
+        return BF_ENOMEM;
+    return step == SQLITE_ROW || step == SQLITE_DONE ? BF_OK : fail(s, BF_ESTORE, "reading the parameter reads");
+}
+
+int bf_store_run_towns_get(bf_store *s, int64_t run_id, bf_run_town_row **out, int *n)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT seq, town, policy_seq, households, members, amount_fen "
+                                  "FROM run_towns WHERE run_id = ?1 ORDER BY seq, policy_seq",
+                           -1, &st, NULL) != SQLITE_OK)
+        return fail(s, BF_ESTORE, "reading the town totals");
+    int step = sqlite3_bind_int64(st, 1, run_id) == SQLITE_OK ? SQLITE_ROW : SQLITE_ERROR;
+    bool oom = false;
+    int count = 0, cap = 0;
+    bf_run_town_row *rows = NULL;
+    while (!oom && step == SQLITE_ROW && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (count == cap) {
+            cap = cap ? 2 * cap : 64;
+            bf_run_town_row *grown = realloc(rows, sizeof *rows * (size_t)cap);
+            if (!grown) {
+                oom = true;
+                break;
+            }
+            rows = grown;
+        }
+        bf_run_town_row *r = &rows[count++];
+        r->seq = sqlite3_column_int(st, 0);
+        r->town = column_dup(st, 1, &oom);
+        r->policy_seq = sqlite3_column_int(st, 2);
+        r->households = sqlite3_column_int64(st, 3);
+        r->members = sqlite3_column_int64(st, 4);
+        r->amount_fen = sqlite3_column_int64(st, 5);
+    }
+    sqlite3_finalize(st);
+    if (oom || step != SQLITE_DONE) {
+        bf_run_town_rows_free(rows, count);
+        return oom ? BF_ENOMEM : fail(s, BF_ESTORE, "reading the town totals");
+    }
+    *out = rows;
+    *n = count;
+    return BF_OK;
+}
+
+void bf_run_town_rows_free(bf_run_town_row *rows, int n)
+{
+    for (int i = 0; rows && i < n; i++)
+        free((char *)rows[i].town);
+    free(rows);
+}
+
 /* The columns that make a run a valid baseline: same date, values, files, all policies, finished. */
 #define BASELINE_WHERE "eval_date = ?1 AND parameters = ?2 AND file_hashes = ?3 " \
     "AND only_policies IS NULL AND status IN ('completed', 'completed_with_errors') " \
@@ -694,9 +860,14 @@ int bf_store_run_params_read(bf_store *s, int64_t run_id, int seq, char **json)
 
 struct bf_baseline_reader {
     bf_store *store;
-    sqlite3_stmt *st;
+    sqlite3_stmt *range;       /* households in (after, last] */
+    sqlite3_stmt *one;         /* one household */
+    sqlite3_stmt *st;          /* the one positioned last */
     int64_t run_id;
 };
+
+#define BASELINE_COLS "SELECT household_id, policy_seq, member_seq, eligible, amount_fen, tier, " \
+    "error IS NOT NULL FROM decisions WHERE run_id = ?1 AND "
 
 int bf_store_baseline_open(bf_store *s, int64_t run_id, bf_baseline_reader **out)
 {
@@ -706,24 +877,36 @@ int bf_store_baseline_open(bf_store *s, int64_t run_id, bf_baseline_reader **out
         return BF_ENOMEM;
     r->store = s;
     r->run_id = run_id;
-    if (sqlite3_prepare_v2(s->db, "SELECT household_id, policy_seq, member_seq, eligible, "
-                                  "amount_fen, tier, error IS NOT NULL FROM decisions "
-                                  "WHERE run_id = ?1 AND household_id > ?2 AND household_id <= ?3 "
+    if (sqlite3_prepare_v2(s->db, BASELINE_COLS "household_id > ?2 AND household_id <= ?3 "
                                   "ORDER BY household_id, policy_seq, member_seq",
-                           -1, &r->st, NULL) != SQLITE_OK) {
-        free(r);
+                           -1, &r->range, NULL) != SQLITE_OK
+        || sqlite3_prepare_v2(s->db, BASELINE_COLS "household_id = ?2 ORDER BY policy_seq, member_seq",
+                              -1, &r->one, NULL) != SQLITE_OK) {
+        bf_baseline_close(r);
         return fail(s, BF_ESTORE, "preparing the decisions reader");
     }
+    r->st = r->range;
     *out = r;
     return BF_OK;
 }
 
 int bf_baseline_range(bf_baseline_reader *r, const char *after_id, const char *last_id)
 {
+    r->st = r->range;
     sqlite3_reset(r->st);
     if ((sqlite3_bind_int64(r->st, 1, r->run_id) |
          sqlite3_bind_text(r->st, 2, after_id, -1, SQLITE_TRANSIENT) |
          sqlite3_bind_text(r->st, 3, last_id, -1, SQLITE_TRANSIENT)) != SQLITE_OK)
+        return fail(r->store, BF_ESTORE, "binding the decisions reader");
+    return BF_OK;
+}
+
+int bf_baseline_household(bf_baseline_reader *r, const char *id)
+{
+    r->st = r->one;
+    sqlite3_reset(r->st);
+    if ((sqlite3_bind_int64(r->st, 1, r->run_id) |
+         sqlite3_bind_text(r->st, 2, id, -1, SQLITE_TRANSIENT)) != SQLITE_OK)
         return fail(r->store, BF_ESTORE, "binding the decisions reader");
     return BF_OK;
 }
@@ -750,7 +933,8 @@ void bf_baseline_close(bf_baseline_reader *r)
 {
     if (!r)
         return;
-    sqlite3_finalize(r->st);
+    sqlite3_finalize(r->range);
+    sqlite3_finalize(r->one);
     free(r);
 }
 

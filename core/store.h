@@ -11,7 +11,7 @@ typedef struct sqlite3 sqlite3;
 typedef struct bf_store bf_store;
 typedef struct bf_reader bf_reader;
 
-#define BF_STORE_SCHEMA_VERSION 2
+#define BF_STORE_SCHEMA_VERSION 3
 
 /* Opens (creating when missing) the database at path: WAL, foreign keys on, schema checked.
  * On failure returns an error code and writes a message naming the file into err. */
@@ -84,6 +84,38 @@ typedef struct bf_run_policy_row {
 /* Inserts one policy's summary of a run. */
 int bf_store_run_policy_insert(bf_store *s, int64_t run_id, const bf_run_policy_row *row);
 
+/* Records that parameter param was read, in run run_id, by the households listed in households
+ * (ids one per line, in id order), or by everyone (households ignored). */
+int bf_store_run_reads_insert(bf_store *s, int64_t run_id, const char *param, bool everyone,
+                              const char *households);
+
+typedef struct bf_run_town_row {
+    int seq;                           /* order of first appearance among the households */
+    const char *town;
+    int policy_seq;
+    int64_t households, members, amount_fen;
+} bf_run_town_row;
+
+/* Records one town's totals of one policy in run run_id. */
+int bf_store_run_town_insert(bf_store *s, int64_t run_id, const bf_run_town_row *row);
+
+/* Marks run run_id as having recorded its parameter reads and town totals (a run made before
+ * version 2 of the schema, or interrupted, has not). */
+int bf_store_run_summary_done(bf_store *s, int64_t run_id);
+
+/* Whether run run_id recorded its parameter reads and town totals. */
+int bf_store_run_summary_recorded(bf_store *s, int64_t run_id, bool *recorded);
+
+/* What run run_id recorded of parameter param: *found false when no household read it;
+ * otherwise *everyone, or the list of household ids (one per line, malloc'ed) in *households. */
+int bf_store_run_reads_get(bf_store *s, int64_t run_id, const char *param, bool *found,
+                           bool *everyone, char **households);
+
+/* The town totals of run run_id, in order of seq then policy (*out malloc'ed, strings too). */
+int bf_store_run_towns_get(bf_store *s, int64_t run_id, bf_run_town_row **out, int *n);
+/* Frees what bf_store_run_towns_get returned. */
+void bf_run_town_rows_free(bf_run_town_row *rows, int n);
+
 typedef struct bf_decision_row {
     const char *household_id;
     int policy_seq, member_seq;        /* member_seq 0 for household scope, else 1-based */
@@ -122,6 +154,8 @@ typedef struct bf_baseline_reader bf_baseline_reader;
 int bf_store_baseline_open(bf_store *s, int64_t run_id, bf_baseline_reader **out);
 /* Positions on the decisions of households after after_id up to and including last_id. */
 int bf_baseline_range(bf_baseline_reader *r, const char *after_id, const char *last_id);
+/* Positions on the decisions of household id only. */
+int bf_baseline_household(bf_baseline_reader *r, const char *id);
 /* The next decision of the range into *d; *got = false at its end. */
 int bf_baseline_next(bf_baseline_reader *r, bf_baseline_decision *d, bool *got);
 /* Closes the reader. NULL is allowed. */

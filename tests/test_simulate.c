@@ -240,18 +240,24 @@ Test(simulate, a_stored_run_serves_as_the_same_baseline)
     cr_assert_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, "--date", "2021-06-30", "--policies",
                                 POLICIES, NULL), 0, "%s", r.err);
     bf_test_run_free(&r);
-    const char *sets[] = {"dibao.standard=610", "employment.training_subsidy=1200", "medical.premium=400"};
-    for (int i = 0; i < 3; i++) {
+    /* dibao.standard and medical.premium are read by (nearly) every household: every household is
+     * evaluated again; the others are read by a few, and only those are (the run's tally) */
+    const char *sets[] = {"dibao.standard=610", "employment.training_subsidy=1200", "medical.premium=400",
+                          "disability.living_monthly=200", "tekun.care_none=600"};
+    const bool narrow[] = {false, true, false, true, true};
+    for (int i = 0; i < 5; i++) {
         bf_test_run evaluated, stored, text;
         cr_assert_eq(bf_test_bangfu(&evaluated, NULL, "simulate", "--db", db, "--date", "2021-06-30",
                                     "--policies", POLICIES, "--format", "json", "--set", sets[i],
-                                    "--baseline-run", "0", NULL), 0);
+                                    "--baseline-run", "0", "--limit", "100000", NULL), 0);
         cr_assert_eq(bf_test_bangfu(&stored, NULL, "simulate", "--db", db, "--date", "2021-06-30",
-                                    "--policies", POLICIES, "--format", "json", "--set", sets[i], NULL), 0);
+                                    "--policies", POLICIES, "--format", "json", "--set", sets[i],
+                                    "--limit", "100000", NULL), 0);
         cr_expect_str_eq(stored.out, evaluated.out, "%s: the stored baseline gives the same answer", sets[i]);
         cr_assert_eq(bf_test_bangfu(&text, NULL, "simulate", "--db", db, "--date", "2021-06-30",
                                     "--policies", POLICIES, "--set", sets[i], NULL), 0);
         cr_expect(strstr(text.out, "基线：已保存的运行 1"), "the stored run was used: %s", text.out);
+        cr_expect(!strstr(text.out, "重新计算：读取了所改参数的") == !narrow[i], "%s: %s", sets[i], text.out);
         bf_test_run_free(&evaluated);
         bf_test_run_free(&stored);
         bf_test_run_free(&text);
@@ -311,4 +317,48 @@ Test(simulate, a_stored_run_stops_serving_once_households_change)
                                 POLICIES, "--set", "dibao.standard=610", NULL), 0);
     cr_expect(strstr(r.out, "基线：已保存的运行 2"), "run 2 is picked: %s", r.out);
     bf_test_run_free(&r);
+}
+
+Test(simulate, a_run_tallies_who_read_each_parameter_and_each_towns_totals)
+{
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, "--date", "2021-06-30", "--policies",
+                                POLICIES, NULL), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    /* employment.training_subsidy is read only where the member gets the training subsidy
+     * (employment_support tier training, an eligible decision, so a stored one) */
+    char *listed = bf_test_query(db, "SELECT everyone, households FROM run_param_reads "
+                                     "WHERE run_id = 1 AND param = 'employment.training_subsidy'");
+    char *truth = bf_test_query(db, "SELECT 0, group_concat(household_id, char(10)) || char(10) FROM "
+                                    "(SELECT DISTINCT household_id FROM decisions WHERE run_id = 1 AND "
+                                    "policy = 'employment_support' AND tier = 'training' ORDER BY 1)");
+    cr_expect(strlen(truth) > 10, "some households get the training subsidy: %s", truth);
+    cr_expect_str_eq(listed, truth);
+    free(listed);
+    free(truth);
+    /* dibao.standard is read for every household */
+    char *everyone = bf_test_query(db, "SELECT everyone, households FROM run_param_reads "
+                                       "WHERE run_id = 1 AND param = 'dibao.standard'");
+    cr_expect_str_eq(everyone, "1|\n");
+    free(everyone);
+    /* the towns add up to the county, policy by policy */
+    char *towns = bf_test_query(db, "SELECT policy_seq, sum(households), sum(members), sum(amount_fen) "
+                                    "FROM run_towns WHERE run_id = 1 GROUP BY 1 ORDER BY 1");
+    char *county = bf_test_query(db, "SELECT seq, households_eligible, members_eligible, amount_fen "
+                                     "FROM run_policies WHERE run_id = 1 ORDER BY 1");
+    cr_expect_str_eq(towns, county);
+    free(towns);
+    free(county);
+    char *first = bf_test_query(db, "SELECT town FROM run_towns WHERE run_id = 1 AND seq = 0 LIMIT 1");
+    char *expected = bf_test_query(db, "SELECT town FROM households ORDER BY id LIMIT 1");
+    cr_expect_str_eq(first, expected, "towns in order of first appearance");
+    free(first);
+    free(expected);
+    /* a run of some policies only keeps no tally, so it never narrows a simulation */
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, "--date", "2021-06-30", "--policies",
+                                POLICIES, "--only", "employment_support", NULL), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    char *recorded = bf_test_query(db, "SELECT id, summary_recorded FROM runs ORDER BY id");
+    cr_expect_str_eq(recorded, "1|1\n2|0\n");
+    free(recorded);
 }

@@ -225,7 +225,7 @@ Test(store, version_mismatch_and_foreign_files_are_refused)
     store = NULL;
 }
 
-Test(store, a_version_1_database_is_migrated_and_its_runs_stop_serving_as_baselines)
+Test(store, a_version_1_database_is_migrated_to_3_and_its_runs_stop_serving_as_baselines)
 {
     bf_store_close(store);
     store = NULL;
@@ -233,6 +233,8 @@ Test(store, a_version_1_database_is_migrated_and_its_runs_stop_serving_as_baseli
     cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
     /* what version 1 looked like: no households_version anywhere, one completed run */
     cr_assert_eq(sqlite3_exec(db, "ALTER TABLE runs DROP COLUMN households_version;"
+                                  "ALTER TABLE runs DROP COLUMN summary_recorded;"
+                                  "DROP TABLE run_param_reads; DROP TABLE run_towns;"
                                   "DELETE FROM meta WHERE key = 'households_version';"
                                   "UPDATE meta SET value = '1' WHERE key = 'schema_version';"
                                   "INSERT INTO runs(id, started, eval_date, status, jobs, file_hashes, parameters) "
@@ -242,7 +244,11 @@ Test(store, a_version_1_database_is_migrated_and_its_runs_stop_serving_as_baseli
     char err[512];
     cr_assert_eq(bf_store_open(path, &store, err, sizeof err), BF_OK, "%s", err);
     char *v = bf_test_query(path, "SELECT value FROM meta WHERE key IN ('schema_version', 'households_version') ORDER BY key");
-    cr_expect_str_eq(v, "0\n2\n");
+    cr_expect_str_eq(v, "0\n3\n");
+    free(v);
+    v = bf_test_query(path, "SELECT (SELECT count(*) FROM run_towns) + (SELECT count(*) FROM run_param_reads),"
+                            " (SELECT summary_recorded FROM runs WHERE id = 1)");
+    cr_expect_str_eq(v, "0|0\n", "the tally tables exist, empty; the old run has no tally");
     free(v);
     cr_expect_eq(bf_store_check_baseline(store, 1, "2021-06-30", "p", "h"), BF_EINPUT);
     cr_expect(strstr(bf_store_errmsg(store), "made by an older bangfu"), "%s", bf_store_errmsg(store));

@@ -1,0 +1,35 @@
+/* tally.h — what a run counts besides its decisions, so that a simulation can later take its
+ * baseline from the stored run without reading every household: per town (in order of first
+ * appearance) and policy the eligible households, members and amount; per parameter the
+ * households whose evaluations read it, until it has been read by so many (more than one in
+ * twenty households, at least 100) that it counts as read by everyone. */
+#ifndef BF_TALLY_H
+#define BF_TALLY_H
+
+#include "engine.h"
+#include "household.h"
+#include "params.h"
+#include "store.h"
+
+#include <stdint.h>
+
+typedef struct bf_tally bf_tally;
+
+/* A tally over a run of `households` households (the count decides when a parameter counts as
+ * read by everyone); BF_OK or BF_ENOMEM. */
+int bf_tally_new(const bf_params *defs, const bf_policy *pol, int n_pol, int64_t households,
+                 bf_tally **out);
+
+/* Adds one household's decisions and parameter reads (r->reads; a household with an error
+ * decision counts as having read every parameter). The parameters that have just come to count
+ * as read by everyone are written to newly (room for every parameter), their number to
+ * *n_newly. BF_OK or BF_ENOMEM. */
+int bf_tally_add(bf_tally *t, const bf_household *h, const bf_result *r, int *newly, int *n_newly);
+
+/* Writes the tally of run run_id (run_param_reads, run_towns) inside the caller's transaction. */
+int bf_tally_store(const bf_tally *t, bf_store *store, int64_t run_id);
+
+/* Frees the tally. NULL is allowed. */
+void bf_tally_free(bf_tally *t);
+
+#endif
