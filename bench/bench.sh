@@ -150,7 +150,15 @@ it_run_j2() { run_once run_j2 2; }
 simulate() {   # name, db, extra options...
     local name=$1 db=$2
     shift 2
-    measure "$name" "$BANGFU" simulate --db "$db" --date "$DATE" --jobs 2 --policies "$POL" "$@"
+    measure "$name" "$BANGFU" simulate --db "$db" --date "$DATE" --jobs 2 --policies "$POL" \
+        --format json --limit 100000 "$@"
+}
+# The JSON of a simulation with the stored baseline must equal the one with its own baseline.
+same_simulation() {   # own, stored
+    grep -q '"policies"' "$WORK/logs/$1.1.log" || die "no simulation JSON in $WORK/logs/$1.1.log"
+    cmp -s "$WORK/logs/$1.1.log" "$WORK/logs/$2.1.log" \
+        || die "simulate with the stored baseline ($2) differs from evaluating the baseline ($1)"
+    SIMS_CHECKED=$(( ${SIMS_CHECKED:-0} + 1 ))
 }
 it_sim_std() { simulate sim_std "$WORK/read.db" --set dibao.standard=610; }
 it_sim_train() { simulate sim_train "$WORK/read.db" --set employment.training_subsidy=1200; }
@@ -199,6 +207,10 @@ one() {   # runs one iteration of measurement $1 and remembers how long it took,
     if (( took > ${EST[$1]:-0} )); then EST[$1]=$took; fi
 }
 for m in "${ORDER[@]}"; do one "$m"; done
+if (( HAS_BASELINE_RUN )); then
+    same_simulation sim_std sim_std_stored
+    same_simulation sim_train sim_train_stored
+fi
 for m in "${MORE[@]}"; do
     while (( COUNT[$m] < TARGET[$m] )) && (( $(elapsed) + EST[$m] <= BUDGET )); do one "$m"; done
 done
@@ -306,7 +318,11 @@ echo "  engine, 2 workers / 1 worker       ${EV_TWO_SPEEDUP}x  (evaluation only:
 echo
 echo "correctness: the native totals equal the run_policies totals of all $RUNS_CHECKED measured runs; on the"
 echo "  first $EV_N households all $EV_DECISIONS engine decisions equal the native ones (eligible, amount, tier),"
-echo "  with and without the count hook."
+echo "  with and without the count hook, without budget and with two workers."
+if (( ${SIMS_CHECKED:-0} )); then
+    echo "  simulate's JSON (every changed decision listed) with the stored baseline equals the JSON with its"
+    echo "  own baseline, byte for byte, for both parameters."
+fi
 echo
 echo "issue 6 targets, as measured here (information only; nothing fails on time):"
 verdict "run --jobs 2 ≤ 8 s" "${MED[run_j2]}" 8 " s" 1
