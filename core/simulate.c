@@ -321,7 +321,8 @@ static int select_households(bf_store *store, int64_t run_id, const bf_params *d
     }
     if (rc != BF_OK)
         return rc;
-    qsort(*ids, (size_t)*n, sizeof **ids, compare_ids);
+    if (*n > 1)
+        qsort(*ids, (size_t)*n, sizeof **ids, compare_ids);
     int64_t kept = 0;
     for (int64_t i = 0; i < *n; i++)
         if (kept == 0 || strcmp((*ids)[kept - 1], (*ids)[i]) != 0)
