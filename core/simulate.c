@@ -89,9 +89,26 @@ static void compare_unit(bf_sim_result *out, const bf_household *h, int limit, c
     memcpy(c->after_tier, st, sizeof st);
 }
 
-/* Folds one household's baseline and scenario decisions into the result. */
+static void totals_add(bf_sim_totals *t, const bf_sim_totals *x)
+{
+    t->households += x->households;
+    t->members += x->members;
+    t->amount += x->amount;
+}
+
+/* t += to - from: a household's baseline contribution replaced by its scenario's. */
+static void totals_move(bf_sim_totals *t, const bf_sim_totals *from, const bf_sim_totals *to)
+{
+    t->households += to->households - from->households;
+    t->members += to->members - from->members;
+    t->amount += to->amount - from->amount;
+}
+
+/* Folds one household's baseline and scenario decisions into the result. from_tally: the result
+ * started from a stored run's totals, which hold this household's baseline (in both columns, its
+ * errors counted twice) — its scenario replaces that baseline in the scenario column. */
 static int fold_household(bf_sim_result *out, const bf_household *h, const bf_result *b,
-                          const bf_result *s, const bf_policy *pol, int limit)
+                          const bf_result *s, const bf_policy *pol, int limit, bool from_tally)
 {
     bf_sim_town *town = town_of(out, h->town);
     if (!town || b->n != s->n)
@@ -101,12 +118,24 @@ static int fold_household(bf_sim_result *out, const bf_household *h, const bf_re
         while (to < b->n && b->d[to].policy == k)
             to++;
         if (pol[k].reported) {
-            add_totals(&out->policies[k].baseline, h, b, i, to, &pol[k]);
-            add_totals(&out->policies[k].scenario, h, s, i, to, &pol[k]);
-            add_totals(&town->baseline[k], h, b, i, to, &pol[k]);
-            add_totals(&town->scenario[k], h, s, i, to, &pol[k]);
-            for (int u = i; u < to; u++)
+            bf_sim_policy *p = &out->policies[k];
+            bf_sim_totals tb = {0, 0, 0}, ts = {0, 0, 0};
+            add_totals(&tb, h, b, i, to, &pol[k]);
+            add_totals(&ts, h, s, i, to, &pol[k]);
+            if (from_tally) {
+                totals_move(&p->scenario, &tb, &ts);
+                totals_move(&town->scenario[k], &tb, &ts);
+            } else {
+                totals_add(&p->baseline, &tb);
+                totals_add(&p->scenario, &ts);
+                totals_add(&town->baseline[k], &tb);
+                totals_add(&town->scenario[k], &ts);
+            }
+            for (int u = i; u < to; u++) {
+                if (from_tally)
+                    p->errors -= 2 * b->d[u].failed;     /* compare_unit counts them again */
                 compare_unit(out, h, limit, b, &b->d[u], s, &s->d[u]);
+            }
         }
         i = to;
     }
@@ -375,41 +404,6 @@ static int start_from_tally(bf_store *store, int64_t run_id, const bf_policy *po
     return rc;
 }
 
-static void totals_move(bf_sim_totals *t, const bf_sim_totals *from, const bf_sim_totals *to)
-{
-    t->households += to->households - from->households;
-    t->members += to->members - from->members;
-    t->amount += to->amount - from->amount;
-}
-
-/* Folds one evaluated household into a result started from the tally: its scenario replaces its
- * baseline in the scenario totals; the changes are counted as fold_household counts them. */
-static int fold_selected(bf_sim_result *out, const bf_household *h, const bf_result *b,
-                         const bf_result *s, const bf_policy *pol, int limit)
-{
-    bf_sim_town *town = town_of(out, h->town);
-    if (!town || b->n != s->n)
-        return BF_ENOMEM;
-    for (int i = 0; i < b->n;) {
-        int k = b->d[i].policy, to = i;
-        while (to < b->n && b->d[to].policy == k)
-            to++;
-        if (pol[k].reported) {
-            bf_sim_totals tb = {0, 0, 0}, ts = {0, 0, 0};
-            add_totals(&tb, h, b, i, to, &pol[k]);
-            add_totals(&ts, h, s, i, to, &pol[k]);
-            totals_move(&out->policies[k].scenario, &tb, &ts);
-            totals_move(&town->scenario[k], &tb, &ts);
-            for (int u = i; u < to; u++) {
-                out->policies[k].errors -= 2 * b->d[u].failed;   /* counted again just below */
-                compare_unit(out, h, limit, b, &b->d[u], s, &s->d[u]);
-            }
-        }
-        i = to;
-    }
-    return BF_OK;
-}
-
 /* Evaluates, against the stored baseline, only the households in ids; every other decision is
  * the stored run's. */
 static int simulate_selected(bf_store *store, bf_engine *engine, bf_baseline_reader *br,
@@ -441,7 +435,7 @@ static int simulate_selected(bf_store *store, bf_engine *engine, bf_baseline_rea
             break;
         }
         for (int i = 0; i < n && rc == BF_OK; i++)
-            rc = fold_selected(out, &hs[i], &base[i], &scen[i], pol, limit);
+            rc = fold_household(out, &hs[i], &base[i], &scen[i], pol, limit, true);
         out->evaluated += n;
     }
     for (int k = 0; reevaluated && k < n_pol; k++)
@@ -554,7 +548,7 @@ int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline
             bf_engine_start_pair(engine, next, n_next, changed, br ? stored_reads : NULL,
                                  base[turn ^ 1], scen[turn ^ 1]);
         for (int i = 0; i < n_cur && rc == BF_OK; i++)
-            rc = fold_household(out, &cur[i], &base[turn][i], &scen[turn][i], pol, limit);
+            rc = fold_household(out, &cur[i], &base[turn][i], &scen[turn][i], pol, limit, false);
         out->households += n_cur;
         bf_progress_update(&bar, out->households);
         cur = next;
