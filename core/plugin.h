@@ -147,4 +147,24 @@ typedef int (*bf_plugin_init_fn)(const bf_host *host, bf_plugin *plugin);
     extern const int bf_plugin_abi; \
     const int bf_plugin_abi = BF_PLUGIN_ABI
 
+/* ---- A helper for writers (inline: a plugin links nothing of the host) ---- */
+
+/* Length of the well-formed UTF-8 sequence at s (n > 0 bytes left), or 0 when it is malformed
+ * (overlong forms, surrogates and values past U+10FFFF included): writers replace such bytes by
+ * U+FFFD so that what they write stays text. */
+static inline size_t bf_plugin_utf8_len(const unsigned char *s, size_t n)
+{
+    size_t len = s[0] < 0x80 ? 1 : s[0] >= 0xC2 && s[0] < 0xE0 ? 2 : s[0] >= 0xE0 && s[0] < 0xF0 ? 3
+               : s[0] >= 0xF0 && s[0] < 0xF5 ? 4 : 0;
+    if (len == 0 || len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0) ||  /* overlong, surrogate */
+        (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))    /* overlong, > U+10FFFF */
+        return 0;
+    return len;
+}
+
 #endif

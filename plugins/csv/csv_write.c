@@ -20,22 +20,6 @@ typedef struct csv_out {
     int64_t run_id;
 } csv_out;
 
-/* Length of the well-formed UTF-8 sequence at s (n bytes left), or 0 when it is malformed. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    size_t len = s[0] < 0x80 ? 1 : s[0] >= 0xC2 && s[0] < 0xE0 ? 2 : s[0] >= 0xE0 && s[0] < 0xF0 ? 3
-               : s[0] >= 0xF0 && s[0] < 0xF5 ? 4 : 0;
-    if (len == 0 || len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0) ||  /* overlong, surrogate */
-        (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))    /* overlong, > U+10FFFF */
-        return 0;
-    return len;
-}
-
 /* Writes one field (NULL: empty), quoted when it holds a comma, quote, CR or LF; quotes inside
  * are doubled; malformed UTF-8 bytes become U+FFFD. sep follows it. */
 static void put_field(FILE *f, const char *text, char sep)
@@ -47,7 +31,7 @@ static void put_field(FILE *f, const char *text, char sep)
         const unsigned char *s = (const unsigned char *)text;
         size_t n = strlen(text);
         while (n) {
-            size_t len = utf8_len(s, n);
+            size_t len = bf_plugin_utf8_len(s, n);
             if (len == 0) {
                 fputs("\xEF\xBF\xBD", f);
                 len = 1;

@@ -14,38 +14,19 @@ typedef struct json_out {
     int64_t written;           /* decisions so far: commas */
 } json_out;
 
-/* Length of the well-formed UTF-8 sequence at s (n bytes left), or 0 when it is malformed. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+/* Writes text with malformed UTF-8 bytes as U+FFFD; with escape, as the inside of a
+ * JSON string: quotes and backslashes escaped, control characters as \n, \t, \r or \u00XX. */
+static void put_utf8(FILE *f, const char *text, bool escape)
 {
-    size_t len = s[0] < 0x80 ? 1 : s[0] >= 0xC2 && s[0] < 0xE0 ? 2 : s[0] >= 0xE0 && s[0] < 0xF0 ? 3
-               : s[0] >= 0xF0 && s[0] < 0xF5 ? 4 : 0;
-    if (len == 0 || len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0) ||  /* overlong, surrogate */
-        (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))    /* overlong, > U+10FFFF */
-        return 0;
-    return len;
-}
-
-/* Writes text as a JSON string: quotes and backslashes escaped, control characters as \n, \t or
- * \u00XX, UTF-8 as it is (malformed bytes become U+FFFD). NULL is written as null. */
-static void put_string(FILE *f, const char *text)
-{
-    if (!text) {
-        fputs("null", f);
-        return;
-    }
-    fputc('"', f);
     const unsigned char *s = (const unsigned char *)text;
     size_t n = strlen(text);
     while (n) {
-        size_t len = utf8_len(s, n);
+        size_t len = bf_plugin_utf8_len(s, n);
         if (len == 0) {
             fputs("\xEF\xBF\xBD", f);
             len = 1;
+        } else if (!escape) {
+            fwrite(s, 1, len, f);
         } else if (*s == '"' || *s == '\\') {
             fputc('\\', f);
             fputc(*s, f);
@@ -63,6 +44,17 @@ static void put_string(FILE *f, const char *text)
         s += len;
         n -= len;
     }
+}
+
+/* Writes text as a JSON string, UTF-8 as it is (see put_utf8). NULL is written as null. */
+static void put_string(FILE *f, const char *text)
+{
+    if (!text) {
+        fputs("null", f);
+        return;
+    }
+    fputc('"', f);
+    put_utf8(f, text, true);
     fputc('"', f);
 }
 
@@ -70,23 +62,10 @@ static void put_string(FILE *f, const char *text)
  * become U+FFFD so the document stays valid. NULL is written as fallback. */
 static void put_raw(FILE *f, const char *json, const char *fallback)
 {
-    if (!json || !*json) {
+    if (!json || !*json)
         fputs(fallback, f);
-        return;
-    }
-    const unsigned char *s = (const unsigned char *)json;
-    size_t n = strlen(json);
-    while (n) {
-        size_t len = utf8_len(s, n);
-        if (len == 0) {
-            fputs("\xEF\xBF\xBD", f);
-            len = 1;
-        } else {
-            fwrite(s, 1, len, f);
-        }
-        s += len;
-        n -= len;
-    }
+    else
+        put_utf8(f, json, false);
 }
 
 /* fen as yuan with two decimals: 1234.50, -0.05. */
