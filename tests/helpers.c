@@ -28,6 +28,21 @@ char *bf_test_tmpdir(void)
     return tmpl;
 }
 
+char *bf_test_dir;
+
+void bf_test_dir_setup(void)
+{
+    bf_test_dir = bf_test_tmpdir();
+    cr_assert_not_null(bf_test_dir, "cannot create a temporary folder");
+}
+
+void bf_test_dir_teardown(void)
+{
+    bf_test_rmtree(bf_test_dir);
+    free(bf_test_dir);
+    bf_test_dir = NULL;
+}
+
 static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
     (void)sb;

@@ -20,6 +20,11 @@
 BF_TEST_API char *bf_test_tmpdir(void);
 /* Removes a folder and everything in it (or a single file). NULL is allowed. */
 BF_TEST_API void bf_test_rmtree(const char *path);
+/* The running test's own folder: bf_test_dir_setup (a suite's .init) makes it, failing the test
+ * when it cannot; bf_test_dir_teardown (.fini) removes it with everything in it. */
+BF_TEST_API extern char *bf_test_dir;
+BF_TEST_API void bf_test_dir_setup(void);
+BF_TEST_API void bf_test_dir_teardown(void);
 /* dir + "/" + name, malloc'd. */
 BF_TEST_API char *bf_test_path(const char *dir, const char *name);
 /* The whole file as a NUL-terminated malloc'd buffer (*len, may be NULL, gets its size);

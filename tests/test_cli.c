@@ -9,12 +9,12 @@
 #define FAULTS BF_SOURCE_DIR "/tests/data/policies/faults"
 #define POLICIES BF_SOURCE_DIR "/policies"
 
-static char *dir, *db;
+static char *db;
 
 static void setup(void)
 {
-    dir = bf_test_tmpdir();
-    db = bf_test_path(dir, "c.db");
+    bf_test_dir_setup();
+    db = bf_test_path(bf_test_dir, "c.db");
     bf_test_run r;
     cr_assert_eq(bf_test_bangfu(&r, NULL, "gen", "--households", "50", "--db", db, NULL), 0, "%s", r.err);
     bf_test_run_free(&r);
@@ -22,8 +22,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    bf_test_rmtree(dir);
-    free(dir);
+    bf_test_dir_teardown();
     free(db);
 }
 
@@ -108,13 +107,13 @@ Test(cli, params_lists_values_in_force)
 
 Test(cli, a_failed_import_into_a_new_database_leaves_no_file)
 {
-    char *fresh = bf_test_path(dir, "fresh.db");
+    char *fresh = bf_test_path(bf_test_dir, "fresh.db");
     bf_test_run r;
     cr_expect_eq(bf_test_bangfu(&r, NULL, "import", BF_SOURCE_DIR "/tests/data/households/negative-income.xml",
                                 "--db", fresh, NULL), 2);
     bf_test_run_free(&r);
     cr_expect_neq(access(fresh, F_OK), 0, "no database file is left behind");
-    char *wal = bf_test_path(dir, "fresh.db-wal");
+    char *wal = bf_test_path(bf_test_dir, "fresh.db-wal");
     cr_expect_neq(access(wal, F_OK), 0);
     /* an existing database is kept (and unchanged) when an import into it fails */
     cr_expect_eq(bf_test_bangfu(&r, NULL, "import", BF_SOURCE_DIR "/tests/data/households/negative-income.xml",

@@ -19,29 +19,15 @@
 #define ALL_HOUSEHOLDS "SELECT * FROM households ORDER BY id"
 #define ALL_MEMBERS    "SELECT * FROM members ORDER BY household_id, seq"
 
-static char *dir;   /* a fresh folder per test */
+TestSuite(csv, .init = bf_test_dir_setup, .fini = bf_test_dir_teardown);
 
-static void setup(void)
-{
-    dir = bf_test_tmpdir();
-    cr_assert_not_null(dir, "cannot create a temporary folder");
-}
-
-static void teardown(void)
-{
-    bf_test_rmtree(dir);
-    free(dir);
-}
-
-TestSuite(csv, .init = setup, .fini = teardown);
-
-/* dir/name, freed at the end of the test process (tests run each in their own process). */
+/* bf_test_dir/name, freed at the end of the test process (tests run each in their own process). */
 static char *at(const char *name)
 {
-    return bf_test_path(dir, name);
+    return bf_test_path(bf_test_dir, name);
 }
 
-/* Writes text to dir/name and returns the path. */
+/* Writes text to bf_test_dir/name and returns the path. */
 static char *write_file(const char *name, const char *text)
 {
     char *path = at(name);
@@ -49,7 +35,7 @@ static char *write_file(const char *name, const char *text)
     return path;
 }
 
-/* Imports into db (dir/NAME.db) and returns the exit status; r keeps the output. */
+/* Imports into db (bf_test_dir/NAME.db) and returns the exit status; r keeps the output. */
 #define IMPORT(r, db, ...) bf_test_bangfu((r), NULL, "import", __VA_ARGS__, "--db", (db), NULL)
 
 /* Asserts that two databases hold the same households and members, row for row. */
@@ -66,7 +52,7 @@ static void expect_same_store(const char *a, const char *b)
     }
 }
 
-/* The XML sample imported into dir/xml.db; returns its path. */
+/* The XML sample imported into bf_test_dir/xml.db; returns its path. */
 static char *xml_store(void)
 {
     char *db = at("xml.db");
@@ -76,7 +62,7 @@ static char *xml_store(void)
     return db;
 }
 
-/* Imports a households/members pair into dir/NAME and expects the XML sample's store. */
+/* Imports a households/members pair into bf_test_dir/NAME and expects the XML sample's store. */
 static void expect_like_xml(const char *name, const char *first, const char *second)
 {
     char *db = at(name);
@@ -236,7 +222,7 @@ Test(csv, rfc4180_commas_doubled_quotes_and_line_breaks_inside_quotes)
     free(got);
 }
 
-/* Expects import of dir/h.csv + dir/m.csv to fail with every needle in stderr, and nothing in
+/* Expects import of bf_test_dir/h.csv + bf_test_dir/m.csv to fail with every needle in stderr, and nothing in
  * the database. */
 static void expect_failure(const char *const *needles)
 {

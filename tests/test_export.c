@@ -26,26 +26,12 @@
 #define PLUGINS BF_BUILD_DIR "/plugins"
 #define XSD BF_SOURCE_DIR "/core/schemas/export.xsd"
 
-static char *dir;
-
-static void setup(void)
-{
-    dir = bf_test_tmpdir();
-    cr_assert_not_null(dir);
-}
-
-static void teardown(void)
-{
-    bf_test_rmtree(dir);
-    free(dir);
-}
-
-TestSuite(export, .init = setup, .fini = teardown, .timeout = 240);
+TestSuite(export, .init = bf_test_dir_setup, .fini = bf_test_dir_teardown, .timeout = 240);
 
 /* A database with the sample (or a generated county of n households) run on 2021-06-30. */
 static char *county(const char *households)
 {
-    char *db = bf_test_path(dir, "c.db");
+    char *db = bf_test_path(bf_test_dir, "c.db");
     bf_test_run r;
     if (households)
         cr_assert_eq(bf_test_bangfu(&r, NULL, "gen", "--households", households, "--seed", "11",
@@ -107,7 +93,7 @@ static int validate_with_file_schema(const char *path)
 
 Test(export, xml_validates_and_its_totals_are_the_runs)
 {
-    char *db = county(NULL), *out = bf_test_path(dir, "run.xml");
+    char *db = county(NULL), *out = bf_test_path(bf_test_dir, "run.xml");
     bf_test_run r;
     cr_assert_eq(bf_test_bangfu(&r, NULL, "export", "--db", db, "--format", "xml", "--out", out,
                                 NULL), 0, "%s", r.err);
@@ -146,7 +132,7 @@ Test(export, xml_validates_and_its_totals_are_the_runs)
 
 Test(export, the_schema_rejects_what_it_should)
 {
-    char *db = county(NULL), *out = bf_test_path(dir, "run.xml");
+    char *db = county(NULL), *out = bf_test_path(bf_test_dir, "run.xml");
     bf_test_run r;
     cr_assert_eq(bf_test_bangfu(&r, NULL, "export", "--db", db, "--format", "xml", "--out", out,
                                 NULL), 0, "%s", r.err);
@@ -163,7 +149,7 @@ Test(export, the_schema_rejects_what_it_should)
         bf_buf_add(&b, text, (size_t)(at - text));
         bf_buf_puts(&b, edits[i][1]);
         bf_buf_puts(&b, at + strlen(edits[i][0]));
-        char *bad = bf_test_path(dir, "bad.xml");
+        char *bad = bf_test_path(bf_test_dir, "bad.xml");
         cr_assert_eq(bf_test_write_file(bad, bf_buf_str(&b), b.len), 0);
         cr_expect_neq(validate_with_file_schema(bad), 0, "edit %d must be rejected", i);
         bf_errors errs;
@@ -189,7 +175,7 @@ Test(export, the_schema_rejects_what_it_should)
 
 Test(export, json_has_the_runs_totals_and_raw_chinese)
 {
-    char *db = county(NULL), *out = bf_test_path(dir, "run.json");
+    char *db = county(NULL), *out = bf_test_path(bf_test_dir, "run.json");
     bf_test_run r;
     cr_assert_eq(bf_test_bangfu(&r, NULL, "export", "--db", db, "--format", "json", "--out", out,
                                 "--plugins", PLUGINS, NULL), 0, "%s", r.err);
@@ -276,7 +262,7 @@ static void write_tricky(const bf_writer *w, const char *path)
 
 Test(export, json_writer_escapes_what_json_needs)
 {
-    char *out = bf_test_path(dir, "t.json");
+    char *out = bf_test_path(bf_test_dir, "t.json");
     write_tricky(plugin_writer(PLUGINS "/json.so", "json"), out);
     char *text = bf_test_read_file(out, NULL);
     cr_assert_not_null(text);
@@ -304,7 +290,7 @@ static const char *const csv_header[] = {
 
 Test(export, csv_writer_quotes_per_rfc4180_and_parses_back)
 {
-    char *out = bf_test_path(dir, "t.csv");
+    char *out = bf_test_path(bf_test_dir, "t.csv");
     write_tricky(plugin_writer(PLUGINS "/csv.so", "csv"), out);
     char *text = bf_test_read_file(out, NULL);
     cr_assert_not_null(text);
@@ -345,7 +331,7 @@ static void csv_totals(const bf_test_csv *t, char *out, size_t size)
 
 Test(export, csv_of_a_generated_county_parses_back_with_the_runs_totals)
 {
-    char *db = county("1500"), *out = bf_test_path(dir, "run.csv");
+    char *db = county("1500"), *out = bf_test_path(bf_test_dir, "run.csv");
     bf_store *s;
     char err[1024];
     cr_assert_eq(bf_store_open_existing(db, &s, err, sizeof err), BF_OK, "%s", err);
@@ -383,7 +369,7 @@ Test(export, csv_of_a_generated_county_parses_back_with_the_runs_totals)
 
 Test(export, csv_through_the_command_line_parses_back_with_the_runs_totals)
 {
-    char *db = county(NULL), *out = bf_test_path(dir, "run.csv");
+    char *db = county(NULL), *out = bf_test_path(bf_test_dir, "run.csv");
     bf_test_run r;
     cr_assert_eq(bf_test_bangfu(&r, NULL, "export", "--db", db, "--format", "csv", "--out", out,
                                 "--plugins", PLUGINS, NULL), 0, "%s", r.err);
@@ -418,7 +404,7 @@ static int temporaries(const char *path)
     return n;
 }
 
-/* Number of entries of dir (files left behind, temporary ones included). */
+/* Number of entries of bf_test_dir (files left behind, temporary ones included). */
 static int entries(const char *path)
 {
     DIR *d = opendir(path);
@@ -433,7 +419,7 @@ static int entries(const char *path)
 
 Test(export, bad_input_exits_2_and_leaves_no_file)
 {
-    char *db = county(NULL), *outdir = bf_test_path(dir, "out"), *out = bf_test_path(outdir, "x.json");
+    char *db = county(NULL), *outdir = bf_test_path(bf_test_dir, "out"), *out = bf_test_path(outdir, "x.json");
     cr_assert_eq(mkdir(outdir, 0755), 0);
     bf_test_run r;
     cr_expect_eq(bf_test_bangfu(&r, NULL, "export", "--db", db, "--run", "9", "--format", "json",
@@ -456,7 +442,7 @@ Test(export, bad_input_exits_2_and_leaves_no_file)
     free(kept);
     cr_expect_eq(entries(outdir), 1);
     /* unwritable destinations: a missing folder, a folder in the file's place */
-    char *nowhere = bf_test_path(dir, "missing/x.xml");
+    char *nowhere = bf_test_path(bf_test_dir, "missing/x.xml");
     cr_expect_eq(bf_test_bangfu(&r, NULL, "export", "--db", db, "--format", "xml", "--out", nowhere,
                                 NULL), 2);
     cr_expect(strstr(r.err, "cannot create the file"), "%s", r.err);
@@ -465,7 +451,7 @@ Test(export, bad_input_exits_2_and_leaves_no_file)
                                 NULL), 2);
     bf_test_run_free(&r);
     cr_expect_eq(entries(outdir), 1);
-    cr_expect_eq(temporaries(dir), 0, "no temporary file left beside it");
+    cr_expect_eq(temporaries(bf_test_dir), 0, "no temporary file left beside it");
     cr_expect_eq(bf_test_bangfu(&r, NULL, "export", "--db", db, NULL), 2, "--format is required");
     bf_test_run_free(&r);
     free(nowhere);
@@ -510,7 +496,7 @@ static int fail_close(void *state, char *err, size_t errlen)
 Test(export, a_writer_failing_half_way_leaves_no_file)
 {
     static const bf_writer failing = {"failing", "fails", fail_open, fail_write, fail_close};
-    char *db = county(NULL), *outdir = bf_test_path(dir, "out"), *out = bf_test_path(outdir, "x.txt");
+    char *db = county(NULL), *outdir = bf_test_path(bf_test_dir, "out"), *out = bf_test_path(outdir, "x.txt");
     cr_assert_eq(mkdir(outdir, 0755), 0);
     bf_store *s;
     char err[1024];

@@ -19,21 +19,7 @@
 #define POLICIES BF_SOURCE_DIR "/policies"
 #define PLUGINS BF_BUILD_DIR "/plugins"
 
-static char *dir;
-
-static void setup(void)
-{
-    dir = bf_test_tmpdir();
-    cr_assert_not_null(dir);
-}
-
-static void teardown(void)
-{
-    bf_test_rmtree(dir);
-    free(dir);
-}
-
-TestSuite(html, .init = setup, .fini = teardown, .timeout = 300);
+TestSuite(html, .init = bf_test_dir_setup, .fini = bf_test_dir_teardown, .timeout = 300);
 
 /* ---- reading HTML back (libxml2's HTML parser; SVG elements are plain elements to it) ---- */
 
@@ -251,11 +237,11 @@ Test(html, save_is_atomic)
 {
     bf_html *page = bf_html_new("保存");
     char err[512];
-    char *nowhere = bf_test_path(dir, "missing/r.html");
+    char *nowhere = bf_test_path(bf_test_dir, "missing/r.html");
     cr_expect_eq(bf_html_save(page, nowhere, err, sizeof err), BF_EIO);
     cr_expect(strstr(err, "missing/r.html: cannot create the file"), "%s", err);
     cr_expect_neq(access(nowhere, F_OK), 0);
-    char *path = bf_test_path(dir, "r.html");
+    char *path = bf_test_path(bf_test_dir, "r.html");
     cr_assert_eq(bf_html_save(page, path, err, sizeof err), BF_OK, "%s", err);
     char *text = bf_test_read_file(path, NULL);
     cr_expect(strstr(text, "<title>保存</title>"), "%s", text);
@@ -263,12 +249,12 @@ Test(html, save_is_atomic)
     cr_assert_eq(stat(path, &st), 0);
     cr_expect_eq(st.st_mode & 0044, 0044, "readable like any new file (mode %o)", st.st_mode);
     /* a folder in the file's place: an error, and no temporary file left beside it */
-    char *folder = bf_test_path(dir, "sub");
+    char *folder = bf_test_path(bf_test_dir, "sub");
     cr_assert_eq(mkdir(folder, 0755), 0);
     cr_expect_eq(bf_html_save(page, folder, err, sizeof err), BF_EIO);
     bf_test_run r;
     const char *ls[] = {"/bin/sh", "-c", "ls -a | grep -c tmp- || true", NULL};
-    bf_test_run_argv(&r, dir, ls, 10);
+    bf_test_run_argv(&r, bf_test_dir, ls, 10);
     cr_expect_str_eq(r.out, "0\n", "temporary files left: %s", r.out);
     bf_test_run_free(&r);
     free(folder);
@@ -283,7 +269,7 @@ Test(html, save_is_atomic)
 /* A database with the sample (or n generated households), run on 2021-06-30 with --report. */
 static char *report_run(const char *households, const char *report)
 {
-    char *db = bf_test_path(dir, "c.db");
+    char *db = bf_test_path(bf_test_dir, "c.db");
     bf_test_run r;
     if (households)
         cr_assert_eq(bf_test_bangfu(&r, NULL, "gen", "--households", households, "--seed", "9",
@@ -386,7 +372,7 @@ static void check_report(htmlDocPtr doc, const char *db)
 
 Test(html, run_report_numbers_are_the_stored_numbers)
 {
-    char *report = bf_test_path(dir, "run.html");
+    char *report = bf_test_path(bf_test_dir, "run.html");
     char *db = report_run(NULL, report);
     char *text = bf_test_read_file(report, NULL);
     cr_assert_not_null(text);
@@ -408,7 +394,7 @@ Test(html, run_report_numbers_are_the_stored_numbers)
 
 Test(html, run_refuses_an_unwritable_report_before_running)
 {
-    char *db = bf_test_path(dir, "c.db"), *report = bf_test_path(dir, "missing/r.html");
+    char *db = bf_test_path(bf_test_dir, "c.db"), *report = bf_test_path(bf_test_dir, "missing/r.html");
     bf_test_run r;
     cr_assert_eq(bf_test_bangfu(&r, NULL, "import", SAMPLE, "--db", db, NULL), 0, "%s", r.err);
     bf_test_run_free(&r);
@@ -438,7 +424,7 @@ static const char *chromium(void)
 /* Runs headless Chromium on file with one more flag (--dump-dom or --screenshot=…). */
 static int browse(bf_test_run *r, const char *file, const char *flag)
 {
-    char *profile = bf_test_path(dir, "chromium-profile");
+    char *profile = bf_test_path(bf_test_dir, "chromium-profile");
     char user_data[4200], url[4200];
     snprintf(user_data, sizeof user_data, "--user-data-dir=%s", profile);
     snprintf(url, sizeof url, "file://%s", file);
@@ -448,7 +434,7 @@ static int browse(bf_test_run *r, const char *file, const char *flag)
         "--disable-quic", "--hide-scrollbars", "--window-size=1000,2600", user_data, flag, url,
         NULL,
     };
-    int status = bf_test_run_argv(r, dir, argv, 90);
+    int status = bf_test_run_argv(r, bf_test_dir, argv, 90);
     free(profile);
     return status;
 }
@@ -459,7 +445,7 @@ static void need_chromium(void)
     if (!chromium())
         cr_skip_test("chromium is not installed (make deps installs it with apt-get; it could not "
                      "be installed here): the browser checks of the HTML report are skipped");
-    char *probe = bf_test_path(dir, "probe.html");
+    char *probe = bf_test_path(bf_test_dir, "probe.html");
     cr_assert_eq(bf_test_write_file(probe, "<!DOCTYPE html><p id=probe>ok</p>", (size_t)-1), 0);
     bf_test_run r;
     int status = browse(&r, probe, "--dump-dom");
@@ -529,7 +515,7 @@ static void check_in_browser(const char *report, const char *db, const char *png
 Test(html, the_sample_report_renders_in_chromium)
 {
     need_chromium();
-    char *report = bf_test_path(dir, "sample.html"), *png = bf_test_path(dir, "sample.png");
+    char *report = bf_test_path(bf_test_dir, "sample.html"), *png = bf_test_path(bf_test_dir, "sample.png");
     char *db = report_run(NULL, report);
     check_in_browser(report, db, png, "run-report-sample.png");   /* kept for samples/ */
     free(db);
@@ -540,7 +526,7 @@ Test(html, the_sample_report_renders_in_chromium)
 Test(html, a_county_report_renders_in_chromium)
 {
     need_chromium();
-    char *report = bf_test_path(dir, "county.html"), *png = bf_test_path(dir, "county.png");
+    char *report = bf_test_path(bf_test_dir, "county.html"), *png = bf_test_path(bf_test_dir, "county.png");
     char *db = report_run("2000", report);
     check_in_browser(report, db, png, NULL);
     free(db);
@@ -590,8 +576,8 @@ static long long json_policy_amounts(const char *json, const char *side)
 Test(html, the_simulate_report_renders_in_chromium)
 {
     need_chromium();
-    char *run_report = bf_test_path(dir, "run.html"), *report = bf_test_path(dir, "simulate.html");
-    char *png = bf_test_path(dir, "simulate.png");
+    char *run_report = bf_test_path(bf_test_dir, "run.html"), *report = bf_test_path(bf_test_dir, "simulate.html");
+    char *png = bf_test_path(bf_test_dir, "simulate.png");
     char *db = report_run(NULL, run_report);
     bf_test_run sim;
     cr_assert_eq(bf_test_bangfu(&sim, NULL, "simulate", "--db", db, "--date", "2021-06-30",

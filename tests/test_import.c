@@ -14,20 +14,17 @@
 
 #define HH(name) BF_TEST_DATA "/households/" name
 
-static char *dir;   /* a fresh folder per test */
-static char *db;    /* dir/bangfu.db */
+static char *db;    /* bf_test_dir/bangfu.db */
 
 static void setup(void)
 {
-    dir = bf_test_tmpdir();
-    cr_assert_not_null(dir, "cannot create a temporary folder");
-    db = bf_test_path(dir, "bangfu.db");
+    bf_test_dir_setup();
+    db = bf_test_path(bf_test_dir, "bangfu.db");
 }
 
 static void teardown(void)
 {
-    bf_test_rmtree(dir);
-    free(dir);
+    bf_test_dir_teardown();
     free(db);
 }
 
@@ -207,7 +204,7 @@ Test(import, writer_output_imports_to_identical_records)
 {
     bf_household want[4];
     expected_good(want);
-    char *path = bf_test_path(dir, "written.xml");
+    char *path = bf_test_path(bf_test_dir, "written.xml");
     bf_errors errs;
     bf_errors_init(&errs, 10);
     bf_xml_writer *w;
@@ -408,7 +405,7 @@ Test(import, several_errors_in_one_file_are_all_reported)
 Test(import, more_than_20_errors_are_counted)
 {
     /* 25 households each with a negative wage: 20 messages, then "… and 5 more errors" */
-    char *path = bf_test_path(dir, "many.xml");
+    char *path = bf_test_path(bf_test_dir, "many.xml");
     FILE *f = fopen(path, "w");
     cr_assert_not_null(f);
     fprintf(f, "<?xml version=\"1.0\"?>\n<households xmlns=\"urn:bangfu:households:1\">\n");
@@ -537,7 +534,7 @@ Test(import, usage_errors_exit_2)
 
 Test(import, missing_file_is_named)
 {
-    char *missing = bf_test_path(dir, "no-such-file.xml");
+    char *missing = bf_test_path(bf_test_dir, "no-such-file.xml");
     bf_test_run r;
     IMPORT(&r, HH("good.xml"), missing);
     cr_expect_eq(r.status, 2);
@@ -550,7 +547,7 @@ Test(import, missing_file_is_named)
 
 Test(import, empty_file)
 {
-    char *empty = bf_test_path(dir, "empty.xml");
+    char *empty = bf_test_path(bf_test_dir, "empty.xml");
     cr_assert_eq(bf_test_write_file(empty, "", 0), 0);
     bf_test_run r;
     IMPORT(&r, empty);

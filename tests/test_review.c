@@ -15,26 +15,12 @@
 #define POLICIES BF_SOURCE_DIR "/policies"
 #define FAULTS BF_SOURCE_DIR "/tests/data/policies/faults"
 
-static char *dir;
-
-static void setup(void)
-{
-    dir = bf_test_tmpdir();
-    cr_assert_not_null(dir);
-}
-
-static void teardown(void)
-{
-    bf_test_rmtree(dir);
-    free(dir);
-}
-
-TestSuite(review, .init = setup, .fini = teardown, .timeout = 240);
+TestSuite(review, .init = bf_test_dir_setup, .fini = bf_test_dir_teardown, .timeout = 240);
 
 /* A database with the sample imported and run once on 2021-06-30. */
 static char *sample_run(void)
 {
-    char *db = bf_test_path(dir, "sample.db");
+    char *db = bf_test_path(bf_test_dir, "sample.db");
     bf_test_run r;
     cr_assert_eq(bf_test_bangfu(&r, NULL, "import", SAMPLE, "--db", db, NULL), 0, "%s", r.err);
     bf_test_run_free(&r);
@@ -253,7 +239,7 @@ static void write_household(const char *path, const char *id, const char *record
 
 Test(review, unknown_policies_and_failed_evaluations_are_reported_not_hidden)
 {
-    char *db = bf_test_path(dir, "f.db"), *xml = bf_test_path(dir, "h.xml");
+    char *db = bf_test_path(bf_test_dir, "f.db"), *xml = bf_test_path(bf_test_dir, "h.xml");
     write_household(xml, "F1", "good raises nosuch raises");
     bf_test_run r;
     cr_assert_eq(bf_test_bangfu(&r, NULL, "import", xml, "--db", db, NULL), 0, "%s", r.err);
@@ -284,7 +270,7 @@ Test(review, unknown_policies_and_failed_evaluations_are_reported_not_hidden)
 
 Test(review, bad_input_exits_2)
 {
-    char *db = bf_test_path(dir, "empty.db");
+    char *db = bf_test_path(bf_test_dir, "empty.db");
     bf_test_run r;
     cr_assert_eq(bf_test_bangfu(&r, NULL, "import", SAMPLE, "--db", db, NULL), 0, "%s", r.err);
     bf_test_run_free(&r);
@@ -299,7 +285,7 @@ Test(review, bad_input_exits_2)
     cr_expect_eq(bf_test_bangfu(&r, NULL, "review", "--db", db, "--format", "xml", NULL), 2);
     cr_expect(strstr(r.err, "text, json or csv"), "%s", r.err);
     bf_test_run_free(&r);
-    char *missing = bf_test_path(dir, "missing.db");
+    char *missing = bf_test_path(bf_test_dir, "missing.db");
     cr_expect_eq(bf_test_bangfu(&r, NULL, "review", "--db", missing, NULL), 2);
     bf_test_run_free(&r);
     free(missing);
@@ -336,7 +322,7 @@ static long long query_number(const char *db, const char *sql)
 
 Test(review, a_generated_county_agrees_with_independent_sql)
 {
-    char *db = bf_test_path(dir, "county.db");
+    char *db = bf_test_path(bf_test_dir, "county.db");
     bf_test_run r;
     cr_assert_eq(bf_test_bangfu(&r, NULL, "gen", "--households", "3000", "--seed", "5", "--db", db,
                                 NULL), 0, "%s", r.err);

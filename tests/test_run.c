@@ -12,25 +12,11 @@
 #define FAULTS BF_SOURCE_DIR "/tests/data/policies/faults"
 #define POLICIES BF_SOURCE_DIR "/policies"
 
-static char *dir;
-
-static void setup(void)
-{
-    dir = bf_test_tmpdir();
-    cr_assert_not_null(dir);
-}
-
-static void teardown(void)
-{
-    bf_test_rmtree(dir);
-    free(dir);
-}
-
-TestSuite(run, .init = setup, .fini = teardown, .timeout = 240);
+TestSuite(run, .init = bf_test_dir_setup, .fini = bf_test_dir_teardown, .timeout = 240);
 
 static char *generated_db(const char *name, const char *households)
 {
-    char *db = bf_test_path(dir, name);
+    char *db = bf_test_path(bf_test_dir, name);
     bf_test_run r;
     cr_assert_eq(bf_test_bangfu(&r, NULL, "gen", "--households", households, "--seed", "3",
                                 "--db", db, NULL), 0, "%s", r.err);

@@ -14,12 +14,12 @@
 
 #define POLICIES BF_SOURCE_DIR "/policies"
 
-static char *dir, *db;
+static char *db;
 
 static void setup(void)
 {
-    dir = bf_test_tmpdir();
-    db = bf_test_path(dir, "c.db");
+    bf_test_dir_setup();
+    db = bf_test_path(bf_test_dir, "c.db");
     bf_test_run r;
     cr_assert_eq(bf_test_bangfu(&r, NULL, "gen", "--households", "2000", "--seed", "11", "--db", db,
                                 NULL), 0, "%s", r.err);
@@ -28,8 +28,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    bf_test_rmtree(dir);
-    free(dir);
+    bf_test_dir_teardown();
     free(db);
 }
 
@@ -188,7 +187,7 @@ Test(simulate, two_parameters_at_once)
 
 Test(simulate, a_scenario_file_equals_the_same_sets)
 {
-    char *path = bf_test_path(dir, "s.xml");
+    char *path = bf_test_path(bf_test_dir, "s.xml");
     cr_assert_eq(bf_test_write_file(path,
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         "<scenario xmlns=\"urn:bangfu:scenario:1\" name=\"低保标准提高到610元\">\n"
@@ -210,7 +209,7 @@ Test(simulate, a_scenario_file_equals_the_same_sets)
 
 Test(simulate, bad_scenarios_exit_2_and_write_nothing)
 {
-    char *path = bf_test_path(dir, "bad.xml");
+    char *path = bf_test_path(bf_test_dir, "bad.xml");
     struct { const char *args[4]; const char *needle; const char *file; } cases[] = {
         {{"--set", "dibao.standrd=600"}, "unknown parameter 'dibao.standrd'", NULL},
         {{"--set", "dibao.standard=lots"}, "not a plain decimal", NULL},

@@ -16,22 +16,13 @@
 
 #define HH(name) BF_TEST_DATA "/households/" name
 
-static char *dir;
-
-static void setup(void)
-{
-    dir = bf_test_tmpdir();
-    cr_assert_not_null(dir);
-}
-
 static void teardown(void)
 {
-    bf_test_rmtree(dir);
-    free(dir);
+    bf_test_dir_teardown();
     bf_xml_cleanup();
 }
 
-TestSuite(xmlio, .init = setup, .fini = teardown);
+TestSuite(xmlio, .init = bf_test_dir_setup, .fini = teardown);
 
 /* True when some message of errs contains every one of the NULL-terminated strings. */
 static bool has_error(const bf_errors *errs, const char *a, const char *b, const char *c)
@@ -117,7 +108,7 @@ Test(xmlio, schemas_are_embedded_not_read_from_disk)
     /* compile from a folder with no schema files: nothing on disk is needed */
     char cwd[4096];
     cr_assert_not_null(getcwd(cwd, sizeof cwd));
-    cr_assert_eq(chdir(dir), 0);
+    cr_assert_eq(chdir(bf_test_dir), 0);
     bf_errors errs;
     bf_errors_init(&errs, 10);
     xmlSchema *s;
@@ -230,7 +221,7 @@ Test(xmlio, load_missing_file)
     bf_errors errs;
     bf_errors_init(&errs, 20);
     xmlDoc *out;
-    char *path = bf_test_path(dir, "nope.xml");
+    char *path = bf_test_path(bf_test_dir, "nope.xml");
     cr_expect_eq(bf_xml_load(path, BF_XSD_CASES, &out, &errs), BF_EIO);
     cr_expect(has_error(&errs, path, "cannot open", NULL), "%s", all_errors(&errs));
     free(path);
@@ -239,7 +230,7 @@ Test(xmlio, load_missing_file)
 
 Test(xmlio, load_refuses_external_entities)
 {
-    char *secret = bf_test_path(dir, "secret.txt");
+    char *secret = bf_test_path(bf_test_dir, "secret.txt");
     cr_assert_eq(bf_test_write_file(secret, "TOP-SECRET", (size_t)-1), 0);
     char doc[1024];
     snprintf(doc, sizeof doc,
@@ -343,7 +334,7 @@ Test(xmlio, reader_rejects_non_utf8)
 /* Past line 65535 libxml2 stops recording element lines; messages must still be exact. */
 Test(xmlio, reader_line_numbers_past_65535)
 {
-    char *path = bf_test_path(dir, "tall.xml");
+    char *path = bf_test_path(bf_test_dir, "tall.xml");
     FILE *f = fopen(path, "w");
     cr_assert_not_null(f);
     fprintf(f, "<?xml version=\"1.0\"?>\n<!--");
@@ -478,7 +469,7 @@ Test(xmlio, writer_output_reads_back_identical)
     /* text that needs escaping survives too */
     snprintf(in[2].members[0].name, sizeof in[2].members[0].name, "A&B <\"阿梅\"> 'x'");
     snprintf(in[2].recorded, sizeof in[2].recorded, "dibao tekun");
-    char *path = bf_test_path(dir, "written.xml");
+    char *path = bf_test_path(bf_test_dir, "written.xml");
     write_all(path, in, n);
 
     int m = read_all(path, out, clean, 8, &errs, &rc);
@@ -511,7 +502,7 @@ Test(xmlio, writer_output_reads_back_identical)
 
 Test(xmlio, writer_with_no_households_writes_a_valid_file)
 {
-    char *path = bf_test_path(dir, "empty.xml");
+    char *path = bf_test_path(bf_test_dir, "empty.xml");
     write_all(path, NULL, 0);
     bf_errors errs;
     bf_errors_init(&errs, 10);
@@ -524,7 +515,7 @@ Test(xmlio, writer_with_no_households_writes_a_valid_file)
 
 Test(xmlio, writer_reports_a_path_it_cannot_create)
 {
-    char *path = bf_test_path(dir, "no/such/folder/out.xml");
+    char *path = bf_test_path(bf_test_dir, "no/such/folder/out.xml");
     bf_errors errs;
     bf_errors_init(&errs, 10);
     bf_xml_writer *w = (bf_xml_writer *)1;
