@@ -10,8 +10,11 @@
 #ifndef BF_PLUGIN_H
 #define BF_PLUGIN_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 #include <lua.h>
 
@@ -147,7 +150,32 @@ typedef int (*bf_plugin_init_fn)(const bf_host *host, bf_plugin *plugin);
     extern const int bf_plugin_abi; \
     const int bf_plugin_abi = BF_PLUGIN_ABI
 
-/* ---- A helper for writers (inline: a plugin links nothing of the host) ---- */
+/* ---- Helpers for writers (inline: a plugin links nothing of the host) ---- */
+
+/* A writer's output: the file out (created or truncated), or standard output when out is NULL;
+ * NULL with "out: reason" in err when it cannot be opened. */
+static inline FILE *bf_plugin_output_open(const char *out, char *err, size_t errlen)
+{
+    FILE *f = out ? fopen(out, "wb") : stdout;
+    if (!f)
+        snprintf(err, errlen, "%s: %s", out, strerror(errno));
+    return f;
+}
+
+/* Flushes an output of bf_plugin_output_open and closes it unless it is standard output;
+ * 0, or non-zero with "name: cannot write: reason" in err. */
+static inline int bf_plugin_output_close(FILE *f, const char *name, char *err, size_t errlen)
+{
+    int failed = fflush(f) != 0 || ferror(f);
+    int saved = errno;
+    if (f != stdout && fclose(f) != 0 && !failed) {
+        failed = 1;
+        saved = errno;
+    }
+    if (failed)
+        snprintf(err, errlen, "%s: cannot write: %s", name, strerror(saved));
+    return failed;
+}
 
 /* Length of the well-formed UTF-8 sequence at s (n > 0 bytes left), or 0 when it is malformed
  * (overlong forms, surrogates and values past U+10FFFF included): writers replace such bytes by

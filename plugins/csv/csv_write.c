@@ -16,7 +16,6 @@ extern const bf_writer bf_csv_writer;
 
 typedef struct csv_out {
     FILE *f;
-    bool own;                  /* opened here (not standard output) */
     int64_t run_id;
 } csv_out;
 
@@ -61,10 +60,7 @@ static int csv_open(void **state, const char *out, const bf_export_run *run, cha
         snprintf(err, errlen, "csv: out of memory");
         return 1;
     }
-    c->own = out != NULL;
-    c->f = out ? fopen(out, "wb") : stdout;
-    if (!c->f) {
-        snprintf(err, errlen, "%s: %s", out, strerror(errno));
+    if (!(c->f = bf_plugin_output_open(out, err, errlen))) {
         free(c);
         return 1;
     }
@@ -100,14 +96,7 @@ static int csv_write(void *state, const bf_export_decision *d, char *err, size_t
 static int csv_close(void *state, char *err, size_t errlen)
 {
     csv_out *c = state;
-    int failed = fflush(c->f) != 0 || ferror(c->f);
-    int saved = errno;
-    if (c->own && fclose(c->f) != 0 && !failed) {
-        failed = 1;
-        saved = errno;
-    }
-    if (failed)
-        snprintf(err, errlen, "csv: cannot write: %s", strerror(saved));
+    int failed = bf_plugin_output_close(c->f, "csv", err, errlen);
     free(c);
     return failed;
 }

@@ -10,7 +10,6 @@
 
 typedef struct json_out {
     FILE *f;
-    bool own;                  /* opened here (not standard output) */
     int64_t written;           /* decisions so far: commas */
 } json_out;
 
@@ -84,10 +83,7 @@ static int json_open(void **state, const char *out, const bf_export_run *run, ch
         snprintf(err, errlen, "json: out of memory");
         return 1;
     }
-    j->own = out != NULL;
-    j->f = out ? fopen(out, "w") : stdout;
-    if (!j->f) {
-        snprintf(err, errlen, "%s: %s", out, strerror(errno));
+    if (!(j->f = bf_plugin_output_open(out, err, errlen))) {
         free(j);
         return 1;
     }
@@ -149,14 +145,7 @@ static int json_close(void *state, char *err, size_t errlen)
 {
     json_out *j = state;
     fputs(j->written ? "\n]}\n" : "]}\n", j->f);
-    int failed = fflush(j->f) != 0 || ferror(j->f);
-    int saved = errno;
-    if (j->own && fclose(j->f) != 0 && !failed) {
-        failed = 1;
-        saved = errno;
-    }
-    if (failed)
-        snprintf(err, errlen, "json: cannot write: %s", strerror(saved));
+    int failed = bf_plugin_output_close(j->f, "json", err, errlen);
     free(j);
     return failed;
 }
