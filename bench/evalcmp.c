@@ -12,21 +12,14 @@
 #include "engine.h"
 #include "store.h"
 #include "bangfu.h"
+#include "progress.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define BATCH 2000
 #define MAX_ROUNDS 9
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -177,25 +170,25 @@ int main(int argc, char **argv)
             }
             if (n == 0)
                 break;
-            double t0 = now();
+            double t0 = bf_now();
             for (int i = 0; i < n; i++) {
                 nat_evaluate(&p, &hs[i], date, nr);
                 nat_totals_add(totals, &hs[i], nr);
             }
-            t_native[round] += now() - t0;
+            t_native[round] += bf_now() - t0;
             for (int w = 0; w < 3; w++) {
                 int way = (w + batch) % 3;                /* rotate which mode goes first */
                 bf_engine *engine = way == 2 ? e_off : e;
                 bf_engine_always_count(e, way == 1);
                 bf_result *out = way == 0 ? plain : way == 1 ? counted : off;
-                t0 = now();
+                t0 = bf_now();
                 bf_engine_evaluate(engine, hs, n, 0, out);
-                (way == 0 ? t_plain : way == 1 ? t_counted : t_off)[round] += now() - t0;
+                (way == 0 ? t_plain : way == 1 ? t_counted : t_off)[round] += bf_now() - t0;
             }
             bf_engine_always_count(e, false);
-            t0 = now();
+            t0 = bf_now();
             bf_engine_evaluate(e2, hs, n, 0, two);
-            t_two[round] += now() - t0;
+            t_two[round] += bf_now() - t0;
             if (round == 0)
                 for (int i = 0; i < n; i++) {
                     nat_evaluate(&p, &hs[i], date, nr);

@@ -3,19 +3,12 @@
  * Prints the counts, the seconds spent, and the id of the middle household (for `check`). */
 #include "store.h"
 #include "bangfu.h"
+#include "progress.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #define BATCH 2048
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 int main(int argc, char **argv)
 {
@@ -23,7 +16,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: floor DB\n");
         return 2;
     }
-    double started = now();
+    double started = bf_now();
     char err[1024];
     bf_store *s;
     if (bf_store_open_existing(argv[1], &s, err, sizeof err) != BF_OK) {
@@ -66,6 +59,6 @@ int main(int argc, char **argv)
         return 1;
     }
     printf("households %lld\nmembers %lld\nmiddle %s\nseconds %.3f\n", (long long)households,
-           (long long)seen_members, middle, now() - started);
+           (long long)seen_members, middle, bf_now() - started);
     return 0;
 }

@@ -4,20 +4,13 @@
 #include "rules.h"
 #include "store.h"
 #include "bangfu.h"
+#include "progress.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define BATCH 2048
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 int main(int argc, char **argv)
 {
@@ -39,7 +32,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: native DB PARAMS.xml YYYY-MM-DD [--totals FILE]\n");
         return 2;
     }
-    double started = now();
+    double started = bf_now();
     bf_errors errs;
     bf_errors_init(&errs, 20);
     bf_params *defs;
@@ -84,7 +77,7 @@ int main(int argc, char **argv)
         }
         households += n;
     }
-    double seconds = now() - started;
+    double seconds = bf_now() - started;
     bf_reader_close(r);
     bf_store_close(s);
     FILE *out = totals_path ? fopen(totals_path, "w") : NULL;
