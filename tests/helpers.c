@@ -457,3 +457,21 @@ char *bf_test_json_sql(const char *text, const char *sql)
     bf_buf_free(&b);
     return out;
 }
+
+char *bf_test_county(const char *name, const char *households, const char *seed)
+{
+    char *db = bf_test_path(bf_test_dir, name);
+    cr_assert_not_null(db);
+    bf_test_run r;
+    if (!households)
+        cr_assert_eq(bf_test_bangfu(&r, NULL, "import", BF_SOURCE_DIR "/samples/households.xml",
+                                    "--db", db, NULL), 0, "%s", r.err);
+    else if (seed)
+        cr_assert_eq(bf_test_bangfu(&r, NULL, "gen", "--households", households, "--seed", seed,
+                                    "--db", db, NULL), 0, "%s", r.err);
+    else
+        cr_assert_eq(bf_test_bangfu(&r, NULL, "gen", "--households", households, "--db", db, NULL),
+                     0, "%s", r.err);
+    bf_test_run_free(&r);
+    return db;
+}

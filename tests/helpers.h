@@ -50,6 +50,10 @@ BF_TEST_API int bf_test_run_argv(bf_test_run *r, const char *cwd, const char *co
 /* Runs the bangfu binary with the given arguments (NULL-terminated) in cwd (may be NULL),
  * with a 120 s limit. Returns the exit status. */
 BF_TEST_API int bf_test_bangfu(bf_test_run *r, const char *cwd, ...) __attribute__((sentinel));
+/* A new database bf_test_dir/name holding the sample county (households NULL) or `households`
+ * generated households (`gen --seed seed`, gen's default seed when seed is NULL); returns its
+ * malloc'd path. The test fails when it cannot be made. */
+BF_TEST_API char *bf_test_county(const char *name, const char *households, const char *seed);
 /* Frees the captured outputs. */
 BF_TEST_API void bf_test_run_free(bf_test_run *r);
 /* Number of lines of text (a last line without newline counts). */

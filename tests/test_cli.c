@@ -14,10 +14,7 @@ static char *db;
 static void setup(void)
 {
     bf_test_dir_setup();
-    db = bf_test_path(bf_test_dir, "c.db");
-    bf_test_run r;
-    cr_assert_eq(bf_test_bangfu(&r, NULL, "gen", "--households", "50", "--db", db, NULL), 0, "%s", r.err);
-    bf_test_run_free(&r);
+    db = bf_test_county("c.db", "50", NULL);
 }
 
 static void teardown(void)

@@ -21,7 +21,6 @@
 #include "store.h"
 #include "xmlio.h"
 
-#define SAMPLE BF_SOURCE_DIR "/samples/households.xml"
 #define POLICIES BF_SOURCE_DIR "/policies"
 #define PLUGINS BF_BUILD_DIR "/plugins"
 #define XSD BF_SOURCE_DIR "/core/schemas/export.xsd"
@@ -31,14 +30,8 @@ TestSuite(export, .init = bf_test_dir_setup, .fini = bf_test_dir_teardown, .time
 /* A database with the sample (or a generated county of n households) run on 2021-06-30. */
 static char *county(const char *households)
 {
-    char *db = bf_test_path(bf_test_dir, "c.db");
+    char *db = bf_test_county("c.db", households, "11");
     bf_test_run r;
-    if (households)
-        cr_assert_eq(bf_test_bangfu(&r, NULL, "gen", "--households", households, "--seed", "11",
-                                    "--db", db, NULL), 0, "%s", r.err);
-    else
-        cr_assert_eq(bf_test_bangfu(&r, NULL, "import", SAMPLE, "--db", db, NULL), 0, "%s", r.err);
-    bf_test_run_free(&r);
     cr_assert_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, "--date", "2021-06-30", "--policies",
                                 POLICIES, NULL), 0, "%s", r.err);
     bf_test_run_free(&r);

@@ -15,7 +15,6 @@
 #include "helpers.h"
 #include "html.h"
 
-#define SAMPLE BF_SOURCE_DIR "/samples/households.xml"
 #define POLICIES BF_SOURCE_DIR "/policies"
 #define PLUGINS BF_BUILD_DIR "/plugins"
 
@@ -269,14 +268,8 @@ Test(html, save_is_atomic)
 /* A database with the sample (or n generated households), run on 2021-06-30 with --report. */
 static char *report_run(const char *households, const char *report)
 {
-    char *db = bf_test_path(bf_test_dir, "c.db");
+    char *db = bf_test_county("c.db", households, "9");
     bf_test_run r;
-    if (households)
-        cr_assert_eq(bf_test_bangfu(&r, NULL, "gen", "--households", households, "--seed", "9",
-                                    "--db", db, NULL), 0, "%s", r.err);
-    else
-        cr_assert_eq(bf_test_bangfu(&r, NULL, "import", SAMPLE, "--db", db, NULL), 0, "%s", r.err);
-    bf_test_run_free(&r);
     cr_assert_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, "--date", "2021-06-30", "--policies",
                                 POLICIES, "--report", report, NULL), 0, "%s", r.err);
     cr_expect(strstr(r.out, "report: "), "%s", r.out);
@@ -394,10 +387,8 @@ Test(html, run_report_numbers_are_the_stored_numbers)
 
 Test(html, run_refuses_an_unwritable_report_before_running)
 {
-    char *db = bf_test_path(bf_test_dir, "c.db"), *report = bf_test_path(bf_test_dir, "missing/r.html");
+    char *db = bf_test_county("c.db", NULL, NULL), *report = bf_test_path(bf_test_dir, "missing/r.html");
     bf_test_run r;
-    cr_assert_eq(bf_test_bangfu(&r, NULL, "import", SAMPLE, "--db", db, NULL), 0, "%s", r.err);
-    bf_test_run_free(&r);
     cr_expect_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, "--date", "2021-06-30", "--policies",
                                 POLICIES, "--report", report, NULL), 2);
     cr_expect(strstr(r.err, "not writable"), "%s", r.err);

@@ -11,7 +11,6 @@
 #include "review.h"
 #include "store.h"
 
-#define SAMPLE BF_SOURCE_DIR "/samples/households.xml"
 #define POLICIES BF_SOURCE_DIR "/policies"
 #define FAULTS BF_SOURCE_DIR "/tests/data/policies/faults"
 
@@ -20,10 +19,8 @@ TestSuite(review, .init = bf_test_dir_setup, .fini = bf_test_dir_teardown, .time
 /* A database with the sample imported and run once on 2021-06-30. */
 static char *sample_run(void)
 {
-    char *db = bf_test_path(bf_test_dir, "sample.db");
+    char *db = bf_test_county("sample.db", NULL, NULL);
     bf_test_run r;
-    cr_assert_eq(bf_test_bangfu(&r, NULL, "import", SAMPLE, "--db", db, NULL), 0, "%s", r.err);
-    bf_test_run_free(&r);
     cr_assert_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, "--date", "2021-06-30",
                                 "--policies", POLICIES, NULL), 0, "%s", r.err);
     bf_test_run_free(&r);
@@ -270,10 +267,8 @@ Test(review, unknown_policies_and_failed_evaluations_are_reported_not_hidden)
 
 Test(review, bad_input_exits_2)
 {
-    char *db = bf_test_path(bf_test_dir, "empty.db");
+    char *db = bf_test_county("empty.db", NULL, NULL);
     bf_test_run r;
-    cr_assert_eq(bf_test_bangfu(&r, NULL, "import", SAMPLE, "--db", db, NULL), 0, "%s", r.err);
-    bf_test_run_free(&r);
     cr_expect_eq(bf_test_bangfu(&r, NULL, "review", "--db", db, NULL), 2, "no run yet");
     cr_expect(strstr(r.err, "no completed run"), "%s", r.err);
     bf_test_run_free(&r);
@@ -322,11 +317,8 @@ static long long query_number(const char *db, const char *sql)
 
 Test(review, a_generated_county_agrees_with_independent_sql)
 {
-    char *db = bf_test_path(bf_test_dir, "county.db");
+    char *db = bf_test_county("county.db", "3000", "5");
     bf_test_run r;
-    cr_assert_eq(bf_test_bangfu(&r, NULL, "gen", "--households", "3000", "--seed", "5", "--db", db,
-                                NULL), 0, "%s", r.err);
-    bf_test_run_free(&r);
     cr_assert_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, "--date", "2021-06-30", "--policies",
                                 POLICIES, NULL), 0, "%s", r.err);
     bf_test_run_free(&r);

@@ -14,19 +14,9 @@
 
 TestSuite(run, .init = bf_test_dir_setup, .fini = bf_test_dir_teardown, .timeout = 240);
 
-static char *generated_db(const char *name, const char *households)
-{
-    char *db = bf_test_path(bf_test_dir, name);
-    bf_test_run r;
-    cr_assert_eq(bf_test_bangfu(&r, NULL, "gen", "--households", households, "--seed", "3",
-                                "--db", db, NULL), 0, "%s", r.err);
-    bf_test_run_free(&r);
-    return db;
-}
-
 Test(run, records_the_run_and_its_decisions)
 {
-    char *db = generated_db("c.db", "500");
+    char *db = bf_test_county("c.db", "500", "3");
     bf_test_run r;
     cr_assert_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, "--date", "2021-06-30",
                                 "--policies", POLICIES, "--jobs", "2", NULL), 0, "%s", r.err);
@@ -69,7 +59,7 @@ Test(run, records_the_run_and_its_decisions)
 
 Test(run, one_and_two_jobs_store_identical_decisions)
 {
-    char *db = generated_db("c.db", "2000");
+    char *db = bf_test_county("c.db", "2000", "3");
     bf_test_run r;
     cr_assert_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, "--date", "2021-06-30",
                                 "--policies", POLICIES, "--jobs", "1", "--store-all", NULL), 0);
@@ -95,7 +85,7 @@ Test(run, one_and_two_jobs_store_identical_decisions)
 
 Test(run, errors_are_counted_stored_and_reported)
 {
-    char *db = generated_db("c.db", "20");
+    char *db = bf_test_county("c.db", "20", "3");
     bf_test_run r;
     int status = bf_test_bangfu(&r, NULL, "run", "--db", db, "--date", "2021-06-30",
                                 "--policies", FAULTS, "--only", "good,raises,malformed",
@@ -148,7 +138,7 @@ static void wait_for_progress(const char *db, pid_t pid)
 
 Test(run, sigint_marks_the_run_interrupted_and_keeps_what_it_stored)
 {
-    char *db = generated_db("c.db", "5000");
+    char *db = bf_test_county("c.db", "5000", "3");
     pid_t pid = start_run(db, "good,loops");
     wait_for_progress(db, pid);
     kill(pid, SIGINT);
@@ -165,7 +155,7 @@ Test(run, sigint_marks_the_run_interrupted_and_keeps_what_it_stored)
 
 Test(run, a_killed_run_never_looks_complete)
 {
-    char *db = generated_db("c.db", "5000");
+    char *db = bf_test_county("c.db", "5000", "3");
     pid_t pid = start_run(db, "good,loops");
     wait_for_progress(db, pid);
     kill(pid, SIGKILL);
