@@ -223,18 +223,17 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
         if (n_next > 0)
             bf_engine_start(engine, next, n_next, 0, results[turn ^ 1]);
         const bf_result *res = results[turn];
-        for (int i = 0; i < n_cur && rc == BF_OK; i++) {
-            int n_newly = 0;
-            rc = bf_tally_add(tally, &cur[i], &res[i], newly, &n_newly);
-            for (int j = 0; j < n_newly; j++)
-                bf_engine_cache_param(engine, newly[j]);   /* read by everyone: cache it */
-        }
         for (int i = 0; i < n_cur; i++) {
             bf_totals_add(out->per_policy, &cur[i], &res[i], pol);
             out->evaluations += res[i].n;
             out->errors += res[i].errors;
             if (res[i].errors)
                 note_errors(&out->first_errors, &cur[i], &res[i]);
+            int n_newly = 0;
+            if (rc == BF_OK)
+                rc = bf_tally_add(tally, &cur[i], &res[i], newly, &n_newly);
+            for (int j = 0; j < n_newly; j++)
+                bf_engine_cache_param(engine, newly[j]);   /* read by everyone: cache it */
         }
         if (rc == BF_OK)
             rc = store_batch(store, out->run_id, cur, n_cur, res, pol, opt->store_all);

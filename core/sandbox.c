@@ -659,10 +659,8 @@ static int protected_call(bf_sandbox *sb, int nargs, int nresults, bool counting
     sb->stop_budget = false;
     sb->stop_restart = false;
     sb->memory_exceeded = false;
-    if (sb->no_budget) {
-        int rc = lua_pcall(L, nargs, nresults, 0);      /* nothing watches: what the budget costs */
-        return rc;
-    }
+    if (sb->no_budget)
+        return lua_pcall(L, nargs, nresults, 0);     /* nothing watches: what the budget costs */
     if (counting) {
         sb->mode = MODE_COUNTING;
         lua_sethook(L, budget_hook, LUA_MASKCOUNT, COUNT_STEP);
