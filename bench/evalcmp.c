@@ -101,16 +101,8 @@ int main(int argc, char **argv)
     bf_param_set set;
     bf_engine *e = NULL;
     nat_params p;
-    if (bf_params_load(path, &defs, &errs) != BF_OK
-        || bf_params_resolve(defs, date, NULL, 0, &set, &errs) != BF_OK) {
-        for (int i = 0; i < errs.count; i++)
-            fprintf(stderr, "evalcmp: %s\n", errs.msgs[i]);
+    if (nat_params_load("evalcmp", path, date, &defs, &set, &p) != BF_OK)
         return 2;
-    }
-    if (nat_params_from_set(&set, &p, err, sizeof err) != BF_OK) {
-        fprintf(stderr, "evalcmp: %s\n", err);
-        return 2;
-    }
     bf_engine_config cfg = {
         .policies_dir = dir, .params = defs, .sets = &set, .n_sets = 1, .date = date, .jobs = 1,
         .text = BF_TEXT_ELIGIBLE,

@@ -33,22 +33,12 @@ int main(int argc, char **argv)
         return 2;
     }
     double started = bf_now();
-    bf_errors errs;
-    bf_errors_init(&errs, 20);
     bf_params *defs;
     bf_param_set set;
     nat_params p;
     char err[1024];
-    if (bf_params_load(params_path, &defs, &errs) != BF_OK
-        || bf_params_resolve(defs, date, NULL, 0, &set, &errs) != BF_OK) {
-        for (int i = 0; i < errs.count; i++)
-            fprintf(stderr, "native: %s\n", errs.msgs[i]);
+    if (nat_params_load("native", params_path, date, &defs, &set, &p) != BF_OK)
         return 2;
-    }
-    if (nat_params_from_set(&set, &p, err, sizeof err) != BF_OK) {
-        fprintf(stderr, "native: %s\n", err);
-        return 2;
-    }
     bf_store *s;
     if (bf_store_open_existing(db, &s, err, sizeof err) != BF_OK) {
         fprintf(stderr, "native: %s\n", err);
@@ -103,6 +93,5 @@ int main(int argc, char **argv)
     free(res);
     bf_param_set_free(&set);
     bf_params_free(defs);
-    bf_errors_free(&errs);
     return 0;
 }

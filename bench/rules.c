@@ -369,3 +369,20 @@ void nat_totals_add(nat_totals *totals, const bf_household *h, const nat_result 
         t->households += eligible > 0;
     }
 }
+
+int nat_params_load(const char *prog, const char *path, bf_date date, bf_params **defs,
+                    bf_param_set *set, nat_params *p)
+{
+    bf_errors errs;
+    bf_errors_init(&errs, 20);
+    int rc = bf_params_load(path, defs, &errs);
+    if (rc == BF_OK)
+        rc = bf_params_resolve(*defs, date, NULL, 0, set, &errs);
+    for (int i = 0; i < errs.count; i++)
+        fprintf(stderr, "%s: %s\n", prog, errs.msgs[i]);
+    bf_errors_free(&errs);
+    char err[1024];
+    if (rc == BF_OK && (rc = nat_params_from_set(set, p, err, sizeof err)) != BF_OK)
+        fprintf(stderr, "%s: %s\n", prog, err);
+    return rc;
+}

@@ -47,6 +47,11 @@ typedef struct nat_params {
  * not in force. */
 int nat_params_from_set(const bf_param_set *set, nat_params *p, char *err, size_t errlen);
 
+/* Loads params.xml at path, resolves it on date into *defs and *set and fills p; on failure
+ * prints every message prefixed by prog and returns non-zero. */
+int nat_params_load(const char *prog, const char *path, bf_date date, bf_params **defs,
+                    bf_param_set *set, nat_params *p);
+
 /* One decision. tier is a static string, NULL when there is none. */
 typedef struct nat_decision {
     bool eligible;
