@@ -31,13 +31,18 @@ CRIT_LIBS   := $(shell pkg-config --libs criterion 2>/dev/null)
 
 WARN    = -Wall -Wextra -Wshadow -Wundef -Wwrite-strings -Wmissing-prototypes -Werror
 CFLAGS ?= $(OPT)
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -pthread -MMD -MP
+# Plugins see only core/plugin.h (BASE_CFLAGS -Icore); the host's modules see every core folder.
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -pthread -MMD -MP
+ALL_CFLAGS = $(BASE_CFLAGS) $(CORE_INC)
 LDLIBS  = $(PKG_LIBS) -pthread -ldl -lm
 LDFLAGS_ALL = $(SANFLAGS) -rdynamic
 
-CLI_SRC  = $(wildcard core/cli*.c)
-LIB_SRC  = $(filter-out $(CLI_SRC),$(wildcard core/*.c))
-LIB_ASM  = $(wildcard core/*.S)
+# core/ holds one folder per concern along the data path (see README, Layout).
+CORE_DIRS = core core/base core/input core/store core/engine core/decisions core/report core/cli
+CORE_INC  = $(addprefix -I,$(CORE_DIRS))
+CLI_SRC  = $(wildcard core/cli/*.c)
+LIB_SRC  = $(filter-out $(CLI_SRC),$(wildcard core/*/*.c))
+LIB_ASM  = $(wildcard core/*/*.S)
 LIB_OBJ  = $(LIB_SRC:core/%.c=$(B)/core/%.o) $(LIB_ASM:core/%.S=$(B)/core/%.o)
 TEST_SRC = $(wildcard tests/*.c)
 TEST_OBJ = $(TEST_SRC:tests/%.c=$(B)/tests/%.o)
@@ -85,7 +90,7 @@ $(B)/core/%.o: core/%.S
 	$(CC) $(SANFLAGS) -I. -c -o $@ $<
 
 # the schemas are embedded with .incbin: editing one must rebuild schemas.o
-$(B)/core/schemas.o: $(wildcard core/schemas/*.xsd)
+$(B)/core/input/schemas.o: $(wildcard core/input/schemas/*.xsd)
 
 # Plugins: every plugins/NAME/*.c is compiled position-independent into $(B)/plugins/NAME/ and
 # linked into $(B)/plugins/NAME.so. -z defs makes a symbol missing from a plugin a link error
@@ -95,7 +100,7 @@ PLUGIN_LDFLAGS = $(SANFLAGS) -shared -Wl,-z,defs
 
 $(B)/plugins/%.o: plugins/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Icore -fPIC -c -o $@ $<
+	$(CC) $(BASE_CFLAGS) -Icore -fPIC -c -o $@ $<
 
 define plugin_rule
 $(B)/plugins/$(1).so: $(patsubst plugins/$(1)/%.c,$(B)/plugins/$(1)/%.o,$(wildcard plugins/$(1)/*.c))
@@ -111,7 +116,7 @@ TEST_PLUGINS = $(TEST_PLUGIN_SRC:tests/data/plugins/%.c=$(B)/test-plugins/%.so) 
 
 $(B)/test-plugins/%.so: tests/data/plugins/%.c core/plugin.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Icore -fPIC $(PLUGIN_LDFLAGS) -o $@ $< $(PKG_LIBS)
+	$(CC) $(BASE_CFLAGS) -Icore -fPIC $(PLUGIN_LDFLAGS) -o $@ $< $(PKG_LIBS)
 
 $(B)/test-plugins/%.so: $(B)/plugins/%.so
 	@mkdir -p $(@D)
@@ -158,7 +163,7 @@ asan: deps
 	@$(MAKE) --no-print-directory test-run SANITIZE=1
 
 bench: all
-	$(MAKE) --no-print-directory -C bench TOP=$(CURDIR) BF_BUILD=$(abspath $(B))
+	$(MAKE) --no-print-directory -C bench TOP=$(CURDIR) BF_BUILD=$(abspath $(B)) CORE_INC='$(CORE_DIRS:%=-I$(CURDIR)/%)'
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/bangfu/policies/lib \
@@ -172,4 +177,4 @@ install: all
 clean:
 	rm -rf build build-asan
 
--include $(wildcard $(B)/core/*.d $(B)/tests/*.d $(B)/plugins/*/*.d $(B)/test-plugins/*.d)
+-include $(wildcard $(B)/core/*/*.d $(B)/tests/*.d $(B)/plugins/*/*.d $(B)/test-plugins/*.d)

@@ -50,8 +50,8 @@ fi
 
 # ---- the population, generated once ----
 mkdir -p "$CACHE"
-KEY=$( { cat "$TOP/core/gen.c" "$TOP/core/gen.h"; grep SCHEMA_VERSION "$TOP/core/store.h"; } | sha256sum | cut -c1-12)
-XKEY=$( { echo "$KEY"; cat "$TOP/core/xmlio.c"; } | sha256sum | cut -c1-12)
+KEY=$( { cat "$TOP/core/input/gen.c" "$TOP/core/input/gen.h"; grep SCHEMA_VERSION "$TOP/core/store/store.h"; } | sha256sum | cut -c1-12)
+XKEY=$( { echo "$KEY"; cat "$TOP/core/input/xmlio.c"; } | sha256sum | cut -c1-12)
 DB=$CACHE/pop-$HOUSEHOLDS-s$SEED-$KEY.db
 XML=$CACHE/pop-$HOUSEHOLDS-s$SEED-$XKEY.xml
 GEN_NOTE="cached in bench/cache"

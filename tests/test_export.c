@@ -23,7 +23,7 @@
 
 #define POLICIES BF_SOURCE_DIR "/policies"
 #define PLUGINS BF_BUILD_DIR "/plugins"
-#define XSD BF_SOURCE_DIR "/core/schemas/export.xsd"
+#define XSD BF_SOURCE_DIR "/core/input/schemas/export.xsd"
 
 TestSuite(export, .init = bf_test_dir_setup, .fini = bf_test_dir_teardown, .timeout = 240);
 
@@ -74,7 +74,7 @@ static int validate_with_file_schema(const char *path)
     cr_assert_not_null(pc);
     xmlSchema *schema = xmlSchemaParse(pc);
     xmlSchemaFreeParserCtxt(pc);
-    cr_assert_not_null(schema, "core/schemas/export.xsd compiles");
+    cr_assert_not_null(schema, "core/input/schemas/export.xsd compiles");
     xmlSchemaValidCtxt *vc = xmlSchemaNewValidCtxt(schema);
     cr_assert_not_null(vc);
     xmlSchemaSetValidStructuredErrors(vc, quiet, NULL);

@@ -19,7 +19,7 @@
 #define BF_NS_CASES      "urn:bangfu:cases:1"
 #define BF_NS_EXPORT     "urn:bangfu:export:1"
 
-/* The schemas shipped inside the binary (the .xsd files of core/schemas, embedded by core/schemas.S). */
+/* The schemas shipped inside the binary (the .xsd files of core/input/schemas, embedded by core/input/schemas.S). */
 typedef enum {
     BF_XSD_HOUSEHOLDS,   /* <households xmlns="urn:bangfu:households:1"> */
     BF_XSD_PARAMETERS,   /* <parameters xmlns="urn:bangfu:parameters:1"> */

@@ -8,7 +8,7 @@
 #include "store.h"
 
 /* The built-in writer of format "xml": <export xmlns="urn:bangfu:export:1"> with the run, one
- * <decision> per stored decision and a closing <totals>; valid against core/schemas/export.xsd. */
+ * <decision> per stored decision and a closing <totals>; valid against core/input/schemas/export.xsd. */
 extern const bf_writer bf_export_xml_writer;
 
 /* What an export wrote. */

@@ -38,14 +38,14 @@ const char *bf_cli_policies_dir(const char *option);
  * (a missing folder: no plugins). The result may be a static buffer, valid until the next call. */
 const char *bf_cli_plugins_dir(const char *option);
 struct bf_plugins;
-/* Loads the plugins of dir (core/cli_plugins.c); files skipped are printed on stderr as
+/* Loads the plugins of dir (core/cli/cli_plugins.c); files skipped are printed on stderr as
  * "bangfu CMD: warning: FILE: reason" and the others load. BF_EXIT_OK, or BF_EXIT_USAGE when
  * out of memory. Free *out with bf_plugins_free. */
 int bf_cli_load_plugins(const char *cmd, const char *dir, struct bf_plugins **out);
 /* Parses a strictly positive integer option value; false (and a message) when it is not one. */
 bool bf_cli_parse_count(const char *cmd, const char *opt, const char *text, long max, long *out);
 
-/* Stored runs on the command line (review, export; core/cli_review.c). */
+/* Stored runs on the command line (review, export; core/cli/cli_review.c). */
 struct bf_store;
 struct bf_stored_run;
 /* Parses a --run value (a run id from 1); false (and a message) when it is not one. */
@@ -59,7 +59,7 @@ int bf_cli_resolve_run(const char *cmd, struct bf_store *store, int64_t wanted,
  * work, so a typo does not waste it). */
 bool bf_cli_report_folder_writable(const char *path);
 
-/* The subcommands, each in core/cli_<area>.c. */
+/* The subcommands, each in core/cli/cli_<area>.c. */
 /* bangfu import: validate and import household files (cli_import.c). */
 int bf_cmd_import(int argc, char **argv);
 /* bangfu gen: a synthetic county (cli_gen.c). */

@@ -9,7 +9,7 @@
 
 typedef struct bf_plugins bf_plugins;
 
-/* The host services handed to plugins (record construction: the sink of core/sink.c). */
+/* The host services handed to plugins (record construction: the sink of core/input/sink.c). */
 extern const bf_host bf_plugin_host;
 
 /* Loads every NAME.so of dir in name order. A file that is no plugin, has another ABI (its

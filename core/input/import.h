@@ -46,7 +46,7 @@ typedef struct bf_import_source {
 int bf_import_sources(bf_store *s, const bf_import_source *sources, int n_sources,
                       const bf_import_options *opt, bf_import_stats *stats, bf_errors *errs);
 
-/* ---- Record by record (the plugin record sink, core/sink.c) ---- */
+/* ---- Record by record (the plugin record sink, core/input/sink.c) ---- */
 
 /* An import in progress: the open transaction and the ids seen so far. */
 typedef struct bf_importer bf_importer;

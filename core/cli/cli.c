@@ -138,7 +138,7 @@ const bf_command bf_commands[] = {
      "id then evaluation order, with town, village and the policy's title. Amounts are yuan\n"
      "with two decimals.\n"
      "  xml    built in: <export xmlns=\"urn:bangfu:export:1\">, valid against the shipped\n"
-     "         core/schemas/export.xsd, ending with <totals decisions eligible errors amount>\n"
+     "         core/input/schemas/export.xsd, ending with <totals decisions eligible errors amount>\n"
      "  csv    from the csv plugin: RFC 4180, UTF-8 with a byte-order mark (so Excel opens\n"
      "         Chinese text correctly), header run_id,household,town,village,policy,\n"
      "         policy_title,member,eligible,amount,tier,reasons,details,error (reasons and\n"

@@ -28,7 +28,7 @@
 /* Embedded schemas                                                          */
 /* ======================================================================== */
 
-/* NUL-terminated copies of the .xsd files in core/schemas, from core/schemas.S. */
+/* NUL-terminated copies of the .xsd files in core/input/schemas, from core/input/schemas.S. */
 extern const char bf_xsd_household_types[];
 extern const char bf_xsd_households[];
 extern const char bf_xsd_parameters[];
