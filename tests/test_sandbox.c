@@ -169,3 +169,16 @@ Test(sandbox, read_only_proxies_and_views)
     cr_expect_str_eq(lua_tostring(L, -1), "2,3,v,false");
     lua_pop(L, 1);
 }
+
+/* A lib module nested 12 levels deep loads and stays read-only all the way down; one nested
+ * 1000 levels deep is an error naming the limit, not a crash (it used to corrupt the heap). */
+Test(sandbox, deeply_nested_modules_are_frozen_or_refused)
+{
+    expect_value("local t = require('deep_ok') for i = 1, 12 do t = t.next end return tostring(t.level)",
+                 "12");
+    cr_expect_eq(run("local t = require('deep_ok') for i = 1, 12 do t = t.next end t.level = 0"),
+                 BF_ESCRIPT, "the deepest table is read-only too");
+    cr_expect_eq(run("return require('deep_bomb')"), BF_ESCRIPT);
+    cr_expect(strstr(bf_buf_str(&err), "nest more than 100 levels deep") != NULL, "%s",
+              bf_buf_str(&err));
+}

@@ -6,6 +6,7 @@
 #include "household.h"
 #include "pool.h"
 
+#include <assert.h>
 #include <lauxlib.h>
 #include <lualib.h>
 #include <pthread.h>
@@ -318,10 +319,18 @@ void bf_sandbox_push_view(lua_State *L, int idx)
     lua_setmetatable(L, -2);                         /* view */
 }
 
+/* How deep the tables of a policies/lib module may nest: freezing walks them recursively, each
+ * level holding four stack slots and one C frame, so the depth is bounded before either runs out. */
+enum { FREEZE_MAX_DEPTH = 100 };
+
 /* Replaces every nested table of the table on top by a read-only proxy, then the table itself
- * (stack: 0 net). `seen` (a table at index seen) maps tables already frozen to their proxies. */
-static void freeze_deep(lua_State *L, int seen)
+ * (stack: 0 net). `seen` (a table at index seen) maps tables already frozen to their proxies.
+ * Raises a Lua error past FREEZE_MAX_DEPTH levels or when the stack cannot grow. */
+static void freeze_deep(lua_State *L, int seen, int depth)
 {
+    if (depth > FREEZE_MAX_DEPTH)
+        luaL_error(L, "a module's tables nest more than %d levels deep", (int)FREEZE_MAX_DEPTH);
+    luaL_checkstack(L, 6, "freezing a module's tables");
     int t = lua_gettop(L);
     lua_pushvalue(L, t);
     if (lua_rawget(L, seen) != LUA_TNIL) {           /* t, proxy */
@@ -341,7 +350,7 @@ static void freeze_deep(lua_State *L, int seen)
     lua_pushnil(L);                                  /* t, proxy, key */
     while (lua_next(L, t)) {                         /* t, proxy, key, value */
         if (lua_type(L, -1) == LUA_TTABLE) {
-            freeze_deep(L, seen);                    /* t, proxy, key, frozen */
+            freeze_deep(L, seen, depth + 1);         /* t, proxy, key, frozen */
             lua_pushvalue(L, -2);
             lua_insert(L, -2);                       /* t, proxy, key, key, frozen */
             lua_rawset(L, t);                        /* t[key] = frozen (an existing key: next is safe) */
@@ -349,6 +358,7 @@ static void freeze_deep(lua_State *L, int seen)
             lua_pop(L, 1);                           /* t, proxy, key */
         }
     }
+    assert(lua_gettop(L) == t + 1);                  /* t, proxy */
     lua_replace(L, t);                               /* proxy */
 }
 
@@ -511,7 +521,7 @@ static int restricted_require(lua_State *L)
     if (lua_type(L, 3) == LUA_TTABLE) {
         lua_newtable(L);                             /* name, loaded, value, seen */
         lua_insert(L, 3);                            /* name, loaded, seen, value */
-        freeze_deep(L, 3);                           /* name, loaded, seen, frozen */
+        freeze_deep(L, 3, 1);                        /* name, loaded, seen, frozen */
         lua_remove(L, 3);                            /* name, loaded, frozen */
     }
     lua_pushvalue(L, 3);
