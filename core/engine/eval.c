@@ -1,0 +1,334 @@
+/* eval.c — evaluating one household: every selected policy in order inside one protected call,
+ * over a frame of stack slots pushed once per household; and simulate's pair evaluation, which
+ * re-evaluates under the scenario only what a changed parameter or decision can change and reuses
+ * the baseline's decisions for the rest. */
+#include "internal.h"
+#include "bangfu.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- evaluating ---- */
+
+typedef struct eval_job {
+    worker *w;
+    const bf_household *h;
+    int set;
+    bf_result *res;
+    /* pair evaluation only: the baseline to compare with and reuse */
+    const bf_result *base;
+    const bool *changed;        /* per parameter: the scenario changes it */
+    int64_t *reevaluated;       /* per policy, this worker's count */
+    const bool *stored_reads;   /* stored baseline: per policy, it read a changed parameter */
+    int frame;                  /* stack index of the evaluation frame (push_frame) */
+} eval_job;
+
+/* The evaluation frame: what every evaluation of one household under one parameter set needs,
+ * pushed once per household so that each evaluation copies stack slots instead of reading
+ * the registry. */
+enum { FRAME_KEYS, FRAME_MEMBERS, FRAME_H, FRAME_SLOTS, FRAME_RO, FRAME_POLICIES };
+enum { FRAME_FN, FRAME_P, FRAME_CTX, FRAME_PER_POLICY };
+
+/* Pushes the frame of set for every policy (stack: +FRAME_POLICIES + 3 per policy); returns its
+ * index. */
+static int push_frame(lua_State *L, worker *w, int set)
+{
+    bf_engine *e = w->e;
+    if (!lua_checkstack(L, FRAME_POLICIES + FRAME_PER_POLICY * e->n_pol + LUA_MINSTACK))
+        luaL_error(L, "out of stack space");
+    int frame = lua_gettop(L) + 1;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, w->keys_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, w->pool_p_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, w->hp_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, w->slots_ref[set]);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, w->ro_ref[set]);
+    for (int k = 0; k < e->n_pol; k++) {
+        int ci = set * e->n_pol + k;
+        lua_rawgeti(L, LUA_REGISTRYINDEX, w->eval_ref[k]);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, w->proot_ref[ci]);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, w->ctx_ref[ci]);
+    }
+    return frame;
+}
+
+static void eval_one(lua_State *L, eval_job *job, int k, int member)
+{
+    worker *w = job->w;
+    bf_engine *e = w->e;
+    const bf_policy *p = &e->pol[k];
+    int f = job->frame, fk = f + FRAME_POLICIES + FRAME_PER_POLICY * k;
+    lua_pushvalue(L, fk + FRAME_FN);
+    int nargs = 3;
+    if (member >= 0) {
+        lua_rawgeti(L, f + FRAME_MEMBERS, member + 1);   /* fn, m */
+        nargs = 4;
+    }
+    lua_pushvalue(L, f + FRAME_H);
+    lua_pushvalue(L, fk + FRAME_P);
+    lua_pushvalue(L, fk + FRAME_CTX);                    /* fn, [m,] h, p, ctx */
+    if (e->cfg.explain) {
+        bf_buf_clear(&w->trace);
+        bf_buf_clear(&w->params);
+        w->params_count = 0;
+        bf_sandbox_set_trace(w->sb, &w->trace);
+    }
+    bf_buf_clear(&w->err);
+    int rc = bf_sandbox_call(w->sb, nargs, 1, &w->err);
+    bf_decision *d = bf_result_add(job->res, k, member);
+    if (!d)
+        luaL_error(L, "out of memory recording decisions");
+    int slot = k * SLOTS_PER_POLICY + member + 1;
+    bool ok = rc == BF_OK;
+    if (ok) {
+        bf_buf_clear(&w->why);
+        ok = bf__take_decision(L, lua_gettop(L), f + FRAME_KEYS, e->cfg.text, w->recorded[k], job->res,
+                                d, &w->scratch, &w->why);
+        if (!ok) {
+            bf_buf_clear(&w->err);
+            bf_buf_printf(&w->err, "%s:%d: malformed decision: %s", p->display, p->eval_line,
+                          bf_buf_str(&w->why));
+            bf__fail_decision(job->res, d, p, bf_buf_str(&w->err));
+            lua_pop(L, 1);
+            lua_pushboolean(L, 0);                       /* the slot holds false */
+        }
+    } else {
+        bf__fail_decision(job->res, d, p, bf_buf_str(&w->err));
+        lua_pushboolean(L, 0);                           /* the slot holds false */
+    }
+    w->failed[job->set][slot] = !ok;
+    lua_rawseti(L, f + FRAME_SLOTS, slot);               /* slots[slot] = decision */
+    lua_pushnil(L);
+    lua_rawseti(L, f + FRAME_RO, slot);                  /* forget the old read-only view */
+    if (e->cfg.explain) {
+        bf_sandbox_set_trace(w->sb, NULL);
+        if (w->params_count)
+            bf_buf_add(&w->params, "}", 1);
+        d->params_read = bf_result_add_text(job->res, w->params_count ? w->params.data : "{}",
+                                         w->params_count ? w->params.len : 2);
+        d->trace = bf_result_add_text(job->res, bf_buf_str(&w->trace), w->trace.len);
+    }
+}
+
+/* The whole household, inside one protected call: pushing records can also run out of memory. */
+static int eval_household(lua_State *L)
+{
+    eval_job *job = lua_touserdata(L, 1);
+    worker *w = job->w;
+    bf_engine *e = w->e;
+    w->h = job->h;
+    if (e->cfg.track_reads && job->set == 0) {
+        bf_result *r = job->res;
+        if (!r->reads && !(r->reads = calloc((size_t)e->cfg.params->n + 1, sizeof *r->reads)))
+            return luaL_error(L, "out of memory recording parameter reads");
+        r->n_reads = e->cfg.params->n;
+        w->cur_reads = r->reads;
+    }
+    bf__push_household(w, job->h);
+    job->frame = push_frame(L, w, job->set);
+    for (int k = 0; k < e->n_pol; k++) {
+        if (!e->evaluated[k])
+            continue;
+        if (e->pol[k].scope == BF_SCOPE_HOUSEHOLD)
+            eval_one(L, job, k, -1);
+        else
+            for (int i = 0; i < job->h->n_members; i++)
+                eval_one(L, job, k, i);
+    }
+    return 0;
+}
+
+/* Runs fn (eval_household or eval_scenario) on job in one protected call. If it fails as a whole
+ * (the memory cap while pushing the records), every decision unit becomes an error. */
+static void run_protected(worker *w, lua_CFunction fn, eval_job *job)
+{
+    lua_State *L = w->L;
+    lua_pushcfunction(L, fn);
+    lua_pushlightuserdata(L, job);
+    if (lua_pcall(L, 1, 0, 0) == LUA_OK)
+        return;
+    char msg[512];
+    snprintf(msg, sizeof msg, "household could not be evaluated: %s",
+             lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "memory cap exceeded");
+    lua_pop(L, 1);
+    lua_gc(L, LUA_GCCOLLECT, 0);
+    bf_result_reset(job->res);
+    bf_engine *e = w->e;
+    for (int k = 0; k < e->n_pol; k++) {
+        if (!e->evaluated[k])
+            continue;
+        int members = e->pol[k].scope == BF_SCOPE_HOUSEHOLD ? 0 : job->h->n_members;
+        for (int i = e->pol[k].scope == BF_SCOPE_HOUSEHOLD ? -1 : 0; i < members; i++) {
+            bf_decision *d = bf_result_add(job->res, k, i);
+            if (d)
+                bf__fail_decision(job->res, d, &e->pol[k], msg);
+        }
+    }
+}
+
+void bf__evaluate_household(worker *w, const bf_household *h, int set, bf_result *res)
+{
+    bf_result_reset(res);
+    eval_job job = {w, h, set, res, NULL, NULL, NULL, NULL, 0};
+    run_protected(w, eval_household, &job);
+    w->cur_reads = NULL;
+}
+
+/* ---- baseline and scenario in one pass ---- */
+
+/* Whether policy k has read, in this worker's baseline so far, a parameter the scenario changes. */
+static bool reads_changed(const worker *w, int k, const bool *changed)
+{
+    int np = w->e->cfg.params->n;
+    for (int i = 0; i < np; i++)
+        if (changed[i] && w->read[k * np + i])
+            return true;
+    return false;
+}
+
+/* Index of the first decision of policy k in r (decisions of a policy are adjacent), or r->n. */
+static int first_of(const bf_result *r, int k, int from)
+{
+    while (from < r->n && r->d[from].policy != k)
+        from++;
+    return from;
+}
+
+static bool same_decision(const bf_result *a, const bf_decision *x, const bf_result *b,
+                          const bf_decision *y)
+{
+    const char *ta = bf_result_text(a, x->tier), *tb = bf_result_text(b, y->tier);
+    return x->eligible == y->eligible && x->failed == y->failed && x->amount == y->amount &&
+           ((!ta && !tb) || (ta && tb && strcmp(ta, tb) == 0));
+}
+
+/* Copies the baseline decisions of policy k, and its Lua decision slots, into the scenario. */
+static void reuse_baseline(lua_State *L, eval_job *job, int k, int from, int to)
+{
+    worker *w = job->w;
+    for (int i = from; i < to; i++) {
+        const bf_decision *b = &job->base->d[i];
+        bf_decision *d = bf_result_add(job->res, k, b->member);
+        if (!d)
+            luaL_error(L, "out of memory recording decisions");
+        *d = *b;
+        d->reasons = d->details = d->error = d->params_read = d->trace = -1;
+        const char *tier = bf_result_text(job->base, b->tier);
+        d->tier = tier ? bf_result_add_text(job->res, tier, strlen(tier)) : -1;
+        if (b->failed) {
+            const char *msg = bf_result_text(job->base, b->error);
+            d->error = msg ? bf_result_add_text(job->res, msg, strlen(msg)) : -1;
+            job->res->errors++;
+        }
+        int slot = k * SLOTS_PER_POLICY + b->member + 1;
+        w->failed[1][slot] = w->failed[0][slot];
+        lua_rawgeti(L, LUA_REGISTRYINDEX, w->slots_ref[0]);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, w->slots_ref[1]);   /* s0, s1 */
+        lua_rawgeti(L, -2, slot);
+        lua_rawseti(L, -2, slot);                              /* s1[slot] = s0[slot] */
+        lua_rawgeti(L, LUA_REGISTRYINDEX, w->ro_ref[1]);
+        lua_pushnil(L);
+        lua_rawseti(L, -2, slot);
+        lua_pop(L, 3);
+    }
+}
+
+/* Copies stored baseline decisions of policy k into the scenario (nobody reads them from Lua). */
+static void copy_baseline(lua_State *L, eval_job *job, int k, int from, int to)
+{
+    for (int i = from; i < to; i++) {
+        const bf_decision *b = &job->base->d[i];
+        bf_decision *d = bf_result_add(job->res, k, b->member);
+        if (!d)
+            luaL_error(L, "out of memory recording decisions");
+        *d = *b;
+        const char *tier = bf_result_text(job->base, b->tier);
+        d->tier = tier ? bf_result_add_text(job->res, tier, strlen(tier)) : -1;
+        d->reasons = d->details = d->error = d->params_read = d->trace = -1;
+        job->res->errors += b->failed;
+    }
+}
+
+/* Stored baseline: evaluates policy j (after what it requires) under the scenario into the
+ * worker's support result, so a re-evaluated policy can read it with ctx.decision. Its decisions
+ * equal the baseline's: it read no changed parameter and nothing it requires changed. */
+static void evaluate_support(lua_State *L, eval_job *job, int j, bool *done)
+{
+    if (done[j])
+        return;
+    bf_engine *e = job->w->e;
+    for (int r = 0; r < e->pol[j].n_requires; r++)
+        evaluate_support(L, job, e->pol[j].requires[r], done);
+    eval_job support = *job;
+    support.res = &job->w->support;
+    if (e->pol[j].scope == BF_SCOPE_HOUSEHOLD)
+        eval_one(L, &support, j, -1);
+    else
+        for (int i = 0; i < job->h->n_members; i++)
+            eval_one(L, &support, j, i);
+    done[j] = true;
+}
+
+/* The scenario pass of one household, after its baseline (the record tables are still pushed),
+ * or against stored baseline decisions (then it pushes the household itself). */
+static int eval_scenario(lua_State *L)
+{
+    eval_job *job = lua_touserdata(L, 1);
+    worker *w = job->w;
+    bf_engine *e = w->e;
+    bool changed_policy[256] = {false}, done[256] = {false};
+    bool stored = job->stored_reads != NULL;
+    if (stored) {
+        w->h = job->h;
+        bf__push_household(w, job->h);
+        bf_result_reset(&w->support);
+    }
+    job->frame = push_frame(L, w, job->set);
+    int from = 0;
+    for (int k = 0; k < e->n_pol; k++) {
+        if (!e->evaluated[k])
+            continue;
+        from = first_of(job->base, k, from);
+        int to = from;
+        while (to < job->base->n && job->base->d[to].policy == k)
+            to++;
+        bool again = stored ? job->stored_reads[k] : reads_changed(w, k, job->changed);
+        for (int r = 0; r < e->pol[k].n_requires && !again; r++)
+            again = changed_policy[e->pol[k].requires[r]];
+        if (!again) {
+            if (stored)
+                copy_baseline(L, job, k, from, to);
+            else
+                reuse_baseline(L, job, k, from, to);
+            from = to;
+            continue;
+        }
+        for (int r = 0; stored && r < e->pol[k].n_requires; r++)
+            evaluate_support(L, job, e->pol[k].requires[r], done);
+        done[k] = true;
+        job->reevaluated[k]++;
+        int first = job->res->n;
+        if (e->pol[k].scope == BF_SCOPE_HOUSEHOLD)
+            eval_one(L, job, k, -1);
+        else
+            for (int i = 0; i < job->h->n_members; i++)
+                eval_one(L, job, k, i);
+        for (int i = 0; i < to - from && !changed_policy[k]; i++)
+            changed_policy[k] = !same_decision(job->base, &job->base->d[from + i], job->res,
+                                               &job->res->d[first + i]);
+        from = to;
+    }
+    return 0;
+}
+
+void bf__evaluate_pair(worker *w, const bf_household *h, const bool *changed,
+                       const bool *stored_reads, bf_result *base, bf_result *scen,
+                       int64_t *reevaluated)
+{
+    if (!stored_reads)
+        bf__evaluate_household(w, h, 0, base);
+    bf_result_reset(scen);
+    eval_job job = {w, h, 1, scen, base, changed, reevaluated, stored_reads, 0};
+    run_protected(w, eval_scenario, &job);
+}
+

@@ -1,0 +1,114 @@
+/* internal.h — what the engine's own files share (catalog.c, views.c, decision.c, eval.c,
+ * workers.c) and nobody else includes: the engine and worker structs, the interned field keys,
+ * and the bf__ functions one engine file calls in another. Other folders include engine.h. */
+#ifndef BF_ENGINE_INTERNAL_H
+#define BF_ENGINE_INTERNAL_H
+
+#include "engine.h"
+
+#include <lauxlib.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+#define SLOTS_PER_POLICY (BF_MEMBERS_MAX + 1)   /* household slot 0, then one per member */
+
+/* The field names scripts read, interned once per state: pushing a record or reading a decision
+ * then needs no lookup of a C string (lua_setfield's luaS_new compares with strcmp). */
+enum {
+    K_ID = 1, K_TOWN, K_VILLAGE, K_STATUS, K_MONITOR, K_WAGE, K_BUSINESS, K_PROPERTY, K_TRANSFER,
+    K_EXCLUDED, K_PREVIOUS, K_DEPOSITS, K_VEHICLE, K_EXTRA_HOUSES, K_MEDICAL, K_EDUCATION,
+    K_HOUSING_SAFE, K_WATER_SAFE, K_NAME, K_IDNUMBER, K_RELATION, K_BIRTH, K_SEX, K_LABOR,
+    K_EMPLOYMENT, K_SCHOOL, K_SELF_CARE, K_DISABILITY, K_DISABILITY_TYPE, K_SERIOUS_ILLNESS,
+    K_PENSION_INSURED, K_MEDICAL_INSURED, K_MEDICAL_COST, K_SUPPORTER, K_ELIGIBLE, K_AMOUNT,
+    K_TIER, K_REASONS, K_DETAILS, K__END
+};
+
+typedef struct worker worker;
+
+struct bf_engine {
+    bf_engine_config cfg;
+    bf_policy *pol;             /* evaluation order */
+    int n_pol;
+    bool *evaluated;            /* per policy: in the --only closure */
+    char date_text[BF_DATE_STRLEN];
+    worker *workers;
+    bf_sandbox **boxes;
+    int jobs;
+    bf_watchdog *watchdog;
+    bool *read_union;           /* [policy * n_params + param], set 0 */
+    atomic_bool *cacheable;     /* track_reads: per parameter, may be cached in the Lua states */
+    /* the batch being evaluated */
+    pthread_mutex_t mu;
+    pthread_cond_t wake, done;
+    uint64_t generation;
+    int busy;
+    bool stopping;
+    const bf_household *job_hs;
+    bf_result *job_results;
+    bf_result *job_scen;        /* pair evaluation: the scenario results, else NULL */
+    const bool *job_changed;
+    const bool *job_stored_reads;
+    int job_n, job_set;
+    _Atomic int job_next;
+};
+
+struct worker {
+    bf_engine *e;
+    int index;
+    bf_sandbox *sb;
+    lua_State *L;
+    pthread_t thread;
+    bool has_thread;
+    int *eval_ref;              /* per policy: its evaluate function */
+    int *ctx_ref;               /* [set * n_pol + policy]: read-only ctx */
+    int *proot_ref;             /* [set * n_pol + policy]: read-only p */
+    int hr_ref, hp_ref;         /* household table and its proxy */
+    int marr_ref;               /* the array behind h.members */
+    int rec_ref;                /* the array behind h.recorded */
+    int pool_r_ref, pool_p_ref; /* member tables and their proxies, by index */
+    int keys_ref;               /* interned field names and enum spellings (key_names) */
+    int member_index_ref;       /* member proxy -> index */
+    int slots_ref[2], ro_ref[2];/* per set: decision tables by slot, and their read-only views */
+    int pool_size;              /* member tables created */
+    int shown_members;          /* entries in h.members at the last household */
+    int shown_recorded;
+    bool *failed[2];            /* per set and slot: the decision is an error */
+    bool *recorded;             /* per policy: named in the household's `recorded` list */
+    int *ages;                  /* per member of the current household */
+    const bf_household *h;      /* the household being evaluated */
+    bool *read;                 /* [policy * n_params + param], set 0 */
+    int64_t *reevaluated;       /* per policy: households evaluated again (pair evaluation) */
+    bf_buf trace, params;       /* explain: print trace, parameters read */
+    bf_buf err, scratch, why;   /* an evaluation's error, JSON being built, a malformed decision */
+    bf_result support;          /* stored-baseline simulate: decisions evaluated only to be read */
+    int params_count;
+    bool *cur_reads;            /* track_reads: the household's bf_result.reads while it runs */
+};
+
+/* catalog.c: reads every policy file of the folder, checks its contract in sandbox sb, orders
+ * the policies by requires and marks the --only selection. Errors go to errs; BF_OK or the
+ * error code. */
+int bf__catalog_load(bf_engine *e, bf_sandbox *sb, bf_errors *errs);
+/* catalog.c: frees the policies and the selection. */
+void bf__catalog_free(bf_engine *e);
+
+/* views.c: builds a worker's reused record tables, parameter trees and ctx (a lua_CFunction
+ * for lua_pcall, argument 1 the worker as light userdata). */
+int bf__views_setup(lua_State *L);
+/* views.c: pushes household h into the worker's reused record tables (stack unchanged). */
+void bf__push_household(worker *w, const bf_household *h);
+
+/* decision.c: checks the decision table at index t and fills d; false with the reason in why. */
+bool bf__take_decision(lua_State *L, int t, int kt, bf_text_mode mode, bool recorded,
+                       bf_result *res, bf_decision *d, bf_buf *scratch, bf_buf *why);
+/* decision.c: marks decision d an error with message msg, named by the policy's file. */
+void bf__fail_decision(bf_result *res, bf_decision *d, const bf_policy *p, const char *msg);
+
+/* eval.c: evaluates every selected policy for household h under parameter set `set`. */
+void bf__evaluate_household(worker *w, const bf_household *h, int set, bf_result *res);
+/* eval.c: baseline and scenario of household h in one pass (bf_engine_evaluate_pair). */
+void bf__evaluate_pair(worker *w, const bf_household *h, const bool *changed,
+                       const bool *stored_reads, bf_result *base, bf_result *scen,
+                       int64_t *reevaluated);
+
+#endif

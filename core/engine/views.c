@@ -1,0 +1,490 @@
+/* views.c — what scripts see: per worker the records are pushed into tables that are reused for
+ * every household and seen by scripts only through read-only proxies (h, h.members, each member
+ * m); parameters are per policy a tree of read-only proxies whose caches fill on first read (the
+ * miss handler records which parameters each policy read, for simulate); ctx.age, ctx.decision. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const key_names[K__END] = {
+    NULL, "id", "town", "village", "status", "monitor", "wage", "business", "property",
+    "transfer", "excluded", "previous", "deposits", "vehicle", "extra_houses", "medical",
+    "education", "housing_safe", "water_safe", "name", "idnumber", "relation", "birth", "sex",
+    "labor", "employment", "school", "self_care", "disability", "disability_type",
+    "serious_illness", "pension_insured", "medical_insured", "medical_cost", "supporter",
+    "eligible", "amount", "tier", "reasons", "details",
+};
+/* Enum spellings follow the keys in the same table: kind k's value v is at enum_base[k] + v. */
+static int enum_base[BF_ENUM__N];
+
+/* ---- what scripts see: parameters ---- */
+
+/* Pushes a parameter's value as Lua reads its text: "551" an integer, "1.6" a float. */
+static void push_param_value(lua_State *L, const bf_param_set *set, int i)
+{
+    if (!set->text[i] || lua_stringtonumber(L, set->text[i]) == 0)
+        lua_pushnumber(L, set->value[i]);
+}
+
+/* Explain: notes "name": value once per evaluation, in reading order. */
+static void note_param_read(worker *w, const bf_param_set *set, int i)
+{
+    const char *name = w->e->cfg.params->items[i].name;
+    char key[BF_PARAM_NAME_MAX + 4];
+    int len = snprintf(key, sizeof key, "\"%s\":", name);
+    const char *seen = bf_buf_str(&w->params);
+    if (strstr(seen, key))
+        return;
+    bf_buf_add(&w->params, w->params_count++ ? "," : "{", 1);
+    bf_buf_add(&w->params, key, (size_t)len);
+    bf_buf_puts(&w->params, set->text[i] ? set->text[i] : "null");
+}
+
+/* __index of a parameter group's cache table (argument 1). Upvalues: set, policy, node, and the
+ * table of this policy's group proxies by node + 1. Caches what it returns, except in explain
+ * mode, where every read must be seen. */
+static int param_lookup(lua_State *L)
+{
+    worker *w = bf_sandbox_user(L);
+    bf_engine *e = w->e;
+    const bf_params *ps = e->cfg.params;
+    int set = (int)lua_tointeger(L, lua_upvalueindex(1));
+    int pol = (int)lua_tointeger(L, lua_upvalueindex(2));
+    int node = (int)lua_tointeger(L, lua_upvalueindex(3));
+    const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
+    int child = -1;
+    for (int c = ps->nodes[node].first_child; key && c >= 0; c = ps->nodes[c].next_sibling)
+        if (strcmp(ps->nodes[c].key, key) == 0) {
+            child = c;
+            break;
+        }
+    if (child < 0) {
+        const char *path = ps->nodes[node].path;
+        return luaL_error(L, "unknown parameter '%s%s%s'", path, *path ? "." : "",
+                          key ? key : luaL_typename(L, 2));
+    }
+    int i = ps->nodes[child].param;
+    if (i < 0) {
+        lua_rawgeti(L, lua_upvalueindex(4), child + 1);   /* the group's proxy */
+    } else {
+        const bf_param_set *pset = &e->cfg.sets[set];
+        if (!pset->in_force[i])
+            return luaL_error(L, "parameter %s has no value in force on %s", ps->items[i].name,
+                              e->date_text);
+        if (set == 0) {
+            w->read[pol * ps->n + i] = true;
+            if (w->cur_reads)
+                w->cur_reads[i] = true;
+        }
+        if (e->cfg.explain)
+            note_param_read(w, pset, i);
+        push_param_value(L, pset, i);
+    }
+    /* with track_reads a parameter is cached only once nobody needs its reads per household */
+    bool cache = !e->cfg.explain && (i < 0 || set != 0 || !e->cfg.track_reads
+                                     || atomic_load_explicit(&e->cacheable[i], memory_order_relaxed));
+    if (cache) {
+        lua_pushvalue(L, 2);
+        lua_pushvalue(L, -2);
+        lua_rawset(L, 1);                            /* cache[key] = value */
+    }
+    return 1;
+}
+
+/* Builds policy pol's read-only parameter tree for a set; returns a reference to its root. */
+static int build_param_tree(lua_State *L, const bf_params *ps, int set, int pol)
+{
+    lua_createtable(L, ps->n_nodes, 0);              /* proxies by node + 1 */
+    int proxies = lua_gettop(L);
+    for (int g = 0; g < ps->n_nodes; g++) {
+        if (ps->nodes[g].param >= 0)
+            continue;
+        lua_createtable(L, 0, 0);                    /* cache */
+        lua_createtable(L, 0, 1);                    /* cache, mt */
+        lua_pushinteger(L, set);
+        lua_pushinteger(L, pol);
+        lua_pushinteger(L, g);
+        lua_pushvalue(L, proxies);
+        lua_pushcclosure(L, param_lookup, 4);
+        lua_setfield(L, -2, "__index");
+        lua_setmetatable(L, -2);                     /* cache */
+        bf_sandbox_make_readonly(L);                 /* proxy */
+        lua_rawseti(L, proxies, g + 1);
+    }
+    lua_rawgeti(L, proxies, 1);                      /* proxies, root */
+    int ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_pop(L, 1);
+    return ref;
+}
+
+/* ---- what scripts see: ctx ---- */
+
+/* The member index of argument arg (a member table or a member id); raises when it is neither. */
+static int member_arg(lua_State *L, int arg, int index_table)
+{
+    worker *w = bf_sandbox_user(L);
+    int i = -1;
+    if (lua_type(L, arg) == LUA_TSTRING) {
+        const char *id = lua_tostring(L, arg);
+        for (int k = 0; k < w->h->n_members; k++)
+            if (strcmp(w->h->members[k].id, id) == 0)
+                i = k;
+    } else if (lua_type(L, arg) == LUA_TTABLE) {
+        lua_pushvalue(L, arg);
+        if (lua_rawget(L, index_table) == LUA_TNUMBER)
+            i = (int)lua_tointeger(L, -1);
+        lua_pop(L, 1);
+    }
+    if (i < 0 || i >= w->h->n_members)
+        return luaL_argerror(L, arg, "not a member of this household");
+    return i;
+}
+
+/* ctx.age(m): full years on the evaluation date. Upvalue 1: member proxy -> index. */
+static int ctx_age(lua_State *L)
+{
+    worker *w = bf_sandbox_user(L);
+    lua_pushinteger(L, w->ages[member_arg(L, 1, lua_upvalueindex(1))]);
+    return 1;
+}
+
+/* ctx.decision(id [, m]): a required policy's decision, read-only.
+ * Upvalues: set, the calling policy, member proxy -> index, its requires (id -> policy index),
+ * the set's read-only views by slot, the set's decisions by slot. */
+static int ctx_decision(lua_State *L)
+{
+    worker *w = bf_sandbox_user(L);
+    bf_engine *e = w->e;
+    int set = (int)lua_tointeger(L, lua_upvalueindex(1));
+    luaL_checkstring(L, 1);
+    lua_pushvalue(L, 1);
+    if (lua_rawget(L, lua_upvalueindex(4)) != LUA_TNUMBER) {
+        const bf_policy *p = &e->pol[lua_tointeger(L, lua_upvalueindex(2))];
+        return luaL_error(L, "policy '%s' is not in the requires of %s", lua_tostring(L, 1), p->id);
+    }
+    int j = (int)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    int member = -1;
+    if (e->pol[j].scope == BF_SCOPE_MEMBER) {
+        if (lua_isnoneornil(L, 2))
+            return luaL_error(L, "%s decides per member: ctx.decision(\"%s\", m)", e->pol[j].id,
+                              e->pol[j].id);
+        member = member_arg(L, 2, lua_upvalueindex(3));
+    }
+    int slot = j * SLOTS_PER_POLICY + member + 1;
+    if (w->failed[set][slot])
+        return luaL_error(L, "the decision of %s%s%s is an error, so this one cannot be made", e->pol[j].id,
+                          member >= 0 ? " for member " : "", member >= 0 ? w->h->members[member].id : "");
+    if (lua_rawgeti(L, lua_upvalueindex(5), slot) == LUA_TNIL) {   /* the view, or nil */
+        lua_pop(L, 1);
+        lua_rawgeti(L, lua_upvalueindex(6), slot);                 /* decision */
+        bf_sandbox_push_view(L, -1);
+        lua_remove(L, -2);                                         /* view */
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, lua_upvalueindex(5), slot);                 /* ro[slot] = view */
+    }
+    return 1;
+}
+
+/* __index behind the record tables: optional fields read as nil, unknown ones are errors.
+ * Upvalue 1: "household" or "member". */
+static int record_missing_field(lua_State *L)
+{
+    const char *kind = lua_tostring(L, lua_upvalueindex(1));
+    const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "?";
+    static const char *const optional[] = {"previous", "name", "idnumber", NULL};
+    for (int i = 0; optional[i]; i++)
+        if (strcmp(key, optional[i]) == 0)
+            return 0;
+    return luaL_error(L, "unknown %s field '%s'", kind, key);
+}
+
+/* Pushes a new record table whose missing fields go to record_missing_field (stack: +1). */
+static void new_record_table(lua_State *L, int fields, const char *kind)
+{
+    lua_createtable(L, 0, fields);
+    lua_createtable(L, 0, 1);
+    lua_pushstring(L, kind);
+    lua_pushcclosure(L, record_missing_field, 1);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, -2);
+}
+
+/* ---- pushing a household into the reused tables ---- */
+
+/* Setters of the reused record tables: t the table, kt the key table (both absolute indices). */
+static void set_money(lua_State *L, int t, int kt, int key, bf_fen v)
+{
+    lua_rawgeti(L, kt, key);
+    if (v % 100 == 0)
+        lua_pushinteger(L, v / 100);                 /* as Lua reads "6000": an integer */
+    else
+        lua_pushnumber(L, bf_fen_to_yuan(v));
+    lua_rawset(L, t);
+}
+
+static void set_string(lua_State *L, int t, int kt, int key, const char *v)
+{
+    lua_rawgeti(L, kt, key);
+    lua_pushstring(L, v);
+    lua_rawset(L, t);
+}
+
+static void set_enum(lua_State *L, int t, int kt, int key, bf_enum_kind kind, int v)
+{
+    lua_rawgeti(L, kt, key);
+    lua_rawgeti(L, kt, enum_base[kind] + v);
+    lua_rawset(L, t);
+}
+
+static void set_bool(lua_State *L, int t, int kt, int key, bool v)
+{
+    lua_rawgeti(L, kt, key);
+    lua_pushboolean(L, v);
+    lua_rawset(L, t);
+}
+
+static void set_int(lua_State *L, int t, int kt, int key, lua_Integer v)
+{
+    lua_rawgeti(L, kt, key);
+    lua_pushinteger(L, v);
+    lua_rawset(L, t);
+}
+
+static void set_nil(lua_State *L, int t, int kt, int key)
+{
+    lua_rawgeti(L, kt, key);
+    lua_pushnil(L);
+    lua_rawset(L, t);
+}
+
+/* Creates member tables and proxies up to n (pool grows once, then is reused). */
+static void ensure_member_pool(worker *w, int n)
+{
+    lua_State *L = w->L;
+    if (w->pool_size >= n)
+        return;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, w->pool_r_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, w->pool_p_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, w->member_index_ref);  /* pool_r, pool_p, index */
+    for (int i = w->pool_size; i < n; i++) {
+        new_record_table(L, 20, "member");               /* ..., mr */
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, -5, i + 1);                       /* pool_r[i+1] = mr */
+        bf_sandbox_make_readonly(L);                     /* ..., mp */
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, -4, i + 1);                       /* pool_p[i+1] = mp */
+        lua_pushinteger(L, i);
+        lua_rawset(L, -3);                               /* index[mp] = i */
+    }
+    lua_pop(L, 3);
+    w->pool_size = n;
+}
+
+static void push_member_fields(lua_State *L, int t, int kt, const bf_member *m)
+{
+    char birth[BF_DATE_STRLEN];
+    bf_date_format(m->birth, birth);
+    set_string(L, t, kt, K_ID, m->id);
+    if (m->name[0])
+        set_string(L, t, kt, K_NAME, m->name);
+    else
+        set_nil(L, t, kt, K_NAME);
+    if (m->idnumber[0])
+        set_string(L, t, kt, K_IDNUMBER, m->idnumber);
+    else
+        set_nil(L, t, kt, K_IDNUMBER);
+    set_enum(L, t, kt, K_RELATION, BF_ENUM_RELATION, (int)m->relation);
+    set_string(L, t, kt, K_BIRTH, birth);
+    set_enum(L, t, kt, K_SEX, BF_ENUM_SEX, (int)m->sex);
+    set_enum(L, t, kt, K_LABOR, BF_ENUM_LABOR, (int)m->labor);
+    set_enum(L, t, kt, K_EMPLOYMENT, BF_ENUM_EMPLOYMENT, (int)m->employment);
+    set_enum(L, t, kt, K_SCHOOL, BF_ENUM_SCHOOL, (int)m->school);
+    set_enum(L, t, kt, K_SELF_CARE, BF_ENUM_SELF_CARE, (int)m->self_care);
+    set_int(L, t, kt, K_DISABILITY, m->disability);
+    set_enum(L, t, kt, K_DISABILITY_TYPE, BF_ENUM_DISABILITY_TYPE, (int)m->disability_type);
+    set_bool(L, t, kt, K_SERIOUS_ILLNESS, m->serious_illness);
+    set_bool(L, t, kt, K_PENSION_INSURED, m->pension_insured);
+    set_bool(L, t, kt, K_MEDICAL_INSURED, m->medical_insured);
+    set_money(L, t, kt, K_MEDICAL_COST, m->medical_cost);
+    set_bool(L, t, kt, K_SUPPORTER, m->supporter);
+}
+
+static void push_recorded(worker *w, const char *recorded)
+{
+    lua_State *L = w->L;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, w->rec_ref);   /* rec */
+    int n = 0;
+    for (const char *p = recorded; *p;) {
+        while (*p == ' ' || *p == '\t' || *p == '\n')
+            p++;
+        const char *start = p;
+        while (*p && *p != ' ' && *p != '\t' && *p != '\n')
+            p++;
+        if (p > start) {
+            lua_pushlstring(L, start, (size_t)(p - start));
+            lua_rawseti(L, -2, ++n);
+        }
+    }
+    for (int i = n + 1; i <= w->shown_recorded; i++) {
+        lua_pushnil(L);
+        lua_rawseti(L, -2, i);
+    }
+    w->shown_recorded = n;
+    lua_pop(L, 1);
+}
+
+/* Marks the policies named in a space-separated `recorded` list. */
+static void mark_recorded(const bf_engine *e, const char *recorded, bool *mark)
+{
+    for (int k = 0; k < e->n_pol; k++) {
+        size_t len = strlen(e->pol[k].id);
+        mark[k] = false;
+        for (const char *p = strstr(recorded, e->pol[k].id); p; p = strstr(p + 1, e->pol[k].id))
+            if ((p == recorded || p[-1] == ' ') && (p[len] == '\0' || p[len] == ' ')) {
+                mark[k] = true;
+                break;
+            }
+    }
+}
+
+void bf__push_household(worker *w, const bf_household *h)
+{
+    mark_recorded(w->e, h->recorded, w->recorded);
+    lua_State *L = w->L;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, w->keys_ref);
+    int kt = lua_gettop(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, w->hr_ref);
+    int t = lua_gettop(L);
+    set_string(L, t, kt, K_ID, h->id);
+    set_string(L, t, kt, K_TOWN, h->town);
+    set_string(L, t, kt, K_VILLAGE, h->village);
+    set_enum(L, t, kt, K_STATUS, BF_ENUM_STATUS, (int)h->status);
+    set_enum(L, t, kt, K_MONITOR, BF_ENUM_MONITOR, (int)h->monitor);
+    set_money(L, t, kt, K_WAGE, h->wage);
+    set_money(L, t, kt, K_BUSINESS, h->business);
+    set_money(L, t, kt, K_PROPERTY, h->property);
+    set_money(L, t, kt, K_TRANSFER, h->transfer);
+    set_money(L, t, kt, K_EXCLUDED, h->excluded);
+    if (h->has_previous)
+        set_money(L, t, kt, K_PREVIOUS, h->previous);
+    else
+        set_nil(L, t, kt, K_PREVIOUS);
+    set_money(L, t, kt, K_DEPOSITS, h->deposits);
+    set_money(L, t, kt, K_VEHICLE, h->vehicle);
+    set_int(L, t, kt, K_EXTRA_HOUSES, h->extra_houses);
+    set_money(L, t, kt, K_MEDICAL, h->medical);
+    set_money(L, t, kt, K_EDUCATION, h->education);
+    set_bool(L, t, kt, K_HOUSING_SAFE, h->housing_safe);
+    set_bool(L, t, kt, K_WATER_SAFE, h->water_safe);
+    lua_pop(L, 1);                                       /* hr; kt stays for the members */
+    push_recorded(w, h->recorded);
+    ensure_member_pool(w, h->n_members);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, w->marr_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, w->pool_r_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, w->pool_p_ref);    /* marr, pool_r, pool_p */
+    for (int i = 0; i < h->n_members; i++) {
+        lua_rawgeti(L, -2, i + 1);                       /* ..., mr */
+        push_member_fields(L, lua_gettop(L), kt, &h->members[i]);
+        lua_pop(L, 1);
+        lua_rawgeti(L, -1, i + 1);                       /* ..., mp */
+        lua_rawseti(L, -4, i + 1);                       /* marr[i+1] = mp */
+        w->ages[i] = bf_age_on(h->members[i].birth, w->e->cfg.date);
+    }
+    for (int i = h->n_members; i < w->shown_members; i++) {
+        lua_pushnil(L);
+        lua_rawseti(L, -4, i + 1);
+    }
+    w->shown_members = h->n_members;
+    lua_pop(L, 4);                                       /* marr, pool_r, pool_p, kt */
+}
+
+/* ---- setting up a worker's views ---- */
+
+static int new_ref_table(lua_State *L, int narr, int nrec)
+{
+    lua_createtable(L, narr, nrec);
+    return luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+/* Pushes the table of interned field names (1 … K__END−1) followed by every enum spelling. */
+static void push_key_table(lua_State *L)
+{
+    lua_createtable(L, 64, 0);
+    for (int k = 1; k < K__END; k++) {
+        lua_pushstring(L, key_names[k]);
+        lua_rawseti(L, -2, k);
+    }
+    int next = K__END;
+    for (int kind = 0; kind < BF_ENUM__N; kind++) {
+        enum_base[kind] = next;
+        for (int v = 0; v < bf_enum_count((bf_enum_kind)kind); v++) {
+            lua_pushstring(L, bf_enum_name((bf_enum_kind)kind, v));
+            lua_rawseti(L, -2, next++);
+        }
+    }
+}
+
+/* Builds the reused record tables, parameter trees and ctx of a worker (protected). */
+int bf__views_setup(lua_State *L)
+{
+    worker *w = lua_touserdata(L, 1);
+    bf_engine *e = w->e;
+    push_key_table(L);
+    w->keys_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    w->pool_r_ref = new_ref_table(L, 16, 0);
+    w->pool_p_ref = new_ref_table(L, 16, 0);
+    lua_createtable(L, 0, 16);                           /* member proxy -> index */
+    lua_pushvalue(L, -1);
+    w->member_index_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    int index = lua_gettop(L);
+    new_record_table(L, 24, "household");                /* index, hr */
+    lua_createtable(L, BF_MEMBERS_MAX, 0);               /* index, hr, marr */
+    lua_pushvalue(L, -1);
+    w->marr_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    bf_sandbox_make_readonly(L);
+    lua_setfield(L, -2, "members");                      /* hr.members = proxy of marr */
+    lua_createtable(L, 8, 0);                            /* index, hr, rec */
+    lua_pushvalue(L, -1);
+    w->rec_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    bf_sandbox_make_readonly(L);
+    lua_setfield(L, -2, "recorded");
+    lua_pushvalue(L, -1);
+    w->hr_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    bf_sandbox_make_readonly(L);                         /* index, hp */
+    w->hp_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    int slots = e->n_pol * SLOTS_PER_POLICY;
+    for (int s = 0; s < e->cfg.n_sets; s++) {
+        w->slots_ref[s] = new_ref_table(L, slots, 0);
+        w->ro_ref[s] = new_ref_table(L, slots, 0);
+        for (int k = 0; k < e->n_pol; k++) {
+            int ci = s * e->n_pol + k;
+            w->proot_ref[ci] = build_param_tree(L, e->cfg.params, s, k);
+            lua_createtable(L, 0, 3);                    /* index, ctx */
+            lua_pushstring(L, e->date_text);
+            lua_setfield(L, -2, "date");
+            lua_pushvalue(L, index);
+            lua_pushcclosure(L, ctx_age, 1);
+            lua_setfield(L, -2, "age");
+            lua_pushinteger(L, s);
+            lua_pushinteger(L, k);
+            lua_pushvalue(L, index);
+            lua_createtable(L, 0, e->pol[k].n_requires);   /* ..., requires: id -> index */
+            for (int r = 0; r < e->pol[k].n_requires; r++) {
+                lua_pushinteger(L, e->pol[k].requires[r]);
+                lua_setfield(L, -2, e->pol[e->pol[k].requires[r]].id);
+            }
+            lua_rawgeti(L, LUA_REGISTRYINDEX, w->ro_ref[s]);
+            lua_rawgeti(L, LUA_REGISTRYINDEX, w->slots_ref[s]);
+            lua_pushcclosure(L, ctx_decision, 6);
+            lua_setfield(L, -2, "decision");
+            bf_sandbox_make_readonly(L);
+            w->ctx_ref[ci] = luaL_ref(L, LUA_REGISTRYINDEX);
+        }
+    }
+    lua_pop(L, 1);                                       /* index */
+    return 0;
+}
+
