@@ -3,6 +3,7 @@
 #   make demo       import the bundled sample into a fresh database and run every policy on it
 #   make test       every Criterion test, then the policy test cases through `bangfu test`
 #   make asan       the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make fuzz       every libFuzzer harness of tests/fuzz for FUZZ_SECONDS (make test: a few seconds each)
 #   make bench      the benchmark (bench/)
 #   make install PREFIX=/usr/local
 
@@ -12,9 +13,18 @@ DEBS     = liblua5.4-dev libsqlite3-dev libxml2-dev libcriterion-dev pkg-config
 # Only the HTML report test needs these (headless Chromium, a CJK font); without them it skips.
 BROWSER_DEBS = chromium fonts-wqy-zenhei
 SANITIZE ?= 0
+FUZZ     ?= 0
+# make fuzz: clang's libFuzzer (tests/fuzz); without them the fuzz targets skip with a message.
+FUZZ_DEBS = clang libclang-rt-14-dev
 
 BUILD   ?= build
-ifeq ($(SANITIZE),1)
+ifeq ($(FUZZ),1)
+  # The library and plugins instrumented for coverage, ASan and UBSan; harnesses add libFuzzer.
+  CC       = clang
+  B        = $(BUILD)-fuzz
+  SANFLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+  OPT      = -O1 -g
+else ifeq ($(SANITIZE),1)
   B        = $(BUILD)-asan
   SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
   OPT      = -O1 -g
@@ -51,7 +61,8 @@ PLUGINS  = $(PLUGIN_DIRS:plugins/%=$(B)/plugins/%.so)
 
 BANGFU   = $(B)/bangfu
 
-.PHONY: all deps demo demo-run test test-run test-plugins asan bench install clean check-deps
+.PHONY: all deps demo demo-run test test-run test-plugins asan bench install clean check-deps \
+        fuzz fuzz-build fuzz-run fuzz-smoke
 all: check-deps $(BANGFU) $(PLUGINS)
 
 check-deps:
@@ -70,6 +81,13 @@ deps:
 	  export DEBIAN_FRONTEND=noninteractive; \
 	  { apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; } || \
 	  echo "could not install$$missing: tests/test_html.c will skip the browser checks" >&2; \
+	fi
+	@missing=""; for p in $(FUZZ_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing for the fuzz harnesses:$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  { apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; } || \
+	  echo "could not install$$missing: make fuzz and fuzz-smoke will skip" >&2; \
 	fi
 
 $(B)/libbangfu.a: $(LIB_OBJ)
@@ -96,7 +114,9 @@ $(B)/core/input/schemas.o: $(wildcard core/input/schemas/*.xsd)
 # linked into $(B)/plugins/NAME.so. -z defs makes a symbol missing from a plugin a link error
 # here, not a dlopen failure later. Under SANITIZE=1 plugins get the sanitizer flags too: they
 # are loaded only by the sanitized binaries of the same build, which carry the runtime.
-PLUGIN_LDFLAGS = $(SANFLAGS) -shared -Wl,-z,defs
+PLUGIN_LDFLAGS = $(SANFLAGS) -shared $(if $(filter 1,$(FUZZ)),,-Wl,-z,defs)
+# (clang links its sanitizer runtimes into the executable only: a fuzz build's plugins leave them
+# undefined until loaded, so -z defs is for gcc's builds.)
 
 $(B)/plugins/%.o: plugins/%.c
 	@mkdir -p $(@D)
@@ -150,6 +170,7 @@ demo-run: all
 test: deps
 	@$(MAKE) --no-print-directory test-run
 	@$(MAKE) --no-print-directory test-run SANITIZE=1
+	@$(MAKE) --no-print-directory fuzz-smoke
 
 # Under sanitizers, leaks inside libcriterion itself are suppressed (tests/lsan.supp).
 SAN_ENV = $(if $(filter 1,$(SANITIZE)),LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ASAN_OPTIONS=detect_leaks=1)
@@ -161,6 +182,59 @@ test-run: all test-plugins $(B)/tests/run_tests
 
 asan: deps
 	@$(MAKE) --no-print-directory test-run SANITIZE=1
+
+# ---- Fuzzing (libFuzzer), the way SQLite keeps its harnesses in the tree ----
+# Each tests/fuzz/fuzz_NAME.c is one harness; its seeds are the samples and test inputs below,
+# copied into $(B)/corpus/NAME, where libFuzzer also keeps what it finds. A crash is written to
+# $(B)/crashes/ and fails the target; turn it into a test under tests/ before fixing it.
+#   make fuzz                 each harness for FUZZ_SECONDS (default 600)
+#   make fuzz-smoke           each harness briefly (FUZZ_SMOKE_SECONDS, default 5): part of make test
+FUZZ_SRC     = $(filter-out tests/fuzz/fuzz_input.c,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES   = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+FUZZ_SECONDS ?= 600
+FUZZ_SMOKE_SECONDS ?= 5
+SEEDS_households_xml = samples/households.xml $(wildcard tests/data/households/*.xml)
+SEEDS_params   = policies/params.xml tests/data/policies/faults/params.xml
+SEEDS_scenario = $(wildcard samples/scenario-*.xml)
+SEEDS_cases    = $(wildcard policies/tests/*.xml)
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_input.c $(B)/libbangfu.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz -fsanitize=fuzzer -o $@ $< tests/fuzz/fuzz_input.c \
+	  $(B)/libbangfu.a $(LDLIBS)
+
+# Seeds: copies of the files above; the csv harness takes households.csv, a form feed, members.csv.
+$(B)/corpus/%/.seeded:
+	@mkdir -p $(@D)
+	@for f in $(SEEDS_$*); do cp $$f $(@D)/$$(echo $$f | tr / _); done
+	$(if $(filter csv,$*),{ cat samples/households.csv; printf '\f'; cat samples/members.csv; } > $(@D)/sample)
+	@touch $@
+
+fuzz-build: all $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%) $(FUZZ_NAMES:%=$(B)/corpus/%/.seeded)
+
+# Runs every harness for $(SECONDS) seconds each; stops at the first crash.
+fuzz-run: fuzz-build
+	@mkdir -p $(B)/crashes
+	@for n in $(FUZZ_NAMES); do \
+	  echo "fuzz_$$n: $(SECONDS) s on $(B)/corpus/$$n"; \
+	  rm -rf $(B)/fuzz-tmp && mkdir -p $(B)/fuzz-tmp; \
+	  TMPDIR=$(abspath $(B))/fuzz-tmp BANGFU_PLUGINS=$(abspath $(B))/plugins $(B)/fuzz/fuzz_$$n $(B)/corpus/$$n \
+	    -max_total_time=$(SECONDS) -timeout=10 -rss_limit_mb=1024 -max_len=65536 \
+	    -artifact_prefix=$(B)/crashes/$$n- -print_final_stats=1 2>$(B)/fuzz-$$n.log || \
+	    { tail -40 $(B)/fuzz-$$n.log; echo "fuzz_$$n FAILED: see $(B)/crashes/"; exit 1; }; \
+	  grep -E '^stat::number_of_executed_units' $(B)/fuzz-$$n.log | sed "s/^/fuzz_$$n: /"; \
+	done
+
+# Without clang's libFuzzer the fuzz targets say so and succeed: the rest of make test still runs.
+FUZZ_READY = command -v clang >/dev/null && [ -n "$$(ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ]
+
+fuzz: deps
+	@if $(FUZZ_READY); then $(MAKE) --no-print-directory fuzz-run FUZZ=1 SECONDS=$(FUZZ_SECONDS); \
+	else echo "make fuzz: clang with libFuzzer is not installed ($(FUZZ_DEBS)); nothing fuzzed" >&2; fi
+
+fuzz-smoke:
+	@if $(FUZZ_READY); then $(MAKE) --no-print-directory fuzz-run FUZZ=1 SECONDS=$(FUZZ_SMOKE_SECONDS); \
+	else echo "fuzz-smoke SKIPPED: clang with libFuzzer is not installed ($(FUZZ_DEBS))" >&2; fi
 
 bench: all
 	$(MAKE) --no-print-directory -C bench TOP=$(CURDIR) BF_BUILD=$(abspath $(B)) CORE_INC='$(CORE_DIRS:%=-I$(CURDIR)/%)'
@@ -175,6 +249,6 @@ install: all
 	$(if $(PLUGINS),install -m 755 $(PLUGINS) $(DESTDIR)$(PREFIX)/lib/bangfu/plugins/)
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(wildcard $(B)/core/*/*.d $(B)/tests/*.d $(B)/plugins/*/*.d $(B)/test-plugins/*.d)
