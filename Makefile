@@ -200,7 +200,8 @@ SEEDS_cases    = $(wildcard policies/tests/*.xml)
 
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_input.c $(B)/libbangfu.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests/fuzz -fsanitize=fuzzer -o $@ $< tests/fuzz/fuzz_input.c \
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz -DBF_FUZZ_POLICIES='"$(CURDIR)/tests/fuzz/decision"' \
+	  -fsanitize=fuzzer -o $@ $< tests/fuzz/fuzz_input.c \
 	  $(B)/libbangfu.a $(LDLIBS)
 
 # Seeds: copies of the files above; the csv harness takes households.csv, a form feed, members.csv.
