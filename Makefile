@@ -244,7 +244,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/bangfu/policies/lib \
 	  $(DESTDIR)$(PREFIX)/share/bangfu/policies/tests $(DESTDIR)$(PREFIX)/lib/bangfu/plugins
 	install -m 755 $(BANGFU) $(DESTDIR)$(PREFIX)/bin/bangfu
-	install -m 644 policies/*.lua policies/params.xml $(DESTDIR)$(PREFIX)/share/bangfu/policies/
+	install -m 644 policies/*.lua policies/params.xml policies/areas.xml $(DESTDIR)$(PREFIX)/share/bangfu/policies/
 	install -m 644 policies/lib/*.lua $(DESTDIR)$(PREFIX)/share/bangfu/policies/lib/
 	install -m 644 policies/tests/*.xml $(DESTDIR)$(PREFIX)/share/bangfu/policies/tests/
 	$(if $(PLUGINS),install -m 755 $(PLUGINS) $(DESTDIR)$(PREFIX)/lib/bangfu/plugins/)

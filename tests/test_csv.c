@@ -194,11 +194,12 @@ Test(csv, members_may_come_in_any_order)
     free(mm);
 }
 
-/* A one-member pair; village is written into households.csv as given (already quoted). */
-static void write_pair(const char *village)
+/* A one-member pair; text is written into the free-text column `recorded` of households.csv as
+ * given (already quoted). */
+static void write_pair(const char *text)
 {
     char hh[1024];
-    snprintf(hh, sizeof hh, "id,town,village,wage\nQ1,乳城镇,%s,100.5\n", village);
+    snprintf(hh, sizeof hh, "id,town,village,recorded,wage\nQ1,乳城镇,侯公渡村,%s,100.5\n", text);
     write_file("h.csv", hh);
     write_file("m.csv", "household,id,name,relation,birth,sex,labor,employment,school,self_care,"
                "disability,disability_type,serious_illness,pension_insured,medical_insured,"
@@ -214,7 +215,7 @@ Test(csv, rfc4180_commas_doubled_quotes_and_line_breaks_inside_quotes)
     bf_test_run r;
     cr_assert_eq(IMPORT(&r, db, at("h.csv"), at("m.csv")), 0, "%s", r.err);
     bf_test_run_free(&r);
-    char *got = bf_test_query(db, "SELECT village, wage_fen FROM households");
+    char *got = bf_test_query(db, "SELECT recorded, wage_fen FROM households");
     cr_expect_str_eq(got, "下坪村, \"老屋\"\n二组|10050\n");
     free(got);
     got = bf_test_query(db, "SELECT name FROM members");
@@ -246,7 +247,7 @@ Test(csv, a_quote_left_open_is_reported_with_its_line)
 Test(csv, text_after_a_closing_quote_is_an_error)
 {
     write_pair("\"下坪\"村");
-    const char *needles[] = {"h.csv:2: text after the closing quote of field 3", NULL};
+    const char *needles[] = {"h.csv:2: text after the closing quote of field 4", NULL};
     expect_failure(needles);
 }
 

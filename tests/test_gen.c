@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include "bangfu.h"
+#include "areas.h"
 #include "gen.h"
+#include "rules.h"
 #include "store.h"
 
 #define BANGFU BF_BUILD_DIR "/bangfu"
@@ -131,6 +133,50 @@ Test(gen, reference_date)
 }
 
 /* ---------------------------------------------------------------- validity and shape */
+
+static int compare_text(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Households [from, from + n) pass every import rule (policies/areas.xml included), and no two
+ * of their members share an ID number. */
+static void expect_import_rules_hold(int64_t from, int n)
+{
+    bf_areas *areas;
+    bf_errors errs;
+    bf_errors_init(&errs, 5);
+    cr_assert_eq(bf_areas_load_dir(BF_SOURCE_DIR "/policies", &areas, &errs), BF_OK);
+    bf_rules rules = {BF_GEN_DATE, areas};
+    char **ids = calloc((size_t)n * 8, sizeof *ids);
+    cr_assert_not_null(ids);
+    int n_ids = 0;
+    bf_household h = {0};
+    for (int64_t i = from; i < from + n; i++) {
+        cr_assert_eq(bf_gen_household(1, i, BF_GEN_DATE, &h), BF_OK);
+        int bad = bf_rules_check(&h, "gen", NULL, &rules, &errs);
+        cr_assert_eq(bad, 0, "%s", errs.count ? errs.msgs[0] : "");
+        for (int j = 0; j < h.n_members; j++)
+            if (h.members[j].idnumber[0])
+                cr_assert_not_null(ids[n_ids++] = strdup(h.members[j].idnumber));
+    }
+    qsort(ids, (size_t)n_ids, sizeof *ids, compare_text);
+    for (int k = 1; k < n_ids; k++)
+        cr_assert_str_neq(ids[k - 1], ids[k], "two generated people share an ID number");
+    for (int k = 0; k < n_ids; k++)
+        free(ids[k]);
+    free(ids);
+    bf_household_free(&h);
+    bf_areas_free(areas);
+    bf_errors_free(&errs);
+}
+
+Test(gen, households_pass_the_import_rules_with_distinct_id_numbers)
+{
+    expect_import_rules_hold(0, SAMPLE);
+    /* past the first division code's 182,500 person slots (household 22,812 on) */
+    expect_import_rules_hold(999000, 2000);
+}
 
 Test(gen, every_household_valid_and_consistent)
 {

@@ -79,7 +79,7 @@ static void place(bf_household *h, const char *id, const char *town, const char 
 static void expected_good(bf_household h[4])
 {
     memset(h, 0, 4 * sizeof *h);
-    place(&h[0], "G001", "乳城镇", "中心村");
+    place(&h[0], "G001", "乳城镇", "侯公渡村");
     h[0].status = BF_STATUS_POVERTY_ALLEVIATED;
     h[0].monitor = BF_MONITOR_UNSTABLE;
     snprintf(h[0].recorded, sizeof h[0].recorded, "dibao medical_aid");
@@ -98,7 +98,7 @@ static void expected_good(bf_household h[4])
                   BF_EMP_NONE, BF_SCHOOL_JUNIOR, BF_CARE_PARTIAL),
            3, BF_DIS_INTELLECTUAL, false, false, false, 9999, true);
 
-    place(&h[1], "G002", "桂头镇", "桂头村");
+    place(&h[1], "G002", "桂头镇", "莫家村");
     h[1].monitor = BF_MONITOR_HARDSHIP;
     h[1].has_previous = true, h[1].previous = 0;        /* present as 0, not absent */
     h[1].deposits = 50;
@@ -108,7 +108,7 @@ static void expected_good(bf_household h[4])
            1, BF_DIS_MULTIPLE, true, true, true, 10000000, false);
 
     place(&h[2], "G003", "一六镇", "一六村");                /* every default */
-    health(member(&h[2], "G003-1", "", "", BF_REL_OTHER, "2000-06-15", BF_SEX_F, BF_LABOR_FULL,
+    health(member(&h[2], "G003-1", "", "", BF_REL_HEAD, "2000-06-15", BF_SEX_F, BF_LABOR_FULL,
                   BF_EMP_UNEMPLOYED, BF_SCHOOL_COLLEGE, BF_CARE_FULL),
            4, BF_DIS_HEARING, false, true, true, 0, true);
     health(member(&h[2], "G003-2", "", "", BF_REL_GRANDCHILD, "2016-03-01", BF_SEX_M,
@@ -341,7 +341,7 @@ Test(import, duplicate_member_id_across_households)
 
 Test(import, negative_income)
 {
-    check_broken("negative-income.xml", 7, "B002", NULL,
+    check_broken("negative-income.xml", 8, "B002", NULL,
                  "income wage must be a non-negative amount, got -100.00");
 }
 
@@ -391,7 +391,7 @@ Test(import, several_errors_in_one_file_are_all_reported)
     IMPORT(&r, HH("several-errors.xml"));
     cr_assert_eq(r.status, 2);
     const char *want[] = {
-        "several-errors.xml:7: household B002: assets deposits must be a non-negative amount",
+        "several-errors.xml:8: household B002: assets deposits must be a non-negative amount",
         "several-errors.xml:12: household B003, member B003-1: birth: '2021-02-29'",
         "several-errors.xml:15: household B004, member B004-1: ",
         "several-errors.xml:17: household B001: duplicate household id (first at ",
@@ -410,7 +410,7 @@ Test(import, more_than_20_errors_are_counted)
     cr_assert_not_null(f);
     fprintf(f, "<?xml version=\"1.0\"?>\n<households xmlns=\"urn:bangfu:households:1\">\n");
     for (int i = 0; i < 25; i++)
-        fprintf(f, "<household id=\"M%02d\" town=\"t\" village=\"v\"><income wage=\"-1\"/>"
+        fprintf(f, "<household id=\"M%02d\" town=\"乳城镇\" village=\"侯公渡村\"><income wage=\"-1\"/>"
                    "<member id=\"M%02d-1\" relation=\"head\" birth=\"1970-01-01\" sex=\"F\" "
                    "labor=\"full\" employment=\"local\" school=\"none\" self_care=\"full\" "
                    "disability=\"0\" disability_type=\"none\" serious_illness=\"false\" "

@@ -211,7 +211,7 @@ static int awkward_read(const char *const *paths, int n, bf_record_sink *sink)
     for (size_t i = 0; i < sizeof member / sizeof member[0]; i++)
         host->member_set(sink, member[i][0], member[i][1]);
     host->household_set(sink, "town", "乳城镇");
-    host->household_set(sink, "village", "中心村");
+    host->household_set(sink, "village", "侯公渡村");
     host->household_set(sink, "id", "A");
     host->household_set(sink, "colour", "red");
     host->household_end(sink);
@@ -219,12 +219,12 @@ static int awkward_read(const char *const *paths, int n, bf_record_sink *sink)
     host->household_begin(sink, f, 20);
     host->household_set(sink, "id", "B");
     host->household_set(sink, "town", "乳城镇");
-    host->household_set(sink, "village", "中心村");
+    host->household_set(sink, "village", "侯公渡村");
     host->household_set(sink, "colour", "blue");           /* reported once, above */
     host->member_begin(sink, "other.csv", 7);
     for (size_t i = 0; i < sizeof member / sizeof member[0] - 2; i++)
         host->member_set(sink, member[i][0], member[i][1]);
-    host->member_set(sink, "id", "A-1");                   /* A was bad: not a duplicate */
+    host->member_set(sink, "id", "A-1");       /* A was bad, but its ids count: a duplicate */
     host->household_end(sink);
     host->member_error(sink, "other.csv", 9, "Z", "Z-1", "its household is missing");
     host->error(sink, f, 30, NULL, "a reader's own complaint");
@@ -253,6 +253,7 @@ Test(plugins, the_sink_converts_validates_and_names_ids_whatever_the_order)
         "in.awk:10: household A: unknown household field 'colour' (reported once)",
         "in.awk:11: household A, member A-1: supporter: 'yes' is not true or false",
         "other.csv:7: household B, member A-1: no value for required field 'supporter'",
+        "other.csv:7: household B, member A-1: duplicate member id (also in household A at in.awk:11)",
         "other.csv:9: household Z, member Z-1: its household is missing",
         "in.awk:30: a reader's own complaint",
     };

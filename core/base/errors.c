@@ -57,6 +57,11 @@ void bf_errors_add(bf_errors *e, const char *fmt, ...)
     e->msgs[e->count++] = msg;
 }
 
+bool bf_errors_full(const bf_errors *e)
+{
+    return e->count >= e->max;
+}
+
 int bf_errors_total(const bf_errors *e)
 {
     return e->count + e->dropped;

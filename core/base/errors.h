@@ -2,6 +2,7 @@
 #ifndef BF_ERRORS_H
 #define BF_ERRORS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct bf_errors {
@@ -15,6 +16,8 @@ typedef struct bf_errors {
 void bf_errors_init(bf_errors *e, int max);
 /* Appends a printf-formatted message (or counts it as dropped past max). */
 void bf_errors_add(bf_errors *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* True when the next message would only be counted (max messages are kept already). */
+bool bf_errors_full(const bf_errors *e);
 /* Total messages reported, kept or dropped. */
 int bf_errors_total(const bf_errors *e);
 /* Frees every message; the list is empty afterwards and can be reused. */

@@ -26,11 +26,20 @@
 /* The command table; `bangfu --help` lists it in this order. */
 const bf_command bf_commands[] = {
     {"import", bf_cmd_import, "validate and import household files into the database",
-     "usage: bangfu import FILE... [--db DB] [--replace] [--format F] [--plugins DIR]\n"
+     "usage: bangfu import FILE... [--db DB] [--replace] [--check] [--format F]\n"
+     "                     [--policies DIR] [--plugins DIR]\n"
      "\n"
      "Validates every file and the record rules, then imports all of them in one transaction:\n"
-     "any error and nothing is imported. Errors name file:line[:column], the household and\n"
-     "member ids, and the rule; every error found is listed (the first 20 in full).\n"
+     "any error and nothing is imported. Errors name file:line:column of the value (an XML\n"
+     "attribute, a CSV cell: line and column number), the household and member ids, the\n"
+     "field, the value and the rule; every error found is counted (the first 20 in full).\n"
+     "The rules: every field converts (amounts, dates, enum values, required fields); ids of 1\n"
+     "to 64 characters, unique (household, member; not already stored unless --replace);\n"
+     "amounts not negative; at least one member and exactly one head; birth not after today\n"
+     "and age at most 120; an idnumber of 18 characters with a real date, the right check\n"
+     "digit (GB 11643), the member's birth and a sex digit agreeing with sex, held by one\n"
+     "member only (in the files and the database); a town of DIR/areas.xml and a village of\n"
+     "that town (see 'bangfu areas'). README.md lists them all.\n"
      "\n"
      "The format comes from --format or from each file's extension:\n"
      "  .xml   built in: <households xmlns=\"urn:bangfu:households:1\">, checked against the\n"
@@ -49,9 +58,12 @@ const bf_command bf_commands[] = {
      "Other plugins may add formats; an unknown format lists the ones available.\n"
      "\n" DB_HELP
      "  --replace          replace households whose id is already stored (default: an error)\n"
+     "  --check            check everything, write nothing\n"
+     "  --policies DIR     the folder of areas.xml (default: $BANGFU_POLICIES or ./policies)\n"
      "  --format F         read every file as F (xml, csv, …) whatever its extension\n"
      "  --plugins DIR      native plugins (default: see 'bangfu plugins --help')\n"
-     "\nExit status: 0 imported, 2 bad input, unknown format or usage.\n"},
+     "\nExit status: 0 imported (with --check: no errors), 2 bad input, unknown format or\n"
+     "usage.\n"},
     {"gen", bf_cmd_gen, "generate a synthetic county population",
      "usage: bangfu gen --households N [--seed S] (--db DB | --out FILE.xml)\n"
      "\n"
@@ -190,6 +202,13 @@ const bf_command bf_commands[] = {
      "Lists every parameter of params.xml: the value in force on the date (default today) and\n"
      "since when, its unit, title and source. A parameter with no value on that date is shown\n"
      "as not in force; a script that reads it gets an error naming it.\n"},
+    {"areas", bf_cmd_areas, "list the county's towns and villages (areas.xml)",
+     "usage: bangfu areas [--format text|json] [--policies DIR]\n"
+     "\n"
+     "Lists the towns and administrative villages of DIR/areas.xml (default ./policies), the\n"
+     "places `bangfu import` accepts: a household's town must be one of them and its village\n"
+     "one of that town's. Names not yet verified against the county's official list are\n"
+     "marked. Staff edit areas.xml like params.xml (schema urn:bangfu:areas:1).\n"},
     {"plugins", bf_cmd_plugins, "list the native plugins and what they provide",
      "usage: bangfu plugins [--plugins DIR]\n"
      "\n"

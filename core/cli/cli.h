@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct bf_areas;
+
 /* Exit status (DESIGN.md "Commands"). */
 #define BF_EXIT_OK    0   /* success */
 #define BF_EXIT_FAIL  1   /* evaluation errors or test failures */
@@ -82,6 +84,10 @@ int bf_cmd_lint(int argc, char **argv);
 int bf_cmd_params(int argc, char **argv);
 /* bangfu plugins: the native plugins loaded (cli_plugins.c). */
 int bf_cmd_plugins(int argc, char **argv);
+/* `bangfu areas`: the towns and villages of policies/areas.xml. */
+int bf_cmd_areas(int argc, char **argv);
+/* Loads POLICIES/areas.xml for command cmd; BF_EXIT_OK and *out, or BF_EXIT_USAGE (reported). */
+int bf_cli_load_areas(const char *cmd, const char *policies, struct bf_areas **out);
 
 extern const bf_command bf_commands[];
 

@@ -3,6 +3,7 @@
 #include "bangfu.h"
 #include "buf.h"
 #include "cli.h"
+#include "areas.h"
 #include "import.h"
 #include "plugins.h"
 #include "store.h"
@@ -53,7 +54,7 @@ static void list_formats(const bf_plugins *p, bf_buf *out)
 
 /* Options and files of one `bangfu import`. */
 typedef struct import_args {
-    const char *db, *format, *plugins;
+    const char *db, *format, *plugins, *policies;
     bf_import_options opt;
     const char **files;
     int nfiles;
@@ -73,8 +74,13 @@ static int parse_args(int argc, char **argv, import_args *a)
         } else if (bf_cli_opt(argc, argv, &i, "--plugins", &value)) {
             if (!(a->plugins = value))
                 return BF_EXIT_USAGE;
+        } else if (bf_cli_opt(argc, argv, &i, "--policies", &value)) {
+            if (!(a->policies = value))
+                return BF_EXIT_USAGE;
         } else if (bf_cli_flag(argv[i], "--replace")) {
             a->opt.replace = true;
+        } else if (bf_cli_flag(argv[i], "--check")) {
+            a->opt.check_only = true;
         } else if (strncmp(argv[i], "--", 2) == 0 && argv[i][2] != '\0') {
             return bf_cli_usage_error("import", "unknown option '%s'", argv[i]);
         } else {
@@ -165,9 +171,12 @@ static int run_import(const import_args *a, const bf_import_source *src, int n_s
     bf_errors_init(&errs, IMPORT_MAX_ERRORS);
     bf_import_stats st;
     int rc = bf_import_sources(s, src, n_src, &a->opt, &st, &errs);
-    if (rc == BF_OK) {
-        char what[512];
-        describe_files(what, sizeof what, a->files, a->nfiles);
+    char what[512];
+    describe_files(what, sizeof what, a->files, a->nfiles);
+    if (rc == BF_OK && a->opt.check_only) {
+        printf("checked %lld households (%lld members) of %s: no errors; nothing was written\n",
+               (long long)st.households, (long long)st.members, what);
+    } else if (rc == BF_OK) {
         printf("imported %lld households (%lld members", (long long)st.households,
                (long long)st.members);
         if (st.replaced)
@@ -175,13 +184,17 @@ static int run_import(const import_args *a, const bf_import_source *src, int n_s
         printf(") from %s into %s\n", what, a->db);
     } else {
         print_errors(&errs);
-        fprintf(stderr, "bangfu import: nothing imported (%s)\n", bf_strerror(rc));
+        if (a->opt.check_only)
+            fprintf(stderr, "bangfu import: the check found %d errors in %s; nothing was "
+                    "written\n", bf_errors_total(&errs), what);
+        else
+            fprintf(stderr, "bangfu import: nothing imported (%s)\n", bf_strerror(rc));
     }
     bf_errors_free(&errs);
-    if (rc == BF_OK)
+    if (rc == BF_OK && !a->opt.check_only)
         bf_store_close(s);
     else
-        bf_store_discard(s);         /* a database this import created is removed again */
+        bf_store_discard(s);         /* a database this import (or check) created goes again */         /* a database this import created is removed again */
     return rc == BF_OK ? BF_EXIT_OK : BF_EXIT_USAGE;
 }
 
@@ -201,8 +214,13 @@ int bf_cmd_import(int argc, char **argv)
     int n_src = 0;
     if (status == BF_EXIT_OK)
         status = group_sources(&a, plugins, src, paths, &n_src);
+    bf_areas *areas = NULL;
+    if (status == BF_EXIT_OK)
+        status = bf_cli_load_areas("import", bf_cli_policies_dir(a.policies), &areas);
+    a.opt.areas = areas;
     if (status == BF_EXIT_OK)
         status = run_import(&a, src, n_src);
+    bf_areas_free(areas);
     bf_plugins_free(plugins);
     bf_xml_cleanup();
     free(src);

@@ -180,15 +180,46 @@ void bf_gen_household_id(int64_t index, char out[BF_ID_BYTES])
     snprintf(out, BF_ID_BYTES, "H%09lld", (long long)(index + 1));
 }
 
-/* A resident ID number of the county (440232), with birth date, sex digit and check digit. */
-static void make_idnumber(rng *r, bf_date birth, bf_sex sex, char out[BF_IDNUMBER_LEN + 1])
+/* Each generated person has a slot of their own, so that no two share an ID number (one person
+ * in two households is an import error): a division code, a day within the year of birth their
+ * age allows, and a sequence number. 365 days × 500 numbers per sex = 182,500 slots per code:
+ * the county's own 440232 first, then the codes after it (people registered elsewhere) for
+ * counties of more than about 22,800 households (8 person numbers per household). */
+#define SLOTS_PER_CODE (365 * 500)
+#define SLOT_MIX 7919            /* a unit modulo SLOTS_PER_CODE: scatters neighbours' slots */
+
+/* The slot of person number `person`: division code, days before the latest birth date of their
+ * age, and sequence number (0 … 499). */
+static void person_slot(int64_t person, int *code, int *day, int *seq)
+{
+    int64_t within = (person % SLOTS_PER_CODE) * SLOT_MIX % SLOTS_PER_CODE;
+    *code = 440232 + (int)(person / SLOTS_PER_CODE);
+    *day = (int)(within % 365);
+    *seq = (int)(within / 365);
+}
+
+/* The birth date of person number `person`, `age` full years old on `on`. */
+static bf_date birth_of_person(int64_t person, bf_date on, int age)
+{
+    int y, m, d, code, day, seq;
+    bf_date_to_ymd(on, &y, &m, &d);
+    person_slot(person, &code, &day, &seq);
+    return ymd_clamped(y - age, m, d) - day;
+}
+
+/* The resident ID number of person number `person`, with birth date, sex digit and check digit. */
+static void make_idnumber(int64_t person, bf_date birth, bf_sex sex,
+                          char out[BF_IDNUMBER_LEN + 1])
 {
     static const int weight[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
     static const char check[] = "10X98765432";
-    int y, m, d;
+    int y, m, d, code, day, seq;
     bf_date_to_ymd(birth, &y, &m, &d);
-    int seq = below(r, 500) * 2 + (sex == BF_SEX_M ? 1 : 0);
-    snprintf(out, BF_IDNUMBER_LEN + 1, "440232%04d%02d%02d%03d", y, m, d, seq);
+    person_slot(person, &code, &day, &seq);
+    char digits[64];          /* room for any int, so the compiler sees no truncation */
+    snprintf(digits, sizeof digits, "%06d%04d%02d%02d%03d", code % 1000000, y % 10000, m % 100,
+             d % 100, seq * 2 + (sex == BF_SEX_M ? 1 : 0));
+    memcpy(out, digits, 17);
     int sum = 0;
     for (int i = 0; i < 17; i++)
         sum += (out[i] - '0') * weight[i];
@@ -466,8 +497,11 @@ static double medical_cost_for(rng *r, const bf_member *m, int age)
     return cost;
 }
 
-static int fill_member(rng *r, bf_household *h, const plan *pl, int i, int surname, bf_date on)
+/* Member i of household number index (its person number is index × 8 + i). */
+static int fill_member(rng *r, bf_household *h, int64_t index, const plan *pl, int i,
+                       int surname, bf_date on)
 {
+    int64_t number = index * 8 + i;
     const person *p = &pl->p[i];
     bf_member *m = bf_household_add_member(h);
     if (!m)
@@ -480,9 +514,12 @@ static int fill_member(rng *r, bf_household *h, const plan *pl, int i, int surna
     make_name(r, family_name ? surname : random_surname(r), p->sex, m->name, sizeof m->name);
     m->relation = p->rel;
     m->sex = p->sex;
-    m->birth = birth_for_age(r, on, p->age);
-    if (chance(r, 0.95))
-        make_idnumber(r, m->birth, m->sex, m->idnumber);
+    (void)birth_for_age(r, on, p->age);          /* drawn as before: the rest stays the same */
+    m->birth = birth_of_person(number, on, p->age);
+    if (chance(r, 0.95)) {
+        (void)below(r, 500);                      /* the sequence number drawn before */
+        make_idnumber(number, m->birth, m->sex, m->idnumber);
+    }
     draw_disability(r, m, p->age, pl->n == 1);
     draw_health(r, m, p->age);
     m->school = school_for_age(r, p->age, m->disability);
@@ -911,7 +948,7 @@ int bf_gen_household(uint64_t seed, int64_t index, bf_date on, bf_household *out
     plan_household(&r, &pl);
     int surname = random_surname(&r);
     for (int i = 0; i < pl.n; i++)
-        if (fill_member(&r, out, &pl, i, surname, on) != BF_OK)
+        if (fill_member(&r, out, index, &pl, i, surname, on) != BF_OK)
             return BF_ENOMEM;
     find_work(&r, out, on);
     fill_income(&r, out, town_income[town] * (0.8 + 0.7 * unit(&r)), on);

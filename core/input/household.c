@@ -434,7 +434,27 @@ int bf_field_set(bf_record_kind kind, int i, void *record, const char *value, co
     if (convert(f, record, value))
         return BF_OK;
     explain(f, label ? label : f->name, value, msg, msglen);
+    bf_field_reject(kind, i, record);
     return BF_EINPUT;
+}
+
+/* The rejected-field bits of a record. */
+static uint64_t *rejected_bits(bf_record_kind kind, void *record)
+{
+    return kind == BF_RECORD_HOUSEHOLD ? &((bf_household *)record)->rejected
+                                       : &((bf_member *)record)->rejected;
+}
+
+void bf_field_reject(bf_record_kind kind, int i, void *record)
+{
+    if (record && i >= 0 && i < 64)
+        *rejected_bits(kind, record) |= UINT64_C(1) << i;
+}
+
+bool bf_field_rejected(bf_record_kind kind, const void *record, const char *name)
+{
+    int i = name ? bf_field_find(kind, name) : -1;
+    return record && i >= 0 && (*rejected_bits(kind, (void *)record) & (UINT64_C(1) << i));
 }
 
 /* bf_household_set_field and bf_member_set_field. */
@@ -465,8 +485,34 @@ int bf_member_set_field(bf_member *m, const char *name, const char *value, char 
 /* Validation                                                                */
 /* ======================================================================== */
 
-/* Adds one error located at the household (and member, when m is not NULL). */
-#define ERR(m_, ...) bf_household_error(errs, file, h, (m_), __VA_ARGS__)
+/* Adds one error placed at a field of the household (or of member m_). */
+#define ERR(m_, field_, ...) bf_field_error(errs, loc, file, h, (m_), (field_), __VA_ARGS__)
+
+void bf_place_format(const bf_place *where, char *out, size_t size)
+{
+    if (!where->file)
+        out[0] = '\0';
+    else if (where->line > 0 && where->column > 0)
+        snprintf(out, size, "%s:%ld:%ld: ", where->file, where->line, where->column);
+    else if (where->line > 0)
+        snprintf(out, size, "%s:%ld: ", where->file, where->line);
+    else
+        snprintf(out, size, "%s: ", where->file);
+}
+
+/* The message with its place and the ids it concerns. */
+static void add_placed(bf_errors *errs, const bf_place *where, const bf_household *h,
+                       const bf_member *m, const char *msg)
+{
+    char at[600];
+    bf_place_format(where, at, sizeof at);
+    const char *hid = h->id[0] ? h->id : "(no id)";
+    if (m)
+        bf_errors_add(errs, "%shousehold %s, member %s: %s", at, hid, m->id[0] ? m->id : "(no id)",
+                      msg);
+    else
+        bf_errors_add(errs, "%shousehold %s: %s", at, hid, msg);
+}
 
 void bf_household_error(bf_errors *errs, const char *file, const bf_household *h,
                         const bf_member *m, const char *fmt, ...)
@@ -476,51 +522,63 @@ void bf_household_error(bf_errors *errs, const char *file, const bf_household *h
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    int line = m && m->line ? m->line : h->line;
-    if (m && m->file)
-        file = m->file;
-    char where[600];
-    if (file && line)
-        snprintf(where, sizeof where, "%s:%d: ", file, line);
-    else if (file)
-        snprintf(where, sizeof where, "%s: ", file);
-    else
-        where[0] = '\0';
-    if (m)
-        bf_errors_add(errs, "%shousehold %s, member %s: %s", where, h->id, m->id, msg);
-    else
-        bf_errors_add(errs, "%shousehold %s: %s", where, h->id, msg);
+    bf_place where = {m && m->file ? m->file : file, m && m->line ? m->line : h->line, 0};
+    add_placed(errs, &where, h, m, msg);
 }
 
-static int check_text(bf_errors *errs, const char *file, const bf_household *h,
-                      const bf_member *m, const char *field, const char *value,
-                      long min_chars, long max_chars)
+void bf_field_error(bf_errors *errs, const bf_locator *loc, const char *file,
+                    const bf_household *h, const bf_member *m, const char *field,
+                    const char *fmt, ...)
+{
+    if (m ? bf_field_rejected(BF_RECORD_MEMBER, m, field)
+          : bf_field_rejected(BF_RECORD_HOUSEHOLD, h, field))
+        return;                          /* its conversion error was reported */
+    if (bf_errors_full(errs)) {          /* counted, not kept: no need to find its place */
+        bf_errors_add(errs, "(dropped)");
+        return;
+    }
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    bf_place where = {m && m->file ? m->file : file, m && m->line ? m->line : h->line, 0};
+    if (loc && loc->locate)
+        loc->locate(loc->ctx, h, m, field, &where);
+    add_placed(errs, &where, h, m, msg);
+}
+
+/* A text field: valid UTF-8 of min_chars to max_chars characters. label names it in messages. */
+static int check_text(bf_errors *errs, const bf_locator *loc, const char *file,
+                      const bf_household *h, const bf_member *m, const char *field,
+                      const char *label, const char *value, long min_chars, long max_chars)
 {
     long n = bf_utf8_length(value);
     if (n < 0) {
-        ERR(m, "%s is not valid UTF-8", field);
+        ERR(m, field, "%s is not valid UTF-8", label);
         return 1;
     }
     if (n < min_chars || n > max_chars) {
-        ERR(m, "%s must be %ld to %ld characters, has %ld", field, min_chars, max_chars, n);
+        ERR(m, field, "%s must be %ld to %ld characters, has %ld", label, min_chars, max_chars, n);
         return 1;
     }
     return 0;
 }
 
-static int check_money(bf_errors *errs, const char *file, const bf_household *h,
-                       const bf_member *m, const char *field, bf_fen v)
+static int check_money(bf_errors *errs, const bf_locator *loc, const char *file,
+                       const bf_household *h, const bf_member *m, const char *field,
+                       const char *label, bf_fen v)
 {
     if (v >= 0 && v <= BF_FEN_MAX)
         return 0;
     char buf[BF_MONEY_STRLEN];
     bf_money_format(v, buf);
-    ERR(m, "%s must be a non-negative amount, got %s", field, buf);
+    ERR(m, field, "%s must be a non-negative amount, got %s", label, buf);
     return 1;
 }
 
-static int check_idnumber(bf_errors *errs, const char *file, const bf_household *h,
-                          const bf_member *m)
+static int check_idnumber(bf_errors *errs, const bf_locator *loc, const char *file,
+                          const bf_household *h, const bf_member *m)
 {
     const char *s = m->idnumber;
     if (!*s)
@@ -532,34 +590,35 @@ static int check_idnumber(bf_errors *errs, const char *file, const bf_household 
     if (!ok) {
         char masked[BF_IDNUMBER_LEN + 1];
         bf_mask_idnumber(s, masked);
-        ERR(m, "idnumber must be 18 characters, 17 digits and a digit or X (got %s)", masked);
+        ERR(m, "idnumber", "idnumber must be 18 characters, 17 digits and a digit or X (got %s)", masked);
         return 1;
     }
     return 0;
 }
 
 static int validate_member(const bf_household *h, const bf_member *m, int index,
-                           const char *file, bf_date today, bf_errors *errs)
+                           const char *file, const bf_locator *loc, bf_date today,
+                           bf_errors *errs)
 {
-    int n = check_text(errs, file, h, m, "member id", m->id, 1, BF_ID_CHARS);
-    n += check_text(errs, file, h, m, "name", m->name, 0, BF_NAME_CHARS);
-    n += check_idnumber(errs, file, h, m);
-    n += check_money(errs, file, h, m, "medical_cost", m->medical_cost);
+    int n = check_text(errs, loc, file, h, m, "id", "member id", m->id, 1, BF_ID_CHARS);
+    n += check_text(errs, loc, file, h, m, "name", "name", m->name, 0, BF_NAME_CHARS);
+    n += check_idnumber(errs, loc, file, h, m);
+    n += check_money(errs, loc, file, h, m, "medical_cost", "medical_cost", m->medical_cost);
     for (int j = 0; j < index; j++)
         if (strcmp(h->members[j].id, m->id) == 0) {
-            ERR(m, "duplicate member id (also member %d of this household)", j + 1);
+            ERR(m, "id", "duplicate member id (also member %d of this household)", j + 1);
             n++;
             break;
         }
     if (m->disability < 0 || m->disability > 4) {
-        ERR(m, "disability must be 0 to 4, got %d", m->disability);
+        ERR(m, "disability", "disability must be 0 to 4, got %d", m->disability);
         n++;
     }
     if (today && m->birth > today) {
         char b[BF_DATE_STRLEN], t[BF_DATE_STRLEN];
         bf_date_format(m->birth, b);
         bf_date_format(today, t);
-        ERR(m, "birth %s is after the evaluation date %s", b, t);
+        ERR(m, "birth", "birth %s is after the evaluation date %s", b, t);
         n++;
     }
     return n;
@@ -567,28 +626,39 @@ static int validate_member(const bf_household *h, const bf_member *m, int index,
 
 int bf_household_validate(const bf_household *h, const char *file, bf_date today, bf_errors *errs)
 {
-    int n = check_text(errs, file, h, NULL, "household id", h->id, 1, BF_ID_CHARS);
-    n += check_text(errs, file, h, NULL, "town", h->town, 1, BF_NAME_CHARS);
-    n += check_text(errs, file, h, NULL, "village", h->village, 1, BF_NAME_CHARS);
-    n += check_text(errs, file, h, NULL, "recorded", h->recorded, 0, BF_RECORDED_BYTES - 1);
-    const struct { const char *name; bf_fen v; } money[] = {
-        {"income wage", h->wage}, {"income business", h->business},
-        {"income property", h->property}, {"income transfer", h->transfer},
-        {"income excluded", h->excluded}, {"income previous", h->has_previous ? h->previous : 0},
-        {"assets deposits", h->deposits}, {"assets vehicle", h->vehicle},
-        {"expenses medical", h->medical}, {"expenses education", h->education},
+    return bf_household_validate_at(h, file, NULL, today, errs);
+}
+
+int bf_household_validate_at(const bf_household *h, const char *file, const bf_locator *loc,
+                             bf_date today, bf_errors *errs)
+{
+    int n = check_text(errs, loc, file, h, NULL, "id", "household id", h->id, 1, BF_ID_CHARS);
+    n += check_text(errs, loc, file, h, NULL, "town", "town", h->town, 1, BF_NAME_CHARS);
+    n += check_text(errs, loc, file, h, NULL, "village", "village", h->village, 1, BF_NAME_CHARS);
+    n += check_text(errs, loc, file, h, NULL, "recorded", "recorded", h->recorded, 0,
+                    BF_RECORDED_BYTES - 1);
+    const struct { const char *field, *label; bf_fen v; } money[] = {
+        {"wage", "income wage", h->wage}, {"business", "income business", h->business},
+        {"property", "income property", h->property},
+        {"transfer", "income transfer", h->transfer},
+        {"excluded", "income excluded", h->excluded},
+        {"previous", "income previous", h->has_previous ? h->previous : 0},
+        {"deposits", "assets deposits", h->deposits}, {"vehicle", "assets vehicle", h->vehicle},
+        {"medical", "expenses medical", h->medical},
+        {"education", "expenses education", h->education},
     };
     for (size_t i = 0; i < sizeof money / sizeof money[0]; i++)
-        n += check_money(errs, file, h, NULL, money[i].name, money[i].v);
+        n += check_money(errs, loc, file, h, NULL, money[i].field, money[i].label, money[i].v);
     if (h->extra_houses < 0) {
-        ERR(NULL, "assets extra_houses must be 0 or more, got %d", h->extra_houses);
+        ERR(NULL, "extra_houses", "assets extra_houses must be 0 or more, got %d",
+            h->extra_houses);
         n++;
     }
     if (h->n_members < 1) {
-        ERR(NULL, "a household needs at least one member");
+        ERR(NULL, NULL, "a household needs at least one member");
         n++;
     }
     for (int i = 0; i < h->n_members; i++)
-        n += validate_member(h, &h->members[i], i, file, today, errs);
+        n += validate_member(h, &h->members[i], i, file, loc, today, errs);
     return n;
 }

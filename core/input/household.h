@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "date.h"
 #include "errors.h"
@@ -66,6 +67,8 @@ typedef struct bf_member {
     bf_fen medical_cost;               /* in-policy medical cost, fen/year */
     bool supporter;
     int line;                          /* source line of the record, 0 when unknown */
+    uint64_t rejected;                 /* bit i: field i did not convert or was missing
+                                        * (reported already; the rules leave it alone) */
     const char *file;                  /* source file when not the household's (a members.csv
                                         * read apart from households.csv), else NULL; borrowed */
 } bf_member;
@@ -89,6 +92,7 @@ typedef struct bf_household {
     int cap_members;
     bf_member *members;                /* n_members entries, owned by the household */
     int line;                          /* source line of the record, 0 when unknown */
+    uint64_t rejected;                 /* bit i: field i did not convert or was missing */
 } bf_household;
 
 /* Sets every field to its default (POLICIES.md §1: status/monitor none, safety flags true,
@@ -120,11 +124,15 @@ int bf_field_find(bf_record_kind kind, const char *name);
 bool bf_field_required(bf_record_kind kind, int i);
 /* Converts text into field i of record (a bf_household or a bf_member, per kind): money with at
  * most 2 decimals, YYYY-MM-DD dates that exist, enum spellings, true/false, whole numbers, text
- * that fits. Returns BF_OK, or BF_EINPUT with "LABEL: 'v' is not …" (label: how the caller names
+ * that fits. Returns BF_OK, or BF_EINPUT (and marks the field rejected) with "LABEL: 'v' is not …" (label: how the caller names
  * the field, e.g. "<income wage>"; NULL for its name) written into msg. The record rules
  * (bf_household_validate) are not applied here. */
 int bf_field_set(bf_record_kind kind, int i, void *record, const char *value, const char *label,
                  char *msg, size_t msglen);
+/* Marks field i of record as rejected (a required field that was missing). */
+void bf_field_reject(bf_record_kind kind, int i, void *record);
+/* True when field `name` of record was rejected (did not convert, or was missing). */
+bool bf_field_rejected(bf_record_kind kind, const void *record, const char *name);
 /* Sets household field `name` from text: BF_OK, BF_ENOTFOUND (no such field), or BF_EINPUT
  * with the reason in msg. */
 int bf_household_set_field(bf_household *h, const char *name, const char *value, char *msg,
@@ -133,6 +141,24 @@ int bf_household_set_field(bf_household *h, const char *name, const char *value,
 int bf_member_set_field(bf_member *m, const char *name, const char *value, char *msg,
                         size_t msglen);
 
+/* ---- Where a value came from, for errors that name file:line:column ---- */
+
+/* A place in a source file: lines and columns from 1 (an XML column counts characters, a CSV
+ * column is the cell's column number); 0 when not known. */
+typedef struct bf_place {
+    const char *file;
+    long line, column;
+} bf_place;
+
+/* How the reader of a household says where each of its values sits. */
+typedef struct bf_locator {
+    /* Fills *where for field (a bf_field_name of the household, or of member m when m is not
+     * NULL; NULL for the record itself). where arrives filled with the record's own place. */
+    void (*locate)(void *ctx, const bf_household *h, const bf_member *m, const char *field,
+                   bf_place *where);
+    void *ctx;
+} bf_locator;
+
 /* Checks every semantic rule of POLICIES.md §1 that a schema cannot: non-empty ids of at most
  * 64 characters, at least one member, member ids unique within the household, money ≥ 0,
  * disability 0–4, extra_houses ≥ 0, valid UTF-8 text, ID-number shape, and, when today is not 0,
@@ -140,11 +166,22 @@ int bf_member_set_field(bf_member *m, const char *name, const char *value, char 
  * with where = "file:line" (file may be NULL; a member's own m->file wins when set). Returns
  * the number of errors added. */
 int bf_household_validate(const bf_household *h, const char *file, bf_date today, bf_errors *errs);
+/* The same, each error placed at the value that breaks the rule through loc (NULL: at the
+ * record's line), as "file:line:column: household H[, member M]: message". */
+int bf_household_validate_at(const bf_household *h, const char *file, const bf_locator *loc,
+                             bf_date today, bf_errors *errs);
 
 /* Adds "file:line: household H[, member M]: message" to errs, the line being the member's (or
  * the household's) and the file the member's own when it came from another file. */
 void bf_household_error(bf_errors *errs, const char *file, const bf_household *h,
                         const bf_member *m, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Adds "file:line:column: household H[, member M]: message" to errs, placed at field of h (or
+ * of m) through loc (NULL: the record's line); nothing is located once errs is full. */
+void bf_field_error(bf_errors *errs, const bf_locator *loc, const char *file,
+                    const bf_household *h, const bf_member *m, const char *field,
+                    const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+/* Writes "file:line:column: ", "file:line: " or "file: " (nothing without a file) into out. */
+void bf_place_format(const bf_place *where, char *out, size_t size);
 /* Copies v into dst (size bytes), cutting too long text at a character boundary; false when cut. */
 bool bf_text_copy(char *dst, size_t size, const char *v);
 /* Whether s[0..len) is valid UTF-8 without NUL bytes (RFC 3629: no overlong forms, no

@@ -1,7 +1,9 @@
 /* import.c — household files into the store: stream, validate, check ids, one transaction. */
 #include "import.h"
 #include "bangfu.h"
+#include "plugin.h"
 #include "progress.h"
+#include "rules.h"
 #include "sink.h"
 #include "xmlio.h"
 
@@ -17,11 +19,24 @@ static const char temp_schema[] =
     "CREATE TEMP TABLE import_households(id TEXT PRIMARY KEY, file INTEGER NOT NULL,"
     " line INTEGER NOT NULL) WITHOUT ROWID;"
     "CREATE TEMP TABLE import_members(id TEXT PRIMARY KEY, household_id TEXT NOT NULL,"
-    " file INTEGER NOT NULL, line INTEGER NOT NULL) WITHOUT ROWID;";
+    " file INTEGER NOT NULL, line INTEGER NOT NULL) WITHOUT ROWID;"
+    /* ID numbers by their first 17 digits (the check character follows from them) */
+    "CREATE TEMP TABLE import_idnumbers(key INTEGER PRIMARY KEY, household_id TEXT NOT NULL,"
+    " member_id TEXT NOT NULL, file INTEGER NOT NULL, line INTEGER NOT NULL);"
+    "CREATE TEMP TABLE stored_idnumbers(key INTEGER PRIMARY KEY, household_id TEXT NOT NULL,"
+    " member_id TEXT NOT NULL);";
 static const char temp_drop[] =
-    "DROP TABLE IF EXISTS temp.import_households; DROP TABLE IF EXISTS temp.import_members;";
+    "DROP TABLE IF EXISTS temp.import_households; DROP TABLE IF EXISTS temp.import_members;"
+    "DROP TABLE IF EXISTS temp.import_idnumbers; DROP TABLE IF EXISTS temp.stored_idnumbers;";
+/* The stored ID numbers, read once when the store is not empty (the members table has no
+ * index on them). */
+static const char stored_idnumbers_fill[] =
+    "INSERT OR IGNORE INTO temp.stored_idnumbers(key, household_id, member_id)"
+    " SELECT CAST(substr(idnumber, 1, 17) AS INTEGER), household_id, id FROM main.members"
+    " WHERE length(idnumber) = 18";
 
-enum { Q_ADD_HOUSEHOLD, Q_FIRST_HOUSEHOLD, Q_ADD_MEMBER, Q_FIRST_MEMBER, Q__N };
+enum { Q_ADD_HOUSEHOLD, Q_FIRST_HOUSEHOLD, Q_ADD_MEMBER, Q_FIRST_MEMBER, Q_ADD_IDNUMBER,
+       Q_FIRST_IDNUMBER, Q_STORED_IDNUMBER, Q_IMPORTED_HOUSEHOLD, Q__N };
 
 static const char *const query_sql[Q__N] = {
     [Q_ADD_HOUSEHOLD] = "INSERT INTO temp.import_households(id, file, line) VALUES (?1, ?2, ?3)"
@@ -30,7 +45,20 @@ static const char *const query_sql[Q__N] = {
     [Q_ADD_MEMBER] = "INSERT INTO temp.import_members(id, household_id, file, line)"
                      " VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
     [Q_FIRST_MEMBER] = "SELECT file, line, household_id FROM temp.import_members WHERE id = ?1",
+    [Q_ADD_IDNUMBER] = "INSERT INTO temp.import_idnumbers(key, household_id, member_id, file, line)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+    [Q_FIRST_IDNUMBER] = "SELECT household_id, member_id, file, line FROM temp.import_idnumbers"
+                         " WHERE key = ?1",
+    [Q_STORED_IDNUMBER] = "SELECT household_id, member_id FROM temp.stored_idnumbers WHERE key = ?1",
+    [Q_IMPORTED_HOUSEHOLD] = "SELECT 1 FROM temp.import_households WHERE id = ?1",
 };
+
+/* An ID number also held by a stored household, reported at the end unless that household is
+ * replaced by this import (a member moving household is no duplicate). */
+typedef struct stored_clash {
+    char household[BF_ID_BYTES];     /* the stored household */
+    char *msg;                       /* the complete message */
+} stored_clash;
 
 typedef struct bf_importer importer;
 
@@ -48,6 +76,8 @@ struct bf_importer {
     bool store_empty;        /* no household stored before: the TEMP tables see every id */
     bf_progress progress;
     int64_t bytes_done;      /* bytes of the files already finished */
+    stored_clash *clashes;   /* ID numbers also in stored households, decided at the end */
+    int n_clashes, cap_clashes;
 };
 
 /* The index of a file name in im->files, added when new; -1 when out of memory. */
@@ -141,7 +171,7 @@ static int first_place(importer *im, int q, const char *id, char *where, size_t 
 /* Household id: unique within the import; already stored is an error unless --replace, which
  * deletes the stored one (with its members) first. Returns the number of errors added. */
 static int check_household_id(importer *im, const bf_household *h, const char *file,
-                              bool *stored_conflict)
+                              const bf_locator *loc, bool *stored_conflict)
 {
     *stored_conflict = false;
     bool first;
@@ -150,7 +180,8 @@ static int check_household_id(importer *im, const bf_household *h, const char *f
     if (!first) {
         char where[600] = "";
         if (first_place(im, Q_FIRST_HOUSEHOLD, h->id, where, sizeof where, NULL, 0) == BF_OK)
-            bf_household_error(im->errs, file, h, NULL, "duplicate household id (first at %s)", where);
+            bf_field_error(im->errs, loc, file, h, NULL, "id", "duplicate household id (first at %s)",
+                           where);
         return 1;
     }
     bool exists = false;
@@ -161,8 +192,8 @@ static int check_household_id(importer *im, const bf_household *h, const char *f
     if (!exists)
         return 0;
     if (!im->opt->replace) {
-        bf_household_error(im->errs, file, h, NULL, "household id is already in the database %s "
-                     "(use --replace to replace it)", bf_store_path(im->s));
+        bf_field_error(im->errs, loc, file, h, NULL, "id", "household id is already in the "
+                       "database %s (use --replace to replace it)", bf_store_path(im->s));
         *stored_conflict = true;
         return 1;
     }
@@ -176,7 +207,7 @@ static int check_household_id(importer *im, const bf_household *h, const char *f
 
 /* Member ids: unique across the import and the store. Returns the number of errors added. */
 static int check_member_ids(importer *im, const bf_household *h, const char *file,
-                            bool check_store)
+                            const bf_locator *loc, bool check_store)
 {
     int n = 0;
     for (int i = 0; i < h->n_members && im->rc == BF_OK; i++) {
@@ -191,8 +222,8 @@ static int check_member_ids(importer *im, const bf_household *h, const char *fil
                             sizeof other) != BF_OK)
                 continue;
             if (strcmp(other, h->id) != 0) {     /* inside one household the validator says it */
-                bf_household_error(im->errs, file, h, m, "duplicate member id (also in household %s at %s)",
-                             other, where);
+                bf_field_error(im->errs, loc, file, h, m, "id", "duplicate member id (also in "
+                               "household %s at %s)", other, where);
                 n++;
             }
             continue;
@@ -205,32 +236,179 @@ static int check_member_ids(importer *im, const bf_household *h, const char *fil
             continue;
         }
         if (exists) {
-            bf_household_error(im->errs, file, h, m, "member id is already in the database %s (in another "
-                         "household)", bf_store_path(im->s));
+            bf_field_error(im->errs, loc, file, h, m, "id", "member id is already in the database "
+                           "%s (in another household)", bf_store_path(im->s));
             n++;
         }
     }
     return n;
 }
 
-int bf_importer_take(bf_importer *im, const bf_household *h, const char *file, bool clean)
+/* The first 17 digits of a valid ID number as one integer (below 10^17), or -1. */
+static int64_t idnumber_key(const char *idnumber)
+{
+    if (bf_idnumber_check(idnumber, strlen(idnumber), NULL) != BF_IDNUMBER_VALID)
+        return -1;
+    int64_t key = 0;
+    for (int i = 0; i < 17; i++)
+        key = key * 10 + (idnumber[i] - '0');
+    return key;
+}
+
+/* Runs the one-row query q for key; SQLITE_ROW (the row is left for reading: reset the
+ * statement afterwards), SQLITE_DONE, or an error (reported). */
+static int lookup_key(importer *im, int q, int64_t key)
+{
+    sqlite3_stmt *st = im->q[q];
+    sqlite3_reset(st);
+    int rc = sqlite3_bind_int64(st, 1, key);
+    rc = rc == SQLITE_OK ? sqlite3_step(st) : rc;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        sqlite3_reset(st);
+        store_failed(im, "looking up ID numbers");
+    }
+    return rc;
+}
+
+/* Column i of the current row as text ("" for NULL). */
+static const char *column(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : "";
+}
+
+/* Holds a clash with stored household `household` until the end of the import. */
+static void hold_clash(importer *im, const char *household, const char *msg)
+{
+    if (im->n_clashes == im->cap_clashes) {
+        int cap = im->cap_clashes ? im->cap_clashes * 2 : 8;
+        stored_clash *grown = realloc(im->clashes, sizeof *grown * (size_t)cap);
+        if (!grown) {
+            im->rc = BF_ENOMEM;
+            return;
+        }
+        im->clashes = grown;
+        im->cap_clashes = cap;
+    }
+    stored_clash *c = &im->clashes[im->n_clashes];
+    bf_text_copy(c->household, sizeof c->household, household);
+    if (!(c->msg = strdup(msg))) {
+        im->rc = BF_ENOMEM;
+        return;
+    }
+    im->n_clashes++;
+}
+
+/* The same ID number against a stored household: held until the end (see stored_clash). */
+static void check_stored_idnumber(importer *im, const bf_household *h, const bf_member *m,
+                                  int64_t key, const char *file, const bf_locator *loc)
+{
+    if (im->store_empty || lookup_key(im, Q_STORED_IDNUMBER, key) != SQLITE_ROW)
+        return;
+    sqlite3_stmt *st = im->q[Q_STORED_IDNUMBER];
+    char household[BF_ID_BYTES], member[BF_ID_BYTES], masked[BF_IDNUMBER_LEN + 1];
+    bf_text_copy(household, sizeof household, column(st, 0));
+    bf_text_copy(member, sizeof member, column(st, 1));
+    sqlite3_reset(st);
+    if (strcmp(household, h->id) == 0)      /* the household itself, replaced or refused */
+        return;
+    bf_mask_idnumber(m->idnumber, masked);
+    bf_errors one;
+    bf_errors_init(&one, 1);
+    bf_field_error(&one, loc, file, h, m, "idnumber", "idnumber %s is also member %s of "
+                   "household %s in the database %s; one person can be in one household only",
+                   masked, member, household, bf_store_path(im->s));
+    if (one.count)
+        hold_clash(im, household, one.msgs[0]);
+    bf_errors_free(&one);
+}
+
+/* ID numbers: one person in one household, across the import and the store. Returns the
+ * number of errors added now (clashes with stored households are decided at the end). */
+static int check_idnumbers(importer *im, const bf_household *h, const char *file,
+                           const bf_locator *loc)
+{
+    int n = 0;
+    for (int i = 0; i < h->n_members && im->rc == BF_OK; i++) {
+        const bf_member *m = &h->members[i];
+        int64_t key = m->idnumber[0] ? idnumber_key(m->idnumber) : -1;
+        if (key < 0)
+            continue;
+        int index = file_index(im, m->file ? m->file : file);
+        sqlite3_stmt *st = im->q[Q_ADD_IDNUMBER];
+        sqlite3_reset(st);
+        int rc = index < 0 ? SQLITE_NOMEM : sqlite3_bind_int64(st, 1, key);
+        rc |= sqlite3_bind_text(st, 2, h->id, -1, SQLITE_STATIC);
+        rc |= sqlite3_bind_text(st, 3, m->id, -1, SQLITE_STATIC);
+        rc |= sqlite3_bind_int(st, 4, index);
+        rc |= sqlite3_bind_int(st, 5, m->line ? m->line : h->line);
+        if (rc != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
+            sqlite3_reset(st);
+            store_failed(im, "recording imported ID numbers");
+            break;
+        }
+        sqlite3_reset(st);
+        if (sqlite3_changes(im->db) > 0) {
+            check_stored_idnumber(im, h, m, key, file, loc);
+            continue;
+        }
+        if (lookup_key(im, Q_FIRST_IDNUMBER, key) != SQLITE_ROW)
+            break;
+        st = im->q[Q_FIRST_IDNUMBER];
+        char masked[BF_IDNUMBER_LEN + 1];
+        bf_mask_idnumber(m->idnumber, masked);
+        bf_field_error(im->errs, loc, file, h, m, "idnumber", "idnumber %s is also member %s of "
+                       "household %s (%s:%d); one person can be in one household only", masked,
+                       column(st, 1), column(st, 0), im->files[sqlite3_column_int(st, 2)],
+                       sqlite3_column_int(st, 3));
+        sqlite3_reset(st);
+        n++;
+    }
+    return n;
+}
+
+/* Reports the clashes with stored households that this import did not replace. */
+static void report_clashes(importer *im)
+{
+    for (int i = 0; i < im->n_clashes; i++) {
+        stored_clash *c = &im->clashes[i];
+        sqlite3_stmt *st = im->q[Q_IMPORTED_HOUSEHOLD];
+        sqlite3_reset(st);
+        int rc = sqlite3_bind_text(st, 1, c->household, -1, SQLITE_STATIC);
+        rc = rc == SQLITE_OK ? sqlite3_step(st) : rc;
+        sqlite3_reset(st);
+        if (rc == SQLITE_DONE)
+            bf_errors_add(im->errs, "%s", c->msg);
+        else if (rc != SQLITE_ROW)
+            store_failed(im, "looking up imported households");
+        free(c->msg);
+    }
+    free(im->clashes);
+    im->clashes = NULL;
+    im->n_clashes = im->cap_clashes = 0;
+}
+
+int bf_importer_take(bf_importer *im, const bf_household *h, const char *file,
+                     const bf_locator *loc)
 {
     if (im->rc != BF_OK)
         return im->rc;
-    if (!clean) {               /* remember its id, so a later duplicate is still caught */
-        bool first;
-        if (h->id[0])
-            add_id(im, Q_ADD_HOUSEHOLD, h->id, NULL, file, h->line, &first);
+    bf_rules rules = {im->opt->today, im->opt->areas};
+    int errors = bf_household_validate_at(h, file, loc, im->opt->today, im->errs);
+    errors += bf_rules_check(h, file, loc, &rules, im->errs);
+    bool stored_conflict = false;
+    if (h->id[0])
+        errors += check_household_id(im, h, file, loc, &stored_conflict);
+    errors += check_member_ids(im, h, file, loc, !stored_conflict);
+    errors += check_idnumbers(im, h, file, loc);
+    /* After the first error nothing will be committed: keep checking, stop inserting. A check
+     * inserts nothing either (its transaction is rolled back). */
+    if (errors || h->rejected || bf_errors_total(im->errs) > 0 || im->rc != BF_OK)
         return im->rc;
-    }
-    int errors = bf_household_validate(h, file, im->opt->today, im->errs);
-    bool stored_conflict;
-    errors += check_household_id(im, h, file, &stored_conflict);
-    errors += check_member_ids(im, h, file, !stored_conflict);
-    /* After the first error nothing will be committed: keep checking, stop inserting. */
-    if (errors || bf_errors_total(im->errs) > 0 || im->rc != BF_OK)
-        return im->rc;
-    if (bf_store_insert_household(im->s, h) != BF_OK) {
+    for (int i = 0; i < h->n_members; i++)
+        if (h->members[i].rejected)
+            return im->rc;
+    if (!im->opt->check_only && bf_store_insert_household(im->s, h) != BF_OK) {
         bf_errors_add(im->errs, "%s", bf_store_errmsg(im->s));
         im->rc = BF_ESTORE;
         return im->rc;
@@ -276,7 +454,8 @@ static void import_xml_file(importer *im, const char *path, bf_household *h)
     int64_t count = 0, done = 0, total = 0;
     bool got, clean;
     while (im->rc == BF_OK && bf_xml_reader_next(r, h, &got, &clean) == BF_OK && got) {
-        bf_importer_take(im, h, file, clean);
+        bf_locator loc = bf_xml_reader_locator(r);
+        bf_importer_take(im, h, file, &loc);
         if (++count % 512 == 0) {
             bf_xml_reader_progress(r, &done, &total);
             bf_progress_update(&im->progress, (im->bytes_done + done) / 1024);
@@ -338,6 +517,9 @@ static int prepare(importer *im)
 
 static void finish(importer *im)
 {
+    for (int i = 0; i < im->n_clashes; i++)
+        free(im->clashes[i].msg);
+    free(im->clashes);
     for (int i = 0; i < Q__N; i++)
         sqlite3_finalize(im->q[i]);
     sqlite3_exec(im->db, temp_drop, NULL, NULL, NULL);   /* best effort: temp goes at close */
@@ -386,6 +568,8 @@ int bf_import_sources(bf_store *s, const bf_import_source *sources, int n_source
     }
     /* counted inside the transaction, so no other writer can add households meanwhile */
     im.store_empty = stored_households == 0 && stored_members == 0;
+    if (!im.store_empty && sqlite3_exec(im.db, stored_idnumbers_fill, NULL, NULL, NULL) != SQLITE_OK)
+        store_failed(&im, "reading the stored ID numbers");
     /* in kB of input read: the number of households is not known before the end */
     int64_t kb = opt->progress ? total_bytes(sources, n_sources) / 1024 : 0;
     bf_progress_start(&im.progress, "import kB", kb, opt->progress ? 4096 : INT64_MAX);
@@ -394,12 +578,22 @@ int bf_import_sources(bf_store *s, const bf_import_source *sources, int n_source
     for (int i = 0; i < n_sources && im.rc == BF_OK; i++)
         import_source(&im, &sources[i], &h);
     bf_household_free(&h);
+    if (im.rc == BF_OK)
+        report_clashes(&im);
     bf_progress_end(&im.progress);
     rc = im.rc;
     if (rc == BF_OK && im.unreadable)
         rc = BF_EIO;
     if (rc == BF_OK && bf_errors_total(errs) > 0)
         rc = BF_EINPUT;
+    if (rc == BF_OK && opt->check_only) {
+        if (bf_store_rollback(s) != BF_OK) {
+            bf_errors_add(errs, "%s", bf_store_errmsg(s));
+            rc = BF_ESTORE;
+        }
+        finish(&im);
+        return rc;
+    }
     if (rc == BF_OK && bf_store_commit(s) != BF_OK) {
         bf_errors_add(errs, "%s", bf_store_errmsg(s));
         rc = BF_ESTORE;

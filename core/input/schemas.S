@@ -15,5 +15,6 @@ SCHEMA(bf_xsd_parameters, "core/input/schemas/parameters.xsd")
 SCHEMA(bf_xsd_scenario, "core/input/schemas/scenario.xsd")
 SCHEMA(bf_xsd_cases, "core/input/schemas/cases.xsd")
 SCHEMA(bf_xsd_export, "core/input/schemas/export.xsd")
+SCHEMA(bf_xsd_areas, "core/input/schemas/areas.xsd")
 
         .section .note.GNU-stack,"",@progbits

@@ -127,6 +127,7 @@ static void check_required(bf_record_sink *k, bf_record_kind kind, uint64_t seen
             char msg[128];
             snprintf(msg, sizeof msg, "no value for required field '%s'", bf_field_name(kind, i));
             hold(k, member, msg);
+            bf_field_reject(kind, i, member < 0 ? (void *)&k->h : (void *)&k->h.members[member]);
         }
 }
 
@@ -226,8 +227,8 @@ int bf_sink_household_end(bf_record_sink *k)
     check_required(k, BF_RECORD_HOUSEHOLD, k->seen_h, -1);
     for (int i = 0; i < k->h.n_members; i++)
         check_required(k, BF_RECORD_MEMBER, k->seen_m[i], i);
-    bool clean = release(k) == 0;
-    return bf_importer_take(k->im, &k->h, k->file, clean) != BF_OK;
+    release(k);
+    return bf_importer_take(k->im, &k->h, k->file, NULL) != BF_OK;
 }
 
 /* "file:line: " or "file: " into where. */

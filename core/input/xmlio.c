@@ -35,6 +35,7 @@ extern const char bf_xsd_parameters[];
 extern const char bf_xsd_scenario[];
 extern const char bf_xsd_cases[];
 extern const char bf_xsd_export[];
+extern const char bf_xsd_areas[];
 
 static const struct {
     const char *name;
@@ -46,6 +47,7 @@ static const struct {
     {"scenario.xsd", bf_xsd_scenario},
     {"cases.xsd", bf_xsd_cases},
     {"export.xsd", bf_xsd_export},
+    {"areas.xsd", bf_xsd_areas},
 };
 
 /* The top-level schema file of each bf_xml_schema. */
@@ -55,6 +57,7 @@ static const char *const schema_file[BF_XSD__N] = {
     [BF_XSD_SCENARIO] = "scenario.xsd",
     [BF_XSD_CASES] = "cases.xsd",
     [BF_XSD_EXPORT] = "export.xsd",
+    [BF_XSD_AREAS] = "areas.xsd",
 };
 
 static pthread_mutex_t schema_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -442,8 +445,10 @@ static void convert_attrs(conv *c, const xmlNode *node, bf_record_kind kind, con
     if (kind == BF_RECORD_HOUSEHOLD && strcmp(element, "household") != 0)
         return;
     for (int i = 0; i < bf_field_count(kind); i++)
-        if (bf_field_required(kind, i) && !(seen & (UINT64_C(1) << i)))
+        if (bf_field_required(kind, i) && !(seen & (UINT64_C(1) << i))) {
             conv_error(c, "<%s>: missing attribute '%s'", element, bf_field_name(kind, i));
+            bf_field_reject(kind, i, base);
+        }
 }
 
 /* Reads the id attribute first so every later message names the record. */
@@ -549,6 +554,7 @@ struct bf_xml_reader {
     locator loc[2];        /* the previous and the current household */
     xmlDoc *doc;           /* the partial tree taken over after a fatal error, or NULL */
     int cur;               /* index of the current household in loc */
+    xmlNode *tree;         /* the household last returned, while the reader is on it */
 };
 
 /* Adds a libxml2 message to errs, naming the household (and member) of loc when given. */
@@ -781,6 +787,7 @@ static int take_household(bf_xml_reader *r, bf_household *h, bool *got, bool *cl
         return BF_EINPUT;
     }
     r->on_household = true;
+    r->tree = tree;
     bf_errors conv_errs;
     bf_errors_init(&conv_errs, 64);
     convert_household(tree, h, r->path, &conv_errs, line);
@@ -824,6 +831,7 @@ static int reader_next(bf_xml_reader *r, bf_household *h, bool *got, bool *clean
 
 int bf_xml_reader_next(bf_xml_reader *r, bf_household *h, bool *got, bool *clean)
 {
+    r->tree = NULL;
     *got = false;
     *clean = false;
     if (r->done)
@@ -832,6 +840,57 @@ int bf_xml_reader_next(bf_xml_reader *r, bf_household *h, bool *got, bool *clean
     int rc = reader_next(r, h, got, clean);
     handler_off(saved);
     return rc;
+}
+
+/* The element child number index (0-based) of node called name, or NULL. */
+static xmlNode *nth_child(xmlNode *node, const char *name, int index)
+{
+    for (xmlNode *k = node->children; k; k = k->next)
+        if (is_element(k, name) && index-- == 0)
+            return k;
+    return NULL;
+}
+
+/* The element of the household tree that holds field of h (or of member m), and the name of
+ * the attribute; the household element itself when the field's element is absent. */
+static xmlNode *field_node(xmlNode *tree, const bf_household *h, const bf_member *m,
+                           const char *field, const char **attr)
+{
+    *attr = field;
+    if (m) {
+        xmlNode *node = nth_child(tree, "member", (int)(m - h->members));
+        return node ? node : tree;
+    }
+    for (int i = 0; field && i < NFIELDS(household_xml); i++)
+        if (strcmp(household_xml[i].field, field) == 0) {
+            *attr = household_xml[i].attr;
+            if (!household_xml[i].element)
+                return tree;
+            xmlNode *node = nth_child(tree, household_xml[i].element, 0);
+            if (!node)
+                *attr = NULL;           /* a default: the household holds no value */
+            return node ? node : tree;
+        }
+    return tree;
+}
+
+/* bf_locator callback of the streaming reader. */
+static void reader_locate(void *ctx, const bf_household *h, const bf_member *m, const char *field,
+                          bf_place *where)
+{
+    bf_xml_reader *r = ctx;
+    if (!r->tree)
+        return;
+    const char *attr;
+    xmlNode *node = field_node(r->tree, h, m, field, &attr);
+    where->file = r->path;
+    where->line = node == r->tree ? h->line : bf_xml_line(node);
+    where->column = 0;
+}
+
+bf_locator bf_xml_reader_locator(bf_xml_reader *r)
+{
+    return (bf_locator){reader_locate, r};
 }
 
 void bf_xml_reader_progress(const bf_xml_reader *r, int64_t *done, int64_t *total)

@@ -18,6 +18,7 @@
 #define BF_NS_SCENARIO   "urn:bangfu:scenario:1"
 #define BF_NS_CASES      "urn:bangfu:cases:1"
 #define BF_NS_EXPORT     "urn:bangfu:export:1"
+#define BF_NS_AREAS      "urn:bangfu:areas:1"
 
 /* The schemas shipped inside the binary (the .xsd files of core/input/schemas, embedded by core/input/schemas.S). */
 typedef enum {
@@ -26,6 +27,7 @@ typedef enum {
     BF_XSD_SCENARIO,     /* <scenario xmlns="urn:bangfu:scenario:1"> */
     BF_XSD_CASES,        /* <cases xmlns="urn:bangfu:cases:1"> */
     BF_XSD_EXPORT,       /* <export xmlns="urn:bangfu:export:1"> (bangfu export --format xml) */
+    BF_XSD_AREAS,        /* <areas xmlns="urn:bangfu:areas:1"> (policies/areas.xml) */
     BF_XSD__N
 } bf_xml_schema;
 
@@ -72,6 +74,9 @@ int bf_xml_reader_open(const char *path, bf_errors *errs, bf_xml_reader **out);
  * household had no XML, schema or conversion error; *got = false at the end of the file.
  * Returns BF_EINPUT when the file cannot be read further (malformed XML; reported in errs). */
 int bf_xml_reader_next(bf_xml_reader *r, bf_household *h, bool *got, bool *clean);
+/* A locator for the household bf_xml_reader_next returned last, valid until the next call: it
+ * places a field at its attribute (file:line:column; a default value at its element). */
+bf_locator bf_xml_reader_locator(bf_xml_reader *r);
 /* Bytes of the file consumed so far and its total size (for progress). */
 void bf_xml_reader_progress(const bf_xml_reader *r, int64_t *done, int64_t *total);
 /* Frees the reader and closes the file. NULL is allowed. */

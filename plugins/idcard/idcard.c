@@ -19,72 +19,35 @@
 
 BF_PLUGIN_EXPORT_ABI;
 
-#define ID_LEN 18
-
-static const int weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-static const char check_chars[12] = "10X98765432";
-
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-/* The number of n digits at s. */
-static int digits(const char *s, int n)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++)
-        v = v * 10 + (s[i] - '0');
-    return v;
-}
-
-/* True when year-month-day exists in the Gregorian calendar (years 1800 … 9999). */
-static bool date_exists(int year, int month, int day)
-{
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (year < 1800 || month < 1 || month > 12 || day < 1)
-        return false;
-    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    int max = days[month - 1] + (month == 2 && leap);
-    return day <= max;
-}
-
-/* The check character the first 17 digits of s call for. */
-static char expected_check(const char *s)
-{
-    int sum = 0;
-    for (int i = 0; i < 17; i++)
-        sum += (s[i] - '0') * weights[i];
-    return check_chars[sum % 11];
-}
-
-/* Checks an ID number: NULL when it is valid, else why not (written into why). */
+/* Checks an ID number through the one check of plugin.h: NULL when it is valid, else why not
+ * (written into why). */
 static const char *check(const char *s, size_t len, char *why, size_t size)
 {
-    if (len != ID_LEN) {
+    bf_idnumber_parts p;
+    switch (bf_idnumber_check(s, len, &p)) {
+    case BF_IDNUMBER_VALID:
+        return NULL;
+    case BF_IDNUMBER_BAD_LENGTH:
         snprintf(why, size, "an ID number has 18 characters, this one has %zu", len);
-        return why;
-    }
-    for (int i = 0; i < 17; i++)
-        if (!is_digit(s[i])) {
-            snprintf(why, size, "character %d is not a digit (the first 17 must be digits)", i + 1);
-            return why;
-        }
-    char last = s[17] == 'x' ? 'X' : s[17];
-    if (!is_digit(last) && last != 'X') {
+        break;
+    case BF_IDNUMBER_BAD_CHARACTER:
+        for (int i = 0; i < 17; i++)
+            if (s[i] < '0' || s[i] > '9') {
+                snprintf(why, size, "character %d is not a digit (the first 17 must be digits)",
+                         i + 1);
+                return why;
+            }
         snprintf(why, size, "the last character must be a digit or X");
-        return why;
-    }
-    if (!date_exists(digits(s + 6, 4), digits(s + 10, 2), digits(s + 12, 2))) {
+        break;
+    case BF_IDNUMBER_BAD_DATE:
         snprintf(why, size, "the birth date (characters 7 to 14) is not a date in the calendar");
-        return why;
+        break;
+    case BF_IDNUMBER_BAD_CHECK:
+        snprintf(why, size, "wrong check digit: %c, the first 17 digits call for %c", p.check,
+                 p.expected);
+        break;
     }
-    char want = expected_check(s);
-    if (last != want) {
-        snprintf(why, size, "wrong check digit: %c, the first 17 digits call for %c", last, want);
-        return why;
-    }
-    return NULL;
+    return why;
 }
 
 /* The argument as a valid ID number, or NULL after pushing nil (or false for valid) and the

@@ -1,0 +1,497 @@
+/* test_rules.c — the import's record rules (identity, plausibility, places, one person in one
+ * household), each with a good and a bad case, through XML and through CSV, with the real
+ * binary: the error's text, file, line and column are asserted, and nothing is imported. */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+static char *db;
+
+static void setup(void)
+{
+    bf_test_dir_setup();
+    db = bf_test_path(bf_test_dir, "bangfu.db");
+}
+
+static void teardown(void)
+{
+    bf_test_dir_teardown();
+    free(db);
+}
+
+TestSuite(rules, .init = setup, .fini = teardown);
+
+#define POLICIES BF_SOURCE_DIR "/policies"
+
+/* One member as the test writes it; NULL idnumber: none. */
+typedef struct person {
+    const char *id, *idnumber, *relation, *birth, *sex;
+} person;
+
+/* One household of one or two members (second.id NULL: one). */
+typedef struct record {
+    const char *id, *town, *village;
+    person first, second;
+} record;
+
+/* The valid household every case starts from: 黄建国 of the sample county (S01-1's number). */
+static record base(const char *id)
+{
+    record r = {id, "乳城镇", "侯公渡村",
+                {"", "440232197805200137", "head", "1978-05-20", "M"},
+                {NULL, NULL, NULL, NULL, NULL}};
+    return r;
+}
+
+#define MEMBER_REST "labor=\"full\" employment=\"local\" school=\"none\" self_care=\"full\" " \
+    "disability=\"0\" disability_type=\"none\" serious_illness=\"false\" " \
+    "pension_insured=\"true\" medical_insured=\"true\" medical_cost=\"0\" supporter=\"true\""
+#define CSV_REST "full,local,none,full,0,none,false,true,true,0,true"
+
+/* Appends one <member> line to f; its member id is HOUSEHOLD-n when p->id is "". */
+static void xml_member(FILE *f, const record *r, const person *p, int n)
+{
+    fprintf(f, "    <member id=\"%s-%d\"", r->id, n);
+    if (p->idnumber)
+        fprintf(f, " idnumber=\"%s\"", p->idnumber);
+    fprintf(f, " relation=\"%s\" birth=\"%s\" sex=\"%s\" " MEMBER_REST "/>\n", p->relation,
+            p->birth, p->sex);
+}
+
+/* Writes the records as households.xml in the test folder: line 3 + 4k is household k's
+ * start tag, its members on the lines after it (4 lines per household, one empty member line
+ * when it has one member). Returns the path. */
+static char *write_xml(const char *name, const record *rs, int n)
+{
+    char *path = bf_test_path(bf_test_dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+               "<households xmlns=\"urn:bangfu:households:1\">\n");
+    for (int i = 0; i < n; i++) {
+        const record *r = &rs[i];
+        fprintf(f, "  <household id=\"%s\" town=\"%s\" village=\"%s\">\n", r->id, r->town,
+                r->village);
+        xml_member(f, r, &r->first, 1);
+        if (r->second.relation)
+            xml_member(f, r, &r->second, 2);
+        else
+            fprintf(f, "\n");
+        fprintf(f, "  </household>\n");
+    }
+    fprintf(f, "</households>\n");
+    cr_assert_eq(fclose(f), 0);
+    return path;
+}
+
+/* Writes the records as h.csv (household k on line 2 + k) and m.csv (two lines per household
+ * from line 2: its first member on line 2 + 2k, the second, when it has one, after it). */
+static void write_csv(const record *rs, int n, char **hpath, char **mpath)
+{
+    *hpath = bf_test_path(bf_test_dir, "h.csv");
+    *mpath = bf_test_path(bf_test_dir, "m.csv");
+    FILE *h = fopen(*hpath, "w"), *m = fopen(*mpath, "w");
+    cr_assert(h && m);
+    fprintf(h, "id,town,village\n");
+    fprintf(m, "household,id,idnumber,relation,birth,sex,labor,employment,school,self_care,"
+               "disability,disability_type,serious_illness,pension_insured,medical_insured,"
+               "medical_cost,supporter\n");
+    for (int i = 0; i < n; i++) {
+        const record *r = &rs[i];
+        fprintf(h, "%s,%s,%s\n", r->id, r->town, r->village);
+        const person *ps[2] = {&r->first, r->second.relation ? &r->second : NULL};
+        for (int k = 0; k < 2; k++) {
+            if (!ps[k]) {
+                fprintf(m, "\n");              /* an empty line keeps the numbering */
+                continue;
+            }
+            fprintf(m, "%s,%s-%d,%s,%s,%s,%s," CSV_REST "\n", r->id, r->id, k + 1,
+                    ps[k]->idnumber ? ps[k]->idnumber : "", ps[k]->relation, ps[k]->birth,
+                    ps[k]->sex);
+        }
+    }
+    cr_assert_eq(fclose(h), 0);
+    cr_assert_eq(fclose(m), 0);
+}
+
+/* The column (in characters, from 1) of `attr="` on line `line` of the file at path, found by
+ * reading the file the test wrote; 0 when the line has no such attribute. */
+static long xml_column(const char *path, int line, const char *attr)
+{
+    char *text = bf_test_read_file(path, NULL);
+    cr_assert_not_null(text);
+    const char *p = text;
+    for (int l = 1; l < line && p; l++)
+        p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL;
+    cr_assert_not_null(p);
+    char needle[64];
+    snprintf(needle, sizeof needle, " %s=\"", attr);
+    const char *end = strchr(p, '\n'), *at = strstr(p, needle);
+    long col = 0;
+    if (at && (!end || at < end)) {
+        col = 1;
+        for (const char *c = p; c < at + 1; c++)        /* +1: the space before the name */
+            col += ((unsigned char)*c & 0xC0) != 0x80;
+    }
+    free(text);
+    return col;
+}
+
+/* The column number of a CSV column by its header name. */
+static int csv_column(const char *header, const char *name)
+{
+    int col = 1;
+    size_t len = strlen(name);
+    for (const char *p = header; *p; p++) {
+        if (strncmp(p, name, len) == 0 && (p[len] == ',' || p[len] == '\0') &&
+            (p == header || p[-1] == ','))
+            return col;
+        col += *p == ',';
+    }
+    return 0;
+}
+
+#define H_HEADER "id,town,village"
+#define M_HEADER "household,id,idnumber,relation,birth,sex"
+
+/* Runs `bangfu import ARGS… --db db --policies …` (NULL-terminated ARGS, at most 3). */
+static int import(bf_test_run *r, const char *a, const char *b, const char *c)
+{
+    if (c)
+        return bf_test_bangfu(r, NULL, "import", a, b, c, "--db", db, "--policies", POLICIES,
+                              NULL);
+    if (b)
+        return bf_test_bangfu(r, NULL, "import", a, b, "--db", db, "--policies", POLICIES,
+                              NULL);
+    return bf_test_bangfu(r, NULL, "import", a, "--db", db, "--policies", POLICIES, NULL);
+}
+
+/* Households and members stored, "H|M", to compare before and after a refused import. */
+static char *counts(void)
+{
+    char *s = malloc(64);
+    snprintf(s, 64, "%lld|%lld", bf_test_rows_or_none(db, "households"),
+             bf_test_rows_or_none(db, "members"));
+    return s;
+}
+
+/* Expects the import of the files to be refused with exit 2, stderr holding "where" followed
+ * by the message fragment `what` on the same line, and nothing stored. */
+static void expect_refused(const char *a, const char *b, const char *where, const char *what)
+{
+    char *before = counts();
+    bf_test_run r;
+    import(&r, a, b, NULL);
+    cr_expect_eq(r.status, 2, "exit %d, stderr: %s", r.status, r.err);
+    const char *at = strstr(r.err, where);
+    cr_expect(at, "no '%s' in:\n%s", where, r.err);
+    if (at) {
+        const char *eol = strchr(at, '\n');
+        const char *found = strstr(at, what);
+        cr_expect(found && (!eol || found < eol), "'%s' is not followed by '%s' in:\n%s", where,
+                  what, r.err);
+    }
+    cr_expect(strstr(r.err, "nothing imported"), "%s", r.err);
+    char *after = counts();
+    cr_expect_str_eq(after, before, "something was imported");
+    free(before);
+    free(after);
+    bf_test_run_free(&r);
+}
+
+/* Expects the import of the files to succeed. */
+static void expect_imported(const char *a, const char *b)
+{
+    bf_test_run r;
+    import(&r, a, b, NULL);
+    cr_expect_eq(r.status, 0, "exit %d, stderr: %s", r.status, r.err);
+    bf_test_run_free(&r);
+}
+
+/* A case: the record, where the bad value is (member 0: the household; then the field), and
+ * the message. */
+typedef struct bad_case {
+    record r;
+    int member;                 /* 0: a household field, 1 or 2: that member's */
+    const char *field;          /* the attribute / column; NULL: the household's start */
+    const char *message;
+} bad_case;
+
+/* "file:line:column: " while columns are reported; "file:line: " before. */
+#define WITH_COLUMNS 0
+
+/* "file:line:column: ids" (without the column while WITH_COLUMNS is 0) into out. */
+static void at_place(char *out, size_t size, const char *file, int line, long col, const char *ids)
+{
+    if (WITH_COLUMNS)
+        snprintf(out, size, "%s:%d:%ld: %s", file, line, col, ids);
+    else
+        snprintf(out, size, "%s:%d: %s", file, line, ids);
+}
+
+/* Runs one bad case through XML and CSV, asserting file:line:column and the message. */
+static void run_bad(const bad_case *c)
+{
+    int xml_line = c->member == 0 ? 3 : 3 + c->member;
+    char *xml = write_xml("bad.xml", &c->r, 1);
+    char where[700];
+    long col = c->field ? xml_column(xml, xml_line, c->field) : 3;  /* "  <household" */
+    char ids[100];
+    snprintf(ids, sizeof ids, "household %s", c->r.id);
+    at_place(where, sizeof where, xml, xml_line, col, ids);
+    expect_refused(xml, NULL, where, c->message);
+
+    char *h, *m;
+    write_csv(&c->r, 1, &h, &m);
+    int csv_line = c->member == 0 ? 2 : 1 + c->member;
+    int csv_col = c->field ? csv_column(c->member ? M_HEADER : H_HEADER, c->field) : 1;
+    at_place(where, sizeof where, c->member ? m : h, csv_line, csv_col, ids);
+    expect_refused(h, m, where, c->message);
+    free(xml);
+    free(h);
+    free(m);
+}
+
+/* The good base household imports through XML and CSV (into separate databases). */
+static void run_good(const record *r)
+{
+    char *xml = write_xml("good.xml", r, 1);
+    expect_imported(xml, NULL);
+    char *h, *m;
+    write_csv(r, 1, &h, &m);
+    free(db);
+    db = bf_test_path(bf_test_dir, "csv.db");
+    expect_imported(h, m);
+    free(xml);
+    free(h);
+    free(m);
+}
+
+Test(rules, a_valid_household_imports)
+{
+    record r = base("R1");
+    run_good(&r);
+}
+
+Test(rules, a_lowercase_x_counts_as_X)
+{
+    /* 44023220120506031X: the sample's S20-2; its first 17 digits call for X
+     * (4×7+4×9+0×10+2×5+3×8+2×4+2×2+0×1+1×6+2×3+0×7+5×9+0×10+6×5+0×8+3×4+1×2 = 211,
+     * 211 mod 11 = 2 → X) */
+    record r = base("R1");
+    r.first = (person){"", "44023220120506031x", "head", "2012-05-06", "M"};
+    run_good(&r);
+}
+
+Test(rules, a_wrong_check_digit_is_refused)
+{
+    /* 440232197805200137 is valid (the sample's S01-1); the same number ending in 8 is not */
+    bad_case c = {base("R1"), 1, "idnumber", "idnumber 440232********0138 has a wrong check digit"};
+    c.r.first.idnumber = "440232197805200138";
+    run_bad(&c);
+}
+
+Test(rules, an_id_date_that_does_not_exist_is_refused)
+{
+    bad_case c = {base("R1"), 1, "idnumber",
+                  "idnumber 440232********0134 does not hold a date that exists"};
+    c.r.first.idnumber = "440232199902300134";    /* 1999-02-30 */
+    c.r.first.birth = "1999-02-28";
+    run_bad(&c);
+}
+
+Test(rules, an_id_birth_other_than_birth_is_refused)
+{
+    bad_case c = {base("R1"), 1, "idnumber",
+                  "idnumber 440232********0137 holds another birth date than birth 1978-05-21"};
+    c.r.first.birth = "1978-05-21";
+    run_bad(&c);
+}
+
+Test(rules, an_id_sex_digit_other_than_sex_is_refused)
+{
+    /* the 17th digit of 440232197805200137 is 3: odd, a man */
+    bad_case c = {base("R1"), 1, "idnumber",
+                  "idnumber 440232********0137 has the sex digit of a man, but sex is F"};
+    c.r.first.sex = "F";
+    run_bad(&c);
+}
+
+Test(rules, an_age_over_120_is_refused)
+{
+    bad_case c = {base("R1"), 1, "birth", "birth 1860-07-01 makes the member "};
+    c.r.first.idnumber = NULL;
+    c.r.first.birth = "1860-07-01";
+    run_bad(&c);
+}
+
+Test(rules, an_age_of_120_is_accepted)
+{
+    /* born on 1 January 120 years before this year: 120 full years old any day of this year */
+    char birth[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    cr_assert_not_null(localtime_r(&now, &tm));
+    snprintf(birth, sizeof birth, "%04d-01-01", (tm.tm_year + 1900 - 120) % 10000);
+    record r = base("R1");
+    r.first.idnumber = NULL;
+    r.first.birth = birth;
+    run_good(&r);
+}
+
+Test(rules, a_birth_in_the_future_is_refused)
+{
+    bad_case c = {base("R1"), 1, "birth", "birth 2999-01-01 is after the evaluation date"};
+    c.r.first.idnumber = NULL;
+    c.r.first.birth = "2999-01-01";
+    run_bad(&c);
+}
+
+Test(rules, a_household_without_a_head_is_refused)
+{
+    bad_case c = {base("R1"), 0, NULL, "no member has relation head"};
+    c.r.first.relation = "spouse";
+    run_bad(&c);
+}
+
+Test(rules, a_household_with_two_heads_is_refused)
+{
+    bad_case c = {base("R1"), 2, "relation",
+                  "relation is head, but member R1-1 is the head already"};
+    c.r.second = (person){"", NULL, "head", "1980-03-02", "F"};
+    run_bad(&c);
+}
+
+Test(rules, a_head_and_a_spouse_are_accepted)
+{
+    record r = base("R1");
+    r.second = (person){"", NULL, "spouse", "1980-03-02", "F"};
+    run_good(&r);
+}
+
+Test(rules, an_unknown_town_is_refused_with_the_nearest_name)
+{
+    bad_case c = {base("R1"), 0, "town", "town '乳城' is not a town of "};
+    c.r.town = "乳城";
+    run_bad(&c);
+    bf_test_run r;
+    char *xml = write_xml("bad.xml", &c.r, 1);
+    import(&r, xml, NULL, NULL);
+    cr_expect(strstr(r.err, "; did you mean '乳城镇'?"), "%s", r.err);
+    bf_test_run_free(&r);
+    free(xml);
+}
+
+Test(rules, a_village_of_another_town_is_refused)
+{
+    bad_case c = {base("R1"), 0, "village",
+                  "village '东七村' is a village of 一六镇, not of 乳城镇, in "};
+    c.r.village = "东七村";
+    run_bad(&c);
+}
+
+Test(rules, an_unknown_village_is_refused)
+{
+    bad_case c = {base("R1"), 0, "village", "village '侯公渡' is not a village of 乳城镇 in "};
+    c.r.village = "侯公渡";
+    run_bad(&c);
+}
+
+Test(rules, one_person_in_two_households_of_one_file_is_refused)
+{
+    record rs[2] = {base("R1"), base("R2")};
+    char *xml = write_xml("two.xml", rs, 2);
+    char where[700];
+    /* R2's start tag is on line 7, its member on line 8 */
+    at_place(where, sizeof where, xml, 8, xml_column(xml, 8, "idnumber"),
+             "household R2, member R2-1");
+    expect_refused(xml, NULL, where,
+                   "idnumber 440232********0137 is also member R1-1 of household R1");
+    char *h, *m;
+    write_csv(rs, 2, &h, &m);
+    at_place(where, sizeof where, m, 4, csv_column(M_HEADER, "idnumber"),
+             "household R2, member R2-1");
+    expect_refused(h, m, where, "idnumber 440232********0137 is also member R1-1 of household R1");
+    free(xml);
+    free(h);
+    free(m);
+}
+
+Test(rules, one_person_in_a_stored_household_and_an_imported_one_is_refused)
+{
+    record one = base("R1"), two = base("R2");
+    char *first = write_xml("first.xml", &one, 1);
+    expect_imported(first, NULL);
+    char *xml = write_xml("second.xml", &two, 1);
+    char where[700];
+    at_place(where, sizeof where, xml, 4, xml_column(xml, 4, "idnumber"),
+             "household R2, member R2-1");
+    expect_refused(xml, NULL, where, "idnumber 440232********0137 is also member R1-1 of "
+                   "household R1 in the database");
+    char *h, *m;
+    write_csv(&two, 1, &h, &m);
+    at_place(where, sizeof where, m, 2, csv_column(M_HEADER, "idnumber"),
+             "household R2, member R2-1");
+    expect_refused(h, m, where, "is also member R1-1 of household R1 in the database");
+    free(first);
+    free(xml);
+    free(h);
+    free(m);
+}
+
+Test(rules, a_person_moving_household_with_replace_is_no_duplicate)
+{
+    record one = base("R1");
+    one.second = (person){"", "44023220120506031X", "child", "2012-05-06", "M"};
+    char *first = write_xml("first.xml", &one, 1);
+    expect_imported(first, NULL);
+    /* the child moves to R2; R1 is replaced without him (R2 comes first in the file) */
+    record moved[2] = {base("R2"), base("R1")};
+    moved[0].first = (person){"", "44023220120506031X", "head", "2012-05-06", "M"};
+    char *xml = write_xml("moved.xml", moved, 2);
+    bf_test_run r;
+    bf_test_bangfu(&r, NULL, "import", xml, "--replace", "--db", db, "--policies", POLICIES,
+                   NULL);
+    cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+    bf_test_run_free(&r);
+    char *got = bf_test_query(db, "SELECT household_id, id FROM members "
+                                  "WHERE idnumber = '44023220120506031X'");
+    cr_expect_str_eq(got, "R2|R2-1\n");
+    free(got);
+    free(first);
+    free(xml);
+}
+
+Test(rules, check_writes_nothing_and_reports_everything)
+{
+    record rs[2] = {base("R1"), base("R2")};
+    rs[0].first.idnumber = "440232197805200138";     /* wrong check digit */
+    rs[1].town = "乳城";                              /* unknown town */
+    char *xml = write_xml("two.xml", rs, 2);
+    bf_test_run r;
+    bf_test_bangfu(&r, NULL, "import", "--check", xml, "--db", db, "--policies", POLICIES, NULL);
+    cr_expect_eq(r.status, 2, "stderr: %s", r.err);
+    cr_expect(strstr(r.err, "household R1, member R1-1: idnumber 440232********0138 has a "
+                            "wrong check digit"), "%s", r.err);
+    cr_expect(strstr(r.err, "household R2: town '乳城' is not a town of "), "%s", r.err);
+    cr_expect(strstr(r.err, "the check found 2 errors"), "%s", r.err);
+    cr_expect_eq(bf_test_rows_or_none(db, "households"), 0);
+    cr_expect(access(db, F_OK) != 0, "--check created the database");
+    bf_test_run_free(&r);
+
+    record good = base("R1");
+    char *ok = write_xml("ok.xml", &good, 1);
+    bf_test_bangfu(&r, NULL, "import", "--check", ok, "--db", db, "--policies", POLICIES, NULL);
+    cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+    cr_expect(strstr(r.out, "checked 1 households (1 members)"), "%s", r.out);
+    cr_expect_eq(bf_test_rows_or_none(db, "households"), 0);
+    bf_test_run_free(&r);
+    free(xml);
+    free(ok);
+}
