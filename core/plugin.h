@@ -123,6 +123,13 @@ typedef struct bf_host {
      * NULL). Added within ABI 1: only hosts of this header or later have it. */
     void (*member_error)(bf_record_sink *sink, const char *file, long line,
                          const char *household, const char *member, const char *message);
+    /* household_set for a value read from a cell: column (from 1) of the household's line, so
+     * that an error names file:line:column. Added within ABI 1: hosts of this header or later
+     * have it (NULL before: use household_set). */
+    int (*household_cell)(bf_record_sink *sink, const char *field, const char *value,
+                          long column);
+    /* member_set for a value read from a cell of the member's line; like household_cell. */
+    int (*member_cell)(bf_record_sink *sink, const char *field, const char *value, long column);
 } bf_host;
 
 /* ---- What a plugin provides ---- */

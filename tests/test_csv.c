@@ -287,8 +287,8 @@ Test(csv, every_error_names_file_line_and_ids_and_nothing_is_imported)
     write_file("m.csv", mm);
     free(mm);
     const char *needles[] = {
-        "h.csv:3: household S02: business: '6480.001' is not an amount of yuan",
-        "m.csv:4: household S01, member S01-3: birth: '2012-02-30' is not a date in the calendar",
+        "h.csv:3:8: household S02: business: '6480.001' is not an amount of yuan",
+        "m.csv:4:6: household S01, member S01-3: birth: '2012-02-30' is not a date in the calendar",
         "m.csv:5: household S9X, member S02-1: household S9X is not in",
         /* S02 lost its only member: the validator, as for XML */
         NULL};
@@ -303,8 +303,8 @@ Test(csv, the_record_rules_are_the_validators)
                 "S01,S01-3,黄俊,,child,2012-09-01,M,none,none,primary,full,5,none,false,false,"
                 "false,0,true", 4);
     const char *needles[] = {
-        "h.csv:3: household S02: income business must be a non-negative amount, got -5.00",
-        "m.csv:4: household S01, member S01-3: disability: '5' is not a whole number from 0 to 4",
+        "h.csv:3:8: household S02: income business must be a non-negative amount, got -5.00",
+        "m.csv:4:12: household S01, member S01-3: disability: '5' is not a whole number from 0 to 4",
         NULL};
     expect_failure(needles);
 }
@@ -313,7 +313,7 @@ Test(csv, duplicate_member_ids_are_found_across_households)
 {
     sample_with(NULL, 0, "S01,S02-1,黄俊,,child,2012-09-01,M,none,none,primary,full,0,none,false,"
                 "false,false,0,true", 4);
-    const char *needles[] = {"m.csv:5: household S02, member S02-1: duplicate member id (also in "
+    const char *needles[] = {"m.csv:5:2: household S02, member S02-1: duplicate member id (also in "
                              "household S01 at ", NULL};
     expect_failure(needles);
 }
@@ -329,7 +329,7 @@ Test(csv, a_missing_required_column_is_reported_for_each_record)
     free(mm);
     bf_test_copy_file(SAMPLE_HH, at("h.csv"));
     const char *needles[] = {
-        "m.csv:2: household S01, member S01-1: unknown member field 'bxrth' (reported once)",
+        "m.csv:2:6: household S01, member S01-1: unknown member field 'bxrth' (reported once)",
         "m.csv:2: household S01, member S01-1: no value for required field 'birth'",
         "m.csv:3: household S01, member S01-2: no value for required field 'birth'",
         NULL};
@@ -367,7 +367,7 @@ Test(csv, csv_and_xml_share_one_transaction_and_one_duplicate_check)
     char *db = at("both.db");
     bf_test_run r;
     cr_expect_eq(IMPORT(&r, db, SAMPLE_XML, SAMPLE_HH, SAMPLE_MM), 2);
-    cr_expect(strstr(r.err, "households.csv:2: household S01: duplicate household id (first at "),
+    cr_expect(strstr(r.err, "households.csv:2:1: household S01: duplicate household id (first at "),
               "%s", r.err);
     cr_expect_eq(bf_test_rows_or_none(db, "households"), 0);
     bf_test_run_free(&r);

@@ -223,16 +223,10 @@ typedef struct bad_case {
     const char *message;
 } bad_case;
 
-/* "file:line:column: " while columns are reported; "file:line: " before. */
-#define WITH_COLUMNS 0
-
-/* "file:line:column: ids" (without the column while WITH_COLUMNS is 0) into out. */
+/* "file:line:column: ids" into out. */
 static void at_place(char *out, size_t size, const char *file, int line, long col, const char *ids)
 {
-    if (WITH_COLUMNS)
-        snprintf(out, size, "%s:%d:%ld: %s", file, line, col, ids);
-    else
-        snprintf(out, size, "%s:%d: %s", file, line, ids);
+    snprintf(out, size, "%s:%d:%ld: %s", file, line, col, ids);
 }
 
 /* Runs one bad case through XML and CSV, asserting file:line:column and the message. */

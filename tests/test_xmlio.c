@@ -295,9 +295,9 @@ Test(xmlio, reader_reports_several_errors_and_keeps_reading)
     cr_expect(clean[0] && clean[1] && clean[4], "B001, B002 and the duplicate convert cleanly");
     cr_expect_not(clean[2], "B003 has an impossible birth date");
     cr_expect_not(clean[3], "B004 has an unknown sex");
-    cr_expect(has_error(&errs, "several-errors.xml:12: household B003, member B003-1: birth",
+    cr_expect(has_error(&errs, "several-errors.xml:12:41: household B003, member B003-1: birth",
                         "2021-02-29", NULL), "%s", all_errors(&errs));
-    cr_expect(has_error(&errs, "several-errors.xml:15: household B004, member B004-1: ", "'sex'",
+    cr_expect(has_error(&errs, "several-errors.xml:15:60: household B004, member B004-1: ", "sex: ",
                         "'X'"), "%s", all_errors(&errs));
     free_all(h, n < 8 ? n : 8);
     bf_errors_free(&errs);
@@ -367,9 +367,9 @@ Test(xmlio, reader_line_numbers_past_65535)
     cr_expect_eq(h[0].members[0].line, 70005);
     cr_expect_eq(h[0].members[1].line, 70006);
     cr_expect_eq(h[1].line, 70008);
-    cr_expect(has_error(&errs, "tall.xml:70006: household T1, member T1-2: birth", NULL, NULL),
+    cr_expect(has_error(&errs, "tall.xml:70006:39: household T1, member T1-2: birth", NULL, NULL),
               "%s", all_errors(&errs));
-    cr_expect(has_error(&errs, "tall.xml:70009: household T2, member T2-1: ", "'Q'", NULL), "%s",
+    cr_expect(has_error(&errs, "tall.xml:70009:58: household T2, member T2-1: ", "'Q'", NULL), "%s",
               all_errors(&errs));
     free_all(h, n);
     bf_errors_free(&errs);

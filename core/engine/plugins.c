@@ -18,7 +18,8 @@ static void host_log(const char *plugin, const char *message)
 const bf_host bf_plugin_host = {
     BF_PLUGIN_ABI, BF_VERSION, host_log,
     bf_sink_household_begin, bf_sink_household_set, bf_sink_member_begin, bf_sink_member_set,
-    bf_sink_household_end, bf_sink_error, bf_sink_member_error,
+    bf_sink_household_end, bf_sink_error, bf_sink_member_error, bf_sink_household_cell,
+    bf_sink_member_cell,
 };
 
 typedef struct loaded {

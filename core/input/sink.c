@@ -13,8 +13,11 @@
 /* A conversion message held until household_end, when the ids are known. */
 typedef struct pending {
     int member;            /* member index, -1 for the household itself */
+    long column;           /* the cell's column, 0 when none */
     char *msg;
 } pending;
+
+#define FIELDS_MAX 32      /* room for the fields of either record kind */
 
 struct bf_record_sink {
     bf_importer *im;
@@ -27,6 +30,9 @@ struct bf_record_sink {
     bool too_many;                 /* "more than 64 members" was reported */
     uint64_t seen_h;               /* household fields given */
     uint64_t seen_m[BF_MEMBERS_MAX];
+    long column;                   /* the cell of the value being set, 0 when not a cell */
+    long col_h[FIELDS_MAX];        /* the cell each household field came from (0: none) */
+    long col_m[BF_MEMBERS_MAX][FIELDS_MAX];
     pending *pend;
     int n_pend, cap_pend;
     char **unknown;                /* "h:name" / "m:name": unknown fields already reported */
@@ -35,6 +41,12 @@ struct bf_record_sink {
 };
 
 _Static_assert(BF_MEMBERS_MAX <= 64, "seen bits fit in uint64_t");
+
+/* The cells of the fields of the current household (member < 0) or of one of its members. */
+static long *columns_of(bf_record_sink *k, int member)
+{
+    return member < 0 ? k->col_h : k->col_m[member];
+}
 
 /* Source lines arrive as long; records keep int. */
 static int clamp_line(long line)
@@ -60,7 +72,7 @@ static void hold(bf_record_sink *k, int member, const char *msg)
         bf_importer_error(k->im, "out of memory while reading households");
         return;
     }
-    k->pend[k->n_pend++] = (pending){member, copy};
+    k->pend[k->n_pend++] = (pending){member, k->column, copy};
 }
 
 /* Reports a reader calling the callbacks out of order, once per import. */
@@ -113,6 +125,8 @@ static int set_field(bf_record_sink *k, bf_record_kind kind, void *record, uint6
         return 1;
     }
     *seen |= UINT64_C(1) << i;
+    if (i < FIELDS_MAX)
+        columns_of(k, member)[i] = k->column;
     if (bf_field_set(kind, i, record, value, field, msg, sizeof msg) == BF_OK)
         return 0;
     hold(k, member, msg);
@@ -126,6 +140,7 @@ static void check_required(bf_record_sink *k, bf_record_kind kind, uint64_t seen
         if (bf_field_required(kind, i) && !(seen & (UINT64_C(1) << i))) {
             char msg[128];
             snprintf(msg, sizeof msg, "no value for required field '%s'", bf_field_name(kind, i));
+            k->column = 0;
             hold(k, member, msg);
             bf_field_reject(kind, i, member < 0 ? (void *)&k->h : (void *)&k->h.members[member]);
         }
@@ -141,13 +156,15 @@ static int release(bf_record_sink *k)
     for (int i = 0; i < k->n_pend; i++) {
         const pending *p = &k->pend[i];
         const bf_member *m = p->member >= 0 ? &h->members[p->member] : NULL;
-        const char *file = m && m->file ? m->file : k->file;
-        int line = m && m->line ? m->line : h->line;
+        bf_place where = {m && m->file ? m->file : k->file, m && m->line ? m->line : h->line,
+                          p->column};
+        char at[1100];
+        bf_place_format(&where, at, sizeof at);
         if (p->msg[0] && m)
-            bf_importer_error(k->im, "%s:%d: household %s, member %s: %s", file, line, hid,
+            bf_importer_error(k->im, "%shousehold %s, member %s: %s", at, hid,
                               m->id[0] ? m->id : "(no id)", p->msg);
         else if (p->msg[0])
-            bf_importer_error(k->im, "%s:%d: household %s: %s", file, line, hid, p->msg);
+            bf_importer_error(k->im, "%shousehold %s: %s", at, hid, p->msg);
         free(p->msg);
     }
     k->n_pend = 0;
@@ -170,6 +187,7 @@ int bf_sink_household_begin(bf_record_sink *k, const char *file, long line)
     k->member_skipped = false;
     k->too_many = false;
     k->seen_h = 0;
+    memset(k->col_h, 0, sizeof k->col_h);
     return 0;
 }
 
@@ -202,6 +220,7 @@ int bf_sink_member_begin(bf_record_sink *k, const char *file, long line)
     m->line = clamp_line(line);
     m->file = mfile == k->file ? NULL : mfile;    /* the importer keeps one copy per name */
     k->seen_m[k->member] = 0;
+    memset(k->col_m[k->member], 0, sizeof k->col_m[k->member]);
     return 0;
 }
 
@@ -217,6 +236,37 @@ int bf_sink_member_set(bf_record_sink *k, const char *field, const char *value)
                      k->member, field, value);
 }
 
+int bf_sink_household_cell(bf_record_sink *k, const char *field, const char *value,
+                           long column)
+{
+    k->column = column > 0 ? column : 0;
+    int rc = bf_sink_household_set(k, field, value);
+    k->column = 0;
+    return rc;
+}
+
+int bf_sink_member_cell(bf_record_sink *k, const char *field, const char *value, long column)
+{
+    k->column = column > 0 ? column : 0;
+    int rc = bf_sink_member_set(k, field, value);
+    k->column = 0;
+    return rc;
+}
+
+/* bf_locator callback of the sink: a field's cell (column 1 for the record itself). */
+static void sink_locate(void *ctx, const bf_household *h, const bf_member *m, const char *field,
+                        bf_place *where)
+{
+    bf_record_sink *k = ctx;
+    if (!field) {
+        where->column = 1;
+        return;
+    }
+    int i = bf_field_find(m ? BF_RECORD_MEMBER : BF_RECORD_HOUSEHOLD, field);
+    if (i >= 0 && i < FIELDS_MAX)
+        where->column = columns_of(k, m ? (int)(m - h->members) : -1)[i];
+}
+
 int bf_sink_household_end(bf_record_sink *k)
 {
     if (!k->open) {
@@ -228,7 +278,8 @@ int bf_sink_household_end(bf_record_sink *k)
     for (int i = 0; i < k->h.n_members; i++)
         check_required(k, BF_RECORD_MEMBER, k->seen_m[i], i);
     release(k);
-    return bf_importer_take(k->im, &k->h, k->file, NULL) != BF_OK;
+    bf_locator loc = {sink_locate, k};
+    return bf_importer_take(k->im, &k->h, k->file, &loc) != BF_OK;
 }
 
 /* "file:line: " or "file: " into where. */

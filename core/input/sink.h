@@ -19,10 +19,15 @@ int bf_sink_read(const bf_reader_format *reader, const char *const *paths, int n
 int bf_sink_household_begin(bf_record_sink *sink, const char *file, long line);
 /* Sets one household field from its text. */
 int bf_sink_household_set(bf_record_sink *sink, const char *field, const char *value);
+/* Sets one household field from the cell at column (from 1) of the household's line. */
+int bf_sink_household_cell(bf_record_sink *sink, const char *field, const char *value,
+                           long column);
 /* Starts a member of the current household. */
 int bf_sink_member_begin(bf_record_sink *sink, const char *file, long line);
 /* Sets one member field from its text. */
 int bf_sink_member_set(bf_record_sink *sink, const char *field, const char *value);
+/* Sets one member field from the cell at column (from 1) of the member's line. */
+int bf_sink_member_cell(bf_record_sink *sink, const char *field, const char *value, long column);
 /* Finishes, validates and stores the current household. */
 int bf_sink_household_end(bf_record_sink *sink);
 /* Reports a reader's own error at file:line about a household (id may be NULL). */

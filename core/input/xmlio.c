@@ -344,7 +344,15 @@ typedef struct conv {
     bf_member *m;        /* the member being converted, or NULL */
     int count;           /* errors added */
     bool too_many;       /* "more than 64 members" was reported */
+    bf_xml_reader *r;    /* the streaming reader, whose text places errors; NULL: lines only */
+    xmlNode *node;       /* the element being converted … */
+    const char *attr;    /* … and its attribute, for the column */
 } conv;
+
+static void place_in_text(const bf_xml_reader *r, const bf_household *h, xmlNode *node,
+                          const char *attr, bf_place *where);
+static void place_node(const bf_xml_reader *r, const bf_household *h, xmlNode *node,
+                       const char *attr, bf_place *where);
 
 static void __attribute__((format(printf, 2, 3))) conv_error(conv *c, const char *fmt, ...)
 {
@@ -354,7 +362,10 @@ static void __attribute__((format(printf, 2, 3))) conv_error(conv *c, const char
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     long line = c->m && c->m->line ? c->m->line : c->h->line;
-    format_where(where, sizeof where, c->file ? c->file : "(input)", line, 0);
+    bf_place place = {c->file ? c->file : "(input)", line, 0};
+    if (c->r && c->node)
+        place_node(c->r, c->h, c->node, c->attr, &place);
+    bf_place_format(&place, where, sizeof where);
     const char *hid = c->h->id[0] ? c->h->id : "(no id)";
     if (c->m)
         bf_errors_add(c->errs, "%shousehold %s, member %s: %s", where, hid,
@@ -428,10 +439,12 @@ static void set_field(conv *c, bf_record_kind kind, int i, const char *element, 
 static void convert_attrs(conv *c, const xmlNode *node, bf_record_kind kind, const char *element,
                           char *base)
 {
+    c->node = (xmlNode *)node;
     uint64_t seen = 0;
     for (const xmlAttr *a = node->properties; a; a = a->next) {
         const char *name = (const char *)a->name;
         int i = field_of(kind, element, name);
+        c->attr = name;
         if (i < 0) {
             conv_error(c, "<%s>: unknown attribute '%s'", element, name);
             continue;
@@ -441,6 +454,7 @@ static void convert_attrs(conv *c, const xmlNode *node, bf_record_kind kind, con
         xmlFree(to_free);
         seen |= UINT64_C(1) << i;
     }
+    c->attr = NULL;
     /* the required fields are all attributes of <household> or <member> */
     if (kind == BF_RECORD_HOUSEHOLD && strcmp(element, "household") != 0)
         return;
@@ -489,10 +503,10 @@ static bool is_element(const xmlNode *n, const char *name)
 /* Converts a household whose own line is already known (the streaming reader knows it better
  * than the tree does past line 65535). */
 static int convert_household(xmlNode *node, bf_household *h, const char *file, bf_errors *errs,
-                             long line)
+                             long line, bf_xml_reader *r)
 {
     bf_household_reset(h);
-    conv c = {file, errs, h, NULL, 0, false};
+    conv c = {file, errs, h, NULL, 0, false, r, NULL, NULL};
     h->line = (int)(line > INT_MAX ? INT_MAX : line);
     read_id_first(node, h->id, sizeof h->id);
     convert_attrs(&c, node, BF_RECORD_HOUSEHOLD, "household", (char *)h);
@@ -505,15 +519,18 @@ static int convert_household(xmlNode *node, bf_household *h, const char *file, b
         else if (is_element(k, "income") || is_element(k, "assets") ||
                  is_element(k, "expenses") || is_element(k, "housing") || is_element(k, "water"))
             convert_attrs(&c, k, BF_RECORD_HOUSEHOLD, name, (char *)h);
-        else
+        else {
+            c.node = k;
+            c.attr = NULL;
             conv_error(&c, "unexpected element <%s> in <household>", name);
+        }
     }
     return c.count;
 }
 
 int bf_xml_household_from_node(xmlNode *node, bf_household *h, const char *file, bf_errors *errs)
 {
-    return convert_household(node, h, file, errs, bf_xml_line(node));
+    return convert_household(node, h, file, errs, bf_xml_line(node), NULL);
 }
 
 /* ======================================================================== */
@@ -534,13 +551,28 @@ typedef struct pending {
     long line;
     int col;
     char *msg;
+    bool schema;           /* a schema validity message (rephrased at the field) */
 } pending;
 
 #define PENDING_MAX 256
 
+/* The last bytes the parser read: libxml2 keeps the line of an element, not the column of an
+ * attribute, so a value is found again in the text itself (only when an error names it). */
+#define WINDOW_CAP (2 << 20)
+
+typedef struct window {
+    char *buf;
+    size_t len;
+    long line0;            /* the line buf[0] is on */
+    bool at_line_start;    /* buf[0] begins line0 (nothing of that line was dropped) */
+} window;
+
 struct bf_xml_reader {
     xmlTextReader *rd;
     int fd;
+    window win;
+    long hh_line;          /* the line of the last household's start tag … */
+    int hh_on_line;        /* … and how many households before it ended on that line */
     char *path;
     bf_errors *errs;
     int64_t size;
@@ -555,11 +587,16 @@ struct bf_xml_reader {
     xmlDoc *doc;           /* the partial tree taken over after a fatal error, or NULL */
     int cur;               /* index of the current household in loc */
     xmlNode *tree;         /* the household last returned, while the reader is on it */
+    const bf_household *h; /* … and its record */
 };
 
 /* Adds a libxml2 message to errs, naming the household (and member) of loc when given. */
+static bool emit_schema(bf_xml_reader *r, const pending *p);
+
 static void emit(bf_xml_reader *r, const pending *p, const locator *loc)
 {
+    if (p->schema && loc == &r->loc[r->cur] && emit_schema(r, p))
+        return;
     char where[1200];
     format_where(where, sizeof where, r->path, p->line, p->col);
     if (!loc) {
@@ -614,13 +651,58 @@ static void reader_error(void *arg, xmlErrorPtr err)
     r->xml_errors++;
     char msg[1024];
     clean_message(err->message, msg, sizeof msg);
-    pending p = {err->line, err->int2, strdup(msg)};
+    pending p = {err->line, err->int2, strdup(msg), err->domain == XML_FROM_SCHEMASV};
     if (!p.msg || r->npend == PENDING_MAX) {   /* cannot wait: report without the household */
-        emit(r, &(pending){p.line, p.col, p.msg ? p.msg : msg}, NULL);
+        emit(r, &(pending){p.line, p.col, p.msg ? p.msg : msg, false}, NULL);
         free(p.msg);
         return;
     }
     r->pend[r->npend++] = p;
+}
+
+/* The number of newlines in n bytes at p. */
+static long count_lines(const char *p, size_t n)
+{
+    long lines = 0;
+    for (size_t i = 0; i < n; i++)
+        lines += p[i] == '\n';
+    return lines;
+}
+
+/* libxml2's input callback: reads the file and keeps the last WINDOW_CAP bytes at most. */
+static int read_input(void *ctx, char *buffer, int len)
+{
+    bf_xml_reader *r = ctx;
+    ssize_t n;
+    do
+        n = read(r->fd, buffer, (size_t)len);
+    while (n < 0 && errno == EINTR);
+    if (n <= 0 || !r->win.buf)
+        return n < 0 ? -1 : (int)n;
+    window *w = &r->win;
+    if ((size_t)n >= WINDOW_CAP / 2) {       /* cannot happen with libxml2's 4 kB reads */
+        w->line0 += count_lines(w->buf, w->len);
+        w->at_line_start = w->len == 0 ? w->at_line_start : w->buf[w->len - 1] == '\n';
+        w->len = 0;
+    } else if (w->len + (size_t)n > WINDOW_CAP) {
+        size_t drop = w->len + (size_t)n - WINDOW_CAP / 2;
+        w->line0 += count_lines(w->buf, drop);
+        w->at_line_start = w->buf[drop - 1] == '\n';
+        memmove(w->buf, w->buf + drop, w->len - drop);
+        w->len -= drop;
+    }
+    if ((size_t)n < WINDOW_CAP / 2) {
+        memcpy(w->buf + w->len, buffer, (size_t)n);
+        w->len += (size_t)n;
+    }
+    return (int)n;
+}
+
+/* The file descriptor is closed by bf_xml_reader_close. */
+static int close_input(void *ctx)
+{
+    (void)ctx;
+    return 0;
 }
 
 int bf_xml_reader_open(const char *path, bf_errors *errs, bf_xml_reader **out)
@@ -651,7 +733,10 @@ int bf_xml_reader_open(const char *path, bf_errors *errs, bf_xml_reader **out)
         bf_xml_reader_close(r);
         return BF_EINPUT;
     }
-    r->rd = xmlReaderForFd(r->fd, path, NULL, PARSE_OPTIONS);
+    r->win.buf = malloc(WINDOW_CAP);        /* without it, errors just have no column */
+    r->win.line0 = 1;
+    r->win.at_line_start = true;
+    r->rd = xmlReaderForIO(read_input, close_input, r, path, NULL, PARSE_OPTIONS);
     if (!r->rd) {
         bf_errors_add(errs, "%s: cannot create an XML reader (out of memory?)", path);
         bf_xml_reader_close(r);
@@ -788,16 +873,19 @@ static int take_household(bf_xml_reader *r, bf_household *h, bool *got, bool *cl
     }
     r->on_household = true;
     r->tree = tree;
+    r->h = h;
+    r->hh_on_line = line == r->hh_line ? r->hh_on_line + 1 : 0;
+    r->hh_line = line;
     bf_errors conv_errs;
     bf_errors_init(&conv_errs, 64);
-    convert_household(tree, h, r->path, &conv_errs, line);
+    convert_household(tree, h, r->path, &conv_errs, line, r);
     fill_locator(loc, h, tree);
     int xml_errs = flush_pending(r, loc->last_line + 1);
     *got = true;
     *clean = xml_errs == 0 && bf_errors_total(&conv_errs) == 0;
+    /* the conversion's messages name the field; libxml2's repeats of them were dropped */
     /* libxml2 already explained this household's problem; a second wording of it adds noise */
-    if (xml_errs == 0)
-        move_errors(r->errs, &conv_errs);
+    move_errors(r->errs, &conv_errs);
     bf_errors_free(&conv_errs);
     return BF_OK;
 }
@@ -874,6 +962,175 @@ static xmlNode *field_node(xmlNode *tree, const bf_household *h, const bf_member
     return tree;
 }
 
+/* ---- Finding a value in the text (window) ---- */
+
+/* The offset of the start of line `line` in the window, or -1 when it does not hold it. */
+static long line_start(const window *w, long line)
+{
+    if (!w->buf || line < w->line0 || (line == w->line0 && !w->at_line_start))
+        return -1;
+    size_t i = 0;
+    for (long l = w->line0; l < line; l++) {
+        const char *nl = memchr(w->buf + i, '\n', w->len - i);
+        if (!nl)
+            return -1;
+        i = (size_t)(nl - w->buf) + 1;
+    }
+    return (long)i;
+}
+
+/* Line and column (characters from 1) of offset off of the window; column 0 when the start of
+ * its line is no longer held. */
+static void text_position(const window *w, size_t off, long *line, long *column)
+{
+    *line = w->line0 + count_lines(w->buf, off);
+    size_t start = off;
+    while (start > 0 && w->buf[start - 1] != '\n')
+        start--;
+    if (start == 0 && !w->at_line_start) {
+        *column = 0;
+        return;
+    }
+    long col = 1;
+    for (size_t i = start; i < off; i++)
+        col += ((unsigned char)w->buf[i] & 0xC0) != 0x80;      /* code points, like libxml2 */
+    *column = col;
+}
+
+/* True when a start tag of element `name` (any prefix) begins at offset i. */
+static bool start_tag_at(const window *w, size_t i, const char *name)
+{
+    if (w->buf[i] != '<' || i + 1 >= w->len || strchr("/!?", w->buf[i + 1]))
+        return false;
+    size_t k = i + 1, local = i + 1;
+    while (k < w->len && !strchr(" \t\r\n/>", w->buf[k])) {
+        if (w->buf[k] == ':')
+            local = k + 1;
+        k++;
+    }
+    size_t n = strlen(name);
+    return k - local == n && memcmp(w->buf + local, name, n) == 0;
+}
+
+/* The offset just past the next `end` at or after i (w->len when there is none). */
+static size_t past(const window *w, size_t i, const char *end)
+{
+    size_t n = strlen(end);
+    for (; i + n <= w->len; i++)
+        if (memcmp(w->buf + i, end, n) == 0)
+            return i + n;
+    return w->len;
+}
+
+/* The offset of the next start tag of `name` at or after i, skipping comments, processing
+ * instructions and CDATA; -1 when the window holds none. */
+static long next_start_tag(const window *w, size_t i, const char *name)
+{
+    while (i < w->len) {
+        const char *lt = memchr(w->buf + i, '<', w->len - i);
+        if (!lt)
+            return -1;
+        i = (size_t)(lt - w->buf);
+        size_t left = w->len - i;
+        if (left >= 4 && memcmp(lt, "<!--", 4) == 0)
+            i = past(w, i + 4, "-->");
+        else if (left >= 9 && memcmp(lt, "<![CDATA[", 9) == 0)
+            i = past(w, i + 9, "]]>");
+        else if (left >= 2 && lt[1] == '?')
+            i = past(w, i + 2, "?>");
+        else if (start_tag_at(w, i, name))
+            return (long)i;
+        else
+            i++;
+    }
+    return -1;
+}
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* The offset of attribute attr's name in the start tag at offset tag, or -1. */
+static long attribute_in_tag(const window *w, size_t tag, const char *attr)
+{
+    size_t i = tag + 1, n = strlen(attr);
+    while (i < w->len && !is_space(w->buf[i]) && w->buf[i] != '>' && w->buf[i] != '/')
+        i++;
+    for (;;) {
+        while (i < w->len && is_space(w->buf[i]))
+            i++;
+        if (i >= w->len || w->buf[i] == '>' || w->buf[i] == '/')
+            return -1;
+        size_t name = i;
+        while (i < w->len && w->buf[i] != '=' && !is_space(w->buf[i]))
+            i++;
+        if (i - name == n && memcmp(w->buf + name, attr, n) == 0)
+            return (long)name;
+        while (i < w->len && w->buf[i] != '"' && w->buf[i] != '\'')
+            i++;
+        if (i >= w->len)
+            return -1;
+        const char *close = memchr(w->buf + i + 1, w->buf[i], w->len - i - 1);
+        if (!close)
+            return -1;
+        i = (size_t)(close - w->buf) + 1;
+    }
+}
+
+/* The offset of the current household's start tag, the r->hh_on_line-th one ending on its line
+ * (a tag may begin on an earlier line); -1 when the window does not hold it. */
+static long household_tag(const bf_xml_reader *r, long line)
+{
+    const window *w = &r->win;
+    long start = line_start(w, line);
+    if (start < 0)
+        return -1;
+    size_t from = (size_t)start;
+    for (long i = start - 1; i >= 0 && w->buf[i] != '>'; i--)
+        if (w->buf[i] == '<') {
+            if (start_tag_at(w, (size_t)i, "household"))
+                from = (size_t)i;
+            break;
+        }
+    long at = (long)from - 1;
+    for (int k = 0; k <= r->hh_on_line; k++)
+        if ((at = next_start_tag(w, (size_t)(at + 1), "household")) < 0)
+            return -1;
+    return at;
+}
+
+/* Places element node of the current household (and its attribute attr, when given and
+ * present) from the text; leaves *where alone when the text is not held. */
+static void place_in_text(const bf_xml_reader *r, const bf_household *h, xmlNode *node,
+                          const char *attr, bf_place *where)
+{
+    long at = household_tag(r, h->line);
+    if (at < 0)
+        return;
+    if (node != r->tree) {
+        int k = 0;                       /* same-named elements before it in the household */
+        for (xmlNode *s = node->prev; s; s = s->prev)
+            k += s->type == XML_ELEMENT_NODE && xmlStrEqual(s->name, node->name);
+        for (int i = 0; i <= k && at >= 0; i++)
+            at = next_start_tag(&r->win, (size_t)at + 1, (const char *)node->name);
+        if (at < 0)
+            return;
+    }
+    long a = attr ? attribute_in_tag(&r->win, (size_t)at, attr) : -1;
+    text_position(&r->win, (size_t)(a >= 0 ? a : at), &where->line, &where->column);
+}
+
+/* Places element node of the current household (its attribute attr) at its line and column. */
+static void place_node(const bf_xml_reader *r, const bf_household *h, xmlNode *node,
+                       const char *attr, bf_place *where)
+{
+    where->file = r->path;
+    where->line = node == r->tree ? h->line : bf_xml_line(node);
+    where->column = 0;
+    place_in_text(r, h, node, attr, where);
+}
+
 /* bf_locator callback of the streaming reader. */
 static void reader_locate(void *ctx, const bf_household *h, const bf_member *m, const char *field,
                           bf_place *where)
@@ -883,9 +1140,114 @@ static void reader_locate(void *ctx, const bf_household *h, const bf_member *m, 
         return;
     const char *attr;
     xmlNode *node = field_node(r->tree, h, m, field, &attr);
-    where->file = r->path;
-    where->line = node == r->tree ? h->line : bf_xml_line(node);
-    where->column = 0;
+    place_node(r, h, node, attr, where);
+}
+
+/* ---- libxml2's schema messages in the form of the other errors ---- */
+
+/* Copies the text between the quotes after `key` in msg ("Element 'member'") into out. */
+static bool quoted_after(const char *msg, const char *key, char *out, size_t size)
+{
+    const char *p = strstr(msg, key);
+    if (!p)
+        return false;
+    p += strlen(key);
+    const char *q = strchr(p, '\'');
+    if (!q || (size_t)(q - p) >= size)
+        return false;
+    memcpy(out, p, (size_t)(q - p));
+    out[q - p] = '\0';
+    return true;
+}
+
+/* The element of the current household called name whose start tag ends on line. */
+static xmlNode *element_on_line(xmlNode *tree, const char *name, long line)
+{
+    if (is_element(tree, name) && bf_xml_line(tree) == line)
+        return tree;
+    for (xmlNode *k = tree->children; k; k = k->next)
+        if (is_element(k, name) && bf_xml_line(k) == line)
+            return k;
+    return is_element(tree, name) ? tree : NULL;
+}
+
+/* The rule a libxml2 schema message states, rephrased for element (and attribute attr). */
+static void rephrase(const char *msg, const char *element, const char *attr, char *out,
+                     size_t size)
+{
+    char value[256], expected[256];
+    const char *exp = strstr(msg, "Expected is ");
+    expected[0] = '\0';
+    if (exp) {
+        const char *open = strchr(exp, '('), *close = open ? strchr(open, ')') : NULL;
+        if (open && close && (size_t)(close - open) < sizeof expected) {
+            size_t n = (size_t)(close - open - 1);
+            memcpy(expected, open + 1, n);
+            while (n > 0 && expected[n - 1] == ' ')
+                n--;
+            expected[n] = '\0';
+        }
+    }
+    if (attr && quoted_after(msg, "The value '", value, sizeof value))
+        snprintf(out, size, "%s: '%s' is not a value the schema allows here", attr, value);
+    else if (attr && quoted_after(msg, ": '", value, sizeof value))
+        snprintf(out, size, "%s: '%s' is not a value the schema allows here", attr, value);
+    else if (attr)
+        snprintf(out, size, "%s: the value is not one the schema allows here", attr);
+    else if (strstr(msg, "is not expected") && expected[0])
+        snprintf(out, size, "the element <%s> is not expected here; expected:%s", element,
+                 expected);
+    else if (strstr(msg, "is not expected"))
+        snprintf(out, size, "the element <%s> is not expected here", element);
+    else if (strstr(msg, "Missing child element") && expected[0])
+        snprintf(out, size, "<%s> lacks a child element; expected:%s", element, expected);
+    else if (strstr(msg, "Character content"))
+        snprintf(out, size, "<%s> holds text where only elements are allowed", element);
+    else
+        snprintf(out, size, "<%s> does not match the households schema", element);
+}
+
+/* Emits a schema message of the current household at its element or attribute, in the words
+ * of the other errors; true when handled (or dropped: the conversion already reported the
+ * same value). */
+static bool emit_schema(bf_xml_reader *r, const pending *p)
+{
+    char element[64], attr[64];
+    if (!r->tree || !r->h || !quoted_after(p->msg, "Element '", element, sizeof element))
+        return false;
+    bool has_attr = quoted_after(p->msg, "attribute '", attr, sizeof attr);
+    if (!has_attr && strstr(p->msg, "The attribute '"))
+        return true;               /* missing or unknown: the conversion reported it */
+    xmlNode *node = element_on_line(r->tree, element, p->line);
+    if (!node)
+        return false;
+    const bf_household *h = r->h;
+    const bf_member *m = NULL;
+    if (is_element(node, "member")) {
+        int k = 0;
+        for (xmlNode *s = node->prev; s; s = s->prev)
+            k += is_element(s, "member");
+        m = k < h->n_members ? &h->members[k] : NULL;
+    }
+    if (has_attr) {
+        bf_record_kind kind = m ? BF_RECORD_MEMBER : BF_RECORD_HOUSEHOLD;
+        int i = field_of(kind, element, attr);
+        const void *rec = m ? (const void *)m : (const void *)h;
+        if (i < 0 || bf_field_rejected(kind, rec, bf_field_name(kind, i)))
+            return true;           /* the conversion named this value already */
+    }
+    bf_place where = {r->path, p->line, 0};
+    place_in_text(r, h, node, has_attr ? attr : NULL, &where);
+    char at[1200], msg[768];
+    bf_place_format(&where, at, sizeof at);
+    rephrase(p->msg, element, has_attr ? attr : NULL, msg, sizeof msg);
+    const char *hid = h->id[0] ? h->id : "(no id)";
+    if (m)
+        bf_errors_add(r->errs, "%shousehold %s, member %s: %s", at, hid, m->id[0] ? m->id : "(no id)",
+                      msg);
+    else
+        bf_errors_add(r->errs, "%shousehold %s: %s", at, hid, msg);
+    return true;
 }
 
 bf_locator bf_xml_reader_locator(bf_xml_reader *r)
@@ -908,6 +1270,7 @@ void bf_xml_reader_close(bf_xml_reader *r)
         free(r->pend[i].msg);
     xmlFreeTextReader(r->rd);
     xmlFreeDoc(r->doc);
+    free(r->win.buf);
     if (r->fd >= 0)
         close(r->fd);
     free(r->path);

@@ -509,7 +509,9 @@ static void give_members(reader *rd, const char *id)
             continue;
         const char *v = m->values;
         for (int c = 0; c < f->n_columns; c++, v += strlen(v) + 1)
-            if (c != f->household_col)
+            if (c != f->household_col && rd->host->member_cell)
+                rd->host->member_cell(rd->sink, f->columns[c], v, c + 1);
+            else if (c != f->household_col)
                 rd->host->member_set(rd->sink, f->columns[c], v);
     }
 }
@@ -536,7 +538,10 @@ static bool read_households(reader *rd, const csv_file *f, csv_in *in, csv_row *
         if (rd->host->household_begin(rd->sink, f->path, r->line) != 0)
             return false;
         for (int c = 0; c < f->n_columns; c++)
-            rd->host->household_set(rd->sink, f->columns[c], field(r, c));
+            if (rd->host->household_cell)
+                rd->host->household_cell(rd->sink, f->columns[c], field(r, c), c + 1);
+            else
+                rd->host->household_set(rd->sink, f->columns[c], field(r, c));
         give_members(rd, field(r, f->id_col));
         if (rd->host->household_end(rd->sink) != 0)
             return false;
