@@ -45,7 +45,9 @@ CFLAGS ?= $(OPT)
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -pthread -MMD -MP
 ALL_CFLAGS = $(BASE_CFLAGS) $(CORE_INC)
 LDLIBS  = $(PKG_LIBS) -pthread -ldl -lm
-LDFLAGS_ALL = $(SANFLAGS) -rdynamic
+# The executables export only the library API (core/bangfu.exports), not every bf_ function:
+# plugins reach the host through bf_host alone.
+LDFLAGS_ALL = $(SANFLAGS) -Wl,--dynamic-list=core/bangfu.exports
 
 # core/ holds one folder per concern along the data path (see README, Layout).
 CORE_DIRS = core core/base core/input core/store core/engine core/decisions core/report core/cli
@@ -95,7 +97,7 @@ $(B)/libbangfu.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 CLI_OBJ  = $(CLI_SRC:core/%.c=$(B)/core/%.o)
-$(BANGFU): $(CLI_OBJ) $(B)/libbangfu.a
+$(BANGFU): $(CLI_OBJ) $(B)/libbangfu.a core/bangfu.exports
 	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(B)/libbangfu.a $(LDLIBS)
 
 $(B)/core/%.o: core/%.c
@@ -153,7 +155,7 @@ $(B)/tests/%.o: tests/%.c
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(CRIT_CFLAGS) -Icore \
 	  -DBF_SOURCE_DIR='"$(CURDIR)"' -DBF_BUILD_DIR='"$(abspath $(B))"' -c -o $@ $<
 
-$(B)/tests/run_tests: $(TEST_OBJ) $(B)/libbangfu.a
+$(B)/tests/run_tests: $(TEST_OBJ) $(B)/libbangfu.a core/bangfu.exports
 	$(CC) $(LDFLAGS_ALL) -o $@ $(TEST_OBJ) $(B)/libbangfu.a $(CRIT_LIBS) $(LDLIBS)
 
 # demo and test install what is missing first, then re-run make so pkg-config flags are fresh.

@@ -17,7 +17,7 @@ static void setup(void)
     char msg[256];
     bf_sandbox_config cfg = {64u * 1024 * 1024, 100000000, BF_SOURCE_DIR "/tests/data/policies/faults/lib",
                              "lib/", NULL, false};
-    cr_assert_eq(bf_sandbox_new(&cfg, &sb, msg, sizeof msg), BF_OK, "%s", msg);
+    cr_assert_eq(bf__sandbox_new(&cfg, &sb, msg, sizeof msg), BF_OK, "%s", msg);
     plain = luaL_newstate();
     cr_assert(plain);
     luaL_openlibs(plain);
@@ -25,7 +25,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    bf_sandbox_free(sb);
+    bf__sandbox_free(sb);
     lua_close(plain);
 }
 
@@ -41,9 +41,9 @@ static void expect_same(const char *src)
     cr_assert(want, "%s returned no string", src);
 
     bf_buf err = {0};
-    cr_assert_eq(bf_sandbox_run_chunk(sb, src, strlen(src), "@test.lua", &err), BF_OK, "%s: %s", src,
+    cr_assert_eq(bf__sandbox_run_chunk(sb, src, strlen(src), "@test.lua", &err), BF_OK, "%s: %s", src,
                  bf_buf_str(&err));
-    lua_State *L = bf_sandbox_state(sb);
+    lua_State *L = bf__sandbox_state(sb);
     size_t got_len;
     const char *got = lua_tolstring(L, -1, &got_len);
     cr_assert(got, "%s returned no string in the sandbox", src);

@@ -8,6 +8,7 @@
  * idcard.so). */
 #include <criterion/criterion.h>
 
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,22 @@ Test(plugins, each_broken_plugin_is_reported_and_the_good_ones_load)
     cr_expect_null(bf_plugins_get(p, n, NULL));
     bf_plugins_free(p);
     bf_errors_free(&errs);
+}
+
+/* run_tests is linked like bangfu (Makefile, LDFLAGS_ALL with core/bangfu.exports): the program
+ * exports the library API of bangfu.h and none of its other functions, which plugins never need
+ * (they get everything through bf_host). */
+Test(plugins, the_program_exports_only_the_library_api)
+{
+    cr_assert_str_eq(bf_strerror(BF_ENOMEM), "out of memory");  /* linked in, so it could be exported */
+    void *self = dlopen(NULL, RTLD_NOW);
+    cr_assert_not_null(self, "%s", dlerror());
+    cr_expect_not_null(dlsym(self, "bf_strerror"), "bf_strerror is not exported");
+    const char *internal[] = {"bf_engine_open", "bf_plugins_load", "bf_store_open",
+                              "bf_sink_household_begin", "bf_errors_add", "bf__sandbox_new"};
+    for (size_t i = 0; i < sizeof internal / sizeof internal[0]; i++)
+        cr_expect_null(dlsym(self, internal[i]), "%s is exported", internal[i]);
+    dlclose(self);
 }
 
 Test(plugins, a_missing_folder_is_an_empty_registry)

@@ -23,8 +23,8 @@ static bool same_fill(const unsigned char *p, size_t n, unsigned seed)
 Test(pool, blocks_are_aligned_and_distinct)
 {
     bf_pool pool = {0};
-    unsigned char *a = bf_pool_alloc(&pool, 24), *b = bf_pool_alloc(&pool, 24);
-    unsigned char *c = bf_pool_alloc(&pool, 1000);
+    unsigned char *a = bf__pool_alloc(&pool, 24), *b = bf__pool_alloc(&pool, 24);
+    unsigned char *c = bf__pool_alloc(&pool, 1000);
     cr_assert(a && b && c);
     cr_expect_eq((uintptr_t)a % 16, 0);
     cr_expect_eq((uintptr_t)b % 16, 0);
@@ -32,38 +32,38 @@ Test(pool, blocks_are_aligned_and_distinct)
     fill(a, 24, 1);
     fill(b, 24, 2);
     cr_expect(same_fill(a, 24, 1));
-    bf_pool_release(&pool, c, 1000);
-    bf_pool_free_all(&pool);
+    bf__pool_release(&pool, c, 1000);
+    bf__pool_free_all(&pool);
 }
 
 Test(pool, released_block_is_reused_by_its_class_only)
 {
     bf_pool pool = {0};
-    void *a = bf_pool_alloc(&pool, 40);                   /* class of 48 bytes */
-    bf_pool_release(&pool, a, 40);
-    void *other = bf_pool_alloc(&pool, 80);               /* another class: a new block */
+    void *a = bf__pool_alloc(&pool, 40);                   /* class of 48 bytes */
+    bf__pool_release(&pool, a, 40);
+    void *other = bf__pool_alloc(&pool, 80);               /* another class: a new block */
     cr_expect_neq(other, a);
-    void *again = bf_pool_alloc(&pool, 33);               /* the same class: the freed block */
+    void *again = bf__pool_alloc(&pool, 33);               /* the same class: the freed block */
     cr_expect_eq(again, a);
-    bf_pool_free_all(&pool);
+    bf__pool_free_all(&pool);
 }
 
 Test(pool, resize_keeps_contents_across_classes_and_to_malloc)
 {
     bf_pool pool = {0};
     size_t sizes[] = {8, 16, 17, 100, 256, 257, 4096, 200, 12};
-    unsigned char *p = bf_pool_alloc(&pool, sizes[0]);
+    unsigned char *p = bf__pool_alloc(&pool, sizes[0]);
     cr_assert(p);
     fill(p, sizes[0], 9);
     for (size_t i = 1; i < sizeof sizes / sizeof *sizes; i++) {
         size_t keep = sizes[i - 1] < sizes[i] ? sizes[i - 1] : sizes[i];
-        p = bf_pool_resize(&pool, p, sizes[i - 1], sizes[i]);
+        p = bf__pool_resize(&pool, p, sizes[i - 1], sizes[i]);
         cr_assert(p, "resize to %zu", sizes[i]);
         cr_expect(same_fill(p, keep, 9), "contents after resize to %zu", sizes[i]);
         fill(p, sizes[i], 9);
     }
-    bf_pool_release(&pool, p, 12);
-    bf_pool_free_all(&pool);
+    bf__pool_release(&pool, p, 12);
+    bf__pool_free_all(&pool);
 }
 
 Test(pool, many_blocks_span_chunks)
@@ -72,13 +72,13 @@ Test(pool, many_blocks_span_chunks)
     enum { N = 20000 };
     static unsigned char *blocks[N];
     for (int i = 0; i < N; i++) {
-        blocks[i] = bf_pool_alloc(&pool, 64);
+        blocks[i] = bf__pool_alloc(&pool, 64);
         cr_assert(blocks[i]);
         fill(blocks[i], 64, (unsigned)i);
     }
     for (int i = 0; i < N; i++)
         cr_expect(same_fill(blocks[i], 64, (unsigned)i), "block %d", i);
     cr_expect_geq(pool.chunk_bytes, (size_t)N * 64);
-    bf_pool_free_all(&pool);
+    bf__pool_free_all(&pool);
     cr_expect_eq(pool.chunk_bytes, 0);
 }

@@ -15,15 +15,15 @@ static void setup(void)
     char msg[256];
     bf_sandbox_config cfg = {32u * 1024 * 1024, 1000000, BF_SOURCE_DIR "/tests/data/policies/faults/lib",
                              "lib/", NULL, false};
-    cr_assert_eq(bf_sandbox_new(&cfg, &sb, msg, sizeof msg), BF_OK, "%s", msg);
-    cr_assert_eq(bf_watchdog_start(&sb, 1, &wd), BF_OK);
+    cr_assert_eq(bf__sandbox_new(&cfg, &sb, msg, sizeof msg), BF_OK, "%s", msg);
+    cr_assert_eq(bf__watchdog_start(&sb, 1, &wd), BF_OK);
     memset(&err, 0, sizeof err);
 }
 
 static void teardown(void)
 {
-    bf_watchdog_stop(wd);
-    bf_sandbox_free(sb);
+    bf__watchdog_stop(wd);
+    bf__sandbox_free(sb);
     bf_buf_free(&err);
 }
 
@@ -33,9 +33,9 @@ TestSuite(sandbox, .init = setup, .fini = teardown, .timeout = 60);
 static int run(const char *src)
 {
     bf_buf_clear(&err);
-    int rc = bf_sandbox_run_chunk(sb, src, strlen(src), "@test.lua", &err);
+    int rc = bf__sandbox_run_chunk(sb, src, strlen(src), "@test.lua", &err);
     if (rc == BF_OK)
-        lua_pop(bf_sandbox_state(sb), 1);
+        lua_pop(bf__sandbox_state(sb), 1);
     return rc;
 }
 
@@ -43,9 +43,9 @@ static int run(const char *src)
 static void expect_value(const char *src, const char *want)
 {
     bf_buf_clear(&err);
-    cr_assert_eq(bf_sandbox_run_chunk(sb, src, strlen(src), "@test.lua", &err), BF_OK, "%s: %s",
+    cr_assert_eq(bf__sandbox_run_chunk(sb, src, strlen(src), "@test.lua", &err), BF_OK, "%s: %s",
                  src, bf_buf_str(&err));
-    lua_State *L = bf_sandbox_state(sb);
+    lua_State *L = bf__sandbox_state(sb);
     const char *got = lua_tostring(L, -1);
     cr_expect_str_eq(got ? got : "(nil)", want, "%s", src);
     lua_pop(L, 1);
@@ -107,9 +107,9 @@ Test(sandbox, infinite_loop_hits_the_budget)
 Test(sandbox, normal_work_runs_without_a_hook)
 {
     bf_sandbox_stats before, after;
-    bf_sandbox_get_stats(sb, &before);
+    bf__sandbox_get_stats(sb, &before);
     expect_value("local s = 0 for i = 1, 1000 do s = s + i end return tostring(s)", "500500");
-    bf_sandbox_get_stats(sb, &after);
+    bf__sandbox_get_stats(sb, &after);
     cr_expect_eq(after.counted_reruns, before.counted_reruns, "short calls are never re-run");
 }
 
@@ -119,7 +119,7 @@ Test(sandbox, string_rep_bomb_hits_the_memory_cap)
     cr_expect(strstr(bf_buf_str(&err), "memory cap of 32 MiB exceeded"), "%s", bf_buf_str(&err));
     cr_expect_eq(run("local t = {} for i = 1, 1e9 do t[i] = {i} end"), BF_ELIMIT);
     bf_sandbox_stats st;
-    bf_sandbox_get_stats(sb, &st);
+    bf__sandbox_get_stats(sb, &st);
     cr_expect_lt(st.memory, 8u * 1024 * 1024, "memory is given back after the cap was hit");
     expect_value("return 'alive'", "alive");
 }
@@ -143,20 +143,20 @@ Test(sandbox, binary_chunks_are_refused)
 {
     const char chunk[] = "\x1bLua\x54\x00";
     bf_buf_clear(&err);
-    cr_expect_neq(bf_sandbox_run_chunk(sb, chunk, sizeof chunk - 1, "@bin.lua", &err), BF_OK);
+    cr_expect_neq(bf__sandbox_run_chunk(sb, chunk, sizeof chunk - 1, "@bin.lua", &err), BF_OK);
     cr_expect(strstr(bf_buf_str(&err), "binary"), "%s", bf_buf_str(&err));
 }
 
 Test(sandbox, read_only_proxies_and_views)
 {
-    lua_State *L = bf_sandbox_state(sb);
+    lua_State *L = bf__sandbox_state(sb);
     lua_createtable(L, 2, 1);
     lua_pushinteger(L, 1); lua_rawseti(L, -2, 1);
     lua_pushinteger(L, 2); lua_rawseti(L, -2, 2);
     lua_createtable(L, 0, 1);
     lua_pushstring(L, "v"); lua_setfield(L, -2, "k");
     lua_setfield(L, -2, "inner");                    /* t = {1, 2, inner = {k = "v"}} */
-    bf_sandbox_push_view(L, -1);                     /* t, view */
+    bf__sandbox_push_view(L, -1);                     /* t, view */
     lua_remove(L, -2);
     const char *src = "local v = ...\n"
                       "local n = 0 for _ in pairs(v) do n = n + 1 end\n"
@@ -165,7 +165,7 @@ Test(sandbox, read_only_proxies_and_views)
     cr_assert_eq(luaL_loadbufferx(L, src, strlen(src), "=t", "t"), LUA_OK);
     lua_insert(L, -2);                               /* fn, view */
     bf_buf_clear(&err);
-    cr_assert_eq(bf_sandbox_call(sb, 1, 1, &err), BF_OK, "%s", bf_buf_str(&err));
+    cr_assert_eq(bf__sandbox_call(sb, 1, 1, &err), BF_OK, "%s", bf_buf_str(&err));
     cr_expect_str_eq(lua_tostring(L, -1), "2,3,v,false");
     lua_pop(L, 1);
 }

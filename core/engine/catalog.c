@@ -324,7 +324,7 @@ static int load_catalog(bf_engine *e, bf_sandbox *sb, pending_requires **req_out
     e->pol = calloc((size_t)n, sizeof *e->pol);
     pending_requires *req = calloc((size_t)n, sizeof *req);
     int errors = (!e->pol || !req) ? 1 : 0;
-    lua_State *L = bf_sandbox_state(sb);
+    lua_State *L = bf__sandbox_state(sb);
     bf_buf err = {0};
     bool out_of_memory = !e->pol || !req;
     for (int i = 0; !out_of_memory && i < n; i++) {     /* every file, so lint reports them all */
@@ -347,7 +347,7 @@ static int load_catalog(bf_engine *e, bf_sandbox *sb, pending_requires **req_out
         char chunk[4200];
         snprintf(chunk, sizeof chunk, "@%s", p->display);
         bf_buf_clear(&err);
-        if (bf_sandbox_run_chunk(sb, p->src, p->src_len, chunk, &err) != BF_OK) {
+        if (bf__sandbox_run_chunk(sb, p->src, p->src_len, chunk, &err) != BF_OK) {
             bf_errors_add(errs, "%s", bf_buf_str(&err));
             p->id = strdup(stem);
             errors++;

@@ -71,10 +71,10 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
         bf_buf_clear(&w->trace);
         bf_buf_clear(&w->params);
         w->params_count = 0;
-        bf_sandbox_set_trace(w->sb, &w->trace);
+        bf__sandbox_set_trace(w->sb, &w->trace);
     }
     bf_buf_clear(&w->err);
-    int rc = bf_sandbox_call(w->sb, nargs, 1, &w->err);
+    int rc = bf__sandbox_call(w->sb, nargs, 1, &w->err);
     bf_decision *d = bf_result_add(job->res, k, member);
     if (!d)
         luaL_error(L, "out of memory recording decisions");
@@ -101,7 +101,7 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
     lua_pushnil(L);
     lua_rawseti(L, f + FRAME_RO, slot);                  /* forget the old read-only view */
     if (e->cfg.explain) {
-        bf_sandbox_set_trace(w->sb, NULL);
+        bf__sandbox_set_trace(w->sb, NULL);
         if (w->params_count)
             bf_buf_add(&w->params, "}", 1);
         d->params_read = bf_result_add_text(job->res, w->params_count ? w->params.data : "{}",

@@ -166,7 +166,7 @@ static int fast_format(lua_State *L)
     return 1;
 }
 
-void bf_format_install(lua_State *L, int t)
+void bf__format_install(lua_State *L, int t)
 {
     t = lua_absindex(L, t);
     lua_getfield(L, t, "format");

@@ -46,7 +46,7 @@ static void *carve(bf_pool *pool, size_t c)
     return p;
 }
 
-void *bf_pool_alloc(bf_pool *pool, size_t size)
+void *bf__pool_alloc(bf_pool *pool, size_t size)
 {
     if (!is_small(size))
         return malloc(size);
@@ -59,7 +59,7 @@ void *bf_pool_alloc(bf_pool *pool, size_t size)
     return carve(pool, c);
 }
 
-void bf_pool_release(bf_pool *pool, void *ptr, size_t size)
+void bf__pool_release(bf_pool *pool, void *ptr, size_t size)
 {
     if (!ptr)
         return;
@@ -73,23 +73,23 @@ void bf_pool_release(bf_pool *pool, void *ptr, size_t size)
     pool->free[c] = b;
 }
 
-void *bf_pool_resize(bf_pool *pool, void *ptr, size_t osize, size_t nsize)
+void *bf__pool_resize(bf_pool *pool, void *ptr, size_t osize, size_t nsize)
 {
     if (!ptr)
-        return bf_pool_alloc(pool, nsize);
+        return bf__pool_alloc(pool, nsize);
     if (is_small(osize) && is_small(nsize) && class_of(osize) == class_of(nsize))
         return ptr;
     if (!is_small(osize) && !is_small(nsize))
         return realloc(ptr, nsize);
-    void *p = bf_pool_alloc(pool, nsize);
+    void *p = bf__pool_alloc(pool, nsize);
     if (!p)
         return NULL;
     memcpy(p, ptr, osize < nsize ? osize : nsize);
-    bf_pool_release(pool, ptr, osize);
+    bf__pool_release(pool, ptr, osize);
     return p;
 }
 
-void bf_pool_free_all(bf_pool *pool)
+void bf__pool_free_all(bf_pool *pool)
 {
     bf_pool_chunk *c = pool->chunks;
     while (c) {

@@ -4,7 +4,8 @@
  * Why: an evaluation creates and drops a few hundred small objects (decision tables, reasons,
  * strings); glibc's malloc/free cost about a tenth of the evaluation time (callgrind, issue 6),
  * a free list a few instructions. Not thread-safe: one pool per Lua state, used by the thread
- * that runs the state. Chunks go back to the system only in bf_pool_free_all. */
+ * that runs the state. Chunks go back to the system only in bf__pool_free_all.
+ * Private to core/engine (the sandbox's allocator), hence bf__. */
 #ifndef BF_POOL_H
 #define BF_POOL_H
 
@@ -24,16 +25,16 @@ typedef struct bf_pool {
 } bf_pool;
 
 /* A block of size bytes (> 0), or NULL when out of memory. */
-void *bf_pool_alloc(bf_pool *pool, size_t size);
+void *bf__pool_alloc(bf_pool *pool, size_t size);
 
 /* Returns a block of size bytes (as allocated) to the pool; ptr may be NULL. */
-void bf_pool_release(bf_pool *pool, void *ptr, size_t size);
+void bf__pool_release(bf_pool *pool, void *ptr, size_t size);
 
 /* Resizes a block of osize bytes to nsize (> 0) bytes, keeping its contents like realloc;
  * NULL (the block unchanged) when out of memory. */
-void *bf_pool_resize(bf_pool *pool, void *ptr, size_t osize, size_t nsize);
+void *bf__pool_resize(bf_pool *pool, void *ptr, size_t osize, size_t nsize);
 
 /* Frees every chunk; blocks still allocated from the pool become invalid. */
-void bf_pool_free_all(bf_pool *pool);
+void bf__pool_free_all(bf_pool *pool);
 
 #endif

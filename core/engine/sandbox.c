@@ -62,7 +62,7 @@ static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     bf_sandbox *sb = ud;
     size_t old = ptr ? osize : 0;
     if (nsize == 0) {
-        bf_pool_release(&sb->pool, ptr, old);
+        bf__pool_release(&sb->pool, ptr, old);
         sb->used -= old;
         return NULL;
     }
@@ -70,7 +70,7 @@ static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         sb->memory_exceeded = true;
         return NULL;
     }
-    void *p = ptr ? bf_pool_resize(&sb->pool, ptr, old, nsize) : bf_pool_alloc(&sb->pool, nsize);
+    void *p = ptr ? bf__pool_resize(&sb->pool, ptr, old, nsize) : bf__pool_alloc(&sb->pool, nsize);
     if (p)
         sb->used = sb->used - old + nsize;
     return p;
@@ -143,7 +143,7 @@ static void *watchdog_main(void *arg)
     return NULL;
 }
 
-int bf_watchdog_start(bf_sandbox **boxes, int n, bf_watchdog **out)
+int bf__watchdog_start(bf_sandbox **boxes, int n, bf_watchdog **out)
 {
     *out = NULL;
     bf_watchdog *w = calloc(1, sizeof *w);
@@ -163,7 +163,7 @@ int bf_watchdog_start(bf_sandbox **boxes, int n, bf_watchdog **out)
     return BF_OK;
 }
 
-void bf_watchdog_stop(bf_watchdog *w)
+void bf__watchdog_stop(bf_watchdog *w)
 {
     if (!w)
         return;
@@ -182,7 +182,7 @@ static int ro_newindex(lua_State *L)
 }
 
 /* Pushes the table behind proxy idx (its metatable's __index), or nil. */
-void bf_sandbox_push_target(lua_State *L, int idx)
+static void push_target(lua_State *L, int idx)
 {
     if (!lua_getmetatable(L, idx)) {                 /* mt */
         lua_pushnil(L);
@@ -200,7 +200,7 @@ void bf_sandbox_push_target(lua_State *L, int idx)
 
 static int ro_len(lua_State *L)
 {
-    bf_sandbox_push_target(L, 1);
+    push_target(L, 1);
     lua_pushinteger(L, (lua_Integer)lua_rawlen(L, -1));
     return 1;
 }
@@ -217,14 +217,15 @@ static int ro_next(lua_State *L)
 
 static int ro_pairs(lua_State *L)
 {
-    bf_sandbox_push_target(L, 1);                    /* target */
+    push_target(L, 1);                               /* target */
     lua_pushcclosure(L, ro_next, 1);                 /* iterator bound to the target */
     lua_pushvalue(L, 1);
     lua_pushnil(L);
     return 3;
 }
 
-void bf_sandbox_push_readonly(lua_State *L, int idx)
+/* Pushes a new read-only proxy for the table at index idx (stack: +1). */
+static void push_readonly(lua_State *L, int idx)
 {
     idx = lua_absindex(L, idx);
     lua_createtable(L, 0, 0);                        /* proxy */
@@ -242,9 +243,9 @@ void bf_sandbox_push_readonly(lua_State *L, int idx)
     lua_setmetatable(L, -2);                         /* proxy */
 }
 
-void bf_sandbox_make_readonly(lua_State *L)
+void bf__sandbox_make_readonly(lua_State *L)
 {
-    bf_sandbox_push_readonly(L, -1);                 /* t, proxy */
+    push_readonly(L, -1);                            /* t, proxy */
     lua_remove(L, -2);                               /* proxy */
 }
 
@@ -257,7 +258,7 @@ static int view_index(lua_State *L)
     lua_getiuservalue(L, 1, 1);                      /* target */
     lua_pushvalue(L, 2);
     if (lua_rawget(L, -2) == LUA_TTABLE)             /* target, value */
-        bf_sandbox_push_view(L, -1);                 /* nested tables are views too */
+        bf__sandbox_push_view(L, -1);                 /* nested tables are views too */
     return 1;
 }
 
@@ -277,7 +278,7 @@ static int view_next(lua_State *L)
         return 1;
     }
     if (lua_type(L, -1) == LUA_TTABLE) {
-        bf_sandbox_push_view(L, -1);
+        bf__sandbox_push_view(L, -1);
         lua_remove(L, -2);
     }
     return 2;
@@ -298,7 +299,7 @@ static int view_tostring(lua_State *L)
     return 1;
 }
 
-void bf_sandbox_push_view(lua_State *L, int idx)
+void bf__sandbox_push_view(lua_State *L, int idx)
 {
     idx = lua_absindex(L, idx);
     lua_newuserdatauv(L, 0, 1);                      /* view */
@@ -338,12 +339,12 @@ static void freeze_deep(lua_State *L, int seen, int depth)
         return;
     }
     lua_pop(L, 1);                                   /* t */
-    bf_sandbox_push_target(L, t);
+    push_target(L, t);
     bool is_proxy = !lua_isnil(L, -1);
     lua_pop(L, 1);
     if (is_proxy)
         return;
-    bf_sandbox_push_readonly(L, t);                  /* t, proxy */
+    push_readonly(L, t);                             /* t, proxy */
     lua_pushvalue(L, t);
     lua_pushvalue(L, -2);
     lua_rawset(L, seen);                             /* seen[t] = proxy */
@@ -551,7 +552,7 @@ static int setup_globals(lua_State *L)
     }
     lua_getfield(L, -1, "string");
     lua_pushnil(L); lua_setfield(L, -2, "dump");
-    bf_format_install(L, -1);
+    bf__format_install(L, -1);
     lua_pop(L, 1);
     lua_getfield(L, -1, "math");
     lua_pushnil(L); lua_setfield(L, -2, "random");
@@ -564,7 +565,7 @@ static int setup_globals(lua_State *L)
     static const char *const tables[] = {"string", "table", "math", "utf8", NULL};
     for (int i = 0; tables[i]; i++) {
         lua_getfield(L, -1, tables[i]);
-        bf_sandbox_make_readonly(L);
+        bf__sandbox_make_readonly(L);
         lua_setfield(L, -2, tables[i]);
     }
     /* protect the string metatable: getmetatable("") gives false */
@@ -585,7 +586,7 @@ static int setup_globals(lua_State *L)
     return 0;
 }
 
-int bf_sandbox_new(const bf_sandbox_config *cfg, bf_sandbox **out, char *err, size_t errlen)
+int bf__sandbox_new(const bf_sandbox_config *cfg, bf_sandbox **out, char *err, size_t errlen)
 {
     *out = NULL;
     bf_sandbox *sb = calloc(1, sizeof *sb);
@@ -603,14 +604,14 @@ int bf_sandbox_new(const bf_sandbox_config *cfg, bf_sandbox **out, char *err, si
     atomic_init(&sb->watch_seq, 0);
     if (!sb->lib_dir || !sb->lib_prefix || !(sb->L = lua_newstate(capped_alloc, sb))) {
         snprintf(err, errlen, "cannot create a Lua state (out of memory)");
-        bf_sandbox_free(sb);
+        bf__sandbox_free(sb);
         return BF_ENOMEM;
     }
     *(bf_sandbox **)lua_getextraspace(sb->L) = sb;
     lua_pushcfunction(sb->L, setup_globals);
     if (lua_pcall(sb->L, 0, 0, 0) != LUA_OK) {
         snprintf(err, errlen, "cannot set up the sandbox: %s", lua_tostring(sb->L, -1));
-        bf_sandbox_free(sb);
+        bf__sandbox_free(sb);
         return BF_ESCRIPT;
     }
     lua_gc(sb->L, LUA_GCGEN, 0, 0);                  /* most objects die with their evaluation */
@@ -618,45 +619,45 @@ int bf_sandbox_new(const bf_sandbox_config *cfg, bf_sandbox **out, char *err, si
     return BF_OK;
 }
 
-void bf_sandbox_free(bf_sandbox *sb)
+void bf__sandbox_free(bf_sandbox *sb)
 {
     if (!sb)
         return;
     if (sb->L)
         lua_close(sb->L);
-    bf_pool_free_all(&sb->pool);
+    bf__pool_free_all(&sb->pool);
     free(sb->lib_dir);
     free(sb->lib_prefix);
     free(sb);
 }
 
-lua_State *bf_sandbox_state(bf_sandbox *sb)
+lua_State *bf__sandbox_state(bf_sandbox *sb)
 {
     return sb->L;
 }
 
-void bf_sandbox_set_trace(bf_sandbox *sb, bf_buf *trace)
+void bf__sandbox_set_trace(bf_sandbox *sb, bf_buf *trace)
 {
     sb->trace = trace;
 }
 
-void bf_sandbox_set_user(bf_sandbox *sb, void *user)
+void bf__sandbox_set_user(bf_sandbox *sb, void *user)
 {
     sb->user = user;
 }
 
-void *bf_sandbox_user(lua_State *L)
+void *bf__sandbox_user(lua_State *L)
 {
     return sandbox_of(L)->user;
 }
 
-void bf_sandbox_get_stats(const bf_sandbox *sb, bf_sandbox_stats *st)
+void bf__sandbox_get_stats(const bf_sandbox *sb, bf_sandbox_stats *st)
 {
     *st = sb->stats;
     st->memory = sb->used;
 }
 
-void bf_sandbox_always_count(bf_sandbox *sb, bool on)
+void bf__sandbox_always_count(bf_sandbox *sb, bool on)
 {
     sb->always_count = on;
 }
@@ -708,7 +709,7 @@ static int describe_error(bf_sandbox *sb, int rc, bf_buf *err)
     return code;
 }
 
-int bf_sandbox_call(bf_sandbox *sb, int nargs, int nresults, bf_buf *err)
+int bf__sandbox_call(bf_sandbox *sb, int nargs, int nresults, bf_buf *err)
 {
     lua_State *L = sb->L;
     int base = lua_gettop(L) - nargs;                /* the function */
@@ -735,8 +736,8 @@ int bf_sandbox_call(bf_sandbox *sb, int nargs, int nresults, bf_buf *err)
     return BF_OK;
 }
 
-int bf_sandbox_run_chunk(bf_sandbox *sb, const char *src, size_t len, const char *chunkname,
-                         bf_buf *err)
+int bf__sandbox_run_chunk(bf_sandbox *sb, const char *src, size_t len, const char *chunkname,
+                          bf_buf *err)
 {
     lua_State *L = sb->L;
     int rc = load_with_env(L, src, len, chunkname);
@@ -745,5 +746,5 @@ int bf_sandbox_run_chunk(bf_sandbox *sb, const char *src, size_t len, const char
         lua_pop(L, 1);
         return rc == LUA_ERRMEM ? BF_ELIMIT : BF_ESCRIPT;
     }
-    return bf_sandbox_call(sb, 0, 1, err);
+    return bf__sandbox_call(sb, 0, 1, err);
 }

@@ -1,5 +1,6 @@
 /* sandbox.h — a restricted Lua 5.4 state: allowed libraries only, a memory cap, an instruction
- * budget that costs nothing until an evaluation overruns, read-only tables, restricted require. */
+ * budget that costs nothing until an evaluation overruns, read-only tables, restricted require.
+ * Private to core/engine (hence bf__): other folders use engine.h; only its types are public. */
 #ifndef BF_SANDBOX_H
 #define BF_SANDBOX_H
 
@@ -32,51 +33,47 @@ typedef struct bf_sandbox_config {
 } bf_sandbox_config;
 
 /* Creates a sandboxed state; BF_OK or an error with a message in err. */
-int bf_sandbox_new(const bf_sandbox_config *cfg, bf_sandbox **out, char *err, size_t errlen);
+int bf__sandbox_new(const bf_sandbox_config *cfg, bf_sandbox **out, char *err, size_t errlen);
 /* Closes the state. NULL is allowed. */
-void bf_sandbox_free(bf_sandbox *sb);
+void bf__sandbox_free(bf_sandbox *sb);
 /* The Lua state (for pushing records and reading results). */
-lua_State *bf_sandbox_state(bf_sandbox *sb);
+lua_State *bf__sandbox_state(bf_sandbox *sb);
 
 /* Compiles text-only source under chunkname ("@policies/dibao.lua") with a fresh environment of
  * its own (reads see the allowed globals, unknown globals and any write are errors), runs it
  * under the budget and leaves its first result on the stack (stack: +1). */
-int bf_sandbox_run_chunk(bf_sandbox *sb, const char *src, size_t len, const char *chunkname,
-                         bf_buf *err);
+int bf__sandbox_run_chunk(bf_sandbox *sb, const char *src, size_t len, const char *chunkname,
+                          bf_buf *err);
 
 /* Calls the function below nargs arguments on the stack, like lua_pcall(L, nargs, nresults),
  * under the instruction budget and memory cap. On error the stack holds nothing of the call and
  * err receives "file:line: message". Returns BF_OK, BF_ESCRIPT, or BF_ELIMIT (budget or memory). */
-int bf_sandbox_call(bf_sandbox *sb, int nargs, int nresults, bf_buf *err);
+int bf__sandbox_call(bf_sandbox *sb, int nargs, int nresults, bf_buf *err);
 
 /* Replaces the table at the top of the stack by a read-only proxy of it (stack: 0 net).
  * Reads, #, pairs and ipairs see the table; writes raise "read-only" errors. */
-void bf_sandbox_make_readonly(lua_State *L);
-/* Pushes a new read-only proxy for the table at index idx (stack: +1). */
-void bf_sandbox_push_readonly(lua_State *L, int idx);
+void bf__sandbox_make_readonly(lua_State *L);
 /* Pushes a read-only view of the table at idx: a userdata (one allocation) whose fields, length
  * and pairs read the table, nested tables as views too (stack: +1). For values read a few
  * times; proxies are faster for tables read often. */
-void bf_sandbox_push_view(lua_State *L, int idx);
-/* Pushes the table behind a read-only proxy at idx, or nil when idx is no proxy (stack: +1). */
-void bf_sandbox_push_target(lua_State *L, int idx);
+void bf__sandbox_push_view(lua_State *L, int idx);
 
 /* Where `print` goes during the following calls: appended to trace (NULL: discarded).
  * Resident ID numbers in printed text are masked. */
-void bf_sandbox_set_trace(bf_sandbox *sb, bf_buf *trace);
+void bf__sandbox_set_trace(bf_sandbox *sb, bf_buf *trace);
 
 /* The watchdog: a thread that aborts evaluations running longer than a few milliseconds so the
  * sandbox re-runs them with an exact instruction count. Start once per group of sandboxes. */
 typedef struct bf_watchdog bf_watchdog;
 /* Starts watching n sandboxes (they must outlive the watchdog). */
-int bf_watchdog_start(bf_sandbox **boxes, int n, bf_watchdog **out);
+int bf__watchdog_start(bf_sandbox **boxes, int n, bf_watchdog **out);
 /* Stops and joins the watchdog thread. NULL is allowed. */
-void bf_watchdog_stop(bf_watchdog *w);
+void bf__watchdog_stop(bf_watchdog *w);
 
 /* Attaches the caller's data to the state (the engine's worker). */
-void bf_sandbox_set_user(bf_sandbox *sb, void *user);
+void bf__sandbox_set_user(bf_sandbox *sb, void *user);
 /* The data attached to the sandbox that owns L. */
-void *bf_sandbox_user(lua_State *L);
+void *bf__sandbox_user(lua_State *L);
 
 /* Counters for tests and benchmarks. */
 typedef struct bf_sandbox_stats {
@@ -85,8 +82,8 @@ typedef struct bf_sandbox_stats {
     size_t memory;             /* bytes the state holds now */
 } bf_sandbox_stats;
 /* Reads the counters. */
-void bf_sandbox_get_stats(const bf_sandbox *sb, bf_sandbox_stats *st);
+void bf__sandbox_get_stats(const bf_sandbox *sb, bf_sandbox_stats *st);
 /* Forces every call to count instructions from its start (the old, slow way; for benchmarks). */
-void bf_sandbox_always_count(bf_sandbox *sb, bool on);
+void bf__sandbox_always_count(bf_sandbox *sb, bool on);
 
 #endif

@@ -47,7 +47,7 @@ static void note_param_read(worker *w, const bf_param_set *set, int i)
  * mode, where every read must be seen. */
 static int param_lookup(lua_State *L)
 {
-    worker *w = bf_sandbox_user(L);
+    worker *w = bf__sandbox_user(L);
     bf_engine *e = w->e;
     const bf_params *ps = e->cfg.params;
     int set = (int)lua_tointeger(L, lua_upvalueindex(1));
@@ -110,7 +110,7 @@ static int build_param_tree(lua_State *L, const bf_params *ps, int set, int pol)
         lua_pushcclosure(L, param_lookup, 4);
         lua_setfield(L, -2, "__index");
         lua_setmetatable(L, -2);                     /* cache */
-        bf_sandbox_make_readonly(L);                 /* proxy */
+        bf__sandbox_make_readonly(L);                 /* proxy */
         lua_rawseti(L, proxies, g + 1);
     }
     lua_rawgeti(L, proxies, 1);                      /* proxies, root */
@@ -124,7 +124,7 @@ static int build_param_tree(lua_State *L, const bf_params *ps, int set, int pol)
 /* The member index of argument arg (a member table or a member id); raises when it is neither. */
 static int member_arg(lua_State *L, int arg, int index_table)
 {
-    worker *w = bf_sandbox_user(L);
+    worker *w = bf__sandbox_user(L);
     int i = -1;
     if (lua_type(L, arg) == LUA_TSTRING) {
         const char *id = lua_tostring(L, arg);
@@ -145,7 +145,7 @@ static int member_arg(lua_State *L, int arg, int index_table)
 /* ctx.age(m): full years on the evaluation date. Upvalue 1: member proxy -> index. */
 static int ctx_age(lua_State *L)
 {
-    worker *w = bf_sandbox_user(L);
+    worker *w = bf__sandbox_user(L);
     lua_pushinteger(L, w->ages[member_arg(L, 1, lua_upvalueindex(1))]);
     return 1;
 }
@@ -155,7 +155,7 @@ static int ctx_age(lua_State *L)
  * the set's read-only views by slot, the set's decisions by slot. */
 static int ctx_decision(lua_State *L)
 {
-    worker *w = bf_sandbox_user(L);
+    worker *w = bf__sandbox_user(L);
     bf_engine *e = w->e;
     int set = (int)lua_tointeger(L, lua_upvalueindex(1));
     luaL_checkstring(L, 1);
@@ -180,7 +180,7 @@ static int ctx_decision(lua_State *L)
     if (lua_rawgeti(L, lua_upvalueindex(5), slot) == LUA_TNIL) {   /* the view, or nil */
         lua_pop(L, 1);
         lua_rawgeti(L, lua_upvalueindex(6), slot);                 /* decision */
-        bf_sandbox_push_view(L, -1);
+        bf__sandbox_push_view(L, -1);
         lua_remove(L, -2);                                         /* view */
         lua_pushvalue(L, -1);
         lua_rawseti(L, lua_upvalueindex(5), slot);                 /* ro[slot] = view */
@@ -273,7 +273,7 @@ static void ensure_member_pool(worker *w, int n)
         new_record_table(L, 20, "member");               /* ..., mr */
         lua_pushvalue(L, -1);
         lua_rawseti(L, -5, i + 1);                       /* pool_r[i+1] = mr */
-        bf_sandbox_make_readonly(L);                     /* ..., mp */
+        bf__sandbox_make_readonly(L);                     /* ..., mp */
         lua_pushvalue(L, -1);
         lua_rawseti(L, -4, i + 1);                       /* pool_p[i+1] = mp */
         lua_pushinteger(L, i);
@@ -444,16 +444,16 @@ int bf__views_setup(lua_State *L)
     lua_createtable(L, BF_MEMBERS_MAX, 0);               /* index, hr, marr */
     lua_pushvalue(L, -1);
     w->marr_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-    bf_sandbox_make_readonly(L);
+    bf__sandbox_make_readonly(L);
     lua_setfield(L, -2, "members");                      /* hr.members = proxy of marr */
     lua_createtable(L, 8, 0);                            /* index, hr, rec */
     lua_pushvalue(L, -1);
     w->rec_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-    bf_sandbox_make_readonly(L);
+    bf__sandbox_make_readonly(L);
     lua_setfield(L, -2, "recorded");
     lua_pushvalue(L, -1);
     w->hr_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-    bf_sandbox_make_readonly(L);                         /* index, hp */
+    bf__sandbox_make_readonly(L);                         /* index, hp */
     w->hp_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     int slots = e->n_pol * SLOTS_PER_POLICY;
     for (int s = 0; s < e->cfg.n_sets; s++) {
@@ -480,7 +480,7 @@ int bf__views_setup(lua_State *L)
             lua_rawgeti(L, LUA_REGISTRYINDEX, w->slots_ref[s]);
             lua_pushcclosure(L, ctx_decision, 6);
             lua_setfield(L, -2, "decision");
-            bf_sandbox_make_readonly(L);
+            bf__sandbox_make_readonly(L);
             w->ctx_ref[ci] = luaL_ref(L, LUA_REGISTRYINDEX);
         }
     }

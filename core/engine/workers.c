@@ -157,7 +157,7 @@ static int setup_worker(bf_engine *e, worker *w, bf_errors *errs)
         char chunk[4200];
         snprintf(chunk, sizeof chunk, "@%s", e->pol[k].display);
         bf_buf_clear(&err);
-        if (bf_sandbox_run_chunk(w->sb, e->pol[k].src, e->pol[k].src_len, chunk, &err) != BF_OK) {
+        if (bf__sandbox_run_chunk(w->sb, e->pol[k].src, e->pol[k].src_len, chunk, &err) != BF_OK) {
             bf_errors_add(errs, "%s", bf_buf_str(&err));
             bf_buf_free(&err);
             return BF_ESCRIPT;
@@ -211,17 +211,17 @@ int bf_engine_open(const bf_engine_config *cfg, bf_engine **out, bf_errors *errs
         worker *w = &e->workers[i];
         w->e = e;
         w->index = i;
-        rc = bf_sandbox_new(&sc, &w->sb, err, sizeof err);
+        rc = bf__sandbox_new(&sc, &w->sb, err, sizeof err);
         if (rc != BF_OK) {
             bf_errors_add(errs, "%s", err);
             break;
         }
-        w->L = bf_sandbox_state(w->sb);
+        w->L = bf__sandbox_state(w->sb);
         e->boxes[i] = w->sb;
-        bf_sandbox_set_user(w->sb, w);
+        bf__sandbox_set_user(w->sb, w);
     }
     if (rc == BF_OK && !cfg->no_budget)
-        rc = bf_watchdog_start(e->boxes, e->jobs, &e->watchdog);
+        rc = bf__watchdog_start(e->boxes, e->jobs, &e->watchdog);
     if (rc == BF_OK)
         rc = bf__catalog_load(e, e->workers[0].sb, errs);
     if (rc == BF_OK && !(e->cacheable = calloc((size_t)cfg->params->n + 1, sizeof *e->cacheable)))
@@ -256,10 +256,10 @@ void bf_engine_close(bf_engine *e)
     for (int i = 0; e->workers && i < e->jobs; i++)
         if (e->workers[i].has_thread)
             pthread_join(e->workers[i].thread, NULL);
-    bf_watchdog_stop(e->watchdog);
+    bf__watchdog_stop(e->watchdog);
     for (int i = 0; e->workers && i < e->jobs; i++) {
         worker *w = &e->workers[i];
-        bf_sandbox_free(w->sb);
+        bf__sandbox_free(w->sb);
         free(w->eval_ref); free(w->ctx_ref); free(w->proot_ref); free(w->ages); free(w->read);
         free(w->recorded);
         free(w->reevaluated);
@@ -303,7 +303,7 @@ void bf_engine_stats(const bf_engine *e, bf_sandbox_stats *st)
     memset(st, 0, sizeof *st);
     for (int i = 0; i < e->jobs; i++) {
         bf_sandbox_stats s;
-        bf_sandbox_get_stats(e->workers[i].sb, &s);
+        bf__sandbox_get_stats(e->workers[i].sb, &s);
         st->calls += s.calls;
         st->counted_reruns += s.counted_reruns;
         st->memory += s.memory;
@@ -313,5 +313,5 @@ void bf_engine_stats(const bf_engine *e, bf_sandbox_stats *st)
 void bf_engine_always_count(bf_engine *e, bool on)
 {
     for (int i = 0; i < e->jobs; i++)
-        bf_sandbox_always_count(e->workers[i].sb, on);
+        bf__sandbox_always_count(e->workers[i].sb, on);
 }
