@@ -2,8 +2,9 @@
  *
  * A plugin is a shared object in the plugins folder exporting
  *     int bf_plugin_init(const bf_host *host, bf_plugin *plugin);
- * which fills *plugin (name, version, what it provides) and returns 0, or non-zero to refuse
- * loading (the host reports it by file name and goes on with the other plugins). It can provide
+ * which checks the host (host->abi, and BF_HOST_HAS for each host function it will call), fills
+ * *plugin (name, version, what it provides) and returns 0, or non-zero to refuse loading (the
+ * host reports it by file name and goes on with the other plugins). It can provide
  * readers (import formats), writers (export formats) and Lua modules for policy scripts.
  * Everything a plugin needs from the host comes through bf_host; it never links against the
  * host's symbols. Strings passed in either direction are UTF-8 and only valid during the call. */
@@ -18,8 +19,13 @@
 
 #include <lua.h>
 
-/* The ABI version; bf_plugin_init must set plugin->abi to this. Bumped on any change below. */
-#define BF_PLUGIN_ABI 1
+/* The ABI version; bf_plugin_init must set plugin->abi to this. Within one ABI, bf_host and
+ * bf_plugin only grow at their end, and each side learns from the other what it may touch: the
+ * host's bf_host.size and bf_host.plugin_size (BF_HOST_HAS, BF_PLUGIN_CAN_SET), the plugin's abi.
+ * Any other change to a struct below bumps it. ABI 1 had no sizes: member_error, then
+ * household_cell and member_cell were added to it, and a plugin could not tell whether a host had
+ * them (it read past the end of an older host's bf_host). */
+#define BF_PLUGIN_ABI 2
 
 /* ---- Reading households (import formats) ---- */
 
@@ -120,17 +126,31 @@ typedef struct bf_host {
     void (*error)(bf_record_sink *sink, const char *file, long line, const char *id,
                   const char *message);
     /* The same about a member: "file:line: household H, member M: message" (either id may be
-     * NULL). Added within ABI 1: only hosts of this header or later have it. */
+     * NULL). */
     void (*member_error)(bf_record_sink *sink, const char *file, long line,
                          const char *household, const char *member, const char *message);
     /* household_set for a value read from a cell: column (from 1) of the household's line, so
-     * that an error names file:line:column. Added within ABI 1: hosts of this header or later
-     * have it (NULL before: use household_set). */
+     * that an error names file:line:column. */
     int (*household_cell)(bf_record_sink *sink, const char *field, const char *value,
                           long column);
     /* member_set for a value read from a cell of the member's line; like household_cell. */
     int (*member_cell)(bf_record_sink *sink, const char *field, const char *value, long column);
+
+    /* The sizes, after every field of ABI 1 so that those keep their offsets (an ABI 1 plugin
+     * reads nothing past them). A plugin reads them only once abi says they are there. */
+    size_t size;                       /* sizeof (bf_host) in the host */
+    size_t plugin_size;                /* sizeof (bf_plugin) in the host: the struct it hands to
+                                        * bf_plugin_init, zeroed */
+    /* Fields added within ABI 2 go here, at the end; a plugin checks BF_HOST_HAS before use. */
 } bf_host;
+
+/* Whether host offers field f of bf_host: the plugin's ABI, and a struct long enough to hold f.
+ * A plugin checks every host function it calls this way in bf_plugin_init and refuses to load
+ * (returns non-zero) when one is missing, so it never reads past the end of an older host's
+ * struct. */
+#define BF_HOST_HAS(host, f) \
+    ((host)->abi == BF_PLUGIN_ABI && \
+     (host)->size >= offsetof(bf_host, f) + sizeof ((const bf_host *)0)->f)
 
 /* ---- What a plugin provides ---- */
 
@@ -142,7 +162,15 @@ typedef struct bf_plugin {
     const bf_reader_format *readers;   /* import formats, ending with {NULL}; may be NULL */
     const bf_writer *writers;          /* export formats, ending with {NULL}; may be NULL */
     const bf_lua_module_def *modules;  /* Lua modules, ending with {NULL}; may be NULL */
+    /* Fields added within ABI 2 go here, at the end; a plugin sets one only when
+     * BF_PLUGIN_CAN_SET says the host's struct has it (the host reads the rest as zero). */
 } bf_plugin;
+
+/* Whether the host's bf_plugin (plugin_size bytes, zeroed) holds field f, so that a plugin may
+ * set it: a plugin never writes past the end of an older host's struct. */
+#define BF_PLUGIN_CAN_SET(host, f) \
+    ((host)->abi == BF_PLUGIN_ABI && \
+     (host)->plugin_size >= offsetof(bf_plugin, f) + sizeof ((const bf_plugin *)0)->f)
 
 /* The entry point every plugin exports (the host finds it with dlsym, never links to it). */
 int bf_plugin_init(const bf_host *host, bf_plugin *plugin);

@@ -3,9 +3,9 @@
  *
  * $(B)/test-plugins holds copies of the good plugins next to the broken ones of
  * tests/data/plugins/ (Makefile, test-plugins): bad_abi.so (plugin->abi 99), future_abi.so
- * (exports bf_plugin_abi = 2; its init aborts), init_fails.so (init returns 3), no_init.so (no
- * bf_plugin_init), not_elf.so (a text file), zz_clash.so (a second "idcard", loaded after
- * idcard.so). */
+ * (exports bf_plugin_abi = 3; its init aborts), init_fails.so (init returns 3), no_init.so (no
+ * bf_plugin_init), not_elf.so (a text file), old_abi.so (built against the structs of ABI 1,
+ * data/plugins/plugin_abi1.h), zz_clash.so (a second "idcard", loaded after idcard.so). */
 #include <criterion/criterion.h>
 
 #include <dlfcn.h>
@@ -20,6 +20,7 @@
 #include "store.h"
 
 #include "helpers.h"
+#include "data/plugins/plugin_abi1.h"
 
 #define TEST_PLUGINS BF_BUILD_DIR "/test-plugins"
 #define PLUGINS      BF_BUILD_DIR "/plugins"
@@ -52,8 +53,11 @@ Test(plugins, each_broken_plugin_is_reported_and_the_good_ones_load)
     bf_errors_init(&errs, 50);
     bf_plugins *p;
     cr_assert_eq(bf_plugins_load(TEST_PLUGINS, &p, &errs), BF_OK);
-    expect_skipped(&errs, "bad_abi.so", "built for plugin ABI 99, this bangfu has ABI 1");
-    expect_skipped(&errs, "future_abi.so", "built for plugin ABI 2, this bangfu has ABI 1");
+    expect_skipped(&errs, "bad_abi.so", "built for plugin ABI 99, this bangfu has ABI 2");
+    expect_skipped(&errs, "future_abi.so", "built for plugin ABI 3, this bangfu has ABI 2");
+    /* its init read every host field at its ABI 1 offset (else it returns 7) and filled an ABI 1
+     * bf_plugin; the host then refuses it by its abi */
+    expect_skipped(&errs, "old_abi.so", "built for plugin ABI 1, this bangfu has ABI 2");
     expect_skipped(&errs, "init_fails.so", "its bf_plugin_init returned 3 (it refused to load)");
     expect_skipped(&errs, "no_init.so", "no bf_plugin_init function: not a bangfu plugin");
     expect_skipped(&errs, "not_elf.so", "not a loadable shared object");
@@ -99,6 +103,58 @@ Test(plugins, the_program_exports_only_the_library_api)
     dlclose(self);
 }
 
+/* csv.so's bf_plugin_init, loaded on its own, and its handle in *handle. */
+static bf_plugin_init_fn csv_init(void **handle)
+{
+    *handle = dlopen(PLUGINS "/csv.so", RTLD_NOW | RTLD_LOCAL);
+    cr_assert_not_null(*handle, "%s", dlerror());
+    bf_plugin_init_fn init;
+    *(void **)&init = dlsym(*handle, BF_PLUGIN_INIT_SYMBOL);
+    cr_assert_not_null(init);
+    return init;
+}
+
+/* A host of ABI 1 (its struct ends at member_cell, without sizes) loading today's csv plugin:
+ * the plugin refuses by abi alone and reads no further. Both structs are allocated with exactly
+ * their ABI 1 size, so that ASan (the second leg of make test) fails the test on any access past
+ * their end; *plugin stays untouched. */
+Test(plugins, a_plugin_refuses_a_host_of_abi_1_without_reading_past_its_struct)
+{
+    void *handle;
+    bf_plugin_init_fn init = csv_init(&handle);
+    v1_host *old = malloc(sizeof *old);
+    v1_plugin *info = calloc(1, sizeof *info);
+    cr_assert(old && info);
+    memcpy(old, &bf_plugin_host, sizeof *old);     /* ABI 2 keeps every ABI 1 field's offset */
+    old->abi = 1;
+    cr_expect_neq(init((const bf_host *)old, (bf_plugin *)info), 0, "the csv plugin loaded on an ABI 1 host");
+    cr_expect_eq(info->abi, 0);
+    cr_expect_null(info->name);
+    free(old);
+    free(info);
+    dlclose(handle);
+}
+
+/* A host of this ABI whose struct ends before member_cell (size says so; a host built before a
+ * field was appended looks like this to a later plugin): csv needs member_cell, so it refuses. */
+Test(plugins, a_plugin_refuses_a_host_without_a_function_it_needs)
+{
+    void *handle;
+    bf_plugin_init_fn init = csv_init(&handle);
+    bf_host short_host = bf_plugin_host;
+    short_host.size = offsetof(bf_host, member_cell);
+    bf_plugin info;
+    memset(&info, 0, sizeof info);
+    cr_expect_neq(init(&short_host, &info), 0, "the csv plugin loaded without member_cell");
+    cr_expect_null(info.name);
+    short_host.size = sizeof short_host;           /* the same host with it: loads */
+    cr_expect_eq(init(&short_host, &info), 0);
+    cr_expect_str_eq(info.name, "csv");
+    cr_expect(BF_HOST_HAS(&bf_plugin_host, member_error));
+    cr_expect(BF_PLUGIN_CAN_SET(&bf_plugin_host, modules));
+    dlclose(handle);
+}
+
 Test(plugins, a_missing_folder_is_an_empty_registry)
 {
     bf_errors errs;
@@ -125,7 +181,8 @@ Test(plugins, the_command_lists_plugins_and_skipped_files)
     cr_expect(strstr(r.out, "Lua module idcard"), "%s", r.out);
     cr_expect(strstr(r.out, "skipped:"), "%s", r.out);
     const char *files[] = {"bad_abi.so: skipped: built for plugin ABI 99",
-                           "future_abi.so: skipped: built for plugin ABI 2",
+                           "future_abi.so: skipped: built for plugin ABI 3",
+                           "old_abi.so: skipped: built for plugin ABI 1",
                            "init_fails.so: skipped: its bf_plugin_init returned 3",
                            "no_init.so: skipped: no bf_plugin_init",
                            "not_elf.so: skipped: not a loadable shared object",

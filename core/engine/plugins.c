@@ -16,10 +16,20 @@ static void host_log(const char *plugin, const char *message)
 }
 
 const bf_host bf_plugin_host = {
-    BF_PLUGIN_ABI, BF_VERSION, host_log,
-    bf_sink_household_begin, bf_sink_household_set, bf_sink_member_begin, bf_sink_member_set,
-    bf_sink_household_end, bf_sink_error, bf_sink_member_error, bf_sink_household_cell,
-    bf_sink_member_cell,
+    .abi = BF_PLUGIN_ABI,
+    .version = BF_VERSION,
+    .log = host_log,
+    .household_begin = bf_sink_household_begin,
+    .household_set = bf_sink_household_set,
+    .member_begin = bf_sink_member_begin,
+    .member_set = bf_sink_member_set,
+    .household_end = bf_sink_household_end,
+    .error = bf_sink_error,
+    .member_error = bf_sink_member_error,
+    .household_cell = bf_sink_household_cell,
+    .member_cell = bf_sink_member_cell,
+    .size = sizeof(bf_host),
+    .plugin_size = sizeof(bf_plugin),     /* load_one hands init a zeroed bf_plugin of this size */
 };
 
 typedef struct loaded {

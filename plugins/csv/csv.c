@@ -29,7 +29,7 @@ static bf_writer writers[2];    /* bf_csv_writer and the end mark, filled by ini
 
 int bf_plugin_init(const bf_host *h, bf_plugin *plugin)
 {
-    if (!h || h->abi != BF_PLUGIN_ABI || !h->member_error)
+    if (!h || !BF_HOST_HAS(h, member_cell) || !h->member_error)
         return 1;               /* the reader needs this host's record callbacks */
     host = h;
     writers[0] = bf_csv_writer;

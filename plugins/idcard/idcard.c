@@ -138,7 +138,8 @@ static const bf_lua_module_def modules[] = {
 /* The plugin's entry point: one Lua module, no readers or writers. */
 int bf_plugin_init(const bf_host *host, bf_plugin *plugin)
 {
-    (void)host;
+    if (!host || host->abi != BF_PLUGIN_ABI)
+        return 1;               /* another ABI: its bf_plugin may not be ours */
     plugin->abi = BF_PLUGIN_ABI;
     plugin->name = "idcard";
     plugin->version = "1.0.0";

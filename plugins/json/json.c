@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+BF_PLUGIN_EXPORT_ABI;
+
 typedef struct json_out {
     FILE *f;
     int64_t written;           /* decisions so far: commas */
@@ -161,7 +163,8 @@ int bf_plugin_init(const bf_host *host, bf_plugin *plugin);
 
 int bf_plugin_init(const bf_host *host, bf_plugin *plugin)
 {
-    (void)host;
+    if (!host || host->abi != BF_PLUGIN_ABI)
+        return 1;               /* another ABI: its bf_plugin may not be ours */
     plugin->abi = BF_PLUGIN_ABI;
     plugin->name = "json";
     plugin->version = "1.0";
