@@ -1,6 +1,8 @@
 /* test_sandbox.c — what a script can and cannot do in the sandbox. */
 #include <criterion/criterion.h>
 #include <lauxlib.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bangfu.h"
@@ -66,6 +68,63 @@ Test(sandbox, forbidden_globals_are_absent)
     expect_value("return tostring(math.randomseed)", "nil");
     expect_value("return type(string.format) .. type(table.concat) .. type(utf8.char) .. type(pairs)",
                  "functionfunctionfunctionfunction");
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The keys of the table on top of the stack, raw (no metamethods), sorted, space-separated. */
+static void table_keys(lua_State *L, char *out, size_t size)
+{
+    const char *keys[64];
+    size_t n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {                        /* t, key, value */
+        lua_pop(L, 1);
+        cr_assert(lua_type(L, -1) == LUA_TSTRING && n < 64);
+        keys[n++] = lua_tostring(L, -1);             /* the table keeps the string alive */
+    }
+    qsort(keys, n, sizeof *keys, compare_strings);
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        snprintf(out + strlen(out), size - strlen(out), "%s%s", i ? " " : "", keys[i]);
+}
+
+/* What scripts get, and nothing else: the Lua 5.4 manual's base library (§6.1) without dofile,
+ * loadfile, load, collectgarbage, rawget, rawset, rawlen, warn and _G, with the sandbox's print,
+ * setmetatable and require; string (§6.4) without dump; table (§6.6); math (§6.7) without random
+ * and randomseed, with the Lua 5.3 functions Debian's Lua 5.4 is built with (LUA_COMPAT_MATHLIB:
+ * atan2 cosh frexp ldexp log10 pow sinh tanh); utf8 (§6.5). Listed here by hand from the manual,
+ * not from the code. The string methods are the same: ("").dump is nil. */
+Test(sandbox, the_globals_are_exactly_the_allowed_ones)
+{
+    lua_State *L = bf__sandbox_state(sb);
+    char keys[1024];
+    lua_pushglobaltable(L);
+    table_keys(L, keys, sizeof keys);
+    lua_pop(L, 1);
+    cr_expect_str_eq(keys, "_VERSION assert error getmetatable ipairs math next pairs pcall print "
+                           "rawequal require select setmetatable string table tonumber tostring "
+                           "type utf8 xpcall");
+    static const char *const libs[][2] = {
+        {"string", "byte char find format gmatch gsub len lower match pack packsize rep reverse "
+                   "sub unpack upper"},
+        {"table", "concat insert move pack remove sort unpack"},
+        {"math", "abs acos asin atan atan2 ceil cos cosh deg exp floor fmod frexp huge ldexp log "
+                 "log10 max maxinteger min mininteger modf pi pow rad sin sinh sqrt tan tanh "
+                 "tointeger type ult"},
+        {"utf8", "char charpattern codepoint codes len offset"},
+    };
+    for (size_t i = 0; i < sizeof libs / sizeof libs[0]; i++) {
+        char src[256];
+        snprintf(src, sizeof src, "local k = {} for name in pairs(%s) do k[#k + 1] = name end "
+                 "table.sort(k) return table.concat(k, ' ')", libs[i][0]);
+        expect_value(src, libs[i][1]);
+    }
+    expect_value("return tostring(('').dump)", "nil");
+    expect_value("return ('%s=%d'):format('x', 7) .. ('abc'):upper()", "x=7ABC");
 }
 
 Test(sandbox, globals_cannot_be_assigned)

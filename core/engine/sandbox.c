@@ -530,59 +530,92 @@ static int restricted_require(lua_State *L)
     return 1;
 }
 
-/* Opens the allowed libraries, removes what scripts must not have, builds the globals table. */
+/* What scripts get, by name (README, Policy scripts); nothing else of what Lua's libraries hold
+ * reaches them. Left out: dofile, loadfile, load, collectgarbage, rawget, rawset, rawlen, warn,
+ * _G, string.dump, math.random, math.randomseed, and the io, os, debug, coroutine and package
+ * libraries, which are never opened. math keeps the functions of Lua 5.3 that Debian's Lua 5.4
+ * is built with (LUA_COMPAT_MATHLIB); a name a library lacks is skipped. */
+static const char *const allowed_base[] = {
+    "_VERSION", "assert", "error", "getmetatable", "ipairs", "next", "pairs", "pcall", "rawequal",
+    "select", "tonumber", "tostring", "type", "xpcall", NULL,
+};
+static const char *const allowed_string[] = {
+    "byte", "char", "find", "format", "gmatch", "gsub", "len", "lower", "match", "pack",
+    "packsize", "rep", "reverse", "sub", "unpack", "upper", NULL,
+};
+static const char *const allowed_table[] = {
+    "concat", "insert", "move", "pack", "remove", "sort", "unpack", NULL,
+};
+static const char *const allowed_math[] = {
+    "abs", "acos", "asin", "atan", "ceil", "cos", "deg", "exp", "floor", "fmod", "huge", "log",
+    "max", "maxinteger", "min", "mininteger", "modf", "pi", "rad", "sin", "sqrt", "tan",
+    "tointeger", "type", "ult",
+    "atan2", "cosh", "frexp", "ldexp", "log10", "pow", "sinh", "tanh",   /* LUA_COMPAT_MATHLIB */
+    NULL,
+};
+static const char *const allowed_utf8[] = {
+    "char", "charpattern", "codepoint", "codes", "len", "offset", NULL,
+};
+
+/* Pushes a new table with the fields of the table at idx that allowed names (stack: +1). */
+static void push_allowed(lua_State *L, int idx, const char *const *allowed)
+{
+    idx = lua_absindex(L, idx);
+    lua_createtable(L, 0, 32);                       /* t */
+    for (int i = 0; allowed[i]; i++) {
+        lua_pushstring(L, allowed[i]);
+        if (lua_rawget(L, idx) == LUA_TNIL)          /* t, value */
+            lua_pop(L, 1);                           /* t */
+        else
+            lua_setfield(L, -2, allowed[i]);         /* t */
+    }
+}
+
+/* Builds the globals table from the allow-lists above and the sandbox's own print,
+ * setmetatable and require; it becomes the state's globals. */
 static int setup_globals(lua_State *L)
 {
-    static const struct { const char *name; lua_CFunction open; } libs[] = {
-        {LUA_GNAME, luaopen_base}, {LUA_STRLIBNAME, luaopen_string},
-        {LUA_TABLIBNAME, luaopen_table}, {LUA_MATHLIBNAME, luaopen_math},
-        {LUA_UTF8LIBNAME, luaopen_utf8},
+    static const struct { const char *name; lua_CFunction open; const char *const *allowed; } libs[] = {
+        {LUA_STRLIBNAME, luaopen_string, allowed_string}, {LUA_TABLIBNAME, luaopen_table, allowed_table},
+        {LUA_MATHLIBNAME, luaopen_math, allowed_math}, {LUA_UTF8LIBNAME, luaopen_utf8, allowed_utf8},
     };
+    int top = lua_gettop(L);
+    luaL_requiref(L, LUA_GNAME, luaopen_base, 0);   /* base (Lua's whole _G) */
+    push_allowed(L, -1, allowed_base);               /* base, G */
+    lua_remove(L, -2);                               /* G */
     for (size_t i = 0; i < sizeof libs / sizeof libs[0]; i++) {
-        luaL_requiref(L, libs[i].name, libs[i].open, 1);
-        lua_pop(L, 1);
+        luaL_requiref(L, libs[i].name, libs[i].open, 0);   /* G, lib */
+        push_allowed(L, -1, libs[i].allowed);        /* G, lib, safe */
+        lua_remove(L, -2);                           /* G, safe */
+        if (libs[i].open == luaopen_string) {
+            bf__format_install(L, -1);
+            lua_pushliteral(L, "");                  /* G, safe, "" */
+            if (lua_getmetatable(L, -1)) {           /* G, safe, "", strmt */
+                lua_pushvalue(L, -3);
+                lua_setfield(L, -2, "__index");      /* s:method() reads safe */
+                lua_pushboolean(L, 0);
+                lua_setfield(L, -2, "__metatable");  /* getmetatable("") gives false */
+                lua_pop(L, 1);                       /* G, safe, "" */
+            }
+            lua_pop(L, 1);                           /* G, safe */
+        }
+        /* read-only, or one script could change string.format for all */
+        bf__sandbox_make_readonly(L);                /* G, proxy */
+        lua_setfield(L, -2, libs[i].name);           /* G */
     }
-    lua_pushglobaltable(L);                          /* _G */
-    static const char *const removed[] = {"dofile", "loadfile", "load", "collectgarbage", "rawset",
-                                          "rawget", "rawlen", "_G", "print", "setmetatable",
-                                          "require", "package", "warn", NULL};
-    for (int i = 0; removed[i]; i++) {
-        lua_pushnil(L);
-        lua_setfield(L, -2, removed[i]);
-    }
-    lua_getfield(L, -1, "string");
-    lua_pushnil(L); lua_setfield(L, -2, "dump");
-    bf__format_install(L, -1);
-    lua_pop(L, 1);
-    lua_getfield(L, -1, "math");
-    lua_pushnil(L); lua_setfield(L, -2, "random");
-    lua_pushnil(L); lua_setfield(L, -2, "randomseed");
-    lua_pop(L, 1);
     lua_pushcfunction(L, trace_print); lua_setfield(L, -2, "print");
     lua_pushcfunction(L, safe_setmetatable); lua_setfield(L, -2, "setmetatable");
     lua_pushcfunction(L, restricted_require); lua_setfield(L, -2, "require");
-    /* library tables become read-only, or one script could change string.format for all */
-    static const char *const tables[] = {"string", "table", "math", "utf8", NULL};
-    for (int i = 0; tables[i]; i++) {
-        lua_getfield(L, -1, tables[i]);
-        bf__sandbox_make_readonly(L);
-        lua_setfield(L, -2, tables[i]);
-    }
-    /* protect the string metatable: getmetatable("") gives false */
-    lua_pushliteral(L, "");
-    if (lua_getmetatable(L, -1)) {                   /* _G, "", strmt */
-        lua_pushboolean(L, 0);
-        lua_setfield(L, -2, "__metatable");
-        lua_pop(L, 1);
-    }
-    lua_pop(L, 1);                                   /* _G */
-    lua_createtable(L, 0, 1);                        /* _G, mt */
+    lua_createtable(L, 0, 1);                        /* G, mt */
     lua_pushcfunction(L, unknown_global);
     lua_setfield(L, -2, "__index");
     lua_setmetatable(L, -2);                         /* reading an unknown global is an error */
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &globals_key); /* registry[globals_key] = _G */
+    lua_pushvalue(L, -1);                            /* G, G */
+    lua_rawseti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);   /* Lua's own _G is dropped */
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &globals_key); /* registry[globals_key] = G */
     lua_newtable(L);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &loaded_key);
+    assert(lua_gettop(L) == top);
     return 0;
 }
 
