@@ -248,6 +248,7 @@ static int order_policies(bf_engine *e, pending_requires *req, bf_errors *errs)
     for (int i = 0; state && order && stack && i < n && !errors; i++)
         errors += visit(e->pol, i, state, order, &n_order, stack, 0, errs);
     if (!errors && state && order && stack) {
+        assert(n_order == n);                        /* every policy placed once */
         int *where = state;                          /* reuse: old index -> new index */
         for (int k = 0; k < n; k++)
             where[order[k]] = k;

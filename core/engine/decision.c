@@ -3,6 +3,7 @@
  * decision; and the bf_result that holds a household's decisions. */
 #include "internal.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,7 @@ void bf_result_reset(bf_result *r)
 
 int bf_result_add_text(bf_result *r, const char *s, size_t len)
 {
+    assert(r->text.len <= INT_MAX);                  /* offsets are ints */
     int off = (int)r->text.len;
     bf_buf_add(&r->text, s, len);
     bf_buf_add(&r->text, "", 1);              /* keep the terminator inside the buffer */

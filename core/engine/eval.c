@@ -30,12 +30,25 @@ typedef struct eval_job {
 enum { FRAME_KEYS, FRAME_MEMBERS, FRAME_H, FRAME_SLOTS, FRAME_RO, FRAME_POLICIES };
 enum { FRAME_FN, FRAME_P, FRAME_CTX, FRAME_PER_POLICY };
 
-/* Pushes the frame of set for every policy (stack: +FRAME_POLICIES + 3 per policy); returns its
- * index. */
+/* The stack slots of a frame. */
+static int frame_size(const bf_engine *e)
+{
+    return FRAME_POLICIES + FRAME_PER_POLICY * e->n_pol;
+}
+
+/* Stack index of policy k's entries (FRAME_FN, FRAME_P, FRAME_CTX) in the frame at f. */
+static int frame_policy(const bf_engine *e, int f, int k)
+{
+    assert(k >= 0 && k < e->n_pol);
+    return f + FRAME_POLICIES + FRAME_PER_POLICY * k;
+}
+
+/* Pushes the frame of set for every policy (stack: +frame_size); returns its index. */
 static int push_frame(lua_State *L, worker *w, int set)
 {
     bf_engine *e = w->e;
-    if (!lua_checkstack(L, FRAME_POLICIES + FRAME_PER_POLICY * e->n_pol + LUA_MINSTACK))
+    assert(set >= 0 && set < e->cfg.n_sets);
+    if (!lua_checkstack(L, frame_size(e) + LUA_MINSTACK))
         luaL_error(L, "out of stack space");
     int frame = lua_gettop(L) + 1;
     lua_rawgeti(L, LUA_REGISTRYINDEX, w->keys_ref);
@@ -49,6 +62,7 @@ static int push_frame(lua_State *L, worker *w, int set)
         lua_rawgeti(L, LUA_REGISTRYINDEX, w->proot_ref[ci]);
         lua_rawgeti(L, LUA_REGISTRYINDEX, w->ctx_ref[ci]);
     }
+    assert(lua_gettop(L) == frame + frame_size(e) - 1);
     return frame;
 }
 
@@ -57,7 +71,10 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
     worker *w = job->w;
     bf_engine *e = w->e;
     const bf_policy *p = &e->pol[k];
-    int f = job->frame, fk = f + FRAME_POLICIES + FRAME_PER_POLICY * k;
+    int f = job->frame, fk = frame_policy(e, f, k);
+    int top = lua_gettop(L);
+    assert(top >= f + frame_size(e) - 1 && member < job->h->n_members);
+    assert(lua_type(L, fk + FRAME_FN) == LUA_TFUNCTION);   /* the frame is where f says */
     lua_pushvalue(L, fk + FRAME_FN);
     int nargs = 3;
     if (member >= 0) {
@@ -78,7 +95,7 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
     bf_decision *d = bf_result_add(job->res, k, member);
     if (!d)
         luaL_error(L, "out of memory recording decisions");
-    int slot = k * SLOTS_PER_POLICY + member + 1;
+    int slot = bf__slot(e, k, member);
     bool ok = rc == BF_OK;
     if (ok) {
         bf_buf_clear(&w->why);
@@ -108,6 +125,7 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
                                          w->params_count ? w->params.len : 2);
         d->trace = bf_result_add_text(job->res, bf_buf_str(&w->trace), w->trace.len);
     }
+    assert(lua_gettop(L) == top);
 }
 
 /* The whole household, inside one protected call: pushing records can also run out of memory. */
@@ -135,6 +153,7 @@ static int eval_household(lua_State *L)
             for (int i = 0; i < job->h->n_members; i++)
                 eval_one(L, job, k, i);
     }
+    assert(lua_gettop(L) == job->frame + frame_size(e) - 1);
     return 0;
 }
 
@@ -143,14 +162,18 @@ static int eval_household(lua_State *L)
 static void run_protected(worker *w, lua_CFunction fn, eval_job *job)
 {
     lua_State *L = w->L;
+    int top = lua_gettop(L);
     lua_pushcfunction(L, fn);
     lua_pushlightuserdata(L, job);
-    if (lua_pcall(L, 1, 0, 0) == LUA_OK)
+    if (lua_pcall(L, 1, 0, 0) == LUA_OK) {
+        assert(lua_gettop(L) == top);                /* nothing left behind between households */
         return;
+    }
     char msg[512];
     snprintf(msg, sizeof msg, "household could not be evaluated: %s",
              lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "memory cap exceeded");
     lua_pop(L, 1);
+    assert(lua_gettop(L) == top);
     lua_gc(L, LUA_GCCOLLECT, 0);
     bf_result_reset(job->res);
     bf_engine *e = w->e;
@@ -220,7 +243,7 @@ static void reuse_baseline(lua_State *L, eval_job *job, int k, int from, int to)
             d->error = msg ? bf_result_add_text(job->res, msg, strlen(msg)) : -1;
             job->res->errors++;
         }
-        int slot = k * SLOTS_PER_POLICY + b->member + 1;
+        int slot = bf__slot(w->e, k, b->member);
         w->failed[1][slot] = w->failed[0][slot];
         lua_rawgeti(L, LUA_REGISTRYINDEX, w->slots_ref[0]);
         lua_rawgeti(L, LUA_REGISTRYINDEX, w->slots_ref[1]);   /* s0, s1 */
@@ -229,7 +252,7 @@ static void reuse_baseline(lua_State *L, eval_job *job, int k, int from, int to)
         lua_rawgeti(L, LUA_REGISTRYINDEX, w->ro_ref[1]);
         lua_pushnil(L);
         lua_rawseti(L, -2, slot);
-        lua_pop(L, 3);
+        lua_pop(L, 3);                                         /* nothing */
     }
 }
 
@@ -277,6 +300,7 @@ static int eval_scenario(lua_State *L)
     worker *w = job->w;
     bf_engine *e = w->e;
     bool changed_policy[256] = {false}, done[256] = {false};
+    assert(e->n_pol <= 256);                         /* bf_engine_start_pair refuses more */
     bool stored = job->stored_reads != NULL;
     if (stored) {
         w->h = job->h;
@@ -313,6 +337,8 @@ static int eval_scenario(lua_State *L)
         else
             for (int i = 0; i < job->h->n_members; i++)
                 eval_one(L, job, k, i);
+        /* one scenario decision per baseline decision, unit for unit (both in member order) */
+        assert(job->res->n - first == to - from);
         for (int i = 0; i < to - from && !changed_policy[k]; i++)
             changed_policy[k] = !same_decision(job->base, &job->base->d[from + i], job->res,
                                                &job->res->d[first + i]);

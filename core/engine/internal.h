@@ -6,6 +6,7 @@
 
 #include "engine.h"
 
+#include <assert.h>
 #include <lauxlib.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -67,6 +68,8 @@ struct worker {
     int rec_ref;                /* the array behind h.recorded */
     int pool_r_ref, pool_p_ref; /* member tables and their proxies, by index */
     int keys_ref;               /* interned field names and enum spellings (key_names) */
+    int enum_base[BF_ENUM__N];  /* in that table, kind k's spelling v is at enum_base[k] + v */
+    int enum_count[BF_ENUM__N]; /* and v < enum_count[k] */
     int member_index_ref;       /* member proxy -> index */
     int slots_ref[2], ro_ref[2];/* per set: decision tables by slot, and their read-only views */
     int pool_size;              /* member tables created */
@@ -84,6 +87,14 @@ struct worker {
     int params_count;
     bool *cur_reads;            /* track_reads: the household's bf_result.reads while it runs */
 };
+
+/* The decision slot of policy k for member (-1: the household): the index into a worker's
+ * slots and ro tables and its failed arrays, which hold n_pol * SLOTS_PER_POLICY entries. */
+static inline int bf__slot(const bf_engine *e, int k, int member)
+{
+    assert(k >= 0 && k < e->n_pol && member >= -1 && member < BF_MEMBERS_MAX);
+    return k * SLOTS_PER_POLICY + member + 1;
+}
 
 /* catalog.c: reads every policy file of the folder, checks its contract in sandbox sb, orders
  * the policies by requires and marks the --only selection. Errors go to errs; BF_OK or the

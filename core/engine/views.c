@@ -16,8 +16,6 @@ static const char *const key_names[K__END] = {
     "serious_illness", "pension_insured", "medical_insured", "medical_cost", "supporter",
     "eligible", "amount", "tier", "reasons", "details",
 };
-/* Enum spellings follow the keys in the same table: kind k's value v is at enum_base[k] + v. */
-static int enum_base[BF_ENUM__N];
 
 /* ---- what scripts see: parameters ---- */
 
@@ -53,6 +51,8 @@ static int param_lookup(lua_State *L)
     int set = (int)lua_tointeger(L, lua_upvalueindex(1));
     int pol = (int)lua_tointeger(L, lua_upvalueindex(2));
     int node = (int)lua_tointeger(L, lua_upvalueindex(3));
+    assert(set >= 0 && set < e->cfg.n_sets && pol >= 0 && pol < e->n_pol);
+    assert(node >= 0 && node < ps->n_nodes);
     const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
     int child = -1;
     for (int c = ps->nodes[node].first_child; key && c >= 0; c = ps->nodes[c].next_sibling)
@@ -66,6 +66,7 @@ static int param_lookup(lua_State *L)
                           key ? key : luaL_typename(L, 2));
     }
     int i = ps->nodes[child].param;
+    assert(i < ps->n);
     if (i < 0) {
         lua_rawgeti(L, lua_upvalueindex(4), child + 1);   /* the group's proxy */
     } else {
@@ -166,6 +167,8 @@ static int ctx_decision(lua_State *L)
     }
     int j = (int)lua_tointeger(L, -1);
     lua_pop(L, 1);
+    /* requires come earlier in the order: this household's decision of j is already made */
+    assert(j >= 0 && j < lua_tointeger(L, lua_upvalueindex(2)));
     int member = -1;
     if (e->pol[j].scope == BF_SCOPE_MEMBER) {
         if (lua_isnoneornil(L, 2))
@@ -173,7 +176,7 @@ static int ctx_decision(lua_State *L)
                               e->pol[j].id);
         member = member_arg(L, 2, lua_upvalueindex(3));
     }
-    int slot = j * SLOTS_PER_POLICY + member + 1;
+    int slot = bf__slot(e, j, member);
     if (w->failed[set][slot])
         return luaL_error(L, "the decision of %s%s%s is an error, so this one cannot be made", e->pol[j].id,
                           member >= 0 ? " for member " : "", member >= 0 ? w->h->members[member].id : "");
@@ -232,10 +235,12 @@ static void set_string(lua_State *L, int t, int kt, int key, const char *v)
     lua_rawset(L, t);
 }
 
-static void set_enum(lua_State *L, int t, int kt, int key, bf_enum_kind kind, int v)
+/* Enum spellings follow the keys in the worker's key table (push_key_table). */
+static void set_enum(const worker *w, lua_State *L, int t, int kt, int key, bf_enum_kind kind, int v)
 {
+    assert(v >= 0 && v < w->enum_count[kind]);      /* else another kind's spelling, silently */
     lua_rawgeti(L, kt, key);
-    lua_rawgeti(L, kt, enum_base[kind] + v);
+    lua_rawgeti(L, kt, w->enum_base[kind] + v);
     lua_rawset(L, t);
 }
 
@@ -283,7 +288,7 @@ static void ensure_member_pool(worker *w, int n)
     w->pool_size = n;
 }
 
-static void push_member_fields(lua_State *L, int t, int kt, const bf_member *m)
+static void push_member_fields(const worker *w, lua_State *L, int t, int kt, const bf_member *m)
 {
     char birth[BF_DATE_STRLEN];
     bf_date_format(m->birth, birth);
@@ -296,15 +301,15 @@ static void push_member_fields(lua_State *L, int t, int kt, const bf_member *m)
         set_string(L, t, kt, K_IDNUMBER, m->idnumber);
     else
         set_nil(L, t, kt, K_IDNUMBER);
-    set_enum(L, t, kt, K_RELATION, BF_ENUM_RELATION, (int)m->relation);
+    set_enum(w, L, t, kt, K_RELATION, BF_ENUM_RELATION, (int)m->relation);
     set_string(L, t, kt, K_BIRTH, birth);
-    set_enum(L, t, kt, K_SEX, BF_ENUM_SEX, (int)m->sex);
-    set_enum(L, t, kt, K_LABOR, BF_ENUM_LABOR, (int)m->labor);
-    set_enum(L, t, kt, K_EMPLOYMENT, BF_ENUM_EMPLOYMENT, (int)m->employment);
-    set_enum(L, t, kt, K_SCHOOL, BF_ENUM_SCHOOL, (int)m->school);
-    set_enum(L, t, kt, K_SELF_CARE, BF_ENUM_SELF_CARE, (int)m->self_care);
+    set_enum(w, L, t, kt, K_SEX, BF_ENUM_SEX, (int)m->sex);
+    set_enum(w, L, t, kt, K_LABOR, BF_ENUM_LABOR, (int)m->labor);
+    set_enum(w, L, t, kt, K_EMPLOYMENT, BF_ENUM_EMPLOYMENT, (int)m->employment);
+    set_enum(w, L, t, kt, K_SCHOOL, BF_ENUM_SCHOOL, (int)m->school);
+    set_enum(w, L, t, kt, K_SELF_CARE, BF_ENUM_SELF_CARE, (int)m->self_care);
     set_int(L, t, kt, K_DISABILITY, m->disability);
-    set_enum(L, t, kt, K_DISABILITY_TYPE, BF_ENUM_DISABILITY_TYPE, (int)m->disability_type);
+    set_enum(w, L, t, kt, K_DISABILITY_TYPE, BF_ENUM_DISABILITY_TYPE, (int)m->disability_type);
     set_bool(L, t, kt, K_SERIOUS_ILLNESS, m->serious_illness);
     set_bool(L, t, kt, K_PENSION_INSURED, m->pension_insured);
     set_bool(L, t, kt, K_MEDICAL_INSURED, m->medical_insured);
@@ -352,8 +357,10 @@ static void mark_recorded(const bf_engine *e, const char *recorded, bool *mark)
 
 void bf__push_household(worker *w, const bf_household *h)
 {
+    assert(h->n_members >= 0 && h->n_members <= BF_MEMBERS_MAX);   /* ages, slots and pool */
     mark_recorded(w->e, h->recorded, w->recorded);
     lua_State *L = w->L;
+    int top = lua_gettop(L);
     lua_rawgeti(L, LUA_REGISTRYINDEX, w->keys_ref);
     int kt = lua_gettop(L);
     lua_rawgeti(L, LUA_REGISTRYINDEX, w->hr_ref);
@@ -361,8 +368,8 @@ void bf__push_household(worker *w, const bf_household *h)
     set_string(L, t, kt, K_ID, h->id);
     set_string(L, t, kt, K_TOWN, h->town);
     set_string(L, t, kt, K_VILLAGE, h->village);
-    set_enum(L, t, kt, K_STATUS, BF_ENUM_STATUS, (int)h->status);
-    set_enum(L, t, kt, K_MONITOR, BF_ENUM_MONITOR, (int)h->monitor);
+    set_enum(w, L, t, kt, K_STATUS, BF_ENUM_STATUS, (int)h->status);
+    set_enum(w, L, t, kt, K_MONITOR, BF_ENUM_MONITOR, (int)h->monitor);
     set_money(L, t, kt, K_WAGE, h->wage);
     set_money(L, t, kt, K_BUSINESS, h->business);
     set_money(L, t, kt, K_PROPERTY, h->property);
@@ -387,7 +394,7 @@ void bf__push_household(worker *w, const bf_household *h)
     lua_rawgeti(L, LUA_REGISTRYINDEX, w->pool_p_ref);    /* marr, pool_r, pool_p */
     for (int i = 0; i < h->n_members; i++) {
         lua_rawgeti(L, -2, i + 1);                       /* ..., mr */
-        push_member_fields(L, lua_gettop(L), kt, &h->members[i]);
+        push_member_fields(w, L, lua_gettop(L), kt, &h->members[i]);
         lua_pop(L, 1);
         lua_rawgeti(L, -1, i + 1);                       /* ..., mp */
         lua_rawseti(L, -4, i + 1);                       /* marr[i+1] = mp */
@@ -399,6 +406,7 @@ void bf__push_household(worker *w, const bf_household *h)
     }
     w->shown_members = h->n_members;
     lua_pop(L, 4);                                       /* marr, pool_r, pool_p, kt */
+    assert(lua_gettop(L) == top);
 }
 
 /* ---- setting up a worker's views ---- */
@@ -409,8 +417,9 @@ static int new_ref_table(lua_State *L, int narr, int nrec)
     return luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
-/* Pushes the table of interned field names (1 … K__END−1) followed by every enum spelling. */
-static void push_key_table(lua_State *L)
+/* Pushes the table of interned field names (1 … K__END−1) followed by every enum spelling, whose
+ * places it notes in the worker (each state has its own: nothing shared is rewritten). */
+static void push_key_table(lua_State *L, worker *w)
 {
     lua_createtable(L, 64, 0);
     for (int k = 1; k < K__END; k++) {
@@ -419,7 +428,8 @@ static void push_key_table(lua_State *L)
     }
     int next = K__END;
     for (int kind = 0; kind < BF_ENUM__N; kind++) {
-        enum_base[kind] = next;
+        w->enum_base[kind] = next;
+        w->enum_count[kind] = bf_enum_count((bf_enum_kind)kind);
         for (int v = 0; v < bf_enum_count((bf_enum_kind)kind); v++) {
             lua_pushstring(L, bf_enum_name((bf_enum_kind)kind, v));
             lua_rawseti(L, -2, next++);
@@ -432,7 +442,8 @@ int bf__views_setup(lua_State *L)
 {
     worker *w = lua_touserdata(L, 1);
     bf_engine *e = w->e;
-    push_key_table(L);
+    int top = lua_gettop(L);
+    push_key_table(L, w);
     w->keys_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     w->pool_r_ref = new_ref_table(L, 16, 0);
     w->pool_p_ref = new_ref_table(L, 16, 0);
@@ -485,6 +496,7 @@ int bf__views_setup(lua_State *L)
         }
     }
     lua_pop(L, 1);                                       /* index */
+    assert(lua_gettop(L) == top);
     return 0;
 }
 

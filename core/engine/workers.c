@@ -153,6 +153,7 @@ static int setup_worker(bf_engine *e, worker *w, bf_errors *errs)
         return BF_ENOMEM;
     }
     bf_buf err = {0};
+    int top = lua_gettop(L);
     for (int k = 0; k < e->n_pol; k++) {
         char chunk[4200];
         snprintf(chunk, sizeof chunk, "@%s", e->pol[k].display);
@@ -164,7 +165,8 @@ static int setup_worker(bf_engine *e, worker *w, bf_errors *errs)
         }
         lua_getfield(L, -1, "evaluate");                 /* policy, evaluate */
         w->eval_ref[k] = luaL_ref(L, LUA_REGISTRYINDEX);
-        lua_pop(L, 1);
+        lua_pop(L, 1);                                   /* nothing */
+        assert(lua_gettop(L) == top);
     }
     bf_buf_free(&err);
     lua_pushcfunction(L, bf__views_setup);
@@ -286,6 +288,7 @@ int bf_engine_jobs(const bf_engine *e)
 
 void bf_engine_cache_param(bf_engine *e, int i)
 {
+    assert(i >= 0 && i < e->cfg.params->n);
     atomic_store_explicit(&e->cacheable[i], true, memory_order_relaxed);
 }
 
