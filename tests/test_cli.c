@@ -1,5 +1,6 @@
 /* test_cli.c — the evaluating commands as a user runs them: check, test, lint, params. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -120,4 +121,25 @@ Test(cli, a_failed_import_into_a_new_database_leaves_no_file)
     cr_expect_eq(bf_test_count_rows(db, "households"), 50);
     free(wal);
     free(fresh);
+}
+
+/* Every command's --help is its own usage text (each is defined beside its parser), and
+ * `bangfu --help` lists every command. */
+Test(cli, each_command_prints_its_own_usage)
+{
+    const char *names[] = {"import", "gen", "run", "simulate", "review", "export", "check", "test",
+                           "lint", "params", "areas", "plugins"};
+    bf_test_run all;
+    cr_assert_eq(bf_test_bangfu(&all, NULL, "--help", NULL), 0, "%s", all.err);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        bf_test_run r;
+        cr_expect_eq(bf_test_bangfu(&r, NULL, names[i], "--help", NULL), 0, "%s: %s", names[i], r.err);
+        char head[64], listed[64];
+        snprintf(head, sizeof head, "usage: bangfu %s ", names[i]);
+        snprintf(listed, sizeof listed, "\n  %-10s ", names[i]);
+        cr_expect(strncmp(r.out, head, strlen(head)) == 0, "%s --help:\n%s", names[i], r.out);
+        cr_expect(strstr(all.out, listed), "%s is not listed:\n%s", names[i], all.out);
+        bf_test_run_free(&r);
+    }
+    bf_test_run_free(&all);
 }

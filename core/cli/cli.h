@@ -25,12 +25,8 @@ typedef struct bf_command {
 bool bf_cli_opt(int argc, char **argv, int *i, const char *name, const char **value);
 /* True when arg is exactly the flag `--name`. */
 bool bf_cli_flag(const char *arg, const char *name);
-/* True when any argument is --help or -h. */
-bool bf_cli_wants_help(int argc, char **argv);
 /* Prints "bangfu CMD: message" and a hint to --help on stderr; returns BF_EXIT_USAGE. */
 int bf_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Prints the usage text of a command on stdout; returns BF_EXIT_OK. */
-int bf_cli_print_usage(const char *cmd);
 /* The policies directory: the option value, else $BANGFU_POLICIES, else ./policies when it holds
  * params.xml, else ../share/bangfu/policies beside the executable (installed), else "policies". */
 const char *bf_cli_policies_dir(const char *option);
@@ -61,34 +57,32 @@ int bf_cli_resolve_run(const char *cmd, struct bf_store *store, int64_t wanted,
  * work, so a typo does not waste it). */
 bool bf_cli_report_folder_writable(const char *path);
 
-/* The subcommands, each in core/cli/cli_<area>.c. */
-/* bangfu import: validate and import household files (cli_import.c). */
-int bf_cmd_import(int argc, char **argv);
-/* bangfu gen: a synthetic county (cli_gen.c). */
-int bf_cmd_gen(int argc, char **argv);
-/* bangfu check: one household's decisions (cli_eval.c). */
-int bf_cmd_check(int argc, char **argv);
-/* bangfu run: the audited county run (cli_run.c). */
-int bf_cmd_run(int argc, char **argv);
-/* bangfu simulate: baseline against scenario (cli_simulate.c). */
-int bf_cmd_simulate(int argc, char **argv);
-/* bangfu review: recorded statuses against a run (cli_review.c). */
-int bf_cmd_review(int argc, char **argv);
-/* bangfu export: a run's decisions as XML, CSV or JSON (cli_export.c). */
-int bf_cmd_export(int argc, char **argv);
-/* bangfu test: the policy test cases (cli_test.c). */
-int bf_cmd_test(int argc, char **argv);
-/* bangfu lint: load and check every policy (cli_test.c). */
-int bf_cmd_lint(int argc, char **argv);
-/* bangfu params: the parameters in force (cli_eval.c). */
-int bf_cmd_params(int argc, char **argv);
-/* bangfu plugins: the native plugins loaded (cli_plugins.c). */
-int bf_cmd_plugins(int argc, char **argv);
-/* `bangfu areas`: the towns and villages of policies/areas.xml. */
-int bf_cmd_areas(int argc, char **argv);
+/* The options of every command that evaluates, and --db, in the commands' usage texts. */
+#define BF_CLI_EVAL_HELP \
+    "  --policies DIR     policy scripts and params.xml (default: $BANGFU_POLICIES or ./policies)\n" \
+    "  --date YYYY-MM-DD  the evaluation date (default: today)\n" \
+    "  --set NAME=VALUE   use VALUE for a parameter in this command only (repeatable)\n" \
+    "  --max-memory MIB   memory cap of each Lua state (default 256)\n" \
+    "  --max-instructions N  instruction budget of one evaluation (default 10000000)\n" \
+    "  --plugins DIR      native plugins, for the Lua modules they offer (default: see\n" \
+    "                     'bangfu plugins --help')\n"
+#define BF_CLI_DB_HELP "  --db DB            the SQLite database (default: bangfu.db in this folder)\n"
+
 /* Loads POLICIES/areas.xml for command cmd; BF_EXIT_OK and *out, or BF_EXIT_USAGE (reported). */
 int bf_cli_load_areas(const char *cmd, const char *policies, struct bf_areas **out);
 
-extern const bf_command bf_commands[];
+/* The commands, each defined beside its parser in core/cli/cli_<area>.c. */
+extern const bf_command bf_cli_import;     /* validate and import household files */
+extern const bf_command bf_cli_gen;        /* a synthetic county */
+extern const bf_command bf_cli_run;        /* the audited county run */
+extern const bf_command bf_cli_simulate;   /* baseline against scenario */
+extern const bf_command bf_cli_review;     /* recorded statuses against a run */
+extern const bf_command bf_cli_export;     /* a run's decisions as XML, CSV or JSON */
+extern const bf_command bf_cli_check;      /* one household's decisions (cli_eval.c) */
+extern const bf_command bf_cli_test;       /* the policy test cases (cli_test.c) */
+extern const bf_command bf_cli_lint;       /* load and check every policy (cli_test.c) */
+extern const bf_command bf_cli_params;     /* the parameters in force (cli_eval.c) */
+extern const bf_command bf_cli_areas;      /* the towns and villages of areas.xml */
+extern const bf_command bf_cli_plugins;    /* the native plugins loaded */
 
 #endif

@@ -204,7 +204,22 @@ void bf_eval_session_close(bf_eval_session *s)
 
 /* ---- bangfu check ---- */
 
-int bf_cmd_check(int argc, char **argv)
+/* bangfu check: its line in `bangfu --help` and its --help text, beside its parser below. */
+static int cmd_check(int argc, char **argv);
+const bf_command bf_cli_check = {"check", cmd_check, "evaluate one household: eligible for what, how much, and why",
+    "usage: bangfu check HOUSEHOLD_ID [--db DB] [--date D] [--set NAME=VALUE]... [--explain]\n"
+    "                    [--format text|json] [--only P,...]\n"
+    "\n"
+    "Evaluates every policy for one stored household and prints each decision: eligible or\n"
+    "not, the yearly amount in yuan, the tier, and the reasons, members in record order.\n"
+    "Nothing is written to the database.\n"
+    "\n" BF_CLI_DB_HELP BF_CLI_EVAL_HELP
+    "  --only P,...       only these policies (and the ones they require)\n"
+    "  --explain          also show, per decision, the parameters read and what the script printed\n"
+    "  --format FMT       text (default) or json: {\"household\", \"date\", \"decisions\": [...]}\n"
+    "\nExit status: 0 evaluated, 1 some decision is an error, 2 bad input or usage.\n"};
+
+static int cmd_check(int argc, char **argv)
 {
     bf_eval_opts o;
     bf_eval_opts_init(&o);
@@ -275,7 +290,16 @@ int bf_cmd_check(int argc, char **argv)
 
 /* ---- bangfu params ---- */
 
-int bf_cmd_params(int argc, char **argv)
+/* bangfu params: its line in `bangfu --help` and its --help text, beside its parser below. */
+static int cmd_params(int argc, char **argv);
+const bf_command bf_cli_params = {"params", cmd_params, "list every parameter in force on a date, with unit and source",
+    "usage: bangfu params [--date D] [--format text|json] [--policies DIR]\n"
+    "\n"
+    "Lists every parameter of params.xml: the value in force on the date (default today) and\n"
+    "since when, its unit, title and source. A parameter with no value on that date is shown\n"
+    "as not in force; a script that reads it gets an error naming it.\n"};
+
+static int cmd_params(int argc, char **argv)
 {
     const char *date_text = NULL, *dir = NULL, *format = "text";
     for (int i = 1; i < argc; i++) {
