@@ -85,7 +85,7 @@ Test(cli, lint_is_editor_friendly)
 {
     bf_test_run r;
     cr_expect_eq(bf_test_bangfu(&r, NULL, "lint", POLICIES, NULL), 0, "%s", r.out);
-    cr_expect(strstr(r.out, "9 policies, 67 parameters: no problems"), "%s", r.out);
+    cr_expect(strstr(r.out, "10 policies, 68 parameters: no problems"), "%s", r.out);
     bf_test_run_free(&r);
     cr_expect_eq(bf_test_bangfu(&r, NULL, "lint", FAULTS, NULL), 1);
     cr_expect(strstr(r.out, "faults/unknown_param.lua:4: unknown parameter 'p.base.amuont' (not in params.xml)\n"),

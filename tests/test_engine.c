@@ -89,7 +89,7 @@ Test(engine, default_policies_load_in_requires_order)
     open_engine(&f, POLICIES, "2021-06-30", 1, NULL, 0, 0);
     int n;
     const bf_policy *pol = bf_engine_policies(f.engine, &n);
-    cr_assert_eq(n, 9);
+    cr_assert_eq(n, 10);
     for (int k = 0; k < n; k++)
         for (int r = 0; r < pol[k].n_requires; r++)
             cr_expect_lt(pol[k].requires[r], k, "%s requires a later policy", pol[k].id);

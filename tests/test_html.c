@@ -582,7 +582,7 @@ Test(html, the_simulate_report_renders_in_chromium)
     long long sums[2];
     int counts[2];
     series_sums(doc, "chart-households", sums, counts);
-    cr_expect(counts[0] == 9 && counts[1] == 9, "one baseline and one scenario bar per policy");
+    cr_expect(counts[0] == 10 && counts[1] == 10, "one baseline and one scenario bar per policy");
     series_sums(doc, "chart-amount", sums, counts);
     cr_expect_eq(sums[0], json_policy_amounts(sim.out, "baseline"), "baseline amounts = JSON");
     cr_expect_eq(sums[1], json_policy_amounts(sim.out, "scenario"), "scenario amounts = JSON");

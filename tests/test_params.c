@@ -41,7 +41,7 @@ static double value_on(const char *name, const char *date, const bf_override *ov
 
 Test(params, every_parameter_of_policies_md_is_there)
 {
-    cr_expect_eq(ps->n, 67);
+    cr_expect_eq(ps->n, 68);
     cr_expect_eq(strlen(ps->sha256), 64);
     const bf_param *p = &ps->items[bf_params_index(ps, "dibao.standard")];
     cr_expect_str_eq(p->unit, "yuan/person/month");

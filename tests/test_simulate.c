@@ -112,7 +112,8 @@ static void check_totals(const bf_override *ov, int n_ov, totals *out, int n_pol
 
 static const char *const policy_ids[] = {"tekun", "low_income", "dibao", "disability_subsidy",
                                          "education_aid", "employment_support", "medical_aid",
-                                         "monitoring", "pension_subsidy"};
+                                         "monitoring", "pension_subsidy", "temporary_aid"};
+enum { N_POL = sizeof policy_ids / sizeof policy_ids[0] };
 
 /* Runs simulate with the given --set arguments and compares both sides with check's sums. */
 static char *compare_with_check(const char *set1, const char *set2)
@@ -130,11 +131,11 @@ static char *compare_with_check(const char *set1, const char *set2)
                       : bf_test_bangfu(&r, NULL, "simulate", "--db", db, "--date", "2021-06-30",
                                        "--policies", POLICIES, "--format", "json", "--set", set1, NULL);
     cr_assert_eq(status, 0, "%s", r.err);
-    totals base[9] = {{0}}, scen[9] = {{0}};
-    check_totals(NULL, 0, base, 9);
-    check_totals(ov, n_ov, scen, 9);
+    totals base[N_POL] = {{0}}, scen[N_POL] = {{0}};
+    check_totals(NULL, 0, base, N_POL);
+    check_totals(ov, n_ov, scen, N_POL);
     /* evaluation order of the engine is tekun, low_income, dibao, then file-name order */
-    for (int k = 0; k < 9; k++) {
+    for (int k = 0; k < N_POL; k++) {
         totals b = json_totals(r.out, policy_ids[k], "baseline");
         totals s = json_totals(r.out, policy_ids[k], "scenario");
         cr_expect(b.households == base[k].households && b.members == base[k].members &&
@@ -167,9 +168,24 @@ Test(simulate, dibao_standard_equals_the_sum_of_checks)
 Test(simulate, training_subsidy_reevaluates_employment_only)
 {
     char *json = compare_with_check("employment.training_subsidy=1200", NULL);
-    for (int k = 0; k < 9; k++)
+    for (int k = 0; k < N_POL; k++)
         cr_expect_eq(reevaluated(json, policy_ids[k]), strcmp(policy_ids[k], "employment_support") == 0,
                      "%s", policy_ids[k]);
+    free(json);
+}
+
+/* Nothing requires temporary_aid and only it reads temp_aid.cap_months: a what-if of the cap
+ * re-evaluates temporary_aid alone, and a higher cap pays more to the households at the cap. */
+Test(simulate, temp_aid_cap_reevaluates_temporary_aid_only)
+{
+    char *json = compare_with_check("temp_aid.cap_months=9", NULL);
+    for (int k = 0; k < N_POL; k++)
+        cr_expect_eq(reevaluated(json, policy_ids[k]), strcmp(policy_ids[k], "temporary_aid") == 0,
+                     "%s", policy_ids[k]);
+    totals b = json_totals(json, "temporary_aid", "baseline");
+    totals s = json_totals(json, "temporary_aid", "scenario");
+    cr_expect_eq(s.households, b.households, "the cap changes amounts, not who is eligible");
+    cr_expect_gt(s.fen, b.fen, "9 months instead of 6 pays more at the cap");
     free(json);
 }
 
