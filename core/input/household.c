@@ -457,30 +457,6 @@ bool bf_field_rejected(bf_record_kind kind, const void *record, const char *name
     return record && i >= 0 && (*rejected_bits(kind, (void *)record) & (UINT64_C(1) << i));
 }
 
-/* bf_household_set_field and bf_member_set_field. */
-static int set_named(bf_record_kind kind, void *record, const char *name, const char *value,
-                     char *msg, size_t msglen)
-{
-    int i = bf_field_find(kind, name);
-    if (i < 0) {
-        snprintf(msg, msglen, "unknown field '%s'", name ? name : "");
-        return BF_ENOTFOUND;
-    }
-    return bf_field_set(kind, i, record, value, NULL, msg, msglen);
-}
-
-int bf_household_set_field(bf_household *h, const char *name, const char *value, char *msg,
-                           size_t msglen)
-{
-    return set_named(BF_RECORD_HOUSEHOLD, h, name, value, msg, msglen);
-}
-
-int bf_member_set_field(bf_member *m, const char *name, const char *value, char *msg,
-                        size_t msglen)
-{
-    return set_named(BF_RECORD_MEMBER, m, name, value, msg, msglen);
-}
-
 /* ======================================================================== */
 /* Validation                                                                */
 /* ======================================================================== */

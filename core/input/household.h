@@ -133,13 +133,6 @@ int bf_field_set(bf_record_kind kind, int i, void *record, const char *value, co
 void bf_field_reject(bf_record_kind kind, int i, void *record);
 /* True when field `name` of record was rejected (did not convert, or was missing). */
 bool bf_field_rejected(bf_record_kind kind, const void *record, const char *name);
-/* Sets household field `name` from text: BF_OK, BF_ENOTFOUND (no such field), or BF_EINPUT
- * with the reason in msg. */
-int bf_household_set_field(bf_household *h, const char *name, const char *value, char *msg,
-                           size_t msglen);
-/* Sets member field `name` from text, like bf_household_set_field. */
-int bf_member_set_field(bf_member *m, const char *name, const char *value, char *msg,
-                        size_t msglen);
 
 /* ---- Where a value came from, for errors that name file:line:column ---- */
 
