@@ -63,6 +63,8 @@ static int push_frame(lua_State *L, worker *w, int set)
         lua_rawgeti(L, LUA_REGISTRYINDEX, w->ctx_ref[ci]);
     }
     assert(lua_gettop(L) == frame + frame_size(e) - 1);
+    for (int k = 0; k < e->n_pol; k++)               /* each policy's entries where eval_one looks */
+        assert(lua_type(L, frame_policy(e, frame, k) + FRAME_FN) == LUA_TFUNCTION);
     return frame;
 }
 
@@ -74,7 +76,6 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
     int f = job->frame, fk = frame_policy(e, f, k);
     int top = lua_gettop(L);
     assert(top >= f + frame_size(e) - 1 && member < job->h->n_members);
-    assert(lua_type(L, fk + FRAME_FN) == LUA_TFUNCTION);   /* the frame is where f says */
     lua_pushvalue(L, fk + FRAME_FN);
     int nargs = 3;
     if (member >= 0) {
