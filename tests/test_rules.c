@@ -6,9 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "areas.h"
+#include "bangfu.h"
 #include "helpers.h"
 
 static char *db;
@@ -53,6 +56,8 @@ static record base(const char *id)
     "disability=\"0\" disability_type=\"none\" serious_illness=\"false\" " \
     "pension_insured=\"true\" medical_insured=\"true\" medical_cost=\"0\" supporter=\"true\""
 #define CSV_REST "full,local,none,full,0,none,false,true,true,0,true"
+#define CSV_REST_HEADER "labor,employment,school,self_care,disability,disability_type," \
+    "serious_illness,pension_insured,medical_insured,medical_cost,supporter"
 
 /* Appends one <member> line to f; its member id is HOUSEHOLD-n when p->id is "". */
 static void xml_member(FILE *f, const record *r, const person *p, int n)
@@ -488,4 +493,138 @@ Test(rules, check_writes_nothing_and_reports_everything)
     bf_test_run_free(&r);
     free(xml);
     free(ok);
+}
+
+Test(rules, a_bad_value_does_not_hide_the_other_errors_of_its_household)
+{
+    /* the issue's h2.csv + m5.csv: a negative wage in households.csv and a bad birth in
+     * members.csv of the same household are both reported, each at its cell */
+    char *h = bf_test_path(bf_test_dir, "h2.csv"), *m = bf_test_path(bf_test_dir, "m5.csv");
+    cr_assert_eq(bf_test_write_file(h, "id,town,village,wage\nT02,乳城镇,侯公渡村,-36000\n",
+                                    (size_t)-1), 0);
+    cr_assert_eq(bf_test_write_file(m, "household,id,relation,birth,sex," CSV_REST_HEADER "\n"
+                                        "T02,T02-1,head,1978-02-30,M," CSV_REST "\n", (size_t)-1), 0);
+    bf_test_run r;
+    import(&r, h, m, NULL);
+    cr_expect_eq(r.status, 2);
+    char want[700];
+    snprintf(want, sizeof want, "%s:2:4: household T02: income wage must be a non-negative "
+             "amount, got -36000.00", h);
+    cr_expect(strstr(r.err, want), "no '%s' in:\n%s", want, r.err);
+    snprintf(want, sizeof want, "%s:2:4: household T02, member T02-1: birth: '1978-02-30' is "
+             "not a date in the calendar", m);
+    cr_expect(strstr(r.err, want), "no '%s' in:\n%s", want, r.err);
+    bf_test_run_free(&r);
+    free(h);
+    free(m);
+}
+
+Test(rules, schema_messages_are_given_at_the_field_in_plain_words)
+{
+    /* <member> before <income>: the schema's order; and a disability grade of 7 */
+    char *path = bf_test_path(bf_test_dir, "order.xml");
+    const char *text =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<households xmlns=\"urn:bangfu:households:1\">\n"
+        "  <household id=\"R1\" town=\"乳城镇\" village=\"侯公渡村\">\n"
+        "    <member id=\"R1-1\" relation=\"head\" birth=\"1978-05-20\" sex=\"M\" labor=\"full\" "
+        "employment=\"local\" school=\"none\" self_care=\"full\" disability=\"7\" "
+        "disability_type=\"none\" serious_illness=\"false\" pension_insured=\"true\" "
+        "medical_insured=\"true\" medical_cost=\"0\" supporter=\"true\"/>\n"
+        "    <income wage=\"1.234\"/>\n"
+        "  </household>\n"
+        "</households>\n";
+    cr_assert_eq(bf_test_write_file(path, text, (size_t)-1), 0);
+    bf_test_run r;
+    import(&r, path, NULL, NULL);
+    cr_expect_eq(r.status, 2);
+    cr_expect_null(strstr(r.err, "[facet"), "a raw libxml2 message: %s", r.err);
+    cr_expect_null(strstr(r.err, "Element '"), "a raw libxml2 message: %s", r.err);
+    char want[700];
+    /* line 5, column 5: "    <income" */
+    snprintf(want, sizeof want, "%s:5:5: household R1: the element <income> is not expected "
+             "here", path);
+    cr_expect(strstr(r.err, want), "no '%s' in:\n%s", want, r.err);
+    snprintf(want, sizeof want, "%s:5:13: household R1: <income wage>: '1.234' is not an amount",
+             path);
+    cr_expect(strstr(r.err, want), "no '%s' in:\n%s", want, r.err);
+    snprintf(want, sizeof want, "%s:4:%ld: household R1, member R1-1: disability: '7' is not a "
+             "whole number from 0 to 4", path, xml_column(path, 4, "disability"));
+    cr_expect(strstr(r.err, want), "no '%s' in:\n%s", want, r.err);
+    bf_test_run_free(&r);
+    free(path);
+}
+
+Test(rules, areas_lists_the_nine_towns_and_their_villages)
+{
+    bf_test_run r;
+    bf_test_bangfu(&r, NULL, "areas", "--policies", POLICIES, NULL);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    const char *towns[] = {"乳城镇", "桂头镇", "一六镇", "大桥镇", "大布镇", "洛阳镇", "必背镇",
+                           "游溪镇", "东坪镇"};
+    for (size_t i = 0; i < sizeof towns / sizeof towns[0]; i++) {
+        char line[64];
+        snprintf(line, sizeof line, "\n%s (", towns[i]);
+        cr_expect(strstr(r.out, line), "no line for %s in:\n%s", towns[i], r.out);
+    }
+    cr_expect(strstr(r.out, ": 9 towns, "), "%s", r.out);
+    cr_expect(strstr(r.out, " 侯公渡村*"), "an unverified village is not marked: %s", r.out);
+    bf_test_run_free(&r);
+    bf_test_bangfu(&r, NULL, "areas", "--format", "json", "--policies", POLICIES, NULL);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    char *n = bf_test_json_sql(r.out, "SELECT json_array_length(?1, '$.towns'), "
+                                      "json_extract(?1, '$.towns[0].name'), "
+                                      "json_extract(?1, '$.towns[2].villages[1].name'), "
+                                      "json_extract(?1, '$.towns[2].villages[1].verified')");
+    cr_expect_str_eq(n, "9|乳城镇|东七村|0");
+    free(n);
+    bf_test_run_free(&r);
+    bf_test_bangfu(&r, NULL, "areas", "--policies", "/nonexistent", NULL);
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "/nonexistent/areas.xml"), "%s", r.err);
+    bf_test_run_free(&r);
+}
+
+Test(rules, an_areas_file_that_breaks_its_schema_is_refused)
+{
+    /* two towns of the same name */
+    char *dir = bf_test_path(bf_test_dir, "p");
+    cr_assert_eq(mkdir(dir, 0755), 0);
+    char *path = bf_test_path(dir, "areas.xml");
+    cr_assert_eq(bf_test_write_file(path,
+        "<areas xmlns=\"urn:bangfu:areas:1\" county=\"乳源\">\n"
+        "  <town name=\"乳城镇\"><village name=\"侯公渡村\"/></town>\n"
+        "  <town name=\"乳城镇\"><village name=\"上围村\"/></town>\n"
+        "</areas>\n", (size_t)-1), 0);
+    bf_test_run r;
+    bf_test_bangfu(&r, NULL, "areas", "--policies", dir, NULL);
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "areas.xml:3:"), "%s", r.err);
+    bf_test_run_free(&r);
+    free(path);
+    free(dir);
+}
+
+Test(rules, the_nearest_name_counts_characters)
+{
+    cr_expect_eq(bf_text_distance("乳城", "乳城镇"), 1);
+    cr_expect_eq(bf_text_distance("中心村", "上围村"), 2);
+    cr_expect_eq(bf_text_distance("", "东坪镇"), 3);
+    cr_expect_eq(bf_text_distance("abc", "abc"), 0);
+    cr_expect_eq(bf_text_distance("\xff", "a"), -1);
+    bf_areas *a;
+    bf_errors errs;
+    bf_errors_init(&errs, 5);
+    cr_assert_eq(bf_areas_load_dir(POLICIES, &a, &errs), BF_OK);
+    cr_expect_str_eq(bf_areas_nearest_town(a, "乳城"), "乳城镇");
+    cr_expect_str_eq(bf_areas_nearest_town(a, "东平镇"), "东坪镇");
+    cr_expect_null(bf_areas_nearest_town(a, "广州市"), "a name far from every town");
+    int t = bf_areas_town(a, "乳城镇");
+    cr_assert_geq(t, 0);
+    cr_expect_str_eq(bf_areas_nearest_village(a, t, "侯公渡"), "侯公渡村");
+    /* one character in three differs: too far for a name of three characters */
+    cr_expect_null(bf_areas_nearest_village(a, t, "中心村"));
+    cr_expect_eq(bf_areas_town_of_village(a, "东七村"), bf_areas_town(a, "一六镇"));
+    bf_areas_free(a);
+    bf_errors_free(&errs);
 }

@@ -26,6 +26,7 @@ struct bf_areas {
 };
 
 #define NAME_MAX_CHARS 256   /* longer texts are not compared (names have at most 64) */
+#define NEAR_MAX 2           /* a suggestion is at most this many edits away */
 
 void bf_areas_free(bf_areas *a)
 {
@@ -218,12 +219,20 @@ int bf_text_distance(const char *a, const char *b)
     return row[m];
 }
 
-/* Keeps candidate in *best when it is nearer to name (len characters) than *best_d edits. */
+/* A suggestion is at most this many edits away: one in three characters, at most NEAR_MAX. */
+static int near_limit(int len)
+{
+    int limit = (len + 2) / 3;
+    return limit < NEAR_MAX ? limit : NEAR_MAX;
+}
+
+/* Keeps candidate in *best when it is nearer to name (len characters) than *best_d edits and
+ * near enough to suggest. */
 static void consider(const char *name, int len, const char *candidate, const char **best,
                      int *best_d)
 {
     int d = bf_text_distance(name, candidate);
-    if (d >= 0 && d < *best_d && d < len) {
+    if (d >= 0 && d < *best_d && d <= near_limit(len)) {
         *best = candidate;
         *best_d = d;
     }
@@ -235,8 +244,6 @@ static int chars(const char *name)
     uint32_t cps[NAME_MAX_CHARS];
     return decode(name, cps, NAME_MAX_CHARS);
 }
-
-#define NEAR_MAX 2       /* a suggestion is at most this many edits away */
 
 const char *bf_areas_nearest_town(const bf_areas *a, const char *name)
 {

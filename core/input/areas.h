@@ -39,8 +39,8 @@ int bf_areas_town(const bf_areas *a, const char *name);
 bool bf_areas_village(const bf_areas *a, int t, const char *name);
 /* The first town that has a village called name, or -1. */
 int bf_areas_town_of_village(const bf_areas *a, const char *name);
-/* The town whose name is nearest to name (edit distance over characters, at most 2 and less
- * than the name's length), or NULL when none is that near. */
+/* The town whose name is nearest to name (edit distance over characters: at most one edit per
+ * three characters of name, and 2), or NULL when none is that near. */
 const char *bf_areas_nearest_town(const bf_areas *a, const char *name);
 /* The village of town t nearest to name, as bf_areas_nearest_town; NULL when none is near. */
 const char *bf_areas_nearest_village(const bf_areas *a, int t, const char *name);

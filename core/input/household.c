@@ -453,6 +453,8 @@ void bf_field_reject(bf_record_kind kind, int i, void *record)
 
 bool bf_field_rejected(bf_record_kind kind, const void *record, const char *name)
 {
+    if (!record || !*rejected_bits(kind, (void *)record))
+        return false;                    /* the usual case: no field was rejected */
     int i = name ? bf_field_find(kind, name) : -1;
     return record && i >= 0 && (*rejected_bits(kind, (void *)record) & (UINT64_C(1) << i));
 }

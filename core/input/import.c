@@ -3,6 +3,7 @@
 #include "bangfu.h"
 #include "plugin.h"
 #include "progress.h"
+#include "idset.h"
 #include "rules.h"
 #include "sink.h"
 #include "xmlio.h"
@@ -18,37 +19,35 @@
 static const char temp_schema[] =
     "CREATE TEMP TABLE import_households(id TEXT PRIMARY KEY, file INTEGER NOT NULL,"
     " line INTEGER NOT NULL) WITHOUT ROWID;"
+    /* idkey: the member's ID number by its first 17 digits (the check character follows from
+     * them), to name who else holds it; the import finds a second holder in memory (idset) */
     "CREATE TEMP TABLE import_members(id TEXT PRIMARY KEY, household_id TEXT NOT NULL,"
-    " file INTEGER NOT NULL, line INTEGER NOT NULL) WITHOUT ROWID;"
-    /* ID numbers by their first 17 digits (the check character follows from them) */
-    "CREATE TEMP TABLE import_idnumbers(key INTEGER PRIMARY KEY, household_id TEXT NOT NULL,"
-    " member_id TEXT NOT NULL, file INTEGER NOT NULL, line INTEGER NOT NULL);"
+    " file INTEGER NOT NULL, line INTEGER NOT NULL, idkey INTEGER) WITHOUT ROWID;"
     "CREATE TEMP TABLE stored_idnumbers(key INTEGER PRIMARY KEY, household_id TEXT NOT NULL,"
     " member_id TEXT NOT NULL);";
 static const char temp_drop[] =
     "DROP TABLE IF EXISTS temp.import_households; DROP TABLE IF EXISTS temp.import_members;"
-    "DROP TABLE IF EXISTS temp.import_idnumbers; DROP TABLE IF EXISTS temp.stored_idnumbers;";
+    "DROP TABLE IF EXISTS temp.stored_idnumbers;";
 /* The stored ID numbers, read once when the store is not empty (the members table has no
- * index on them). */
+ * index on them); in key order, so that the table is filled by appending. */
 static const char stored_idnumbers_fill[] =
     "INSERT OR IGNORE INTO temp.stored_idnumbers(key, household_id, member_id)"
     " SELECT CAST(substr(idnumber, 1, 17) AS INTEGER), household_id, id FROM main.members"
-    " WHERE length(idnumber) = 18";
+    " WHERE length(idnumber) = 18 ORDER BY 1";
 
-enum { Q_ADD_HOUSEHOLD, Q_FIRST_HOUSEHOLD, Q_ADD_MEMBER, Q_FIRST_MEMBER, Q_ADD_IDNUMBER,
-       Q_FIRST_IDNUMBER, Q_STORED_IDNUMBER, Q_IMPORTED_HOUSEHOLD, Q__N };
+enum { Q_ADD_HOUSEHOLD, Q_FIRST_HOUSEHOLD, Q_ADD_MEMBER, Q_FIRST_MEMBER, Q_FIRST_IDNUMBER,
+       Q_STORED_IDNUMBER, Q_IMPORTED_HOUSEHOLD, Q__N };
 
 static const char *const query_sql[Q__N] = {
     [Q_ADD_HOUSEHOLD] = "INSERT INTO temp.import_households(id, file, line) VALUES (?1, ?2, ?3)"
                         " ON CONFLICT DO NOTHING",
     [Q_FIRST_HOUSEHOLD] = "SELECT file, line FROM temp.import_households WHERE id = ?1",
-    [Q_ADD_MEMBER] = "INSERT INTO temp.import_members(id, household_id, file, line)"
-                     " VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+    [Q_ADD_MEMBER] = "INSERT INTO temp.import_members(id, household_id, file, line, idkey)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
     [Q_FIRST_MEMBER] = "SELECT file, line, household_id FROM temp.import_members WHERE id = ?1",
-    [Q_ADD_IDNUMBER] = "INSERT INTO temp.import_idnumbers(key, household_id, member_id, file, line)"
-                       " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
-    [Q_FIRST_IDNUMBER] = "SELECT household_id, member_id, file, line FROM temp.import_idnumbers"
-                         " WHERE key = ?1",
+    /* a scan, run only to word an error (at most as many as are printed) */
+    [Q_FIRST_IDNUMBER] = "SELECT household_id, id, file, line FROM temp.import_members"
+                         " WHERE idkey = ?1 AND NOT (household_id = ?2 AND id = ?3) LIMIT 1",
     [Q_STORED_IDNUMBER] = "SELECT household_id, member_id FROM temp.stored_idnumbers WHERE key = ?1",
     [Q_IMPORTED_HOUSEHOLD] = "SELECT 1 FROM temp.import_households WHERE id = ?1",
 };
@@ -78,6 +77,7 @@ struct bf_importer {
     int64_t bytes_done;      /* bytes of the files already finished */
     stored_clash *clashes;   /* ID numbers also in stored households, decided at the end */
     int n_clashes, cap_clashes;
+    bf_idset idnumbers;      /* the ID numbers of this import (idnumber_key) */
 };
 
 /* The index of a file name in im->files, added when new; -1 when out of memory. */
@@ -118,9 +118,21 @@ static int store_failed(importer *im, const char *what)
     return BF_ESTORE;
 }
 
-/* Records id with its place; *first is false when the id was already recorded. */
+/* The first 17 digits of a valid ID number as one integer (below 10^17), or -1. */
+static int64_t idnumber_key(const char *idnumber)
+{
+    if (bf_idnumber_check(idnumber, strlen(idnumber), NULL) != BF_IDNUMBER_VALID)
+        return -1;
+    int64_t key = 0;
+    for (int i = 0; i < 17; i++)
+        key = key * 10 + (idnumber[i] - '0');
+    return key;
+}
+
+/* Records id with its place (a member's with its ID number key, -1 for none); *first is false
+ * when the id was already recorded. */
 static int add_id(importer *im, int q, const char *id, const char *household, const char *file,
-                  int line, bool *first)
+                  int line, int64_t idkey, bool *first)
 {
     int index = file_index(im, file);
     if (index < 0) {
@@ -135,7 +147,9 @@ static int add_id(importer *im, int q, const char *id, const char *household, co
     if (household)
         rc |= sqlite3_bind_text(st, col++, household, -1, SQLITE_STATIC);
     rc |= sqlite3_bind_int(st, col++, index);
-    rc |= sqlite3_bind_int(st, col, line);
+    rc |= sqlite3_bind_int(st, col++, line);
+    if (q == Q_ADD_MEMBER)
+        rc |= idkey >= 0 ? sqlite3_bind_int64(st, col, idkey) : sqlite3_bind_null(st, col);
     if (rc != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
         sqlite3_reset(st);
         return store_failed(im, "recording imported ids");
@@ -175,7 +189,7 @@ static int check_household_id(importer *im, const bf_household *h, const char *f
 {
     *stored_conflict = false;
     bool first;
-    if (add_id(im, Q_ADD_HOUSEHOLD, h->id, NULL, file, h->line, &first) != BF_OK)
+    if (add_id(im, Q_ADD_HOUSEHOLD, h->id, NULL, file, h->line, -1, &first) != BF_OK)
         return 0;
     if (!first) {
         char where[600] = "";
@@ -214,7 +228,7 @@ static int check_member_ids(importer *im, const bf_household *h, const char *fil
         const bf_member *m = &h->members[i];
         bool first;
         if (!m->id[0] || add_id(im, Q_ADD_MEMBER, m->id, h->id, m->file ? m->file : file, m->line,
-                                &first) != BF_OK)
+                                idnumber_key(m->idnumber), &first) != BF_OK)
             continue;
         if (!first) {
             char where[600] = "", other[BF_ID_BYTES] = "";
@@ -242,17 +256,6 @@ static int check_member_ids(importer *im, const bf_household *h, const char *fil
         }
     }
     return n;
-}
-
-/* The first 17 digits of a valid ID number as one integer (below 10^17), or -1. */
-static int64_t idnumber_key(const char *idnumber)
-{
-    if (bf_idnumber_check(idnumber, strlen(idnumber), NULL) != BF_IDNUMBER_VALID)
-        return -1;
-    int64_t key = 0;
-    for (int i = 0; i < 17; i++)
-        key = key * 10 + (idnumber[i] - '0');
-    return key;
 }
 
 /* Runs the one-row query q for key; SQLITE_ROW (the row is left for reading: reset the
@@ -323,6 +326,26 @@ static void check_stored_idnumber(importer *im, const bf_household *h, const bf_
     bf_errors_free(&one);
 }
 
+/* Names the member of this import other than m (of h) who holds key: "member M of household
+ * H (file:line)" into out; "" when none is found (its member id was refused). */
+static void other_holder(importer *im, const bf_household *h, const bf_member *m, int64_t key,
+                         char *out, size_t size)
+{
+    out[0] = '\0';
+    sqlite3_stmt *st = im->q[Q_FIRST_IDNUMBER];
+    sqlite3_reset(st);
+    int rc = sqlite3_bind_int64(st, 1, key);
+    rc |= sqlite3_bind_text(st, 2, h->id, -1, SQLITE_STATIC);
+    rc |= sqlite3_bind_text(st, 3, m->id, -1, SQLITE_STATIC);
+    rc = rc == SQLITE_OK ? sqlite3_step(st) : rc;
+    if (rc == SQLITE_ROW)
+        snprintf(out, size, "member %s of household %s (%s:%d)", column(st, 1), column(st, 0),
+                 im->files[sqlite3_column_int(st, 2)], sqlite3_column_int(st, 3));
+    else if (rc != SQLITE_DONE)
+        store_failed(im, "looking up ID numbers");
+    sqlite3_reset(st);
+}
+
 /* ID numbers: one person in one household, across the import and the store. Returns the
  * number of errors added now (clashes with stored households are decided at the end). */
 static int check_idnumbers(importer *im, const bf_household *h, const char *file,
@@ -334,35 +357,27 @@ static int check_idnumbers(importer *im, const bf_household *h, const char *file
         int64_t key = m->idnumber[0] ? idnumber_key(m->idnumber) : -1;
         if (key < 0)
             continue;
-        int index = file_index(im, m->file ? m->file : file);
-        sqlite3_stmt *st = im->q[Q_ADD_IDNUMBER];
-        sqlite3_reset(st);
-        int rc = index < 0 ? SQLITE_NOMEM : sqlite3_bind_int64(st, 1, key);
-        rc |= sqlite3_bind_text(st, 2, h->id, -1, SQLITE_STATIC);
-        rc |= sqlite3_bind_text(st, 3, m->id, -1, SQLITE_STATIC);
-        rc |= sqlite3_bind_int(st, 4, index);
-        rc |= sqlite3_bind_int(st, 5, m->line ? m->line : h->line);
-        if (rc != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
-            sqlite3_reset(st);
-            store_failed(im, "recording imported ID numbers");
+        int added = bf_idset_add(&im->idnumbers, (uint64_t)key);
+        if (added < 0) {
+            im->rc = BF_ENOMEM;
             break;
         }
-        sqlite3_reset(st);
-        if (sqlite3_changes(im->db) > 0) {
+        if (added) {
             check_stored_idnumber(im, h, m, key, file, loc);
             continue;
         }
-        if (lookup_key(im, Q_FIRST_IDNUMBER, key) != SQLITE_ROW)
-            break;
-        st = im->q[Q_FIRST_IDNUMBER];
-        char masked[BF_IDNUMBER_LEN + 1];
-        bf_mask_idnumber(m->idnumber, masked);
-        bf_field_error(im->errs, loc, file, h, m, "idnumber", "idnumber %s is also member %s of "
-                       "household %s (%s:%d); one person can be in one household only", masked,
-                       column(st, 1), column(st, 0), im->files[sqlite3_column_int(st, 2)],
-                       sqlite3_column_int(st, 3));
-        sqlite3_reset(st);
         n++;
+        char other[700] = "", masked[BF_IDNUMBER_LEN + 1];
+        if (!bf_errors_full(im->errs))      /* a scan: only for a message that is printed */
+            other_holder(im, h, m, key, other, sizeof other);
+        bf_mask_idnumber(m->idnumber, masked);
+        if (other[0])
+            bf_field_error(im->errs, loc, file, h, m, "idnumber", "idnumber %s is also %s; one "
+                           "person can be in one household only", masked, other);
+        else
+            bf_field_error(im->errs, loc, file, h, m, "idnumber", "idnumber %s is also held by "
+                           "another member of this import; one person can be in one household "
+                           "only", masked);
     }
     return n;
 }
@@ -517,6 +532,7 @@ static int prepare(importer *im)
 
 static void finish(importer *im)
 {
+    bf_idset_free(&im->idnumbers);
     for (int i = 0; i < im->n_clashes; i++)
         free(im->clashes[i].msg);
     free(im->clashes);

@@ -7,11 +7,6 @@
 
 #define ERR(m_, field_, ...) bf_field_error(errs, loc, file, h, (m_), (field_), __VA_ARGS__)
 
-void bf_rules_masked(const bf_member *m, char out[BF_IDNUMBER_LEN + 1])
-{
-    bf_mask_idnumber(m->idnumber, out);
-}
-
 /* GB 11643: a date that exists, the check digit, and agreement with birth and sex. */
 static int check_identity(const bf_household *h, const bf_member *m, const char *file,
                           const bf_locator *loc, bf_errors *errs)
@@ -21,7 +16,7 @@ static int check_identity(const bf_household *h, const bf_member *m, const char 
     if (!m->idnumber[0] || st == BF_IDNUMBER_BAD_LENGTH || st == BF_IDNUMBER_BAD_CHARACTER)
         return 0;                     /* absent, or refused by the shape check of household.c */
     char masked[BF_IDNUMBER_LEN + 1];
-    bf_rules_masked(m, masked);
+    bf_mask_idnumber(m->idnumber, masked);
     if (st == BF_IDNUMBER_BAD_DATE) {
         ERR(m, "idnumber", "idnumber %s does not hold a date that exists in its characters 7 "
             "to 14 (GB 11643)", masked);

@@ -25,7 +25,4 @@ typedef struct bf_rules {
 int bf_rules_check(const bf_household *h, const char *file, const bf_locator *loc,
                    const bf_rules *rules, bf_errors *errs);
 
-/* The masked ID number of m for messages (bf_mask_idnumber). */
-void bf_rules_masked(const bf_member *m, char out[BF_IDNUMBER_LEN + 1]);
-
 #endif
