@@ -57,7 +57,9 @@ LIB_SRC  = $(filter-out $(CLI_SRC),$(wildcard core/*/*.c))
 LIB_ASM  = $(wildcard core/*/*.S)
 LIB_OBJ  = $(LIB_SRC:core/%.c=$(B)/core/%.o) $(LIB_ASM:core/%.S=$(B)/core/%.o)
 TEST_SRC = $(wildcard tests/*.c)
-TEST_OBJ = $(TEST_SRC:tests/%.c=$(B)/tests/%.o)
+# the bench's native rules (bench/rules.c) are linked into the tests too: tests/test_temporary_aid.c
+# compares the engine with them
+TEST_OBJ = $(TEST_SRC:tests/%.c=$(B)/tests/%.o) $(B)/tests/bench_rules.o
 PLUGIN_DIRS = $(patsubst %/,%,$(wildcard plugins/*/))
 PLUGINS  = $(PLUGIN_DIRS:plugins/%=$(B)/plugins/%.so)
 
@@ -154,6 +156,11 @@ $(B)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(CRIT_CFLAGS) -Icore \
 	  -DBF_SOURCE_DIR='"$(CURDIR)"' -DBF_BUILD_DIR='"$(abspath $(B))"' -c -o $@ $<
+
+# as bench/Makefile builds it: the native rules must round like the Lua VM (no fused multiply-add)
+$(B)/tests/bench_rules.o: bench/rules.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -ffp-contract=off -c -o $@ $<
 
 $(B)/tests/run_tests: $(TEST_OBJ) $(B)/libbangfu.a core/bangfu.exports
 	$(CC) $(LDFLAGS_ALL) -o $@ $(TEST_OBJ) $(B)/libbangfu.a $(CRIT_LIBS) $(LDLIBS)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench.sh — the driver of `make bench` (issue 6). Generates once, and caches under bench/cache/,
 # a population with `bangfu gen` (a database and the same households as XML), then measures, each
-# as the median of several runs: the floor (streaming into C structs), the nine rules in native C,
+# as the median of several runs: the floor (streaming into C structs), the ten rules in native C,
 # `bangfu run --jobs 1/2`, `bangfu simulate` of two parameters (own and stored baseline), `bangfu
 # check` of one household, `bangfu import` of the XML file, and evaluation alone (native, Lua
 # engine, Lua engine with the count hook on every evaluation). Checks that the native totals equal
@@ -176,7 +176,7 @@ if "$BANGFU" simulate --help 2>&1 | grep -q -- '--baseline-run'; then HAS_BASELI
 
 LABEL=(
     [floor]="floor: stream households+members into C structs"
-    [native]="native: the nine rules in C over the stream"
+    [native]="native: the ten rules in C over the stream"
     [evalcmp]="evaluation only (evalcmp, see below)"
     [run_j1]="bangfu run --jobs 1 (decisions stored)"
     [run_j2]="bangfu run --jobs 2 (decisions stored)"

@@ -12,6 +12,7 @@ static const char *const policy_ids[NP__N] = {
     [NP_PENSION] = "pension_subsidy", [NP_MEDICAL] = "medical_aid",
     [NP_EMPLOYMENT] = "employment_support", [NP_DISABILITY] = "disability_subsidy",
     [NP_EDUCATION] = "education_aid", [NP_MONITORING] = "monitoring",
+    [NP_TEMP_AID] = "temporary_aid",
 };
 
 static const char *const category_names[NC__N] = {
@@ -33,7 +34,7 @@ int nat_policy_find(const char *id)
 
 bool nat_policy_household(nat_policy p)
 {
-    return p == NP_LOW_INCOME || p == NP_DIBAO || p == NP_MONITORING;
+    return p == NP_LOW_INCOME || p == NP_DIBAO || p == NP_MONITORING || p == NP_TEMP_AID;
 }
 
 /* ---- parameters ---- */
@@ -90,6 +91,7 @@ int nat_params_from_set(const bf_param_set *set, nat_params *p, char *err, size_
         {"monitoring.drop_ratio", &p->mon_drop_ratio},
         {"monitoring.school_age_min", &p->mon_school_age_min},
         {"monitoring.school_age_max", &p->mon_school_age_max},
+        {"temp_aid.cap_months", &p->ta_cap_months},
     };
     for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
         if (take(set, plain[i].name, plain[i].slot, err, errlen) != BF_OK)
@@ -154,6 +156,28 @@ static inline void no(nat_decision *d)
     d->eligible = false;
     d->amount = 0;
     d->tier = NULL;
+}
+
+/* temporary_aid (household), §2 temporary_aid, rules 1-5: a one-off grant when rigid expenses
+ * push the year's income, with the dibao decided (dibao_fen), below 12 x S for each of the
+ * `counted` members not in 特困. Reckoned in fen: income, dibao and expenses are whole fen, so
+ * "available = line" is exact; the line and the cap are standards, rounded to the fen once. */
+static void temporary_aid(const nat_params *p, const bf_household *h, int counted, bool assets_ok,
+                          bf_fen dibao_fen, nat_decision *d)
+{
+    no(d);
+    bf_fen rigid = h->medical + h->education;
+    if (counted == 0 || rigid == 0 || !assets_ok)
+        return;
+    bf_fen income = h->wage + h->business + h->property + h->transfer;
+    bf_fen available = income + dibao_fen - rigid;
+    bf_fen line = bf_round_fen(12 * p->S * counted);
+    if (available >= line)
+        return;
+    bf_fen cap = bf_round_fen(p->ta_cap_months * p->S * counted);
+    d->eligible = true;
+    d->amount = line - available < cap ? line - available : cap;
+    d->tier = "expenditure";
 }
 
 void nat_evaluate(const nat_params *p, const bf_household *h, bf_date date, nat_result *out)
@@ -345,6 +369,8 @@ void nat_evaluate(const nat_params *p, const bf_household *h, bf_date date, nat_
         yes(&out->hh[NP_MONITORING], 0, k >= 2 ? "alert" : "watch");
     else
         no(&out->hh[NP_MONITORING]);
+
+    temporary_aid(p, h, counted, assets_ok, out->hh[NP_DIBAO].amount, &out->hh[NP_TEMP_AID]);
 }
 
 void nat_totals_add(nat_totals *totals, const bf_household *h, const nat_result *r)

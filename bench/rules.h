@@ -1,4 +1,4 @@
-/* rules.h — the nine rules of POLICIES.md §2 written by hand in C: the native floor an interpreter
+/* rules.h — the ten rules of POLICIES.md §2 written by hand in C: the native floor an interpreter
  * could approach. Same parameter values (core/params), same yuan arithmetic in double precision
  * in the order the Lua scripts use, amounts rounded once with bf_round_fen. Benchmarks only. */
 #ifndef BENCH_RULES_H
@@ -13,7 +13,7 @@
 /* The policies, in no particular order (the engine's order comes from `requires`). */
 typedef enum {
     NP_TEKUN, NP_LOW_INCOME, NP_DIBAO, NP_PENSION, NP_MEDICAL, NP_EMPLOYMENT, NP_DISABILITY,
-    NP_EDUCATION, NP_MONITORING, NP__N
+    NP_EDUCATION, NP_MONITORING, NP_TEMP_AID, NP__N
 } nat_policy;
 
 /* The policy id (file name without .lua) of p. */
@@ -26,7 +26,7 @@ bool nat_policy_household(nat_policy p);
 /* The medical_aid categories, in the order of POLICIES.md. */
 enum { NC_TEKUN, NC_DIBAO, NC_LOW_INCOME, NC_MONITORED, NC_ALLEVIATED, NC__N };
 
-/* Every parameter value the nine rules read, resolved on one date. */
+/* Every parameter value the ten rules read, resolved on one date. */
 typedef struct nat_params {
     double S, deposit_months, vehicle_limit, min_benefit;
     double tk_age_elderly, tk_age_minor, tk_basic_ratio, tk_care[BF_CARE__N];
@@ -41,6 +41,7 @@ typedef struct nat_params {
     double dis_living, dis_care_1, dis_care_2;
     double edu[BF_SCHOOL__N];            /* by school stage; [BF_SCHOOL_NONE] unused */
     double mon_income_line, mon_rigid_ratio, mon_drop_ratio, mon_school_age_min, mon_school_age_max;
+    double ta_cap_months;
 } nat_params;
 
 /* Fills p from a resolved parameter set; BF_EINPUT with the missing name in err when a value is
@@ -65,7 +66,7 @@ typedef struct nat_result {
     nat_decision mem[NP__N][BF_MEMBERS_MAX];
 } nat_result;
 
-/* Evaluates the nine policies for h on date. */
+/* Evaluates the ten policies for h on date. */
 void nat_evaluate(const nat_params *p, const bf_household *h, bf_date date, nat_result *out);
 
 /* Per-policy totals, as a run's run_policies rows count them. */
