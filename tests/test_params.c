@@ -127,7 +127,7 @@ static const char *bad_file(const char *body)
     return first;
 }
 
-#define PARAM(name, values) "<parameter name=\"" name "\" unit=\"u\" title=\"t\" source=\"s\">" values "</parameter>\n"
+#define PARAM(name, values) "<parameter name=\"" name "\" unit=\"u\" kind=\"money\" title=\"t\" source=\"s\">" values "</parameter>\n"
 
 Test(params, bad_files_are_rejected_with_file_and_line)
 {
@@ -143,4 +143,93 @@ Test(params, bad_files_are_rejected_with_file_and_line)
     cr_expect(strstr(m, ":3:"), "the schema or the reader names the line: %s", m);
     m = bad_file(PARAM("A.b", "<value from=\"2021-01-01\">1</value>"));
     cr_expect(strstr(m, ":3:"), "%s", m);
+}
+
+Test(params, every_parameter_declares_a_range_and_its_values_are_in_it)
+{
+    for (int i = 0; i < ps->n; i++) {
+        const bf_param *p = &ps->items[i];
+        for (int v = 0; v < p->n_values; v++)
+            cr_expect(bf_param_in_range(p, p->values[v].value), "%s = %s (line %ld)", p->name,
+                      p->values[v].text, p->line);
+    }
+    struct { const char *name; double ok, bad; const char *range; } cases[] = {
+        {"dibao.standard", 0, -0.01, "at least 0"},               /* money */
+        {"dibao.deposit_months", 1000, -1, "at least 0"},         /* count */
+        {"pension.ratio_dibao", 1, 1.5, "from 0 to 1"},           /* ratio */
+        {"medical.basic_ratio", 0, -0.1, "from 0 to 1"},
+        {"tekun.age_elderly", 120, 121, "from 0 to 120"},         /* age */
+        {"tekun.basic_ratio", 1, 0.99, "at least 1"},             /* factor, explicit min */
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        const bf_param *p = &ps->items[bf_params_index(ps, cases[c].name)];
+        cr_expect(bf_param_in_range(p, cases[c].ok), "%s", cases[c].name);
+        cr_expect(!bf_param_in_range(p, cases[c].bad), "%s", cases[c].name);
+        char text[64];
+        bf_param_range_text(p, text, sizeof text);
+        cr_expect_str_eq(text, cases[c].range, "%s", cases[c].name);
+    }
+}
+
+Test(params, overrides_out_of_range_or_twice_are_refused)
+{
+    bf_override ov[3];
+    char msg[200];
+    bf_param_set set;
+    cr_assert_eq(bf_override_parse("dibao.standard=-5", &ov[0], msg, sizeof msg), BF_OK);
+    cr_expect_eq(bf_params_resolve(ps, 18808, ov, 1, &set, &errs), BF_EINPUT);
+    cr_assert_eq(errs.count, 1);
+    cr_expect(strstr(errs.msgs[0], "--set: dibao.standard = -5 is out of range: it must be at least 0 "
+                                   "(kind money, unit yuan/person/month; declared at "), "%s", errs.msgs[0]);
+    cr_expect(strstr(errs.msgs[0], "params.xml:14)"), "%s", errs.msgs[0]);
+    bf_errors_free(&errs);
+    cr_assert_eq(bf_override_parse("dibao.standard=600", &ov[0], msg, sizeof msg), BF_OK);
+    cr_assert_eq(bf_override_parse("medical.premium=400", &ov[1], msg, sizeof msg), BF_OK);
+    cr_assert_eq(bf_override_parse("dibao.standard=610", &ov[2], msg, sizeof msg), BF_OK);
+    snprintf(ov[2].origin, sizeof ov[2].origin, "s.xml:4");
+    cr_expect_eq(bf_params_resolve(ps, 18808, ov, 3, &set, &errs), BF_EINPUT);
+    cr_assert_eq(errs.count, 1);
+    cr_expect_str_eq(errs.msgs[0], "dibao.standard is set twice (to 600 at --set, to 610 at s.xml:4): "
+                                   "give it once");
+    cr_expect_eq(bf_params_resolve(ps, 18808, ov, 2, &set, &errs), BF_OK, "each once: fine");
+    bf_param_set_free(&set);
+}
+
+Test(params, effects_say_what_is_in_force_and_what_changes_nothing)
+{
+    bf_override ov[3];
+    char msg[200];
+    cr_assert_eq(bf_override_parse("dibao.standard=551", &ov[0], msg, sizeof msg), BF_OK);
+    cr_assert_eq(bf_override_parse("medical.premium=400", &ov[1], msg, sizeof msg), BF_OK);
+    cr_assert_eq(bf_override_parse("tekun.care_none=1000", &ov[2], msg, sizeof msg), BF_OK);
+    ov[2].has_from = true;
+    bf_date_parse("2021-07-01", &ov[2].from);
+    bf_date d;
+    bf_date_parse("2021-06-30", &d);
+    bf_override_effect fx[3];
+    bf_override_effects(ps, d, ov, 3, fx, &errs);
+    cr_expect_str_eq(fx[0].in_force, "551");
+    cr_expect(fx[0].applies && fx[0].same);
+    cr_expect_str_eq(fx[1].in_force, "320");
+    cr_expect(fx[1].applies && !fx[1].same);
+    cr_expect_str_eq(fx[2].in_force, "972");
+    cr_expect(!fx[2].applies);
+    cr_assert_eq(errs.count, 2);
+    cr_expect_str_eq(errs.msgs[0], "dibao.standard = 551 is the value in force on 2021-06-30: it "
+                                   "changes nothing");
+    cr_expect_str_eq(errs.msgs[1], "tekun.care_none = 1000 from 2021-07-01 changes nothing: that is "
+                                   "after the evaluation date 2021-06-30");
+}
+
+Test(params, a_range_must_be_declared_and_sound)
+{
+    const char *m = bad_file("<parameter name=\"a.b\" unit=\"u\" title=\"t\" source=\"s\">"
+                             "<value from=\"2021-01-01\">1</value></parameter>\n");
+    cr_expect(strstr(m, ":3:") && strstr(m, "kind"), "kind is required: %s", m);
+    m = bad_file("<parameter name=\"a.b\" unit=\"u\" kind=\"percent\" title=\"t\" source=\"s\">"
+                 "<value from=\"2021-01-01\">1</value></parameter>\n");
+    cr_expect(strstr(m, ":3:") && strstr(m, "kind"), "%s", m);
+    m = bad_file("<parameter name=\"a.b\" unit=\"u\" kind=\"money\" min=\"10\" max=\"5\" title=\"t\" "
+                 "source=\"s\"><value from=\"2021-01-01\">7</value></parameter>\n");
+    cr_expect(strstr(m, ":3: parameter a.b: min 10 is above max 5"), "%s", m);
 }

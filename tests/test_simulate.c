@@ -161,7 +161,10 @@ Test(simulate, dibao_standard_equals_the_sum_of_checks)
     cr_expect(!reevaluated(json, "monitoring"));
     totals b = json_totals(json, "dibao", "baseline"), s = json_totals(json, "dibao", "scenario");
     cr_expect_gt(s.fen, b.fen, "a higher standard costs more");
-    cr_expect(strstr(json, "\"scenario\":{\"name\":\"\",\"set\":{\"dibao.standard\":610}}"), "%.300s", json);
+    cr_expect(strstr(json, "\"scenario\":{\"name\":\"\",\"set\":{\"dibao.standard\":610},\"values\":"
+                           "{\"dibao.standard\":{\"in_force\":551,\"value\":610,\"applies\":true}}}"),
+              "the value in force beside the value tried: %.300s", json);
+    cr_expect(strstr(json, "\"warnings\":[]"), "%.300s", json);
     free(json);
 }
 
@@ -228,6 +231,10 @@ Test(simulate, bad_scenarios_exit_2_and_write_nothing)
         {{"--scenario", NULL}, "bad.xml:2", "<?xml version=\"1.0\"?>\n<scenario xmlns=\"urn:bangfu:scenario:1\" name=\"x\"><set param=\"a\"</scenario>\n"},
         {{"--scenario", NULL}, "bad.xml:", "<?xml version=\"1.0\"?>\n<scenario xmlns=\"urn:bangfu:scenario:1\" name=\"x\">\n<set param=\"dibao.standard\" value=\"1e3\"/>\n</scenario>\n"},
         {{"--scenario", NULL}, "unknown parameter 'nope.nope'", "<?xml version=\"1.0\"?>\n<scenario xmlns=\"urn:bangfu:scenario:1\" name=\"x\">\n<set param=\"nope.nope\" value=\"1\"/>\n</scenario>\n"},
+        {{"--set", "dibao.standard=-5"}, "dibao.standard = -5 is out of range: it must be at least 0", NULL},
+        {{"--set", "pension.ratio_dibao=1.5"}, "pension.ratio_dibao = 1.5 is out of range: it must be from 0 to 1", NULL},
+        {{"--scenario", NULL}, "bad.xml:3: tekun.age_elderly = 130 is out of range: it must be from 0 to 120", "<?xml version=\"1.0\"?>\n<scenario xmlns=\"urn:bangfu:scenario:1\" name=\"x\">\n<set param=\"tekun.age_elderly\" value=\"130\"/>\n</scenario>\n"},
+        {{"--scenario", NULL}, "dibao.standard is set twice (to 600 at ", "<?xml version=\"1.0\"?>\n<scenario xmlns=\"urn:bangfu:scenario:1\" name=\"x\">\n<set param=\"dibao.standard\" value=\"600\"/>\n<set param=\"dibao.standard\" value=\"610\" from=\"2021-03-01\"/>\n</scenario>\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         if (cases[i].file)
@@ -243,6 +250,62 @@ Test(simulate, bad_scenarios_exit_2_and_write_nothing)
     cr_expect_str_eq(runs, "0\n", "simulate never stores a run");
     free(runs);
     free(path);
+}
+
+Test(simulate, a_value_that_changes_nothing_is_warned_about)
+{
+    char *path = bf_test_path(bf_test_dir, "late.xml");
+    cr_assert_eq(bf_test_write_file(path,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<scenario xmlns=\"urn:bangfu:scenario:1\" name=\"下半年\">\n"
+        "  <set param=\"dibao.standard\" value=\"610\" from=\"2021-07-01\"/>\n"
+        "  <set param=\"medical.premium\" value=\"320\"/>\n"
+        "</scenario>\n", (size_t)-1), 0);
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "simulate", "--db", db, "--date", "2021-06-30", "--policies",
+                                POLICIES, "--scenario", path, NULL), 0, "%s", r.err);
+    cr_expect(strstr(r.err, "warning: dibao.standard = 610 from 2021-07-01 changes nothing: that is "
+                            "after the evaluation date 2021-06-30"), "%s", r.err);
+    cr_expect(strstr(r.err, "warning: medical.premium = 320 is the value in force on 2021-06-30: it "
+                            "changes nothing"), "%s", r.err);
+    cr_expect(strstr(r.out, "dibao.standard：551 → 610（评估日期不适用），medical.premium：320 → 320"),
+              "the header shows each value in force: %s", r.out);
+    bf_test_run_free(&r);
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "simulate", "--db", db, "--date", "2021-06-30", "--policies",
+                                POLICIES, "--scenario", path, "--format", "json", NULL), 0, "%s", r.err);
+    cr_expect(strstr(r.out, "\"warnings\":[\"dibao.standard = 610 from 2021-07-01 changes nothing"),
+              "%.600s", r.out);
+    cr_expect(strstr(r.out, "\"dibao.standard\":{\"in_force\":551,\"value\":610,\"applies\":false}"),
+              "%.600s", r.out);
+    bf_test_run_free(&r);
+    free(path);
+}
+
+Test(simulate, check_with_set_says_its_figures_are_hypothetical)
+{
+    char *id = bf_test_query(db, "SELECT id FROM households ORDER BY id LIMIT 1");
+    id[strcspn(id, "\n")] = '\0';
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "check", id, "--db", db, "--date", "2021-06-30", "--policies",
+                                POLICIES, "--set", "dibao.standard=700", "--format", "json", NULL), 0, "%s", r.err);
+    cr_expect(strstr(r.out, "\"hypothetical\":true,\"scenario\":{\"dibao.standard\":{\"in_force\":551,"
+                            "\"value\":700,\"applies\":true}}"), "%.400s", r.out);
+    bf_test_run_free(&r);
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "check", id, "--db", db, "--date", "2021-06-30", "--policies",
+                                POLICIES, "--set", "dibao.standard=700", NULL), 0, "%s", r.err);
+    cr_expect(strncmp(r.out, "假设测算（what-if）：以下金额按假设的参数计算，不是现行决定。假设："
+                             "dibao.standard：551 → 700\n", strlen("假设测算（what-if）：以下金额按假设的参数计算，"
+                             "不是现行决定。假设：dibao.standard：551 → 700\n")) == 0, "%.300s", r.out);
+    bf_test_run_free(&r);
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "check", id, "--db", db, "--date", "2021-06-30", "--policies",
+                                POLICIES, "--format", "json", NULL), 0, "%s", r.err);
+    cr_expect(!strstr(r.out, "hypothetical") && !strstr(r.out, "\"scenario\""), "no --set: decisions in force");
+    bf_test_run_free(&r);
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "check", id, "--db", db, "--date", "2021-06-30", "--policies",
+                                POLICIES, "--set", "dibao.standard=-5", NULL), 2);
+    cr_expect(strstr(r.err, "out of range"), "%s", r.err);
+    bf_test_run_free(&r);
+    free(id);
 }
 
 Test(simulate, a_stored_run_serves_as_the_same_baseline)

@@ -212,7 +212,9 @@ const bf_command bf_cli_check = {"check", cmd_check, "evaluate one household: el
     "\n"
     "Evaluates every policy for one stored household and prints each decision: eligible or\n"
     "not, the yearly amount in yuan, the tier, and the reasons, members in record order.\n"
-    "Nothing is written to the database.\n"
+    "With --set the figures are a what-if: the header (JSON: \"hypothetical\": true and\n"
+    "\"scenario\": {NAME: {\"in_force\", \"value\", \"applies\"}}) says so, with each value in\n"
+    "force. Nothing is written to the database.\n"
     "\n" BF_CLI_DB_HELP BF_CLI_EVAL_HELP
     "  --only P,...       only these policies (and the ones they require)\n"
     "  --explain          also show, per decision, the parameters read and what the script printed\n"
@@ -273,14 +275,23 @@ static int cmd_check(int argc, char **argv)
     }
     bf_result r = {0};
     bf_engine_evaluate(s.engine, &h, 1, 0, &r);
+    /* --set makes every figure a what-if: say so, with each value in force */
+    bf_override_effect effects[BF_CLI_MAX_OVERRIDES];
+    bf_errors warnings;
+    bf_errors_init(&warnings, BF_CLI_MAX_OVERRIDES);
+    bf_override_effects(s.params, s.date, o.overrides, o.n_overrides, effects, &warnings);
+    for (int i = 0; i < warnings.count; i++)
+        fprintf(stderr, "bangfu check: warning: %s\n", warnings.msgs[i]);
+    bf_sim_scenario sc = {"", o.overrides, effects, o.n_overrides};
     if (strcmp(format, "json") == 0) {
         bf_buf out = {0};
-        bf_report_household_json(&out, s.engine, &h, s.date, &r, explain);
+        bf_report_household_json(&out, s.engine, &h, s.date, &r, explain, &sc);
         fputs(bf_buf_str(&out), stdout);
         bf_buf_free(&out);
     } else {
-        bf_report_household_text(stdout, s.engine, &h, s.date, &r, explain);
+        bf_report_household_text(stdout, s.engine, &h, s.date, &r, explain, &sc);
     }
+    bf_errors_free(&warnings);
     status = r.errors ? BF_EXIT_FAIL : BF_EXIT_OK;
     bf_result_free(&r);
     bf_household_free(&h);

@@ -35,7 +35,10 @@ const bf_command bf_cli_simulate = {"simulate", cmd_simulate, "what if a standar
     "changed for that household; the 're?' column says whether that happened. Nothing is\n"
     "written to the database.\n"
     "\n"
-    "  --set NAME=VALUE   a changed parameter value (repeatable; see 'bangfu params')\n"
+    "  --set NAME=VALUE   a changed parameter value (repeatable; see 'bangfu params'). A value\n"
+    "                     outside the range params.xml declares for it (its kind: money and\n"
+    "                     counts ≥ 0, ratios 0–1, ages 0–120, or its min/max), or a name given\n"
+    "                     twice, is refused; a value that changes nothing is warned about\n"
     "  --scenario FILE    <scenario xmlns=\"urn:bangfu:scenario:1\" name=\"…\"> with\n"
     "                     <set param=\"dibao.standard\" value=\"610\" [from=\"YYYY-MM-DD\"]/>\n"
     "  --format FMT       text (default), json, or csv (per policy, then per town)\n"
@@ -132,12 +135,14 @@ static int cmd_simulate(int argc, char **argv)
     bf_sim_result r;
     bf_errors errs;
     bf_errors_init(&errs, 20);
-    int rc = bf_simulate(store, s.engine, &s.sets[0], &s.sets[1], baseline_run, (int)limit,
-                         &interrupted, &r, &errs);
+    bf_sim_options so = {baseline_run, (int)limit, sets, n_sets, &interrupted};
+    int rc = bf_simulate(store, s.engine, &s.sets[0], &s.sets[1], &so, &r, &errs);
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
-    bf_sim_scenario shown = {sc.name ? sc.name : "", sets, n_sets};
+    bf_sim_scenario shown = {sc.name ? sc.name : "", sets, r.effects, n_sets};
     if (rc == BF_OK) {
+        for (int i = 0; i < r.warnings.count; i++)
+            fprintf(stderr, "bangfu simulate: warning: %s\n", r.warnings.msgs[i]);
         if (strcmp(format, "json") == 0) {
             bf_buf out = {0};
             bf_report_simulation_json(&out, s.engine, &r, s.date, &shown);

@@ -473,12 +473,30 @@ static int read_batch(bf_store *store, bf_reader *reader, bf_baseline_reader *br
     return BF_OK;
 }
 
+/* The scenario as given: per set the value in force and whether it applies; warnings. */
+static int describe_scenario(const bf_param_set *baseline, const bf_sim_options *o,
+                             bf_sim_result *out)
+{
+    out->sets = o->sets;
+    out->n_sets = o->n_sets;
+    out->effects = calloc((size_t)o->n_sets + 1, sizeof *out->effects);
+    if (!out->effects)
+        return BF_ENOMEM;
+    bf_override_effects(baseline->defs, baseline->date, o->sets, o->n_sets, out->effects,
+                        &out->warnings);
+    return BF_OK;
+}
+
 int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline,
-                const bf_param_set *scenario, int64_t baseline_run, int limit,
-                volatile sig_atomic_t *interrupted, bf_sim_result *out, bf_errors *errs)
+                const bf_param_set *scenario, const bf_sim_options *opts, bf_sim_result *out,
+                bf_errors *errs)
 {
     memset(out, 0, sizeof *out);
+    bf_errors_init(&out->warnings, 50);
     double started = bf_now();
+    int64_t baseline_run = opts->baseline_run;
+    int limit = opts->limit;
+    volatile sig_atomic_t *interrupted = opts->interrupted;
     int n_pol;
     const bf_policy *pol = bf_engine_policies(engine, &n_pol);
     out->n_policies = n_pol;
@@ -489,7 +507,7 @@ int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline
     bf_result *scen[2] = {calloc(BATCH, sizeof *scen[0]), calloc(BATCH, sizeof *scen[1])};
     int64_t *reevaluated = calloc((size_t)n_pol, sizeof *reevaluated);
     int rc = (!out->policies || !out->changes || !changed || !base[0] || !base[1] || !scen[0] ||
-              !scen[1] || !reevaluated) ? BF_ENOMEM : BF_OK;
+              !scen[1] || !reevaluated) ? BF_ENOMEM : describe_scenario(baseline, opts, out);
     int64_t total = 0, members = 0;
     if (rc == BF_OK && (rc = bf_store_count(store, &total, &members)) != BF_OK)
         bf_errors_add(errs, "%s", bf_store_errmsg(store));
@@ -591,6 +609,8 @@ void bf_sim_result_free(bf_sim_result *r)
     free(r->towns);
     free(r->policies);
     free(r->changes);
+    free(r->effects);
+    bf_errors_free(&r->warnings);
     memset(r, 0, sizeof *r);
 }
 
@@ -633,6 +653,7 @@ int bf_scenario_load(const char *path, bf_scenario *out, bf_errors *errs)
             rc = BF_EINPUT;
         } else {
             o->has_from = from != NULL;
+            snprintf(o->origin, sizeof o->origin, "%s:%ld", path, bf_xml_line(n));
             out->n_sets++;
         }
         xmlFree(param);

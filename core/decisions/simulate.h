@@ -55,19 +55,34 @@ typedef struct bf_sim_result {
                                           * parameter (the others cannot change) */
     double seconds;
     int64_t baseline_run;                /* the stored run that served as the baseline, or 0 */
+    const bf_override *sets;             /* the scenario as given (borrowed from the options) */
+    bf_override_effect *effects;         /* per set: the value in force, whether it applies */
+    int n_sets;
+    bf_errors warnings;                  /* sets that change nothing */
 } bf_sim_result;
 
 /* How the baseline is made. */
 #define BF_BASELINE_AUTO  (-1)           /* a matching stored run if there is one, else evaluate */
 #define BF_BASELINE_EVAL  0              /* always evaluate it */
 
+typedef struct bf_sim_options {
+    int64_t baseline_run;                /* BF_BASELINE_AUTO, BF_BASELINE_EVAL, or the id of a
+                                          * stored run with the same date, parameter values and
+                                          * file hashes, whose decisions and recorded parameter
+                                          * reads then serve as the baseline */
+    int limit;                           /* changed decisions listed */
+    const bf_override *sets;             /* the scenario's overrides as given: described in the
+                                          * result (value in force → value, warnings) */
+    int n_sets;
+    volatile sig_atomic_t *interrupted;  /* may be NULL */
+} bf_sim_options;
+
 /* Evaluates every stored household under both parameter sets of the engine (it must have been
- * opened with 2 sets) and fills out. baseline_run: BF_BASELINE_AUTO, BF_BASELINE_EVAL, or the id
- * of a stored run with the same date, parameter values and file hashes, whose decisions and
- * recorded parameter reads then serve as the baseline. BF_OK, or an error (message in errs). */
+ * opened with 2 sets) and fills out: everything every rendering shows. BF_OK, or an error
+ * (message in errs). */
 int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline,
-                const bf_param_set *scenario, int64_t baseline_run, int limit,
-                volatile sig_atomic_t *interrupted, bf_sim_result *out, bf_errors *errs);
+                const bf_param_set *scenario, const bf_sim_options *opts, bf_sim_result *out,
+                bf_errors *errs);
 /* A scenario file (urn:bangfu:scenario:1): its name and overrides. */
 typedef struct bf_scenario {
     char *name;

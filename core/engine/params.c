@@ -167,6 +167,84 @@ static int build_tree(bf_params *ps, const char *file, bf_errors *errs)
     return errors;
 }
 
+static const char *const kind_names[] = {"money", "count", "ratio", "age", "factor"};
+
+const char *bf_param_kind_name(bf_param_kind kind)
+{
+    return kind >= BF_KIND_MONEY && kind <= BF_KIND_FACTOR ? kind_names[kind] : "?";
+}
+
+/* One bound: the min or max attribute when given, else the kind's (has = false: none). */
+static int read_bound(xmlNode *n, const char *attr, bool kind_has, double kind_value,
+                      const char *kind_text, bool *has, double *value, char text[40],
+                      const bf_param *p, const char *file, bf_errors *errs)
+{
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)attr);
+    *has = kind_has;
+    *value = kind_value;
+    snprintf(text, 40, "%s", kind_text);
+    int errors = 0;
+    if (v) {
+        if (bf_number_parse((const char *)v, value) != BF_OK || strlen((const char *)v) >= 40) {
+            bf_errors_add(errs, "%s:%ld: parameter %s: %s=\"%s\" is not a plain decimal number",
+                          file, p->line, p->name, attr, (const char *)v);
+            errors++;
+        } else {
+            *has = true;
+            snprintf(text, 40, "%s", (const char *)v);
+        }
+    }
+    xmlFree(v);
+    return errors;
+}
+
+/* The range a parameter declares: its kind, narrowed or widened by min and max. */
+static int read_range(xmlNode *n, bf_param *p, const char *file, bf_errors *errs)
+{
+    xmlChar *kind = xmlGetProp(n, (const xmlChar *)"kind");
+    int k = 0;
+    while (k < 5 && !(kind && strcmp((const char *)kind, kind_names[k]) == 0))
+        k++;
+    xmlFree(kind);
+    if (k == 5) {                                    /* the schema allows no other */
+        bf_errors_add(errs, "%s:%ld: parameter %s: kind must be money, count, ratio, age or factor",
+                      file, p->line, p->name);
+        return 1;
+    }
+    bf_param_range *r = &p->range;
+    r->kind = (bf_param_kind)k;
+    bool upper = r->kind == BF_KIND_RATIO || r->kind == BF_KIND_AGE;
+    int errors = read_bound(n, "min", true, 0, "0", &r->has_min, &r->min, r->min_text, p, file, errs);
+    errors += read_bound(n, "max", upper, r->kind == BF_KIND_AGE ? 120 : 1,
+                         r->kind == BF_KIND_AGE ? "120" : "1", &r->has_max, &r->max, r->max_text,
+                         p, file, errs);
+    if (!errors && r->has_min && r->has_max && r->min > r->max) {
+        bf_errors_add(errs, "%s:%ld: parameter %s: min %s is above max %s", file, p->line, p->name,
+                      r->min_text, r->max_text);
+        errors++;
+    }
+    return errors;
+}
+
+bool bf_param_in_range(const bf_param *p, double value)
+{
+    const bf_param_range *r = &p->range;
+    return (!r->has_min || value >= r->min) && (!r->has_max || value <= r->max);
+}
+
+void bf_param_range_text(const bf_param *p, char *out, size_t len)
+{
+    const bf_param_range *r = &p->range;
+    if (r->has_min && r->has_max)
+        snprintf(out, len, "from %s to %s", r->min_text, r->max_text);
+    else if (r->has_min)
+        snprintf(out, len, "at least %s", r->min_text);
+    else if (r->has_max)
+        snprintf(out, len, "at most %s", r->max_text);
+    else
+        snprintf(out, len, "any value");
+}
+
 static int read_parameters(xmlDoc *doc, bf_params *ps, const char *file, bf_errors *errs)
 {
     xmlNode *root = xmlDocGetRootElement(doc);
@@ -200,6 +278,7 @@ static int read_parameters(xmlDoc *doc, bf_params *ps, const char *file, bf_erro
                 errors++;
                 break;
             }
+        errors += read_range(n, p, file, errs);
         errors += read_values(n, p, file, errs);
     }
     return errors;
@@ -310,6 +389,35 @@ int bf_override_parse(const char *arg, bf_override *out, char *err, size_t errle
     return BF_OK;
 }
 
+/* Where override k came from, for messages ("--set", "s.xml:4"). */
+static const char *origin_of(const bf_override *o)
+{
+    return *o->origin ? o->origin : "--set";
+}
+
+/* An override's value must be in its parameter's range, and no earlier override may name the
+ * same parameter; false with the message in errs. */
+static bool check_override(const bf_params *defs, const bf_override *ov, int k, int i,
+                           bf_errors *errs)
+{
+    const bf_param *p = &defs->items[i];
+    if (!bf_param_in_range(p, ov[k].value)) {
+        char range[128];
+        bf_param_range_text(p, range, sizeof range);
+        bf_errors_add(errs, "%s: %s = %s is out of range: it must be %s (kind %s, unit %s; declared at %s:%ld)",
+                      origin_of(&ov[k]), p->name, ov[k].text, range,
+                      bf_param_kind_name(p->range.kind), p->unit, defs->path, p->line);
+        return false;
+    }
+    for (int j = 0; j < k; j++)
+        if (strcmp(ov[j].name, ov[k].name) == 0) {
+            bf_errors_add(errs, "%s is set twice (to %s at %s, to %s at %s): give it once",
+                          p->name, ov[j].text, origin_of(&ov[j]), ov[k].text, origin_of(&ov[k]));
+            return false;
+        }
+    return true;
+}
+
 int bf_params_resolve(const bf_params *defs, bf_date date, const bf_override *ov, int n_ov,
                       bf_param_set *out, bf_errors *errs)
 {
@@ -341,6 +449,10 @@ int bf_params_resolve(const bf_params *defs, bf_date date, const bf_override *ov
             errors++;
             continue;
         }
+        if (!check_override(defs, ov, k, i, errs)) {
+            errors++;
+            continue;
+        }
         if (ov[k].has_from) {
             /* the override wins over a file value from the same or an earlier date */
             int v = bf_param_value_on(&defs->items[i], date);
@@ -357,6 +469,40 @@ int bf_params_resolve(const bf_params *defs, bf_date date, const bf_override *ov
         return BF_EINPUT;
     }
     return BF_OK;
+}
+
+void bf_override_effects(const bf_params *defs, bf_date date, const bf_override *ov, int n,
+                         bf_override_effect *effects, bf_errors *warnings)
+{
+    for (int k = 0; k < n; k++) {
+        bf_override_effect *e = &effects[k];
+        memset(e, 0, sizeof *e);
+        int i = bf_params_index(defs, ov[k].name);
+        if (i < 0)
+            continue;
+        const bf_param *p = &defs->items[i];
+        int v = bf_param_value_on(p, date);
+        e->in_force = v >= 0 ? p->values[v].text : NULL;
+        char d[BF_DATE_STRLEN], f[BF_DATE_STRLEN];
+        bf_date_format(date, d);
+        if (ov[k].has_from && ov[k].from > date) {
+            bf_date_format(ov[k].from, f);
+            bf_errors_add(warnings, "%s = %s from %s changes nothing: that is after the evaluation "
+                          "date %s", p->name, ov[k].text, f, d);
+            continue;
+        }
+        if (ov[k].has_from && v >= 0 && p->values[v].from > ov[k].from) {
+            bf_date_format(p->values[v].from, f);
+            bf_errors_add(warnings, "%s = %s changes nothing on %s: the value %s from %s in %s "
+                          "replaces it", p->name, ov[k].text, d, e->in_force, f, defs->path);
+            continue;
+        }
+        e->applies = true;
+        e->same = v >= 0 && p->values[v].value == ov[k].value;
+        if (e->same)
+            bf_errors_add(warnings, "%s = %s is the value in force on %s: it changes nothing",
+                          p->name, ov[k].text, d);
+    }
 }
 
 void bf_param_set_free(bf_param_set *s)

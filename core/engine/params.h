@@ -4,6 +4,7 @@
 #define BF_PARAMS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "date.h"
 #include "errors.h"
@@ -16,9 +17,21 @@ typedef struct bf_param_value {
     char text[40];         /* the decimal as written */
 } bf_param_value;
 
+/* What values of a parameter make sense (params.xml `kind`): money and count ≥ 0, ratio within
+ * [0, 1], age within [0, 120], factor ≥ 0; `min`/`max` attributes replace a bound. */
+typedef enum { BF_KIND_MONEY, BF_KIND_COUNT, BF_KIND_RATIO, BF_KIND_AGE, BF_KIND_FACTOR } bf_param_kind;
+
+typedef struct bf_param_range {
+    bf_param_kind kind;
+    bool has_min, has_max; /* false: no bound on that side */
+    double min, max;
+    char min_text[40], max_text[40];   /* the bounds as written ("0", "1", "120") */
+} bf_param_range;
+
 typedef struct bf_param {
     char *name;            /* "dibao.standard" */
     char *unit, *title, *source;
+    bf_param_range range;
     bf_param_value *values;/* sorted by from, ascending, no two on one date */
     int n_values;
     long line;             /* line in params.xml */
@@ -51,6 +64,13 @@ int bf_params_index(const bf_params *p, const char *name);
 /* Index of the value in force on date (latest from ≤ date), or -1 when none is. */
 int bf_param_value_on(const bf_param *param, bf_date date);
 
+/* Whether value is within the range parameter p declares (the one answer for every check). */
+bool bf_param_in_range(const bf_param *p, double value);
+/* Writes p's range for messages: "from 0 to 1", "at least 0", "any value". */
+void bf_param_range_text(const bf_param *p, char *out, size_t len);
+/* The kind's name as params.xml writes it ("money", "ratio", …). */
+const char *bf_param_kind_name(bf_param_kind kind);
+
 /* One override: replaces a parameter's value for one command (no from), or adds a value
  * in force from a date (a scenario's <set from="…">), winning over a file value on that date. */
 typedef struct bf_override {
@@ -59,6 +79,7 @@ typedef struct bf_override {
     char text[40];
     bool has_from;
     bf_date from;
+    char origin[300];      /* where it was given, for messages: "--set", "s.xml:4"; "" unknown */
 } bf_override;
 
 /* Parses "NAME=VALUE" (VALUE a plain decimal); BF_OK or BF_EINPUT with a message in err. */
@@ -74,10 +95,24 @@ typedef struct bf_param_set {
     bool *overridden;
 } bf_param_set;
 
-/* Resolves the values on date with overrides applied; an override naming an unknown parameter
- * is an error (BF_EINPUT, message in errs). The set borrows defs and the overrides' text. */
+/* Resolves the values on date with overrides applied. An override naming an unknown parameter,
+ * a value outside the parameter's range, or a parameter set twice is an error (BF_EINPUT, every
+ * message in errs naming parameter, value and range or both places). The set borrows defs and
+ * the overrides' text. */
 int bf_params_resolve(const bf_params *defs, bf_date date, const bf_override *ov, int n_ov,
                       bf_param_set *out, bf_errors *errs);
+/* How an override stands on a date against the file's values. */
+typedef struct bf_override_effect {
+    const char *in_force;  /* the file's value on the date as written, NULL when none is */
+    bool applies;          /* false: its from date is after the date, or a later file value wins */
+    bool same;             /* it applies and equals the value in force: it changes nothing */
+} bf_override_effect;
+
+/* Fills effects[0..n) for overrides ov (names already resolved) on date, and adds a warning to
+ * warnings for each that changes nothing: a from date after the date, a later file value that
+ * replaces it, or the value already in force. */
+void bf_override_effects(const bf_params *defs, bf_date date, const bf_override *ov, int n,
+                         bf_override_effect *effects, bf_errors *warnings);
 /* Frees the arrays of a set. */
 void bf_param_set_free(bf_param_set *s);
 

@@ -42,8 +42,37 @@ void bf_report_decision_fields(bf_buf *out, const bf_policy *p, const bf_househo
     }
 }
 
+/* {"NAME":{"in_force":551,"value":700[,"applies":false]},…}: each override against the value
+ * in force (null when none is); applies only where it does not (a later from date). */
+static void json_scenario_values(bf_buf *out, const bf_sim_scenario *sc)
+{
+    bf_buf_puts(out, "{");
+    for (int i = 0; i < sc->n_sets; i++) {
+        const bf_override_effect *fx = &sc->effects[i];
+        bf_buf_puts(out, i ? "," : "");
+        bf_buf_json_string(out, sc->sets[i].name, strlen(sc->sets[i].name));
+        bf_buf_printf(out, ":{\"in_force\":%s,\"value\":%s,\"applies\":%s}",
+                      fx->in_force ? fx->in_force : "null", sc->sets[i].text,
+                      fx->applies ? "true" : "false");
+    }
+    bf_buf_puts(out, "}");
+}
+
+/* "dibao.standard：551 → 700，…" — each override with the value in force. */
+static void text_scenario_values(FILE *out, const bf_sim_scenario *sc)
+{
+    for (int i = 0; i < sc->n_sets; i++) {
+        const bf_override_effect *fx = &sc->effects[i];
+        fprintf(out, "%s%s：%s → %s", i ? "，" : "", sc->sets[i].name,
+                fx->in_force ? fx->in_force : "（无现行值）", sc->sets[i].text);
+        if (!fx->applies)
+            fputs("（评估日期不适用）", out);
+    }
+}
+
 void bf_report_household_json(bf_buf *out, const bf_engine *e, const bf_household *h,
-                              bf_date date, const bf_result *r, bool explain)
+                              bf_date date, const bf_result *r, bool explain,
+                              const bf_sim_scenario *sc)
 {
     int n;
     const bf_policy *pol = bf_engine_policies(e, &n);
@@ -51,7 +80,13 @@ void bf_report_household_json(bf_buf *out, const bf_engine *e, const bf_househol
     bf_date_format(date, d);
     bf_buf_puts(out, "{\"household\":");
     bf_buf_json_string(out, h->id, strlen(h->id));
-    bf_buf_printf(out, ",\"date\":\"%s\",\"decisions\":[", d);
+    bf_buf_printf(out, ",\"date\":\"%s\",", d);
+    if (sc && sc->n_sets) {
+        bf_buf_puts(out, "\"hypothetical\":true,\"scenario\":");
+        json_scenario_values(out, sc);
+        bf_buf_puts(out, ",");
+    }
+    bf_buf_puts(out, "\"decisions\":[");
     bool first = true;
     for (int i = 0; i < r->n; i++) {
         const bf_decision *dec = &r->d[i];
@@ -92,12 +127,17 @@ static void print_reason_lines(FILE *out, const char *json, const char *indent)
 }
 
 void bf_report_household_text(FILE *out, const bf_engine *e, const bf_household *h, bf_date date,
-                              const bf_result *r, bool explain)
+                              const bf_result *r, bool explain, const bf_sim_scenario *sc)
 {
     int n;
     const bf_policy *pol = bf_engine_policies(e, &n);
     char d[BF_DATE_STRLEN];
     bf_date_format(date, d);
+    if (sc && sc->n_sets) {
+        fputs("假设测算（what-if）：以下金额按假设的参数计算，不是现行决定。假设：", out);
+        text_scenario_values(out, sc);
+        fputs("\n", out);
+    }
     fprintf(out, "户 %s（%s %s），%d 人，评估日期 %s\n", h->id, h->town, h->village, h->n_members, d);
     int last_policy = -1;
     for (int i = 0; i < r->n; i++) {
@@ -190,7 +230,14 @@ void bf_report_simulation_json(bf_buf *out, const bf_engine *e, const bf_sim_res
         bf_buf_json_string(out, sc->sets[i].name, strlen(sc->sets[i].name));
         bf_buf_printf(out, ":%s", sc->sets[i].text);
     }
-    bf_buf_puts(out, "}},\n\"policies\":[");
+    bf_buf_puts(out, "},\"values\":");
+    json_scenario_values(out, sc);
+    bf_buf_puts(out, "},\n\"warnings\":[");
+    for (int i = 0; i < r->warnings.count; i++) {
+        bf_buf_puts(out, i ? "," : "");
+        bf_buf_json_string(out, r->warnings.msgs[i], strlen(r->warnings.msgs[i]));
+    }
+    bf_buf_puts(out, "],\n\"policies\":[");
     bool first = true;
     for (int k = 0; k < n; k++) {
         if (!pol[k].reported)
@@ -254,8 +301,9 @@ void bf_report_simulation_text(FILE *out, const bf_engine *e, const bf_sim_resul
     bf_date_format(date, d);
     fprintf(out, "模拟测算（what-if）%s%s%s · 评估日期 %s · %lld 户 · %.2f s\n方案：", *sc->name ? "「" : "",
             sc->name, *sc->name ? "」" : "", d, (long long)r->households, r->seconds);
-    for (int i = 0; i < sc->n_sets; i++)
-        fprintf(out, "%s%s = %s", i ? "，" : "", sc->sets[i].name, sc->sets[i].text);
+    text_scenario_values(out, sc);
+    for (int i = 0; i < r->warnings.count; i++)
+        fprintf(out, "\n注意：%s", r->warnings.msgs[i]);
     fprintf(out, "\n\n%-20s %4s %21s %21s %16s %7s %7s %7s %7s  %s\n", "policy", "re?",
             "households before→after", "yuan/year before", "yuan/year after", "gained", "lost",
             "raised", "cut", "title");
@@ -381,8 +429,11 @@ static int sim_facts(bf_html *page, const bf_sim_result *r, bf_date date, const 
     snprintf(n, sizeof n, "%lld", (long long)r->households);
     size_t used = 0;
     for (int i = 0; i < sc->n_sets && used < sizeof sets - 200; i++)
-        used += (size_t)snprintf(sets + used, sizeof sets - used, "%s%s = %s", i ? "；" : "",
-                                 sc->sets[i].name, sc->sets[i].text);
+        used += (size_t)snprintf(sets + used, sizeof sets - used, "%s%s：%s → %s%s", i ? "；" : "",
+                                 sc->sets[i].name,
+                                 sc->effects[i].in_force ? sc->effects[i].in_force : "（无现行值）",
+                                 sc->sets[i].text,
+                                 sc->effects[i].applies ? "" : "（评估日期不适用）");
     if (r->baseline_run)
         snprintf(base, sizeof base, "已保存的运行 %lld", (long long)r->baseline_run);
     else
@@ -505,6 +556,8 @@ static int build_simulation_page(bf_html *page, const bf_engine *e, const bf_sim
         m++;
     }
     int rc = sim_facts(page, r, date, sc, total_b, total_s);
+    for (int i = 0; rc == BF_OK && i < r->warnings.count; i++)
+        rc = bf_html_paragraph(page, "note warning", r->warnings.msgs[i]);
     if (rc == BF_OK)
         rc = sim_policy_table(page, pol, n, r);
     if (rc == BF_OK)

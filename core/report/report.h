@@ -10,14 +10,30 @@
 #include "engine.h"
 #include "household.h"
 
+struct bf_override;
+struct bf_override_effect;
+
+/* A scenario as reports show it: a name ("" for none), the overrides as given, and per override
+ * the value in force without it and whether it applies (effects; from bf_override_effects). */
+typedef struct bf_sim_scenario {
+    const char *name;
+    const struct bf_override *sets;
+    const struct bf_override_effect *effects;
+    int n_sets;
+} bf_sim_scenario;
+
 /* One household's decisions as the JSON of DESIGN.md "Outputs" (check --format json): every
  * reported policy in evaluation order, members in record order; with explain, each decision
- * also carries "params" (parameters read, with their values) and "trace" (printed text). */
+ * also carries "params" (parameters read, with their values) and "trace" (printed text). With
+ * a scenario (--set; NULL or no sets: none) the figures are hypothetical: "scenario" holds per
+ * parameter {"in_force", "value"}. */
 void bf_report_household_json(bf_buf *out, const bf_engine *e, const bf_household *h,
-                              bf_date date, const bf_result *r, bool explain);
-/* The same as readable text with the Chinese policy titles and reasons. */
+                              bf_date date, const bf_result *r, bool explain,
+                              const bf_sim_scenario *sc);
+/* The same as readable text with the Chinese policy titles and reasons; a scenario is named in
+ * the header as a what-if with each value in force → the value tried. */
 void bf_report_household_text(FILE *out, const bf_engine *e, const bf_household *h, bf_date date,
-                              const bf_result *r, bool explain);
+                              const bf_result *r, bool explain, const bf_sim_scenario *sc);
 /* Writes one decision's fields as JSON members (without braces) for exports. */
 void bf_report_decision_fields(bf_buf *out, const bf_policy *p, const bf_household *h,
                                const bf_result *r, const bf_decision *d, bool explain);
@@ -25,14 +41,6 @@ void bf_report_decision_fields(bf_buf *out, const bf_policy *p, const bf_househo
 /* ---- simulate ---- */
 
 struct bf_sim_result;
-struct bf_override;
-
-/* The scenario as simulate shows it: a name and the overrides. */
-typedef struct bf_sim_scenario {
-    const char *name;
-    const struct bf_override *sets;
-    int n_sets;
-} bf_sim_scenario;
 
 /* The simulation as JSON (issue 4's keys: date, scenario, policies, towns, changed). */
 void bf_report_simulation_json(bf_buf *out, const bf_engine *e, const struct bf_sim_result *r,
