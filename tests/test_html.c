@@ -578,7 +578,7 @@ Test(html, the_simulate_report_renders_in_chromium)
     bf_test_run r;
     cr_assert_eq(browse(&r, report, "--dump-dom"), 0, "%s", r.err);
     htmlDocPtr doc = parse_html(r.out);
-    cr_expect_eq(count(doc, "//svg"), 3, "households, amount and town charts");
+    cr_expect_eq(count(doc, "//svg"), 4, "households, amount, town and distribution charts");
     long long sums[2];
     int counts[2];
     series_sums(doc, "chart-households", sums, counts);
@@ -592,6 +592,45 @@ Test(html, the_simulate_report_renders_in_chromium)
     cr_expect(counts[0] == 9 && counts[1] == 9, "the sample's nine towns");
     cr_expect(towns[0] == sums[0] && towns[1] == sums[1], "the towns add up to the policies");
     cr_expect_gt(count(doc, "//table[@id='changed']//tbody/tr"), 0, "the changed decisions");
+    /* the household view: the distribution counts every household better or worse off */
+    const char *top = strstr(sim.out, "\n\"households_better\":");
+    cr_assert_not_null(top);
+    long long better = atoll(strstr(top, "\"households_better\":") + 20);
+    long long worse = atoll(strstr(top, "\"households_worse\":") + 19);
+    cr_expect_gt(better, 0, "a higher standard leaves households better off");
+    cr_expect_eq(bar_sum(doc, "chart-distribution") / 100, better + worse,
+                 "the distribution's bars count the households whose total changes");
+    cr_expect_eq(count(doc, "//svg[@id='chart-distribution']/rect[contains(@class, 'bar')]"), 10);
+    /* the per-town table: a row per town, its counts as the JSON's town_totals */
+    cr_expect_eq(count(doc, "//table[@id='towns']//tbody/tr"), 9);
+    char want[512];
+    const char *town = strstr(sim.out, "\"town_totals\":[\n  {\"town\":\"");
+    cr_assert_not_null(town);
+    town += strlen("\"town_totals\":[\n  {\"town\":\"");
+    int len = (int)(strchr(town, '"') - town);
+    snprintf(want, sizeof want, "//table[@id='towns']//tbody/tr[1]/td[@data-key='town']");
+    char *first_town = string(doc, want);
+    cr_expect(strncmp(first_town, town, (size_t)len) == 0, "%s", first_town);
+    snprintf(want, sizeof want, "//table[@id='towns']//tbody/tr[1]/td[@data-key='better']");
+    char *town_better = string(doc, want);
+    cr_expect_eq(atoll(town_better), atoll(strstr(town, "\"households_better\":") + 20));
+    free(first_town);
+    free(town_better);
+    /* the listed households, worst first as in the JSON, each change with its reasons */
+    const char *listed = strstr(sim.out, "\n\"households\":[\n  {\"household\":\"");
+    cr_assert_not_null(listed);
+    listed += strlen("\n\"households\":[\n  {\"household\":\"");
+    char *first = string(doc, "//table[@id='households']//tbody/tr[1]/td[@data-key='household']");
+    cr_expect(strncmp(first, listed, strlen(first)) == 0 && *first, "%s", first);
+    free(first);
+    char *reasons = string(doc, "//table[@id='households']//tbody/tr[1]/td[@data-key='reasons_after']");
+    cr_expect_gt(strlen(reasons), 0, "the reasons after the change");
+    free(reasons);
+    int changes = 0;
+    for (const char *p = listed; (p = strstr(p, "{\"policy\":")); p++)
+        changes++;
+    cr_expect_eq(count(doc, "//table[@id='households']//tbody/tr"), changes,
+                 "a row per changed decision of each listed household");
     xmlFreeDoc(doc);
     bf_test_run_free(&r);
     screenshot(report, png, "simulate-report-sample.png");   /* kept for samples/ */

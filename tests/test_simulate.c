@@ -110,6 +110,59 @@ static void check_totals(const bf_override *ov, int n_ov, totals *out, int n_pol
     bf_errors_free(&errs);
 }
 
+/* One household as `check --set` sees it: its total yearly amount over every policy. */
+typedef struct hh_total {
+    char id[BF_ID_BYTES], town[BF_NAME_BYTES], village[BF_NAME_BYTES];
+    long long fen;
+} hh_total;
+
+/* What `check` gives for every household (in id order), with the overrides: a single-set engine,
+ * one household at a time, its eligible amounts summed. Returns the number of households. */
+static int check_household_totals(const bf_override *ov, int n_ov, hh_total **out)
+{
+    bf_errors errs;
+    bf_errors_init(&errs, 10);
+    bf_params *ps;
+    cr_assert_eq(bf_params_load(POLICIES "/params.xml", &ps, &errs), BF_OK);
+    bf_date date;
+    bf_date_parse("2021-06-30", &date);
+    bf_param_set set;
+    cr_assert_eq(bf_params_resolve(ps, date, ov, n_ov, &set, &errs), BF_OK);
+    bf_engine_config cfg = {.policies_dir = POLICIES, .params = ps, .sets = &set, .n_sets = 1,
+                            .date = date, .jobs = 1, .text = BF_TEXT_ALL};
+    bf_engine *e;
+    cr_assert_eq(bf_engine_open(&cfg, &e, &errs), BF_OK);
+    char err[512];
+    bf_store *store;
+    cr_assert_eq(bf_store_open_existing(db, &store, err, sizeof err), BF_OK, "%s", err);
+    bf_reader *reader;
+    cr_assert_eq(bf_store_reader_open(store, 1, &reader), BF_OK);
+    bf_household *h;
+    int n, count = 0, cap = 0;
+    bf_result r = {0};
+    *out = NULL;
+    while (bf_reader_next(reader, &h, &n) == BF_OK && n == 1) {
+        bf_engine_evaluate(e, h, 1, 0, &r);
+        if (count == cap)
+            cr_assert_not_null(*out = realloc(*out, sizeof **out * (size_t)(cap = cap ? 2 * cap : 1024)));
+        hh_total *t = &(*out)[count++];
+        snprintf(t->id, sizeof t->id, "%s", h->id);
+        snprintf(t->town, sizeof t->town, "%s", h->town);
+        snprintf(t->village, sizeof t->village, "%s", h->village);
+        t->fen = 0;
+        for (int i = 0; i < r.n; i++)
+            t->fen += r.d[i].eligible ? r.d[i].amount : 0;
+    }
+    bf_result_free(&r);
+    bf_reader_close(reader);
+    bf_store_close(store);
+    bf_engine_close(e);
+    bf_param_set_free(&set);
+    bf_params_free(ps);
+    bf_errors_free(&errs);
+    return count;
+}
+
 static const char *const policy_ids[] = {"tekun", "low_income", "dibao", "disability_subsidy",
                                          "education_aid", "employment_support", "medical_aid",
                                          "monitoring", "pension_subsidy", "temporary_aid"};
@@ -417,12 +470,22 @@ Test(simulate, a_run_tallies_who_read_each_parameter_and_each_towns_totals)
     free(everyone);
     /* the towns add up to the county, policy by policy */
     char *towns = bf_test_query(db, "SELECT policy_seq, sum(households), sum(members), sum(amount_fen) "
-                                    "FROM run_towns WHERE run_id = 1 GROUP BY 1 ORDER BY 1");
+                                    "FROM run_towns WHERE run_id = 1 AND policy_seq >= 0 GROUP BY 1 ORDER BY 1");
     char *county = bf_test_query(db, "SELECT seq, households_eligible, members_eligible, amount_fen "
                                      "FROM run_policies WHERE run_id = 1 ORDER BY 1");
     cr_expect_str_eq(towns, county);
     free(towns);
     free(county);
+    /* and a row per town (policy_seq -1) counts all its households and members */
+    char *all = bf_test_query(db, "SELECT group_concat(town || ':' || households || ':' || members, ',') FROM "
+                                  "(SELECT town, households, members FROM run_towns WHERE run_id = 1 AND "
+                                  "policy_seq = -1 ORDER BY town)");
+    char *truth_all = bf_test_query(db, "SELECT group_concat(town || ':' || n || ':' || m, ',') FROM "
+                                        "(SELECT town, count(*) AS n, sum((SELECT count(*) FROM members WHERE "
+                                        "household_id = h.id)) AS m FROM households h GROUP BY town ORDER BY town)");
+    cr_expect_str_eq(all, truth_all);
+    free(all);
+    free(truth_all);
     char *first = bf_test_query(db, "SELECT town FROM run_towns WHERE run_id = 1 AND seq = 0 LIMIT 1");
     char *expected = bf_test_query(db, "SELECT town FROM households ORDER BY id LIMIT 1");
     cr_expect_str_eq(first, expected, "towns in order of first appearance");
@@ -435,4 +498,170 @@ Test(simulate, a_run_tallies_who_read_each_parameter_and_each_towns_totals)
     char *recorded = bf_test_query(db, "SELECT id, summary_recorded FROM runs ORDER BY id");
     cr_expect_str_eq(recorded, "1|1\n2|0\n");
     free(recorded);
+}
+
+/* "12.30", "-0.05": fen as the JSON writes yuan (two decimals, from integer fen). */
+static void yuan(char *out, size_t len, long long fen)
+{
+    long long a = fen < 0 ? -fen : fen;
+    snprintf(out, len, "%s%lld.%02lld", fen < 0 ? "-" : "", a / 100, a % 100);
+}
+
+typedef struct ranked {
+    const hh_total *before, *after;
+    long long delta;
+} ranked;
+
+static int worst_first(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    return x->delta != y->delta ? (x->delta > y->delta) - (x->delta < y->delta)
+                                : strcmp(x->before->id, y->before->id);
+}
+
+/* simulate's household view (every worse-off household, the counts, the towns) against the
+ * same figures summed from `check` and `check --set` over every household. */
+static void household_view_equals_checks(const char *set, const char *run_first)
+{
+    if (run_first) {
+        bf_test_run r;
+        cr_assert_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, "--date", "2021-06-30", "--policies",
+                                    POLICIES, NULL), 0, "%s", r.err);
+        bf_test_run_free(&r);
+    }
+    bf_override ov;
+    char msg[200];
+    cr_assert_eq(bf_override_parse(set, &ov, msg, sizeof msg), BF_OK);
+    hh_total *before, *after;
+    int n = check_household_totals(NULL, 0, &before);
+    cr_assert_eq(check_household_totals(&ov, 1, &after), n);
+    ranked *worse = calloc((size_t)n, sizeof *worse);
+    int n_worse = 0, n_better = 0;
+    long long total_delta = 0;
+    for (int i = 0; i < n; i++) {
+        long long d = after[i].fen - before[i].fen;
+        total_delta += d;
+        n_better += d > 0;
+        if (d < 0)
+            worse[n_worse++] = (ranked){&before[i], &after[i], d};
+    }
+    qsort(worse, (size_t)n_worse, sizeof *worse, worst_first);
+    cr_expect_gt(n_worse, 0, "%s: every scenario here leaves some household worse off", set);
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "simulate", "--db", db, "--date", "2021-06-30", "--policies",
+                                POLICIES, "--format", "json", "--set", set, "--households", "worse",
+                                "--limit", "0", NULL), 0, "%s", r.err);
+    char want[1024], d[32], b[32], a[32];
+    yuan(d, sizeof d, total_delta);
+    snprintf(want, sizeof want, "\"households_better\":%d,\"households_worse\":%d,"
+             "\"households_unchanged\":%d,\"delta\":%s,", n_better, n_worse, n - n_better - n_worse, d);
+    cr_expect(strstr(r.out, want), "%s: want %s", set, want);
+    /* every worse-off household, worst first, with town, village and totals */
+    const char *at = strstr(r.out, "\n\"households\":[");
+    cr_assert_not_null(at);
+    for (int i = 0; i < n_worse; i++) {
+        yuan(b, sizeof b, worse[i].before->fen);
+        yuan(a, sizeof a, worse[i].after->fen);
+        yuan(d, sizeof d, worse[i].delta);
+        snprintf(want, sizeof want, "{\"household\":\"%s\",\"town\":\"%s\",\"village\":\"%s\","
+                 "\"before\":%s,\"after\":%s,\"delta\":%s,\"changes\":[{", worse[i].before->id,
+                 worse[i].before->town, worse[i].before->village, b, a, d);
+        const char *found = strstr(at, want);
+        cr_expect(found, "%s: worse-off household %d: want %s", set, i + 1, want);
+        if (found)
+            at = found + 1;
+    }
+    int listed = 0;
+    for (const char *p = strstr(r.out, "\n\"households\":["); (p = strstr(p + 1, "{\"household\":\""));)
+        listed++;
+    cr_expect_eq(listed, n_worse, "%s: only the worse-off are listed", set);
+    /* per town: households, better, worse, unchanged, and the amounts */
+    for (int i = 0; i < n; i++) {
+        bool first = true;
+        for (int j = 0; j < i && first; j++)
+            first = strcmp(before[j].town, before[i].town) != 0;
+        if (!first)
+            continue;
+        long long hh = 0, better = 0, worst = 0, tb = 0, ta = 0;
+        for (int j = i; j < n; j++)
+            if (strcmp(before[j].town, before[i].town) == 0) {
+                hh++;
+                better += after[j].fen > before[j].fen;
+                worst += after[j].fen < before[j].fen;
+                tb += before[j].fen;
+                ta += after[j].fen;
+            }
+        yuan(b, sizeof b, tb);
+        yuan(a, sizeof a, ta);
+        yuan(d, sizeof d, ta - tb);
+        snprintf(want, sizeof want, "{\"town\":\"%s\",\"households\":%lld,\"households_better\":%lld,"
+                 "\"households_worse\":%lld,\"households_unchanged\":%lld,\"before\":%s,\"after\":%s,"
+                 "\"delta\":%s}", before[i].town, hh, better, worst, hh - better - worst, b, a, d);
+        cr_expect(strstr(r.out, want), "%s: want %s", set, want);
+    }
+    bf_test_run_free(&r);
+    free(worse);
+    free(before);
+    free(after);
+}
+
+Test(simulate, the_households_worse_off_equal_what_checks_give)
+{
+    /* a higher standard moves some 单人保 households (12 × S per severe member) to the household
+     * rule (12 × N × max(S − pcm, 30)): they lose; low_income.multiplier 1.2 takes the low-income
+     * status, and with it half the medical premium, from others */
+    household_view_equals_checks("dibao.standard=610", NULL);
+    household_view_equals_checks("low_income.multiplier=1.2", NULL);
+}
+
+Test(simulate, the_households_worse_off_equal_what_checks_give_with_a_stored_run)
+{
+    household_view_equals_checks("disability.living_monthly=100", "run");   /* read by few: the tally path */
+    household_view_equals_checks("dibao.standard=610", NULL);
+}
+
+Test(simulate, the_households_listed_are_selected_ordered_and_limited)
+{
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "simulate", "--db", db, "--date", "2021-06-30", "--policies",
+                                POLICIES, "--format", "json", "--set", "dibao.standard=610",
+                                "--households", "better", "--limit", "3", NULL), 0, "%s", r.err);
+    cr_expect(strstr(r.out, "\"households_listed\":{\"select\":\"better\",\"selected\":"), "%.200s", r.out);
+    cr_expect(strstr(r.out, ",\"listed\":3}"));
+    double last = 1e18;
+    int count = 0;
+    for (const char *p = strstr(r.out, "\n\"households\":["); (p = strstr(p + 1, "{\"household\":\"")); count++) {
+        const char *dl = strstr(p, "\"delta\":");
+        double delta = atof(dl + 8);
+        cr_expect_gt(delta, 0, "only the better-off");
+        cr_expect_leq(delta, last, "the largest gain first");
+        last = delta;
+    }
+    cr_expect_eq(count, 3);
+    bf_test_run_free(&r);
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "simulate", "--db", db, "--policies", POLICIES, "--set",
+                                "dibao.standard=610", "--households", "losers", NULL), 2);
+    cr_expect(strstr(r.err, "--households is worse, better or changed"), "%s", r.err);
+    bf_test_run_free(&r);
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "simulate", "--db", db, "--policies", POLICIES, "--set",
+                                "dibao.standard=610", "--table", "towns", NULL), 2);
+    cr_expect(strstr(r.err, "--table goes with --format csv"), "%s", r.err);
+    bf_test_run_free(&r);
+}
+
+Test(simulate, csv_has_a_byte_order_mark_and_one_table_per_file)
+{
+    const char *tables[] = {"policies", "towns", "town-policies", "households"};
+    const char *headers[] = {"policy,title,unit,", "town,households,households_better,",
+                             "town,policy,unit,", "household,town,village,total_before,"};
+    for (int i = 0; i < 4; i++) {
+        bf_test_run r;
+        cr_assert_eq(bf_test_bangfu(&r, NULL, "simulate", "--db", db, "--date", "2021-06-30",
+                                    "--policies", POLICIES, "--format", "csv", "--table", tables[i],
+                                    "--set", "dibao.standard=610", NULL), 0, "%s", r.err);
+        cr_expect(strncmp(r.out, "\xEF\xBB\xBF", 3) == 0, "%s: a byte-order mark", tables[i]);
+        cr_expect(strncmp(r.out + 3, headers[i], strlen(headers[i])) == 0, "%s: %.80s", tables[i], r.out);
+        cr_expect(!strstr(r.out, "\r\n\r\n") && !strstr(r.out, "\n\n"), "%s: one table, no blank line", tables[i]);
+        bf_test_run_free(&r);
+    }
 }

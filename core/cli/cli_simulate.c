@@ -23,14 +23,27 @@ static void on_signal(int sig)
 static int cmd_simulate(int argc, char **argv);
 const bf_command bf_cli_simulate = {"simulate", cmd_simulate, "what if a standard changes: who gains, who loses, what it costs",
     "usage: bangfu simulate (--set NAME=VALUE... | --scenario FILE) [--db DB] [--date D]\n"
-    "                       [--format text|json|csv] [--limit N] [--jobs N] [--only P,...]\n"
+    "                       [--households worse|better|changed] [--limit N]\n"
+    "                       [--format text|json|csv [--table T]] [--jobs N] [--only P,...]\n"
     "                       [--baseline-run N] [--report FILE.html]\n"
     "\n"
     "Evaluates every stored household twice on the same date: the baseline (parameters in\n"
     "force) and the scenario (with the changed values), and prints per policy: eligible\n"
     "households and members and the yearly amount before and after, the change, how many\n"
     "decisions gained or lost eligibility and how many amounts were raised or cut; the same\n"
-    "per town; and the changed decisions (the first N, with the total). A policy is evaluated\n"
+    "per town; and the changed decisions (the first N, with the total). Gained, lost, raised\n"
+    "and cut count in the policy's unit: households (户) or persons (人).\n"
+    "\n"
+    "Then who is affected, household by household: how many households are better off, worse\n"
+    "off or unchanged in their total yearly amount (all policies, all members), in the county\n"
+    "and per town; how many lose or gain 0-100, 100-500, 500-1000, 1000-5000 or more yuan; and\n"
+    "the households themselves, worst first: town, village, total before and after, and each\n"
+    "changed decision with its reasons before and after. A household that moves from one\n"
+    "policy to another (低收入 to 低保) shows once, with its net change.\n"
+    "To list the losers of a change:\n"
+    "  bangfu simulate --set dibao.standard=610 --households worse --limit 0\n"
+    "\n"
+    "A policy is evaluated\n"
     "again only where it read a changed parameter or requires a policy whose decision\n"
     "changed for that household; the 're?' column says whether that happened. Nothing is\n"
     "written to the database.\n"
@@ -41,10 +54,21 @@ const bf_command bf_cli_simulate = {"simulate", cmd_simulate, "what if a standar
     "                     twice, is refused; a value that changes nothing is warned about\n"
     "  --scenario FILE    <scenario xmlns=\"urn:bangfu:scenario:1\" name=\"…\"> with\n"
     "                     <set param=\"dibao.standard\" value=\"610\" [from=\"YYYY-MM-DD\"]/>\n"
-    "  --format FMT       text (default), json, or csv (per policy, then per town)\n"
-    "  --limit N          changed decisions listed (default 50)\n"
+    "  --households WHICH the households listed: changed (default; worst first), worse (worst\n"
+    "                     first) or better (the largest gain first)\n"
+    "  --limit N          households and changed decisions listed (default 50; 0: all)\n"
+    "  --format FMT       text (default); json (adds to the per-policy and per-town figures\n"
+    "                     households_better, households_worse, households_unchanged, delta,\n"
+    "                     town_totals, distribution and households: [{household, town, village,\n"
+    "                     before, after, delta, changes: [{policy, member, before: {eligible,\n"
+    "                     amount, tier, reasons}, after: {…}}]}], amounts in yuan); or csv\n"
+    "  --table T          with csv, the one table written (UTF-8 with a byte-order mark):\n"
+    "                     policies (default), towns, town-policies or households (a row per\n"
+    "                     changed decision of each listed household)\n"
     "  --report FILE.html also write a self-contained HTML page: tables and bar charts of\n"
-    "                     baseline against scenario per policy and per town, the changes\n"
+    "                     baseline against scenario per policy and per town, the households\n"
+    "                     better and worse off per town, a chart of the per-household changes,\n"
+    "                     the listed households with their changes and reasons\n"
     "  --baseline-run N   use stored run N as the baseline (same date, parameter values and\n"
     "                     policy files, no households imported since); 0 evaluates it.\n"
     "                     Default: the latest such run if any\n"
@@ -56,8 +80,9 @@ static int cmd_simulate(int argc, char **argv)
 {
     bf_eval_opts o;
     bf_eval_opts_init(&o);
-    const char *scenario_file = NULL, *format = "text", *report = NULL;
+    const char *scenario_file = NULL, *format = "text", *report = NULL, *table = NULL;
     long limit = 50;
+    bf_wi_select households = BF_WI_CHANGED;
     long long baseline_run = BF_BASELINE_AUTO;
     for (int i = 1; i < argc; i++) {
         int r = bf_eval_opts_parse("simulate", argc, argv, &i, &o);
@@ -83,12 +108,31 @@ static int cmd_simulate(int argc, char **argv)
                 return bf_cli_usage_error("simulate", "--baseline-run takes a run id, or 0 to "
                                                       "evaluate the baseline");
         } else if (bf_cli_opt(argc, argv, &i, "--limit", &v)) {
-            if (!bf_cli_parse_count("simulate", "--limit", v, 1000000, &limit))
+            if (v && strcmp(v, "0") == 0)
+                limit = 0;                               /* list them all */
+            else if (!bf_cli_parse_count("simulate", "--limit", v, 1000000, &limit))
                 return BF_EXIT_USAGE;
+        } else if (bf_cli_opt(argc, argv, &i, "--households", &v)) {
+            if (v && strcmp(v, "changed") == 0)
+                households = BF_WI_CHANGED;
+            else if (v && strcmp(v, "worse") == 0)
+                households = BF_WI_WORSE;
+            else if (v && strcmp(v, "better") == 0)
+                households = BF_WI_BETTER;
+            else
+                return bf_cli_usage_error("simulate", "--households is worse, better or changed");
+        } else if (bf_cli_opt(argc, argv, &i, "--table", &v)) {
+            if (!v || (strcmp(v, "policies") && strcmp(v, "towns") && strcmp(v, "town-policies") &&
+                       strcmp(v, "households")))
+                return bf_cli_usage_error("simulate", "--table is policies, towns, town-policies "
+                                                      "or households");
+            table = v;
         } else {
             return bf_cli_usage_error("simulate", "unknown argument %s", argv[i]);
         }
     }
+    if (table && strcmp(format, "csv") != 0)
+        return bf_cli_usage_error("simulate", "--table goes with --format csv (one table per file)");
     if (report && !bf_cli_report_folder_writable(report))
         return bf_cli_usage_error("simulate", "--report %s: its folder is missing or not writable",
                                   report);
@@ -135,7 +179,7 @@ static int cmd_simulate(int argc, char **argv)
     bf_sim_result r;
     bf_errors errs;
     bf_errors_init(&errs, 20);
-    bf_sim_options so = {baseline_run, (int)limit, sets, n_sets, &interrupted};
+    bf_sim_options so = {baseline_run, (int)limit, households, sets, n_sets, &interrupted};
     int rc = bf_simulate(store, s.engine, &s.sets[0], &s.sets[1], &so, &r, &errs);
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
@@ -149,7 +193,7 @@ static int cmd_simulate(int argc, char **argv)
             fputs(bf_buf_str(&out), stdout);
             bf_buf_free(&out);
         } else if (strcmp(format, "csv") == 0) {
-            bf_report_simulation_csv(stdout, s.engine, &r);
+            bf_report_simulation_csv(stdout, s.engine, &r, table ? table : "policies");
         } else {
             bf_report_simulation_text(stdout, s.engine, &r, s.date, &shown);
             if (r.baseline_run)

@@ -3,6 +3,7 @@
 #include "bangfu.h"
 #include "json.h"
 #include "progress.h"
+#include "tally.h"
 #include "xmlio.h"
 
 #include <stdio.h>
@@ -37,13 +38,16 @@ static bf_sim_town *town_of(bf_sim_result *out, const char *town)
         return NULL;
     out->towns = grown;
     bf_sim_town *t = &out->towns[out->n_towns];
+    memset(t, 0, sizeof *t);
     t->town = strdup(town);
     t->baseline = calloc((size_t)out->n_policies, sizeof *t->baseline);
     t->scenario = calloc((size_t)out->n_policies, sizeof *t->scenario);
-    if (!t->town || !t->baseline || !t->scenario) {
+    t->counts = calloc((size_t)out->n_policies, sizeof *t->counts);
+    if (!t->town || !t->baseline || !t->scenario || !t->counts) {
         free(t->town);
         free(t->baseline);
         free(t->scenario);
+        free(t->counts);
         return NULL;
     }
     out->n_towns++;
@@ -59,24 +63,50 @@ static void copy_tier(char dst[64], const bf_result *r, const bf_decision *d)
     dst[len] = '\0';
 }
 
-/* Compares one decision unit and counts or records the change. */
-static void compare_unit(bf_sim_result *out, const bf_household *h, int limit, const bf_result *b,
-                         const bf_decision *x, const bf_result *s, const bf_decision *y)
+/* Room for one more listed change (limit 0: no cap); false when full or out of memory. */
+static bool room_for_change(bf_sim_result *out, int limit)
+{
+    if (limit > 0 && out->n_changes >= limit)
+        return false;
+    if (out->n_changes < out->cap_changes)
+        return true;
+    int cap = out->cap_changes ? 2 * out->cap_changes : 64;
+    bf_sim_change *grown = realloc(out->changes, sizeof *grown * (size_t)cap);
+    if (!grown)
+        return false;
+    out->changes = grown;
+    out->cap_changes = cap;
+    return true;
+}
+
+/* Compares one decision unit and counts (county and town) or records the change; false when
+ * out of memory. */
+static bool compare_unit(bf_sim_result *out, bf_sim_town *town, const bf_household *h, int limit,
+                         const bf_result *b, const bf_decision *x, const bf_result *s,
+                         const bf_decision *y)
 {
     bf_sim_policy *p = &out->policies[x->policy];
-    p->gained += !x->eligible && y->eligible;
-    p->lost += x->eligible && !y->eligible;
-    p->raised += x->eligible && y->eligible && y->amount > x->amount;
-    p->cut += x->eligible && y->eligible && y->amount < x->amount;
+    bf_wi_counts *tc = &town->counts[x->policy];
+    int gained = !x->eligible && y->eligible, lost = x->eligible && !y->eligible;
+    int raised = x->eligible && y->eligible && y->amount > x->amount;
+    int cut = x->eligible && y->eligible && y->amount < x->amount;
+    p->gained += gained;
+    p->lost += lost;
+    p->raised += raised;
+    p->cut += cut;
+    tc->gained += gained;
+    tc->lost += lost;
+    tc->raised += raised;
+    tc->cut += cut;
     p->errors += x->failed + y->failed;
     char bt[64], st[64];
     copy_tier(bt, b, x);
     copy_tier(st, s, y);
     if (x->eligible == y->eligible && x->amount == y->amount && strcmp(bt, st) == 0)
-        return;
+        return true;
     out->changed_total++;
-    if (out->n_changes >= limit)
-        return;
+    if (!room_for_change(out, limit))
+        return limit > 0 && out->n_changes >= limit;
     bf_sim_change *c = &out->changes[out->n_changes++];
     snprintf(c->household, sizeof c->household, "%s", h->id);
     snprintf(c->member, sizeof c->member, "%s", x->member >= 0 ? h->members[x->member].id : "");
@@ -87,6 +117,7 @@ static void compare_unit(bf_sim_result *out, const bf_household *h, int limit, c
     c->after_amount = y->amount;
     memcpy(c->before_tier, bt, sizeof bt);
     memcpy(c->after_tier, st, sizeof st);
+    return true;
 }
 
 static void totals_add(bf_sim_totals *t, const bf_sim_totals *x)
@@ -113,6 +144,7 @@ static int fold_household(bf_sim_result *out, const bf_household *h, const bf_re
     bf_sim_town *town = town_of(out, h->town);
     if (!town || b->n != s->n)
         return BF_ENOMEM;
+    bf_fen total_b = 0, total_s = 0;
     for (int i = 0; i < b->n;) {
         int k = b->d[i].policy, to = i;
         while (to < b->n && b->d[to].policy == k)
@@ -131,15 +163,25 @@ static int fold_household(bf_sim_result *out, const bf_household *h, const bf_re
                 totals_add(&town->baseline[k], &tb);
                 totals_add(&town->scenario[k], &ts);
             }
+            town->counts[k].better += ts.amount > tb.amount;
+            town->counts[k].worse += ts.amount < tb.amount;
+            total_b += tb.amount;
+            total_s += ts.amount;
             for (int u = i; u < to; u++) {
                 if (from_tally)
                     p->errors -= 2 * b->d[u].failed;     /* compare_unit counts them again */
-                compare_unit(out, h, limit, b, &b->d[u], s, &s->d[u]);
+                if (!compare_unit(out, town, h, limit, b, &b->d[u], s, &s->d[u]))
+                    return BF_ENOMEM;
             }
         }
         i = to;
     }
-    return BF_OK;
+    town->households += !from_tally;                     /* the tally counted the others */
+    if (total_b == total_s)
+        return BF_OK;
+    town->better += total_s > total_b;
+    town->worse += total_s < total_b;
+    return bf_wi_add(&out->view, h, (int)(town - out->towns), total_b, total_s);
 }
 
 /* Marks the parameters whose value (or being in force) differs between the two sets. */
@@ -313,6 +355,20 @@ static int add_ids(char *list, char ***ids, int64_t *n, int64_t *cap)
     return BF_OK;
 }
 
+/* Whether the tally of run run_id counted every town's households (policy_seq -1 rows; a run
+ * made before that did not, and then every household is evaluated to count them). */
+static int counts_town_households(bf_store *store, int64_t run_id, bool *counted)
+{
+    bf_run_town_row *towns = NULL;
+    int n = 0;
+    int rc = bf_store_run_towns_get(store, run_id, &towns, &n);
+    *counted = false;
+    for (int i = 0; rc == BF_OK && i < n; i++)
+        *counted = *counted || towns[i].policy_seq == BF_TALLY_ALL_HOUSEHOLDS;
+    bf_run_town_rows_free(towns, n);
+    return rc;
+}
+
 /* With the tally of stored run run_id: the ids (sorted, each once) of the households whose
  * evaluations read a changed parameter, pointing into *lists (free both). *usable is false
  * when the run has no tally or a changed parameter was read by everyone: then every household
@@ -326,6 +382,8 @@ static int select_households(bf_store *store, int64_t run_id, const bf_params *d
     *n = 0;
     bool recorded;
     int rc = bf_store_run_summary_recorded(store, run_id, &recorded);
+    if (rc == BF_OK && recorded)
+        rc = counts_town_households(store, run_id, &recorded);
     if (rc != BF_OK || !recorded) {
         if (rc != BF_OK)
             bf_errors_add(errs, "%s", bf_store_errmsg(store));
@@ -394,6 +452,8 @@ static int start_from_tally(bf_store *store, int64_t run_id, const bf_policy *po
         int k = towns[i].policy_seq;
         if (!town)
             rc = BF_ENOMEM;
+        else if (k == BF_TALLY_ALL_HOUSEHOLDS)
+            town->households = towns[i].households;
         else if (k >= 0 && k < n_pol && pol[k].reported) {
             bf_sim_totals t = {towns[i].households, towns[i].members, towns[i].amount_fen};
             town->baseline[k] = town->scenario[k] = t;
@@ -440,17 +500,7 @@ static int simulate_selected(bf_store *store, bf_engine *engine, bf_baseline_rea
     }
     for (int k = 0; reevaluated && k < n_pol; k++)
         out->policies[k].reevaluated = reevaluated[k];
-    for (int i = 0; i < BATCH; i++) {
-        if (hs)
-            bf_household_free(&hs[i]);
-        if (base)
-            bf_result_free(&base[i]);
-        if (scen)
-            bf_result_free(&scen[i]);
-    }
-    free(hs);
-    free(base);
-    free(scen);
+    bf_sim_batch_free(hs, base, scen, BATCH);
     free(reevaluated);
     return rc;
 }
@@ -501,12 +551,11 @@ int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline
     const bf_policy *pol = bf_engine_policies(engine, &n_pol);
     out->n_policies = n_pol;
     out->policies = calloc((size_t)n_pol, sizeof *out->policies);
-    out->changes = calloc((size_t)(limit > 0 ? limit : 1), sizeof *out->changes);
     bool *changed = changed_parameters(baseline, scenario);
     bf_result *base[2] = {calloc(BATCH, sizeof *base[0]), calloc(BATCH, sizeof *base[1])};
     bf_result *scen[2] = {calloc(BATCH, sizeof *scen[0]), calloc(BATCH, sizeof *scen[1])};
     int64_t *reevaluated = calloc((size_t)n_pol, sizeof *reevaluated);
-    int rc = (!out->policies || !out->changes || !changed || !base[0] || !base[1] || !scen[0] ||
+    int rc = (!out->policies || !changed || !base[0] || !base[1] || !scen[0] ||
               !scen[1] || !reevaluated) ? BF_ENOMEM : describe_scenario(baseline, opts, out);
     int64_t total = 0, members = 0;
     if (rc == BF_OK && (rc = bf_store_count(store, &total, &members)) != BF_OK)
@@ -582,6 +631,8 @@ int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline
             out->policies[k].reevaluated = reevaluated ? reevaluated[k] : 0;
     if (!selective)
         out->evaluated = out->households;
+    if (rc == BF_OK)
+        rc = bf_wi_finish(&out->view, store, engine, opts->households, limit, errs);
     bf_reader_close(reader);
     bf_baseline_close(br);
     free(stored_reads);
@@ -605,12 +656,14 @@ void bf_sim_result_free(bf_sim_result *r)
         free(r->towns[i].town);
         free(r->towns[i].baseline);
         free(r->towns[i].scenario);
+        free(r->towns[i].counts);
     }
     free(r->towns);
     free(r->policies);
     free(r->changes);
     free(r->effects);
     bf_errors_free(&r->warnings);
+    bf_wi_free(&r->view);
     memset(r, 0, sizeof *r);
 }
 

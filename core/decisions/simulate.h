@@ -12,6 +12,7 @@
 #include "params.h"
 #include "run.h"
 #include "store.h"
+#include "whatif.h"
 
 /* Households with an eligible decision, eligible members, total yearly amount. */
 typedef struct bf_sim_totals {
@@ -29,6 +30,9 @@ typedef struct bf_sim_policy {
 typedef struct bf_sim_town {
     char *town;
     bf_sim_totals *baseline, *scenario;  /* per policy */
+    bf_wi_counts *counts;                /* per policy: gained, lost, … in its unit */
+    int64_t households;                  /* every household of the town */
+    int64_t better, worse;               /* households whose total rose / fell */
 } bf_sim_town;
 
 /* One changed decision unit (a household for household scope, a member for member scope). */
@@ -46,8 +50,9 @@ typedef struct bf_sim_result {
     bf_sim_policy *policies;             /* evaluation order */
     bf_sim_town *towns;                  /* in order of first appearance */
     int n_towns;
-    bf_sim_change *changes;              /* the first `limit` changed units, in household order */
-    int n_changes;
+    bf_sim_change *changes;              /* the first `limit` changed units (all with limit 0),
+                                          * in household order */
+    int n_changes, cap_changes;
     int64_t changed_total;               /* all changed units */
     int64_t households;
     int64_t evaluated;                   /* households read and evaluated: all of them, or with a
@@ -59,6 +64,7 @@ typedef struct bf_sim_result {
     bf_override_effect *effects;         /* per set: the value in force, whether it applies */
     int n_sets;
     bf_errors warnings;                  /* sets that change nothing */
+    bf_wi_view view;                     /* the households whose total changes */
 } bf_sim_result;
 
 /* How the baseline is made. */
@@ -70,7 +76,8 @@ typedef struct bf_sim_options {
                                           * stored run with the same date, parameter values and
                                           * file hashes, whose decisions and recorded parameter
                                           * reads then serve as the baseline */
-    int limit;                           /* changed decisions listed */
+    int limit;                           /* changed decisions and households listed; 0: all */
+    bf_wi_select households;             /* which households the household view lists */
     const bf_override *sets;             /* the scenario's overrides as given: described in the
                                           * result (value in force → value, warnings) */
     int n_sets;

@@ -13,6 +13,7 @@
 typedef struct town {
     char *name;
     bf_policy_totals *totals;      /* per policy */
+    int64_t households, members;   /* all of them */
 } town;
 
 typedef struct readers {
@@ -83,13 +84,13 @@ static int grow_slots(bf_tally *t)
     return BF_OK;
 }
 
-/* The totals of a town, added in order of first appearance when new; NULL when out of memory. */
-static bf_policy_totals *town_totals(bf_tally *t, const char *name)
+/* A town, added in order of first appearance when new; NULL when out of memory. */
+static town *town_of(bf_tally *t, const char *name)
 {
     unsigned mask = (unsigned)(t->n_slots - 1), j = hash_text(name) & mask;
     for (; t->slots[j]; j = (j + 1) & mask)
         if (strcmp(t->towns[t->slots[j] - 1].name, name) == 0)
-            return t->towns[t->slots[j] - 1].totals;
+            return &t->towns[t->slots[j] - 1];
     if (t->n_towns == t->cap_towns) {
         int cap = t->cap_towns ? 2 * t->cap_towns : 16;
         town *grown = realloc(t->towns, sizeof *grown * (size_t)cap);
@@ -99,6 +100,7 @@ static bf_policy_totals *town_totals(bf_tally *t, const char *name)
         t->cap_towns = cap;
     }
     town *tw = &t->towns[t->n_towns];
+    memset(tw, 0, sizeof *tw);
     tw->name = strdup(name);
     tw->totals = calloc((size_t)t->n_pol, sizeof *tw->totals);
     if (!tw->name || !tw->totals) {
@@ -109,16 +111,18 @@ static bf_policy_totals *town_totals(bf_tally *t, const char *name)
     t->slots[j] = ++t->n_towns;
     if (2 * t->n_towns > t->n_slots && grow_slots(t) != BF_OK)
         return NULL;
-    return tw->totals;
+    return &t->towns[t->n_towns - 1];
 }
 
 int bf_tally_add(bf_tally *t, const bf_household *h, const bf_result *r, int *newly, int *n_newly)
 {
     *n_newly = 0;
-    bf_policy_totals *totals = town_totals(t, h->town);
-    if (!totals)
+    town *tw = town_of(t, h->town);
+    if (!tw)
         return BF_ENOMEM;
-    bf_totals_add(totals, h, r, t->pol);
+    bf_totals_add(tw->totals, h, r, t->pol);
+    tw->households++;
+    tw->members += h->n_members;
     bool all = r->errors > 0 || !r->reads;           /* an error may have hidden reads */
     size_t id_len = strlen(h->id);
     for (int i = 0; i < t->defs->n; i++) {
@@ -147,6 +151,11 @@ int bf_tally_store(const bf_tally *t, bf_store *store, int64_t run_id)
         if (p->everyone || p->count > 0)
             rc = bf_store_run_reads_insert(store, run_id, t->defs->items[i].name, p->everyone,
                                            bf_buf_str(&p->ids));
+    }
+    for (int i = 0; rc == BF_OK && i < t->n_towns; i++) {
+        bf_run_town_row all = {i, t->towns[i].name, BF_TALLY_ALL_HOUSEHOLDS, t->towns[i].households,
+                               t->towns[i].members, 0};
+        rc = bf_store_run_town_insert(store, run_id, &all);
     }
     for (int i = 0; rc == BF_OK && i < t->n_towns; i++)
         for (int k = 0; rc == BF_OK && k < t->n_pol; k++) {

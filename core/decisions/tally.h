@@ -15,6 +15,10 @@
 
 typedef struct bf_tally bf_tally;
 
+/* The policy_seq of a town's run_towns row that counts all its households and members, whatever
+ * their decisions (amount 0). */
+#define BF_TALLY_ALL_HOUSEHOLDS (-1)
+
 /* A tally over a run of `households` households (the count decides when a parameter counts as
  * read by everyone); BF_OK or BF_ENOMEM. */
 int bf_tally_new(const bf_params *defs, const bf_policy *pol, int n_pol, int64_t households,

@@ -102,6 +102,9 @@ void bf_engine_close(bf_engine *e);
 const bf_policy *bf_engine_policies(const bf_engine *e, int *n);
 /* Whether policy k is evaluated (it is reported, or a reported policy requires it). */
 bool bf_engine_evaluates(const bf_engine *e, int k);
+/* Changes what text each decision carries from the next evaluation on (never during one);
+ * returns the mode it replaces. */
+bf_text_mode bf_engine_set_text(bf_engine *e, bf_text_mode text);
 /* The number of worker threads in use. */
 int bf_engine_jobs(const bf_engine *e);
 

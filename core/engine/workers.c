@@ -88,6 +88,13 @@ int bf_engine_start(bf_engine *e, const bf_household *hs, int n, int set, bf_res
     return BF_OK;
 }
 
+bf_text_mode bf_engine_set_text(bf_engine *e, bf_text_mode text)
+{
+    bf_text_mode was = e->cfg.text;
+    e->cfg.text = text;
+    return was;
+}
+
 int bf_engine_evaluate(bf_engine *e, const bf_household *hs, int n, int set, bf_result *results)
 {
     int rc = bf_engine_start(e, hs, n, set, results);

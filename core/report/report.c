@@ -4,6 +4,7 @@
 #include "html.h"
 #include "params.h"
 #include "simulate.h"
+#include "whatif_report.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -246,7 +247,8 @@ void bf_report_simulation_json(bf_buf *out, const bf_engine *e, const bf_sim_res
         bf_buf_puts(out, first ? "\n  {\"policy\":" : ",\n  {\"policy\":");
         first = false;
         bf_buf_json_string(out, pol[k].id, strlen(pol[k].id));
-        bf_buf_printf(out, ",\"reevaluated\":%s,", p->reevaluated ? "true" : "false");
+        bf_buf_printf(out, ",\"reevaluated\":%s,\"unit\":\"%s\",", p->reevaluated ? "true" : "false",
+                      bf_wi_unit(&pol[k]));
         json_pair(out, &p->baseline, &p->scenario, true);
         bf_buf_printf(out, ",\"gained\":%lld,\"lost\":%lld,\"raised\":%lld,\"cut\":%lld}",
                       (long long)p->gained, (long long)p->lost, (long long)p->raised, (long long)p->cut);
@@ -264,6 +266,7 @@ void bf_report_simulation_json(bf_buf *out, const bf_engine *e, const bf_sim_res
             bf_buf_json_string(out, pol[k].id, strlen(pol[k].id));
             bf_buf_puts(out, ",");
             json_pair(out, &r->towns[t].baseline[k], &r->towns[t].scenario[k], false);
+            bf_wi_json_town_policy(out, &pol[k], &r->towns[t].counts[k]);
             bf_buf_puts(out, "}");
         }
     bf_buf_printf(out, "],\n\"changed\":{\"total\":%lld,\"rows\":[", (long long)r->changed_total);
@@ -284,7 +287,9 @@ void bf_report_simulation_json(bf_buf *out, const bf_engine *e, const bf_sim_res
         json_side(out, "after", c->after_eligible, c->after_amount, c->after_tier);
         bf_buf_puts(out, "}");
     }
-    bf_buf_puts(out, "]}}\n");
+    bf_buf_puts(out, "]}");
+    bf_wi_json(out, e, r);
+    bf_buf_puts(out, "}\n");
 }
 
 static void money_text(char out[BF_MONEY_STRLEN], bf_fen fen)
@@ -304,9 +309,9 @@ void bf_report_simulation_text(FILE *out, const bf_engine *e, const bf_sim_resul
     text_scenario_values(out, sc);
     for (int i = 0; i < r->warnings.count; i++)
         fprintf(out, "\n注意：%s", r->warnings.msgs[i]);
-    fprintf(out, "\n\n%-20s %4s %21s %21s %16s %7s %7s %7s %7s  %s\n", "policy", "re?",
-            "households before→after", "yuan/year before", "yuan/year after", "gained", "lost",
-            "raised", "cut", "title");
+    fprintf(out, "\n\n%-20s %4s %21s %21s %16s %4s %7s %7s %7s %7s  %s\n", "policy", "re?",
+            "households before→after", "yuan/year before", "yuan/year after", "unit", "gained",
+            "lost", "raised", "cut", "title");
     bf_fen total_b = 0, total_s = 0;
     for (int k = 0; k < n; k++) {
         if (!pol[k].reported)
@@ -317,9 +322,10 @@ void bf_report_simulation_text(FILE *out, const bf_engine *e, const bf_sim_resul
         money_text(s, p->scenario.amount);
         snprintf(hh, sizeof hh, "%lld→%lld", (long long)p->baseline.households,
                  (long long)p->scenario.households);
-        fprintf(out, "%-20s %4s %21s %21s %16s %7lld %7lld %7lld %7lld  %s\n", pol[k].id,
-                p->reevaluated ? "yes" : "no", hh, b, s, (long long)p->gained, (long long)p->lost,
-                (long long)p->raised, (long long)p->cut, pol[k].title);
+        fprintf(out, "%-20s %4s %21s %21s %16s %4s %7lld %7lld %7lld %7lld  %s\n", pol[k].id,
+                p->reevaluated ? "yes" : "no", hh, b, s, bf_wi_unit_zh(&pol[k]),
+                (long long)p->gained, (long long)p->lost, (long long)p->raised, (long long)p->cut,
+                pol[k].title);
         total_b += p->baseline.amount;
         total_s += p->scenario.amount;
     }
@@ -327,20 +333,12 @@ void bf_report_simulation_text(FILE *out, const bf_engine *e, const bf_sim_resul
     money_text(b, total_b);
     money_text(s, total_s);
     money_text(dl, total_s - total_b);
-    fprintf(out, "%-20s %4s %21s %21s %16s\n\n年度资金变化（delta）：%s 元\n\n按镇（yuan/year before → after）\n",
-            "total", "", "", b, s, dl);
-    for (int t = 0; t < r->n_towns; t++) {
-        bf_fen tb = 0, ts = 0;
-        for (int k = 0; k < n; k++)
-            if (pol[k].reported) {
-                tb += r->towns[t].baseline[k].amount;
-                ts += r->towns[t].scenario[k].amount;
-            }
-        money_text(b, tb);
-        money_text(s, ts);
-        money_text(dl, ts - tb);
-        fprintf(out, "  %s  %s → %s（%s）\n", r->towns[t].town, b, s, dl);
-    }
+    fprintf(out, "%-20s %4s %21s %21s %16s\n", "total", "", "", b, s);
+    fputs("（gained/lost/raised/cut 以各政策的单位计：户 = 按户认定的政策，人 = 按人认定的政策；"
+          "从一项政策转入另一项的户在前者计为 lost、在后者计为 gained，按户的净变化见下）\n", out);
+    fprintf(out, "\n年度资金变化（delta）：%s 元\n年度总额增加的户 %lld，减少的户 %lld，不变的户 %lld\n",
+            dl, (long long)r->view.better, (long long)r->view.worse,
+            (long long)(r->households - r->view.better - r->view.worse));
     fprintf(out, "\n变化的决定：%lld 项%s\n", (long long)r->changed_total,
             r->changed_total > r->n_changes ? "（仅列出前若干项，见 --limit）" : "");
     for (int i = 0; i < r->n_changes; i++) {
@@ -351,66 +349,7 @@ void bf_report_simulation_text(FILE *out, const bf_engine *e, const bf_sim_resul
                 c->member, pol[c->policy].id, c->before_eligible ? "符合" : "不符合", b,
                 c->before_tier, c->after_eligible ? "符合" : "不符合", s, c->after_tier);
     }
-}
-
-/* Writes a CSV field, quoted when it holds a comma, quote or newline (RFC 4180). */
-static void csv_field(FILE *out, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
-static void csv_totals(FILE *out, const bf_sim_totals *t)
-{
-    char a[BF_MONEY_STRLEN];
-    money_text(a, t->amount);
-    fprintf(out, ",%lld,%lld,%s", (long long)t->households, (long long)t->members, a);
-}
-
-void bf_report_simulation_csv(FILE *out, const bf_engine *e, const bf_sim_result *r)
-{
-    int n;
-    const bf_policy *pol = bf_engine_policies(e, &n);
-    fputs("policy,title,reevaluated,baseline_households,baseline_members,baseline_amount,"
-          "scenario_households,scenario_members,scenario_amount,delta_amount,gained,lost,raised,cut\n",
-          out);
-    for (int k = 0; k < n; k++) {
-        if (!pol[k].reported)
-            continue;
-        const bf_sim_policy *p = &r->policies[k];
-        char dl[BF_MONEY_STRLEN];
-        money_text(dl, p->scenario.amount - p->baseline.amount);
-        csv_field(out, pol[k].id);
-        fputc(',', out);
-        csv_field(out, pol[k].title);
-        fprintf(out, ",%s", p->reevaluated ? "true" : "false");
-        csv_totals(out, &p->baseline);
-        csv_totals(out, &p->scenario);
-        fprintf(out, ",%s,%lld,%lld,%lld,%lld\n", dl, (long long)p->gained, (long long)p->lost,
-                (long long)p->raised, (long long)p->cut);
-    }
-    fputs("\ntown,policy,baseline_households,baseline_members,baseline_amount,"
-          "scenario_households,scenario_members,scenario_amount\n", out);
-    for (int t = 0; t < r->n_towns; t++)
-        for (int k = 0; k < n; k++) {
-            if (!pol[k].reported)
-                continue;
-            csv_field(out, r->towns[t].town);
-            fputc(',', out);
-            csv_field(out, pol[k].id);
-            csv_totals(out, &r->towns[t].baseline[k]);
-            csv_totals(out, &r->towns[t].scenario[k]);
-            fputc('\n', out);
-        }
+    bf_wi_text(out, e, r);
 }
 
 /* ---- simulate as HTML ---- */
@@ -581,6 +520,8 @@ static int build_simulation_page(bf_html *page, const bf_engine *e, const bf_sim
     if (rc == BF_OK)
         rc = sim_chart(page, "chart-towns", "各镇年度金额：基线与方案", "元", 2, towns, NULL,
                        r->n_towns, tb, ts);
+    if (rc == BF_OK)
+        rc = bf_wi_html(page, e, r);
     if (rc == BF_OK)
         rc = sim_changes_table(page, pol, r);
     free(tb);
