@@ -665,3 +665,18 @@ Test(simulate, csv_has_a_byte_order_mark_and_one_table_per_file)
         bf_test_run_free(&r);
     }
 }
+
+Test(simulate, params_shows_what_values_make_sense)
+{
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "params", "--policies", POLICIES, "--date", "2021-06-30",
+                                "--format", "json", NULL), 0, "%s", r.err);
+    cr_expect(strstr(r.out, "{\"name\":\"pension.ratio_dibao\",\"value\":1.0,\"from\":\"2020-01-01\","
+                            "\"unit\":\"ratio\",\"title\":\"低保对象代缴比例\",\"source\":\"Guangdong: full "
+                            "payment on behalf\",\"kind\":\"ratio\",\"range\":\"from 0 to 1\"}"), "%.400s", r.out);
+    bf_test_run_free(&r);
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "params", "--policies", POLICIES, "--date", "2021-06-30", NULL), 0);
+    cr_expect(strstr(r.out, "since 2020-01-01; factor, at least 1; source: Guangdong: basic living"),
+              "tekun.basic_ratio: %.300s", r.out);
+    bf_test_run_free(&r);
+}

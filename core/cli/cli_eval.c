@@ -347,9 +347,10 @@ static int cmd_params(int argc, char **argv)
     for (int i = 0; i < ps->n; i++) {
         const bf_param *p = &ps->items[i];
         int v = bf_param_value_on(p, date);
-        char from[BF_DATE_STRLEN] = "";
+        char from[BF_DATE_STRLEN] = "", range[128];
         if (v >= 0)
             bf_date_format(p->values[v].from, from);
+        bf_param_range_text(p, range, sizeof range);
         if (json) {
             bf_buf_puts(&out, i ? ",\n" : "\n");
             bf_buf_puts(&out, "{\"name\":");
@@ -359,8 +360,9 @@ static int cmd_params(int argc, char **argv)
                 bf_buf_printf(&out, "\"%s\"", from);
             else
                 bf_buf_puts(&out, "null");
-            const char *fields[] = {"unit", p->unit, "title", p->title, "source", p->source};
-            for (int f = 0; f < 6; f += 2) {
+            const char *fields[] = {"unit", p->unit, "title", p->title, "source", p->source,
+                                    "kind", bf_param_kind_name(p->range.kind), "range", range};
+            for (int f = 0; f < 10; f += 2) {
                 bf_buf_printf(&out, ",\"%s\":", fields[f]);
                 bf_buf_json_string(&out, fields[f + 1], strlen(fields[f + 1]));
             }
@@ -369,9 +371,11 @@ static int cmd_params(int argc, char **argv)
             printf("%-38s %10s  %-18s %s\n", p->name, v >= 0 ? p->values[v].text : "—", p->unit,
                    p->title);
             if (v >= 0)
-                printf("%40s since %s; source: %s\n", "", from, p->source);
+                printf("%40s since %s; %s, %s; source: %s\n", "", from,
+                       bf_param_kind_name(p->range.kind), range, p->source);
             else
-                printf("%40s not in force on this date; source: %s\n", "", p->source);
+                printf("%40s not in force on this date; %s, %s; source: %s\n", "",
+                       bf_param_kind_name(p->range.kind), range, p->source);
         }
     }
     if (json) {
