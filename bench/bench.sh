@@ -179,12 +179,14 @@ same_households() {   # name, set
 it_check() { measure check "$BANGFU" check "$MIDDLE" --db "$WORK/read.db" --date "$DATE" --policies "$POL"; }
 it_import() {
     rm -f "$WORK/import.db" "$WORK/import.db-wal" "$WORK/import.db-shm"
-    measure import "$BANGFU" import "$XML" --db "$WORK/import.db"
+    measure import "$BANGFU" import "$XML" --db "$WORK/import.db" --policies "$POL"
     rm -f "$WORK/import.db" "$WORK/import.db-wal" "$WORK/import.db-shm"
 }
 
 HAS_BASELINE_RUN=0
-if "$BANGFU" simulate --help 2>&1 | grep -q -- '--baseline-run'; then HAS_BASELINE_RUN=1; fi
+# (grep reads the whole help: grep -q would stop early and, under pipefail, the writer's SIGPIPE
+# would read as "no such option")
+if "$BANGFU" simulate --help 2>&1 | grep -c -- '--baseline-run' > /dev/null; then HAS_BASELINE_RUN=1; fi
 
 LABEL=(
     [floor]="floor: stream households+members into C structs"
