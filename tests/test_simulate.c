@@ -59,38 +59,68 @@ static bool reevaluated(const char *json, const char *policy)
     return strstr(json, needle) != NULL;
 }
 
-/* What `check --set …` gives, household by household, summed per policy: a single-set engine
- * with the overrides, one household at a time. */
-static void check_totals(const bf_override *ov, int n_ov, totals *out, int n_pol_expected)
-{
+/* Evaluates every stored household the way `check --set …` does: a single-set engine with the
+ * overrides, one household at a time. */
+typedef struct checker {
     bf_errors errs;
-    bf_errors_init(&errs, 10);
     bf_params *ps;
-    cr_assert_eq(bf_params_load(POLICIES "/params.xml", &ps, &errs), BF_OK);
+    bf_param_set set;
+    bf_engine *e;
+    bf_store *store;
+    bf_reader *reader;
+    bf_result r;
+} checker;
+
+static void checker_open(checker *c, const bf_override *ov, int n_ov)
+{
+    memset(c, 0, sizeof *c);
+    bf_errors_init(&c->errs, 10);
+    cr_assert_eq(bf_params_load(POLICIES "/params.xml", &c->ps, &c->errs), BF_OK);
     bf_date date;
     bf_date_parse("2021-06-30", &date);
-    bf_param_set set;
-    cr_assert_eq(bf_params_resolve(ps, date, ov, n_ov, &set, &errs), BF_OK);
-    bf_engine_config cfg = {.policies_dir = POLICIES, .params = ps, .sets = &set, .n_sets = 1,
+    cr_assert_eq(bf_params_resolve(c->ps, date, ov, n_ov, &c->set, &c->errs), BF_OK);
+    bf_engine_config cfg = {.policies_dir = POLICIES, .params = c->ps, .sets = &c->set, .n_sets = 1,
                             .date = date, .jobs = 1, .text = BF_TEXT_ALL};
-    bf_engine *e;
-    cr_assert_eq(bf_engine_open(&cfg, &e, &errs), BF_OK);
-    int n_pol;
-    const bf_policy *pol = bf_engine_policies(e, &n_pol);
-    cr_assert_eq(n_pol, n_pol_expected);
+    cr_assert_eq(bf_engine_open(&cfg, &c->e, &c->errs), BF_OK);
     char err[512];
-    bf_store *store;
-    cr_assert_eq(bf_store_open_existing(db, &store, err, sizeof err), BF_OK, "%s", err);
-    bf_reader *reader;
-    cr_assert_eq(bf_store_reader_open(store, 1, &reader), BF_OK);
+    cr_assert_eq(bf_store_open_existing(db, &c->store, err, sizeof err), BF_OK, "%s", err);
+    cr_assert_eq(bf_store_reader_open(c->store, 1, &c->reader), BF_OK);
+}
+
+/* The next household, its decisions in c->r; NULL after the last. */
+static const bf_household *checker_next(checker *c)
+{
     bf_household *h;
     int n;
-    bf_result r = {0};
-    while (bf_reader_next(reader, &h, &n) == BF_OK && n == 1) {
-        bf_engine_evaluate(e, h, 1, 0, &r);
+    if (bf_reader_next(c->reader, &h, &n) != BF_OK || n != 1)
+        return NULL;
+    bf_engine_evaluate(c->e, h, 1, 0, &c->r);
+    return h;
+}
+
+static void checker_close(checker *c)
+{
+    bf_result_free(&c->r);
+    bf_reader_close(c->reader);
+    bf_store_close(c->store);
+    bf_engine_close(c->e);
+    bf_param_set_free(&c->set);
+    bf_params_free(c->ps);
+    bf_errors_free(&c->errs);
+}
+
+/* What `check --set …` gives, household by household, summed per policy. */
+static void check_totals(const bf_override *ov, int n_ov, totals *out, int n_pol_expected)
+{
+    checker c;
+    checker_open(&c, ov, n_ov);
+    int n_pol;
+    const bf_policy *pol = bf_engine_policies(c.e, &n_pol);
+    cr_assert_eq(n_pol, n_pol_expected);
+    for (const bf_household *h; (h = checker_next(&c));) {
         bool counted[64] = {false};
-        for (int i = 0; i < r.n; i++) {
-            const bf_decision *d = &r.d[i];
+        for (int i = 0; i < c.r.n; i++) {
+            const bf_decision *d = &c.r.d[i];
             if (!d->eligible)
                 continue;
             out[d->policy].fen += d->amount;
@@ -101,13 +131,7 @@ static void check_totals(const bf_override *ov, int n_ov, totals *out, int n_pol
             }
         }
     }
-    bf_result_free(&r);
-    bf_reader_close(reader);
-    bf_store_close(store);
-    bf_engine_close(e);
-    bf_param_set_free(&set);
-    bf_params_free(ps);
-    bf_errors_free(&errs);
+    checker_close(&c);
 }
 
 /* One household as `check --set` sees it: its total yearly amount over every policy. */
@@ -116,33 +140,15 @@ typedef struct hh_total {
     long long fen;
 } hh_total;
 
-/* What `check` gives for every household (in id order), with the overrides: a single-set engine,
- * one household at a time, its eligible amounts summed. Returns the number of households. */
+/* What `check` gives for every household (in id order), with the overrides: its eligible
+ * amounts summed. Returns the number of households. */
 static int check_household_totals(const bf_override *ov, int n_ov, hh_total **out)
 {
-    bf_errors errs;
-    bf_errors_init(&errs, 10);
-    bf_params *ps;
-    cr_assert_eq(bf_params_load(POLICIES "/params.xml", &ps, &errs), BF_OK);
-    bf_date date;
-    bf_date_parse("2021-06-30", &date);
-    bf_param_set set;
-    cr_assert_eq(bf_params_resolve(ps, date, ov, n_ov, &set, &errs), BF_OK);
-    bf_engine_config cfg = {.policies_dir = POLICIES, .params = ps, .sets = &set, .n_sets = 1,
-                            .date = date, .jobs = 1, .text = BF_TEXT_ALL};
-    bf_engine *e;
-    cr_assert_eq(bf_engine_open(&cfg, &e, &errs), BF_OK);
-    char err[512];
-    bf_store *store;
-    cr_assert_eq(bf_store_open_existing(db, &store, err, sizeof err), BF_OK, "%s", err);
-    bf_reader *reader;
-    cr_assert_eq(bf_store_reader_open(store, 1, &reader), BF_OK);
-    bf_household *h;
-    int n, count = 0, cap = 0;
-    bf_result r = {0};
+    checker c;
+    checker_open(&c, ov, n_ov);
+    int count = 0, cap = 0;
     *out = NULL;
-    while (bf_reader_next(reader, &h, &n) == BF_OK && n == 1) {
-        bf_engine_evaluate(e, h, 1, 0, &r);
+    for (const bf_household *h; (h = checker_next(&c));) {
         if (count == cap)
             cr_assert_not_null(*out = realloc(*out, sizeof **out * (size_t)(cap = cap ? 2 * cap : 1024)));
         hh_total *t = &(*out)[count++];
@@ -150,16 +156,10 @@ static int check_household_totals(const bf_override *ov, int n_ov, hh_total **ou
         snprintf(t->town, sizeof t->town, "%s", h->town);
         snprintf(t->village, sizeof t->village, "%s", h->village);
         t->fen = 0;
-        for (int i = 0; i < r.n; i++)
-            t->fen += r.d[i].eligible ? r.d[i].amount : 0;
+        for (int i = 0; i < c.r.n; i++)
+            t->fen += c.r.d[i].eligible ? c.r.d[i].amount : 0;
     }
-    bf_result_free(&r);
-    bf_reader_close(reader);
-    bf_store_close(store);
-    bf_engine_close(e);
-    bf_param_set_free(&set);
-    bf_params_free(ps);
-    bf_errors_free(&errs);
+    checker_close(&c);
     return count;
 }
 
