@@ -1,0 +1,280 @@
+/* decisions.c — a run's decisions: written one by one, read back by a cursor (export, reports)
+ * or per household with the household's review fields (review). */
+#include "internal.h"
+#include "bangfu.h"
+#include "buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int bf_store_decision_insert(bf_store *s, int64_t run_id, const bf_decision_row *row)
+{
+    sqlite3_stmt *st = s->stmt[ST_DECISION];
+    sqlite3_reset(st);
+    if ((sqlite3_bind_int64(st, 1, run_id) | bf__store_bind_opt(st, 2, row->household_id) |
+         sqlite3_bind_int(st, 3, row->policy_seq) | sqlite3_bind_int(st, 4, row->member_seq) |
+         bf__store_bind_opt(st, 5, row->policy) | bf__store_bind_opt(st, 6, row->member_id) |
+         sqlite3_bind_int(st, 7, row->eligible) | sqlite3_bind_int64(st, 8, row->amount_fen) |
+         bf__store_bind_opt(st, 9, row->tier) | bf__store_bind_opt(st, 10, row->reasons ? row->reasons : "[]") |
+         bf__store_bind_opt(st, 11, row->details) | bf__store_bind_opt(st, 12, row->error)) != SQLITE_OK)
+        return bf__store_fail(s, BF_ESTORE, "binding a decision");
+    return bf__store_step_done(s, st, "recording a decision");
+}
+
+/* ---- the decision cursor ---- */
+
+struct bf_decision_cursor {
+    bf_store *store;
+    sqlite3_stmt *st;
+    bf_stored_decision d;
+};
+
+/* Text of a column, NULL for SQL NULL. */
+static const char *column_opt(sqlite3_stmt *st, int col)
+{
+    return sqlite3_column_type(st, col) == SQLITE_NULL ? NULL
+                                                       : (const char *)sqlite3_column_text(st, col);
+}
+
+int bf_store_decisions_open(bf_store *s, int64_t run_id, bf_decision_cursor **out)
+{
+    *out = NULL;
+    bf_decision_cursor *c = calloc(1, sizeof *c);
+    if (!c) {
+        snprintf(s->err, sizeof s->err, "%s: out of memory", s->path);
+        return BF_ENOMEM;
+    }
+    c->store = s;
+    c->st = bf__store_prepare_run(s, "SELECT d.household_id, coalesce(h.town, ''), "
+        "coalesce(h.village, ''), d.policy, coalesce(rp.title, d.policy), d.member_id, "
+        "d.policy_seq, d.member_seq, d.eligible, d.amount_fen, d.tier, d.reasons, d.details, "
+        "d.error FROM decisions d LEFT JOIN households h ON h.id = d.household_id "
+        "LEFT JOIN run_policies rp ON rp.run_id = d.run_id AND rp.seq = d.policy_seq "
+        "WHERE d.run_id = ?1 ORDER BY d.household_id, d.policy_seq, d.member_seq", run_id);
+    if (!c->st) {
+        free(c);
+        return BF_ESTORE;
+    }
+    *out = c;
+    return BF_OK;
+}
+
+int bf_decision_cursor_next(bf_decision_cursor *c, const bf_stored_decision **d)
+{
+    *d = NULL;
+    int rc = sqlite3_step(c->st);
+    if (rc == SQLITE_DONE)
+        return BF_OK;
+    if (rc != SQLITE_ROW)
+        return bf__store_fail(c->store, BF_ESTORE, "reading the run's decisions");
+    sqlite3_stmt *st = c->st;
+    bf_stored_decision *x = &c->d;
+    x->household = (const char *)sqlite3_column_text(st, 0);
+    x->town = (const char *)sqlite3_column_text(st, 1);
+    x->village = (const char *)sqlite3_column_text(st, 2);
+    x->policy = (const char *)sqlite3_column_text(st, 3);
+    x->policy_title = (const char *)sqlite3_column_text(st, 4);
+    x->member = column_opt(st, 5);
+    x->policy_seq = sqlite3_column_int(st, 6);
+    x->member_seq = sqlite3_column_int(st, 7);
+    x->eligible = sqlite3_column_int(st, 8) != 0;
+    x->amount_fen = sqlite3_column_int64(st, 9);
+    x->tier = column_opt(st, 10);
+    x->reasons = column_opt(st, 11);
+    x->details = column_opt(st, 12);
+    x->error = column_opt(st, 13);
+    if (!x->household || !x->town || !x->village || !x->policy || !x->policy_title) {
+        snprintf(c->store->err, sizeof c->store->err, "%s: reading a decision: out of memory",
+                 c->store->path);
+        return BF_ENOMEM;
+    }
+    *d = x;
+    return BF_OK;
+}
+
+void bf_decision_cursor_close(bf_decision_cursor *c)
+{
+    if (!c)
+        return;
+    sqlite3_finalize(c->st);
+    free(c);
+}
+
+/* ---- the household cursor (review) ---- */
+
+/* Where a decision's texts are in the cursor's arena (-1: NULL). */
+typedef struct decision_offsets {
+    long policy, title, member, tier, reasons, details, error;
+} decision_offsets;
+
+struct bf_household_cursor {
+    bf_store *store;
+    sqlite3_stmt *st;
+    bool have_row;             /* the statement stands on the first row of the next household */
+    bool done;
+    bf_buf arena;              /* every text of the current household, NUL-separated */
+    long id, town, village, monitor, recorded;
+    decision_offsets *off;
+    bf_stored_decision *d;
+    int n, cap;
+    bf_run_household h;
+};
+
+/* Appends a text column to the arena; its offset, or -1 for SQL NULL. */
+static long arena_put(bf_buf *arena, sqlite3_stmt *st, int col)
+{
+    if (sqlite3_column_type(st, col) == SQLITE_NULL)
+        return -1;
+    const char *v = (const char *)sqlite3_column_text(st, col);
+    long at = (long)arena->len;
+    bf_buf_add(arena, v ? v : "", v ? (size_t)sqlite3_column_bytes(st, col) : 0);
+    bf_buf_add(arena, "", 1);
+    return at;
+}
+
+static const char *arena_at(const bf_buf *arena, long off)
+{
+    return off < 0 ? NULL : arena->data + off;
+}
+
+int bf_store_run_households_open(bf_store *s, int64_t run_id, bf_household_cursor **out)
+{
+    *out = NULL;
+    bf_household_cursor *c = calloc(1, sizeof *c);
+    if (!c) {
+        snprintf(s->err, sizeof s->err, "%s: out of memory", s->path);
+        return BF_ENOMEM;
+    }
+    c->store = s;
+    c->st = bf__store_prepare_run(s, "SELECT h.id, h.town, h.village, h.monitor, h.recorded, "
+        "d.policy_seq, d.member_seq, d.policy, coalesce(rp.title, d.policy), d.member_id, "
+        "d.eligible, d.amount_fen, d.tier, d.reasons, d.details, d.error FROM households h "
+        "LEFT JOIN decisions d ON d.run_id = ?1 AND d.household_id = h.id "
+        "LEFT JOIN run_policies rp ON rp.run_id = ?1 AND rp.seq = d.policy_seq "
+        "ORDER BY h.id, d.policy_seq, d.member_seq", run_id);
+    if (!c->st) {
+        free(c);
+        return BF_ESTORE;
+    }
+    *out = c;
+    return BF_OK;
+}
+
+/* Copies the decision of the current row (if the row has one) into the cursor. */
+static bool take_decision_row(bf_household_cursor *c)
+{
+    sqlite3_stmt *st = c->st;
+    if (sqlite3_column_type(st, 5) == SQLITE_NULL)
+        return true;                        /* a household without stored decisions */
+    if (c->n == c->cap) {
+        int cap = c->cap ? 2 * c->cap : 16;
+        decision_offsets *off = realloc(c->off, sizeof *off * (size_t)cap);
+        if (off)
+            c->off = off;
+        bf_stored_decision *d = realloc(c->d, sizeof *d * (size_t)cap);
+        if (d)
+            c->d = d;
+        if (!off || !d)
+            return false;
+        c->cap = cap;
+    }
+    bf_stored_decision *d = &c->d[c->n];
+    decision_offsets *o = &c->off[c->n++];
+    d->policy_seq = sqlite3_column_int(st, 5);
+    d->member_seq = sqlite3_column_int(st, 6);
+    o->policy = arena_put(&c->arena, st, 7);
+    o->title = arena_put(&c->arena, st, 8);
+    o->member = arena_put(&c->arena, st, 9);
+    d->eligible = sqlite3_column_int(st, 10) != 0;
+    d->amount_fen = sqlite3_column_int64(st, 11);
+    o->tier = arena_put(&c->arena, st, 12);
+    o->reasons = arena_put(&c->arena, st, 13);
+    o->details = arena_put(&c->arena, st, 14);
+    o->error = arena_put(&c->arena, st, 15);
+    return !c->arena.oom;
+}
+
+/* Points the household and its decisions into the arena (which no longer moves). */
+static void fix_household_pointers(bf_household_cursor *c)
+{
+    const bf_buf *a = &c->arena;
+    c->h.id = arena_at(a, c->id);
+    c->h.town = arena_at(a, c->town);
+    c->h.village = arena_at(a, c->village);
+    c->h.monitor = arena_at(a, c->monitor);
+    c->h.recorded = arena_at(a, c->recorded);
+    for (int i = 0; i < c->n; i++) {
+        bf_stored_decision *d = &c->d[i];
+        const decision_offsets *o = &c->off[i];
+        d->household = c->h.id;
+        d->town = c->h.town;
+        d->village = c->h.village;
+        d->policy = arena_at(a, o->policy);
+        d->policy_title = arena_at(a, o->title);
+        d->member = arena_at(a, o->member);
+        d->tier = arena_at(a, o->tier);
+        d->reasons = arena_at(a, o->reasons);
+        d->details = arena_at(a, o->details);
+        d->error = arena_at(a, o->error);
+    }
+    c->h.decisions = c->d;
+    c->h.n_decisions = c->n;
+}
+
+int bf_household_cursor_next(bf_household_cursor *c, const bf_run_household **h)
+{
+    *h = NULL;
+    if (c->done)
+        return BF_OK;
+    int rc = SQLITE_ROW;
+    if (!c->have_row)
+        rc = sqlite3_step(c->st);
+    c->have_row = false;
+    if (rc == SQLITE_DONE) {
+        c->done = true;
+        return BF_OK;
+    }
+    if (rc != SQLITE_ROW)
+        return bf__store_fail(c->store, BF_ESTORE, "reading households and decisions");
+    bf_buf_clear(&c->arena);
+    c->n = 0;
+    c->id = arena_put(&c->arena, c->st, 0);
+    c->town = arena_put(&c->arena, c->st, 1);
+    c->village = arena_put(&c->arena, c->st, 2);
+    c->monitor = arena_put(&c->arena, c->st, 3);
+    c->recorded = arena_put(&c->arena, c->st, 4);
+    while (rc == SQLITE_ROW) {
+        if (!take_decision_row(c) || c->arena.oom) {
+            snprintf(c->store->err, sizeof c->store->err, "%s: reading a household's decisions: "
+                     "out of memory", c->store->path);
+            return BF_ENOMEM;
+        }
+        rc = sqlite3_step(c->st);
+        if (rc == SQLITE_ROW) {
+            const char *next = (const char *)sqlite3_column_text(c->st, 0);
+            if (!next || strcmp(next, c->arena.data + c->id) != 0) {
+                c->have_row = true;         /* the first row of the next household */
+                break;
+            }
+        }
+    }
+    if (rc == SQLITE_DONE)
+        c->done = true;
+    else if (rc != SQLITE_ROW)
+        return bf__store_fail(c->store, BF_ESTORE, "reading households and decisions");
+    fix_household_pointers(c);
+    *h = &c->h;
+    return BF_OK;
+}
+
+void bf_household_cursor_close(bf_household_cursor *c)
+{
+    if (!c)
+        return;
+    sqlite3_finalize(c->st);
+    bf_buf_free(&c->arena);
+    free(c->off);
+    free(c->d);
+    free(c);
+}

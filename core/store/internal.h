@@ -1,0 +1,69 @@
+/* internal.h — the store's private side: the connection, its prepared statements and the helpers
+ * its files share. Only the files of core/store/ include it; everything else includes store.h, which never
+ * shows a sqlite3 handle. */
+#ifndef BF_STORE_INTERNAL_H
+#define BF_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "household.h"
+#include "store.h"
+
+/* The statements prepared once at open (store.c holds their SQL). */
+enum {
+    ST_HOUSEHOLD_EXISTS, ST_MEMBER_EXISTS, ST_DELETE_HOUSEHOLD, ST_INSERT_HOUSEHOLD,
+    ST_INSERT_MEMBER, ST_GET_HOUSEHOLD, ST_GET_MEMBERS, ST_RUN_CREATE, ST_RUN_FINISH,
+    ST_RUN_POLICY, ST_DECISION, ST_RUN_READS, ST_RUN_TOWN, ST__N
+};
+
+/* The household and member columns, in the order fill_household/fill_member read them. */
+#define HOUSEHOLD_COLS "id, town, village, status, monitor, recorded, wage_fen, business_fen, " \
+    "property_fen, transfer_fen, excluded_fen, previous_fen, deposits_fen, vehicle_fen, "      \
+    "extra_houses, medical_fen, education_fen, housing_safe, water_safe"
+#define MEMBER_COLS "household_id, id, name, idnumber, relation, birth, sex, labor, employment, " \
+    "school, self_care, disability, disability_type, serious_illness, pension_insured, "         \
+    "medical_insured, medical_cost_fen, supporter"
+
+/* The households' version: meta.households_version, counted up by every transaction that
+ * writes households or members (bf_store_commit). A run records the version it read; a stored
+ * run serves as a simulation's baseline only while the version is the same, so that a baseline
+ * never describes households that have changed since. */
+#define HOUSEHOLDS_VERSION "(SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'households_version')"
+
+struct bf_store {
+    sqlite3 *db;
+    char *path;
+    bool created;              /* the file did not exist before this open */
+    bool households_changed;   /* households written in the open transaction */
+    sqlite3_stmt *stmt[ST__N];
+    char err[1024];
+};
+
+/* Sets the store's message to "path: what: SQLite's message"; returns code. */
+int bf__store_fail(bf_store *s, int code, const char *what);
+/* Runs SQL without results (statements separated by ';'); the message in the store on failure. */
+int bf__store_exec(bf_store *s, const char *sql);
+/* Steps a bound statement that returns no rows, then resets it. */
+int bf__store_step_done(bf_store *s, sqlite3_stmt *st, const char *what);
+/* Binds optional text: NULL stays NULL. */
+int bf__store_bind_opt(sqlite3_stmt *st, int col, const char *v);
+/* A malloc'd copy of a text column, NULL for SQL NULL; *oom is set when the copy failed. */
+char *bf__store_column_dup(sqlite3_stmt *st, int col, bool *oom);
+/* Prepares sql and binds run_id to ?1; NULL (with the message in s->err) on failure. */
+sqlite3_stmt *bf__store_prepare_run(bf_store *s, const char *sql, int64_t run_id);
+/* Notes a write of households: counted at the commit, or now outside a transaction. */
+int bf__store_households_written(bf_store *s);
+
+/* schema.c: reads meta.schema_version (0 for an empty database). */
+int bf__store_schema_version(bf_store *s, int *version);
+/* schema.c: creates the schema (version 0), migrates an older one, or refuses a newer one. */
+int bf__store_schema_upgrade(bf_store *s, int version);
+
+/* households.c: fills a household (without members) from a row of HOUSEHOLD_COLS. */
+int bf__store_fill_household(bf_store *s, sqlite3_stmt *st, bf_household *h);
+/* households.c: appends a member from a row of MEMBER_COLS to h. */
+int bf__store_fill_member(bf_store *s, sqlite3_stmt *st, bf_household *h);
+
+#endif

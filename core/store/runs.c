@@ -1,0 +1,224 @@
+/* runs.c — runs: recorded as they start and finish, with a summary per policy; read back. */
+#include "internal.h"
+#include "bangfu.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int bf_store_run_create(bf_store *s, const bf_run_row *row, int64_t *run_id)
+{
+    sqlite3_stmt *st = s->stmt[ST_RUN_CREATE];
+    sqlite3_reset(st);
+    int rc = bf__store_bind_opt(st, 1, row->started) | bf__store_bind_opt(st, 2, row->eval_date) |
+             sqlite3_bind_int(st, 3, row->jobs) | bf__store_bind_opt(st, 4, row->only) |
+             sqlite3_bind_int(st, 5, row->store_all) | bf__store_bind_opt(st, 6, row->file_hashes) |
+             bf__store_bind_opt(st, 7, row->parameters);
+    if (rc != SQLITE_OK)
+        return bf__store_fail(s, BF_ESTORE, "binding the run");
+    if ((rc = bf__store_step_done(s, st, "recording the run")) != BF_OK)
+        return rc;
+    *run_id = sqlite3_last_insert_rowid(s->db);
+    return BF_OK;
+}
+
+int bf_store_run_finish(bf_store *s, int64_t run_id, const char *status, const char *finished,
+                        int64_t households, int64_t evaluations, int64_t errors)
+{
+    sqlite3_stmt *st = s->stmt[ST_RUN_FINISH];
+    sqlite3_reset(st);
+    if ((sqlite3_bind_int64(st, 1, run_id) | bf__store_bind_opt(st, 2, status) | bf__store_bind_opt(st, 3, finished) |
+         sqlite3_bind_int64(st, 4, households) | sqlite3_bind_int64(st, 5, evaluations) |
+         sqlite3_bind_int64(st, 6, errors)) != SQLITE_OK)
+        return bf__store_fail(s, BF_ESTORE, "binding the run");
+    return bf__store_step_done(s, st, "finishing the run");
+}
+
+int bf_store_run_policy_insert(bf_store *s, int64_t run_id, const bf_run_policy_row *row)
+{
+    sqlite3_stmt *st = s->stmt[ST_RUN_POLICY];
+    sqlite3_reset(st);
+    if ((sqlite3_bind_int64(st, 1, run_id) | sqlite3_bind_int(st, 2, row->seq) |
+         bf__store_bind_opt(st, 3, row->policy) | bf__store_bind_opt(st, 4, row->title) | bf__store_bind_opt(st, 5, row->scope) |
+         sqlite3_bind_int64(st, 6, row->evaluations) |
+         sqlite3_bind_int64(st, 7, row->households_eligible) |
+         sqlite3_bind_int64(st, 8, row->members_eligible) |
+         sqlite3_bind_int64(st, 9, row->amount_fen) | sqlite3_bind_int64(st, 10, row->errors) |
+         bf__store_bind_opt(st, 11, row->params_read ? row->params_read : "[]")) != SQLITE_OK)
+        return bf__store_fail(s, BF_ESTORE, "binding the run summary");
+    return bf__store_step_done(s, st, "recording the run summary");
+}
+
+int bf_store_run_get(bf_store *s, int64_t run_id, bf_stored_run *out)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = bf__store_prepare_run(s, "SELECT id, started, finished, eval_date, status, "
+        "only_policies, jobs, store_all, file_hashes, parameters, households, evaluations, errors "
+        "FROM runs WHERE id = ?1", run_id);
+    if (!st)
+        return BF_ESTORE;
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        if (rc == SQLITE_DONE) {
+            snprintf(s->err, sizeof s->err, "%s: no run %lld", s->path, (long long)run_id);
+            return BF_ENOTFOUND;
+        }
+        return bf__store_fail(s, BF_ESTORE, "reading a run");
+    }
+    bool oom = false;
+    out->id = sqlite3_column_int64(st, 0);
+    out->started = bf__store_column_dup(st, 1, &oom);
+    out->finished = bf__store_column_dup(st, 2, &oom);
+    out->eval_date = bf__store_column_dup(st, 3, &oom);
+    out->status = bf__store_column_dup(st, 4, &oom);
+    out->only = bf__store_column_dup(st, 5, &oom);
+    out->jobs = sqlite3_column_int(st, 6);
+    out->store_all = sqlite3_column_int(st, 7) != 0;
+    out->file_hashes = bf__store_column_dup(st, 8, &oom);
+    out->parameters = bf__store_column_dup(st, 9, &oom);
+    out->households = sqlite3_column_int64(st, 10);
+    out->evaluations = sqlite3_column_int64(st, 11);
+    out->errors = sqlite3_column_int64(st, 12);
+    sqlite3_finalize(st);
+    if (oom || !out->started || !out->eval_date || !out->status || !out->file_hashes ||
+        !out->parameters) {
+        bf_stored_run_free(out);
+        snprintf(s->err, sizeof s->err, "%s: reading run %lld: out of memory", s->path,
+                 (long long)run_id);
+        return BF_ENOMEM;
+    }
+    return BF_OK;
+}
+
+void bf_stored_run_free(bf_stored_run *r)
+{
+    free(r->started);
+    free(r->finished);
+    free(r->eval_date);
+    free(r->status);
+    free(r->only);
+    free(r->file_hashes);
+    free(r->parameters);
+    memset(r, 0, sizeof *r);
+}
+
+int bf_store_run_latest_completed(bf_store *s, int64_t *run_id)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT max(id) FROM runs WHERE status = 'completed' OR "
+                                  "status = 'completed_with_errors'", -1, &st, NULL) != SQLITE_OK)
+        return bf__store_fail(s, BF_ESTORE, "looking for the latest completed run");
+    int rc = sqlite3_step(st);
+    bool found = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+    if (found)
+        *run_id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return bf__store_fail(s, BF_ESTORE, "looking for the latest completed run");
+    if (!found) {
+        snprintf(s->err, sizeof s->err, "%s: no completed run (run `bangfu run` first)", s->path);
+        return BF_ENOTFOUND;
+    }
+    return BF_OK;
+}
+
+int bf_store_run_policies(bf_store *s, int64_t run_id, bf_stored_policy **out, int *n)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st = bf__store_prepare_run(s, "SELECT seq, policy, title, scope, evaluations, "
+        "households_eligible, members_eligible, amount_fen, errors FROM run_policies "
+        "WHERE run_id = ?1 ORDER BY seq", run_id);
+    if (!st)
+        return BF_ESTORE;
+    int rc, count = 0;
+    bool oom = false;
+    bf_stored_policy *rows = NULL;
+    while (!oom && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        bf_stored_policy *grown = realloc(rows, sizeof *rows * (size_t)(count + 1));
+        if (!grown) {
+            oom = true;
+            break;
+        }
+        rows = grown;
+        bf_stored_policy *p = &rows[count++];
+        p->seq = sqlite3_column_int(st, 0);
+        p->policy = bf__store_column_dup(st, 1, &oom);
+        p->title = bf__store_column_dup(st, 2, &oom);
+        p->scope = bf__store_column_dup(st, 3, &oom);
+        p->evaluations = sqlite3_column_int64(st, 4);
+        p->households = sqlite3_column_int64(st, 5);
+        p->members = sqlite3_column_int64(st, 6);
+        p->amount_fen = sqlite3_column_int64(st, 7);
+        p->errors = sqlite3_column_int64(st, 8);
+    }
+    sqlite3_finalize(st);
+    if (oom || rc != SQLITE_DONE) {
+        bf_stored_policies_free(rows, count);
+        if (oom) {
+            snprintf(s->err, sizeof s->err, "%s: reading the run's policies: out of memory", s->path);
+            return BF_ENOMEM;
+        }
+        return bf__store_fail(s, BF_ESTORE, "reading the run's policies");
+    }
+    *out = rows;
+    *n = count;
+    return BF_OK;
+}
+
+void bf_stored_policies_free(bf_stored_policy *p, int n)
+{
+    for (int i = 0; p && i < n; i++) {
+        free(p[i].policy);
+        free(p[i].title);
+        free(p[i].scope);
+    }
+    free(p);
+}
+
+int bf_store_run_towns(bf_store *s, int64_t run_id, bf_town_total **out, int *n)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st = bf__store_prepare_run(s, "SELECT coalesce(h.town, ''), "
+        "count(DISTINCT d.household_id), sum(d.amount_fen) FROM decisions d "
+        "LEFT JOIN households h ON h.id = d.household_id "
+        "WHERE d.run_id = ?1 AND d.eligible = 1 GROUP BY 1 ORDER BY 1", run_id);
+    if (!st)
+        return BF_ESTORE;
+    int rc, count = 0;
+    bool oom = false;
+    bf_town_total *rows = NULL;
+    while (!oom && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        bf_town_total *grown = realloc(rows, sizeof *rows * (size_t)(count + 1));
+        if (!grown) {
+            oom = true;
+            break;
+        }
+        rows = grown;
+        bf_town_total *t = &rows[count++];
+        t->town = bf__store_column_dup(st, 0, &oom);
+        t->households = sqlite3_column_int64(st, 1);
+        t->amount_fen = sqlite3_column_int64(st, 2);
+    }
+    sqlite3_finalize(st);
+    if (oom || rc != SQLITE_DONE) {
+        bf_town_totals_free(rows, count);
+        if (oom) {
+            snprintf(s->err, sizeof s->err, "%s: totalling towns: out of memory", s->path);
+            return BF_ENOMEM;
+        }
+        return bf__store_fail(s, BF_ESTORE, "totalling the run per town");
+    }
+    *out = rows;
+    *n = count;
+    return BF_OK;
+}
+
+void bf_town_totals_free(bf_town_total *t, int n)
+{
+    for (int i = 0; t && i < n; i++)
+        free(t[i].town);
+    free(t);
+}

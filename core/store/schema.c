@@ -1,0 +1,225 @@
+/* schema.c — the store's tables (version 3), creating them, and migrating older versions. */
+#include "internal.h"
+#include "bangfu.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+/* What a run records besides its decisions, so that a simulation can take its baseline from
+ * it without reading every household (version 3):
+ *   run_param_reads  per parameter read in the run, the households whose evaluations read it
+ *                    (ids one per line, in id order), or everyone = 1 when it was read so widely
+ *                    that the run stopped listing (and cached it);
+ *   run_towns        per town (in order of first appearance) and policy, the eligible
+ *                    households, members and amount, as run_policies has them for the county. */
+#define RUN_SUMMARY_TABLES \
+    "CREATE TABLE run_param_reads(\n" \
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n" \
+    "  param TEXT NOT NULL,\n" \
+    "  everyone INTEGER NOT NULL CHECK (everyone = 0 OR everyone = 1),\n" \
+    "  households TEXT NOT NULL,\n" \
+    "  PRIMARY KEY (run_id, param)\n" \
+    ") WITHOUT ROWID;\n" \
+    "CREATE TABLE run_towns(\n" \
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n" \
+    "  seq INTEGER NOT NULL,\n" \
+    "  town TEXT NOT NULL,\n" \
+    "  policy_seq INTEGER NOT NULL,\n" \
+    "  households INTEGER NOT NULL,\n" \
+    "  members INTEGER NOT NULL,\n" \
+    "  amount_fen INTEGER NOT NULL,\n" \
+    "  PRIMARY KEY (run_id, seq, policy_seq)\n" \
+    ") WITHOUT ROWID;\n"
+
+/* The schema (version 3). Runs and decisions are written by the engine (run.c). */
+static const char schema_sql[] =
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;\n"
+    "CREATE TABLE households(\n"
+    "  id TEXT PRIMARY KEY,\n"
+    "  town TEXT NOT NULL, village TEXT NOT NULL,\n"
+    "  status TEXT NOT NULL CHECK (status = 'none' OR status = 'poverty_alleviated'),\n"
+    "  monitor TEXT NOT NULL CHECK (monitor = 'none' OR monitor = 'unstable' OR "
+    "    monitor = 'marginal' OR monitor = 'hardship'),\n"
+    "  recorded TEXT NOT NULL DEFAULT '',\n"
+    "  wage_fen INTEGER NOT NULL CHECK (wage_fen >= 0),\n"
+    "  business_fen INTEGER NOT NULL CHECK (business_fen >= 0),\n"
+    "  property_fen INTEGER NOT NULL CHECK (property_fen >= 0),\n"
+    "  transfer_fen INTEGER NOT NULL CHECK (transfer_fen >= 0),\n"
+    "  excluded_fen INTEGER NOT NULL CHECK (excluded_fen >= 0),\n"
+    "  previous_fen INTEGER CHECK (previous_fen IS NULL OR previous_fen >= 0),\n"
+    "  deposits_fen INTEGER NOT NULL CHECK (deposits_fen >= 0),\n"
+    "  vehicle_fen INTEGER NOT NULL CHECK (vehicle_fen >= 0),\n"
+    "  extra_houses INTEGER NOT NULL CHECK (extra_houses >= 0),\n"
+    "  medical_fen INTEGER NOT NULL CHECK (medical_fen >= 0),\n"
+    "  education_fen INTEGER NOT NULL CHECK (education_fen >= 0),\n"
+    "  housing_safe INTEGER NOT NULL CHECK (housing_safe = 0 OR housing_safe = 1),\n"
+    "  water_safe INTEGER NOT NULL CHECK (water_safe = 0 OR water_safe = 1)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE members(\n"
+    "  household_id TEXT NOT NULL REFERENCES households(id) ON DELETE CASCADE,\n"
+    "  seq INTEGER NOT NULL,\n"
+    "  id TEXT NOT NULL UNIQUE,\n"
+    "  name TEXT, idnumber TEXT,\n"
+    "  relation TEXT NOT NULL CHECK (relation = 'head' OR relation = 'spouse' OR "
+    "    relation = 'child' OR relation = 'parent' OR relation = 'grandchild' OR "
+    "    relation = 'sibling' OR relation = 'other'),\n"
+    "  birth TEXT NOT NULL,\n"
+    "  sex TEXT NOT NULL CHECK (sex = 'M' OR sex = 'F'),\n"
+    "  labor TEXT NOT NULL CHECK (labor = 'full' OR labor = 'partial' OR labor = 'none'),\n"
+    "  employment TEXT NOT NULL CHECK (employment = 'local' OR employment = 'outside' OR "
+    "    employment = 'unemployed' OR employment = 'none'),\n"
+    "  school TEXT NOT NULL CHECK (school = 'none' OR school = 'preschool' OR school = 'primary' OR "
+    "    school = 'junior' OR school = 'senior' OR school = 'vocational' OR "
+    "    school = 'college'),\n"
+    "  self_care TEXT NOT NULL CHECK (self_care = 'full' OR self_care = 'partial' OR "
+    "    self_care = 'none'),\n"
+    "  disability INTEGER NOT NULL CHECK (disability BETWEEN 0 AND 4),\n"
+    "  disability_type TEXT NOT NULL CHECK (disability_type = 'none' OR "
+    "    disability_type = 'physical' OR disability_type = 'visual' OR "
+    "    disability_type = 'hearing' OR disability_type = 'speech' OR "
+    "    disability_type = 'intellectual' OR disability_type = 'mental' OR "
+    "    disability_type = 'multiple'),\n"
+    "  serious_illness INTEGER NOT NULL CHECK (serious_illness = 0 OR serious_illness = 1),\n"
+    "  pension_insured INTEGER NOT NULL CHECK (pension_insured = 0 OR pension_insured = 1),\n"
+    "  medical_insured INTEGER NOT NULL CHECK (medical_insured = 0 OR medical_insured = 1),\n"
+    "  medical_cost_fen INTEGER NOT NULL CHECK (medical_cost_fen >= 0),\n"
+    "  supporter INTEGER NOT NULL CHECK (supporter = 0 OR supporter = 1),\n"
+    "  PRIMARY KEY (household_id, seq)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE runs(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  started TEXT NOT NULL,\n"
+    "  finished TEXT,\n"
+    "  eval_date TEXT NOT NULL,\n"
+    "  status TEXT NOT NULL CHECK (status = 'running' OR status = 'completed' OR "
+    "    status = 'completed_with_errors' OR status = 'interrupted' OR status = 'failed'),\n"
+    "  jobs INTEGER NOT NULL,\n"
+    "  only_policies TEXT,\n"
+    "  store_all INTEGER NOT NULL DEFAULT 0,\n"
+    "  file_hashes TEXT NOT NULL,\n"
+    "  parameters TEXT NOT NULL,\n"
+    "  households INTEGER NOT NULL DEFAULT 0,\n"
+    "  evaluations INTEGER NOT NULL DEFAULT 0,\n"
+    "  errors INTEGER NOT NULL DEFAULT 0,\n"
+    "  households_version INTEGER,\n"
+    "  summary_recorded INTEGER NOT NULL DEFAULT 0\n"
+    ");\n"
+    "CREATE TABLE run_policies(\n"
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
+    "  seq INTEGER NOT NULL,\n"
+    "  policy TEXT NOT NULL,\n"
+    "  title TEXT NOT NULL,\n"
+    "  scope TEXT NOT NULL CHECK (scope = 'household' OR scope = 'member'),\n"
+    "  evaluations INTEGER NOT NULL,\n"
+    "  households_eligible INTEGER NOT NULL,\n"
+    "  members_eligible INTEGER NOT NULL,\n"
+    "  amount_fen INTEGER NOT NULL,\n"
+    "  errors INTEGER NOT NULL,\n"
+    "  params_read TEXT NOT NULL DEFAULT '',\n"
+    "  PRIMARY KEY (run_id, seq)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE decisions(\n"
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
+    "  household_id TEXT NOT NULL,\n"
+    "  policy_seq INTEGER NOT NULL,\n"
+    "  member_seq INTEGER NOT NULL,\n"
+    "  policy TEXT NOT NULL,\n"
+    "  member_id TEXT,\n"
+    "  eligible INTEGER NOT NULL CHECK (eligible = 0 OR eligible = 1),\n"
+    "  amount_fen INTEGER NOT NULL,\n"
+    "  tier TEXT,\n"
+    "  reasons TEXT NOT NULL,\n"
+    "  details TEXT,\n"
+    "  error TEXT,\n"
+    "  PRIMARY KEY (run_id, household_id, policy_seq, member_seq)\n"
+    ") WITHOUT ROWID;\n" RUN_SUMMARY_TABLES;
+
+/* No tables at all is version 0 (an empty database). */
+int bf__store_schema_version(bf_store *s, int *version)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return bf__store_fail(s, rc == SQLITE_NOTADB ? BF_EVERSION : BF_ESTORE, "not a readable database");
+    rc = sqlite3_step(st);
+    int tables = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_finalize(st);
+    if (tables < 0)
+        return bf__store_fail(s, rc == SQLITE_NOTADB ? BF_EVERSION : BF_ESTORE, "not a readable database");
+    if (tables == 0) {
+        *version = 0;
+        return BF_OK;
+    }
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &st,
+                           NULL) != SQLITE_OK) {
+        snprintf(s->err, sizeof s->err, "%s: not a bangfu database (no meta table)", s->path);
+        return BF_EVERSION;
+    }
+    rc = sqlite3_step(st);
+    *version = rc == SQLITE_ROW ? atoi((const char *)sqlite3_column_text(st, 0)) : -1;
+    sqlite3_finalize(st);
+    if (*version <= 0) {
+        snprintf(s->err, sizeof s->err, "%s: not a bangfu database (no schema version)", s->path);
+        return BF_EVERSION;
+    }
+    return BF_OK;
+}
+
+static int create_schema(bf_store *s)
+{
+    char sql[sizeof schema_sql + 200];
+    snprintf(sql, sizeof sql,
+             "BEGIN;\n%sINSERT INTO meta VALUES ('schema_version', '%d');\n"
+             "INSERT INTO meta VALUES ('households_version', '0');\n"
+             "INSERT INTO meta VALUES ('created_by', 'bangfu " BF_VERSION "');\nCOMMIT;",
+             schema_sql, BF_STORE_SCHEMA_VERSION);
+    int rc = bf__store_exec(s, sql);
+    if (rc != BF_OK)
+        bf_store_rollback(s);
+    return rc;
+}
+
+/* Version 1 -> 2: runs record the households' version they read (older runs have none, so
+ * they no longer serve as a baseline). */
+static int migrate_from_1(bf_store *s)
+{
+    int rc = bf__store_exec(s, "BEGIN IMMEDIATE;\n"
+                     "ALTER TABLE runs ADD COLUMN households_version INTEGER;\n"
+                     "INSERT OR IGNORE INTO meta VALUES ('households_version', '0');\n"
+                     "UPDATE meta SET value = '2' WHERE key = 'schema_version';\n"
+                     "COMMIT;");
+    if (rc != BF_OK)
+        bf_store_rollback(s);
+    return rc;
+}
+
+/* Version 2 -> 3: runs record their tally (tally.h); older runs have none. */
+static int migrate_from_2(bf_store *s)
+{
+    int rc = bf__store_exec(s, "BEGIN IMMEDIATE;\n"
+                     "ALTER TABLE runs ADD COLUMN summary_recorded INTEGER NOT NULL DEFAULT 0;\n"
+                     RUN_SUMMARY_TABLES
+                     "UPDATE meta SET value = '3' WHERE key = 'schema_version';\n"
+                     "COMMIT;");
+    if (rc != BF_OK)
+        bf_store_rollback(s);
+    return rc;
+}
+
+int bf__store_schema_upgrade(bf_store *s, int version)
+{
+    if (version == 0)
+        return create_schema(s);
+    if (version == 1 || version == 2) {
+        int rc = version == 1 ? migrate_from_1(s) : BF_OK;
+        return rc != BF_OK ? rc : migrate_from_2(s);
+    }
+    if (version != BF_STORE_SCHEMA_VERSION) {
+        snprintf(s->err, sizeof s->err,
+                 "%s: database schema version %d, this bangfu reads version %d (%s)", s->path,
+                 version, BF_STORE_SCHEMA_VERSION,
+                 version > BF_STORE_SCHEMA_VERSION ? "made by a newer bangfu" : "made by an older bangfu");
+        return BF_EVERSION;
+    }
+    return BF_OK;
+}
