@@ -2,6 +2,7 @@
 #include "helpers.h"
 
 #include <criterion/criterion.h>
+#include "bangfu.h"
 #include "buf.h"
 
 #include <errno.h>
@@ -440,9 +441,15 @@ void bf_test_csv_free(bf_test_csv *t)
 
 char *bf_test_json_sql(const char *text, const char *sql)
 {
+    return bf_test_db_json_sql(":memory:", text, sql);
+}
+
+char *bf_test_db_json_sql(const char *path, const char *text, const char *sql)
+{
     sqlite3 *db;
     sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
+    int flags = strcmp(path, ":memory:") == 0 ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
+    cr_assert_eq(sqlite3_open_v2(path, &db, flags, NULL), SQLITE_OK, "%s", path);
     cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
     cr_assert_eq(sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC), SQLITE_OK);
     bf_buf b = {0};
@@ -474,4 +481,21 @@ char *bf_test_county(const char *name, const char *households, const char *seed)
                      0, "%s", r.err);
     bf_test_run_free(&r);
     return db;
+}
+
+/* ---- Sandboxes ---- */
+
+void bf_test_sandbox_open(const char *lib_dir, const char *prefix, bf_sandbox **sb, bf_watchdog **wd)
+{
+    char msg[256];
+    bf_sandbox_config cfg = {.max_memory = 32u * 1024 * 1024, .max_instructions = 1000000,
+                             .lib_dir = lib_dir, .lib_chunk_prefix = prefix};
+    cr_assert_eq(bf__sandbox_new(&cfg, sb, msg, sizeof msg), BF_OK, "%s", msg);
+    cr_assert_eq(bf__watchdog_start(sb, 1, wd), BF_OK);
+}
+
+void bf_test_sandbox_close(bf_sandbox *sb, bf_watchdog *wd)
+{
+    bf__watchdog_stop(wd);
+    bf__sandbox_free(sb);
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "household.h"
+#include "sandbox.h"
 
 /* helpers.c is linked into the test binary once (the Makefile links every tests/NAME.c). */
 #define BF_TEST_API
@@ -80,6 +81,19 @@ BF_TEST_API const char *bf_test_household_diff(const bf_household *a, const bf_h
 /* Runs sql with ?1 bound to text in an in-memory SQLite (its JSON functions parse the text);
  * the first row as "a|b|…" (NULL as "NULL"), malloc'd. */
 BF_TEST_API char *bf_test_json_sql(const char *text, const char *sql);
+/* The same on database db (opened read-only), so that a command's output can be compared with
+ * the tables it came from in one query. */
+BF_TEST_API char *bf_test_db_json_sql(const char *db, const char *text, const char *sql);
+
+/* ---- Sandboxes ---- */
+
+/* A new sandbox whose require finds lib_dir's modules (named prefix + NAME.lua in messages),
+ * with 32 MiB of memory, a budget of a million instructions and its watchdog running; the test
+ * fails when it cannot be made. */
+BF_TEST_API void bf_test_sandbox_open(const char *lib_dir, const char *prefix, bf_sandbox **sb,
+                                      bf_watchdog **wd);
+/* Stops the watchdog and frees the sandbox. */
+BF_TEST_API void bf_test_sandbox_close(bf_sandbox *sb, bf_watchdog *wd);
 
 /* ---- CSV (RFC 4180) ---- */
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bangfu.h"
+#include "helpers.h"
 #include "sandbox.h"
 
 static bf_sandbox *sb;
@@ -14,18 +15,13 @@ static bf_buf err;
 
 static void setup(void)
 {
-    char msg[256];
-    bf_sandbox_config cfg = {32u * 1024 * 1024, 1000000, BF_SOURCE_DIR "/tests/data/policies/faults/lib",
-                             "lib/", NULL, false};
-    cr_assert_eq(bf__sandbox_new(&cfg, &sb, msg, sizeof msg), BF_OK, "%s", msg);
-    cr_assert_eq(bf__watchdog_start(&sb, 1, &wd), BF_OK);
+    bf_test_sandbox_open(BF_SOURCE_DIR "/tests/data/policies/faults/lib", "lib/", &sb, &wd);
     memset(&err, 0, sizeof err);
 }
 
 static void teardown(void)
 {
-    bf__watchdog_stop(wd);
-    bf__sandbox_free(sb);
+    bf_test_sandbox_close(sb, wd);
     bf_buf_free(&err);
 }
 

@@ -72,10 +72,23 @@ int bf_number_parse(const char *s, double *out)
     return BF_OK;
 }
 
+/* Written digit by digit rather than with snprintf: the policy scripts format every money figure
+ * of every reason through here (money.format). */
 void bf_money_format(bf_fen fen, char out[BF_MONEY_STRLEN])
 {
     unsigned long long a = fen < 0 ? (unsigned long long)(-(fen + 1)) + 1 : (unsigned long long)fen;
-    snprintf(out, BF_MONEY_STRLEN, "%s%llu.%02llu", fen < 0 ? "-" : "", a / 100, a % 100);
+    char tmp[BF_MONEY_STRLEN], *end = tmp + sizeof tmp, *p = end;
+    *--p = (char)('0' + a % 10);
+    *--p = (char)('0' + a / 10 % 10);
+    *--p = '.';
+    unsigned long long whole = a / 100;
+    do
+        *--p = (char)('0' + whole % 10);
+    while (whole /= 10);
+    if (fen < 0)
+        *--p = '-';
+    memcpy(out, p, (size_t)(end - p));
+    out[end - p] = '\0';
 }
 
 bf_fen bf_round_fen(double yuan)

@@ -4,6 +4,7 @@
 #include "bangfu.h"
 #include "format.h"
 #include "household.h"
+#include "money_lib.h"
 #include "pool.h"
 
 #include <assert.h>
@@ -465,18 +466,33 @@ static bool valid_module_name(const char *s)
     return true;
 }
 
-/* Pushes the module's value: a native module's table or lib_dir/NAME.lua's result.
- * Called protected, with the name as argument 1. */
+/* Modules of the host itself, found before plugins' and policies/lib's. */
+static const bf_lua_module host_modules[] = {
+    {"money", bf__money_lib_open},                    /* the host's rounding of amounts */
+    {NULL, NULL},
+};
+
+/* Pushes the table of the module called name in list (NULL allowed) and returns true, or
+ * pushes nothing and returns false when the list has no such module. */
+static bool open_native(lua_State *L, const bf_lua_module *list, const char *name)
+{
+    for (const bf_lua_module *m = list; m && m->name; m++)
+        if (strcmp(m->name, name) == 0) {
+            lua_pushcfunction(L, m->open);
+            lua_call(L, 0, 1);                       /* module */
+            return true;
+        }
+    return false;
+}
+
+/* Pushes the module's value: a host or native plugin module's table, or lib_dir/NAME.lua's
+ * result. Called protected, with the name as argument 1. */
 static int load_module(lua_State *L)
 {
     bf_sandbox *sb = sandbox_of(L);
     const char *name = lua_tostring(L, 1);
-    for (const bf_lua_module *m = sb->modules; m && m->name; m++)
-        if (strcmp(m->name, name) == 0) {
-            lua_pushcfunction(L, m->open);
-            lua_call(L, 0, 1);                       /* module */
-            return 1;
-        }
+    if (open_native(L, host_modules, name) || open_native(L, sb->modules, name))
+        return 1;
     char path[4096], chunk[512];
     snprintf(path, sizeof path, "%s/%s.lua", sb->lib_dir, name);
     snprintf(chunk, sizeof chunk, "@%s%s.lua", sb->lib_prefix, name);

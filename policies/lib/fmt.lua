@@ -7,45 +7,22 @@
 --                 "551", "826.5", "32.4", "26448".
 --   fmt.pct(r)    a ratio as a percentage: 0.75 -> "75%", 0.065 -> "6.5%".
 --
--- Both round half away from zero to 0.01, as the host rounds amounts.
+-- All three round with the host's own rounding (require "money"): to the fen,
+-- half away from zero, judged on the 15-digit decimal form of the number. So a
+-- figure in a reason is the figure the host stores and pays: an aid computed as
+-- 6285.414999999999 (6285.415 in decimals) reads 6285.42, as it is paid.
 
-local floor, format = math.floor, string.format
+local money = require "money"
 
 local fmt = {}
 
--- x rounded half away from zero to 0.01 (never -0)
-local function round2(x)
-  local r
-  if x < 0 then r = -floor(-x * 100 + 0.5) / 100 else r = floor(x * 100 + 0.5) / 100 end
-  if r == 0 then return 0.0 end
-  return r
-end
-fmt.round2 = round2
+fmt.money = money.format
 
-function fmt.money(x)
-  return format("%.2f", round2(x))
-end
+-- x rounded to the fen as the host rounds it, as a number (money.round): for a
+-- figure that a rule compares or adds up as it will be paid.
+fmt.round2 = money.round
 
--- Standards and limits repeat in every evaluation, so their text is remembered
--- (a small cache per Lua state, emptied when it grows past 512 entries).
-local std_cache, std_count = {}, 0
-
-function fmt.std(x)
-  local s = std_cache[x]
-  if s then return s end
-  s = format("%.2f", round2(x))
-  if s:sub(-3) == ".00" then
-    s = s:sub(1, -4)
-  elseif s:sub(-1) == "0" then
-    s = s:sub(1, -2)
-  end
-  if x == x then -- not NaN
-    if std_count >= 512 then std_cache, std_count = {}, 0 end
-    std_cache[x] = s
-    std_count = std_count + 1
-  end
-  return s
-end
+fmt.std = money.short
 
 function fmt.pct(r)
   return fmt.std(r * 100) .. "%"
