@@ -12,6 +12,7 @@
 --                                         tier single_person, amount 12 x S x count
 --   4. otherwise                       -> not eligible
 
+local decision = require "decision"
 local household = require "household"
 local fmt = require "fmt"
 
@@ -30,11 +31,8 @@ local function evaluate(h, p, ctx)
 
   -- 规则一 全部成员已纳入特困供养 [三（三）; POLICIES.md dibao 1]
   if counted == 0 then
-    return {
-      eligible = false, amount = 0,
-      reasons = { format("家庭 %d 名成员均已纳入特困人员救助供养，不再纳入低保", N) },
-      details = { pcm = pcm, standard = S, members = N, members_counted = 0 },
-    }
+    return decision.not_eligible(format("家庭 %d 名成员均已纳入特困人员救助供养，不再纳入低保", N),
+      { pcm = pcm, standard = S, members = N, members_counted = 0 })
   end
 
   -- 规则二 按户保：家庭财产符合条件且人均月收入低于低保标准，按低保标准与人均收入的
@@ -61,11 +59,8 @@ local function evaluate(h, p, ctx)
     if in_tekun > 0 then
       reasons[4] = format("%d 名成员已纳入特困人员救助供养，不计入低保人数", in_tekun)
     end
-    return {
-      eligible = true, amount = amount, tier = "household", reasons = reasons,
-      details = { pcm = pcm, standard = S, members = N, members_counted = counted,
-                  monthly_benefit = monthly },
-    }
+    return decision.eligible(amount, "household", reasons,
+      { pcm = pcm, standard = S, members = N, members_counted = counted, monthly_benefit = monthly })
   end
 
   -- Why the household as a whole does not qualify (reasons for rules 3 and 4).
@@ -94,11 +89,9 @@ local function evaluate(h, p, ctx)
         table.concat(names, "、"))
       reasons[#reasons + 1] = format("单人保：%d 人 × 低保标准 %s 元 × 12 个月 = %s 元",
         count, fmt.std(S), fmt.money(amount))
-      return {
-        eligible = true, amount = amount, tier = "single_person", reasons = reasons,
-        details = { pcm = pcm, standard = S, members = N, members_counted = count,
-                    covered = table.concat(covered, ",") },
-      }
+      return decision.eligible(amount, "single_person", reasons,
+        { pcm = pcm, standard = S, members = N, members_counted = count,
+          covered = table.concat(covered, ",") })
     end
     reasons[#reasons + 1] = "属低收入家庭，但无重病、重残成员，不适用“单人保”"
   else
@@ -106,10 +99,7 @@ local function evaluate(h, p, ctx)
   end
 
   -- 规则四 其余情形不符合 [POLICIES.md dibao 4]
-  return {
-    eligible = false, amount = 0, reasons = reasons,
-    details = { pcm = pcm, standard = S, members = N },
-  }
+  return decision.not_eligible(reasons, { pcm = pcm, standard = S, members = N })
 end
 
 return {

@@ -10,16 +10,17 @@
 --            disability_type intellectual or mental; else 0
 --   eligible <=> living + care > 0; amount = living + care; tier living, care or living+care
 
+local decision = require "decision"
 local fmt = require "fmt"
 local terms = require "terms"
 
 local format = string.format
 
 local function evaluate(m, h, p, ctx)
-  local D = p.disability
+  local disability = p.disability   -- the parameters disability.* of params.xml, by their names
   local grade = m.disability
   if grade == 0 then
-    return { eligible = false, amount = 0, reasons = { "未持有残疾人证（无残疾等级），不享受残疾人两项补贴" } }
+    return decision.not_eligible("未持有残疾人证（无残疾等级），不享受残疾人两项补贴")
   end
   local dt = m.disability_type
   local kind = terms.disability[grade] .. terms.disability_type[dt] .. "残疾"
@@ -34,9 +35,9 @@ local function evaluate(m, h, p, ctx)
     poor = "低收入家庭"
   end
   if poor then
-    living = 12 * D.living_monthly
+    living = 12 * disability.living_monthly
     reasons[1] = format("%s，家庭属%s，困难残疾人生活补贴 %s 元/月 × 12 个月 = %s 元",
-      kind, poor, fmt.std(D.living_monthly), fmt.money(living))
+      kind, poor, fmt.std(disability.living_monthly), fmt.money(living))
   else
     reasons[1] = format("%s，家庭不属于低保或低收入家庭，不享受困难残疾人生活补贴", kind)
   end
@@ -44,9 +45,9 @@ local function evaluate(m, h, p, ctx)
   -- 重度残疾人护理补贴：一级；二级；三级智力、精神残疾 [三（四）; POLICIES.md disability_subsidy: care]
   local care, monthly = 0, nil
   if grade == 1 then
-    monthly = D.care_monthly_1
+    monthly = disability.care_monthly_1
   elseif grade == 2 or (grade == 3 and (dt == "intellectual" or dt == "mental")) then
-    monthly = D.care_monthly_2
+    monthly = disability.care_monthly_2
   end
   if monthly then
     care = 12 * monthly
@@ -56,9 +57,10 @@ local function evaluate(m, h, p, ctx)
     reasons[2] = format("%s不属于一、二级或三级智力、精神残疾，不享受重度残疾人护理补贴", kind)
   end
 
+  -- 两项补贴合计，任一项大于 0 即符合 [三（四）: eligible <=> living + care > 0]
   local amount = living + care
   if not (amount > 0) then
-    return { eligible = false, amount = 0, reasons = reasons }
+    return decision.not_eligible(reasons)
   end
   local tier
   if living > 0 and care > 0 then
@@ -68,8 +70,8 @@ local function evaluate(m, h, p, ctx)
   else
     tier = "care"
   end
-  return { eligible = true, amount = amount, tier = tier, reasons = reasons,
-           details = { living = living, care = care } }
+  reasons[3] = decision.total(amount)
+  return decision.eligible(amount, tier, reasons, { living = living, care = care })
 end
 
 return {

@@ -8,6 +8,7 @@
 --                or dibao eligible or m tekun-eligible)
 --   amount = education.<school>; tier = school
 
+local decision = require "decision"
 local household = require "household"
 local fmt = require "fmt"
 local terms = require "terms"
@@ -18,7 +19,7 @@ local function evaluate(m, h, p, ctx)
   -- 条件一 在校就读 [三（四）; POLICIES.md education_aid: school ~= none]
   local school = m.school
   if school == "none" then
-    return { eligible = false, amount = 0, reasons = { "未在校就读" } }
+    return decision.not_eligible("未在校就读")
   end
   local stage = terms.school[school]
 
@@ -35,16 +36,15 @@ local function evaluate(m, h, p, ctx)
     group = "特困人员"
   end
   if not group then
-    return { eligible = false, amount = 0, reasons = {
-      format("在读%s，但家庭不是脱贫户、监测对象或低保家庭，本人也不是特困人员", stage) } }
+    return decision.not_eligible(
+      format("在读%s，但家庭不是脱贫户、监测对象或低保家庭，本人也不是特困人员", stage))
   end
 
   -- 资助标准按学段 [POLICIES.md education_aid: amount = education.<school>, tier = school]
   local amount = p.education[school]
-  return {
-    eligible = true, amount = amount, tier = school,
-    reasons = { format("在读%s，属%s，按学段资助 %s 元", stage, group, fmt.money(amount)) },
-  }
+  return decision.eligible(amount, school, {
+    format("在读%s，属%s，按学段资助 %s 元", stage, group, fmt.money(amount)),
+  })
 end
 
 return {

@@ -14,19 +14,20 @@
 --   unemployed otherwise                      -> training, employment.training_subsidy
 --   otherwise                                 -> not eligible
 
+local decision = require "decision"
 local fmt = require "fmt"
 local terms = require "terms"
 
 local format = string.format
 
 local function evaluate(m, h, p, ctx)
-  local E = p.employment
+  local employment = p.employment   -- the parameters employment.* of params.xml, by their names
   local age = ctx.age(m)
 
   -- 前提 脱贫户或监测对象家庭中劳动年龄内、有劳动能力、不在校的成员
   -- [三（二）; POLICIES.md employment_support, preconditions]
   local covered = h.status == "poverty_alleviated" or h.monitor ~= "none"
-  local in_age = E.age_min <= age and age <= E.age_max
+  local in_age = employment.age_min <= age and age <= employment.age_max
   local can_work = m.labor == "full" or m.labor == "partial"
   local in_school = m.school ~= "none"
   if not (covered and in_age and can_work and not in_school) then
@@ -36,7 +37,7 @@ local function evaluate(m, h, p, ctx)
     end
     if not in_age then
       reasons[#reasons + 1] = format("%d 岁，不在劳动年龄 %s–%s 周岁内",
-        age, fmt.std(E.age_min), fmt.std(E.age_max))
+        age, fmt.std(employment.age_min), fmt.std(employment.age_max))
     end
     if not can_work then
       reasons[#reasons + 1] = "无劳动能力"
@@ -44,7 +45,7 @@ local function evaluate(m, h, p, ctx)
     if in_school then
       reasons[#reasons + 1] = format("在校学生（%s）", terms.school[m.school])
     end
-    return { eligible = false, amount = 0, reasons = reasons }
+    return decision.not_eligible(reasons)
   end
 
   local who
@@ -57,12 +58,10 @@ local function evaluate(m, h, p, ctx)
   -- 跨区域就业：外出务工给予一次性交通补贴 [三（二）"深化区域劳务合作"; POLICIES.md
   -- employment_support: outside -> cross_region]
   if m.employment == "outside" then
-    local amount = E.cross_region_subsidy
-    return {
-      eligible = true, amount = amount, tier = "cross_region",
-      reasons = { who, format("县外务工，给予跨区域就业交通补贴 %s 元", fmt.money(amount)) },
-      details = { age = age },
-    }
+    local amount = employment.cross_region_subsidy
+    return decision.eligible(amount, "cross_region", {
+      who, format("县外务工，给予跨区域就业交通补贴 %s 元", fmt.money(amount)),
+    }, { age = age })
   end
 
   if m.employment == "unemployed" then
@@ -73,34 +72,29 @@ local function evaluate(m, h, p, ctx)
       hard = "部分丧失劳动能力"
     elseif m.disability >= 1 then
       hard = terms.disability[m.disability] .. "残疾"
-    elseif age >= E.hard_age then
-      hard = format("年满 %s 周岁", fmt.std(E.hard_age))
+    elseif age >= employment.hard_age then
+      hard = format("年满 %s 周岁", fmt.std(employment.hard_age))
     end
     if hard then
-      local amount = 12 * E.public_post_monthly
-      return {
-        eligible = true, amount = amount, tier = "public_post",
-        reasons = { who,
-          format("未就业且属就业困难人员（%s），安排公益性岗位：%s 元/月 × 12 个月 = %s 元",
-            hard, fmt.std(E.public_post_monthly), fmt.money(amount)) },
-        details = { age = age, monthly = E.public_post_monthly },
-      }
+      local monthly = employment.public_post_monthly
+      local amount = 12 * monthly
+      return decision.eligible(amount, "public_post", {
+        who,
+        format("未就业且属就业困难人员（%s），安排公益性岗位：%s 元/月 × 12 个月 = %s 元",
+          hard, fmt.std(monthly), fmt.money(amount)),
+      }, { age = age, monthly = monthly })
     end
 
     -- 其他未就业人员：技能培训补贴 [二（一）"技能培训"; POLICIES.md employment_support: training]
-    local amount = E.training_subsidy
-    return {
-      eligible = true, amount = amount, tier = "training",
-      reasons = { who, format("有劳动能力未就业，给予技能培训补贴 %s 元", fmt.money(amount)) },
-      details = { age = age },
-    }
+    local amount = employment.training_subsidy
+    return decision.eligible(amount, "training", {
+      who, format("有劳动能力未就业，给予技能培训补贴 %s 元", fmt.money(amount)),
+    }, { age = age })
   end
 
   -- 县内已就业或不在劳动力市场：无需就业帮扶 [POLICIES.md employment_support: otherwise]
-  return {
-    eligible = false, amount = 0,
-    reasons = { format("%s，不需要跨区域就业、公益性岗位或技能培训帮扶", terms.employment[m.employment]) },
-  }
+  return decision.not_eligible(
+    format("%s，不需要跨区域就业、公益性岗位或技能培训帮扶", terms.employment[m.employment]))
 end
 
 return {

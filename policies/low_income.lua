@@ -7,6 +7,7 @@
 --   amount 0 (identification only: dibao, medical_aid and disability_subsidy read it);
 --   tier "low_income"
 
+local decision = require "decision"
 local household = require "household"
 local fmt = require "fmt"
 
@@ -29,15 +30,11 @@ local function evaluate(h, p, ctx)
   local details = { pcm = pcm, standard = S, line = line }
 
   if assets_ok and income_ok then
-    return {
-      eligible = true, amount = 0, tier = "low_income",
-      reasons = {
-        format("家庭人均月收入 %s 元，不低于低保标准 %s 元、低于低收入标准 %s 元（低保标准 × %s）",
-          fmt.money(pcm), fmt.std(S), fmt.std(line), fmt.std(multiplier)),
-        household.assets_reason(h, p, N),
-      },
-      details = details,
-    }
+    return decision.eligible(0, "low_income", {
+      format("家庭人均月收入 %s 元，不低于低保标准 %s 元、低于低收入标准 %s 元（低保标准 × %s）",
+        fmt.money(pcm), fmt.std(S), fmt.std(line), fmt.std(multiplier)),
+      household.assets_reason(h, p, N),
+    }, details)
   end
 
   local reasons = {}
@@ -51,7 +48,7 @@ local function evaluate(h, p, ctx)
   if not assets_ok then
     reasons[#reasons + 1] = household.assets_reason(h, p, N)
   end
-  return { eligible = false, amount = 0, reasons = reasons, details = details }
+  return decision.not_eligible(reasons, details)
 end
 
 return {

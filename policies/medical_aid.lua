@@ -13,33 +13,35 @@
 --   aid      = min(max(C - basic - critical - aid.<c>.deductible, 0) x aid.<c>.ratio, aid.<c>.cap)
 --   eligible <=> premium subsidy + aid > 0; amount = premium subsidy + aid; tier = c
 
+local decision = require "decision"
 local household = require "household"
 local fmt = require "fmt"
 local terms = require "terms"
 
 local format = string.format
-local min, max = math.min, math.max
+
+-- 救助类别，按顺序取第一个符合的 [三（五）; POLICIES.md medical_aid: category c]:
+-- the category and how the reason names it, or "none".
+local function category(m, h, ctx)
+  if household.is_tekun(m, ctx) then
+    return "tekun", "特困人员"
+  elseif household.is_dibao_object(m, ctx) then
+    return "dibao", "低保对象"
+  elseif ctx.decision("low_income").eligible
+      or (ctx.decision("dibao").eligible and not household.is_dibao_object(m, ctx)) then
+    -- 低收入家庭成员, and members of a 单人保 household who are not covered themselves
+    return "low_income", "低收入家庭成员"
+  elseif h.monitor ~= "none" then
+    return "monitored", "监测对象（" .. terms.monitor[h.monitor] .. "）"
+  elseif h.status == "poverty_alleviated" then
+    return "alleviated", "脱贫人口"
+  end
+  return "none"
+end
 
 local function evaluate(m, h, p, ctx)
-  local M = p.medical
-
-  -- 救助类别，按顺序取第一个符合的 [三（五）; POLICIES.md medical_aid: category c]
-  local c, group
-  if household.is_tekun(m, ctx) then
-    c, group = "tekun", "特困人员"
-  elseif household.is_dibao_object(m, ctx) then
-    c, group = "dibao", "低保对象"
-  elseif ctx.decision("low_income").eligible or ctx.decision("dibao").eligible then
-    -- low_income eligible, or dibao eligible and m not a dibao object (tested just above):
-    -- 低收入家庭成员, and members of a 单人保 household who are not covered themselves
-    c, group = "low_income", "低收入家庭成员"
-  elseif h.monitor ~= "none" then
-    c, group = "monitored", "监测对象（" .. terms.monitor[h.monitor] .. "）"
-  elseif h.status == "poverty_alleviated" then
-    c, group = "alleviated", "脱贫人口"
-  else
-    c = "none"
-  end
+  local medical = p.medical    -- the parameters medical.* of params.xml, by their names
+  local c, group = category(m, h, ctx)
 
   -- 救助范围：须属上述类别，且已参加城乡居民基本医疗保险 [三（五）; POLICIES.md medical_aid]
   if c == "none" or not m.medical_insured then
@@ -50,30 +52,32 @@ local function evaluate(m, h, p, ctx)
     if not m.medical_insured then
       reasons[#reasons + 1] = "未参加城乡居民基本医疗保险"
     end
-    return { eligible = false, amount = 0, reasons = reasons }
+    return decision.not_eligible(reasons)
   end
 
   -- 资助参保：个人缴费 x 资助比例 (特困、低保全额，其余定额/部分)
   -- [三（五）"继续全额资助……定额资助", 二（三）"分类资助参保"; POLICIES.md medical_aid: premium subsidy]
-  local premium_subsidy = M.premium * M.subsidy_ratio[c]
+  local premium_subsidy = medical.premium * medical.subsidy_ratio[c]
 
   -- 第一重 基本医疗保险 [三（五）; POLICIES.md medical_aid: basic]
   local C = m.medical_cost
-  local basic = min(max(C - M.basic_deductible, 0) * M.basic_ratio, M.basic_cap)
+  local basic = math.min(math.max(C - medical.basic_deductible, 0) * medical.basic_ratio,
+                         medical.basic_cap)
 
   -- 第二重 大病保险：特困、低保、返贫致贫人员起付线减半、报销比例提高 5 个百分点 (倾斜)
   -- [三（五）; POLICIES.md medical_aid: critical illness]
-  local d, q = M.critical_deductible, M.critical_ratio
+  local d, q = medical.critical_deductible, medical.critical_ratio
   if c == "tekun" or c == "dibao" or c == "monitored" then
-    d = d * M.critical_deductible_factor
-    q = q + M.critical_ratio_bonus
+    d = d * medical.critical_deductible_factor
+    q = q + medical.critical_ratio_bonus
   end
-  local critical = max(C - basic - d, 0) * q
+  local critical = math.max(C - basic - d, 0) * q
 
   -- 第三重 医疗救助：政策范围内自付费用，超过起付线部分按比例救助，不超过年度限额
   -- [三（五）"给予适当比例补助"; POLICIES.md medical_aid: aid]
-  local A = M.aid[c]
-  local aid = min(max(C - basic - critical - A.deductible, 0) * A.ratio, A.cap)
+  local aid_rule = medical.aid[c]
+  local aid = math.min(math.max(C - basic - critical - aid_rule.deductible, 0) * aid_rule.ratio,
+                       aid_rule.cap)
 
   local out_of_pocket = C - basic - critical - aid
   local amount = premium_subsidy + aid
@@ -82,30 +86,29 @@ local function evaluate(m, h, p, ctx)
     premium_subsidy = premium_subsidy, out_of_pocket = out_of_pocket,
   }
 
+  -- 资助参保与医疗救助合计 [三（五）: eligible <=> premium subsidy + aid > 0]
   if not (amount > 0) then
-    return {
-      eligible = false, amount = 0, details = details,
-      reasons = { format("属%s，但资助参保 %s 元、医疗救助 %s 元，均为 0",
-        group, fmt.money(premium_subsidy), fmt.money(aid)) },
-    }
+    return decision.not_eligible(format("属%s，但资助参保 %s 元、医疗救助 %s 元，均为 0",
+      group, fmt.money(premium_subsidy), fmt.money(aid)), details)
   end
 
   local reasons = {
     format("属%s，已参加城乡居民基本医疗保险", group),
     format("资助参保：个人缴费 %s 元 × %s = %s 元",
-      fmt.std(M.premium), fmt.pct(M.subsidy_ratio[c]), fmt.money(premium_subsidy)),
+      fmt.std(medical.premium), fmt.pct(medical.subsidy_ratio[c]), fmt.money(premium_subsidy)),
   }
   if C > 0 then
     reasons[3] = format("政策范围内医疗费用 %s 元：基本医保 %s 元，大病保险 %s 元（起付线 %s 元，报销 %s），"
       .. "医疗救助 %s 元（起付线 %s 元，救助 %s，限额 %s 元），个人自付 %s 元",
       fmt.money(C), fmt.money(basic), fmt.money(critical), fmt.std(d), fmt.pct(q),
-      fmt.money(aid), fmt.std(A.deductible), fmt.pct(A.ratio), fmt.std(A.cap), fmt.money(out_of_pocket))
+      fmt.money(aid), fmt.std(aid_rule.deductible), fmt.pct(aid_rule.ratio), fmt.std(aid_rule.cap),
+      fmt.money(out_of_pocket))
   else
     reasons[3] = "本年度无政策范围内医疗费用，医疗救助 0 元"
   end
-  reasons[4] = format("合计 %s 元", fmt.money(amount))
+  reasons[4] = decision.total(amount)
 
-  return { eligible = true, amount = amount, tier = c, reasons = reasons, details = details }
+  return decision.eligible(amount, c, reasons, details)
 end
 
 return {

@@ -7,36 +7,39 @@
 -- Rule: POLICIES.md §2 "monitoring": six triggers, each adding a reason;
 --   k = 0 -> not eligible; k = 1 -> tier watch; k >= 2 -> tier alert; amount 0.
 
+local decision = require "decision"
 local household = require "household"
 local fmt = require "fmt"
 
 local format = string.format
 
 local function evaluate(h, p, ctx)
-  local W = p.monitoring
+  local monitoring = p.monitoring   -- the parameters monitoring.* of params.xml, by their names
   local _, I, _, pcy = household.income(h)
   local reasons = {}
 
   -- 触发一 收入：家庭人均年收入低于监测收入线 [二（二）"收支变化"; POLICIES.md monitoring 1]
-  if pcy < W.income_line then
+  if pcy < monitoring.income_line then
     reasons[#reasons + 1] = format("家庭人均年收入 %s 元，低于防止返贫监测收入线 %s 元",
-      fmt.money(pcy), fmt.std(W.income_line))
+      fmt.money(pcy), fmt.std(monitoring.income_line))
   end
 
   -- 触发二 刚性支出较大：医疗、教育支出超过家庭年收入的 rigid_ratio
   -- (with I = 0 any rigid expense counts) [二（二）"刚性支出较大"; POLICIES.md monitoring 2]
   local rigid = h.medical + h.education
-  if rigid > W.rigid_ratio * I then
+  if rigid > monitoring.rigid_ratio * I then
     reasons[#reasons + 1] = format("刚性支出 %s 元（医疗 %s 元、教育 %s 元），超过家庭年收入 %s 元的 %s",
-      fmt.money(rigid), fmt.money(h.medical), fmt.money(h.education), fmt.money(I), fmt.pct(W.rigid_ratio))
+      fmt.money(rigid), fmt.money(h.medical), fmt.money(h.education), fmt.money(I),
+      fmt.pct(monitoring.rigid_ratio))
   end
 
   -- 触发三 收入大幅缩减：年收入低于上年的 (1 - drop_ratio) [二（二）"收入大幅缩减";
   -- POLICIES.md monitoring 3]
   local previous = h.previous
-  if previous and previous > 0 and I < (1 - W.drop_ratio) * previous then
+  if previous and previous > 0 and I < (1 - monitoring.drop_ratio) * previous then
     reasons[#reasons + 1] = format("家庭年收入 %s 元，较上年 %s 元减少 %s，缩减超过 %s",
-      fmt.money(I), fmt.money(previous), fmt.pct((previous - I) / previous), fmt.pct(W.drop_ratio))
+      fmt.money(I), fmt.money(previous), fmt.pct((previous - I) / previous),
+      fmt.pct(monitoring.drop_ratio))
   end
 
   -- 触发四 住房安全 [二（三）"住房安全动态监测"; POLICIES.md monitoring 4]
@@ -52,30 +55,33 @@ local function evaluate(h, p, ctx)
   -- 触发六 控辍保学：义务教育年龄段 (school_age_min–school_age_max 岁) 成员未在校，且非因
   -- 一、二级残疾（身体原因）不具备学习条件; one trigger however many children
   -- [二（三）"确保除身体原因不具备学习条件外……不失学辍学"; POLICIES.md monitoring 6]
-  local dropouts
+  local dropouts = {}
   for _, m in ipairs(h.members) do
     if m.school == "none" and not household.severely_disabled(m) then
       local age = ctx.age(m)
-      if W.school_age_min <= age and age <= W.school_age_max then
-        dropouts = dropouts or {}
+      if monitoring.school_age_min <= age and age <= monitoring.school_age_max then
         dropouts[#dropouts + 1] = household.who(m, format("%d 岁", age))
       end
     end
   end
-  if dropouts then
+  if #dropouts > 0 then
     reasons[#reasons + 1] = format("义务教育阶段适龄儿童少年失学辍学：%s", table.concat(dropouts, "、"))
   end
 
+  -- 预警等级：触发 1 项为关注 (watch)，2 项及以上为预警 (alert) [二（二）: k triggers]
   local k = #reasons
-  local details = { triggers = k, pcy = pcy, income_line = W.income_line, rigid = rigid }
+  local details = { triggers = k, pcy = pcy, income_line = monitoring.income_line, rigid = rigid }
   if k == 0 then
-    return {
-      eligible = false, amount = 0, details = details,
-      reasons = { "未触发监测预警指标（收入、刚性支出、收入缩减、住房、饮水、控辍保学均无异常）" },
-    }
+    return decision.not_eligible(
+      "未触发监测预警指标（收入、刚性支出、收入缩减、住房、饮水、控辍保学均无异常）", details)
   end
-  return { eligible = true, amount = 0, tier = k >= 2 and "alert" or "watch",
-           reasons = reasons, details = details }
+  local tier
+  if k >= 2 then
+    tier = "alert"
+  else
+    tier = "watch"
+  end
+  return decision.eligible(0, tier, reasons, details)
 end
 
 return {

@@ -9,24 +9,62 @@
 --   r = the largest ratio whose condition holds (ties: first in the list below), tier = its name
 --   r = 0 or no condition -> not eligible; amount = r x pension.min_tier
 
+local decision = require "decision"
 local household = require "household"
 local fmt = require "fmt"
 local terms = require "terms"
 
 local format = string.format
 
+-- The groups of the rule whose condition holds for m, in the rule's order,
+-- each with its tier, ratio and how the reason names it.
+local function groups_of(m, h, pension, ctx)
+  local groups = {}
+
+  -- 特困人员 (m tekun-eligible)
+  if household.is_tekun(m, ctx) then
+    groups[#groups + 1] = { tier = "tekun", ratio = pension.ratio_tekun, name = "特困人员" }
+  end
+
+  -- 重度残疾人 (disability 1 or 2)
+  if household.severely_disabled(m) then
+    groups[#groups + 1] = { tier = "severe_disability", ratio = pension.ratio_severe_disability,
+                            name = "重度残疾人（" .. terms.disability[m.disability] .. "）" }
+  end
+
+  -- 精神智力残疾人 (disability_type intellectual or mental, any grade)
+  local dt = m.disability_type
+  if (dt == "intellectual" or dt == "mental") and m.disability >= 1 then
+    groups[#groups + 1] = { tier = "mental", ratio = pension.ratio_mental,
+                            name = terms.disability_type[dt] .. "残疾人（" .. terms.disability[m.disability] .. "）" }
+  end
+
+  -- 低保对象 (m is a dibao object)
+  if household.is_dibao_object(m, ctx) then
+    groups[#groups + 1] = { tier = "dibao", ratio = pension.ratio_dibao, name = "低保对象" }
+  end
+
+  -- 返贫致贫人员 (household monitor unstable or hardship)
+  if h.monitor == "unstable" or h.monitor == "hardship" then
+    groups[#groups + 1] = { tier = "returned", ratio = pension.ratio_returned,
+                            name = "返贫致贫人员（" .. terms.monitor[h.monitor] .. "）" }
+  end
+
+  return groups
+end
+
 local function evaluate(m, h, p, ctx)
-  local P = p.pension
+  local pension = p.pension    -- the parameters pension.* of params.xml, by their names
   local age = ctx.age(m)
 
   -- 前提 参保缴费年龄、已参加城乡居民养老保险、不在校 [三（四）; POLICIES.md pension_subsidy,
   -- preconditions]
-  local in_age = P.age_min <= age and age <= P.age_max
+  local in_age = pension.age_min <= age and age <= pension.age_max
   if not (in_age and m.pension_insured and m.school == "none") then
     local reasons = {}
     if not in_age then
       reasons[#reasons + 1] = format("%d 岁，不在参保缴费年龄 %s–%s 周岁内",
-        age, fmt.std(P.age_min), fmt.std(P.age_max))
+        age, fmt.std(pension.age_min), fmt.std(pension.age_max))
     end
     if not m.pension_insured then
       reasons[#reasons + 1] = "未参加城乡居民基本养老保险"
@@ -34,74 +72,33 @@ local function evaluate(m, h, p, ctx)
     if m.school ~= "none" then
       reasons[#reasons + 1] = format("在校学生（%s），不属参保缴费对象", terms.school[m.school])
     end
-    return { eligible = false, amount = 0, reasons = reasons }
+    return decision.not_eligible(reasons)
   end
 
-  -- 代缴比例：符合条件的比例中取最高者；比例相同时按下列顺序取先者 (hence strict >)
+  -- 代缴比例：符合条件的群体中比例最高者；比例相同时取上列顺序在先者
   -- [三（四）"代缴部分或全部保费"; POLICIES.md pension_subsidy: r, tier]
-  local r, tier, group = 0, nil, nil
-  local any = false
-
-  -- 特困人员 (m tekun-eligible)
-  if household.is_tekun(m, ctx) then
-    any = true
-    if P.ratio_tekun > r then r, tier, group = P.ratio_tekun, "tekun", "特困人员" end
-  end
-
-  -- 重度残疾人 (disability 1 or 2)
-  if household.severely_disabled(m) then
-    any = true
-    if P.ratio_severe_disability > r then
-      r, tier, group = P.ratio_severe_disability, "severe_disability",
-        "重度残疾人（" .. terms.disability[m.disability] .. "）"
+  local groups = groups_of(m, h, pension, ctx)
+  local best
+  for _, g in ipairs(groups) do
+    if best == nil or g.ratio > best.ratio then
+      best = g
     end
   end
-
-  -- 精神智力残疾人 (disability_type intellectual or mental, any grade)
-  local dt = m.disability_type
-  if (dt == "intellectual" or dt == "mental") and m.disability >= 1 then
-    any = true
-    if P.ratio_mental > r then
-      r, tier, group = P.ratio_mental, "mental",
-        terms.disability_type[dt] .. "残疾人（" .. terms.disability[m.disability] .. "）"
-    end
+  if best == nil then
+    return decision.not_eligible(
+      "不属于特困人员、重度残疾人、精神智力残疾人、低保对象或返贫致贫人员，不享受政府代缴")
   end
-
-  -- 低保对象 (m is a dibao object)
-  if household.is_dibao_object(m, ctx) then
-    any = true
-    if P.ratio_dibao > r then r, tier, group = P.ratio_dibao, "dibao", "低保对象" end
-  end
-
-  -- 返贫致贫人员 (household monitor unstable or hardship)
-  local monitor = h.monitor
-  if monitor == "unstable" or monitor == "hardship" then
-    any = true
-    if P.ratio_returned > r then
-      r, tier, group = P.ratio_returned, "returned", "返贫致贫人员（" .. terms.monitor[monitor] .. "）"
-    end
-  end
-
-  if not tier then
-    local why
-    if any then
-      why = "属缴费困难群体，但适用的代缴比例为 0"
-    else
-      why = "不属于特困人员、重度残疾人、精神智力残疾人、低保对象或返贫致贫人员，不享受政府代缴"
-    end
-    return { eligible = false, amount = 0, reasons = { why } }
+  if best.ratio == 0 then
+    return decision.not_eligible("属缴费困难群体，但适用的代缴比例为 0")
   end
 
   -- 代缴金额 = 代缴比例 x 最低缴费档次 [三（四）"按照最低缴费档次"; POLICIES.md pension_subsidy]
-  local amount = r * P.min_tier
-  return {
-    eligible = true, amount = amount, tier = tier,
-    reasons = {
-      format("%d 岁，已参加城乡居民基本养老保险，属%s", age, group),
-      format("按最低缴费档次 %s 元代缴 %s，代缴 %s 元", fmt.std(P.min_tier), fmt.pct(r), fmt.money(amount)),
-    },
-    details = { ratio = r, min_tier = P.min_tier, age = age },
-  }
+  local amount = best.ratio * pension.min_tier
+  return decision.eligible(amount, best.tier, {
+    format("%d 岁，已参加城乡居民基本养老保险，属%s", age, best.name),
+    format("按最低缴费档次 %s 元代缴 %s，代缴 %s 元", fmt.std(pension.min_tier), fmt.pct(best.ratio),
+      fmt.money(amount)),
+  }, { ratio = best.ratio, min_tier = pension.min_tier, age = age })
 end
 
 return {

@@ -10,21 +10,19 @@
 --                and pcm < S
 --   amount = 12 x (tekun.basic_ratio x S + care), care by self_care; tier = self_care
 
+local decision = require "decision"
 local household = require "household"
 local fmt = require "fmt"
 local terms = require "terms"
 
 local format = string.format
 
--- 照料护理标准 (yuan/month) by 生活自理能力
-local CARE = { full = "care_full", partial = "care_partial", none = "care_none" }
-
 -- How the member belongs to the covered groups, for the reason.
-local function group_text(group, m, t, age)
+local function group_text(group, m, tekun, age)
   if group == "elderly" then
-    return format("年满 %s 周岁的老年人（%d 岁）", fmt.std(t.age_elderly), age)
+    return format("年满 %s 周岁的老年人（%d 岁）", fmt.std(tekun.age_elderly), age)
   elseif group == "minor" then
-    return format("未满 %s 周岁的未成年人（%d 岁）", fmt.std(t.age_minor), age)
+    return format("未满 %s 周岁的未成年人（%d 岁）", fmt.std(tekun.age_minor), age)
   elseif group == "disabled" then
     return format("%s%s残疾人（%d 岁）", terms.disability[m.disability],
       terms.disability_type[m.disability_type], age)
@@ -32,18 +30,28 @@ local function group_text(group, m, t, age)
   return format("无劳动能力（%d 岁）", age)
 end
 
+-- 照料护理标准 (yuan/month) by 生活自理能力 [三（三）、三（四）: care by self_care]
+local function care_standard(m, tekun)
+  if m.self_care == "full" then
+    return tekun.care_full
+  elseif m.self_care == "partial" then
+    return tekun.care_partial
+  end
+  return tekun.care_none
+end
+
 local function evaluate(m, h, p, ctx)
+  local tekun = p.tekun        -- the parameters tekun.* of params.xml, by their names
   local S = p.dibao.standard
-  local t = p.tekun
   local _, _, pcm = household.income(h)
   local age = ctx.age(m)
 
   -- 条件一 老年人、未成年人、重度残疾人或无劳动能力 [三（三）; POLICIES.md tekun:
   -- age >= tekun.age_elderly or age < tekun.age_minor or disability in {1,2} or labor = none]
   local group
-  if age >= t.age_elderly then
+  if age >= tekun.age_elderly then
     group = "elderly"
-  elseif age < t.age_minor then
+  elseif age < tekun.age_minor then
     group = "minor"
   elseif household.severely_disabled(m) then
     group = "disabled"
@@ -61,7 +69,7 @@ local function evaluate(m, h, p, ctx)
     local reasons = {}
     if not group then
       reasons[#reasons + 1] = format("%d 岁，非老年人（%s 周岁及以上）或未成年人（未满 %s 周岁），"
-        .. "非一、二级残疾且有劳动能力", age, fmt.std(t.age_elderly), fmt.std(t.age_minor))
+        .. "非一、二级残疾且有劳动能力", age, fmt.std(tekun.age_elderly), fmt.std(tekun.age_minor))
     end
     if has_supporter then
       reasons[#reasons + 1] = "有具备履行能力的法定赡养、抚养、扶养义务人"
@@ -70,28 +78,23 @@ local function evaluate(m, h, p, ctx)
       reasons[#reasons + 1] = format("家庭人均月收入 %s 元，不低于低保标准 %s 元",
         fmt.money(pcm), fmt.std(S))
     end
-    return { eligible = false, amount = 0, reasons = reasons }
+    return decision.not_eligible(reasons)
   end
 
   -- 供养标准 = 基本生活标准 (不低于低保标准的 1.6 倍) + 照料护理标准 (按生活自理能力)
   -- [三（三）、三（四）; POLICIES.md tekun: 12 x (basic_ratio x S + care), tier = self_care]
-  local basic = t.basic_ratio * S
-  local care = t[CARE[m.self_care]]
+  local basic = tekun.basic_ratio * S
+  local care = care_standard(m, tekun)
   local amount = 12 * (basic + care)
 
-  return {
-    eligible = true,
-    amount = amount,
-    tier = m.self_care,
-    reasons = {
-      group_text(group, m, t, age) .. "，无具备履行能力的法定赡养、抚养、扶养义务人",
-      format("家庭人均月收入 %s 元，低于低保标准 %s 元", fmt.money(pcm), fmt.std(S)),
-      format("供养标准：基本生活 %s 元/月（低保标准 %s 元 × %s）+ 照料护理 %s 元/月（%s），"
-        .. "全年 %s 元", fmt.std(basic), fmt.std(S), fmt.std(t.basic_ratio), fmt.std(care),
-        terms.self_care[m.self_care], fmt.money(amount)),
-    },
-    details = { pcm = pcm, standard = S, basic_monthly = basic, care_monthly = care, age = age },
-  }
+  return decision.eligible(amount, m.self_care, {
+    group_text(group, m, tekun, age) .. "，无具备履行能力的法定赡养、抚养、扶养义务人",
+    format("家庭人均月收入 %s 元，低于低保标准 %s 元", fmt.money(pcm), fmt.std(S)),
+    format("供养标准：基本生活 %s 元/月（低保标准 %s 元 × %s）+ 照料护理 %s 元/月（%s），"
+      .. "每月 %s 元 × 12 个月", fmt.std(basic), fmt.std(S), fmt.std(tekun.basic_ratio),
+      fmt.std(care), terms.self_care[m.self_care], fmt.std(basic + care)),
+    decision.total(amount),
+  }, { pcm = pcm, standard = S, basic_monthly = basic, care_monthly = care, age = age })
 end
 
 return {

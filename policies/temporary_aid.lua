@@ -17,8 +17,10 @@
 --                                 amount min(line - available, temp_aid.cap_months x S x N')
 --   details: rigid, available, line, shortfall (line - available)
 
+local decision = require "decision"
 local household = require "household"
 local fmt = require "fmt"
+local money = require "money"
 
 local format = string.format
 
@@ -39,39 +41,31 @@ local function evaluate(h, p, ctx)
   -- 低保金计入收入：低保家庭领取的低保金（按决定金额，到分）也用于基本生活 [三（三）: D]
   local dibao = ctx.decision("dibao")
   local D = 0
-  if dibao.eligible then D = fmt.round2(dibao.amount) end
+  if dibao.eligible then D = money.round(dibao.amount) end
 
   -- 扣除刚性支出后的家庭收入与救助线（不含特困人员的低保标准全年额）
   -- [三（三）: available = I + D - rigid, line = 12 x S x N'].
   -- available is a sum of figures in fen: rounding it to the fen removes the binary noise of
   -- the sum, so that available = line is judged exactly.
-  local available = fmt.round2(I + D - rigid)
+  local available = money.round(I + D - rigid)
   local line = 12 * S * counted
   local shortfall = line - available
   local details = { rigid = rigid, available = available, line = line, shortfall = shortfall }
 
   -- 规则一 全部成员已纳入特困供养 [三（三）: N' = 0]
   if counted == 0 then
-    return {
-      eligible = false, amount = 0, details = details,
-      reasons = { format("家庭 %d 名成员均已纳入特困人员救助供养，不再给予临时救助", N) },
-    }
+    return decision.not_eligible(format("家庭 %d 名成员均已纳入特困人员救助供养，不再给予临时救助", N),
+      details)
   end
 
   -- 规则二 无刚性支出，不属于支出型困难 [三（三）: rigid = 0]
   if rigid == 0 then
-    return {
-      eligible = false, amount = 0, details = details,
-      reasons = { "家庭无医疗、教育刚性支出，不属于支出型临时救助对象" },
-    }
+    return decision.not_eligible("家庭无医疗、教育刚性支出，不属于支出型临时救助对象", details)
   end
 
   -- 规则三 家庭财产须符合低保家庭财产条件 [三（三）: assets pass]
   if not household.assets(h, p, N) then
-    return {
-      eligible = false, amount = 0, details = details,
-      reasons = { household.assets_reason(h, p, N) },
-    }
+    return decision.not_eligible(household.assets_reason(h, p, N), details)
   end
 
   local income_text = format("扣除刚性支出后家庭全年收入 %s 元（年收入 %s 元 + 低保金 %s 元 − 刚性支出 %s 元：医疗 %s 元、教育 %s 元）",
@@ -87,7 +81,7 @@ local function evaluate(h, p, ctx)
   if available >= line then
     local reasons = { format("%s，不低于%s", income_text, line_text) }
     if tekun_text then reasons[2] = tekun_text end
-    return { eligible = false, amount = 0, details = details, reasons = reasons }
+    return decision.not_eligible(reasons, details)
   end
 
   -- 规则五 按缺口给予一次性临时救助，每次不超过 cap_months 个月低保标准 × 救助人数
@@ -107,9 +101,7 @@ local function evaluate(h, p, ctx)
     reasons[#reasons + 1] = format("缺口 %s 元未超过救助上限 %s 元（%s 个月 × 低保标准 %s 元 × %d 人），临时救助金 %s 元",
       fmt.money(shortfall), fmt.std(cap), fmt.std(months), fmt.std(S), counted, fmt.money(amount))
   end
-  return {
-    eligible = true, amount = amount, tier = "expenditure", reasons = reasons, details = details,
-  }
+  return decision.eligible(amount, "expenditure", reasons, details)
 end
 
 return {

@@ -18,10 +18,6 @@ local fmt = {}
 
 fmt.money = money.format
 
--- x rounded to the fen as the host rounds it, as a number (money.round): for a
--- figure that a rule compares or adds up as it will be paid.
-fmt.round2 = money.round
-
 fmt.std = money.short
 
 function fmt.pct(r)
