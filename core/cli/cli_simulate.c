@@ -5,6 +5,7 @@
 #include "report.h"
 #include "simulate.h"
 #include "store.h"
+#include "whatif_report.h"
 
 #include <signal.h>
 #include <stdio.h>

@@ -23,30 +23,6 @@ static void iso_now(char out[32])
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-void bf_totals_add(bf_policy_totals *totals, const bf_household *h, const bf_result *r,
-                   const bf_policy *pol)
-{
-    int last_counted = -1;
-    for (int i = 0; i < r->n; i++) {
-        const bf_decision *d = &r->d[i];
-        bf_policy_totals *t = &totals[d->policy];
-        t->evaluations++;
-        if (d->failed)
-            t->errors++;
-        if (!d->eligible)
-            continue;
-        t->amount += d->amount;
-        if (pol[d->policy].scope == BF_SCOPE_HOUSEHOLD)
-            t->members += h->n_members;
-        else
-            t->members++;
-        if (last_counted != d->policy) {     /* decisions of one policy are adjacent */
-            t->households++;
-            last_counted = d->policy;
-        }
-    }
-}
-
 static void hashes_json(bf_buf *b, const bf_policy *pol, int n, const bf_params *params)
 {
     bf_buf_puts(b, "{");

@@ -12,14 +12,7 @@
 #include "errors.h"
 #include "params.h"
 #include "store.h"
-
-typedef struct bf_policy_totals {
-    int64_t evaluations;
-    int64_t households;        /* households with at least one eligible decision */
-    int64_t members;           /* eligible member decisions, or members of eligible households */
-    bf_fen amount;             /* total yearly amount */
-    int64_t errors;
-} bf_policy_totals;
+#include "totals.h"
 
 typedef struct bf_run_summary {
     int64_t run_id;
@@ -40,9 +33,6 @@ typedef struct bf_run_options {
     volatile sig_atomic_t *interrupted;   /* set by a signal handler: stop after this batch */
 } bf_run_options;
 
-/* Adds one household's decisions into per-policy totals (shared by run and simulate). */
-void bf_totals_add(bf_policy_totals *totals, const bf_household *h, const bf_result *r,
-                   const bf_policy *pol);
 /* The audit texts a run records: the sha256 of every policy file and params.xml, and the
  * parameter values in force (JSON objects). simulate compares them to find a baseline run. */
 void bf_run_audit_json(const bf_engine *engine, const bf_param_set *set, bf_buf *hashes,

@@ -2,7 +2,7 @@
 #include "tally.h"
 #include "bangfu.h"
 #include "buf.h"
-#include "run.h"
+#include "totals.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -3,7 +3,7 @@
 #ifndef BF_SINK_H
 #define BF_SINK_H
 
-#include "import.h"
+#include "importer.h"
 #include "plugin.h"
 
 /* Runs a plugin reader over its files inside an import: every household it hands over is

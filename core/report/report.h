@@ -54,10 +54,6 @@ void bf_report_simulation_text(FILE *out, const bf_engine *e, const struct bf_si
 int bf_report_simulation_html(const char *path, const bf_engine *e,
                               const struct bf_sim_result *r, bf_date date,
                               const bf_sim_scenario *sc, char *err, size_t errlen);
-/* CSV, UTF-8 with a byte-order mark, one table: "policies" (one row per policy), "towns" (one
- * row per town: households better, worse off, unchanged, amounts), "town-policies" (one row per
- * town and policy) or "households" (one row per changed decision of each listed household). */
-void bf_report_simulation_csv(FILE *out, const bf_engine *e, const struct bf_sim_result *r,
-                              const char *table);
+/* (Its CSV tables: bf_report_simulation_csv in whatif_report.h.) */
 
 #endif

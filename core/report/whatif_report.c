@@ -4,7 +4,6 @@
 #include "bangfu.h"
 #include "json.h"
 #include "money.h"
-#include "report.h"
 
 #include <stdlib.h>
 #include <string.h>

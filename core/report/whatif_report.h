@@ -29,4 +29,10 @@ void bf_wi_text(FILE *out, const bf_engine *e, const bf_sim_result *r);
  * changes, the listed households with their changes and reasons. */
 int bf_wi_html(bf_html *page, const bf_engine *e, const bf_sim_result *r);
 
+/* CSV, UTF-8 with a byte-order mark, one table: "policies" (one row per policy), "towns" (one
+ * row per town: households better, worse off, unchanged, amounts), "town-policies" (one row per
+ * town and policy) or "households" (one row per changed decision of each listed household). */
+void bf_report_simulation_csv(FILE *out, const bf_engine *e, const bf_sim_result *r,
+                              const char *table);
+
 #endif

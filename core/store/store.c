@@ -53,11 +53,6 @@ const char *bf_store_path(const bf_store *s)
     return s->path;
 }
 
-sqlite3 *bf_store_db(bf_store *s)
-{
-    return s->db;
-}
-
 int bf__store_exec(bf_store *s, const char *sql)
 {
     char *msg = NULL;

@@ -7,7 +7,6 @@
 
 #include "household.h"
 
-typedef struct sqlite3 sqlite3;
 typedef struct bf_store bf_store;
 typedef struct bf_reader bf_reader;
 
@@ -29,8 +28,6 @@ void bf_store_discard(bf_store *s);
 const char *bf_store_errmsg(const bf_store *s);
 /* The path the store was opened with. */
 const char *bf_store_path(const bf_store *s);
-/* The underlying connection, for the modules that own further tables (runs, decisions). */
-sqlite3 *bf_store_db(bf_store *s);
 
 /* Bulk writing (runs, imports, gen): checkpoints the WAL every 64 MB instead of every 4 MB,
  * each checkpoint costing an fdatasync; off restores the default and checkpoints. */
