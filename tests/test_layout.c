@@ -52,11 +52,11 @@ static void read_tree(tree *t, const char *root)
             continue;
         struct dirent *e;
         while ((e = readdir(d)) && t->n < MAX_FILES) {
-            if (!is_source(e->d_name))
+            if (!is_source(e->d_name) || strlen(e->d_name) >= sizeof t->files[0].name)
                 continue;
             source *s = &t->files[t->n++];
             snprintf(s->dir, sizeof s->dir, "%s", core_dirs[k]);
-            snprintf(s->name, sizeof s->name, "%s", e->d_name);
+            snprintf(s->name, sizeof s->name, "%.63s", e->d_name);
             snprintf(s->module, sizeof s->module, "%s/%.*s", core_dirs[k],
                      (int)strlen(e->d_name) - 2, e->d_name);
             s->internal = strcmp(s->name, "internal.h") == 0;
