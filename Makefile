@@ -6,10 +6,13 @@
 #   make fuzz       every libFuzzer harness of tests/fuzz for FUZZ_SECONDS (make test: a few seconds each)
 #   make bench      the benchmark (bench/)
 #   make install PREFIX=/usr/local
+#   make pot        refresh core/po/bangfu.pot from the sources and merge it into core/po/*.po
 
 PREFIX  ?= /usr/local
 PKGS     = lua5.4 sqlite3 libxml-2.0
-DEBS     = liblua5.4-dev libsqlite3-dev libxml2-dev libcriterion-dev pkg-config
+DEBS     = liblua5.4-dev libsqlite3-dev libxml2-dev libcriterion-dev pkg-config gettext locales
+# The locales the program speaks (core/po/LANG.po) and the one make deps generates for the tests.
+LANGS    = $(patsubst core/po/%.po,%,$(wildcard core/po/*.po))
 # Only the HTML report test needs these (headless Chromium, a CJK font); without them it skips.
 BROWSER_DEBS = chromium fonts-wqy-zenhei
 SANITIZE ?= 0
@@ -64,13 +67,15 @@ PLUGIN_DIRS = $(patsubst %/,%,$(wildcard plugins/*/))
 PLUGINS  = $(PLUGIN_DIRS:plugins/%=$(B)/plugins/%.so)
 
 BANGFU   = $(B)/bangfu
+MO_FILES = $(LANGS:%=$(B)/locale/%/LC_MESSAGES/bangfu.mo)
 
 .PHONY: all deps demo demo-run test test-run test-plugins asan bench install clean check-deps \
-        fuzz fuzz-build fuzz-run fuzz-smoke
-all: check-deps $(BANGFU) $(PLUGINS)
+        fuzz fuzz-build fuzz-run fuzz-smoke pot
+all: check-deps $(BANGFU) $(PLUGINS) $(MO_FILES)
 
 check-deps:
 	@pkg-config --exists $(PKGS) || { echo "missing libraries: run 'make deps' (as root) first" >&2; exit 2; }
+	@command -v msgfmt >/dev/null || { echo "missing msgfmt (gettext): run 'make deps' (as root) first" >&2; exit 2; }
 
 deps:
 	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -79,6 +84,14 @@ deps:
 	  export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "all build dependencies are installed"; fi
+	@# the tests speak Chinese (LANG=zh_CN.UTF-8): the locale must exist, not only the catalog
+	@if ! locale -a 2>/dev/null | grep -qix 'zh_CN.utf8'; then \
+	  echo "generating the zh_CN.UTF-8 locale"; \
+	  grep -q '^# *zh_CN.UTF-8 UTF-8' /etc/locale.gen 2>/dev/null && \
+	    sed -i 's/^# *\(zh_CN.UTF-8 UTF-8\)/\1/' /etc/locale.gen; \
+	  grep -q '^zh_CN.UTF-8 UTF-8' /etc/locale.gen 2>/dev/null || echo 'zh_CN.UTF-8 UTF-8' >> /etc/locale.gen; \
+	  locale-gen >/dev/null; \
+	fi
 	@missing=""; for p in $(BROWSER_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing for the browser test:$$missing"; \
@@ -93,6 +106,25 @@ deps:
 	  { apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; } || \
 	  echo "could not install$$missing: make fuzz and fuzz-smoke will skip" >&2; \
 	fi
+
+# ---- Messages (GNU gettext): English in the sources, core/po/LANG.po the translations ----
+# Each catalog is compiled into $(B)/locale (MO_FILES), where a bangfu of this build tree finds
+# it (the folder "locale" beside the executable); make install puts it under PREFIX/share/locale.
+$(B)/locale/%/LC_MESSAGES/bangfu.mo: core/po/%.po
+	@mkdir -p $(@D)
+	msgfmt --check --statistics -o $@ $<
+
+# The messages of the sources: what _(), N_() and P_() mark (core/base/i18n.h).
+XGETTEXT_FLAGS = --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=P_:1,2 \
+                 --add-comments=TRANSLATORS: --sort-output --add-location=file \
+                 --package-name=bangfu --msgid-bugs-address=bangfu --no-wrap
+I18N_SRC = $(sort $(wildcard core/*.h core/*/*.c core/*/*.h))
+pot:
+	xgettext $(XGETTEXT_FLAGS) -o core/po/bangfu.pot $(I18N_SRC)
+	for l in $(LANGS); do msgmerge --quiet --update --backup=none --no-wrap --sort-output \
+	  --add-location=file core/po/$$l.po core/po/bangfu.pot; done
+	@# no dates in the header: two branches that add messages should not conflict on it
+	sed -i '/^"POT-Creation-Date:/d' core/po/bangfu.pot $(LANGS:%=core/po/%.po)
 
 $(B)/libbangfu.a: $(LIB_OBJ)
 	@mkdir -p $(@D)
@@ -155,7 +187,8 @@ test-plugins: $(TEST_PLUGINS)
 $(B)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(CRIT_CFLAGS) -Icore \
-	  -DBF_SOURCE_DIR='"$(CURDIR)"' -DBF_BUILD_DIR='"$(abspath $(B))"' -c -o $@ $<
+	  -DBF_SOURCE_DIR='"$(CURDIR)"' -DBF_BUILD_DIR='"$(abspath $(B))"' \
+	  -DBF_XGETTEXT_FLAGS='"$(XGETTEXT_FLAGS)"' -c -o $@ $<
 
 # as bench/Makefile builds it: the native rules must round like the Lua VM (no fused multiply-add)
 $(B)/tests/bench_rules.o: bench/rules.c
@@ -169,11 +202,14 @@ $(B)/tests/run_tests: $(TEST_OBJ) $(B)/libbangfu.a core/bangfu.exports
 demo: deps
 	@$(MAKE) --no-print-directory demo-run
 
+# The demo speaks Chinese, as the county's staff read it (make demo DEMO_LANG=C.UTF-8: English).
+DEMO_LANG ?= zh_CN.UTF-8
+DEMO_ENV   = LC_ALL=$(DEMO_LANG) LANGUAGE=
 demo-run: all
 	@rm -f $(B)/demo.db $(B)/demo.db-wal $(B)/demo.db-shm
-	$(BANGFU) import samples/households.xml --db $(B)/demo.db
-	$(BANGFU) run --db $(B)/demo.db --date 2021-06-30 --report $(B)/demo-report.html
-	$(BANGFU) review --db $(B)/demo.db
+	$(DEMO_ENV) $(BANGFU) import samples/households.xml --db $(B)/demo.db
+	$(DEMO_ENV) $(BANGFU) run --db $(B)/demo.db --date 2021-06-30 --report $(B)/demo-report.html
+	$(DEMO_ENV) $(BANGFU) review --db $(B)/demo.db
 
 # make test: the plain build's tests, then the same under ASan + UBSan.
 test: deps
@@ -257,6 +293,8 @@ install: all
 	install -m 644 policies/lib/*.lua $(DESTDIR)$(PREFIX)/share/bangfu/policies/lib/
 	install -m 644 policies/tests/*.xml $(DESTDIR)$(PREFIX)/share/bangfu/policies/tests/
 	$(if $(PLUGINS),install -m 755 $(PLUGINS) $(DESTDIR)$(PREFIX)/lib/bangfu/plugins/)
+	for l in $(LANGS); do install -d $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES && \
+	  install -m 644 $(B)/locale/$$l/LC_MESSAGES/bangfu.mo $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/; done
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -126,9 +126,14 @@ int bf_test_copy_file(const char *from, const char *to)
     return rc;
 }
 
-/* In the child: stdin from /dev/null, stdout/stderr into the capture files, then exec. */
+const char *bf_test_locale = BF_TEST_ENGLISH;
+
+/* In the child: stdin from /dev/null, stdout/stderr into the capture files, the test's locale
+ * (LANGUAGE cleared so that it cannot override it), then exec. */
 static void child(const char *cwd, const char *const *argv, int out_fd, int err_fd, int timeout_s)
 {
+    if (setenv("LC_ALL", bf_test_locale, 1) != 0 || unsetenv("LANGUAGE") != 0)
+        _exit(126);
     int in_fd = open("/dev/null", O_RDONLY);
     if (in_fd < 0 || dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
         _exit(126);
@@ -202,19 +207,38 @@ int bf_test_run_argv(bf_test_run *r, const char *cwd, const char *const *argv, i
     return r->status;
 }
 
-int bf_test_bangfu(bf_test_run *r, const char *cwd, ...)
+/* Runs the bangfu binary with the arguments of ap (NULL-terminated) in cwd. */
+static int run_bangfu(bf_test_run *r, const char *cwd, va_list ap)
 {
     const char *argv[64];
     int n = 0;
     argv[n++] = BF_TEST_BANGFU;
-    va_list ap;
-    va_start(ap, cwd);
     const char *a;
     while ((a = va_arg(ap, const char *)) != NULL && n < 63)
         argv[n++] = a;
-    va_end(ap);
     argv[n] = NULL;
     return bf_test_run_argv(r, cwd, argv, 120);
+}
+
+int bf_test_bangfu(bf_test_run *r, const char *cwd, ...)
+{
+    va_list ap;
+    va_start(ap, cwd);
+    int status = run_bangfu(r, cwd, ap);
+    va_end(ap);
+    return status;
+}
+
+int bf_test_bangfu_in(bf_test_run *r, const char *locale, ...)
+{
+    const char *was = bf_test_locale;
+    bf_test_locale = locale;
+    va_list ap;
+    va_start(ap, locale);
+    int status = run_bangfu(r, NULL, ap);
+    va_end(ap);
+    bf_test_locale = was;
+    return status;
 }
 
 void bf_test_run_free(bf_test_run *r)

@@ -55,6 +55,13 @@ BF_TEST_API int bf_test_bangfu(bf_test_run *r, const char *cwd, ...) __attribute
  * generated households (`gen --seed seed`, gen's default seed when seed is NULL); returns its
  * malloc'd path. The test fails when it cannot be made. */
 BF_TEST_API char *bf_test_county(const char *name, const char *households, const char *seed);
+/* The locale (LC_ALL) the programs run by these helpers get, LANGUAGE unset: English unless
+ * a test says otherwise, so that English output can be asserted whatever the caller's LANG. */
+#define BF_TEST_ENGLISH "C.UTF-8"
+#define BF_TEST_CHINESE "zh_CN.UTF-8"
+BF_TEST_API extern const char *bf_test_locale;
+/* bf_test_bangfu in the current folder under locale (BF_TEST_CHINESE, BF_TEST_ENGLISH). */
+BF_TEST_API int bf_test_bangfu_in(bf_test_run *r, const char *locale, ...) __attribute__((sentinel));
 /* Frees the captured outputs. */
 BF_TEST_API void bf_test_run_free(bf_test_run *r);
 /* Number of lines of text (a last line without newline counts). */

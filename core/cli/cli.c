@@ -45,7 +45,7 @@ bool bf_cli_opt(int argc, char **argv, int *i, const char *name, const char **va
     if (arg[len] != '\0')
         return false;
     if (*i + 1 >= argc) {
-        fprintf(stderr, "bangfu %s: option %s needs a value\n", argv[0], name);
+        fprintf(stderr, _("bangfu %1$s: option %2$s needs a value.\n"), argv[0], name);
         *value = NULL;
         return true;
     }
@@ -73,15 +73,17 @@ int bf_cli_usage_error(const char *cmd, const char *fmt, ...)
     va_start(ap, fmt);
     fprintf(stderr, "bangfu %s: ", cmd);
     vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nTry 'bangfu %s --help'.\n", cmd);
+    fputc('\n', stderr);
+    fprintf(stderr, _("Try 'bangfu %s --help'.\n"), cmd);
     va_end(ap);
     return BF_EXIT_USAGE;
 }
 
-/* Prints the usage text of a command on stdout; returns BF_EXIT_OK. */
+/* Prints the usage text of a command on stdout, in the user's language; returns BF_EXIT_OK. */
 static int print_usage(const bf_command *c)
 {
-    fputs(c->usage, stdout);
+    for (const char *const *paragraph = c->usage; *paragraph; paragraph++)
+        fputs(_(*paragraph), stdout);
     return BF_EXIT_OK;
 }
 
@@ -176,8 +178,8 @@ bool bf_cli_parse_count(const char *cmd, const char *opt, const char *text, long
     errno = 0;
     long v = text ? strtol(text, &end, 10) : 0;
     if (!text || errno || *end || end == text || v < 1 || v > max) {
-        bf_cli_usage_error(cmd, "%s must be a whole number from 1 to %ld, got '%s'", opt, max,
-                           text ? text : "");
+        bf_cli_usage_error(cmd, _("%1$s must be a whole number from 1 to %2$ld, got '%3$s'."),
+                           opt, max, text ? text : "");
         return false;
     }
     *out = v;
@@ -196,16 +198,41 @@ bool bf_cli_report_folder_writable(const char *path)
 
 static void print_help(void)
 {
-    printf("bangfu %s — rural social assistance rules (帮扶)\n\n"
-           "usage: bangfu COMMAND [OPTIONS]\n\ncommands:\n", BF_VERSION);
+    printf(_("bangfu %s — rural social assistance rules (帮扶)\n\n"
+             "usage: bangfu COMMAND [OPTIONS]\n\ncommands:\n"), BF_VERSION);
     for (const bf_command *const *c = commands; *c; c++)
-        printf("  %-10s %s\n", (*c)->name, (*c)->summary);
-    printf("\n'bangfu COMMAND --help' describes each command.\n"
-           "Exit status: 0 success, 1 evaluation errors or test failures, 2 usage or input errors.\n");
+        printf("  %-10s %s\n", (*c)->name, _((*c)->summary));
+    fputs(_("\n'bangfu COMMAND --help' describes each command.\n"
+            "Exit status: 0 success, 1 evaluation errors or test failures, 2 usage or input errors.\n"
+            "The language follows the locale: LANG=zh_CN.UTF-8 for Chinese, LANG=C.UTF-8 for "
+            "English.\n"), stdout);
+}
+
+/* The folder of bangfu's message catalogs (LANG/LC_MESSAGES/bangfu.mo): $BANGFU_LOCALEDIR, else
+ * "locale" beside the executable when it holds the catalog (a build tree: build/locale), else
+ * EXEDIR/../share/locale (installed). Found from the executable, as the plugins are, so that a
+ * build tree and an installation under any PREFIX (or DESTDIR) both work unchanged. */
+static const char *locale_dir(void)
+{
+    static char found[PATH_MAX + 64];
+    const char *v = getenv("BANGFU_LOCALEDIR");
+    if (v && *v)
+        return v;
+    char exe[PATH_MAX];
+    if (!exe_dir(exe, sizeof exe))
+        return "/usr/local/share/locale";
+    char mo[PATH_MAX + 64];
+    snprintf(mo, sizeof mo, "%s/locale/zh_CN/LC_MESSAGES/" BF_TEXTDOMAIN ".mo", exe);
+    if (access(mo, R_OK) == 0)
+        snprintf(found, sizeof found, "%s/locale", exe);
+    else
+        snprintf(found, sizeof found, "%s/../share/locale", exe);
+    return found;
 }
 
 int main(int argc, char **argv)
 {
+    bf_i18n_init(locale_dir());
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         print_help();
@@ -221,6 +248,6 @@ int main(int argc, char **argv)
                 return print_usage(*c);
             return (*c)->run(argc - 1, argv + 1);
         }
-    fprintf(stderr, "bangfu: unknown command '%s'\nTry 'bangfu --help'.\n", argv[1]);
+    fprintf(stderr, _("bangfu: unknown command '%s'.\nTry 'bangfu --help'.\n"), argv[1]);
     return BF_EXIT_USAGE;
 }

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "i18n.h"
+
 struct bf_areas;
 
 /* Exit status (DESIGN.md "Commands"). */
@@ -16,8 +18,9 @@ struct bf_areas;
 typedef struct bf_command {
     const char *name;
     int (*run)(int argc, char **argv);
-    const char *summary;   /* one line for `bangfu --help` */
-    const char *usage;     /* the complete `bangfu NAME --help` text */
+    const char *summary;   /* one line for `bangfu --help` (English; shown through _()) */
+    const char *const *usage;  /* the `bangfu NAME --help` text: paragraphs, each shown through
+                                * _(), ending with NULL */
 } bf_command;
 
 /* True when argv[*i] is `--name VALUE` or `--name=VALUE`: sets *value and advances *i past it.
@@ -57,16 +60,16 @@ int bf_cli_resolve_run(const char *cmd, struct bf_store *store, int64_t wanted,
  * work, so a typo does not waste it). */
 bool bf_cli_report_folder_writable(const char *path);
 
-/* The options of every command that evaluates, and --db, in the commands' usage texts. */
-#define BF_CLI_EVAL_HELP \
+/* The options of every command that evaluates, and --db: paragraphs of the commands' usage texts. */
+#define BF_CLI_EVAL_HELP N_( \
     "  --policies DIR     policy scripts and params.xml (default: $BANGFU_POLICIES or ./policies)\n" \
     "  --date YYYY-MM-DD  the evaluation date (default: today)\n" \
     "  --set NAME=VALUE   use VALUE for a parameter in this command only (repeatable)\n" \
     "  --max-memory MIB   memory cap of each Lua state (default 256)\n" \
     "  --max-instructions N  instruction budget of one evaluation (default 10000000)\n" \
     "  --plugins DIR      native plugins, for the Lua modules they offer (default: see\n" \
-    "                     'bangfu plugins --help')\n"
-#define BF_CLI_DB_HELP "  --db DB            the SQLite database (default: bangfu.db in this folder)\n"
+    "                     'bangfu plugins --help')\n")
+#define BF_CLI_DB_HELP N_("  --db DB            the SQLite database (default: bangfu.db in this folder)\n")
 
 /* Loads POLICIES/areas.xml for command cmd; BF_EXIT_OK and *out, or BF_EXIT_USAGE (reported). */
 int bf_cli_load_areas(const char *cmd, const char *policies, struct bf_areas **out);

@@ -74,13 +74,15 @@ static void areas_text(const bf_areas *a)
 
 /* bangfu areas: its line in `bangfu --help` and its --help text, beside its parser below. */
 static int cmd_areas(int argc, char **argv);
-const bf_command bf_cli_areas = {"areas", cmd_areas, "list the county's towns and villages (areas.xml)",
-    "usage: bangfu areas [--format text|json] [--policies DIR]\n"
-    "\n"
-    "Lists the towns and administrative villages of DIR/areas.xml (default ./policies), the\n"
-    "places `bangfu import` accepts: a household's town must be one of them and its village\n"
-    "one of that town's. Names not yet verified against the county's official list are\n"
-    "marked. Staff edit areas.xml like params.xml (schema urn:bangfu:areas:1).\n"};
+static const char *const areas_usage[] = {
+    N_("usage: bangfu areas [--format text|json] [--policies DIR]\n"
+       "\n"
+       "Lists the towns and administrative villages of DIR/areas.xml (default ./policies), the\n"
+       "places `bangfu import` accepts: a household's town must be one of them and its village\n"
+       "one of that town's. Names not yet verified against the county's official list are\n"
+       "marked. Staff edit areas.xml like params.xml (schema urn:bangfu:areas:1).\n"),
+    NULL};
+const bf_command bf_cli_areas = {"areas", cmd_areas, N_("list the county's towns and villages (areas.xml)"), areas_usage};
 
 static int cmd_areas(int argc, char **argv)
 {

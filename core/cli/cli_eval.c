@@ -206,20 +206,24 @@ void bf_eval_session_close(bf_eval_session *s)
 
 /* bangfu check: its line in `bangfu --help` and its --help text, beside its parser below. */
 static int cmd_check(int argc, char **argv);
-const bf_command bf_cli_check = {"check", cmd_check, "evaluate one household: eligible for what, how much, and why",
-    "usage: bangfu check HOUSEHOLD_ID [--db DB] [--date D] [--set NAME=VALUE]... [--explain]\n"
-    "                    [--format text|json] [--only P,...]\n"
-    "\n"
-    "Evaluates every policy for one stored household and prints each decision: eligible or\n"
-    "not, the yearly amount in yuan, the tier, and the reasons, members in record order.\n"
-    "With --set the figures are a what-if: the header (JSON: \"hypothetical\": true and\n"
-    "\"scenario\": {NAME: {\"in_force\", \"value\", \"applies\"}}) says so, with each value in\n"
-    "force. Nothing is written to the database.\n"
-    "\n" BF_CLI_DB_HELP BF_CLI_EVAL_HELP
-    "  --only P,...       only these policies (and the ones they require)\n"
-    "  --explain          also show, per decision, the parameters read and what the script printed\n"
-    "  --format FMT       text (default) or json: {\"household\", \"date\", \"decisions\": [...]}\n"
-    "\nExit status: 0 evaluated, 1 some decision is an error, 2 bad input or usage.\n"};
+static const char *const check_usage[] = {
+    N_("usage: bangfu check HOUSEHOLD_ID [--db DB] [--date D] [--set NAME=VALUE]... [--explain]\n"
+       "                    [--format text|json] [--only P,...]\n"
+       "\n"
+       "Evaluates every policy for one stored household and prints each decision: eligible or\n"
+       "not, the yearly amount in yuan, the tier, and the reasons, members in record order.\n"
+       "With --set the figures are a what-if: the header (JSON: \"hypothetical\": true and\n"
+       "\"scenario\": {NAME: {\"in_force\", \"value\", \"applies\"}}) says so, with each value in\n"
+       "force. Nothing is written to the database.\n"
+       "\n"),
+    BF_CLI_DB_HELP,
+    BF_CLI_EVAL_HELP,
+    N_("  --only P,...       only these policies (and the ones they require)\n"
+       "  --explain          also show, per decision, the parameters read and what the script printed\n"
+       "  --format FMT       text (default) or json: {\"household\", \"date\", \"decisions\": [...]}\n"
+       "\nExit status: 0 evaluated, 1 some decision is an error, 2 bad input or usage.\n"),
+    NULL};
+const bf_command bf_cli_check = {"check", cmd_check, N_("evaluate one household: eligible for what, how much, and why"), check_usage};
 
 static int cmd_check(int argc, char **argv)
 {
@@ -303,12 +307,14 @@ static int cmd_check(int argc, char **argv)
 
 /* bangfu params: its line in `bangfu --help` and its --help text, beside its parser below. */
 static int cmd_params(int argc, char **argv);
-const bf_command bf_cli_params = {"params", cmd_params, "list every parameter in force on a date, with unit and source",
-    "usage: bangfu params [--date D] [--format text|json] [--policies DIR]\n"
-    "\n"
-    "Lists every parameter of params.xml: the value in force on the date (default today) and\n"
-    "since when, its unit, title and source. A parameter with no value on that date is shown\n"
-    "as not in force; a script that reads it gets an error naming it.\n"};
+static const char *const params_usage[] = {
+    N_("usage: bangfu params [--date D] [--format text|json] [--policies DIR]\n"
+       "\n"
+       "Lists every parameter of params.xml: the value in force on the date (default today) and\n"
+       "since when, its unit, title and source. A parameter with no value on that date is shown\n"
+       "as not in force; a script that reads it gets an error naming it.\n"),
+    NULL};
+const bf_command bf_cli_params = {"params", cmd_params, N_("list every parameter in force on a date, with unit and source"), params_usage};
 
 static int cmd_params(int argc, char **argv)
 {

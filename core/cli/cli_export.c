@@ -72,29 +72,32 @@ static int export_run(bf_store *store, int64_t run_id, const bf_writer *w, const
 
 /* bangfu export: its line in `bangfu --help` and its --help text, beside its parser below. */
 static int cmd_export(int argc, char **argv);
-const bf_command bf_cli_export = {"export", cmd_export, "write a stored run's decisions as XML, CSV or JSON",
-    "usage: bangfu export [--db DB] [--run N] --format xml|csv|json [--out FILE] [--plugins DIR]\n"
-    "\n"
-    "Writes a stored run: its audit record (times, date, status, counts, the sha256 of every\n"
-    "policy file, the parameter values in force) and every decision it stored, in household\n"
-    "id then evaluation order, with town, village and the policy's title. Amounts are yuan\n"
-    "with two decimals.\n"
-    "  xml    built in: <export xmlns=\"urn:bangfu:export:1\">, valid against the shipped\n"
-    "         core/input/schemas/export.xsd, ending with <totals decisions eligible errors amount>\n"
-    "  csv    from the csv plugin: RFC 4180, UTF-8 with a byte-order mark (so Excel opens\n"
-    "         Chinese text correctly), header run_id,household,town,village,policy,\n"
-    "         policy_title,member,eligible,amount,tier,reasons,details,error (reasons and\n"
-    "         details as JSON)\n"
-    "  json   from the json plugin: {\"run\": {…}, \"decisions\": […]}\n"
-    "Other plugins may add formats; an unknown format lists the ones available.\n"
-    "\n" BF_CLI_DB_HELP
-    "  --run N            the run (default: the latest completed run)\n"
-    "  --format FMT       the output format (required)\n"
-    "  --out FILE         write FILE instead of standard output: a temporary file beside it\n"
-    "                     is renamed only when the export succeeded, so a failed export never\n"
-    "                     leaves a partial file\n"
-    "  --plugins DIR      native plugins (default: see 'bangfu plugins --help')\n"
-    "\nExit status: 0 exported, 2 no such run, unknown format, unwritable file or usage.\n"};
+static const char *const export_usage[] = {
+    N_("usage: bangfu export [--db DB] [--run N] --format xml|csv|json [--out FILE] [--plugins DIR]\n"
+       "\n"
+       "Writes a stored run: its audit record (times, date, status, counts, the sha256 of every\n"
+       "policy file, the parameter values in force) and every decision it stored, in household\n"
+       "id then evaluation order, with town, village and the policy's title. Amounts are yuan\n"
+       "with two decimals.\n"
+       "  xml    built in: <export xmlns=\"urn:bangfu:export:1\">, valid against the shipped\n"
+       "         core/input/schemas/export.xsd, ending with <totals decisions eligible errors amount>\n"
+       "  csv    from the csv plugin: RFC 4180, UTF-8 with a byte-order mark (so Excel opens\n"
+       "         Chinese text correctly), header run_id,household,town,village,policy,\n"
+       "         policy_title,member,eligible,amount,tier,reasons,details,error (reasons and\n"
+       "         details as JSON)\n"
+       "  json   from the json plugin: {\"run\": {…}, \"decisions\": […]}\n"
+       "Other plugins may add formats; an unknown format lists the ones available.\n"
+       "\n"),
+    BF_CLI_DB_HELP,
+    N_("  --run N            the run (default: the latest completed run)\n"
+       "  --format FMT       the output format (required)\n"
+       "  --out FILE         write FILE instead of standard output: a temporary file beside it\n"
+       "                     is renamed only when the export succeeded, so a failed export never\n"
+       "                     leaves a partial file\n"
+       "  --plugins DIR      native plugins (default: see 'bangfu plugins --help')\n"
+       "\nExit status: 0 exported, 2 no such run, unknown format, unwritable file or usage.\n"),
+    NULL};
+const bf_command bf_cli_export = {"export", cmd_export, N_("write a stored run's decisions as XML, CSV or JSON"), export_usage};
 
 static int cmd_export(int argc, char **argv)
 {

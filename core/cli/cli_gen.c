@@ -113,18 +113,20 @@ static int exit_status(int rc)
 
 /* bangfu gen: its line in `bangfu --help` and its --help text, beside its parser below. */
 static int cmd_gen(int argc, char **argv);
-const bf_command bf_cli_gen = {"gen", cmd_gen, "generate a synthetic county population",
-    "usage: bangfu gen --households N [--seed S] (--db DB | --out FILE.xml)\n"
-    "\n"
-    "Makes N households in the county's nine towns, deterministic for a seed, with every\n"
-    "policy and tier of POLICIES.md represented; ages are taken on 2021-06-30. --db writes\n"
-    "straight into the database (it must hold no households yet); --out writes an XML file\n"
-    "that `import` accepts. On an error or an interrupt nothing is kept.\n"
-    "\n"
-    "  --households N     how many households (1 to 100000000)\n"
-    "  --seed S           the seed, a whole number (default 1)\n"
-    "  --db DB            write into this SQLite database (created when missing)\n"
-    "  --out FILE.xml     write XML instead of a database\n"};
+static const char *const gen_usage[] = {
+    N_("usage: bangfu gen --households N [--seed S] (--db DB | --out FILE.xml)\n"
+       "\n"
+       "Makes N households in the county's nine towns, deterministic for a seed, with every\n"
+       "policy and tier of POLICIES.md represented; ages are taken on 2021-06-30. --db writes\n"
+       "straight into the database (it must hold no households yet); --out writes an XML file\n"
+       "that `import` accepts. On an error or an interrupt nothing is kept.\n"
+       "\n"
+       "  --households N     how many households (1 to 100000000)\n"
+       "  --seed S           the seed, a whole number (default 1)\n"
+       "  --db DB            write into this SQLite database (created when missing)\n"
+       "  --out FILE.xml     write XML instead of a database\n"),
+    NULL};
+const bf_command bf_cli_gen = {"gen", cmd_gen, N_("generate a synthetic county population"), gen_usage};
 
 static int cmd_gen(int argc, char **argv)
 {

@@ -46,20 +46,22 @@ static void print_plugin(const bf_plugin *p, const char *file)
 
 /* bangfu plugins: its line in `bangfu --help` and its --help text, beside its parser below. */
 static int cmd_plugins(int argc, char **argv);
-const bf_command bf_cli_plugins = {"plugins", cmd_plugins, "list the native plugins and what they provide",
-    "usage: bangfu plugins [--plugins DIR]\n"
-    "\n"
-    "Loads every NAME.so of the plugins folder and lists each plugin: name, version, file,\n"
-    "description, and what it provides (import formats with their extensions, export\n"
-    "formats, Lua modules for policy scripts). Files that cannot be used (not a plugin,\n"
-    "another plugin ABI, no bf_plugin_init, an init that fails, a name, format or module\n"
-    "another plugin already has) are listed with the reason and skipped.\n"
-    "\n"
-    "The plugins folder is the first of: --plugins DIR; $BANGFU_PLUGINS; ./plugins when it\n"
-    "holds NAME.so files; the folder 'plugins' beside the bangfu executable (a build tree:\n"
-    "build/plugins beside build/bangfu); ../lib/bangfu/plugins from the executable's folder\n"
-    "(an installed bangfu: PREFIX/lib/bangfu/plugins). No folder means no plugins.\n"
-    "\nExit status: 0 every file loaded, 1 some file was skipped, 2 usage.\n"};
+static const char *const plugins_usage[] = {
+    N_("usage: bangfu plugins [--plugins DIR]\n"
+       "\n"
+       "Loads every NAME.so of the plugins folder and lists each plugin: name, version, file,\n"
+       "description, and what it provides (import formats with their extensions, export\n"
+       "formats, Lua modules for policy scripts). Files that cannot be used (not a plugin,\n"
+       "another plugin ABI, no bf_plugin_init, an init that fails, a name, format or module\n"
+       "another plugin already has) are listed with the reason and skipped.\n"
+       "\n"
+       "The plugins folder is the first of: --plugins DIR; $BANGFU_PLUGINS; ./plugins when it\n"
+       "holds NAME.so files; the folder 'plugins' beside the bangfu executable (a build tree:\n"
+       "build/plugins beside build/bangfu); ../lib/bangfu/plugins from the executable's folder\n"
+       "(an installed bangfu: PREFIX/lib/bangfu/plugins). No folder means no plugins.\n"
+       "\nExit status: 0 every file loaded, 1 some file was skipped, 2 usage.\n"),
+    NULL};
+const bf_command bf_cli_plugins = {"plugins", cmd_plugins, N_("list the native plugins and what they provide"), plugins_usage};
 
 static int cmd_plugins(int argc, char **argv)
 {

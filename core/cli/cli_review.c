@@ -46,27 +46,30 @@ int bf_cli_resolve_run(const char *cmd, bf_store *store, int64_t wanted, bool co
 
 /* bangfu review: its line in `bangfu --help` and its --help text, beside its parser below. */
 static int cmd_review(int argc, char **argv);
-const bf_command bf_cli_review = {"review", cmd_review, "recorded statuses against a run's decisions (数据比对)",
-    "usage: bangfu review [--db DB] [--run N] [--format text|json|csv]\n"
-    "\n"
-    "Compares what each household's records say (its `recorded` policies and `monitor`\n"
-    "status) with the decisions of a stored run (POLICIES.md §3) and lists, with household\n"
-    "id, town, village, policy, member and the stored reasons:\n"
-    "  recorded_not_eligible   a recorded policy none of whose decisions is eligible now\n"
-    "  eligible_not_recorded   dibao or tekun eligible but not recorded (possible omission, 漏保)\n"
-    "  monitoring_candidate    monitoring tier alert on a household with monitor = none\n"
-    "  unknown_policy          a recorded policy id the run does not have\n"
-    "  evaluation_error        a recorded policy whose evaluation failed (never eligible)\n"
-    "Text has Chinese headings, one section per kind and the counts at the end.\n"
-    "\n" BF_CLI_DB_HELP
-    "  --run N            the run to compare (default: the latest completed run); it must\n"
-    "                     have completed, or its decisions would not cover every household\n"
-    "  --format FMT       text (default); json {\"run\", \"date\", \"findings\": [{\"household\",\n"
-    "                     \"town\", \"village\", \"kind\", \"policy\", \"policy_title\", \"member\",\n"
-    "                     \"reasons\"}], \"households\", \"counts\"}; or csv (RFC 4180, UTF-8 with\n"
-    "                     a byte-order mark so Excel shows Chinese: household,town,village,kind,\n"
-    "                     policy,policy_title,member,reason, the reasons joined by '；')\n"
-    "\nExit status: 0 reviewed (findings are not errors), 2 no such run, bad input or usage.\n"};
+static const char *const review_usage[] = {
+    N_("usage: bangfu review [--db DB] [--run N] [--format text|json|csv]\n"
+       "\n"
+       "Compares what each household's records say (its `recorded` policies and `monitor`\n"
+       "status) with the decisions of a stored run (POLICIES.md §3) and lists, with household\n"
+       "id, town, village, policy, member and the stored reasons:\n"
+       "  recorded_not_eligible   a recorded policy none of whose decisions is eligible now\n"
+       "  eligible_not_recorded   dibao or tekun eligible but not recorded (possible omission, 漏保)\n"
+       "  monitoring_candidate    monitoring tier alert on a household with monitor = none\n"
+       "  unknown_policy          a recorded policy id the run does not have\n"
+       "  evaluation_error        a recorded policy whose evaluation failed (never eligible)\n"
+       "Text has Chinese headings, one section per kind and the counts at the end.\n"
+       "\n"),
+    BF_CLI_DB_HELP,
+    N_("  --run N            the run to compare (default: the latest completed run); it must\n"
+       "                     have completed, or its decisions would not cover every household\n"
+       "  --format FMT       text (default); json {\"run\", \"date\", \"findings\": [{\"household\",\n"
+       "                     \"town\", \"village\", \"kind\", \"policy\", \"policy_title\", \"member\",\n"
+       "                     \"reasons\"}], \"households\", \"counts\"}; or csv (RFC 4180, UTF-8 with\n"
+       "                     a byte-order mark so Excel shows Chinese: household,town,village,kind,\n"
+       "                     policy,policy_title,member,reason, the reasons joined by '；')\n"
+       "\nExit status: 0 reviewed (findings are not errors), 2 no such run, bad input or usage.\n"),
+    NULL};
+const bf_command bf_cli_review = {"review", cmd_review, N_("recorded statuses against a run's decisions (数据比对)"), review_usage};
 
 static int cmd_review(int argc, char **argv)
 {

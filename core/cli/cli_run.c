@@ -74,24 +74,28 @@ static int write_report(bf_store *store, int64_t run_id, const char *path)
 
 /* bangfu run: its line in `bangfu --help` and its --help text, beside its parser below. */
 static int cmd_run(int argc, char **argv);
-const bf_command bf_cli_run = {"run", cmd_run, "evaluate every household, store the decisions and an audit record",
-    "usage: bangfu run [--db DB] [--date D] [--only P,...] [--jobs N] [--store-all]\n"
-    "                  [--report FILE.html]\n"
-    "\n"
-    "Evaluates every policy for every stored household on N worker threads and stores a run:\n"
-    "its id, start and end, evaluation date, the sha256 of every policy file and of\n"
-    "params.xml, the parameter values in force, its status and counts, and the decisions\n"
-    "(every eligible one and every error; with --store-all the ineligible ones too). Then\n"
-    "prints per policy: households and members eligible, the yearly amount, errors.\n"
-    "A run stopped by Ctrl-C or SIGTERM is marked interrupted and keeps what it stored;\n"
-    "a run killed outright stays 'running', never 'completed'.\n"
-    "\n" BF_CLI_DB_HELP BF_CLI_EVAL_HELP
-    "  --only P,...       only these policies (and the ones they require)\n"
-    "  --jobs N           worker threads (default: the number of cores); results are the same\n"
-    "  --store-all        also store the decisions that are not eligible\n"
-    "  --report FILE.html also write a self-contained HTML report of the stored run: per\n"
-    "                     policy and per town, tables and bar charts (inline SVG, no scripts)\n"
-    "\nExit status: 0 all decisions made, 1 some evaluation failed or interrupted, 2 bad input.\n"};
+static const char *const run_usage[] = {
+    N_("usage: bangfu run [--db DB] [--date D] [--only P,...] [--jobs N] [--store-all]\n"
+       "                  [--report FILE.html]\n"
+       "\n"
+       "Evaluates every policy for every stored household on N worker threads and stores a run:\n"
+       "its id, start and end, evaluation date, the sha256 of every policy file and of\n"
+       "params.xml, the parameter values in force, its status and counts, and the decisions\n"
+       "(every eligible one and every error; with --store-all the ineligible ones too). Then\n"
+       "prints per policy: households and members eligible, the yearly amount, errors.\n"
+       "A run stopped by Ctrl-C or SIGTERM is marked interrupted and keeps what it stored;\n"
+       "a run killed outright stays 'running', never 'completed'.\n"
+       "\n"),
+    BF_CLI_DB_HELP,
+    BF_CLI_EVAL_HELP,
+    N_("  --only P,...       only these policies (and the ones they require)\n"
+       "  --jobs N           worker threads (default: the number of cores); results are the same\n"
+       "  --store-all        also store the decisions that are not eligible\n"
+       "  --report FILE.html also write a self-contained HTML report of the stored run: per\n"
+       "                     policy and per town, tables and bar charts (inline SVG, no scripts)\n"
+       "\nExit status: 0 all decisions made, 1 some evaluation failed or interrupted, 2 bad input.\n"),
+    NULL};
+const bf_command bf_cli_run = {"run", cmd_run, N_("evaluate every household, store the decisions and an audit record"), run_usage};
 
 static int cmd_run(int argc, char **argv)
 {

@@ -11,17 +11,19 @@
 
 /* bangfu test: its line in `bangfu --help` and its --help text, beside its parser below. */
 static int cmd_test(int argc, char **argv);
-const bf_command bf_cli_test = {"test", cmd_test, "run the policy test cases (DIR/tests/*.xml)",
-    "usage: bangfu test [DIR] [--verbose] [--plugins DIR]\n"
-    "\n"
-    "Runs every case in DIR/tests/*.xml (DIR: the policies folder, default ./policies):\n"
-    "evaluates the case's household on its date with its <set> values and compares each\n"
-    "<expect> (eligible, amount to the fen, tier). Prints every failure with expected and\n"
-    "actual values and the reasons, then 'N passed, N failed'.\n"
-    "\n"
-    "  --verbose          also list the cases that pass\n"
-    "  --plugins DIR      native plugins whose Lua modules the scripts may require\n"
-    "\nExit status: 0 all passed, 1 some failed, 2 the cases or policies could not be loaded.\n"};
+static const char *const test_usage[] = {
+    N_("usage: bangfu test [DIR] [--verbose] [--plugins DIR]\n"
+       "\n"
+       "Runs every case in DIR/tests/*.xml (DIR: the policies folder, default ./policies):\n"
+       "evaluates the case's household on its date with its <set> values and compares each\n"
+       "<expect> (eligible, amount to the fen, tier). Prints every failure with expected and\n"
+       "actual values and the reasons, then 'N passed, N failed'.\n"
+       "\n"
+       "  --verbose          also list the cases that pass\n"
+       "  --plugins DIR      native plugins whose Lua modules the scripts may require\n"
+       "\nExit status: 0 all passed, 1 some failed, 2 the cases or policies could not be loaded.\n"),
+    NULL};
+const bf_command bf_cli_test = {"test", cmd_test, N_("run the policy test cases (DIR/tests/*.xml)"), test_usage};
 
 static int cmd_test(int argc, char **argv)
 {
@@ -132,14 +134,16 @@ static int lint_param_references(const char *file, const char *src, const bf_par
 
 /* bangfu lint: its line in `bangfu --help` and its --help text, beside its parser below. */
 static int cmd_lint(int argc, char **argv);
-const bf_command bf_cli_lint = {"lint", cmd_lint, "load every policy and check the contract, parameters and requires",
-    "usage: bangfu lint [DIR] [--plugins DIR]\n"
-    "\n"
-    "Loads params.xml and every policy script of DIR (default ./policies) without a database\n"
-    "and reports each problem as file:line: message, one per line: scripts that do not load,\n"
-    "broken contracts (id, title, scope, evaluate, requires), unknown or circular requires,\n"
-    "and p.NAME references to parameters that params.xml does not define.\n"
-    "\nExit status: 0 no problems, 1 problems found, 2 usage.\n"};
+static const char *const lint_usage[] = {
+    N_("usage: bangfu lint [DIR] [--plugins DIR]\n"
+       "\n"
+       "Loads params.xml and every policy script of DIR (default ./policies) without a database\n"
+       "and reports each problem as file:line: message, one per line: scripts that do not load,\n"
+       "broken contracts (id, title, scope, evaluate, requires), unknown or circular requires,\n"
+       "and p.NAME references to parameters that params.xml does not define.\n"
+       "\nExit status: 0 no problems, 1 problems found, 2 usage.\n"),
+    NULL};
+const bf_command bf_cli_lint = {"lint", cmd_lint, N_("load every policy and check the contract, parameters and requires"), lint_usage};
 
 static int cmd_lint(int argc, char **argv)
 {

@@ -1,0 +1,111 @@
+/* test_i18n.c — bangfu speaks the user's language: the zh_CN catalog is complete, and the
+ * commands' output is Chinese under LANG=zh_CN.UTF-8 and English under LANG=C.UTF-8. */
+#include <criterion/criterion.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+
+#define CATALOG BF_SOURCE_DIR "/core/po/zh_CN.po"
+
+/* Runs a shell command line in the source folder; r gets its outputs. */
+static int shell(bf_test_run *r, const char *line)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "cd '%s' && %s", BF_SOURCE_DIR, line);
+    const char *argv[] = {"/bin/sh", "-c", cmd, NULL};
+    return bf_test_run_argv(r, NULL, argv, 120);
+}
+
+/* The zh_CN locale must exist for the Chinese assertions to mean anything (make deps makes it). */
+static void need_chinese_locale(void)
+{
+    cr_assert(setlocale(LC_ALL, BF_TEST_CHINESE) != NULL,
+              "the %s locale is not installed: run 'make deps' as root", BF_TEST_CHINESE);
+    setlocale(LC_ALL, "C");
+}
+
+TestSuite(i18n, .timeout = 120);
+
+Test(i18n, the_catalog_has_no_untranslated_or_fuzzy_message)
+{
+    bf_test_run r;
+    cr_assert_eq(shell(&r, "msgfmt --check --statistics -o /dev/null " CATALOG), 0, "%s", r.err);
+    /* e.g. "412 translated messages." — and never ", 3 fuzzy translations, 2 untranslated" */
+    cr_expect(strstr(r.err, " translated messages."), "%s", r.err);
+    cr_expect(!strstr(r.err, "untranslated"), "untranslated messages in %s: %s", CATALOG, r.err);
+    cr_expect(!strstr(r.err, "fuzzy"), "fuzzy messages in %s: %s", CATALOG, r.err);
+    bf_test_run_free(&r);
+}
+
+Test(i18n, every_message_of_the_sources_is_in_the_catalog)
+{
+    char *dir = bf_test_tmpdir();
+    cr_assert(dir);
+    char line[2048];
+    /* the same extraction as `make pot`; msgcmp fails on any msgid of the sources that the
+     * catalog lacks or has untranslated or fuzzy */
+    snprintf(line, sizeof line,
+             "xgettext " BF_XGETTEXT_FLAGS " -o '%s/bangfu.pot' core/*.h core/*/*.c core/*/*.h && "
+             "msgcmp " CATALOG " '%s/bangfu.pot'", dir, dir);
+    bf_test_run r;
+    cr_expect_eq(shell(&r, line), 0,
+                 "messages missing from %s (run 'make pot' and translate them):\n%s", CATALOG, r.err);
+    bf_test_run_free(&r);
+    bf_test_rmtree(dir);
+    free(dir);
+}
+
+Test(i18n, an_unknown_command_in_both_languages)
+{
+    need_chinese_locale();
+    bf_test_run r;
+    cr_expect_eq(bf_test_bangfu_in(&r, BF_TEST_CHINESE, "frobnicate", NULL), 2);
+    cr_expect(strstr(r.err, "bangfu：没有“frobnicate”这个命令。\n请运行 'bangfu --help' 查看所有命令。\n"),
+              "%s", r.err);
+    bf_test_run_free(&r);
+    cr_expect_eq(bf_test_bangfu_in(&r, BF_TEST_ENGLISH, "frobnicate", NULL), 2);
+    cr_expect(strstr(r.err, "bangfu: unknown command 'frobnicate'.\nTry 'bangfu --help'.\n"), "%s", r.err);
+    bf_test_run_free(&r);
+}
+
+Test(i18n, run_help_in_both_languages)
+{
+    need_chinese_locale();
+    bf_test_run r;
+    cr_expect_eq(bf_test_bangfu_in(&r, BF_TEST_CHINESE, "run", "--help", NULL), 0);
+    cr_expect(strncmp(r.out, "用法：bangfu run [--db DB]", strlen("用法：bangfu run [--db DB]")) == 0,
+              "%s", r.out);
+    /* the shared options come from cli.h's paragraphs, translated too */
+    cr_expect(strstr(r.out, "  --db DB            SQLite 数据库文件"), "%s", r.out);
+    cr_expect(strstr(r.out, "  --date YYYY-MM-DD  测算日期（默认：今天）\n"), "%s", r.out);
+    cr_expect(strstr(r.out, "退出状态："), "%s", r.out);
+    bf_test_run_free(&r);
+    cr_expect_eq(bf_test_bangfu_in(&r, BF_TEST_ENGLISH, "run", "--help", NULL), 0);
+    cr_expect(strncmp(r.out, "usage: bangfu run [--db DB]", strlen("usage: bangfu run [--db DB]")) == 0,
+              "%s", r.out);
+    cr_expect(strstr(r.out, "  --date YYYY-MM-DD  the evaluation date (default: today)\n"), "%s", r.out);
+    cr_expect(strstr(r.out, "\nExit status: 0 all decisions made"), "%s", r.out);
+    bf_test_run_free(&r);
+}
+
+Test(i18n, the_language_variable_is_honoured_and_a_missing_catalog_leaves_english)
+{
+    need_chinese_locale();
+    bf_test_run r;
+    /* the catalog is found beside the executable (build/locale); an empty folder has none */
+    cr_expect_eq(bf_test_bangfu_in(&r, BF_TEST_CHINESE, "--help", NULL), 0);
+    cr_expect(strstr(r.out, "用法：bangfu 命令 [选项]"), "%s", r.out);
+    bf_test_run_free(&r);
+    char *dir = bf_test_tmpdir();
+    cr_assert(dir);
+    cr_assert_eq(setenv("BANGFU_LOCALEDIR", dir, 1), 0);
+    cr_expect_eq(bf_test_bangfu_in(&r, BF_TEST_CHINESE, "--help", NULL), 0);
+    cr_expect(strstr(r.out, "usage: bangfu COMMAND [OPTIONS]"), "no catalog, English: %s", r.out);
+    bf_test_run_free(&r);
+    unsetenv("BANGFU_LOCALEDIR");
+    bf_test_rmtree(dir);
+    free(dir);
+}
