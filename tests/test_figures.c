@@ -229,9 +229,9 @@ Test(figures, simulate_csv_and_text_are_the_stored_runs)
     cr_assert_eq(sscanf(total, " total %31s %31s", before, after), 2, "%s", total);
     cr_expect_eq(fen_of(before), stored_total(db, 1));
     cr_expect_eq(fen_of(after), stored_total(db, 2));
-    const char *change = strstr(r.out, "年度资金变化（delta）：");
+    const char *change = strstr(r.out, "change of the yearly amount (delta): ");
     cr_assert_not_null(change);
-    cr_assert_eq(sscanf(change + strlen("年度资金变化（delta）："), "%31s", delta), 1);
+    cr_assert_eq(sscanf(change + strlen("change of the yearly amount (delta): "), "%31s", delta), 1);
     cr_expect_eq(fen_of(delta), stored_total(db, 2) - stored_total(db, 1));
     bf_test_run_free(&r);
     free(want1); free(want2); free(base); free(scen);

@@ -27,7 +27,9 @@ static void need_chinese_locale(void)
     setlocale(LC_ALL, "C");
 }
 
-TestSuite(i18n, .timeout = 120);
+#define POLICIES BF_SOURCE_DIR "/policies"
+
+TestSuite(i18n, .init = bf_test_dir_setup, .fini = bf_test_dir_teardown, .timeout = 120);
 
 Test(i18n, the_catalog_has_no_untranslated_or_fuzzy_message)
 {
@@ -108,4 +110,72 @@ Test(i18n, the_language_variable_is_honoured_and_a_missing_catalog_leaves_englis
     unsetenv("BANGFU_LOCALEDIR");
     bf_test_rmtree(dir);
     free(dir);
+}
+
+Test(i18n, the_run_summary_in_both_languages)
+{
+    need_chinese_locale();
+    char *db = bf_test_county("c.db", NULL, NULL);
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu_in(&r, BF_TEST_CHINESE, "run", "--db", db, "--date", "2021-06-30",
+                                   "--policies", POLICIES, "--jobs", "1", NULL), 0, "%s", r.err);
+    cr_expect(strstr(r.out, "运行 1 · 测算日期 2021-06-30 · 27 户 · 1 个线程 · "), "%s", r.out);
+    /* the headings padded by display columns: 政策 takes 4 of the 20 */
+    cr_expect(strstr(r.out, "\n政策                         户数       人数                元/年     错误  名称\n"),
+              "%s", r.out);
+    cr_expect(strstr(r.out, "\n合计   "), "%s", r.out);
+    cr_expect(strstr(r.out, "\n状态：已完成\n"), "%s", r.out);
+    bf_test_run_free(&r);
+    cr_assert_eq(bf_test_bangfu_in(&r, BF_TEST_ENGLISH, "run", "--db", db, "--date", "2021-06-30",
+                                   "--policies", POLICIES, "--jobs", "1", NULL), 0, "%s", r.err);
+    cr_expect(strstr(r.out, "run 2 · date 2021-06-30 · 27 households · jobs 1 · "), "%s", r.out);
+    cr_expect(strstr(r.out, "\npolicy                 households    members            yuan/year   errors  title\n"),
+              "%s", r.out);
+    cr_expect(strstr(r.out, "\nstatus: completed\n"), "%s", r.out);
+    bf_test_run_free(&r);
+    free(db);
+}
+
+Test(i18n, the_simulate_header_in_both_languages)
+{
+    need_chinese_locale();
+    char *db = bf_test_county("c.db", NULL, NULL);
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu_in(&r, BF_TEST_CHINESE, "simulate", "--db", db, "--date", "2021-06-30",
+                                   "--policies", POLICIES, "--set", "dibao.standard=610", NULL), 0,
+                 "%s", r.err);
+    cr_expect(strncmp(r.out, "模拟测算（what-if）· 评估日期 2021-06-30 · 27 户 · ",
+                      strlen("模拟测算（what-if）· 评估日期 2021-06-30 · 27 户 · ")) == 0, "%s", r.out);
+    cr_expect(strstr(r.out, "\n方案：dibao.standard：551 → 610\n"), "%s", r.out);
+    cr_expect(strstr(r.out, "\n政策                 重算 "), "%s", r.out);
+    cr_expect(strstr(r.out, "\n基线：本次重新计算\n"), "%s", r.out);
+    bf_test_run_free(&r);
+    cr_assert_eq(bf_test_bangfu_in(&r, BF_TEST_ENGLISH, "simulate", "--db", db, "--date", "2021-06-30",
+                                   "--policies", POLICIES, "--set", "dibao.standard=610", NULL), 0,
+                 "%s", r.err);
+    cr_expect(strncmp(r.out, "simulation (what-if) · date 2021-06-30 · 27 households · ",
+                      strlen("simulation (what-if) · date 2021-06-30 · 27 households · ")) == 0, "%s", r.out);
+    cr_expect(strstr(r.out, "\nscenario: dibao.standard: 551 → 610\n"), "%s", r.out);
+    cr_expect(strstr(r.out, "\npolicy                re? "), "%s", r.out);
+    cr_expect(strstr(r.out, "\nbaseline: evaluated by this command\n"), "%s", r.out);
+    bf_test_run_free(&r);
+    free(db);
+}
+
+Test(i18n, check_in_both_languages)
+{
+    need_chinese_locale();
+    char *db = bf_test_county("c.db", NULL, NULL);
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu_in(&r, BF_TEST_CHINESE, "check", "S03", "--db", db, "--date", "2021-06-30",
+                                   "--policies", POLICIES, "--only", "dibao", NULL), 0, "%s", r.err);
+    cr_expect(strncmp(r.out, "户 S03（", strlen("户 S03（")) == 0, "%s", r.out);
+    cr_expect(strstr(r.out, "人，评估日期 2021-06-30\n"), "%s", r.out);
+    bf_test_run_free(&r);
+    cr_assert_eq(bf_test_bangfu_in(&r, BF_TEST_ENGLISH, "check", "S03", "--db", db, "--date", "2021-06-30",
+                                   "--policies", POLICIES, "--only", "dibao", NULL), 0, "%s", r.err);
+    cr_expect(strncmp(r.out, "household S03 (", strlen("household S03 (")) == 0, "%s", r.out);
+    cr_expect(strstr(r.out, " members, evaluation date 2021-06-30\n"), "%s", r.out);
+    bf_test_run_free(&r);
+    free(db);
 }

@@ -94,7 +94,7 @@ Test(run, errors_are_counted_stored_and_reported)
     cr_expect(strstr(r.err, "40 evaluation errors"), "%s", r.err);
     cr_expect(strstr(r.err, "household H000000001: ") && strstr(r.err, "raises.lua:4: deliberate failure"),
               "%s", r.err);
-    cr_expect(strstr(r.out, "status: completed_with_errors"), "%s", r.out);
+    cr_expect(strstr(r.out, "status: completed, with evaluation errors\n"), "%s", r.out);
     bf_test_run_free(&r);
     char *row = bf_test_query(db, "SELECT status, errors FROM runs");
     cr_expect_str_eq(row, "completed_with_errors|40\n");

@@ -4,6 +4,8 @@
 #define BF_I18N_H
 
 #include <libintl.h>
+#include <stdbool.h>
+#include <stdio.h>
 
 /* The gettext domain of every message of bangfu (the .mo file's name). */
 #define BF_TEXTDOMAIN "bangfu"
@@ -14,11 +16,23 @@
 /* Marks a message for the catalog where it cannot be translated yet (a static initializer);
  * _() translates it where it is shown. */
 #define N_(msgid) msgid
+/* A message in a context: the same English word that Chinese says two ways ("households" as a
+ * count heading, 户数, and as a unit, 户) gets one entry per context. */
+#define C_(context, msgid) bf_pgettext(context "\004" msgid, msgid)
 /* A message with singular and plural forms, chosen by n (Chinese has one form). */
 #define P_(msgid, plural, n) dngettext(BF_TEXTDOMAIN, msgid, plural, (unsigned long)(n))
+
+/* gettext's pgettext: the translation of context\004msgid, else msgid. */
+const char *bf_pgettext(const char *context_msgid, const char *msgid) __attribute__((format_arg(2)));
 
 /* Takes the language from the environment (LANGUAGE, LC_ALL, LC_MESSAGES, LANG) and finds
  * bangfu's catalogs under localedir; numbers stay in the C locale's form (see i18n.c). */
 void bf_i18n_init(const char *localedir);
+
+/* The columns UTF-8 text takes on a terminal: 2 for each wide (CJK) character, 1 for others. */
+int bf_text_columns(const char *text);
+/* Writes text to out padded with spaces to width columns (right-aligned when right is true):
+ * printf's %-20s counts bytes, so a Chinese heading would misalign the table. */
+void bf_fput_cell(FILE *out, const char *text, int width, bool right);
 
 #endif

@@ -1,5 +1,6 @@
 /* progress.c — the terminal progress bar. */
 #include "progress.h"
+#include "i18n.h"
 
 #include <stdio.h>
 #include <time.h>
@@ -35,7 +36,8 @@ static void draw(bf_progress *p, double now)
         bar[i] = i < filled ? '#' : '.';
     bar[30] = '\0';
     double eta = rate > 0 && p->total > p->done ? (double)(p->total - p->done) / rate : 0;
-    fprintf(stderr, "\r%s [%s] %3.0f%% %lld/%lld  %.0f/s  ETA %02d:%02d ", p->label, bar,
+    fputc('\r', stderr);
+    fprintf(stderr, _("%s [%s] %3.0f%% %lld/%lld  %.0f/s  ETA %02d:%02d "), p->label, bar,
             frac * 100, (long long)p->done, (long long)p->total, rate, (int)eta / 60, (int)eta % 60);
     fflush(stderr);
 }

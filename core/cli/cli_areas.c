@@ -18,8 +18,8 @@ int bf_cli_load_areas(const char *cmd, const char *policies, bf_areas **out)
     if (rc != BF_OK)
         bf_cli_print_errors(cmd, &errs);
     if (rc == BF_EIO)
-        fprintf(stderr, "bangfu %s: the towns and villages are read from %s/%s: give --policies "
-                "DIR or set BANGFU_POLICIES\n", cmd, policies, BF_AREAS_FILE);
+        fprintf(stderr, _("bangfu %s: the towns and villages are read from %s/%s: give --policies "
+                "DIR or set BANGFU_POLICIES\n"), cmd, policies, BF_AREAS_FILE);
     bf_errors_free(&errs);
     return rc == BF_OK ? BF_EXIT_OK : BF_EXIT_USAGE;
 }
@@ -55,7 +55,7 @@ static void areas_text(const bf_areas *a)
     int villages = 0, unverified = 0;
     for (int t = 0; t < bf_areas_town_count(a); t++)
         villages += bf_areas_village_count(a, t);
-    printf("%s (%s): %d towns, %d villages\n\n", bf_areas_county(a), bf_areas_file(a),
+    printf(_("%s (%s): %d towns, %d villages\n\n"), bf_areas_county(a), bf_areas_file(a),
            bf_areas_town_count(a), villages);
     for (int t = 0; t < bf_areas_town_count(a); t++) {
         printf("%s (%d):", bf_areas_town_name(a, t), bf_areas_village_count(a, t));
@@ -68,7 +68,7 @@ static void areas_text(const bf_areas *a)
         printf("\n");
     }
     if (unverified)
-        printf("\n* %d village names are not verified against the county's official list.\n",
+        printf(_("\n* %d village names are not verified against the county's official list.\n"),
                unverified);
 }
 
@@ -94,10 +94,10 @@ static int cmd_areas(int argc, char **argv)
                 return BF_EXIT_USAGE;
         } else if (bf_cli_opt(argc, argv, &i, "--format", &v)) {
             if (!v || (strcmp(v, "text") && strcmp(v, "json")))
-                return bf_cli_usage_error("areas", "--format is text or json");
+                return bf_cli_usage_error("areas", _("--format is text or json"));
             format = v;
         } else {
-            return bf_cli_usage_error("areas", "unknown argument %s", argv[i]);
+            return bf_cli_usage_error("areas", _("unknown argument %s"), argv[i]);
         }
     }
     bf_areas *a;

@@ -26,7 +26,7 @@ static bool parse_long(const char *cmd, const char *opt, const char *v, long lon
     errno = 0;
     long long n = v ? strtoll(v, &end, 10) : 0;
     if (!v || errno || end == v || *end || n < min || n > max) {
-        bf_cli_usage_error(cmd, "%s must be a whole number from %lld to %lld, got '%s'", opt, min,
+        bf_cli_usage_error(cmd, _("%s must be a whole number from %lld to %lld, got '%s'"), opt, min,
                            max, v ? v : "");
         return false;
     }
@@ -52,12 +52,12 @@ int bf_eval_opts_parse(const char *cmd, int argc, char **argv, int *i, bf_eval_o
         if (!v)
             return -1;
         if (o->n_overrides == BF_CLI_MAX_OVERRIDES) {
-            bf_cli_usage_error(cmd, "at most %d --set options", BF_CLI_MAX_OVERRIDES);
+            bf_cli_usage_error(cmd, _("at most %d --set options"), BF_CLI_MAX_OVERRIDES);
             return -1;
         }
         char err[300];
         if (bf_override_parse(v, &o->overrides[o->n_overrides], err, sizeof err) != BF_OK) {
-            bf_cli_usage_error(cmd, "--set %s", err);
+            bf_cli_usage_error(cmd, _("--set %s"), err);
             return -1;
         }
         o->n_overrides++;
@@ -91,7 +91,8 @@ void bf_cli_print_errors(const char *cmd, const bf_errors *errs)
         fprintf(stderr, "bangfu %s: %s\n", cmd, errs->msgs[i]);
     int rest = bf_errors_total(errs) - shown;
     if (rest > 0)
-        fprintf(stderr, "bangfu %s: … and %d more error%s\n", cmd, rest, rest == 1 ? "" : "s");
+        fprintf(stderr, P_("bangfu %s: … and %d more error\n", "bangfu %s: … and %d more errors\n",
+                           rest), cmd, rest);
 }
 
 int bf_cli_load_params(const char *cmd, const char *policies, bf_params **out)
@@ -104,8 +105,8 @@ int bf_cli_load_params(const char *cmd, const char *policies, bf_params **out)
     if (rc != BF_OK)
         bf_cli_print_errors(cmd, &errs);
     if (rc != BF_OK && access(path, F_OK) != 0)
-        fprintf(stderr, "bangfu %s: no policies folder at %s: give --policies DIR or set "
-                        "BANGFU_POLICIES\n", cmd, policies);
+        fprintf(stderr, _("bangfu %s: no policies folder at %s: give --policies DIR or set "
+                        "BANGFU_POLICIES\n"), cmd, policies);
     bf_errors_free(&errs);
     return rc == BF_OK ? BF_EXIT_OK : BF_EXIT_USAGE;
 }
@@ -118,13 +119,13 @@ static bool split_only(const char *cmd, const char *only, bf_eval_session *s)
     s->only_buf = strdup(only);
     for (char *tok = strtok(s->only_buf, ","); tok; tok = strtok(NULL, ",")) {
         if (s->n_only == 64) {
-            bf_cli_usage_error(cmd, "--only names at most 64 policies");
+            bf_cli_usage_error(cmd, _("--only names at most 64 policies"));
             return false;
         }
         s->only[s->n_only++] = tok;
     }
     if (s->n_only == 0) {
-        bf_cli_usage_error(cmd, "--only needs policy ids, e.g. --only dibao,tekun");
+        bf_cli_usage_error(cmd, _("--only needs policy ids, e.g. --only dibao,tekun"));
         return false;
     }
     return true;
@@ -136,7 +137,7 @@ int bf_eval_session_open(const char *cmd, const bf_eval_opts *o, bf_text_mode te
     memset(s, 0, sizeof *s);
     if (o->date) {
         if (bf_date_parse(o->date, &s->date) != BF_OK)
-            return bf_cli_usage_error(cmd, "--date must be an existing date YYYY-MM-DD, got '%s'",
+            return bf_cli_usage_error(cmd, _("--date must be an existing date YYYY-MM-DD, got '%s'"),
                                       o->date);
     } else {
         s->date = bf_date_today();
@@ -240,20 +241,20 @@ static int cmd_check(int argc, char **argv)
             continue;
         if (bf_cli_opt(argc, argv, &i, "--format", &v)) {
             if (!v || (strcmp(v, "text") && strcmp(v, "json")))
-                return bf_cli_usage_error("check", "--format is text or json");
+                return bf_cli_usage_error("check", _("--format is text or json"));
             format = v;
         } else if (bf_cli_flag(argv[i], "--explain")) {
             explain = true;
         } else if (argv[i][0] == '-') {
-            return bf_cli_usage_error("check", "unknown option %s", argv[i]);
+            return bf_cli_usage_error("check", _("unknown option %s"), argv[i]);
         } else if (!id) {
             id = argv[i];
         } else {
-            return bf_cli_usage_error("check", "one household id at a time");
+            return bf_cli_usage_error("check", _("one household id at a time"));
         }
     }
     if (!id)
-        return bf_cli_usage_error("check", "which household? bangfu check HOUSEHOLD_ID");
+        return bf_cli_usage_error("check", _("which household? bangfu check HOUSEHOLD_ID"));
     if (!o.jobs)
         o.jobs = 1;                                  /* one household: no threads needed */
     char err[1024];
@@ -285,7 +286,7 @@ static int cmd_check(int argc, char **argv)
     bf_errors_init(&warnings, BF_CLI_MAX_OVERRIDES);
     bf_override_effects(s.params, s.date, o.overrides, o.n_overrides, effects, &warnings);
     for (int i = 0; i < warnings.count; i++)
-        fprintf(stderr, "bangfu check: warning: %s\n", warnings.msgs[i]);
+        fprintf(stderr, _("bangfu check: warning: %s\n"), warnings.msgs[i]);
     bf_sim_scenario sc = {"", o.overrides, effects, o.n_overrides};
     if (strcmp(format, "json") == 0) {
         bf_buf out = {0};
@@ -329,15 +330,15 @@ static int cmd_params(int argc, char **argv)
                 return BF_EXIT_USAGE;
         } else if (bf_cli_opt(argc, argv, &i, "--format", &v)) {
             if (!v || (strcmp(v, "text") && strcmp(v, "json")))
-                return bf_cli_usage_error("params", "--format is text or json");
+                return bf_cli_usage_error("params", _("--format is text or json"));
             format = v;
         } else {
-            return bf_cli_usage_error("params", "unknown argument %s", argv[i]);
+            return bf_cli_usage_error("params", _("unknown argument %s"), argv[i]);
         }
     }
     bf_date date = bf_date_today();
     if (date_text && bf_date_parse(date_text, &date) != BF_OK)
-        return bf_cli_usage_error("params", "--date must be an existing date YYYY-MM-DD");
+        return bf_cli_usage_error("params", _("--date must be an existing date YYYY-MM-DD"));
     bf_params *ps;
     int status = bf_cli_load_params("params", bf_cli_policies_dir(dir), &ps);
     if (status != BF_EXIT_OK)
@@ -349,7 +350,7 @@ static int cmd_params(int argc, char **argv)
     if (json)
         bf_buf_printf(&out, "{\"date\":\"%s\",\"parameters\":[", d);
     else
-        printf("parameters in force on %s (%s)\n\n", d, ps->path);
+        printf(_("parameters in force on %s (%s)\n\n"), d, ps->path);
     for (int i = 0; i < ps->n; i++) {
         const bf_param *p = &ps->items[i];
         int v = bf_param_value_on(p, date);
@@ -377,10 +378,10 @@ static int cmd_params(int argc, char **argv)
             printf("%-38s %10s  %-18s %s\n", p->name, v >= 0 ? p->values[v].text : "—", p->unit,
                    p->title);
             if (v >= 0)
-                printf("%40s since %s; %s, %s; source: %s\n", "", from,
+                printf(_("%40s since %s; %s, %s; source: %s\n"), "", from,
                        bf_param_kind_name(p->range.kind), range, p->source);
             else
-                printf("%40s not in force on this date; %s, %s; source: %s\n", "",
+                printf(_("%40s not in force on this date; %s, %s; source: %s\n"), "",
                        bf_param_kind_name(p->range.kind), range, p->source);
         }
     }

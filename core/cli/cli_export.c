@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "export.h"
 #include "plugins.h"
+#include "run.h"
 #include "store.h"
 
 #include <stdio.h>
@@ -30,18 +31,18 @@ static const bf_writer *find_writer(const char *format, const char *plugins_dir,
     bf_errors_init(&errs, 20);
     if (bf_plugins_load(plugins_dir, plugins, &errs) != BF_OK) {
         bf_errors_free(&errs);
-        fprintf(stderr, "bangfu export: out of memory loading the plugins\n");
+        fprintf(stderr, _("bangfu export: out of memory loading the plugins\n"));
         return NULL;
     }
     for (int i = 0; i < errs.count; i++)
-        fprintf(stderr, "bangfu export: warning: %s\n", errs.msgs[i]);
+        fprintf(stderr, _("bangfu export: warning: %s\n"), errs.msgs[i]);
     bf_errors_free(&errs);
     const bf_writer *w = bf_plugins_writer(*plugins, format);
     if (!w) {
         bf_buf names = {0};
         list_formats(*plugins, &names);
-        bf_cli_usage_error("export", "unknown format '%s'; the formats available are: %s "
-                           "(plugins from %s)", format, bf_buf_str(&names), plugins_dir);
+        bf_cli_usage_error("export", _("unknown format '%s'; the formats available are: %s "
+                           "(plugins from %s)"), format, bf_buf_str(&names), plugins_dir);
         bf_buf_free(&names);
     }
     return w;
@@ -57,13 +58,16 @@ static int export_run(bf_store *store, int64_t run_id, const bf_writer *w, const
     char err[1024];
     bf_export_totals t;
     if (bf_export_write(store, &run, w, out, &t, err, sizeof err) != BF_OK) {
-        fprintf(stderr, "bangfu export: %s%s\n", err, out ? " (nothing was written)" : "");
+        if (out)
+            fprintf(stderr, _("bangfu export: %s (nothing was written)\n"), err);
+        else
+            fprintf(stderr, "bangfu export: %s\n", err);
         status = BF_EXIT_USAGE;
     } else if (out) {
         char amount[BF_MONEY_STRLEN];
         bf_money_format(t.amount_fen, amount);
-        fprintf(stderr, "bangfu export: run %lld (%s): %lld decisions, %lld eligible, %s yuan "
-                        "a year → %s\n", (long long)run.id, run.status, (long long)t.decisions,
+        fprintf(stderr, _("bangfu export: run %lld (%s): %lld decisions, %lld eligible, %s yuan "
+                        "a year → %s\n"), (long long)run.id, bf_run_status_label(run.status), (long long)t.decisions,
                 (long long)t.eligible, amount, out);
     }
     bf_stored_run_free(&run);
@@ -115,16 +119,16 @@ static int cmd_export(int argc, char **argv)
                 return BF_EXIT_USAGE;
         } else if (bf_cli_opt(argc, argv, &i, "--out", &v)) {
             if (!(out = v) || !*out)
-                return bf_cli_usage_error("export", "--out needs a file name");
+                return bf_cli_usage_error("export", _("--out needs a file name"));
         } else if (bf_cli_opt(argc, argv, &i, "--plugins", &v)) {
             if (!(plugins_opt = v))
                 return BF_EXIT_USAGE;
         } else {
-            return bf_cli_usage_error("export", "unknown argument %s", argv[i]);
+            return bf_cli_usage_error("export", _("unknown argument %s"), argv[i]);
         }
     }
     if (!format)
-        return bf_cli_usage_error("export", "which format? --format xml, csv or json");
+        return bf_cli_usage_error("export", _("which format? --format xml, csv or json"));
     bf_plugins *plugins = NULL;
     const bf_writer *w = find_writer(format, bf_cli_plugins_dir(plugins_opt), &plugins);
     int status = BF_EXIT_USAGE;

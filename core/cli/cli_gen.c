@@ -35,7 +35,7 @@ static bool parse_seed(const char *text, uint64_t *out)
     errno = 0;
     unsigned long long v = text && *text >= '0' && *text <= '9' ? strtoull(text, &end, 10) : 0;
     if (!text || *text < '0' || *text > '9' || errno || *end) {
-        bf_cli_usage_error(CMD, "--seed must be a whole number from 0 to %llu, got '%s'",
+        bf_cli_usage_error(CMD, _("--seed must be a whole number from 0 to %llu, got '%s'"),
                            (unsigned long long)UINT64_MAX, text ? text : "");
         return false;
     }
@@ -56,21 +56,21 @@ static int parse_args(int argc, char **argv, gen_options *o)
                             : bf_cli_opt(argc, argv, &i, "--out", &v)     ? &o->out
                                                                           : NULL;
         if (!slot)
-            return bf_cli_usage_error(CMD, "unknown argument '%s'", argv[i]);
+            return bf_cli_usage_error(CMD, _("unknown argument '%s'"), argv[i]);
         if (!v)
             return BF_EXIT_USAGE;   /* bf_cli_opt reported the missing value */
         *slot = v;
     }
     if (!count)
-        return bf_cli_usage_error(CMD, "--households N is required");
+        return bf_cli_usage_error(CMD, _("--households N is required"));
     if (!bf_cli_parse_count(CMD, "--households", count, BF_GEN_MAX_HOUSEHOLDS, &o->households))
         return BF_EXIT_USAGE;
     if (seed && !parse_seed(seed, &o->seed))
         return BF_EXIT_USAGE;
     if (!o->db == !o->out)
-        return bf_cli_usage_error(CMD, "give exactly one of --db DB and --out FILE.xml");
+        return bf_cli_usage_error(CMD, _("give exactly one of --db DB and --out FILE.xml"));
     if ((o->db && !*o->db) || (o->out && !*o->out))
-        return bf_cli_usage_error(CMD, "the file name is empty");
+        return bf_cli_usage_error(CMD, _("the file name is empty"));
     return BF_EXIT_OK;
 }
 
@@ -79,7 +79,7 @@ static void print_errors(const bf_errors *errs)
     for (int i = 0; i < errs->count; i++)
         fprintf(stderr, "bangfu %s: %s\n", CMD, errs->msgs[i]);
     if (errs->dropped)
-        fprintf(stderr, "bangfu %s: … and %d more errors\n", CMD, errs->dropped);
+        fprintf(stderr, _("bangfu %s: … and %d more errors\n"), CMD, errs->dropped);
 }
 
 /* Generates into a database; returns a library error code, messages in errs. */
@@ -135,7 +135,7 @@ static int cmd_gen(int argc, char **argv)
     if (status != BF_EXIT_OK)
         return status;
     bf_progress progress;
-    bf_progress_start(&progress, CMD, o.households, 10000);
+    bf_progress_start(&progress, _("gen"), o.households, 10000);
     bf_gen_job job = {o.seed, o.households, BF_GEN_DATE, &progress, &interrupted};
     struct sigaction sa = {.sa_handler = on_signal}, old_int, old_term;
     sigemptyset(&sa.sa_mask);
@@ -153,7 +153,7 @@ static int cmd_gen(int argc, char **argv)
     bf_errors_free(&errs);
     if (rc != BF_OK)
         return exit_status(rc);
-    printf("generated %lld households (%lld members), seed %llu, into %s in %.1f s\n",
+    printf(_("generated %lld households (%lld members), seed %llu, into %s in %.1f s\n"),
            (long long)totals.households, (long long)totals.members, (unsigned long long)o.seed,
            o.db ? o.db : o.out, bf_now() - started);
     return BF_EXIT_OK;

@@ -22,7 +22,8 @@ static void print_errors(const bf_errors *errs)
     for (int i = 0; i < errs->count; i++)
         fprintf(stderr, "%s\n", errs->msgs[i]);
     if (errs->dropped > 0)
-        fprintf(stderr, "… and %d more error%s\n", errs->dropped, errs->dropped == 1 ? "" : "s");
+        fprintf(stderr, P_("… and %d more error\n", "… and %d more errors\n", errs->dropped),
+                errs->dropped);
 }
 
 /* "a.xml", "a.xml and b.xml", or "3 files" for the summary line. */
@@ -31,9 +32,9 @@ static void describe_files(char *out, size_t size, const char *const *files, int
     if (n == 1)
         snprintf(out, size, "%s", files[0]);
     else if (n == 2)
-        snprintf(out, size, "%s and %s", files[0], files[1]);
+        snprintf(out, size, _("%s and %s"), files[0], files[1]);
     else
-        snprintf(out, size, "%d files", n);
+        snprintf(out, size, P_("%d file", "%d files", n), n);
 }
 
 /* True when path ends with ext (".xml"). */
@@ -82,13 +83,13 @@ static int parse_args(int argc, char **argv, import_args *a)
         } else if (bf_cli_flag(argv[i], "--check")) {
             a->opt.check_only = true;
         } else if (strncmp(argv[i], "--", 2) == 0 && argv[i][2] != '\0') {
-            return bf_cli_usage_error("import", "unknown option '%s'", argv[i]);
+            return bf_cli_usage_error("import", _("unknown option '%s'"), argv[i]);
         } else {
             a->files[a->nfiles++] = argv[i];
         }
     }
     if (a->nfiles == 0)
-        return bf_cli_usage_error("import", "name at least one household file");
+        return bf_cli_usage_error("import", _("name at least one household file"));
     return BF_EXIT_OK;
 }
 
@@ -117,11 +118,11 @@ static bool reader_of(const import_args *a, const bf_plugins *p, int i,
     bf_buf names = {0};
     list_formats(p, &names);
     if (a->format)
-        bf_cli_usage_error("import", "unknown format '%s'; available: %s", a->format,
+        bf_cli_usage_error("import", _("unknown format '%s'; available: %s"), a->format,
                            bf_buf_str(&names));
     else
-        bf_cli_usage_error("import", "cannot tell the format of '%s' from its extension; "
-                           "available: %s (or give --format)", file, bf_buf_str(&names));
+        bf_cli_usage_error("import", _("cannot tell the format of '%s' from its extension; "
+                           "available: %s (or give --format)"), file, bf_buf_str(&names));
     bf_buf_free(&names);
     return false;
 }
@@ -174,21 +175,23 @@ static int run_import(const import_args *a, const bf_import_source *src, int n_s
     char what[512];
     describe_files(what, sizeof what, a->files, a->nfiles);
     if (rc == BF_OK && a->opt.check_only) {
-        printf("checked %lld households (%lld members) of %s: no errors; nothing was written\n",
+        printf(_("checked %lld households (%lld members) of %s: no errors; nothing was written\n"),
                (long long)st.households, (long long)st.members, what);
     } else if (rc == BF_OK) {
-        printf("imported %lld households (%lld members", (long long)st.households,
-               (long long)st.members);
         if (st.replaced)
-            printf(", %lld replaced", (long long)st.replaced);
-        printf(") from %s into %s\n", what, a->db);
+            printf(_("imported %lld households (%lld members, %lld replaced) from %s into %s\n"),
+                   (long long)st.households, (long long)st.members, (long long)st.replaced, what,
+                   a->db);
+        else
+            printf(_("imported %lld households (%lld members) from %s into %s\n"),
+                   (long long)st.households, (long long)st.members, what, a->db);
     } else {
         print_errors(&errs);
         if (a->opt.check_only)
-            fprintf(stderr, "bangfu import: the check found %d errors in %s; nothing was "
-                    "written\n", bf_errors_total(&errs), what);
+            fprintf(stderr, _("bangfu import: the check found %d errors in %s; nothing was "
+                    "written\n"), bf_errors_total(&errs), what);
         else
-            fprintf(stderr, "bangfu import: nothing imported (%s)\n", bf_strerror(rc));
+            fprintf(stderr, _("bangfu import: nothing imported (%s)\n"), bf_strerror(rc));
     }
     bf_errors_free(&errs);
     if (rc == BF_OK && !a->opt.check_only)
@@ -252,7 +255,7 @@ static int cmd_import(int argc, char **argv)
     bf_import_source *src = calloc((size_t)argc, sizeof *src);
     int status = a.files && paths && src ? parse_args(argc, argv, &a) : BF_EXIT_USAGE;
     if (!a.files || !paths || !src)
-        fprintf(stderr, "bangfu import: out of memory\n");
+        fprintf(stderr, _("bangfu import: out of memory\n"));
     bf_plugins *plugins = NULL;
     if (status == BF_EXIT_OK && !all_xml(&a))
         status = bf_cli_load_plugins("import", bf_cli_plugins_dir(a.plugins), &plugins);

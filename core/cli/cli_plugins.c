@@ -15,13 +15,13 @@ int bf_cli_load_plugins(const char *cmd, const char *dir, bf_plugins **out)
     bf_errors_init(&errs, PLUGIN_ERRORS_MAX);
     int rc = bf_plugins_load(dir, out, &errs);
     for (int i = 0; i < errs.count; i++)
-        fprintf(stderr, "bangfu %s: warning: %s\n", cmd, errs.msgs[i]);
+        fprintf(stderr, _("bangfu %s: warning: %s\n"), cmd, errs.msgs[i]);
     if (errs.dropped)
-        fprintf(stderr, "bangfu %s: warning: … and %d more plugin files skipped\n", cmd,
+        fprintf(stderr, _("bangfu %s: warning: … and %d more plugin files skipped\n"), cmd,
                 errs.dropped);
     bf_errors_free(&errs);
     if (rc != BF_OK) {
-        fprintf(stderr, "bangfu %s: cannot load the plugins of %s: %s\n", cmd, dir,
+        fprintf(stderr, _("bangfu %s: cannot load the plugins of %s: %s\n"), cmd, dir,
                 bf_strerror(rc));
         return BF_EXIT_USAGE;
     }
@@ -35,13 +35,13 @@ static void print_plugin(const bf_plugin *p, const char *file)
     if (p->description && *p->description)
         printf("  %s\n", p->description);
     for (const bf_reader_format *r = p->readers; r && r->format; r++)
-        printf("  import format %s (%s)%s%s\n", r->format, r->extensions,
+        printf(_("  import format %s (%s)%s%s\n"), r->format, r->extensions,
                r->description ? ": " : "", r->description ? r->description : "");
     for (const bf_writer *w = p->writers; w && w->format; w++)
-        printf("  export format %s%s%s\n", w->format, w->description ? ": " : "",
+        printf(_("  export format %s%s%s\n"), w->format, w->description ? ": " : "",
                w->description ? w->description : "");
     for (const bf_lua_module_def *m = p->modules; m && m->name; m++)
-        printf("  Lua module %s (local %s = require \"%s\")\n", m->name, m->name, m->name);
+        printf(_("  Lua module %s (local %s = require \"%s\")\n"), m->name, m->name, m->name);
 }
 
 /* bangfu plugins: its line in `bangfu --help` and its --help text, beside its parser below. */
@@ -72,7 +72,7 @@ static int cmd_plugins(int argc, char **argv)
             if (!(option = v))
                 return BF_EXIT_USAGE;
         } else {
-            return bf_cli_usage_error("plugins", "unknown argument %s", argv[i]);
+            return bf_cli_usage_error("plugins", _("unknown argument %s"), argv[i]);
         }
     }
     const char *dir = bf_cli_plugins_dir(option);
@@ -81,14 +81,15 @@ static int cmd_plugins(int argc, char **argv)
     bf_plugins *p;
     if (bf_plugins_load(dir, &p, &errs) != BF_OK) {
         bf_errors_free(&errs);
-        fprintf(stderr, "bangfu plugins: out of memory\n");
+        fprintf(stderr, _("bangfu plugins: out of memory\n"));
         return BF_EXIT_USAGE;
     }
     int n = bf_plugins_count(p);
-    printf("plugins in %s (plugin ABI %d): %d loaded", dir, BF_PLUGIN_ABI, n);
     if (bf_errors_total(&errs))
-        printf(", %d skipped", bf_errors_total(&errs));
-    printf("\n");
+        printf(_("plugins in %s (plugin ABI %d): %d loaded, %d skipped\n"), dir, BF_PLUGIN_ABI, n,
+               bf_errors_total(&errs));
+    else
+        printf(_("plugins in %s (plugin ABI %d): %d loaded\n"), dir, BF_PLUGIN_ABI, n);
     for (int i = 0; i < n; i++) {
         const char *file;
         const bf_plugin *info = bf_plugins_get(p, i, &file);
@@ -96,11 +97,11 @@ static int cmd_plugins(int argc, char **argv)
         print_plugin(info, file);
     }
     if (bf_errors_total(&errs)) {
-        printf("\nskipped:\n");
+        printf(_("\nskipped:\n"));
         for (int i = 0; i < errs.count; i++)
             printf("  %s\n", errs.msgs[i]);
         if (errs.dropped)
-            printf("  … and %d more\n", errs.dropped);
+            printf(_("  … and %d more\n"), errs.dropped);
     }
     int status = bf_errors_total(&errs) ? BF_EXIT_FAIL : BF_EXIT_OK;
     bf_errors_free(&errs);

@@ -2,6 +2,7 @@
 #include "bangfu.h"
 #include "cli.h"
 #include "review.h"
+#include "run.h"
 #include "store.h"
 
 #include <errno.h>
@@ -15,7 +16,7 @@ bool bf_cli_parse_run_id(const char *cmd, const char *text, int64_t *out)
     errno = 0;
     long long v = text ? strtoll(text, &end, 10) : 0;
     if (!text || errno || end == text || *end || v < 1) {
-        bf_cli_usage_error(cmd, "--run must be a run id (a whole number from 1), got '%s'",
+        bf_cli_usage_error(cmd, _("--run must be a run id (a whole number from 1), got '%s'"),
                            text ? text : "");
         return false;
     }
@@ -36,8 +37,8 @@ int bf_cli_resolve_run(const char *cmd, bf_store *store, int64_t wanted, bool co
     }
     if (completed_only && strcmp(run->status, "completed") != 0 &&
         strcmp(run->status, "completed_with_errors") != 0) {
-        fprintf(stderr, "bangfu %s: run %lld is %s, not completed: its decisions are not the "
-                        "whole county\n", cmd, (long long)id, run->status);
+        fprintf(stderr, _("bangfu %s: run %lld is %s, not completed: its decisions are not the "
+                        "whole county\n"), cmd, (long long)id, bf_run_status_label(run->status));
         bf_stored_run_free(run);
         return BF_EXIT_USAGE;
     }
@@ -91,9 +92,9 @@ static int cmd_review(int argc, char **argv)
             else if (v && strcmp(v, "csv") == 0)
                 format = BF_REVIEW_CSV;
             else
-                return bf_cli_usage_error("review", "--format is text, json or csv");
+                return bf_cli_usage_error("review", _("--format is text, json or csv"));
         } else {
-            return bf_cli_usage_error("review", "unknown argument %s", argv[i]);
+            return bf_cli_usage_error("review", _("unknown argument %s"), argv[i]);
         }
     }
     char err[1024];

@@ -20,35 +20,55 @@ static void on_signal(int sig)
     signal(sig, SIG_DFL);            /* a second signal stops at once */
 }
 
+/* One row of the per-policy table: the columns as the heading lays them out. */
+static void print_row(const char *policy, const char *households, const char *members,
+                      const char *amount, const char *errors, const char *title)
+{
+    bf_fput_cell(stdout, policy, 20, false);
+    putchar(' ');
+    bf_fput_cell(stdout, households, 12, true);
+    putchar(' ');
+    bf_fput_cell(stdout, members, 10, true);
+    putchar(' ');
+    bf_fput_cell(stdout, amount, 20, true);
+    putchar(' ');
+    bf_fput_cell(stdout, errors, 8, true);
+    printf("%s%s\n", *title ? "  " : "", title);
+}
+
 static void print_summary(const bf_run_summary *s, const bf_engine *e, const char *date, int jobs)
 {
     int n;
     const bf_policy *pol = bf_engine_policies(e, &n);
-    printf("run %lld · date %s · %lld households · jobs %d · %.2f s (%.0f households/s)\n\n",
+    printf(_("run %1$lld · date %2$s · %3$lld households · jobs %4$d · %5$.2f s (%6$.0f households/s)\n\n"),
            (long long)s->run_id, date, (long long)s->households, jobs, s->seconds,
            s->seconds > 0 ? (double)s->households / s->seconds : 0.0);
-    printf("%-20s %12s %10s %20s %8s  %s\n", "policy", "households", "members", "yuan/year",
-           "errors", "title");
+    /* TRANSLATORS: the headings of run's per-policy table */
+    print_row(_("policy"), _("households"), _("members"), _("yuan/year"), _("errors"), _("title"));
     bf_fen total = 0;
     int64_t errors = 0;
     for (int k = 0; k < n; k++) {
         if (!pol[k].reported)
             continue;
         const bf_policy_totals *t = &s->per_policy[k];
-        char amount[BF_MONEY_STRLEN];
+        char amount[BF_MONEY_STRLEN], hh[24], mm[24], ee[24];
         bf_money_format(t->amount, amount);
-        printf("%-20s %12lld %10lld %20s %8lld  %s\n", pol[k].id, (long long)t->households,
-               (long long)t->members, amount, (long long)t->errors, pol[k].title);
+        snprintf(hh, sizeof hh, "%lld", (long long)t->households);
+        snprintf(mm, sizeof mm, "%lld", (long long)t->members);
+        snprintf(ee, sizeof ee, "%lld", (long long)t->errors);
+        print_row(pol[k].id, hh, mm, amount, ee, pol[k].title);
         total += t->amount;
         errors += t->errors;
     }
-    char amount[BF_MONEY_STRLEN];
+    char amount[BF_MONEY_STRLEN], ee[24];
     bf_money_format(total, amount);
-    printf("%-20s %12s %10s %20s %8lld\n\n", "total", "", "", amount, (long long)errors);
-    printf("status: %s\n", s->status);
+    snprintf(ee, sizeof ee, "%lld", (long long)errors);
+    print_row(_("total"), "", "", amount, ee, "");
+    printf(_("\nstatus: %s\n"), bf_run_status_label(s->status));
     if (s->errors) {
-        fprintf(stderr, "bangfu run: %lld evaluation error%s; the first:\n", (long long)s->errors,
-                s->errors == 1 ? "" : "s");
+        fprintf(stderr, P_("bangfu run: %lld evaluation error; the first:\n",
+                           "bangfu run: %lld evaluation errors; the first:\n", s->errors),
+                (long long)s->errors);
         for (int i = 0; i < s->first_errors.count; i++)
             fprintf(stderr, "  %s\n", s->first_errors.msgs[i]);
     }
@@ -65,9 +85,9 @@ static int write_report(bf_store *store, int64_t run_id, const char *path)
     else
         rc = bf_export_report_html(store, &run, path, err, sizeof err);
     if (rc == BF_OK)
-        printf("report: %s\n", path);
+        printf(_("report: %s\n"), path);
     else
-        fprintf(stderr, "bangfu run: the report was not written: %s\n", err);
+        fprintf(stderr, _("bangfu run: the report was not written: %s\n"), err);
     bf_stored_run_free(&run);
     return rc == BF_OK ? BF_EXIT_OK : BF_EXIT_USAGE;
 }
@@ -111,17 +131,17 @@ static int cmd_run(int argc, char **argv)
             continue;
         if (bf_cli_opt(argc, argv, &i, "--report", &v)) {
             if (!(report = v) || !*report)
-                return bf_cli_usage_error("run", "--report needs a file name (FILE.html)");
+                return bf_cli_usage_error("run", _("--report needs a file name (FILE.html)"));
         } else if (bf_cli_flag(argv[i], "--store-all"))
             store_all = true;
         else
-            return bf_cli_usage_error("run", "unknown argument %s", argv[i]);
+            return bf_cli_usage_error("run", _("unknown argument %s"), argv[i]);
     }
     if (o.n_overrides)
-        return bf_cli_usage_error("run", "--set is for check and simulate: a run records the "
-                                         "parameters in force");
+        return bf_cli_usage_error("run", _("--set is for check and simulate: a run records the "
+                                           "parameters in force"));
     if (report && !bf_cli_report_folder_writable(report))
-        return bf_cli_usage_error("run", "--report %s: its folder is missing or not writable",
+        return bf_cli_usage_error("run", _("--report %s: its folder is missing or not writable"),
                                   report);
     char err[1024];
     bf_store *store;
@@ -159,8 +179,8 @@ static int cmd_run(int argc, char **argv)
     else if (sum.errors || strcmp(sum.status, "interrupted") == 0)
         status = BF_EXIT_FAIL;
     if (interrupted)
-        fprintf(stderr, "bangfu run: interrupted; run %lld keeps the %lld households evaluated "
-                        "so far and is marked interrupted\n",
+        fprintf(stderr, _("bangfu run: interrupted; run %1$lld keeps the %2$lld households "
+                          "evaluated so far and is marked interrupted.\n"),
                 (long long)sum.run_id, (long long)sum.households);
     bf_errors_free(&errs);
     bf_run_summary_free(&sum);

@@ -100,17 +100,17 @@ static int cmd_simulate(int argc, char **argv)
                 return BF_EXIT_USAGE;
         } else if (bf_cli_opt(argc, argv, &i, "--report", &v)) {
             if (!(report = v) || !*report)
-                return bf_cli_usage_error("simulate", "--report needs a file name (FILE.html)");
+                return bf_cli_usage_error("simulate", _("--report needs a file name (FILE.html)"));
         } else if (bf_cli_opt(argc, argv, &i, "--format", &v)) {
             if (!v || (strcmp(v, "text") && strcmp(v, "json") && strcmp(v, "csv")))
-                return bf_cli_usage_error("simulate", "--format is text, json or csv");
+                return bf_cli_usage_error("simulate", _("--format is text, json or csv"));
             format = v;
         } else if (bf_cli_opt(argc, argv, &i, "--baseline-run", &v)) {
             char *end;
             baseline_run = v ? strtoll(v, &end, 10) : -1;
             if (!v || *end || end == v || baseline_run < 0)
-                return bf_cli_usage_error("simulate", "--baseline-run takes a run id, or 0 to "
-                                                      "evaluate the baseline");
+                return bf_cli_usage_error("simulate", _("--baseline-run takes a run id, or 0 to "
+                                                      "evaluate the baseline"));
         } else if (bf_cli_opt(argc, argv, &i, "--limit", &v)) {
             if (v && strcmp(v, "0") == 0)
                 limit = 0;                               /* list them all */
@@ -124,21 +124,21 @@ static int cmd_simulate(int argc, char **argv)
             else if (v && strcmp(v, "better") == 0)
                 households = BF_WI_BETTER;
             else
-                return bf_cli_usage_error("simulate", "--households is worse, better or changed");
+                return bf_cli_usage_error("simulate", _("--households is worse, better or changed"));
         } else if (bf_cli_opt(argc, argv, &i, "--table", &v)) {
             if (!v || (strcmp(v, "policies") && strcmp(v, "towns") && strcmp(v, "town-policies") &&
                        strcmp(v, "households")))
-                return bf_cli_usage_error("simulate", "--table is policies, towns, town-policies "
-                                                      "or households");
+                return bf_cli_usage_error("simulate", _("--table is policies, towns, town-policies "
+                                                      "or households"));
             table = v;
         } else {
-            return bf_cli_usage_error("simulate", "unknown argument %s", argv[i]);
+            return bf_cli_usage_error("simulate", _("unknown argument %s"), argv[i]);
         }
     }
     if (table && strcmp(format, "csv") != 0)
-        return bf_cli_usage_error("simulate", "--table goes with --format csv (one table per file)");
+        return bf_cli_usage_error("simulate", _("--table goes with --format csv (one table per file)"));
     if (report && !bf_cli_report_folder_writable(report))
-        return bf_cli_usage_error("simulate", "--report %s: its folder is missing or not writable",
+        return bf_cli_usage_error("simulate", _("--report %s: its folder is missing or not writable"),
                                   report);
     bf_scenario sc = {0};
     if (scenario_file) {
@@ -160,8 +160,8 @@ static int cmd_simulate(int argc, char **argv)
     o.n_overrides = 0;
     if (n_sets == 0) {
         bf_scenario_free(&sc);
-        return bf_cli_usage_error("simulate", "what should change? give --set NAME=VALUE or "
-                                              "--scenario FILE");
+        return bf_cli_usage_error("simulate", _("what should change? give --set NAME=VALUE or "
+                                              "--scenario FILE"));
     }
     char err[1024];
     bf_store *store;
@@ -190,7 +190,7 @@ static int cmd_simulate(int argc, char **argv)
     bf_sim_scenario shown = {sc.name ? sc.name : "", sets, r.effects, n_sets};
     if (rc == BF_OK) {
         for (int i = 0; i < r.warnings.count; i++)
-            fprintf(stderr, "bangfu simulate: warning: %s\n", r.warnings.msgs[i]);
+            fprintf(stderr, _("bangfu simulate: warning: %s\n"), r.warnings.msgs[i]);
         if (strcmp(format, "json") == 0) {
             bf_buf out = {0};
             bf_report_simulation_json(&out, s.engine, &r, s.date, &shown);
@@ -201,19 +201,21 @@ static int cmd_simulate(int argc, char **argv)
         } else {
             bf_report_simulation_text(stdout, s.engine, &r, s.date, &shown);
             if (r.baseline_run)
-                printf("\n基线：已保存的运行 %lld（日期、参数与政策文件均相同）\n", (long long)r.baseline_run);
+                printf(_("\nbaseline: stored run %lld (the same date, parameters and policy files)\n"),
+                       (long long)r.baseline_run);
             if (r.baseline_run && r.evaluated < r.households)
-                printf("重新计算：读取了所改参数的 %lld 户（共 %lld 户；其余各户不受影响，沿用运行 %lld 的决定）\n",
+                printf(_("evaluated again: the %lld households that read a changed parameter (of "
+                         "%lld; the others are unaffected and keep the decisions of run %lld)\n"),
                        (long long)r.evaluated, (long long)r.households, (long long)r.baseline_run);
             else if (!r.baseline_run)
-                printf("\n基线：本次重新计算\n");
+                printf(_("\nbaseline: evaluated by this command\n"));
         }
         if (report) {
             char msg[1024];
             if (bf_report_simulation_html(report, s.engine, &r, s.date, &shown, msg, sizeof msg) == BF_OK) {
-                fprintf(stderr, "report: %s\n", report);
+                fprintf(stderr, _("report: %s\n"), report);
             } else {
-                fprintf(stderr, "bangfu simulate: the report was not written: %s\n", msg);
+                fprintf(stderr, _("bangfu simulate: the report was not written: %s\n"), msg);
                 status = BF_EXIT_USAGE;
             }
         }
@@ -221,7 +223,9 @@ static int cmd_simulate(int argc, char **argv)
         for (int k = 0; k < r.n_policies; k++)
             errors += r.policies[k].errors;
         if (errors) {
-            fprintf(stderr, "bangfu simulate: %lld evaluation errors (see bangfu run)\n", (long long)errors);
+            fprintf(stderr, P_("bangfu simulate: %lld evaluation error (see bangfu run)\n",
+                               "bangfu simulate: %lld evaluation errors (see bangfu run)\n", errors),
+                    (long long)errors);
             status = BF_EXIT_FAIL;
         }
     } else {

@@ -36,11 +36,11 @@ static int cmd_test(int argc, char **argv)
             if (!(plugins_opt = v))
                 return BF_EXIT_USAGE;
         } else if (argv[i][0] == '-')
-            return bf_cli_usage_error("test", "unknown option %s", argv[i]);
+            return bf_cli_usage_error("test", _("unknown option %s"), argv[i]);
         else if (!dir)
             dir = argv[i];
         else
-            return bf_cli_usage_error("test", "one policies folder at a time");
+            return bf_cli_usage_error("test", _("one policies folder at a time"));
     }
     dir = bf_cli_policies_dir(dir);
     bf_params *params;
@@ -68,7 +68,7 @@ static int cmd_test(int argc, char **argv)
     }
     bf_case_totals t;
     bf_cases_run(&suite, dir, params, bf_plugins_lua_modules(plugins), stdout, verbose, &t);
-    printf("%d passed, %d failed\n", t.passed, t.failed);
+    printf(_("%d passed, %d failed\n"), t.passed, t.failed);
     bf_plugins_free(plugins);
     bf_cases_free(&suite);
     bf_params_free(params);
@@ -123,7 +123,7 @@ static int lint_param_references(const char *file, const char *src, const bf_par
         while (isalnum((unsigned char)*e) || *e == '_' || (*e == '.' && (isalpha((unsigned char)e[1]) || e[1] == '_')))
             e++;
         if (e > start && !param_path_known(ps, start, (size_t)(e - start))) {
-            printf("%s:%d: unknown parameter 'p.%.*s' (not in params.xml)\n", file, line,
+            printf(_("%s:%d: unknown parameter 'p.%.*s' (not in params.xml)\n"), file, line,
                    (int)(e - start), start);
             problems++;
         }
@@ -155,9 +155,9 @@ static int cmd_lint(int argc, char **argv)
             continue;
         }
         if (argv[i][0] == '-')
-            return bf_cli_usage_error("lint", "unknown option %s", argv[i]);
+            return bf_cli_usage_error("lint", _("unknown option %s"), argv[i]);
         if (dir)
-            return bf_cli_usage_error("lint", "one policies folder at a time");
+            return bf_cli_usage_error("lint", _("one policies folder at a time"));
         dir = argv[i];
     }
     dir = bf_cli_policies_dir(dir);
@@ -201,7 +201,7 @@ static int cmd_lint(int argc, char **argv)
     problems += bf_errors_total(&errs);
     bf_errors_free(&errs);
     if (!problems)
-        printf("%d policies, %d parameters: no problems\n", n_pol, params->n);
+        printf(_("%d policies, %d parameters: no problems\n"), n_pol, params->n);
     bf_params_free(params);
     return problems ? BF_EXIT_FAIL : BF_EXIT_OK;
 }

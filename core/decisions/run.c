@@ -2,6 +2,7 @@
  * of decisions is one transaction; the run row says 'running' until the end, so a run killed
  * half-way never looks complete. */
 #include "run.h"
+#include "i18n.h"
 #include "tally.h"
 #include "bangfu.h"
 #include "buf.h"
@@ -177,7 +178,7 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
     if (rc == BF_OK)
         bf_reader_set_limit(reader, limit);
     bf_progress bar;
-    bf_progress_start(&bar, "run", total, 10000);
+    bf_progress_start(&bar, _("run"), total, 10000);
     out->status = "failed";
     bool interrupted = false;
     /* The pipeline: while the workers evaluate batch k, this thread reads batch k+1, then
@@ -276,4 +277,19 @@ void bf_run_summary_free(bf_run_summary *s)
     free(s->per_policy);
     bf_errors_free(&s->first_errors);
     memset(s, 0, sizeof *s);
+}
+
+const char *bf_run_status_label(const char *status)
+{
+    static const char *const labels[][2] = {
+        {"completed", N_("completed")},
+        {"completed_with_errors", N_("completed, with evaluation errors")},
+        {"interrupted", N_("interrupted, results incomplete")},
+        {"failed", N_("failed")},
+        {"running", N_("running, or killed while running")},
+    };
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        if (strcmp(labels[i][0], status) == 0)
+            return _(labels[i][1]);
+    return status;
 }

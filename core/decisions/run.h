@@ -44,4 +44,8 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
 /* Frees a summary. */
 void bf_run_summary_free(bf_run_summary *s);
 
+/* A run status ("completed", "completed_with_errors", "interrupted", "failed", "running") in
+ * words, in the user's language; an unknown status is returned as it is. */
+const char *bf_run_status_label(const char *status);
+
 #endif

@@ -1,4 +1,5 @@
 /* simulate.c — baseline against scenario, household by household, aggregated per policy and town. */
+#include "i18n.h"
 #include "simulate.h"
 #include "bangfu.h"
 #include "json.h"
@@ -590,7 +591,7 @@ int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline
     free(ids);
     free_lists(lists, baseline->defs);
     bf_progress bar;
-    bf_progress_start(&bar, "simulate", selective ? 0 : total, 10000);
+    bf_progress_start(&bar, _("simulate"), selective ? 0 : total, 10000);
     char after[BF_ID_BYTES] = "";
     /* The pipeline, as in run: while the workers evaluate batch k, this thread reads batch k+1
      * (and its stored baseline), then starts it and folds batch k into the totals. */

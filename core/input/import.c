@@ -1,6 +1,7 @@
 /* import.c — household files into the store: stream each source through the importer, report
  * progress, and commit all of it in one transaction or nothing. */
 #include "import.h"
+#include "i18n.h"
 #include "bangfu.h"
 #include "plugin.h"
 #include "progress.h"
@@ -105,7 +106,7 @@ static int read_sources(reading *rd, const bf_import_source *sources, int n_sour
 {
     /* in kB of input read: the number of households is not known before the end */
     int64_t kb = opt->progress ? total_bytes(sources, n_sources) / 1024 : 0;
-    bf_progress_start(&rd->progress, "import kB", kb, opt->progress ? 4096 : INT64_MAX);
+    bf_progress_start(&rd->progress, _("import kB"), kb, opt->progress ? 4096 : INT64_MAX);
     bf_household h = {0};
     bf_household_reset(&h);
     for (int i = 0; i < n_sources && bf_importer_status(rd->im) == BF_OK; i++)

@@ -2,6 +2,7 @@
 #include "report.h"
 #include "bangfu.h"
 #include "html.h"
+#include "i18n.h"
 #include "params.h"
 #include "simulate.h"
 #include "whatif_report.h"
@@ -59,17 +60,30 @@ static void json_scenario_values(bf_buf *out, const bf_sim_scenario *sc)
     bf_buf_puts(out, "}");
 }
 
-/* "dibao.standard：551 → 700，…" — each override with the value in force. */
-static void text_scenario_values(FILE *out, const bf_sim_scenario *sc)
+/* "dibao.standard: 551 → 700, …" — each override with the value in force, in the user's
+ * language, into out (cut short when it does not fit). */
+static void scenario_values(char *out, size_t size, const bf_sim_scenario *sc)
 {
-    for (int i = 0; i < sc->n_sets; i++) {
+    size_t used = 0;
+    out[0] = '\0';
+    for (int i = 0; i < sc->n_sets && used < size; i++) {
         const bf_override_effect *fx = &sc->effects[i];
-        fprintf(out, "%s%s：%s → %s", i ? "，" : "", sc->sets[i].name,
-                fx->in_force ? fx->in_force : "（无现行值）", sc->sets[i].text);
-        if (!fx->applies)
-            fputs("（评估日期不适用）", out);
+        const char *in_force = fx->in_force ? fx->in_force : _("(no value in force)");
+        int n = i ? snprintf(out + used, size - used, "%s", _(", ")) : 0;
+        used += n > 0 ? (size_t)n : 0;
+        if (used >= size)
+            break;
+        if (fx->applies)
+            n = snprintf(out + used, size - used, _("%s: %s → %s"), sc->sets[i].name, in_force,
+                         sc->sets[i].text);
+        else
+            n = snprintf(out + used, size - used,
+                         _("%s: %s → %s (not in force on the evaluation date)"), sc->sets[i].name,
+                         in_force, sc->sets[i].text);
+        used += n > 0 ? (size_t)n : 0;
     }
 }
+
 
 void bf_report_household_json(bf_buf *out, const bf_engine *e, const bf_household *h,
                               bf_date date, const bf_result *r, bool explain,
@@ -135,11 +149,13 @@ void bf_report_household_text(FILE *out, const bf_engine *e, const bf_household 
     char d[BF_DATE_STRLEN];
     bf_date_format(date, d);
     if (sc && sc->n_sets) {
-        fputs("假设测算（what-if）：以下金额按假设的参数计算，不是现行决定。假设：", out);
-        text_scenario_values(out, sc);
-        fputs("\n", out);
+        char values[2048];
+        scenario_values(values, sizeof values, sc);
+        fprintf(out, _("what-if: the amounts below are computed with values tried, they are not the "
+                       "decisions in force. Values tried: %s\n"), values);
     }
-    fprintf(out, "户 %s（%s %s），%d 人，评估日期 %s\n", h->id, h->town, h->village, h->n_members, d);
+    fprintf(out, _("household %s (%s %s), %d members, evaluation date %s\n"), h->id, h->town,
+            h->village, h->n_members, d);
     int last_policy = -1;
     for (int i = 0; i < r->n; i++) {
         const bf_decision *dec = &r->d[i];
@@ -147,36 +163,40 @@ void bf_report_household_text(FILE *out, const bf_engine *e, const bf_household 
         if (!p->reported)
             continue;
         if (dec->policy != last_policy) {
-            fprintf(out, "\n%s（%s）\n", p->title, p->id);
+            fprintf(out, _("\n%s (%s)\n"), p->title, p->id);
             last_policy = dec->policy;
         }
         const char *indent = "  ";
         if (dec->member >= 0) {
             const bf_member *m = &h->members[dec->member];
-            fprintf(out, "  成员 %s%s%s：", m->id, m->name[0] ? " " : "", m->name);
+            if (m->name[0])
+                fprintf(out, _("  member %s %s: "), m->id, m->name);
+            else
+                fprintf(out, _("  member %s: "), m->id);
             indent = "    ";
         } else {
             fputs("  ", out);
         }
         if (dec->failed) {
-            fprintf(out, "错误 %s\n", bf_result_text(r, dec->error));
+            fprintf(out, _("error: %s\n"), bf_result_text(r, dec->error));
             continue;
         }
         char amount[BF_MONEY_STRLEN];
         bf_money_format(dec->amount, amount);
         const char *tier = bf_result_text(r, dec->tier);
-        if (dec->eligible)
-            fprintf(out, "符合，%s 元/年%s%s%s\n", amount, tier ? "（" : "", tier ? tier : "",
-                    tier ? "）" : "");
+        if (dec->eligible && tier)
+            fprintf(out, _("eligible, %s yuan a year (%s)\n"), amount, tier);
+        else if (dec->eligible)
+            fprintf(out, _("eligible, %s yuan a year\n"), amount);
         else
-            fputs("不符合\n", out);
+            fputs(_("not eligible\n"), out);
         print_reason_lines(out, bf_result_text(r, dec->reasons), indent);
         if (explain) {
             const char *params = bf_result_text(r, dec->params_read);
             const char *trace = bf_result_text(r, dec->trace);
-            fprintf(out, "%s参数：%s\n", indent, params ? params : "{}");
+            fprintf(out, _("%sparameters read: %s\n"), indent, params ? params : "{}");
             if (trace && *trace)
-                fprintf(out, "%s输出：%s", indent, trace);
+                fprintf(out, _("%sprinted: %s"), indent, trace);
         }
     }
 }
@@ -297,6 +317,27 @@ static void money_text(char out[BF_MONEY_STRLEN], bf_fen fen)
     bf_money_format(fen, out);
 }
 
+/* The unit a policy counts in, for the tables: households or persons. */
+static const char *unit_label(const bf_policy *p)
+{
+    return p->scope == BF_SCOPE_HOUSEHOLD ? C_("unit", "households") : C_("unit", "persons");
+}
+
+/* One row of simulate's per-policy table, its columns as the heading lays them out. */
+static void sim_row(FILE *out, const char *policy, const char *re, const char *households,
+                    const char *before, const char *after, const char *unit, const char *gained,
+                    const char *lost, const char *raised, const char *cut, const char *title)
+{
+    const char *cells[] = {policy, re, households, before, after, unit, gained, lost, raised, cut};
+    static const int widths[] = {-20, 4, 24, 21, 16, 10, 7, 7, 7, 7};
+    for (int i = 0; i < 10; i++) {
+        if (i)
+            fputc(' ', out);
+        bf_fput_cell(out, cells[i], widths[i] < 0 ? -widths[i] : widths[i], widths[i] > 0);
+    }
+    fprintf(out, "%s%s\n", *title ? "  " : "", title);
+}
+
 void bf_report_simulation_text(FILE *out, const bf_engine *e, const bf_sim_result *r,
                                bf_date date, const bf_sim_scenario *sc)
 {
@@ -304,28 +345,38 @@ void bf_report_simulation_text(FILE *out, const bf_engine *e, const bf_sim_resul
     const bf_policy *pol = bf_engine_policies(e, &n);
     char d[BF_DATE_STRLEN];
     bf_date_format(date, d);
-    fprintf(out, "模拟测算（what-if）%s%s%s · 评估日期 %s · %lld 户 · %.2f s\n方案：", *sc->name ? "「" : "",
-            sc->name, *sc->name ? "」" : "", d, (long long)r->households, r->seconds);
-    text_scenario_values(out, sc);
+    if (*sc->name)
+        fprintf(out, _("simulation (what-if) “%s” · date %s · %lld households · %.2f s\n"),
+                sc->name, d, (long long)r->households, r->seconds);
+    else
+        fprintf(out, _("simulation (what-if) · date %s · %lld households · %.2f s\n"), d,
+                (long long)r->households, r->seconds);
+    char values[2048];
+    scenario_values(values, sizeof values, sc);
+    fprintf(out, _("scenario: %s"), values);
     for (int i = 0; i < r->warnings.count; i++)
-        fprintf(out, "\n注意：%s", r->warnings.msgs[i]);
-    fprintf(out, "\n\n%-20s %4s %21s %21s %16s %4s %7s %7s %7s %7s  %s\n", "policy", "re?",
-            "households before→after", "yuan/year before", "yuan/year after", "unit", "gained",
-            "lost", "raised", "cut", "title");
+        fprintf(out, _("\nnote: %s"), r->warnings.msgs[i]);
+    fputs("\n\n", out);
+    /* TRANSLATORS: the headings of simulate's per-policy table; "re?" says whether the policy
+     * was evaluated again */
+    sim_row(out, _("policy"), _("re?"), _("households before→after"), _("yuan/year before"),
+            _("yuan/year after"), _("unit"), _("gained"), _("lost"), _("raised"), _("cut"), _("title"));
     bf_fen total_b = 0, total_s = 0;
     for (int k = 0; k < n; k++) {
         if (!pol[k].reported)
             continue;
         const bf_sim_policy *p = &r->policies[k];
-        char b[BF_MONEY_STRLEN], s[BF_MONEY_STRLEN], hh[48];
+        char b[BF_MONEY_STRLEN], s[BF_MONEY_STRLEN], hh[48], g[24], l[24], ra[24], c[24];
         money_text(b, p->baseline.amount);
         money_text(s, p->scenario.amount);
         snprintf(hh, sizeof hh, "%lld→%lld", (long long)p->baseline.households,
                  (long long)p->scenario.households);
-        fprintf(out, "%-20s %4s %21s %21s %16s %4s %7lld %7lld %7lld %7lld  %s\n", pol[k].id,
-                p->reevaluated ? "yes" : "no", hh, b, s, bf_wi_unit_zh(&pol[k]),
-                (long long)p->gained, (long long)p->lost, (long long)p->raised, (long long)p->cut,
-                pol[k].title);
+        snprintf(g, sizeof g, "%lld", (long long)p->gained);
+        snprintf(l, sizeof l, "%lld", (long long)p->lost);
+        snprintf(ra, sizeof ra, "%lld", (long long)p->raised);
+        snprintf(c, sizeof c, "%lld", (long long)p->cut);
+        sim_row(out, pol[k].id, p->reevaluated ? _("yes") : _("no"), hh, b, s, unit_label(&pol[k]),
+                g, l, ra, c, pol[k].title);
         total_b += p->baseline.amount;
         total_s += p->scenario.amount;
     }
@@ -333,21 +384,28 @@ void bf_report_simulation_text(FILE *out, const bf_engine *e, const bf_sim_resul
     money_text(b, total_b);
     money_text(s, total_s);
     money_text(dl, total_s - total_b);
-    fprintf(out, "%-20s %4s %21s %21s %16s\n", "total", "", "", b, s);
-    fputs("（gained/lost/raised/cut 以各政策的单位计：户 = 按户认定的政策，人 = 按人认定的政策；"
-          "从一项政策转入另一项的户在前者计为 lost、在后者计为 gained，按户的净变化见下）\n", out);
-    fprintf(out, "\n年度资金变化（delta）：%s 元\n年度总额增加的户 %lld，减少的户 %lld，不变的户 %lld\n",
+    sim_row(out, _("total"), "", "", b, s, "", "", "", "", "", "");
+    fputs(_("(gained, lost, raised and cut count in each policy's unit: households for a policy "
+            "decided per household, persons for one decided per person; a household that moves "
+            "from one policy to another counts as lost in the first and gained in the second: "
+            "the net change per household follows below)\n"), out);
+    fprintf(out, _("\nchange of the yearly amount (delta): %s yuan\nhouseholds whose yearly total "
+                   "rises: %lld, falls: %lld, stays the same: %lld\n"),
             dl, (long long)r->view.better, (long long)r->view.worse,
             (long long)(r->households - r->view.better - r->view.worse));
-    fprintf(out, "\n变化的决定：%lld 项%s\n", (long long)r->changed_total,
-            r->changed_total > r->n_changes ? "（仅列出前若干项，见 --limit）" : "");
+    if (r->changed_total > r->n_changes)
+        fprintf(out, _("\nchanged decisions: %lld (only the first are listed, see --limit)\n"),
+                (long long)r->changed_total);
+    else
+        fprintf(out, _("\nchanged decisions: %lld\n"), (long long)r->changed_total);
     for (int i = 0; i < r->n_changes; i++) {
         const bf_sim_change *c = &r->changes[i];
         money_text(b, c->before_amount);
         money_text(s, c->after_amount);
         fprintf(out, "  %s%s%s %-18s %s %s %s → %s %s %s\n", c->household, *c->member ? " " : "",
-                c->member, pol[c->policy].id, c->before_eligible ? "符合" : "不符合", b,
-                c->before_tier, c->after_eligible ? "符合" : "不符合", s, c->after_tier);
+                c->member, pol[c->policy].id, c->before_eligible ? _("eligible") : _("not eligible"),
+                b, c->before_tier, c->after_eligible ? _("eligible") : _("not eligible"), s,
+                c->after_tier);
     }
     bf_wi_text(out, e, r);
 }
@@ -366,13 +424,7 @@ static int sim_facts(bf_html *page, const bf_sim_result *r, bf_date date, const 
     char d[BF_DATE_STRLEN], n[32], sets[1024] = "", base[96], delta[BF_HTML_NUMLEN + 8];
     bf_date_format(date, d);
     snprintf(n, sizeof n, "%lld", (long long)r->households);
-    size_t used = 0;
-    for (int i = 0; i < sc->n_sets && used < sizeof sets - 200; i++)
-        used += (size_t)snprintf(sets + used, sizeof sets - used, "%s%s：%s → %s%s", i ? "；" : "",
-                                 sc->sets[i].name,
-                                 sc->effects[i].in_force ? sc->effects[i].in_force : "（无现行值）",
-                                 sc->sets[i].text,
-                                 sc->effects[i].applies ? "" : "（评估日期不适用）");
+    scenario_values(sets, sizeof sets, sc);
     if (r->baseline_run)
         snprintf(base, sizeof base, "已保存的运行 %lld", (long long)r->baseline_run);
     else
