@@ -115,7 +115,7 @@ $(B)/locale/%/LC_MESSAGES/bangfu.mo: core/po/%.po
 	msgfmt --check --statistics -o $@ $<
 
 # The messages of the sources: what _(), N_() and P_() mark (core/base/i18n.h).
-XGETTEXT_FLAGS = --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=P_:1,2 --keyword=C_:1c,2 \
+XGETTEXT_FLAGS = --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=P_:1,2 --keyword=C_:1c,2 --keyword=NC_:1c,2 \
                  --add-comments=TRANSLATORS: --sort-output --add-location=file \
                  --package-name=bangfu --msgid-bugs-address=bangfu --no-wrap
 I18N_SRC = $(sort $(wildcard core/*.h core/*/*.c core/*/*.h))

@@ -179,3 +179,42 @@ Test(i18n, check_in_both_languages)
     bf_test_run_free(&r);
     free(db);
 }
+
+/* A household whose second member is born after the import date, and a sex the schema does
+ * not allow: the rule's message and a schema (conversion) message, in both languages. */
+static const char *future_birth =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<households xmlns=\"urn:bangfu:households:1\">\n"
+    "  <household id=\"H01\" town=\"乳城镇\" village=\"侯公渡村\">\n"
+    "    <member id=\"H01-1\" relation=\"head\" birth=\"1960-01-01\" sex=\"M\" labor=\"full\" employment=\"local\" school=\"none\" self_care=\"full\" disability=\"0\" disability_type=\"none\" serious_illness=\"false\" pension_insured=\"true\" medical_insured=\"true\" medical_cost=\"0\" supporter=\"false\"/>\n"
+    "    <member id=\"H01-2\" relation=\"child\" birth=\"2031-01-01\" sex=\"W\" labor=\"none\" employment=\"none\" school=\"none\" self_care=\"full\" disability=\"0\" disability_type=\"none\" serious_illness=\"false\" pension_insured=\"false\" medical_insured=\"true\" medical_cost=\"0\" supporter=\"true\"/>\n"
+    "  </household>\n"
+    "</households>\n";
+
+Test(i18n, an_import_error_in_both_languages)
+{
+    need_chinese_locale();
+    char *xml = bf_test_path(bf_test_dir, "households.xml");
+    char *db = bf_test_path(bf_test_dir, "i.db");
+    cr_assert_eq(bf_test_write_file(xml, future_birth, (size_t)-1), 0);
+    char birth_at[600], sex_at[600];
+    /* line 5: 4 spaces, <member (8), id="H01-2" (11), relation="child" (17): birth at column 41; birth="2031-01-01" (19): sex at column 60 */
+    snprintf(birth_at, sizeof birth_at, "%s:5:41：户 H01 成员 H01-2：出生日期 2031-01-01 晚于今天（", xml);
+    snprintf(sex_at, sizeof sex_at, "%s:5:60：户 H01 成员 H01-2：性别（sex）：“W”不是以下值之一：M|F\n", xml);
+    bf_test_run r;
+    cr_expect_eq(bf_test_bangfu_in(&r, BF_TEST_CHINESE, "import", xml, "--db", db, NULL), 2);
+    cr_expect(strstr(r.err, birth_at), "%s", r.err);
+    cr_expect(strstr(r.err, sex_at), "%s", r.err);
+    cr_expect(strstr(r.err, "bangfu import：未导入任何数据"), "%s", r.err);
+    bf_test_run_free(&r);
+    snprintf(birth_at, sizeof birth_at, "%s:5:41: household H01, member H01-2: birth 2031-01-01 is "
+             "after the evaluation date ", xml);
+    snprintf(sex_at, sizeof sex_at, "%s:5:60: household H01, member H01-2: sex: 'W' is not one of M|F\n", xml);
+    cr_expect_eq(bf_test_bangfu_in(&r, BF_TEST_ENGLISH, "import", xml, "--db", db, NULL), 2);
+    cr_expect(strstr(r.err, birth_at), "%s", r.err);
+    cr_expect(strstr(r.err, sex_at), "%s", r.err);
+    cr_expect(strstr(r.err, "bangfu import: nothing imported"), "%s", r.err);
+    bf_test_run_free(&r);
+    free(xml);
+    free(db);
+}

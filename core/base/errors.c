@@ -1,27 +1,29 @@
 /* errors.c — the bounded error list and bf_strerror. */
 #include "errors.h"
 #include "bangfu.h"
+#include "i18n.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* In the user's language: it is shown to people, after "nothing imported" and the like. */
 const char *bf_strerror(int code)
 {
     switch (code) {
-    case BF_OK: return "success";
-    case BF_EINPUT: return "invalid input";
-    case BF_ESCRIPT: return "policy script error";
-    case BF_ESTORE: return "database error";
-    case BF_ENOMEM: return "out of memory";
-    case BF_EIO: return "input/output error";
-    case BF_ENOTFOUND: return "not found";
-    case BF_EVERSION: return "version mismatch";
-    case BF_EINTERRUPTED: return "interrupted";
-    case BF_ELIMIT: return "limit exceeded";
-    case BF_EUSAGE: return "usage error";
-    default: return "unknown error";
+    case BF_OK: return _("success");
+    case BF_EINPUT: return _("invalid input");
+    case BF_ESCRIPT: return _("policy script error");
+    case BF_ESTORE: return _("database error");
+    case BF_ENOMEM: return _("out of memory");
+    case BF_EIO: return _("input/output error");
+    case BF_ENOTFOUND: return _("not found");
+    case BF_EVERSION: return _("version mismatch");
+    case BF_EINTERRUPTED: return _("interrupted");
+    case BF_ELIMIT: return _("limit exceeded");
+    case BF_EUSAGE: return _("usage error");
+    default: return _("unknown error");
     }
 }
 

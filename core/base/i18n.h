@@ -19,6 +19,8 @@
 /* A message in a context: the same English word that Chinese says two ways ("households" as a
  * count heading, 户数, and as a unit, 户) gets one entry per context. */
 #define C_(context, msgid) bf_pgettext(context "\004" msgid, msgid)
+/* Marks context\004msgid for the catalog in a static table; bf_pgettext translates it. */
+#define NC_(context, msgid) context "\004" msgid
 /* A message with singular and plural forms, chosen by n (Chinese has one form). */
 #define P_(msgid, plural, n) dngettext(BF_TEXTDOMAIN, msgid, plural, (unsigned long)(n))
 

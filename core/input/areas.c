@@ -1,5 +1,6 @@
 /* areas.c — policies/areas.xml: load, look up, suggest the nearest name. */
 #include "areas.h"
+#include "i18n.h"
 #include "bangfu.h"
 #include "xmlio.h"
 
@@ -111,7 +112,7 @@ int bf_areas_load(const char *path, bf_areas **out, bf_errors *errs)
     rc = a && (a->file = strdup(path)) ? read_areas(doc, a) : BF_ENOMEM;
     xmlFreeDoc(doc);
     if (rc != BF_OK) {
-        bf_errors_add(errs, "%s: out of memory", path);
+        bf_errors_add(errs, _("%s: out of memory"), path);
         bf_areas_free(a);
         return rc;
     }
@@ -125,7 +126,7 @@ int bf_areas_load_dir(const char *dir, bf_areas **out, bf_errors *errs)
     char *path = malloc(len);
     if (!path) {
         *out = NULL;
-        bf_errors_add(errs, "out of memory");
+        bf_errors_add(errs, _("out of memory"));
         return BF_ENOMEM;
     }
     snprintf(path, len, "%s/%s", dir, BF_AREAS_FILE);

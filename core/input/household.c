@@ -1,5 +1,6 @@
 /* household.c — the record model: enum tables, defaults, text → field conversion, validation of POLICIES.md §1. */
 #include "household.h"
+#include "i18n.h"
 #include "bangfu.h"
 
 #include <errno.h>
@@ -319,6 +320,42 @@ const char *bf_field_name(bf_record_kind kind, int i)
     return f ? f->name : NULL;
 }
 
+/* The names of the fields in messages: the catalog gives each its words ("field" context), and
+ * English keeps the attribute's own name. */
+static const struct { const char *name, *label; } field_labels[] = {
+    {"id", NC_("field", "id")}, {"town", NC_("field", "town")},
+    {"village", NC_("field", "village")}, {"status", NC_("field", "status")},
+    {"monitor", NC_("field", "monitor")}, {"recorded", NC_("field", "recorded")},
+    {"wage", NC_("field", "wage")}, {"business", NC_("field", "business")},
+    {"property", NC_("field", "property")}, {"transfer", NC_("field", "transfer")},
+    {"excluded", NC_("field", "excluded")}, {"previous", NC_("field", "previous")},
+    {"deposits", NC_("field", "deposits")}, {"vehicle", NC_("field", "vehicle")},
+    {"extra_houses", NC_("field", "extra_houses")}, {"medical", NC_("field", "medical")},
+    {"education", NC_("field", "education")}, {"housing_safe", NC_("field", "housing_safe")},
+    {"water_safe", NC_("field", "water_safe")}, {"name", NC_("field", "name")},
+    {"idnumber", NC_("field", "idnumber")}, {"relation", NC_("field", "relation")},
+    {"birth", NC_("field", "birth")}, {"sex", NC_("field", "sex")},
+    {"labor", NC_("field", "labor")}, {"employment", NC_("field", "employment")},
+    {"school", NC_("field", "school")}, {"self_care", NC_("field", "self_care")},
+    {"disability", NC_("field", "disability")},
+    {"disability_type", NC_("field", "disability_type")},
+    {"serious_illness", NC_("field", "serious_illness")},
+    {"pension_insured", NC_("field", "pension_insured")},
+    {"medical_insured", NC_("field", "medical_insured")},
+    {"medical_cost", NC_("field", "medical_cost")}, {"supporter", NC_("field", "supporter")},
+};
+
+const char *bf_field_label(bf_record_kind kind, int i, const char *fallback)
+{
+    const char *name = bf_field_name(kind, i);
+    for (size_t k = 0; name && k < sizeof field_labels / sizeof field_labels[0]; k++)
+        if (strcmp(field_labels[k].name, name) == 0) {
+            const char *t = bf_pgettext(field_labels[k].label, name);
+            return t == name ? fallback : t;
+        }
+    return fallback;
+}
+
 int bf_field_find(bf_record_kind kind, const char *name)
 {
     int n;
@@ -401,24 +438,24 @@ static void explain(const field_def *f, const char *label, const char *v, char *
 {
     switch (f->kind) {
     case F_TEXT:
-        snprintf(msg, len, "%s is too long (%zu bytes; at most %zu allowed)", label, strlen(v),
+        snprintf(msg, len, _("%s is too long (%zu bytes; at most %zu allowed)"), label, strlen(v),
                  f->size - 1);
         break;
     case F_MONEY: case F_PREVIOUS:
-        snprintf(msg, len, "%s: '%s' is not an amount of yuan (a plain decimal with at most 2 "
-                 "decimals, below 10^13)", label, v);
+        snprintf(msg, len, _("%s: '%s' is not an amount of yuan (a plain decimal with at most 2 "
+                 "decimals, below 10^13)"), label, v);
         break;
     case F_ENUM:
-        snprintf(msg, len, "%s: '%s' is not one of %s", label, v,
+        snprintf(msg, len, _("%s: '%s' is not one of %s"), label, v,
                  bf_enum_allowed((bf_enum_kind)f->arg));
         break;
-    case F_BOOL: snprintf(msg, len, "%s: '%s' is not true or false", label, v); break;
+    case F_BOOL: snprintf(msg, len, _("%s: '%s' is not true or false"), label, v); break;
     case F_INT:
-        snprintf(msg, len, "%s: '%s' is not a whole number from %ld to %d", label, v, f->min,
+        snprintf(msg, len, _("%s: '%s' is not a whole number from %ld to %d"), label, v, f->min,
                  f->arg);
         break;
     case F_DATE:
-        snprintf(msg, len, "%s: '%s' is not a date in the calendar (YYYY-MM-DD)", label, v);
+        snprintf(msg, len, _("%s: '%s' is not a date in the calendar (YYYY-MM-DD)"), label, v);
         break;
     }
 }
@@ -428,12 +465,12 @@ int bf_field_set(bf_record_kind kind, int i, void *record, const char *value, co
 {
     const field_def *f = field_at(kind, i);
     if (!f || !record || !value) {
-        snprintf(msg, msglen, "no such field");
+        snprintf(msg, msglen, _("no such field"));
         return BF_EUSAGE;
     }
     if (convert(f, record, value))
         return BF_OK;
-    explain(f, label ? label : f->name, value, msg, msglen);
+    explain(f, bf_field_label(kind, i, label ? label : f->name), value, msg, msglen);
     bf_field_reject(kind, i, record);
     return BF_EINPUT;
 }
@@ -471,11 +508,11 @@ void bf_place_format(const bf_place *where, char *out, size_t size)
     if (!where->file)
         out[0] = '\0';
     else if (where->line > 0 && where->column > 0)
-        snprintf(out, size, "%s:%ld:%ld: ", where->file, where->line, where->column);
+        snprintf(out, size, _("%s:%ld:%ld: "), where->file, where->line, where->column);
     else if (where->line > 0)
-        snprintf(out, size, "%s:%ld: ", where->file, where->line);
+        snprintf(out, size, _("%s:%ld: "), where->file, where->line);
     else
-        snprintf(out, size, "%s: ", where->file);
+        snprintf(out, size, _("%s: "), where->file);
 }
 
 /* The message with its place and the ids it concerns. */
@@ -484,12 +521,12 @@ static void add_placed(bf_errors *errs, const bf_place *where, const bf_househol
 {
     char at[600];
     bf_place_format(where, at, sizeof at);
-    const char *hid = h->id[0] ? h->id : "(no id)";
+    const char *hid = h->id[0] ? h->id : _(_("(no id)"));
     if (m)
-        bf_errors_add(errs, "%shousehold %s, member %s: %s", at, hid, m->id[0] ? m->id : "(no id)",
+        bf_errors_add(errs, _("%shousehold %s, member %s: %s"), at, hid, m->id[0] ? m->id : _(_("(no id)")),
                       msg);
     else
-        bf_errors_add(errs, "%shousehold %s: %s", at, hid, msg);
+        bf_errors_add(errs, _("%shousehold %s: %s"), at, hid, msg);
 }
 
 void bf_household_error(bf_errors *errs, const char *file, const bf_household *h,
@@ -533,11 +570,11 @@ static int check_text(bf_errors *errs, const bf_locator *loc, const char *file,
 {
     long n = bf_utf8_length(value);
     if (n < 0) {
-        ERR(m, field, "%s is not valid UTF-8", label);
+        ERR(m, field, _("%s is not valid UTF-8"), label);
         return 1;
     }
     if (n < min_chars || n > max_chars) {
-        ERR(m, field, "%s must be %ld to %ld characters, has %ld", label, min_chars, max_chars, n);
+        ERR(m, field, _("%s must be %ld to %ld characters, has %ld"), label, min_chars, max_chars, n);
         return 1;
     }
     return 0;
@@ -551,7 +588,7 @@ static int check_money(bf_errors *errs, const bf_locator *loc, const char *file,
         return 0;
     char buf[BF_MONEY_STRLEN];
     bf_money_format(v, buf);
-    ERR(m, field, "%s must be a non-negative amount, got %s", label, buf);
+    ERR(m, field, _("%s must be a non-negative amount, got %s"), label, buf);
     return 1;
 }
 
@@ -568,7 +605,7 @@ static int check_idnumber(bf_errors *errs, const bf_locator *loc, const char *fi
     if (!ok) {
         char masked[BF_IDNUMBER_LEN + 1];
         bf_mask_idnumber(s, masked);
-        ERR(m, "idnumber", "idnumber must be 18 characters, 17 digits and a digit or X (got %s)", masked);
+        ERR(m, "idnumber", _("idnumber must be 18 characters, 17 digits and a digit or X (got %s)"), masked);
         return 1;
     }
     return 0;
@@ -578,25 +615,25 @@ static int validate_member(const bf_household *h, const bf_member *m, int index,
                            const char *file, const bf_locator *loc, bf_date today,
                            bf_errors *errs)
 {
-    int n = check_text(errs, loc, file, h, m, "id", "member id", m->id, 1, BF_ID_CHARS);
-    n += check_text(errs, loc, file, h, m, "name", "name", m->name, 0, BF_NAME_CHARS);
+    int n = check_text(errs, loc, file, h, m, "id", _("member id"), m->id, 1, BF_ID_CHARS);
+    n += check_text(errs, loc, file, h, m, "name", _("name"), m->name, 0, BF_NAME_CHARS);
     n += check_idnumber(errs, loc, file, h, m);
-    n += check_money(errs, loc, file, h, m, "medical_cost", "medical_cost", m->medical_cost);
+    n += check_money(errs, loc, file, h, m, "medical_cost", _("medical_cost"), m->medical_cost);
     for (int j = 0; j < index; j++)
         if (strcmp(h->members[j].id, m->id) == 0) {
-            ERR(m, "id", "duplicate member id (also member %d of this household)", j + 1);
+            ERR(m, "id", _("duplicate member id (also member %d of this household)"), j + 1);
             n++;
             break;
         }
     if (m->disability < 0 || m->disability > 4) {
-        ERR(m, "disability", "disability must be 0 to 4, got %d", m->disability);
+        ERR(m, "disability", _("disability must be 0 to 4, got %d"), m->disability);
         n++;
     }
     if (today && m->birth > today) {
         char b[BF_DATE_STRLEN], t[BF_DATE_STRLEN];
         bf_date_format(m->birth, b);
         bf_date_format(today, t);
-        ERR(m, "birth", "birth %s is after the evaluation date %s", b, t);
+        ERR(m, "birth", _("birth %s is after the evaluation date %s"), b, t);
         n++;
     }
     return n;
@@ -610,30 +647,31 @@ int bf_household_validate(const bf_household *h, const char *file, bf_date today
 int bf_household_validate_at(const bf_household *h, const char *file, const bf_locator *loc,
                              bf_date today, bf_errors *errs)
 {
-    int n = check_text(errs, loc, file, h, NULL, "id", "household id", h->id, 1, BF_ID_CHARS);
-    n += check_text(errs, loc, file, h, NULL, "town", "town", h->town, 1, BF_NAME_CHARS);
-    n += check_text(errs, loc, file, h, NULL, "village", "village", h->village, 1, BF_NAME_CHARS);
-    n += check_text(errs, loc, file, h, NULL, "recorded", "recorded", h->recorded, 0,
+    int n = check_text(errs, loc, file, h, NULL, "id", _("household id"), h->id, 1, BF_ID_CHARS);
+    n += check_text(errs, loc, file, h, NULL, "town", _("town"), h->town, 1, BF_NAME_CHARS);
+    n += check_text(errs, loc, file, h, NULL, "village", _("village"), h->village, 1, BF_NAME_CHARS);
+    n += check_text(errs, loc, file, h, NULL, "recorded", _("recorded"), h->recorded, 0,
                     BF_RECORDED_BYTES - 1);
     const struct { const char *field, *label; bf_fen v; } money[] = {
-        {"wage", "income wage", h->wage}, {"business", "income business", h->business},
-        {"property", "income property", h->property},
-        {"transfer", "income transfer", h->transfer},
-        {"excluded", "income excluded", h->excluded},
-        {"previous", "income previous", h->has_previous ? h->previous : 0},
-        {"deposits", "assets deposits", h->deposits}, {"vehicle", "assets vehicle", h->vehicle},
-        {"medical", "expenses medical", h->medical},
-        {"education", "expenses education", h->education},
+        {"wage", N_("income wage"), h->wage}, {"business", N_("income business"), h->business},
+        {"property", N_("income property"), h->property},
+        {"transfer", N_("income transfer"), h->transfer},
+        {"excluded", N_("income excluded"), h->excluded},
+        {"previous", N_("income previous"), h->has_previous ? h->previous : 0},
+        {"deposits", N_("assets deposits"), h->deposits},
+        {"vehicle", N_("assets vehicle"), h->vehicle},
+        {"medical", N_("expenses medical"), h->medical},
+        {"education", N_("expenses education"), h->education},
     };
     for (size_t i = 0; i < sizeof money / sizeof money[0]; i++)
-        n += check_money(errs, loc, file, h, NULL, money[i].field, money[i].label, money[i].v);
+        n += check_money(errs, loc, file, h, NULL, money[i].field, _(money[i].label), money[i].v);
     if (h->extra_houses < 0) {
-        ERR(NULL, "extra_houses", "assets extra_houses must be 0 or more, got %d",
+        ERR(NULL, "extra_houses", _("assets extra_houses must be 0 or more, got %d"),
             h->extra_houses);
         n++;
     }
     if (h->n_members < 1) {
-        ERR(NULL, NULL, "a household needs at least one member");
+        ERR(NULL, NULL, _("a household needs at least one member"));
         n++;
     }
     for (int i = 0; i < h->n_members; i++)

@@ -117,6 +117,9 @@ int bf_field_count(bf_record_kind kind);
  * previous deposits vehicle extra_houses medical education) and housing_safe, water_safe for the
  * <housing safe> and <water safe> flags; member fields are the <member> attribute names. */
 const char *bf_field_name(bf_record_kind kind, int i);
+/* How messages name field i of kind: its name in the user's language with the attribute beside
+ * it ("出生日期（birth）"), or fallback where the catalog has no name for it (English). */
+const char *bf_field_label(bf_record_kind kind, int i, const char *fallback);
 /* The index of the field called name, or -1 when there is none. */
 int bf_field_find(bf_record_kind kind, const char *name);
 /* True when every record must give field i: household id, town and village; every member field

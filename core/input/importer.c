@@ -1,6 +1,7 @@
 /* importer.c — one household at a time inside an import: the validator, the rules, duplicate
  * ids and ID numbers across the import and the store, then the insert while nothing failed. */
 #include "importer.h"
+#include "i18n.h"
 #include "bangfu.h"
 #include "idset.h"
 #include "plugin.h"
@@ -123,7 +124,7 @@ static int check_household_id(importer *im, const bf_household *h, const char *f
             store_failed(im);
         else {
             place_text(im, &p, where, sizeof where);
-            bf_field_error(im->errs, loc, file, h, NULL, "id", "duplicate household id (first at %s)",
+            bf_field_error(im->errs, loc, file, h, NULL, "id", _("duplicate household id (first at %s)"),
                            where);
         }
         return 1;
@@ -136,8 +137,8 @@ static int check_household_id(importer *im, const bf_household *h, const char *f
     if (!exists)
         return 0;
     if (!im->opt->replace) {
-        bf_field_error(im->errs, loc, file, h, NULL, "id", "household id is already in the "
-                       "database %s (use --replace to replace it)", bf_store_path(im->s));
+        bf_field_error(im->errs, loc, file, h, NULL, "id", _("household id is already in the "
+                       "database %s (use --replace to replace it)"), bf_store_path(im->s));
         *stored_conflict = true;
         return 1;
     }
@@ -169,8 +170,8 @@ static int check_member_ids(importer *im, const bf_household *h, const char *fil
             }
             place_text(im, &p, where, sizeof where);
             if (strcmp(p.household, h->id) != 0) {   /* inside one household the validator says it */
-                bf_field_error(im->errs, loc, file, h, m, "id", "duplicate member id (also in "
-                               "household %s at %s)", p.household, where);
+                bf_field_error(im->errs, loc, file, h, m, "id", _("duplicate member id (also in "
+                               "household %s at %s)"), p.household, where);
                 n++;
             }
             continue;
@@ -183,8 +184,8 @@ static int check_member_ids(importer *im, const bf_household *h, const char *fil
             continue;
         }
         if (exists) {
-            bf_field_error(im->errs, loc, file, h, m, "id", "member id is already in the database "
-                           "%s (in another household)", bf_store_path(im->s));
+            bf_field_error(im->errs, loc, file, h, m, "id", _("member id is already in the database "
+                           "%s (in another household)"), bf_store_path(im->s));
             n++;
         }
     }
@@ -232,8 +233,8 @@ static void check_stored_idnumber(importer *im, const bf_household *h, const bf_
     bf_mask_idnumber(m->idnumber, masked);
     bf_errors one;
     bf_errors_init(&one, 1);
-    bf_field_error(&one, loc, file, h, m, "idnumber", "idnumber %s is also member %s of "
-                   "household %s in the database %s; one person can be in one household only",
+    bf_field_error(&one, loc, file, h, m, "idnumber", _("idnumber %s is also member %s of "
+                   "household %s in the database %s; one person can be in one household only"),
                    masked, member, household, bf_store_path(im->s));
     if (one.count)
         hold_clash(im, household, one.msgs[0]);
@@ -251,7 +252,7 @@ static void other_holder(importer *im, const bf_household *h, const bf_member *m
     if (bf_staging_idnumber_holder(im->staging, key, h->id, m->id, &found, &p) != BF_OK)
         store_failed(im);
     else if (found)
-        snprintf(out, size, "member %s of household %s (%s:%d)", p.member, p.household,
+        snprintf(out, size, _("member %s of household %s (%s:%d)"), p.member, p.household,
                  im->files[p.file], p.line);
 }
 
@@ -281,12 +282,12 @@ static int check_idnumbers(importer *im, const bf_household *h, const char *file
             other_holder(im, h, m, key, other, sizeof other);
         bf_mask_idnumber(m->idnumber, masked);
         if (other[0])
-            bf_field_error(im->errs, loc, file, h, m, "idnumber", "idnumber %s is also %s; one "
-                           "person can be in one household only", masked, other);
+            bf_field_error(im->errs, loc, file, h, m, "idnumber", _("idnumber %s is also %s; one "
+                           "person can be in one household only"), masked, other);
         else
-            bf_field_error(im->errs, loc, file, h, m, "idnumber", "idnumber %s is also held by "
+            bf_field_error(im->errs, loc, file, h, m, "idnumber", _("idnumber %s is also held by "
                            "another member of this import; one person can be in one household "
-                           "only", masked);
+                           "only"), masked);
     }
     return n;
 }

@@ -1,5 +1,6 @@
 /* rules.c — identity, plausibility and place rules of an imported household. */
 #include "rules.h"
+#include "i18n.h"
 #include "plugin.h"
 
 #include <stdio.h>
@@ -18,13 +19,13 @@ static int check_identity(const bf_household *h, const bf_member *m, const char 
     char masked[BF_IDNUMBER_LEN + 1];
     bf_mask_idnumber(m->idnumber, masked);
     if (st == BF_IDNUMBER_BAD_DATE) {
-        ERR(m, "idnumber", "idnumber %s does not hold a date that exists in its characters 7 "
-            "to 14 (GB 11643)", masked);
+        ERR(m, "idnumber", _("idnumber %s does not hold a date that exists in its characters 7 "
+            "to 14 (GB 11643)"), masked);
         return 1;
     }
     if (st == BF_IDNUMBER_BAD_CHECK) {
-        ERR(m, "idnumber", "idnumber %s has a wrong check digit: its first 17 digits call for "
-            "another last character (GB 11643)", masked);
+        ERR(m, "idnumber", _("idnumber %s has a wrong check digit: its first 17 digits call for "
+            "another last character (GB 11643)"), masked);
         return 1;
     }
     int n = 0;
@@ -32,13 +33,13 @@ static int check_identity(const bf_household *h, const bf_member *m, const char 
         bf_date_from_ymd(p.year, p.month, p.day) != m->birth) {
         char birth[BF_DATE_STRLEN];
         bf_date_format(m->birth, birth);
-        ERR(m, "idnumber", "idnumber %s holds another birth date than birth %s", masked, birth);
+        ERR(m, "idnumber", _("idnumber %s holds another birth date than birth %s"), masked, birth);
         n++;
     }
     const char *sex = bf_enum_name(BF_ENUM_SEX, (int)m->sex);
     if (!bf_field_rejected(BF_RECORD_MEMBER, m, "sex") && p.sex != sex[0]) {
-        ERR(m, "idnumber", "idnumber %s has the sex digit of %s, but sex is %s", masked,
-            p.sex == 'M' ? "a man" : "a woman", sex);
+        ERR(m, "idnumber", _("idnumber %s has the sex digit of %s, but sex is %s"), masked,
+            p.sex == 'M' ? _("a man") : _("a woman"), sex);
         n++;
     }
     return n;
@@ -56,8 +57,8 @@ static int check_age(const bf_household *h, const bf_member *m, const char *file
     char birth[BF_DATE_STRLEN], on[BF_DATE_STRLEN];
     bf_date_format(m->birth, birth);
     bf_date_format(today, on);
-    ERR(m, "birth", "birth %s makes the member %d years old on %s; ages from 0 to %d are "
-        "accepted", birth, age, on, BF_AGE_MAX);
+    ERR(m, "birth", _("birth %s makes the member %d years old on %s; ages from 0 to %d are "
+        "accepted"), birth, age, on, BF_AGE_MAX);
     return 1;
 }
 
@@ -78,12 +79,12 @@ static int check_head(const bf_household *h, const char *file, const bf_locator 
             first = m;
             continue;
         }
-        ERR(m, "relation", "relation is head, but member %s is the head already; a household "
-            "has exactly one head", first->id);
+        ERR(m, "relation", _("relation is head, but member %s is the head already; a household "
+            "has exactly one head"), first->id);
         n++;
     }
     if (heads == 0 && h->n_members > 0) {
-        ERR(NULL, NULL, "no member has relation head; a household has exactly one head");
+        ERR(NULL, NULL, _("no member has relation head; a household has exactly one head"));
         n++;
     }
     return n;
@@ -101,10 +102,10 @@ static int check_place(const bf_household *h, const char *file, const bf_locator
     if (town < 0) {
         const char *near = bf_areas_nearest_town(areas, h->town);
         if (near)
-            ERR(NULL, "town", "town '%s' is not a town of %s; did you mean '%s'?", h->town,
+            ERR(NULL, "town", _("town '%s' is not a town of %s; did you mean '%s'?"), h->town,
                 source, near);
         else
-            ERR(NULL, "town", "town '%s' is not a town of %s", h->town, source);
+            ERR(NULL, "town", _("town '%s' is not a town of %s"), h->town, source);
         return 1;
     }
     if (bf_areas_village(areas, town, h->village) ||
@@ -112,16 +113,16 @@ static int check_place(const bf_household *h, const char *file, const bf_locator
         return 0;
     int other = bf_areas_town_of_village(areas, h->village);
     if (other >= 0) {
-        ERR(NULL, "village", "village '%s' is a village of %s, not of %s, in %s", h->village,
+        ERR(NULL, "village", _("village '%s' is a village of %s, not of %s, in %s"), h->village,
             bf_areas_town_name(areas, other), h->town, source);
         return 1;
     }
     const char *near = bf_areas_nearest_village(areas, town, h->village);
     if (near)
-        ERR(NULL, "village", "village '%s' is not a village of %s in %s; did you mean '%s'?",
+        ERR(NULL, "village", _("village '%s' is not a village of %s in %s; did you mean '%s'?"),
             h->village, h->town, source, near);
     else
-        ERR(NULL, "village", "village '%s' is not a village of %s in %s", h->village, h->town,
+        ERR(NULL, "village", _("village '%s' is not a village of %s in %s"), h->village, h->town,
             source);
     return 1;
 }

@@ -1,6 +1,7 @@
 /* sink.c — the record sink: plugin readers hand households over field by field; the fields go
  * through the one text conversion of household.c and the households through the importer. */
 #include "sink.h"
+#include "i18n.h"
 #include "bangfu.h"
 #include "household.h"
 
@@ -116,8 +117,9 @@ static int set_field(bf_record_sink *k, bf_record_kind kind, void *record, uint6
     char msg[1024];
     if (i < 0) {
         if (first_unknown(k, kind == BF_RECORD_HOUSEHOLD ? 'h' : 'm', field)) {
-            snprintf(msg, sizeof msg, "unknown %s field '%s' (reported once)",
-                     kind == BF_RECORD_HOUSEHOLD ? "household" : "member", field);
+            snprintf(msg, sizeof msg, kind == BF_RECORD_HOUSEHOLD
+                     ? _("unknown household field '%s' (reported once)")
+                     : _("unknown member field '%s' (reported once)"), field);
             hold(k, member, msg);
         } else {
             hold(k, member, "");       /* no message again, but the record is still bad */
@@ -139,7 +141,7 @@ static void check_required(bf_record_sink *k, bf_record_kind kind, uint64_t seen
     for (int i = 0; i < bf_field_count(kind); i++)
         if (bf_field_required(kind, i) && !(seen & (UINT64_C(1) << i))) {
             char msg[128];
-            snprintf(msg, sizeof msg, "no value for required field '%s'", bf_field_name(kind, i));
+            snprintf(msg, sizeof msg, _("no value for required field '%s'"), bf_field_name(kind, i));
             k->column = 0;
             hold(k, member, msg);
             bf_field_reject(kind, i, member < 0 ? (void *)&k->h : (void *)&k->h.members[member]);
@@ -151,7 +153,7 @@ static void check_required(bf_record_sink *k, bf_record_kind kind, uint64_t seen
 static int release(bf_record_sink *k)
 {
     const bf_household *h = &k->h;
-    const char *hid = h->id[0] ? h->id : "(no id)";
+    const char *hid = h->id[0] ? h->id : _("(no id)");
     int n = k->n_pend;
     for (int i = 0; i < k->n_pend; i++) {
         const pending *p = &k->pend[i];
@@ -161,10 +163,10 @@ static int release(bf_record_sink *k)
         char at[1100];
         bf_place_format(&where, at, sizeof at);
         if (p->msg[0] && m)
-            bf_importer_error(k->im, "%shousehold %s, member %s: %s", at, hid,
-                              m->id[0] ? m->id : "(no id)", p->msg);
+            bf_importer_error(k->im, _("%shousehold %s, member %s: %s"), at, hid,
+                              m->id[0] ? m->id : _("(no id)"), p->msg);
         else if (p->msg[0])
-            bf_importer_error(k->im, "%shousehold %s: %s", at, hid, p->msg);
+            bf_importer_error(k->im, _("%shousehold %s: %s"), at, hid, p->msg);
         free(p->msg);
     }
     k->n_pend = 0;
@@ -304,9 +306,9 @@ void bf_sink_member_error(bf_record_sink *k, const char *file, long line,
     where_of(where, sizeof where, file, line);
     const char *msg = message ? message : "error";
     if (household && member)
-        bf_importer_error(k->im, "%shousehold %s, member %s: %s", where, household, member, msg);
+        bf_importer_error(k->im, _("%shousehold %s, member %s: %s"), where, household, member, msg);
     else if (household)
-        bf_importer_error(k->im, "%shousehold %s: %s", where, household, msg);
+        bf_importer_error(k->im, _("%shousehold %s: %s"), where, household, msg);
     else if (member)
         bf_importer_error(k->im, "%smember %s: %s", where, member, msg);
     else

@@ -1,5 +1,6 @@
 /* xmlio.c — libxml2 readers and writers: embedded schemas, households stream, small documents, writer. */
 #include "xmlio.h"
+#include "i18n.h"
 #include "bangfu.h"
 
 #include <errno.h>
@@ -102,7 +103,7 @@ static xmlParserInputPtr embedded_loader(const char *url, const char *id, xmlPar
 static void schema_parse_error(void *ctx, xmlErrorPtr err)
 {
     if (err && err->level != XML_ERR_WARNING)
-        bf_errors_add(ctx, "schema %s:%d: %s", err->file ? err->file : "?", err->line,
+        bf_errors_add(ctx, _("schema %s:%d: %s"), err->file ? err->file : "?", err->line,
                       err->message ? err->message : "error");
 }
 
@@ -131,7 +132,7 @@ static xmlSchema *compile_schema(bf_xml_schema which, bf_errors *errs)
     xmlSetExternalEntityLoader(saved);
     xmlFreeDoc(doc);
     if (!schema)
-        bf_errors_add(errs, "cannot compile the embedded schema %s", name);
+        bf_errors_add(errs, _("cannot compile the embedded schema %s"), name);
     return schema;
 }
 
@@ -189,11 +190,11 @@ static void clean_message(const char *in, char *out, size_t size)
 static void format_where(char *where, size_t size, const char *file, long line, int col)
 {
     if (line > 0 && col > 0)
-        snprintf(where, size, "%s:%ld:%d: ", file, line, col);
+        snprintf(where, size, _("%s:%ld:%d: "), file, line, col);
     else if (line > 0)
-        snprintf(where, size, "%s:%ld: ", file, line);
+        snprintf(where, size, _("%s:%ld: "), file, line);
     else
-        snprintf(where, size, "%s: ", file);
+        snprintf(where, size, _("%s: "), file);
 }
 
 /* ======================================================================== */
@@ -256,7 +257,7 @@ static int validate_doc(xmlDoc *doc, bf_xml_schema which, load_ctx *lc)
         return rc;
     xmlSchemaValidCtxt *vctxt = xmlSchemaNewValidCtxt(schema);
     if (!vctxt) {
-        bf_errors_add(lc->errs, "%s: out of memory", lc->file);
+        bf_errors_add(lc->errs, _("%s: out of memory"), lc->file);
         return BF_ENOMEM;
     }
     xmlSchemaSetValidStructuredErrors(vctxt, load_error, lc);
@@ -266,10 +267,10 @@ static int validate_doc(xmlDoc *doc, bf_xml_schema which, load_ctx *lc)
     if (v == 0)
         return BF_OK;
     if (v < 0)
-        bf_errors_add(lc->errs, "%s: cannot validate against %s (libxml2 internal error)",
+        bf_errors_add(lc->errs, _("%s: cannot validate against %s (libxml2 internal error)"),
                       lc->file, schema_file[which]);
     else if (lc->count == before)
-        bf_errors_add(lc->errs, "%s: does not match the schema %s", lc->file, schema_file[which]);
+        bf_errors_add(lc->errs, _("%s: does not match the schema %s"), lc->file, schema_file[which]);
     return BF_EINPUT;
 }
 
@@ -282,7 +283,7 @@ static int load_common(const char *buf, size_t len, int fd, const char *name,
     xmlInitParser();
     xmlParserCtxt *ctxt = xmlNewParserCtxt();
     if (!ctxt) {
-        bf_errors_add(errs, "%s: out of memory", name);
+        bf_errors_add(errs, _("%s: out of memory"), name);
         return BF_ENOMEM;
     }
     xmlStructuredErrorFunc saved = xmlStructuredError;
@@ -293,7 +294,7 @@ static int load_common(const char *buf, size_t len, int fd, const char *name,
     int rc = BF_OK;
     if (!doc || !ctxt->wellFormed) {
         if (lc.count == 0)
-            bf_errors_add(errs, "%s: not a well-formed XML document", name);
+            bf_errors_add(errs, _("%s: not a well-formed XML document"), name);
         rc = BF_EINPUT;
     }
     xmlSetStructuredErrorFunc(saved_ctx, saved);
@@ -313,7 +314,7 @@ int bf_xml_load(const char *path, bf_xml_schema which, xmlDoc **out, bf_errors *
     *out = NULL;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        bf_errors_add(errs, "%s: cannot open: %s", path, strerror(errno));
+        bf_errors_add(errs, _("%s: cannot open: %s"), path, strerror(errno));
         return BF_EIO;
     }
     int rc = load_common(NULL, 0, fd, path, which, out, errs);
@@ -326,7 +327,7 @@ int bf_xml_load_memory(const char *buf, size_t len, const char *name, bf_xml_sch
 {
     *out = NULL;
     if (len > INT_MAX) {
-        bf_errors_add(errs, "%s: document too large", name);
+        bf_errors_add(errs, _("%s: document too large"), name);
         return BF_ELIMIT;
     }
     return load_common(buf, len, -1, name, which, out, errs);
@@ -366,12 +367,12 @@ static void __attribute__((format(printf, 2, 3))) conv_error(conv *c, const char
     if (c->r && c->node)
         place_node(c->r, c->h, c->node, c->attr, &place);
     bf_place_format(&place, where, sizeof where);
-    const char *hid = c->h->id[0] ? c->h->id : "(no id)";
+    const char *hid = c->h->id[0] ? c->h->id : _("(no id)");
     if (c->m)
-        bf_errors_add(c->errs, "%shousehold %s, member %s: %s", where, hid,
-                      c->m->id[0] ? c->m->id : "(no id)", msg);
+        bf_errors_add(c->errs, _("%shousehold %s, member %s: %s"), where, hid,
+                      c->m->id[0] ? c->m->id : _("(no id)"), msg);
     else
-        bf_errors_add(c->errs, "%shousehold %s: %s", where, hid, msg);
+        bf_errors_add(c->errs, _("%shousehold %s: %s"), where, hid, msg);
     c->count++;
 }
 
@@ -446,7 +447,7 @@ static void convert_attrs(conv *c, const xmlNode *node, bf_record_kind kind, con
         int i = field_of(kind, element, name);
         c->attr = name;
         if (i < 0) {
-            conv_error(c, "<%s>: unknown attribute '%s'", element, name);
+            conv_error(c, _("<%s>: unknown attribute '%s'"), element, name);
             continue;
         }
         xmlChar *to_free;
@@ -460,7 +461,7 @@ static void convert_attrs(conv *c, const xmlNode *node, bf_record_kind kind, con
         return;
     for (int i = 0; i < bf_field_count(kind); i++)
         if (bf_field_required(kind, i) && !(seen & (UINT64_C(1) << i))) {
-            conv_error(c, "<%s>: missing attribute '%s'", element, bf_field_name(kind, i));
+            conv_error(c, _("<%s>: missing attribute '%s'"), element, bf_field_name(kind, i));
             bf_field_reject(kind, i, base);
         }
 }
@@ -522,7 +523,7 @@ static int convert_household(xmlNode *node, bf_household *h, const char *file, b
         else {
             c.node = k;
             c.attr = NULL;
-            conv_error(&c, "unexpected element <%s> in <household>", name);
+            conv_error(&c, _("unexpected element <%s> in <household>"), name);
         }
     }
     return c.count;
@@ -603,16 +604,16 @@ static void emit(bf_xml_reader *r, const pending *p, const locator *loc)
         bf_errors_add(r->errs, "%s%s", where, p->msg);
         return;
     }
-    const char *hid = loc->id[0] ? loc->id : "(no id)";
+    const char *hid = loc->id[0] ? loc->id : _(_("(no id)"));
     int m = -1;
     for (int i = 0; i < loc->n; i++)
         if (loc->members[i].line <= p->line)
             m = i;
     if (m >= 0)
-        bf_errors_add(r->errs, "%shousehold %s, member %s: %s", where, hid,
-                      loc->members[m].id[0] ? loc->members[m].id : "(no id)", p->msg);
+        bf_errors_add(r->errs, _("%shousehold %s, member %s: %s"), where, hid,
+                      loc->members[m].id[0] ? loc->members[m].id : _(_("(no id)")), p->msg);
     else
-        bf_errors_add(r->errs, "%shousehold %s: %s", where, hid, p->msg);
+        bf_errors_add(r->errs, _("%shousehold %s: %s"), where, hid, p->msg);
 }
 
 /* True when a message at line belongs to the household at loc. */
@@ -715,20 +716,20 @@ int bf_xml_reader_open(const char *path, bf_errors *errs, bf_xml_reader **out)
     bf_xml_reader *r = calloc(1, sizeof *r);
     if (!r || !(r->path = strdup(path))) {
         free(r);
-        bf_errors_add(errs, "%s: out of memory", path);
+        bf_errors_add(errs, _("%s: out of memory"), path);
         return BF_ENOMEM;
     }
     r->errs = errs;
     r->fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (r->fd < 0 || fstat(r->fd, &st) != 0) {
-        bf_errors_add(errs, "%s: cannot open: %s", path, strerror(errno));
+        bf_errors_add(errs, _("%s: cannot open: %s"), path, strerror(errno));
         bf_xml_reader_close(r);
         return BF_EIO;
     }
     r->size = st.st_size;
     if (r->size == 0) {
-        bf_errors_add(errs, "%s: the file is empty (expected <households xmlns=\"%s\">)", path,
+        bf_errors_add(errs, _("%s: the file is empty (expected <households xmlns=\"%s\">)"), path,
                       BF_NS_HOUSEHOLDS);
         bf_xml_reader_close(r);
         return BF_EINPUT;
@@ -738,12 +739,12 @@ int bf_xml_reader_open(const char *path, bf_errors *errs, bf_xml_reader **out)
     r->win.at_line_start = true;
     r->rd = xmlReaderForIO(read_input, close_input, r, path, NULL, PARSE_OPTIONS);
     if (!r->rd) {
-        bf_errors_add(errs, "%s: cannot create an XML reader (out of memory?)", path);
+        bf_errors_add(errs, _("%s: cannot create an XML reader (out of memory?)"), path);
         bf_xml_reader_close(r);
         return BF_ENOMEM;
     }
     if (xmlTextReaderSetSchema(r->rd, schema) != 0) {
-        bf_errors_add(errs, "%s: cannot attach the households schema", path);
+        bf_errors_add(errs, _("%s: cannot attach the households schema"), path);
         bf_xml_reader_close(r);
         return BF_EINPUT;
     }
@@ -867,7 +868,7 @@ static int take_household(bf_xml_reader *r, bf_household *h, bool *got, bool *cl
         locate_unreached(r);             /* … or in one the parser read ahead into */
         flush_pending(r, 0);
         if (r->xml_errors == 0)
-            bf_errors_add(r->errs, "%s:%ld: household %s: cannot read the element", r->path,
+            bf_errors_add(r->errs, _("%s:%ld: household %s: cannot read the element"), r->path,
                           line, loc->id);
         return BF_EINPUT;
     }
@@ -909,9 +910,9 @@ static int reader_next(bf_xml_reader *r, bf_household *h, bool *got, bool *clean
         locate_unreached(r);
     flush_pending(r, 0);
     if (r->fatal && r->xml_errors == 0)
-        bf_errors_add(r->errs, "%s: cannot read the file as XML", r->path);
+        bf_errors_add(r->errs, _("%s: cannot read the file as XML"), r->path);
     if (!r->fatal && xmlTextReaderIsValid(r->rd) != 1 && r->xml_errors == 0) {
-        bf_errors_add(r->errs, "%s: does not match the households schema", r->path);
+        bf_errors_add(r->errs, _("%s: does not match the households schema"), r->path);
         r->fatal = true;
     }
     return r->fatal ? BF_EINPUT : BF_OK;
@@ -1189,22 +1190,22 @@ static void rephrase(const char *msg, const char *element, const char *attr, cha
         }
     }
     if (attr && quoted_after(msg, "The value '", value, sizeof value))
-        snprintf(out, size, "%s: '%s' is not a value the schema allows here", attr, value);
+        snprintf(out, size, _("%s: '%s' is not a value the schema allows here"), attr, value);
     else if (attr && quoted_after(msg, ": '", value, sizeof value))
-        snprintf(out, size, "%s: '%s' is not a value the schema allows here", attr, value);
+        snprintf(out, size, _("%s: '%s' is not a value the schema allows here"), attr, value);
     else if (attr)
-        snprintf(out, size, "%s: the value is not one the schema allows here", attr);
+        snprintf(out, size, _("%s: the value is not one the schema allows here"), attr);
     else if (strstr(msg, "is not expected") && expected[0])
-        snprintf(out, size, "the element <%s> is not expected here; expected:%s", element,
+        snprintf(out, size, _("the element <%s> is not expected here; expected:%s"), element,
                  expected);
     else if (strstr(msg, "is not expected"))
-        snprintf(out, size, "the element <%s> is not expected here", element);
+        snprintf(out, size, _("the element <%s> is not expected here"), element);
     else if (strstr(msg, "Missing child element") && expected[0])
-        snprintf(out, size, "<%s> lacks a child element; expected:%s", element, expected);
+        snprintf(out, size, _("<%s> lacks a child element; expected:%s"), element, expected);
     else if (strstr(msg, "Character content"))
-        snprintf(out, size, "<%s> holds text where only elements are allowed", element);
+        snprintf(out, size, _("<%s> holds text where only elements are allowed"), element);
     else
-        snprintf(out, size, "<%s> does not match the households schema", element);
+        snprintf(out, size, _("<%s> does not match the households schema"), element);
 }
 
 /* Emits a schema message of the current household at its element or attribute, in the words
@@ -1240,13 +1241,18 @@ static bool emit_schema(bf_xml_reader *r, const pending *p)
     place_in_text(r, h, node, has_attr ? attr : NULL, &where);
     char at[1200], msg[768];
     bf_place_format(&where, at, sizeof at);
-    rephrase(p->msg, element, has_attr ? attr : NULL, msg, sizeof msg);
-    const char *hid = h->id[0] ? h->id : "(no id)";
+    const char *label = NULL;
+    if (has_attr) {
+        bf_record_kind kind = m ? BF_RECORD_MEMBER : BF_RECORD_HOUSEHOLD;
+        label = bf_field_label(kind, field_of(kind, element, attr), attr);
+    }
+    rephrase(p->msg, element, label, msg, sizeof msg);
+    const char *hid = h->id[0] ? h->id : _(_("(no id)"));
     if (m)
-        bf_errors_add(r->errs, "%shousehold %s, member %s: %s", at, hid, m->id[0] ? m->id : "(no id)",
+        bf_errors_add(r->errs, _("%shousehold %s, member %s: %s"), at, hid, m->id[0] ? m->id : _(_("(no id)")),
                       msg);
     else
-        bf_errors_add(r->errs, "%shousehold %s: %s", at, hid, msg);
+        bf_errors_add(r->errs, _("%shousehold %s: %s"), at, hid, msg);
     return true;
 }
 
@@ -1363,12 +1369,12 @@ int bf_xml_writer_open(const char *path, bf_xml_writer **out, bf_errors *errs)
     bf_xml_writer *w = calloc(1, sizeof *w);
     if (!w || !(w->path = strdup(path))) {
         free(w);
-        bf_errors_add(errs, "%s: out of memory", path);
+        bf_errors_add(errs, _("%s: out of memory"), path);
         return BF_ENOMEM;
     }
     w->f = fopen(path, "wb");
     if (!w->f) {
-        bf_errors_add(errs, "%s: cannot create: %s", path, strerror(errno));
+        bf_errors_add(errs, _("%s: cannot create: %s"), path, strerror(errno));
         free(w->path);
         free(w);
         return BF_EIO;
@@ -1381,7 +1387,7 @@ int bf_xml_writer_open(const char *path, bf_xml_writer **out, bf_errors *errs)
         fclose(w->f);
         free(w->path);
         free(w);
-        bf_errors_add(errs, "%s: cannot create an XML writer", path);
+        bf_errors_add(errs, _("%s: cannot create an XML writer"), path);
         return BF_ENOMEM;
     }
     writer_enter(w);
@@ -1494,7 +1500,7 @@ int bf_xml_writer_close(bf_xml_writer *w, bf_errors *errs)
     }
     int rc = BF_OK;
     if (w->failed) {
-        bf_errors_add(errs, "%s: write failed: %s", w->path, w->why[0] ? w->why : "error");
+        bf_errors_add(errs, _("%s: write failed: %s"), w->path, w->why[0] ? w->why : "error");
         rc = BF_EIO;
     }
     free(w->path);
