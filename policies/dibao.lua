@@ -110,5 +110,7 @@ return {
   department = "县民政局",
   scope = "household",
   requires = { "tekun", "low_income" },
+  -- 档次的称呼，报告和结果中显示 [三（三）]
+  tiers = { household = "按户保", single_person = "单人保" },
   evaluate = evaluate,
 }

@@ -82,5 +82,8 @@ return {
   department = "县残联",
   scope = "member",
   requires = { "dibao", "low_income" },
+  -- 档次的称呼：生活补贴、护理补贴或两项都有 [三（四）]
+  tiers = { living = "困难残疾人生活补贴", care = "重度残疾人护理补贴",
+            ["living+care"] = "生活补贴和护理补贴" },
   evaluate = evaluate,
 }

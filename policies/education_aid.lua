@@ -55,5 +55,7 @@ return {
   department = "县教育局",
   scope = "member",
   requires = { "tekun", "dibao" },
+  -- 档次即学段 [三（四）、二（三）]
+  tiers = terms.school,
   evaluate = evaluate,
 }

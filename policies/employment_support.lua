@@ -105,5 +105,8 @@ return {
   department = "县人社局",
   scope = "member",
   requires = {},
+  -- 档次的称呼 [三（二）、二（一）]
+  tiers = { cross_region = "跨区域就业交通补贴", public_post = "公益性岗位",
+            training = "技能培训补贴" },
   evaluate = evaluate,
 }

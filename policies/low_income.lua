@@ -59,5 +59,7 @@ return {
   department = "县民政局",
   scope = "household",
   requires = {},
+  -- 档次的称呼 [三（一）]
+  tiers = { low_income = "低收入家庭" },
   evaluate = evaluate,
 }

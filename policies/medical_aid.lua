@@ -119,5 +119,8 @@ return {
   department = "县医保局",
   scope = "member",
   requires = { "tekun", "dibao", "low_income" },
+  -- 档次即救助对象类别 [三（五）]
+  tiers = { tekun = "特困人员", dibao = "低保对象", low_income = "低收入人口",
+            monitored = "监测对象", alleviated = "脱贫人口" },
   evaluate = evaluate,
 }

@@ -92,5 +92,7 @@ return {
   department = "县乡村振兴局",
   scope = "household",
   requires = {},
+  -- 档次的称呼：一项触发为关注，两项及以上为预警 [二（二）]
+  tiers = { watch = "关注", alert = "预警" },
   evaluate = evaluate,
 }

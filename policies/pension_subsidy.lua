@@ -109,5 +109,8 @@ return {
   department = "县人社局",
   scope = "member",
   requires = { "tekun", "dibao" },
+  -- 档次即代缴对象类别 [三（四）]
+  tiers = { tekun = "特困人员", severe_disability = "重度残疾人", mental = "智力、精神残疾人",
+            dibao = "低保对象", returned = "返贫致贫人员" },
   evaluate = evaluate,
 }

@@ -105,5 +105,7 @@ return {
   department = "县民政局",
   scope = "member",
   requires = {},
+  -- 档次即生活自理能力 [三（三）]
+  tiers = terms.self_care,
   evaluate = evaluate,
 }

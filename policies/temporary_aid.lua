@@ -112,5 +112,7 @@ return {
   department = "县民政局",
   scope = "household",
   requires = { "tekun", "dibao" },
+  -- 档次的称呼 [三（三）]
+  tiers = { expenditure = "支出型临时救助" },
   evaluate = evaluate,
 }

@@ -364,3 +364,24 @@ Test(engine, one_or_two_jobs_give_identical_decisions, .timeout = 120)
     close_engine(&f1);
     close_engine(&f2);
 }
+
+Test(engine, a_scripts_tiers_table_gives_its_tier_codes_words)
+{
+    const char *files[] = {
+        "a.lua", "return { id = \"a\", title = \"t\", scope = \"household\",\n"
+                 "  tiers = { household = \"按户保\", single_person = \"单人保\" },\n"
+                 "  evaluate = function(h, p, ctx) return { eligible = false, amount = 0, reasons = {\"x\"} } end,\n}\n",
+        "b.lua", "return { id = \"b\", title = \"t\", scope = \"household\",\n"
+                 "  tiers = { household = 1 },\n"
+                 "  evaluate = function(h, p, ctx) return { eligible = false, amount = 0, reasons = {\"x\"} } end,\n}\n",
+        "c.lua", "return { id = \"c\", title = \"t\", scope = \"household\",\n"
+                 "  tiers = \"按户保\",\n"
+                 "  evaluate = function(h, p, ctx) return { eligible = false, amount = 0, reasons = {\"x\"} } end,\n}\n",
+    };
+    char *dir = policy_dir(files, 3);
+    const char *msg = load_errors(dir);
+    cr_expect(strstr(msg, "b.lua:2: tiers must map each tier code to its words"), "%s", msg);
+    cr_expect(strstr(msg, "c.lua:2: tiers must be a table of tier codes and their words"), "%s", msg);
+    cr_expect(!strstr(msg, "a.lua"), "a's tiers are right: %s", msg);
+    remove_dir(dir);
+}

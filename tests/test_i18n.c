@@ -218,3 +218,22 @@ Test(i18n, an_import_error_in_both_languages)
     free(xml);
     free(db);
 }
+
+Test(i18n, tier_codes_have_the_scripts_words)
+{
+    need_chinese_locale();
+    char *db = bf_test_county("c.db", NULL, NULL);
+    bf_test_run r;
+    /* JSON keeps the code and adds the words of dibao.lua's tiers table */
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "check", "S03", "--db", db, "--date", "2021-06-30",
+                                "--policies", POLICIES, "--only", "dibao", "--format", "json", NULL),
+                 0, "%s", r.err);
+    cr_expect(strstr(r.out, "\"tier\":\"single_person\",\"tier_label\":\"单人保\""), "%s", r.out);
+    bf_test_run_free(&r);
+    cr_assert_eq(bf_test_bangfu_in(&r, BF_TEST_CHINESE, "check", "S03", "--db", db, "--date",
+                                   "2021-06-30", "--policies", POLICIES, "--only", "dibao", NULL),
+                 0, "%s", r.err);
+    cr_expect(strstr(r.out, "  符合，6612.00 元/年（单人保）\n"), "%s", r.out);
+    bf_test_run_free(&r);
+    free(db);
+}

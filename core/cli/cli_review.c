@@ -2,7 +2,6 @@
 #include "bangfu.h"
 #include "cli.h"
 #include "review.h"
-#include "run.h"
 #include "store.h"
 
 #include <errno.h>
@@ -38,7 +37,7 @@ int bf_cli_resolve_run(const char *cmd, bf_store *store, int64_t wanted, bool co
     if (completed_only && strcmp(run->status, "completed") != 0 &&
         strcmp(run->status, "completed_with_errors") != 0) {
         fprintf(stderr, _("bangfu %s: run %lld is %s, not completed: its decisions are not the "
-                        "whole county\n"), cmd, (long long)id, bf_run_status_label(run->status));
+                        "whole county\n"), cmd, (long long)id, run->status);
         bf_stored_run_free(run);
         return BF_EXIT_USAGE;
     }

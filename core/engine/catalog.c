@@ -91,6 +91,67 @@ static bool table_string(lua_State *L, const char *field, char **out, bool requi
     return ok;
 }
 
+/* Reads the optional `tiers` table ({code = "words", …}) of the policy table on top into p;
+ * returns the number of errors reported. */
+static int read_tiers(lua_State *L, bf_policy *p, bf_errors *errs)
+{
+    int t = lua_getfield(L, -1, "tiers"), errors = 0;
+    if (t == LUA_TTABLE) {
+        int cap = 0;
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+            bool valid = lua_type(L, -2) == LUA_TSTRING && lua_type(L, -1) == LUA_TSTRING &&
+                         *lua_tostring(L, -1);
+            if (!valid) {
+                bf_errors_add(errs, "%s:%d: tiers must map each tier code to its words, e.g. "
+                              "tiers = { household = \"按户保\" }", p->display,
+                              field_line(p->src, "tiers"));
+                errors++;
+            } else if (p->n_tiers == cap) {
+                int grown = cap ? cap * 2 : 8;
+                char **c = realloc(p->tier_codes, sizeof *c * (size_t)grown);
+                if (c)
+                    p->tier_codes = c;
+                char **l = c ? realloc(p->tier_labels, sizeof *l * (size_t)grown) : NULL;
+                if (l)
+                    p->tier_labels = l;
+                cap = c && l ? grown : cap;    /* out of memory: the rest go without words */
+            }
+            if (valid && p->n_tiers < cap) {
+                p->tier_codes[p->n_tiers] = strdup(lua_tostring(L, -2));
+                p->tier_labels[p->n_tiers] = strdup(lua_tostring(L, -1));
+                if (p->tier_codes[p->n_tiers] && p->tier_labels[p->n_tiers])
+                    p->n_tiers++;
+                else {
+                    free(p->tier_codes[p->n_tiers]);
+                    free(p->tier_labels[p->n_tiers]);
+                }
+            }
+            lua_pop(L, 1);
+        }
+    } else if (t != LUA_TNIL) {
+        bf_errors_add(errs, "%s:%d: tiers must be a table of tier codes and their words",
+                      p->display, field_line(p->src, "tiers"));
+        errors++;
+    }
+    lua_pop(L, 1);
+    return errors;
+}
+
+const char *bf_policy_tier_label(const bf_policy *p, const char *tier)
+{
+    for (int i = 0; tier && i < p->n_tiers; i++)
+        if (strcmp(p->tier_codes[i], tier) == 0)
+            return p->tier_labels[i];
+    return NULL;
+}
+
+const char *bf_policy_tier_words(const bf_policy *p, const char *tier)
+{
+    const char *label = bf_policy_tier_label(p, tier);
+    return label ? label : tier ? tier : "";
+}
+
 /* Requires as names while loading, resolved to indices once every policy is known. */
 typedef struct pending_requires {
     char **names;
@@ -155,6 +216,7 @@ static int check_contract(lua_State *L, bf_policy *p, const char *stem, pending_
         lua_pushnil(L);
     }
     lua_pop(L, 1);
+    errors += read_tiers(L, p, errs);
     req->line = field_line(p->src, "requires");
     int t = lua_getfield(L, -1, "requires");
     if (t == LUA_TTABLE) {
@@ -181,6 +243,11 @@ static void free_policy(bf_policy *p)
 {
     free(p->id); free(p->title); free(p->title_en); free(p->basis); free(p->department);
     free(p->requires); free(p->path); free(p->display); free(p->src);
+    for (int i = 0; i < p->n_tiers; i++) {
+        free(p->tier_codes[i]);
+        free(p->tier_labels[i]);
+    }
+    free(p->tier_codes); free(p->tier_labels);
 }
 
 static int find_policy(const bf_policy *pol, int n, const char *id)

@@ -27,7 +27,17 @@ typedef struct bf_policy {
     char sha256[65];
     int eval_line;          /* line where evaluate is defined */
     bool reported;          /* in the --only selection (every policy when there is none) */
+    char **tier_codes;      /* the script's `tiers` table: each tier code … */
+    char **tier_labels;     /* … and the words people read for it ("household" → "按户保") */
+    int n_tiers;
 } bf_policy;
+
+/* The words a policy's script gives for a tier code (its `tiers` table), or NULL when it gives
+ * none (or tier is NULL). */
+const char *bf_policy_tier_label(const bf_policy *p, const char *tier);
+/* How people read a tier of policy p: the words its script gives it, else the code ("" for
+ * none). */
+const char *bf_policy_tier_words(const bf_policy *p, const char *tier);
 
 /* One decision: a policy for a household (member = -1) or for one of its members. Text fields
  * are offsets into the owning bf_result's text buffer, -1 when absent. */

@@ -27,8 +27,11 @@ void bf_report_decision_fields(bf_buf *out, const bf_policy *p, const bf_househo
     json_text_or_null(out, d->member >= 0 ? h->members[d->member].id : NULL);
     bf_buf_printf(out, ",\"eligible\":%s,\"amount\":", d->eligible ? "true" : "false");
     bf_buf_json_money(out, d->amount);
+    const char *tier = bf_result_text(r, d->tier);
     bf_buf_puts(out, ",\"tier\":");
-    json_text_or_null(out, bf_result_text(r, d->tier));
+    json_text_or_null(out, tier);
+    bf_buf_puts(out, ",\"tier_label\":");            /* the words the script gives the code */
+    json_text_or_null(out, bf_policy_tier_label(p, tier));
     const char *reasons = bf_result_text(r, d->reasons);
     const char *details = bf_result_text(r, d->details);
     bf_buf_printf(out, ",\"reasons\":%s,\"details\":%s", reasons ? reasons : "[]",
@@ -184,6 +187,8 @@ void bf_report_household_text(FILE *out, const bf_engine *e, const bf_household 
         char amount[BF_MONEY_STRLEN];
         bf_money_format(dec->amount, amount);
         const char *tier = bf_result_text(r, dec->tier);
+        if (bf_policy_tier_label(p, tier))
+            tier = bf_policy_tier_label(p, tier);
         if (dec->eligible && tier)
             fprintf(out, _("eligible, %s yuan a year (%s)\n"), amount, tier);
         else if (dec->eligible)
@@ -224,15 +229,15 @@ static void json_pair(bf_buf *out, const bf_sim_totals *b, const bf_sim_totals *
     }
 }
 
-static void json_side(bf_buf *out, const char *key, bool eligible, bf_fen amount, const char *tier)
+static void json_side(bf_buf *out, const char *key, bool eligible, bf_fen amount, const char *tier,
+                      const bf_policy *p)
 {
     bf_buf_printf(out, "\"%s\":{\"eligible\":%s,\"amount\":", key, eligible ? "true" : "false");
     bf_buf_json_money(out, amount);
     bf_buf_puts(out, ",\"tier\":");
-    if (*tier)
-        bf_buf_json_string(out, tier, strlen(tier));
-    else
-        bf_buf_puts(out, "null");
+    json_text_or_null(out, *tier ? tier : NULL);
+    bf_buf_puts(out, ",\"tier_label\":");
+    json_text_or_null(out, bf_policy_tier_label(p, tier));
     bf_buf_puts(out, "}");
 }
 
@@ -302,9 +307,11 @@ void bf_report_simulation_json(bf_buf *out, const bf_engine *e, const bf_sim_res
         else
             bf_buf_puts(out, "null");
         bf_buf_puts(out, ",");
-        json_side(out, "before", c->before_eligible, c->before_amount, c->before_tier);
+        json_side(out, "before", c->before_eligible, c->before_amount, c->before_tier,
+                  &pol[c->policy]);
         bf_buf_puts(out, ",");
-        json_side(out, "after", c->after_eligible, c->after_amount, c->after_tier);
+        json_side(out, "after", c->after_eligible, c->after_amount, c->after_tier,
+                  &pol[c->policy]);
         bf_buf_puts(out, "}");
     }
     bf_buf_puts(out, "]}");
@@ -404,8 +411,9 @@ void bf_report_simulation_text(FILE *out, const bf_engine *e, const bf_sim_resul
         money_text(s, c->after_amount);
         fprintf(out, "  %s%s%s %-18s %s %s %s → %s %s %s\n", c->household, *c->member ? " " : "",
                 c->member, pol[c->policy].id, c->before_eligible ? _("eligible") : _("not eligible"),
-                b, c->before_tier, c->after_eligible ? _("eligible") : _("not eligible"), s,
-                c->after_tier);
+                b, bf_policy_tier_words(&pol[c->policy], c->before_tier),
+                c->after_eligible ? _("eligible") : _("not eligible"), s,
+                bf_policy_tier_words(&pol[c->policy], c->after_tier));
     }
     bf_wi_text(out, e, r);
 }
@@ -506,9 +514,9 @@ static int sim_changes_table(bf_html *page, const bf_policy *pol, const bf_sim_r
         scaled(a, c->before_amount, 2);
         scaled(b, c->after_amount, 2);
         snprintf(before, sizeof before, "%s %s 元%s%s", c->before_eligible ? "符合" : "不符合", a,
-                 *c->before_tier ? " · " : "", c->before_tier);
+                 *c->before_tier ? " · " : "", bf_policy_tier_words(&pol[c->policy], c->before_tier));
         snprintf(after, sizeof after, "%s %s 元%s%s", c->after_eligible ? "符合" : "不符合", b,
-                 *c->after_tier ? " · " : "", c->after_tier);
+                 *c->after_tier ? " · " : "", bf_policy_tier_words(&pol[c->policy], c->after_tier));
         const char *cells[] = {c->household, c->member, pol[c->policy].title, before, after};
         rc = bf_html_table_row(t, c->household, cells);
     }

@@ -71,12 +71,14 @@ static void json_text_or_null(bf_buf *out, const char *s)
         bf_buf_puts(out, "null");
 }
 
-static void json_side(bf_buf *out, const char *key, const bf_wi_side *s)
+static void json_side(bf_buf *out, const char *key, const bf_wi_side *s, const bf_policy *p)
 {
     bf_buf_printf(out, "\"%s\":{\"eligible\":%s,\"amount\":", key, s->eligible ? "true" : "false");
     bf_buf_json_money(out, s->amount);
     bf_buf_puts(out, ",\"tier\":");
     json_text_or_null(out, s->tier);
+    bf_buf_puts(out, ",\"tier_label\":");
+    json_text_or_null(out, bf_policy_tier_label(p, s->tier));
     bf_buf_printf(out, ",\"reasons\":%s}", s->reasons);
 }
 
@@ -104,9 +106,9 @@ static void json_household(bf_buf *out, const bf_policy *pol, const bf_sim_resul
         bf_buf_puts(out, ",\"member\":");
         json_text_or_null(out, ch->member);
         bf_buf_puts(out, ",");
-        json_side(out, "before", &ch->before);
+        json_side(out, "before", &ch->before, &pol[ch->policy]);
         bf_buf_puts(out, ",");
-        json_side(out, "after", &ch->after);
+        json_side(out, "after", &ch->after, &pol[ch->policy]);
         bf_buf_puts(out, "}");
     }
     bf_buf_puts(out, "]}");
@@ -176,12 +178,12 @@ static void text_reasons(FILE *out, const char *label, const char *json)
     bf_buf_free(&b);
 }
 
-static void text_side(char *out, size_t len, const bf_wi_side *s)
+static void text_side(char *out, size_t len, const bf_wi_side *s, const bf_policy *p)
 {
     char m[BF_MONEY_STRLEN];
     bf_money_format(s->amount, m);
     snprintf(out, len, "%s %s%s%s", s->eligible ? "符合" : "不符合", m, s->tier ? " " : "",
-             s->tier ? s->tier : "");
+             bf_policy_tier_words(p, s->tier));
 }
 
 static void text_household(FILE *out, const bf_policy *pol, const bf_sim_result *r,
@@ -196,8 +198,8 @@ static void text_household(FILE *out, const bf_policy *pol, const bf_sim_result 
     for (int c = 0; c < x->n_changes; c++) {
         const bf_wi_change *ch = &x->changes[c];
         char before[160], after[160];
-        text_side(before, sizeof before, &ch->before);
-        text_side(after, sizeof after, &ch->after);
+        text_side(before, sizeof before, &ch->before, &pol[ch->policy]);
+        text_side(after, sizeof after, &ch->after, &pol[ch->policy]);
         fprintf(out, "    %s%s%s：%s → %s\n", pol[ch->policy].title, ch->member ? " 成员 " : "",
                 ch->member ? ch->member : "", before, after);
         text_reasons(out, "方案理由", ch->after.reasons);
@@ -466,12 +468,12 @@ static int html_distribution(bf_html *page, const bf_wi_view *v)
     return bf_html_bar_chart(page, &chart);
 }
 
-static void html_side(char *out, size_t len, const bf_wi_side *s)
+static void html_side(char *out, size_t len, const bf_wi_side *s, const bf_policy *p)
 {
     char a[BF_HTML_NUMLEN];
     scaled(a, s->amount, 2);
     snprintf(out, len, "%s %s 元%s%s", s->eligible ? "符合" : "不符合", a, s->tier ? " · " : "",
-             s->tier ? s->tier : "");
+             bf_policy_tier_words(p, s->tier));
 }
 
 static int html_households(bf_html *page, const bf_policy *pol, const bf_sim_result *r)
@@ -498,8 +500,8 @@ static int html_households(bf_html *page, const bf_policy *pol, const bf_sim_res
             const bf_wi_change *ch = &x->changes[c];
             char before[160], after[160];
             bf_buf ra = {0}, rb = {0};
-            html_side(before, sizeof before, &ch->before);
-            html_side(after, sizeof after, &ch->after);
+            html_side(before, sizeof before, &ch->before, &pol[ch->policy]);
+            html_side(after, sizeof after, &ch->after, &pol[ch->policy]);
             bf_json_join_strings(&ra, ch->after.reasons, "；");
             bf_json_join_strings(&rb, ch->before.reasons, "；");
             const char *cells[] = {c ? "" : x->id, c ? "" : r->towns[x->town].town,
