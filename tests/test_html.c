@@ -272,7 +272,8 @@ static char *report_run(const char *households, const char *report)
     bf_test_run r;
     cr_assert_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, "--date", "2021-06-30", "--policies",
                                 POLICIES, "--report", report, NULL), 0, "%s", r.err);
-    cr_expect(strstr(r.out, "report: "), "%s", r.out);
+    bool zh = strcmp(bf_test_locale, BF_TEST_CHINESE) == 0;
+    cr_expect(strstr(r.out, zh ? "报告：" : "report: "), "%s", r.out);
     bf_test_run_free(&r);
     return db;
 }
@@ -489,14 +490,29 @@ static void screenshot(const char *report, const char *png, const char *keep_as)
     }
 }
 
-/* Renders report in Chromium: checks the DOM it built against db and takes a screenshot. */
+/* Renders report in Chromium: checks the DOM it built against db, that its words are in the
+ * language lang ("zh-CN" or "en": the caption of the policy table and the first heading of the
+ * towns table) and takes a screenshot. */
 static void check_in_browser(const char *report, const char *db, const char *png,
-                             const char *keep_as)
+                             const char *keep_as, const char *lang)
 {
     bf_test_run r;
     cr_assert_eq(browse(&r, report, "--dump-dom"), 0, "%s", r.err);
     htmlDocPtr doc = parse_html(r.out);
     cr_expect_eq(count(doc, "//svg"), 4, "the four charts are in the browser's DOM");
+    bool zh = strcmp(lang, "zh-CN") == 0;
+    char xpath[512];
+    snprintf(xpath, sizeof xpath, "/html[@lang='%s']", lang);
+    cr_expect_eq(count(doc, xpath), 1, "the page says its language, %s", lang);
+    snprintf(xpath, sizeof xpath, "//table[@id='policies']/caption[. = '%s']",
+             zh ? "各项政策：符合条件的户数、人数与年度金额"
+                : "Each policy: households and members eligible, and the yearly amount");
+    cr_expect_eq(count(doc, xpath), 1, "the policy table's caption in %s", lang);
+    snprintf(xpath, sizeof xpath, "//table[@id='towns']//th[. = '%s']", zh ? "乡镇" : "town");
+    cr_expect_eq(count(doc, xpath), 1, "the towns table's heading in %s", lang);
+    snprintf(xpath, sizeof xpath, "//figcaption[. = '%s']",
+             zh ? "各镇年度金额（元）" : "Yearly amount per town (yuan)");
+    cr_expect_eq(count(doc, xpath), 1, "a chart's title in %s", lang);
     check_report(doc, db);
     xmlFreeDoc(doc);
     bf_test_run_free(&r);
@@ -507,8 +523,9 @@ Test(html, the_sample_report_renders_in_chromium)
 {
     need_chromium();
     char *report = bf_test_path(bf_test_dir, "sample.html"), *png = bf_test_path(bf_test_dir, "sample.png");
+    bf_test_locale = BF_TEST_CHINESE;            /* as county staff read it */
     char *db = report_run(NULL, report);
-    check_in_browser(report, db, png, "run-report-sample.png");   /* kept for samples/ */
+    check_in_browser(report, db, png, "run-report-sample.png", "zh-CN");   /* kept for samples/ */
     free(db);
     free(png);
     free(report);
@@ -519,7 +536,7 @@ Test(html, a_county_report_renders_in_chromium)
     need_chromium();
     char *report = bf_test_path(bf_test_dir, "county.html"), *png = bf_test_path(bf_test_dir, "county.png");
     char *db = report_run("2000", report);
-    check_in_browser(report, db, png, NULL);
+    check_in_browser(report, db, png, NULL, "en");
     free(db);
     free(png);
     free(report);
@@ -569,6 +586,7 @@ Test(html, the_simulate_report_renders_in_chromium)
     need_chromium();
     char *run_report = bf_test_path(bf_test_dir, "run.html"), *report = bf_test_path(bf_test_dir, "simulate.html");
     char *png = bf_test_path(bf_test_dir, "simulate.png");
+    bf_test_locale = BF_TEST_CHINESE;            /* as county staff read it */
     char *db = report_run(NULL, run_report);
     bf_test_run sim;
     cr_assert_eq(bf_test_bangfu(&sim, NULL, "simulate", "--db", db, "--date", "2021-06-30",
@@ -579,6 +597,13 @@ Test(html, the_simulate_report_renders_in_chromium)
     cr_assert_eq(browse(&r, report, "--dump-dom"), 0, "%s", r.err);
     htmlDocPtr doc = parse_html(r.out);
     cr_expect_eq(count(doc, "//svg"), 4, "households, amount, town and distribution charts");
+    cr_expect_eq(count(doc, "/html[@lang='zh-CN']"), 1, "the page says it is Chinese");
+    cr_expect_eq(count(doc, "//table[@id='policies']/caption[. = '按政策：基线与方案']"), 1);
+    cr_expect_eq(count(doc, "//table[@id='policies']//th[. = '年度金额（方案，元）']"), 1);
+    cr_expect_eq(count(doc, "//figcaption[. = '各政策年度金额：基线与方案']"), 1);
+    /* a tier code in the changed decisions reads as its script's words: dibao's 按户保 */
+    cr_expect_gt(count(doc, "//table[@id='changed']//td[contains(., '按户保')]"), 0);
+    cr_expect_eq(count(doc, "//table[@id='changed']//td[contains(., ' · household')]"), 0);
     long long sums[2];
     int counts[2];
     series_sums(doc, "chart-households", sums, counts);

@@ -3,7 +3,9 @@
 #include "bangfu.h"
 #include "buf.h"
 #include "html.h"
+#include "i18n.h"
 #include "json.h"
+#include "run.h"
 #include "xmlio.h"
 
 #include <errno.h>
@@ -419,18 +421,10 @@ typedef struct report_data {
     int n_towns;
 } report_data;
 
-/* A run status in Chinese, with the stored word beside it. */
+/* A run status in words, with the stored word beside it. */
 static void status_text(const char *status, char *out, size_t size)
 {
-    static const char *const names[][2] = {
-        {"completed", "已完成"}, {"completed_with_errors", "已完成，有出错"},
-        {"interrupted", "已中断，结果不完整"}, {"failed", "失败"}, {"running", "运行中或被终止"},
-    };
-    const char *zh = "?";
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(names[i][0], status) == 0)
-            zh = names[i][1];
-    snprintf(out, size, "%s（%s）", zh, status);
+    snprintf(out, size, _("%s (%s)"), bf_run_status_label(status), status);
 }
 
 static void run_facts(bf_html *page, const bf_stored_run *run)
@@ -442,27 +436,28 @@ static void run_facts(bf_html *page, const bf_stored_run *run)
     snprintf(evaluations, sizeof evaluations, "%lld", (long long)run->evaluations);
     snprintf(errors, sizeof errors, "%lld", (long long)run->errors);
     const char *facts[] = {
-        "运行编号", id,
-        "评估日期", run->eval_date,
-        "状态", status,
-        "开始（UTC）", run->started,
-        "结束（UTC）", run->finished ? run->finished : "—",
-        "评估户数", households,
-        "评估次数", evaluations,
-        "出错", errors,
-        "只评估政策", run->only ? run->only : "全部",
+        _("run number"), id,
+        _("evaluation date"), run->eval_date,
+        _("status"), status,
+        _("started (UTC)"), run->started,
+        _("finished (UTC)"), run->finished ? run->finished : "—",
+        _("households evaluated"), households,
+        _("evaluations"), evaluations,
+        _("errors"), errors,
+        _("only the policies"), run->only ? run->only : _("all"),
     };
     bf_html_facts(page, facts, (int)(sizeof facts / sizeof facts[0]) / 2);
 }
 
 static void policy_table(bf_html *page, const report_data *r, int64_t any_households)
 {
-    static const bf_html_column cols[] = {
-        {"policy", "政策", false}, {"title", "名称", false}, {"households", "户数", true},
-        {"members", "人数", true}, {"amount", "年度金额（元）", true}, {"errors", "出错", true},
+    const bf_html_column cols[] = {
+        {"policy", _("policy"), false}, {"title", _("title"), false},
+        {"households", _("households"), true}, {"members", _("members"), true},
+        {"amount", _("yearly amount (yuan)"), true}, {"errors", _("errors"), true},
     };
-    bf_html_table *t = bf_html_table_new(page, "policies", "各项政策：符合条件的户数、人数与年度金额",
-                                         cols, 6);
+    bf_html_table *t = bf_html_table_new(page, "policies", _("Each policy: households and members "
+                                         "eligible, and the yearly amount"), cols, 6);
     int64_t amount = 0, errors = 0;
     for (int i = 0; i < r->n_pol; i++) {
         const bf_stored_policy *p = &r->pol[i];
@@ -480,17 +475,18 @@ static void policy_table(bf_html *page, const report_data *r, int64_t any_househ
     snprintf(hh, sizeof hh, "%lld", (long long)any_households);
     bf_html_format_scaled(amount, 2, am);
     snprintf(er, sizeof er, "%lld", (long long)errors);
-    const char *cells[] = {"合计", "符合任一政策的户数", hh, "", am, er};
+    const char *cells[] = {_("total"), _("households eligible for any policy"), hh, "", am, er};
     bf_html_table_footer(t, "total", cells);
 }
 
 static void town_table(bf_html *page, const report_data *r)
 {
-    static const bf_html_column cols[] = {
-        {"town", "镇", false}, {"households", "符合任一政策的户数", true},
-        {"amount", "年度金额（元）", true},
+    const bf_html_column cols[] = {
+        {"town", _("town"), false}, {"households", _("households eligible for any policy"), true},
+        {"amount", _("yearly amount (yuan)"), true},
     };
-    bf_html_table *t = bf_html_table_new(page, "towns", "各镇：符合任一政策的户数与年度金额", cols, 3);
+    bf_html_table *t = bf_html_table_new(page, "towns", _("Each town: households eligible for any "
+                                         "policy, and the yearly amount"), cols, 3);
     int64_t households = 0, amount = 0;
     for (int i = 0; i < r->n_towns; i++) {
         char hh[32], am[BF_HTML_NUMLEN];
@@ -504,7 +500,7 @@ static void town_table(bf_html *page, const report_data *r)
     char hh[32], am[BF_HTML_NUMLEN];
     snprintf(hh, sizeof hh, "%lld", (long long)households);
     bf_html_format_scaled(amount, 2, am);
-    const char *cells[] = {"合计", hh, am};
+    const char *cells[] = {_("total"), hh, am};
     bf_html_table_footer(t, "total", cells);
 }
 
@@ -526,13 +522,14 @@ static int report_charts(bf_html *page, const report_data *r, bool policies)
     if (rc == BF_OK) {
         bf_html_chart c = {
             policies ? "chart-policy-households" : "chart-town-households",
-            policies ? "各项政策符合条件的户数" : "各镇符合任一政策的户数",
-            "户", 0, labels, keys, n, {{NULL, households}, {NULL, NULL}}, 1,
+            policies ? _("Households eligible, per policy") : _("Households eligible for any "
+                                                                 "policy, per town"),
+            C_("unit", "households"), 0, labels, keys, n, {{NULL, households}, {NULL, NULL}}, 1,
         };
         rc = bf_html_bar_chart(page, &c);
         c.id = policies ? "chart-policy-amount" : "chart-town-amount";
-        c.title = policies ? "各项政策年度金额（元）" : "各镇年度金额（元）";
-        c.unit = "元";
+        c.title = policies ? _("Yearly amount per policy (yuan)") : _("Yearly amount per town (yuan)");
+        c.unit = _("yuan");
         c.decimals = 2;
         c.series[0].values = amounts;
         if (rc == BF_OK)
@@ -551,16 +548,17 @@ static int build_report(bf_html *page, const bf_stored_run *run, const report_da
     int64_t any = 0;
     for (int i = 0; i < r->n_towns; i++)
         any += r->towns[i].households;
-    bf_html_heading(page, 2, "各项政策");
+    bf_html_heading(page, 2, _("Policies"));
     policy_table(page, r, any);
     int rc = report_charts(page, r, true);
-    bf_html_heading(page, 2, "各镇");
+    bf_html_heading(page, 2, _("Towns"));
     town_table(page, r);
     if (rc == BF_OK)
         rc = report_charts(page, r, false);
-    char note[256];
-    snprintf(note, sizeof note, "金额为年度金额，单位为元。所有数字取自数据库中保存的运行 %lld 的"
-             "政策汇总与决定，与 bangfu export 导出的数字相同。", (long long)run->id);
+    char note[512];
+    snprintf(note, sizeof note, _("Amounts are yearly, in yuan. Every figure is taken from the "
+                                  "policy totals and decisions of run %lld as stored in the "
+                                  "database: the figures bangfu export writes."), (long long)run->id);
     bf_html_paragraph(page, "note", note);
     return rc;
 }
@@ -578,14 +576,14 @@ int bf_export_report_html(bf_store *s, const bf_stored_run *run, const char *pat
         return rc;
     }
     char title[128];
-    snprintf(title, sizeof title, "帮扶政策评估报告 · 运行 %lld · %s", (long long)run->id,
-             run->eval_date);
+    snprintf(title, sizeof title, _("Assistance policies report · run %lld · %s"),
+             (long long)run->id, run->eval_date);
     bf_html *page = bf_html_new(title);
     rc = page ? build_report(page, run, &r) : BF_ENOMEM;
     if (rc == BF_OK)
         rc = bf_html_save(page, path, err, errlen);
     else
-        snprintf(err, errlen, "%s: out of memory while building the report", path);
+        snprintf(err, errlen, _("%s: out of memory while building the report"), path);
     bf_html_free(page);
     bf_stored_policies_free(r.pol, r.n_pol);
     bf_town_totals_free(r.towns, r.n_towns);

@@ -1,6 +1,7 @@
 /* html.c — report pages as libxml2 HTML trees: text and attributes go in as node content, so the serializer escapes them; charts are inline SVG; the page is written to a temporary file and renamed. */
 #include "html.h"
 #include "bangfu.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -108,7 +109,8 @@ bf_html *bf_html_new(const char *title)
         return NULL;
     }
     xmlDocSetRootElement(p->doc, html);
-    set(p, html, "lang", "zh-CN");
+    /* TRANSLATORS: the language tag of the HTML reports (BCP 47) */
+    set(p, html, "lang", _("en"));
     xmlNodePtr head = add(p, html, "head", NULL);
     set(p, add(p, head, "meta", NULL), "charset", "utf-8");
     xmlNodePtr viewport = add(p, head, "meta", NULL);
@@ -339,8 +341,11 @@ static void bar(bf_html *p, xmlNodePtr svg, const bf_html_chart *c, const geomet
     set(p, r, "data-key", c->keys ? c->keys[i] : NULL);
     set(p, r, "data-series", c->series[s].name ? c->series[s].name : s ? "1" : "0");
     set(p, r, "data-value", text);
-    snprintf(tip, sizeof tip, "%s%s%s：%s%s", c->labels[i], c->series[s].name ? " · " : "",
-             c->series[s].name ? c->series[s].name : "", text, c->unit ? c->unit : "");
+    if (c->series[s].name)
+        snprintf(tip, sizeof tip, _("%s · %s: %s %s"), c->labels[i], c->series[s].name, text,
+                 c->unit ? c->unit : "");
+    else
+        snprintf(tip, sizeof tip, _("%s: %s %s"), c->labels[i], text, c->unit ? c->unit : "");
     add(p, r, "title", tip);
     snprintf(tip, sizeof tip, "%s%s%s", text, c->unit ? " " : "", c->unit ? c->unit : "");
     xmlNodePtr t = add(p, svg, "text", tip);
@@ -381,7 +386,7 @@ int bf_html_bar_chart(bf_html *p, const bf_html_chart *c)
             bar(p, svg, c, &g, i, s, y + s * g.bar);
     }
     if (c->n == 0) {
-        xmlNodePtr t = add(p, svg, "text", "（无数据）");
+        xmlNodePtr t = add(p, svg, "text", _("(no data)"));
         setf(p, t, "x", LABEL_W);
         setf(p, t, "y", g.top + 14);
     }

@@ -434,28 +434,32 @@ static int sim_facts(bf_html *page, const bf_sim_result *r, bf_date date, const 
     snprintf(n, sizeof n, "%lld", (long long)r->households);
     scenario_values(sets, sizeof sets, sc);
     if (r->baseline_run)
-        snprintf(base, sizeof base, "已保存的运行 %lld", (long long)r->baseline_run);
+        snprintf(base, sizeof base, _("stored run %lld"), (long long)r->baseline_run);
     else
-        snprintf(base, sizeof base, "本次重新计算");
+        snprintf(base, sizeof base, "%s", _("evaluated by this command"));
     char num[BF_HTML_NUMLEN];
     scaled(num, total_s - total_b, 2);
-    snprintf(delta, sizeof delta, "%s 元", num);
-    const char *pairs[] = {"评估日期", d, "户数", n, "参数变化", sets, "基线", base,
-                           "年度资金变化", delta};
+    snprintf(delta, sizeof delta, _("%s yuan"), num);
+    const char *pairs[] = {_("evaluation date"), d, _("households"), n, _("values changed"), sets,
+                           _("baseline"), base, _("change of the yearly amount"), delta};
     return bf_html_facts(page, pairs, 5);
 }
 
 static int sim_policy_table(bf_html *page, const bf_policy *pol, int n, const bf_sim_result *r)
 {
-    static const bf_html_column cols[] = {
-        {"policy", "政策", false}, {"reevaluated", "重新计算", false},
-        {"households_before", "户数（基线）", true}, {"households_after", "户数（方案）", true},
-        {"members_before", "人数（基线）", true}, {"members_after", "人数（方案）", true},
-        {"amount_before", "年度金额（基线，元）", true}, {"amount_after", "年度金额（方案，元）", true},
-        {"amount_delta", "变化（元）", true}, {"gained", "新增", true}, {"lost", "退出", true},
-        {"raised", "提高", true}, {"cut", "降低", true},
+    const bf_html_column cols[] = {
+        {"policy", _("policy"), false}, {"reevaluated", _("evaluated again"), false},
+        {"households_before", _("households (baseline)"), true},
+        {"households_after", _("households (scenario)"), true},
+        {"members_before", _("members (baseline)"), true},
+        {"members_after", _("members (scenario)"), true},
+        {"amount_before", _("yearly amount (baseline, yuan)"), true},
+        {"amount_after", _("yearly amount (scenario, yuan)"), true},
+        {"amount_delta", _("change (yuan)"), true}, {"gained", _("gained"), true},
+        {"lost", _("lost"), true}, {"raised", _("raised"), true}, {"cut", _("cut"), true},
     };
-    bf_html_table *t = bf_html_table_new(page, "policies", "按政策：基线与方案", cols, 13);
+    bf_html_table *t = bf_html_table_new(page, "policies", _("Per policy: baseline and scenario"),
+                                         cols, 13);
     if (!t)
         return BF_ENOMEM;
     int rc = BF_OK;
@@ -471,7 +475,7 @@ static int sim_policy_table(bf_html *page, const bf_policy *pol, int n, const bf
                             p->cut, 0};
         for (int i = 0; i < 11; i++)
             scaled(v[i], nums[i], i >= 4 && i <= 6 ? 2 : 0);
-        const char *cells[] = {pol[k].title, p->reevaluated ? "是" : "否", v[0], v[1], v[2], v[3],
+        const char *cells[] = {pol[k].title, p->reevaluated ? _("yes") : _("no"), v[0], v[1], v[2], v[3],
                                v[4], v[5], v[6], v[7], v[8], v[9], v[10]};
         rc = bf_html_table_row(t, pol[k].id, cells);
         sum.baseline.amount += p->baseline.amount;
@@ -481,7 +485,7 @@ static int sim_policy_table(bf_html *page, const bf_policy *pol, int n, const bf
     scaled(b, sum.baseline.amount, 2);
     scaled(s, sum.scenario.amount, 2);
     scaled(dl, sum.scenario.amount - sum.baseline.amount, 2);
-    const char *cells[] = {"合计", "", "", "", "", "", b, s, dl, "", "", "", ""};
+    const char *cells[] = {_("total"), "", "", "", "", "", b, s, dl, "", "", "", ""};
     return rc == BF_OK ? bf_html_table_footer(t, "total", cells) : rc;
 }
 
@@ -491,18 +495,31 @@ static int sim_chart(bf_html *page, const char *id, const char *title, const cha
                      const int64_t *before, const int64_t *after)
 {
     bf_html_chart chart = {id, title, unit, decimals, labels, keys, n,
-                           {{"基线", before}, {"方案", after}}, 2};
+                           {{_("baseline"), before}, {_("scenario"), after}}, 2};
     return bf_html_bar_chart(page, &chart);
+}
+
+/* "eligible 551.00 yuan · 按户保", "not eligible 0.00 yuan": one side of a changed decision. */
+static void decision_cell(char *out, size_t size, bool eligible, const char *amount,
+                          const char *tier)
+{
+    if (eligible && *tier)
+        snprintf(out, size, _("eligible %s yuan · %s"), amount, tier);
+    else if (eligible)
+        snprintf(out, size, _("eligible %s yuan"), amount);
+    else
+        snprintf(out, size, _("not eligible %s yuan"), amount);
 }
 
 static int sim_changes_table(bf_html *page, const bf_policy *pol, const bf_sim_result *r)
 {
-    static const bf_html_column cols[] = {
-        {"household", "户", false}, {"member", "成员", false}, {"policy", "政策", false},
-        {"before", "基线", false}, {"after", "方案", false},
+    const bf_html_column cols[] = {
+        {"household", _("household"), false}, {"member", _("member"), false},
+        {"policy", _("policy"), false}, {"before", _("baseline"), false},
+        {"after", _("scenario"), false},
     };
-    char caption[160];
-    snprintf(caption, sizeof caption, "变化的决定：共 %lld 项，列出前 %d 项",
+    char caption[256];
+    snprintf(caption, sizeof caption, _("Changed decisions: %lld in all, the first %d listed"),
              (long long)r->changed_total, r->n_changes);
     bf_html_table *t = bf_html_table_new(page, "changed", caption, cols, 5);
     if (!t)
@@ -513,10 +530,10 @@ static int sim_changes_table(bf_html *page, const bf_policy *pol, const bf_sim_r
         char a[BF_HTML_NUMLEN], b[BF_HTML_NUMLEN], before[160], after[160];
         scaled(a, c->before_amount, 2);
         scaled(b, c->after_amount, 2);
-        snprintf(before, sizeof before, "%s %s 元%s%s", c->before_eligible ? "符合" : "不符合", a,
-                 *c->before_tier ? " · " : "", bf_policy_tier_words(&pol[c->policy], c->before_tier));
-        snprintf(after, sizeof after, "%s %s 元%s%s", c->after_eligible ? "符合" : "不符合", b,
-                 *c->after_tier ? " · " : "", bf_policy_tier_words(&pol[c->policy], c->after_tier));
+        decision_cell(before, sizeof before, c->before_eligible, a,
+                      bf_policy_tier_words(&pol[c->policy], c->before_tier));
+        decision_cell(after, sizeof after, c->after_eligible, b,
+                      bf_policy_tier_words(&pol[c->policy], c->after_tier));
         const char *cells[] = {c->household, c->member, pol[c->policy].title, before, after};
         rc = bf_html_table_row(t, c->household, cells);
     }
@@ -560,11 +577,11 @@ static int build_simulation_page(bf_html *page, const bf_engine *e, const bf_sim
     if (rc == BF_OK)
         rc = sim_policy_table(page, pol, n, r);
     if (rc == BF_OK)
-        rc = sim_chart(page, "chart-households", "各政策符合户数：基线与方案", "户", 0, labels,
-                       keys, m, hb, hs);
+        rc = sim_chart(page, "chart-households", _("Households eligible per policy: baseline and "
+                       "scenario"), C_("unit", "households"), 0, labels, keys, m, hb, hs);
     if (rc == BF_OK)
-        rc = sim_chart(page, "chart-amount", "各政策年度金额：基线与方案", "元", 2, labels, keys,
-                       m, ab, as);
+        rc = sim_chart(page, "chart-amount", _("Yearly amount per policy: baseline and scenario"),
+                       _("yuan"), 2, labels, keys, m, ab, as);
     int64_t *tb = calloc((size_t)r->n_towns + 1, sizeof *tb), *ts = calloc((size_t)r->n_towns + 1, sizeof *ts);
     const char **towns = calloc((size_t)r->n_towns + 1, sizeof *towns);
     if (rc == BF_OK && (!tb || !ts || !towns))
@@ -578,8 +595,8 @@ static int build_simulation_page(bf_html *page, const bf_engine *e, const bf_sim
             }
     }
     if (rc == BF_OK)
-        rc = sim_chart(page, "chart-towns", "各镇年度金额：基线与方案", "元", 2, towns, NULL,
-                       r->n_towns, tb, ts);
+        rc = sim_chart(page, "chart-towns", _("Yearly amount per town: baseline and scenario"),
+                       _("yuan"), 2, towns, NULL, r->n_towns, tb, ts);
     if (rc == BF_OK)
         rc = bf_wi_html(page, e, r);
     if (rc == BF_OK)
@@ -597,13 +614,16 @@ int bf_report_simulation_html(const char *path, const bf_engine *e, const bf_sim
                               bf_date date, const bf_sim_scenario *sc, char *err, size_t errlen)
 {
     char title[256];
-    snprintf(title, sizeof title, "模拟测算报告%s%s", *sc->name ? " · " : "", sc->name);
+    if (*sc->name)
+        snprintf(title, sizeof title, _("Simulation report · %s"), sc->name);
+    else
+        snprintf(title, sizeof title, "%s", _("Simulation report"));
     bf_html *page = bf_html_new(title);
     int rc = page ? build_simulation_page(page, e, r, date, sc) : BF_ENOMEM;
     if (rc == BF_OK)
         rc = bf_html_save(page, path, err, errlen);
     else
-        snprintf(err, errlen, "%s: out of memory while building the report", path);
+        snprintf(err, errlen, _("%s: out of memory while building the report"), path);
     bf_html_free(page);
     return rc;
 }
