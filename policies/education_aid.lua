@@ -56,6 +56,7 @@ return {
   scope = "member",
   requires = { "tekun", "dibao" },
   -- 档次即学段 [三（四）、二（三）]
-  tiers = terms.school,
+  tiers = { preschool = "学前教育", primary = "小学", junior = "初中", senior = "普通高中",
+            vocational = "中等职业教育", college = "高等教育" },
   evaluate = evaluate,
 }

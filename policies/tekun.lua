@@ -106,6 +106,7 @@ return {
   scope = "member",
   requires = {},
   -- 档次即生活自理能力 [三（三）]
-  tiers = terms.self_care,
+  tiers = { full = "具备生活自理能力", partial = "部分丧失生活自理能力",
+            none = "完全丧失生活自理能力" },
   evaluate = evaluate,
 }

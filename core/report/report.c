@@ -324,12 +324,6 @@ static void money_text(char out[BF_MONEY_STRLEN], bf_fen fen)
     bf_money_format(fen, out);
 }
 
-/* The unit a policy counts in, for the tables: households or persons. */
-static const char *unit_label(const bf_policy *p)
-{
-    return p->scope == BF_SCOPE_HOUSEHOLD ? C_("unit", "households") : C_("unit", "persons");
-}
-
 /* One row of simulate's per-policy table, its columns as the heading lays them out. */
 static void sim_row(FILE *out, const char *policy, const char *re, const char *households,
                     const char *before, const char *after, const char *unit, const char *gained,
@@ -382,7 +376,7 @@ void bf_report_simulation_text(FILE *out, const bf_engine *e, const bf_sim_resul
         snprintf(l, sizeof l, "%lld", (long long)p->lost);
         snprintf(ra, sizeof ra, "%lld", (long long)p->raised);
         snprintf(c, sizeof c, "%lld", (long long)p->cut);
-        sim_row(out, pol[k].id, p->reevaluated ? _("yes") : _("no"), hh, b, s, unit_label(&pol[k]),
+        sim_row(out, pol[k].id, p->reevaluated ? _("yes") : _("no"), hh, b, s, bf_wi_unit_words(&pol[k]),
                 g, l, ra, c, pol[k].title);
         total_b += p->baseline.amount;
         total_s += p->scenario.amount;

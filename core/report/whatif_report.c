@@ -2,6 +2,7 @@
  * (bf_sim_result, built by bf_simulate), four renderings. */
 #include "whatif_report.h"
 #include "bangfu.h"
+#include "i18n.h"
 #include "json.h"
 #include "money.h"
 
@@ -15,9 +16,9 @@ const char *bf_wi_unit(const bf_policy *p)
     return p->scope == BF_SCOPE_HOUSEHOLD ? "households" : "persons";
 }
 
-const char *bf_wi_unit_zh(const bf_policy *p)
+const char *bf_wi_unit_words(const bf_policy *p)
 {
-    return p->scope == BF_SCOPE_HOUSEHOLD ? "户" : "人";
+    return p->scope == BF_SCOPE_HOUSEHOLD ? C_("unit", "households") : C_("unit", "persons");
 }
 
 /* The county's totals over the reported policies. */
@@ -168,13 +169,18 @@ void bf_wi_json(bf_buf *out, const bf_engine *e, const bf_sim_result *r)
     bf_buf_puts(out, "]");
 }
 
+/* What --households lists, by bf_wi_select. */
+static const char *const selection_titles[] = {
+    N_("households whose yearly total changes"), N_("households whose yearly total falls"),
+    N_("households whose yearly total rises")};
+
 /* ---- text ---- */
 
 static void text_reasons(FILE *out, const char *label, const char *json)
 {
     bf_buf b = {0};
-    if (bf_json_join_strings(&b, json, "；") && b.len)
-        fprintf(out, "      %s：%s\n", label, bf_buf_str(&b));
+    if (bf_json_join_strings(&b, json, _("; ")) && b.len)
+        fprintf(out, "      %s%s\n", label, bf_buf_str(&b));
     bf_buf_free(&b);
 }
 
@@ -182,8 +188,12 @@ static void text_side(char *out, size_t len, const bf_wi_side *s, const bf_polic
 {
     char m[BF_MONEY_STRLEN];
     bf_money_format(s->amount, m);
-    snprintf(out, len, "%s %s%s%s", s->eligible ? "符合" : "不符合", m, s->tier ? " " : "",
-             bf_policy_tier_words(p, s->tier));
+    if (s->eligible && s->tier)
+        snprintf(out, len, _("eligible %s %s"), m, bf_policy_tier_words(p, s->tier));
+    else if (s->eligible)
+        snprintf(out, len, _("eligible %s"), m);
+    else
+        snprintf(out, len, _("not eligible %s"), m);
 }
 
 static void text_household(FILE *out, const bf_policy *pol, const bf_sim_result *r,
@@ -193,31 +203,34 @@ static void text_household(FILE *out, const bf_policy *pol, const bf_sim_result 
     bf_money_format(x->before, b);
     bf_money_format(x->after, a);
     signed_money(d, x->after - x->before);
-    fprintf(out, "  %s %s %s：%s → %s 元/年（%s）\n", x->id, r->towns[x->town].town, x->village, b,
-            a, d);
+    fprintf(out, _("  %s %s %s: %s → %s yuan a year (%s)\n"), x->id, r->towns[x->town].town,
+            x->village, b, a, d);
     for (int c = 0; c < x->n_changes; c++) {
         const bf_wi_change *ch = &x->changes[c];
         char before[160], after[160];
         text_side(before, sizeof before, &ch->before, &pol[ch->policy]);
         text_side(after, sizeof after, &ch->after, &pol[ch->policy]);
-        fprintf(out, "    %s%s%s：%s → %s\n", pol[ch->policy].title, ch->member ? " 成员 " : "",
-                ch->member ? ch->member : "", before, after);
-        text_reasons(out, "方案理由", ch->after.reasons);
-        text_reasons(out, "基线理由", ch->before.reasons);
+        if (ch->member)
+            fprintf(out, _("    %s, member %s: %s → %s\n"), pol[ch->policy].title, ch->member,
+                    before, after);
+        else
+            fprintf(out, _("    %s: %s → %s\n"), pol[ch->policy].title, before, after);
+        text_reasons(out, _("reasons in the scenario: "), ch->after.reasons);
+        text_reasons(out, _("reasons in the baseline: "), ch->before.reasons);
     }
 }
 
 static void text_distribution(FILE *out, const bf_wi_view *v)
 {
-    static const char *const ranges[BF_WI_BUCKETS] = {"0–100 元", "100–500 元", "500–1000 元",
-                                                      "1000–5000 元", "5000 元以上"};
-    fputs("\n每户年度金额变化的分布（元）：\n  减少", out);
-    for (int b = 0; b < BF_WI_BUCKETS; b++)
-        fprintf(out, "%s%s %lld 户", b ? "，" : " ", ranges[b], (long long)v->worse_by[b]);
-    fputs("\n  增加", out);
-    for (int b = 0; b < BF_WI_BUCKETS; b++)
-        fprintf(out, "%s%s %lld 户", b ? "，" : " ", ranges[b], (long long)v->better_by[b]);
-    fputs("\n", out);
+    fputs(_("\nhow much each household's yearly total changes (yuan):\n"), out);
+    fprintf(out, _("  less by 0–100: %lld households, 100–500: %lld, 500–1000: %lld, 1000–5000: "
+                   "%lld, more than 5000: %lld\n"), (long long)v->worse_by[0],
+            (long long)v->worse_by[1], (long long)v->worse_by[2], (long long)v->worse_by[3],
+            (long long)v->worse_by[4]);
+    fprintf(out, _("  more by 0–100: %lld households, 100–500: %lld, 500–1000: %lld, 1000–5000: "
+                   "%lld, more than 5000: %lld\n"), (long long)v->better_by[0],
+            (long long)v->better_by[1], (long long)v->better_by[2], (long long)v->better_by[3],
+            (long long)v->better_by[4]);
 }
 
 void bf_wi_text(FILE *out, const bf_engine *e, const bf_sim_result *r)
@@ -225,7 +238,8 @@ void bf_wi_text(FILE *out, const bf_engine *e, const bf_sim_result *r)
     int n;
     const bf_policy *pol = bf_engine_policies(e, &n);
     const bf_wi_view *v = &r->view;
-    fputs("\n按镇（户数；年度总额增加、减少、不变的户；年度金额 基线 → 方案）\n", out);
+    fputs(_("\nper town (households; those whose yearly total rises, falls, stays; the yearly "
+            "amount, baseline → scenario)\n"), out);
     for (int t = 0; t < r->n_towns; t++) {
         const bf_sim_town *tw = &r->towns[t];
         bf_fen tb, ts;
@@ -234,27 +248,30 @@ void bf_wi_text(FILE *out, const bf_engine *e, const bf_sim_result *r)
         bf_money_format(tb, b);
         bf_money_format(ts, s);
         signed_money(d, ts - tb);
-        fprintf(out, "  %s %lld 户：增加 %lld，减少 %lld，不变 %lld；%s → %s（%s）\n", tw->town,
+        fprintf(out, _("  %s %lld households: rises %lld, falls %lld, stays %lld; %s → %s (%s)\n"),
+                tw->town,
                 (long long)tw->households, (long long)tw->better, (long long)tw->worse,
                 (long long)(tw->households - tw->better - tw->worse), b, s, d);
     }
-    fputs("\n按镇按政策（有变化的；新增、退出、提高、降低以该政策的单位计）\n", out);
+    fputs(_("\nper town and policy (where something changed; gained, lost, raised and cut in the "
+            "policy's unit)\n"), out);
     for (int t = 0; t < r->n_towns; t++)
         for (int k = 0; k < n; k++) {
             const bf_wi_counts *c = &r->towns[t].counts[k];
             if (!pol[k].reported || !(c->gained || c->lost || c->raised || c->cut))
                 continue;
-            const char *u = bf_wi_unit_zh(&pol[k]);
-            fprintf(out, "  %s %s：新增 %lld %s，退出 %lld %s，提高 %lld %s，降低 %lld %s；"
-                    "该政策金额增加的户 %lld，减少的户 %lld\n", r->towns[t].town, pol[k].id,
+            const char *u = bf_wi_unit_words(&pol[k]);
+            fprintf(out, _("  %s %s: gained %lld %s, lost %lld %s, raised %lld %s, cut %lld %s; "
+                           "households whose amount of it rises %lld, falls %lld\n"),
+                    r->towns[t].town, pol[k].id,
                     (long long)c->gained, u, (long long)c->lost, u, (long long)c->raised, u,
                     (long long)c->cut, u, (long long)c->better, (long long)c->worse);
         }
     text_distribution(out, v);
-    static const char *const titles[] = {"年度总额变化的户", "年度总额减少的户", "年度总额增加的户"};
-    fprintf(out, "\n%s：共 %lld 户，列出 %lld 户（%s；--households worse|better|changed 选择，"
-            "--limit 0 列出全部）\n", titles[v->select], (long long)v->n_selected,
-            (long long)v->n_listed, v->select == BF_WI_BETTER ? "增加最多的在前" : "减少最多的在前");
+    fprintf(out, _("\n%s: %lld in all, %lld listed (%s; choose with --households "
+                   "worse|better|changed, --limit 0 lists all)\n"), _(selection_titles[v->select]),
+            (long long)v->n_selected, (long long)v->n_listed,
+            v->select == BF_WI_BETTER ? _("the largest gain first") : _("the largest loss first"));
     for (int64_t i = 0; i < v->n_listed; i++)
         text_household(out, pol, r, &v->households[i]);
 }
@@ -425,13 +442,16 @@ static void scaled(char out[BF_HTML_NUMLEN], int64_t v, int decimals)
 
 static int html_towns(bf_html *page, const bf_engine *e, const bf_sim_result *r)
 {
-    static const bf_html_column cols[] = {
-        {"town", "镇", false}, {"households", "户数", true}, {"better", "总额增加的户", true},
-        {"worse", "总额减少的户", true}, {"unchanged", "总额不变的户", true},
-        {"amount_before", "年度金额（基线，元）", true}, {"amount_after", "年度金额（方案，元）", true},
-        {"amount_delta", "变化（元）", true},
+    const bf_html_column cols[] = {
+        {"town", _("town"), false}, {"households", _("households"), true},
+        {"better", _("total rises"), true}, {"worse", _("total falls"), true},
+        {"unchanged", _("total stays"), true},
+        {"amount_before", _("yearly amount (baseline, yuan)"), true},
+        {"amount_after", _("yearly amount (scenario, yuan)"), true},
+        {"amount_delta", _("change (yuan)"), true},
     };
-    bf_html_table *t = bf_html_table_new(page, "towns", "按镇：每户年度总额的变化", cols, 8);
+    bf_html_table *t = bf_html_table_new(page, "towns", _("Per town: how each household's yearly "
+                                         "total changes"), cols, 8);
     int rc = t ? BF_OK : BF_ENOMEM;
     for (int i = 0; rc == BF_OK && i < r->n_towns; i++) {
         const bf_sim_town *tw = &r->towns[i];
@@ -451,10 +471,11 @@ static int html_towns(bf_html *page, const bf_engine *e, const bf_sim_result *r)
 /* A chart of how many households lose and gain how much. */
 static int html_distribution(bf_html *page, const bf_wi_view *v)
 {
-    static const char *const labels[2 * BF_WI_BUCKETS] = {
-        "减少 5000 元以上", "减少 1000–5000 元", "减少 500–1000 元", "减少 100–500 元",
-        "减少 0–100 元", "增加 0–100 元", "增加 100–500 元", "增加 500–1000 元",
-        "增加 1000–5000 元", "增加 5000 元以上"};
+    const char *const labels[2 * BF_WI_BUCKETS] = {
+        _("less by more than 5000 yuan"), _("less by 1000–5000 yuan"), _("less by 500–1000 yuan"),
+        _("less by 100–500 yuan"), _("less by 0–100 yuan"), _("more by 0–100 yuan"),
+        _("more by 100–500 yuan"), _("more by 500–1000 yuan"), _("more by 1000–5000 yuan"),
+        _("more by more than 5000 yuan")};
     static const char *const keys[2 * BF_WI_BUCKETS] = {
         "worse-5", "worse-4", "worse-3", "worse-2", "worse-1",
         "better-1", "better-2", "better-3", "better-4", "better-5"};
@@ -463,7 +484,8 @@ static int html_distribution(bf_html *page, const bf_wi_view *v)
         counts[BF_WI_BUCKETS - 1 - b] = v->worse_by[b];
         counts[BF_WI_BUCKETS + b] = v->better_by[b];
     }
-    bf_html_chart chart = {"chart-distribution", "每户年度总额变化的分布（户数）", "户", 0,
+    bf_html_chart chart = {"chart-distribution", _("How much each household's yearly total "
+                           "changes (households)"), C_("unit", "households"), 0,
                            labels, keys, 2 * BF_WI_BUCKETS, {{NULL, counts}, {NULL, NULL}}, 1};
     return bf_html_bar_chart(page, &chart);
 }
@@ -472,24 +494,30 @@ static void html_side(char *out, size_t len, const bf_wi_side *s, const bf_polic
 {
     char a[BF_HTML_NUMLEN];
     scaled(a, s->amount, 2);
-    snprintf(out, len, "%s %s 元%s%s", s->eligible ? "符合" : "不符合", a, s->tier ? " · " : "",
-             bf_policy_tier_words(p, s->tier));
+    if (s->eligible && s->tier)
+        snprintf(out, len, _("eligible %s yuan · %s"), a, bf_policy_tier_words(p, s->tier));
+    else if (s->eligible)
+        snprintf(out, len, _("eligible %s yuan"), a);
+    else
+        snprintf(out, len, _("not eligible %s yuan"), a);
 }
 
 static int html_households(bf_html *page, const bf_policy *pol, const bf_sim_result *r)
 {
-    static const bf_html_column cols[] = {
-        {"household", "户", false}, {"town", "镇", false}, {"village", "村", false},
-        {"delta", "年度总额变化（元）", true}, {"policy", "政策", false}, {"member", "成员", false},
-        {"before", "基线", false}, {"after", "方案", false}, {"reasons_after", "方案理由", false},
-        {"reasons_before", "基线理由", false},
+    const bf_html_column cols[] = {
+        {"household", _("household"), false}, {"town", _("town"), false},
+        {"village", _("village"), false}, {"delta", _("change of the yearly total (yuan)"), true},
+        {"policy", _("policy"), false}, {"member", _("member"), false},
+        {"before", _("baseline"), false}, {"after", _("scenario"), false},
+        {"reasons_after", _("reasons in the scenario"), false},
+        {"reasons_before", _("reasons in the baseline"), false},
     };
     const bf_wi_view *v = &r->view;
-    static const char *const what[] = {"年度总额变化的户", "年度总额减少的户", "年度总额增加的户"};
-    char caption[256];
-    snprintf(caption, sizeof caption, "%s：共 %lld 户，列出 %lld 户（%s），每户变化的决定与理由",
-             what[v->select], (long long)v->n_selected, (long long)v->n_listed,
-             v->select == BF_WI_BETTER ? "增加最多的在前" : "减少最多的在前");
+    char caption[512];
+    snprintf(caption, sizeof caption, _("%s: %lld in all, %lld listed (%s), each with its changed "
+                                        "decisions and their reasons"),
+             _(selection_titles[v->select]), (long long)v->n_selected, (long long)v->n_listed,
+             v->select == BF_WI_BETTER ? _("the largest gain first") : _("the largest loss first"));
     bf_html_table *t = bf_html_table_new(page, "households", caption, cols, 10);
     int rc = t ? BF_OK : BF_ENOMEM;
     for (int64_t i = 0; rc == BF_OK && i < v->n_listed; i++) {
@@ -502,8 +530,8 @@ static int html_households(bf_html *page, const bf_policy *pol, const bf_sim_res
             bf_buf ra = {0}, rb = {0};
             html_side(before, sizeof before, &ch->before, &pol[ch->policy]);
             html_side(after, sizeof after, &ch->after, &pol[ch->policy]);
-            bf_json_join_strings(&ra, ch->after.reasons, "；");
-            bf_json_join_strings(&rb, ch->before.reasons, "；");
+            bf_json_join_strings(&ra, ch->after.reasons, _("; "));
+            bf_json_join_strings(&rb, ch->before.reasons, _("; "));
             const char *cells[] = {c ? "" : x->id, c ? "" : r->towns[x->town].town,
                                    c ? "" : x->village, c ? "" : delta, pol[ch->policy].title,
                                    ch->member ? ch->member : "", before, after, bf_buf_str(&ra),
@@ -522,10 +550,11 @@ int bf_wi_html(bf_html *page, const bf_engine *e, const bf_sim_result *r)
     const bf_policy *pol = bf_engine_policies(e, &n);
     const bf_wi_view *v = &r->view;
     char counts[256];
-    snprintf(counts, sizeof counts, "年度总额增加的户 %lld，减少的户 %lld，不变的户 %lld（共 %lld 户）。",
+    snprintf(counts, sizeof counts, _("Households whose yearly total rises: %lld, falls: %lld, "
+                                      "stays the same: %lld (of %lld)."),
              (long long)v->better, (long long)v->worse,
              (long long)(r->households - v->better - v->worse), (long long)r->households);
-    int rc = bf_html_heading(page, 2, "谁受影响：按户");
+    int rc = bf_html_heading(page, 2, _("Who is affected: household by household"));
     if (rc == BF_OK)
         rc = bf_html_paragraph(page, "counts", counts);
     if (rc == BF_OK)

@@ -13,8 +13,8 @@
 /* "households" for a household-scope policy, "persons" for a member-scope one: the unit its
  * gained, lost, raised and cut count in. */
 const char *bf_wi_unit(const bf_policy *p);
-/* The same in Chinese: 户 or 人. */
-const char *bf_wi_unit_zh(const bf_policy *p);
+/* The same in the user's language (户 or 人 in Chinese). */
+const char *bf_wi_unit_words(const bf_policy *p);
 
 /* JSON members (each after a comma) for one towns entry: unit, the town's households better
  * and worse off from this policy, gained, lost, raised, cut. */
