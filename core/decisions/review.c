@@ -1,5 +1,6 @@
 /* review.c — 数据比对: walks the stored households with their decisions in a run and reports where the records and the rules disagree; renders the findings as text, JSON or CSV. */
 #include "review.h"
+#include "i18n.h"
 #include "bangfu.h"
 #include "buf.h"
 #include "json.h"
@@ -23,8 +24,9 @@ static const char *const kind_ids[BF_REVIEW__N] = {
 };
 
 static const char *const kind_titles[BF_REVIEW__N] = {
-    "有记录但不符合条件", "符合条件但未记录（可能漏保）", "新的监测对象候选", "记录中的政策未知",
-    "有记录，评估出错",
+    N_("recorded but not eligible"), N_("eligible but not recorded (possible omission)"),
+    N_("new monitoring candidates"), N_("recorded policy unknown"),
+    N_("recorded, but the evaluation failed"),
 };
 
 const char *bf_review_kind_id(bf_review_kind kind)
@@ -34,7 +36,7 @@ const char *bf_review_kind_id(bf_review_kind kind)
 
 const char *bf_review_kind_title(bf_review_kind kind)
 {
-    return kind < BF_REVIEW__N ? kind_titles[kind] : "?";
+    return kind < BF_REVIEW__N ? _(kind_titles[kind]) : "?";
 }
 
 /* ======================================================================== */
@@ -115,10 +117,11 @@ static int check_recorded(scan *sc, const bf_run_household *h, const char *polic
     const bf_stored_policy *p = run_policy(sc, policy);
     if (!p) {
         if (sc->run->only)
-            snprintf(text, sizeof text, "运行 %lld 只评估了 %s，没有评估政策 %s",
+            snprintf(text, sizeof text, _("run %lld evaluated only %s, not the policy %s"),
                      (long long)sc->run->id, sc->run->only, policy);
         else
-            snprintf(text, sizeof text, "运行 %lld 的政策中没有 %s：记录中的政策编号未知",
+            snprintf(text, sizeof text, _("run %lld has no policy %s: the recorded policy id is "
+                                          "unknown"),
                      (long long)sc->run->id, policy);
         return emit(sc, BF_REVIEW_UNKNOWN_POLICY, h, policy, NULL, NULL, note(sc, text));
     }
@@ -130,7 +133,8 @@ static int check_recorded(scan *sc, const bf_run_household *h, const char *polic
             found++;
         }
     if (!found) {
-        snprintf(text, sizeof text, "运行 %lld 没有保存该户此项政策的决定（该户可能是运行之后导入的）",
+        snprintf(text, sizeof text, _("run %lld stored no decision of this policy for the "
+                                      "household (it may have been imported after the run)"),
                  (long long)sc->run->id);
         return emit(sc, BF_REVIEW_RECORDED_NOT_ELIGIBLE, h, policy, p->title, NULL, note(sc, text));
     }
@@ -225,9 +229,9 @@ static void text_row(render *r, const bf_review_row *row)
     bf_buf *b = &r->section[row->kind];
     bf_buf_printf(b, "  %s  %s %s  %s", row->household, row->town, row->village, row->policy);
     if (row->policy_title)
-        bf_buf_printf(b, "（%s）", row->policy_title);
+        bf_buf_printf(b, _(" (%s)"), row->policy_title);
     if (row->member)
-        bf_buf_printf(b, "  成员 %s", row->member);
+        bf_buf_printf(b, _("  member %s"), row->member);
     bf_buf_puts(b, "\n      ");
     join_reasons(b, row->reasons_json);
     bf_buf_puts(b, "\n");
@@ -324,17 +328,21 @@ static int on_row(void *ctx, const bf_review_row *row)
 
 static void write_text(render *r, const bf_stored_run *run, const bf_review_counts *c)
 {
-    static const char *const numerals[BF_REVIEW__N] = {"一", "二", "三", "四", "五"};
-    fprintf(r->out, "数据比对 · 运行 %lld · 评估日期 %s · %lld 户\n", (long long)run->id,
-            run->eval_date, (long long)c->households);
+    /* TRANSLATORS: the numbers of the review's sections */
+    static const char *const numerals[BF_REVIEW__N] = {
+        NC_("section", "1"), NC_("section", "2"), NC_("section", "3"), NC_("section", "4"),
+        NC_("section", "5")};
+    fprintf(r->out, _("review · run %lld · evaluation date %s · %lld households\n"),
+            (long long)run->id, run->eval_date, (long long)c->households);
     for (int k = 0; k < BF_REVIEW__N; k++) {
         if (c->rows[k] == 0 && k >= BF_REVIEW_UNKNOWN_POLICY)
             continue;                  /* the two exceptional kinds only when they occur */
-        fprintf(r->out, "\n%s、%s（%s）：%lld\n", numerals[k], bf_review_kind_title(k),
-                bf_review_kind_id(k), (long long)c->rows[k]);
-        fputs(r->section[k].len ? bf_buf_str(&r->section[k]) : "  （无）\n", r->out);
+        char number[2] = {(char)('1' + k), '\0'};
+        fprintf(r->out, _("\n%s. %s (%s): %lld\n"), bf_pgettext(numerals[k], number),
+                bf_review_kind_title(k), bf_review_kind_id(k), (long long)c->rows[k]);
+        fputs(r->section[k].len ? bf_buf_str(&r->section[k]) : _("  (none)\n"), r->out);
     }
-    fputs("\n合计\n", r->out);
+    fputs(_("\ntotals\n"), r->out);
     for (int k = 0; k < BF_REVIEW__N; k++)
         fprintf(r->out, "  %-24s %8lld\n", bf_review_kind_id(k), (long long)c->rows[k]);
 }
