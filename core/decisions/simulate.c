@@ -246,7 +246,7 @@ static int stored_reads_of(bf_store *store, int64_t run_id, const bf_engine *eng
         bf_json_iter_free(&it);
         free(json);
         if (got < 0) {
-            bf_errors_add(errs, "run %lld: the parameters read by policy %d are not a JSON list",
+            bf_errors_add(errs, _("run %lld: the parameters read by policy %d are not a JSON list"),
                           (long long)run_id, k);
             return BF_ESTORE;
         }
@@ -491,7 +491,7 @@ static int simulate_selected(bf_store *store, bf_engine *engine, bf_baseline_rea
             break;
         if (bf_engine_evaluate_pair(engine, hs, n, changed, stored_reads, base, scen, reevaluated)
                 == BF_EINTERRUPTED || (interrupted && *interrupted)) {
-            bf_errors_add(errs, "interrupted: nothing is reported for a partial simulation");
+            bf_errors_add(errs, _("interrupted: nothing is reported for a partial simulation"));
             rc = BF_EINTERRUPTED;
             break;
         }
@@ -608,7 +608,7 @@ int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline
         if (rc != BF_OK)
             break;
         if (erc == BF_EINTERRUPTED || (interrupted && *interrupted)) {
-            bf_errors_add(errs, "interrupted: nothing is reported for a partial simulation");
+            bf_errors_add(errs, _("interrupted: nothing is reported for a partial simulation"));
             rc = BF_EINTERRUPTED;
             break;
         }
@@ -702,7 +702,7 @@ int bf_scenario_load(const char *path, bf_scenario *out, bf_errors *errs)
             bf_errors_add(errs, "%s:%ld: %s", path, bf_xml_line(n), err);
             rc = BF_EINPUT;
         } else if (from && bf_date_parse((const char *)from, &o->from) != BF_OK) {
-            bf_errors_add(errs, "%s:%ld: from=\"%s\" is not a date YYYY-MM-DD", path,
+            bf_errors_add(errs, _("%s:%ld: from=\"%s\" is not a date YYYY-MM-DD"), path,
                           bf_xml_line(n), (const char *)from);
             rc = BF_EINPUT;
         } else {

@@ -1,5 +1,6 @@
 /* cases.c — loading and running policy test cases. */
 #include "cases.h"
+#include "i18n.h"
 #include "bangfu.h"
 #include "buf.h"
 #include "engine.h"
@@ -36,8 +37,8 @@ static int read_expect(xmlNode *n, bf_expect *x, const char *file, bf_errors *er
     if (amount) {
         x->has_amount = true;
         if (bf_money_parse(amount, &x->amount) != BF_OK || x->amount < 0) {
-            bf_errors_add(errs, "%s:%ld: expect amount=\"%s\" is not an amount with at most 2 "
-                          "decimals", file, x->line, amount);
+            bf_errors_add(errs, _("%s:%ld: expect amount=\"%s\" is not an amount with at most 2 "
+                          "decimals"), file, x->line, amount);
             errors++;
         }
     }
@@ -53,12 +54,12 @@ static int read_set(xmlNode *n, bf_override *o, const char *file, bf_errors *err
     char arg[400], err[300];
     snprintf(arg, sizeof arg, "%s=%s", param ? param : "", value ? value : "");
     if (bf_override_parse(arg, o, err, sizeof err) != BF_OK) {
-        bf_errors_add(errs, "%s:%ld: set: %s", file, bf_xml_line(n), err);
+        bf_errors_add(errs, _("%s:%ld: set: %s"), file, bf_xml_line(n), err);
         errors++;
     } else if (from) {
         o->has_from = true;
         if (bf_date_parse(from, &o->from) != BF_OK) {
-            bf_errors_add(errs, "%s:%ld: set from=\"%s\" is not a date", file, bf_xml_line(n), from);
+            bf_errors_add(errs, _("%s:%ld: set from=\"%s\" is not a date"), file, bf_xml_line(n), from);
             errors++;
         }
     }
@@ -78,7 +79,7 @@ static int read_case(xmlNode *cn, bf_case *c, bf_date file_date, const char *fil
     int errors = 0;
     char *date = attr(cn, "date");
     if (date && bf_date_parse(date, &c->date) != BF_OK) {
-        bf_errors_add(errs, "%s:%ld: case date \"%s\" is not a date", file, c->line, date);
+        bf_errors_add(errs, _("%s:%ld: case date \"%s\" is not a date"), file, c->line, date);
         errors++;
     }
     free(date);
@@ -116,7 +117,7 @@ static int load_file(const char *path, bf_case_suite *s, bf_errors *errs)
     bf_date file_date = 0;
     int errors = 0;
     if (!date || bf_date_parse(date, &file_date) != BF_OK) {
-        bf_errors_add(errs, "%s:%ld: cases date \"%s\" is not a date", path, bf_xml_line(root),
+        bf_errors_add(errs, _("%s:%ld: cases date \"%s\" is not a date"), path, bf_xml_line(root),
                       date ? date : "");
         errors++;
     }
@@ -152,7 +153,7 @@ int bf_cases_load_dir(const char *dir, bf_case_suite *out, bf_errors *errs)
     memset(out, 0, sizeof *out);
     DIR *d = opendir(dir);
     if (!d) {
-        bf_errors_add(errs, "%s: cannot open the test cases folder", dir);
+        bf_errors_add(errs, _("%s: cannot open the test cases folder"), dir);
         return BF_EIO;
     }
     char **names = NULL;
@@ -180,7 +181,7 @@ int bf_cases_load_dir(const char *dir, bf_case_suite *out, bf_errors *errs)
     }
     out->n_files = n;
     if (n == 0)
-        bf_errors_add(errs, "%s: no test case files (*.xml)", dir);
+        bf_errors_add(errs, _("%s: no test case files (*.xml)"), dir);
     return errors || n == 0 ? BF_EINPUT : BF_OK;
 }
 
@@ -305,9 +306,9 @@ int bf_cases_run(const bf_case_suite *s, const char *policies_dir, const bf_para
         else
             totals->failed++;
         if (!ok)
-            fprintf(out, "FAIL %s:%ld: %s\n%s", c->file, c->line, c->name, bf_buf_str(&why));
+            fprintf(out, _("FAIL %s:%ld: %s\n%s"), c->file, c->line, c->name, bf_buf_str(&why));
         else if (verbose)
-            fprintf(out, "ok   %s:%ld: %s\n", c->file, c->line, c->name);
+            fprintf(out, _("ok   %s:%ld: %s\n"), c->file, c->line, c->name);
     }
     bf_buf_free(&why);
     return BF_OK;

@@ -2,6 +2,7 @@
  * its contract (id, title, scope, evaluate, requires), orders the policies by `requires` and
  * marks the --only selection. */
 #include "internal.h"
+#include "i18n.h"
 #include "bangfu.h"
 
 #include <ctype.h>
@@ -48,7 +49,7 @@ static int list_policy_files(const char *dir, char ***out, int *n, bf_errors *er
     *n = 0;
     DIR *d = opendir(dir);
     if (!d) {
-        bf_errors_add(errs, "%s: cannot open the policies folder", dir);
+        bf_errors_add(errs, _("%s: cannot open the policies folder"), dir);
         return BF_EIO;
     }
     char **names = NULL;
@@ -74,7 +75,7 @@ static int list_policy_files(const char *dir, char ***out, int *n, bf_errors *er
     *out = names;
     *n = count;
     if (count == 0) {
-        bf_errors_add(errs, "%s: no policy scripts (*.lua) found", dir);
+        bf_errors_add(errs, _("%s: no policy scripts (*.lua) found"), dir);
         return BF_EINPUT;
     }
     return BF_OK;
@@ -103,8 +104,8 @@ static int read_tiers(lua_State *L, bf_policy *p, bf_errors *errs)
             bool valid = lua_type(L, -2) == LUA_TSTRING && lua_type(L, -1) == LUA_TSTRING &&
                          *lua_tostring(L, -1);
             if (!valid) {
-                bf_errors_add(errs, "%s:%d: tiers must map each tier code to its words, e.g. "
-                              "tiers = { household = \"按户保\" }", p->display,
+                bf_errors_add(errs, _("%s:%d: tiers must map each tier code to its words, e.g. "
+                              "tiers = { household = \"按户保\" }"), p->display,
                               field_line(p->src, "tiers"));
                 errors++;
             } else if (p->n_tiers == cap) {
@@ -130,7 +131,7 @@ static int read_tiers(lua_State *L, bf_policy *p, bf_errors *errs)
             lua_pop(L, 1);
         }
     } else if (t != LUA_TNIL) {
-        bf_errors_add(errs, "%s:%d: tiers must be a table of tier codes and their words",
+        bf_errors_add(errs, _("%s:%d: tiers must be a table of tier codes and their words"),
                       p->display, field_line(p->src, "tiers"));
         errors++;
     }
@@ -166,30 +167,30 @@ static int check_contract(lua_State *L, bf_policy *p, const char *stem, pending_
     const char *f = p->display;
     int errors = 0;
     if (lua_type(L, -1) != LUA_TTABLE) {
-        bf_errors_add(errs, "%s:1: the script must return a policy table, it returned a %s", f,
+        bf_errors_add(errs, _("%s:1: the script must return a policy table, it returned a %s"), f,
                       luaL_typename(L, -1));
         return 1;
     }
     char *id = NULL;
     if (!table_string(L, "id", &id, true)) {
-        bf_errors_add(errs, "%s:%d: id must be a string", f, field_line(p->src, "id"));
+        bf_errors_add(errs, _("%s:%d: id must be a string"), f, field_line(p->src, "id"));
         errors++;
     } else if (strcmp(id, stem) != 0) {
-        bf_errors_add(errs, "%s:%d: id '%s' does not match the file name (expected '%s')", f,
+        bf_errors_add(errs, _("%s:%d: id '%s' does not match the file name (expected '%s')"), f,
                       field_line(p->src, "id"), id, stem);
         errors++;
     }
     free(id);
     p->id = strdup(stem);
     if (!table_string(L, "title", &p->title, true) || !p->title || !*p->title) {
-        bf_errors_add(errs, "%s:%d: title must be a non-empty string", f, field_line(p->src, "title"));
+        bf_errors_add(errs, _("%s:%d: title must be a non-empty string"), f, field_line(p->src, "title"));
         errors++;
     }
     static const char *const optional[] = {"title_en", "basis", "department"};
     char **slots[] = {&p->title_en, &p->basis, &p->department};
     for (int i = 0; i < 3; i++)
         if (!table_string(L, optional[i], slots[i], false)) {
-            bf_errors_add(errs, "%s:%d: %s must be a string", f, field_line(p->src, optional[i]),
+            bf_errors_add(errs, _("%s:%d: %s must be a string"), f, field_line(p->src, optional[i]),
                           optional[i]);
             errors++;
         }
@@ -200,14 +201,14 @@ static int check_contract(lua_State *L, bf_policy *p, const char *stem, pending_
     else if (strcmp(scope, "member") == 0)
         p->scope = BF_SCOPE_MEMBER;
     else {
-        bf_errors_add(errs, "%s:%d: scope must be \"household\" or \"member\"", f,
+        bf_errors_add(errs, _("%s:%d: scope must be \"household\" or \"member\""), f,
                       field_line(p->src, "scope"));
         errors++;
     }
     lua_pop(L, 1);
     lua_getfield(L, -1, "evaluate");
     if (lua_type(L, -1) != LUA_TFUNCTION) {
-        bf_errors_add(errs, "%s:%d: evaluate must be a function", f, field_line(p->src, "evaluate"));
+        bf_errors_add(errs, _("%s:%d: evaluate must be a function"), f, field_line(p->src, "evaluate"));
         errors++;
     } else {
         lua_Debug ar;
@@ -224,7 +225,7 @@ static int check_contract(lua_State *L, bf_policy *p, const char *stem, pending_
         req->names = calloc((size_t)(n ? n : 1), sizeof *req->names);
         for (int i = 1; req->names && i <= n; i++) {
             if (lua_rawgeti(L, -1, i) != LUA_TSTRING) {
-                bf_errors_add(errs, "%s:%d: requires must list policy ids (strings)", f, req->line);
+                bf_errors_add(errs, _("%s:%d: requires must list policy ids (strings)"), f, req->line);
                 errors++;
             } else {
                 req->names[req->n++] = strdup(lua_tostring(L, -1));
@@ -232,7 +233,7 @@ static int check_contract(lua_State *L, bf_policy *p, const char *stem, pending_
             lua_pop(L, 1);
         }
     } else if (t != LUA_TNIL) {
-        bf_errors_add(errs, "%s:%d: requires must be a list of policy ids", f, req->line);
+        bf_errors_add(errs, _("%s:%d: requires must be a list of policy ids"), f, req->line);
         errors++;
     }
     lua_pop(L, 1);
@@ -274,7 +275,7 @@ static int visit(bf_policy *pol, int i, int *state, int *order, int *n_order, in
         for (int k = start; k <= depth && used < sizeof path - 80; k++)
             used += (size_t)snprintf(path + used, sizeof path - used, "%s%s",
                                      k > start ? " → " : "", pol[stack[k]].display);
-        bf_errors_add(errs, "%s:%d: requires cycle: %s", pol[i].display,
+        bf_errors_add(errs, _("%s:%d: requires cycle: %s"), pol[i].display,
                       field_line(pol[i].src, "requires"), path);
         return 1;
     }
@@ -299,7 +300,7 @@ static int order_policies(bf_engine *e, pending_requires *req, bf_errors *errs)
         for (int r = 0; r < req[i].n; r++) {
             int j = find_policy(e->pol, n, req[i].names[r]);
             if (j < 0) {
-                bf_errors_add(errs, "%s:%d: requires unknown policy '%s'", p->display, req[i].line,
+                bf_errors_add(errs, _("%s:%d: requires unknown policy '%s'"), p->display, req[i].line,
                               req[i].names[r]);
                 errors++;
             } else {
@@ -353,7 +354,7 @@ static int select_policies(bf_engine *e, bf_errors *errs)
     for (int k = 0; k < e->cfg.n_only; k++) {
         int i = find_policy(e->pol, e->n_pol, e->cfg.only[k]);
         if (i < 0) {
-            bf_errors_add(errs, "--only: no policy '%s'", e->cfg.only[k]);
+            bf_errors_add(errs, _("--only: no policy '%s'"), e->cfg.only[k]);
             errors++;
         } else {
             e->pol[i].reported = e->evaluated[i] = true;
@@ -404,7 +405,7 @@ static int load_catalog(bf_engine *e, bf_sandbox *sb, pending_requires **req_out
         p->display = strdup(p->path ? p->path : names[i]);
         p->src = p->path ? bf_read_file(p->path, &p->src_len) : NULL;
         if (!p->src) {
-            bf_errors_add(errs, "%s: cannot read", p->display);
+            bf_errors_add(errs, _("%s: cannot read"), p->display);
             p->id = strdup(names[i]);
             errors++;
             continue;

@@ -1,5 +1,6 @@
 /* params.c — loading params.xml, resolving values on a date, overrides, the name tree. */
 #include "params.h"
+#include "i18n.h"
 #include "bangfu.h"
 #include "money.h"
 #include "sha256.h"
@@ -64,11 +65,11 @@ static int read_values(xmlNode *pn, bf_param *p, const char *file, bf_errors *er
         for (char *e = pv->text + strlen(pv->text); e > pv->text && isspace((unsigned char)e[-1]);)
             *--e = '\0';
         if (!from || bf_date_parse(from, &pv->from) != BF_OK) {
-            bf_errors_add(errs, "%s:%ld: parameter %s: from=\"%s\" is not a date YYYY-MM-DD", file,
+            bf_errors_add(errs, _("%s:%ld: parameter %s: from=\"%s\" is not a date YYYY-MM-DD"), file,
                           bf_xml_line(v), p->name, from ? from : "");
             errors++;
         } else if (bf_number_parse(pv->text, &pv->value) != BF_OK) {
-            bf_errors_add(errs, "%s:%ld: parameter %s: value \"%s\" is not a plain decimal number",
+            bf_errors_add(errs, _("%s:%ld: parameter %s: value \"%s\" is not a plain decimal number"),
                           file, bf_xml_line(v), p->name, pv->text);
             errors++;
         } else {
@@ -82,7 +83,7 @@ static int read_values(xmlNode *pn, bf_param *p, const char *file, bf_errors *er
         if (p->values[i].from == p->values[i - 1].from) {
             char d[BF_DATE_STRLEN];
             bf_date_format(p->values[i].from, d);
-            bf_errors_add(errs, "%s:%ld: parameter %s: two values from %s", file, p->line, p->name, d);
+            bf_errors_add(errs, _("%s:%ld: parameter %s: two values from %s"), file, p->line, p->name, d);
             errors++;
         }
     return errors;
@@ -147,15 +148,15 @@ static int build_tree(bf_params *ps, const char *file, bf_errors *errs)
             if (node < 0)
                 return errors + 1;
             if (dot && ps->nodes[node].param >= 0) {
-                bf_errors_add(errs, "%s:%ld: parameter %s: %s is itself a parameter, it cannot "
-                              "also be a group", file, ps->items[i].line, name, ps->nodes[node].path);
+                bf_errors_add(errs, _("%s:%ld: parameter %s: %s is itself a parameter, it cannot "
+                              "also be a group"), file, ps->items[i].line, name, ps->nodes[node].path);
                 errors++;
                 break;
             }
             if (!dot) {
                 if (ps->nodes[node].first_child >= 0) {
-                    bf_errors_add(errs, "%s:%ld: parameter %s is also the group of other "
-                                  "parameters", file, ps->items[i].line, name);
+                    bf_errors_add(errs, _("%s:%ld: parameter %s is also the group of other "
+                                  "parameters"), file, ps->items[i].line, name);
                     errors++;
                 }
                 ps->nodes[node].param = i;
@@ -186,7 +187,7 @@ static int read_bound(xmlNode *n, const char *attr, bool kind_has, double kind_v
     int errors = 0;
     if (v) {
         if (bf_number_parse((const char *)v, value) != BF_OK || strlen((const char *)v) >= 40) {
-            bf_errors_add(errs, "%s:%ld: parameter %s: %s=\"%s\" is not a plain decimal number",
+            bf_errors_add(errs, _("%s:%ld: parameter %s: %s=\"%s\" is not a plain decimal number"),
                           file, p->line, p->name, attr, (const char *)v);
             errors++;
         } else {
@@ -207,7 +208,7 @@ static int read_range(xmlNode *n, bf_param *p, const char *file, bf_errors *errs
         k++;
     xmlFree(kind);
     if (k == 5) {                                    /* the schema allows no other */
-        bf_errors_add(errs, "%s:%ld: parameter %s: kind must be money, count, ratio, age or factor",
+        bf_errors_add(errs, _("%s:%ld: parameter %s: kind must be money, count, ratio, age or factor"),
                       file, p->line, p->name);
         return 1;
     }
@@ -219,7 +220,7 @@ static int read_range(xmlNode *n, bf_param *p, const char *file, bf_errors *errs
                          r->kind == BF_KIND_AGE ? "120" : "1", &r->has_max, &r->max, r->max_text,
                          p, file, errs);
     if (!errors && r->has_min && r->has_max && r->min > r->max) {
-        bf_errors_add(errs, "%s:%ld: parameter %s: min %s is above max %s", file, p->line, p->name,
+        bf_errors_add(errs, _("%s:%ld: parameter %s: min %s is above max %s"), file, p->line, p->name,
                       r->min_text, r->max_text);
         errors++;
     }
@@ -236,13 +237,13 @@ void bf_param_range_text(const bf_param *p, char *out, size_t len)
 {
     const bf_param_range *r = &p->range;
     if (r->has_min && r->has_max)
-        snprintf(out, len, "from %s to %s", r->min_text, r->max_text);
+        snprintf(out, len, _("from %s to %s"), r->min_text, r->max_text);
     else if (r->has_min)
-        snprintf(out, len, "at least %s", r->min_text);
+        snprintf(out, len, _("at least %s"), r->min_text);
     else if (r->has_max)
-        snprintf(out, len, "at most %s", r->max_text);
+        snprintf(out, len, _("at most %s"), r->max_text);
     else
-        snprintf(out, len, "any value");
+        snprintf(out, len, _("any value"));
 }
 
 static int read_parameters(xmlDoc *doc, bf_params *ps, const char *file, bf_errors *errs)
@@ -267,13 +268,13 @@ static int read_parameters(xmlDoc *doc, bf_params *ps, const char *file, bf_erro
         if (!p->name || !p->unit || !p->title || !p->source)
             return errors + 1;
         if (!valid_name(p->name)) {
-            bf_errors_add(errs, "%s:%ld: parameter name \"%s\" must be dot-separated lowercase "
-                          "words (a-z, 0-9, _)", file, p->line, p->name);
+            bf_errors_add(errs, _("%s:%ld: parameter name \"%s\" must be dot-separated lowercase "
+                          "words (a-z, 0-9, _)"), file, p->line, p->name);
             errors++;
         }
         for (int j = 0; j < ps->n - 1; j++)
             if (strcmp(ps->items[j].name, p->name) == 0) {
-                bf_errors_add(errs, "%s:%ld: parameter %s is defined twice (first at line %ld)",
+                bf_errors_add(errs, _("%s:%ld: parameter %s is defined twice (first at line %ld)"),
                               file, p->line, p->name, ps->items[j].line);
                 errors++;
                 break;
@@ -288,7 +289,7 @@ static int hash_file(const char *path, char out[65], bf_errors *errs)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        bf_errors_add(errs, "%s: cannot read", path);
+        bf_errors_add(errs, _("%s: cannot read"), path);
         return BF_EIO;
     }
     bf_sha256 s;
@@ -300,7 +301,7 @@ static int hash_file(const char *path, char out[65], bf_errors *errs)
     int bad = ferror(f);
     fclose(f);
     if (bad) {
-        bf_errors_add(errs, "%s: read error", path);
+        bf_errors_add(errs, _("%s: read error"), path);
         return BF_EIO;
     }
     bf_sha256_hex(&s, out);
@@ -377,12 +378,12 @@ int bf_override_parse(const char *arg, bf_override *out, char *err, size_t errle
     memset(out, 0, sizeof *out);
     const char *eq = strchr(arg, '=');
     if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof out->name) {
-        snprintf(err, errlen, "'%s' is not NAME=VALUE", arg);
+        snprintf(err, errlen, _("'%s' is not NAME=VALUE"), arg);
         return BF_EINPUT;
     }
     memcpy(out->name, arg, (size_t)(eq - arg));
     if (bf_number_parse(eq + 1, &out->value) != BF_OK || strlen(eq + 1) >= sizeof out->text) {
-        snprintf(err, errlen, "%s: value '%s' is not a plain decimal number", out->name, eq + 1);
+        snprintf(err, errlen, _("%s: value '%s' is not a plain decimal number"), out->name, eq + 1);
         return BF_EINPUT;
     }
     snprintf(out->text, sizeof out->text, "%s", eq + 1);
@@ -404,14 +405,14 @@ static bool check_override(const bf_params *defs, const bf_override *ov, int k, 
     if (!bf_param_in_range(p, ov[k].value)) {
         char range[128];
         bf_param_range_text(p, range, sizeof range);
-        bf_errors_add(errs, "%s: %s = %s is out of range: it must be %s (kind %s, unit %s; declared at %s:%ld)",
+        bf_errors_add(errs, _("%s: %s = %s is out of range: it must be %s (kind %s, unit %s; declared at %s:%ld)"),
                       origin_of(&ov[k]), p->name, ov[k].text, range,
                       bf_param_kind_name(p->range.kind), p->unit, defs->path, p->line);
         return false;
     }
     for (int j = 0; j < k; j++)
         if (strcmp(ov[j].name, ov[k].name) == 0) {
-            bf_errors_add(errs, "%s is set twice (to %s at %s, to %s at %s): give it once",
+            bf_errors_add(errs, _("%s is set twice (to %s at %s, to %s at %s): give it once"),
                           p->name, ov[j].text, origin_of(&ov[j]), ov[k].text, origin_of(&ov[k]));
             return false;
         }
@@ -445,7 +446,7 @@ int bf_params_resolve(const bf_params *defs, bf_date date, const bf_override *ov
     for (int k = 0; k < n_ov; k++) {
         int i = bf_params_index(defs, ov[k].name);
         if (i < 0) {
-            bf_errors_add(errs, "unknown parameter '%s' (see 'bangfu params')", ov[k].name);
+            bf_errors_add(errs, _("unknown parameter '%s' (see 'bangfu params')"), ov[k].name);
             errors++;
             continue;
         }
@@ -487,20 +488,20 @@ void bf_override_effects(const bf_params *defs, bf_date date, const bf_override 
         bf_date_format(date, d);
         if (ov[k].has_from && ov[k].from > date) {
             bf_date_format(ov[k].from, f);
-            bf_errors_add(warnings, "%s = %s from %s changes nothing: that is after the evaluation "
-                          "date %s", p->name, ov[k].text, f, d);
+            bf_errors_add(warnings, _("%s = %s from %s changes nothing: that is after the evaluation "
+                          "date %s"), p->name, ov[k].text, f, d);
             continue;
         }
         if (ov[k].has_from && v >= 0 && p->values[v].from > ov[k].from) {
             bf_date_format(p->values[v].from, f);
-            bf_errors_add(warnings, "%s = %s changes nothing on %s: the value %s from %s in %s "
-                          "replaces it", p->name, ov[k].text, d, e->in_force, f, defs->path);
+            bf_errors_add(warnings, _("%s = %s changes nothing on %s: the value %s from %s in %s "
+                          "replaces it"), p->name, ov[k].text, d, e->in_force, f, defs->path);
             continue;
         }
         e->applies = true;
         e->same = v >= 0 && p->values[v].value == ov[k].value;
         if (e->same)
-            bf_errors_add(warnings, "%s = %s is the value in force on %s: it changes nothing",
+            bf_errors_add(warnings, _("%s = %s is the value in force on %s: it changes nothing"),
                           p->name, ov[k].text, d);
     }
 }

@@ -1,5 +1,6 @@
 /* plugins.c — loading plugins with dlopen and keeping a registry of what they provide. */
 #include "plugins.h"
+#include "i18n.h"
 #include "bangfu.h"
 #include "sink.h"
 
@@ -12,7 +13,7 @@
 
 static void host_log(const char *plugin, const char *message)
 {
-    fprintf(stderr, "bangfu: plugin %s: %s\n", plugin ? plugin : "?", message ? message : "");
+    fprintf(stderr, _("bangfu: plugin %s: %s\n"), plugin ? plugin : "?", message ? message : "");
 }
 
 const bf_host bf_plugin_host = {
@@ -104,27 +105,27 @@ static bool extensions_overlap(const char *a, const char *b)
 static bool clashes_with(const bf_plugin *o, const bf_plugin *info, char *what, size_t size)
 {
     if (strcmp(o->name, info->name) == 0) {
-        snprintf(what, size, "the plugin name '%s'", info->name);
+        snprintf(what, size, _("the plugin name '%s'"), info->name);
         return true;
     }
     for (const bf_writer *w = info->writers; w && w->format; w++)
         for (const bf_writer *ow = o->writers; ow && ow->format; ow++)
             if (strcmp(w->format, ow->format) == 0) {
-                snprintf(what, size, "the writer format '%s'", w->format);
+                snprintf(what, size, _("the writer format '%s'"), w->format);
                 return true;
             }
     for (const bf_reader_format *r = info->readers; r && r->format; r++)
         for (const bf_reader_format *or = o->readers; or && or->format; or++)
             if (strcmp(r->format, or->format) == 0 ||
                 extensions_overlap(r->extensions, or->extensions)) {
-                snprintf(what, size, "the reader format '%s' (%s)", r->format,
+                snprintf(what, size, _("the reader format '%s' (%s)"), r->format,
                          r->extensions ? r->extensions : "");
                 return true;
             }
     for (const bf_lua_module_def *m = info->modules; m && m->name; m++)
         for (const bf_lua_module_def *om = o->modules; om && om->name; om++)
             if (strcmp(m->name, om->name) == 0) {
-                snprintf(what, size, "the Lua module '%s'", m->name);
+                snprintf(what, size, _("the Lua module '%s'"), m->name);
                 return true;
             }
     return false;
@@ -166,13 +167,13 @@ static bool load_one(bf_plugins *p, const char *file, bf_errors *errs)
         size_t flen = strlen(file);
         if (why && strncmp(why, file, flen) == 0 && strncmp(why + flen, ": ", 2) == 0)
             why += flen + 2;                          /* dlerror repeats the file name */
-        bf_errors_add(errs, "%s: skipped: not a loadable shared object (%s)", file,
+        bf_errors_add(errs, _("%s: skipped: not a loadable shared object (%s)"), file,
                       why ? why : "dlopen failed");
         return false;
     }
     const int *abi = dlsym(h, BF_PLUGIN_ABI_SYMBOL);     /* optional: checked before any code runs */
     if (abi && *abi != BF_PLUGIN_ABI) {
-        bf_errors_add(errs, "%s: skipped: built for plugin ABI %d, this bangfu has ABI %d", file,
+        bf_errors_add(errs, _("%s: skipped: built for plugin ABI %d, this bangfu has ABI %d"), file,
                       *abi, BF_PLUGIN_ABI);
         dlclose(h);
         return false;
@@ -180,7 +181,7 @@ static bool load_one(bf_plugins *p, const char *file, bf_errors *errs)
     bf_plugin_init_fn init;
     *(void **)&init = dlsym(h, BF_PLUGIN_INIT_SYMBOL);   /* object to function pointer, POSIX-style */
     if (!init) {
-        bf_errors_add(errs, "%s: skipped: no %s function: not a bangfu plugin", file,
+        bf_errors_add(errs, _("%s: skipped: no %s function: not a bangfu plugin"), file,
                       BF_PLUGIN_INIT_SYMBOL);
         dlclose(h);
         return false;
@@ -191,10 +192,10 @@ static bool load_one(bf_plugins *p, const char *file, bf_errors *errs)
     const char *why = NULL;
     char msg[1024], what[256];
     if (rc != 0) {
-        snprintf(msg, sizeof msg, "its %s returned %d (it refused to load)", BF_PLUGIN_INIT_SYMBOL, rc);
+        snprintf(msg, sizeof msg, _("its %s returned %d (it refused to load)"), BF_PLUGIN_INIT_SYMBOL, rc);
         why = msg;
     } else if (info.abi != BF_PLUGIN_ABI) {
-        snprintf(msg, sizeof msg, "built for plugin ABI %d, this bangfu has ABI %d", info.abi,
+        snprintf(msg, sizeof msg, _("built for plugin ABI %d, this bangfu has ABI %d"), info.abi,
                  BF_PLUGIN_ABI);
         why = msg;
     } else if ((why = incomplete(&info))) {
@@ -202,13 +203,13 @@ static bool load_one(bf_plugins *p, const char *file, bf_errors *errs)
     } else {
         const char *other = clash(p, &info, what, sizeof what);
         if (other) {
-            snprintf(msg, sizeof msg, "plugin '%s' clashes with %s: both provide %s", info.name,
+            snprintf(msg, sizeof msg, _("plugin '%s' clashes with %s: both provide %s"), info.name,
                      other, what);
             why = msg;
         }
     }
     if (why) {
-        bf_errors_add(errs, "%s: skipped: %s", file, why);
+        bf_errors_add(errs, _("%s: skipped: %s"), file, why);
         dlclose(h);
         return false;
     }

@@ -1,6 +1,7 @@
 /* baseline.c — finding the stored run that can serve as a simulation's baseline, and reading
  * its decisions lean. */
 #include "internal.h"
+#include "i18n.h"
 #include "bangfu.h"
 
 #include <stdio.h>
@@ -42,24 +43,24 @@ int bf_store_check_baseline(bf_store *s, int64_t run_id, const char *eval_date,
              bf__store_bind_opt(st, 3, file_hashes) | sqlite3_bind_int64(st, 4, run_id);
     const char *why = NULL;
     if (rc != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
-        why = "there is no such run";
+        why = _("there is no such run");
     else if (!sqlite3_column_int(st, 0))
-        why = "it was made for another date";
+        why = _("it was made for another date");
     else if (!sqlite3_column_int(st, 1))
-        why = "its parameter values differ from the ones in force";
+        why = _("its parameter values differ from the ones in force");
     else if (!sqlite3_column_int(st, 2))
-        why = "a policy file or params.xml changed since";
+        why = _("a policy file or params.xml changed since");
     else if (!sqlite3_column_int(st, 3))
-        why = "it evaluated only some policies (--only)";
+        why = _("it evaluated only some policies (--only)");
     else if (strcmp((const char *)sqlite3_column_text(st, 4), "completed") != 0 &&
              strcmp((const char *)sqlite3_column_text(st, 4), "completed_with_errors") != 0)
-        why = "it did not complete";
+        why = _("it did not complete");
     else if (!sqlite3_column_int(st, 5))
-        why = "it was made by an older bangfu, which did not record the households' version";
+        why = _("it was made by an older bangfu, which did not record the households' version");
     else if (!sqlite3_column_int(st, 6))
-        why = "households were imported or replaced since";
+        why = _("households were imported or replaced since");
     if (why)
-        snprintf(s->err, sizeof s->err, "run %lld cannot serve as the baseline: %s",
+        snprintf(s->err, sizeof s->err, _("run %lld cannot serve as the baseline: %s"),
                  (long long)run_id, why);
     sqlite3_finalize(st);
     return why ? BF_EINPUT : BF_OK;

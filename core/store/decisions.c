@@ -1,6 +1,7 @@
 /* decisions.c — a run's decisions: written one by one, read back by a cursor (export, reports)
  * or per household with the household's review fields (review). */
 #include "internal.h"
+#include "i18n.h"
 #include "bangfu.h"
 #include "buf.h"
 
@@ -42,7 +43,7 @@ int bf_store_decisions_open(bf_store *s, int64_t run_id, bf_decision_cursor **ou
     *out = NULL;
     bf_decision_cursor *c = calloc(1, sizeof *c);
     if (!c) {
-        snprintf(s->err, sizeof s->err, "%s: out of memory", s->path);
+        snprintf(s->err, sizeof s->err, _("%s: out of memory"), s->path);
         return BF_ENOMEM;
     }
     c->store = s;
@@ -85,7 +86,7 @@ int bf_decision_cursor_next(bf_decision_cursor *c, const bf_stored_decision **d)
     x->details = column_opt(st, 12);
     x->error = column_opt(st, 13);
     if (!x->household || !x->town || !x->village || !x->policy || !x->policy_title) {
-        snprintf(c->store->err, sizeof c->store->err, "%s: reading a decision: out of memory",
+        snprintf(c->store->err, sizeof c->store->err, _("%s: reading a decision: out of memory"),
                  c->store->path);
         return BF_ENOMEM;
     }
@@ -143,7 +144,7 @@ int bf_store_run_households_open(bf_store *s, int64_t run_id, bf_household_curso
     *out = NULL;
     bf_household_cursor *c = calloc(1, sizeof *c);
     if (!c) {
-        snprintf(s->err, sizeof s->err, "%s: out of memory", s->path);
+        snprintf(s->err, sizeof s->err, _("%s: out of memory"), s->path);
         return BF_ENOMEM;
     }
     c->store = s;
@@ -246,8 +247,8 @@ int bf_household_cursor_next(bf_household_cursor *c, const bf_run_household **h)
     c->recorded = arena_put(&c->arena, c->st, 4);
     while (rc == SQLITE_ROW) {
         if (!take_decision_row(c) || c->arena.oom) {
-            snprintf(c->store->err, sizeof c->store->err, "%s: reading a household's decisions: "
-                     "out of memory", c->store->path);
+            snprintf(c->store->err, sizeof c->store->err, _("%s: reading a household's decisions: "
+                     "out of memory"), c->store->path);
             return BF_ENOMEM;
         }
         rc = sqlite3_step(c->st);

@@ -1,5 +1,6 @@
 /* households.c — households and members in and out of the store, one at a time. */
 #include "internal.h"
+#include "i18n.h"
 #include "bangfu.h"
 
 #include <stdio.h>
@@ -107,7 +108,7 @@ int bf_store_insert_household(bf_store *s, const bf_household *h)
         return bf__store_fail(s, BF_ESTORE, "binding household");
     if (sqlite3_step(st) != SQLITE_DONE) {
         char what[BF_ID_BYTES + 40];
-        snprintf(what, sizeof what, "inserting household %s", h->id);
+        snprintf(what, sizeof what, _("inserting household %s"), h->id);
         sqlite3_reset(st);
         return bf__store_fail(s, BF_ESTORE, what);
     }
@@ -120,7 +121,7 @@ int bf_store_insert_household(bf_store *s, const bf_household *h)
             return bf__store_fail(s, BF_ESTORE, "binding member");
         if (sqlite3_step(st) != SQLITE_DONE) {
             char what[2 * BF_ID_BYTES + 60];
-            snprintf(what, sizeof what, "inserting member %s of household %s",
+            snprintf(what, sizeof what, _("inserting member %s of household %s"),
                      h->members[i].id, h->id);
             sqlite3_reset(st);
             return bf__store_fail(s, BF_ESTORE, what);
@@ -150,7 +151,7 @@ static int column_enum(bf_store *s, sqlite3_stmt *st, int col, bf_enum_kind kind
     const char *v = (const char *)sqlite3_column_text(st, col);
     int e = bf_enum_parse(kind, v);
     if (e < 0)
-        snprintf(s->err, sizeof s->err, "%s: record %s: column %s holds '%s', expected %s",
+        snprintf(s->err, sizeof s->err, _("%s: record %s: column %s holds '%s', expected %s"),
                  s->path, id, sqlite3_column_name(st, col), v ? v : "NULL", bf_enum_allowed(kind));
     return e;
 }
@@ -161,7 +162,7 @@ int bf__store_fill_household(bf_store *s, sqlite3_stmt *st, bf_household *h)
     if (!column_text(st, 0, h->id, sizeof h->id) || !column_text(st, 1, h->town, sizeof h->town) ||
         !column_text(st, 2, h->village, sizeof h->village) ||
         !column_text(st, 5, h->recorded, sizeof h->recorded)) {
-        snprintf(s->err, sizeof s->err, "%s: household row %s: text too long", s->path, h->id);
+        snprintf(s->err, sizeof s->err, _("%s: household row %s: text too long"), s->path, h->id);
         return BF_ESTORE;
     }
     int status = column_enum(s, st, 3, BF_ENUM_STATUS, h->id);
@@ -191,13 +192,13 @@ int bf__store_fill_member(bf_store *s, sqlite3_stmt *st, bf_household *h)
 {
     bf_member *m = bf_household_add_member(h);
     if (!m) {
-        snprintf(s->err, sizeof s->err, "%s: household %s: too many members or out of memory",
+        snprintf(s->err, sizeof s->err, _("%s: household %s: too many members or out of memory"),
                  s->path, h->id);
         return BF_ENOMEM;
     }
     if (!column_text(st, 1, m->id, sizeof m->id) || !column_text(st, 2, m->name, sizeof m->name) ||
         !column_text(st, 3, m->idnumber, sizeof m->idnumber)) {
-        snprintf(s->err, sizeof s->err, "%s: member row of household %s: text too long",
+        snprintf(s->err, sizeof s->err, _("%s: member row of household %s: text too long"),
                  s->path, h->id);
         return BF_ESTORE;
     }
@@ -212,7 +213,7 @@ int bf__store_fill_member(bf_store *s, sqlite3_stmt *st, bf_household *h)
             return BF_ESTORE;
     const char *birth = (const char *)sqlite3_column_text(st, 5);
     if (bf_date_parse(birth, &m->birth) != BF_OK) {
-        snprintf(s->err, sizeof s->err, "%s: member %s: birth '%s' is not a date", s->path, m->id,
+        snprintf(s->err, sizeof s->err, _("%s: member %s: birth '%s' is not a date"), s->path, m->id,
                  birth ? birth : "NULL");
         return BF_ESTORE;
     }
@@ -241,7 +242,7 @@ int bf_store_get_household(bf_store *s, const char *id, bf_household *out)
     int rc = sqlite3_step(st);
     if (rc == SQLITE_DONE) {
         sqlite3_reset(st);
-        snprintf(s->err, sizeof s->err, "%s: no household with id %s", s->path, id);
+        snprintf(s->err, sizeof s->err, _("%s: no household with id %s"), s->path, id);
         return BF_ENOTFOUND;
     }
     if (rc != SQLITE_ROW) {

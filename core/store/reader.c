@@ -1,5 +1,6 @@
 /* reader.c — the streaming reader: every household with its members, a batch at a time. */
 #include "internal.h"
+#include "i18n.h"
 #include "bangfu.h"
 
 #include <stdio.h>
@@ -28,7 +29,7 @@ int bf_store_reader_open(bf_store *s, int batch_size, bf_reader **out)
         if (r)
             free(r->bufs[0]);
         free(r);
-        snprintf(s->err, sizeof s->err, "%s: out of memory", s->path);
+        snprintf(s->err, sizeof s->err, _("%s: out of memory"), s->path);
         return BF_ENOMEM;
     }
     r->store = s;
@@ -89,7 +90,7 @@ static int read_member_rows(bf_reader *r, int n)
             i++;
         if (i == n) {
             sqlite3_reset(st);
-            snprintf(s->err, sizeof s->err, "%s: member row of unknown household %s", s->path, hid);
+            snprintf(s->err, sizeof s->err, _("%s: member row of unknown household %s"), s->path, hid);
             return BF_ESTORE;
         }
         if ((rc = bf__store_fill_member(s, st, &r->batch[i])) != BF_OK) {

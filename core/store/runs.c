@@ -1,5 +1,6 @@
 /* runs.c — runs: recorded as they start and finish, with a summary per policy; read back. */
 #include "internal.h"
+#include "i18n.h"
 #include "bangfu.h"
 
 #include <stdio.h>
@@ -61,7 +62,7 @@ int bf_store_run_get(bf_store *s, int64_t run_id, bf_stored_run *out)
     if (rc != SQLITE_ROW) {
         sqlite3_finalize(st);
         if (rc == SQLITE_DONE) {
-            snprintf(s->err, sizeof s->err, "%s: no run %lld", s->path, (long long)run_id);
+            snprintf(s->err, sizeof s->err, _("%s: no run %lld"), s->path, (long long)run_id);
             return BF_ENOTFOUND;
         }
         return bf__store_fail(s, BF_ESTORE, "reading a run");
@@ -84,7 +85,7 @@ int bf_store_run_get(bf_store *s, int64_t run_id, bf_stored_run *out)
     if (oom || !out->started || !out->eval_date || !out->status || !out->file_hashes ||
         !out->parameters) {
         bf_stored_run_free(out);
-        snprintf(s->err, sizeof s->err, "%s: reading run %lld: out of memory", s->path,
+        snprintf(s->err, sizeof s->err, _("%s: reading run %lld: out of memory"), s->path,
                  (long long)run_id);
         return BF_ENOMEM;
     }
@@ -117,7 +118,7 @@ int bf_store_run_latest_completed(bf_store *s, int64_t *run_id)
     if (rc != SQLITE_ROW)
         return bf__store_fail(s, BF_ESTORE, "looking for the latest completed run");
     if (!found) {
-        snprintf(s->err, sizeof s->err, "%s: no completed run (run `bangfu run` first)", s->path);
+        snprintf(s->err, sizeof s->err, _("%s: no completed run (run `bangfu run` first)"), s->path);
         return BF_ENOTFOUND;
     }
     return BF_OK;
@@ -157,7 +158,7 @@ int bf_store_run_policies(bf_store *s, int64_t run_id, bf_stored_policy **out, i
     if (oom || rc != SQLITE_DONE) {
         bf_stored_policies_free(rows, count);
         if (oom) {
-            snprintf(s->err, sizeof s->err, "%s: reading the run's policies: out of memory", s->path);
+            snprintf(s->err, sizeof s->err, _("%s: reading the run's policies: out of memory"), s->path);
             return BF_ENOMEM;
         }
         return bf__store_fail(s, BF_ESTORE, "reading the run's policies");
@@ -206,7 +207,7 @@ int bf_store_run_towns(bf_store *s, int64_t run_id, bf_town_total **out, int *n)
     if (oom || rc != SQLITE_DONE) {
         bf_town_totals_free(rows, count);
         if (oom) {
-            snprintf(s->err, sizeof s->err, "%s: totalling towns: out of memory", s->path);
+            snprintf(s->err, sizeof s->err, _("%s: totalling towns: out of memory"), s->path);
             return BF_ENOMEM;
         }
         return bf__store_fail(s, BF_ESTORE, "totalling the run per town");

@@ -1,5 +1,6 @@
 /* schema.c — the store's tables (version 3), creating them, and migrating older versions. */
 #include "internal.h"
+#include "i18n.h"
 #include "bangfu.h"
 
 #include <stdio.h>
@@ -152,14 +153,14 @@ int bf__store_schema_version(bf_store *s, int *version)
     }
     if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &st,
                            NULL) != SQLITE_OK) {
-        snprintf(s->err, sizeof s->err, "%s: not a bangfu database (no meta table)", s->path);
+        snprintf(s->err, sizeof s->err, _("%s: not a bangfu database (no meta table)"), s->path);
         return BF_EVERSION;
     }
     rc = sqlite3_step(st);
     *version = rc == SQLITE_ROW ? atoi((const char *)sqlite3_column_text(st, 0)) : -1;
     sqlite3_finalize(st);
     if (*version <= 0) {
-        snprintf(s->err, sizeof s->err, "%s: not a bangfu database (no schema version)", s->path);
+        snprintf(s->err, sizeof s->err, _("%s: not a bangfu database (no schema version)"), s->path);
         return BF_EVERSION;
     }
     return BF_OK;
@@ -216,7 +217,7 @@ int bf__store_schema_upgrade(bf_store *s, int version)
     }
     if (version != BF_STORE_SCHEMA_VERSION) {
         snprintf(s->err, sizeof s->err,
-                 "%s: database schema version %d, this bangfu reads version %d (%s)", s->path,
+                 _("%s: database schema version %d, this bangfu reads version %d (%s)"), s->path,
                  version, BF_STORE_SCHEMA_VERSION,
                  version > BF_STORE_SCHEMA_VERSION ? "made by a newer bangfu" : "made by an older bangfu");
         return BF_EVERSION;

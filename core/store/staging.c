@@ -1,5 +1,6 @@
 /* staging.c — an import's scratch tables: ids seen so far and where, in TEMP tables. */
 #include "staging.h"
+#include "i18n.h"
 #include "internal.h"
 #include "bangfu.h"
 
@@ -52,14 +53,14 @@ int bf_staging_open(bf_store *s, bf_staging **out)
     *out = NULL;
     bf_staging *st = calloc(1, sizeof *st);
     if (!st) {
-        snprintf(s->err, sizeof s->err, "%s: out of memory", s->path);
+        snprintf(s->err, sizeof s->err, _("%s: out of memory"), s->path);
         return BF_ENOMEM;
     }
     st->s = s;
     char *msg = NULL;
     if (sqlite3_exec(s->db, temp_drop, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(s->db, temp_schema, NULL, NULL, &msg) != SQLITE_OK) {
-        snprintf(s->err, sizeof s->err, "%s: creating the import tables: %s", s->path,
+        snprintf(s->err, sizeof s->err, _("%s: creating the import tables: %s"), s->path,
                  msg ? msg : sqlite3_errmsg(s->db));
         sqlite3_free(msg);
         free(st);

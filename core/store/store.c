@@ -2,6 +2,7 @@
  * Tables have named columns a person can read with `sqlite3`; money is integer fen in columns
  * ending in _fen, dates are YYYY-MM-DD text. */
 #include "internal.h"
+#include "i18n.h"
 #include "bangfu.h"
 
 #include <stdio.h>
@@ -78,14 +79,14 @@ static int open_store(const char *path, bool create, bf_store **out, char *err, 
     *out = NULL;
     struct stat sb;
     if (!create && stat(path, &sb) != 0) {
-        snprintf(err, errlen, "%s: no such database (import households first)", path);
+        snprintf(err, errlen, _("%s: no such database (import households first)"), path);
         return BF_ENOTFOUND;
     }
     bool existed = stat(path, &sb) == 0;
     bf_store *s = calloc(1, sizeof *s);
     if (!s || !(s->path = strdup(path))) {
         free(s);
-        snprintf(err, errlen, "%s: out of memory", path);
+        snprintf(err, errlen, _("%s: out of memory"), path);
         return BF_ENOMEM;
     }
     s->created = !existed;
