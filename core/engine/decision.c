@@ -2,6 +2,7 @@
  * reasons, details), turns it into a bf_decision with its text as JSON, or into an error
  * decision; and the bf_result that holds a household's decisions. */
 #include "internal.h"
+#include "i18n.h"
 
 #include <limits.h>
 #include <math.h>
@@ -84,25 +85,25 @@ static bool read_detail(lua_State *L, detail *d, bf_buf *why)
 {
     int vt = lua_type(L, -1);
     if (lua_type(L, -2) != LUA_TSTRING) {
-        bf_buf_printf(why, "details keys must be strings, found a %s key", luaL_typename(L, -2));
+        bf_buf_printf(why, _("details keys must be strings, found a %s key"), luaL_typename(L, -2));
         return false;
     }
     size_t klen;
     d->key = lua_tolstring(L, -2, &klen);
     if (!valid_text(d->key, klen)) {
-        bf_buf_puts(why, "a details key is not valid UTF-8 text");
+        bf_buf_puts(why, _("a details key is not valid UTF-8 text"));
         return false;
     }
     if (vt == LUA_TSTRING) {
         d->text = lua_tolstring(L, -1, &d->text_len);
         if (!valid_text(d->text, d->text_len)) {
-            bf_buf_printf(why, "details.%s is not valid UTF-8 text", d->key);
+            bf_buf_printf(why, _("details.%s is not valid UTF-8 text"), d->key);
             return false;
         }
         return true;
     }
     if (vt != LUA_TNUMBER) {
-        bf_buf_printf(why, "details.%s must be a number or a string, got %s", d->key,
+        bf_buf_printf(why, _("details.%s must be a number or a string, got %s"), d->key,
                       luaL_typename(L, -1));
         return false;
     }
@@ -114,7 +115,7 @@ static bool read_detail(lua_State *L, detail *d, bf_buf *why)
     }
     d->n = lua_tonumber(L, -1);
     if (!isfinite(d->n)) {
-        bf_buf_printf(why, "details.%s is not a finite number", d->key);
+        bf_buf_printf(why, _("details.%s is not a finite number"), d->key);
         return false;
     }
     return true;
@@ -135,7 +136,7 @@ static bool details_json(lua_State *L, int t, bf_buf *out, bf_buf *why)
             detail *grown = items == small ? malloc(sizeof *grown * (size_t)cap)
                                            : realloc(items, sizeof *grown * (size_t)cap);
             if (!grown) {
-                bf_buf_puts(why, "out of memory");
+                bf_buf_puts(why, _("out of memory"));
                 ok = false;
             } else {
                 if (items == small)
@@ -189,16 +190,16 @@ bool bf__take_decision(lua_State *L, int t, int kt, bf_text_mode mode, bool reco
                        bf_result *res, bf_decision *d, bf_buf *scratch, bf_buf *why)
 {
     if (lua_type(L, t) != LUA_TTABLE) {
-        bf_buf_printf(why, "evaluate must return a decision table, it returned %s", luaL_typename(L, t));
+        bf_buf_printf(why, _("evaluate must return a decision table, it returned %s"), luaL_typename(L, t));
         return false;
     }
     if (lua_getmetatable(L, t)) {
         lua_pop(L, 1);
-        bf_buf_puts(why, "the decision must be a plain table (it has a metatable)");
+        bf_buf_puts(why, _("the decision must be a plain table (it has a metatable)"));
         return false;
     }
     if (raw_field(L, t, kt, K_ELIGIBLE) != LUA_TBOOLEAN) {
-        bf_buf_printf(why, "eligible must be true or false, got %s", luaL_typename(L, -1));
+        bf_buf_printf(why, _("eligible must be true or false, got %s"), luaL_typename(L, -1));
         lua_pop(L, 1);
         return false;
     }
@@ -209,18 +210,18 @@ bool bf__take_decision(lua_State *L, int t, int kt, bf_text_mode mode, bool reco
     double amount = lua_tonumber(L, -1);
     lua_pop(L, 1);
     if (at != LUA_TNUMBER || !isfinite(amount) || amount < 0) {
-        bf_buf_printf(why, "amount must be a finite number of yuan ≥ 0, got %s",
-                      at == LUA_TNUMBER ? "a negative or infinite number" : lua_typename(L, at));
+        bf_buf_printf(why, _("amount must be a finite number of yuan ≥ 0, got %s"),
+                      at == LUA_TNUMBER ? _("a negative or infinite number") : lua_typename(L, at));
         return false;
     }
     if (!d->eligible && amount != 0) {
-        bf_buf_printf(why, "amount must be 0 when not eligible, got %.2f", amount);
+        bf_buf_printf(why, _("amount must be 0 when not eligible, got %.2f"), amount);
         return false;
     }
     d->amount = bf_round_fen(amount);
     int tt = raw_field(L, t, kt, K_TIER);
     if (tt != LUA_TNIL && tt != LUA_TSTRING) {
-        bf_buf_printf(why, "tier must be a string or nil, got %s", lua_typename(L, tt));
+        bf_buf_printf(why, _("tier must be a string or nil, got %s"), lua_typename(L, tt));
         lua_pop(L, 1);
         return false;
     }
@@ -228,7 +229,7 @@ bool bf__take_decision(lua_State *L, int t, int kt, bf_text_mode mode, bool reco
         size_t len;
         const char *s = lua_tolstring(L, -1, &len);
         if (!valid_text(s, len)) {
-            bf_buf_puts(why, "tier is not valid UTF-8 text");
+            bf_buf_puts(why, _("tier is not valid UTF-8 text"));
             lua_pop(L, 1);
             return false;
         }
@@ -236,14 +237,14 @@ bool bf__take_decision(lua_State *L, int t, int kt, bf_text_mode mode, bool reco
     }
     lua_pop(L, 1);
     if (raw_field(L, t, kt, K_REASONS) != LUA_TTABLE || lua_getmetatable(L, -1)) {
-        bf_buf_puts(why, "reasons must be a plain list of strings");
+        bf_buf_puts(why, _("reasons must be a plain list of strings"));
         lua_settop(L, t);
         return false;
     }
     int reasons = lua_gettop(L);
     lua_Integer n = (lua_Integer)lua_rawlen(L, reasons);
     if (n == 0 && !d->eligible) {
-        bf_buf_puts(why, "a decision that is not eligible needs at least one reason");
+        bf_buf_puts(why, _("a decision that is not eligible needs at least one reason"));
         lua_settop(L, t);
         return false;
     }
@@ -251,7 +252,7 @@ bool bf__take_decision(lua_State *L, int t, int kt, bf_text_mode mode, bool reco
     bf_buf_add(scratch, "[", 1);
     for (lua_Integer i = 1; i <= n; i++) {
         if (lua_rawgeti(L, reasons, i) != LUA_TSTRING) {
-            bf_buf_printf(why, "reasons[%lld] must be a string, got %s", (long long)i,
+            bf_buf_printf(why, _("reasons[%lld] must be a string, got %s"), (long long)i,
                           luaL_typename(L, -1));
             lua_settop(L, t);
             return false;
@@ -259,7 +260,7 @@ bool bf__take_decision(lua_State *L, int t, int kt, bf_text_mode mode, bool reco
         size_t len;
         const char *s = lua_tolstring(L, -1, &len);
         if (!valid_text(s, len)) {
-            bf_buf_printf(why, "reasons[%lld] is not valid UTF-8 text", (long long)i);
+            bf_buf_printf(why, _("reasons[%lld] is not valid UTF-8 text"), (long long)i);
             lua_settop(L, t);
             return false;
         }
@@ -284,7 +285,7 @@ bool bf__take_decision(lua_State *L, int t, int kt, bf_text_mode mode, bool reco
     } else if (dt != LUA_TNIL) {
         if (dt == LUA_TTABLE)
             lua_pop(L, 1);                               /* the metatable */
-        bf_buf_puts(why, "details must be a plain table of numbers and strings");
+        bf_buf_puts(why, _("details must be a plain table of numbers and strings"));
         ok = false;
     }
     lua_settop(L, t);

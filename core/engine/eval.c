@@ -3,6 +3,7 @@
  * re-evaluates under the scenario only what a changed parameter or decision can change and reuses
  * the baseline's decisions for the rest. */
 #include "internal.h"
+#include "i18n.h"
 #include "bangfu.h"
 
 #include <stdio.h>
@@ -49,7 +50,7 @@ static int push_frame(lua_State *L, worker *w, int set)
     bf_engine *e = w->e;
     assert(set >= 0 && set < e->cfg.n_sets);
     if (!lua_checkstack(L, frame_size(e) + LUA_MINSTACK))
-        luaL_error(L, "out of stack space");
+        luaL_error(L, _("out of stack space"));
     int frame = lua_gettop(L) + 1;
     lua_rawgeti(L, LUA_REGISTRYINDEX, w->keys_ref);
     lua_rawgeti(L, LUA_REGISTRYINDEX, w->pool_p_ref);
@@ -95,7 +96,7 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
     int rc = bf__sandbox_call(w->sb, nargs, 1, &w->err);
     bf_decision *d = bf_result_add(job->res, k, member);
     if (!d)
-        luaL_error(L, "out of memory recording decisions");
+        luaL_error(L, _("out of memory recording decisions"));
     int slot = bf__slot(e, k, member);
     bool ok = rc == BF_OK;
     if (ok) {
@@ -104,7 +105,7 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
                                 d, &w->scratch, &w->why);
         if (!ok) {
             bf_buf_clear(&w->err);
-            bf_buf_printf(&w->err, "%s:%d: malformed decision: %s", p->display, p->eval_line,
+            bf_buf_printf(&w->err, _("%s:%d: malformed decision: %s"), p->display, p->eval_line,
                           bf_buf_str(&w->why));
             bf__fail_decision(job->res, d, p, bf_buf_str(&w->err));
             lua_pop(L, 1);
@@ -139,7 +140,7 @@ static int eval_household(lua_State *L)
     if (e->cfg.track_reads && job->set == 0) {
         bf_result *r = job->res;
         if (!r->reads && !(r->reads = calloc((size_t)e->cfg.params->n + 1, sizeof *r->reads)))
-            return luaL_error(L, "out of memory recording parameter reads");
+            return luaL_error(L, _("out of memory recording parameter reads"));
         r->n_reads = e->cfg.params->n;
         w->cur_reads = r->reads;
     }
@@ -171,8 +172,8 @@ static void run_protected(worker *w, lua_CFunction fn, eval_job *job)
         return;
     }
     char msg[512];
-    snprintf(msg, sizeof msg, "household could not be evaluated: %s",
-             lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "memory cap exceeded");
+    snprintf(msg, sizeof msg, _("household could not be evaluated: %s"),
+             lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : _("memory cap exceeded"));
     lua_pop(L, 1);
     assert(lua_gettop(L) == top);
     lua_gc(L, LUA_GCCOLLECT, 0);
@@ -234,7 +235,7 @@ static void reuse_baseline(lua_State *L, eval_job *job, int k, int from, int to)
         const bf_decision *b = &job->base->d[i];
         bf_decision *d = bf_result_add(job->res, k, b->member);
         if (!d)
-            luaL_error(L, "out of memory recording decisions");
+            luaL_error(L, _("out of memory recording decisions"));
         *d = *b;
         d->reasons = d->details = d->error = d->params_read = d->trace = -1;
         const char *tier = bf_result_text(job->base, b->tier);
@@ -264,7 +265,7 @@ static void copy_baseline(lua_State *L, eval_job *job, int k, int from, int to)
         const bf_decision *b = &job->base->d[i];
         bf_decision *d = bf_result_add(job->res, k, b->member);
         if (!d)
-            luaL_error(L, "out of memory recording decisions");
+            luaL_error(L, _("out of memory recording decisions"));
         *d = *b;
         const char *tier = bf_result_text(job->base, b->tier);
         d->tier = tier ? bf_result_add_text(job->res, tier, strlen(tier)) : -1;

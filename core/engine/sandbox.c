@@ -1,6 +1,7 @@
 /* sandbox.c — the restricted Lua state. See sandbox.h for what a script may do; the recipe follows
  * STYLE.md ("Sandbox recipe for Lua 5.4") and Redis scripting. */
 #include "sandbox.h"
+#include "i18n.h"
 #include "bangfu.h"
 #include "format.h"
 #include "household.h"
@@ -179,7 +180,7 @@ void bf__watchdog_stop(bf_watchdog *w)
 static int ro_newindex(lua_State *L)
 {
     const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : luaL_typename(L, 2);
-    return luaL_error(L, "attempt to change read-only field '%s'", key);
+    return luaL_error(L, _("attempt to change read-only field '%s'"), key);
 }
 
 /* Pushes the table behind proxy idx (its metatable's __index), or nil. */
@@ -331,7 +332,7 @@ enum { FREEZE_MAX_DEPTH = 100 };
 static void freeze_deep(lua_State *L, int seen, int depth)
 {
     if (depth > FREEZE_MAX_DEPTH)
-        luaL_error(L, "a module's tables nest more than %d levels deep", (int)FREEZE_MAX_DEPTH);
+        luaL_error(L, _("a module's tables nest more than %d levels deep"), (int)FREEZE_MAX_DEPTH);
     luaL_checkstack(L, 6, "freezing a module's tables");
     int t = lua_gettop(L);
     lua_pushvalue(L, t);
@@ -368,24 +369,24 @@ static void freeze_deep(lua_State *L, int seen, int depth)
 
 static int unknown_global(lua_State *L)
 {
-    return luaL_error(L, "unknown global '%s'", lua_tostring(L, 2));
+    return luaL_error(L, _("unknown global '%s'"), lua_tostring(L, 2));
 }
 
 static int global_write(lua_State *L)
 {
-    return luaL_error(L, "assignment to global '%s' is not allowed (use local)", lua_tostring(L, 2));
+    return luaL_error(L, _("assignment to global '%s' is not allowed (use local)"), lua_tostring(L, 2));
 }
 
 /* setmetatable without __gc: finalizers would run outside any budget, between evaluations. */
 static int safe_setmetatable(lua_State *L)
 {
     if (lua_type(L, 2) == LUA_TTABLE && lua_getfield(L, 2, "__gc") != LUA_TNIL)
-        return luaL_error(L, "__gc metamethods are not allowed in policy scripts");
+        return luaL_error(L, _("__gc metamethods are not allowed in policy scripts"));
     lua_settop(L, 2);
     luaL_checktype(L, 1, LUA_TTABLE);
     luaL_argexpected(L, lua_isnoneornil(L, 2) || lua_istable(L, 2), 2, "nil or table");
     if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
-        return luaL_error(L, "cannot change a protected metatable");
+        return luaL_error(L, _("cannot change a protected metatable"));
     lua_setmetatable(L, 1);
     return 1;
 }
@@ -499,7 +500,7 @@ static int load_module(lua_State *L)
     size_t len;
     char *src = bf_read_file(path, &len);
     if (!src)
-        return luaL_error(L, "module '%s' not found (no file %s)", name, path);
+        return luaL_error(L, _("module '%s' not found (no file %s)"), name, path);
     int rc = load_with_env(L, src, len, chunk);
     free(src);
     if (rc != LUA_OK)
@@ -514,11 +515,11 @@ static int restricted_require(lua_State *L)
     const char *name = luaL_checkstring(L, 1);
     lua_settop(L, 1);
     if (!valid_module_name(name))
-        return luaL_error(L, "bad module name '%s' (letters, digits and _ only)", name);
+        return luaL_error(L, _("bad module name '%s' (letters, digits and _ only)"), name);
     lua_rawgetp(L, LUA_REGISTRYINDEX, &loaded_key);  /* name, loaded */
     int t = lua_getfield(L, 2, name);                /* name, loaded, value */
     if (t == LUA_TLIGHTUSERDATA)
-        return luaL_error(L, "module '%s' requires itself (circular require)", name);
+        return luaL_error(L, _("module '%s' requires itself (circular require)"), name);
     if (t != LUA_TNIL)
         return 1;
     lua_pop(L, 1);                                   /* name, loaded */
@@ -640,7 +641,7 @@ int bf__sandbox_new(const bf_sandbox_config *cfg, bf_sandbox **out, char *err, s
     *out = NULL;
     bf_sandbox *sb = calloc(1, sizeof *sb);
     if (!sb) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, _("out of memory"));
         return BF_ENOMEM;
     }
     sb->max_memory = cfg->max_memory ? cfg->max_memory : BF_DEFAULT_MAX_MEMORY;
@@ -652,14 +653,14 @@ int bf__sandbox_new(const bf_sandbox_config *cfg, bf_sandbox **out, char *err, s
     atomic_init(&sb->watch_mode, MODE_IDLE);
     atomic_init(&sb->watch_seq, 0);
     if (!sb->lib_dir || !sb->lib_prefix || !(sb->L = lua_newstate(capped_alloc, sb))) {
-        snprintf(err, errlen, "cannot create a Lua state (out of memory)");
+        snprintf(err, errlen, _("cannot create a Lua state (out of memory)"));
         bf__sandbox_free(sb);
         return BF_ENOMEM;
     }
     *(bf_sandbox **)lua_getextraspace(sb->L) = sb;
     lua_pushcfunction(sb->L, setup_globals);
     if (lua_pcall(sb->L, 0, 0, 0) != LUA_OK) {
-        snprintf(err, errlen, "cannot set up the sandbox: %s", lua_tostring(sb->L, -1));
+        snprintf(err, errlen, _("cannot set up the sandbox: %s"), lua_tostring(sb->L, -1));
         bf__sandbox_free(sb);
         return BF_ESCRIPT;
     }
@@ -742,15 +743,15 @@ static int describe_error(bf_sandbox *sb, int rc, bf_buf *err)
     lua_State *L = sb->L;
     int code = BF_ESCRIPT;
     if (rc == LUA_ERRMEM || sb->memory_exceeded) {
-        bf_buf_printf(err, "memory cap of %zu MiB exceeded", sb->max_memory / (1024 * 1024));
+        bf_buf_printf(err, _("memory cap of %zu MiB exceeded"), sb->max_memory / (1024 * 1024));
         code = BF_ELIMIT;
     } else if (sb->stop_budget) {
-        bf_buf_puts(err, lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "instruction budget exceeded");
+        bf_buf_puts(err, lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : _("instruction budget exceeded"));
         code = BF_ELIMIT;
     } else if (lua_type(L, -1) == LUA_TSTRING) {
         bf_buf_puts(err, lua_tostring(L, -1));
     } else {
-        bf_buf_printf(err, "error object is a %s value", luaL_typename(L, -1));
+        bf_buf_printf(err, _("error object is a %s value"), luaL_typename(L, -1));
     }
     lua_pop(L, 1);
     if (code == BF_ELIMIT)
@@ -791,7 +792,7 @@ int bf__sandbox_run_chunk(bf_sandbox *sb, const char *src, size_t len, const cha
     lua_State *L = sb->L;
     int rc = load_with_env(L, src, len, chunkname);
     if (rc != LUA_OK) {
-        bf_buf_puts(err, lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "cannot load");
+        bf_buf_puts(err, lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : _("cannot load"));
         lua_pop(L, 1);
         return rc == LUA_ERRMEM ? BF_ELIMIT : BF_ESCRIPT;
     }

@@ -3,6 +3,7 @@
  * m); parameters are per policy a tree of read-only proxies whose caches fill on first read (the
  * miss handler records which parameters each policy read, for simulate); ctx.age, ctx.decision. */
 #include "internal.h"
+#include "i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,7 +63,7 @@ static int param_lookup(lua_State *L)
         }
     if (child < 0) {
         const char *path = ps->nodes[node].path;
-        return luaL_error(L, "unknown parameter '%s%s%s'", path, *path ? "." : "",
+        return luaL_error(L, _("unknown parameter '%s%s%s'"), path, *path ? "." : "",
                           key ? key : luaL_typename(L, 2));
     }
     int i = ps->nodes[child].param;
@@ -72,7 +73,7 @@ static int param_lookup(lua_State *L)
     } else {
         const bf_param_set *pset = &e->cfg.sets[set];
         if (!pset->in_force[i])
-            return luaL_error(L, "parameter %s has no value in force on %s", ps->items[i].name,
+            return luaL_error(L, _("parameter %s has no value in force on %s"), ps->items[i].name,
                               e->date_text);
         if (set == 0) {
             w->read[pol * ps->n + i] = true;
@@ -139,7 +140,7 @@ static int member_arg(lua_State *L, int arg, int index_table)
         lua_pop(L, 1);
     }
     if (i < 0 || i >= w->h->n_members)
-        return luaL_argerror(L, arg, "not a member of this household");
+        return luaL_argerror(L, arg, _("not a member of this household"));
     return i;
 }
 
@@ -163,7 +164,7 @@ static int ctx_decision(lua_State *L)
     lua_pushvalue(L, 1);
     if (lua_rawget(L, lua_upvalueindex(4)) != LUA_TNUMBER) {
         const bf_policy *p = &e->pol[lua_tointeger(L, lua_upvalueindex(2))];
-        return luaL_error(L, "policy '%s' is not in the requires of %s", lua_tostring(L, 1), p->id);
+        return luaL_error(L, _("policy '%s' is not in the requires of %s"), lua_tostring(L, 1), p->id);
     }
     int j = (int)lua_tointeger(L, -1);
     lua_pop(L, 1);
@@ -172,14 +173,17 @@ static int ctx_decision(lua_State *L)
     int member = -1;
     if (e->pol[j].scope == BF_SCOPE_MEMBER) {
         if (lua_isnoneornil(L, 2))
-            return luaL_error(L, "%s decides per member: ctx.decision(\"%s\", m)", e->pol[j].id,
+            return luaL_error(L, _("%s decides per member: ctx.decision(\"%s\", m)"), e->pol[j].id,
                               e->pol[j].id);
         member = member_arg(L, 2, lua_upvalueindex(3));
     }
     int slot = bf__slot(e, j, member);
     if (w->failed[set][slot])
-        return luaL_error(L, "the decision of %s%s%s is an error, so this one cannot be made", e->pol[j].id,
-                          member >= 0 ? " for member " : "", member >= 0 ? w->h->members[member].id : "");
+        return member >= 0
+            ? luaL_error(L, _("the decision of %s for member %s is an error, so this one cannot be "
+                              "made"), e->pol[j].id, w->h->members[member].id)
+            : luaL_error(L, _("the decision of %s is an error, so this one cannot be made"),
+                         e->pol[j].id);
     if (lua_rawgeti(L, lua_upvalueindex(5), slot) == LUA_TNIL) {   /* the view, or nil */
         lua_pop(L, 1);
         lua_rawgeti(L, lua_upvalueindex(6), slot);                 /* decision */
@@ -201,7 +205,9 @@ static int record_missing_field(lua_State *L)
     for (int i = 0; optional[i]; i++)
         if (strcmp(key, optional[i]) == 0)
             return 0;
-    return luaL_error(L, "unknown %s field '%s'", kind, key);
+    if (kind && strcmp(kind, "household") == 0)
+        return luaL_error(L, _("unknown household field '%s'"), key);
+    return luaL_error(L, _("unknown member field '%s'"), key);
 }
 
 /* Pushes a new record table whose missing fields go to record_missing_field (stack: +1). */

@@ -2,6 +2,7 @@
  * per worker, every policy loaded into each), handing batches of households to the workers in
  * chunks, and what is summed over them (parameters read, counters). */
 #include "internal.h"
+#include "i18n.h"
 #include "bangfu.h"
 
 #include <stdio.h>
@@ -156,7 +157,7 @@ static int setup_worker(bf_engine *e, worker *w, bf_errors *errs)
         !w->reevaluated || !w->read ||
         !w->failed[0] ||
         (n_sets > 1 && !w->failed[1])) {
-        bf_errors_add(errs, "out of memory setting up worker %d", w->index);
+        bf_errors_add(errs, _("out of memory setting up worker %d"), w->index);
         return BF_ENOMEM;
     }
     bf_buf err = {0};
@@ -179,7 +180,7 @@ static int setup_worker(bf_engine *e, worker *w, bf_errors *errs)
     lua_pushcfunction(L, bf__views_setup);
     lua_pushlightuserdata(L, w);
     if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
-        bf_errors_add(errs, "cannot set up worker %d: %s", w->index, lua_tostring(L, -1));
+        bf_errors_add(errs, _("cannot set up worker %d: %s"), w->index, lua_tostring(L, -1));
         lua_pop(L, 1);
         return BF_ELIMIT;
     }

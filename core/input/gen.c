@@ -1,6 +1,7 @@
 /* gen.c — the synthetic county population (POLICIES.md §3): households built one by one from
  * their own random stream, so that household k depends only on (seed, k, date). */
 #include "gen.h"
+#include "i18n.h"
 #include "bangfu.h"
 #include "xmlio.h"
 
@@ -979,7 +980,7 @@ static int store_batch(bf_store *s, const bf_gen_job *job, int64_t from, int64_t
         if (stopped(job))
             return BF_EINTERRUPTED;
         if ((rc = bf_gen_household(job->seed, i, job->on, h)) != BF_OK) {
-            bf_errors_add(errs, "household %lld: out of memory", (long long)i + 1);
+            bf_errors_add(errs, _("household %lld: out of memory"), (long long)i + 1);
             return rc;
         }
         if (bf_household_validate(h, NULL, job->on, errs) > 0)
@@ -1004,7 +1005,7 @@ static int store_batch(bf_store *s, const bf_gen_job *job, int64_t from, int64_t
 static void undo_store(bf_store *s, int64_t n, bf_errors *errs)
 {
     if (bf_store_rollback(s) != BF_OK || (n > 0 && bf_store_begin(s) != BF_OK)) {
-        bf_errors_add(errs, "%s (households H%09d to H%09lld may remain)", bf_store_errmsg(s), 1,
+        bf_errors_add(errs, _("%s (households H%09d to H%09lld may remain)"), bf_store_errmsg(s), 1,
                       (long long)n);
         return;
     }
@@ -1012,21 +1013,21 @@ static void undo_store(bf_store *s, int64_t n, bf_errors *errs)
         char id[BF_ID_BYTES];
         bf_gen_household_id(i, id);
         if (bf_store_delete_household(s, id) != BF_OK) {
-            bf_errors_add(errs, "%s (households H%09d to H%09lld may remain)",
+            bf_errors_add(errs, _("%s (households H%09d to H%09lld may remain)"),
                           bf_store_errmsg(s), 1, (long long)n);
             bf_store_rollback(s);
             return;
         }
     }
     if (n > 0 && bf_store_commit(s) != BF_OK)
-        bf_errors_add(errs, "%s (households H%09d to H%09lld may remain)", bf_store_errmsg(s), 1,
+        bf_errors_add(errs, _("%s (households H%09d to H%09lld may remain)"), bf_store_errmsg(s), 1,
                       (long long)n);
 }
 
 static int check_job(const bf_gen_job *job, bf_errors *errs)
 {
     if (job->n < 1 || job->n > BF_GEN_MAX_HOUSEHOLDS) {
-        bf_errors_add(errs, "the number of households must be 1 to %d, got %lld",
+        bf_errors_add(errs, _("the number of households must be 1 to %d, got %lld"),
                       BF_GEN_MAX_HOUSEHOLDS, (long long)job->n);
         return BF_EUSAGE;
     }
@@ -1045,8 +1046,8 @@ int bf_gen_to_store(bf_store *s, const bf_gen_job *job, bf_gen_totals *totals, b
         return rc;
     }
     if (households > 0) {
-        bf_errors_add(errs, "%s already holds %lld households; gen writes only into a database "
-                      "without households", bf_store_path(s), (long long)households);
+        bf_errors_add(errs, _("%s already holds %lld households; gen writes only into a database "
+                      "without households"), bf_store_path(s), (long long)households);
         return BF_EUSAGE;
     }
     bf_household h = {0};
@@ -1058,7 +1059,7 @@ int bf_gen_to_store(bf_store *s, const bf_gen_job *job, bf_gen_totals *totals, b
         bf_progress_update(job->progress, totals->households);
     bf_household_free(&h);
     if (rc == BF_EINTERRUPTED)
-        bf_errors_add(errs, "interrupted after %lld households; nothing was kept",
+        bf_errors_add(errs, _("interrupted after %lld households; nothing was kept"),
                       (long long)totals->households);
     if (rc != BF_OK) {
         undo_store(s, totals->households, errs);
@@ -1077,10 +1078,10 @@ static int write_all(bf_xml_writer *w, const bf_gen_job *job, bf_gen_totals *tot
     int rc = BF_OK;
     for (int64_t i = 0; i < job->n && rc == BF_OK; i++) {
         if (stopped(job)) {
-            bf_errors_add(errs, "interrupted after %lld households", (long long)i);
+            bf_errors_add(errs, _("interrupted after %lld households"), (long long)i);
             rc = BF_EINTERRUPTED;
         } else if ((rc = bf_gen_household(job->seed, i, job->on, &h)) != BF_OK) {
-            bf_errors_add(errs, "household %lld: out of memory", (long long)i + 1);
+            bf_errors_add(errs, _("household %lld: out of memory"), (long long)i + 1);
         } else if (bf_household_validate(&h, NULL, job->on, errs) > 0) {
             rc = BF_EINPUT;   /* a generator bug: never write an invalid record */
         } else if ((rc = bf_xml_write_household(w, &h)) == BF_OK) {
@@ -1111,7 +1112,7 @@ int bf_gen_to_xml(const char *path, const bf_gen_job *job, bf_gen_totals *totals
         rc = closed;
     if (rc != BF_OK) {
         if (unlink(path) != 0)
-            bf_errors_add(errs, "%s: the partial file could not be removed", path);
+            bf_errors_add(errs, _("%s: the partial file could not be removed"), path);
         *totals = (bf_gen_totals){0, 0};
     }
     return rc;

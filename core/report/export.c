@@ -149,7 +149,7 @@ static void x_json_strings(xml_state *x, const char *json, const char *name)
 
 static int xml_fail(xml_state *x, const char *what, char *err, size_t errlen)
 {
-    snprintf(err, errlen, "XML export: %s failed (disk full or output closed?)", what);
+    snprintf(err, errlen, _("XML export: %s failed (disk full or output closed?)"), what);
     x->bad = true;
     return BF_EIO;
 }
@@ -161,7 +161,7 @@ static xml_state *xml_start(const char *out, char *err, size_t errlen)
 {
     xml_state *x = calloc(1, sizeof *x);
     if (!x) {
-        snprintf(err, errlen, "XML export: out of memory");
+        snprintf(err, errlen, _("XML export: out of memory"));
         return NULL;
     }
     x->own_file = out != NULL;
@@ -322,13 +322,13 @@ static char *make_temp(const char *path, char *err, size_t errlen)
     size_t len = strlen(path) + 16;
     char *tmp = malloc(len);
     if (!tmp) {
-        snprintf(err, errlen, "%s: out of memory", path);
+        snprintf(err, errlen, _("%s: out of memory"), path);
         return NULL;
     }
     snprintf(tmp, len, "%s.tmp-XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        snprintf(err, errlen, "%s: cannot create the file: %s", path, strerror(errno));
+        snprintf(err, errlen, _("%s: cannot create the file: %s"), path, strerror(errno));
         free(tmp);
         return NULL;
     }
@@ -338,7 +338,7 @@ static char *make_temp(const char *path, char *err, size_t errlen)
     if (close(fd) != 0 && !failed)
         failed = errno;
     if (failed) {
-        snprintf(err, errlen, "%s: cannot prepare the file: %s", path, strerror(failed));
+        snprintf(err, errlen, _("%s: cannot prepare the file: %s"), path, strerror(failed));
         unlink(tmp);
         free(tmp);
         return NULL;
@@ -394,16 +394,16 @@ int bf_export_write(bf_store *s, const bf_stored_run *run, const bf_writer *w, c
     int crc = opened ? w->close(state, close_err, sizeof close_err) : 0;
     if (rc == BF_OK && crc != 0) {
         rc = BF_EIO;
-        snprintf(err, errlen, "%s", close_err[0] ? close_err : "the writer failed to finish");
+        snprintf(err, errlen, "%s", close_err[0] ? close_err : _("the writer failed to finish"));
     }
     if (rc == BF_OK && tmp && rename(tmp, out) != 0) {
-        snprintf(err, errlen, "%s: cannot write the file: %s", out, strerror(errno));
+        snprintf(err, errlen, _("%s: cannot write the file: %s"), out, strerror(errno));
         rc = BF_EIO;
     }
     if (rc != BF_OK && tmp)
         unlink(tmp);
     if (rc != BF_OK && !*err)
-        snprintf(err, errlen, "%s writer failed", w->format);
+        snprintf(err, errlen, _("%s writer failed"), w->format);
     free(tmp);
     if (totals)
         *totals = t;

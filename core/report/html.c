@@ -450,21 +450,21 @@ int bf_html_save(bf_html *p, const char *path, char *err, size_t errlen)
     char *text;
     size_t len;
     if (bf_html_render(p, &text, &len) != BF_OK) {
-        snprintf(err, errlen, "%s: out of memory while building the page", path);
+        snprintf(err, errlen, _("%s: out of memory while building the page"), path);
         return BF_ENOMEM;
     }
     size_t tlen = strlen(path) + 16;
     char *tmp = malloc(tlen);
     if (!tmp) {
         free(text);
-        snprintf(err, errlen, "%s: out of memory", path);
+        snprintf(err, errlen, _("%s: out of memory"), path);
         return BF_ENOMEM;
     }
     snprintf(tmp, tlen, "%s.tmp-XXXXXX", path);
     int fd = mkstemp(tmp);
     int rc = BF_OK;
     if (fd < 0) {
-        snprintf(err, errlen, "%s: cannot create the file: %s", path, strerror(errno));
+        snprintf(err, errlen, _("%s: cannot create the file: %s"), path, strerror(errno));
         rc = BF_EIO;
     } else {
         mode_t mask = umask(0);
@@ -480,7 +480,7 @@ int bf_html_save(bf_html *p, const char *path, char *err, size_t errlen)
             saved = errno;
         }
         if (!ok) {
-            snprintf(err, errlen, "%s: cannot write the file: %s", path, strerror(saved));
+            snprintf(err, errlen, _("%s: cannot write the file: %s"), path, strerror(saved));
             unlink(tmp);
             rc = BF_EIO;
         }
