@@ -489,6 +489,31 @@ char *bf_test_db_json_sql(const char *path, const char *text, const char *sql)
     return out;
 }
 
+char *bf_test_policies_with(const char *name, const char *from, const char *to)
+{
+    char *dir = bf_test_path(bf_test_dir, name);
+    bf_test_run r;
+    const char *argv[] = {"/bin/cp", "-r", BF_SOURCE_DIR "/policies", dir, NULL};
+    cr_assert_eq(bf_test_run_argv(&r, NULL, argv, 60), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    char *params = bf_test_path(dir, "params.xml");
+    char *text = bf_test_read_file(params, NULL);
+    cr_assert_not_null(text);
+    char *at = strstr(text, from);
+    cr_assert(at && !strstr(at + 1, from), "'%s' is not once in params.xml", from);
+    size_t head = (size_t)(at - text), flen = strlen(from), tlen = strlen(to);
+    char *out = malloc(strlen(text) - flen + tlen + 1);
+    cr_assert_not_null(out);
+    memcpy(out, text, head);
+    memcpy(out + head, to, tlen);
+    strcpy(out + head + tlen, at + flen);
+    cr_assert_eq(bf_test_write_file(params, out, (size_t)-1), 0);
+    free(out);
+    free(text);
+    free(params);
+    return dir;
+}
+
 char *bf_test_county(const char *name, const char *households, const char *seed)
 {
     char *db = bf_test_path(bf_test_dir, name);

@@ -62,6 +62,9 @@ BF_TEST_API char *bf_test_county(const char *name, const char *households, const
 BF_TEST_API extern const char *bf_test_locale;
 /* bf_test_bangfu in the current folder under locale (BF_TEST_CHINESE, BF_TEST_ENGLISH). */
 BF_TEST_API int bf_test_bangfu_in(bf_test_run *r, const char *locale, ...) __attribute__((sentinel));
+/* A copy of the policies folder in bf_test_dir/name whose params.xml has its one occurrence of
+ * `from` replaced by `to` (the test fails when from is not there once); its malloc'd path. */
+BF_TEST_API char *bf_test_policies_with(const char *name, const char *from, const char *to);
 /* Frees the captured outputs. */
 BF_TEST_API void bf_test_run_free(bf_test_run *r);
 /* Number of lines of text (a last line without newline counts). */

@@ -665,3 +665,47 @@ Test(html, the_simulate_report_renders_in_chromium)
     free(report);
     free(run_report);
 }
+
+Test(html, the_diff_report_renders_in_chromium)
+{
+    need_chromium();
+    char *run_report = bf_test_path(bf_test_dir, "run.html"), *report = bf_test_path(bf_test_dir, "diff.html");
+    char *png = bf_test_path(bf_test_dir, "diff.png");
+    char *db = report_run(NULL, run_report);     /* run 1 on 2021-06-30 */
+    bf_test_run r;
+    /* run 2 in the new year: dibao.standard 551 → 570 and the other 2022 values */
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, "--date", "2022-01-01", "--policies",
+                                POLICIES, NULL), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    bf_test_run diff;
+    cr_assert_eq(bf_test_bangfu(&diff, NULL, "diff", "1", "2", "--db", db, "--format", "json",
+                                "--report", report, NULL), 0, "%s", diff.err);
+    cr_assert_eq(browse(&r, report, "--dump-dom"), 0, "%s", r.err);
+    htmlDocPtr doc = parse_html(r.out);
+    cr_expect_eq(count(doc, "//svg"), 2, "per town: entered and left, the change in amount");
+    char *n = bf_test_json_sql(diff.out, "SELECT json_array_length(?1, '$.towns'), "
+        "CAST(round(json_extract(?1, '$.county.delta') * 100) AS INTEGER), "
+        "(SELECT sum(json_array_length(value, '$.changes')) FROM json_each(?1, '$.households')), "
+        "json_array_length(?1, '$.policies')");
+    int towns = 0, changes = 0, policies = 0;
+    long long delta = 0;
+    cr_assert_eq(sscanf(n, "%d|%lld|%d|%d", &towns, &delta, &changes, &policies), 4, "%s", n);
+    free(n);
+    cr_expect_gt(changes, 0, "a new standard changes decisions");
+    cr_expect_eq(count(doc, "//table[@id='towns']//tbody/tr"), towns);
+    cr_expect_eq(count(doc, "//table[@id='policies']//tbody/tr"), policies);
+    cr_expect_eq(bar_sum(doc, "chart-towns-delta"), delta, "the towns' bars add up to the county");
+    cr_expect_eq(count(doc, "//table[@id='households']//tbody/tr"), changes,
+                 "a row per changed decision");
+    char *cause = string(doc, "//table[@id='households']//tbody/tr[1]/td[@data-key='causes']");
+    cr_expect(strstr(cause, "dibao.standard 由 551 改为 570"), "%s", cause);
+    free(cause);
+    xmlFreeDoc(doc);
+    bf_test_run_free(&r);
+    screenshot(report, png, "diff-report-sample.png");
+    bf_test_run_free(&diff);
+    free(db);
+    free(png);
+    free(report);
+    free(run_report);
+}

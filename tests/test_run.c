@@ -65,7 +65,8 @@ Test(run, one_and_two_jobs_store_identical_decisions)
                                 "--policies", POLICIES, "--jobs", "1", "--store-all", NULL), 0);
     bf_test_run_free(&r);
     cr_assert_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, "--date", "2021-06-30",
-                                "--policies", POLICIES, "--jobs", "2", "--store-all", NULL), 0);
+                                "--policies", POLICIES, "--jobs", "2", "--store-all", "--full",
+                                NULL), 0);
     bf_test_run_free(&r);
     const char *cols = "household_id, policy_seq, member_seq, policy, member_id, eligible, "
                        "amount_fen, tier, reasons, details, error";

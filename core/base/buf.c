@@ -182,3 +182,18 @@ char *bf_read_file(const char *path, size_t *len)
     }
     return b.data;
 }
+
+char *bf_strdup_opt(const char *s, bool *oom)
+{
+    if (!s)
+        return NULL;
+    char *c = strdup(s);
+    if (!c)
+        *oom = true;
+    return c;
+}
+
+bool bf_str_same(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}

@@ -35,6 +35,10 @@ void bf_buf_integer(bf_buf *b, long long v);
 void bf_buf_json_money(bf_buf *b, bf_fen fen);
 /* Reads a whole file into a malloc'd NUL-terminated buffer (*len bytes); NULL when it cannot. */
 char *bf_read_file(const char *path, size_t *len);
+/* A malloc'd copy of s, NULL for NULL; sets *oom when the copy failed. */
+char *bf_strdup_opt(const char *s, bool *oom);
+/* Whether two optional texts are equal (both NULL, or the same characters). */
+bool bf_str_same(const char *a, const char *b);
 /* Returns the content as a NUL-terminated string ("" when empty). */
 const char *bf_buf_str(const bf_buf *b);
 

@@ -2,6 +2,7 @@
 #include "json.h"
 #include "bangfu.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void skip_ws(bf_json_iter *it)
@@ -247,4 +248,67 @@ bool bf_json_join_strings(bf_buf *out, const char *array_json, const char *sep)
     }
     bf_json_iter_free(&it);
     return rc == 0;
+}
+
+void bf_json_pairs_free(bf_json_pairs *ps)
+{
+    for (int i = 0; i < ps->n; i++) {
+        free(ps->p[i].key);
+        free(ps->p[i].value);
+    }
+    free(ps->p);
+    memset(ps, 0, sizeof *ps);
+}
+
+/* Appends a copy of item to ps. */
+static int pairs_add(bf_json_pairs *ps, const bf_json_item *item)
+{
+    if (ps->n == ps->cap) {
+        int cap = ps->cap ? ps->cap * 2 : 64;
+        bf_json_pair *grown = realloc(ps->p, sizeof *grown * (size_t)cap);
+        if (!grown)
+            return BF_ENOMEM;
+        ps->p = grown;
+        ps->cap = cap;
+    }
+    bf_json_pair *p = &ps->p[ps->n];
+    p->key = strdup(item->key ? item->key : "");
+    p->value = malloc(item->value_len + 1);
+    p->kind = item->kind;
+    if (!p->key || !p->value) {
+        free(p->key);
+        free(p->value);
+        return BF_ENOMEM;
+    }
+    if (item->value_len)
+        memcpy(p->value, item->value, item->value_len);
+    p->value[item->value_len] = '\0';
+    ps->n++;
+    return BF_OK;
+}
+
+int bf_json_pairs_read(const char *text, bf_json_pairs *ps)
+{
+    bf_json_iter it;
+    if (!text || bf_json_iter_init(&it, text, strlen(text)) != BF_OK)
+        return BF_EINPUT;
+    bf_json_item item;
+    int got, rc = BF_OK;
+    while ((got = bf_json_next(&it, &item)) == 1)
+        if ((rc = pairs_add(ps, &item)) != BF_OK)
+            break;
+    if (rc == BF_OK && got < 0)
+        rc = BF_EINPUT;
+    bf_json_iter_free(&it);
+    return rc;
+}
+
+int bf_json_pairs_find(const bf_json_pairs *ps, const char *key, int hint)
+{
+    if (hint >= 0 && hint < ps->n && strcmp(ps->p[hint].key, key) == 0)
+        return hint;
+    for (int i = 0; i < ps->n; i++)
+        if (strcmp(ps->p[i].key, key) == 0)
+            return i;
+    return -1;
 }

@@ -45,4 +45,23 @@ void bf_json_iter_free(bf_json_iter *it);
  * text is not a well-formed array. */
 bool bf_json_join_strings(bf_buf *out, const char *array_json, const char *sep);
 
+/* The members of a flat JSON object, copied: keys and values as bf_json_item gives them. */
+typedef struct bf_json_pair {
+    char *key, *value;
+    bf_json_kind kind;
+} bf_json_pair;
+
+typedef struct bf_json_pairs {
+    bf_json_pair *p;
+    int n, cap;
+} bf_json_pairs;
+
+/* Reads the top-level members of a JSON object (or elements of an array, key "") into ps
+ * (appending); BF_OK, BF_EINPUT when malformed, BF_ENOMEM. */
+int bf_json_pairs_read(const char *text, bf_json_pairs *ps);
+/* The index of key in ps, trying index hint first (-1: none); -1 when absent. */
+int bf_json_pairs_find(const bf_json_pairs *ps, const char *key, int hint);
+/* Frees the pairs; ps is empty and reusable. */
+void bf_json_pairs_free(bf_json_pairs *ps);
+
 #endif

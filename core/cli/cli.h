@@ -79,6 +79,9 @@ extern const bf_command bf_cli_import;     /* validate and import household file
 extern const bf_command bf_cli_gen;        /* a synthetic county */
 extern const bf_command bf_cli_run;        /* the audited county run */
 extern const bf_command bf_cli_simulate;   /* baseline against scenario */
+extern const bf_command bf_cli_runs;       /* every stored run (cli_runs.c) */
+extern const bf_command bf_cli_diff;       /* two runs compared (cli_runs.c) */
+extern const bf_command bf_cli_history;    /* one household over time (cli_runs.c) */
 extern const bf_command bf_cli_review;     /* recorded statuses against a run */
 extern const bf_command bf_cli_export;     /* a run's decisions as XML, CSV or JSON */
 extern const bf_command bf_cli_check;      /* one household's decisions (cli_eval.c) */

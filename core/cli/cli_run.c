@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "cli_eval.h"
 #include "export.h"
+#include "rerun.h"
 #include "run.h"
 #include "store.h"
 
@@ -95,7 +96,7 @@ static int write_report(bf_store *store, int64_t run_id, const char *path)
 /* bangfu run: its line in `bangfu --help` and its --help text, beside its parser below. */
 static int cmd_run(int argc, char **argv);
 static const char *const run_usage[] = {
-    N_("usage: bangfu run [--db DB] [--date D] [--only P,...] [--jobs N] [--store-all]\n"
+    N_("usage: bangfu run [--db DB] [--date D] [--only P,...] [--jobs N] [--store-all] [--full]\n"
        "                  [--report FILE.html]\n"
        "\n"
        "Evaluates every policy for every stored household on N worker threads and stores a run:\n"
@@ -106,11 +107,20 @@ static const char *const run_usage[] = {
        "A run stopped by Ctrl-C or SIGTERM is marked interrupted and keeps what it stored;\n"
        "a run killed outright stays 'running', never 'completed'.\n"
        "\n"),
+    N_("A run takes over the decisions of the latest completed run (of every policy) for each\n"
+       "household that cannot have changed since: its record is the version that run read, no\n"
+       "parameter it read has another value, no script has another sha256, and the date leaves\n"
+       "its members' ages the same (a script that reads ctx.date makes a new date evaluate\n"
+       "everyone). It evaluates and stores the others only, so the database grows with what\n"
+       "changed; its totals, tally and decisions read back are those of a full run. It says how\n"
+       "many households it took over and how many it evaluated.\n"
+       "\n"),
     BF_CLI_DB_HELP,
     BF_CLI_EVAL_HELP,
     N_("  --only P,...       only these policies (and the ones they require)\n"
        "  --jobs N           worker threads (default: the number of cores); results are the same\n"
        "  --store-all        also store the decisions that are not eligible\n"
+       "  --full             evaluate every household (take nothing over)\n"
        "  --report FILE.html also write a self-contained HTML report of the stored run: per\n"
        "                     policy and per town, tables and bar charts (inline SVG, no scripts)\n"
        "\nExit status: 0 all decisions made, 1 some evaluation failed or interrupted, 2 bad input.\n"),
@@ -121,7 +131,7 @@ static int cmd_run(int argc, char **argv)
 {
     bf_eval_opts o;
     bf_eval_opts_init(&o);
-    bool store_all = false;
+    bool store_all = false, full = false;
     const char *report = NULL, *v;
     for (int i = 1; i < argc; i++) {
         int r = bf_eval_opts_parse("run", argc, argv, &i, &o);
@@ -134,6 +144,8 @@ static int cmd_run(int argc, char **argv)
                 return bf_cli_usage_error("run", _("--report needs a file name (FILE.html)"));
         } else if (bf_cli_flag(argv[i], "--store-all"))
             store_all = true;
+        else if (bf_cli_flag(argv[i], "--full"))
+            full = true;
         else
             return bf_cli_usage_error("run", _("unknown argument %s"), argv[i]);
     }
@@ -161,16 +173,32 @@ static int cmd_run(int argc, char **argv)
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     bf_run_options opt = {store_all, o.only, 0, &interrupted};
-    bf_run_summary sum;
+    bf_run_summary sum = {0};
     bf_errors errs;
     bf_errors_init(&errs, 20);
-    int rc = bf_run_execute(store, s.engine, &s.sets[0], &opt, &sum, &errs);
+    bf_rerun_plan plan = {0};
+    int64_t evaluated = 0;
+    int rc = full || o.only ? BF_OK
+           : bf_rerun_plan_make(store, s.engine, &s.sets[0], store_all, &plan);
+    if (rc != BF_OK)
+        bf_errors_add(&errs, "%s", bf_store_errmsg(store));
+    else if (plan.base)
+        rc = bf_rerun_execute(store, s.engine, &s.sets[0], &opt, &plan, &sum, &evaluated, &errs);
+    else
+        rc = bf_run_execute(store, s.engine, &s.sets[0], &opt, &sum, &errs);
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     char date[BF_DATE_STRLEN];
     bf_date_format(s.date, date);
     if (sum.run_id)
         print_summary(&sum, s.engine, date, bf_engine_jobs(s.engine));
+    if (sum.run_id && plan.base)
+        printf(_("took over the decisions of %lld households from run %lld (unchanged since); "
+                 "evaluated %lld\n"), (long long)(sum.households - evaluated), (long long)plan.base,
+               (long long)evaluated);
+    else if (sum.run_id && !full && !o.only)
+        printf(_("evaluated every household: %s\n"), plan.why);
+    bf_rerun_plan_free(&plan);
     bf_cli_print_errors("run", &errs);
     if (report && sum.run_id && write_report(store, sum.run_id, report) != BF_EXIT_OK)
         status = BF_EXIT_USAGE;

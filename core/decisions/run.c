@@ -16,7 +16,7 @@
 #define DEFAULT_BATCH 2048        /* the largest batch: households per transaction */
 #define FIRST_BATCH 256           /* batches start small and double while they are fast */
 
-static void iso_now(char out[32])
+void bf_run_time_now(char out[32])
 {
     time_t now = time(NULL);
     struct tm tm;
@@ -63,8 +63,7 @@ static bool worth_storing(const bf_decision *d, bool store_all)
     return store_all || d->eligible || d->failed || d->reasons >= 0;
 }
 
-/* Stores the decisions of one batch in one transaction (see worth_storing). */
-static int store_batch(bf_store *store, int64_t run_id, const bf_household *hs, int n,
+int bf_run_store_batch(bf_store *store, int64_t run_id, const bf_household *hs, int n,
                        const bf_result *results, const bf_policy *pol, bool store_all)
 {
     int rc = bf_store_begin(store);
@@ -89,7 +88,7 @@ static int store_batch(bf_store *store, int64_t run_id, const bf_household *hs, 
     return rc;
 }
 
-static void note_errors(bf_errors *first, const bf_household *h, const bf_result *r)
+void bf_run_note_errors(bf_errors *first, const bf_household *h, const bf_result *r)
 {
     for (int k = 0; k < r->n; k++) {
         const bf_decision *d = &r->d[k];
@@ -103,8 +102,8 @@ static void note_errors(bf_errors *first, const bf_household *h, const bf_result
     }
 }
 
-static int finish_policies(bf_store *store, int64_t run_id, bf_engine *engine,
-                           const bf_param_set *set, const bf_run_summary *out)
+int bf_run_finish_policies(bf_store *store, int64_t run_id, bf_engine *engine,
+                           const bf_param_set *set, const bf_run_summary *out, int64_t also)
 {
     int n;
     const bf_policy *pol = bf_engine_policies(engine, &n);
@@ -113,14 +112,21 @@ static int finish_policies(bf_store *store, int64_t run_id, bf_engine *engine,
     for (int k = 0; rc == BF_OK && k < n; k++) {
         if (!pol[k].reported)
             continue;
+        char *earlier = NULL;          /* what the policy read in run `also` */
+        if (also && (rc = bf_store_run_params_read(store, also, k, &earlier)) != BF_OK)
+            break;
         bf_buf names = {0};
         bf_buf_puts(&names, "[");
         int listed = 0;
-        for (int i = 0; i < set->defs->n; i++)
-            if (read[k * set->defs->n + i]) {
+        for (int i = 0; i < set->defs->n; i++) {
+            char quoted[300];
+            snprintf(quoted, sizeof quoted, "\"%s\"", set->defs->items[i].name);
+            if (read[k * set->defs->n + i] || (earlier && strstr(earlier, quoted))) {
                 bf_buf_puts(&names, listed++ ? "," : "");
                 bf_buf_json_string(&names, set->defs->items[i].name, strlen(set->defs->items[i].name));
             }
+        }
+        free(earlier);
         bf_buf_puts(&names, "]");
         const bf_policy_totals *t = &out->per_policy[k];
         bf_run_policy_row row = {
@@ -155,7 +161,7 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
     int *newly = malloc(sizeof *newly * (size_t)(defs->n + 1));
     bf_tally *tally = NULL;
     char when[32], date[BF_DATE_STRLEN];
-    iso_now(when);
+    bf_run_time_now(when);
     bf_date_format(set->date, date);
     bf_buf hashes = {0}, values = {0};
     bf_run_audit_json(engine, set, &hashes, &values);
@@ -205,7 +211,7 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
             out->evaluations += res[i].n;
             out->errors += res[i].errors;
             if (res[i].errors)
-                note_errors(&out->first_errors, &cur[i], &res[i]);
+                bf_run_note_errors(&out->first_errors, &cur[i], &res[i]);
             int n_newly = 0;
             if (rc == BF_OK)
                 rc = bf_tally_add(tally, &cur[i], &res[i], newly, &n_newly);
@@ -213,7 +219,7 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
                 bf_engine_cache_param(engine, newly[j]);   /* read by everyone: cache it */
         }
         if (rc == BF_OK)
-            rc = store_batch(store, out->run_id, cur, n_cur, res, pol, opt->store_all);
+            rc = bf_run_store_batch(store, out->run_id, cur, n_cur, res, pol, opt->store_all);
         out->households += n_cur;
         bf_progress_update(&bar, out->households);
         /* slow scripts still commit progress about every second; fast ones use big transactions */
@@ -245,13 +251,15 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
     out->status = rc != BF_OK ? "failed" : interrupted ? "interrupted"
                   : out->errors ? "completed_with_errors" : "completed";
     /* the final record: policy totals and status in one transaction */
-    iso_now(when);
+    bf_run_time_now(when);
     int frc = bf_store_begin(store);
     if (frc == BF_OK)
-        frc = finish_policies(store, out->run_id, engine, set, out);
+        frc = bf_run_finish_policies(store, out->run_id, engine, set, out, 0);
     bool whole = rc == BF_OK && !interrupted && !opt->only;   /* a tally of every household */
     if (frc == BF_OK && whole)
         frc = bf_tally_store(tally, store, out->run_id);
+    if (frc == BF_OK && whole && bf_engine_date_read(engine))   /* for a re-run on another date */
+        frc = bf_store_run_reads_insert(store, out->run_id, BF_RUN_DATE_READ, true, NULL);
     if (frc == BF_OK && whole)
         frc = bf_store_run_summary_done(store, out->run_id);
     if (frc == BF_OK)

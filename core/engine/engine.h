@@ -153,6 +153,9 @@ void bf_engine_take_reevaluated(bf_engine *e, int64_t *reevaluated);
  * household: the caller counts it as read by everyone). Safe while workers evaluate. */
 void bf_engine_cache_param(bf_engine *e, int i);
 
+/* Whether any evaluation so far read ctx.date (ctx.age is the date seen through births). */
+bool bf_engine_date_read(const bf_engine *e);
+
 /* For each policy (evaluation order) whether it has read parameter i under set 0, across all
  * evaluations so far: read[policy * n_params + i]. The array belongs to the engine. */
 const bool *bf_engine_params_read(bf_engine *e);

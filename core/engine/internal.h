@@ -38,6 +38,8 @@ struct bf_engine {
     bf_watchdog *watchdog;
     bool *read_union;           /* [policy * n_params + param], set 0 */
     atomic_bool *cacheable;     /* track_reads: per parameter, may be cached in the Lua states */
+    atomic_bool date_read;      /* an evaluation read ctx.date (a re-run on another date must
+                                 * then evaluate again) */
     /* the batch being evaluated */
     pthread_mutex_t mu;
     pthread_cond_t wake, done;

@@ -152,6 +152,21 @@ static int ctx_age(lua_State *L)
     return 1;
 }
 
+/* __index of ctx for what it does not hold: ctx.date (the evaluation date, noted as read so
+ * that a re-run on another date knows to evaluate again); anything else is nil. */
+static int ctx_index(lua_State *L)
+{
+    worker *w = bf__sandbox_user(L);
+    const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
+    if (!key || strcmp(key, "date") != 0) {
+        lua_pushnil(L);
+        return 1;
+    }
+    atomic_store_explicit(&w->e->date_read, true, memory_order_relaxed);
+    lua_pushstring(L, w->e->date_text);
+    return 1;
+}
+
 /* ctx.decision(id [, m]): a required policy's decision, read-only.
  * Upvalues: set, the calling policy, member proxy -> index, its requires (id -> policy index),
  * the set's read-only views by slot, the set's decisions by slot. */
@@ -480,8 +495,10 @@ int bf__views_setup(lua_State *L)
             int ci = s * e->n_pol + k;
             w->proot_ref[ci] = build_param_tree(L, e->cfg.params, s, k);
             lua_createtable(L, 0, 3);                    /* index, ctx */
-            lua_pushstring(L, e->date_text);
-            lua_setfield(L, -2, "date");
+            lua_createtable(L, 0, 1);                    /* index, ctx, mt: ctx.date */
+            lua_pushcfunction(L, ctx_index);
+            lua_setfield(L, -2, "__index");
+            lua_setmetatable(L, -2);
             lua_pushvalue(L, index);
             lua_pushcclosure(L, ctx_age, 1);
             lua_setfield(L, -2, "age");

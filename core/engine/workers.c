@@ -300,6 +300,11 @@ void bf_engine_cache_param(bf_engine *e, int i)
     atomic_store_explicit(&e->cacheable[i], true, memory_order_relaxed);
 }
 
+bool bf_engine_date_read(const bf_engine *e)
+{
+    return atomic_load_explicit(&e->date_read, memory_order_relaxed);
+}
+
 const bool *bf_engine_params_read(bf_engine *e)
 {
     int total = e->n_pol * e->cfg.params->n;

@@ -475,6 +475,36 @@ int bf_field_set(bf_record_kind kind, int i, void *record, const char *value, co
     return BF_EINPUT;
 }
 
+int bf_field_get(bf_record_kind kind, int i, const void *record, char *out, size_t size)
+{
+    const field_def *f = field_at(kind, i);
+    if (!f || !record || size == 0)
+        return BF_EUSAGE;
+    const char *src = (const char *)record + f->offset;
+    char money[BF_MONEY_STRLEN], date[BF_DATE_STRLEN];
+    const char *text = NULL;
+    switch (f->kind) {
+    case F_TEXT: text = src; break;
+    case F_PREVIOUS:
+    case F_MONEY:
+        bf_money_format(*(const bf_fen *)(const void *)src, money);
+        /* an absent previous income is empty, as in a file that does not give it */
+        text = f->kind == F_PREVIOUS && !((const bf_household *)record)->has_previous ? "" : money;
+        break;
+    case F_ENUM: text = bf_enum_name((bf_enum_kind)f->arg, *(const int *)(const void *)src); break;
+    case F_BOOL: text = *(const bool *)(const void *)src ? "true" : "false"; break;
+    case F_INT:
+        snprintf(money, sizeof money, "%d", *(const int *)(const void *)src);
+        text = money;
+        break;
+    case F_DATE:
+        bf_date_format(*(const bf_date *)(const void *)src, date);
+        text = date;
+        break;
+    }
+    return (size_t)snprintf(out, size, "%s", text) < size ? BF_OK : BF_EUSAGE;
+}
+
 /* The rejected-field bits of a record. */
 static uint64_t *rejected_bits(bf_record_kind kind, void *record)
 {

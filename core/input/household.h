@@ -132,6 +132,9 @@ bool bf_field_required(bf_record_kind kind, int i);
  * (bf_household_validate) are not applied here. */
 int bf_field_set(bf_record_kind kind, int i, void *record, const char *value, const char *label,
                  char *msg, size_t msglen);
+/* Writes field i of record as text into out, as bf_field_set reads it ("" for an absent
+ * previous income); BF_EUSAGE for no such field or when size is too small. */
+int bf_field_get(bf_record_kind kind, int i, const void *record, char *out, size_t size);
 /* Marks field i of record as rejected (a required field that was missing). */
 void bf_field_reject(bf_record_kind kind, int i, void *record);
 /* True when field `name` of record was rejected (did not convert, or was missing). */

@@ -329,7 +329,7 @@ int bf_importer_take(bf_importer *im, const bf_household *h, const char *file,
     for (int i = 0; i < h->n_members; i++)
         if (h->members[i].rejected)
             return im->rc;
-    if (!im->opt->check_only && bf_store_insert_household(im->s, h) != BF_OK) {
+    if (!im->opt->check_only && bf_store_insert_household_from(im->s, h, file) != BF_OK) {
         bf_errors_add(im->errs, "%s", bf_store_errmsg(im->s));
         im->rc = BF_ESTORE;
         return im->rc;

@@ -1,6 +1,7 @@
 /* whatif_report.c — the household view of a simulation in JSON, text, CSV and HTML: one data
  * (bf_sim_result, built by bf_simulate), four renderings. */
 #include "whatif_report.h"
+#include "csvout.h"
 #include "bangfu.h"
 #include "i18n.h"
 #include "json.h"
@@ -278,22 +279,6 @@ void bf_wi_text(FILE *out, const bf_engine *e, const bf_sim_result *r)
 
 /* ---- CSV: one table per file, UTF-8 with a byte-order mark (Excel shows the Chinese) ---- */
 
-/* Writes a CSV field, quoted when it holds a comma, quote or newline (RFC 4180). */
-static void csv_field(FILE *out, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
 static void csv_money(FILE *out, bf_fen fen)
 {
     char a[BF_MONEY_STRLEN];
@@ -316,9 +301,9 @@ static void csv_policies(FILE *out, const bf_policy *pol, int n, const bf_sim_re
         if (!pol[k].reported)
             continue;
         const bf_sim_policy *p = &r->policies[k];
-        csv_field(out, pol[k].id);
+        bf_csv_field(out, pol[k].id);
         fputc(',', out);
-        csv_field(out, pol[k].title);
+        bf_csv_field(out, pol[k].title);
         fprintf(out, ",%s,%s", bf_wi_unit(&pol[k]), p->reevaluated ? "true" : "false");
         csv_totals(out, &p->baseline);
         csv_totals(out, &p->scenario);
@@ -336,7 +321,7 @@ static void csv_towns(FILE *out, const bf_engine *e, const bf_sim_result *r)
         const bf_sim_town *tw = &r->towns[t];
         bf_fen tb, ts;
         town_totals(e, tw, &tb, &ts);
-        csv_field(out, tw->town);
+        bf_csv_field(out, tw->town);
         fprintf(out, ",%lld,%lld,%lld,%lld", (long long)tw->households, (long long)tw->better,
                 (long long)tw->worse, (long long)(tw->households - tw->better - tw->worse));
         csv_money(out, tb);
@@ -357,9 +342,9 @@ static void csv_town_policies(FILE *out, const bf_policy *pol, int n, const bf_s
                 continue;
             const bf_sim_town *tw = &r->towns[t];
             const bf_wi_counts *c = &tw->counts[k];
-            csv_field(out, tw->town);
+            bf_csv_field(out, tw->town);
             fputc(',', out);
-            csv_field(out, pol[k].id);
+            bf_csv_field(out, pol[k].id);
             fprintf(out, ",%s", bf_wi_unit(&pol[k]));
             csv_totals(out, &tw->baseline[k]);
             csv_totals(out, &tw->scenario[k]);
@@ -375,14 +360,14 @@ static void csv_side(FILE *out, const bf_wi_side *s)
     fprintf(out, ",%s", s->eligible ? "true" : "false");
     csv_money(out, s->amount);
     fputc(',', out);
-    csv_field(out, s->tier ? s->tier : "");
+    bf_csv_field(out, s->tier ? s->tier : "");
 }
 
 static void csv_reasons(FILE *out, const char *json)
 {
     bf_buf b = {0};
     fputc(',', out);
-    csv_field(out, bf_json_join_strings(&b, json, "；") ? bf_buf_str(&b) : json);
+    bf_csv_field(out, bf_json_join_strings(&b, json, "；") ? bf_buf_str(&b) : json);
     bf_buf_free(&b);
 }
 
@@ -396,18 +381,18 @@ static void csv_households(FILE *out, const bf_policy *pol, const bf_sim_result 
         const bf_wi_household *x = &r->view.households[i];
         for (int c = 0; c < x->n_changes; c++) {
             const bf_wi_change *ch = &x->changes[c];
-            csv_field(out, x->id);
+            bf_csv_field(out, x->id);
             fputc(',', out);
-            csv_field(out, r->towns[x->town].town);
+            bf_csv_field(out, r->towns[x->town].town);
             fputc(',', out);
-            csv_field(out, x->village);
+            bf_csv_field(out, x->village);
             csv_money(out, x->before);
             csv_money(out, x->after);
             csv_money(out, x->after - x->before);
             fputc(',', out);
-            csv_field(out, pol[ch->policy].id);
+            bf_csv_field(out, pol[ch->policy].id);
             fputc(',', out);
-            csv_field(out, ch->member ? ch->member : "");
+            bf_csv_field(out, ch->member ? ch->member : "");
             csv_side(out, &ch->before);
             csv_side(out, &ch->after);
             csv_reasons(out, ch->after.reasons);

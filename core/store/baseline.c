@@ -91,7 +91,7 @@ struct bf_baseline_reader {
 };
 
 #define BASELINE_COLS "SELECT household_id, policy_seq, member_seq, eligible, amount_fen, tier, " \
-    "error IS NOT NULL FROM decisions WHERE run_id = ?1 AND "
+    "error IS NOT NULL FROM %s WHERE run_id = ?1 AND "
 
 int bf_store_baseline_open(bf_store *s, int64_t run_id, bf_baseline_reader **out)
 {
@@ -101,13 +101,15 @@ int bf_store_baseline_open(bf_store *s, int64_t run_id, bf_baseline_reader **out
         return BF_ENOMEM;
     r->store = s;
     r->run_id = run_id;
-    if (sqlite3_prepare_v2(s->db, BASELINE_COLS "household_id > ?2 AND household_id <= ?3 "
-                                  "ORDER BY household_id, policy_seq, member_seq",
-                           -1, &r->range, NULL) != SQLITE_OK
-        || sqlite3_prepare_v2(s->db, BASELINE_COLS "household_id = ?2 ORDER BY policy_seq, member_seq",
-                              -1, &r->one, NULL) != SQLITE_OK) {
+    /* a run that took decisions over from others reads them through its ranges (reuse.c) */
+    r->range = bf__store_prepare_decisions(s, BASELINE_COLS "household_id > ?2 AND "
+                                           "household_id <= ?3 ORDER BY household_id, policy_seq, "
+                                           "member_seq", run_id);
+    r->one = r->range ? bf__store_prepare_decisions(s, BASELINE_COLS "household_id = ?2 ORDER BY "
+                                                    "policy_seq, member_seq", run_id) : NULL;
+    if (!r->range || !r->one) {
         bf_baseline_close(r);
-        return bf__store_fail(s, BF_ESTORE, "preparing the decisions reader");
+        return BF_ESTORE;
     }
     r->st = r->range;
     *out = r;

@@ -47,10 +47,10 @@ int bf_store_decisions_open(bf_store *s, int64_t run_id, bf_decision_cursor **ou
         return BF_ENOMEM;
     }
     c->store = s;
-    c->st = bf__store_prepare_run(s, "SELECT d.household_id, coalesce(h.town, ''), "
+    c->st = bf__store_prepare_decisions(s, "SELECT d.household_id, coalesce(h.town, ''), "
         "coalesce(h.village, ''), d.policy, coalesce(rp.title, d.policy), d.member_id, "
         "d.policy_seq, d.member_seq, d.eligible, d.amount_fen, d.tier, d.reasons, d.details, "
-        "d.error FROM decisions d LEFT JOIN households h ON h.id = d.household_id "
+        "d.error FROM %s d LEFT JOIN households h ON h.id = d.household_id "
         "LEFT JOIN run_policies rp ON rp.run_id = d.run_id AND rp.seq = d.policy_seq "
         "WHERE d.run_id = ?1 ORDER BY d.household_id, d.policy_seq, d.member_seq", run_id);
     if (!c->st) {
@@ -148,10 +148,10 @@ int bf_store_run_households_open(bf_store *s, int64_t run_id, bf_household_curso
         return BF_ENOMEM;
     }
     c->store = s;
-    c->st = bf__store_prepare_run(s, "SELECT h.id, h.town, h.village, h.monitor, h.recorded, "
+    c->st = bf__store_prepare_decisions(s, "SELECT h.id, h.town, h.village, h.monitor, h.recorded, "
         "d.policy_seq, d.member_seq, d.policy, coalesce(rp.title, d.policy), d.member_id, "
         "d.eligible, d.amount_fen, d.tier, d.reasons, d.details, d.error FROM households h "
-        "LEFT JOIN decisions d ON d.run_id = ?1 AND d.household_id = h.id "
+        "LEFT JOIN %s d ON d.run_id = ?1 AND d.household_id = h.id "
         "LEFT JOIN run_policies rp ON rp.run_id = ?1 AND rp.seq = d.policy_seq "
         "ORDER BY h.id, d.policy_seq, d.member_seq", run_id);
     if (!c->st) {

@@ -33,6 +33,9 @@ int bf_store_member_exists(bf_store *s, const char *id, bool *exists)
 
 int bf_store_delete_household(bf_store *s, const char *id)
 {
+    int vrc = bf__store_version_supersede(s, id);
+    if (vrc != BF_OK)
+        return vrc;
     sqlite3_stmt *st = s->stmt[ST_DELETE_HOUSEHOLD];
     sqlite3_reset(st);
     if (sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
@@ -102,6 +105,11 @@ static int bind_member(sqlite3_stmt *st, const bf_household *h, const bf_member 
 
 int bf_store_insert_household(bf_store *s, const bf_household *h)
 {
+    return bf_store_insert_household_from(s, h, NULL);
+}
+
+int bf_store_insert_household_from(bf_store *s, const bf_household *h, const char *source)
+{
     sqlite3_stmt *st = s->stmt[ST_INSERT_HOUSEHOLD];
     sqlite3_reset(st);
     if (bind_household(st, h) != SQLITE_OK)
@@ -128,7 +136,8 @@ int bf_store_insert_household(bf_store *s, const bf_household *h)
         }
     }
     sqlite3_reset(st);
-    return bf__store_households_written(s);
+    int rc = bf__store_version_record(s, h, source);
+    return rc != BF_OK ? rc : bf__store_households_written(s);
 }
 
 

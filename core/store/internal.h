@@ -9,13 +9,15 @@
 #include <stdint.h>
 
 #include "household.h"
+#include "json.h"
 #include "store.h"
 
 /* The statements prepared once at open (store.c holds their SQL). */
 enum {
     ST_HOUSEHOLD_EXISTS, ST_MEMBER_EXISTS, ST_DELETE_HOUSEHOLD, ST_INSERT_HOUSEHOLD,
     ST_INSERT_MEMBER, ST_GET_HOUSEHOLD, ST_GET_MEMBERS, ST_RUN_CREATE, ST_RUN_FINISH,
-    ST_RUN_POLICY, ST_DECISION, ST_RUN_READS, ST_RUN_TOWN, ST__N
+    ST_RUN_POLICY, ST_DECISION, ST_RUN_READS, ST_RUN_TOWN, ST_VERSION_LATEST, ST_VERSION_KEEP,
+    ST_VERSION_ADD, ST__N
 };
 
 /* The household and member columns, in the order fill_household/fill_member read them. */
@@ -65,5 +67,24 @@ int bf__store_schema_upgrade(bf_store *s, int version);
 int bf__store_fill_household(bf_store *s, sqlite3_stmt *st, bf_household *h);
 /* households.c: appends a member from a row of MEMBER_COLS to h. */
 int bf__store_fill_member(bf_store *s, sqlite3_stmt *st, bf_household *h);
+
+/* versions.c: keeps the stored record of household id with its latest version, before the
+ * household is deleted to be replaced (nothing when it is not stored). */
+int bf__store_version_supersede(bf_store *s, const char *id);
+/* versions.c: records the version of household h just inserted from source (a file, or NULL):
+ * a first version, the same version when the record equals the one it replaced, else a new
+ * version with the fields that changed. */
+int bf__store_version_record(bf_store *s, const bf_household *h, const char *source);
+
+/* versions.c: splits a record text's key "members/ID/field" into the member id (copied into
+ * member) and the field; returns the field, or NULL for a household field. */
+const char *bf__store_record_member_field(const char *key, char *member, size_t size);
+
+/* reuse.c: the table to read run_id's decisions from: "decisions", or, for a run that took
+ * decisions over from others, a subquery of the same columns (binding the run id to ?1). */
+int bf__store_run_decisions(bf_store *s, int64_t run_id, const char **table);
+/* reuse.c: prepares sql_format with its one %s replaced by that table, run_id bound to ?1;
+ * NULL (message in the store) on failure. */
+sqlite3_stmt *bf__store_prepare_decisions(bf_store *s, const char *sql_format, int64_t run_id);
 
 #endif

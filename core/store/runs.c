@@ -54,8 +54,8 @@ int bf_store_run_get(bf_store *s, int64_t run_id, bf_stored_run *out)
 {
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st = bf__store_prepare_run(s, "SELECT id, started, finished, eval_date, status, "
-        "only_policies, jobs, store_all, file_hashes, parameters, households, evaluations, errors "
-        "FROM runs WHERE id = ?1", run_id);
+        "only_policies, jobs, store_all, file_hashes, parameters, households, evaluations, errors, "
+        "coalesce(households_version, -1), coalesce(reused_from, 0), reused FROM runs WHERE id = ?1", run_id);
     if (!st)
         return BF_ESTORE;
     int rc = sqlite3_step(st);
@@ -81,6 +81,9 @@ int bf_store_run_get(bf_store *s, int64_t run_id, bf_stored_run *out)
     out->households = sqlite3_column_int64(st, 10);
     out->evaluations = sqlite3_column_int64(st, 11);
     out->errors = sqlite3_column_int64(st, 12);
+    out->households_version = sqlite3_column_int64(st, 13);
+    out->reused_from = sqlite3_column_int64(st, 14);
+    out->reused = sqlite3_column_int64(st, 15);
     sqlite3_finalize(st);
     if (oom || !out->started || !out->eval_date || !out->status || !out->file_hashes ||
         !out->parameters) {
@@ -182,8 +185,8 @@ int bf_store_run_towns(bf_store *s, int64_t run_id, bf_town_total **out, int *n)
 {
     *out = NULL;
     *n = 0;
-    sqlite3_stmt *st = bf__store_prepare_run(s, "SELECT coalesce(h.town, ''), "
-        "count(DISTINCT d.household_id), sum(d.amount_fen) FROM decisions d "
+    sqlite3_stmt *st = bf__store_prepare_decisions(s, "SELECT coalesce(h.town, ''), "
+        "count(DISTINCT d.household_id), sum(d.amount_fen) FROM %s d "
         "LEFT JOIN households h ON h.id = d.household_id "
         "WHERE d.run_id = ?1 AND d.eligible = 1 GROUP BY 1 ORDER BY 1", run_id);
     if (!st)

@@ -1,4 +1,4 @@
-/* schema.c — the store's tables (version 3), creating them, and migrating older versions. */
+/* schema.c — the store's tables (version 5), creating them, and migrating older versions. */
 #include "internal.h"
 #include "i18n.h"
 #include "bangfu.h"
@@ -32,7 +32,40 @@
     "  PRIMARY KEY (run_id, seq, policy_seq)\n" \
     ") WITHOUT ROWID;\n"
 
-/* The schema (version 3). Runs and decisions are written by the engine (run.c). */
+/* The versions of each household (version 4): version 1 when first imported, one more each time
+ * an import replaces it with different fields. households_version is meta.households_version
+ * once the import that wrote it committed, so the version a run read is the latest one whose
+ * households_version is at most the run's; changed lists the fields that changed (JSON array of
+ * {member?, field, old, new}, ID numbers masked; NULL for a first version); record keeps the
+ * record a later version replaced (JSON object of its fields, members' as "members/ID/field"),
+ * NULL for the stored one. The history outlives the household, so no foreign key. */
+#define HOUSEHOLD_VERSIONS_TABLE \
+    "CREATE TABLE household_versions(\n" \
+    "  household_id TEXT NOT NULL,\n" \
+    "  version INTEGER NOT NULL CHECK (version >= 1),\n" \
+    "  households_version INTEGER NOT NULL,\n" \
+    "  imported TEXT,\n" \
+    "  source TEXT,\n" \
+    "  changed TEXT,\n" \
+    "  record TEXT,\n" \
+    "  PRIMARY KEY (household_id, version)\n" \
+    ") WITHOUT ROWID;\n" \
+    "CREATE INDEX household_versions_by_import ON household_versions(households_version);\n"
+
+/* What a run took over from earlier runs (version 5): the households in [first_id, last_id]
+ * (inclusive, id order) that run_id did not evaluate have the decisions source_run stored for
+ * them (a run that evaluated them); runs.reused_from names the run it compared with and
+ * runs.reused counts them. So a re-run stores only what it evaluated. */
+#define RUN_SOURCES_TABLE \
+    "CREATE TABLE run_sources(\n" \
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n" \
+    "  first_id TEXT NOT NULL,\n" \
+    "  last_id TEXT NOT NULL,\n" \
+    "  source_run INTEGER NOT NULL REFERENCES runs(id),\n" \
+    "  PRIMARY KEY (run_id, first_id)\n" \
+    ") WITHOUT ROWID;\n"
+
+/* The schema (version 5). Runs and decisions are written by the engine (run.c). */
 static const char schema_sql[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;\n"
     "CREATE TABLE households(\n"
@@ -103,7 +136,9 @@ static const char schema_sql[] =
     "  evaluations INTEGER NOT NULL DEFAULT 0,\n"
     "  errors INTEGER NOT NULL DEFAULT 0,\n"
     "  households_version INTEGER,\n"
-    "  summary_recorded INTEGER NOT NULL DEFAULT 0\n"
+    "  summary_recorded INTEGER NOT NULL DEFAULT 0,\n"
+    "  reused_from INTEGER,\n"
+    "  reused INTEGER NOT NULL DEFAULT 0\n"
     ");\n"
     "CREATE TABLE run_policies(\n"
     "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
@@ -133,7 +168,7 @@ static const char schema_sql[] =
     "  details TEXT,\n"
     "  error TEXT,\n"
     "  PRIMARY KEY (run_id, household_id, policy_seq, member_seq)\n"
-    ") WITHOUT ROWID;\n" RUN_SUMMARY_TABLES;
+    ") WITHOUT ROWID;\n" RUN_SUMMARY_TABLES HOUSEHOLD_VERSIONS_TABLE RUN_SOURCES_TABLE;
 
 /* No tables at all is version 0 (an empty database). */
 int bf__store_schema_version(bf_store *s, int *version)
@@ -207,13 +242,44 @@ static int migrate_from_2(bf_store *s)
     return rc;
 }
 
+/* Version 3 -> 4: households have versions; every stored household becomes version 1, of no
+ * known import time or file, read by every run made before. */
+static int migrate_from_3(bf_store *s)
+{
+    int rc = bf__store_exec(s, "BEGIN IMMEDIATE;\n" HOUSEHOLD_VERSIONS_TABLE
+                     "INSERT INTO household_versions(household_id, version, households_version) "
+                     "SELECT id, 1, 0 FROM households;\n"
+                     "UPDATE meta SET value = '4' WHERE key = 'schema_version';\n"
+                     "COMMIT;");
+    if (rc != BF_OK)
+        bf_store_rollback(s);
+    return rc;
+}
+
+/* Version 4 -> 5: a run may take decisions over from earlier runs (run_sources). */
+static int migrate_from_4(bf_store *s)
+{
+    int rc = bf__store_exec(s, "BEGIN IMMEDIATE;\n" RUN_SOURCES_TABLE
+                     "ALTER TABLE runs ADD COLUMN reused_from INTEGER;\n"
+                     "ALTER TABLE runs ADD COLUMN reused INTEGER NOT NULL DEFAULT 0;\n"
+                     "UPDATE meta SET value = '5' WHERE key = 'schema_version';\n"
+                     "COMMIT;");
+    if (rc != BF_OK)
+        bf_store_rollback(s);
+    return rc;
+}
+
 int bf__store_schema_upgrade(bf_store *s, int version)
 {
     if (version == 0)
         return create_schema(s);
-    if (version == 1 || version == 2) {
+    if (version >= 1 && version <= 4) {
         int rc = version == 1 ? migrate_from_1(s) : BF_OK;
-        return rc != BF_OK ? rc : migrate_from_2(s);
+        if (rc == BF_OK && version <= 2)
+            rc = migrate_from_2(s);
+        if (rc == BF_OK && version <= 3)
+            rc = migrate_from_3(s);
+        return rc != BF_OK ? rc : migrate_from_4(s);
     }
     if (version != BF_STORE_SCHEMA_VERSION) {
         snprintf(s->err, sizeof s->err,

@@ -33,6 +33,14 @@ static const char *const stmt_sql[ST__N] = {
     [ST_RUN_POLICY] = "INSERT INTO run_policies(run_id, seq, policy, title, scope, evaluations, "
                       "households_eligible, members_eligible, amount_fen, errors, params_read) "
                       "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+    [ST_VERSION_LATEST] = "SELECT version, record FROM household_versions WHERE household_id = ?1 "
+                          "ORDER BY version DESC LIMIT 1",
+    [ST_VERSION_KEEP] = "UPDATE household_versions SET record = ?3 WHERE household_id = ?1 AND "
+                        "version = ?2",
+    /* the households' version this import will have once committed (bf_store_commit) */
+    [ST_VERSION_ADD] = "INSERT INTO household_versions(household_id, version, households_version, "
+                       "imported, source, changed) VALUES (?1, ?2, " HOUSEHOLDS_VERSION " + 1, "
+                       "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?3, ?4)",
     [ST_DECISION] = "INSERT INTO decisions(run_id, household_id, policy_seq, member_seq, policy, "
                     "member_id, eligible, amount_fen, tier, reasons, details, error) "
                     "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
@@ -47,6 +55,12 @@ int bf__store_fail(bf_store *s, int code, const char *what)
 const char *bf_store_errmsg(const bf_store *s)
 {
     return s->err;
+}
+
+int bf_store_set_error(bf_store *s, int code, const char *what)
+{
+    snprintf(s->err, sizeof s->err, "%s: %s", s->path, what);
+    return code;
 }
 
 const char *bf_store_path(const bf_store *s)

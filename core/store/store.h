@@ -5,12 +5,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "household.h"
 
 typedef struct bf_store bf_store;
 typedef struct bf_reader bf_reader;
 
-#define BF_STORE_SCHEMA_VERSION 3
+#define BF_STORE_SCHEMA_VERSION 5
 
 /* Opens (creating when missing) the database at path: WAL, foreign keys on, schema checked.
  * On failure returns an error code and writes a message naming the file into err. */
@@ -26,6 +27,8 @@ bool bf_store_created(const bf_store *s);
 void bf_store_discard(bf_store *s);
 /* The last error message of this store (SQLite's text, with context). */
 const char *bf_store_errmsg(const bf_store *s);
+/* Sets the store's message to "path: what" and returns code (for errors found over its data). */
+int bf_store_set_error(bf_store *s, int code, const char *what);
 /* The path the store was opened with. */
 const char *bf_store_path(const bf_store *s);
 
@@ -44,10 +47,17 @@ int bf_store_rollback(bf_store *s);
 int bf_store_household_exists(bf_store *s, const char *id, bool *exists);
 /* Sets *exists to whether a member with this id is stored (in any household). */
 int bf_store_member_exists(bf_store *s, const char *id, bool *exists);
-/* Deletes a household and its members (no-op when absent). */
+/* Deletes a household and its members (no-op when absent); its latest version keeps the record. */
 int bf_store_delete_household(bf_store *s, const char *id);
 /* Inserts a validated household with its members (member order is kept). */
 int bf_store_insert_household(bf_store *s, const bf_household *h);
+/* The same, noting the file it came from in the household's version (source NULL: unknown).
+ * A household replaced (deleted, then inserted again) with different fields gets a new version
+ * listing what changed; with the same fields it keeps its version. */
+int bf_store_insert_household_from(bf_store *s, const bf_household *h, const char *source);
+/* A household's fields as the store keeps them in its versions: a JSON object of texts, the
+ * members' fields as "members/ID/field" (with "members/ID/seq", the member's place). */
+int bf_store_record_text(const bf_household *h, bf_buf *out);
 /* Reads one household with its members into out (reset first); BF_ENOTFOUND when absent. */
 int bf_store_get_household(bf_store *s, const char *id, bf_household *out);
 /* Counts stored households and members. */
@@ -181,6 +191,9 @@ typedef struct bf_stored_run {
     bool store_all;
     char *file_hashes, *parameters;    /* JSON objects */
     int64_t households, evaluations, errors;
+    int64_t households_version;        /* meta.households_version it read; -1 when not recorded */
+    int64_t reused_from, reused;       /* the run whose decisions it took over for `reused`
+                                        * households (0, 0: it evaluated every household) */
 } bf_stored_run;
 
 /* Reads run run_id into out (reset first); BF_ENOTFOUND when there is no such run. */
@@ -255,5 +268,94 @@ int bf_store_run_households_open(bf_store *s, int64_t run_id, bf_household_curso
 int bf_household_cursor_next(bf_household_cursor *c, const bf_run_household **h);
 /* Closes the cursor. NULL is allowed. */
 void bf_household_cursor_close(bf_household_cursor *c);
+
+/* ---- History: every run, the households' versions (core/store/history.c) ---- */
+
+/* The ids of every stored run, oldest first (*ids malloc'd). */
+int bf_store_run_ids(bf_store *s, int64_t **ids, int *n);
+/* Counts the household versions that imports wrote after the households' version `after` up to
+ * `upto` (see bf_stored_run.households_version): households new to the store, and households
+ * imported again with changed fields. */
+int bf_store_versions_between(bf_store *s, int64_t after, int64_t upto, int64_t *added,
+                              int64_t *changed);
+
+/* One version of a household (a household_versions row). Strings are owned. */
+typedef struct bf_household_version {
+    int64_t version;                   /* 1, 2, … */
+    int64_t households_version;        /* the store's households' version that wrote it */
+    char *imported, *source;           /* ISO time (UTC), file; NULL when not known */
+    char *changed;                     /* JSON array of {member?, field, old, new}; NULL for 1 */
+    bool current;                      /* the stored record is this version */
+} bf_household_version;
+
+/* The versions of household id, oldest first (*out malloc'd; none when it was never stored). */
+int bf_store_household_versions(bf_store *s, const char *id, bf_household_version **out, int *n);
+/* Frees what bf_store_household_versions returned. */
+void bf_household_versions_free(bf_household_version *v, int n);
+
+/* One stored decision of one household in one run. Strings are owned. */
+typedef struct bf_household_decision {
+    char *policy, *title, *member;     /* member NULL for household scope */
+    bool eligible;
+    int64_t amount_fen;
+    char *tier, *reasons, *error;      /* NULL when absent; reasons a JSON array */
+    int policy_seq, member_seq;        /* evaluation order; member_seq 0 for household scope */
+} bf_household_decision;
+
+/* The stored decisions of household id in run run_id, in evaluation order (*out malloc'd). */
+int bf_store_household_decisions(bf_store *s, int64_t run_id, const char *id,
+                                 bf_household_decision **out, int *n);
+/* The same, of the rows stored under run_id itself (a run that evaluated the household), without
+ * following the ranges a re-run took from other runs. */
+int bf_store_household_decisions_held(bf_store *s, int64_t run_id, const char *id,
+                                      bf_household_decision **out, int *n);
+/* Frees what bf_store_household_decisions returned. */
+void bf_household_decisions_free(bf_household_decision *d, int n);
+
+/* ---- Re-runs: decisions taken over from an earlier run (core/store/reuse.c) ---- */
+
+/* The latest completed run of every policy, with its tally and the households' version it
+ * read, stored with the same store_all: the run a new run may take decisions from; 0 when none. */
+int bf_store_reuse_base(bf_store *s, bool store_all, int64_t *run_id);
+
+/* Households [first_id, last_id] (id order) whose decisions a run took from source_run. */
+typedef struct bf_run_source {
+    char *first_id, *last_id;
+    int64_t source_run;
+} bf_run_source;
+
+/* The ranges of run_id in id order (*out malloc'd; none for a run that evaluated everyone). */
+int bf_store_run_sources_get(bf_store *s, int64_t run_id, bf_run_source **out, int *n);
+/* Frees what bf_store_run_sources_get returned. */
+void bf_run_sources_free(bf_run_source *r, int n);
+/* Records that run_id took the decisions of households [first_id, last_id] from source_run. */
+int bf_store_run_source_insert(bf_store *s, int64_t run_id, const char *first_id,
+                               const char *last_id, int64_t source_run);
+/* Records that run_id compared with run `from` and took over the decisions of `reused`
+ * households. */
+int bf_store_run_reused(bf_store *s, int64_t run_id, int64_t from, int64_t reused);
+
+/* A list of household ids (malloc'd copies). */
+typedef struct bf_idlist {
+    char **ids;
+    int n, cap;
+} bf_idlist;
+/* Appends a copy of id; BF_OK or BF_ENOMEM. */
+int bf_idlist_add(bf_idlist *l, const char *id);
+/* Frees the list; it is empty and reusable. */
+void bf_idlist_free(bf_idlist *l);
+
+/* Appends the ids of households with a version written after households_version (imported new
+ * or with changed fields since a run that read that version). */
+int bf_store_ids_versioned_after(bf_store *s, int64_t households_version, bf_idlist *out);
+/* Appends the ids of households with a member whose age in full years differs between dates
+ * d1 and d2 (YYYY-MM-DD). */
+int bf_store_ids_aged_between(bf_store *s, const char *d1, const char *d2, bf_idlist *out);
+/* Calls fn with every stored household id in id order; stops at the first non-BF_OK return. */
+int bf_store_each_id(bf_store *s, int (*fn)(void *ctx, const char *id), void *ctx);
+/* Reads household id as a run that read households_version saw it (its version then: the
+ * stored record, or the record that version kept); *found false when it was not stored then. */
+int bf_store_household_as_read(bf_store *s, const char *id, int64_t households_version,
+                               bf_household *out, bool *found);
 
 #endif

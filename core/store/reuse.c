@@ -1,0 +1,298 @@
+/* reuse.c — what a re-run needs from the store to take decisions over from an earlier run: the
+ * run to compare with, the households that changed since, the ranges of households whose
+ * decisions another run holds, and reading a run's decisions through those ranges. */
+#include "internal.h"
+#include "bangfu.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A run's decisions as one table: its own rows, then those its run_sources ranges take from
+ * other runs, each with the run's id (?1), so that a query reads them as it reads `decisions`. */
+static const char run_decisions_union[] =
+    "(SELECT ?1 AS run_id, household_id, policy_seq, member_seq, policy, member_id, eligible, "
+    "amount_fen, tier, reasons, details, error FROM decisions WHERE run_id = ?1 UNION ALL "
+    "SELECT ?1, x.household_id, x.policy_seq, x.member_seq, x.policy, x.member_id, x.eligible, "
+    "x.amount_fen, x.tier, x.reasons, x.details, x.error FROM run_sources r JOIN decisions x "
+    "ON x.run_id = r.source_run AND x.household_id BETWEEN r.first_id AND r.last_id "
+    "WHERE r.run_id = ?1)";
+
+int bf__store_run_decisions(bf_store *s, int64_t run_id, const char **table)
+{
+    sqlite3_stmt *st = bf__store_prepare_run(s, "SELECT EXISTS (SELECT 1 FROM run_sources "
+                                                "WHERE run_id = ?1)", run_id);
+    if (!st)
+        return BF_ESTORE;
+    int rc = sqlite3_step(st);
+    bool sources = rc == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return bf__store_fail(s, BF_ESTORE, "looking for a run's sources");
+    *table = sources ? run_decisions_union : "decisions";
+    return BF_OK;
+}
+
+sqlite3_stmt *bf__store_prepare_decisions(bf_store *s, const char *sql_format, int64_t run_id)
+{
+    const char *table;
+    if (bf__store_run_decisions(s, run_id, &table) != BF_OK)
+        return NULL;
+    size_t len = strlen(sql_format) + strlen(table) + 1;
+    char *sql = malloc(len);
+    if (!sql) {
+        snprintf(s->err, sizeof s->err, "%s: out of memory", s->path);
+        return NULL;
+    }
+    snprintf(sql, len, sql_format, table);
+    sqlite3_stmt *st = bf__store_prepare_run(s, sql, run_id);
+    free(sql);
+    return st;
+}
+
+int bf_store_reuse_base(bf_store *s, bool store_all, int64_t *run_id)
+{
+    *run_id = 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT max(id) FROM runs WHERE (status = 'completed' OR "
+                                  "status = 'completed_with_errors') AND only_policies IS NULL "
+                                  "AND summary_recorded = 1 AND households_version IS NOT NULL "
+                                  "AND store_all = ?1", -1, &st, NULL) != SQLITE_OK)
+        return bf__store_fail(s, BF_ESTORE, "looking for the run to compare with");
+    int rc = sqlite3_bind_int(st, 1, store_all);
+    rc = rc == SQLITE_OK ? sqlite3_step(st) : rc;
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        *run_id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? BF_OK : bf__store_fail(s, BF_ESTORE, "looking for the run to compare with");
+}
+
+void bf_run_sources_free(bf_run_source *r, int n)
+{
+    for (int i = 0; r && i < n; i++) {
+        free(r[i].first_id);
+        free(r[i].last_id);
+    }
+    free(r);
+}
+
+int bf_store_run_sources_get(bf_store *s, int64_t run_id, bf_run_source **out, int *n)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st = bf__store_prepare_run(s, "SELECT first_id, last_id, source_run FROM "
+                                                "run_sources WHERE run_id = ?1 ORDER BY first_id",
+                                             run_id);
+    if (!st)
+        return BF_ESTORE;
+    int rc, count = 0, cap = 0;
+    bool oom = false;
+    bf_run_source *rows = NULL;
+    while (!oom && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (count == cap) {
+            cap = cap ? cap * 2 : 64;
+            bf_run_source *grown = realloc(rows, sizeof *grown * (size_t)cap);
+            if (!grown) {
+                oom = true;
+                break;
+            }
+            rows = grown;
+        }
+        bf_run_source *r = &rows[count++];
+        r->first_id = bf__store_column_dup(st, 0, &oom);
+        r->last_id = bf__store_column_dup(st, 1, &oom);
+        r->source_run = sqlite3_column_int64(st, 2);
+    }
+    sqlite3_finalize(st);
+    if (oom || rc != SQLITE_DONE) {
+        bf_run_sources_free(rows, count);
+        if (oom)
+            return bf_store_set_error(s, BF_ENOMEM, "reading a run's sources: out of memory");
+        return bf__store_fail(s, BF_ESTORE, "reading a run's sources");
+    }
+    *out = rows;
+    *n = count;
+    return BF_OK;
+}
+
+int bf_store_run_source_insert(bf_store *s, int64_t run_id, const char *first_id,
+                               const char *last_id, int64_t source_run)
+{
+    sqlite3_stmt *st = bf__store_prepare_run(s, "INSERT INTO run_sources(run_id, first_id, "
+                                                "last_id, source_run) VALUES (?1, ?2, ?3, ?4)",
+                                             run_id);
+    if (!st)
+        return BF_ESTORE;
+    if ((sqlite3_bind_text(st, 2, first_id, -1, SQLITE_STATIC) |
+         sqlite3_bind_text(st, 3, last_id, -1, SQLITE_STATIC) |
+         sqlite3_bind_int64(st, 4, source_run)) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return bf__store_fail(s, BF_ESTORE, "binding a run's source");
+    }
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? BF_OK : bf__store_fail(s, BF_ESTORE, "recording a run's source");
+}
+
+int bf_store_run_reused(bf_store *s, int64_t run_id, int64_t from, int64_t reused)
+{
+    sqlite3_stmt *st = bf__store_prepare_run(s, "UPDATE runs SET reused_from = ?2, reused = ?3 "
+                                                "WHERE id = ?1", run_id);
+    if (!st)
+        return BF_ESTORE;
+    if ((sqlite3_bind_int64(st, 2, from) | sqlite3_bind_int64(st, 3, reused)) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return bf__store_fail(s, BF_ESTORE, "binding what a run reused");
+    }
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? BF_OK : bf__store_fail(s, BF_ESTORE, "recording what a run reused");
+}
+
+int bf_idlist_add(bf_idlist *l, const char *id)
+{
+    if (l->n == l->cap) {
+        int cap = l->cap ? l->cap * 2 : 256;
+        char **grown = realloc(l->ids, sizeof *grown * (size_t)cap);
+        if (!grown)
+            return BF_ENOMEM;
+        l->ids = grown;
+        l->cap = cap;
+    }
+    if (!(l->ids[l->n] = strdup(id)))
+        return BF_ENOMEM;
+    l->n++;
+    return BF_OK;
+}
+
+void bf_idlist_free(bf_idlist *l)
+{
+    for (int i = 0; i < l->n; i++)
+        free(l->ids[i]);
+    free(l->ids);
+    memset(l, 0, sizeof *l);
+}
+
+/* Appends the text column 0 of every row of st (bound) to out. */
+static int collect_ids(bf_store *s, sqlite3_stmt *st, bf_idlist *out, const char *what)
+{
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        if (id && bf_idlist_add(out, id) != BF_OK) {
+            sqlite3_finalize(st);
+            return bf_store_set_error(s, BF_ENOMEM, "listing households: out of memory");
+        }
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? BF_OK : bf__store_fail(s, BF_ESTORE, what);
+}
+
+int bf_store_ids_versioned_after(bf_store *s, int64_t households_version, bf_idlist *out)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT DISTINCT household_id FROM household_versions "
+                                  "WHERE households_version > ?1", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, households_version) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return bf__store_fail(s, BF_ESTORE, "listing the households imported since a run");
+    }
+    return collect_ids(s, st, out, "listing the households imported since a run");
+}
+
+int bf_store_ids_aged_between(bf_store *s, const char *d1, const char *d2, bf_idlist *out)
+{
+    sqlite3_stmt *st;
+    /* full years on a date, as bf_age_on counts them */
+#define AGE_ON(d) "(CAST(substr(" d ", 1, 4) AS INTEGER) - CAST(substr(birth, 1, 4) AS INTEGER) " \
+                  "- (substr(" d ", 6, 5) < substr(birth, 6, 5)))"
+    if (sqlite3_prepare_v2(s->db, "SELECT DISTINCT household_id FROM members WHERE "
+                                  AGE_ON("?1") " != " AGE_ON("?2"), -1, &st, NULL) != SQLITE_OK ||
+        (sqlite3_bind_text(st, 1, d1, -1, SQLITE_TRANSIENT) |
+         sqlite3_bind_text(st, 2, d2, -1, SQLITE_TRANSIENT)) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return bf__store_fail(s, BF_ESTORE, "listing the households whose ages changed");
+    }
+#undef AGE_ON
+    return collect_ids(s, st, out, "listing the households whose ages changed");
+}
+
+int bf_store_each_id(bf_store *s, int (*fn)(void *ctx, const char *id), void *ctx)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT id FROM households ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+        return bf__store_fail(s, BF_ESTORE, "listing the households");
+    int rc, frc = BF_OK;
+    while (frc == BF_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        frc = fn(ctx, (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    if (frc != BF_OK)
+        return frc;
+    return rc == SQLITE_DONE ? BF_OK : bf__store_fail(s, BF_ESTORE, "listing the households");
+}
+
+/* Fills h from a kept record text (versions.c), id given. */
+static int record_from_text(bf_store *s, const char *id, const char *text, bf_household *h)
+{
+    bf_household_reset(h);
+    snprintf(h->id, sizeof h->id, "%s", id);
+    bf_json_pairs ps = {0};
+    int rc = bf_json_pairs_read(text, &ps);
+    char msg[300], member[BF_ID_BYTES];
+    for (int i = 0; rc == BF_OK && i < ps.n; i++) {
+        const char *field = bf__store_record_member_field(ps.p[i].key, member, sizeof member);
+        if (!field) {
+            int f = bf_field_find(BF_RECORD_HOUSEHOLD, ps.p[i].key);
+            if (f >= 0 && *ps.p[i].value)
+                rc = bf_field_set(BF_RECORD_HOUSEHOLD, f, h, ps.p[i].value, NULL, msg, sizeof msg);
+            continue;
+        }
+        bf_member *m = h->n_members ? &h->members[h->n_members - 1] : NULL;
+        if (strcmp(field, "seq") == 0) {             /* a member's fields start with its place */
+            if (!(m = bf_household_add_member(h)))
+                rc = BF_ENOMEM;
+            else
+                snprintf(m->id, sizeof m->id, "%s", member);
+            continue;
+        }
+        int f = bf_field_find(BF_RECORD_MEMBER, field);
+        if (m && f >= 0 && *ps.p[i].value)
+            rc = bf_field_set(BF_RECORD_MEMBER, f, m, ps.p[i].value, NULL, msg, sizeof msg);
+    }
+    bf_json_pairs_free(&ps);
+    if (rc != BF_OK) {
+        snprintf(s->err, sizeof s->err, "%s: household %s: a kept version's record is unreadable",
+                 s->path, id);
+        return rc == BF_ENOMEM ? BF_ENOMEM : BF_ESTORE;
+    }
+    return BF_OK;
+}
+
+int bf_store_household_as_read(bf_store *s, const char *id, int64_t households_version,
+                               bf_household *out, bool *found)
+{
+    *found = false;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT record FROM household_versions WHERE household_id = ?1 "
+                                  "AND households_version <= ?2 ORDER BY version DESC LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK ||
+        (sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT) |
+         sqlite3_bind_int64(st, 2, households_version)) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return bf__store_fail(s, BF_ESTORE, "reading a household's version");
+    }
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return rc == SQLITE_DONE ? BF_OK : bf__store_fail(s, BF_ESTORE, "reading a household's version");
+    }
+    *found = true;
+    bool oom = false;
+    char *record = bf__store_column_dup(st, 0, &oom);
+    sqlite3_finalize(st);
+    if (oom)
+        return bf_store_set_error(s, BF_ENOMEM, "reading a household's version: out of memory");
+    rc = record ? record_from_text(s, id, record, out) : bf_store_get_household(s, id, out);
+    free(record);
+    return rc;
+}

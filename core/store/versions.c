@@ -1,0 +1,253 @@
+/* versions.c — the versions of each household: a household imported again with different fields
+ * gets a new version, which says when it was imported, from which file, and which fields changed;
+ * the record it replaced is kept with the old version. */
+#include "internal.h"
+#include "bangfu.h"
+#include "json.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The prefix of a member's fields in a record's text: "members/ID/field". */
+#define MEMBER_PREFIX "members/"
+
+/* Appends "key": "value" to the record text (a comma before every pair but the first). */
+static void put_pair(bf_buf *b, const char *key, const char *value)
+{
+    if (b->len > 1)
+        bf_buf_puts(b, ",\n");
+    bf_buf_json_string(b, key, strlen(key));
+    bf_buf_puts(b, ": ");
+    bf_buf_json_string(b, value, strlen(value));
+}
+
+int bf_store_record_text(const bf_household *h, bf_buf *out)
+{
+    char value[BF_RECORDED_BYTES], key[BF_ID_BYTES + 64];
+    bf_buf_clear(out);
+    bf_buf_puts(out, "{");
+    int nh = bf_field_count(BF_RECORD_HOUSEHOLD), nm = bf_field_count(BF_RECORD_MEMBER);
+    for (int i = 0; i < nh; i++) {
+        const char *name = bf_field_name(BF_RECORD_HOUSEHOLD, i);
+        if (strcmp(name, "id") == 0)
+            continue;
+        if (bf_field_get(BF_RECORD_HOUSEHOLD, i, h, value, sizeof value) != BF_OK)
+            return BF_EUSAGE;
+        put_pair(out, name, value);
+    }
+    for (int m = 0; m < h->n_members; m++) {
+        const bf_member *mb = &h->members[m];
+        snprintf(key, sizeof key, MEMBER_PREFIX "%s/seq", mb->id);
+        snprintf(value, sizeof value, "%d", m + 1);
+        put_pair(out, key, value);
+        for (int i = 0; i < nm; i++) {
+            const char *name = bf_field_name(BF_RECORD_MEMBER, i);
+            if (strcmp(name, "id") == 0)
+                continue;
+            if (bf_field_get(BF_RECORD_MEMBER, i, mb, value, sizeof value) != BF_OK)
+                return BF_EUSAGE;
+            snprintf(key, sizeof key, MEMBER_PREFIX "%s/%s", mb->id, name);
+            put_pair(out, key, value);
+        }
+    }
+    bf_buf_puts(out, "}");
+    return out->oom ? BF_ENOMEM : BF_OK;
+}
+
+const char *bf__store_record_member_field(const char *key, char *member, size_t size)
+{
+    size_t plen = strlen(MEMBER_PREFIX);
+    const char *slash = strrchr(key, '/');
+    if (strncmp(key, MEMBER_PREFIX, plen) != 0 || !slash || slash < key + plen)
+        return NULL;
+    size_t len = (size_t)(slash - (key + plen));
+    if (len >= size)
+        len = size - 1;
+    memcpy(member, key + plen, len);
+    member[len] = '\0';
+    return slash + 1;
+}
+
+/* A value as it may be shown: ID numbers masked. */
+static void shown_value(const char *field, const char *value, char *out, size_t size)
+{
+    if (field && strcmp(field, "idnumber") == 0 && *value) {
+        char masked[BF_IDNUMBER_LEN + 1];
+        bf_mask_idnumber(value, masked);
+        snprintf(out, size, "%s", masked);
+    } else {
+        snprintf(out, size, "%s", value);
+    }
+}
+
+/* Appends one change: {"member"?, "field", "old", "new"}; a member added or removed is
+ * {"member", "field": "member", "old"/"new": null}. */
+static void put_change(bf_buf *b, const char *member, const char *field, const char *old,
+                       const char *new_)
+{
+    char shown[BF_RECORDED_BYTES];
+    bf_buf_puts(b, b->len > 1 ? ",{" : "{");
+    if (member) {
+        bf_buf_puts(b, "\"member\":");
+        bf_buf_json_string(b, member, strlen(member));
+        bf_buf_puts(b, ",");
+    }
+    bf_buf_puts(b, "\"field\":");
+    bf_buf_json_string(b, field, strlen(field));
+    bf_buf_puts(b, ",\"old\":");
+    if (old) {
+        shown_value(field, old, shown, sizeof shown);
+        bf_buf_json_string(b, shown, strlen(shown));
+    } else {
+        bf_buf_puts(b, "null");
+    }
+    bf_buf_puts(b, ",\"new\":");
+    if (new_) {
+        shown_value(field, new_, shown, sizeof shown);
+        bf_buf_json_string(b, shown, strlen(shown));
+    } else {
+        bf_buf_puts(b, "null");
+    }
+    bf_buf_puts(b, "}");
+}
+
+/* Whether member was already named as added or removed (its other fields are not listed). */
+static bool member_listed(const bf_json_pairs *ps, const char *member)
+{
+    char key[BF_ID_BYTES + 16];
+    snprintf(key, sizeof key, MEMBER_PREFIX "%s/seq", member);
+    return bf_json_pairs_find(ps, key, -1) >= 0;
+}
+
+/* The changes from record text old to new_ as a JSON array (see put_change), into out. */
+static int record_changes(const char *old, const char *new_, bf_buf *out)
+{
+    bf_json_pairs a = {0}, b = {0};
+    int rc = bf_json_pairs_read(old, &a);
+    if (rc == BF_OK)
+        rc = bf_json_pairs_read(new_, &b);
+    bf_buf_clear(out);
+    bf_buf_puts(out, "[");
+    char member[BF_ID_BYTES];
+    for (int i = 0; rc == BF_OK && i < b.n; i++) {
+        const char *field = bf__store_record_member_field(b.p[i].key, member, sizeof member);
+        int j = bf_json_pairs_find(&a, b.p[i].key, i);
+        if (j < 0) {                       /* a member who was not there */
+            if (field && strcmp(field, "seq") == 0)
+                put_change(out, member, "member", NULL, "added");
+        } else if (strcmp(a.p[j].value, b.p[i].value) != 0) {
+            put_change(out, field ? member : NULL, field ? field : b.p[i].key, a.p[j].value,
+                       b.p[i].value);
+        }
+    }
+    for (int i = 0; rc == BF_OK && i < a.n; i++) {
+        const char *field = bf__store_record_member_field(a.p[i].key, member, sizeof member);
+        if (field && strcmp(field, "seq") == 0 && !member_listed(&b, member))
+            put_change(out, member, "member", "removed", NULL);
+    }
+    bf_buf_puts(out, "]");
+    bf_json_pairs_free(&a);
+    bf_json_pairs_free(&b);
+    return rc != BF_OK ? rc : out->oom ? BF_ENOMEM : BF_OK;
+}
+
+/* The latest version of household id: *version 0 when it has none; *record its kept record
+ * (malloc'd), NULL while it is the stored one. */
+static int latest_version(bf_store *s, const char *id, int64_t *version, char **record)
+{
+    sqlite3_stmt *st = s->stmt[ST_VERSION_LATEST];
+    sqlite3_reset(st);
+    *version = 0;
+    *record = NULL;
+    if (sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
+        return bf__store_fail(s, BF_ESTORE, "binding a household id");
+    int rc = sqlite3_step(st);
+    bool oom = false;
+    if (rc == SQLITE_ROW) {
+        *version = sqlite3_column_int64(st, 0);
+        *record = bf__store_column_dup(st, 1, &oom);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return bf__store_fail(s, BF_ESTORE, "reading a household's versions");
+    return oom ? BF_ENOMEM : BF_OK;
+}
+
+/* Sets the kept record of version `version` of household id (NULL: it is the stored one). */
+static int set_kept_record(bf_store *s, const char *id, int64_t version, const char *record)
+{
+    sqlite3_stmt *st = s->stmt[ST_VERSION_KEEP];
+    sqlite3_reset(st);
+    if ((sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) | sqlite3_bind_int64(st, 2, version) |
+         bf__store_bind_opt(st, 3, record)) != SQLITE_OK)
+        return bf__store_fail(s, BF_ESTORE, "binding a household version");
+    return bf__store_step_done(s, st, "keeping a household's previous record");
+}
+
+/* Adds version `version` of household id (changes NULL for a first version). */
+static int add_version(bf_store *s, const char *id, int64_t version, const char *source,
+                       const char *changes)
+{
+    sqlite3_stmt *st = s->stmt[ST_VERSION_ADD];
+    sqlite3_reset(st);
+    if ((sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) | sqlite3_bind_int64(st, 2, version) |
+         bf__store_bind_opt(st, 3, source) | bf__store_bind_opt(st, 4, changes)) != SQLITE_OK)
+        return bf__store_fail(s, BF_ESTORE, "binding a household version");
+    return bf__store_step_done(s, st, "recording a household version");
+}
+
+int bf__store_version_supersede(bf_store *s, const char *id)
+{
+    bf_household h = {0};
+    bf_buf text = {0};
+    int rc = bf_store_get_household(s, id, &h);
+    if (rc == BF_ENOTFOUND) {
+        bf_household_free(&h);
+        return BF_OK;
+    }
+    if (rc == BF_OK)
+        rc = bf_store_record_text(&h, &text);
+    int64_t version = 0;
+    char *kept = NULL;
+    if (rc == BF_OK)
+        rc = latest_version(s, id, &version, &kept);
+    free(kept);
+    if (rc == BF_OK && version == 0)   /* stored without a version (cannot happen since v4) */
+        rc = add_version(s, id, version = 1, NULL, NULL);
+    if (rc == BF_OK)
+        rc = set_kept_record(s, id, version, bf_buf_str(&text));
+    if (rc == BF_ENOMEM)
+        snprintf(s->err, sizeof s->err, "%s: keeping household %s's previous record: out of "
+                 "memory", s->path, id);
+    bf_household_free(&h);
+    bf_buf_free(&text);
+    return rc;
+}
+
+int bf__store_version_record(bf_store *s, const bf_household *h, const char *source)
+{
+    int64_t version;
+    char *kept;
+    int rc = latest_version(s, h->id, &version, &kept);
+    if (rc != BF_OK)
+        return rc;
+    bf_buf text = {0}, changes = {0};
+    if (version == 0) {
+        rc = add_version(s, h->id, 1, source, NULL);
+    } else if (!kept) {                /* the stored record was never superseded */
+        rc = add_version(s, h->id, version + 1, source, NULL);
+    } else if ((rc = bf_store_record_text(h, &text)) == BF_OK) {
+        if (strcmp(kept, bf_buf_str(&text)) == 0)   /* the same record again: same version */
+            rc = set_kept_record(s, h->id, version, NULL);
+        else if ((rc = record_changes(kept, bf_buf_str(&text), &changes)) == BF_OK)
+            rc = add_version(s, h->id, version + 1, source, bf_buf_str(&changes));
+    }
+    if (rc == BF_ENOMEM || rc == BF_EINPUT || rc == BF_EUSAGE)
+        snprintf(s->err, sizeof s->err, "%s: recording household %s's version: %s", s->path,
+                 h->id, rc == BF_ENOMEM ? "out of memory" : "its kept record is unreadable");
+    free(kept);
+    bf_buf_free(&text);
+    bf_buf_free(&changes);
+    return rc;
+}
