@@ -238,14 +238,14 @@ static bool check_expect(const bf_engine *e, const bf_case *c, const bf_result *
                          const bf_expect *x, bf_buf *why)
 {
     const bf_decision *d = find_decision(e, c, r, x);
-    const char *who = x->member ? x->member : "the household";
+    const char *who = x->member ? x->member : _("the household");
     if (!d) {
-        bf_buf_printf(why, "  %s:%ld: %s for %s: no such decision (unknown policy, member, or "
-                      "wrong scope)\n", c->file, x->line, x->policy, who);
+        bf_buf_printf(why, _("  %s:%ld: %s for %s: no such decision (unknown policy, member, or "
+                             "wrong scope)\n"), c->file, x->line, x->policy, who);
         return false;
     }
     if (d->failed) {
-        bf_buf_printf(why, "  %s:%ld: %s for %s: error decision: %s\n", c->file, x->line,
+        bf_buf_printf(why, _("  %s:%ld: %s for %s: error decision: %s\n"), c->file, x->line,
                       x->policy, who, bf_result_text(r, d->error));
         return false;
     }
@@ -254,12 +254,15 @@ static bool check_expect(const bf_engine *e, const bf_case *c, const bf_result *
               (!x->tier || (tier && strcmp(tier, x->tier) == 0));
     if (ok)
         return true;
-    bf_buf_printf(why, "  %s:%ld: %s for %s: expected ", c->file, x->line, x->policy, who);
-    describe(why, x->eligible, x->has_amount, x->amount, x->tier);
-    bf_buf_puts(why, ", got ");
-    describe(why, d->eligible, true, d->amount, tier);
+    bf_buf expected = {0}, got = {0};
+    describe(&expected, x->eligible, x->has_amount, x->amount, x->tier);
+    describe(&got, d->eligible, true, d->amount, tier);
     const char *reasons = bf_result_text(r, d->reasons);
-    bf_buf_printf(why, "\n    reasons: %s\n", reasons ? reasons : "[]");
+    bf_buf_printf(why, _("  %s:%ld: %s for %s: expected %s, got %s\n    reasons: %s\n"), c->file,
+                  x->line, x->policy, who, bf_buf_str(&expected), bf_buf_str(&got),
+                  reasons ? reasons : "[]");
+    bf_buf_free(&expected);
+    bf_buf_free(&got);
     return false;
 }
 
