@@ -186,8 +186,11 @@ Test(xmlio, load_reports_schema_errors_with_file_and_line)
     cr_expect_eq(bf_xml_load_memory(doc, sizeof doc - 1, "what-if.xml", BF_XSD_SCENARIO, &out,
                                     &errs), BF_EINPUT);
     cr_expect_null(out);
-    cr_expect(has_error(&errs, "what-if.xml:3", "'value'", "1e3"), "%s", all_errors(&errs));
-    cr_expect(has_error(&errs, "what-if.xml:4", "'from'", NULL), "%s", all_errors(&errs));
+    /* libxml2's schema message said again at the field, in the words of the other errors */
+    cr_expect(has_error(&errs, "what-if.xml:3: <set value>: '1e3' is not a value the schema allows here",
+                        NULL, NULL), "%s", all_errors(&errs));
+    cr_expect(has_error(&errs, "what-if.xml:4: <set from>: '2021-13' is not a value the schema allows here",
+                        NULL, NULL), "%s", all_errors(&errs));
     cr_expect_null(strstr(all_errors(&errs), "{urn:"), "namespace noise: %s", all_errors(&errs));
     bf_errors_free(&errs);
 }

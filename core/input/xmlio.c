@@ -233,13 +233,26 @@ typedef struct load_ctx {
     int count;
 } load_ctx;
 
+static bool quoted_after(const char *msg, const char *key, char *out, size_t size);
+static void rephrase(const char *msg, const char *element, const char *attr, char *out,
+                     size_t size);
+
 static void load_error(void *arg, xmlErrorPtr err)
 {
     load_ctx *lc = arg;
     if (!err || err->level == XML_ERR_WARNING)
         return;
-    char msg[1024], where[1200];
+    char msg[1024], where[1200], element[64], attr[64];
     clean_message(err->message, msg, sizeof msg);
+    /* a schema message names the element (and attribute): say the rule in the user's words */
+    if (err->domain == XML_FROM_SCHEMASV && quoted_after(msg, "Element '", element, sizeof element)) {
+        bool has_attr = quoted_after(msg, "attribute '", attr, sizeof attr);
+        char rule[768];
+        char label[160];
+        snprintf(label, sizeof label, "<%s %s>", element, attr);
+        rephrase(msg, element, has_attr ? label : NULL, rule, sizeof rule);
+        snprintf(msg, sizeof msg, "%s", rule);
+    }
     long line = err->line;
     if (line <= 0 && err->node)
         line = bf_xml_line(err->node);
@@ -1181,6 +1194,8 @@ static void rephrase(const char *msg, const char *element, const char *attr, cha
     expected[0] = '\0';
     if (exp) {
         const char *open = strchr(exp, '('), *close = open ? strchr(open, ')') : NULL;
+        while (open && open[1] == ' ')
+            open++;
         if (open && close && (size_t)(close - open) < sizeof expected) {
             size_t n = (size_t)(close - open - 1);
             memcpy(expected, open + 1, n);
@@ -1196,16 +1211,16 @@ static void rephrase(const char *msg, const char *element, const char *attr, cha
     else if (attr)
         snprintf(out, size, _("%s: the value is not one the schema allows here"), attr);
     else if (strstr(msg, "is not expected") && expected[0])
-        snprintf(out, size, _("the element <%s> is not expected here; expected:%s"), element,
+        snprintf(out, size, _("the element <%s> is not expected here; expected: %s"), element,
                  expected);
     else if (strstr(msg, "is not expected"))
         snprintf(out, size, _("the element <%s> is not expected here"), element);
     else if (strstr(msg, "Missing child element") && expected[0])
-        snprintf(out, size, _("<%s> lacks a child element; expected:%s"), element, expected);
+        snprintf(out, size, _("<%s> lacks a child element; expected: %s"), element, expected);
     else if (strstr(msg, "Character content"))
         snprintf(out, size, _("<%s> holds text where only elements are allowed"), element);
     else
-        snprintf(out, size, _("<%s> does not match the households schema"), element);
+        snprintf(out, size, _("<%s> does not match the schema"), element);
 }
 
 /* Emits a schema message of the current household at its element or attribute, in the words
