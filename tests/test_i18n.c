@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "i18n.h"
 
 #define CATALOG BF_SOURCE_DIR "/core/po/zh_CN.po"
 
@@ -234,6 +235,57 @@ Test(i18n, tier_codes_have_the_scripts_words)
                                    "2021-06-30", "--policies", POLICIES, "--only", "dibao", NULL),
                  0, "%s", r.err);
     cr_expect(strstr(r.out, "  符合，6612.00 元/年（单人保）\n"), "%s", r.out);
+    bf_test_run_free(&r);
+    free(db);
+}
+
+Test(i18n, cells_are_padded_by_display_columns)
+{
+    cr_expect_eq(bf_text_columns("policy"), 6);
+    cr_expect_eq(bf_text_columns("政策"), 4, "a CJK character takes two columns");
+    cr_expect_eq(bf_text_columns("元/年（基线）"), 13, "fullwidth parentheses too");
+    cr_expect_eq(bf_text_columns("5→9 · ok"), 8, "arrows and middle dots take one");
+    cr_expect_eq(bf_text_columns(""), 0);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert_not_null(f);
+    bf_fput_cell(f, "政策", 8, false);
+    fputc('|', f);
+    bf_fput_cell(f, "户数", 6, true);
+    fputc('|', f);
+    bf_fput_cell(f, "toolongtext", 4, false);      /* wider than the column: written whole */
+    cr_assert_eq(fclose(f), 0);
+    cr_expect_str_eq(buf, "政策    |  户数|toolongtext");
+    free(buf);
+}
+
+Test(i18n, review_params_and_test_in_both_languages)
+{
+    need_chinese_locale();
+    char *db = bf_test_county("c.db", NULL, NULL);
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, "--date", "2021-06-30", "--policies",
+                                POLICIES, NULL), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    cr_assert_eq(bf_test_bangfu_in(&r, BF_TEST_ENGLISH, "review", "--db", db, NULL), 0, "%s", r.err);
+    cr_expect(strstr(r.out, "review · run 1 · evaluation date 2021-06-30 · 27 households\n"), "%s", r.out);
+    cr_expect(strstr(r.out, "\n1. recorded but not eligible (recorded_not_eligible): 8\n"), "%s", r.out);
+    bf_test_run_free(&r);
+    cr_assert_eq(bf_test_bangfu_in(&r, BF_TEST_CHINESE, "review", "--db", db, NULL), 0, "%s", r.err);
+    cr_expect(strstr(r.out, "\n一、有记录但不符合条件（recorded_not_eligible）：8\n"), "%s", r.out);
+    bf_test_run_free(&r);
+    cr_assert_eq(bf_test_bangfu_in(&r, BF_TEST_CHINESE, "params", "--date", "2021-06-30",
+                                   "--policies", POLICIES, NULL), 0, "%s", r.err);
+    cr_expect(strncmp(r.out, "2021-06-30 有效的参数（", strlen("2021-06-30 有效的参数（")) == 0, "%s", r.out);
+    bf_test_run_free(&r);
+    cr_assert_eq(bf_test_bangfu_in(&r, BF_TEST_ENGLISH, "params", "--date", "2021-06-30",
+                                   "--policies", POLICIES, NULL), 0, "%s", r.err);
+    cr_expect(strncmp(r.out, "parameters in force on 2021-06-30 (", strlen("parameters in force on 2021-06-30 (")) == 0,
+              "%s", r.out);
+    bf_test_run_free(&r);
+    cr_assert_eq(bf_test_bangfu_in(&r, BF_TEST_CHINESE, "test", POLICIES, NULL), 0, "%s", r.err);
+    cr_expect(strstr(r.out, " 个通过，0 个未通过\n"), "%s", r.out);
     bf_test_run_free(&r);
     free(db);
 }
