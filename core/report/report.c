@@ -331,7 +331,10 @@ static void sim_row(FILE *out, const char *policy, const char *re, const char *h
 {
     const char *cells[] = {policy, re, households, before, after, unit, gained, lost, raised, cut};
     static const int widths[] = {-20, 4, 24, 21, 16, 10, 7, 7, 7, 7};
-    for (int i = 0; i < 10; i++) {
+    int last = 9;                      /* no padding after the last cell with text */
+    while (!*title && last > 0 && !*cells[last])
+        last--;
+    for (int i = 0; i <= last; i++) {
         if (i)
             fputc(' ', out);
         bf_fput_cell(out, cells[i], widths[i] < 0 ? -widths[i] : widths[i], widths[i] > 0);
