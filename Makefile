@@ -291,11 +291,14 @@ bench-rerun: all
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/bangfu/policies/lib \
-	  $(DESTDIR)$(PREFIX)/share/bangfu/policies/tests $(DESTDIR)$(PREFIX)/lib/bangfu/plugins
+	  $(DESTDIR)$(PREFIX)/share/bangfu/policies/tests $(DESTDIR)$(PREFIX)/share/bangfu/policies/types \
+	  $(DESTDIR)$(PREFIX)/lib/bangfu/plugins
 	install -m 755 $(BANGFU) $(DESTDIR)$(PREFIX)/bin/bangfu
 	install -m 644 policies/*.lua policies/params.xml policies/areas.xml $(DESTDIR)$(PREFIX)/share/bangfu/policies/
 	install -m 644 policies/lib/*.lua $(DESTDIR)$(PREFIX)/share/bangfu/policies/lib/
 	install -m 644 policies/tests/*.xml $(DESTDIR)$(PREFIX)/share/bangfu/policies/tests/
+	install -m 644 policies/README.md policies/.luarc.json $(DESTDIR)$(PREFIX)/share/bangfu/policies/
+	install -m 644 policies/types/bangfu.lua $(DESTDIR)$(PREFIX)/share/bangfu/policies/types/
 	$(if $(PLUGINS),install -m 755 $(PLUGINS) $(DESTDIR)$(PREFIX)/lib/bangfu/plugins/)
 	for l in $(LANGS); do install -d $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES && \
 	  install -m 644 $(B)/locale/$$l/LC_MESSAGES/bangfu.mo $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/; done

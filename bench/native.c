@@ -1,4 +1,4 @@
-/* native.c — the ten rules of POLICIES.md §2 in hand-written C (rules.c) over the same stream as
+/* native.c — the ten rules of the policy scripts in hand-written C (rules.c) over the same stream as
  * floor.c: what an interpreter could approach. Prints per-policy totals (eligible households,
  * members, amount in fen) and, with --totals FILE, writes them for check_totals. */
 #include "rules.h"

@@ -1,4 +1,4 @@
-/* rules.c — POLICIES.md §2 by hand in C (see rules.h). Every amount is computed in yuan as a
+/* rules.c — the rules of the policy scripts by hand in C (see rules.h). Every amount is computed in yuan as a
  * double in the same order of operations as the policy scripts, so that rounding once to the fen
  * gives the engine's result bit for bit; money fields are fen / 100 as the engine hands them. */
 #include "rules.h"

@@ -1,4 +1,4 @@
-/* rules.h — the ten rules of POLICIES.md §2 written by hand in C: the native floor an interpreter
+/* rules.h — the ten rules of the policy scripts written by hand in C: the native floor an interpreter
  * could approach. Same parameter values (core/params), same yuan arithmetic in double precision
  * in the order the Lua scripts use, amounts rounded once with bf_round_fen. Benchmarks only. */
 #ifndef BENCH_RULES_H
@@ -23,7 +23,7 @@ int nat_policy_find(const char *id);
 /* Whether p decides once per household (else once per member). */
 bool nat_policy_household(nat_policy p);
 
-/* The medical_aid categories, in the order of POLICIES.md. */
+/* The medical_aid categories, in the order of medical_aid.lua. */
 enum { NC_TEKUN, NC_DIBAO, NC_LOW_INCOME, NC_MONITORED, NC_ALLEVIATED, NC__N };
 
 /* Every parameter value the ten rules read, resolved on one date. */

@@ -98,7 +98,7 @@ typedef struct bf_host {
     void (*log)(const char *plugin, const char *message);
 
     /* Record construction, for readers. Field names and values are the XML attribute spellings
-     * of POLICIES.md §1 (household: id town village status monitor recorded wage business
+     * of the record (household: id town village status monitor recorded wage business
      * property transfer excluded previous deposits vehicle extra_houses medical education
      * housing_safe water_safe; member: id name idnumber relation birth sex labor employment
      * school self_care disability disability_type serious_illness pension_insured

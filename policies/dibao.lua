@@ -3,7 +3,7 @@
 -- Plan 乳农组〔2021〕4号 三（三）"完善最低生活保障制度，科学认定农村低保对象……调整优化
 -- 针对原建档立卡贫困户的低保“单人保”政策，将低收入家庭中的重病、重残人员参照“单人户”
 -- 纳入低保范围".
--- Rule: POLICIES.md §2 "dibao", rules 1–4, in that order:
+-- Rules 1–4, in that order:
 --   T = members eligible for tekun, N' = N - |T|
 --   1. N' = 0                          -> not eligible (all covered by 特困)
 --   2. assets pass and pcm < S         -> tier household,
@@ -22,21 +22,21 @@ local function evaluate(h, p, ctx)
   local S = p.dibao.standard
   local N, I, pcm = household.income(h)
 
-  -- 特困人员单独供养，不重复纳入低保 [三（三）; POLICIES.md dibao: T, N' = N - |T|]
+  -- 特困人员单独供养，不重复纳入低保 [三（三）; T, N' = N - |T|]
   local counted = 0
   for _, m in ipairs(h.members) do
     if not household.is_tekun(m, ctx) then counted = counted + 1 end
   end
   local in_tekun = N - counted
 
-  -- 规则一 全部成员已纳入特困供养 [三（三）; POLICIES.md dibao 1]
+  -- 规则一 全部成员已纳入特困供养 [三（三）; rule 1]
   if counted == 0 then
     return decision.not_eligible(format("家庭 %d 名成员均已纳入特困人员救助供养，不再纳入低保", N),
       { pcm = pcm, standard = S, members = N, members_counted = 0 })
   end
 
   -- 规则二 按户保：家庭财产符合条件且人均月收入低于低保标准，按低保标准与人均收入的
-  -- 差额补差，每人每月不低于最低补差 dibao.min_benefit [三（三）; POLICIES.md dibao 2]
+  -- 差额补差，每人每月不低于最低补差 dibao.min_benefit [三（三）; rule 2]
   local assets_ok = household.assets(h, p, N)
   if assets_ok and pcm < S then
     local min_benefit = p.dibao.min_benefit
@@ -73,7 +73,7 @@ local function evaluate(h, p, ctx)
   end
 
   -- 规则三 单人保：低收入家庭中的重病、重残人员（不含特困人员）参照单人户纳入低保，
-  -- 每人按低保标准全额 [三（三）; POLICIES.md dibao 3]
+  -- 每人按低保标准全额 [三（三）; rule 3]
   if ctx.decision("low_income").eligible then
     local covered, names = {}, {}
     for _, m in ipairs(h.members) do
@@ -98,7 +98,7 @@ local function evaluate(h, p, ctx)
     reasons[#reasons + 1] = "不属于低收入家庭，不适用“单人保”"
   end
 
-  -- 规则四 其余情形不符合 [POLICIES.md dibao 4]
+  -- 规则四 其余情形不符合 [rule 4]
   return decision.not_eligible(reasons, { pcm = pcm, standard = S, members = N })
 end
 

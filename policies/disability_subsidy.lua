@@ -2,7 +2,7 @@
 -- poor households and care subsidy for the severely disabled (one decision per member)
 --
 -- Plan 乳农组〔2021〕4号 三（四）"稳步提高困难残疾人生活补贴和重度残疾人护理补贴标准".
--- Rule: POLICIES.md §2 "disability_subsidy":
+-- Rule:
 --   living = 12 x disability.living_monthly if disability >= 1 and (dibao or low_income
 --            eligible), else 0
 --   care   = 12 x disability.care_monthly_1 if disability = 1;
@@ -26,7 +26,7 @@ local function evaluate(m, h, p, ctx)
   local kind = terms.disability[grade] .. terms.disability_type[dt] .. "残疾"
   local reasons = {}
 
-  -- 困难残疾人生活补贴：低保家庭或低收入家庭中的残疾人 [三（四）; POLICIES.md disability_subsidy: living]
+  -- 困难残疾人生活补贴：低保家庭或低收入家庭中的残疾人 [三（四）; living]
   local living = 0
   local poor
   if ctx.decision("dibao").eligible then
@@ -42,7 +42,7 @@ local function evaluate(m, h, p, ctx)
     reasons[1] = format("%s，家庭不属于低保或低收入家庭，不享受困难残疾人生活补贴", kind)
   end
 
-  -- 重度残疾人护理补贴：一级；二级；三级智力、精神残疾 [三（四）; POLICIES.md disability_subsidy: care]
+  -- 重度残疾人护理补贴：一级；二级；三级智力、精神残疾 [三（四）; care]
   local care, monthly = 0, nil
   if grade == 1 then
     monthly = disability.care_monthly_1

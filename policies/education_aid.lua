@@ -3,7 +3,7 @@
 --
 -- Plan 乳农组〔2021〕4号 三（四）"健全家庭经济困难学生资助体系"; 二（三）"健全控辍保学工作
 -- 机制……确保……脱贫家庭义务教育阶段适龄儿童少年不失学辍学".
--- Rule: POLICIES.md §2 "education_aid":
+-- Rule:
 --   eligible <=> school ~= none and (status = poverty_alleviated or monitor ~= none
 --                or dibao eligible or m tekun-eligible)
 --   amount = education.<school>; tier = school
@@ -16,7 +16,7 @@ local terms = require "terms"
 local format = string.format
 
 local function evaluate(m, h, p, ctx)
-  -- 条件一 在校就读 [三（四）; POLICIES.md education_aid: school ~= none]
+  -- 条件一 在校就读 [三（四）; school ~= none]
   local school = m.school
   if school == "none" then
     return decision.not_eligible("未在校就读")
@@ -24,7 +24,7 @@ local function evaluate(m, h, p, ctx)
   local stage = terms.school[school]
 
   -- 条件二 家庭经济困难学生：脱贫户、监测对象、低保家庭的学生，或本人为特困人员
-  -- [三（四）"健全家庭经济困难学生资助体系", 二（三）; POLICIES.md education_aid]
+  -- [三（四）"健全家庭经济困难学生资助体系", 二（三）]
   local group
   if h.status == "poverty_alleviated" then
     group = "脱贫户家庭学生"
@@ -40,7 +40,7 @@ local function evaluate(m, h, p, ctx)
       format("在读%s，但家庭不是脱贫户、监测对象或低保家庭，本人也不是特困人员", stage))
   end
 
-  -- 资助标准按学段 [POLICIES.md education_aid: amount = education.<school>, tier = school]
+  -- 资助标准按学段 [amount = education.<school>, tier = school]
   local amount = p.education[school]
   return decision.eligible(amount, school, {
     format("在读%s，属%s，按学段资助 %s 元", stage, group, fmt.money(amount)),

@@ -4,7 +4,7 @@
 -- Plan 乳农组〔2021〕4号 三（二）"拓展稳定增收渠道……采取以工代赈、生产奖补、劳务补贴等
 -- 方式……对就业特别困难的人员通过公益性岗位进行托底安置……深化区域劳务合作"; 二（一）
 -- "完善……就业扶持、技能培训……措施".
--- Rule: POLICIES.md §2 "employment_support":
+-- Rule:
 --   preconditions: status = poverty_alleviated or monitor ~= none;
 --                  employment.age_min <= age <= employment.age_max; labor full or partial;
 --                  school = none
@@ -25,7 +25,7 @@ local function evaluate(m, h, p, ctx)
   local age = ctx.age(m)
 
   -- 前提 脱贫户或监测对象家庭中劳动年龄内、有劳动能力、不在校的成员
-  -- [三（二）; POLICIES.md employment_support, preconditions]
+  -- [三（二）; preconditions]
   local covered = h.status == "poverty_alleviated" or h.monitor ~= "none"
   local in_age = employment.age_min <= age and age <= employment.age_max
   local can_work = m.labor == "full" or m.labor == "partial"
@@ -55,8 +55,8 @@ local function evaluate(m, h, p, ctx)
     who = format("脱贫户家庭成员，%d 岁，%s", age, terms.labor[m.labor])
   end
 
-  -- 跨区域就业：外出务工给予一次性交通补贴 [三（二）"深化区域劳务合作"; POLICIES.md
-  -- employment_support: outside -> cross_region]
+  -- 跨区域就业：外出务工给予一次性交通补贴 [三（二）"深化区域劳务合作";
+  -- outside -> cross_region]
   if m.employment == "outside" then
     local amount = employment.cross_region_subsidy
     return decision.eligible(amount, "cross_region", {
@@ -66,7 +66,7 @@ local function evaluate(m, h, p, ctx)
 
   if m.employment == "unemployed" then
     -- 就业特别困难人员（部分丧失劳动能力、残疾或年满 hard_age 岁）通过公益性岗位托底安置
-    -- [三（二）"对就业特别困难的人员通过公益性岗位进行托底安置"; POLICIES.md: public_post]
+    -- [三（二）"对就业特别困难的人员通过公益性岗位进行托底安置"; public_post]
     local hard
     if m.labor == "partial" then
       hard = "部分丧失劳动能力"
@@ -85,14 +85,14 @@ local function evaluate(m, h, p, ctx)
       }, { age = age, monthly = monthly })
     end
 
-    -- 其他未就业人员：技能培训补贴 [二（一）"技能培训"; POLICIES.md employment_support: training]
+    -- 其他未就业人员：技能培训补贴 [二（一）"技能培训"; training]
     local amount = employment.training_subsidy
     return decision.eligible(amount, "training", {
       who, format("有劳动能力未就业，给予技能培训补贴 %s 元", fmt.money(amount)),
     }, { age = age })
   end
 
-  -- 县内已就业或不在劳动力市场：无需就业帮扶 [POLICIES.md employment_support: otherwise]
+  -- 县内已就业或不在劳动力市场：无需就业帮扶 [otherwise]
   return decision.not_eligible(
     format("%s，不需要跨区域就业、公益性岗位或技能培训帮扶", terms.employment[m.employment]))
 end

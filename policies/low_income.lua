@@ -2,7 +2,7 @@
 --
 -- Plan 乳农组〔2021〕4号 三（一）"做好精准识别管理……对农村低保对象、农村特困人员、
 -- 农村低收入家庭……开展动态监测"; 三（三）"将符合条件的低收入家庭纳入……专项救助范围".
--- Rule: POLICIES.md §2 "low_income" (广东 低保边缘家庭: below 1.5x the dibao standard).
+-- Rule (广东 低保边缘家庭: below 1.5x the dibao standard).
 --   eligible <=> assets pass and S <= pcm < low_income.multiplier x S
 --   amount 0 (identification only: dibao, medical_aid and disability_subsidy read it);
 --   tier "low_income"
@@ -18,11 +18,11 @@ local function evaluate(h, p, ctx)
   local multiplier = p.low_income.multiplier
   local N, _, pcm = household.income(h)
 
-  -- 条件一 家庭财产符合低保家庭财产条件 [三（一）; POLICIES.md low_income, §1 "assets pass"]
+  -- 条件一 家庭财产符合低保家庭财产条件 [三（一）; assets pass]
   local assets_ok = household.assets(h, p, N)
 
   -- 条件二 人均月收入不低于低保标准、低于低保标准的 1.5 倍
-  -- [三（一）; POLICIES.md low_income: S <= pcm < multiplier x S]
+  -- [三（一）; S <= pcm < multiplier x S]
   -- (a household below S is a 低保 household, not a 低收入 one)
   local line = multiplier * S
   local income_ok = S <= pcm and pcm < line

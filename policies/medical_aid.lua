@@ -5,7 +5,7 @@
 -- 保险四重保障制度综合梯次减负功能。将农村特困人员、农村低保对象、农村低收入家庭救助对象
 -- 等纳入城乡居民基本医疗救助范围，继续全额资助农村特困人员，定额资助低保对象、农村低收入
 -- 家庭救助对象"; 二（三）"落实分类资助参保政策".
--- Rule: POLICIES.md §2 "medical_aid":
+-- Rule:
 --   category c, first that holds: tekun, dibao, low_income, monitored, alleviated, else none
 --   premium subsidy = medical.premium x medical.subsidy_ratio.<c>
 --   basic    = min(max(C - basic_deductible, 0) x basic_ratio, basic_cap)
@@ -20,7 +20,7 @@ local terms = require "terms"
 
 local format = string.format
 
--- 救助类别，按顺序取第一个符合的 [三（五）; POLICIES.md medical_aid: category c]:
+-- 救助类别，按顺序取第一个符合的 [三（五）; category c]:
 -- the category and how the reason names it, or "none".
 local function category(m, h, ctx)
   if household.is_tekun(m, ctx) then
@@ -43,7 +43,7 @@ local function evaluate(m, h, p, ctx)
   local medical = p.medical    -- the parameters medical.* of params.xml, by their names
   local c, group = category(m, h, ctx)
 
-  -- 救助范围：须属上述类别，且已参加城乡居民基本医疗保险 [三（五）; POLICIES.md medical_aid]
+  -- 救助范围：须属上述类别，且已参加城乡居民基本医疗保险 [三（五）]
   if c == "none" or not m.medical_insured then
     local reasons = {}
     if c == "none" then
@@ -56,16 +56,16 @@ local function evaluate(m, h, p, ctx)
   end
 
   -- 资助参保：个人缴费 x 资助比例 (特困、低保全额，其余定额/部分)
-  -- [三（五）"继续全额资助……定额资助", 二（三）"分类资助参保"; POLICIES.md medical_aid: premium subsidy]
+  -- [三（五）"继续全额资助……定额资助", 二（三）"分类资助参保"; premium subsidy]
   local premium_subsidy = medical.premium * medical.subsidy_ratio[c]
 
-  -- 第一重 基本医疗保险 [三（五）; POLICIES.md medical_aid: basic]
+  -- 第一重 基本医疗保险 [三（五）; basic]
   local C = m.medical_cost
   local basic = math.min(math.max(C - medical.basic_deductible, 0) * medical.basic_ratio,
                          medical.basic_cap)
 
   -- 第二重 大病保险：特困、低保、返贫致贫人员起付线减半、报销比例提高 5 个百分点 (倾斜)
-  -- [三（五）; POLICIES.md medical_aid: critical illness]
+  -- [三（五）; critical illness]
   local d, q = medical.critical_deductible, medical.critical_ratio
   if c == "tekun" or c == "dibao" or c == "monitored" then
     d = d * medical.critical_deductible_factor
@@ -74,7 +74,7 @@ local function evaluate(m, h, p, ctx)
   local critical = math.max(C - basic - d, 0) * q
 
   -- 第三重 医疗救助：政策范围内自付费用，超过起付线部分按比例救助，不超过年度限额
-  -- [三（五）"给予适当比例补助"; POLICIES.md medical_aid: aid]
+  -- [三（五）"给予适当比例补助"; aid]
   local aid_rule = medical.aid[c]
   local aid = math.min(math.max(C - basic - critical - aid_rule.deductible, 0) * aid_rule.ratio,
                        aid_rule.cap)

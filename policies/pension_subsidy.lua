@@ -4,7 +4,7 @@
 -- Plan 乳农组〔2021〕4号 三（四）"继续实施城乡居民基本养老保险政府代缴保费政策，按照最低
 -- 缴费档次为参加城乡居民养老保险的低保对象、特困人员、返贫致贫人员、重度残疾人和精神智力
 -- 残疾人等缴费困难群体代缴部分或全部保费".
--- Rule: POLICIES.md §2 "pension_subsidy":
+-- Rule:
 --   preconditions: pension.age_min <= age <= pension.age_max, pension_insured, school = none
 --   r = the largest ratio whose condition holds (ties: first in the list below), tier = its name
 --   r = 0 or no condition -> not eligible; amount = r x pension.min_tier
@@ -57,7 +57,7 @@ local function evaluate(m, h, p, ctx)
   local pension = p.pension    -- the parameters pension.* of params.xml, by their names
   local age = ctx.age(m)
 
-  -- 前提 参保缴费年龄、已参加城乡居民养老保险、不在校 [三（四）; POLICIES.md pension_subsidy,
+  -- 前提 参保缴费年龄、已参加城乡居民养老保险、不在校 [三（四）;
   -- preconditions]
   local in_age = pension.age_min <= age and age <= pension.age_max
   if not (in_age and m.pension_insured and m.school == "none") then
@@ -76,7 +76,7 @@ local function evaluate(m, h, p, ctx)
   end
 
   -- 代缴比例：符合条件的群体中比例最高者；比例相同时取上列顺序在先者
-  -- [三（四）"代缴部分或全部保费"; POLICIES.md pension_subsidy: r, tier]
+  -- [三（四）"代缴部分或全部保费"; r, tier]
   local groups = groups_of(m, h, pension, ctx)
   local best
   for _, g in ipairs(groups) do
@@ -92,7 +92,7 @@ local function evaluate(m, h, p, ctx)
     return decision.not_eligible("属缴费困难群体，但适用的代缴比例为 0")
   end
 
-  -- 代缴金额 = 代缴比例 x 最低缴费档次 [三（四）"按照最低缴费档次"; POLICIES.md pension_subsidy]
+  -- 代缴金额 = 代缴比例 x 最低缴费档次 [三（四）"按照最低缴费档次"]
   local amount = best.ratio * pension.min_tier
   return decision.eligible(amount, best.tier, {
     format("%d 岁，已参加城乡居民基本养老保险，属%s", age, best.name),

@@ -3,7 +3,7 @@
 -- Plan 乳农组〔2021〕4号 三（三）："对脱贫人口中完全丧失劳动能力……的人口，按规定纳入
 -- 农村低保或特困人员救助供养范围……落实特困人员救助供养制度"; 三（四）"强化……对失能、
 -- 半失能特困老年人的兜底保障".
--- Rule: POLICIES.md §2 "tekun" (conditions of 民发〔2021〕43号).
+-- Rule (conditions of 民发〔2021〕43号).
 --   eligible <=> supporter = false
 --                and (age >= tekun.age_elderly or age < tekun.age_minor
 --                     or disability in {1,2} or labor = none)
@@ -46,7 +46,7 @@ local function evaluate(m, h, p, ctx)
   local _, _, pcm = household.income(h)
   local age = ctx.age(m)
 
-  -- 条件一 老年人、未成年人、重度残疾人或无劳动能力 [三（三）; POLICIES.md tekun:
+  -- 条件一 老年人、未成年人、重度残疾人或无劳动能力 [三（三）:
   -- age >= tekun.age_elderly or age < tekun.age_minor or disability in {1,2} or labor = none]
   local group
   if age >= tekun.age_elderly then
@@ -59,10 +59,10 @@ local function evaluate(m, h, p, ctx)
     group = "labor"
   end
 
-  -- 条件二 无法定赡养、抚养、扶养义务人，或其无履行义务能力 [三（三）; POLICIES.md tekun: supporter = false]
+  -- 条件二 无法定赡养、抚养、扶养义务人，或其无履行义务能力 [三（三）; supporter = false]
   local has_supporter = m.supporter
 
-  -- 条件三 收入低于当地低保标准 [三（三）; POLICIES.md tekun: pcm < S]
+  -- 条件三 收入低于当地低保标准 [三（三）; pcm < S]
   local poor = pcm < S
 
   if not group or has_supporter or not poor then
@@ -82,7 +82,7 @@ local function evaluate(m, h, p, ctx)
   end
 
   -- 供养标准 = 基本生活标准 (不低于低保标准的 1.6 倍) + 照料护理标准 (按生活自理能力)
-  -- [三（三）、三（四）; POLICIES.md tekun: 12 x (basic_ratio x S + care), tier = self_care]
+  -- [三（三）、三（四）; 12 x (basic_ratio x S + care), tier = self_care]
   local basic = tekun.basic_ratio * S
   local care = care_standard(m, tekun)
   local amount = 12 * (basic + care)

@@ -1,4 +1,4 @@
-/* test_date.c — calendar validity, parsing, formatting and ages (POLICIES.md conventions). */
+/* test_date.c — calendar validity, parsing, formatting and ages (the scripts' ctx.age). */
 #include <criterion/criterion.h>
 
 #include "bangfu.h"

@@ -115,12 +115,14 @@ Test(engine, every_fault_stays_in_its_own_evaluation)
         {"membomb", "membomb.lua: memory cap of 64 MiB exceeded"},
         {"writes", "writes.lua:4: attempt to change read-only field 'wage'"},
         {"writes_param", "writes_param.lua:4: attempt to change read-only field 'amount'"},
-        {"malformed", "malformed.lua:3: malformed decision: eligible must be true or false"},
+        /* a malformed decision names the line of the return that built it */
+        {"malformed", "malformed.lua:4: malformed decision: eligible must be true or false"},
+        {"noreasons", "noreasons.lua:9: malformed decision: reasons is missing (a list of strings)"},
         {"undeclared", "undeclared.lua:4: policy 'good' is not in the requires of undeclared"},
         {"unknown_param", "unknown_param.lua:4: unknown parameter 'base.amuont'"},
         {"not_in_force", "not_in_force.lua:4: parameter later.only has no value in force on 2021-06-30"},
         {"tamper", "tamper.lua:5: attempt to change read-only field 'format'"},
-        {"badtext", "badtext.lua:4: malformed decision: reasons[2] is not valid UTF-8 text"},
+        {"badtext", "badtext.lua:5: malformed decision: reasons[2] is not valid UTF-8 text"},
     };
     for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
         const bf_decision *d = decision_of(f.engine, &r, faults[i].policy, -1);

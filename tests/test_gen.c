@@ -312,7 +312,7 @@ Test(gen, distribution)
     cr_expect_gt(t.rigid, 0, "no rigid expenses above half the income");
 }
 
-/* Every policy and tier of POLICIES.md §2 has cases, and the big ones have many. */
+/* Every policy and tier of the policy scripts has cases, and the big ones have many. */
 Test(gen, every_policy_and_tier)
 {
     int64_t cases[BF_CASE__N] = {0}, dibao = 0, monitoring = 0, medical = 0;

@@ -1,4 +1,4 @@
-/* test_household.c — the record model: enums, defaults and every validation rule of POLICIES.md §1. */
+/* test_household.c — the record model: enums, defaults and every record validation rule. */
 #include <criterion/criterion.h>
 #include <stdint.h>
 #include <string.h>

@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "helpers.h"
 #include "html.h"
+#include "params.h"
 
 #define POLICIES BF_SOURCE_DIR "/policies"
 #define PLUGINS BF_BUILD_DIR "/plugins"
@@ -708,4 +709,56 @@ Test(html, the_diff_report_renders_in_chromium)
     free(png);
     free(report);
     free(run_report);
+}
+
+/* bangfu doc: the rules handbook, rendered in Chromium. Every parameter of params.xml has a row
+ * with its title; dibao's section has its basis and department as dibao.lua writes them, and
+ * the four dated values of dibao.standard from params.xml, 570 in force on 2022-06-30. */
+Test(html, the_handbook_renders_in_chromium)
+{
+    char *page = bf_test_path(bf_test_dir, "handbook.html"), *png = bf_test_path(bf_test_dir, "handbook.png");
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "doc", "--policies", POLICIES, "--date", "2022-06-30",
+                                "--out", page, NULL), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    need_chromium();
+    cr_assert_eq(browse(&r, page, "--dump-dom"), 0, "%s", r.err);
+    htmlDocPtr doc = parse_html(r.out);
+    bf_params *params;
+    bf_errors errs;
+    bf_errors_init(&errs, 10);
+    cr_assert_eq(bf_params_load(POLICIES "/params.xml", &params, &errs), BF_OK);
+    bf_errors_free(&errs);
+    cr_expect_eq(count(doc, "//table[@id='params']/tbody/tr"), params->n);
+    for (int i = 0; i < params->n; i++) {
+        char expr[400];
+        snprintf(expr, sizeof expr, "string(//table[@id='params']/tbody/tr[@data-key='%s']/td[@data-key='title'])",
+                 params->items[i].name);
+        char *title = string(doc, expr);
+        cr_expect_str_eq(title, params->items[i].title, "%s", params->items[i].name);
+        free(title);
+    }
+    bf_params_free(params);
+    char *s = string(doc, "string(//table[@id='params-dibao']/tbody/tr[@data-key='dibao.standard']/td[@data-key='values'])");
+    cr_expect_str_eq(s, "532（2020-01-01 起）；551（2021-01-01 起）；570（2022-01-01 起）；590（2023-01-01 起）");
+    free(s);
+    s = string(doc, "string(//table[@id='params-dibao']/tbody/tr[@data-key='dibao.standard']/td[@data-key='now'])");
+    cr_expect_str_eq(s, "570");
+    free(s);
+    /* a parameter read only through a lib function (household.assets) and one read by a
+     * computed name (p.education[school]) are listed with their policies */
+    cr_expect_eq(count(doc, "//table[@id='params-dibao']/tbody/tr[@data-key='dibao.deposit_months']"), 1);
+    cr_expect_eq(count(doc, "//table[@id='params-education_aid']/tbody/tr[@data-key='education.junior']"), 1);
+    s = string(doc, "string(//h2[.='农村最低生活保障（dibao）']/following-sibling::dl[1])");
+    cr_expect(strstr(s, "乳农组〔2021〕4号 三（三）") && strstr(s, "县民政局"), "%s", s);
+    free(s);
+    cr_expect_eq(count(doc, "//table[@id='areas']/tbody/tr"), 9, "the nine towns of areas.xml");
+    s = string(doc, "string(//table[@id='fields-member']/tbody/tr[@data-key='relation']/td[@data-key='values'])");
+    cr_expect_str_eq(s, "head spouse child parent grandchild sibling other");
+    free(s);
+    xmlFreeDoc(doc);
+    bf_test_run_free(&r);
+    screenshot(page, png, "handbook-sample.png");
+    free(png);
+    free(page);
 }

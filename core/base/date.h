@@ -19,7 +19,7 @@ void bf_date_to_ymd(bf_date date, int *y, int *m, int *d);
 int bf_date_parse(const char *s, bf_date *out);
 /* Writes "YYYY-MM-DD" into out (BF_DATE_STRLEN bytes). */
 void bf_date_format(bf_date date, char out[BF_DATE_STRLEN]);
-/* Full years of age on date `on` for someone born on `birth` (POLICIES.md: year difference,
+/* Full years of age on date `on` for someone born on `birth` (the scripts' ctx.age: year difference,
  * minus one if (month, day) of `on` is before (month, day) of birth). */
 int bf_age_on(bf_date birth, bf_date on);
 /* Today's date in local time. */

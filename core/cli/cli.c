@@ -29,6 +29,7 @@ static const bf_command *const commands[] = {
     &bf_cli_check,
     &bf_cli_test,
     &bf_cli_lint,
+    &bf_cli_doc,
     &bf_cli_params,
     &bf_cli_areas,
     &bf_cli_plugins,

@@ -9,7 +9,7 @@
 
 struct bf_areas;
 
-/* Exit status (DESIGN.md "Commands"). */
+/* Exit status, the same for every command (README, Commands). */
 #define BF_EXIT_OK    0   /* success */
 #define BF_EXIT_FAIL  1   /* evaluation errors or test failures */
 #define BF_EXIT_USAGE 2   /* usage or input errors */
@@ -86,7 +86,8 @@ extern const bf_command bf_cli_review;     /* recorded statuses against a run */
 extern const bf_command bf_cli_export;     /* a run's decisions as XML, CSV or JSON */
 extern const bf_command bf_cli_check;      /* one household's decisions (cli_eval.c) */
 extern const bf_command bf_cli_test;       /* the policy test cases (cli_test.c) */
-extern const bf_command bf_cli_lint;       /* load and check every policy (cli_test.c) */
+extern const bf_command bf_cli_lint;       /* check every policy and params.xml (cli_lint.c) */
+extern const bf_command bf_cli_doc;        /* the rules handbook and editor annotations (cli_doc.c) */
 extern const bf_command bf_cli_params;     /* the parameters in force (cli_eval.c) */
 extern const bf_command bf_cli_areas;      /* the towns and villages of areas.xml */
 extern const bf_command bf_cli_plugins;    /* the native plugins loaded */

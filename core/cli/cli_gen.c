@@ -117,7 +117,7 @@ static const char *const gen_usage[] = {
     N_("usage: bangfu gen --households N [--seed S] (--db DB | --out FILE.xml)\n"
        "\n"
        "Makes N households in the county's nine towns, deterministic for a seed, with every\n"
-       "policy and tier of POLICIES.md represented; ages are taken on 2021-06-30. --db writes\n"
+       "policy and tier of the policy scripts represented; ages are taken on 2021-06-30. --db writes\n"
        "straight into the database (it must hold no households yet); --out writes an XML file\n"
        "that `import` accepts. On an error or an interrupt nothing is kept.\n"
        "\n"

@@ -50,7 +50,7 @@ static const char *const review_usage[] = {
     N_("usage: bangfu review [--db DB] [--run N] [--format text|json|csv]\n"
        "\n"
        "Compares what each household's records say (its `recorded` policies and `monitor`\n"
-       "status) with the decisions of a stored run (POLICIES.md §3) and lists, with household\n"
+       "status) with the decisions of a stored run (数据比对) and lists, with household\n"
        "id, town, village, policy, member and the stored reasons:\n"
        "  recorded_not_eligible   a recorded policy none of whose decisions is eligible now\n"
        "  eligible_not_recorded   dibao or tekun eligible but not recorded (possible omission, 漏保)\n"

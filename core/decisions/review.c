@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The policies POLICIES.md §3 names. */
+/* The policies the review compares: those a household's records can name. */
 #define POLICY_DIBAO      "dibao"
 #define POLICY_TEKUN      "tekun"
 #define POLICY_MONITORING "monitoring"

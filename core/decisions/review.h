@@ -1,4 +1,4 @@
-/* review.h — 数据比对 (POLICIES.md §3): what the households' records say against what a stored run decided — recorded but not eligible, eligible but not recorded (漏保), new monitoring candidates. */
+/* review.h — 数据比对 (plan 二（二）): what the households' records say against what a stored run decided — recorded but not eligible, eligible but not recorded (漏保), new monitoring candidates. */
 #ifndef BF_REVIEW_H
 #define BF_REVIEW_H
 

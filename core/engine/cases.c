@@ -69,8 +69,39 @@ static int read_set(xmlNode *n, bf_override *o, const char *file, bf_errors *err
     return errors;
 }
 
+/* Gives each <member> of household node the attributes of the defaults member it lacks. */
+static void apply_defaults(xmlNode *household, xmlNode *defaults)
+{
+    if (!defaults)
+        return;
+    for (xmlNode *m = household->children; m; m = m->next) {
+        if (!is_element(m, "member"))
+            continue;
+        for (xmlAttr *a = defaults->properties; a; a = a->next) {
+            if (xmlHasProp(m, a->name))
+                continue;
+            xmlChar *v = xmlNodeGetContent((xmlNode *)a);
+            if (v)
+                xmlSetProp(m, a->name, v);
+            xmlFree(v);
+        }
+    }
+}
+
+/* The <member> of the file's <defaults>, or NULL. */
+static xmlNode *find_defaults(xmlNode *root)
+{
+    for (xmlNode *n = root->children; n; n = n->next)
+        if (is_element(n, "defaults"))
+            for (xmlNode *m = n->children; m; m = m->next)
+                if (is_element(m, "member"))
+                    return m;
+    return NULL;
+}
+
 /* Reads one <case>; counts its children first so arrays are allocated once. */
-static int read_case(xmlNode *cn, bf_case *c, bf_date file_date, const char *file, bf_errors *errs)
+static int read_case(xmlNode *cn, bf_case *c, bf_date file_date, const char *file,
+                     xmlNode *defaults, bf_errors *errs)
 {
     c->name = attr(cn, "name");
     c->file = file;
@@ -99,6 +130,7 @@ static int read_case(xmlNode *cn, bf_case *c, bf_date file_date, const char *fil
         else if (is_element(n, "expect"))
             errors += read_expect(n, &c->expects[c->n_expects++], file, errs);
         else if (is_element(n, "household")) {
+            apply_defaults(n, defaults);
             errors += bf_xml_household_from_node(n, &c->household, file, errs);
             errors += bf_household_validate(&c->household, file, c->date, errs);
         }
@@ -132,16 +164,19 @@ static int load_file(const char *path, bf_case_suite *s, bf_errors *errs)
     }
     s->cases = grown;
     const char *file = s->files[s->n_files - 1];
+    xmlNode *defaults = find_defaults(root);
     for (xmlNode *n = root->children; n && !errors; n = n->next) {
         if (!is_element(n, "case"))
             continue;
         bf_case *c = &s->cases[s->n_cases++];
         memset(c, 0, sizeof *c);
-        errors += read_case(n, c, file_date, file, errs);
+        errors += read_case(n, c, file_date, file, defaults, errs);
     }
     xmlFreeDoc(doc);
     return errors;
 }
+
+static int load_owned(char **names, int n, bf_case_suite *out, bf_errors *errs);
 
 static int compare_names(const void *a, const void *b)
 {
@@ -172,7 +207,18 @@ int bf_cases_load_dir(const char *dir, bf_case_suite *out, bf_errors *errs)
             snprintf(names[n++], plen, "%s/%s", dir, ent->d_name);
     }
     closedir(d);
+    if (n == 0) {
+        free(names);
+        bf_errors_add(errs, _("%s: no test case files (*.xml)"), dir);
+        return BF_EINPUT;
+    }
     qsort(names, (size_t)n, sizeof *names, compare_names);
+    return load_owned(names, n, out, errs);
+}
+
+/* Loads the files of names (malloc'd, owned by the suite from now on). */
+static int load_owned(char **names, int n, bf_case_suite *out, bf_errors *errs)
+{
     int errors = 0;
     out->files = names;
     for (int i = 0; i < n; i++) {
@@ -180,9 +226,23 @@ int bf_cases_load_dir(const char *dir, bf_case_suite *out, bf_errors *errs)
         errors += load_file(names[i], out, errs);
     }
     out->n_files = n;
-    if (n == 0)
-        bf_errors_add(errs, _("%s: no test case files (*.xml)"), dir);
-    return errors || n == 0 ? BF_EINPUT : BF_OK;
+    return errors ? BF_EINPUT : BF_OK;
+}
+
+int bf_cases_load_files(char *const *paths, int n, bf_case_suite *out, bf_errors *errs)
+{
+    memset(out, 0, sizeof *out);
+    char **names = calloc((size_t)n + 1, sizeof *names);
+    if (!names)
+        return BF_ENOMEM;
+    for (int i = 0; i < n; i++)
+        if (!(names[i] = strdup(paths[i]))) {
+            for (int k = 0; k < i; k++)
+                free(names[k]);
+            free(names);
+            return BF_ENOMEM;
+        }
+    return load_owned(names, n, out, errs);
 }
 
 void bf_cases_free(bf_case_suite *s)
@@ -266,24 +326,78 @@ static bool check_expect(const bf_engine *e, const bf_case *c, const bf_result *
     return false;
 }
 
-static bool run_case(const bf_case *c, const char *policies_dir, const bf_params *params,
-                     const bf_lua_module *modules, bf_buf *why)
+/* Whether expectation x is checked under cfg's --policy selection. */
+static bool selected_expect(const bf_case_run *cfg, const bf_expect *x)
+{
+    return !cfg->policy || (x->policy && strcmp(x->policy, cfg->policy) == 0);
+}
+
+static bool selected_case(const bf_case_run *cfg, const bf_case *c)
+{
+    if (cfg->name && !(c->name && strstr(c->name, cfg->name)))
+        return false;
+    for (int k = 0; k < c->n_expects; k++)
+        if (selected_expect(cfg, &c->expects[k]))
+            return true;
+    return false;
+}
+
+/* The engine configuration of a case: its date and values; with --policy only that policy
+ * (and what it requires) is evaluated. */
+static bf_engine_config case_engine(const bf_case_run *cfg, bf_date date, const bf_param_set *set)
+{
+    bf_engine_config ec = {.policies_dir = cfg->policies_dir, .params = cfg->params, .sets = set,
+                           .n_sets = 1, .date = date, .jobs = 1, .text = BF_TEXT_ALL,
+                           .modules = cfg->modules, .coverage = cfg->coverage,
+                           .only = cfg->policy ? &cfg->policy : NULL,
+                           .n_only = cfg->policy ? 1 : 0};
+    return ec;
+}
+
+int bf_cases_check_policies(const bf_case_run *cfg, bf_errors *errs)
+{
+    bf_param_set set;
+    int rc = bf_params_resolve(cfg->params, bf_date_today(), NULL, 0, &set, errs);
+    if (rc != BF_OK)
+        return rc;
+    bf_case_run all = *cfg;
+    all.coverage = NULL;                 /* the cases' own runs count, not this one */
+    all.policy = NULL;                   /* every script, as lint and run load them */
+    bf_engine_config ec = case_engine(&all, bf_date_today(), &set);
+    bf_engine *e;
+    rc = bf_engine_open(&ec, &e, errs);
+    if (rc == BF_OK && cfg->policy) {
+        int n;
+        const bf_policy *pol = bf_engine_policies(e, &n);
+        bool known = false;
+        for (int k = 0; k < n; k++)
+            known |= strcmp(pol[k].id, cfg->policy) == 0;
+        if (!known) {
+            bf_errors_add(errs, _("%s: no policy '%s'"), cfg->policies_dir, cfg->policy);
+            rc = BF_EINPUT;
+        }
+    }
+    bf_engine_close(e);
+    bf_param_set_free(&set);
+    return rc;
+}
+
+static bool run_case(const bf_case *c, const bf_case_run *cfg, bf_buf *why)
 {
     bf_errors errs;
     bf_errors_init(&errs, 10);
     bf_param_set set;
     bool ok = false;
-    if (bf_params_resolve(params, c->date, c->sets, c->n_sets, &set, &errs) == BF_OK) {
-        bf_engine_config cfg = {.policies_dir = policies_dir, .params = params, .sets = &set,
-                                .n_sets = 1, .date = c->date, .jobs = 1, .text = BF_TEXT_ALL,
-                                .modules = modules};
+    if (bf_params_resolve(cfg->params, c->date, c->sets, c->n_sets, &set, &errs) == BF_OK) {
+        bf_engine_config ec = case_engine(cfg, c->date, &set);
         bf_engine *e;
-        if (bf_engine_open(&cfg, &e, &errs) == BF_OK) {
+        if (bf_engine_open(&ec, &e, &errs) == BF_OK) {
             bf_result r = {0};
             bf_engine_evaluate(e, &c->household, 1, 0, &r);
             ok = true;
             for (int k = 0; k < c->n_expects; k++)
-                ok &= check_expect(e, c, &r, &c->expects[k], why);
+                if (selected_expect(cfg, &c->expects[k]))
+                    ok &= check_expect(e, c, &r, &c->expects[k], why);
             bf_result_free(&r);
             bf_engine_close(e);
         }
@@ -295,24 +409,35 @@ static bool run_case(const bf_case *c, const char *policies_dir, const bf_params
     return ok;
 }
 
-int bf_cases_run(const bf_case_suite *s, const char *policies_dir, const bf_params *params,
-                 const bf_lua_module *modules, FILE *out, bool verbose, bf_case_totals *totals)
+int bf_cases_run(const bf_case_suite *s, const bf_case_run *cfg, bf_case_report *out)
 {
-    totals->passed = totals->failed = 0;
+    memset(out, 0, sizeof *out);
+    out->cases = calloc((size_t)s->n_cases + 1, sizeof *out->cases);
+    if (!out->cases)
+        return BF_ENOMEM;
     bf_buf why = {0};
     for (int i = 0; i < s->n_cases; i++) {
         const bf_case *c = &s->cases[i];
+        if (!selected_case(cfg, c))
+            continue;
         bf_buf_clear(&why);
-        bool ok = run_case(c, policies_dir, params, modules, &why);
-        if (ok)
-            totals->passed++;
+        bf_case_outcome *o = &out->cases[out->n++];
+        o->c = c;
+        o->ok = run_case(c, cfg, &why);
+        o->why = strdup(bf_buf_str(&why));
+        if (o->ok)
+            out->passed++;
         else
-            totals->failed++;
-        if (!ok)
-            fprintf(out, _("FAIL %s:%ld: %s\n%s"), c->file, c->line, c->name, bf_buf_str(&why));
-        else if (verbose)
-            fprintf(out, _("ok   %s:%ld: %s\n"), c->file, c->line, c->name);
+            out->failed++;
     }
     bf_buf_free(&why);
     return BF_OK;
+}
+
+void bf_case_report_free(bf_case_report *r)
+{
+    for (int i = 0; i < r->n; i++)
+        free(r->cases[i].why);
+    free(r->cases);
+    memset(r, 0, sizeof *r);
 }

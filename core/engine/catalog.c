@@ -3,6 +3,7 @@
  * marks the --only selection. */
 #include "internal.h"
 #include "i18n.h"
+#include "coverage.h"
 #include "bangfu.h"
 
 #include <ctype.h>
@@ -43,7 +44,7 @@ static int compare_names(const void *a, const void *b)
 }
 
 /* Lists the NAME.lua files of dir, sorted by name. */
-static int list_policy_files(const char *dir, char ***out, int *n, bf_errors *errs)
+int bf__list_lua_files(const char *dir, char ***out, int *n, bf_errors *errs)
 {
     *out = NULL;
     *n = 0;
@@ -71,7 +72,8 @@ static int list_policy_files(const char *dir, char ***out, int *n, bf_errors *er
             count++;
     }
     closedir(d);
-    qsort(names, (size_t)count, sizeof *names, compare_names);
+    if (count > 1)
+        qsort(names, (size_t)count, sizeof *names, compare_names);
     *out = names;
     *n = count;
     if (count == 0) {
@@ -160,7 +162,7 @@ typedef struct pending_requires {
     int line;
 } pending_requires;
 
-/* Checks the contract of the policy table on top of the stack (DESIGN.md "Policy scripts"). */
+/* Checks the contract of the policy table on top of the stack (README, Policy scripts; policies/README.md). */
 static int check_contract(lua_State *L, bf_policy *p, const char *stem, pending_requires *req,
                           bf_errors *errs)
 {
@@ -289,7 +291,8 @@ static int visit(bf_policy *pol, int i, int *state, int *order, int *n_order, in
 }
 
 /* Resolves names to indices (file order), then reorders the policies by requires. */
-static int order_policies(bf_engine *e, pending_requires *req, bf_errors *errs)
+/* Turns each policy's requires names into indices; an unknown name is an error. */
+static int resolve_requires(bf_engine *e, pending_requires *req, bf_errors *errs)
 {
     int n = e->n_pol, errors = 0;
     for (int i = 0; i < n; i++) {
@@ -308,6 +311,12 @@ static int order_policies(bf_engine *e, pending_requires *req, bf_errors *errs)
             }
         }
     }
+    return errors;
+}
+
+static int order_policies(bf_engine *e, pending_requires *req, bf_errors *errs)
+{
+    int n = e->n_pol, errors = resolve_requires(e, req, errs);
     if (errors || n <= 0)
         return errors;
     size_t count = (size_t)n;
@@ -383,7 +392,7 @@ static int load_catalog(bf_engine *e, bf_sandbox *sb, pending_requires **req_out
 {
     char **names;
     int n;
-    int rc = list_policy_files(e->cfg.policies_dir, &names, &n, errs);
+    int rc = bf__list_lua_files(e->cfg.policies_dir, &names, &n, errs);
     if (rc != BF_OK) {
         for (int i = 0; i < n; i++)
             free(names[i]);
@@ -411,6 +420,10 @@ static int load_catalog(bf_engine *e, bf_sandbox *sb, pending_requires **req_out
             continue;
         }
         bf_sha256_buffer(p->src, p->src_len, p->sha256);
+        if (e->cfg.coverage) {              /* a script that does not compile is reported below */
+            char cerr[512];
+            bf_coverage_add_script(e->cfg.coverage, p->display, p->src, p->src_len, cerr, sizeof cerr);
+        }
         char stem[256];
         snprintf(stem, sizeof stem, "%.*s", (int)(strlen(names[i]) - 4), names[i]);
         char chunk[4200];
@@ -439,6 +452,8 @@ int bf__catalog_load(bf_engine *e, bf_sandbox *sb, bf_errors *errs)
     int rc = load_catalog(e, sb, &req, errs);
     if (rc == BF_OK && order_policies(e, req, errs))
         rc = BF_ESCRIPT;
+    else if (rc == BF_ESCRIPT && req)
+        resolve_requires(e, req, errs);            /* lint: every problem in one pass */
     free_pending(req, e->n_pol);
     if (rc == BF_OK && select_policies(e, errs))
         rc = BF_EINPUT;

@@ -182,7 +182,7 @@ static int raw_field(lua_State *L, int t, int kt, int key)
     return lua_rawget(L, t);
 }
 
-/* Checks the decision table at index t (DESIGN.md: eligible, amount, tier, reasons, details)
+/* Checks the decision table at index t (eligible, amount, tier, reasons, details)
  * and fills d; reasons and details are kept as JSON for every decision (BF_TEXT_ALL), or for
  * eligible ones and those of a policy the household's records name (review needs their
  * reasons). False with the reason in why when malformed. */
@@ -198,8 +198,12 @@ bool bf__take_decision(lua_State *L, int t, int kt, bf_text_mode mode, bool reco
         bf_buf_puts(why, _("the decision must be a plain table (it has a metatable)"));
         return false;
     }
-    if (raw_field(L, t, kt, K_ELIGIBLE) != LUA_TBOOLEAN) {
-        bf_buf_printf(why, _("eligible must be true or false, got %s"), luaL_typename(L, -1));
+    int et = raw_field(L, t, kt, K_ELIGIBLE);
+    if (et != LUA_TBOOLEAN) {
+        if (et == LUA_TNIL)
+            bf_buf_puts(why, _("eligible is missing (it must be true or false)"));
+        else
+            bf_buf_printf(why, _("eligible must be true or false, got %s"), luaL_typename(L, -1));
         lua_pop(L, 1);
         return false;
     }
@@ -209,6 +213,10 @@ bool bf__take_decision(lua_State *L, int t, int kt, bf_text_mode mode, bool reco
     int at = raw_field(L, t, kt, K_AMOUNT);
     double amount = lua_tonumber(L, -1);
     lua_pop(L, 1);
+    if (at == LUA_TNIL) {
+        bf_buf_puts(why, _("amount is missing (a number of yuan, 0 when not eligible)"));
+        return false;
+    }
     if (at != LUA_TNUMBER || !isfinite(amount) || amount < 0) {
         bf_buf_printf(why, _("amount must be a finite number of yuan ≥ 0, got %s"),
                       at == LUA_TNUMBER ? _("a negative or infinite number") : lua_typename(L, at));
@@ -236,8 +244,14 @@ bool bf__take_decision(lua_State *L, int t, int kt, bf_text_mode mode, bool reco
         d->tier = bf_result_add_text(res, s, len);
     }
     lua_pop(L, 1);
-    if (raw_field(L, t, kt, K_REASONS) != LUA_TTABLE || lua_getmetatable(L, -1)) {
-        bf_buf_puts(why, _("reasons must be a plain list of strings"));
+    int rt = raw_field(L, t, kt, K_REASONS);
+    if (rt != LUA_TTABLE || lua_getmetatable(L, -1)) {
+        if (rt == LUA_TNIL)
+            bf_buf_puts(why, _("reasons is missing (a list of strings)"));
+        else if (rt == LUA_TTABLE)
+            bf_buf_puts(why, _("reasons must be a plain list of strings (it has a metatable)"));
+        else
+            bf_buf_printf(why, _("reasons must be a list of strings, got %s"), lua_typename(L, rt));
         lua_settop(L, t);
         return false;
     }

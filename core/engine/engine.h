@@ -96,6 +96,8 @@ typedef struct bf_engine_config {
     const bf_lua_module *modules;    /* native Lua modules from plugins; may be NULL */
     volatile sig_atomic_t *cancel;   /* when it becomes non-zero, evaluation stops early; may be NULL */
     bool no_budget;                  /* the bench only: no instruction budget (to measure its cost) */
+    struct bf_coverage *coverage;    /* test --coverage: records the lines of the policy scripts
+                                      * that run (jobs 1; every call counts instructions); NULL */
     bool track_reads;                /* record in bf_result.reads which parameters each household's
                                       * evaluations read; a parameter is then cached in the Lua
                                       * states only once bf_engine_cache_param says so */
@@ -115,6 +117,8 @@ bool bf_engine_evaluates(const bf_engine *e, int k);
 /* Changes what text each decision carries from the next evaluation on (never during one);
  * returns the mode it replaces. */
 bf_text_mode bf_engine_set_text(bf_engine *e, bf_text_mode text);
+/* The parameter definitions the engine evaluates with (borrowed from its configuration). */
+const bf_params *bf_engine_params(const bf_engine *e);
 /* The number of worker threads in use. */
 int bf_engine_jobs(const bf_engine *e);
 

@@ -69,14 +69,11 @@ static int push_frame(lua_State *L, worker *w, int set)
     return frame;
 }
 
-static void eval_one(lua_State *L, eval_job *job, int k, int member)
+/* Pushes policy k's evaluate and its arguments for member (-1: the household); returns nargs. */
+static int push_call(lua_State *L, const eval_job *job, int k, int member)
 {
-    worker *w = job->w;
-    bf_engine *e = w->e;
-    const bf_policy *p = &e->pol[k];
+    bf_engine *e = job->w->e;
     int f = job->frame, fk = frame_policy(e, f, k);
-    int top = lua_gettop(L);
-    assert(top >= f + frame_size(e) - 1 && member < job->h->n_members);
     lua_pushvalue(L, fk + FRAME_FN);
     int nargs = 3;
     if (member >= 0) {
@@ -86,6 +83,55 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
     lua_pushvalue(L, f + FRAME_H);
     lua_pushvalue(L, fk + FRAME_P);
     lua_pushvalue(L, fk + FRAME_CTX);                    /* fn, [m,] h, p, ctx */
+    return nargs;
+}
+
+/* The last line of the script that a call executed: after a return, the line of the return
+ * (or of the tail call) that built the decision. */
+typedef struct return_probe {
+    const char *source;         /* "@policies/dibao.lua" */
+    int line;
+} return_probe;
+
+static void probe_line(void *ud, lua_State *L, lua_Debug *ar)
+{
+    return_probe *rp = ud;
+    if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0 && strcmp(ar->source, rp->source) == 0)
+        rp->line = ar->currentline;
+}
+
+/* Evaluates policy k again, watching its lines, to find the line of the return that built a
+ * malformed decision (the error path only: normal evaluations are not watched). The evaluation
+ * is deterministic, so it returns the same table. Falls back to the evaluate line. */
+static int return_line(lua_State *L, eval_job *job, int k, int member)
+{
+    worker *w = job->w;
+    const bf_policy *p = &w->e->pol[k];
+    char source[4200];
+    snprintf(source, sizeof source, "@%s", p->display);
+    return_probe rp = {source, -1};
+    bf__sandbox_set_trace(w->sb, NULL);
+    bf__sandbox_observe_lines(w->sb, probe_line, &rp);
+    int nargs = push_call(L, job, k, member);
+    bf_buf err = {0};
+    if (bf__sandbox_call(w->sb, nargs, 1, &err) == BF_OK)
+        lua_pop(L, 1);
+    else
+        rp.line = -1;
+    bf_buf_free(&err);
+    bf__sandbox_observe_lines(w->sb, NULL, NULL);
+    return rp.line > 0 ? rp.line : p->eval_line;
+}
+
+static void eval_one(lua_State *L, eval_job *job, int k, int member)
+{
+    worker *w = job->w;
+    bf_engine *e = w->e;
+    const bf_policy *p = &e->pol[k];
+    int f = job->frame;
+    int top = lua_gettop(L);
+    assert(top >= f + frame_size(e) - 1 && member < job->h->n_members);
+    int nargs = push_call(L, job, k, member);
     if (e->cfg.explain) {
         bf_buf_clear(&w->trace);
         bf_buf_clear(&w->params);
@@ -104,11 +150,13 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
         ok = bf__take_decision(L, lua_gettop(L), f + FRAME_KEYS, e->cfg.text, w->recorded[k], job->res,
                                 d, &w->scratch, &w->why);
         if (!ok) {
-            bf_buf_clear(&w->err);
-            bf_buf_printf(&w->err, _("%s:%d: malformed decision: %s"), p->display, p->eval_line,
-                          bf_buf_str(&w->why));
-            bf__fail_decision(job->res, d, p, bf_buf_str(&w->err));
             lua_pop(L, 1);
+            bf_buf_clear(&w->err);
+            bf_buf_printf(&w->err, _("%s:%d: malformed decision: %s"), p->display,
+                          return_line(L, job, k, member), bf_buf_str(&w->why));
+            if (e->cfg.explain)
+                bf__sandbox_set_trace(w->sb, &w->trace);
+            bf__fail_decision(job->res, d, p, bf_buf_str(&w->err));
             lua_pushboolean(L, 0);                       /* the slot holds false */
         }
     } else {

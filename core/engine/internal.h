@@ -102,6 +102,9 @@ static inline int bf__slot(const bf_engine *e, int k, int member)
  * the policies by requires and marks the --only selection. Errors go to errs; BF_OK or the
  * error code. */
 int bf__catalog_load(bf_engine *e, bf_sandbox *sb, bf_errors *errs);
+/* catalog.c: the NAME.lua files of dir, sorted (malloc'd names, *n of them); BF_EINPUT with a
+ * message when there is none, BF_EIO when dir cannot be read. */
+int bf__list_lua_files(const char *dir, char ***out, int *n, bf_errors *errs);
 /* catalog.c: frees the policies and the selection. */
 void bf__catalog_free(bf_engine *e);
 

@@ -56,6 +56,7 @@ static int read_values(xmlNode *pn, bf_param *p, const char *file, bf_errors *er
         if (v->type != XML_ELEMENT_NODE)
             continue;
         bf_param_value *pv = &p->values[p->n_values];
+        pv->line = bf_xml_line(v);
         char *from = xml_attr(v, "from");
         xmlChar *content = xmlNodeGetContent(v);
         const char *text = content ? (const char *)content : "";
@@ -265,8 +266,12 @@ static int read_parameters(xmlDoc *doc, bf_params *ps, const char *file, bf_erro
         p->title = xml_attr(n, "title");
         p->source = xml_attr(n, "source");
         p->line = bf_xml_line(n);
-        if (!p->name || !p->unit || !p->title || !p->source)
+        if (!p->name || !p->unit || !p->title || !p->source) {
+            bf_errors_add(errs, "%s:%ld: parameter %s has no %s: every parameter needs a name, a "
+                          "title, a unit and a source", file, p->line, p->name ? p->name : "",
+                          !p->name ? "name" : !p->title ? "title" : !p->unit ? "unit" : "source");
             return errors + 1;
+        }
         if (!valid_name(p->name)) {
             bf_errors_add(errs, _("%s:%ld: parameter name \"%s\" must be dot-separated lowercase "
                           "words (a-z, 0-9, _)"), file, p->line, p->name);

@@ -15,6 +15,7 @@ typedef struct bf_param_value {
     bf_date from;          /* in force from this date on, until the next value's date */
     double value;
     char text[40];         /* the decimal as written */
+    long line;             /* line in params.xml */
 } bf_param_value;
 
 /* What values of a parameter make sense (params.xml `kind`): money and count ≥ 0, ratio within

@@ -43,6 +43,8 @@ struct bf_sandbox {
     _Atomic int watch_mode;        /* MODE_FAST while a call runs unwatched by a hook */
     _Atomic uint64_t watch_seq;    /* incremented at the start of every fast call */
     bf_sandbox_stats stats;
+    bf_line_observer observer;     /* told of every line and return while set (coverage) */
+    void *observer_ud;
 };
 
 /* Registry keys: addresses of static variables (STYLE.md, OpenResty). */
@@ -80,9 +82,24 @@ static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 
 /* ---- Instruction budget ---- */
 
+static void budget_hook(lua_State *L, lua_Debug *ar);
+
+/* Sets the counting hook every `count` instructions, with line and return events while an
+ * observer watches. */
+static void arm(lua_State *L, bf_sandbox *sb, int count)
+{
+    int mask = LUA_MASKCOUNT | (sb->observer ? LUA_MASKLINE | LUA_MASKRET : 0);
+    lua_sethook(L, budget_hook, mask, count);
+}
+
 static void budget_hook(lua_State *L, lua_Debug *ar)
 {
     bf_sandbox *sb = sandbox_of(L);
+    if (ar->event == LUA_HOOKLINE || ar->event == LUA_HOOKRET) {
+        if (sb->observer && !sb->stop_budget && !sb->stop_restart)
+            sb->observer(sb->observer_ud, L, ar);
+        return;
+    }
     if (sb->stop_restart) {
         lua_pushlightuserdata(L, &restart_key);
         lua_error(L);
@@ -91,14 +108,14 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
         sb->counted += (uint64_t)lua_gethookcount(L);
         if (sb->counted <= sb->max_instructions) {
             if (lua_gethookcount(L) != COUNT_STEP)
-                lua_sethook(L, budget_hook, LUA_MASKCOUNT, COUNT_STEP);
+                arm(L, sb, COUNT_STEP);
             return;
         }
         sb->stop_budget = true;
     }
     if (sb->stop_budget) {
         /* re-arm on every instruction so that a pcall in the script cannot swallow the stop */
-        lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
+        arm(L, sb, 1);
         lua_getinfo(L, "Sl", ar);
         lua_pushfstring(L, "%s:%d: instruction budget of %I instructions exceeded", ar->short_src,
                         ar->currentline, (lua_Integer)sb->max_instructions);
@@ -106,7 +123,7 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
     }
     /* MODE_FAST: the watchdog saw this call run too long; unwind and re-run it counted */
     sb->stop_restart = true;
-    lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
+    arm(L, sb, 1);
     lua_pushlightuserdata(L, &restart_key);
     lua_error(L);
 }
@@ -574,6 +591,34 @@ static const char *const allowed_utf8[] = {
     "char", "charpattern", "codepoint", "codes", "len", "offset", NULL,
 };
 
+/* The globals set beside the allowed base functions: print, setmetatable and require of their
+ * own, and the four libraries. */
+static const char *const allowed_own[] = {
+    "print", "setmetatable", "require", LUA_STRLIBNAME, LUA_TABLIBNAME, LUA_MATHLIBNAME,
+    LUA_UTF8LIBNAME, NULL,
+};
+
+static int copy_names(const char *const *names, const char **out, int n, int max)
+{
+    for (int i = 0; names[i] && n < max; i++)
+        out[n++] = names[i];
+    return n;
+}
+
+int bf__sandbox_allowed_names(const char *lib, const char **out, int max)
+{
+    if (!lib)
+        return copy_names(allowed_own, out, copy_names(allowed_base, out, 0, max), max);
+    static const struct { const char *name; const char *const *allowed; } libs[] = {
+        {LUA_STRLIBNAME, allowed_string}, {LUA_TABLIBNAME, allowed_table},
+        {LUA_MATHLIBNAME, allowed_math}, {LUA_UTF8LIBNAME, allowed_utf8},
+    };
+    for (size_t i = 0; i < sizeof libs / sizeof libs[0]; i++)
+        if (strcmp(libs[i].name, lib) == 0)
+            return copy_names(libs[i].allowed, out, 0, max);
+    return 0;
+}
+
 /* Pushes a new table with the fields of the table at idx that allowed names (stack: +1). */
 static void push_allowed(lua_State *L, int idx, const char *const *allowed)
 {
@@ -712,6 +757,12 @@ void bf__sandbox_always_count(bf_sandbox *sb, bool on)
     sb->always_count = on;
 }
 
+void bf__sandbox_observe_lines(bf_sandbox *sb, bf_line_observer fn, void *ud)
+{
+    sb->observer = fn;
+    sb->observer_ud = ud;
+}
+
 /* One protected call in fast (unhooked, watched) or counting mode. */
 static int protected_call(bf_sandbox *sb, int nargs, int nresults, bool counting)
 {
@@ -722,9 +773,9 @@ static int protected_call(bf_sandbox *sb, int nargs, int nresults, bool counting
     sb->memory_exceeded = false;
     if (sb->no_budget)
         return lua_pcall(L, nargs, nresults, 0);     /* nothing watches: what the budget costs */
-    if (counting) {
+    if (counting || sb->observer) {                 /* an observer needs the hook from the start */
         sb->mode = MODE_COUNTING;
-        lua_sethook(L, budget_hook, LUA_MASKCOUNT, COUNT_STEP);
+        arm(L, sb, COUNT_STEP);
     } else {
         sb->mode = MODE_FAST;
         atomic_fetch_add(&sb->watch_seq, 1);

@@ -50,6 +50,11 @@ int bf__sandbox_run_chunk(bf_sandbox *sb, const char *src, size_t len, const cha
  * err receives "file:line: message". Returns BF_OK, BF_ESCRIPT, or BF_ELIMIT (budget or memory). */
 int bf__sandbox_call(bf_sandbox *sb, int nargs, int nresults, bf_buf *err);
 
+/* The names scripts may read: the globals (lib NULL) or the fields of library lib ("string",
+ * "math", "table", "utf8"); fills out with up to max of them and returns how many (0 for a
+ * library scripts do not have). math may list a Lua 5.3 name this build lacks. */
+int bf__sandbox_allowed_names(const char *lib, const char **out, int max);
+
 /* Replaces the table at the top of the stack by a read-only proxy of it (stack: 0 net).
  * Reads, #, pairs and ipairs see the table; writes raise "read-only" errors. */
 void bf__sandbox_make_readonly(lua_State *L);
@@ -74,6 +79,13 @@ void bf__watchdog_stop(bf_watchdog *w);
 void bf__sandbox_set_user(bf_sandbox *sb, void *user);
 /* The data attached to the sandbox that owns L. */
 void *bf__sandbox_user(lua_State *L);
+
+/* Told of every line a call executes and of every return (ar->event LUA_HOOKLINE or
+ * LUA_HOOKRET; call lua_getinfo for more); ud is the observer's own data. */
+typedef void (*bf_line_observer)(void *ud, lua_State *L, lua_Debug *ar);
+/* Sets (fn not NULL) or removes the observer of the following calls; while one is set, calls
+ * count their instructions from the start (no watchdog), so they are slower. */
+void bf__sandbox_observe_lines(bf_sandbox *sb, bf_line_observer fn, void *ud);
 
 /* Counters for tests and benchmarks. */
 typedef struct bf_sandbox_stats {

@@ -3,6 +3,7 @@
  * chunks, and what is summed over them (parameters read, counters). */
 #include "internal.h"
 #include "i18n.h"
+#include "coverage.h"
 #include "bangfu.h"
 
 #include <stdio.h>
@@ -228,6 +229,8 @@ int bf_engine_open(const bf_engine_config *cfg, bf_engine **out, bf_errors *errs
         }
         w->L = bf__sandbox_state(w->sb);
         e->boxes[i] = w->sb;
+        if (cfg->coverage)
+            bf__sandbox_observe_lines(w->sb, bf_coverage_observe, cfg->coverage);
         bf__sandbox_set_user(w->sb, w);
     }
     if (rc == BF_OK && !cfg->no_budget)
@@ -287,6 +290,11 @@ void bf_engine_close(bf_engine *e)
     pthread_cond_destroy(&e->wake);
     pthread_cond_destroy(&e->done);
     free(e);
+}
+
+const bf_params *bf_engine_params(const bf_engine *e)
+{
+    return e->cfg.params;
 }
 
 int bf_engine_jobs(const bf_engine *e)

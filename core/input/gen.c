@@ -1,4 +1,4 @@
-/* gen.c — the synthetic county population (POLICIES.md §3): households built one by one from
+/* gen.c — the synthetic county population: households built one by one from
  * their own random stream, so that household k depends only on (seed, k, date). */
 #include "gen.h"
 #include "i18n.h"
@@ -888,7 +888,7 @@ uint64_t bf_gen_cases(const bf_household *h, bf_date on)
 
 /* ======================================================================== recorded */
 
-/* The policies a household can be recorded as receiving, in POLICIES.md order. */
+/* The policies a household can be recorded as receiving, in the order of the policy scripts. */
 static const char *const recordable[] = {
     "tekun", "low_income", "dibao", "pension_subsidy", "medical_aid", "employment_support",
     "disability_subsidy", "education_aid",

@@ -33,7 +33,7 @@ void bf_gen_household_id(int64_t index, char out[BF_ID_BYTES]);
  * arguments: the same household whatever else was generated before. BF_OK or BF_ENOMEM. */
 int bf_gen_household(uint64_t seed, int64_t index, bf_date on, bf_household *out);
 
-/* ---- The generator's own reading of POLICIES.md §2 ----
+/* ---- The generator's own reading of the policy scripts' rules ----
  * Used to fill `recorded` (what the records say the household receives), and by the tests to
  * check that every policy and tier has cases. The engine's Lua scripts are the authority. */
 typedef enum {
@@ -57,7 +57,7 @@ typedef enum {
 const char *bf_gen_case_name(int c);
 /* The policy id of a case ("dibao"). */
 const char *bf_gen_case_policy(int c);
-/* The dibao standard S (yuan/person/month) in force on a date, per POLICIES.md §4. */
+/* The dibao standard S (yuan/person/month) in force on a date, per policies/params.xml. */
 int bf_gen_standard(bf_date on);
 /* The cases a household exhibits on date on: bit c set when case c holds for the household or
  * for at least one of its members. */
@@ -84,7 +84,7 @@ typedef struct bf_gen_totals {
  * transactions of BF_GEN_BATCH. On any failure or a stop, what was written is removed again and
  * the error (BF_ESTORE, BF_EINTERRUPTED, …) is returned with a message in errs. */
 int bf_gen_to_store(bf_store *s, const bf_gen_job *job, bf_gen_totals *totals, bf_errors *errs);
-/* Writes households 0 … n−1 as a households XML file (POLICIES.md §1) that `import` accepts;
+/* Writes households 0 … n−1 as a households XML file (core/input/schemas/households.xsd) that `import` accepts;
  * on failure or a stop the partial file is removed. */
 int bf_gen_to_xml(const char *path, const bf_gen_job *job, bf_gen_totals *totals, bf_errors *errs);
 

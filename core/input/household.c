@@ -1,4 +1,4 @@
-/* household.c — the record model: enum tables, defaults, text → field conversion, validation of POLICIES.md §1. */
+/* household.c — the record model: enum tables, defaults, text → field conversion, validation of every record rule. */
 #include "household.h"
 #include "i18n.h"
 #include "bangfu.h"

@@ -1,4 +1,4 @@
-/* household.h — the record model: households (户) and members with every field of POLICIES.md §1. */
+/* household.h — the record model: households (户) and members with every field (their meanings: fielddoc.h). */
 #ifndef BF_HOUSEHOLD_H
 #define BF_HOUSEHOLD_H
 
@@ -95,7 +95,7 @@ typedef struct bf_household {
     uint64_t rejected;                 /* bit i: field i did not convert or was missing */
 } bf_household;
 
-/* Sets every field to its default (POLICIES.md §1: status/monitor none, safety flags true,
+/* Sets every field to its default (status/monitor none, safety flags true,
  * money 0, no previous income) and empties the member list, keeping its allocation. */
 void bf_household_reset(bf_household *h);
 /* Appends a member with default fields and returns it; NULL past BF_MEMBERS_MAX or out of memory. */
@@ -110,7 +110,7 @@ int bf_household_copy(bf_household *dst, const bf_household *src);
 /* Which record a field belongs to. */
 typedef enum { BF_RECORD_HOUSEHOLD, BF_RECORD_MEMBER } bf_record_kind;
 
-/* The number of text fields of a record kind (POLICIES.md §1 order). */
+/* The number of text fields of a record kind (households.xsd order). */
 int bf_field_count(bf_record_kind kind);
 /* The name of field i (0 … count−1), NULL out of range. Household fields use the attribute
  * names (id town village status monitor recorded wage business property transfer excluded
@@ -158,7 +158,7 @@ typedef struct bf_locator {
     void *ctx;
 } bf_locator;
 
-/* Checks every semantic rule of POLICIES.md §1 that a schema cannot: non-empty ids of at most
+/* Checks every semantic record rule that a schema cannot: non-empty ids of at most
  * 64 characters, at least one member, member ids unique within the household, money ≥ 0,
  * disability 0–4, extra_houses ≥ 0, valid UTF-8 text, ID-number shape, and, when today is not 0,
  * birth not after today. Each broken rule adds "where: household H, member M: message" to errs,

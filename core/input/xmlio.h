@@ -12,7 +12,7 @@
 #include "errors.h"
 #include "household.h"
 
-/* Namespaces of the XML formats (DESIGN.md "Formats"). */
+/* Namespaces of the XML formats (README, Formats). */
 #define BF_NS_HOUSEHOLDS "urn:bangfu:households:1"
 #define BF_NS_PARAMETERS "urn:bangfu:parameters:1"
 #define BF_NS_SCENARIO   "urn:bangfu:scenario:1"

@@ -38,6 +38,7 @@ static const char style_sheet[] =
     "svg.chart .label{fill:#1f2933}\n"
     "svg.chart .value{fill:#3e4c59}\n"
     "p.note{color:#52606d;font-size:.9em}\n"
+    "p.rule{white-space:pre-wrap;background:#f8fafc;border-left:3px solid #cbd2d9;padding:.5em .8em}\n"
     "table#households td{vertical-align:top}\n"
     "table#households td[data-key^=\"reasons\"]{min-width:20em;font-size:.85em}\n"
     "@media print{body{margin:0}}\n";

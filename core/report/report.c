@@ -1,6 +1,7 @@
 /* report.c — JSON and text renderings of decisions. */
 #include "report.h"
 #include "bangfu.h"
+#include "explain.h"
 #include "html.h"
 #include "i18n.h"
 #include "params.h"
@@ -19,7 +20,7 @@ static void json_text_or_null(bf_buf *out, const char *s)
 }
 
 void bf_report_decision_fields(bf_buf *out, const bf_policy *p, const bf_household *h,
-                               const bf_result *r, const bf_decision *d, bool explain)
+                               const bf_result *r, const bf_decision *d)
 {
     bf_buf_puts(out, "\"policy\":");
     bf_buf_json_string(out, p->id, strlen(p->id));
@@ -40,11 +41,21 @@ void bf_report_decision_fields(bf_buf *out, const bf_policy *p, const bf_househo
         bf_buf_puts(out, ",\"error\":");
         json_text_or_null(out, bf_result_text(r, d->error));
     }
-    if (explain) {
-        const char *params = bf_result_text(r, d->params_read);
-        bf_buf_printf(out, ",\"params\":%s,\"trace\":", params ? params : "{}");
-        json_text_or_null(out, bf_result_text(r, d->trace));
-    }
+}
+
+/* The decision's fields, and with explain the law and the parameters behind it. */
+static void decision_json(bf_buf *out, const bf_engine *e, const bf_policy *p,
+                          const bf_household *h, bf_date date, const bf_result *r,
+                          const bf_decision *d, bool explain)
+{
+    bf_report_decision_fields(out, p, h, r, d);
+    if (!explain)
+        return;
+    bf_explain_policy_json(out, p);
+    bf_buf_puts(out, ",\"params\":");
+    bf_explain_params_json(out, bf_engine_params(e), date, bf_result_text(r, d->params_read));
+    bf_buf_puts(out, ",\"trace\":");
+    json_text_or_null(out, bf_result_text(r, d->trace));
 }
 
 /* {"NAME":{"in_force":551,"value":700[,"applies":false]},…}: each override against the value
@@ -112,7 +123,7 @@ void bf_report_household_json(bf_buf *out, const bf_engine *e, const bf_househol
             continue;
         bf_buf_puts(out, first ? "\n  {" : ",\n  {");
         first = false;
-        bf_report_decision_fields(out, &pol[dec->policy], h, r, dec, explain);
+        decision_json(out, e, &pol[dec->policy], h, date, r, dec, explain);
         bf_buf_puts(out, "}");
     }
     bf_buf_puts(out, "\n]}\n");
@@ -167,6 +178,8 @@ void bf_report_household_text(FILE *out, const bf_engine *e, const bf_household 
             continue;
         if (dec->policy != last_policy) {
             fprintf(out, _("\n%s (%s)\n"), p->title, p->id);
+            if (explain)
+                bf_explain_policy_text(out, "  ", p);
             last_policy = dec->policy;
         }
         const char *indent = "  ";
@@ -197,9 +210,9 @@ void bf_report_household_text(FILE *out, const bf_engine *e, const bf_household 
             fputs(_("not eligible\n"), out);
         print_reason_lines(out, bf_result_text(r, dec->reasons), indent);
         if (explain) {
-            const char *params = bf_result_text(r, dec->params_read);
             const char *trace = bf_result_text(r, dec->trace);
-            fprintf(out, _("%sparameters read: %s\n"), indent, params ? params : "{}");
+            bf_explain_params_text(out, indent, bf_engine_params(e), date,
+                                   bf_result_text(r, dec->params_read));
             if (trace && *trace)
                 fprintf(out, _("%sprinted: %s"), indent, trace);
         }

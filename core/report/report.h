@@ -22,7 +22,7 @@ typedef struct bf_sim_scenario {
     int n_sets;
 } bf_sim_scenario;
 
-/* One household's decisions as the JSON of DESIGN.md "Outputs" (check --format json): every
+/* One household's decisions as the JSON documented in README (check --format json): every
  * reported policy in evaluation order, members in record order; with explain, each decision
  * also carries "params" (parameters read, with their values) and "trace" (printed text). With
  * a scenario (--set; NULL or no sets: none) the figures are hypothetical: "scenario" holds per
@@ -36,7 +36,7 @@ void bf_report_household_text(FILE *out, const bf_engine *e, const bf_household 
                               const bf_result *r, bool explain, const bf_sim_scenario *sc);
 /* Writes one decision's fields as JSON members (without braces) for exports. */
 void bf_report_decision_fields(bf_buf *out, const bf_policy *p, const bf_household *h,
-                               const bf_result *r, const bf_decision *d, bool explain);
+                               const bf_result *r, const bf_decision *d);
 
 /* ---- simulate ---- */
 

@@ -1,6 +1,6 @@
--- household: the derived quantities of POLICIES.md §1 "Derived", defined once for
+-- household: the derived quantities of the records, defined once for
 -- every policy script, and the two member tests several policies share
--- ("is m tekun-eligible", "is m a dibao object", POLICIES.md §2 dibao).
+-- ("is m tekun-eligible", "is m a dibao object").
 
 local fmt = require "fmt"
 local terms = require "terms"
@@ -20,7 +20,7 @@ function household.income(h)
   return N, I, I / N / 12, I / N
 end
 
--- 家庭财产条件 (粤民规字〔2019〕9号), "assets pass" of POLICIES.md §1:
+-- 家庭财产条件 (粤民规字〔2019〕9号), "assets pass":
 --   deposits <= p.dibao.deposit_months x S x N, vehicle <= p.dibao.vehicle_limit,
 --   extra_houses = 0.
 function household.assets(h, p, N)
@@ -69,7 +69,7 @@ function household.severely_disabled(m)
   return d == 1 or d == 2
 end
 
--- severe(m) of POLICIES.md §1: 重病 or 重残 (serious_illness or disability in {1, 2})
+-- severe(m): 重病 or 重残 (serious_illness or disability in {1, 2})
 function household.severe(m)
   return m.serious_illness or household.severely_disabled(m)
 end
@@ -90,7 +90,7 @@ function household.is_tekun(m, ctx)
   return ctx.decision("tekun", m).eligible
 end
 
--- Is m a 低保对象 (dibao object)? POLICIES.md §2 dibao, last paragraph:
+-- Is m a 低保对象 (dibao object)? as dibao.lua decides it:
 -- dibao eligible and m not tekun-eligible and (tier household, or tier
 -- single_person and severe(m)). The caller must require "tekun" and "dibao".
 function household.is_dibao_object(m, ctx)

@@ -1,4 +1,4 @@
--- terms: the Chinese words for the coded values of the records (POLICIES.md §1),
+-- terms: the Chinese words for the coded values of the records (see the handbook, bangfu doc),
 -- used in reasons so that a caseworker reads 脱贫不稳定户, not "unstable".
 
 return {
