@@ -16,7 +16,7 @@ static void setup(void)
 {
     char msg[256];
     bf_sandbox_config cfg = {64u * 1024 * 1024, 100000000, BF_SOURCE_DIR "/tests/data/policies/faults/lib",
-                             "lib/", NULL, false};
+                             "lib/", NULL, false, 0};
     cr_assert_eq(bf__sandbox_new(&cfg, &sb, msg, sizeof msg), BF_OK, "%s", msg);
     plain = luaL_newstate();
     cr_assert(plain);

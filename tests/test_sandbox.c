@@ -7,6 +7,7 @@
 
 #include "bangfu.h"
 #include "helpers.h"
+#include "guards.h"
 #include "sandbox.h"
 
 static bf_sandbox *sb;
@@ -170,7 +171,9 @@ Test(sandbox, normal_work_runs_without_a_hook)
 
 Test(sandbox, string_rep_bomb_hits_the_memory_cap)
 {
-    cr_expect_eq(run("local s = string.rep('x', 1 << 30) return #s"), BF_ELIMIT);
+    /* doubling a text passes every string.rep limit and reaches the cap of 32 MiB */
+    cr_expect_eq(run("local s = string.rep('x', 1 << 20) for i = 1, 10 do s = s .. s end return #s"),
+                 BF_ELIMIT);
     cr_expect(strstr(bf_buf_str(&err), "memory cap of 32 MiB exceeded"), "%s", bf_buf_str(&err));
     cr_expect_eq(run("local t = {} for i = 1, 1e9 do t[i] = {i} end"), BF_ELIMIT);
     bf_sandbox_stats st;
@@ -236,4 +239,77 @@ Test(sandbox, deeply_nested_modules_are_frozen_or_refused)
     cr_expect_eq(run("return require('deep_bomb')"), BF_ESCRIPT);
     cr_expect(strstr(bf_buf_str(&err), "nest more than 100 levels deep") != NULL, "%s",
               bf_buf_str(&err));
+}
+
+/* ---- Evaluations that always end (issue 11, item 2) ---- */
+
+Test(sandbox, a_message_handler_cannot_loop_past_the_budget)
+{
+    /* Lua's own xpcall runs the handler with hooks off: this looped for ever */
+    cr_expect_eq(run("xpcall(function() while true do end end, function() while true do end end)"),
+                 BF_ELIMIT);
+    cr_expect(strstr(bf_buf_str(&err), "instruction budget of 1000000 instructions exceeded"), "%s",
+              bf_buf_str(&err));
+    /* nested protection cannot catch the stop either */
+    cr_expect_eq(run("while true do pcall(pcall, xpcall, function() while true do end end, print) end"),
+                 BF_ELIMIT);
+    /* ordinary errors are still caught, and the handler still sees the error object */
+    expect_value("local ok, e = pcall(error, 'x', 0) return tostring(ok) .. e", "falsex");
+    expect_value("local ok, e = xpcall(function() error({code = 7}) end, function(o) return o.code * 6 end) "
+                 "return tostring(ok) .. e", "false42");
+    expect_value("local ok, a, b = xpcall(function(x, y) return x + y, x * y end, print, 3, 4) "
+                 "return tostring(ok) .. a .. b", "true712");
+    expect_value("local ok, e = xpcall(error, function() error('again', 0) end, 'x') return e", "again");
+}
+
+Test(sandbox, backtracking_patterns_are_refused_before_they_run)
+{
+    cr_expect_eq(run("local i = string.find(('a'):rep(3000), ('a-'):rep(12) .. 'b') return i"), BF_ESCRIPT);
+    cr_expect(strstr(bf_buf_str(&err), "test.lua:1: this pattern repeats 12 items"), "%s",
+              bf_buf_str(&err));
+    cr_expect_eq(run("local s = ('a'):rep(3000) return s:match('(.-)(.-)(.-)x')"), BF_ESCRIPT);
+    cr_expect(strstr(bf_buf_str(&err), "repeats 3 items"), "%s", bf_buf_str(&err));
+    /* what policies do with patterns still works: 3 repetitions over 10 bytes is 11^4 steps */
+    expect_value("local y, m, d = ('2021-05-03'):match('^(%d+)-(%d+)-(%d+)$') return y .. m .. d",
+                 "20210503");
+    expect_value("return (string.gsub('a,b,,c', ',+', ';'))", "a;b;c");
+    expect_value("local n = 0 for w in ('x y z'):gmatch('%a+') do n = n + 1 end return tostring(n)", "3");
+    /* plain find is not a pattern at all */
+    expect_value("return tostring(string.find(('a-'):rep(3000), ('a-'):rep(12), 1, true))", "1");
+    cr_expect_eq(bf__pattern_repetitions("[%]*]+%d*%b()x-.?", 17), 3);
+    cr_expect_eq(bf__pattern_repetitions("%f[%w]%w+", 9), 1);
+}
+
+Test(sandbox, string_rep_is_limited_to_a_megabyte)
+{
+    expect_value("return tostring(#string.rep('ab', 1 << 19))", "1048576");
+    cr_expect_eq(run("local s = string.rep('ab', 25000000) return s"), BF_ESCRIPT);
+    cr_expect(strstr(bf_buf_str(&err), "test.lua:1: string.rep would make a text of more than 1048576 bytes"),
+              "%s", bf_buf_str(&err));
+    cr_expect_eq(run("return ('x'):rep(2, ('y'):rep(1 << 20))"), BF_ESCRIPT);
+}
+
+Test(sandbox, the_wall_clock_stops_an_evaluation_the_budget_would_not)
+{
+    bf_sandbox *slow;
+    bf_watchdog *dog;
+    char msg[256];
+    bf_sandbox_config cfg = {.max_memory = 32u * 1024 * 1024, .max_instructions = 1000000000,
+                             .lib_dir = BF_SOURCE_DIR "/tests/data/policies/faults/lib",
+                             .lib_chunk_prefix = "lib/", .max_seconds = 1};
+    cr_assert_eq(bf__sandbox_new(&cfg, &slow, msg, sizeof msg), BF_OK, "%s", msg);
+    cr_assert_eq(bf__watchdog_start(&slow, 1, &dog), BF_OK);
+    /* a megabyte per instruction: about 5 instructions an iteration, so the budget of 10^9 is
+     * never reached while the clock runs out */
+    const char *src = "for i = 1, 1e9 do local s = string.rep('ab', 1 << 19) end";
+    bf_buf e = {0};
+    cr_expect_eq(bf__sandbox_run_chunk(slow, src, strlen(src), "@slow.lua", &e), BF_ELIMIT);
+    cr_expect(strstr(bf_buf_str(&e), "slow.lua:1: the evaluation ran for more than 1 seconds"), "%s",
+              bf_buf_str(&e));
+    /* the next call starts with a fresh clock */
+    bf_buf_clear(&e);
+    const char *ok = "return 'alive'";
+    cr_expect_eq(bf__sandbox_run_chunk(slow, ok, strlen(ok), "@ok.lua", &e), BF_OK, "%s", bf_buf_str(&e));
+    bf_buf_free(&e);
+    bf_test_sandbox_close(slow, dog);
 }

@@ -289,3 +289,34 @@ Test(store, writing_households_counts_the_version_once_per_transaction)
     cr_expect_str_eq(v, "1\n", "a rollback and an empty transaction count nothing");
     free(v);
 }
+
+/* Issue 11, item 2: a run whose process died is shown as abandoned, never as running. The lock
+ * that marks a run alive is an open-file-description lock, so a second connection in this same
+ * process sees it as another process would. */
+Test(store, a_run_is_running_while_its_connection_lives_and_abandoned_after)
+{
+    bf_run_row row = {"2026-12-04T10:00:00Z", "2026-12-04", 1, NULL, false, "{}", "{}"};
+    int64_t id;
+    cr_assert_eq(bf_store_run_create(store, &row, &id), BF_OK, "%s", bf_store_errmsg(store));
+    char err[512];
+    bf_store *other;
+    cr_assert_eq(bf_store_open_existing(path, &other, err, sizeof err), BF_OK, "%s", err);
+    bf_stored_run run;
+    cr_assert_eq(bf_store_run_get(other, id, &run), BF_OK, "%s", bf_store_errmsg(other));
+    cr_expect_str_eq(run.status, "running");
+    bf_stored_run_free(&run);
+
+    /* a second run of the same store finishes; the first connection dies without finishing */
+    int64_t id2;
+    cr_assert_eq(bf_store_run_create(other, &row, &id2), BF_OK, "%s", bf_store_errmsg(other));
+    cr_assert_eq(bf_store_run_finish(other, id2, "completed", "2026-12-04T10:01:00Z", 0, 0, 0), BF_OK);
+    bf_store_close(store);
+    cr_assert_eq(bf_store_open_existing(path, &store, err, sizeof err), BF_OK, "%s", err);
+    cr_assert_eq(bf_store_run_get(other, id, &run), BF_OK);
+    cr_expect_str_eq(run.status, "abandoned");
+    bf_stored_run_free(&run);
+    cr_assert_eq(bf_store_run_get(store, id2, &run), BF_OK);
+    cr_expect_str_eq(run.status, "completed");
+    bf_stored_run_free(&run);
+    bf_store_close(other);
+}

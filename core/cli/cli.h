@@ -67,6 +67,7 @@ bool bf_cli_report_folder_writable(const char *path);
     "  --set NAME=VALUE   use VALUE for a parameter in this command only (repeatable)\n" \
     "  --max-memory MIB   memory cap of each Lua state (default 256)\n" \
     "  --max-instructions N  instruction budget of one evaluation (default 10000000)\n" \
+    "  --max-seconds S    wall-clock limit of one evaluation (default 10)\n" \
     "  --plugins DIR      native plugins, for the Lua modules they offer (default: see\n" \
     "                     'bangfu plugins --help')\n")
 #define BF_CLI_DB_HELP N_("  --db DB            the SQLite database (default: bangfu.db in this folder)\n")

@@ -81,6 +81,12 @@ int bf_eval_opts_parse(const char *cmd, int argc, char **argv, int *i, bf_eval_o
         o->max_instructions = n;
         return 1;
     }
+    if (bf_cli_opt(argc, argv, i, "--max-seconds", &v)) {
+        if (!parse_long(cmd, "--max-seconds", v, 1, 86400, &n))
+            return -1;
+        o->max_seconds = (long)n;
+        return 1;
+    }
     return 0;
 }
 
@@ -176,6 +182,7 @@ int bf_eval_session_open(const char *cmd, const bf_eval_opts *o, bf_text_mode te
             .date = s->date, .jobs = (int)o->jobs,
             .max_memory = (size_t)o->max_memory_mib * 1024 * 1024,
             .max_instructions = (uint64_t)o->max_instructions,
+            .max_seconds = (unsigned)o->max_seconds,
             .only = s->n_only ? s->only : NULL, .n_only = s->n_only,
             .explain = explain, .text = text, .cancel = o->cancel,
             .modules = bf_plugins_lua_modules(s->plugins), .track_reads = o->track_reads,

@@ -21,6 +21,7 @@ typedef struct bf_eval_opts {
     long jobs;                      /* --jobs N, 0: cores */
     long max_memory_mib;            /* --max-memory MiB, 0: default */
     long long max_instructions;     /* --max-instructions N, 0: default */
+    long max_seconds;               /* --max-seconds S, 0: default */
     volatile sig_atomic_t *cancel;  /* set by the command's signal handler; may be NULL */
     bool track_reads;               /* run: record which parameters each household read */
 } bf_eval_opts;

@@ -105,7 +105,8 @@ static const char *const run_usage[] = {
        "(every eligible one and every error; with --store-all the ineligible ones too). Then\n"
        "prints per policy: households and members eligible, the yearly amount, errors.\n"
        "A run stopped by Ctrl-C or SIGTERM is marked interrupted and keeps what it stored;\n"
-       "a run killed outright stays 'running', never 'completed'.\n"
+       "a run whose process died (a second Ctrl-C, SIGKILL, power loss) is shown as\n"
+       "'abandoned' from then on, never as running or completed.\n"
        "\n"),
     N_("A run takes over the decisions of the latest completed run (of every policy) for each\n"
        "household that cannot have changed since: its record is the version that run read, no\n"

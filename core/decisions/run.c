@@ -1,6 +1,6 @@
 /* run.c — the county run: reader → engine (worker threads) → one writer, in batches. Each batch
  * of decisions is one transaction; the run row says 'running' until the end, so a run killed
- * half-way never looks complete. */
+ * half-way never looks complete (and the store shows it 'abandoned' once its process is gone). */
 #include "run.h"
 #include "i18n.h"
 #include "tally.h"

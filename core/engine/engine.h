@@ -89,6 +89,7 @@ typedef struct bf_engine_config {
     int jobs;                        /* worker threads; 0: the number of cores */
     size_t max_memory;               /* per Lua state; 0: default */
     uint64_t max_instructions;       /* per evaluation; 0: default */
+    unsigned max_seconds;            /* wall clock per evaluation; 0: default (10) */
     const char *const *only;         /* evaluate these (and what they require); NULL: all */
     int n_only;
     bool explain;                    /* record parameters read and print trace per decision */

@@ -774,7 +774,7 @@ static int lint_all(const char *dir, const bf_params *params, const bf_lua_modul
     add_name(&w.modules, &w.n_modules, "money");
     char prefix[4200];
     snprintf(prefix, sizeof prefix, "%s/", lib_dir);
-    bf_sandbox_config sc = {0, 0, lib_dir, prefix, modules, true};
+    bf_sandbox_config sc = {0, 0, lib_dir, prefix, modules, true, 0};
     bf_sandbox *sb = NULL;
     char err[256];
     bf__sandbox_new(&sc, &sb, err, sizeof err);

@@ -4,6 +4,7 @@
 #include "i18n.h"
 #include "bangfu.h"
 #include "format.h"
+#include "guards.h"
 #include "household.h"
 #include "money_lib.h"
 #include "pool.h"
@@ -30,6 +31,11 @@ struct bf_sandbox {
     bf_pool pool;                  /* small blocks of this state (one thread at a time) */
     bool memory_exceeded;          /* the allocator refused a growth since the call began */
     uint64_t max_instructions;
+    uint64_t max_ns;               /* wall clock of one call */
+    _Atomic uint64_t deadline_ns;  /* CLOCK_MONOTONIC time the running call must end by */
+    _Atomic uint64_t timeout_seq;  /* the watchdog saw call number timeout_seq pass its deadline */
+    uint64_t call_seq;             /* this thread's number of the running call */
+    bool timed_out;                /* the stop is the wall clock's, not the instruction budget's */
     char *lib_dir, *lib_prefix;
     const bf_lua_module *modules;
     bf_buf *trace;
@@ -80,7 +86,20 @@ static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     return p;
 }
 
-/* ---- Instruction budget ---- */
+/* ---- Instruction budget and wall clock ---- */
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Whether the running call is past its wall-clock limit, by the watchdog's mark or the clock. */
+static bool past_deadline(bf_sandbox *sb)
+{
+    return atomic_load(&sb->timeout_seq) == sb->call_seq || now_ns() > atomic_load(&sb->deadline_ns);
+}
 
 static void budget_hook(lua_State *L, lua_Debug *ar);
 
@@ -106,7 +125,9 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
     }
     if (sb->mode == MODE_COUNTING && !sb->stop_budget) {
         sb->counted += (uint64_t)lua_gethookcount(L);
-        if (sb->counted <= sb->max_instructions) {
+        if (past_deadline(sb))
+            sb->stop_budget = sb->timed_out = true;
+        else if (sb->counted <= sb->max_instructions) {
             if (lua_gethookcount(L) != COUNT_STEP)
                 arm(L, sb, COUNT_STEP);
             return;
@@ -117,8 +138,13 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
         /* re-arm on every instruction so that a pcall in the script cannot swallow the stop */
         arm(L, sb, 1);
         lua_getinfo(L, "Sl", ar);
-        lua_pushfstring(L, "%s:%d: instruction budget of %I instructions exceeded", ar->short_src,
-                        ar->currentline, (lua_Integer)sb->max_instructions);
+        if (sb->timed_out)
+            lua_pushfstring(L, "%s:%d: the evaluation ran for more than %I seconds and was stopped "
+                            "(the wall-clock limit, --max-seconds)", ar->short_src, ar->currentline,
+                            (lua_Integer)(sb->max_ns / 1000000000u));
+        else
+            lua_pushfstring(L, "%s:%d: instruction budget of %I instructions exceeded", ar->short_src,
+                            ar->currentline, (lua_Integer)sb->max_instructions);
         lua_error(L);
     }
     /* MODE_FAST: the watchdog saw this call run too long; unwind and re-run it counted */
@@ -145,7 +171,16 @@ static void *watchdog_main(void *arg)
         for (int i = 0; i < w->n; i++) {
             bf_sandbox *sb = w->boxes[i];
             uint64_t seq = atomic_load(&sb->watch_seq);
-            if (atomic_load(&sb->watch_mode) != MODE_FAST) {
+            int mode = atomic_load(&sb->watch_mode);
+            if (mode == MODE_COUNTING && now_ns() > atomic_load(&sb->deadline_ns)) {
+                /* deliver the stop at the next instruction, even where the hook's own clock
+                 * check (every COUNT_STEP instructions) would come too late */
+                if (atomic_exchange(&sb->timeout_seq, seq) != seq)
+                    lua_sethook(sb->L, budget_hook, LUA_MASKCOUNT, 1);
+                w->seen[i] = 0;
+                continue;
+            }
+            if (mode != MODE_FAST) {
                 w->seen[i] = 0;
                 continue;
             }
@@ -619,6 +654,14 @@ int bf__sandbox_allowed_names(const char *lib, const char **out, int max)
     return 0;
 }
 
+/* Whether the evaluation running in L has been stopped (budget, wall clock or a watchdog
+ * restart): the guarded pcall and xpcall then re-raise instead of catching. */
+static bool evaluation_stopped(lua_State *L)
+{
+    bf_sandbox *sb = sandbox_of(L);
+    return sb->stop_budget || sb->stop_restart;
+}
+
 /* Pushes a new table with the fields of the table at idx that allowed names (stack: +1). */
 static void push_allowed(lua_State *L, int idx, const char *const *allowed)
 {
@@ -645,11 +688,13 @@ static int setup_globals(lua_State *L)
     luaL_requiref(L, LUA_GNAME, luaopen_base, 0);   /* base (Lua's whole _G) */
     push_allowed(L, -1, allowed_base);               /* base, G */
     lua_remove(L, -2);                               /* G */
+    bf__guards_install_base(L, -1, evaluation_stopped);
     for (size_t i = 0; i < sizeof libs / sizeof libs[0]; i++) {
         luaL_requiref(L, libs[i].name, libs[i].open, 0);   /* G, lib */
         push_allowed(L, -1, libs[i].allowed);        /* G, lib, safe */
         lua_remove(L, -2);                           /* G, safe */
         if (libs[i].open == luaopen_string) {
+            bf__guards_install_string(L, -1);
             bf__format_install(L, -1);
             lua_pushliteral(L, "");                  /* G, safe, "" */
             if (lua_getmetatable(L, -1)) {           /* G, safe, "", strmt */
@@ -692,6 +737,9 @@ int bf__sandbox_new(const bf_sandbox_config *cfg, bf_sandbox **out, char *err, s
     sb->max_memory = cfg->max_memory ? cfg->max_memory : BF_DEFAULT_MAX_MEMORY;
     sb->max_instructions = cfg->max_instructions ? cfg->max_instructions : BF_DEFAULT_MAX_INSTRUCTIONS;
     sb->no_budget = cfg->no_budget;
+    sb->max_ns = (uint64_t)(cfg->max_seconds ? cfg->max_seconds : BF_DEFAULT_MAX_SECONDS) * 1000000000u;
+    atomic_init(&sb->deadline_ns, UINT64_MAX);
+    atomic_init(&sb->timeout_seq, 0);
     sb->lib_dir = strdup(cfg->lib_dir ? cfg->lib_dir : "policies/lib");
     sb->lib_prefix = strdup(cfg->lib_chunk_prefix ? cfg->lib_chunk_prefix : "policies/lib/");
     sb->modules = cfg->modules;
@@ -752,6 +800,7 @@ void bf__sandbox_get_stats(const bf_sandbox *sb, bf_sandbox_stats *st)
     st->memory = sb->used;
 }
 
+
 void bf__sandbox_always_count(bf_sandbox *sb, bool on)
 {
     sb->always_count = on;
@@ -770,17 +819,21 @@ static int protected_call(bf_sandbox *sb, int nargs, int nresults, bool counting
     sb->counted = 0;
     sb->stop_budget = false;
     sb->stop_restart = false;
+    sb->timed_out = false;
     sb->memory_exceeded = false;
     if (sb->no_budget)
         return lua_pcall(L, nargs, nresults, 0);     /* nothing watches: what the budget costs */
+    /* the deadline before the number: the watchdog reads the number first, so the deadline it
+     * then reads is never older than the call the number names */
+    atomic_store(&sb->deadline_ns, now_ns() + sb->max_ns);
+    sb->call_seq = atomic_fetch_add(&sb->watch_seq, 1) + 1;
     if (counting || sb->observer) {                 /* an observer needs the hook from the start */
         sb->mode = MODE_COUNTING;
         arm(L, sb, COUNT_STEP);
     } else {
         sb->mode = MODE_FAST;
-        atomic_fetch_add(&sb->watch_seq, 1);
-        atomic_store(&sb->watch_mode, MODE_FAST);
     }
+    atomic_store(&sb->watch_mode, sb->mode);
     int rc = lua_pcall(L, nargs, nresults, 0);
     atomic_store(&sb->watch_mode, MODE_IDLE);
     sb->mode = MODE_IDLE;

@@ -14,6 +14,7 @@
 
 #define BF_DEFAULT_MAX_MEMORY       (256u * 1024u * 1024u)   /* bytes per Lua state */
 #define BF_DEFAULT_MAX_INSTRUCTIONS 10000000ull              /* VM instructions per evaluation */
+#define BF_DEFAULT_MAX_SECONDS      10u                      /* wall-clock seconds per evaluation */
 
 typedef struct bf_sandbox bf_sandbox;
 
@@ -30,6 +31,7 @@ typedef struct bf_sandbox_config {
     const char *lib_chunk_prefix;   /* shown in messages, e.g. "policies/lib/" */
     const bf_lua_module *modules;   /* native modules, terminated by {NULL, NULL}; may be NULL */
     bool no_budget;                 /* measurement only: no instruction budget, no watchdog marks */
+    unsigned max_seconds;           /* wall clock of one evaluation; 0: BF_DEFAULT_MAX_SECONDS */
 } bf_sandbox_config;
 
 /* Creates a sandboxed state; BF_OK or an error with a message in err. */

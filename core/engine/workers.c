@@ -215,7 +215,7 @@ int bf_engine_open(const bf_engine_config *cfg, bf_engine **out, bf_errors *errs
     snprintf(lib_dir, sizeof lib_dir, "%s/lib", cfg->policies_dir);
     snprintf(lib_prefix, sizeof lib_prefix, "%s/lib/", cfg->policies_dir);
     bf_sandbox_config sc = {cfg->max_memory, cfg->max_instructions, lib_dir, lib_prefix, cfg->modules,
-                            cfg->no_budget};
+                            cfg->no_budget, cfg->max_seconds};
     int rc = BF_OK;
     for (int i = 0; i < e->jobs && rc == BF_OK; i++) {
         char err[512];

@@ -40,6 +40,7 @@ struct bf_store {
     bool created;              /* the file did not exist before this open */
     bool households_changed;   /* households written in the open transaction */
     sqlite3_stmt *stmt[ST__N];
+    int run_lock_fd;           /* the run lock file while this connection's run is running, or -1 */
     char err[1024];
 };
 
@@ -57,6 +58,14 @@ char *bf__store_column_dup(sqlite3_stmt *st, int col, bool *oom);
 sqlite3_stmt *bf__store_prepare_run(bf_store *s, const char *sql, int64_t run_id);
 /* Notes a write of households: counted at the commit, or now outside a transaction. */
 int bf__store_households_written(bf_store *s);
+
+/* runs.c: marks run_id as running in this process until bf__store_run_unlock or the process
+ * ends (an open-file-description lock on byte run_id of "DB.runlock"). */
+int bf__store_run_lock(bf_store *s, int64_t run_id);
+/* runs.c: releases the lock of bf__store_run_lock, if any. */
+void bf__store_run_unlock(bf_store *s);
+/* runs.c: whether a process (this one included) holds the lock of run_id. */
+bool bf__store_run_alive(const bf_store *s, int64_t run_id);
 
 /* schema.c: reads meta.schema_version (0 for an empty database). */
 int bf__store_schema_version(bf_store *s, int *version);

@@ -3,9 +3,69 @@
 #include "i18n.h"
 #include "bangfu.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/* ---- Which runs are alive ----
+ * A run is 'running' in the database from its start to its finish. When its process dies
+ * (SIGKILL, a second Ctrl-C, power loss) nothing can write the finish, so the running process
+ * also holds a lock that the kernel drops with it: an open-file-description lock on byte run_id
+ * of the file DB.runlock. Readers report a 'running' run whose lock nobody holds as 'abandoned'.
+ * OFD locks, unlike POSIX record locks, conflict within one process too and are not dropped
+ * when another descriptor of the file is closed. */
+
+static void run_lock_path(const bf_store *s, char *out, size_t size)
+{
+    snprintf(out, size, "%s.runlock", s->path);
+}
+
+static struct flock run_byte(short type, int64_t run_id)
+{
+    struct flock fl = {.l_type = type, .l_whence = SEEK_SET, .l_start = (off_t)run_id, .l_len = 1};
+    return fl;
+}
+
+int bf__store_run_lock(bf_store *s, int64_t run_id)
+{
+    char path[4200];
+    run_lock_path(s, path, sizeof path);
+    bf__store_run_unlock(s);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    struct flock fl = run_byte(F_WRLCK, run_id);
+    if (fd < 0 || fcntl(fd, F_OFD_SETLK, &fl) != 0) {
+        snprintf(s->err, sizeof s->err, "%s: cannot lock run %lld in %s.runlock: %s", s->path,
+                 (long long)run_id, s->path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return BF_ESTORE;
+    }
+    s->run_lock_fd = fd;
+    return BF_OK;
+}
+
+void bf__store_run_unlock(bf_store *s)
+{
+    if (s->run_lock_fd >= 0)
+        close(s->run_lock_fd);                       /* closing the description drops its locks */
+    s->run_lock_fd = -1;
+}
+
+bool bf__store_run_alive(const bf_store *s, int64_t run_id)
+{
+    char path[4200];
+    run_lock_path(s, path, sizeof path);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;                                /* no run ever locked: nobody is running */
+    struct flock fl = run_byte(F_RDLCK, run_id);
+    bool alive = fcntl(fd, F_OFD_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
+    close(fd);
+    return alive;
+}
 
 int bf_store_run_create(bf_store *s, const bf_run_row *row, int64_t *run_id)
 {
@@ -20,7 +80,7 @@ int bf_store_run_create(bf_store *s, const bf_run_row *row, int64_t *run_id)
     if ((rc = bf__store_step_done(s, st, "recording the run")) != BF_OK)
         return rc;
     *run_id = sqlite3_last_insert_rowid(s->db);
-    return BF_OK;
+    return bf__store_run_lock(s, *run_id);
 }
 
 int bf_store_run_finish(bf_store *s, int64_t run_id, const char *status, const char *finished,
@@ -32,7 +92,10 @@ int bf_store_run_finish(bf_store *s, int64_t run_id, const char *status, const c
          sqlite3_bind_int64(st, 4, households) | sqlite3_bind_int64(st, 5, evaluations) |
          sqlite3_bind_int64(st, 6, errors)) != SQLITE_OK)
         return bf__store_fail(s, BF_ESTORE, "binding the run");
-    return bf__store_step_done(s, st, "finishing the run");
+    int rc = bf__store_step_done(s, st, "finishing the run");
+    if (rc == BF_OK)
+        bf__store_run_unlock(s);
+    return rc;
 }
 
 int bf_store_run_policy_insert(bf_store *s, int64_t run_id, const bf_run_policy_row *row)
@@ -73,6 +136,11 @@ int bf_store_run_get(bf_store *s, int64_t run_id, bf_stored_run *out)
     out->finished = bf__store_column_dup(st, 2, &oom);
     out->eval_date = bf__store_column_dup(st, 3, &oom);
     out->status = bf__store_column_dup(st, 4, &oom);
+    if (out->status && strcmp(out->status, "running") == 0 && !bf__store_run_alive(s, out->id)) {
+        free(out->status);                           /* its process died before the finish */
+        out->status = strdup("abandoned");
+        oom |= !out->status;
+    }
     out->only = bf__store_column_dup(st, 5, &oom);
     out->jobs = sqlite3_column_int(st, 6);
     out->store_all = sqlite3_column_int(st, 7) != 0;

@@ -104,6 +104,7 @@ static int open_store(const char *path, bool create, bf_store **out, char *err, 
         return BF_ENOMEM;
     }
     s->created = !existed;
+    s->run_lock_fd = -1;
     int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
     int rc = BF_ESTORE;
     if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
@@ -145,6 +146,7 @@ void bf_store_close(bf_store *s)
 {
     if (!s)
         return;
+    bf__store_run_unlock(s);
     for (int i = 0; i < ST__N; i++)
         sqlite3_finalize(s->stmt[i]);
     sqlite3_close(s->db);

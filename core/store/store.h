@@ -185,7 +185,8 @@ void bf_reader_close(bf_reader *r);
 typedef struct bf_stored_run {
     int64_t id;
     char *started, *finished;          /* ISO time (UTC); finished NULL while running */
-    char *eval_date, *status;          /* YYYY-MM-DD; running, completed, … */
+    char *eval_date, *status;          /* YYYY-MM-DD; running, completed, …, or abandoned: 'running'
+                                        * in the table but its process is gone */
     char *only;                        /* --only as given, NULL for all */
     int jobs;
     bool store_all;
