@@ -1,6 +1,7 @@
 /* cli.c — the `bangfu` command: dispatch to subcommands, global --help and --version. */
 #include "cli.h"
 #include "bangfu.h"
+#include "store.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -254,4 +255,28 @@ int main(int argc, char **argv)
         }
     fprintf(stderr, _("bangfu: unknown command '%s'.\nTry 'bangfu --help'.\n"), argv[1]);
     return BF_EXIT_USAGE;
+}
+
+/* bf_store_on_wait callback; user is the command's name. */
+static void tell_waiting(const void *cmd, const char *path)
+{
+    static bool told;
+    if (told)
+        return;
+    told = true;
+    fprintf(stderr, "bangfu %s: another bangfu process (an import or a run) is writing %s; "
+                    "waiting for it to finish (Ctrl-C to stop waiting)\n", (const char *)cmd, path);
+}
+
+void bf_cli_wait_for_writers(struct bf_store *s, const char *cmd)
+{
+    const char *v = getenv("BANGFU_LOCK_WAIT");
+    char *end;
+    double seconds = v && *v ? strtod(v, &end) : -1;
+    if (v && *v && (*end || seconds < 0 || seconds > 1e6))
+        fprintf(stderr, "bangfu %s: BANGFU_LOCK_WAIT=%s is not a number of seconds; waiting up to "
+                        "%.0f seconds\n", cmd, v, BF_STORE_DEFAULT_WAIT_SECONDS);
+    else if (seconds >= 0)
+        bf_store_set_wait(s, seconds);
+    bf_store_on_wait(s, tell_waiting, cmd);
 }

@@ -72,6 +72,10 @@ bool bf_cli_report_folder_writable(const char *path);
     "                     'bangfu plugins --help')\n")
 #define BF_CLI_DB_HELP N_("  --db DB            the SQLite database (default: bangfu.db in this folder)\n")
 
+/* Makes a command that writes the store wait for another process's write lock as long as
+ * $BANGFU_LOCK_WAIT seconds allow (default 600), saying once on stderr that it waits and why. */
+void bf_cli_wait_for_writers(struct bf_store *s, const char *cmd);
+
 /* Loads POLICIES/areas.xml for command cmd; BF_EXIT_OK and *out, or BF_EXIT_USAGE (reported). */
 int bf_cli_load_areas(const char *cmd, const char *policies, struct bf_areas **out);
 

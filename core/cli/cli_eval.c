@@ -266,7 +266,7 @@ static int cmd_check(int argc, char **argv)
         o.jobs = 1;                                  /* one household: no threads needed */
     char err[1024];
     bf_store *store;
-    if (bf_store_open_existing(o.db, &store, err, sizeof err) != BF_OK) {
+    if (bf_store_open_readonly(o.db, &store, err, sizeof err) != BF_OK) {
         fprintf(stderr, "bangfu check: %s\n", err);
         return BF_EXIT_USAGE;
     }

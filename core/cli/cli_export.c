@@ -134,7 +134,7 @@ static int cmd_export(int argc, char **argv)
     int status = BF_EXIT_USAGE;
     char err[1024];
     bf_store *store;
-    if (w && bf_store_open_existing(db, &store, err, sizeof err) != BF_OK) {
+    if (w && bf_store_open_readonly(db, &store, err, sizeof err) != BF_OK) {
         fprintf(stderr, "bangfu export: %s\n", err);
     } else if (w) {
         status = export_run(store, run_id, w, out);

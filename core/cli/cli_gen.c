@@ -93,6 +93,7 @@ static int gen_db(const gen_options *o, const bf_gen_job *job, bf_gen_totals *to
         bf_errors_add(errs, "%s", err);
         return rc == BF_ESTORE ? BF_EIO : rc;
     }
+    bf_cli_wait_for_writers(s, "gen");
     rc = bf_gen_to_store(s, job, totals, errs);
     if (rc == BF_OK)
         bf_store_close(s);

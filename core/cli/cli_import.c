@@ -168,6 +168,7 @@ static int run_import(const import_args *a, const bf_import_source *src, int n_s
         fprintf(stderr, "bangfu import: %s\n", err);
         return BF_EXIT_USAGE;
     }
+    bf_cli_wait_for_writers(s, "import");
     bf_errors errs;
     bf_errors_init(&errs, IMPORT_MAX_ERRORS);
     bf_import_stats st;

@@ -98,7 +98,7 @@ static int cmd_review(int argc, char **argv)
     }
     char err[1024];
     bf_store *store;
-    if (bf_store_open_existing(db, &store, err, sizeof err) != BF_OK) {
+    if (bf_store_open_readonly(db, &store, err, sizeof err) != BF_OK) {
         fprintf(stderr, "bangfu review: %s\n", err);
         return BF_EXIT_USAGE;
     }

@@ -162,6 +162,7 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "bangfu run: %s\n", err);
         return BF_EXIT_USAGE;
     }
+    bf_cli_wait_for_writers(store, "run");
     o.cancel = &interrupted;
     o.track_reads = true;            /* for the run's tally (tally.h) */
     bf_eval_session s;

@@ -165,7 +165,7 @@ static int cmd_simulate(int argc, char **argv)
     }
     char err[1024];
     bf_store *store;
-    if (bf_store_open_existing(o.db, &store, err, sizeof err) != BF_OK) {
+    if (bf_store_open_readonly(o.db, &store, err, sizeof err) != BF_OK) {
         fprintf(stderr, "bangfu simulate: %s\n", err);
         bf_scenario_free(&sc);
         return BF_EXIT_USAGE;

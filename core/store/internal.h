@@ -40,6 +40,10 @@ struct bf_store {
     bool created;              /* the file did not exist before this open */
     bool households_changed;   /* households written in the open transaction */
     sqlite3_stmt *stmt[ST__N];
+    double wait_seconds;       /* how long a statement waits for another writer's lock */
+    bool gave_up_waiting;      /* the busy handler gave up: the failure is a lock held too long */
+    void (*on_wait)(const void *user, const char *path);   /* told when a wait begins */
+    const void *on_wait_user;
     int run_lock_fd;           /* the run lock file while this connection's run is running, or -1 */
     char err[1024];
 };

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *const stmt_sql[ST__N] = {
@@ -46,9 +47,22 @@ static const char *const stmt_sql[ST__N] = {
                     "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
 };
 
+/* After the busy handler gave up: says whose lock it was and what to do. */
+static bool explain_lock_timeout(bf_store *s, const char *what)
+{
+    if (!s->gave_up_waiting)
+        return false;
+    s->gave_up_waiting = false;
+    snprintf(s->err, sizeof s->err, _("%s: %s: another bangfu process (an import or a run) kept the "
+             "database locked for more than %.0f seconds; try again when it has finished"), s->path,
+             what, s->wait_seconds);
+    return true;
+}
+
 int bf__store_fail(bf_store *s, int code, const char *what)
 {
-    snprintf(s->err, sizeof s->err, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+    if (!explain_lock_timeout(s, what))
+        snprintf(s->err, sizeof s->err, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
     return code;
 }
 
@@ -72,7 +86,8 @@ int bf__store_exec(bf_store *s, const char *sql)
 {
     char *msg = NULL;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        snprintf(s->err, sizeof s->err, "%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+        if (!explain_lock_timeout(s, "running SQL"))
+            snprintf(s->err, sizeof s->err, "%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
         sqlite3_free(msg);
         return BF_ESTORE;
     }
@@ -88,15 +103,104 @@ static int prepare_all(bf_store *s)
     return BF_OK;
 }
 
-static int open_store(const char *path, bool create, bf_store **out, char *err, size_t errlen)
+enum open_mode { OPEN_CREATE, OPEN_EXISTING, OPEN_READONLY };
+
+/* ---- Waiting for another writer ----
+ * SQLite calls this while another connection holds the lock it needs. It sleeps and tries again
+ * for as long as the store's wait limit allows, telling the user once (through the callback the
+ * command set) that it is waiting and why, then gives up with a message that says so. */
+static int busy_wait(void *arg, int tries)
+{
+    bf_store *s = arg;
+    struct timespec nap = {0, 20 * 1000000L};
+    double waited = tries * 0.020;
+    if (waited >= s->wait_seconds) {
+        s->gave_up_waiting = true;
+        return 0;
+    }
+    if (tries == 25 && s->on_wait)                   /* half a second: worth telling */
+        s->on_wait(s->on_wait_user, s->path);
+    nanosleep(&nap, NULL);
+    return 1;
+}
+
+/* Whether a database in WAL mode in a folder we cannot write can only be read as immutable:
+ * SQLite then cannot create the -shm file it reads through. Only when no -wal file exists, so
+ * nothing of a writer is left unread. */
+static bool needs_immutable(const char *path)
+{
+    char side[4200];
+    snprintf(side, sizeof side, "%s-wal", path);
+    if (access(side, F_OK) == 0)
+        return false;
+    snprintf(side, sizeof side, "%s-shm", path);
+    if (access(side, F_OK) == 0)
+        return false;
+    char *dir = strdup(path);
+    if (!dir)
+        return false;
+    char *slash = strrchr(dir, '/');
+    const char *folder = slash ? (slash == dir ? "/" : (*slash = 0, dir)) : ".";
+    bool writable = access(folder, W_OK) == 0;
+    free(dir);
+    return !writable;
+}
+
+/* Opens the connection: read-write (creating the file in OPEN_CREATE) or read-only, the last
+ * through an immutable URI where the folder cannot take SQLite's -shm file. */
+static int open_connection(bf_store *s, const char *path, enum open_mode mode)
+{
+    int flags = SQLITE_OPEN_NOMUTEX;
+    if (mode == OPEN_READONLY)
+        flags |= SQLITE_OPEN_READONLY;
+    else
+        flags |= SQLITE_OPEN_READWRITE | (mode == OPEN_CREATE ? SQLITE_OPEN_CREATE : 0);
+    int rc;
+    if (mode == OPEN_READONLY && needs_immutable(path)) {
+        char *uri = sqlite3_mprintf("file:%s?immutable=1", path);
+        if (!uri)
+            return bf__store_fail(s, BF_ENOMEM, "cannot open");
+        rc = sqlite3_open_v2(uri, &s->db, flags | SQLITE_OPEN_URI, NULL);
+        sqlite3_free(uri);
+    } else {
+        rc = sqlite3_open_v2(path, &s->db, flags, NULL);
+    }
+    if (rc != SQLITE_OK)
+        return bf__store_fail(s, BF_ESTORE, "cannot open");
+    sqlite3_busy_handler(s->db, busy_wait, s);
+    sqlite3_extended_result_codes(s->db, 1);
+    return BF_OK;
+}
+
+/* Checks the schema of a database opened read-only: it must be this bangfu's version, since a
+ * reader cannot migrate it. */
+static int check_readonly_schema(bf_store *s, int version)
+{
+    if (version == BF_STORE_SCHEMA_VERSION)
+        return BF_OK;
+    if (version > 0 && version < BF_STORE_SCHEMA_VERSION) {
+        snprintf(s->err, sizeof s->err, _("%s: the database was made by an older bangfu (schema "
+                 "version %d); a command that writes (import or run) upgrades it to version %d "
+                 "first"), s->path, version, BF_STORE_SCHEMA_VERSION);
+        return BF_EVERSION;
+    }
+    return bf__store_schema_upgrade(s, version);   /* refuses a newer version with its message */
+}
+
+static int open_store(const char *path, enum open_mode mode, bf_store **out, char *err,
+                      size_t errlen)
 {
     *out = NULL;
     struct stat sb;
-    if (!create && stat(path, &sb) != 0) {
+    bool existed = stat(path, &sb) == 0;
+    if (mode != OPEN_CREATE && !existed) {
         snprintf(err, errlen, _("%s: no such database (import households first)"), path);
         return BF_ENOTFOUND;
     }
-    bool existed = stat(path, &sb) == 0;
+    if (!*path) {
+        snprintf(err, errlen, "%s", _("the database name is empty: give --db a file name"));
+        return BF_ENOTFOUND;
+    }
     bf_store *s = calloc(1, sizeof *s);
     if (!s || !(s->path = strdup(path))) {
         free(s);
@@ -105,24 +209,26 @@ static int open_store(const char *path, bool create, bf_store **out, char *err, 
     }
     s->created = !existed;
     s->run_lock_fd = -1;
-    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
-    int rc = BF_ESTORE;
-    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
-        bf__store_fail(s, BF_ESTORE, "cannot open");
-        goto out;
-    }
-    sqlite3_busy_timeout(s->db, 5000);
-    sqlite3_extended_result_codes(s->db, 1);
+    s->wait_seconds = BF_STORE_DEFAULT_WAIT_SECONDS;
     int version = 0;
-    if ((rc = bf__store_schema_version(s, &version)) != BF_OK)
-        goto out;
-    if ((rc = bf__store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                      "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;")) != BF_OK)
-        goto out;
-    if ((rc = bf__store_schema_upgrade(s, version)) != BF_OK)
-        goto out;
-    rc = prepare_all(s);
-out:
+    int rc = open_connection(s, path, mode);
+    if (rc == BF_OK)
+        rc = bf__store_schema_version(s, &version);
+    if (rc == BF_OK && version == 0 && mode != OPEN_CREATE) {
+        snprintf(s->err, sizeof s->err, _("%s: the file is empty, not a bangfu database (import "
+                 "households first)"), path);
+        rc = BF_ENOTFOUND;
+    }
+    if (rc == BF_OK && mode == OPEN_READONLY)
+        rc = bf__store_exec(s, "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;");
+    else if (rc == BF_OK)
+        rc = bf__store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                               "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;");
+    if (rc == BF_OK)
+        rc = mode == OPEN_READONLY ? check_readonly_schema(s, version)
+                                   : bf__store_schema_upgrade(s, version);
+    if (rc == BF_OK)
+        rc = prepare_all(s);
     if (rc != BF_OK) {
         snprintf(err, errlen, "%s", s->err);
         bf_store_close(s);
@@ -134,12 +240,28 @@ out:
 
 int bf_store_open(const char *path, bf_store **out, char *err, size_t errlen)
 {
-    return open_store(path, true, out, err, errlen);
+    return open_store(path, OPEN_CREATE, out, err, errlen);
 }
 
 int bf_store_open_existing(const char *path, bf_store **out, char *err, size_t errlen)
 {
-    return open_store(path, false, out, err, errlen);
+    return open_store(path, OPEN_EXISTING, out, err, errlen);
+}
+
+int bf_store_open_readonly(const char *path, bf_store **out, char *err, size_t errlen)
+{
+    return open_store(path, OPEN_READONLY, out, err, errlen);
+}
+
+void bf_store_on_wait(bf_store *s, void (*fn)(const void *user, const char *path), const void *user)
+{
+    s->on_wait = fn;
+    s->on_wait_user = user;
+}
+
+void bf_store_set_wait(bf_store *s, double seconds)
+{
+    s->wait_seconds = seconds;
 }
 
 void bf_store_close(bf_store *s)

