@@ -264,8 +264,8 @@ static void tell_waiting(const void *cmd, const char *path)
     if (told)
         return;
     told = true;
-    fprintf(stderr, "bangfu %s: another bangfu process (an import or a run) is writing %s; "
-                    "waiting for it to finish (Ctrl-C to stop waiting)\n", (const char *)cmd, path);
+    fprintf(stderr, _("bangfu %s: another bangfu process (an import or a run) is writing %s; "
+                      "waiting for it to finish (Ctrl-C to stop waiting)\n"), (const char *)cmd, path);
 }
 
 void bf_cli_wait_for_writers(struct bf_store *s, const char *cmd)
@@ -274,8 +274,8 @@ void bf_cli_wait_for_writers(struct bf_store *s, const char *cmd)
     char *end;
     double seconds = v && *v ? strtod(v, &end) : -1;
     if (v && *v && (*end || seconds < 0 || seconds > 1e6))
-        fprintf(stderr, "bangfu %s: BANGFU_LOCK_WAIT=%s is not a number of seconds; waiting up to "
-                        "%.0f seconds\n", cmd, v, BF_STORE_DEFAULT_WAIT_SECONDS);
+        fprintf(stderr, _("bangfu %s: BANGFU_LOCK_WAIT=%s is not a number of seconds; waiting up "
+                          "to %.0f seconds\n"), cmd, v, BF_STORE_DEFAULT_WAIT_SECONDS);
     else if (seconds >= 0)
         bf_store_set_wait(s, seconds);
     bf_store_on_wait(s, tell_waiting, cmd);
