@@ -123,6 +123,12 @@ Test(engine, every_fault_stays_in_its_own_evaluation)
         {"not_in_force", "not_in_force.lua:4: parameter later.only has no value in force on 2021-06-30"},
         {"tamper", "tamper.lua:5: attempt to change read-only field 'format'"},
         {"badtext", "badtext.lua:5: malformed decision: reasons[2] is not valid UTF-8 text"},
+        /* issue 11: 13,334 × 3 bytes of 长 = 40,002 bytes; 150 reasons; a looping handler */
+        {"toolong", "toolong.lua:6: malformed decision: reasons[1] is 40002 bytes long; a reason "
+                    "may have at most 4096 bytes"},
+        {"toomany", "toomany.lua:7: malformed decision: the decision gives 150 reasons; a decision "
+                    "may give at most 100"},
+        {"handler_loop", "handler_loop.lua:6: instruction budget of 10000000 instructions exceeded"},
     };
     for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
         const bf_decision *d = decision_of(f.engine, &r, faults[i].policy, -1);

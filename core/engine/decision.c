@@ -9,6 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* What one decision may carry (issue 11: one 40 MB reason per decision made a 1.2 GB database).
+ * The shipped scripts give at most a dozen reasons of a few hundred bytes. */
+#define MAX_REASONS      100      /* reasons of one decision */
+#define MAX_DETAILS      100      /* entries of its details table */
+#define MAX_TEXT_BYTES   4096     /* one reason, or one text value of details */
+
 /* ---- results ---- */
 
 const char *bf_result_text(const bf_result *r, int offset)
@@ -96,6 +102,11 @@ static bool read_detail(lua_State *L, detail *d, bf_buf *why)
     }
     if (vt == LUA_TSTRING) {
         d->text = lua_tolstring(L, -1, &d->text_len);
+        if (d->text_len > MAX_TEXT_BYTES) {
+            bf_buf_printf(why, "details.%s is %zu bytes long; a text of details may have at most "
+                          "%d bytes", d->key, d->text_len, MAX_TEXT_BYTES);
+            return false;
+        }
         if (!valid_text(d->text, d->text_len)) {
             bf_buf_printf(why, _("details.%s is not valid UTF-8 text"), d->key);
             return false;
@@ -143,6 +154,11 @@ static bool details_json(lua_State *L, int t, bf_buf *out, bf_buf *why)
                     memcpy(grown, small, sizeof small);
                 items = grown;
             }
+        }
+        if (ok && n == MAX_DETAILS) {
+            bf_buf_printf(why, "details has more than %d entries; a decision may keep at most %d",
+                          MAX_DETAILS, MAX_DETAILS);
+            ok = false;
         }
         if (ok)
             ok = read_detail(L, &items[n++], why);
@@ -236,6 +252,12 @@ bool bf__take_decision(lua_State *L, int t, int kt, bf_text_mode mode, bool reco
     if (tt == LUA_TSTRING) {
         size_t len;
         const char *s = lua_tolstring(L, -1, &len);
+        if (len > MAX_TEXT_BYTES) {
+            bf_buf_printf(why, "tier is %zu bytes long; a tier may have at most %d bytes", len,
+                          MAX_TEXT_BYTES);
+            lua_pop(L, 1);
+            return false;
+        }
         if (!valid_text(s, len)) {
             bf_buf_puts(why, _("tier is not valid UTF-8 text"));
             lua_pop(L, 1);
@@ -262,6 +284,12 @@ bool bf__take_decision(lua_State *L, int t, int kt, bf_text_mode mode, bool reco
         lua_settop(L, t);
         return false;
     }
+    if (n > MAX_REASONS) {
+        bf_buf_printf(why, "the decision gives %lld reasons; a decision may give at most %d",
+                      (long long)n, MAX_REASONS);
+        lua_settop(L, t);
+        return false;
+    }
     bf_buf_clear(scratch);
     bf_buf_add(scratch, "[", 1);
     for (lua_Integer i = 1; i <= n; i++) {
@@ -273,6 +301,12 @@ bool bf__take_decision(lua_State *L, int t, int kt, bf_text_mode mode, bool reco
         }
         size_t len;
         const char *s = lua_tolstring(L, -1, &len);
+        if (len > MAX_TEXT_BYTES) {
+            bf_buf_printf(why, "reasons[%lld] is %zu bytes long; a reason may have at most %d bytes",
+                          (long long)i, len, MAX_TEXT_BYTES);
+            lua_settop(L, t);
+            return false;
+        }
         if (!valid_text(s, len)) {
             bf_buf_printf(why, _("reasons[%lld] is not valid UTF-8 text"), (long long)i);
             lua_settop(L, t);
