@@ -16,6 +16,7 @@
 #define BF_EINTERRUPTED 8   /* stopped by a signal */
 #define BF_ELIMIT       9   /* a configured limit was hit (memory cap, instruction budget, size) */
 #define BF_EUSAGE      10   /* the caller used the API or the CLI wrongly */
+#define BF_ECHANGED    11   /* the households changed (an import) while they were being read */
 
 /* Returns a short English description of an error code. */
 const char *bf_strerror(int code);

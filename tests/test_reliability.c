@@ -170,3 +170,57 @@ Test(reliability, a_killed_run_is_abandoned)
     free(out);
     free(db);
 }
+
+/* Issue 11, item 4: a run overlapping an import never stores a mixed snapshot. The import
+ * replaces every household (another seed, the same ids) while the run reads them. */
+Test(reliability, a_run_overlapping_an_import_keeps_no_mixed_decisions)
+{
+    char *db = bf_test_county("h.db", "20000", NULL);
+    char *other = bf_test_path(bf_test_dir, "other.xml");
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "gen", "--households", "20000", "--seed", "7", "--out",
+                                other, NULL), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    char *out = bf_test_path(bf_test_dir, "run.err");
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        freopen("/dev/null", "w", stdout);
+        freopen(out, "w", stderr);
+        execl(BF_TEST_BANGFU, "bangfu", "run", "--jobs", "1", "--db", db, (char *)NULL);
+        _exit(127);
+    }
+    char *status = NULL;
+    for (int i = 0; i < 3000 && !(status && *status); i++) {
+        free(status);
+        status = bf_test_query(db, "SELECT status FROM runs");
+        usleep(2000);
+    }
+    free(status);
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "import", "--replace", other, "--db", db, NULL), 0, "%s",
+                 r.err);
+    bf_test_run_free(&r);
+    int ws;
+    waitpid(pid, &ws, 0);
+    char *err = bf_test_read_file(out, NULL);
+    char *row = bf_test_query(db, "SELECT status, (SELECT count(*) FROM decisions WHERE run_id = 1) "
+                                  "FROM runs WHERE id = 1");
+    cr_assert_not_null(row);
+    /* the import committed while the run read (it started as soon as the run row existed and
+     * takes far less than the run's 20,000 evaluations on one thread) */
+    cr_expect_str_eq(row, "failed|0\n", "run 1: %s; stderr: %s", row, err ? err : "");
+    cr_expect(err && strstr(err, "households were imported while run 1 was reading them"), "%s",
+              err ? err : "");
+    cr_expect_neq(WEXITSTATUS(ws), 0);
+    free(row);
+    free(err);
+    /* run again: it reads the new county only, completely */
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, NULL), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    row = bf_test_query(db, "SELECT status, households FROM runs WHERE id = 2");
+    cr_expect_str_eq(row, "completed|20000\n");
+    free(row);
+    free(out);
+    free(other);
+    free(db);
+}

@@ -23,6 +23,7 @@ const char *bf_strerror(int code)
     case BF_EINTERRUPTED: return _("interrupted");
     case BF_ELIMIT: return _("limit exceeded");
     case BF_EUSAGE: return _("usage error");
+    case BF_ECHANGED: return _("the households changed while being read");
     default: return _("unknown error");
     }
 }

@@ -139,6 +139,25 @@ int bf_run_finish_policies(bf_store *store, int64_t run_id, bf_engine *engine,
     return rc;
 }
 
+/* A run must describe one version of the county: when an import wrote households while the run
+ * was reading them, its decisions mix old and new records, so they are deleted again and the run
+ * fails with a message saying why (issue 11: one snapshot per run). */
+static int check_one_snapshot(bf_store *store, int64_t run_id, bf_errors *errs)
+{
+    bool changed = false;
+    int rc = bf_store_run_households_changed(store, run_id, &changed);
+    if (rc == BF_OK && changed) {
+        bf_errors_add(errs, _("households were imported while run %lld was reading them, so its "
+                        "decisions would mix old and new records; they were not kept and the run "
+                        "is marked failed: run it again"), (long long)run_id);
+        rc = bf_store_run_delete_decisions(store, run_id);
+        return rc == BF_OK ? BF_ECHANGED : rc;
+    }
+    if (rc != BF_OK)
+        bf_errors_add(errs, "%s", bf_store_errmsg(store));
+    return rc;
+}
+
 int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
                    const bf_run_options *opt, bf_run_summary *out, bf_errors *errs)
 {
@@ -237,6 +256,8 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
     bf_progress_end(&bar);
     if (rc != BF_OK)
         bf_errors_add(errs, "%s", bf_store_errmsg(store));
+    else if (!interrupted)
+        rc = check_one_snapshot(store, out->run_id, errs);
     bf_reader_close(reader);
     for (int t = 0; t < 2; t++) {
         for (int i = 0; i < batch; i++)
@@ -294,7 +315,8 @@ const char *bf_run_status_label(const char *status)
         {"completed_with_errors", N_("completed, with evaluation errors")},
         {"interrupted", N_("interrupted, results incomplete")},
         {"failed", N_("failed")},
-        {"running", N_("running, or killed while running")},
+        {"running", N_("running")},
+        {"abandoned", N_("abandoned: its process ended before it finished, results incomplete")},
     };
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
         if (strcmp(labels[i][0], status) == 0)

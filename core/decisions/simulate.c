@@ -538,6 +538,22 @@ static int describe_scenario(const bf_param_set *baseline, const bf_sim_options 
     return BF_OK;
 }
 
+/* A simulation must describe one version of the county (issue 11): when an import wrote
+ * households while they were being read, its figures mix old and new records. */
+static int check_one_snapshot(bf_store *store, int64_t version_read, bf_errors *errs)
+{
+    int64_t now = 0;
+    if (bf_store_households_version(store, &now) != BF_OK) {
+        bf_errors_add(errs, "%s", bf_store_errmsg(store));
+        return BF_ESTORE;
+    }
+    if (now == version_read)
+        return BF_OK;
+    bf_errors_add(errs, "%s", _("households were imported while this simulation was reading them, "
+                              "so its figures would mix old and new records: run it again"));
+    return BF_ECHANGED;
+}
+
 int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline,
                 const bf_param_set *scenario, const bf_sim_options *opts, bf_sim_result *out,
                 bf_errors *errs)
@@ -558,8 +574,10 @@ int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline
     int64_t *reevaluated = calloc((size_t)n_pol, sizeof *reevaluated);
     int rc = (!out->policies || !changed || !base[0] || !base[1] || !scen[0] ||
               !scen[1] || !reevaluated) ? BF_ENOMEM : describe_scenario(baseline, opts, out);
-    int64_t total = 0, members = 0;
+    int64_t total = 0, members = 0, version = 0;
     if (rc == BF_OK && (rc = bf_store_count(store, &total, &members)) != BF_OK)
+        bf_errors_add(errs, "%s", bf_store_errmsg(store));
+    if (rc == BF_OK && (rc = bf_store_households_version(store, &version)) != BF_OK)
         bf_errors_add(errs, "%s", bf_store_errmsg(store));
     bf_reader *reader = NULL;
     if (rc == BF_OK && (rc = bf_store_reader_open(store, BATCH, &reader)) != BF_OK)
@@ -634,6 +652,8 @@ int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline
         out->evaluated = out->households;
     if (rc == BF_OK)
         rc = bf_wi_finish(&out->view, store, engine, opts->households, limit, errs);
+    if (rc == BF_OK)
+        rc = check_one_snapshot(store, version, errs);
     bf_reader_close(reader);
     bf_baseline_close(br);
     free(stored_reads);

@@ -289,3 +289,15 @@ int bf_store_count(bf_store *s, int64_t *households, int64_t *members)
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? BF_OK : bf__store_fail(s, BF_ESTORE, "counting");
 }
+
+int bf_store_households_version(bf_store *s, int64_t *version)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT " HOUSEHOLDS_VERSION, -1, &st, NULL) != SQLITE_OK)
+        return bf__store_fail(s, BF_ESTORE, "reading the households' version");
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *version = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? BF_OK : bf__store_fail(s, BF_ESTORE, "reading the households' version");
+}

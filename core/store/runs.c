@@ -294,3 +294,26 @@ void bf_town_totals_free(bf_town_total *t, int n)
         free(t[i].town);
     free(t);
 }
+
+int bf_store_run_households_changed(bf_store *s, int64_t run_id, bool *changed)
+{
+    sqlite3_stmt *st = bf__store_prepare_run(s, "SELECT households_version IS NOT " HOUSEHOLDS_VERSION
+                                                " FROM runs WHERE id = ?1", run_id);
+    if (!st)
+        return BF_ESTORE;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *changed = sqlite3_column_int(st, 0) != 0;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? BF_OK : bf__store_fail(s, BF_ESTORE, "comparing the households' version");
+}
+
+int bf_store_run_delete_decisions(bf_store *s, int64_t run_id)
+{
+    sqlite3_stmt *st = bf__store_prepare_run(s, "DELETE FROM decisions WHERE run_id = ?1", run_id);
+    if (!st)
+        return BF_ESTORE;
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? BF_OK : bf__store_fail(s, BF_ESTORE, "deleting the run's decisions");
+}

@@ -74,6 +74,9 @@ int bf_store_record_text(const bf_household *h, bf_buf *out);
 int bf_store_get_household(bf_store *s, const char *id, bf_household *out);
 /* Counts stored households and members. */
 int bf_store_count(bf_store *s, int64_t *households, int64_t *members);
+/* The households' version: counted up by every transaction that writes households, so a command
+ * that reads them all compares it before and after to know it read one consistent county. */
+int bf_store_households_version(bf_store *s, int64_t *version);
 
 /* ---- Runs and decisions (written by run.c) ---- */
 
@@ -121,6 +124,11 @@ int bf_store_run_town_insert(bf_store *s, int64_t run_id, const bf_run_town_row 
 /* Marks run run_id as having recorded its parameter reads and town totals (a run made before
  * version 2 of the schema, or interrupted, has not). */
 int bf_store_run_summary_done(bf_store *s, int64_t run_id);
+/* Whether households were written since run run_id started (its recorded version differs from
+ * the current one): then the run read a mix of old and new records. */
+int bf_store_run_households_changed(bf_store *s, int64_t run_id, bool *changed);
+/* Deletes the decisions of run run_id (a run that must not keep what it stored). */
+int bf_store_run_delete_decisions(bf_store *s, int64_t run_id);
 
 /* Whether run run_id recorded its parameter reads and town totals. */
 int bf_store_run_summary_recorded(bf_store *s, int64_t run_id, bool *recorded);
