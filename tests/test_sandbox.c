@@ -313,3 +313,15 @@ Test(sandbox, the_wall_clock_stops_an_evaluation_the_budget_would_not)
     bf_buf_free(&e);
     bf_test_sandbox_close(slow, dog);
 }
+
+Test(sandbox, an_error_object_that_is_not_a_string_names_its_line)
+{
+    cr_expect_eq(run("local t = {}\nerror(t)"), BF_ESCRIPT);
+    cr_expect_str_eq(bf_buf_str(&err), "test.lua:2: error object is a table value");
+    cr_expect_eq(run("local function f()\n  error()\nend\nf()"), BF_ESCRIPT);
+    cr_expect_str_eq(bf_buf_str(&err), "test.lua:2: error object is a nil value");
+    /* strings are left as the script made them */
+    cr_expect_eq(run("error('plain', 0)"), BF_ESCRIPT);
+    cr_expect_str_eq(bf_buf_str(&err), "plain");
+    expect_value("return 'alive'", "alive");
+}

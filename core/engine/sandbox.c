@@ -812,6 +812,38 @@ void bf__sandbox_observe_lines(bf_sandbox *sb, bf_line_observer fn, void *ud)
     sb->observer_ud = ud;
 }
 
+/* Message handler of every call: an error object that is not a string (error({}), error()) becomes
+ * "file:line: error object is a table value" at the script line that raised it, so every error
+ * decision names its line. Strings and the restart key pass unchanged; Lua calls no handler for
+ * a memory error. */
+static int locate_error(lua_State *L)
+{
+    int t = lua_type(L, 1);
+    if (t == LUA_TSTRING || t == LUA_TLIGHTUSERDATA)
+        return 1;
+    lua_Debug ar;
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
+            lua_pushfstring(L, "%s:%d: error object is a %s value", ar.short_src, ar.currentline,
+                            luaL_typename(L, 1));
+            return 1;
+        }
+    }
+    lua_pushfstring(L, "error object is a %s value", luaL_typename(L, 1));
+    return 1;
+}
+
+/* lua_pcall with locate_error as the message handler (stack effect as lua_pcall's). */
+static int pcall_located(lua_State *L, int nargs, int nresults)
+{
+    int base = lua_gettop(L) - nargs;                /* the function */
+    lua_pushcfunction(L, locate_error);
+    lua_insert(L, base);                             /* handler, f, args */
+    int rc = lua_pcall(L, nargs, nresults, base);
+    lua_remove(L, base);                             /* results | err */
+    return rc;
+}
+
 /* One protected call in fast (unhooked, watched) or counting mode. */
 static int protected_call(bf_sandbox *sb, int nargs, int nresults, bool counting)
 {
@@ -822,7 +854,7 @@ static int protected_call(bf_sandbox *sb, int nargs, int nresults, bool counting
     sb->timed_out = false;
     sb->memory_exceeded = false;
     if (sb->no_budget)
-        return lua_pcall(L, nargs, nresults, 0);     /* nothing watches: what the budget costs */
+        return pcall_located(L, nargs, nresults);    /* nothing watches: what the budget costs */
     /* the deadline before the number: the watchdog reads the number first, so the deadline it
      * then reads is never older than the call the number names */
     atomic_store(&sb->deadline_ns, now_ns() + sb->max_ns);
@@ -834,7 +866,7 @@ static int protected_call(bf_sandbox *sb, int nargs, int nresults, bool counting
         sb->mode = MODE_FAST;
     }
     atomic_store(&sb->watch_mode, sb->mode);
-    int rc = lua_pcall(L, nargs, nresults, 0);
+    int rc = pcall_located(L, nargs, nresults);
     atomic_store(&sb->watch_mode, MODE_IDLE);
     sb->mode = MODE_IDLE;
     lua_sethook(L, NULL, 0, 0);
