@@ -239,7 +239,7 @@ static int cmd_diff(int argc, char **argv)
         return status;
     char err[1024];
     bf_store *store;
-    if (bf_store_open_existing(o.db, &store, err, sizeof err) != BF_OK) {
+    if (bf_store_open_readonly(o.db, &store, err, sizeof err) != BF_OK) {
         fprintf(stderr, "bangfu diff: %s\n", err);
         return BF_EXIT_USAGE;
     }
@@ -296,7 +296,7 @@ static int cmd_history(int argc, char **argv)
         return bf_cli_usage_error("history", _("give the id of a household"));
     char err[1024];
     bf_store *store;
-    if (bf_store_open_existing(db, &store, err, sizeof err) != BF_OK) {
+    if (bf_store_open_readonly(db, &store, err, sizeof err) != BF_OK) {
         fprintf(stderr, "bangfu history: %s\n", err);
         return BF_EXIT_USAGE;
     }
