@@ -76,19 +76,22 @@ static int call_original(lua_State *L)
     return lua_gettop(L);
 }
 
-/* Raises "file:line: message" at the nearest script line on the stack (a tail call leaves none;
- * the message then has no position). */
-static int script_error(lua_State *L, const char *fmt, lua_Integer a, lua_Integer b)
+void bf__push_script_where(lua_State *L)
 {
     lua_Debug ar;
-    lua_pushliteral(L, "");
     for (int level = 1; lua_getstack(L, level, &ar); level++) {
         if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
-            lua_pop(L, 1);
             lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
-            break;
+            return;
         }
     }
+    lua_pushliteral(L, "");
+}
+
+/* Raises "file:line: message" at the nearest script line on the stack. */
+static int script_error(lua_State *L, const char *fmt, lua_Integer a, lua_Integer b)
+{
+    bf__push_script_where(L);
     lua_pushfstring(L, fmt, a, b);
     lua_concat(L, 2);
     return lua_error(L);

@@ -17,6 +17,9 @@
 void bf__guards_install_base(lua_State *L, int idx, bool (*stopped)(lua_State *L));
 /* Replaces rep, find, match, gmatch and gsub in the string table at idx (stack: 0 net). */
 void bf__guards_install_string(lua_State *L, int idx);
+/* Pushes "file:line: " of the nearest script line on the call stack, or "" when there is none
+ * (a tail call leaves none) (stack: +1). */
+void bf__push_script_where(lua_State *L);
 /* How many items of the Lua pattern p are repeated by '*', '+' or '-'. */
 int bf__pattern_repetitions(const char *p, size_t plen);
 

@@ -821,15 +821,9 @@ static int locate_error(lua_State *L)
     int t = lua_type(L, 1);
     if (t == LUA_TSTRING || t == LUA_TLIGHTUSERDATA)
         return 1;
-    lua_Debug ar;
-    for (int level = 1; lua_getstack(L, level, &ar); level++) {
-        if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
-            lua_pushfstring(L, "%s:%d: error object is a %s value", ar.short_src, ar.currentline,
-                            luaL_typename(L, 1));
-            return 1;
-        }
-    }
+    bf__push_script_where(L);
     lua_pushfstring(L, "error object is a %s value", luaL_typename(L, 1));
+    lua_concat(L, 2);
     return 1;
 }
 
