@@ -129,6 +129,11 @@ Test(engine, every_fault_stays_in_its_own_evaluation)
         {"toomany", "toomany.lua:7: malformed decision: the decision gives 150 reasons; a decision "
                     "may give at most 100"},
         {"handler_loop", "handler_loop.lua:6: instruction budget of 10000000 instructions exceeded"},
+        /* issue 11, no state between households: a table of the script's top level, and one of a
+         * lib module's top level reached through its function, are read-only */
+        {"keeps", "keeps.lua:6: attempt to change field '1' of a read-only table that every "
+                  "household's evaluation shares"},
+        {"remembers", "lib/memo.lua:5: attempt to change field 'wage' of a read-only table"},
     };
     for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
         const bf_decision *d = decision_of(f.engine, &r, faults[i].policy, -1);
@@ -152,6 +157,15 @@ Test(engine, every_fault_stays_in_its_own_evaluation)
         cr_expect(!d->failed);
         cr_expect_eq(d->amount, m == 0 ? 4100 : 900, "ages 41 (birthday today) and 9 (tomorrow 10)");
     }
+    /* what may be shared still works: constant tables read with ipairs, pairs and #, a class-style
+     * module's objects, a closure assigning to evaluate's own local: 3 words × 3 bytes + 10 × 2
+     * members + 2 × 3 = 35 yuan */
+    const bf_decision *shares = decision_of(f.engine, &r, "shares", -1);
+    cr_assert_not_null(shares);
+    cr_expect(!shares->failed, "%s", bf_result_text(&r, shares->error));
+    cr_expect_eq(shares->amount, 3500);
+    cr_expect_str_eq(bf_result_text(&r, shares->details), "{\"same_class\":\"yes\"}",
+                     "getmetatable gives the module's table back: %s", bf_result_text(&r, shares->details));
     bf_result_free(&r);
     /* the state is healthy afterwards: the same household evaluates the same way again */
     bf_result again = {0};
@@ -371,6 +385,59 @@ Test(engine, one_or_two_jobs_give_identical_decisions, .timeout = 120)
     free(one); free(two); free(hs);
     close_engine(&f1);
     close_engine(&f2);
+}
+
+/* Issue 11: a function assigning to a local of a script's top level (a policy's, or a lib
+ * module's, two functions deep) is refused when the script loads, naming the file and line; a
+ * function assigning to its own locals loads. */
+Test(engine, assigning_to_a_top_level_local_is_refused_at_load)
+{
+    const char *msg = load_errors(BF_SOURCE_DIR "/tests/data/policies/carryover");
+    cr_expect(strstr(msg, "carryover/counter.lua:6: a function assigns to 'count', a local variable of "
+                          "the script's top level; its value would carry over from one household to "
+                          "the next"), "%s", msg);
+    cr_expect(strstr(msg, "carryover/lib/last.lua:5: a function assigns to 'last_wage'"), "%s", msg);
+    cr_expect(!strstr(msg, "fine.lua"), "%s", msg);
+}
+
+/* Issue 11: every household's decisions in a run equal those of an engine that evaluated that
+ * household alone, whatever the number of jobs. */
+Test(engine, a_households_decisions_do_not_depend_on_the_others, .timeout = 120)
+{
+    enum { N = 600, ALONE_EVERY = 25 };
+    bf_household *hs = calloc(N, sizeof *hs);
+    bf_result *runs[3];
+    cr_assert_not_null(hs);
+    for (int i = 0; i < N; i++)
+        cr_assert_eq(bf_gen_household(11, i, BF_GEN_DATE, &hs[i]), BF_OK);
+    for (int j = 0; j < 3; j++) {
+        cr_assert_not_null(runs[j] = calloc(N, sizeof *runs[j]));
+        fixture f;
+        open_engine(&f, POLICIES, "2021-06-30", j + 1, NULL, 0, 0);
+        cr_assert_eq(bf_engine_evaluate(f.engine, hs, N, 0, runs[j]), BF_OK);
+        close_engine(&f);
+    }
+    for (int i = 0; i < N; i++) {
+        expect_same_result(&runs[0][i], &runs[1][i], hs[i].id);
+        expect_same_result(&runs[0][i], &runs[2][i], hs[i].id);
+    }
+    for (int i = 0; i < N; i += ALONE_EVERY) {
+        fixture f;
+        open_engine(&f, POLICIES, "2021-06-30", 1, NULL, 0, 0);
+        bf_result alone = {0};
+        cr_assert_eq(bf_engine_evaluate(f.engine, &hs[i], 1, 0, &alone), BF_OK);
+        expect_same_result(&runs[0][i], &alone, hs[i].id);
+        bf_result_free(&alone);
+        close_engine(&f);
+    }
+    for (int j = 0; j < 3; j++) {
+        for (int i = 0; i < N; i++)
+            bf_result_free(&runs[j][i]);
+        free(runs[j]);
+    }
+    for (int i = 0; i < N; i++)
+        bf_household_free(&hs[i]);
+    free(hs);
 }
 
 Test(engine, a_scripts_tiers_table_gives_its_tier_codes_words)

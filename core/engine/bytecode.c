@@ -3,6 +3,7 @@
  * functions, debug information (line deltas, absolute lines, locals, upvalue names). */
 #include "bytecode.h"
 #include "bangfu.h"
+#include "i18n.h"
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -271,44 +272,50 @@ static bool read_header(reader *r)
     return !r->bad && i == 0x5678 && n == 370.5;
 }
 
+int bf__bc_decode_top(lua_State *L, const char *chunkname, bc_proto *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    const char *file = chunkname[0] == '@' ? chunkname + 1 : chunkname;
+    dump_buf b = {0};
+    if (lua_dump(L, collect, &b, 0) != 0) {
+        free(b.data);
+        snprintf(err, errlen, "%s", _("out of memory"));
+        return BF_ENOMEM;
+    }
+    int rc = BF_OK;
+    reader r = {b.data, b.data + b.len, false};
+    if (!read_header(&r)) {
+        snprintf(err, errlen, _("%s: the compiled form is not Lua 5.4's binary chunk format"), file);
+        rc = BF_EINPUT;
+    } else {
+        read_function(&r, out, 0);
+        if (r.bad) {
+            snprintf(err, errlen, _("%s: cannot decode the compiled form"), file);
+            bf__bc_proto_free(out);
+            rc = BF_EINPUT;
+        }
+    }
+    free(b.data);
+    return rc;
+}
+
 int bf__bc_compile(const char *src, size_t len, const char *chunkname, bc_proto *out,
                    char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     lua_State *L = luaL_newstate();
     if (!L) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "%s", _("out of memory"));
         return BF_ENOMEM;
     }
-    int rc = BF_OK;
-    dump_buf b = {0};
+    int rc;
     if (luaL_loadbufferx(L, src, len, chunkname, "t") != LUA_OK) {
         snprintf(err, errlen, "%s", lua_tostring(L, -1));
         rc = BF_ESCRIPT;
-    } else if (lua_dump(L, collect, &b, 0) != 0) {
-        snprintf(err, errlen, "out of memory");
-        rc = BF_ENOMEM;
+    } else {
+        rc = bf__bc_decode_top(L, chunkname, out, err, errlen);
     }
     lua_close(L);
-    if (rc != BF_OK) {
-        free(b.data);
-        return rc;
-    }
-    reader r = {b.data, b.data + b.len, false};
-    if (!read_header(&r)) {
-        snprintf(err, errlen, "%s: the compiled form is not Lua 5.4's binary chunk format",
-                 chunkname[0] == '@' ? chunkname + 1 : chunkname);
-        rc = BF_EINPUT;
-    } else {
-        read_function(&r, out, 0);
-        if (r.bad) {
-            snprintf(err, errlen, "%s: cannot decode the compiled form",
-                     chunkname[0] == '@' ? chunkname + 1 : chunkname);
-            bf__bc_proto_free(out);
-            rc = BF_EINPUT;
-        }
-    }
-    free(b.data);
     return rc;
 }
 

@@ -47,6 +47,13 @@ lua_State *bf__sandbox_state(bf_sandbox *sb);
 int bf__sandbox_run_chunk(bf_sandbox *sb, const char *src, size_t len, const char *chunkname,
                           bf_buf *err);
 
+/* Freezes the value on top of the stack, which every later evaluation shares (a policy's
+ * evaluate): tables reachable from it (fields, upvalues of its functions, theirs in turn) become
+ * read-only proxies, so that no evaluation can leave a value there for the next household; a
+ * write raises an error naming the script line. The value stays on top (a table replaced by its
+ * proxy). BF_OK, or BF_ELIMIT with the message in err (nesting too deep, out of memory). */
+int bf__sandbox_freeze(bf_sandbox *sb, bf_buf *err);
+
 /* Calls the function below nargs arguments on the stack, like lua_pcall(L, nargs, nresults),
  * under the instruction budget and memory cap. On error the stack holds nothing of the call and
  * err receives "file:line: message". Returns BF_OK, BF_ESCRIPT, or BF_ELIMIT (budget or memory). */

@@ -173,6 +173,12 @@ static int setup_worker(bf_engine *e, worker *w, bf_errors *errs)
             return BF_ESCRIPT;
         }
         lua_getfield(L, -1, "evaluate");                 /* policy, evaluate */
+        /* what evaluate reaches outlives every evaluation: frozen, so none leaves a value there */
+        if (bf__sandbox_freeze(w->sb, &err) != BF_OK) {
+            bf_errors_add(errs, "%s: %s", e->pol[k].display, bf_buf_str(&err));
+            bf_buf_free(&err);
+            return BF_ESCRIPT;
+        }
         w->eval_ref[k] = luaL_ref(L, LUA_REGISTRYINDEX);
         lua_pop(L, 1);                                   /* nothing */
         assert(lua_gettop(L) == top);
