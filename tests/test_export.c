@@ -111,7 +111,9 @@ Test(export, xml_validates_and_its_totals_are_the_runs)
     cr_expect_eq(xpath_number(doc, "/e:export/e:totals/@decisions"), 183);
     cr_expect_eq(xpath_number(doc, "round(/e:export/e:totals/@amount * 100)"), 26048565);
     /* the run's audit record and a decision with place, title, reasons and details */
-    cr_expect_eq(xpath_number(doc, "count(/e:export/e:run/e:file)"), 11);
+    /* ten scripts, four policies/lib modules, params.xml; named within the policies folder */
+    cr_expect_eq(xpath_number(doc, "count(/e:export/e:run/e:file)"), 15);
+    cr_expect_eq(xpath_number(doc, "count(/e:export/e:run/e:file[@path='lib/decision.lua'])"), 1);
     cr_expect_eq(xpath_number(doc, "/e:export/e:run/e:parameter[@name='dibao.standard']/@value"), 551);
     cr_expect_eq(xpath_number(doc, "count(/e:export/e:decision[@household='S17' and @policy='dibao' "
                                    "and @town='东坪镇' and @title='农村最低生活保障' "

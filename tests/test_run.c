@@ -27,11 +27,12 @@ Test(run, records_the_run_and_its_decisions)
                                   "finished IS NOT NULL FROM runs");
     cr_expect_str_eq(row, "completed|2021-06-30|500|0|2|1\n");
     free(row);
-    /* the audit record: a sha256 for each of the ten scripts and params.xml, every parameter */
+    /* the audit record: a sha256 for each of the ten scripts, the four policies/lib modules and
+     * params.xml, every parameter */
     row = bf_test_query(db, "SELECT (SELECT count(*) FROM json_each(file_hashes)), "
                             "(SELECT count(*) FROM json_each(parameters)), "
                             "json_extract(parameters, '$.\"dibao.standard\"') FROM runs");
-    cr_expect_str_eq(row, "11|68|551\n");
+    cr_expect_str_eq(row, "15|68|551\n");
     free(row);
     /* without --store-all the ineligible decisions kept are exactly those of policies the
      * household's records name (review needs their reasons), and they carry reasons */

@@ -391,6 +391,42 @@ Test(simulate, a_stored_run_serves_as_the_same_baseline)
     }
 }
 
+/* The run's audit record names each file by its place in the policies folder, so the same files
+ * reached by another path (a copy, a relative --policies) still find the stored run; a change to
+ * a policies/lib module, which every script may read, keeps it from serving. */
+Test(simulate, a_stored_run_is_found_by_file_contents_not_by_path)
+{
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, "--date", "2021-06-30", "--policies",
+                                POLICIES, NULL), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    const char *cp[] = {"/bin/cp", "-r", POLICIES, "copy", NULL};
+    cr_assert_eq(bf_test_run_argv(&r, bf_test_dir, cp, 30), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    cr_expect_eq(bf_test_bangfu(&r, bf_test_dir, "simulate", "--db", db, "--date", "2021-06-30",
+                                "--policies", "copy", "--set", "employment.training_subsidy=1200", NULL), 0,
+                 "%s", r.err);
+    cr_expect(strstr(r.out, "baseline: stored run 1"), "a relative path to the same files: %s", r.out);
+    bf_test_run_free(&r);
+
+    char *lib = bf_test_path(bf_test_dir, "copy/lib/decision.lua");
+    size_t len;
+    char *text = bf_test_read_file(lib, &len);
+    cr_assert_not_null(text);
+    char *edited = malloc(len + 32);
+    cr_assert_not_null(edited);
+    int n = snprintf(edited, len + 32, "%s-- edited\n", text);
+    cr_assert_eq(bf_test_write_file(lib, edited, (size_t)n), 0);
+    cr_expect_eq(bf_test_bangfu(&r, bf_test_dir, "simulate", "--db", db, "--date", "2021-06-30",
+                                "--policies", "copy", "--set", "employment.training_subsidy=1200", NULL), 0,
+                 "%s", r.err);
+    cr_expect(strstr(r.out, "baseline: evaluated by this command"), "lib/ changed: %s", r.out);
+    bf_test_run_free(&r);
+    free(edited);
+    free(text);
+    free(lib);
+}
+
 Test(simulate, a_stored_run_of_another_date_is_refused)
 {
     bf_test_run r;

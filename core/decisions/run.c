@@ -24,14 +24,34 @@ void bf_run_time_now(char out[32])
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static void hashes_json(bf_buf *b, const bf_policy *pol, int n, const bf_params *params)
+/* The name a file is recorded under: its name within the policies folder ("dibao.lua",
+ * "lib/decision.lua", "params.xml"), never the path it was opened by, so that the same files
+ * reached as "policies" or as an absolute path make the same record and a stored run is found as
+ * simulate's baseline either way. */
+static const char *file_key(const char *path)
 {
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+static void hash_entry(bf_buf *b, const char *key, const char *sha256)
+{
+    bf_buf_json_string(b, key, strlen(key));
+    bf_buf_printf(b, ":\"%s\",", sha256);
+}
+
+static void hashes_json(bf_buf *b, const bf_engine *engine, const bf_params *params)
+{
+    int n, n_libs;
+    const bf_policy *pol = bf_engine_policies(engine, &n);
+    const bf_lib_file *libs = bf_engine_lib_files(engine, &n_libs);
     bf_buf_puts(b, "{");
-    for (int i = 0; i < n; i++) {
-        bf_buf_json_string(b, pol[i].display, strlen(pol[i].display));
-        bf_buf_printf(b, ":\"%s\",", pol[i].sha256);
-    }
-    bf_buf_json_string(b, params->path, strlen(params->path));
+    for (int i = 0; i < n; i++)
+        hash_entry(b, file_key(pol[i].path), pol[i].sha256);
+    for (int i = 0; i < n_libs; i++)
+        hash_entry(b, libs[i].name, libs[i].sha256);
+    const char *key = file_key(params->path);
+    bf_buf_json_string(b, key, strlen(key));
     bf_buf_printf(b, ":\"%s\"}", params->sha256);
 }
 
@@ -50,9 +70,7 @@ static void parameters_json(bf_buf *b, const bf_param_set *set)
 void bf_run_audit_json(const bf_engine *engine, const bf_param_set *set, bf_buf *hashes,
                        bf_buf *parameters)
 {
-    int n;
-    const bf_policy *pol = bf_engine_policies(engine, &n);
-    hashes_json(hashes, pol, n, set->defs);
+    hashes_json(hashes, engine, set->defs);
     parameters_json(parameters, set);
 }
 

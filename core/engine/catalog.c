@@ -446,10 +446,53 @@ static int load_catalog(bf_engine *e, bf_sandbox *sb, pending_requires **req_out
     return errors ? BF_ESCRIPT : BF_OK;
 }
 
+/* Hashes the modules of policies_dir/lib. A folder without one is no error: scripts that
+ * require nothing need none, and a require of a missing module fails where it is made. */
+static int hash_lib_files(bf_engine *e)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/lib", e->cfg.policies_dir);
+    char **names = NULL;
+    int n = 0;
+    bf_errors ignored;
+    bf_errors_init(&ignored, 1);
+    bf__list_lua_files(dir, &names, &n, &ignored);
+    bf_errors_free(&ignored);
+    int rc = BF_OK;
+    e->libs = n ? calloc((size_t)n, sizeof *e->libs) : NULL;
+    if (n && !e->libs)
+        rc = BF_ENOMEM;
+    for (int i = 0; i < n && rc == BF_OK; i++) {
+        char path[4400];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        size_t len;
+        char *src = bf_read_file(path, &len);
+        bf_lib_file *f = &e->libs[e->n_libs];
+        size_t klen = strlen(names[i]) + 5;
+        f->name = malloc(klen);
+        if (!src || !f->name) {
+            free(src);
+            free(f->name);
+            f->name = NULL;
+            continue;                   /* unreadable: require reports it when a script asks */
+        }
+        snprintf(f->name, klen, "lib/%s", names[i]);
+        bf_sha256_buffer(src, len, f->sha256);
+        free(src);
+        e->n_libs++;
+    }
+    for (int i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return rc;
+}
+
 int bf__catalog_load(bf_engine *e, bf_sandbox *sb, bf_errors *errs)
 {
     pending_requires *req = NULL;
     int rc = load_catalog(e, sb, &req, errs);
+    if (rc == BF_OK && hash_lib_files(e) != BF_OK)
+        rc = BF_ENOMEM;
     if (rc == BF_OK && order_policies(e, req, errs))
         rc = BF_ESCRIPT;
     else if (rc == BF_ESCRIPT && req)
@@ -466,12 +509,21 @@ void bf__catalog_free(bf_engine *e)
         free_policy(&e->pol[i]);
     free(e->pol);
     free(e->evaluated);
+    for (int i = 0; i < e->n_libs; i++)
+        free(e->libs[i].name);
+    free(e->libs);
 }
 
 const bf_policy *bf_engine_policies(const bf_engine *e, int *n)
 {
     *n = e->n_pol;
     return e->pol;
+}
+
+const bf_lib_file *bf_engine_lib_files(const bf_engine *e, int *n)
+{
+    *n = e->n_libs;
+    return e->libs;
 }
 
 bool bf_engine_evaluates(const bf_engine *e, int k)

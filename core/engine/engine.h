@@ -32,6 +32,12 @@ typedef struct bf_policy {
     int n_tiers;
 } bf_policy;
 
+/* A module of the policies' lib/ folder: its file name and the SHA-256 of its bytes. */
+typedef struct bf_lib_file {
+    char *name;             /* "lib/decision.lua": relative to the policies folder */
+    char sha256[65];
+} bf_lib_file;
+
 /* The words a policy's script gives for a tier code (its `tiers` table), or NULL when it gives
  * none (or tier is NULL). */
 const char *bf_policy_tier_label(const bf_policy *p, const char *tier);
@@ -113,6 +119,9 @@ int bf_engine_open(const bf_engine_config *cfg, bf_engine **out, bf_errors *errs
 void bf_engine_close(bf_engine *e);
 /* The policies in evaluation order. */
 const bf_policy *bf_engine_policies(const bf_engine *e, int *n);
+/* The modules of the policies' lib/ folder, sorted by name (none when it has no such folder):
+ * what a policy reads through require, so a run's audit record hashes them with the scripts. */
+const bf_lib_file *bf_engine_lib_files(const bf_engine *e, int *n);
 /* Whether policy k is evaluated (it is reported, or a reported policy requires it). */
 bool bf_engine_evaluates(const bf_engine *e, int k);
 /* Changes what text each decision carries from the next evaluation on (never during one);

@@ -30,6 +30,8 @@ struct bf_engine {
     bf_engine_config cfg;
     bf_policy *pol;             /* evaluation order */
     int n_pol;
+    bf_lib_file *libs;          /* policies/lib modules, for the audit record */
+    int n_libs;
     bool *evaluated;            /* per policy: in the --only closure */
     char date_text[BF_DATE_STRLEN];
     worker *workers;
