@@ -465,8 +465,43 @@ static int start_from_tally(bf_store *store, int64_t run_id, const bf_policy *po
     return rc;
 }
 
+/* The county's households: those of the stored run when one serves (its households_version
+ * is the database's, so they are the same households), else counted; counting a million rows
+ * costs more than the whole of a narrow simulation. */
+static int count_households(bf_store *store, int64_t run_id, int64_t *total, bf_errors *errs)
+{
+    int rc;
+    if (run_id) {
+        bf_stored_run run = {0};
+        if ((rc = bf_store_run_get(store, run_id, &run)) == BF_OK)
+            *total = run.households;
+        bf_stored_run_free(&run);
+    } else {
+        int64_t members;
+        rc = bf_store_count(store, total, &members);
+    }
+    if (rc != BF_OK)
+        bf_errors_add(errs, "%s", bf_store_errmsg(store));
+    return rc;
+}
+
+/* Reads households ids[from..from+n) and their stored decisions into hs and base. */
+static int read_selected(bf_store *store, bf_baseline_reader *br, char **ids, int n,
+                         const bf_engine *engine, bf_household *hs, bf_result *base, bf_errors *errs)
+{
+    int rc = BF_OK;
+    for (int i = 0; rc == BF_OK && i < n; i++)
+        rc = bf_store_get_household(store, ids[i], &hs[i]);
+    if (rc == BF_OK)
+        rc = load_baseline_each(br, hs, n, engine, base);
+    if (rc != BF_OK)
+        bf_errors_add(errs, "%s", bf_store_errmsg(store));
+    return rc;
+}
+
 /* Evaluates, against the stored baseline, only the households in ids; every other decision is
- * the stored run's. */
+ * the stored run's. As in the full pass, this thread reads batch k+1 while the workers evaluate
+ * batch k: the look-ups of scattered households cost as much as their evaluation. */
 static int simulate_selected(bf_store *store, bf_engine *engine, bf_baseline_reader *br,
                              char **ids, int64_t n_ids, const bool *changed,
                              const bool *stored_reads, int limit, volatile sig_atomic_t *interrupted,
@@ -474,34 +509,50 @@ static int simulate_selected(bf_store *store, bf_engine *engine, bf_baseline_rea
 {
     int n_pol;
     const bf_policy *pol = bf_engine_policies(engine, &n_pol);
-    bf_household *hs = calloc(BATCH, sizeof *hs);
-    bf_result *base = calloc(BATCH, sizeof *base), *scen = calloc(BATCH, sizeof *scen);
+    bf_household *hs[2] = {calloc(BATCH, sizeof *hs[0]), calloc(BATCH, sizeof *hs[1])};
+    bf_result *base[2] = {calloc(BATCH, sizeof *base[0]), calloc(BATCH, sizeof *base[1])};
+    bf_result *scen[2] = {calloc(BATCH, sizeof *scen[0]), calloc(BATCH, sizeof *scen[1])};
     int64_t *reevaluated = calloc((size_t)n_pol, sizeof *reevaluated);
-    int rc = hs && base && scen && reevaluated ? BF_OK : BF_ENOMEM;
+    int rc = hs[0] && hs[1] && base[0] && base[1] && scen[0] && scen[1] && reevaluated ? BF_OK
+                                                                                     : BF_ENOMEM;
     if (rc == BF_OK)
         rc = start_from_tally(store, out->baseline_run, pol, n_pol, out, errs);
-    for (int64_t from = 0; rc == BF_OK && from < n_ids; from += BATCH) {
-        int n = (int)(n_ids - from < BATCH ? n_ids - from : BATCH);
-        for (int i = 0; rc == BF_OK && i < n; i++)
-            if ((rc = bf_store_get_household(store, ids[from + i], &hs[i])) != BF_OK)
-                bf_errors_add(errs, "%s", bf_store_errmsg(store));
-        if (rc == BF_OK && (rc = load_baseline_each(br, hs, n, engine, base)) != BF_OK)
-            bf_errors_add(errs, "%s", bf_store_errmsg(store));
+    int turn = 0, n_cur = (int)(n_ids < BATCH ? n_ids : BATCH);
+    int64_t next_from = n_cur;
+    if (rc == BF_OK && n_cur > 0)
+        rc = read_selected(store, br, ids, n_cur, engine, hs[turn], base[turn], errs);
+    if (rc == BF_OK && n_cur > 0)
+        bf_engine_start_pair(engine, hs[turn], n_cur, changed, stored_reads, base[turn], scen[turn]);
+    while (rc == BF_OK && n_cur > 0) {
+        int n_next = (int)(n_ids - next_from < BATCH ? n_ids - next_from : BATCH);
+        if (n_next > 0)
+            rc = read_selected(store, br, ids + next_from, n_next, engine, hs[turn ^ 1],
+                               base[turn ^ 1], errs);
+        int erc = bf_engine_finish(engine);
         if (rc != BF_OK)
             break;
-        if (bf_engine_evaluate_pair(engine, hs, n, changed, stored_reads, base, scen, reevaluated)
-                == BF_EINTERRUPTED || (interrupted && *interrupted)) {
+        if (erc == BF_EINTERRUPTED || (interrupted && *interrupted)) {
             bf_errors_add(errs, _("interrupted: nothing is reported for a partial simulation"));
             rc = BF_EINTERRUPTED;
             break;
         }
-        for (int i = 0; i < n && rc == BF_OK; i++)
-            rc = fold_household(out, &hs[i], &base[i], &scen[i], pol, limit, true);
-        out->evaluated += n;
+        if (n_next > 0)
+            bf_engine_start_pair(engine, hs[turn ^ 1], n_next, changed, stored_reads, base[turn ^ 1],
+                                 scen[turn ^ 1]);
+        for (int i = 0; i < n_cur && rc == BF_OK; i++)
+            rc = fold_household(out, &hs[turn][i], &base[turn][i], &scen[turn][i], pol, limit, true);
+        out->evaluated += n_cur;
+        next_from += n_next;
+        n_cur = n_next;
+        turn ^= 1;
+        if (rc != BF_OK && n_cur > 0)
+            bf_engine_finish(engine);    /* the next batch was started: let it end */
     }
+    bf_engine_take_reevaluated(engine, reevaluated);
     for (int k = 0; reevaluated && k < n_pol; k++)
         out->policies[k].reevaluated = reevaluated[k];
-    bf_sim_batch_free(hs, base, scen, BATCH);
+    for (int t = 0; t < 2; t++)
+        bf_sim_batch_free(hs[t], base[t], scen[t], BATCH);
     free(reevaluated);
     return rc;
 }
@@ -574,9 +625,7 @@ int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline
     int64_t *reevaluated = calloc((size_t)n_pol, sizeof *reevaluated);
     int rc = (!out->policies || !changed || !base[0] || !base[1] || !scen[0] ||
               !scen[1] || !reevaluated) ? BF_ENOMEM : describe_scenario(baseline, opts, out);
-    int64_t total = 0, members = 0, version = 0;
-    if (rc == BF_OK && (rc = bf_store_count(store, &total, &members)) != BF_OK)
-        bf_errors_add(errs, "%s", bf_store_errmsg(store));
+    int64_t total = 0, version = 0;
     if (rc == BF_OK && (rc = bf_store_households_version(store, &version)) != BF_OK)
         bf_errors_add(errs, "%s", bf_store_errmsg(store));
     bf_reader *reader = NULL;
@@ -601,6 +650,8 @@ int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline
     if (rc == BF_OK && br)
         rc = select_households(store, out->baseline_run, baseline->defs, changed, &selective, &ids,
                                &n_ids, &lists, errs);
+    if (rc == BF_OK)
+        rc = count_households(store, selective ? out->baseline_run : 0, &total, errs);
     if (rc == BF_OK && selective) {
         rc = simulate_selected(store, engine, br, ids, n_ids, changed, stored_reads, limit,
                                interrupted, out, errs);
