@@ -224,3 +224,37 @@ Test(reliability, a_run_overlapping_an_import_keeps_no_mixed_decisions)
     free(other);
     free(db);
 }
+
+/* Issue 11, item 5: a policy giving every member the largest amount a decision may carry (10^13
+ * yuan = 10^15 fen) on a county of 3,000 generated households (9,707 members): past 9,223 such
+ * decisions the sum passes INT64_MAX fen. The run fails naming the policy; it prints no total
+ * and stores none as completed. */
+Test(reliability, a_total_past_what_int64_fen_hold_fails_the_run)
+{
+    char *db = bf_test_county("h.db", "3000", NULL);
+    char *dir = bf_test_path(bf_test_dir, "pol");
+    cr_assert_eq(mkdir(dir, 0755), 0);
+    char *params = bf_test_path(dir, "params.xml"), *huge = bf_test_path(dir, "huge.lua");
+    cr_assert_eq(bf_test_copy_file(BF_TEST_DATA "/policies/faults/params.xml", params), 0);
+    cr_assert_eq(bf_test_write_file(huge,
+        "return { id = \"huge\", title = \"巨额\", scope = \"member\",\n"
+        "  evaluate = function(m, h, p, ctx)\n"
+        "    return { eligible = true, amount = 1e13, reasons = { \"一万亿元\" } }\n"
+        "  end }\n", (size_t)-1), 0);
+    cr_assert_gt(bf_test_count_rows(db, "members"), 9223, "enough decisions to overflow");
+    bf_test_run r;
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "run", "--policies", dir, "--db", db, NULL), 2, "%s", r.out);
+    cr_expect(strstr(r.err, "the yearly amounts of policy huge add up to more than "
+                            "92233720368547758.07 yuan, the most bangfu can count"), "%s", r.err);
+    cr_expect(strstr(r.out, "status: failed"), "%s", r.out);
+    cr_expect(strstr(r.out, "                    —        0  巨额") && !strstr(r.out, " -9"),
+              "no total, not a wrapped-around one: %s", r.out);
+    bf_test_run_free(&r);
+    char *status = bf_test_query(db, "SELECT status FROM runs");
+    cr_expect_str_eq(status, "failed\n");
+    free(status);
+    free(params);
+    free(huge);
+    free(dir);
+    free(db);
+}

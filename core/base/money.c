@@ -126,3 +126,12 @@ double bf_fen_to_yuan(bf_fen fen)
 {
     return (double)fen / 100.0;
 }
+
+bool bf_fen_add(bf_fen *sum, bf_fen x)
+{
+    bf_fen r;
+    if (__builtin_add_overflow(*sum, x, &r))
+        return false;
+    *sum = r;
+    return true;
+}

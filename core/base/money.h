@@ -2,6 +2,7 @@
 #ifndef BF_MONEY_H
 #define BF_MONEY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef int64_t bf_fen;    /* 1 yuan = 100 fen */
@@ -20,6 +21,9 @@ void bf_money_format(bf_fen fen, char out[BF_MONEY_STRLEN]);
 /* Rounds a yuan amount once to the fen, half away from zero, judged on its shortest
  * decimal form (15 significant digits), so 1.005 becomes 1.01 although the double is below. */
 bf_fen bf_round_fen(double yuan);
+/* Adds x to *sum and returns true; returns false, leaving *sum, when the sum does not fit in
+ * bf_fen (beyond ±92,233,720,368,547,758.07 yuan). */
+bool bf_fen_add(bf_fen *sum, bf_fen x);
 /* fen as a yuan double (exact to the fen for |fen| < 2^53). */
 double bf_fen_to_yuan(bf_fen fen);
 

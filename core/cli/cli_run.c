@@ -47,22 +47,29 @@ static void print_summary(const bf_run_summary *s, const bf_engine *e, const cha
     /* TRANSLATORS: the headings of run's per-policy table */
     print_row(_("policy"), _("households"), _("members"), _("yuan/year"), _("errors"), _("title"));
     bf_fen total = 0;
+    bool total_fits = true;
     int64_t errors = 0;
     for (int k = 0; k < n; k++) {
         if (!pol[k].reported)
             continue;
         const bf_policy_totals *t = &s->per_policy[k];
         char amount[BF_MONEY_STRLEN], hh[24], mm[24], ee[24];
-        bf_money_format(t->amount, amount);
+        if (t->overflow)
+            snprintf(amount, sizeof amount, "—");    /* no total: the run failed saying why */
+        else
+            bf_money_format(t->amount, amount);
         snprintf(hh, sizeof hh, "%lld", (long long)t->households);
         snprintf(mm, sizeof mm, "%lld", (long long)t->members);
         snprintf(ee, sizeof ee, "%lld", (long long)t->errors);
         print_row(pol[k].id, hh, mm, amount, ee, pol[k].title);
-        total += t->amount;
+        total_fits = total_fits && !t->overflow && bf_fen_add(&total, t->amount);
         errors += t->errors;
     }
     char amount[BF_MONEY_STRLEN], ee[24];
-    bf_money_format(total, amount);
+    if (total_fits)
+        bf_money_format(total, amount);
+    else
+        snprintf(amount, sizeof amount, "—");
     snprintf(ee, sizeof ee, "%lld", (long long)errors);
     print_row(_("total"), "", "", amount, ee, "");
     printf(_("\nstatus: %s\n"), bf_run_status_label(s->status));

@@ -226,11 +226,11 @@ static int count(rerun *rr, const bf_household *h, const bf_result *r, int sign)
         all[k].evaluations += sign * x[k].evaluations;
         all[k].households += sign * x[k].households;
         all[k].members += sign * x[k].members;
-        all[k].amount += sign * x[k].amount;
+        all[k].overflow |= !bf_fen_add(&all[k].amount, sign * x[k].amount);
         all[k].errors += sign * x[k].errors;
         t->t[k].households += sign * x[k].households;
         t->t[k].members += sign * x[k].members;
-        t->t[k].amount += sign * x[k].amount;
+        t->t[k].overflow |= !bf_fen_add(&t->t[k].amount, sign * x[k].amount);
     }
     t->households += sign;
     t->members += sign * h->n_members;
@@ -516,7 +516,7 @@ static int load_base(rerun *rr)
     for (int i = 0; rc == BF_OK && i < n; i++) {
         bf_policy_totals *t = &rr->out->per_policy[p[i].seq];
         *t = (bf_policy_totals){p[i].evaluations, p[i].households, p[i].members, p[i].amount_fen,
-                                p[i].errors};
+                                p[i].errors, false};
     }
     bf_stored_policies_free(p, n);
     bf_run_town_row *rows = NULL;
@@ -643,6 +643,10 @@ int bf_rerun_execute(bf_store *store, bf_engine *engine, const bf_param_set *set
         rc = evaluate(&rr, opt, evaluated, &interrupted);
         bf_store_bulk(store, false);
     }
+    char overflow[512];
+    if (rc == BF_OK && !interrupted &&
+        bf_totals_check(out->per_policy, rr.pol, rr.n_pol, overflow, sizeof overflow) != BF_OK)
+        rc = bf_store_set_error(store, BF_ELIMIT, overflow);
     if (rc != BF_OK)
         bf_errors_add(errs, "%s", bf_store_errmsg(store));
     for (int k = 0; k < rr.n_pol; k++) {

@@ -244,7 +244,7 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
             bf_engine_start(engine, next, n_next, 0, results[turn ^ 1]);
         const bf_result *res = results[turn];
         for (int i = 0; i < n_cur; i++) {
-            bf_totals_add(out->per_policy, &cur[i], &res[i], pol);
+            bf_totals_add(out->per_policy, &cur[i], &res[i], pol);   /* checked after the loop */
             out->evaluations += res[i].n;
             out->errors += res[i].errors;
             if (res[i].errors)
@@ -272,6 +272,10 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
             bf_engine_finish(engine);    /* the next batch was started: let it end */
     }
     bf_progress_end(&bar);
+    char overflow[512];
+    if (rc == BF_OK && !interrupted &&
+        bf_totals_check(out->per_policy, pol, n_pol, overflow, sizeof overflow) != BF_OK)
+        rc = bf_store_set_error(store, BF_ELIMIT, overflow);
     if (rc != BF_OK)
         bf_errors_add(errs, "%s", bf_store_errmsg(store));
     else if (!interrupted)
