@@ -10,7 +10,10 @@
 
 PREFIX  ?= /usr/local
 PKGS     = lua5.4 sqlite3 libxml-2.0
-DEBS     = liblua5.4-dev libsqlite3-dev libxml2-dev libcriterion-dev pkg-config gettext locales
+# bangfu serve only (core/serve): HTTP(S) and the users' password hashes; plugins do not link them
+SERVE_PKGS = libmicrohttpd libxcrypt
+DEBS     = liblua5.4-dev libsqlite3-dev libxml2-dev libcriterion-dev pkg-config gettext locales \
+           libmicrohttpd-dev libcrypt-dev
 # The locales the program speaks (core/po/LANG.po) and the one make deps generates for the tests.
 LANGS    = $(patsubst core/po/%.po,%,$(wildcard core/po/*.po))
 # Only the HTML report test needs these (headless Chromium, a CJK font); without them it skips.
@@ -37,8 +40,9 @@ else
   OPT      = -O2 -g
 endif
 
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(SERVE_PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+SERVE_LIBS := $(shell pkg-config --libs $(SERVE_PKGS) 2>/dev/null)
 CRIT_CFLAGS := $(shell pkg-config --cflags criterion 2>/dev/null)
 CRIT_LIBS   := $(shell pkg-config --libs criterion 2>/dev/null)
 
@@ -47,13 +51,14 @@ CFLAGS ?= $(OPT)
 # Plugins see only core/plugin.h (BASE_CFLAGS -Icore); the host's modules see every core folder.
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -pthread -MMD -MP
 ALL_CFLAGS = $(BASE_CFLAGS) $(CORE_INC)
-LDLIBS  = $(PKG_LIBS) -pthread -ldl -lm
+LDLIBS  = $(PKG_LIBS) $(SERVE_LIBS) -pthread -ldl -lm
 # The executables export only the library API (core/bangfu.exports), not every bf_ function:
 # plugins reach the host through bf_host alone.
 LDFLAGS_ALL = $(SANFLAGS) -Wl,--dynamic-list=core/bangfu.exports
 
 # core/ holds one folder per concern along the data path (see README, Layout).
-CORE_DIRS = core core/base core/input core/store core/engine core/decisions core/report core/cli
+CORE_DIRS = core core/base core/input core/store core/engine core/decisions core/report core/serve \
+            core/cli
 CORE_INC  = $(addprefix -I,$(CORE_DIRS))
 CLI_SRC  = $(wildcard core/cli/*.c)
 LIB_SRC  = $(filter-out $(CLI_SRC),$(wildcard core/*/*.c))
@@ -74,7 +79,7 @@ MO_FILES = $(LANGS:%=$(B)/locale/%/LC_MESSAGES/bangfu.mo)
 all: check-deps $(BANGFU) $(PLUGINS) $(MO_FILES)
 
 check-deps:
-	@pkg-config --exists $(PKGS) || { echo "missing libraries: run 'make deps' (as root) first" >&2; exit 2; }
+	@pkg-config --exists $(PKGS) $(SERVE_PKGS) || { echo "missing libraries: run 'make deps' (as root) first" >&2; exit 2; }
 	@command -v msgfmt >/dev/null || { echo "missing msgfmt (gettext): run 'make deps' (as root) first" >&2; exit 2; }
 
 deps:

@@ -12,7 +12,7 @@
 /* Where the compiler looks for "X.h" after the including file's own folder (the Makefile's
  * CORE_DIRS, in its order). */
 static const char *const core_dirs[] = {"", "base", "input", "store", "engine", "decisions",
-                                        "report", "cli"};
+                                        "report", "serve", "cli"};
 #define N_DIRS (sizeof core_dirs / sizeof core_dirs[0])
 #define MAX_FILES 512
 #define MAX_INCLUDES 64

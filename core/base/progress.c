@@ -6,6 +6,16 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The calling thread's observer of its bars (bf_progress_observe). */
+static __thread void (*observer)(void *ctx, int64_t done, int64_t total);
+static __thread void *observer_ctx;
+
+void bf_progress_observe(void (*fn)(void *ctx, int64_t done, int64_t total), void *ctx)
+{
+    observer = fn;
+    observer_ctx = ctx;
+}
+
 double bf_now(void)
 {
     struct timespec ts;
@@ -21,6 +31,8 @@ void bf_progress_start(bf_progress *p, const char *label, int64_t total, int64_t
     p->started = bf_now();
     p->last_draw = 0;
     p->enabled = isatty(STDERR_FILENO) && total >= min_total;
+    if (observer)
+        observer(observer_ctx, 0, total);
 }
 
 static void draw(bf_progress *p, double now)
@@ -45,6 +57,8 @@ static void draw(bf_progress *p, double now)
 void bf_progress_update(bf_progress *p, int64_t done)
 {
     p->done = done;
+    if (observer)
+        observer(observer_ctx, done, p->total);
     if (!p->enabled)
         return;
     double now = bf_now();

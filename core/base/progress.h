@@ -22,5 +22,8 @@ void bf_progress_start(bf_progress *p, const char *label, int64_t total, int64_t
 void bf_progress_update(bf_progress *p, int64_t done);
 /* Clears the bar line. */
 void bf_progress_end(bf_progress *p);
+/* Makes every bar of the calling thread also report to fn (done, total; total 0 while unknown),
+ * whether or not it is drawn: the server shows a simulation's progress on a page. NULL stops. */
+void bf_progress_observe(void (*fn)(void *ctx, int64_t done, int64_t total), void *ctx);
 
 #endif

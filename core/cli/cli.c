@@ -34,6 +34,7 @@ static const bf_command *const commands[] = {
     &bf_cli_params,
     &bf_cli_areas,
     &bf_cli_plugins,
+    &bf_cli_serve,
     NULL,
 };
 

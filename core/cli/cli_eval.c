@@ -1,6 +1,7 @@
 /* cli_eval.c — shared options of the evaluating commands, and `check`, `params`, `lint`. */
 #include "cli_eval.h"
 #include "report.h"
+#include "params_report.h"
 #include "bangfu.h"
 #include "buf.h"
 #include "cli.h"
@@ -352,51 +353,28 @@ static int cmd_params(int argc, char **argv)
         return status;
     char d[BF_DATE_STRLEN];
     bf_date_format(date, d);
-    bool json = strcmp(format, "json") == 0;
-    bf_buf out = {0};
-    if (json)
-        bf_buf_printf(&out, "{\"date\":\"%s\",\"parameters\":[", d);
-    else
-        printf(_("parameters in force on %s (%s)\n\n"), d, ps->path);
+    if (strcmp(format, "json") == 0) {
+        bf_buf out = {0};
+        bf_report_params_json(&out, ps, date);
+        fputs(bf_buf_str(&out), stdout);
+        bf_buf_free(&out);
+        bf_params_free(ps);
+        return BF_EXIT_OK;
+    }
+    printf(_("parameters in force on %s (%s)\n\n"), d, ps->path);
     for (int i = 0; i < ps->n; i++) {
         const bf_param *p = &ps->items[i];
-        int v = bf_param_value_on(p, date);
-        char from[BF_DATE_STRLEN] = "", range[128];
+        char from[BF_DATE_STRLEN], range[128];
+        int v = bf_report_param_in_force(p, date, from, range);
+        printf("%-38s %10s  %-18s %s\n", p->name, v >= 0 ? p->values[v].text : "—", p->unit,
+               p->title);
         if (v >= 0)
-            bf_date_format(p->values[v].from, from);
-        bf_param_range_text(p, range, sizeof range);
-        if (json) {
-            bf_buf_puts(&out, i ? ",\n" : "\n");
-            bf_buf_puts(&out, "{\"name\":");
-            bf_buf_json_string(&out, p->name, strlen(p->name));
-            bf_buf_printf(&out, ",\"value\":%s,\"from\":", v >= 0 ? p->values[v].text : "null");
-            if (v >= 0)
-                bf_buf_printf(&out, "\"%s\"", from);
-            else
-                bf_buf_puts(&out, "null");
-            const char *fields[] = {"unit", p->unit, "title", p->title, "source", p->source,
-                                    "kind", bf_param_kind_name(p->range.kind), "range", range};
-            for (int f = 0; f < 10; f += 2) {
-                bf_buf_printf(&out, ",\"%s\":", fields[f]);
-                bf_buf_json_string(&out, fields[f + 1], strlen(fields[f + 1]));
-            }
-            bf_buf_puts(&out, "}");
-        } else {
-            printf("%-38s %10s  %-18s %s\n", p->name, v >= 0 ? p->values[v].text : "—", p->unit,
-                   p->title);
-            if (v >= 0)
-                printf(_("%40s since %s; %s, %s; source: %s\n"), "", from,
-                       bf_param_kind_name(p->range.kind), range, p->source);
-            else
-                printf(_("%40s not in force on this date; %s, %s; source: %s\n"), "",
-                       bf_param_kind_name(p->range.kind), range, p->source);
-        }
+            printf(_("%40s since %s; %s, %s; source: %s\n"), "", from,
+                   bf_param_kind_name(p->range.kind), range, p->source);
+        else
+            printf(_("%40s not in force on this date; %s, %s; source: %s\n"), "",
+                   bf_param_kind_name(p->range.kind), range, p->source);
     }
-    if (json) {
-        bf_buf_puts(&out, "\n]}\n");
-        fputs(bf_buf_str(&out), stdout);
-    }
-    bf_buf_free(&out);
     bf_params_free(ps);
     return BF_EXIT_OK;
 }

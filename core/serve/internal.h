@@ -1,0 +1,149 @@
+/* internal.h — what the files of core/serve share: a request and its response as the routes see
+ * them (no libmicrohttpd type leaves http.c), the server, the per-thread look-up contexts, the
+ * simulation queue and the sessions. */
+#ifndef BF_SERVE_INTERNAL_H
+#define BF_SERVE_INTERNAL_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "engine.h"
+#include "params.h"
+#include "serve.h"
+#include "store.h"
+
+#define BF_SERVE_MAX_BODY   (64 * 1024)   /* bytes of a request body (a what-if, a login) */
+#define BF_SERVE_TIMEOUT    30            /* seconds a connection may stay idle or slow */
+#define BF_SERVE_MAX_SETS   64            /* parameters one what-if may change */
+
+typedef struct bf_auth bf_auth;
+typedef struct bf_sim_queue bf_sim_queue;
+typedef struct bf_sim_job bf_sim_job;
+typedef struct bf_lookup bf_lookup;
+
+/* Who is asking: a logged-in user, or on loopback without --users everyone ("" user). */
+typedef struct bf_session_view {
+    char user[64];
+    char role[16];
+    char csrf[65];                 /* the token every POST of this session carries */
+} bf_session_view;
+
+typedef struct bf_request {
+    bf_server *server;
+    void *conn;                    /* the libmicrohttpd connection (http.c only) */
+    const char *method;            /* "GET", "POST", … */
+    const char *path;              /* already percent-decoded by libmicrohttpd */
+    const char *body;              /* the request body (NUL-terminated), "" when none */
+    size_t body_len;
+    const char *client;            /* the client's address as text */
+    bool has_session;              /* a valid session (always true without --users) */
+    bf_session_view session;
+} bf_request;
+
+typedef struct bf_response {
+    int status;                    /* HTTP status */
+    const char *type;              /* Content-Type */
+    bf_buf body;
+    char location[512];            /* a redirect's target, "" when none */
+    char cookie[300];              /* a Set-Cookie value, "" when none */
+    int retry_after;               /* seconds for Retry-After, 0 when none */
+    bf_sim_job *wait_for;          /* a simulation the answer waits for (the connection is
+                                    * suspended until it ends); the response holds a reference */
+} bf_response;
+
+struct bf_server {
+    bf_serve_config cfg;
+    void *daemon;                  /* struct MHD_Daemon */
+    int port;
+    bool tls;
+    char *cert_pem, *key_pem;
+    bf_auth *auth;                 /* NULL without --users */
+    char anon_csrf[65];            /* without --users: the token of the forms */
+    bf_sim_queue *queue;
+    pthread_mutex_t lookups_lock;
+    bf_lookup *lookups;            /* every thread's context, freed at stop */
+    pthread_mutex_t audit_lock;
+    bf_store *audit;               /* writable connection for the views log; NULL if none */
+    volatile sig_atomic_t stopping;
+};
+
+/* ---- http.c ---- */
+/* A query-string argument of the request, NULL when absent. */
+const char *bf__req_arg(const bf_request *r, const char *name);
+/* A form field of a POSTed application/x-www-form-urlencoded body (decoded into out); false
+ * when absent. */
+bool bf__req_form(const bf_request *r, const char *name, char *out, size_t size);
+/* A request header, NULL when absent. */
+const char *bf__req_header(const bf_request *r, const char *name);
+/* Fills the random bytes of a token as hex (2 * n + 1 bytes into out); false when the system
+ * gave no randomness. */
+bool bf__random_hex(char *out, size_t n);
+
+/* ---- routes.c ---- */
+/* Answers one request (everything but the transport). */
+void bf__route(bf_request *req, bf_response *res);
+/* Sets an error answer: status and {"error": message} for /api/, a page otherwise. */
+void bf__res_error(const bf_request *req, bf_response *res, int status, const char *message);
+/* Sets a JSON answer from a finished buffer (moved into the response). */
+void bf__res_json(bf_response *res, int status, bf_buf *json);
+
+/* ---- lookup.c: a read-only store connection and a check engine per request thread ---- */
+/* The calling thread's context (created on first use). NULL with err when it cannot open. */
+bf_lookup *bf__lookup(bf_server *s, char *err, size_t errlen);
+/* Its store connection. */
+bf_store *bf__lookup_store(bf_lookup *l);
+/* An engine for one household at a time on date (kept while the date stays the same); NULL
+ * with the messages in errs. */
+bf_engine *bf__lookup_engine(bf_server *s, bf_lookup *l, bf_date date, bf_errors *errs);
+/* Frees every thread's context (after the request threads have ended). */
+void bf__lookups_free(bf_server *s);
+
+/* ---- api.c ---- */
+/* GET /api/check/ID?date=D: check --format json. */
+void bf__api_check(bf_request *req, bf_response *res, const char *id);
+/* POST /api/simulate {"date": D, "set": {NAME: VALUE}}: simulate --format json. */
+void bf__api_simulate(bf_request *req, bf_response *res);
+/* GET /api/params?date=D: params --format json. */
+void bf__api_params(bf_request *req, bf_response *res);
+/* GET /api/review?run=N: review --format json. */
+void bf__api_review(bf_request *req, bf_response *res);
+/* GET /api/runs: runs --format json. */
+void bf__api_runs(bf_request *req, bf_response *res);
+/* GET /api/diff?from=A&to=B: diff A B --format json. */
+void bf__api_diff(bf_request *req, bf_response *res);
+/* Parses a date argument (NULL: today); false with a 400 answer set. */
+bool bf__arg_date(const bf_request *req, bf_response *res, const char *text, bf_date *out);
+
+/* ---- jobs.c: simulations, one at a time, on their own thread ---- */
+typedef enum { BF_JOB_QUEUED, BF_JOB_RUNNING, BF_JOB_DONE, BF_JOB_FAILED } bf_job_state;
+
+/* Starts the queue's thread. NULL when out of memory or no thread. */
+bf_sim_queue *bf__queue_start(bf_server *s);
+/* Cancels the running simulation and the queued ones, answers every waiter, joins the thread;
+ * later submissions are refused. */
+void bf__queue_close(bf_sim_queue *q);
+/* Frees a closed queue and the jobs it remembers. NULL is allowed. */
+void bf__queue_free(bf_sim_queue *q);
+/* Queues a what-if of date with overrides; the caller holds a reference. NULL when the queue
+ * is full (err says so). */
+bf_sim_job *bf__job_submit(bf_sim_queue *q, bf_date date, const bf_override *sets, int n_sets,
+                           const char *user, char *err, size_t errlen);
+/* Finds a job by its number and takes a reference; NULL when unknown or forgotten. */
+bf_sim_job *bf__job_find(bf_sim_queue *q, int64_t id);
+/* Drops a reference. */
+void bf__job_release(bf_sim_job *j);
+/* Its number. */
+int64_t bf__job_id(const bf_sim_job *j);
+/* Suspends conn (calling suspend) and registers it to be resumed when the job ends; false
+ * (nothing done) when it has ended already. resume is called from the queue's thread. */
+bool bf__job_wait(bf_sim_job *j, void *conn, void (*suspend)(void *conn),
+                  void (*resume)(void *conn));
+/* A snapshot of its state: progress (households done, of total; total 0 while unknown), and
+ * when ended the HTTP status and the JSON (copied into json). */
+bf_job_state bf__job_state(bf_sim_job *j, int64_t *done, int64_t *total, int *status,
+                           bf_buf *json);
+
+#endif
