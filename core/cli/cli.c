@@ -35,6 +35,7 @@ static const bf_command *const commands[] = {
     &bf_cli_areas,
     &bf_cli_plugins,
     &bf_cli_serve,
+    &bf_cli_passwd,
     NULL,
 };
 

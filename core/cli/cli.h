@@ -97,5 +97,6 @@ extern const bf_command bf_cli_params;     /* the parameters in force (cli_eval.
 extern const bf_command bf_cli_areas;      /* the towns and villages of areas.xml */
 extern const bf_command bf_cli_plugins;    /* the native plugins loaded */
 extern const bf_command bf_cli_serve;      /* pages and a JSON API in a browser (cli_serve.c) */
+extern const bf_command bf_cli_passwd;     /* a user of bangfu serve (cli_passwd.c) */
 
 #endif

@@ -41,6 +41,12 @@ static const char style_sheet[] =
     "p.rule{white-space:pre-wrap;background:#f8fafc;border-left:3px solid #cbd2d9;padding:.5em .8em}\n"
     "table#households td{vertical-align:top}\n"
     "table#households td[data-key^=\"reasons\"]{min-width:20em;font-size:.85em}\n"
+    "nav.site{margin:-1em 0 1em;padding:.4em 0;border-bottom:1px solid #cbd2d9}\n"
+    "nav.site a{margin-right:1.2em}\n"
+    "form fieldset{border:1px solid #cbd2d9;margin:.8em 0;padding:.4em .8em}\n"
+    "form label{display:block;margin:.3em 0}\n"
+    "form label span.note{color:#52606d;font-size:.85em;margin-left:.5em}\n"
+    "form input[type=text],form input[type=password],form input[type=search]{min-width:16em}\n"
     "@media print{body{margin:0}}\n";
 
 struct bf_html_table {
@@ -257,6 +263,78 @@ int bf_html_table_footer(bf_html_table *t, const char *key, const char *const *c
         t->tfoot = add(t->page, t->table, "tfoot", NULL);
     add_row(t, t->tfoot, key, "total", cells);
     return status(t->page);
+}
+
+int bf_html_table_link(bf_html_table *t, int col, const char *href)
+{
+    if (!t || !t->tbody || !t->tbody->last || col < 0 || col >= t->n_cols)
+        return BF_ENOMEM;
+    xmlNodePtr td = t->tbody->last->children;
+    for (int c = 0; td && c < col; c++)
+        td = td->next;
+    if (!td)
+        return BF_ENOMEM;
+    xmlChar *text = xmlNodeGetContent(td);
+    xmlNodeSetContent(td, NULL);
+    set(t->page, add(t->page, td, "a", (const char *)text), "href", href);
+    xmlFree(text);
+    return status(t->page);
+}
+
+/* ---- links and forms (the server's pages) ---- */
+
+int bf_html_links(bf_html *p, const char *cls, const char *const *pairs, int n)
+{
+    xmlNodePtr nav = add(p, p->body, cls ? "nav" : "p", NULL);
+    set(p, nav, "class", cls);
+    for (int i = 0; i < n; i++) {
+        if (i && !cls)
+            xmlAddChild(nav, xmlNewText((const xmlChar *)" · "));
+        set(p, add(p, nav, "a", pairs[2 * i + 1]), "href", pairs[2 * i]);
+    }
+    return status(p);
+}
+
+int bf_html_form(bf_html *p, const char *id, const char *action, const char *method,
+                 const bf_html_field *fields, int n, const char *submit)
+{
+    xmlNodePtr form = add(p, p->body, "form", NULL), group = form;
+    set(p, form, "id", id);
+    set(p, form, "action", action);
+    set(p, form, "method", method);
+    for (int i = 0; i < n; i++) {
+        const bf_html_field *f = &fields[i];
+        if (strcmp(f->type, "legend") == 0) {
+            group = add(p, form, "fieldset", NULL);
+            set(p, group, "id", f->name);
+            add(p, group, "legend", f->label);
+            continue;
+        }
+        xmlNodePtr holder = strcmp(f->type, "hidden") == 0 ? group : add(p, group, "label", f->label);
+        if (holder != group && f->label)
+            xmlAddChild(holder, xmlNewText((const xmlChar *)" "));
+        xmlNodePtr in = add(p, holder, "input", NULL);
+        set(p, in, "type", f->type);
+        set(p, in, "name", f->name);
+        set(p, in, "value", f->value);
+        if (strcmp(f->type, "number") == 0)
+            set(p, in, "step", "any");
+        if (f->note)
+            set(p, add(p, holder, "span", f->note), "class", "note");
+    }
+    set(p, add(p, form, "button", submit), "type", "submit");
+    return status(p);
+}
+
+int bf_html_refresh(bf_html *p, int seconds)
+{
+    xmlNodePtr head = p->body ? p->body->prev : NULL;
+    xmlNodePtr meta = add(p, head, "meta", NULL);
+    char content[16];
+    snprintf(content, sizeof content, "%d", seconds);
+    set(p, meta, "http-equiv", "refresh");
+    set(p, meta, "content", content);
+    return status(p);
 }
 
 /* ---- charts ---- */

@@ -48,6 +48,30 @@ int bf_html_table_row(bf_html_table *t, const char *key, const char *const *cell
 /* Appends a footer row (totals) <tr data-key=key class="total"> in <tfoot>. */
 int bf_html_table_footer(bf_html_table *t, const char *key, const char *const *cells);
 
+/* Makes cell col of the last body row a link to href (its text kept). */
+int bf_html_table_link(bf_html_table *t, int col, const char *href);
+
+/* ---- Links and forms (the pages of bangfu serve) ---- */
+
+/* Appends n links given as 2n strings (href, text): a <nav class=cls> (a site's menu), or with
+ * cls NULL a paragraph of links separated by " · ". */
+int bf_html_links(bf_html *page, const char *cls, const char *const *pairs, int n);
+
+/* One field of a form. */
+typedef struct bf_html_field {
+    const char *type;         /* "text", "search", "password", "number", "date", "hidden", or
+                               * "legend": starts a <fieldset> (id name) titled label */
+    const char *name;
+    const char *label;        /* the words before the field (may be NULL) */
+    const char *value;        /* its initial value (may be NULL) */
+    const char *note;         /* small words after the field (may be NULL) */
+} bf_html_field;
+/* Appends <form id action method> with n fields, each in a <label>, and a submit button. */
+int bf_html_form(bf_html *page, const char *id, const char *action, const char *method,
+                 const bf_html_field *fields, int n, const char *submit);
+/* Makes the page reload itself every seconds (a simulation's progress, without script). */
+int bf_html_refresh(bf_html *page, int seconds);
+
 /* ---- Charts ---- */
 
 /* One series of a bar chart: one value per label. */

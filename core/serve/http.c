@@ -3,6 +3,7 @@
  * bf_request for the routes and their bf_response back into HTTP, and suspending a connection
  * while the simulation it waits for runs on the queue's thread. */
 #include "internal.h"
+#include "auth.h"
 #include "bangfu.h"
 #include "i18n.h"
 
@@ -29,6 +30,11 @@ typedef struct conn_state {
 const char *bf__req_arg(const bf_request *r, const char *name)
 {
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *bf__req_cookie(const bf_request *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
 }
 
 const char *bf__req_header(const bf_request *r, const char *name)
@@ -390,6 +396,8 @@ int bf_serve_start(const bf_serve_config *cfg, bf_server **out, char *err, size_
     int rc = BF_EUSAGE;
     if (!bf__random_hex(s->anon_csrf, 32))
         snprintf(err, errlen, _("the system gave no random numbers for the session tokens."));
+    else if (cfg->users_file && !(s->auth = bf__auth_load(cfg->users_file, err, errlen)))
+        ;
     else if (!read_tls_files(s, err, errlen))
         ;
     else if (!(s->queue = bf__queue_start(s)))
@@ -425,6 +433,7 @@ void bf_serve_stop(bf_server *s)
         MHD_stop_daemon(s->daemon);
     bf__queue_free(s->queue);
     bf__lookups_free(s);
+    bf__auth_free(s->auth);
     free(s->cert_pem);
     free(s->key_pem);
     pthread_mutex_destroy(&s->lookups_lock);

@@ -76,6 +76,8 @@ const char *bf__req_arg(const bf_request *r, const char *name);
 /* A form field of a POSTed application/x-www-form-urlencoded body (decoded into out); false
  * when absent. */
 bool bf__req_form(const bf_request *r, const char *name, char *out, size_t size);
+/* A cookie of the request, NULL when absent. */
+const char *bf__req_cookie(const bf_request *r, const char *name);
 /* A request header, NULL when absent. */
 const char *bf__req_header(const bf_request *r, const char *name);
 /* Fills the random bytes of a token as hex (2 * n + 1 bytes into out); false when the system
@@ -100,6 +102,18 @@ bf_store *bf__lookup_store(bf_lookup *l);
 bf_engine *bf__lookup_engine(bf_server *s, bf_lookup *l, bf_date date, bf_errors *errs);
 /* Frees every thread's context (after the request threads have ended). */
 void bf__lookups_free(bf_server *s);
+
+/* ---- pages.c: server-rendered HTML in the reports' style ---- */
+struct bf_html;
+/* A new page titled title with the site's menu (who is logged in, and a log-out button when
+ * there are users). NULL when out of memory. */
+struct bf_html *bf__page_new(const bf_request *req, const char *title);
+/* Renders page into the answer with status (frees the page). */
+void bf__page_send(bf_response *res, struct bf_html *page, int status);
+/* The login form (status 401 when asked for another page without a session). */
+void bf__page_login(bf_request *req, bf_response *res, int status, const char *message);
+/* GET /: the county summary of the latest completed run. */
+void bf__page_home(bf_request *req, bf_response *res);
 
 /* ---- api.c ---- */
 /* GET /api/check/ID?date=D: check --format json. */

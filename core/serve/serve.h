@@ -40,4 +40,15 @@ bool bf_serve_tls(const bf_server *s);
  * connection, joins every thread and frees everything. NULL is allowed. */
 void bf_serve_stop(bf_server *s);
 
+/* The roles a user may have: viewer (every page and answer) and auditor (also who looked at
+ * which household). */
+bool bf_serve_role_known(const char *role);
+/* Sets user's password hash (yescrypt, a fresh salt) and role in the users file at path,
+ * creating it (mode 0600) or replacing the user's line; the file is written whole to a
+ * temporary file and renamed, so a failure leaves it as it was. BF_OK, or an error with a
+ * message in err (a bad user name, a password shorter than 8 characters, a file that cannot
+ * be read or written). */
+int bf_serve_passwd(const char *path, const char *user, const char *role, const char *password,
+                    char *err, size_t errlen);
+
 #endif
