@@ -593,18 +593,20 @@ void bf_field_error(bf_errors *errs, const bf_locator *loc, const char *file,
     add_placed(errs, &where, h, m, msg);
 }
 
-/* A text field: valid UTF-8 of min_chars to max_chars characters. label names it in messages. */
+/* A text field: valid UTF-8 of min_chars to max_chars characters. label (untranslated, N_)
+ * names it in messages: translated only when one is made, not for every valid record. */
 static int check_text(bf_errors *errs, const bf_locator *loc, const char *file,
                       const bf_household *h, const bf_member *m, const char *field,
                       const char *label, const char *value, long min_chars, long max_chars)
 {
     long n = bf_utf8_length(value);
     if (n < 0) {
-        ERR(m, field, _("%s is not valid UTF-8"), label);
+        ERR(m, field, _("%s is not valid UTF-8"), _(label));
         return 1;
     }
     if (n < min_chars || n > max_chars) {
-        ERR(m, field, _("%s must be %ld to %ld characters, has %ld"), label, min_chars, max_chars, n);
+        ERR(m, field, _("%s must be %ld to %ld characters, has %ld"), _(label), min_chars, max_chars,
+            n);
         return 1;
     }
     return 0;
@@ -618,7 +620,7 @@ static int check_money(bf_errors *errs, const bf_locator *loc, const char *file,
         return 0;
     char buf[BF_MONEY_STRLEN];
     bf_money_format(v, buf);
-    ERR(m, field, _("%s must be a non-negative amount, got %s"), label, buf);
+    ERR(m, field, _("%s must be a non-negative amount, got %s"), _(label), buf);
     return 1;
 }
 
@@ -645,10 +647,10 @@ static int validate_member(const bf_household *h, const bf_member *m, int index,
                            const char *file, const bf_locator *loc, bf_date today,
                            bf_errors *errs)
 {
-    int n = check_text(errs, loc, file, h, m, "id", _("member id"), m->id, 1, BF_ID_CHARS);
-    n += check_text(errs, loc, file, h, m, "name", _("name"), m->name, 0, BF_NAME_CHARS);
+    int n = check_text(errs, loc, file, h, m, "id", N_("member id"), m->id, 1, BF_ID_CHARS);
+    n += check_text(errs, loc, file, h, m, "name", N_("name"), m->name, 0, BF_NAME_CHARS);
     n += check_idnumber(errs, loc, file, h, m);
-    n += check_money(errs, loc, file, h, m, "medical_cost", _("medical_cost"), m->medical_cost);
+    n += check_money(errs, loc, file, h, m, "medical_cost", N_("medical_cost"), m->medical_cost);
     for (int j = 0; j < index; j++)
         if (strcmp(h->members[j].id, m->id) == 0) {
             ERR(m, "id", _("duplicate member id (also member %d of this household)"), j + 1);
@@ -677,10 +679,10 @@ int bf_household_validate(const bf_household *h, const char *file, bf_date today
 int bf_household_validate_at(const bf_household *h, const char *file, const bf_locator *loc,
                              bf_date today, bf_errors *errs)
 {
-    int n = check_text(errs, loc, file, h, NULL, "id", _("household id"), h->id, 1, BF_ID_CHARS);
-    n += check_text(errs, loc, file, h, NULL, "town", _("town"), h->town, 1, BF_NAME_CHARS);
-    n += check_text(errs, loc, file, h, NULL, "village", _("village"), h->village, 1, BF_NAME_CHARS);
-    n += check_text(errs, loc, file, h, NULL, "recorded", _("recorded"), h->recorded, 0,
+    int n = check_text(errs, loc, file, h, NULL, "id", N_("household id"), h->id, 1, BF_ID_CHARS);
+    n += check_text(errs, loc, file, h, NULL, "town", N_("town"), h->town, 1, BF_NAME_CHARS);
+    n += check_text(errs, loc, file, h, NULL, "village", N_("village"), h->village, 1, BF_NAME_CHARS);
+    n += check_text(errs, loc, file, h, NULL, "recorded", N_("recorded"), h->recorded, 0,
                     BF_RECORDED_BYTES - 1);
     const struct { const char *field, *label; bf_fen v; } money[] = {
         {"wage", N_("income wage"), h->wage}, {"business", N_("income business"), h->business},
@@ -694,7 +696,7 @@ int bf_household_validate_at(const bf_household *h, const char *file, const bf_l
         {"education", N_("expenses education"), h->education},
     };
     for (size_t i = 0; i < sizeof money / sizeof money[0]; i++)
-        n += check_money(errs, loc, file, h, NULL, money[i].field, _(money[i].label), money[i].v);
+        n += check_money(errs, loc, file, h, NULL, money[i].field, money[i].label, money[i].v);
     if (h->extra_houses < 0) {
         ERR(NULL, "extra_houses", _("assets extra_houses must be 0 or more, got %d"),
             h->extra_houses);
