@@ -39,6 +39,9 @@ struct bf_store {
     char *path;
     bool created;              /* the file did not exist before this open */
     bool households_changed;   /* households written in the open transaction */
+    bool no_versions;          /* household_versions was empty when the transaction began: a
+                                * household inserted in it has no earlier version to look up
+                                * (an import holds each household id once) */
     sqlite3_stmt *stmt[ST__N];
     double wait_seconds;       /* how long a statement waits for another writer's lock */
     bool gave_up_waiting;      /* the busy handler gave up: the failure is a lock held too long */

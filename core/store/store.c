@@ -306,7 +306,18 @@ void bf_store_discard(bf_store *s)
 
 int bf_store_begin(bf_store *s)
 {
-    return bf__store_exec(s, "BEGIN IMMEDIATE");
+    s->no_versions = false;
+    int rc = bf__store_exec(s, "BEGIN IMMEDIATE");
+    if (rc != BF_OK)
+        return rc;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT NOT EXISTS (SELECT 1 FROM household_versions)", -1, &st,
+                           NULL) != SQLITE_OK)
+        return bf__store_fail(s, BF_ESTORE, "reading the households' versions");
+    rc = sqlite3_step(st);
+    s->no_versions = rc == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? BF_OK : bf__store_fail(s, BF_ESTORE, "reading the households' versions");
 }
 
 /* Counts the households' version up (see HOUSEHOLDS_VERSION). */
@@ -326,6 +337,7 @@ int bf__store_households_written(bf_store *s)
 
 int bf_store_commit(bf_store *s)
 {
+    s->no_versions = false;
     if (s->households_changed) {
         int rc = bump_households_version(s);
         if (rc != BF_OK)
@@ -337,6 +349,7 @@ int bf_store_commit(bf_store *s)
 
 int bf_store_rollback(bf_store *s)
 {
+    s->no_versions = false;
     s->households_changed = false;
     if (sqlite3_get_autocommit(s->db))
         return BF_OK;

@@ -227,9 +227,9 @@ int bf__store_version_supersede(bf_store *s, const char *id)
 
 int bf__store_version_record(bf_store *s, const bf_household *h, const char *source)
 {
-    int64_t version;
-    char *kept;
-    int rc = latest_version(s, h->id, &version, &kept);
+    int64_t version = 0;
+    char *kept = NULL;
+    int rc = s->no_versions ? BF_OK : latest_version(s, h->id, &version, &kept);
     if (rc != BF_OK)
         return rc;
     bf_buf text = {0}, changes = {0};
