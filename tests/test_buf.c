@@ -91,3 +91,14 @@ Test(buf, integers_match_printf)
         bf_buf_free(&b);
     }
 }
+
+/* Control characters shown for a terminal (issue 11): ESC, BEL, DEL and the C1 CSI escaped,
+ * tab and Chinese text kept. */
+Test(buf, visible_escapes_control_characters)
+{
+    bf_buf b = {0};
+    const char s[] = "a\033[2J\tb\a\x7f c\xc2\x9b" "1m 中文";
+    bf_buf_visible(&b, s, sizeof s - 1);
+    cr_expect_str_eq(bf_buf_str(&b), "a\\x1b[2J\tb\\x07\\x7f c\\u009b1m 中文");
+    bf_buf_free(&b);
+}

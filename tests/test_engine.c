@@ -112,7 +112,7 @@ Test(engine, every_fault_stays_in_its_own_evaluation)
         {"raises", "policies/faults/raises.lua:4: deliberate failure"},
         {"loops", "loops.lua:4: instruction budget of 10000000 instructions exceeded"},
         {"pcall_loop", "instruction budget"},
-        {"membomb", "membomb.lua: memory cap of 64 MiB exceeded"},
+        {"membomb", "membomb.lua:5: memory cap of 64 MiB exceeded"},
         {"writes", "writes.lua:4: attempt to change read-only field 'wage'"},
         {"writes_param", "writes_param.lua:4: attempt to change read-only field 'amount'"},
         /* a malformed decision names the line of the return that built it */

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -256,5 +258,139 @@ Test(reliability, a_total_past_what_int64_fen_hold_fails_the_run)
     free(params);
     free(huge);
     free(dir);
+    free(db);
+}
+
+/* Issue 11, item 9: run refuses --set, so its --help does not offer it; check's does. */
+Test(reliability, only_commands_that_take_set_list_it)
+{
+    bf_test_run r;
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "run", "--help", NULL), 0);
+    cr_expect(!strstr(r.out, "--set"), "%s", r.out);
+    bf_test_run_free(&r);
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "check", "--help", NULL), 0);
+    cr_expect(strstr(r.out, "  --set NAME=VALUE   use VALUE for a parameter in this command only"), "%s", r.out);
+    bf_test_run_free(&r);
+}
+
+/* Issue 11, item 9: a --baseline-run past what a run id can be is refused, not clamped. */
+Test(reliability, a_huge_baseline_run_is_refused)
+{
+    char *db = bf_test_county("h.db", NULL, NULL);
+    bf_test_run r;
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "simulate", "--set", "dibao.standard=600", "--baseline-run",
+                                "99999999999999999999999", "--db", db, NULL), 2);
+    cr_expect(strstr(r.err, "--baseline-run takes a run id"), "%s", r.err);
+    bf_test_run_free(&r);
+    free(db);
+}
+
+/* Issue 11, item 9: a household id (CSV allows any text) and a script's error message carrying
+ * terminal escapes are printed with the escapes visible, never raw. */
+Test(reliability, escapes_in_ids_and_script_errors_are_printed_visible)
+{
+    char *dir = bf_test_path(bf_test_dir, "pol");
+    cr_assert_eq(mkdir(dir, 0755), 0);
+    char *params = bf_test_path(dir, "params.xml"), *esc = bf_test_path(dir, "esc.lua");
+    char *areas = bf_test_path(dir, "areas.xml");
+    cr_assert_eq(bf_test_copy_file(BF_TEST_DATA "/policies/faults/params.xml", params), 0);
+    cr_assert_eq(bf_test_copy_file(BF_SOURCE_DIR "/policies/areas.xml", areas), 0);
+    cr_assert_eq(bf_test_write_file(esc,
+        "return { id = \"esc\", title = \"转义\", scope = \"household\",\n"
+        "  evaluate = function(h, p, ctx) error(\"bad\\27[2J\\27]0;title\\7 text\") end }\n",
+        (size_t)-1), 0);
+    char *hh = bf_test_path(bf_test_dir, "h.csv"), *mm = bf_test_path(bf_test_dir, "m.csv");
+    cr_assert_eq(bf_test_write_file(hh,
+        "id,town,village,status,monitor,recorded,wage,business,property,transfer,excluded,previous,"
+        "deposits,vehicle,extra_houses,medical,education,housing_safe,water_safe\n"
+        "E\033[2JX,乳城镇,侯公渡村,none,none,,0,0,0,0,0,,0,0,0,0,0,true,true\n", (size_t)-1), 0);
+    cr_assert_eq(bf_test_write_file(mm,
+        "household,id,name,idnumber,relation,birth,sex,labor,employment,school,self_care,disability,"
+        "disability_type,serious_illness,pension_insured,medical_insured,medical_cost,supporter\n"
+        "E\033[2JX,E-1,,,head,1978-05-20,M,full,local,none,full,0,none,false,true,true,0,false\n",
+        (size_t)-1), 0);
+    char *db = bf_test_path(bf_test_dir, "e.db");
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "import", hh, mm, "--db", db, "--policies", dir, NULL), 0,
+                 "%s", r.err);
+    bf_test_run_free(&r);
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "check", "E\033[2JX", "--db", db, "--policies", dir, NULL), 1);
+    cr_expect(strstr(r.out, "household E\\x1b[2JX ("), "%s", r.out);
+    cr_expect(strstr(r.out, "esc.lua:2: bad\\x1b[2J\\x1b]0;title\\x07 text"), "%s", r.out);
+    cr_expect(!strchr(r.out, 0x1b) && !strchr(r.out, 0x07), "no raw escape: %s", r.out);
+    bf_test_run_free(&r);
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, "--policies", dir, NULL), 1);
+    cr_expect(strstr(r.err, "household E\\x1b[2JX: ") && strstr(r.err, "bad\\x1b[2J"), "%s", r.err);
+    cr_expect(!strchr(r.err, 0x1b) && !strchr(r.err, 0x07), "no raw escape: %s", r.err);
+    bf_test_run_free(&r);
+    free(db); free(hh); free(mm); free(areas); free(esc); free(params); free(dir);
+}
+
+/* Issue 11, item 9: an export killed with SIGKILL leaves out.csv.tmp-XXXXXX; the next export to
+ * out.csv removes it, but not a temporary file another live export still writes (it holds the
+ * file's lock). */
+Test(reliability, the_next_export_removes_a_killed_exports_temporary_file)
+{
+    char *db = bf_test_county("h.db", NULL, NULL);
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, NULL), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    char *out = bf_test_path(bf_test_dir, "out.csv");
+    char *stale = bf_test_path(bf_test_dir, "out.csv.tmp-AbC123");
+    char *live = bf_test_path(bf_test_dir, "out.csv.tmp-LiVe99");
+    char *other = bf_test_path(bf_test_dir, "other.csv.tmp-XyZ789");
+    cr_assert_eq(bf_test_write_file(stale, "half a file", (size_t)-1), 0);
+    cr_assert_eq(bf_test_write_file(live, "being written", (size_t)-1), 0);
+    cr_assert_eq(bf_test_write_file(other, "not ours", (size_t)-1), 0);
+    int fd = open(live, O_RDWR);
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    cr_assert_eq(fcntl(fd, F_OFD_SETLK, &fl), 0);
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "export", "--format", "csv", "--db", db, "--out", out, NULL),
+                 0, "%s", r.err);
+    bf_test_run_free(&r);
+    cr_expect_eq(access(stale, F_OK), -1, "the killed export's file is gone");
+    cr_expect_eq(access(live, F_OK), 0, "a live writer's file stays");
+    cr_expect_eq(access(other, F_OK), 0, "another file's temporary stays");
+    cr_expect_eq(access(out, F_OK), 0);
+    close(fd);
+    free(out); free(stale); free(live); free(other); free(db);
+}
+
+/* Runs bangfu with argv under a file size limit of `bytes` (SIGXFSZ ignored, so a write past it
+ * fails with EFBIG as on a full disk); returns its exit status, stderr in r. */
+static int bangfu_with_file_limit(bf_test_run *r, rlim_t bytes, const char *const *args)
+{
+    const char *argv[12] = {BF_TEST_BANGFU};
+    for (int i = 0; args[i] && i < 10; i++)
+        argv[i + 1] = args[i];
+    struct rlimit old, lim = {bytes, bytes};
+    getrlimit(RLIMIT_FSIZE, &old);
+    lim.rlim_max = old.rlim_max;
+    void (*was)(int) = signal(SIGXFSZ, SIG_IGN);    /* ignored signals stay ignored across exec */
+    cr_assert_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    int rc = bf_test_run_argv(r, NULL, argv, 120);
+    setrlimit(RLIMIT_FSIZE, &old);
+    signal(SIGXFSZ, was);
+    return rc;
+}
+
+/* Issue 11, item 9: gen on a full disk (a 2 MB file size limit; /dev/full) says what happened
+ * and that nothing was kept, and leaves no database or file behind. */
+Test(reliability, gen_on_a_full_disk_says_so_and_keeps_nothing)
+{
+    char *db = bf_test_path(bf_test_dir, "full.db");
+    const char *args[] = {"gen", "--households", "20000", "--db", db, NULL};
+    bf_test_run r;
+    cr_expect_neq(bangfu_with_file_limit(&r, 2u << 20, args), 0);
+    cr_expect(strstr(r.err, "the database could not grow") &&
+              strstr(r.err, "the disk is full, or a limit on file size or disk quota was reached"),
+              "%s", r.err);
+    cr_expect(strstr(r.err, "nothing was kept: the new database"), "%s", r.err);
+    cr_expect(!strstr(r.err, "may remain"), "%s", r.err);
+    bf_test_run_free(&r);
+    cr_expect_eq(access(db, F_OK), -1, "no database is left");
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "gen", "--households", "10", "--out", "/dev/full", NULL), 2);
+    cr_expect(strstr(r.err, "/dev/full: write failed: No space left on device"), "%s", r.err);
+    bf_test_run_free(&r);
     free(db);
 }

@@ -197,3 +197,22 @@ bool bf_str_same(const char *a, const char *b)
 {
     return a == b || (a && b && strcmp(a, b) == 0);
 }
+
+void bf_buf_visible(bf_buf *b, const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t from = 0;
+    for (size_t i = 0; i < len; i++) {
+        bool c0 = (u[i] < 0x20 && u[i] != '\t') || u[i] == 0x7f;
+        bool c1 = u[i] == 0xc2 && i + 1 < len && u[i + 1] >= 0x80 && u[i + 1] <= 0x9f;
+        if (!c0 && !c1)
+            continue;
+        bf_buf_add(b, s + from, i - from);
+        if (c0)
+            bf_buf_printf(b, "\\x%02x", u[i]);
+        else
+            bf_buf_printf(b, "\\u%04x", u[++i]);   /* U+0080..U+009F: 0xc2 then the code */
+        from = i + 1;
+    }
+    bf_buf_add(b, s + from, len - from);
+}

@@ -26,6 +26,10 @@ void bf_buf_puts(bf_buf *b, const char *s);
 void bf_buf_printf(bf_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends s as a JSON string literal (quotes, escapes, control characters as \u00XX). */
 void bf_buf_json_string(bf_buf *b, const char *s, size_t len);
+/* Appends text for a terminal: control characters (C0 but tab, DEL, C1) as \xHH or \u00HH, so
+ * that a household id or a script's message cannot move the cursor, recolour the screen or
+ * fake a line of output (an escape sequence becomes the visible text \x1b[2J). */
+void bf_buf_visible(bf_buf *b, const char *s, size_t len);
 /* Appends a finite double as a JSON number in its shortest form up to 15 digits ("null" if not finite). */
 void bf_buf_json_number(bf_buf *b, double v);
 

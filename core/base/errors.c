@@ -1,6 +1,7 @@
 /* errors.c — the bounded error list and bf_strerror. */
 #include "errors.h"
 #include "bangfu.h"
+#include "buf.h"
 #include "i18n.h"
 
 #include <stdarg.h>
@@ -57,6 +58,18 @@ void bf_errors_add(bf_errors *e, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, (size_t)len + 1, fmt, ap);
     va_end(ap);
+    /* an id or a script's text may carry terminal escapes: every message is shown visible */
+    bf_buf shown = {0};
+    bf_buf_visible(&shown, msg, (size_t)len);
+    if (!shown.oom && shown.len != (size_t)len) {
+        free(msg);
+        msg = strdup(bf_buf_str(&shown));
+    }
+    bf_buf_free(&shown);
+    if (!msg) {
+        e->dropped++;
+        return;
+    }
     e->msgs[e->count++] = msg;
 }
 

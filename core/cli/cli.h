@@ -64,12 +64,13 @@ bool bf_cli_report_folder_writable(const char *path);
 #define BF_CLI_EVAL_HELP N_( \
     "  --policies DIR     policy scripts and params.xml (default: $BANGFU_POLICIES or ./policies)\n" \
     "  --date YYYY-MM-DD  the evaluation date (default: today)\n" \
-    "  --set NAME=VALUE   use VALUE for a parameter in this command only (repeatable)\n" \
     "  --max-memory MIB   memory cap of each Lua state (default 256)\n" \
     "  --max-instructions N  instruction budget of one evaluation (default 10000000)\n" \
     "  --max-seconds S    wall-clock limit of one evaluation (default 10)\n" \
     "  --plugins DIR      native plugins, for the Lua modules they offer (default: see\n" \
     "                     'bangfu plugins --help')\n")
+/* --set, for the commands that take it (a run records the parameters in force: it refuses it). */
+#define BF_CLI_SET_HELP N_("  --set NAME=VALUE   use VALUE for a parameter in this command only (repeatable)\n")
 #define BF_CLI_DB_HELP N_("  --db DB            the SQLite database (default: bangfu.db in this folder)\n")
 
 /* Makes a command that writes the store wait for another process's write lock as long as

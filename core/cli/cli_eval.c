@@ -227,6 +227,7 @@ static const char *const check_usage[] = {
        "\n"),
     BF_CLI_DB_HELP,
     BF_CLI_EVAL_HELP,
+    BF_CLI_SET_HELP,
     N_("  --only P,...       only these policies (and the ones they require)\n"
        "  --explain          also show, per decision, the parameters read and what the script printed\n"
        "  --format FMT       text (default) or json: {\"household\", \"date\", \"decisions\": [...]}\n"

@@ -95,10 +95,13 @@ static int gen_db(const gen_options *o, const bf_gen_job *job, bf_gen_totals *to
     }
     bf_cli_wait_for_writers(s, "gen");
     rc = bf_gen_to_store(s, job, totals, errs);
+    bool created = bf_store_created(s);
     if (rc == BF_OK)
         bf_store_close(s);
     else
         bf_store_discard(s);         /* a database this gen created is removed again */
+    if (rc != BF_OK && created)
+        bf_errors_add(errs, _("nothing was kept: the new database %s was removed"), o->db);
     return rc;
 }
 

@@ -7,6 +7,7 @@
 #include "store.h"
 #include "whatif_report.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,8 +108,9 @@ static int cmd_simulate(int argc, char **argv)
             format = v;
         } else if (bf_cli_opt(argc, argv, &i, "--baseline-run", &v)) {
             char *end;
+            errno = 0;                                   /* a number past long long is no run id */
             baseline_run = v ? strtoll(v, &end, 10) : -1;
-            if (!v || *end || end == v || baseline_run < 0)
+            if (!v || errno || *end || end == v || baseline_run < 0)
                 return bf_cli_usage_error("simulate", _("--baseline-run takes a run id, or 0 to "
                                                       "evaluate the baseline"));
         } else if (bf_cli_opt(argc, argv, &i, "--limit", &v)) {

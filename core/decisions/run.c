@@ -113,10 +113,10 @@ void bf_run_note_errors(bf_errors *first, const bf_household *h, const bf_result
         if (!d->failed)
             continue;
         if (d->member >= 0)
-            bf_errors_add(first, "household %s, member %s: %s", h->id, h->members[d->member].id,
+            bf_errors_add(first, _("household %s, member %s: %s"), h->id, h->members[d->member].id,
                           bf_result_text(r, d->error));
         else
-            bf_errors_add(first, "household %s: %s", h->id, bf_result_text(r, d->error));
+            bf_errors_add(first, _("household %s: %s"), h->id, bf_result_text(r, d->error));
     }
 }
 

@@ -31,6 +31,7 @@ struct bf_sandbox {
     size_t used;                   /* bytes allocated by this state */
     bf_pool pool;                  /* small blocks of this state (one thread at a time) */
     bool memory_exceeded;          /* the allocator refused a growth since the call began */
+    char memory_where[128];        /* "file:line" of the script line that asked for it, or "" */
     uint64_t max_instructions;
     uint64_t max_ns;               /* wall clock of one call */
     _Atomic uint64_t deadline_ns;  /* CLOCK_MONOTONIC time the running call must end by */
@@ -67,6 +68,22 @@ static bf_sandbox *sandbox_of(lua_State *L)
 
 /* ---- Memory cap ---- */
 
+/* Notes the script line running when the memory cap was first hit in a call: Lua calls no
+ * message handler for a memory error, so this is the only moment the line is known. lua_getinfo
+ * with "Sl" reads the call stack without allocating. */
+static void note_memory_where(bf_sandbox *sb)
+{
+    if (sb->mode == MODE_IDLE && !sb->no_budget)
+        return;                                      /* not inside a call */
+    lua_Debug ar;
+    for (int level = 0; lua_getstack(sb->L, level, &ar); level++) {
+        if (lua_getinfo(sb->L, "Sl", &ar) && ar.currentline > 0) {
+            snprintf(sb->memory_where, sizeof sb->memory_where, "%s:%d", ar.short_src, ar.currentline);
+            return;
+        }
+    }
+}
+
 /* Refuses growth past the cap, never a free or a shrink (Lua then collects before LUA_ERRMEM).
  * When ptr is NULL, osize is a type tag, not a size. */
 static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
@@ -79,6 +96,8 @@ static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         return NULL;
     }
     if (nsize > old && sb->used - old + nsize > sb->max_memory) {
+        if (!sb->memory_exceeded && sb->L)
+            note_memory_where(sb);
         sb->memory_exceeded = true;
         return NULL;
     }
@@ -998,6 +1017,7 @@ static int protected_call(bf_sandbox *sb, int nargs, int nresults, bool counting
     sb->stop_restart = false;
     sb->timed_out = false;
     sb->memory_exceeded = false;
+    sb->memory_where[0] = '\0';
     if (sb->no_budget)
         return pcall_located(L, nargs, nresults);    /* nothing watches: what the budget costs */
     /* the deadline before the number: the watchdog reads the number first, so the deadline it
@@ -1023,7 +1043,11 @@ static int describe_error(bf_sandbox *sb, int rc, bf_buf *err)
 {
     lua_State *L = sb->L;
     int code = BF_ESCRIPT;
-    if (rc == LUA_ERRMEM || sb->memory_exceeded) {
+    if ((rc == LUA_ERRMEM || sb->memory_exceeded) && sb->memory_where[0]) {
+        bf_buf_printf(err, _("%s: memory cap of %zu MiB exceeded"), sb->memory_where,
+                      sb->max_memory / (1024 * 1024));
+        code = BF_ELIMIT;
+    } else if (rc == LUA_ERRMEM || sb->memory_exceeded) {
         bf_buf_printf(err, _("memory cap of %zu MiB exceeded"), sb->max_memory / (1024 * 1024));
         code = BF_ELIMIT;
     } else if (sb->stop_budget) {

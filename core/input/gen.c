@@ -1062,7 +1062,8 @@ int bf_gen_to_store(bf_store *s, const bf_gen_job *job, bf_gen_totals *totals, b
         bf_errors_add(errs, _("interrupted after %lld households; nothing was kept"),
                       (long long)totals->households);
     if (rc != BF_OK) {
-        undo_store(s, totals->households, errs);
+        if (!bf_store_created(s))
+            undo_store(s, totals->households, errs);
         *totals = (bf_gen_totals){0, 0};
     }
     return rc;

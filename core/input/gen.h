@@ -81,8 +81,10 @@ typedef struct bf_gen_totals {
 } bf_gen_totals;
 
 /* Writes households 0 … n−1 into a store that holds no households yet (else BF_EUSAGE), in
- * transactions of BF_GEN_BATCH. On any failure or a stop, what was written is removed again and
- * the error (BF_ESTORE, BF_EINTERRUPTED, …) is returned with a message in errs. */
+ * transactions of BF_GEN_BATCH. On any failure or a stop, what was written is removed again
+ * (unless this open of the store created the database: the caller then discards the whole file,
+ * bf_store_discard, which works on a full disk too) and the error (BF_ESTORE, BF_EINTERRUPTED,
+ * …) is returned with a message in errs. */
 int bf_gen_to_store(bf_store *s, const bf_gen_job *job, bf_gen_totals *totals, bf_errors *errs);
 /* Writes households 0 … n−1 as a households XML file (core/input/schemas/households.xsd) that `import` accepts;
  * on failure or a stop the partial file is removed. */

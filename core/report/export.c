@@ -1,5 +1,6 @@
 /* export.c — exporting a stored run: the store's decision cursor into a writer (the XML writer lives here, written with xmlTextWriter), the temporary-file-and-rename dance, and the run's HTML report. */
 #include "export.h"
+#include "tempfile.h"
 #include "bangfu.h"
 #include "buf.h"
 #include "html.h"
@@ -316,36 +317,6 @@ static void decision_view(const bf_stored_decision *d, bf_export_decision *out)
     out->error = d->error;
 }
 
-/* A temporary file beside path (created empty, mode as a new file would have); malloc'd name. */
-static char *make_temp(const char *path, char *err, size_t errlen)
-{
-    size_t len = strlen(path) + 16;
-    char *tmp = malloc(len);
-    if (!tmp) {
-        snprintf(err, errlen, _("%s: out of memory"), path);
-        return NULL;
-    }
-    snprintf(tmp, len, "%s.tmp-XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        snprintf(err, errlen, _("%s: cannot create the file: %s"), path, strerror(errno));
-        free(tmp);
-        return NULL;
-    }
-    mode_t mask = umask(0);
-    umask(mask);
-    int failed = fchmod(fd, 0666 & ~mask) != 0 ? errno : 0;   /* mkstemp made it 0600 */
-    if (close(fd) != 0 && !failed)
-        failed = errno;
-    if (failed) {
-        snprintf(err, errlen, _("%s: cannot prepare the file: %s"), path, strerror(failed));
-        unlink(tmp);
-        free(tmp);
-        return NULL;
-    }
-    return tmp;
-}
-
 /* Every decision of the run through an opened writer. */
 static int write_decisions(bf_store *s, int64_t run_id, const bf_writer *w, void *state,
                            bf_export_totals *t, char *err, size_t errlen)
@@ -380,9 +351,10 @@ int bf_export_write(bf_store *s, const bf_stored_run *run, const bf_writer *w, c
 {
     bf_export_totals t = {0};
     *err = '\0';
-    char *tmp = NULL;
-    if (out && !(tmp = make_temp(out, err, errlen)))
+    bf_tempfile temp = {NULL, -1};
+    if (out && bf_tempfile_create(out, &temp, err, errlen) != BF_OK)
         return BF_EIO;
+    const char *tmp = temp.tmp;
     bf_export_run meta;
     bf_export_run_view(run, &meta);
     void *state = NULL;
@@ -396,15 +368,10 @@ int bf_export_write(bf_store *s, const bf_stored_run *run, const bf_writer *w, c
         rc = BF_EIO;
         snprintf(err, errlen, "%s", close_err[0] ? close_err : _("the writer failed to finish"));
     }
-    if (rc == BF_OK && tmp && rename(tmp, out) != 0) {
-        snprintf(err, errlen, _("%s: cannot write the file: %s"), out, strerror(errno));
+    if (out && bf_tempfile_finish(&temp, out, rc == BF_OK, err, errlen) != BF_OK)
         rc = BF_EIO;
-    }
-    if (rc != BF_OK && tmp)
-        unlink(tmp);
     if (rc != BF_OK && !*err)
         snprintf(err, errlen, _("%s writer failed"), w->format);
-    free(tmp);
     if (totals)
         *totals = t;
     return rc;

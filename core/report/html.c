@@ -1,5 +1,6 @@
 /* html.c — report pages as libxml2 HTML trees: text and attributes go in as node content, so the serializer escapes them; charts are inline SVG; the page is written to a temporary file and renamed. */
 #include "html.h"
+#include "tempfile.h"
 #include "bangfu.h"
 #include "i18n.h"
 
@@ -532,39 +533,15 @@ int bf_html_save(bf_html *p, const char *path, char *err, size_t errlen)
         snprintf(err, errlen, _("%s: out of memory while building the page"), path);
         return BF_ENOMEM;
     }
-    size_t tlen = strlen(path) + 16;
-    char *tmp = malloc(tlen);
-    if (!tmp) {
-        free(text);
-        snprintf(err, errlen, _("%s: out of memory"), path);
-        return BF_ENOMEM;
-    }
-    snprintf(tmp, tlen, "%s.tmp-XXXXXX", path);
-    int fd = mkstemp(tmp);
-    int rc = BF_OK;
-    if (fd < 0) {
-        snprintf(err, errlen, _("%s: cannot create the file: %s"), path, strerror(errno));
-        rc = BF_EIO;
-    } else {
-        mode_t mask = umask(0);
-        umask(mask);
-        bool ok = fchmod(fd, 0666 & ~mask) == 0 && write_all(fd, text, len);
-        int saved = errno;
-        if (close(fd) != 0 && ok) {
-            ok = false;
-            saved = errno;
-        }
-        if (ok && rename(tmp, path) != 0) {
-            ok = false;
-            saved = errno;
-        }
-        if (!ok) {
-            snprintf(err, errlen, _("%s: cannot write the file: %s"), path, strerror(saved));
-            unlink(tmp);
+    bf_tempfile temp;
+    int rc = bf_tempfile_create(path, &temp, err, errlen);
+    if (rc == BF_OK) {
+        bool ok = write_all(temp.fd, text, len);
+        if (!ok)
+            snprintf(err, errlen, _("%s: cannot write the file: %s"), path, strerror(errno));
+        if (bf_tempfile_finish(&temp, path, ok, err, errlen) != BF_OK || !ok)
             rc = BF_EIO;
-        }
     }
-    free(tmp);
     free(text);
     return rc;
 }

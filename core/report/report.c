@@ -155,9 +155,18 @@ static void print_reason_lines(FILE *out, const char *json, const char *indent)
     }
 }
 
+/* s as bf_buf_visible shows it, in b (reused) (a record's id or a script's message). */
+static const char *visible(bf_buf *b, const char *s)
+{
+    bf_buf_clear(b);
+    bf_buf_visible(b, s, strlen(s));
+    return bf_buf_str(b);
+}
+
 void bf_report_household_text(FILE *out, const bf_engine *e, const bf_household *h, bf_date date,
                               const bf_result *r, bool explain, const bf_sim_scenario *sc)
 {
+    bf_buf shown = {0};
     int n;
     const bf_policy *pol = bf_engine_policies(e, &n);
     char d[BF_DATE_STRLEN];
@@ -168,8 +177,8 @@ void bf_report_household_text(FILE *out, const bf_engine *e, const bf_household 
         fprintf(out, _("what-if: the amounts below are computed with values tried, they are not the "
                        "decisions in force. Values tried: %s\n"), values);
     }
-    fprintf(out, _("household %s (%s %s), %d members, evaluation date %s\n"), h->id, h->town,
-            h->village, h->n_members, d);
+    fprintf(out, _("household %s (%s %s), %d members, evaluation date %s\n"), visible(&shown, h->id),
+            h->town, h->village, h->n_members, d);
     int last_policy = -1;
     for (int i = 0; i < r->n; i++) {
         const bf_decision *dec = &r->d[i];
@@ -194,7 +203,7 @@ void bf_report_household_text(FILE *out, const bf_engine *e, const bf_household 
             fputs("  ", out);
         }
         if (dec->failed) {
-            fprintf(out, _("error: %s\n"), bf_result_text(r, dec->error));
+            fprintf(out, _("error: %s\n"), visible(&shown, bf_result_text(r, dec->error)));
             continue;
         }
         char amount[BF_MONEY_STRLEN];
@@ -217,6 +226,7 @@ void bf_report_household_text(FILE *out, const bf_engine *e, const bf_household 
                 fprintf(out, _("%sprinted: %s"), indent, trace);
         }
     }
+    bf_buf_free(&shown);
 }
 
 /* ---- simulate ---- */

@@ -5,6 +5,7 @@
 #include "i18n.h"
 #include "bangfu.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,9 +60,29 @@ static bool explain_lock_timeout(bf_store *s, const char *what)
     return true;
 }
 
+/* After a write failed for want of room (SQLite's "database or disk is full", or a failed write:
+ * a file size limit gives EFBIG, which SQLite reports as an I/O error and, by the time the
+ * transaction is rolled back, without the system's error): says so. */
+static bool explain_no_room(bf_store *s, const char *what)
+{
+    int ext = sqlite3_extended_errcode(s->db), sys = sqlite3_system_errno(s->db);
+    bool no_room = (ext & 0xff) == SQLITE_FULL || ext == SQLITE_IOERR_WRITE ||
+                   ((ext & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EFBIG || sys == EDQUOT));
+    if (!no_room)
+        return false;
+    if (sys)
+        snprintf(s->err, sizeof s->err, _("%s: %s: the database could not grow: %s (the disk is "
+                 "full, or a limit on file size or disk quota was reached)"), s->path, what,
+                 strerror(sys));
+    else
+        snprintf(s->err, sizeof s->err, _("%s: %s: the database could not grow (the disk is full, "
+                 "or a limit on file size or disk quota was reached)"), s->path, what);
+    return true;
+}
+
 int bf__store_fail(bf_store *s, int code, const char *what)
 {
-    if (!explain_lock_timeout(s, what))
+    if (!explain_lock_timeout(s, what) && !explain_no_room(s, what))
         snprintf(s->err, sizeof s->err, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
     return code;
 }
@@ -86,7 +107,7 @@ int bf__store_exec(bf_store *s, const char *sql)
 {
     char *msg = NULL;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        if (!explain_lock_timeout(s, "running SQL"))
+        if (!explain_lock_timeout(s, "running SQL") && !explain_no_room(s, "running SQL"))
             snprintf(s->err, sizeof s->err, "%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
         sqlite3_free(msg);
         return BF_ESTORE;

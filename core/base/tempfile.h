@@ -1,0 +1,23 @@
+/* tempfile.h — a new file written beside its final name and renamed over it when complete, so a
+ * reader never sees half a file. While it is written its creator holds a lock on it; a process
+ * killed meanwhile (SIGKILL) leaves NAME.tmp-XXXXXX behind with the lock gone, and the next
+ * writer of NAME removes it. */
+#ifndef BF_TEMPFILE_H
+#define BF_TEMPFILE_H
+
+#include <stddef.h>
+
+typedef struct bf_tempfile {
+    char *tmp;       /* NAME.tmp-XXXXXX, malloc'd */
+    int fd;          /* open for writing, holding the lock; -1 once done */
+} bf_tempfile;
+
+/* Removes the temporary files of path that no live writer holds, then creates a new one
+ * (mode as a new file would have, empty, locked). BF_OK, or BF_EIO/BF_ENOMEM with a sentence
+ * naming path in err. */
+int bf_tempfile_create(const char *path, bf_tempfile *t, char *err, size_t errlen);
+/* Renames the file over path (keep) or removes it, and releases it. BF_OK, or BF_EIO with a
+ * sentence naming path in err when the rename failed (the temporary file is then removed). */
+int bf_tempfile_finish(bf_tempfile *t, const char *path, int keep, char *err, size_t errlen);
+
+#endif
