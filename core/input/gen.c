@@ -1062,7 +1062,9 @@ int bf_gen_to_store(bf_store *s, const bf_gen_job *job, bf_gen_totals *totals, b
         bf_errors_add(errs, _("interrupted after %lld households; nothing was kept"),
                       (long long)totals->households);
     if (rc != BF_OK) {
-        if (!bf_store_created(s))
+        if (bf_store_created(s))
+            bf_store_rollback(s);            /* the batch in hand; the caller discards the file */
+        else
             undo_store(s, totals->households, errs);
         *totals = (bf_gen_totals){0, 0};
     }
