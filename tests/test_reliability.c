@@ -392,5 +392,17 @@ Test(reliability, gen_on_a_full_disk_says_so_and_keeps_nothing)
     cr_expect_eq(bf_test_bangfu(&r, NULL, "gen", "--households", "10", "--out", "/dev/full", NULL), 2);
     cr_expect(strstr(r.err, "/dev/full: write failed: No space left on device"), "%s", r.err);
     bf_test_run_free(&r);
+    /* the partial file is removed only when it is a file: unlinking /dev/full as root removed the
+     * device; and an export renames nothing over a device */
+    char *county = bf_test_county("c.db", NULL, NULL);
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "run", "--db", county, NULL), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "export", "--db", county, "--format", "csv", "--out",
+                                "/dev/full", NULL), 2);
+    cr_expect(strstr(r.err, "No space left on device"), "%s", r.err);
+    bf_test_run_free(&r);
+    struct stat st;
+    cr_expect(stat("/dev/full", &st) == 0 && S_ISCHR(st.st_mode), "/dev/full is still the device");
+    free(county);
     free(db);
 }

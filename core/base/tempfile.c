@@ -57,9 +57,32 @@ static void remove_stale(const char *dir, const char *base)
     closedir(d);
 }
 
+/* Opens a path that is no regular file to be written in place. */
+static int open_direct(const char *path, bf_tempfile *t, char *err, size_t errlen)
+{
+    t->direct = 1;
+    t->tmp = strdup(path);
+    t->fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (!t->tmp || t->fd < 0) {
+        int e = t->tmp ? errno : ENOMEM;
+        snprintf(err, errlen, _("%s: cannot create the file: %s"), path, strerror(e));
+        free(t->tmp);
+        t->tmp = NULL;
+        if (t->fd >= 0)
+            close(t->fd);
+        t->fd = -1;
+        return BF_EIO;
+    }
+    return BF_OK;
+}
+
 int bf_tempfile_create(const char *path, bf_tempfile *t, char *err, size_t errlen)
 {
     t->fd = -1;
+    t->direct = 0;
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return open_direct(path, t, err, errlen);
     size_t len = strlen(path) + strlen(SUFFIX) + SUFFIX_RANDOM + 1;
     char *dir_copy = strdup(path), *base_copy = strdup(path);
     t->tmp = malloc(len);
@@ -100,12 +123,14 @@ int bf_tempfile_finish(bf_tempfile *t, const char *path, int keep, char *err, si
     int rc = BF_OK;
     if (!t->tmp)
         return BF_OK;
-    if (keep && rename(t->tmp, path) != 0) {
+    if (t->direct) {
+        keep = 1;                /* nothing to rename or remove */
+    } else if (keep && rename(t->tmp, path) != 0) {
         if (err)
             snprintf(err, errlen, _("%s: cannot write the file: %s"), path, strerror(errno));
         rc = BF_EIO;
     }
-    if (!keep || rc != BF_OK)
+    if (!t->direct && (!keep || rc != BF_OK))
         unlink(t->tmp);
     if (t->fd >= 0)
         close(t->fd);            /* the lock goes with it, after the rename */

@@ -8,12 +8,14 @@
 #include <stddef.h>
 
 typedef struct bf_tempfile {
-    char *tmp;       /* NAME.tmp-XXXXXX, malloc'd */
+    char *tmp;       /* NAME.tmp-XXXXXX, malloc'd; NAME itself when direct */
     int fd;          /* open for writing, holding the lock; -1 once done */
+    int direct;      /* NAME exists and is no regular file (/dev/stdout, a pipe): written in place */
 } bf_tempfile;
 
 /* Removes the temporary files of path that no live writer holds, then creates a new one
- * (mode as a new file would have, empty, locked). BF_OK, or BF_EIO/BF_ENOMEM with a sentence
+ * (mode as a new file would have, empty, locked). A path that exists and is not a regular file
+ * (a device, a pipe) is opened and written in place: renaming over it would replace it. BF_OK, or BF_EIO/BF_ENOMEM with a sentence
  * naming path in err. */
 int bf_tempfile_create(const char *path, bf_tempfile *t, char *err, size_t errlen);
 /* Renames the file over path (keep) or removes it, and releases it. BF_OK, or BF_EIO with a

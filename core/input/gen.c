@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* ======================================================================== random streams */
@@ -1113,8 +1114,10 @@ int bf_gen_to_xml(const char *path, const bf_gen_job *job, bf_gen_totals *totals
     int closed = bf_xml_writer_close(w, errs);
     if (rc == BF_OK)
         rc = closed;
+    struct stat st;
     if (rc != BF_OK) {
-        if (unlink(path) != 0)
+        /* only a file: run as root, unlinking /dev/full would remove the device */
+        if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && unlink(path) != 0)
             bf_errors_add(errs, _("%s: the partial file could not be removed"), path);
         *totals = (bf_gen_totals){0, 0};
     }

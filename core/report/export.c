@@ -351,7 +351,7 @@ int bf_export_write(bf_store *s, const bf_stored_run *run, const bf_writer *w, c
 {
     bf_export_totals t = {0};
     *err = '\0';
-    bf_tempfile temp = {NULL, -1};
+    bf_tempfile temp = {NULL, -1, 0};
     if (out && bf_tempfile_create(out, &temp, err, errlen) != BF_OK)
         return BF_EIO;
     const char *tmp = temp.tmp;
