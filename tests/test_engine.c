@@ -134,6 +134,8 @@ Test(engine, every_fault_stays_in_its_own_evaluation)
         {"keeps", "keeps.lua:6: attempt to change field '1' of a read-only table that every "
                   "household's evaluation shares"},
         {"remembers", "lib/memo.lua:5: attempt to change field 'wage' of a read-only table"},
+        {"bigrep", "bigrep.lua:5: string.rep would make a text of more than 1048576 bytes (2000000 "
+                   "repetitions)"},
     };
     for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
         const bf_decision *d = decision_of(f.engine, &r, faults[i].policy, -1);

@@ -406,3 +406,18 @@ Test(reliability, gen_on_a_full_disk_says_so_and_keeps_nothing)
     free(county);
     free(db);
 }
+
+/* Issue 11: the sandbox's stops (instruction budget, string.rep's limit) speak the user's
+ * language, with the script line. */
+Test(reliability, sandbox_stops_are_translated)
+{
+    char *db = bf_test_county("h.db", NULL, NULL);
+    bf_test_run r;
+    cr_expect_eq(bf_test_bangfu_in(&r, BF_TEST_CHINESE, "check", "S01", "--db", db, "--policies",
+                                   BF_TEST_DATA "/policies/faults", "--only", "loops,bigrep", NULL), 1);
+    cr_expect(strstr(r.out, "faults/loops.lua:4: 超出指令预算（10000000 条指令）"), "%s", r.out);
+    cr_expect(strstr(r.out, "faults/bigrep.lua:5: string.rep 将生成超过 1048576 字节的文本（重复 2000000 次）"),
+              "%s", r.out);
+    bf_test_run_free(&r);
+    free(db);
+}

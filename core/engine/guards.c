@@ -3,9 +3,11 @@
  * string.rep with a size limit, and pattern functions that refuse patterns whose backtracking
  * could run for hours inside one C call, where no hook can interrupt it. */
 #include "guards.h"
+#include "i18n.h"
 
 #include <lauxlib.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 /* ---- pcall and xpcall ---- */
@@ -88,11 +90,14 @@ void bf__push_script_where(lua_State *L)
     lua_pushliteral(L, "");
 }
 
-/* Raises "file:line: message" at the nearest script line on the stack. */
-static int script_error(lua_State *L, const char *fmt, lua_Integer a, lua_Integer b)
+/* Raises "file:line: message" at the nearest script line on the stack; fmt is a translated
+ * message with two long long values. */
+static int script_error(lua_State *L, const char *fmt, long long a, long long b)
 {
+    char msg[512];
+    snprintf(msg, sizeof msg, fmt, a, b);
     bf__push_script_where(L);
-    lua_pushfstring(L, fmt, a, b);
+    lua_pushstring(L, msg);
     lua_concat(L, 2);
     return lua_error(L);
 }
@@ -104,9 +109,9 @@ static int guarded_rep(lua_State *L)
     lua_Integer n = luaL_checkinteger(L, 2);
     luaL_optlstring(L, 3, "", &seplen);
     if (n > 0 && (double)n * (double)(len + seplen) > (double)BF_MAX_REP_BYTES)
-        return script_error(L, "string.rep would make a text of more than %I bytes "
-                               "(%I repetitions); the limit is there so that one call cannot "
-                               "run for seconds", (lua_Integer)BF_MAX_REP_BYTES, n);
+        return script_error(L, _("string.rep would make a text of more than %lld bytes "
+                                 "(%lld repetitions); the limit is there so that one call cannot "
+                                 "run for seconds"), (long long)BF_MAX_REP_BYTES, (long long)n);
     return call_original(L);
 }
 
@@ -179,9 +184,10 @@ static int checked_pattern_call(lua_State *L, bool plain)
     const char *pat = luaL_checklstring(L, 2, &plen);
     int reps = plain ? 0 : bf__pattern_repetitions(pat, plen);
     if (reps >= 2 && pow((double)slen + 1.0, reps + 1.0) > BF_MAX_PATTERN_STEPS)
-        return script_error(L, "this pattern repeats %I items with '*', '+' or '-'; on a text of "
-                               "%I bytes its matching could run for hours, so it is refused "
-                               "(use fewer repetitions or a shorter text)", reps, (lua_Integer)slen);
+        return script_error(L, _("this pattern repeats %lld items with '*', '+' or '-'; on a text "
+                                 "of %lld bytes its matching could run for hours, so it is refused "
+                                 "(use fewer repetitions or a shorter text)"), (long long)reps,
+                            (long long)slen);
     return call_original(L);
 }
 

@@ -6,6 +6,7 @@
  * All three refuse what is no amount (NaN, infinity, beyond 10^13 yuan) with an error naming the
  * script line, instead of printing "nan" or a figure the host would refuse. */
 #include "money_lib.h"
+#include "i18n.h"
 #include "money.h"
 
 #include <lauxlib.h>
@@ -18,7 +19,7 @@ static bf_fen checked_fen(lua_State *L, const char *fname)
 {
     double yuan = (double)luaL_checknumber(L, 1);
     if (!isfinite(yuan) || fabs(yuan) > (double)(BF_FEN_MAX / 100))
-        luaL_error(L, "money.%s: expected an amount of yuan, got %f", fname, (lua_Number)yuan);
+        luaL_error(L, _("money.%s: expected an amount of yuan, got %f"), fname, (lua_Number)yuan);
     return bf_round_fen(yuan);
 }
 

@@ -159,13 +159,15 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
         /* re-arm on every instruction so that a pcall in the script cannot swallow the stop */
         arm(L, sb, 1);
         lua_getinfo(L, "Sl", ar);
+        char msg[512];
         if (sb->timed_out)
-            lua_pushfstring(L, "%s:%d: the evaluation ran for more than %I seconds and was stopped "
-                            "(the wall-clock limit, --max-seconds)", ar->short_src, ar->currentline,
-                            (lua_Integer)(sb->max_ns / 1000000000u));
+            snprintf(msg, sizeof msg, _("%s:%d: the evaluation ran for more than %llu seconds and was "
+                                        "stopped (the wall-clock limit, --max-seconds)"),
+                     ar->short_src, ar->currentline, (unsigned long long)(sb->max_ns / 1000000000u));
         else
-            lua_pushfstring(L, "%s:%d: instruction budget of %I instructions exceeded", ar->short_src,
-                            ar->currentline, (lua_Integer)sb->max_instructions);
+            snprintf(msg, sizeof msg, _("%s:%d: instruction budget of %llu instructions exceeded"),
+                     ar->short_src, ar->currentline, (unsigned long long)sb->max_instructions);
+        lua_pushstring(L, msg);
         lua_error(L);
     }
     /* MODE_FAST: the watchdog saw this call run too long; unwind and re-run it counted */
@@ -992,7 +994,7 @@ static int locate_error(lua_State *L)
     if (t == LUA_TSTRING || t == LUA_TLIGHTUSERDATA)
         return 1;
     bf__push_script_where(L);
-    lua_pushfstring(L, "error object is a %s value", luaL_typename(L, 1));
+    lua_pushfstring(L, _("error object is a %s value"), luaL_typename(L, 1));
     lua_concat(L, 2);
     return 1;
 }
