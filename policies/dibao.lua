@@ -31,8 +31,9 @@ local function evaluate(h, p, ctx)
 
   -- 规则一 全部成员已纳入特困供养 [三（三）; rule 1]
   if counted == 0 then
-    return decision.not_eligible(format("家庭 %d 名成员均已纳入特困人员救助供养，不再纳入低保", N),
-      { pcm = pcm, standard = S, members = N, members_counted = 0 })
+    return decision.not_eligible(function()
+      return { format("家庭 %d 名成员均已纳入特困人员救助供养，不再纳入低保", N) }
+    end, { pcm = pcm, standard = S, members = N, members_counted = 0 })
   end
 
   -- 规则二 按户保：家庭财产符合条件且人均月收入低于低保标准，按低保标准与人均收入的
@@ -63,18 +64,22 @@ local function evaluate(h, p, ctx)
       { pcm = pcm, standard = S, members = N, members_counted = counted, monthly_benefit = monthly })
   end
 
-  -- Why the household as a whole does not qualify (reasons for rules 3 and 4).
-  local reasons = {}
-  if pcm >= S then
-    reasons[1] = format("家庭人均月收入 %s 元，不低于低保标准 %s 元", fmt.money(pcm), fmt.std(S))
-  end
-  if not assets_ok then
-    reasons[#reasons + 1] = household.assets_reason(h, p, N)
+  -- Why the household as a whole does not qualify (the first reasons of rules 3 and 4).
+  local function household_reasons()
+    local reasons = {}
+    if pcm >= S then
+      reasons[1] = format("家庭人均月收入 %s 元，不低于低保标准 %s 元", fmt.money(pcm), fmt.std(S))
+    end
+    if not assets_ok then
+      reasons[#reasons + 1] = household.assets_reason(h, p, N)
+    end
+    return reasons
   end
 
   -- 规则三 单人保：低收入家庭中的重病、重残人员（不含特困人员）参照单人户纳入低保，
   -- 每人按低保标准全额 [三（三）; rule 3]
-  if ctx.decision("low_income").eligible then
+  local low_income = ctx.decision("low_income").eligible
+  if low_income then
     local covered, names = {}, {}
     for _, m in ipairs(h.members) do
       if household.severe(m) and not household.is_tekun(m, ctx) then
@@ -85,6 +90,7 @@ local function evaluate(h, p, ctx)
     local count = #covered
     if count > 0 then
       local amount = 12 * S * count
+      local reasons = household_reasons()
       reasons[#reasons + 1] = format("属低收入家庭，重病、重残成员 %s 参照单人户纳入低保（“单人保”）",
         table.concat(names, "、"))
       reasons[#reasons + 1] = format("单人保：%d 人 × 低保标准 %s 元 × 12 个月 = %s 元",
@@ -93,13 +99,18 @@ local function evaluate(h, p, ctx)
         { pcm = pcm, standard = S, members = N, members_counted = count,
           covered = table.concat(covered, ",") })
     end
-    reasons[#reasons + 1] = "属低收入家庭，但无重病、重残成员，不适用“单人保”"
-  else
-    reasons[#reasons + 1] = "不属于低收入家庭，不适用“单人保”"
   end
 
   -- 规则四 其余情形不符合 [rule 4]
-  return decision.not_eligible(reasons, { pcm = pcm, standard = S, members = N })
+  return decision.not_eligible(function()
+    local reasons = household_reasons()
+    if low_income then
+      reasons[#reasons + 1] = "属低收入家庭，但无重病、重残成员，不适用“单人保”"
+    else
+      reasons[#reasons + 1] = "不属于低收入家庭，不适用“单人保”"
+    end
+    return reasons
+  end, { pcm = pcm, standard = S, members = N })
 end
 
 return {

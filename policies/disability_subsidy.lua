@@ -20,11 +20,12 @@ local function evaluate(m, h, p, ctx)
   local disability = p.disability   -- the parameters disability.* of params.xml, by their names
   local grade = m.disability
   if grade == 0 then
-    return decision.not_eligible("未持有残疾人证（无残疾等级），不享受残疾人两项补贴")
+    return decision.not_eligible(function()
+      return { "未持有残疾人证（无残疾等级），不享受残疾人两项补贴" }
+    end)
   end
   local dt = m.disability_type
   local kind = terms.disability[grade] .. terms.disability_type[dt] .. "残疾"
-  local reasons = {}
 
   -- 困难残疾人生活补贴：低保家庭或低收入家庭中的残疾人 [三（四）; living]
   local living = 0
@@ -36,10 +37,13 @@ local function evaluate(m, h, p, ctx)
   end
   if poor then
     living = 12 * disability.living_monthly
-    reasons[1] = format("%s，家庭属%s，困难残疾人生活补贴 %s 元/月 × 12 个月 = %s 元",
-      kind, poor, fmt.std(disability.living_monthly), fmt.money(living))
-  else
-    reasons[1] = format("%s，家庭不属于低保或低收入家庭，不享受困难残疾人生活补贴", kind)
+  end
+  local function living_reason()
+    if poor then
+      return format("%s，家庭属%s，困难残疾人生活补贴 %s 元/月 × 12 个月 = %s 元",
+        kind, poor, fmt.std(disability.living_monthly), fmt.money(living))
+    end
+    return format("%s，家庭不属于低保或低收入家庭，不享受困难残疾人生活补贴", kind)
   end
 
   -- 重度残疾人护理补贴：一级；二级；三级智力、精神残疾 [三（四）; care]
@@ -51,16 +55,19 @@ local function evaluate(m, h, p, ctx)
   end
   if monthly then
     care = 12 * monthly
-    reasons[2] = format("重度残疾人护理补贴（%s）%s 元/月 × 12 个月 = %s 元",
-      kind, fmt.std(monthly), fmt.money(care))
-  else
-    reasons[2] = format("%s不属于一、二级或三级智力、精神残疾，不享受重度残疾人护理补贴", kind)
+  end
+  local function care_reason()
+    if monthly then
+      return format("重度残疾人护理补贴（%s）%s 元/月 × 12 个月 = %s 元",
+        kind, fmt.std(monthly), fmt.money(care))
+    end
+    return format("%s不属于一、二级或三级智力、精神残疾，不享受重度残疾人护理补贴", kind)
   end
 
   -- 两项补贴合计，任一项大于 0 即符合 [三（四）: eligible <=> living + care > 0]
   local amount = living + care
   if not (amount > 0) then
-    return decision.not_eligible(reasons)
+    return decision.not_eligible(function() return { living_reason(), care_reason() } end)
   end
   local tier
   if living > 0 and care > 0 then
@@ -70,8 +77,8 @@ local function evaluate(m, h, p, ctx)
   else
     tier = "care"
   end
-  reasons[3] = decision.total(amount)
-  return decision.eligible(amount, tier, reasons, { living = living, care = care })
+  return decision.eligible(amount, tier, { living_reason(), care_reason(), decision.total(amount) },
+    { living = living, care = care })
 end
 
 return {

@@ -19,7 +19,7 @@ local function evaluate(m, h, p, ctx)
   -- 条件一 在校就读 [三（四）; school ~= none]
   local school = m.school
   if school == "none" then
-    return decision.not_eligible("未在校就读")
+    return decision.not_eligible(function() return { "未在校就读" } end)
   end
   local stage = terms.school[school]
 
@@ -36,8 +36,9 @@ local function evaluate(m, h, p, ctx)
     group = "特困人员"
   end
   if not group then
-    return decision.not_eligible(
-      format("在读%s，但家庭不是脱贫户、监测对象或低保家庭，本人也不是特困人员", stage))
+    return decision.not_eligible(function()
+      return { format("在读%s，但家庭不是脱贫户、监测对象或低保家庭，本人也不是特困人员", stage) }
+    end)
   end
 
   -- 资助标准按学段 [amount = education.<school>, tier = school]

@@ -31,21 +31,23 @@ local function evaluate(m, h, p, ctx)
   local can_work = m.labor == "full" or m.labor == "partial"
   local in_school = m.school ~= "none"
   if not (covered and in_age and can_work and not in_school) then
-    local reasons = {}
-    if not covered then
-      reasons[#reasons + 1] = "家庭不是脱贫户或监测对象，不在就业帮扶范围"
-    end
-    if not in_age then
-      reasons[#reasons + 1] = format("%d 岁，不在劳动年龄 %s–%s 周岁内",
-        age, fmt.std(employment.age_min), fmt.std(employment.age_max))
-    end
-    if not can_work then
-      reasons[#reasons + 1] = "无劳动能力"
-    end
-    if in_school then
-      reasons[#reasons + 1] = format("在校学生（%s）", terms.school[m.school])
-    end
-    return decision.not_eligible(reasons)
+    return decision.not_eligible(function()
+      local reasons = {}
+      if not covered then
+        reasons[#reasons + 1] = "家庭不是脱贫户或监测对象，不在就业帮扶范围"
+      end
+      if not in_age then
+        reasons[#reasons + 1] = format("%d 岁，不在劳动年龄 %s–%s 周岁内",
+          age, fmt.std(employment.age_min), fmt.std(employment.age_max))
+      end
+      if not can_work then
+        reasons[#reasons + 1] = "无劳动能力"
+      end
+      if in_school then
+        reasons[#reasons + 1] = format("在校学生（%s）", terms.school[m.school])
+      end
+      return reasons
+    end)
   end
 
   local who
@@ -93,8 +95,9 @@ local function evaluate(m, h, p, ctx)
   end
 
   -- 县内已就业或不在劳动力市场：无需就业帮扶 [otherwise]
-  return decision.not_eligible(
-    format("%s，不需要跨区域就业、公益性岗位或技能培训帮扶", terms.employment[m.employment]))
+  return decision.not_eligible(function()
+    return { format("%s，不需要跨区域就业、公益性岗位或技能培训帮扶", terms.employment[m.employment]) }
+  end)
 end
 
 return {

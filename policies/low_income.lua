@@ -37,18 +37,20 @@ local function evaluate(h, p, ctx)
     }, details)
   end
 
-  local reasons = {}
-  if pcm < S then
-    reasons[1] = format("家庭人均月收入 %s 元，低于低保标准 %s 元，属低保收入范围而非低收入家庭",
-      fmt.money(pcm), fmt.std(S))
-  elseif not income_ok then
-    reasons[1] = format("家庭人均月收入 %s 元，不低于低收入标准 %s 元（低保标准 × %s）",
-      fmt.money(pcm), fmt.std(line), fmt.std(multiplier))
-  end
-  if not assets_ok then
-    reasons[#reasons + 1] = household.assets_reason(h, p, N)
-  end
-  return decision.not_eligible(reasons, details)
+  return decision.not_eligible(function()
+    local reasons = {}
+    if pcm < S then
+      reasons[1] = format("家庭人均月收入 %s 元，低于低保标准 %s 元，属低保收入范围而非低收入家庭",
+        fmt.money(pcm), fmt.std(S))
+    elseif not income_ok then
+      reasons[1] = format("家庭人均月收入 %s 元，不低于低收入标准 %s 元（低保标准 × %s）",
+        fmt.money(pcm), fmt.std(line), fmt.std(multiplier))
+    end
+    if not assets_ok then
+      reasons[#reasons + 1] = household.assets_reason(h, p, N)
+    end
+    return reasons
+  end, details)
 end
 
 return {

@@ -45,14 +45,16 @@ local function evaluate(m, h, p, ctx)
 
   -- 救助范围：须属上述类别，且已参加城乡居民基本医疗保险 [三（五）]
   if c == "none" or not m.medical_insured then
-    local reasons = {}
-    if c == "none" then
-      reasons[1] = "不属于特困人员、低保对象、低收入家庭、监测对象或脱贫人口，不在医疗救助范围"
-    end
-    if not m.medical_insured then
-      reasons[#reasons + 1] = "未参加城乡居民基本医疗保险"
-    end
-    return decision.not_eligible(reasons)
+    return decision.not_eligible(function()
+      local reasons = {}
+      if c == "none" then
+        reasons[1] = "不属于特困人员、低保对象、低收入家庭、监测对象或脱贫人口，不在医疗救助范围"
+      end
+      if not m.medical_insured then
+        reasons[#reasons + 1] = "未参加城乡居民基本医疗保险"
+      end
+      return reasons
+    end)
   end
 
   -- 资助参保：个人缴费 x 资助比例 (特困、低保全额，其余定额/部分)
@@ -88,8 +90,10 @@ local function evaluate(m, h, p, ctx)
 
   -- 资助参保与医疗救助合计 [三（五）: eligible <=> premium subsidy + aid > 0]
   if not (amount > 0) then
-    return decision.not_eligible(format("属%s，但资助参保 %s 元、医疗救助 %s 元，均为 0",
-      group, fmt.money(premium_subsidy), fmt.money(aid)), details)
+    return decision.not_eligible(function()
+      return { format("属%s，但资助参保 %s 元、医疗救助 %s 元，均为 0",
+        group, fmt.money(premium_subsidy), fmt.money(aid)) }
+    end, details)
   end
 
   local reasons = {

@@ -72,8 +72,9 @@ local function evaluate(h, p, ctx)
   local k = #reasons
   local details = { triggers = k, pcy = pcy, income_line = monitoring.income_line, rigid = rigid }
   if k == 0 then
-    return decision.not_eligible(
-      "未触发监测预警指标（收入、刚性支出、收入缩减、住房、饮水、控辍保学均无异常）", details)
+    return decision.not_eligible(function()
+      return { "未触发监测预警指标（收入、刚性支出、收入缩减、住房、饮水、控辍保学均无异常）" }
+    end, details)
   end
   local tier
   if k >= 2 then

@@ -61,18 +61,20 @@ local function evaluate(m, h, p, ctx)
   -- preconditions]
   local in_age = pension.age_min <= age and age <= pension.age_max
   if not (in_age and m.pension_insured and m.school == "none") then
-    local reasons = {}
-    if not in_age then
-      reasons[#reasons + 1] = format("%d 岁，不在参保缴费年龄 %s–%s 周岁内",
-        age, fmt.std(pension.age_min), fmt.std(pension.age_max))
-    end
-    if not m.pension_insured then
-      reasons[#reasons + 1] = "未参加城乡居民基本养老保险"
-    end
-    if m.school ~= "none" then
-      reasons[#reasons + 1] = format("在校学生（%s），不属参保缴费对象", terms.school[m.school])
-    end
-    return decision.not_eligible(reasons)
+    return decision.not_eligible(function()
+      local reasons = {}
+      if not in_age then
+        reasons[#reasons + 1] = format("%d 岁，不在参保缴费年龄 %s–%s 周岁内",
+          age, fmt.std(pension.age_min), fmt.std(pension.age_max))
+      end
+      if not m.pension_insured then
+        reasons[#reasons + 1] = "未参加城乡居民基本养老保险"
+      end
+      if m.school ~= "none" then
+        reasons[#reasons + 1] = format("在校学生（%s），不属参保缴费对象", terms.school[m.school])
+      end
+      return reasons
+    end)
   end
 
   -- 代缴比例：符合条件的群体中比例最高者；比例相同时取上列顺序在先者
@@ -85,11 +87,12 @@ local function evaluate(m, h, p, ctx)
     end
   end
   if best == nil then
-    return decision.not_eligible(
-      "不属于特困人员、重度残疾人、精神智力残疾人、低保对象或返贫致贫人员，不享受政府代缴")
+    return decision.not_eligible(function()
+      return { "不属于特困人员、重度残疾人、精神智力残疾人、低保对象或返贫致贫人员，不享受政府代缴" }
+    end)
   end
   if best.ratio == 0 then
-    return decision.not_eligible("属缴费困难群体，但适用的代缴比例为 0")
+    return decision.not_eligible(function() return { "属缴费困难群体，但适用的代缴比例为 0" } end)
   end
 
   -- 代缴金额 = 代缴比例 x 最低缴费档次 [三（四）"按照最低缴费档次"]

@@ -66,19 +66,21 @@ local function evaluate(m, h, p, ctx)
   local poor = pcm < S
 
   if not group or has_supporter or not poor then
-    local reasons = {}
-    if not group then
-      reasons[#reasons + 1] = format("%d 岁，非老年人（%s 周岁及以上）或未成年人（未满 %s 周岁），"
-        .. "非一、二级残疾且有劳动能力", age, fmt.std(tekun.age_elderly), fmt.std(tekun.age_minor))
-    end
-    if has_supporter then
-      reasons[#reasons + 1] = "有具备履行能力的法定赡养、抚养、扶养义务人"
-    end
-    if not poor then
-      reasons[#reasons + 1] = format("家庭人均月收入 %s 元，不低于低保标准 %s 元",
-        fmt.money(pcm), fmt.std(S))
-    end
-    return decision.not_eligible(reasons)
+    return decision.not_eligible(function()
+      local reasons = {}
+      if not group then
+        reasons[#reasons + 1] = format("%d 岁，非老年人（%s 周岁及以上）或未成年人（未满 %s 周岁），"
+          .. "非一、二级残疾且有劳动能力", age, fmt.std(tekun.age_elderly), fmt.std(tekun.age_minor))
+      end
+      if has_supporter then
+        reasons[#reasons + 1] = "有具备履行能力的法定赡养、抚养、扶养义务人"
+      end
+      if not poor then
+        reasons[#reasons + 1] = format("家庭人均月收入 %s 元，不低于低保标准 %s 元",
+          fmt.money(pcm), fmt.std(S))
+      end
+      return reasons
+    end)
   end
 
   -- 供养标准 = 基本生活标准 (不低于低保标准的 1.6 倍) + 照料护理标准 (按生活自理能力)

@@ -54,34 +54,45 @@ local function evaluate(h, p, ctx)
 
   -- 规则一 全部成员已纳入特困供养 [三（三）: N' = 0]
   if counted == 0 then
-    return decision.not_eligible(format("家庭 %d 名成员均已纳入特困人员救助供养，不再给予临时救助", N),
-      details)
+    return decision.not_eligible(function()
+      return { format("家庭 %d 名成员均已纳入特困人员救助供养，不再给予临时救助", N) }
+    end, details)
   end
 
   -- 规则二 无刚性支出，不属于支出型困难 [三（三）: rigid = 0]
   if rigid == 0 then
-    return decision.not_eligible("家庭无医疗、教育刚性支出，不属于支出型临时救助对象", details)
+    return decision.not_eligible(function()
+      return { "家庭无医疗、教育刚性支出，不属于支出型临时救助对象" }
+    end, details)
   end
 
   -- 规则三 家庭财产须符合低保家庭财产条件 [三（三）: assets pass]
   if not household.assets(h, p, N) then
-    return decision.not_eligible(household.assets_reason(h, p, N), details)
+    return decision.not_eligible(function() return { household.assets_reason(h, p, N) } end, details)
   end
 
-  local income_text = format("扣除刚性支出后家庭全年收入 %s 元（年收入 %s 元 + 低保金 %s 元 − 刚性支出 %s 元：医疗 %s 元、教育 %s 元）",
-    fmt.money(available), fmt.money(I), fmt.money(D), fmt.money(rigid), fmt.money(h.medical),
-    fmt.money(h.education))
-  local line_text = format("救助线 %s 元（低保标准 %s 元 × %d 人 × 12 个月）", fmt.std(line), fmt.std(S), counted)
-  local tekun_text
-  if in_tekun > 0 then
-    tekun_text = format("%d 名成员已纳入特困人员救助供养，不计入救助人数", in_tekun)
+  -- The figures rules 4 and 5 give as reasons: the income after the rigid expenses, the line,
+  -- and the members supported as 特困 (a function: written only when the reasons are kept).
+  local function texts()
+    local income_text = format("扣除刚性支出后家庭全年收入 %s 元（年收入 %s 元 + 低保金 %s 元 − 刚性支出 %s 元：医疗 %s 元、教育 %s 元）",
+      fmt.money(available), fmt.money(I), fmt.money(D), fmt.money(rigid), fmt.money(h.medical),
+      fmt.money(h.education))
+    local line_text = format("救助线 %s 元（低保标准 %s 元 × %d 人 × 12 个月）", fmt.std(line), fmt.std(S), counted)
+    local tekun_text
+    if in_tekun > 0 then
+      tekun_text = format("%d 名成员已纳入特困人员救助供养，不计入救助人数", in_tekun)
+    end
+    return income_text, line_text, tekun_text
   end
 
   -- 规则四 扣除刚性支出后收入不低于救助线，基本生活未陷入困难 [三（三）: available >= line]
   if available >= line then
-    local reasons = { format("%s，不低于%s", income_text, line_text) }
-    if tekun_text then reasons[2] = tekun_text end
-    return decision.not_eligible(reasons, details)
+    return decision.not_eligible(function()
+      local income_text, line_text, tekun_text = texts()
+      local reasons = { format("%s，不低于%s", income_text, line_text) }
+      if tekun_text then reasons[2] = tekun_text end
+      return reasons
+    end, details)
   end
 
   -- 规则五 按缺口给予一次性临时救助，每次不超过 cap_months 个月低保标准 × 救助人数
@@ -89,6 +100,7 @@ local function evaluate(h, p, ctx)
   local months = p.temp_aid.cap_months
   local cap = months * S * counted
   local amount = math.min(shortfall, cap)
+  local income_text, line_text, tekun_text = texts()
   local reasons = {
     format("%s，低于%s，缺口 %s 元", income_text, line_text, fmt.money(shortfall)),
     household.assets_reason(h, p, N),

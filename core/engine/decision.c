@@ -198,13 +198,82 @@ static int raw_field(lua_State *L, int t, int kt, int key)
     return lua_rawget(L, t);
 }
 
+/* Checks the reasons at index idx: a plain list of at most MAX_REASONS valid texts, at least one
+ * when not eligible; kept as JSON in d->reasons when want_text. from_function: the list a reasons
+ * function returned (the message says so when it is no list). Stack unchanged. */
+bool bf__take_reasons(lua_State *L, int idx, bool from_function, bool eligible, bool want_text,
+                      bf_result *res, bf_decision *d, bf_buf *scratch, bf_buf *why)
+{
+    int top = lua_gettop(L);
+    int rt = lua_type(L, idx);
+    if (rt != LUA_TTABLE || lua_getmetatable(L, idx)) {
+        if (from_function && rt != LUA_TTABLE)
+            bf_buf_printf(why, _("the reasons function must return a list of strings, it returned %s"),
+                          lua_typename(L, rt));
+        else if (rt == LUA_TNIL)
+            bf_buf_puts(why, _("reasons is missing (a list of strings)"));
+        else if (rt == LUA_TTABLE)
+            bf_buf_puts(why, _("reasons must be a plain list of strings (it has a metatable)"));
+        else
+            bf_buf_printf(why, _("reasons must be a list of strings, got %s"), lua_typename(L, rt));
+        lua_settop(L, top);
+        return false;
+    }
+    lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
+    if (n == 0 && !eligible) {
+        bf_buf_puts(why, _("a decision that is not eligible needs at least one reason"));
+        return false;
+    }
+    if (n > MAX_REASONS) {
+        bf_buf_printf(why, "the decision gives %lld reasons; a decision may give at most %d",
+                      (long long)n, MAX_REASONS);
+        return false;
+    }
+    bf_buf_clear(scratch);
+    bf_buf_add(scratch, "[", 1);
+    for (lua_Integer i = 1; i <= n; i++) {
+        if (lua_rawgeti(L, idx, i) != LUA_TSTRING) {
+            bf_buf_printf(why, _("reasons[%lld] must be a string, got %s"), (long long)i,
+                          luaL_typename(L, -1));
+            lua_settop(L, top);
+            return false;
+        }
+        size_t len;
+        const char *s = lua_tolstring(L, -1, &len);
+        if (len > MAX_TEXT_BYTES) {
+            bf_buf_printf(why, "reasons[%lld] is %zu bytes long; a reason may have at most %d bytes",
+                          (long long)i, len, MAX_TEXT_BYTES);
+            lua_settop(L, top);
+            return false;
+        }
+        if (!valid_text(s, len)) {
+            bf_buf_printf(why, _("reasons[%lld] is not valid UTF-8 text"), (long long)i);
+            lua_settop(L, top);
+            return false;
+        }
+        if (want_text) {
+            if (i > 1)
+                bf_buf_add(scratch, ",", 1);
+            bf_buf_json_string(scratch, s, len);
+        }
+        lua_pop(L, 1);
+    }
+    bf_buf_add(scratch, "]", 1);
+    if (want_text)
+        d->reasons = bf_result_add_text(res, scratch->data, scratch->len);
+    return true;
+}
+
 /* Checks the decision table at index t (eligible, amount, tier, reasons, details)
  * and fills d; reasons and details are kept as JSON for every decision (BF_TEXT_ALL), or for
  * eligible ones and those of a policy the household's records name (review needs their
- * reasons). False with the reason in why when malformed. */
+ * reasons). Reasons given as a function are not called here: *deferred says whether the caller
+ * must call it (see bf__take_decision in internal.h). False with the reason in why when
+ * malformed. */
 bool bf__take_decision(lua_State *L, int t, int kt, bf_text_mode mode, bool recorded,
-                       bf_result *res, bf_decision *d, bf_buf *scratch, bf_buf *why)
+                       bf_result *res, bf_decision *d, bf_buf *scratch, bf_buf *why, bool *deferred)
 {
+    *deferred = false;
     if (lua_type(L, t) != LUA_TTABLE) {
         bf_buf_printf(why, _("evaluate must return a decision table, it returned %s"), luaL_typename(L, t));
         return false;
@@ -267,62 +336,15 @@ bool bf__take_decision(lua_State *L, int t, int kt, bf_text_mode mode, bool reco
     }
     lua_pop(L, 1);
     int rt = raw_field(L, t, kt, K_REASONS);
-    if (rt != LUA_TTABLE || lua_getmetatable(L, -1)) {
-        if (rt == LUA_TNIL)
-            bf_buf_puts(why, _("reasons is missing (a list of strings)"));
-        else if (rt == LUA_TTABLE)
-            bf_buf_puts(why, _("reasons must be a plain list of strings (it has a metatable)"));
-        else
-            bf_buf_printf(why, _("reasons must be a list of strings, got %s"), lua_typename(L, rt));
+    if (rt == LUA_TFUNCTION) {
+        /* deferred reasons: called by the caller (a protected call) when they are kept */
+        *deferred = mode == BF_TEXT_ALL || d->eligible || recorded;
+    } else if (!bf__take_reasons(L, lua_gettop(L), false, d->eligible, want_text, res, d, scratch,
+                                 why)) {
         lua_settop(L, t);
         return false;
     }
-    int reasons = lua_gettop(L);
-    lua_Integer n = (lua_Integer)lua_rawlen(L, reasons);
-    if (n == 0 && !d->eligible) {
-        bf_buf_puts(why, _("a decision that is not eligible needs at least one reason"));
-        lua_settop(L, t);
-        return false;
-    }
-    if (n > MAX_REASONS) {
-        bf_buf_printf(why, "the decision gives %lld reasons; a decision may give at most %d",
-                      (long long)n, MAX_REASONS);
-        lua_settop(L, t);
-        return false;
-    }
-    bf_buf_clear(scratch);
-    bf_buf_add(scratch, "[", 1);
-    for (lua_Integer i = 1; i <= n; i++) {
-        if (lua_rawgeti(L, reasons, i) != LUA_TSTRING) {
-            bf_buf_printf(why, _("reasons[%lld] must be a string, got %s"), (long long)i,
-                          luaL_typename(L, -1));
-            lua_settop(L, t);
-            return false;
-        }
-        size_t len;
-        const char *s = lua_tolstring(L, -1, &len);
-        if (len > MAX_TEXT_BYTES) {
-            bf_buf_printf(why, "reasons[%lld] is %zu bytes long; a reason may have at most %d bytes",
-                          (long long)i, len, MAX_TEXT_BYTES);
-            lua_settop(L, t);
-            return false;
-        }
-        if (!valid_text(s, len)) {
-            bf_buf_printf(why, _("reasons[%lld] is not valid UTF-8 text"), (long long)i);
-            lua_settop(L, t);
-            return false;
-        }
-        if (want_text) {
-            if (i > 1)
-                bf_buf_add(scratch, ",", 1);
-            bf_buf_json_string(scratch, s, len);
-        }
-        lua_pop(L, 1);
-    }
-    bf_buf_add(scratch, "]", 1);
     lua_pop(L, 1);                                       /* reasons */
-    if (want_text)
-        d->reasons = bf_result_add_text(res, scratch->data, scratch->len);
     int dt = raw_field(L, t, kt, K_DETAILS);
     bool ok = true;
     if (dt == LUA_TTABLE && !lua_getmetatable(L, -1)) {

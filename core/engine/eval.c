@@ -123,6 +123,45 @@ static int return_line(lua_State *L, eval_job *job, int k, int member)
     return rp.line > 0 ? rp.line : p->eval_line;
 }
 
+/* The decision's reasons function (the decision table on top), called in a protected call under
+ * the budget, time limit and memory cap; its list is checked as a list given directly, and kept
+ * unless nothing is kept (BF_TEXT_NONE). False with the message, naming script and line, in
+ * w->err: an error inside it is reported as an error in evaluate is; a list that is not one
+ * names the line where the function was written.
+ *
+ * Parameters and ctx.date read inside it are tallied as evaluate's are (w->read, the run's
+ * per-household reads, date_read): only decisions whose reasons are kept call it, and a re-run
+ * that takes a stored decision over must know what its stored reasons read. Simulate does not
+ * need them — reasons never change eligible, amount or tier —; a function that is not called
+ * reads nothing, and nothing of it is kept that could go stale. explain (check, BF_TEXT_ALL)
+ * calls it inside the evaluation's window, so its reads and prints are listed with evaluate's. */
+static bool call_reasons(lua_State *L, eval_job *job, bf_decision *d)
+{
+    worker *w = job->w;
+    int f = job->frame;
+    lua_rawgeti(L, f + FRAME_KEYS, K_REASONS);
+    lua_rawget(L, -2);                                   /* decision, fn */
+    lua_pushvalue(L, -1);                                /* decision, fn, fn */
+    bf_buf_clear(&w->err);
+    if (bf__sandbox_call_once(w->sb, 0, 1, &w->err) != BF_OK) {
+        lua_pop(L, 1);
+        return false;
+    }
+    bf_buf_clear(&w->why);                               /* decision, fn, list */
+    bool ok = bf__take_reasons(L, lua_gettop(L), true, d->eligible, w->e->cfg.text != BF_TEXT_NONE,
+                               job->res, d, &w->scratch, &w->why);
+    if (!ok) {
+        lua_Debug ar;
+        lua_pushvalue(L, -2);
+        lua_getinfo(L, ">S", &ar);
+        const char *file = ar.source[0] == '@' ? ar.source + 1 : w->e->pol[d->policy].display;
+        int line = ar.source[0] == '@' ? ar.linedefined : w->e->pol[d->policy].eval_line;
+        bf_buf_printf(&w->err, _("%s:%d: malformed decision: %s"), file, line, bf_buf_str(&w->why));
+    }
+    lua_pop(L, 2);                                       /* decision */
+    return ok;
+}
+
 static void eval_one(lua_State *L, eval_job *job, int k, int member)
 {
     worker *w = job->w;
@@ -147,9 +186,15 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
     bool ok = rc == BF_OK;
     if (ok) {
         bf_buf_clear(&w->why);
+        bool deferred;
         ok = bf__take_decision(L, lua_gettop(L), f + FRAME_KEYS, e->cfg.text, w->recorded[k], job->res,
-                                d, &w->scratch, &w->why);
-        if (!ok) {
+                                d, &w->scratch, &w->why, &deferred);
+        if (ok && deferred && !call_reasons(L, job, d)) {
+            lua_pop(L, 1);
+            bf__fail_decision(job->res, d, p, bf_buf_str(&w->err));
+            lua_pushboolean(L, 0);                       /* the slot holds false */
+            ok = false;
+        } else if (!ok) {
             lua_pop(L, 1);
             bf_buf_clear(&w->err);
             bf_buf_printf(&w->err, _("%s:%d: malformed decision: %s"), p->display,

@@ -116,9 +116,19 @@ int bf__views_setup(lua_State *L);
 /* views.c: pushes household h into the worker's reused record tables (stack unchanged). */
 void bf__push_household(worker *w, const bf_household *h);
 
-/* decision.c: checks the decision table at index t and fills d; false with the reason in why. */
+/* decision.c: checks the decision table at index t and fills d; false with the reason in why.
+ * Deferred reasons (`reasons` a function): *deferred is set when the caller must call it — for
+ * every decision under BF_TEXT_ALL, and under every mode for eligible decisions and those of a
+ * recorded policy, whose reasons a run stores: so a run, simulate's own baseline and its stored
+ * one agree on which decisions a failing reasons function turns into errors. Otherwise the
+ * function is accepted unchecked. */
 bool bf__take_decision(lua_State *L, int t, int kt, bf_text_mode mode, bool recorded,
-                       bf_result *res, bf_decision *d, bf_buf *scratch, bf_buf *why);
+                       bf_result *res, bf_decision *d, bf_buf *scratch, bf_buf *why,
+                       bool *deferred);
+/* decision.c: checks the reasons list at idx (from_function: a reasons function returned it) and
+ * keeps it as JSON in d->reasons when want_text; false with the reason in why. */
+bool bf__take_reasons(lua_State *L, int idx, bool from_function, bool eligible, bool want_text,
+                      bf_result *res, bf_decision *d, bf_buf *scratch, bf_buf *why);
 /* decision.c: marks decision d an error with message msg, named by the policy's file. */
 void bf__fail_decision(bf_result *res, bf_decision *d, const bf_policy *p, const char *msg);
 

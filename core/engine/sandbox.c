@@ -1066,7 +1066,20 @@ static int describe_error(bf_sandbox *sb, int rc, bf_buf *err)
     return code;
 }
 
+static int call_counting(bf_sandbox *sb, int nargs, int nresults, bool counting, bf_buf *err);
+
 int bf__sandbox_call(bf_sandbox *sb, int nargs, int nresults, bf_buf *err)
+{
+    return call_counting(sb, nargs, nresults, sb->always_count, err);
+}
+
+int bf__sandbox_call_once(bf_sandbox *sb, int nargs, int nresults, bf_buf *err)
+{
+    return call_counting(sb, nargs, nresults, true, err);
+}
+
+/* bf__sandbox_call, counting from the start when counting (then never aborted and re-run). */
+static int call_counting(bf_sandbox *sb, int nargs, int nresults, bool counting, bf_buf *err)
 {
     lua_State *L = sb->L;
     int base = lua_gettop(L) - nargs;                /* the function */
@@ -1074,7 +1087,7 @@ int bf__sandbox_call(bf_sandbox *sb, int nargs, int nresults, bf_buf *err)
     for (int i = 0; i <= nargs; i++)
         lua_pushvalue(L, base + i);
     sb->stats.calls++;
-    int rc = protected_call(sb, nargs, nresults, sb->always_count);
+    int rc = protected_call(sb, nargs, nresults, counting);
     if (rc != LUA_OK && sb->stop_restart) {
         lua_pop(L, 1);                               /* the restart key */
         for (int i = 0; i <= nargs; i++)

@@ -58,6 +58,10 @@ int bf__sandbox_freeze(bf_sandbox *sb, bf_buf *err);
  * under the instruction budget and memory cap. On error the stack holds nothing of the call and
  * err receives "file:line: message". Returns BF_OK, BF_ESCRIPT, or BF_ELIMIT (budget or memory). */
 int bf__sandbox_call(bf_sandbox *sb, int nargs, int nresults, bf_buf *err);
+/* bf__sandbox_call counting instructions from the start, so that the call is never aborted by
+ * the watchdog and run a second time: for a function that may change what it captured (a
+ * decision's reasons function appending to its list). */
+int bf__sandbox_call_once(bf_sandbox *sb, int nargs, int nresults, bf_buf *err);
 
 /* The names scripts may read: the globals (lib NULL) or the fields of library lib ("string",
  * "math", "table", "utf8"); fills out with up to max of them and returns how many (0 for a

@@ -85,7 +85,7 @@ static const char api[] =
     "---@field eligible boolean 是否符合\n"
     "---@field amount number 年金额（元），不符合时为 0\n"
     "---@field tier string? 档次\n"
-    "---@field reasons string[] 理由（中文整句）\n"
+    "---@field reasons string[]|(fun(): string[]) 理由（中文整句）；或返回理由的函数，只在理由要保存或显示时调用\n"
     "---@field details table<string, number|string>? 明细\n"
     "\n"
     "---@class bangfu.Ctx\n"

@@ -2,7 +2,13 @@
 --
 --   decision.not_eligible(reasons [, details])
 --       { eligible = false, amount = 0, reasons = …, details = … };
---       reasons is a list of reasons, or one reason as a string.
+--       reasons is a list of reasons, one reason as a string, or a function
+--       that returns the list: function() return { … } end. bangfu calls the
+--       function only when the reasons are kept or shown (stored, check,
+--       review, test, export); most decisions are not eligible and nobody
+--       reads their reasons, so writing them inside a function saves that
+--       work. The function must return a new list each time, with at least
+--       one reason.
 --   decision.eligible(amount, tier, reasons [, details])
 --       { eligible = true, amount = …, tier = …, reasons = …, details = … }.
 --   decision.total(amount)

@@ -170,7 +170,7 @@
 ---@field eligible boolean 是否符合
 ---@field amount number 年金额（元），不符合时为 0
 ---@field tier string? 档次
----@field reasons string[] 理由（中文整句）
+---@field reasons string[]|(fun(): string[]) 理由（中文整句）；或返回理由的函数，只在理由要保存或显示时调用
 ---@field details table<string, number|string>? 明细
 
 ---@class bangfu.Ctx
