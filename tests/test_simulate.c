@@ -522,6 +522,20 @@ Test(simulate, a_run_tallies_who_read_each_parameter_and_each_towns_totals)
     cr_expect_str_eq(all, truth_all);
     free(all);
     free(truth_all);
+    /* a row per town (policy_seq -2) counts the households eligible for any policy, their
+     * members and amount: the stored eligible decisions of the run, summed by SQL here */
+    char *any = bf_test_query(db, "SELECT group_concat(town || ':' || households || ':' || members || ':' || "
+                                  "amount_fen, ',') FROM (SELECT town, households, members, amount_fen FROM "
+                                  "run_towns WHERE run_id = 1 AND policy_seq = -2 ORDER BY town)");
+    char *truth_any = bf_test_query(db, "SELECT group_concat(town || ':' || n || ':' || m || ':' || a, ',') FROM "
+                                        "(SELECT h.town, count(*) AS n, sum((SELECT count(*) FROM members WHERE "
+                                        "household_id = h.id)) AS m, sum(e.a) AS a FROM households h JOIN "
+                                        "(SELECT household_id, sum(amount_fen) AS a FROM decisions WHERE run_id = 1 "
+                                        "AND eligible = 1 GROUP BY 1) e ON e.household_id = h.id "
+                                        "GROUP BY h.town ORDER BY h.town)");
+    cr_expect_str_eq(any, truth_any);
+    free(any);
+    free(truth_any);
     char *first = bf_test_query(db, "SELECT town FROM run_towns WHERE run_id = 1 AND seq = 0 LIMIT 1");
     char *expected = bf_test_query(db, "SELECT town FROM households ORDER BY id LIMIT 1");
     cr_expect_str_eq(first, expected, "towns in order of first appearance");

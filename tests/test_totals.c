@@ -20,13 +20,13 @@ static void one_decision(bf_result *r, int k, bf_fen amount)
 Test(totals, a_sum_that_fits_adds_up)
 {
     bf_policy pol[1] = {{.id = (char *)"a", .scope = BF_SCOPE_HOUSEHOLD}};
-    bf_policy_totals t[1] = {{0}};
+    bf_totals t[1] = {{0}};
     bf_household h = {.n_members = 3};
     bf_result r = {0};
     one_decision(&r, 0, INT64_MAX - 100);
-    cr_expect_eq(bf_totals_add(t, &h, &r, pol), BF_OK);
+    cr_expect_eq(bf_totals_add(t, pol, &h, &r), BF_OK);
     one_decision(&r, 0, 100);
-    cr_expect_eq(bf_totals_add(t, &h, &r, pol), BF_OK, "INT64_MAX exactly still fits");
+    cr_expect_eq(bf_totals_add(t, pol, &h, &r), BF_OK, "INT64_MAX exactly still fits");
     cr_expect_eq(t[0].amount, INT64_MAX);
     cr_expect_eq(t[0].households, 2);
     cr_expect_eq(t[0].members, 6);
@@ -38,13 +38,13 @@ Test(totals, a_sum_that_fits_adds_up)
 Test(totals, one_fen_past_int64_is_an_error_naming_the_policy)
 {
     bf_policy pol[2] = {{.id = (char *)"a", .scope = BF_SCOPE_HOUSEHOLD}, {.id = (char *)"huge", .scope = BF_SCOPE_HOUSEHOLD}};
-    bf_policy_totals t[2] = {{0}};
+    bf_totals t[2] = {{0}};
     bf_household h = {.n_members = 1};
     bf_result r = {0};
     one_decision(&r, 1, INT64_MAX);
-    cr_expect_eq(bf_totals_add(t, &h, &r, pol), BF_OK);
+    cr_expect_eq(bf_totals_add(t, pol, &h, &r), BF_OK);
     one_decision(&r, 1, 1);
-    cr_expect_eq(bf_totals_add(t, &h, &r, pol), BF_ELIMIT);
+    cr_expect_eq(bf_totals_add(t, pol, &h, &r), BF_ELIMIT);
     cr_expect(t[1].overflow);
     cr_expect_eq(t[1].amount, INT64_MAX, "the amount is left as it was, not wrapped to a negative");
     char msg[256];
@@ -57,7 +57,7 @@ Test(totals, one_fen_past_int64_is_an_error_naming_the_policy)
 Test(totals, policies_that_fit_alone_but_not_together_are_an_error)
 {
     bf_policy pol[2] = {{.id = (char *)"a", .scope = BF_SCOPE_HOUSEHOLD}, {.id = (char *)"b", .scope = BF_SCOPE_HOUSEHOLD}};
-    bf_policy_totals t[2] = {{0}};
+    bf_totals t[2] = {{0}};
     t[0].amount = INT64_MAX / 2 + 1;
     t[1].amount = INT64_MAX / 2 + 1;           /* together INT64_MAX + 1 */
     char msg[256];

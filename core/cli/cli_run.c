@@ -52,7 +52,7 @@ static void print_summary(const bf_run_summary *s, const bf_engine *e, const cha
     for (int k = 0; k < n; k++) {
         if (!pol[k].reported)
             continue;
-        const bf_policy_totals *t = &s->per_policy[k];
+        const bf_totals *t = &s->per_policy[k];
         char amount[BF_MONEY_STRLEN], hh[24], mm[24], ee[24];
         if (t->overflow)
             snprintf(amount, sizeof amount, "—");    /* no total: the run failed saying why */

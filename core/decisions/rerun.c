@@ -12,6 +12,7 @@
 #include "json.h"
 #include "progress.h"
 #include "runlog.h"
+#include "tally.h"
 #include "totals.h"
 
 #include <stdio.h>
@@ -168,9 +169,9 @@ void bf_rerun_plan_free(bf_rerun_plan *plan)
 /* ======================================================================== the run */
 
 typedef struct town_totals {
-    char *name;
-    int64_t households, members;
-    bf_policy_totals *t;               /* per policy: households, members, amount */
+    int64_t households, members;       /* all of them */
+    bf_totals *t;                      /* per policy: households, members, amount */
+    bf_totals any;                     /* households eligible for any policy (BF_TALLY_ANY_POLICY) */
 } town_totals;
 
 typedef struct rerun {
@@ -181,8 +182,10 @@ typedef struct rerun {
     int n_pol;
     const bf_rerun_plan *plan;
     bf_run_summary *out;
-    town_totals *towns;
-    int n_towns;
+    bf_towns names;                    /* town i is names.names[i] */
+    town_totals *towns;                /* by town number */
+    int n_towns, cap_towns;
+    bool any_known;                    /* the base run stored its BF_TALLY_ANY_POLICY rows */
     bf_run_source *sources;            /* the base run's ranges */
     int n_sources;
     bf_idlist *readers;                /* per parameter: evaluated households that read it */
@@ -191,22 +194,23 @@ typedef struct rerun {
 
 static town_totals *town_of(rerun *rr, const char *name)
 {
-    for (int i = 0; i < rr->n_towns; i++)
-        if (strcmp(rr->towns[i].name, name) == 0)
-            return &rr->towns[i];
-    town_totals *grown = realloc(rr->towns, sizeof *grown * (size_t)(rr->n_towns + 1));
-    if (!grown)
+    int i = bf_towns_find(&rr->names, name);
+    if (i < 0)
         return NULL;
-    rr->towns = grown;
-    town_totals *t = &rr->towns[rr->n_towns];
-    t->name = strdup(name);
-    t->households = t->members = 0;
-    t->t = calloc((size_t)rr->n_pol, sizeof *t->t);
-    if (!t->name || !t->t) {
-        free(t->name);
-        free(t->t);
-        return NULL;
+    if (i < rr->n_towns)
+        return &rr->towns[i];
+    if (rr->n_towns == rr->cap_towns) {
+        int cap = rr->cap_towns ? 2 * rr->cap_towns : 16;
+        town_totals *grown = realloc(rr->towns, sizeof *grown * (size_t)cap);
+        if (!grown)
+            return NULL;
+        rr->towns = grown;
+        rr->cap_towns = cap;
     }
+    town_totals *t = &rr->towns[rr->n_towns];
+    memset(t, 0, sizeof *t);
+    if (!(t->t = calloc((size_t)rr->n_pol, sizeof *t->t)))
+        return NULL;
     rr->n_towns++;
     return t;
 }
@@ -214,24 +218,21 @@ static town_totals *town_of(rerun *rr, const char *name)
 /* Adds (sign 1) or takes away (sign -1) household h's decisions r from the totals. */
 static int count(rerun *rr, const bf_household *h, const bf_result *r, int sign)
 {
-    bf_policy_totals *x = calloc((size_t)rr->n_pol, sizeof *x);
+    bf_totals *x = calloc((size_t)rr->n_pol, sizeof *x);
     town_totals *t = x ? town_of(rr, h->town) : NULL;
     if (!t) {
         free(x);
         return BF_ENOMEM;
     }
-    bf_totals_add(x, h, r, rr->pol);
-    bf_policy_totals *all = rr->out->per_policy;
+    const bf_totals none = {0};
+    bf_totals any = {0};
+    bf_totals_add(x, rr->pol, h, r);
+    bf_totals_add_any(&any, rr->pol, h, r);
     for (int k = 0; k < rr->n_pol; k++) {
-        all[k].evaluations += sign * x[k].evaluations;
-        all[k].households += sign * x[k].households;
-        all[k].members += sign * x[k].members;
-        all[k].overflow |= !bf_fen_add(&all[k].amount, sign * x[k].amount);
-        all[k].errors += sign * x[k].errors;
-        t->t[k].households += sign * x[k].households;
-        t->t[k].members += sign * x[k].members;
-        t->t[k].overflow |= !bf_fen_add(&t->t[k].amount, sign * x[k].amount);
+        bf_totals_move(&rr->out->per_policy[k], sign > 0 ? &none : &x[k], sign > 0 ? &x[k] : &none);
+        bf_totals_move(&t->t[k], sign > 0 ? &none : &x[k], sign > 0 ? &x[k] : &none);
     }
+    bf_totals_move(&t->any, sign > 0 ? &none : &any, sign > 0 ? &any : &none);
     t->households += sign;
     t->members += sign * h->n_members;
     free(x);
@@ -466,6 +467,13 @@ static int store_readers(rerun *rr, int i, int64_t everyone_above)
     return rc;
 }
 
+/* One run_towns row of town i. */
+static int store_town_row(rerun *rr, int i, int seq, const bf_totals *x)
+{
+    bf_run_town_row row = {i, rr->names.names[i], seq, x->households, x->members, x->amount};
+    return bf_store_run_town_insert(rr->s, rr->out->run_id, &row);
+}
+
 static int store_towns(rerun *rr)
 {
     int rc = BF_OK;
@@ -473,13 +481,12 @@ static int store_towns(rerun *rr)
         const town_totals *t = &rr->towns[i];
         if (t->households == 0)                     /* every household left the town */
             continue;
-        bf_run_town_row all = {i, t->name, -1, t->households, t->members, 0};
-        rc = bf_store_run_town_insert(rr->s, rr->out->run_id, &all);
-        for (int k = 0; rc == BF_OK && k < rr->n_pol; k++) {
-            bf_run_town_row row = {i, t->name, k, t->t[k].households, t->t[k].members,
-                                   t->t[k].amount};
-            rc = bf_store_run_town_insert(rr->s, rr->out->run_id, &row);
-        }
+        bf_totals all = {.households = t->households, .members = t->members};
+        rc = store_town_row(rr, i, BF_TALLY_ALL_HOUSEHOLDS, &all);
+        if (rc == BF_OK && rr->any_known)
+            rc = store_town_row(rr, i, BF_TALLY_ANY_POLICY, &t->any);
+        for (int k = 0; rc == BF_OK && k < rr->n_pol; k++)
+            rc = store_town_row(rr, i, k, &t->t[k]);
     }
     return rc;
 }
@@ -514,9 +521,9 @@ static int load_base(rerun *rr)
     if (n != rr->n_pol)
         rc = bf_store_set_error(rr->s, BF_EINPUT, "the run compared with has other policies");
     for (int i = 0; rc == BF_OK && i < n; i++) {
-        bf_policy_totals *t = &rr->out->per_policy[p[i].seq];
-        *t = (bf_policy_totals){p[i].evaluations, p[i].households, p[i].members, p[i].amount_fen,
-                                p[i].errors, false};
+        bf_totals *t = &rr->out->per_policy[p[i].seq];
+        *t = (bf_totals){p[i].evaluations, p[i].households, p[i].members, p[i].amount_fen,
+                         p[i].errors, false};
     }
     bf_stored_policies_free(p, n);
     bf_run_town_row *rows = NULL;
@@ -526,16 +533,20 @@ static int load_base(rerun *rr)
         town_totals *t = town_of(rr, rows[i].town);
         if (!t)
             rc = bf_store_set_error(rr->s, BF_ENOMEM, "the run: out of memory");
-        else if (rows[i].policy_seq < 0) {
+        else if (rows[i].policy_seq == BF_TALLY_ALL_HOUSEHOLDS) {
             t->households = rows[i].households;
             t->members = rows[i].members;
-        } else if (rows[i].policy_seq < rr->n_pol) {
-            bf_policy_totals *x = &t->t[rows[i].policy_seq];
+        } else if (rows[i].policy_seq == BF_TALLY_ANY_POLICY || (rows[i].policy_seq >= 0 &&
+                                                                  rows[i].policy_seq < rr->n_pol)) {
+            bf_totals *x = rows[i].policy_seq >= 0 ? &t->t[rows[i].policy_seq] : &t->any;
             x->households = rows[i].households;
             x->members = rows[i].members;
             x->amount = rows[i].amount_fen;
+            rr->any_known = rr->any_known || rows[i].policy_seq == BF_TALLY_ANY_POLICY;
         }
     }
+    if (rc == BF_OK && n == 0)         /* no town: nothing missing (a run before the any-policy */
+        rr->any_known = true;          /* rows existed has none, and this re-run stores none) */
     if (rows)
         bf_run_town_rows_free(rows, n);
     if (rc == BF_OK)
@@ -562,11 +573,10 @@ static int cache_everyones(rerun *rr)
 
 static void rerun_free(rerun *rr)
 {
-    for (int i = 0; i < rr->n_towns; i++) {
-        free(rr->towns[i].name);
+    for (int i = 0; i < rr->n_towns; i++)
         free(rr->towns[i].t);
-    }
     free(rr->towns);
+    bf_towns_free(&rr->names);
     bf_run_sources_free(rr->sources, rr->n_sources);
     for (int i = 0; rr->readers && i < rr->set->defs->n; i++)
         bf_idlist_free(&rr->readers[i]);

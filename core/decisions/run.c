@@ -146,7 +146,7 @@ int bf_run_finish_policies(bf_store *store, int64_t run_id, bf_engine *engine,
         }
         free(earlier);
         bf_buf_puts(&names, "]");
-        const bf_policy_totals *t = &out->per_policy[k];
+        const bf_totals *t = &out->per_policy[k];
         bf_run_policy_row row = {
             k, pol[k].id, pol[k].title, pol[k].scope == BF_SCOPE_HOUSEHOLD ? "household" : "member",
             t->evaluations, t->households, t->members, t->amount, t->errors, bf_buf_str(&names),
@@ -244,7 +244,7 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
             bf_engine_start(engine, next, n_next, 0, results[turn ^ 1]);
         const bf_result *res = results[turn];
         for (int i = 0; i < n_cur; i++) {
-            bf_totals_add(out->per_policy, &cur[i], &res[i], pol);   /* checked after the loop */
+            bf_totals_add(out->per_policy, pol, &cur[i], &res[i]);   /* checked after the loop */
             out->evaluations += res[i].n;
             out->errors += res[i].errors;
             if (res[i].errors)
@@ -299,8 +299,10 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
     if (frc == BF_OK)
         frc = bf_run_finish_policies(store, out->run_id, engine, set, out, 0);
     bool whole = rc == BF_OK && !interrupted && !opt->only;   /* a tally of every household */
+    if (frc == BF_OK && rc == BF_OK)     /* what the run stored, for its report */
+        frc = bf_tally_store_towns(tally, store, out->run_id);
     if (frc == BF_OK && whole)
-        frc = bf_tally_store(tally, store, out->run_id);
+        frc = bf_tally_store_reads(tally, store, out->run_id);
     if (frc == BF_OK && whole && bf_engine_date_read(engine))   /* for a re-run on another date */
         frc = bf_store_run_reads_insert(store, out->run_id, BF_RUN_DATE_READ, true, NULL);
     if (frc == BF_OK && whole)

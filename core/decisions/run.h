@@ -21,7 +21,7 @@ typedef struct bf_run_summary {
     int64_t errors;
     double seconds;
     const char *status;        /* "completed", "completed_with_errors", "interrupted", "failed" */
-    bf_policy_totals *per_policy;   /* evaluation order; n_policies entries */
+    bf_totals *per_policy;   /* evaluation order; n_policies entries */
     int n_policies;
     bf_errors first_errors;    /* the first error decisions, "household H[, member M]: message" */
 } bf_run_summary;

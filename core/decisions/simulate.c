@@ -13,39 +13,25 @@
 
 #define BATCH 1024
 
-/* Adds the decisions r->d[from..to) of one policy for one household to t. */
-static void add_totals(bf_sim_totals *t, const bf_household *h, const bf_result *r, int from,
-                       int to, const bf_policy *pol)
-{
-    bool any = false;
-    for (int i = from; i < to; i++) {
-        const bf_decision *d = &r->d[i];
-        if (!d->eligible)
-            continue;
-        any = true;
-        t->amount += d->amount;
-        t->members += pol->scope == BF_SCOPE_HOUSEHOLD ? h->n_members : 1;
-    }
-    t->households += any;
-}
-
+/* A town of the result by name, added in order of first appearance; NULL when out of memory. */
 static bf_sim_town *town_of(bf_sim_result *out, const char *town)
 {
-    for (int i = 0; i < out->n_towns; i++)
-        if (strcmp(out->towns[i].town, town) == 0)
-            return &out->towns[i];
+    int i = bf_towns_find(&out->town_numbers, town);
+    if (i < 0)
+        return NULL;
+    if (i < out->n_towns)
+        return &out->towns[i];
     bf_sim_town *grown = realloc(out->towns, sizeof *grown * (size_t)(out->n_towns + 1));
     if (!grown)
         return NULL;
     out->towns = grown;
     bf_sim_town *t = &out->towns[out->n_towns];
     memset(t, 0, sizeof *t);
-    t->town = strdup(town);
+    t->town = out->town_numbers.names[i];        /* owned by town_numbers */
     t->baseline = calloc((size_t)out->n_policies, sizeof *t->baseline);
     t->scenario = calloc((size_t)out->n_policies, sizeof *t->scenario);
     t->counts = calloc((size_t)out->n_policies, sizeof *t->counts);
-    if (!t->town || !t->baseline || !t->scenario || !t->counts) {
-        free(t->town);
+    if (!t->baseline || !t->scenario || !t->counts) {
         free(t->baseline);
         free(t->scenario);
         free(t->counts);
@@ -121,21 +107,6 @@ static bool compare_unit(bf_sim_result *out, bf_sim_town *town, const bf_househo
     return true;
 }
 
-static void totals_add(bf_sim_totals *t, const bf_sim_totals *x)
-{
-    t->households += x->households;
-    t->members += x->members;
-    t->amount += x->amount;
-}
-
-/* t += to - from: a household's baseline contribution replaced by its scenario's. */
-static void totals_move(bf_sim_totals *t, const bf_sim_totals *from, const bf_sim_totals *to)
-{
-    t->households += to->households - from->households;
-    t->members += to->members - from->members;
-    t->amount += to->amount - from->amount;
-}
-
 /* Folds one household's baseline and scenario decisions into the result. from_tally: the result
  * started from a stored run's totals, which hold this household's baseline (in both columns, its
  * errors counted twice) — its scenario replaces that baseline in the scenario column. */
@@ -147,22 +118,20 @@ static int fold_household(bf_sim_result *out, const bf_household *h, const bf_re
         return BF_ENOMEM;
     bf_fen total_b = 0, total_s = 0;
     for (int i = 0; i < b->n;) {
-        int k = b->d[i].policy, to = i;
-        while (to < b->n && b->d[to].policy == k)
-            to++;
+        int k = b->d[i].policy, to = bf_totals_policy_end(b, i);
         if (pol[k].reported) {
             bf_sim_policy *p = &out->policies[k];
-            bf_sim_totals tb = {0, 0, 0}, ts = {0, 0, 0};
-            add_totals(&tb, h, b, i, to, &pol[k]);
-            add_totals(&ts, h, s, i, to, &pol[k]);
+            bf_totals tb = {0}, ts = {0};
+            bf_totals_add_policy(&tb, &pol[k], h, b, i, to);
+            bf_totals_add_policy(&ts, &pol[k], h, s, i, to);
             if (from_tally) {
-                totals_move(&p->scenario, &tb, &ts);
-                totals_move(&town->scenario[k], &tb, &ts);
+                bf_totals_move(&p->scenario, &tb, &ts);
+                bf_totals_move(&town->scenario[k], &tb, &ts);
             } else {
-                totals_add(&p->baseline, &tb);
-                totals_add(&p->scenario, &ts);
-                totals_add(&town->baseline[k], &tb);
-                totals_add(&town->scenario[k], &ts);
+                bf_totals_sum(&p->baseline, &tb);
+                bf_totals_sum(&p->scenario, &ts);
+                bf_totals_sum(&town->baseline[k], &tb);
+                bf_totals_sum(&town->scenario[k], &ts);
             }
             town->counts[k].better += ts.amount > tb.amount;
             town->counts[k].worse += ts.amount < tb.amount;
@@ -444,7 +413,8 @@ static int start_from_tally(bf_store *store, int64_t run_id, const bf_policy *po
         int k = sp[i].seq;
         if (k < 0 || k >= n_pol || !pol[k].reported)
             continue;
-        bf_sim_totals t = {sp[i].households, sp[i].members, sp[i].amount_fen};
+        bf_totals t = {.households = sp[i].households, .members = sp[i].members,
+                       .amount = sp[i].amount_fen};
         out->policies[k].baseline = out->policies[k].scenario = t;
         out->policies[k].errors = 2 * sp[i].errors;
     }
@@ -456,7 +426,8 @@ static int start_from_tally(bf_store *store, int64_t run_id, const bf_policy *po
         else if (k == BF_TALLY_ALL_HOUSEHOLDS)
             town->households = towns[i].households;
         else if (k >= 0 && k < n_pol && pol[k].reported) {
-            bf_sim_totals t = {towns[i].households, towns[i].members, towns[i].amount_fen};
+            bf_totals t = {.households = towns[i].households, .members = towns[i].members,
+                           .amount = towns[i].amount_fen};
             town->baseline[k] = town->scenario[k] = t;
         }
     }
@@ -725,12 +696,12 @@ int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline
 void bf_sim_result_free(bf_sim_result *r)
 {
     for (int i = 0; i < r->n_towns; i++) {
-        free(r->towns[i].town);
         free(r->towns[i].baseline);
         free(r->towns[i].scenario);
         free(r->towns[i].counts);
     }
     free(r->towns);
+    bf_towns_free(&r->town_numbers);
     free(r->policies);
     free(r->changes);
     free(r->effects);

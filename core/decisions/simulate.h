@@ -12,24 +12,19 @@
 #include "params.h"
 #include "run.h"
 #include "store.h"
+#include "totals.h"
 #include "whatif.h"
 
-/* Households with an eligible decision, eligible members, total yearly amount. */
-typedef struct bf_sim_totals {
-    int64_t households, members;
-    bf_fen amount;
-} bf_sim_totals;
-
 typedef struct bf_sim_policy {
-    bf_sim_totals baseline, scenario;
+    bf_totals baseline, scenario;
     int64_t gained, lost, raised, cut;   /* decision units: not eligible → eligible, … */
     int64_t reevaluated;                 /* households where it was evaluated again */
     int64_t errors;                      /* error decisions, baseline and scenario */
 } bf_sim_policy;
 
 typedef struct bf_sim_town {
-    char *town;
-    bf_sim_totals *baseline, *scenario;  /* per policy */
+    const char *town;                    /* borrowed from town_numbers */
+    bf_totals *baseline, *scenario;  /* per policy */
     bf_wi_counts *counts;                /* per policy: gained, lost, … in its unit */
     int64_t households;                  /* every household of the town */
     int64_t better, worse;               /* households whose total rose / fell */
@@ -50,6 +45,7 @@ typedef struct bf_sim_result {
     bf_sim_policy *policies;             /* evaluation order */
     bf_sim_town *towns;                  /* in order of first appearance */
     int n_towns;
+    bf_towns town_numbers;               /* towns[i].town is town number i */
     bf_sim_change *changes;              /* the first `limit` changed units (all with limit 0),
                                           * in household order */
     int n_changes, cap_changes;

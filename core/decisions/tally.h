@@ -10,6 +10,7 @@
 #include "household.h"
 #include "params.h"
 #include "store.h"
+#include "totals.h"
 
 #include <stdint.h>
 
@@ -18,6 +19,10 @@ typedef struct bf_tally bf_tally;
 /* The policy_seq of a town's run_towns row that counts all its households and members, whatever
  * their decisions (amount 0). */
 #define BF_TALLY_ALL_HOUSEHOLDS (-1)
+/* The policy_seq of a town's run_towns row that counts the households eligible for at least
+ * one reported policy, their members and the amount of every eligible decision: the town
+ * table of the run's report. */
+#define BF_TALLY_ANY_POLICY (-2)
 
 /* A tally over a run of `households` households (the count decides when a parameter counts as
  * read by everyone); BF_OK or BF_ENOMEM. */
@@ -30,8 +35,12 @@ int bf_tally_new(const bf_params *defs, const bf_policy *pol, int n_pol, int64_t
  * *n_newly. BF_OK or BF_ENOMEM. */
 int bf_tally_add(bf_tally *t, const bf_household *h, const bf_result *r, int *newly, int *n_newly);
 
-/* Writes the tally of run run_id (run_param_reads, run_towns) inside the caller's transaction. */
-int bf_tally_store(const bf_tally *t, bf_store *store, int64_t run_id);
+/* Writes the parameter reads of run run_id (run_param_reads) inside the caller's transaction:
+ * for a run of every household and policy, which a simulation can take as its baseline. */
+int bf_tally_store_reads(const bf_tally *t, bf_store *store, int64_t run_id);
+/* Writes the town totals of run run_id (run_towns: per town the rows of every reported policy,
+ * BF_TALLY_ALL_HOUSEHOLDS and BF_TALLY_ANY_POLICY) inside the caller's transaction. */
+int bf_tally_store_towns(const bf_tally *t, bf_store *store, int64_t run_id);
 
 /* Frees the tally. NULL is allowed. */
 void bf_tally_free(bf_tally *t);

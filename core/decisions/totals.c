@@ -1,42 +1,69 @@
-/* totals.c — counting decisions into totals (see totals.h). Amounts are summed with overflow
- * checks: a decision may carry up to BF_FEN_MAX, and some ten thousand such decisions pass what
- * int64 fen hold, so a script giving absurd amounts must fail the run, not wrap it around. */
+/* totals.c — counting decisions and numbering towns (see totals.h). Amounts are summed with
+ * overflow checks: a decision may carry up to BF_FEN_MAX, and some ten thousand such decisions
+ * pass what int64 fen hold, so a script giving absurd amounts must fail the run, not wrap it
+ * around. */
 #include "totals.h"
 #include "bangfu.h"
 #include "i18n.h"
 
 #include <stdio.h>
 
-int bf_totals_add(bf_policy_totals *totals, const bf_household *h, const bf_result *r,
-                  const bf_policy *pol)
+#include <stdlib.h>
+#include <string.h>
+
+/* t->amount += x; t is marked when the sum does not fit (the amount is then left as it was). */
+static void add_amount(bf_totals *t, bf_fen x)
 {
-    int rc = BF_OK;
-    int last_counted = -1;
-    for (int i = 0; i < r->n; i++) {
+    if (!bf_fen_add(&t->amount, x))
+        t->overflow = true;
+}
+
+int bf_totals_members(const bf_policy *p, const bf_household *h)
+{
+    return p->scope == BF_SCOPE_HOUSEHOLD ? h->n_members : 1;
+}
+
+void bf_totals_add_policy(bf_totals *t, const bf_policy *p, const bf_household *h,
+                          const bf_result *r, int from, int to)
+{
+    bool any = false;
+    for (int i = from; i < to; i++) {
         const bf_decision *d = &r->d[i];
-        bf_policy_totals *t = &totals[d->policy];
         t->evaluations++;
-        if (d->failed)
-            t->errors++;
+        t->errors += d->failed;
         if (!d->eligible)
             continue;
-        if (!bf_fen_add(&t->amount, d->amount)) {
-            t->overflow = true;
+        any = true;
+        add_amount(t, d->amount);
+        t->members += bf_totals_members(p, h);
+    }
+    t->households += any;
+}
+
+int bf_totals_policy_end(const bf_result *r, int from)
+{
+    int to = from;
+    while (to < r->n && r->d[to].policy == r->d[from].policy)
+        to++;
+    return to;
+}
+
+int bf_totals_add(bf_totals *per_policy, const bf_policy *pol, const bf_household *h,
+                  const bf_result *r)
+{
+    int rc = BF_OK;
+    for (int i = 0; i < r->n;) {
+        int k = r->d[i].policy, to = bf_totals_policy_end(r, i);
+        bool before = per_policy[k].overflow;
+        bf_totals_add_policy(&per_policy[k], &pol[k], h, r, i, to);
+        if (per_policy[k].overflow && !before)
             rc = BF_ELIMIT;
-        }
-        if (pol[d->policy].scope == BF_SCOPE_HOUSEHOLD)
-            t->members += h->n_members;
-        else
-            t->members++;
-        if (last_counted != d->policy) {     /* decisions of one policy are adjacent */
-            t->households++;
-            last_counted = d->policy;
-        }
+        i = to;
     }
     return rc;
 }
 
-int bf_totals_check(const bf_policy_totals *totals, const bf_policy *pol, int n, char *msg,
+int bf_totals_check(const bf_totals *totals, const bf_policy *pol, int n, char *msg,
                     size_t msglen)
 {
     char most[BF_MONEY_STRLEN];
@@ -59,4 +86,116 @@ int bf_totals_check(const bf_policy_totals *totals, const bf_policy *pol, int n,
         return BF_ELIMIT;
     }
     return BF_OK;
+}
+
+void bf_totals_add_any(bf_totals *t, const bf_policy *pol, const bf_household *h,
+                       const bf_result *r)
+{
+    bool any = false;
+    for (int i = 0; i < r->n; i++) {
+        const bf_decision *d = &r->d[i];
+        t->evaluations++;
+        t->errors += d->failed;
+        if (!d->eligible || !pol[d->policy].reported)
+            continue;
+        any = true;
+        add_amount(t, d->amount);
+    }
+    t->households += any;
+    t->members += any ? h->n_members : 0;
+}
+
+void bf_totals_sum(bf_totals *t, const bf_totals *x)
+{
+    t->evaluations += x->evaluations;
+    t->households += x->households;
+    t->members += x->members;
+    add_amount(t, x->amount);
+    t->errors += x->errors;
+    t->overflow = t->overflow || x->overflow;
+}
+
+void bf_totals_move(bf_totals *t, const bf_totals *from, const bf_totals *to)
+{
+    t->evaluations += to->evaluations - from->evaluations;
+    t->households += to->households - from->households;
+    t->members += to->members - from->members;
+    bf_fen change;
+    if (__builtin_sub_overflow(to->amount, from->amount, &change))
+        t->overflow = true;
+    else
+        add_amount(t, change);
+    t->errors += to->errors - from->errors;
+    t->overflow = t->overflow || to->overflow;
+}
+
+static unsigned hash_text(const char *s)
+{
+    unsigned h = 2166136261u;                        /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* Places every town again in a table of n slots (a power of two). */
+static int rehash(bf_towns *t, int n)
+{
+    int *slots = calloc((size_t)n, sizeof *slots);
+    if (!slots)
+        return BF_ENOMEM;
+    for (int i = 0; i < t->n; i++) {
+        unsigned j = hash_text(t->names[i]) & (unsigned)(n - 1);
+        while (slots[j])
+            j = (j + 1) & (unsigned)(n - 1);
+        slots[j] = i + 1;
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->n_slots = n;
+    return BF_OK;
+}
+
+/* Appends name as town number t->n; -1 when out of memory. */
+static int add_town(bf_towns *t, const char *name)
+{
+    if (t->n == t->cap) {
+        int cap = t->cap ? 2 * t->cap : 16;
+        char **grown = realloc(t->names, sizeof *grown * (size_t)cap);
+        if (!grown)
+            return -1;
+        t->names = grown;
+        t->cap = cap;
+    }
+    if (!(t->names[t->n] = strdup(name)))
+        return -1;
+    t->n++;
+    if (2 * t->n > t->n_slots && rehash(t, 2 * t->n_slots) != BF_OK) {
+        free(t->names[--t->n]);
+        return -1;
+    }
+    return t->n - 1;
+}
+
+int bf_towns_find(bf_towns *t, const char *name)
+{
+    if (!t->slots && rehash(t, 64) != BF_OK)
+        return -1;
+    unsigned mask = (unsigned)(t->n_slots - 1), j = hash_text(name) & mask;
+    for (; t->slots[j]; j = (j + 1) & mask)
+        if (strcmp(t->names[t->slots[j] - 1], name) == 0)
+            return t->slots[j] - 1;
+    int before = t->n_slots;
+    int i = add_town(t, name);
+    if (i >= 0 && t->n_slots == before)
+        t->slots[j] = i + 1;           /* the table did not grow (rehash placed it otherwise) */
+    return i;
+}
+
+void bf_towns_free(bf_towns *t)
+{
+    for (int i = 0; i < t->n; i++)
+        free(t->names[i]);
+    free(t->names);
+    free(t->slots);
+    memset(t, 0, sizeof *t);
 }

@@ -7,6 +7,7 @@
 #include "i18n.h"
 #include "json.h"
 #include "run.h"
+#include "tally.h"
 #include "xmlio.h"
 
 #include <errno.h>
@@ -381,12 +382,47 @@ int bf_export_write(bf_store *s, const bf_stored_run *run, const bf_writer *w, c
 /* The HTML report of a run                                                 */
 /* ======================================================================== */
 
+/* A town's row of the report: households eligible for any policy and the amount. */
+typedef struct town_total {
+    const char *town;
+    int64_t households;
+    int64_t amount_fen;
+} town_total;
+
 typedef struct report_data {
     bf_stored_policy *pol;
     int n_pol;
-    bf_town_total *towns;
+    bf_run_town_row *rows;             /* the run's town totals as its tally stored them */
+    int n_rows;
+    town_total *towns;                 /* their BF_TALLY_ANY_POLICY rows, by town name */
     int n_towns;
 } report_data;
+
+static int by_town(const void *a, const void *b)
+{
+    return strcmp(((const town_total *)a)->town, ((const town_total *)b)->town);
+}
+
+/* The report's town table from the tally's rows: one per town, in the order of their names. */
+static int pick_towns(report_data *r)
+{
+    r->towns = calloc((size_t)r->n_rows + 1, sizeof *r->towns);
+    if (!r->towns)
+        return BF_ENOMEM;
+    for (int i = 0; i < r->n_rows; i++)
+        if (r->rows[i].policy_seq == BF_TALLY_ANY_POLICY)
+            r->towns[r->n_towns++] = (town_total){r->rows[i].town, r->rows[i].households,
+                                                  r->rows[i].amount_fen};
+    qsort(r->towns, (size_t)r->n_towns, sizeof *r->towns, by_town);
+    return BF_OK;
+}
+
+static void report_data_free(report_data *r)
+{
+    bf_stored_policies_free(r->pol, r->n_pol);
+    bf_run_town_rows_free(r->rows, r->n_rows);
+    free(r->towns);
+}
 
 /* A run status in words, with the stored word beside it. */
 static void status_text(const char *status, char *out, size_t size)
@@ -536,11 +572,16 @@ int bf_export_report_html(bf_store *s, const bf_stored_run *run, const char *pat
     report_data r = {0};
     int rc = bf_store_run_policies(s, run->id, &r.pol, &r.n_pol);
     if (rc == BF_OK)
-        rc = bf_store_run_towns(s, run->id, &r.towns, &r.n_towns);
+        rc = bf_store_run_towns_get(s, run->id, &r.rows, &r.n_rows);
     if (rc != BF_OK) {
         snprintf(err, errlen, "%s", bf_store_errmsg(s));
-        bf_stored_policies_free(r.pol, r.n_pol);
+        report_data_free(&r);
         return rc;
+    }
+    if (pick_towns(&r) != BF_OK) {
+        snprintf(err, errlen, "%s: out of memory while building the report", path);
+        report_data_free(&r);
+        return BF_ENOMEM;
     }
     char title[128];
     snprintf(title, sizeof title, _("Assistance policies report · run %lld · %s"),
@@ -552,7 +593,6 @@ int bf_export_report_html(bf_store *s, const bf_stored_run *run, const char *pat
     else
         snprintf(err, errlen, _("%s: out of memory while building the report"), path);
     bf_html_free(page);
-    bf_stored_policies_free(r.pol, r.n_pol);
-    bf_town_totals_free(r.towns, r.n_towns);
+    report_data_free(&r);
     return rc;
 }

@@ -240,7 +240,7 @@ static void json_totals(bf_buf *out, const char *key, int64_t households, int64_
     bf_buf_puts(out, "}");
 }
 
-static void json_pair(bf_buf *out, const bf_sim_totals *b, const bf_sim_totals *s, bool delta)
+static void json_pair(bf_buf *out, const bf_totals *b, const bf_totals *s, bool delta)
 {
     json_totals(out, "baseline", b->households, b->members, b->amount);
     bf_buf_puts(out, ",");

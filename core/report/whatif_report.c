@@ -286,7 +286,7 @@ static void csv_money(FILE *out, bf_fen fen)
     fprintf(out, ",%s", a);
 }
 
-static void csv_totals(FILE *out, const bf_sim_totals *t)
+static void csv_totals(FILE *out, const bf_totals *t)
 {
     fprintf(out, ",%lld,%lld", (long long)t->households, (long long)t->members);
     csv_money(out, t->amount);

@@ -249,52 +249,6 @@ void bf_stored_policies_free(bf_stored_policy *p, int n)
     free(p);
 }
 
-int bf_store_run_towns(bf_store *s, int64_t run_id, bf_town_total **out, int *n)
-{
-    *out = NULL;
-    *n = 0;
-    sqlite3_stmt *st = bf__store_prepare_decisions(s, "SELECT coalesce(h.town, ''), "
-        "count(DISTINCT d.household_id), sum(d.amount_fen) FROM %s d "
-        "LEFT JOIN households h ON h.id = d.household_id "
-        "WHERE d.run_id = ?1 AND d.eligible = 1 GROUP BY 1 ORDER BY 1", run_id);
-    if (!st)
-        return BF_ESTORE;
-    int rc, count = 0;
-    bool oom = false;
-    bf_town_total *rows = NULL;
-    while (!oom && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        bf_town_total *grown = realloc(rows, sizeof *rows * (size_t)(count + 1));
-        if (!grown) {
-            oom = true;
-            break;
-        }
-        rows = grown;
-        bf_town_total *t = &rows[count++];
-        t->town = bf__store_column_dup(st, 0, &oom);
-        t->households = sqlite3_column_int64(st, 1);
-        t->amount_fen = sqlite3_column_int64(st, 2);
-    }
-    sqlite3_finalize(st);
-    if (oom || rc != SQLITE_DONE) {
-        bf_town_totals_free(rows, count);
-        if (oom) {
-            snprintf(s->err, sizeof s->err, _("%s: totalling towns: out of memory"), s->path);
-            return BF_ENOMEM;
-        }
-        return bf__store_fail(s, BF_ESTORE, "totalling the run per town");
-    }
-    *out = rows;
-    *n = count;
-    return BF_OK;
-}
-
-void bf_town_totals_free(bf_town_total *t, int n)
-{
-    for (int i = 0; t && i < n; i++)
-        free(t[i].town);
-    free(t);
-}
-
 int bf_store_run_households_changed(bf_store *s, int64_t run_id, bool *changed)
 {
     sqlite3_stmt *st = bf__store_prepare_run(s, "SELECT households_version IS NOT " HOUSEHOLDS_VERSION

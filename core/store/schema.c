@@ -12,7 +12,9 @@
  *                    (ids one per line, in id order), or everyone = 1 when it was read so widely
  *                    that the run stopped listing (and cached it);
  *   run_towns        per town (in order of first appearance) and policy, the eligible
- *                    households, members and amount, as run_policies has them for the county. */
+ *                    households, members and amount, as run_policies has them for the county;
+ *                    policy_seq -1 counts all the town's households and members, -2 those
+ *                    eligible for any policy with their amount (the run report's towns). */
 #define RUN_SUMMARY_TABLES \
     "CREATE TABLE run_param_reads(\n" \
     "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n" \

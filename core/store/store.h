@@ -238,19 +238,6 @@ int bf_store_run_policies(bf_store *s, int64_t run_id, bf_stored_policy **out, i
 /* Frees what bf_store_run_policies returned. */
 void bf_stored_policies_free(bf_stored_policy *p, int n);
 
-/* A town's totals over a run's stored eligible decisions. */
-typedef struct bf_town_total {
-    char *town;                        /* owned; "" for decisions whose household is gone */
-    int64_t households;                /* households eligible for at least one policy */
-    int64_t amount_fen;                /* the yearly amount of every eligible decision */
-} bf_town_total;
-
-/* Per-town totals of run_id in town order (*out malloc'd, *n rows; free with
- * bf_town_totals_free). */
-int bf_store_run_towns(bf_store *s, int64_t run_id, bf_town_total **out, int *n);
-/* Frees what bf_store_run_towns returned. */
-void bf_town_totals_free(bf_town_total *t, int n);
-
 /* One stored decision with its household's town and village and the policy's title. The texts
  * belong to the cursor and stay valid until its next step. */
 typedef struct bf_stored_decision {
