@@ -7,6 +7,7 @@
 
 #include "bangfu.h"
 #include "import.h"
+#include "xmlwrite.h"
 #include "store.h"
 #include "xmlio.h"
 

@@ -11,6 +11,7 @@
 
 #include "bangfu.h"
 #include "xmlio.h"
+#include "xmlwrite.h"
 
 #include "helpers.h"
 

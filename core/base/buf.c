@@ -216,3 +216,20 @@ void bf_buf_visible(bf_buf *b, const char *s, size_t len)
     }
     bf_buf_add(b, s + from, len - from);
 }
+
+void bf_buf_csv_field(bf_buf *b, const char *s)
+{
+    if (!s)
+        return;
+    if (!strpbrk(s, ",\"\r\n")) {
+        bf_buf_puts(b, s);
+        return;
+    }
+    bf_buf_puts(b, "\"");
+    for (const char *p = s; *p; p++) {
+        bf_buf_add(b, p, 1);
+        if (*p == '"')
+            bf_buf_add(b, "\"", 1);   /* a quote inside a field is doubled */
+    }
+    bf_buf_puts(b, "\"");
+}

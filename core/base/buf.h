@@ -30,6 +30,9 @@ void bf_buf_json_string(bf_buf *b, const char *s, size_t len);
  * that a household id or a script's message cannot move the cursor, recolour the screen or
  * fake a line of output (an escape sequence becomes the visible text \x1b[2J). */
 void bf_buf_visible(bf_buf *b, const char *s, size_t len);
+/* Appends s as one CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF, with
+ * quotes inside doubled; nothing for NULL. The program's one CSV quoter. */
+void bf_buf_csv_field(bf_buf *b, const char *s);
 /* Appends a finite double as a JSON number in its shortest form up to 15 digits ("null" if not finite). */
 void bf_buf_json_number(bf_buf *b, double v);
 

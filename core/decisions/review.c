@@ -274,36 +274,18 @@ static void json_row(render *r, const bf_review_row *row)
     bf_buf_puts(b, "}");
 }
 
-/* Appends one RFC 4180 field: quoted when it holds a comma, quote, CR or LF (quotes doubled). */
-static void csv_field(bf_buf *b, const char *s)
-{
-    if (!s)
-        return;
-    if (!strpbrk(s, ",\"\r\n")) {
-        bf_buf_puts(b, s);
-        return;
-    }
-    bf_buf_puts(b, "\"");
-    for (const char *p = s; *p; p++) {
-        bf_buf_add(b, p, 1);
-        if (*p == '"')
-            bf_buf_add(b, "\"", 1);   /* a quote inside a field is doubled */
-    }
-    bf_buf_puts(b, "\"");
-}
-
 static void csv_row(render *r, const bf_review_row *row)
 {
     bf_buf *b = &r->line;
     const char *vals[] = {row->household, row->town, row->village, bf_review_kind_id(row->kind),
                           row->policy, row->policy_title, row->member};
     for (int i = 0; i < 7; i++) {
-        csv_field(b, vals[i]);
+        bf_buf_csv_field(b, vals[i]);
         bf_buf_puts(b, ",");
     }
     bf_buf reason = {0};
     join_reasons(&reason, row->reasons_json);
-    csv_field(b, bf_buf_str(&reason));
+    bf_buf_csv_field(b, bf_buf_str(&reason));
     bf_buf_free(&reason);
     bf_buf_puts(b, "\r\n");
 }

@@ -3,7 +3,7 @@
 #include "gen.h"
 #include "i18n.h"
 #include "bangfu.h"
-#include "xmlio.h"
+#include "xmlwrite.h"
 
 #include <math.h>
 #include <stdbool.h>

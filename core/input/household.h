@@ -9,6 +9,7 @@
 #include "date.h"
 #include "errors.h"
 #include "money.h"
+#include "utf8.h"
 
 /* Text limits. Ids are 1–64 characters (code points); a UTF-8 character takes up to 4 bytes. */
 #define BF_ID_CHARS      64
@@ -183,11 +184,6 @@ void bf_field_error(bf_errors *errs, const bf_locator *loc, const char *file,
 void bf_place_format(const bf_place *where, char *out, size_t size);
 /* Copies v into dst (size bytes), cutting too long text at a character boundary; false when cut. */
 bool bf_text_copy(char *dst, size_t size, const char *v);
-/* Whether s[0..len) is valid UTF-8 without NUL bytes (RFC 3629: no overlong forms, no
- * surrogates, nothing past U+10FFFF); a fast check for text scripts return. */
-bool bf_utf8_valid(const char *s, size_t len);
-/* Number of UTF-8 code points in s, or -1 if s is not valid UTF-8. */
-long bf_utf8_length(const char *s);
 /* Masks a resident ID number for printing: first 6 and last 4 characters kept, the rest '*'. */
 void bf_mask_idnumber(const char *idnumber, char out[BF_IDNUMBER_LEN + 1]);
 

@@ -1,4 +1,5 @@
-/* xmlio.h — libxml2 readers and writers: embedded XSD schemas, the streaming households reader, a loader for small validated documents, and the households writer. */
+/* xmlio.h — libxml2 readers: embedded XSD schemas, the streaming households reader, a loader for small
+ * validated documents. */
 #ifndef BF_XMLIO_H
 #define BF_XMLIO_H
 
@@ -82,14 +83,6 @@ void bf_xml_reader_progress(const bf_xml_reader *r, int64_t *done, int64_t *tota
 /* Frees the reader and closes the file. NULL is allowed. */
 void bf_xml_reader_close(bf_xml_reader *r);
 
-/* Writer of households files (xmlTextWriter, UTF-8, indented), as used by `bangfu gen --out`. */
-typedef struct bf_xml_writer bf_xml_writer;
-
-/* Creates path and writes the XML declaration and <households xmlns="urn:bangfu:households:1">. */
-int bf_xml_writer_open(const char *path, bf_xml_writer **out, bf_errors *errs);
-/* Writes one household with its members; output must re-import to an identical record. */
-int bf_xml_write_household(bf_xml_writer *w, const bf_household *h);
-/* Closes the root, flushes and frees; reports any earlier write failure. */
-int bf_xml_writer_close(bf_xml_writer *w, bf_errors *errs);
+/* (The households writer is in xmlwrite.h.) */
 
 #endif

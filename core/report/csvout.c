@@ -1,19 +1,11 @@
-/* csvout.c — writing CSV fields (RFC 4180). */
+/* csvout.c — writing CSV fields (RFC 4180) to a file, quoted by bf_buf_csv_field. */
 #include "csvout.h"
-
-#include <string.h>
+#include "buf.h"
 
 void bf_csv_field(FILE *out, const char *s)
 {
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
+    bf_buf b = {0};
+    bf_buf_csv_field(&b, s);
+    fputs(bf_buf_str(&b), out);
+    bf_buf_free(&b);
 }

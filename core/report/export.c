@@ -1,4 +1,4 @@
-/* export.c — exporting a stored run: the store's decision cursor into a writer (the XML writer lives here, written with xmlTextWriter), the temporary-file-and-rename dance, and the run's HTML report. */
+/* export.c — exporting a stored run: the store's decision cursor into a writer (XML through xmlout.h), the temporary-file-and-rename dance, and the run's HTML report. */
 #include "export.h"
 #include "tempfile.h"
 #include "bangfu.h"
@@ -9,9 +9,9 @@
 #include "run.h"
 #include "tally.h"
 #include "xmlio.h"
+#include "xmlout.h"
 
 #include <errno.h>
-#include <libxml/xmlwriter.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,100 +24,9 @@
 /* ======================================================================== */
 
 typedef struct xml_state {
-    FILE *file;                /* our own FILE, so that closing reports write errors */
-    bool own_file;             /* false for standard output */
-    xmlTextWriterPtr w;
-    bool bad;                  /* an xmlTextWriter call failed */
-    bf_buf clean;              /* scratch: text made safe for XML */
+    bf_xml_out *x;
     bf_export_totals totals;
 } xml_state;
-
-/* Decodes one UTF-8 sequence at s (n bytes left); its code point, or -1 if malformed. */
-static long utf8_decode(const unsigned char *s, size_t n, size_t *used)
-{
-    static const unsigned char lead_min[] = {0, 0, 0xC2, 0xE0, 0xF0};
-    int len = s[0] < 0x80 ? 1 : s[0] >= 0xC2 && s[0] < 0xE0 ? 2 : s[0] >= 0xE0 && s[0] < 0xF0 ? 3
-            : s[0] >= 0xF0 && s[0] < 0xF5 ? 4 : 0;
-    *used = 1;
-    if (len == 0 || (size_t)len > n || s[0] < lead_min[len])
-        return -1;
-    long cp = len == 1 ? s[0] : len == 2 ? s[0] & 0x1F : len == 3 ? s[0] & 0x0F : s[0] & 0x07;
-    for (int i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return -1;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    static const long min_cp[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < min_cp[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return -1;
-    *used = (size_t)len;
-    return cp;
-}
-
-/* text with every byte sequence XML 1.0 cannot carry (control characters other than tab, line
- * feed and carriage return; malformed UTF-8; U+FFFE/U+FFFF) replaced by U+FFFD. */
-static const char *xml_safe(xml_state *x, const char *text)
-{
-    bf_buf_clear(&x->clean);
-    bf_buf_add(&x->clean, "", 0);
-    const unsigned char *s = (const unsigned char *)text;
-    size_t n = strlen(text);
-    while (n) {
-        size_t used;
-        long cp = utf8_decode(s, n, &used);
-        bool ok = cp >= 0x20 ? cp != 0xFFFE && cp != 0xFFFF : cp == '\t' || cp == '\n' || cp == '\r';
-        bf_buf_add(&x->clean, ok ? (const char *)s : "\xEF\xBF\xBD", ok ? used : 3);
-        s += used;
-        n -= used;
-    }
-    if (x->clean.oom)
-        x->bad = true;
-    return bf_buf_str(&x->clean);
-}
-
-static void x_start(xml_state *x, const char *name)
-{
-    if (!x->bad && xmlTextWriterStartElement(x->w, (const xmlChar *)name) < 0)
-        x->bad = true;
-}
-
-static void x_end(xml_state *x)
-{
-    if (!x->bad && xmlTextWriterEndElement(x->w) < 0)
-        x->bad = true;
-}
-
-/* An attribute; nothing for a NULL value. */
-static void x_attr(xml_state *x, const char *name, const char *value)
-{
-    if (!x->bad && value &&
-        xmlTextWriterWriteAttribute(x->w, (const xmlChar *)name,
-                                    (const xmlChar *)xml_safe(x, value)) < 0)
-        x->bad = true;
-}
-
-static void x_attr_int(xml_state *x, const char *name, int64_t v)
-{
-    char text[32];
-    snprintf(text, sizeof text, "%lld", (long long)v);
-    x_attr(x, name, text);
-}
-
-static void x_attr_money(xml_state *x, const char *name, int64_t fen)
-{
-    char text[BF_MONEY_STRLEN];
-    bf_money_format(fen, text);
-    x_attr(x, name, text);
-}
-
-/* <name>text</name> */
-static void x_text_element(xml_state *x, const char *name, const char *text)
-{
-    x_start(x, name);
-    if (!x->bad && xmlTextWriterWriteString(x->w, (const xmlChar *)xml_safe(x, text)) < 0)
-        x->bad = true;
-    x_end(x);
-}
 
 /* One empty element per member of a flat JSON object: <name key=K value=V/>. */
 static void x_json_members(xml_state *x, const char *json, const char *name, const char *key,
@@ -127,12 +36,12 @@ static void x_json_members(xml_state *x, const char *json, const char *name, con
     if (!json || bf_json_iter_init(&it, json, strlen(json)) != BF_OK || !it.object)
         return;
     bf_json_item item;
-    while (!x->bad && bf_json_next(&it, &item) == 1) {
-        x_start(x, name);
-        x_attr(x, key, item.key);
+    while (bf_xml_out_ok(x->x) && bf_json_next(&it, &item) == 1) {
+        bf_xml_out_start(x->x, name);
+        bf_xml_out_attr(x->x, key, item.key);
         if (item.kind != BF_JSON_NULL)
-            x_attr(x, value, item.value);
-        x_end(x);
+            bf_xml_out_attr(x->x, value, item.value);
+        bf_xml_out_end(x->x);
     }
     bf_json_iter_free(&it);
 }
@@ -144,21 +53,19 @@ static void x_json_strings(xml_state *x, const char *json, const char *name)
     if (!json || bf_json_iter_init(&it, json, strlen(json)) != BF_OK || it.object)
         return;
     bf_json_item item;
-    while (!x->bad && bf_json_next(&it, &item) == 1)
-        x_text_element(x, name, item.value);
+    while (bf_xml_out_ok(x->x) && bf_json_next(&it, &item) == 1)
+        bf_xml_out_text_element(x->x, name, item.value);
     bf_json_iter_free(&it);
 }
 
-static int xml_fail(xml_state *x, const char *what, char *err, size_t errlen)
+static int xml_fail(const char *what, char *err, size_t errlen)
 {
     snprintf(err, errlen, _("XML export: %s failed (disk full or output closed?)"), what);
-    x->bad = true;
     return BF_EIO;
 }
 
-static int xml_close(void *state, char *err, size_t errlen);
-
-/* Creates the state and the text writer on out; NULL (with err) on failure. */
+/* Creates the state and starts the document on out (NULL: standard output); NULL (with err)
+ * on failure. */
 static xml_state *xml_start(const char *out, char *err, size_t errlen)
 {
     xml_state *x = calloc(1, sizeof *x);
@@ -166,32 +73,14 @@ static xml_state *xml_start(const char *out, char *err, size_t errlen)
         snprintf(err, errlen, _("XML export: out of memory"));
         return NULL;
     }
-    x->own_file = out != NULL;
-    x->file = out ? fopen(out, "wb") : stdout;
-    if (!x->file) {
-        snprintf(err, errlen, "%s: %s", out, strerror(errno));
+    if (bf_xml_out_open(out, "export", BF_NS_EXPORT, &x->x, err, errlen) != BF_OK) {
         free(x);
-        return NULL;
-    }
-    xmlOutputBufferPtr buf = xmlOutputBufferCreateFile(x->file, NULL);   /* flushes, never closes */
-    if (!buf || !(x->w = xmlNewTextWriter(buf))) {
-        if (buf)
-            xmlOutputBufferClose(buf);
-        xml_fail(x, "creating the writer", err, errlen);
-    } else if (xmlTextWriterSetIndent(x->w, 1) < 0 ||
-               xmlTextWriterSetIndentString(x->w, (const xmlChar *)"  ") < 0 ||
-               xmlTextWriterStartDocument(x->w, "1.0", "UTF-8", NULL) < 0 ||
-               xmlTextWriterStartElementNS(x->w, NULL, (const xmlChar *)"export",
-                                           (const xmlChar *)BF_NS_EXPORT) < 0) {
-        xml_fail(x, "starting the document", err, errlen);
-    }
-    if (x->bad) {
-        char ignored[64];
-        xml_close(x, ignored, sizeof ignored);
         return NULL;
     }
     return x;
 }
+
+static int xml_close(void *state, char *err, size_t errlen);
 
 /* Opens the document and writes the run; on failure everything is freed and *state is NULL. */
 static int xml_open(void **state, const char *out, const bf_export_run *run, char *err,
@@ -201,23 +90,22 @@ static int xml_open(void **state, const char *out, const bf_export_run *run, cha
     *state = NULL;
     if (!x)
         return BF_EIO;
-    x_start(x, "run");
-    x_attr_int(x, "id", run->id);
-    x_attr(x, "started", run->started);
-    x_attr(x, "finished", run->finished);
-    x_attr(x, "date", run->eval_date);
-    x_attr(x, "status", run->status);
-    x_attr_int(x, "households", run->households);
-    x_attr_int(x, "evaluations", run->evaluations);
-    x_attr_int(x, "errors", run->errors);
+    bf_xml_out_start(x->x, "run");
+    bf_xml_out_attr_int(x->x, "id", run->id);
+    bf_xml_out_attr(x->x, "started", run->started);
+    bf_xml_out_attr(x->x, "finished", run->finished);
+    bf_xml_out_attr(x->x, "date", run->eval_date);
+    bf_xml_out_attr(x->x, "status", run->status);
+    bf_xml_out_attr_int(x->x, "households", run->households);
+    bf_xml_out_attr_int(x->x, "evaluations", run->evaluations);
+    bf_xml_out_attr_int(x->x, "errors", run->errors);
     x_json_members(x, run->file_hashes_json, "file", "path", "sha256");
     x_json_members(x, run->parameters_json, "parameter", "name", "value");
-    x_end(x);
-    if (x->bad) {
-        char ignored[64];
-        xml_fail(x, "writing the run", err, errlen);
+    bf_xml_out_end(x->x);
+    if (!bf_xml_out_ok(x->x)) {
+        char ignored[1024];
         xml_close(x, ignored, sizeof ignored);
-        return BF_EIO;
+        return xml_fail("writing the run", err, errlen);
     }
     *state = x;
     return BF_OK;
@@ -226,26 +114,26 @@ static int xml_open(void **state, const char *out, const bf_export_run *run, cha
 static int xml_write(void *state, const bf_export_decision *d, char *err, size_t errlen)
 {
     xml_state *x = state;
-    x_start(x, "decision");
-    x_attr(x, "household", d->household);
-    x_attr(x, "town", d->town);
-    x_attr(x, "village", d->village);
-    x_attr(x, "policy", d->policy);
-    x_attr(x, "title", d->policy_title);
-    x_attr(x, "member", d->member);
-    x_attr(x, "eligible", d->eligible ? "true" : "false");
-    x_attr_money(x, "amount", d->amount_fen);
-    x_attr(x, "tier", d->tier);
+    bf_xml_out_start(x->x, "decision");
+    bf_xml_out_attr(x->x, "household", d->household);
+    bf_xml_out_attr(x->x, "town", d->town);
+    bf_xml_out_attr(x->x, "village", d->village);
+    bf_xml_out_attr(x->x, "policy", d->policy);
+    bf_xml_out_attr(x->x, "title", d->policy_title);
+    bf_xml_out_attr(x->x, "member", d->member);
+    bf_xml_out_attr(x->x, "eligible", d->eligible ? "true" : "false");
+    bf_xml_out_attr_money(x->x, "amount", d->amount_fen);
+    bf_xml_out_attr(x->x, "tier", d->tier);
     x_json_strings(x, d->reasons_json, "reason");
     x_json_members(x, d->details_json, "detail", "name", "value");
     if (d->error)
-        x_text_element(x, "error", d->error);
-    x_end(x);
+        bf_xml_out_text_element(x->x, "error", d->error);
+    bf_xml_out_end(x->x);
     x->totals.decisions++;
     x->totals.eligible += d->eligible != 0;
     x->totals.errors += d->error != NULL;
     x->totals.amount_fen += d->amount_fen;
-    return x->bad ? xml_fail(x, "writing a decision", err, errlen) : BF_OK;
+    return bf_xml_out_ok(x->x) ? BF_OK : xml_fail("writing a decision", err, errlen);
 }
 
 static int xml_close(void *state, char *err, size_t errlen)
@@ -253,28 +141,20 @@ static int xml_close(void *state, char *err, size_t errlen)
     xml_state *x = state;
     if (!x)
         return BF_ENOMEM;
-    int rc = BF_OK;
-    if (x->w && !x->bad) {
-        x_start(x, "totals");
-        x_attr_int(x, "decisions", x->totals.decisions);
-        x_attr_int(x, "eligible", x->totals.eligible);
-        x_attr_int(x, "errors", x->totals.errors);
-        x_attr_money(x, "amount", x->totals.amount_fen);
-        x_end(x);
-        if (x->bad || xmlTextWriterEndDocument(x->w) < 0 || xmlTextWriterFlush(x->w) < 0)
-            rc = xml_fail(x, "finishing the document", err, errlen);
+    bool was_ok = bf_xml_out_ok(x->x);
+    if (was_ok) {
+        bf_xml_out_start(x->x, "totals");
+        bf_xml_out_attr_int(x->x, "decisions", x->totals.decisions);
+        bf_xml_out_attr_int(x->x, "eligible", x->totals.eligible);
+        bf_xml_out_attr_int(x->x, "errors", x->totals.errors);
+        bf_xml_out_attr_money(x->x, "amount", x->totals.amount_fen);
+        bf_xml_out_end(x->x);
     }
-    bool was_bad = x->bad;
-    if (x->w)
-        xmlFreeTextWriter(x->w);
-    if (x->file && (fflush(x->file) != 0 || ferror(x->file)) && rc == BF_OK && !was_bad)
-        rc = xml_fail(x, "writing the file", err, errlen);
-    if (x->own_file && x->file && fclose(x->file) != 0 && rc == BF_OK && !was_bad)
-        rc = xml_fail(x, "closing the file", err, errlen);
-    if (was_bad && rc == BF_OK)
-        rc = BF_EIO;                   /* already reported by write */
-    bf_buf_free(&x->clean);
+    char why[1024];
+    int rc = bf_xml_out_close(x->x, why, sizeof why);
     free(x);
+    if (rc != BF_OK && was_ok)           /* a failure while writing was reported by write */
+        return xml_fail("finishing the document", err, errlen);
     return rc;
 }
 
