@@ -50,8 +50,12 @@ fi
 
 # ---- the population, generated once ----
 mkdir -p "$CACHE"
-KEY=$( { cat "$TOP/core/input/gen.c" "$TOP/core/input/gen.h"; grep SCHEMA_VERSION "$TOP/core/store/store.h"; } | sha256sum | cut -c1-12)
-XKEY=$( { echo "$KEY"; cat "$TOP/core/input/xmlio.c"; } | sha256sum | cut -c1-12)
+# gen's households follow the generator, the places and standard of policies/ and, for what the
+# records say, the policy scripts (gen evaluates them)
+KEY=$( { cat "$TOP/core/input/gen.c" "$TOP/core/input/genwrite.c" "$TOP/core/input/gen.h" \
+         "$POL"/*.lua "$POL"/lib/*.lua "$POL/params.xml" "$POL/areas.xml";
+       grep SCHEMA_VERSION "$TOP/core/store/store.h"; } | sha256sum | cut -c1-12)
+XKEY=$( { echo "$KEY"; cat "$TOP/core/input/xmlwrite.c" "$TOP/core/base/xmlout.c"; } | sha256sum | cut -c1-12)
 DB=$CACHE/pop-$HOUSEHOLDS-s$SEED-$KEY.db
 XML=$CACHE/pop-$HOUSEHOLDS-s$SEED-$XKEY.xml
 GEN_NOTE="cached in bench/cache"
@@ -62,7 +66,7 @@ generate() {   # what, target, option
     local tmp=$2.tmp res wall rss code
     rm -f "$tmp" "$tmp-wal" "$tmp-shm"
     echo "bench: generating $HOUSEHOLDS households (seed $SEED) into $2" >&2
-    res=$("$BIN/measure" -o "$CACHE/gen-$1.log" -- "$BANGFU" gen --households "$HOUSEHOLDS" --seed "$SEED" "$3" "$tmp")
+    res=$("$BIN/measure" -o "$CACHE/gen-$1.log" -- "$BANGFU" gen --households "$HOUSEHOLDS" --seed "$SEED" --policies "$POL" "$3" "$tmp")
     read -r wall rss code _ <<<"$res"
     [ "$code" = 0 ] || { cat "$CACHE/gen-$1.log" >&2; die "bangfu gen failed (exit $code)"; }
     [ ! -e "$tmp-wal" ] || die "bangfu gen left $tmp-wal behind"

@@ -4,6 +4,7 @@
 #include <criterion/criterion.h>
 #include "bangfu.h"
 #include "buf.h"
+#include "params.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -547,4 +548,29 @@ void bf_test_sandbox_close(bf_sandbox *sb, bf_watchdog *wd)
 {
     bf__watchdog_stop(wd);
     bf__sandbox_free(sb);
+}
+
+/* ---- The generator ---- */
+
+const bf_gen_county *bf_test_gen_county(void)
+{
+    static bf_gen_county county;
+    static bf_areas *areas;
+    if (areas)
+        return &county;
+    bf_errors errs;
+    bf_errors_init(&errs, 5);
+    bf_params *params = NULL;
+    bf_param_set set = {0};
+    cr_assert_eq(bf_areas_load_dir(BF_SOURCE_DIR "/policies", &areas, &errs), BF_OK, "%s",
+                 errs.count ? errs.msgs[0] : "");
+    cr_assert_eq(bf_params_load(BF_SOURCE_DIR "/policies/params.xml", &params, &errs), BF_OK);
+    cr_assert_eq(bf_params_resolve(params, BF_GEN_DATE, NULL, 0, &set, &errs), BF_OK);
+    int k = bf_params_index(params, "dibao.standard");
+    cr_assert(k >= 0 && set.in_force[k]);
+    county = (bf_gen_county){areas, set.value[k]};
+    bf_param_set_free(&set);
+    bf_params_free(params);
+    bf_errors_free(&errs);
+    return &county;
 }

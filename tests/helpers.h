@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "gen.h"
 #include "household.h"
 #include "sandbox.h"
 
@@ -119,5 +120,12 @@ typedef struct bf_test_csv {
 BF_TEST_API bool bf_test_csv_parse(const char *text, bf_test_csv *t, bool strict);
 /* Frees what bf_test_csv_parse made. */
 BF_TEST_API void bf_test_csv_free(bf_test_csv *t);
+
+/* ---- The generator ---- */
+
+/* The county the generator draws from, read from the repository's policies/ once (areas.xml,
+ * and the dibao standard params.xml puts in force on BF_GEN_DATE); the test fails when it
+ * cannot be read. */
+BF_TEST_API const bf_gen_county *bf_test_gen_county(void);
 
 #endif

@@ -8,6 +8,7 @@
 #include "bangfu.h"
 #include "engine.h"
 #include "gen.h"
+#include "helpers.h"
 #include "params.h"
 
 #define FAULTS BF_SOURCE_DIR "/tests/data/policies/faults"
@@ -364,7 +365,7 @@ Test(engine, one_or_two_jobs_give_identical_decisions, .timeout = 120)
     bf_result *one = calloc(N, sizeof *one), *two = calloc(N, sizeof *two);
     cr_assert(hs && one && two);
     for (int i = 0; i < N; i++)
-        cr_assert_eq(bf_gen_household(7, i, BF_GEN_DATE, &hs[i]), BF_OK);
+        cr_assert_eq(bf_gen_household(bf_test_gen_county(), 7, i, BF_GEN_DATE, &hs[i]), BF_OK);
     fixture f1, f2;
     open_engine(&f1, POLICIES, "2021-06-30", 1, NULL, 0, 0);
     open_engine(&f2, POLICIES, "2021-06-30", 2, NULL, 0, 0);
@@ -411,7 +412,7 @@ Test(engine, a_households_decisions_do_not_depend_on_the_others, .timeout = 120)
     bf_result *runs[3];
     cr_assert_not_null(hs);
     for (int i = 0; i < N; i++)
-        cr_assert_eq(bf_gen_household(11, i, BF_GEN_DATE, &hs[i]), BF_OK);
+        cr_assert_eq(bf_gen_household(bf_test_gen_county(), 11, i, BF_GEN_DATE, &hs[i]), BF_OK);
     for (int j = 0; j < 3; j++) {
         cr_assert_not_null(runs[j] = calloc(N, sizeof *runs[j]));
         fixture f;

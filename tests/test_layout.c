@@ -1,5 +1,5 @@
-/* test_layout.c — the shape of core/: no include circle between its modules, and SQLite seen
- * by the store alone. Each check runs on the real tree and on a small made-up tree that breaks it. */
+/* test_layout.c — the shape of core/: no include circle between its modules, SQLite seen by
+ * the store alone, and no C file over 900 lines. Each check runs on the real tree and on a small made-up tree that breaks it. */
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <stdarg.h>
@@ -212,6 +212,30 @@ static bool sqlite_outside_store(const char *root, char *out, size_t size)
     return found;
 }
 
+#define MAX_LINES 900
+
+/* The first C file of the tree at root longer than MAX_LINES lines into out (with its count);
+ * false when none. */
+static bool long_file(const char *root, char *out, size_t size)
+{
+    static tree t;
+    read_tree(&t, root);
+    cr_assert_gt(t.n, 0, "no sources under %s/core", root);
+    bool found = false;
+    for (int i = 0; i < t.n && !found; i++) {
+        const source *s = &t.files[i];
+        int lines = 0;
+        for (const char *p = s->text; *p; p++)
+            lines += *p == '\n';
+        if (s->name[strlen(s->name) - 1] == 'c' && lines > MAX_LINES) {
+            snprintf(out, size, "core/%s/%s has %d lines", s->dir, s->name, lines);
+            found = true;
+        }
+    }
+    free_tree(&t);
+    return found;
+}
+
 /* A made-up tree under bf_test_dir: files given as path, text pairs (NULL-terminated). */
 static char *made_up_tree(const char *first, ...)
 {
@@ -291,5 +315,26 @@ Test(layout, sqlite_outside_the_store_is_found)
                         "#include <sqlite3.h>\n", NULL);
     cr_expect(sqlite_outside_store(root, file, sizeof file));
     cr_expect_str_eq(file, "core/input/import.c");
+    free(root);
+}
+
+Test(layout, no_c_file_over_900_lines)
+{
+    char file[256] = "";
+    cr_expect_not(long_file(BF_SOURCE_DIR, file, sizeof file), "%s", file);
+}
+
+Test(layout, a_long_file_is_found)
+{
+    char text[MAX_LINES + 2];
+    memset(text, '\n', sizeof text - 1);
+    text[sizeof text - 1] = '\0';                   /* 901 lines */
+    char *root = made_up_tree("core/input/short.c", text + 1, "core/input/long.h", text, NULL);
+    char file[256] = "";
+    cr_expect_not(long_file(root, file, sizeof file), "%s: 900 lines, and a header", file);
+    free(root);
+    root = made_up_tree("core/input/long.c", text, NULL);
+    cr_expect(long_file(root, file, sizeof file));
+    cr_expect_str_eq(file, "core/input/long.c has 901 lines");
     free(root);
 }

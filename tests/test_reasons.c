@@ -10,6 +10,7 @@
 #include "bangfu.h"
 #include "engine.h"
 #include "gen.h"
+#include "helpers.h"
 #include "money.h"
 #include "params.h"
 
@@ -134,7 +135,7 @@ Test(reasons, every_amount_is_stated_on_a_generated_county_at_two_dates, .timeou
     cr_assert(hs && rs);
     for (int from = 0; from < HOUSEHOLDS; from += BATCH) {
         for (int i = 0; i < BATCH; i++)
-            cr_assert_eq(bf_gen_household(SEED, from + i, BF_GEN_DATE, &hs[i]), BF_OK);
+            cr_assert_eq(bf_gen_household(bf_test_gen_county(), SEED, from + i, BF_GEN_DATE, &hs[i]), BF_OK);
         for (int k = 0; k < 2; k++) {
             cr_assert_eq(bf_engine_evaluate(dates[k].engine, hs, BATCH, 0, rs), BF_OK);
             for (int i = 0; i < BATCH; i++) {

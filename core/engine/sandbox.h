@@ -76,6 +76,19 @@ void bf__sandbox_make_readonly(lua_State *L);
  * times; proxies are faster for tables read often. */
 void bf__sandbox_push_view(lua_State *L, int idx);
 
+/* The rest of readonly.c, for sandbox.c's globals and require: */
+/* Freezes the value on top of the stack in place, as bf__sandbox_freeze does, raising a Lua
+ * error instead of returning one (stack: 0 net). */
+void bf__sandbox_freeze_value(lua_State *L);
+/* Creates the registry's map of frozen tables (weak keys) that freezing keeps. */
+void bf__sandbox_frozen_init(lua_State *L);
+/* __newindex of a script's environment: assigning a global is an error. */
+int bf__sandbox_global_write(lua_State *L);
+/* The scripts' setmetatable: no __gc; a frozen table as metatable is used behind its proxy. */
+int bf__sandbox_setmetatable(lua_State *L);
+/* The scripts' getmetatable: a frozen table set as metatable is given back as its proxy. */
+int bf__sandbox_getmetatable(lua_State *L);
+
 /* Where `print` goes during the following calls: appended to trace (NULL: discarded).
  * Resident ID numbers in printed text are masked. */
 void bf__sandbox_set_trace(bf_sandbox *sb, bf_buf *trace);

@@ -1,16 +1,14 @@
-/* gen.c — the synthetic county population: households built one by one from
- * their own random stream, so that household k depends only on (seed, k, date). */
+/* gen.c — the synthetic county population: households built one by one from their own random
+ * stream, so that household k depends only on (county, seed, k, date); and what its records
+ * say it receives (bf_gen_record). The places and the dibao standard come from the county's
+ * files; which policies a household is eligible for, from the policy scripts (the caller). */
 #include "gen.h"
-#include "i18n.h"
 #include "bangfu.h"
-#include "xmlwrite.h"
 
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* ======================================================================== random streams */
 
@@ -107,27 +105,34 @@ static bf_fen yuan(double y)
 
 /* ======================================================================== places and names */
 
-const char *const bf_gen_towns[BF_GEN_TOWNS] = {
-    "乳城镇", "桂头镇", "一六镇", "大桥镇", "大布镇", "洛阳镇", "必背镇", "游溪镇", "东坪镇",
-};
-
-/* Share of the county's households per town (the county seat is the largest). */
-static const double town_weight[BF_GEN_TOWNS] = {25, 18, 10, 9, 7, 8, 7, 8, 8};
+/* Share of the county's households per town, in the order of areas.xml (the county seat, the
+ * first, is the largest; towns past the ninth weigh as the ninth). */
+#define WEIGHED_TOWNS 9
+static const double town_weight[WEIGHED_TOWNS] = {25, 18, 10, 9, 7, 8, 7, 8, 8};
 /* Income level per town: the mountain (瑶族) towns earn less. */
-static const double town_income[BF_GEN_TOWNS] = {1.10, 1.05, 1.0, 0.9, 0.85, 0.9, 0.8, 0.85, 0.8};
+static const double town_income[WEIGHED_TOWNS] = {1.10, 1.05, 1.0, 0.9, 0.85, 0.9, 0.8, 0.85, 0.8};
 
-#define VILLAGES 6
-static const char *const villages[BF_GEN_TOWNS][VILLAGES] = {
-    {"侯公渡村", "上围村", "新兴村", "水口村", "岗背村", "石角塘村"},
-    {"莫家村", "七星墩村", "红岭村", "塘头村", "杨溪村", "东岸村"},
-    {"一六村", "东七村", "东粉村", "团结村", "罗屋村", "西岸村"},
-    {"大桥村", "柳坑村", "青溪村", "石角村", "中冲村", "上岭村"},
-    {"大布村", "白坑村", "钨英村", "钨连村", "小溪村", "大村村"},
-    {"洛阳村", "新田村", "老屋村", "下坪村", "东江村", "茶园村"},
-    {"必背口村", "横坑村", "半坑村", "方洞村", "王茶村", "桂坑村"},
-    {"游溪村", "中心坝村", "新街村", "富溪村", "石门村", "岭背村"},
-    {"东坪村", "龙南村", "新村村", "龙溪村", "民族村", "大坪村"},
-};
+/* The weight and income level of town t. */
+static double weight_of(int t)
+{
+    return town_weight[t < WEIGHED_TOWNS ? t : WEIGHED_TOWNS - 1];
+}
+
+static double income_of(int t)
+{
+    return town_income[t < WEIGHED_TOWNS ? t : WEIGHED_TOWNS - 1];
+}
+
+/* A town of the county, drawn by weight. */
+static int pick_town(rng *r, const bf_areas *a)
+{
+    int n = bf_areas_town_count(a);
+    double w[64];
+    n = n < 64 ? n : 64;
+    for (int t = 0; t < n; t++)
+        w[t] = weight_of(t);
+    return pick(r, w, n);
+}
 
 static const char *const surnames[] = {
     "李", "陈", "黄", "邓", "赵", "盘", "张", "刘", "林", "王", "杨", "周", "吴", "曾", "罗",
@@ -632,7 +637,7 @@ static void fill_assets(rng *r, bf_household *h)
 
 /* ======================================================================== statuses */
 
-static void fill_status(rng *r, bf_household *h, int standard)
+static void fill_status(rng *r, bf_household *h, double standard)
 {
     bf_fen income = h->wage + h->business + h->property + h->transfer;
     double pcm = bf_fen_to_yuan(income) / h->n_members / 12;
@@ -653,240 +658,6 @@ static void fill_status(rng *r, bf_household *h, int standard)
     h->water_safe = !chance(r, unsafe);
 }
 
-/* ======================================================================== the rules, as the generator reads them */
-
-/* Each case as "policy/tier" and its policy id. */
-static const struct {
-    const char *name;
-    const char *policy;
-} case_table[BF_CASE__N] = {
-    {"tekun/full", "tekun"}, {"tekun/partial", "tekun"}, {"tekun/none", "tekun"},
-    {"low_income/low_income", "low_income"},
-    {"dibao/household", "dibao"}, {"dibao/single_person", "dibao"}, {"dibao/all_tekun", "dibao"},
-    {"pension_subsidy/tekun", "pension_subsidy"},
-    {"pension_subsidy/severe_disability", "pension_subsidy"},
-    {"pension_subsidy/mental", "pension_subsidy"}, {"pension_subsidy/dibao", "pension_subsidy"},
-    {"pension_subsidy/returned", "pension_subsidy"},
-    {"medical_aid/tekun", "medical_aid"}, {"medical_aid/dibao", "medical_aid"},
-    {"medical_aid/low_income", "medical_aid"}, {"medical_aid/monitored", "medical_aid"},
-    {"medical_aid/alleviated", "medical_aid"},
-    {"employment_support/cross_region", "employment_support"},
-    {"employment_support/public_post", "employment_support"},
-    {"employment_support/training", "employment_support"},
-    {"disability_subsidy/living", "disability_subsidy"},
-    {"disability_subsidy/care", "disability_subsidy"},
-    {"disability_subsidy/living+care", "disability_subsidy"},
-    {"education_aid/preschool", "education_aid"}, {"education_aid/primary", "education_aid"},
-    {"education_aid/junior", "education_aid"}, {"education_aid/senior", "education_aid"},
-    {"education_aid/vocational", "education_aid"}, {"education_aid/college", "education_aid"},
-    {"monitoring/watch", "monitoring"}, {"monitoring/alert", "monitoring"},
-};
-
-const char *bf_gen_case_name(int c)
-{
-    return c >= 0 && c < BF_CASE__N ? case_table[c].name : "?";
-}
-
-const char *bf_gen_case_policy(int c)
-{
-    return c >= 0 && c < BF_CASE__N ? case_table[c].policy : "?";
-}
-
-int bf_gen_standard(bf_date on)
-{
-    if (on >= bf_date_from_ymd(2023, 1, 1))
-        return 590;
-    if (on >= bf_date_from_ymd(2022, 1, 1))
-        return 570;
-    if (on >= bf_date_from_ymd(2021, 1, 1))
-        return 551;
-    return 532;
-}
-
-/* What every rule needs to know about the household, computed once. Money in fen. */
-typedef struct facts {
-    bf_date on;
-    int n;
-    bf_fen income;            /* I */
-    int64_t s_year_fen;       /* S × 12 in fen: pcm < S ⇔ I < s_year_fen × N */
-    bool assets;
-    bool below;               /* pcm < S */
-    bool low_income;
-    bool dibao, dibao_household;
-    unsigned tekun;           /* bit i: member i is tekun-eligible */
-} facts;
-
-static bool severe(const bf_member *m)
-{
-    return m->serious_illness || m->disability == 1 || m->disability == 2;
-}
-
-static bool mental(const bf_member *m)
-{
-    return m->disability >= 1 &&
-           (m->disability_type == BF_DIS_INTELLECTUAL || m->disability_type == BF_DIS_MENTAL);
-}
-
-static bool tekun_member(const facts *f, const bf_member *m)
-{
-    int age = bf_age_on(m->birth, f->on);
-    return !m->supporter && f->below &&
-           (age >= 60 || age < 16 || m->disability == 1 || m->disability == 2 ||
-            m->labor == BF_LABOR_NONE);
-}
-
-static bool dibao_object(const facts *f, const bf_household *h, int i)
-{
-    return f->dibao && !(f->tekun >> i & 1) && (f->dibao_household || severe(&h->members[i]));
-}
-
-/* tekun, low_income and dibao, which the member rules read. */
-static uint64_t household_rules(const bf_household *h, facts *f)
-{
-    uint64_t cases = 0;
-    int s = bf_gen_standard(f->on);
-    f->n = h->n_members;
-    f->income = h->wage + h->business + h->property + h->transfer;
-    f->s_year_fen = (int64_t)s * 1200;
-    f->assets = h->deposits <= (bf_fen)24 * s * 100 * f->n && h->vehicle <= 0 && h->extra_houses == 0;
-    f->below = f->income < f->s_year_fen * f->n;
-    f->low_income = f->assets && !f->below && f->income * 2 < f->s_year_fen * 3 * f->n;
-    if (f->low_income)
-        cases |= 1ULL << BF_CASE_LOW_INCOME;
-    f->tekun = 0;
-    int covered = 0, severe_left = 0;
-    for (int i = 0; i < f->n; i++) {
-        const bf_member *m = &h->members[i];
-        if (i < 32 && tekun_member(f, m)) {
-            f->tekun |= 1u << i;
-            covered++;
-            cases |= 1ULL << (BF_CASE_TEKUN_FULL + (int)m->self_care);
-        } else if (severe(m)) {
-            severe_left++;
-        }
-    }
-    f->dibao = f->dibao_household = false;
-    if (covered == f->n) {
-        cases |= 1ULL << BF_CASE_DIBAO_ALL_TEKUN;
-    } else if (f->assets && f->below) {
-        f->dibao = f->dibao_household = true;
-        cases |= 1ULL << BF_CASE_DIBAO_HOUSEHOLD;
-    } else if (f->low_income && severe_left > 0) {
-        f->dibao = true;
-        cases |= 1ULL << BF_CASE_DIBAO_SINGLE_PERSON;
-    }
-    return cases;
-}
-
-static int pension_case(const facts *f, const bf_household *h, int i, int age)
-{
-    const bf_member *m = &h->members[i];
-    if (age < 16 || age > 59 || !m->pension_insured || m->school != BF_SCHOOL_NONE)
-        return -1;
-    if (f->tekun >> i & 1)
-        return BF_CASE_PENSION_TEKUN;
-    if (m->disability == 1 || m->disability == 2)
-        return BF_CASE_PENSION_SEVERE_DISABILITY;
-    if (mental(m))
-        return BF_CASE_PENSION_MENTAL;
-    if (dibao_object(f, h, i))
-        return BF_CASE_PENSION_DIBAO;
-    if (h->monitor == BF_MONITOR_UNSTABLE || h->monitor == BF_MONITOR_HARDSHIP)
-        return BF_CASE_PENSION_RETURNED;
-    return -1;
-}
-
-static int medical_case(const facts *f, const bf_household *h, int i)
-{
-    if (!h->members[i].medical_insured)
-        return -1;
-    if (f->tekun >> i & 1)
-        return BF_CASE_MEDICAL_TEKUN;
-    if (dibao_object(f, h, i))
-        return BF_CASE_MEDICAL_DIBAO;
-    if (f->low_income || f->dibao)
-        return BF_CASE_MEDICAL_LOW_INCOME;
-    if (h->monitor != BF_MONITOR_NONE)
-        return BF_CASE_MEDICAL_MONITORED;
-    if (h->status == BF_STATUS_POVERTY_ALLEVIATED)
-        return BF_CASE_MEDICAL_ALLEVIATED;
-    return -1;
-}
-
-static int employment_case(const bf_household *h, const bf_member *m, int age)
-{
-    if ((h->status != BF_STATUS_POVERTY_ALLEVIATED && h->monitor == BF_MONITOR_NONE) || age < 16 ||
-        age > 59 || m->labor == BF_LABOR_NONE || m->school != BF_SCHOOL_NONE)
-        return -1;
-    if (m->employment == BF_EMP_OUTSIDE)
-        return BF_CASE_EMPLOYMENT_CROSS_REGION;
-    if (m->employment != BF_EMP_UNEMPLOYED)
-        return -1;
-    if (m->labor == BF_LABOR_PARTIAL || m->disability >= 1 || age >= 50)
-        return BF_CASE_EMPLOYMENT_PUBLIC_POST;
-    return BF_CASE_EMPLOYMENT_TRAINING;
-}
-
-static int disability_case(const facts *f, const bf_member *m)
-{
-    bool living = m->disability >= 1 && (f->dibao || f->low_income);
-    bool care = m->disability == 1 || m->disability == 2 || (m->disability == 3 && mental(m));
-    if (living && care)
-        return BF_CASE_DISABILITY_LIVING_CARE;
-    return living ? BF_CASE_DISABILITY_LIVING : care ? BF_CASE_DISABILITY_CARE : -1;
-}
-
-static int education_case(const facts *f, const bf_household *h, int i)
-{
-    bf_school s = h->members[i].school;
-    if (s == BF_SCHOOL_NONE)
-        return -1;
-    if (h->status == BF_STATUS_POVERTY_ALLEVIATED || h->monitor != BF_MONITOR_NONE || f->dibao ||
-        (f->tekun >> i & 1))
-        return BF_CASE_EDUCATION_PRESCHOOL + (int)s - (int)BF_SCHOOL_PRESCHOOL;
-    return -1;
-}
-
-static int monitoring_case(const facts *f, const bf_household *h)
-{
-    int line = f->on >= bf_date_from_ymd(2022, 1, 1) ? 6500 : 6000;
-    bf_fen rigid = h->medical + h->education;
-    int k = f->income < (bf_fen)line * 100 * f->n;
-    k += rigid * 2 > f->income;
-    k += h->has_previous && h->previous > 0 && f->income * 10 < h->previous * 7;
-    k += !h->housing_safe;
-    k += !h->water_safe;
-    for (int i = 0; i < f->n; i++) {
-        const bf_member *m = &h->members[i];
-        int age = bf_age_on(m->birth, f->on);
-        if (age >= 6 && age <= 15 && m->school == BF_SCHOOL_NONE && m->disability != 1 &&
-            m->disability != 2) {
-            k++;
-            break;
-        }
-    }
-    return k == 0 ? -1 : k == 1 ? BF_CASE_MONITORING_WATCH : BF_CASE_MONITORING_ALERT;
-}
-
-static uint64_t bit(int c)
-{
-    return c < 0 ? 0 : 1ULL << c;
-}
-
-uint64_t bf_gen_cases(const bf_household *h, bf_date on)
-{
-    facts f = {.on = on};
-    uint64_t cases = household_rules(h, &f);
-    for (int i = 0; i < f.n; i++) {
-        const bf_member *m = &h->members[i];
-        int age = bf_age_on(m->birth, on);
-        cases |= bit(pension_case(&f, h, i, age)) | bit(medical_case(&f, h, i)) |
-                 bit(employment_case(h, m, age)) | bit(disability_case(&f, m)) |
-                 bit(education_case(&f, h, i));
-    }
-    return cases | bit(monitoring_case(&f, h));
-}
-
 /* ======================================================================== recorded */
 
 /* The policies a household can be recorded as receiving, in the order of the policy scripts. */
@@ -895,31 +666,42 @@ static const char *const recordable[] = {
     "disability_subsidy", "education_aid",
 };
 #define RECORDABLE COUNT(recordable)
-enum { REC_TEKUN = 1u << 0, REC_DIBAO = 1u << 2, REC_DISABILITY = 1u << 6 };
+enum { REC_TEKUN = 1u << 0, REC_LOW_INCOME = 1u << 1, REC_DIBAO = 1u << 2,
+       REC_DISABILITY = 1u << 6 };
 
-/* The recordable policies that the cases make eligible, as a bit per entry of recordable[]. */
-static unsigned eligible_policies(uint64_t cases)
+/* Whether the space-separated list holds id. */
+static bool listed(const char *list, const char *id)
+{
+    size_t n = strlen(id);
+    for (const char *p = list; (p = strstr(p, id)); p += n)
+        if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+            return true;
+    return false;
+}
+
+/* The recordable policies of a list of eligible ones, as a bit per entry of recordable[]. */
+static unsigned recordable_set(const char *eligible)
 {
     unsigned set = 0;
-    for (int c = 0; c < BF_CASE__N; c++) {
-        if (!(cases >> c & 1) || c == BF_CASE_DIBAO_ALL_TEKUN)
-            continue;
-        for (int p = 0; p < RECORDABLE; p++)
-            if (strcmp(bf_gen_case_policy(c), recordable[p]) == 0)
-                set |= 1u << p;
-    }
+    for (int p = 0; p < RECORDABLE; p++)
+        if (listed(eligible, recordable[p]))
+            set |= 1u << p;
     return set;
 }
 
-/* What the records say: mostly what the rules give; now and then an omission (漏保) or a
- * benefit that should have stopped, for `review` to find. */
-static void fill_recorded(rng *r, bf_household *h, uint64_t cases)
+/* The stream of a household's record noise: apart from the stream of its fields, so that the
+ * fields are the same whatever the records say. */
+#define RECORD_STREAM 0x7265636f72646564ULL   /* "recorded" */
+
+void bf_gen_record(uint64_t seed, int64_t index, bf_household *h)
 {
-    unsigned set = eligible_policies(cases);
+    rng stream, *r = &stream;
+    rng_init(r, seed ^ RECORD_STREAM, index);
+    unsigned eligible = recordable_set(h->recorded), set = eligible;
     for (int p = 0; p < RECORDABLE; p++)
         if ((set >> p & 1) && chance(r, 0.03))
             set &= ~(1u << p);
-    if (!(set & REC_DIBAO) && (cases >> BF_CASE_LOW_INCOME & 1) && chance(r, 0.15))
+    if (!(set & REC_DIBAO) && (eligible & REC_LOW_INCOME) && chance(r, 0.15))
         set |= REC_DIBAO;   /* still recorded although the income rose above the standard */
     else if (!(set & REC_DIBAO) && chance(r, 0.003))
         set |= REC_DIBAO;
@@ -937,15 +719,18 @@ static void fill_recorded(rng *r, bf_household *h, uint64_t cases)
 
 /* ======================================================================== one household */
 
-int bf_gen_household(uint64_t seed, int64_t index, bf_date on, bf_household *out)
+int bf_gen_household(const bf_gen_county *c, uint64_t seed, int64_t index, bf_date on,
+                     bf_household *out)
 {
     rng r;
     rng_init(&r, seed, index);
     bf_household_reset(out);
     bf_gen_household_id(index, out->id);
-    int town = pick(&r, town_weight, BF_GEN_TOWNS);
-    snprintf(out->town, sizeof out->town, "%s", bf_gen_towns[town]);
-    snprintf(out->village, sizeof out->village, "%s", villages[town][below(&r, VILLAGES)]);
+    int town = pick_town(&r, c->areas);
+    snprintf(out->town, sizeof out->town, "%s", bf_areas_town_name(c->areas, town));
+    int village = below(&r, bf_areas_village_count(c->areas, town));
+    snprintf(out->village, sizeof out->village, "%s",
+             bf_areas_village_name(c->areas, town, village, NULL));
     plan pl;
     plan_household(&r, &pl);
     int surname = random_surname(&r);
@@ -953,173 +738,9 @@ int bf_gen_household(uint64_t seed, int64_t index, bf_date on, bf_household *out
         if (fill_member(&r, out, index, &pl, i, surname, on) != BF_OK)
             return BF_ENOMEM;
     find_work(&r, out, on);
-    fill_income(&r, out, town_income[town] * (0.8 + 0.7 * unit(&r)), on);
+    fill_income(&r, out, income_of(town) * (0.8 + 0.7 * unit(&r)), on);
     fill_previous(&r, out);
     fill_assets(&r, out);
-    fill_status(&r, out, bf_gen_standard(on));
-    fill_recorded(&r, out, bf_gen_cases(out, on));
+    fill_status(&r, out, c->standard);
     return BF_OK;
-}
-
-/* ======================================================================== into the store */
-
-static bool stopped(const bf_gen_job *job)
-{
-    return job->stop && *job->stop;
-}
-
-/* Generates, validates and inserts households [from, to) inside one transaction. */
-static int store_batch(bf_store *s, const bf_gen_job *job, int64_t from, int64_t to,
-                       bf_household *h, bf_gen_totals *totals, bf_errors *errs)
-{
-    int rc = bf_store_begin(s);
-    if (rc != BF_OK) {
-        bf_errors_add(errs, "%s", bf_store_errmsg(s));
-        return rc;
-    }
-    for (int64_t i = from; i < to; i++) {
-        if (stopped(job))
-            return BF_EINTERRUPTED;
-        if ((rc = bf_gen_household(job->seed, i, job->on, h)) != BF_OK) {
-            bf_errors_add(errs, _("household %lld: out of memory"), (long long)i + 1);
-            return rc;
-        }
-        if (bf_household_validate(h, NULL, job->on, errs) > 0)
-            return BF_EINPUT;   /* a generator bug: never store an invalid record */
-        if ((rc = bf_store_insert_household(s, h)) != BF_OK) {
-            bf_errors_add(errs, "%s", bf_store_errmsg(s));
-            return rc;
-        }
-        totals->members += h->n_members;
-        if (job->progress && (i + 1) % 1000 == 0)
-            bf_progress_update(job->progress, i + 1);
-    }
-    if ((rc = bf_store_commit(s)) != BF_OK) {
-        bf_errors_add(errs, "%s", bf_store_errmsg(s));
-        return rc;
-    }
-    totals->households = to;
-    return BF_OK;
-}
-
-/* Removes the households [0, n) committed before a failure (the store held none before). */
-static void undo_store(bf_store *s, int64_t n, bf_errors *errs)
-{
-    if (bf_store_rollback(s) != BF_OK || (n > 0 && bf_store_begin(s) != BF_OK)) {
-        bf_errors_add(errs, _("%s (households H%09d to H%09lld may remain)"), bf_store_errmsg(s), 1,
-                      (long long)n);
-        return;
-    }
-    for (int64_t i = 0; i < n; i++) {
-        char id[BF_ID_BYTES];
-        bf_gen_household_id(i, id);
-        if (bf_store_delete_household(s, id) != BF_OK) {
-            bf_errors_add(errs, _("%s (households H%09d to H%09lld may remain)"),
-                          bf_store_errmsg(s), 1, (long long)n);
-            bf_store_rollback(s);
-            return;
-        }
-    }
-    if (n > 0 && bf_store_commit(s) != BF_OK)
-        bf_errors_add(errs, _("%s (households H%09d to H%09lld may remain)"), bf_store_errmsg(s), 1,
-                      (long long)n);
-}
-
-static int check_job(const bf_gen_job *job, bf_errors *errs)
-{
-    if (job->n < 1 || job->n > BF_GEN_MAX_HOUSEHOLDS) {
-        bf_errors_add(errs, _("the number of households must be 1 to %d, got %lld"),
-                      BF_GEN_MAX_HOUSEHOLDS, (long long)job->n);
-        return BF_EUSAGE;
-    }
-    return BF_OK;
-}
-
-int bf_gen_to_store(bf_store *s, const bf_gen_job *job, bf_gen_totals *totals, bf_errors *errs)
-{
-    *totals = (bf_gen_totals){0, 0};
-    int rc = check_job(job, errs);
-    if (rc != BF_OK)
-        return rc;
-    int64_t households = 0, members = 0;
-    if ((rc = bf_store_count(s, &households, &members)) != BF_OK) {
-        bf_errors_add(errs, "%s", bf_store_errmsg(s));
-        return rc;
-    }
-    if (households > 0) {
-        bf_errors_add(errs, _("%s already holds %lld households; gen writes only into a database "
-                      "without households"), bf_store_path(s), (long long)households);
-        return BF_EUSAGE;
-    }
-    bf_household h = {0};
-    for (int64_t from = 0; from < job->n && rc == BF_OK; from += BF_GEN_BATCH) {
-        int64_t to = from + BF_GEN_BATCH < job->n ? from + BF_GEN_BATCH : job->n;
-        rc = store_batch(s, job, from, to, &h, totals, errs);
-    }
-    if (job->progress)
-        bf_progress_update(job->progress, totals->households);
-    bf_household_free(&h);
-    if (rc == BF_EINTERRUPTED)
-        bf_errors_add(errs, _("interrupted after %lld households; nothing was kept"),
-                      (long long)totals->households);
-    if (rc != BF_OK) {
-        if (bf_store_created(s))
-            bf_store_rollback(s);            /* the batch in hand; the caller discards the file */
-        else
-            undo_store(s, totals->households, errs);
-        *totals = (bf_gen_totals){0, 0};
-    }
-    return rc;
-}
-
-/* ======================================================================== into an XML file */
-
-/* Generates and writes households 0 … n−1 through an open writer. */
-static int write_all(bf_xml_writer *w, const bf_gen_job *job, bf_gen_totals *totals,
-                     bf_errors *errs)
-{
-    bf_household h = {0};
-    int rc = BF_OK;
-    for (int64_t i = 0; i < job->n && rc == BF_OK; i++) {
-        if (stopped(job)) {
-            bf_errors_add(errs, _("interrupted after %lld households"), (long long)i);
-            rc = BF_EINTERRUPTED;
-        } else if ((rc = bf_gen_household(job->seed, i, job->on, &h)) != BF_OK) {
-            bf_errors_add(errs, _("household %lld: out of memory"), (long long)i + 1);
-        } else if (bf_household_validate(&h, NULL, job->on, errs) > 0) {
-            rc = BF_EINPUT;   /* a generator bug: never write an invalid record */
-        } else if ((rc = bf_xml_write_household(w, &h)) == BF_OK) {
-            totals->households++;
-            totals->members += h.n_members;
-            if (job->progress && (i + 1) % 1000 == 0)
-                bf_progress_update(job->progress, i + 1);
-        }
-    }
-    if (job->progress)
-        bf_progress_update(job->progress, totals->households);
-    bf_household_free(&h);
-    return rc;
-}
-
-int bf_gen_to_xml(const char *path, const bf_gen_job *job, bf_gen_totals *totals, bf_errors *errs)
-{
-    *totals = (bf_gen_totals){0, 0};
-    int rc = check_job(job, errs);
-    if (rc != BF_OK)
-        return rc;
-    bf_xml_writer *w = NULL;
-    if ((rc = bf_xml_writer_open(path, &w, errs)) != BF_OK)
-        return rc;
-    rc = write_all(w, job, totals, errs);
-    int closed = bf_xml_writer_close(w, errs);
-    if (rc == BF_OK)
-        rc = closed;
-    struct stat st;
-    if (rc != BF_OK) {
-        /* only a file: run as root, unlinking /dev/full would remove the device */
-        if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && unlink(path) != 0)
-            bf_errors_add(errs, _("%s: the partial file could not be removed"), path);
-        *totals = (bf_gen_totals){0, 0};
-    }
-    return rc;
 }

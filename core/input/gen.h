@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdint.h>
 
+#include "areas.h"
 #include "date.h"
 #include "errors.h"
 #include "household.h"
@@ -19,9 +20,13 @@
 /* Households written per transaction by bf_gen_to_store. */
 #define BF_GEN_BATCH 10000
 
-/* The county's nine towns (镇), in table order. */
-#define BF_GEN_TOWNS 9
-extern const char *const bf_gen_towns[BF_GEN_TOWNS];
+/* What a generation takes from the county's own files, so that the generator holds no place
+ * and no policy value of its own. */
+typedef struct bf_gen_county {
+    const bf_areas *areas;     /* the towns and villages (policies/areas.xml) */
+    double standard;           /* the dibao standard in force on the date (params.xml), yuan per
+                                * person and month: incomes and statuses are drawn around it */
+} bf_gen_county;
 
 /* ---- One household ---- */
 
@@ -29,49 +34,34 @@ extern const char *const bf_gen_towns[BF_GEN_TOWNS];
  * in generation order; its members are ID-1, ID-2, … */
 void bf_gen_household_id(int64_t index, char out[BF_ID_BYTES]);
 /* Fills out (reset first; its member array is reused) with household number index of the
- * population for seed, ages taken on date on (normally BF_GEN_DATE). A pure function of its
- * arguments: the same household whatever else was generated before. BF_OK or BF_ENOMEM. */
-int bf_gen_household(uint64_t seed, int64_t index, bf_date on, bf_household *out);
-
-/* ---- The generator's own reading of the policy scripts' rules ----
- * Used to fill `recorded` (what the records say the household receives), and by the tests to
- * check that every policy and tier has cases. The engine's Lua scripts are the authority. */
-typedef enum {
-    BF_CASE_TEKUN_FULL, BF_CASE_TEKUN_PARTIAL, BF_CASE_TEKUN_NONE,
-    BF_CASE_LOW_INCOME,
-    BF_CASE_DIBAO_HOUSEHOLD, BF_CASE_DIBAO_SINGLE_PERSON,
-    BF_CASE_DIBAO_ALL_TEKUN,              /* not eligible: every member covered by 特困 */
-    BF_CASE_PENSION_TEKUN, BF_CASE_PENSION_SEVERE_DISABILITY, BF_CASE_PENSION_MENTAL,
-    BF_CASE_PENSION_DIBAO, BF_CASE_PENSION_RETURNED,
-    BF_CASE_MEDICAL_TEKUN, BF_CASE_MEDICAL_DIBAO, BF_CASE_MEDICAL_LOW_INCOME,
-    BF_CASE_MEDICAL_MONITORED, BF_CASE_MEDICAL_ALLEVIATED,
-    BF_CASE_EMPLOYMENT_CROSS_REGION, BF_CASE_EMPLOYMENT_PUBLIC_POST, BF_CASE_EMPLOYMENT_TRAINING,
-    BF_CASE_DISABILITY_LIVING, BF_CASE_DISABILITY_CARE, BF_CASE_DISABILITY_LIVING_CARE,
-    BF_CASE_EDUCATION_PRESCHOOL, BF_CASE_EDUCATION_PRIMARY, BF_CASE_EDUCATION_JUNIOR,
-    BF_CASE_EDUCATION_SENIOR, BF_CASE_EDUCATION_VOCATIONAL, BF_CASE_EDUCATION_COLLEGE,
-    BF_CASE_MONITORING_WATCH, BF_CASE_MONITORING_ALERT,
-    BF_CASE__N
-} bf_gen_case;
-
-/* "policy/tier" of a case ("dibao/single_person"), or "?" when out of range. */
-const char *bf_gen_case_name(int c);
-/* The policy id of a case ("dibao"). */
-const char *bf_gen_case_policy(int c);
-/* The dibao standard S (yuan/person/month) in force on a date, per policies/params.xml. */
-int bf_gen_standard(bf_date on);
-/* The cases a household exhibits on date on: bit c set when case c holds for the household or
- * for at least one of its members. */
-uint64_t bf_gen_cases(const bf_household *h, bf_date on);
+ * population for seed in county c, ages taken on date on (normally BF_GEN_DATE); `recorded` is
+ * left empty (see bf_gen_record). A pure function of its arguments: the same household whatever
+ * else was generated before. BF_OK or BF_ENOMEM. */
+int bf_gen_household(const bf_gen_county *c, uint64_t seed, int64_t index, bf_date on,
+                     bf_household *out);
+/* Fills h->recorded (what the records say the household receives) from the space-separated
+ * ids of the policies the household is eligible for, which h->recorded holds on entry (the
+ * policy scripts decided them): mostly those, now and then an omission (漏保) or a benefit
+ * that should have stopped, for `review` to find. Deterministic for seed and index. */
+void bf_gen_record(uint64_t seed, int64_t index, bf_household *h);
 
 /* ---- A whole population ---- */
 
 /* What to generate, and how to report on it. */
+/* Writes into hs[i].recorded the space-separated ids of the policies household hs[i] is
+ * eligible for, for i < n (the caller evaluates the policy scripts; the generator knows no
+ * rule). BF_OK, or an error with a message in errs that stops the generation. */
+typedef int (*bf_gen_eligible_fn)(void *ctx, bf_household *hs, int n, bf_errors *errs);
+
 typedef struct bf_gen_job {
+    const bf_gen_county *county;
     uint64_t seed;
     int64_t n;                          /* households, 1 to BF_GEN_MAX_HOUSEHOLDS */
     bf_date on;                         /* reference date (BF_GEN_DATE) */
     bf_progress *progress;              /* updated as households are written; NULL for none */
     const volatile sig_atomic_t *stop;  /* polled as it goes; non-zero stops; NULL: never */
+    bf_gen_eligible_fn eligible;        /* fills `recorded` through bf_gen_record; NULL: none */
+    void *eligible_ctx;
 } bf_gen_job;
 
 /* What was written. */
