@@ -1,7 +1,7 @@
 /* cli_review.c — `bangfu review`: recorded statuses against a stored run (数据比对). */
 #include "bangfu.h"
 #include "cli.h"
-#include "review.h"
+#include "review_report.h"
 #include "store.h"
 
 #include <errno.h>

@@ -7,7 +7,7 @@
 #include "json.h"
 #include "params_report.h"
 #include "report.h"
-#include "review.h"
+#include "review_report.h"
 #include "rundiff.h"
 #include "runlog.h"
 #include "runs_report.h"
