@@ -111,17 +111,21 @@ static int field_of(bf_record_kind kind, const char *element, const char *attr)
 }
 
 /* Converts value v into field i through the one conversion of household.c; a value that does
- * not convert is reported naming the element and attribute. */
+ * not convert is reported naming the element and attribute. The "<income wage>" label is
+ * formatted only then (converting again, which fails the same way, to word the message): an
+ * import converts some fifty attributes per household and nearly all of them convert. */
 static void set_field(conv *c, bf_record_kind kind, int i, const char *element, const char *attr,
                       char *base, const char *v)
 {
-    char what[64], msg[768];
-    if (kind == BF_RECORD_HOUSEHOLD && strcmp(element, "household") != 0)
+    char msg[768];
+    if (bf_field_set(kind, i, base, v, attr, msg, sizeof msg) == BF_OK)
+        return;
+    if (kind == BF_RECORD_HOUSEHOLD && strcmp(element, "household") != 0) {
+        char what[64];
         snprintf(what, sizeof what, "<%s %s>", element, attr);
-    else
-        snprintf(what, sizeof what, "%s", attr);
-    if (bf_field_set(kind, i, base, v, what, msg, sizeof msg) != BF_OK)
-        conv_error(c, "%s", msg);
+        bf_field_set(kind, i, base, v, what, msg, sizeof msg);
+    }
+    conv_error(c, "%s", msg);
 }
 
 /* Converts every attribute of node into the record at base; unknown attributes and missing
