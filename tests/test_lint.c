@@ -21,6 +21,16 @@ Test(lint, the_shipped_scripts_lint_clean)
     bf_test_run_free(&r);
 }
 
+/* A folder that is not there is an input error (exit 2), not a lint finding (exit 1). */
+Test(lint, a_missing_folder_is_an_input_error)
+{
+    bf_test_run r;
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "lint", BF_SOURCE_DIR "/no-such-folder", NULL), 2, "%s", r.out);
+    cr_expect(strstr(r.err, "no-such-folder: cannot open the policies folder"), "%s", r.err);
+    cr_expect_eq(r.out[0], '\0', "%s", r.out);
+    bf_test_run_free(&r);
+}
+
 Test(lint, every_seeded_mistake_at_its_line)
 {
     static const char *const expected[] = {

@@ -7,6 +7,7 @@
 #include "plugins.h"
 
 #include <stdio.h>
+#include <sys/stat.h>
 #include <string.h>
 
 /* bangfu lint: its line in `bangfu --help` and its --help text, beside its parser below. */
@@ -69,6 +70,13 @@ static int cmd_lint(int argc, char **argv)
         dir = argv[i];
     }
     dir = bf_cli_policies_dir(dir);
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {      /* nothing to lint: an input error */
+        fprintf(stderr, "bangfu lint: ");
+        fprintf(stderr, _("%s: cannot open the policies folder"), dir);
+        fputc('\n', stderr);
+        return BF_EXIT_USAGE;
+    }
     char path[4096];
     snprintf(path, sizeof path, "%s/params.xml", dir);
     bf_errors errs, warnings;
