@@ -12,6 +12,7 @@
 
 #include "bangfu.h"
 #include "buf.h"
+#include "browser.h"
 #include "helpers.h"
 #include "html.h"
 #include "params.h"
@@ -25,10 +26,7 @@ TestSuite(html, .init = bf_test_dir_setup, .fini = bf_test_dir_teardown, .timeou
 
 static htmlDocPtr parse_html(const char *text)
 {
-    htmlDocPtr doc = htmlReadMemory(text, (int)strlen(text), "report.html", "UTF-8",
-                                    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
-    cr_assert_not_null(doc);
-    return doc;
+    return bf_test_parse_html(text);
 }
 
 /* The nodes of expr (free with xmlXPathFreeObject). */
@@ -53,14 +51,7 @@ static int count(htmlDocPtr doc, const char *expr)
 /* The string value of expr ("" when nothing matches), malloc'd. */
 static char *string(htmlDocPtr doc, const char *expr)
 {
-    xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
-    xmlXPathObjectPtr o = xmlXPathEvalExpression(BAD_CAST expr, ctx);
-    xmlChar *s = xmlXPathCastToString(o);
-    char *out = strdup((const char *)s);
-    xmlFree(s);
-    xmlXPathFreeObject(o);
-    xmlXPathFreeContext(ctx);
-    return out;
+    return bf_test_xpath_string(doc, expr);
 }
 
 /* Bars of chart svg#id, in document order: their data attribute attr joined by "|". */
@@ -404,52 +395,17 @@ Test(html, run_refuses_an_unwritable_report_before_running)
 
 /* ---- in a browser ---- */
 
-/* Where Chromium is, or NULL (then the browser tests skip, saying why). */
-static const char *chromium(void)
-{
-    static const char *const candidates[] = {"/usr/bin/chromium", "/usr/bin/chromium-browser"};
-    for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++)
-        if (access(candidates[i], X_OK) == 0)
-            return candidates[i];
-    return NULL;
-}
-
-/* Runs headless Chromium on file with one more flag (--dump-dom or --screenshot=…). */
+/* Runs headless Chromium on a file with one more flag (--dump-dom or --screenshot=…). */
 static int browse(bf_test_run *r, const char *file, const char *flag)
 {
-    char *profile = bf_test_path(bf_test_dir, "chromium-profile");
-    char user_data[4200], url[4200];
-    snprintf(user_data, sizeof user_data, "--user-data-dir=%s", profile);
+    char url[4200];
     snprintf(url, sizeof url, "file://%s", file);
-    const char *argv[] = {
-        chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-quic", "--hide-scrollbars", "--window-size=1000,2600", user_data, flag, url,
-        NULL,
-    };
-    int status = bf_test_run_argv(r, bf_test_dir, argv, 90);
-    free(profile);
-    return status;
+    return bf_test_browse(r, url, flag);
 }
 
-/* Skips the test unless Chromium is installed and renders a page here. */
 static void need_chromium(void)
 {
-    if (!chromium())
-        cr_skip_test("chromium is not installed (make deps installs it with apt-get; it could not "
-                     "be installed here): the browser checks of the HTML report are skipped");
-    char *probe = bf_test_path(bf_test_dir, "probe.html");
-    cr_assert_eq(bf_test_write_file(probe, "<!DOCTYPE html><p id=probe>ok</p>", (size_t)-1), 0);
-    bf_test_run r;
-    int status = browse(&r, probe, "--dump-dom");
-    bool works = status == 0 && strstr(r.out, "<p id=\"probe\">ok</p>");
-    if (!works)
-        fprintf(stderr, "chromium status %d:\n%s\n", status, r.err);
-    bf_test_run_free(&r);
-    free(probe);
-    if (!works)
-        cr_skip_test("chromium is installed but cannot render a page here (status %d): the "
-                     "browser checks of the HTML report are skipped", status);
+    bf_test_need_chromium();
 }
 
 /* Width and height of a PNG file from its IHDR chunk; false if it is no PNG. */

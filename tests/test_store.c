@@ -236,6 +236,7 @@ Test(store, a_version_1_database_is_migrated_to_5_and_its_runs_stop_serving_as_b
                                   "ALTER TABLE runs DROP COLUMN summary_recorded;"
                                   "DROP TABLE run_param_reads; DROP TABLE run_towns;"
                                   "DROP TABLE household_versions; DROP TABLE run_sources;"
+                                  "DROP TABLE household_views;"
                                   "ALTER TABLE runs DROP COLUMN reused_from;"
                                   "ALTER TABLE runs DROP COLUMN reused;"
                                   "DELETE FROM meta WHERE key = 'households_version';"
@@ -247,7 +248,7 @@ Test(store, a_version_1_database_is_migrated_to_5_and_its_runs_stop_serving_as_b
     char err[512];
     cr_assert_eq(bf_store_open(path, &store, err, sizeof err), BF_OK, "%s", err);
     char *v = bf_test_query(path, "SELECT value FROM meta WHERE key IN ('schema_version', 'households_version') ORDER BY key");
-    cr_expect_str_eq(v, "0\n5\n");
+    cr_expect_str_eq(v, "0\n6\n");
     free(v);
     v = bf_test_query(path, "SELECT (SELECT count(*) FROM run_towns) + (SELECT count(*) FROM run_param_reads),"
                             " (SELECT summary_recorded FROM runs WHERE id = 1)");

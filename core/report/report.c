@@ -561,8 +561,8 @@ static int sim_changes_table(bf_html *page, const bf_policy *pol, const bf_sim_r
 }
 
 /* Builds the page: facts, the policy table and charts, the town chart, the changes. */
-static int build_simulation_page(bf_html *page, const bf_engine *e, const bf_sim_result *r,
-                                 bf_date date, const bf_sim_scenario *sc)
+int bf_report_simulation_page(bf_html *page, const bf_engine *e, const bf_sim_result *r,
+                              bf_date date, const bf_sim_scenario *sc)
 {
     int n;
     const bf_policy *pol = bf_engine_policies(e, &n);
@@ -639,7 +639,7 @@ int bf_report_simulation_html(const char *path, const bf_engine *e, const bf_sim
     else
         snprintf(title, sizeof title, "%s", _("Simulation report"));
     bf_html *page = bf_html_new(title);
-    int rc = page ? build_simulation_page(page, e, r, date, sc) : BF_ENOMEM;
+    int rc = page ? bf_report_simulation_page(page, e, r, date, sc) : BF_ENOMEM;
     if (rc == BF_OK)
         rc = bf_html_save(page, path, err, errlen);
     else

@@ -54,6 +54,12 @@ void bf_report_simulation_text(FILE *out, const bf_engine *e, const struct bf_si
 int bf_report_simulation_html(const char *path, const bf_engine *e,
                               const struct bf_sim_result *r, bf_date date,
                               const bf_sim_scenario *sc, char *err, size_t errlen);
+/* The same report's content appended to a page already begun (the server's what-if result,
+ * under its own title and menu). BF_OK or BF_ENOMEM. */
+struct bf_html;
+int bf_report_simulation_page(struct bf_html *page, const bf_engine *e,
+                              const struct bf_sim_result *r, bf_date date,
+                              const bf_sim_scenario *sc);
 /* (Its CSV tables: bf_report_simulation_csv in whatif_report.h.) */
 
 #endif

@@ -99,9 +99,13 @@ void bf__api_check(bf_request *req, bf_response *res, const char *id)
         bf_household_free(&h);
         return;
     }
+    if (!bf__audit_view(req, res, h.id, "api")) {
+        bf_household_free(&h);
+        return;
+    }
     bf_errors errs;
     bf_errors_init(&errs, 20);
-    bf_engine *e = bf__lookup_engine(req->server, l, date, &errs);
+    bf_engine *e = bf__lookup_engine(req->server, l, date, false, &errs);
     if (!e) {
         errors_answer(req, res, 500, &errs);
     } else {

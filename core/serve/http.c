@@ -398,6 +398,8 @@ int bf_serve_start(const bf_serve_config *cfg, bf_server **out, char *err, size_
         snprintf(err, errlen, _("the system gave no random numbers for the session tokens."));
     else if (cfg->users_file && !(s->auth = bf__auth_load(cfg->users_file, err, errlen)))
         ;
+    else if (bf__audit_open(s, err, errlen) != BF_OK)
+        ;
     else if (!read_tls_files(s, err, errlen))
         ;
     else if (!(s->queue = bf__queue_start(s)))
@@ -433,6 +435,7 @@ void bf_serve_stop(bf_server *s)
         MHD_stop_daemon(s->daemon);
     bf__queue_free(s->queue);
     bf__lookups_free(s);
+    bf__audit_close(s);
     bf__auth_free(s->auth);
     free(s->cert_pem);
     free(s->key_pem);

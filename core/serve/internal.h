@@ -97,14 +97,27 @@ void bf__res_json(bf_response *res, int status, bf_buf *json);
 bf_lookup *bf__lookup(bf_server *s, char *err, size_t errlen);
 /* Its store connection. */
 bf_store *bf__lookup_store(bf_lookup *l);
-/* An engine for one household at a time on date (kept while the date stays the same); NULL
- * with the messages in errs. */
-bf_engine *bf__lookup_engine(bf_server *s, bf_lookup *l, bf_date date, bf_errors *errs);
+/* An engine for one household at a time on date, as check opens it (with explain: as check
+ * --explain), kept while the date stays the same; NULL with the messages in errs. */
+bf_engine *bf__lookup_engine(bf_server *s, bf_lookup *l, bf_date date, bool explain,
+                             bf_errors *errs);
 /* Frees every thread's context (after the request threads have ended). */
 void bf__lookups_free(bf_server *s);
+/* Opens the one writing connection, for the record of who looked at which household (it also
+ * brings an older database's schema up to date, which the read-only connections cannot).
+ * Without it the server refuses to start when there are users; on loopback without users it
+ * warns on stderr and serves without the record. BF_OK, or an error with a message. */
+int bf__audit_open(bf_server *s, char *err, size_t errlen);
+/* Closes it. */
+void bf__audit_close(bf_server *s);
+/* Records that the requester looked at household (via "api" or "page"); false (and a 500
+ * answer set) when it had to be recorded and could not be: then nothing is shown. */
+bool bf__audit_view(bf_request *req, bf_response *res, const char *household, const char *via);
 
 /* ---- pages.c: server-rendered HTML in the reports' style ---- */
 struct bf_html;
+/* Appends the site's menu (every page's links) to page. */
+int bf__site_menu(struct bf_html *page);
 /* A new page titled title with the site's menu (who is logged in, and a log-out button when
  * there are users). NULL when out of memory. */
 struct bf_html *bf__page_new(const bf_request *req, const char *title);
@@ -114,6 +127,34 @@ void bf__page_send(bf_response *res, struct bf_html *page, int status);
 void bf__page_login(bf_request *req, bf_response *res, int status, const char *message);
 /* GET /: the county summary of the latest completed run. */
 void bf__page_home(bf_request *req, bf_response *res);
+/* GET /households?q=TEXT: the search and the households found (household_page.c). */
+void bf__page_households(bf_request *req, bf_response *res);
+/* GET /household/ID?date=D: one household's page (household_page.c). */
+void bf__page_household(bf_request *req, bf_response *res, const char *id);
+/* GET /whatif: the parameters grouped by policy, to change (whatif_page.c). */
+void bf__page_whatif_form(bf_request *req, bf_response *res, const char *message);
+/* POST /whatif: queues the simulation and sends the browser to its page. */
+void bf__page_whatif_post(bf_request *req, bf_response *res);
+/* GET /whatif/N: its progress, or its result. */
+void bf__page_whatif_job(bf_request *req, bf_response *res, const char *number);
+struct bf_run_entry;
+/* Every stored run (bf_runlog_list through this thread's store) into *runs and *n; false with
+ * a 500 answer set. */
+bool bf__runs_list(bf_request *req, bf_response *res, struct bf_run_entry **runs, int *n);
+/* GET /runs: every stored run, and a form comparing two (run_pages.c). */
+void bf__page_runs(bf_request *req, bf_response *res);
+/* GET /diff?from=A&to=B: the monthly change report of diff --report. */
+void bf__page_diff(bf_request *req, bf_response *res);
+/* GET /review: the review lists of the latest completed run. */
+void bf__page_review(bf_request *req, bf_response *res);
+/* GET /rules: the rules handbook of bangfu doc, values in force today. */
+void bf__page_rules(bf_request *req, bf_response *res);
+struct bf_sim_result;
+struct bf_sim_scenario;
+/* The result page of a simulation (its report under the site's menu) into out; called by the
+ * queue while the engine and the result are alive. */
+void bf__page_whatif_result(bf_buf *out, const bf_engine *e, const struct bf_sim_result *r,
+                            bf_date date, const struct bf_sim_scenario *sc, int64_t job);
 
 /* ---- api.c ---- */
 /* GET /api/check/ID?date=D: check --format json. */
@@ -155,6 +196,10 @@ int64_t bf__job_id(const bf_sim_job *j);
  * (nothing done) when it has ended already. resume is called from the queue's thread. */
 bool bf__job_wait(bf_sim_job *j, void *conn, void (*suspend)(void *conn),
                   void (*resume)(void *conn));
+/* Appends its result page (an ended job) to out. */
+void bf__job_page(bf_sim_job *j, bf_buf *out);
+/* Appends why it failed (a failed job) to out. */
+void bf__job_error(bf_sim_job *j, bf_buf *out);
 /* A snapshot of its state: progress (households done, of total; total 0 while unknown), and
  * when ended the HTTP status and the JSON (copied into json). */
 bf_job_state bf__job_state(bf_sim_job *j, int64_t *done, int64_t *total, int *status,

@@ -33,6 +33,8 @@ struct bf_sim_job {
     int64_t done, total;             /* progress */
     int status;                      /* HTTP status of the answer once ended */
     bf_buf json;                     /* simulate --format json, or {"error": …} */
+    bf_buf page;                     /* the result page (HTML), when it ran */
+    bf_buf error;                    /* why it failed, when it did */
     waiter *waiters;
     int n_waiters, cap_waiters;
     bf_sim_job *next;                /* in the queue */
@@ -58,6 +60,8 @@ static void release_locked(bf_sim_job *j)
     if (--j->refs > 0)
         return;
     bf_buf_free(&j->json);
+    bf_buf_free(&j->page);
+    bf_buf_free(&j->error);
     free(j->waiters);
     free(j);
 }
@@ -116,7 +120,7 @@ static void simulate(bf_sim_queue *q, bf_sim_job *j)
     bf_store *store = NULL;
     bf_sim_result r;
     memset(&r, 0, sizeof r);
-    bf_buf json = {0};
+    bf_buf json = {0}, page = {0}, error = {0};
     int status = 400, rc = bf_params_resolve(cfg->params, j->date, NULL, 0, &sets[0], &errs);
     if (rc == BF_OK)
         rc = bf_params_resolve(cfg->params, j->date, j->sets, j->n_sets, &sets[1], &errs);
@@ -145,11 +149,10 @@ static void simulate(bf_sim_queue *q, bf_sim_job *j)
     if (rc == BF_OK) {
         bf_sim_scenario shown = {"", j->sets, r.effects, j->n_sets};
         bf_report_simulation_json(&json, engine, &r, j->date, &shown);
+        bf__page_whatif_result(&page, engine, &r, j->date, &shown, j->id);
     } else {
-        bf_buf msg = {0};
-        join_errors(&msg, &errs);
-        json_error(&json, bf_buf_str(&msg));
-        bf_buf_free(&msg);
+        join_errors(&error, &errs);
+        json_error(&json, bf_buf_str(&error));
     }
     if (simulated)
         bf_sim_result_free(&r);
@@ -160,6 +163,8 @@ static void simulate(bf_sim_queue *q, bf_sim_job *j)
     bf_errors_free(&errs);
     pthread_mutex_lock(&q->lock);
     j->json = json;
+    j->page = page;
+    j->error = error;
     j->status = json.oom ? 500 : status;
     j->state = rc == BF_OK ? BF_JOB_DONE : BF_JOB_FAILED;
     pthread_mutex_unlock(&q->lock);
@@ -177,6 +182,7 @@ static void wake_waiters_locked(bf_sim_job *j)
 static void fail_locked(bf_sim_job *j, const char *message)
 {
     json_error(&j->json, message);
+    bf_buf_puts(&j->error, message);
     j->status = 503;
     j->state = BF_JOB_FAILED;
     wake_waiters_locked(j);
@@ -343,4 +349,20 @@ bf_job_state bf__job_state(bf_sim_job *j, int64_t *done, int64_t *total, int *st
         bf_buf_add(json, j->json.data ? j->json.data : "", j->json.len);
     pthread_mutex_unlock(&j->q->lock);
     return state;
+}
+
+void bf__job_page(bf_sim_job *j, bf_buf *out)
+{
+    pthread_mutex_lock(&j->q->lock);
+    bf_buf_add(out, j->page.data ? j->page.data : "", j->page.len);
+    if (j->page.oom)
+        out->oom = true;
+    pthread_mutex_unlock(&j->q->lock);
+}
+
+void bf__job_error(bf_sim_job *j, bf_buf *out)
+{
+    pthread_mutex_lock(&j->q->lock);
+    bf_buf_add(out, j->error.data ? j->error.data : "", j->error.len);
+    pthread_mutex_unlock(&j->q->lock);
 }

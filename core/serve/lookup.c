@@ -12,9 +12,9 @@
 struct bf_lookup {
     bf_server *server;
     bf_store *store;
-    bf_engine *engine;               /* NULL until a check asks */
-    bf_param_set set;
-    bf_date date;
+    bf_engine *engine[2];            /* [explain]: NULL until asked */
+    bf_param_set set[2];
+    bf_date date[2];
     bf_lookup *next;                 /* the server's list of every thread's context */
 };
 
@@ -46,32 +46,35 @@ bf_store *bf__lookup_store(bf_lookup *l)
     return l->store;
 }
 
-static void close_engine(bf_lookup *l)
+static void close_engine(bf_lookup *l, int k)
 {
-    bf_engine_close(l->engine);
-    bf_param_set_free(&l->set);
-    l->engine = NULL;
+    bf_engine_close(l->engine[k]);
+    bf_param_set_free(&l->set[k]);
+    l->engine[k] = NULL;
 }
 
-bf_engine *bf__lookup_engine(bf_server *s, bf_lookup *l, bf_date date, bf_errors *errs)
+bf_engine *bf__lookup_engine(bf_server *s, bf_lookup *l, bf_date date, bool explain,
+                             bf_errors *errs)
 {
-    if (l->engine && l->date == date)
-        return l->engine;
-    close_engine(l);
-    if (bf_params_resolve(s->cfg.params, date, NULL, 0, &l->set, errs) != BF_OK)
+    int k = explain;
+    if (l->engine[k] && l->date[k] == date)
+        return l->engine[k];
+    close_engine(l, k);
+    if (bf_params_resolve(s->cfg.params, date, NULL, 0, &l->set[k], errs) != BF_OK)
         return NULL;
-    /* as `bangfu check` opens it: one thread, every text, no explanations */
+    /* as `bangfu check [--explain]` opens it: one thread, every text */
     bf_engine_config cfg = {
-        .policies_dir = s->cfg.policies_dir, .params = s->cfg.params, .sets = &l->set,
+        .policies_dir = s->cfg.policies_dir, .params = s->cfg.params, .sets = &l->set[k],
         .n_sets = 1, .date = date, .jobs = 1, .text = BF_TEXT_ALL, .modules = s->cfg.modules,
+        .explain = explain,
     };
-    if (bf_engine_open(&cfg, &l->engine, errs) != BF_OK) {
-        bf_param_set_free(&l->set);
-        l->engine = NULL;
+    if (bf_engine_open(&cfg, &l->engine[k], errs) != BF_OK) {
+        bf_param_set_free(&l->set[k]);
+        l->engine[k] = NULL;
         return NULL;
     }
-    l->date = date;
-    return l->engine;
+    l->date[k] = date;
+    return l->engine[k];
 }
 
 void bf__lookups_free(bf_server *s)
@@ -79,10 +82,50 @@ void bf__lookups_free(bf_server *s)
     bf_lookup *l = s->lookups;
     while (l) {
         bf_lookup *next = l->next;
-        close_engine(l);
+        close_engine(l, 0);
+        close_engine(l, 1);
         bf_store_close(l->store);
         free(l);
         l = next;
     }
     s->lookups = NULL;
+}
+
+int bf__audit_open(bf_server *s, char *err, size_t errlen)
+{
+    if (bf_store_open_existing(s->cfg.db, &s->audit, err, errlen) == BF_OK) {
+        bf_store_set_wait(s->audit, 2);       /* a look-up never waits long for an import */
+        return BF_OK;
+    }
+    if (s->auth)
+        return BF_EUSAGE;
+    fprintf(stderr, _("bangfu serve: warning: who looks at which household is not recorded: "
+                      "%s\n"), err);
+    return BF_OK;
+}
+
+void bf__audit_close(bf_server *s)
+{
+    bf_store_close(s->audit);
+    s->audit = NULL;
+}
+
+bool bf__audit_view(bf_request *req, bf_response *res, const char *household, const char *via)
+{
+    bf_server *s = req->server;
+    if (!s->audit)
+        return true;                            /* loopback without users, read-only database */
+    pthread_mutex_lock(&s->audit_lock);
+    int rc = bf_store_view_record(s->audit, req->session.user, household, via);
+    char msg[1200];
+    if (rc != BF_OK)
+        snprintf(msg, sizeof msg, _("Looking at a household is recorded, and recording it failed: "
+                                    "%s"), bf_store_errmsg(s->audit));
+    pthread_mutex_unlock(&s->audit_lock);
+    if (rc == BF_OK)
+        return true;
+    if (!s->auth)                               /* nobody to name: shown all the same */
+        return true;
+    bf__res_error(req, res, 500, msg);
+    return false;
 }

@@ -11,16 +11,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+int bf__site_menu(struct bf_html *page)
+{
+    const char *menu[] = {
+        "/", _("County"), "/households", _("Find a household"), "/whatif", _("What if"),
+        "/runs", _("Runs"), "/review", _("Review"), "/rules", _("Rules handbook"),
+    };
+    return bf_html_links(page, "site", menu, 6);
+}
+
 struct bf_html *bf__page_new(const bf_request *req, const char *title)
 {
     bf_html *page = bf_html_new(title);
     if (!page)
         return NULL;
-    const char *menu[] = {
-        "/", _("County"), "/households", _("Find a household"), "/whatif", _("What if"),
-        "/runs", _("Runs"), "/review", _("Review"), "/rules", _("Rules handbook"),
-    };
-    bf_html_links(page, "site", menu, 6);
+    bf__site_menu(page);
     if (req->server->auth && req->has_session) {
         char who[200];
         snprintf(who, sizeof who, _("Logged in as %1$s (%2$s)."), req->session.user,
@@ -95,16 +100,24 @@ static void run_totals(bf_html *page, const bf_run_entry *e)
     bf_html_bar_chart(page, &chart);
 }
 
-void bf__page_home(bf_request *req, bf_response *res)
+bool bf__runs_list(bf_request *req, bf_response *res, struct bf_run_entry **runs, int *n)
 {
     char err[1024];
     bf_lookup *l = bf__lookup(req->server, err, sizeof err);
-    bf_run_entry *runs = NULL;
-    int n = 0;
-    if (!l || bf_runlog_list(bf__lookup_store(l), &runs, &n) != BF_OK) {
-        bf__res_error(req, res, 500, l ? bf_store_errmsg(bf__lookup_store(l)) : err);
+    *runs = NULL;
+    *n = 0;
+    if (l && bf_runlog_list(bf__lookup_store(l), runs, n) == BF_OK)
+        return true;
+    bf__res_error(req, res, 500, l ? bf_store_errmsg(bf__lookup_store(l)) : err);
+    return false;
+}
+
+void bf__page_home(bf_request *req, bf_response *res)
+{
+    bf_run_entry *runs;
+    int n;
+    if (!bf__runs_list(req, res, &runs, &n))
         return;
-    }
     const bf_run_entry *latest = NULL;
     for (int i = 0; i < n; i++)
         if (strncmp(runs[i].run.status, "completed", 9) == 0)

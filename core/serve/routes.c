@@ -98,8 +98,28 @@ static bool route_api(bf_request *req, bf_response *res)
 /* The pages' routes; false when none matches. */
 static bool route_pages(bf_request *req, bf_response *res)
 {
+    const char *rest;
+    bool get = strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0;
     if (is_get(req, "/"))
         bf__page_home(req, res);
+    else if (is_get(req, "/households"))
+        bf__page_households(req, res);
+    else if (get && (rest = after(req->path, "/household/")) && *rest && !strchr(rest, '/'))
+        bf__page_household(req, res, rest);
+    else if (is_get(req, "/whatif"))
+        bf__page_whatif_form(req, res, NULL);
+    else if (is(req, "POST", "/whatif"))
+        bf__page_whatif_post(req, res);
+    else if (get && (rest = after(req->path, "/whatif/")))
+        bf__page_whatif_job(req, res, rest);
+    else if (is_get(req, "/runs"))
+        bf__page_runs(req, res);
+    else if (is_get(req, "/diff"))
+        bf__page_diff(req, res);
+    else if (is_get(req, "/review"))
+        bf__page_review(req, res);
+    else if (is_get(req, "/rules"))
+        bf__page_rules(req, res);
     else
         return false;
     return true;

@@ -1,4 +1,4 @@
-/* schema.c — the store's tables (version 5), creating them, and migrating older versions. */
+/* schema.c — the store's tables (version 6), creating them, and migrating older versions. */
 #include "internal.h"
 #include "i18n.h"
 #include "bangfu.h"
@@ -67,7 +67,20 @@
     "  PRIMARY KEY (run_id, first_id)\n" \
     ") WITHOUT ROWID;\n"
 
-/* The schema (version 5). Runs and decisions are written by the engine (run.c). */
+/* Who looked at which household through bangfu serve (version 6): the UTC time, the user ("" on
+ * loopback without users), the household, and how ("page" or "api"). Written by the server's
+ * one writing connection; the history outlives the household, so no foreign key. */
+#define HOUSEHOLD_VIEWS_TABLE \
+    "CREATE TABLE household_views(\n" \
+    "  id INTEGER PRIMARY KEY,\n" \
+    "  viewed TEXT NOT NULL,\n" \
+    "  user TEXT NOT NULL,\n" \
+    "  household_id TEXT NOT NULL,\n" \
+    "  via TEXT NOT NULL\n" \
+    ");\n" \
+    "CREATE INDEX household_views_by_household ON household_views(household_id, id);\n"
+
+/* The schema (version 6). Runs and decisions are written by the engine (run.c). */
 static const char schema_sql[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;\n"
     "CREATE TABLE households(\n"
@@ -170,7 +183,8 @@ static const char schema_sql[] =
     "  details TEXT,\n"
     "  error TEXT,\n"
     "  PRIMARY KEY (run_id, household_id, policy_seq, member_seq)\n"
-    ") WITHOUT ROWID;\n" RUN_SUMMARY_TABLES HOUSEHOLD_VERSIONS_TABLE RUN_SOURCES_TABLE;
+    ") WITHOUT ROWID;\n" RUN_SUMMARY_TABLES HOUSEHOLD_VERSIONS_TABLE RUN_SOURCES_TABLE \
+    HOUSEHOLD_VIEWS_TABLE;
 
 /* No tables at all is version 0 (an empty database). */
 int bf__store_schema_version(bf_store *s, int *version)
@@ -271,17 +285,30 @@ static int migrate_from_4(bf_store *s)
     return rc;
 }
 
+/* Version 5 -> 6: who looked at which household (household_views). */
+static int migrate_from_5(bf_store *s)
+{
+    int rc = bf__store_exec(s, "BEGIN IMMEDIATE;\n" HOUSEHOLD_VIEWS_TABLE
+                     "UPDATE meta SET value = '6' WHERE key = 'schema_version';\n"
+                     "COMMIT;");
+    if (rc != BF_OK)
+        bf_store_rollback(s);
+    return rc;
+}
+
 int bf__store_schema_upgrade(bf_store *s, int version)
 {
     if (version == 0)
         return create_schema(s);
-    if (version >= 1 && version <= 4) {
+    if (version >= 1 && version <= 5) {
         int rc = version == 1 ? migrate_from_1(s) : BF_OK;
         if (rc == BF_OK && version <= 2)
             rc = migrate_from_2(s);
         if (rc == BF_OK && version <= 3)
             rc = migrate_from_3(s);
-        return rc != BF_OK ? rc : migrate_from_4(s);
+        if (rc == BF_OK && version <= 4)
+            rc = migrate_from_4(s);
+        return rc != BF_OK ? rc : migrate_from_5(s);
     }
     if (version != BF_STORE_SCHEMA_VERSION) {
         snprintf(s->err, sizeof s->err,

@@ -11,7 +11,7 @@
 typedef struct bf_store bf_store;
 typedef struct bf_reader bf_reader;
 
-#define BF_STORE_SCHEMA_VERSION 5
+#define BF_STORE_SCHEMA_VERSION 6
 
 /* Opens (creating when missing) the database at path: WAL, foreign keys on, schema checked.
  * On failure returns an error code and writes a message naming the file into err. */
@@ -365,5 +365,35 @@ int bf_store_each_id(bf_store *s, int (*fn)(void *ctx, const char *id), void *ct
  * stored record, or the record that version kept); *found false when it was not stored then. */
 int bf_store_household_as_read(bf_store *s, const char *id, int64_t households_version,
                                bf_household *out, bool *found);
+
+/* ---- Who looked at which household (bangfu serve; audit.c) ---- */
+
+/* Records now that user ("" for anyone on loopback) looked at household through via ("page",
+ * "api"). */
+int bf_store_view_record(bf_store *s, const char *user, const char *household, const char *via);
+/* One recorded look: its UTC time (ISO 8601), user, household and way. */
+typedef struct bf_household_view {
+    char *viewed, *user, *household, *via;
+} bf_household_view;
+/* The latest looks, newest first, at most limit, at household (NULL: at any); *out malloc'd
+ * (free with bf_household_views_free). */
+int bf_store_views(bf_store *s, const char *household, int limit, bf_household_view **out, int *n);
+/* Frees what bf_store_views returned. */
+void bf_household_views_free(bf_household_view *v, int n);
+
+/* ---- Finding households (bangfu serve; search.c) ---- */
+
+/* A household found: id, town, village, the head's name (NULL when none is recorded), members. */
+typedef struct bf_found_household {
+    char *id, *town, *village, *head;
+    int members;
+} bf_found_household;
+/* At most limit households whose id is text or begins with it, or with a member whose name
+ * contains it; the exact id first, then in id order (*out malloc'd; free with
+ * bf_found_households_free). */
+int bf_store_search_households(bf_store *s, const char *text, int limit, bf_found_household **out,
+                               int *n);
+/* Frees what bf_store_search_households returned. */
+void bf_found_households_free(bf_found_household *f, int n);
 
 #endif
