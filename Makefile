@@ -74,7 +74,8 @@ PLUGINS  = $(PLUGIN_DIRS:plugins/%=$(B)/plugins/%.so)
 BANGFU   = $(B)/bangfu
 MO_FILES = $(LANGS:%=$(B)/locale/%/LC_MESSAGES/bangfu.mo)
 
-.PHONY: all deps demo demo-run test test-run test-plugins asan bench bench-rerun install clean check-deps \
+.PHONY: all deps demo demo-run test test-run test-plugins asan bench bench-rerun bench-serve install clean \
+        check-deps \
         fuzz fuzz-build fuzz-run fuzz-smoke pot
 all: check-deps $(BANGFU) $(PLUGINS) $(MO_FILES)
 
@@ -289,6 +290,10 @@ fuzz-smoke:
 
 bench: all
 	$(MAKE) --no-print-directory -C bench TOP=$(CURDIR) BF_BUILD=$(abspath $(B)) CORE_INC='$(CORE_DIRS:%=-I$(CURDIR)/%)'
+
+# the load on bangfu serve alone (SERVE_HOUSEHOLDS=100000 SERVE_SIM_HOUSEHOLDS=1000000 make bench-serve)
+bench-serve: all
+	$(MAKE) --no-print-directory -C bench serve TOP=$(CURDIR) BF_BUILD=$(abspath $(B)) CORE_INC='$(CORE_DIRS:%=-I$(CURDIR)/%)'
 
 # the monthly re-run alone, side by side with a full run (RERUN_HOUSEHOLDS=20000 make bench-rerun)
 bench-rerun: all
