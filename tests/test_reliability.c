@@ -255,6 +255,13 @@ Test(reliability, a_total_past_what_int64_fen_hold_fails_the_run)
     char *status = bf_test_query(db, "SELECT status FROM runs");
     cr_expect_str_eq(status, "failed\n");
     free(status);
+    /* simulate adds the same amounts (each side) and fails the same way, printing no total */
+    cr_expect_eq(bf_test_bangfu(&r, NULL, "simulate", "--policies", dir, "--db", db, "--set",
+                                "base.amount=150", NULL), 2, "%s", r.out);
+    cr_expect(strstr(r.err, "the yearly amounts of policy huge add up to more than "
+                            "92233720368547758.07 yuan, the most bangfu can count"), "%s", r.err);
+    cr_expect_eq(r.out[0], '\0', "no report of a simulation whose totals do not fit: %s", r.out);
+    bf_test_run_free(&r);
     free(params);
     free(huge);
     free(dir);

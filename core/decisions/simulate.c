@@ -576,6 +576,26 @@ static int check_one_snapshot(bf_store *store, int64_t version_read, bf_errors *
     return BF_ECHANGED;
 }
 
+/* Whether every policy's baseline and scenario amounts, each and all together, are totals: a
+ * script giving absurd amounts fails the simulation, as it fails a run, rather than printing a
+ * sum that wrapped around. */
+static int check_sim_totals(const bf_sim_result *out, const bf_policy *pol, int n, bf_errors *errs)
+{
+    bf_totals *t = calloc((size_t)n, sizeof *t);
+    if (!t)
+        return BF_ENOMEM;
+    int rc = BF_OK;
+    char msg[512];
+    for (int side = 0; side < 2 && rc == BF_OK; side++) {
+        for (int k = 0; k < n; k++)
+            t[k] = side ? out->policies[k].scenario : out->policies[k].baseline;
+        if ((rc = bf_totals_check(t, pol, n, msg, sizeof msg)) != BF_OK)
+            bf_errors_add(errs, "%s", msg);
+    }
+    free(t);
+    return rc;
+}
+
 int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline,
                 const bf_param_set *scenario, const bf_sim_options *opts, bf_sim_result *out,
                 bf_errors *errs)
@@ -672,6 +692,8 @@ int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline
             out->policies[k].reevaluated = reevaluated ? reevaluated[k] : 0;
     if (!selective)
         out->evaluated = out->households;
+    if (rc == BF_OK)
+        rc = check_sim_totals(out, pol, n_pol, errs);
     if (rc == BF_OK)
         rc = bf_wi_finish(&out->view, store, engine, opts->households, limit, errs);
     if (rc == BF_OK)
