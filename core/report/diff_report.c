@@ -29,10 +29,8 @@ static void json_side(bf_buf *b, const bf_diff_side *s)
 {
     bf_buf_printf(b, "{\"eligible\":%s,\"amount\":", s->eligible ? "true" : "false");
     bf_buf_json_money(b, s->amount);
-    bf_buf_puts(b, ",\"tier\":");
-    bf_report_json_text(b, s->tier);
-    bf_buf_puts(b, ",\"error\":");
-    bf_report_json_text(b, s->error);
+    bf_report_json_field(b, "tier", s->tier);
+    bf_report_json_field(b, "error", s->error);
     bf_buf_puts(b, ",\"reasons\":");
     bf_buf_puts(b, s->reasons ? s->reasons : "[]");
     bf_buf_puts(b, "}");
@@ -65,10 +63,8 @@ static void json_household(bf_buf *b, const bf_diff_household *h)
 {
     bf_buf_puts(b, "{\"household\":");
     bf_report_json_text(b, h->id);
-    bf_buf_puts(b, ",\"town\":");
-    bf_report_json_text(b, h->town);
-    bf_buf_puts(b, ",\"village\":");
-    bf_report_json_text(b, h->village);
+    bf_report_json_field(b, "town", h->town);
+    bf_report_json_field(b, "village", h->village);
     bf_buf_puts(b, ",\"causes\":[");
     for (int i = 0; i < h->n_causes; i++) {
         if (i)
@@ -80,10 +76,8 @@ static void json_household(bf_buf *b, const bf_diff_household *h)
         const bf_diff_change *c = &h->changes[i];
         bf_buf_puts(b, i ? ",{\"policy\":" : "{\"policy\":");
         bf_report_json_text(b, c->policy);
-        bf_buf_puts(b, ",\"title\":");
-        bf_report_json_text(b, c->title);
-        bf_buf_puts(b, ",\"member\":");
-        bf_report_json_text(b, c->member);
+        bf_report_json_field(b, "title", c->title);
+        bf_report_json_field(b, "member", c->member);
         bf_buf_puts(b, ",\"before\":");
         json_side(b, &c->before);
         bf_buf_puts(b, ",\"after\":");
@@ -97,16 +91,14 @@ void bf_report_diff_json(bf_buf *b, const bf_run_diff *d)
 {
     bf_buf_printf(b, "{\"from\":%" PRId64 ",\"to\":%" PRId64 ",\"from_date\":", d->from.id, d->to.id);
     bf_report_json_text(b, d->from.eval_date);
-    bf_buf_puts(b, ",\"to_date\":");
-    bf_report_json_text(b, d->to.eval_date);
+    bf_report_json_field(b, "to_date", d->to.eval_date);
     bf_buf_puts(b, ",");
     bf_report_run_changes_json(b, &d->between);
     bf_buf_puts(b, ",\"policies\":[");
     for (int i = 0; i < d->n_policies; i++) {
         bf_buf_puts(b, i ? ",{\"policy\":" : "{\"policy\":");
         bf_report_json_text(b, d->policies[i].policy);
-        bf_buf_puts(b, ",\"title\":");
-        bf_report_json_text(b, d->policies[i].title);
+        bf_report_json_field(b, "title", d->policies[i].title);
         bf_buf_puts(b, ",");
         json_totals(b, &d->policies[i].t);
         bf_buf_puts(b, "}");

@@ -16,6 +16,12 @@ void bf_report_json_text(bf_buf *b, const char *s)
         bf_buf_puts(b, "null");
 }
 
+void bf_report_json_field(bf_buf *b, const char *key, const char *s)
+{
+    bf_buf_printf(b, ",\"%s\":", key);
+    bf_report_json_text(b, s);
+}
+
 /* Appends a parameter value as the run recorded it: a number as written, else a string. */
 static void json_value(bf_buf *b, const char *v)
 {
@@ -71,12 +77,9 @@ static void json_run(bf_buf *b, const bf_run_entry *e)
     const bf_stored_run *r = &e->run;
     bf_buf_printf(b, "{\"run\":%" PRId64 ",\"date\":", r->id);
     bf_report_json_text(b, r->eval_date);
-    bf_buf_puts(b, ",\"status\":");
-    bf_report_json_text(b, r->status);
-    bf_buf_puts(b, ",\"started\":");
-    bf_report_json_text(b, r->started);
-    bf_buf_puts(b, ",\"ended\":");
-    bf_report_json_text(b, r->finished);
+    bf_report_json_field(b, "status", r->status);
+    bf_report_json_field(b, "started", r->started);
+    bf_report_json_field(b, "ended", r->finished);
     bf_buf_printf(b, ",\"households\":%" PRId64 ",\"evaluations\":%" PRId64 ",\"errors\":%" PRId64
                   ",\"jobs\":%d,\"reused_from\":", r->households, r->evaluations, r->errors, r->jobs);
     if (r->reused_from)
@@ -90,8 +93,7 @@ static void json_run(bf_buf *b, const bf_run_entry *e)
         const bf_stored_policy *p = &e->policies[i];
         bf_buf_puts(b, i ? ",{\"policy\":" : "{\"policy\":");
         bf_report_json_text(b, p->policy);
-        bf_buf_puts(b, ",\"title\":");
-        bf_report_json_text(b, p->title);
+        bf_report_json_field(b, "title", p->title);
         bf_buf_printf(b, ",\"households\":%" PRId64 ",\"members\":%" PRId64 ",\"amount\":",
                       p->households, p->members);
         bf_buf_json_money(b, p->amount_fen);
@@ -198,16 +200,12 @@ static void json_history_decision(bf_buf *b, const bf_history_decision *d)
 {
     bf_buf_puts(b, "{\"policy\":");
     bf_report_json_text(b, d->policy);
-    bf_buf_puts(b, ",\"title\":");
-    bf_report_json_text(b, d->title);
-    bf_buf_puts(b, ",\"member\":");
-    bf_report_json_text(b, d->member);
+    bf_report_json_field(b, "title", d->title);
+    bf_report_json_field(b, "member", d->member);
     bf_buf_printf(b, ",\"eligible\":%s,\"amount\":", d->side.eligible ? "true" : "false");
     bf_buf_json_money(b, d->side.amount);
-    bf_buf_puts(b, ",\"tier\":");
-    bf_report_json_text(b, d->side.tier);
-    bf_buf_puts(b, ",\"error\":");
-    bf_report_json_text(b, d->side.error);
+    bf_report_json_field(b, "tier", d->side.tier);
+    bf_report_json_field(b, "error", d->side.error);
     bf_buf_puts(b, ",\"reasons\":");
     bf_buf_puts(b, d->side.reasons ? d->side.reasons : "[]");
     bf_buf_printf(b, ",\"changed\":%s}", d->changed ? "true" : "false");
@@ -217,17 +215,14 @@ void bf_report_history_json(bf_buf *b, const bf_household_history *h)
 {
     bf_buf_puts(b, "{\"household\":");
     bf_report_json_text(b, h->id);
-    bf_buf_puts(b, ",\"town\":");
-    bf_report_json_text(b, h->town);
-    bf_buf_puts(b, ",\"village\":");
-    bf_report_json_text(b, h->village);
+    bf_report_json_field(b, "town", h->town);
+    bf_report_json_field(b, "village", h->village);
     bf_buf_puts(b, ",\"versions\":[");
     for (int i = 0; i < h->n_versions; i++) {
         const bf_household_version *v = &h->versions[i];
         bf_buf_printf(b, "%s{\"version\":%" PRId64 ",\"imported\":", i ? "," : "", v->version);
         bf_report_json_text(b, v->imported);
-        bf_buf_puts(b, ",\"source\":");
-        bf_report_json_text(b, v->source);
+        bf_report_json_field(b, "source", v->source);
         bf_buf_puts(b, ",\"changed\":");
         bf_buf_puts(b, v->changed ? v->changed : "null");
         bf_buf_printf(b, ",\"current\":%s}", v->current ? "true" : "false");
@@ -237,8 +232,7 @@ void bf_report_history_json(bf_buf *b, const bf_household_history *h)
         const bf_history_run *r = &h->runs[i];
         bf_buf_printf(b, "%s\n{\"run\":%" PRId64 ",\"date\":", i ? "," : "", r->run.id);
         bf_report_json_text(b, r->run.eval_date);
-        bf_buf_puts(b, ",\"status\":");
-        bf_report_json_text(b, r->run.status);
+        bf_report_json_field(b, "status", r->run.status);
         if (r->version >= 0)
             bf_buf_printf(b, ",\"version\":%" PRId64, r->version);
         else
