@@ -377,6 +377,16 @@ int bf_store_rollback(bf_store *s)
     return bf__store_exec(s, "ROLLBACK");
 }
 
+int bf_store_read_begin(bf_store *s)
+{
+    return bf__store_exec(s, "BEGIN");
+}
+
+int bf_store_read_end(bf_store *s)
+{
+    return bf__store_exec(s, "COMMIT");
+}
+
 int bf__store_step_done(bf_store *s, sqlite3_stmt *st, const char *what)
 {
     int rc = sqlite3_step(st);
