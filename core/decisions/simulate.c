@@ -476,64 +476,6 @@ static int read_selected(bf_store *store, bf_baseline_reader *br, char **ids, in
     return rc;
 }
 
-/* Evaluates, against the stored baseline, only the households in ids; every other decision is
- * the stored run's. As in the full pass, this thread reads batch k+1 while the workers evaluate
- * batch k: the look-ups of scattered households cost as much as their evaluation. */
-static int simulate_selected(bf_store *store, bf_engine *engine, bf_baseline_reader *br,
-                             char **ids, int64_t n_ids, const bool *changed,
-                             const bool *stored_reads, int limit, volatile sig_atomic_t *interrupted,
-                             bf_sim_result *out, bf_errors *errs)
-{
-    int n_pol;
-    const bf_policy *pol = bf_engine_policies(engine, &n_pol);
-    bf_household *hs[2] = {calloc(BATCH, sizeof *hs[0]), calloc(BATCH, sizeof *hs[1])};
-    bf_result *base[2] = {calloc(BATCH, sizeof *base[0]), calloc(BATCH, sizeof *base[1])};
-    bf_result *scen[2] = {calloc(BATCH, sizeof *scen[0]), calloc(BATCH, sizeof *scen[1])};
-    int64_t *reevaluated = calloc((size_t)n_pol, sizeof *reevaluated);
-    int rc = hs[0] && hs[1] && base[0] && base[1] && scen[0] && scen[1] && reevaluated ? BF_OK
-                                                                                     : BF_ENOMEM;
-    if (rc == BF_OK)
-        rc = start_from_tally(store, out->baseline_run, pol, n_pol, out, errs);
-    int turn = 0, n_cur = (int)(n_ids < BATCH ? n_ids : BATCH);
-    int64_t next_from = n_cur;
-    if (rc == BF_OK && n_cur > 0)
-        rc = read_selected(store, br, ids, n_cur, engine, hs[turn], base[turn], errs);
-    if (rc == BF_OK && n_cur > 0)
-        bf_engine_start_pair(engine, hs[turn], n_cur, changed, stored_reads, base[turn], scen[turn]);
-    while (rc == BF_OK && n_cur > 0) {
-        int n_next = (int)(n_ids - next_from < BATCH ? n_ids - next_from : BATCH);
-        if (n_next > 0)
-            rc = read_selected(store, br, ids + next_from, n_next, engine, hs[turn ^ 1],
-                               base[turn ^ 1], errs);
-        int erc = bf_engine_finish(engine);
-        if (rc != BF_OK)
-            break;
-        if (erc == BF_EINTERRUPTED || (interrupted && *interrupted)) {
-            bf_errors_add(errs, _("interrupted: nothing is reported for a partial simulation"));
-            rc = BF_EINTERRUPTED;
-            break;
-        }
-        if (n_next > 0)
-            bf_engine_start_pair(engine, hs[turn ^ 1], n_next, changed, stored_reads, base[turn ^ 1],
-                                 scen[turn ^ 1]);
-        for (int i = 0; i < n_cur && rc == BF_OK; i++)
-            rc = fold_household(out, &hs[turn][i], &base[turn][i], &scen[turn][i], pol, limit, true);
-        out->evaluated += n_cur;
-        next_from += n_next;
-        n_cur = n_next;
-        turn ^= 1;
-        if (rc != BF_OK && n_cur > 0)
-            bf_engine_finish(engine);    /* the next batch was started: let it end */
-    }
-    bf_engine_take_reevaluated(engine, reevaluated);
-    for (int k = 0; reevaluated && k < n_pol; k++)
-        out->policies[k].reevaluated = reevaluated[k];
-    for (int t = 0; t < 2; t++)
-        bf_sim_batch_free(hs[t], base[t], scen[t], BATCH);
-    free(reevaluated);
-    return rc;
-}
-
 /* Reads the next batch of households and, with a stored baseline, their stored decisions into
  * base; after holds the last id read so far. */
 static int read_batch(bf_store *store, bf_reader *reader, bf_baseline_reader *br, char *after,
@@ -550,6 +492,86 @@ static int read_batch(bf_store *store, bf_reader *reader, bf_baseline_reader *br
     if (*n > 0)
         snprintf(after, BF_ID_BYTES, "%s", (*hs)[*n - 1].id);
     return BF_OK;
+}
+
+/* Where a simulation's batches come from: every household in id order (the full pass, against
+ * the stored baseline when br is set, else against its own), or only the households in ids (the
+ * selective pass, always against br; every other decision is the stored run's). */
+typedef struct batch_source {
+    bf_store *store;
+    const bf_engine *engine;
+    bf_reader *reader;                 /* the full pass; NULL in the selective one */
+    bf_baseline_reader *br;            /* the stored baseline, or NULL */
+    char after[BF_ID_BYTES];           /* full pass: the last id read so far */
+    char **ids;                        /* selective pass: the households to evaluate, sorted */
+    int64_t n_ids, next;               /* how many, and the first not read yet */
+    bf_household *own[2];              /* selective pass: the two batches' households */
+} batch_source;
+
+/* Reads the next batch into slot turn (of two: one is read while the other is evaluated). */
+static int next_batch(batch_source *src, int turn, bf_result *base, bf_household **hs, int *n,
+                      bf_errors *errs)
+{
+    if (src->reader)
+        return read_batch(src->store, src->reader, src->br, src->after, src->engine, base, hs, n,
+                          errs);
+    int64_t left = src->n_ids - src->next;
+    *n = (int)(left < BATCH ? left : BATCH);
+    *hs = src->own[turn];
+    if (*n == 0)
+        return BF_OK;
+    int rc = read_selected(src->store, src->br, src->ids + src->next, *n, src->engine, *hs, base,
+                           errs);
+    src->next += *n;
+    return rc;
+}
+
+/* The pipeline, as in run: while the workers evaluate batch k, this thread reads batch k+1 (and
+ * its stored decisions), then starts it and folds batch k into the result. In the selective
+ * pass the look-ups of scattered households cost as much as their evaluation. */
+static int evaluate_batches(batch_source *src, bf_engine *engine, const bool *changed,
+                            const bool *stored_reads, bf_result *base[2], bf_result *scen[2],
+                            const bf_sim_options *opts, bf_progress *bar, bf_sim_result *out,
+                            bf_errors *errs)
+{
+    int n_pol;
+    const bf_policy *pol = bf_engine_policies(engine, &n_pol);
+    bool selective = src->reader == NULL;
+    const bool *reads = src->br ? stored_reads : NULL;
+    bf_household *cur = NULL, *next = NULL;
+    int n_cur = 0, n_next = 0, turn = 0;
+    int rc = next_batch(src, turn, base[turn], &cur, &n_cur, errs);
+    if (rc == BF_OK && n_cur > 0)
+        bf_engine_start_pair(engine, cur, n_cur, changed, reads, base[turn], scen[turn]);
+    while (rc == BF_OK && n_cur > 0) {
+        rc = next_batch(src, turn ^ 1, base[turn ^ 1], &next, &n_next, errs);
+        int erc = bf_engine_finish(engine);
+        if (rc != BF_OK)
+            break;
+        if (erc == BF_EINTERRUPTED || (opts->interrupted && *opts->interrupted)) {
+            bf_errors_add(errs, _("interrupted: nothing is reported for a partial simulation"));
+            rc = BF_EINTERRUPTED;
+            break;
+        }
+        if (n_next > 0)
+            bf_engine_start_pair(engine, next, n_next, changed, reads, base[turn ^ 1],
+                                 scen[turn ^ 1]);
+        for (int i = 0; i < n_cur && rc == BF_OK; i++)
+            rc = fold_household(out, &cur[i], &base[turn][i], &scen[turn][i], pol, opts->limit,
+                                selective);
+        if (selective) {
+            out->evaluated += n_cur;
+        } else {
+            out->households += n_cur;
+            bf_progress_update(bar, out->households);
+        }
+        cur = next;
+        n_cur = n_next;
+        turn ^= 1;
+        if (rc != BF_OK && n_cur > 0)
+            bf_engine_finish(engine);    /* the next batch was started: let it end */
+    }
+    return rc;
 }
 
 /* The scenario as given: per set the value in force and whether it applies; warnings. */
@@ -611,7 +633,6 @@ int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline
     double started = bf_now();
     int64_t baseline_run = opts->baseline_run;
     int limit = opts->limit;
-    volatile sig_atomic_t *interrupted = opts->interrupted;
     int n_pol;
     const bf_policy *pol = bf_engine_policies(engine, &n_pol);
     out->n_policies = n_pol;
@@ -649,53 +670,30 @@ int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline
                                &n_ids, &lists, errs);
     if (rc == BF_OK)
         rc = count_households(store, selective ? out->baseline_run : 0, &total, errs);
+    batch_source src = {.store = store, .engine = engine, .reader = selective ? NULL : reader,
+                        .br = br, .ids = ids, .n_ids = n_ids};
     if (rc == BF_OK && selective) {
-        rc = simulate_selected(store, engine, br, ids, n_ids, changed, stored_reads, limit,
-                               interrupted, out, errs);
-        out->households = total;
+        src.own[0] = calloc(BATCH, sizeof *src.own[0]);
+        src.own[1] = calloc(BATCH, sizeof *src.own[1]);
+        rc = src.own[0] && src.own[1] ? BF_OK : BF_ENOMEM;
     }
-    free(ids);
-    free_lists(lists, baseline->defs);
+    if (rc == BF_OK && selective)
+        rc = start_from_tally(store, out->baseline_run, pol, n_pol, out, errs);
     bf_progress bar;
     bf_progress_start(&bar, _("simulate"), selective ? 0 : total, 10000);
-    char after[BF_ID_BYTES] = "";
-    /* The pipeline, as in run: while the workers evaluate batch k, this thread reads batch k+1
-     * (and its stored baseline), then starts it and folds batch k into the totals. */
-    bf_household *cur = NULL, *next = NULL;
-    int n_cur = 0, n_next = 0, turn = 0;
-    if (rc == BF_OK && !selective)
-        rc = read_batch(store, reader, br, after, engine, base[turn], &cur, &n_cur, errs);
-    if (rc == BF_OK && n_cur > 0)
-        bf_engine_start_pair(engine, cur, n_cur, changed, br ? stored_reads : NULL, base[turn],
-                             scen[turn]);
-    while (rc == BF_OK && n_cur > 0) {
-        rc = read_batch(store, reader, br, after, engine, base[turn ^ 1], &next, &n_next, errs);
-        int erc = bf_engine_finish(engine);
-        if (rc != BF_OK)
-            break;
-        if (erc == BF_EINTERRUPTED || (interrupted && *interrupted)) {
-            bf_errors_add(errs, _("interrupted: nothing is reported for a partial simulation"));
-            rc = BF_EINTERRUPTED;
-            break;
-        }
-        if (n_next > 0)
-            bf_engine_start_pair(engine, next, n_next, changed, br ? stored_reads : NULL,
-                                 base[turn ^ 1], scen[turn ^ 1]);
-        for (int i = 0; i < n_cur && rc == BF_OK; i++)
-            rc = fold_household(out, &cur[i], &base[turn][i], &scen[turn][i], pol, limit, false);
-        out->households += n_cur;
-        bf_progress_update(&bar, out->households);
-        cur = next;
-        n_cur = n_next;
-        turn ^= 1;
-        if (rc != BF_OK && n_cur > 0)
-            bf_engine_finish(engine);    /* the next batch was started: let it end */
-    }
+    if (rc == BF_OK)
+        rc = evaluate_batches(&src, engine, changed, stored_reads, base, scen, opts, &bar, out,
+                              errs);
     bf_engine_take_reevaluated(engine, reevaluated);
     bf_progress_end(&bar);
-    for (int k = 0; !selective && k < n_pol; k++)
-        if (out->policies)
-            out->policies[k].reevaluated = reevaluated ? reevaluated[k] : 0;
+    for (int k = 0; reevaluated && out->policies && k < n_pol; k++)
+        out->policies[k].reevaluated = reevaluated[k];
+    if (selective)
+        out->households = total;
+    for (int t = 0; t < 2; t++)
+        bf_sim_batch_free(src.own[t], NULL, NULL, src.own[t] ? BATCH : 0);
+    free(ids);
+    free_lists(lists, baseline->defs);
     if (!selective)
         out->evaluated = out->households;
     if (rc == BF_OK)
