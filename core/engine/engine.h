@@ -103,6 +103,8 @@ typedef struct bf_engine_config {
     const bf_lua_module *modules;    /* native Lua modules from plugins; may be NULL */
     volatile sig_atomic_t *cancel;   /* when it becomes non-zero, evaluation stops early; may be NULL */
     bool no_budget;                  /* the bench only: no instruction budget (to measure its cost) */
+    bool no_household_loop;          /* tests and the bench: one protected call per evaluation
+                                      * instead of eval.c's household loop (to compare both) */
     struct bf_coverage *coverage;    /* test --coverage: records the lines of the policy scripts
                                       * that run (jobs 1; every call counts instructions); NULL */
     bool track_reads;                /* record in bf_result.reads which parameters each household's

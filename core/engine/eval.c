@@ -23,6 +23,13 @@ typedef struct eval_job {
     int64_t *reevaluated;       /* per policy, this worker's count */
     const bool *stored_reads;   /* stored baseline: per policy, it read a changed parameter */
     int frame;                  /* stack index of the evaluation frame (push_frame) */
+    /* the household loop (household_loop): the next decision unit, what the result held after
+     * the last unit taken, and why the loop returned */
+    int next_k, next_member;
+    int mark_n, mark_errors;
+    size_t mark_text;
+    int stop;                   /* LOOP_* */
+    int stop_d;                 /* LOOP_REASONS: index of the decision in res */
 } eval_job;
 
 /* The evaluation frame: what every evaluation of one household under one parameter set needs,
@@ -223,6 +230,159 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
     assert(lua_gettop(L) == top);
 }
 
+/* ---- the household loop ---- */
+
+/* The household loop: one protected call evaluates every decision unit of the household (each
+ * policy, each member of a member-scope one) in turn, instead of one protected call per unit —
+ * the protected call, the copies of the function and arguments kept for a re-run, the clock and
+ * the watchdog's bookkeeping were most of what a trivial evaluation cost.
+ *
+ * It is a C function registered in the state, not a Lua chunk: the host must take each decision
+ * (bf__take_decision) before the next unit runs, because a later policy reads it through
+ * ctx.decision and must see it failed when it is malformed; from C the loop calls evaluate with
+ * lua_call and checks the decision in place, with the same code as one evaluation alone, and a
+ * script can neither see nor call the loop (nothing of it is in the globals).
+ *
+ * The loop stops, and the host takes over, when a unit's evaluation fails in any way (an error,
+ * the instruction budget, the time limit, the memory cap, a decision that is malformed): that
+ * unit is evaluated again alone (eval_one), which gives exactly the error decision one protected
+ * call gives, and the loop goes on after it. It also returns after a decision whose deferred
+ * reasons are kept: they are called alone (call_reasons, counted, never re-run) before the next
+ * unit, as eval_one does. A watchdog abort makes the sandbox run the loop again counted, from the
+ * unit that was running: bf__sandbox_next_evaluation then starts each unit's count and clock
+ * anew. What a failed unit read before it failed (parameters, ctx.date) it reads again when
+ * evaluated alone, in the same order: the reads recorded are the same. Explain and coverage,
+ * which watch each evaluation, evaluate unit by unit. */
+enum { LOOP_DONE, LOOP_REASONS, LOOP_FAILED };
+
+/* Advances (k, member) to the next decision unit of household h (start with k = -1); k becomes
+ * e->n_pol past the last. */
+static void advance(const bf_engine *e, const bf_household *h, int *k, int *member)
+{
+    if (*k >= 0 && e->pol[*k].scope == BF_SCOPE_MEMBER && *member + 1 < h->n_members) {
+        (*member)++;
+        return;
+    }
+    for ((*k)++; *k < e->n_pol; (*k)++) {
+        if (!e->evaluated[*k])
+            continue;
+        if (e->pol[*k].scope == BF_SCOPE_HOUSEHOLD) {
+            *member = -1;
+            return;
+        }
+        if (h->n_members > 0) {
+            *member = 0;
+            return;
+        }
+    }
+}
+
+/* Notes what the result holds after the last unit taken. */
+static void mark_result(eval_job *job)
+{
+    job->mark_n = job->res->n;
+    job->mark_errors = job->res->errors;
+    job->mark_text = job->res->text.len;
+}
+
+/* Forgets what the result took since mark_result: of a unit whose evaluation failed. */
+static void rollback_result(eval_job *job)
+{
+    bf_result *r = job->res;
+    r->n = job->mark_n;
+    r->errors = job->mark_errors;
+    r->text.len = job->mark_text;
+    if (r->text.data)
+        r->text.data[r->text.len] = '\0';
+}
+
+/* The loop (argument 1: the job), called by bf__sandbox_call from job->next_k on. */
+static int household_loop(lua_State *L)
+{
+    eval_job *job = lua_touserdata(L, 1);
+    worker *w = job->w;
+    bf_engine *e = w->e;
+    rollback_result(job);                /* a counted re-run: what the aborted unit had taken */
+    int f = job->frame = push_frame(L, w, job->set);
+    int top = lua_gettop(L);
+    while (job->next_k < e->n_pol) {
+        int k = job->next_k, member = job->next_member;
+        bf__sandbox_next_evaluation(w->sb);
+        lua_call(L, push_call(L, job, k, member), 1);    /* decision */
+        int di = job->res->n;
+        bf_decision *d = bf_result_add(job->res, k, member);
+        if (!d)
+            return luaL_error(L, _("out of memory recording decisions"));
+        bool deferred;
+        bf_buf_clear(&w->why);
+        if (!bf__take_decision(L, top + 1, f + FRAME_KEYS, e->cfg.text, w->recorded[k], job->res,
+                               d, &w->scratch, &w->why, &deferred)) {
+            job->stop = LOOP_FAILED;     /* evaluated alone, which finds the line of the return */
+            return 0;
+        }
+        int slot = bf__slot(e, k, member);
+        w->failed[job->set][slot] = false;
+        lua_rawseti(L, f + FRAME_SLOTS, slot);           /* slots[slot] = decision */
+        lua_pushnil(L);
+        lua_rawseti(L, f + FRAME_RO, slot);              /* forget the old read-only view */
+        advance(e, job->h, &job->next_k, &job->next_member);
+        mark_result(job);
+        if (deferred) {
+            job->stop = LOOP_REASONS;
+            job->stop_d = di;
+            return 0;
+        }
+    }
+    job->stop = LOOP_DONE;
+    return 0;
+}
+
+/* Calls the kept deferred reasons of decision job->stop_d, which the loop left in its slot; a
+ * failure makes it an error decision, as in eval_one. */
+static void finish_reasons(lua_State *L, eval_job *job)
+{
+    worker *w = job->w;
+    bf_decision *d = &job->res->d[job->stop_d];
+    int slot = bf__slot(w->e, d->policy, d->member);
+    lua_rawgeti(L, job->frame + FRAME_SLOTS, slot);      /* decision */
+    if (!call_reasons(L, job, d)) {
+        bf__fail_decision(job->res, d, &w->e->pol[d->policy], bf_buf_str(&w->err));
+        w->failed[job->set][slot] = true;
+        lua_pushboolean(L, 0);
+        lua_rawseti(L, job->frame + FRAME_SLOTS, slot);  /* the slot holds false */
+    }
+    lua_pop(L, 1);
+    mark_result(job);
+}
+
+/* Every unit of the household through the loop, each failed unit alone (frame already pushed). */
+static void evaluate_looped(lua_State *L, eval_job *job)
+{
+    worker *w = job->w;
+    bf_engine *e = w->e;
+    int frame = job->frame;
+    job->next_k = -1;
+    advance(e, job->h, &job->next_k, &job->next_member);
+    mark_result(job);
+    while (job->next_k < e->n_pol) {
+        lua_pushcfunction(L, household_loop);
+        lua_pushlightuserdata(L, job);
+        bf_buf_clear(&w->err);
+        int rc = bf__sandbox_call(w->sb, 1, 0, &w->err);
+        job->frame = frame;
+        if (rc == BF_OK && job->stop == LOOP_DONE)
+            return;
+        if (rc == BF_OK && job->stop == LOOP_REASONS) {
+            finish_reasons(L, job);
+            continue;
+        }
+        rollback_result(job);
+        eval_one(L, job, job->next_k, job->next_member);
+        advance(e, job->h, &job->next_k, &job->next_member);
+        mark_result(job);
+    }
+}
+
 /* The whole household, inside one protected call: pushing records can also run out of memory. */
 static int eval_household(lua_State *L)
 {
@@ -239,14 +399,18 @@ static int eval_household(lua_State *L)
     }
     bf__push_household(w, job->h);
     job->frame = push_frame(L, w, job->set);
-    for (int k = 0; k < e->n_pol; k++) {
-        if (!e->evaluated[k])
-            continue;
-        if (e->pol[k].scope == BF_SCOPE_HOUSEHOLD)
-            eval_one(L, job, k, -1);
-        else
-            for (int i = 0; i < job->h->n_members; i++)
-                eval_one(L, job, k, i);
+    if (!e->cfg.explain && !e->cfg.coverage && !e->cfg.no_household_loop) {
+        evaluate_looped(L, job);
+    } else {
+        for (int k = 0; k < e->n_pol; k++) {
+            if (!e->evaluated[k])
+                continue;
+            if (e->pol[k].scope == BF_SCOPE_HOUSEHOLD)
+                eval_one(L, job, k, -1);
+            else
+                for (int i = 0; i < job->h->n_members; i++)
+                    eval_one(L, job, k, i);
+        }
     }
     assert(lua_gettop(L) == job->frame + frame_size(e) - 1);
     return 0;
@@ -287,7 +451,7 @@ static void run_protected(worker *w, lua_CFunction fn, eval_job *job)
 void bf__evaluate_household(worker *w, const bf_household *h, int set, bf_result *res)
 {
     bf_result_reset(res);
-    eval_job job = {w, h, set, res, NULL, NULL, NULL, NULL, 0};
+    eval_job job = {.w = w, .h = h, .set = set, .res = res};
     run_protected(w, eval_household, &job);
     w->cur_reads = NULL;
 }
@@ -449,7 +613,8 @@ void bf__evaluate_pair(worker *w, const bf_household *h, const bool *changed,
     if (!stored_reads)
         bf__evaluate_household(w, h, 0, base);
     bf_result_reset(scen);
-    eval_job job = {w, h, 1, scen, base, changed, reevaluated, stored_reads, 0};
+    eval_job job = {.w = w, .h = h, .set = 1, .res = scen, .base = base, .changed = changed,
+                    .reevaluated = reevaluated, .stored_reads = stored_reads};
     run_protected(w, eval_scenario, &job);
 }
 

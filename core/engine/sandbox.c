@@ -686,6 +686,15 @@ static int protected_call(bf_sandbox *sb, int nargs, int nresults, bool counting
     return rc;
 }
 
+void bf__sandbox_next_evaluation(bf_sandbox *sb)
+{
+    if (sb->mode != MODE_COUNTING)
+        return;
+    sb->counted = 0;
+    atomic_store(&sb->deadline_ns, now_ns() + sb->max_ns);
+    arm(sb->L, sb, COUNT_STEP);                      /* the hook's count starts again too */
+}
+
 /* Turns the error object on top into "file:line: message" in err and pops it. */
 static int describe_error(bf_sandbox *sb, int rc, bf_buf *err)
 {

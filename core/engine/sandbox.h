@@ -58,6 +58,12 @@ int bf__sandbox_freeze(bf_sandbox *sb, bf_buf *err);
  * under the instruction budget and memory cap. On error the stack holds nothing of the call and
  * err receives "file:line: message". Returns BF_OK, BF_ESCRIPT, or BF_ELIMIT (budget or memory). */
 int bf__sandbox_call(bf_sandbox *sb, int nargs, int nresults, bf_buf *err);
+/* Inside a call: the next evaluation of a host loop starts (eval.c's household loop calls
+ * several evaluations in one protected call). When the call counts instructions, the count, its
+ * hook and the wall clock start again, so the budget and the time limit stay per evaluation;
+ * unwatched (fast) calls need nothing: the watchdog aborts the whole call long before an
+ * evaluation could reach its budget, and the caller re-runs it counted. */
+void bf__sandbox_next_evaluation(bf_sandbox *sb);
 /* bf__sandbox_call counting instructions from the start, so that the call is never aborted by
  * the watchdog and run a second time: for a function that may change what it captured (a
  * decision's reasons function appending to its list). */
@@ -115,7 +121,7 @@ void bf__sandbox_observe_lines(bf_sandbox *sb, bf_line_observer fn, void *ud);
 
 /* Counters for tests and benchmarks. */
 typedef struct bf_sandbox_stats {
-    uint64_t calls;            /* evaluations run */
+    uint64_t calls;            /* protected calls made (a household loop is one) */
     uint64_t counted_reruns;   /* evaluations re-run with the instruction count */
     size_t memory;             /* bytes the state holds now */
 } bf_sandbox_stats;
