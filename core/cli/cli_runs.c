@@ -62,21 +62,34 @@ static const char *const runs_usage[] = {
     NULL};
 const bf_command bf_cli_runs = {"runs", cmd_runs, N_("every stored run and what changed from the one before"), runs_usage};
 
-static int cmd_runs(int argc, char **argv)
+/* The options runs and history share: --db, --format text|json and, when id is not NULL,
+ * one household id. BF_EXIT_OK, or BF_EXIT_USAGE (reported). */
+static int parse_db_format(const char *cmd, int argc, char **argv, const char **db, bool *json,
+                           const char **id)
 {
-    const char *db = "bangfu.db", *v;
-    bool json = false;
+    const char *v;
     for (int i = 1; i < argc; i++) {
         if (bf_cli_opt(argc, argv, &i, "--db", &v)) {
-            if (!(db = v))
+            if (!(*db = v))
                 return BF_EXIT_USAGE;
         } else if (bf_cli_opt(argc, argv, &i, "--format", &v)) {
-            if (!parse_text_json("runs", v, &json))
+            if (!parse_text_json(cmd, v, json))
                 return BF_EXIT_USAGE;
+        } else if (id && argv[i][0] != '-' && !*id) {
+            *id = argv[i];
         } else {
-            return bf_cli_usage_error("runs", _("unknown argument %s"), argv[i]);
+            return bf_cli_usage_error(cmd, _("unknown argument %s"), argv[i]);
         }
     }
+    return BF_EXIT_OK;
+}
+
+static int cmd_runs(int argc, char **argv)
+{
+    const char *db = "bangfu.db";
+    bool json = false;
+    if (parse_db_format("runs", argc, argv, &db, &json, NULL) != BF_EXIT_OK)
+        return BF_EXIT_USAGE;
     char err[1024];
     bf_store *store;
     if (bf_store_open_existing(db, &store, err, sizeof err) != BF_OK) {
@@ -277,21 +290,10 @@ const bf_command bf_cli_history = {"history", cmd_history, N_("one household ove
 
 static int cmd_history(int argc, char **argv)
 {
-    const char *db = "bangfu.db", *v, *id = NULL;
+    const char *db = "bangfu.db", *id = NULL;
     bool json = false;
-    for (int i = 1; i < argc; i++) {
-        if (bf_cli_opt(argc, argv, &i, "--db", &v)) {
-            if (!(db = v))
-                return BF_EXIT_USAGE;
-        } else if (bf_cli_opt(argc, argv, &i, "--format", &v)) {
-            if (!parse_text_json("history", v, &json))
-                return BF_EXIT_USAGE;
-        } else if (argv[i][0] != '-' && !id) {
-            id = argv[i];
-        } else {
-            return bf_cli_usage_error("history", _("unknown argument %s"), argv[i]);
-        }
-    }
+    if (parse_db_format("history", argc, argv, &db, &json, &id) != BF_EXIT_OK)
+        return BF_EXIT_USAGE;
     if (!id)
         return bf_cli_usage_error("history", _("give the id of a household"));
     char err[1024];

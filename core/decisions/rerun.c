@@ -195,23 +195,10 @@ typedef struct rerun {
 static town_totals *town_of(rerun *rr, const char *name)
 {
     int i = bf_towns_find(&rr->names, name);
-    if (i < 0)
-        return NULL;
-    if (i < rr->n_towns)
-        return &rr->towns[i];
-    if (rr->n_towns == rr->cap_towns) {
-        int cap = rr->cap_towns ? 2 * rr->cap_towns : 16;
-        town_totals *grown = realloc(rr->towns, sizeof *grown * (size_t)cap);
-        if (!grown)
-            return NULL;
-        rr->towns = grown;
-        rr->cap_towns = cap;
-    }
-    town_totals *t = &rr->towns[rr->n_towns];
-    memset(t, 0, sizeof *t);
-    if (!(t->t = calloc((size_t)rr->n_pol, sizeof *t->t)))
-        return NULL;
-    rr->n_towns++;
+    town_totals *t = i < 0 ? NULL
+                           : bf_towns_row(&rr->towns, &rr->n_towns, &rr->cap_towns, sizeof *t, i);
+    if (t && !t->t && !(t->t = calloc((size_t)rr->n_pol, sizeof *t->t)))
+        return NULL;                   /* a new town's totals: tried again when it comes back */
     return t;
 }
 

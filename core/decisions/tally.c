@@ -58,23 +58,9 @@ int bf_tally_new(const bf_params *defs, const bf_policy *pol, int n_pol, int64_t
 static town *town_of(bf_tally *t, const char *name)
 {
     int i = bf_towns_find(&t->names, name);
-    if (i < 0)
-        return NULL;
-    if (i < t->n_towns)
-        return &t->towns[i];
-    if (t->n_towns == t->cap_towns) {
-        int cap = t->cap_towns ? 2 * t->cap_towns : 16;
-        town *grown = realloc(t->towns, sizeof *grown * (size_t)cap);
-        if (!grown)
-            return NULL;
-        t->towns = grown;
-        t->cap_towns = cap;
-    }
-    town *tw = &t->towns[t->n_towns];
-    memset(tw, 0, sizeof *tw);
-    if (!(tw->totals = calloc((size_t)t->n_pol, sizeof *tw->totals)))
-        return NULL;
-    t->n_towns++;
+    town *tw = i < 0 ? NULL : bf_towns_row(&t->towns, &t->n_towns, &t->cap_towns, sizeof *tw, i);
+    if (tw && !tw->totals && !(tw->totals = calloc((size_t)t->n_pol, sizeof *tw->totals)))
+        return NULL;                   /* a new town's totals: tried again when it comes back */
     return tw;
 }
 

@@ -6,6 +6,7 @@
 #include "bangfu.h"
 #include "i18n.h"
 
+#include <assert.h>
 #include <stdio.h>
 
 #include <stdlib.h>
@@ -198,4 +199,26 @@ void bf_towns_free(bf_towns *t)
     free(t->names);
     free(t->slots);
     memset(t, 0, sizeof *t);
+}
+
+void *bf_towns_row(void *rows, int *n, int *cap, size_t size, int i)
+{
+    /* towns are numbered in order of first appearance: a new one is always the next row */
+    assert(i >= 0 && i <= *n && *n <= *cap);
+    char *table;
+    memcpy(&table, rows, sizeof table);
+    if (i < *n)
+        return table + (size_t)i * size;
+    if (*n == *cap) {
+        int grown_cap = *cap ? 2 * *cap : 16;
+        char *grown = realloc(table, size * (size_t)grown_cap);
+        if (!grown)
+            return NULL;
+        table = grown;
+        memcpy(rows, &table, sizeof table);
+        *cap = grown_cap;
+    }
+    char *row = table + (size_t)(*n)++ * size;
+    memset(row, 0, size);
+    return row;
 }

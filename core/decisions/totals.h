@@ -61,5 +61,10 @@ typedef struct bf_towns {
 int bf_towns_find(bf_towns *t, const char *name);
 /* Frees the names and the table; t is empty afterwards. */
 void bf_towns_free(bf_towns *t);
+/* The row of town i (a number from bf_towns_find) in a caller's table of per-town rows, size
+ * bytes each: rows is the address of the table's pointer, holding *n rows in room for *cap. A
+ * town met for the first time (i == *n) gets a zeroed row and *n grows by one. The row, or NULL
+ * when out of memory. */
+void *bf_towns_row(void *rows, int *n, int *cap, size_t size, int i);
 
 #endif

@@ -23,6 +23,16 @@ int bf_store_view_record(bf_store *s, const char *user, const char *household, c
     return rc;
 }
 
+/* One row of household_views (viewed, user, household_id, via). */
+static void fill_view(sqlite3_stmt *st, void *row, bool *oom)
+{
+    bf_household_view *v = row;
+    v->viewed = bf__store_column_dup(st, 0, oom);
+    v->user = bf__store_column_dup(st, 1, oom);
+    v->household = bf__store_column_dup(st, 2, oom);
+    v->via = bf__store_column_dup(st, 3, oom);
+}
+
 int bf_store_views(bf_store *s, const char *household, int limit, bf_household_view **out, int *n)
 {
     *out = NULL;
@@ -37,22 +47,13 @@ int bf_store_views(bf_store *s, const char *household, int limit, bf_household_v
         sqlite3_finalize(st);
         return bf__store_fail(s, BF_ESTORE, "binding who looked at households");
     }
-    bf_household_view *rows = limit > 0 ? calloc((size_t)limit, sizeof *rows) : NULL;
-    bool oom = limit > 0 && !rows;
-    int rc;
-    while (!oom && (rc = sqlite3_step(st)) == SQLITE_ROW && *n < limit) {
-        bf_household_view *v = &rows[(*n)++];
-        v->viewed = bf__store_column_dup(st, 0, &oom);
-        v->user = bf__store_column_dup(st, 1, &oom);
-        v->household = bf__store_column_dup(st, 2, &oom);
-        v->via = bf__store_column_dup(st, 3, &oom);
-    }
-    bool failed = oom || (rc != SQLITE_DONE && rc != SQLITE_ROW);
-    sqlite3_finalize(st);
-    if (failed) {
+    void *rows;
+    int rc = bf__store_rows(s, st, limit, sizeof(bf_household_view), fill_view,
+                            "reading who looked at households", &rows, n);
+    if (rc != BF_OK) {
         bf_household_views_free(rows, *n);
         *n = 0;
-        return oom ? BF_ENOMEM : bf__store_fail(s, BF_ESTORE, "reading who looked at households");
+        return rc;
     }
     *out = rows;
     return BF_OK;

@@ -61,6 +61,12 @@ int bf__store_step_done(bf_store *s, sqlite3_stmt *st, const char *what);
 int bf__store_bind_opt(sqlite3_stmt *st, int col, const char *v);
 /* A malloc'd copy of a text column, NULL for SQL NULL; *oom is set when the copy failed. */
 char *bf__store_column_dup(sqlite3_stmt *st, int col, bool *oom);
+/* Steps the bound statement st for at most limit rows into a new zeroed array of limit rows of
+ * size bytes, fill(st, row, &oom) making each, and finalizes st. *rows and *n are what was read:
+ * the caller frees them, also on failure. BF_OK, BF_ENOMEM, or BF_ESTORE with "what" in s->err. */
+int bf__store_rows(bf_store *s, sqlite3_stmt *st, int limit, size_t size,
+                   void (*fill)(sqlite3_stmt *st, void *row, bool *oom), const char *what,
+                   void **rows, int *n);
 /* Prepares sql and binds run_id to ?1; NULL (with the message in s->err) on failure. */
 sqlite3_stmt *bf__store_prepare_run(bf_store *s, const char *sql, int64_t run_id);
 /* Notes a write of households: counted at the commit, or now outside a transaction. */

@@ -6,6 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* One household found: id, town, village, the head's name, how many members. */
+static void fill_found(sqlite3_stmt *st, void *row, bool *oom)
+{
+    bf_found_household *f = row;
+    f->id = bf__store_column_dup(st, 0, oom);
+    f->town = bf__store_column_dup(st, 1, oom);
+    f->village = bf__store_column_dup(st, 2, oom);
+    f->head = bf__store_column_dup(st, 3, oom);
+    f->members = sqlite3_column_int(st, 4);
+}
+
 int bf_store_search_households(bf_store *s, const char *text, int limit, bf_found_household **out,
                                int *n)
 {
@@ -29,23 +40,13 @@ int bf_store_search_households(bf_store *s, const char *text, int limit, bf_foun
         sqlite3_finalize(st);
         return bf__store_fail(s, BF_ESTORE, "binding a household search");
     }
-    bf_found_household *rows = limit > 0 ? calloc((size_t)limit, sizeof *rows) : NULL;
-    bool oom = limit > 0 && !rows;
-    int rc = SQLITE_DONE;
-    while (!oom && *n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        bf_found_household *f = &rows[(*n)++];
-        f->id = bf__store_column_dup(st, 0, &oom);
-        f->town = bf__store_column_dup(st, 1, &oom);
-        f->village = bf__store_column_dup(st, 2, &oom);
-        f->head = bf__store_column_dup(st, 3, &oom);
-        f->members = sqlite3_column_int(st, 4);
-    }
-    bool failed = oom || (rc != SQLITE_DONE && rc != SQLITE_ROW);
-    sqlite3_finalize(st);
-    if (failed) {
+    void *rows;
+    int rc = bf__store_rows(s, st, limit, sizeof(bf_found_household), fill_found,
+                            "searching households", &rows, n);
+    if (rc != BF_OK) {
         bf_found_households_free(rows, *n);
         *n = 0;
-        return oom ? BF_ENOMEM : bf__store_fail(s, BF_ESTORE, "searching households");
+        return rc;
     }
     *out = rows;
     return BF_OK;

@@ -410,6 +410,24 @@ char *bf__store_column_dup(sqlite3_stmt *st, int col, bool *oom)
     return copy;
 }
 
+int bf__store_rows(bf_store *s, sqlite3_stmt *st, int limit, size_t size,
+                   void (*fill)(sqlite3_stmt *st, void *row, bool *oom), const char *what,
+                   void **rows, int *n)
+{
+    char *table = limit > 0 ? calloc((size_t)limit, size) : NULL;
+    bool oom = limit > 0 && !table;
+    int rc = SQLITE_DONE;
+    *n = 0;
+    while (!oom && *n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        fill(st, table + (size_t)(*n)++ * size, &oom);
+    bool failed = oom || (rc != SQLITE_DONE && rc != SQLITE_ROW);
+    *rows = table;
+    if (failed && !oom)
+        bf__store_fail(s, BF_ESTORE, what);      /* before finalize resets SQLite's message */
+    sqlite3_finalize(st);
+    return oom ? BF_ENOMEM : failed ? BF_ESTORE : BF_OK;
+}
+
 sqlite3_stmt *bf__store_prepare_run(bf_store *s, const char *sql, int64_t run_id)
 {
     sqlite3_stmt *st;
