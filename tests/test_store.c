@@ -225,14 +225,130 @@ Test(store, version_mismatch_and_foreign_files_are_refused)
     store = NULL;
 }
 
-Test(store, a_version_1_database_is_migrated_to_5_and_its_runs_stop_serving_as_baselines)
+/* Turns the decisions of a version 7 database back into the table of version 6 (its definition
+ * copied from schema.c as it was), rows as the view shows them. */
+#define AS_VERSION_6_DECISIONS \
+    "CREATE TABLE decisions_old(run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, " \
+    "household_id TEXT NOT NULL, policy_seq INTEGER NOT NULL, member_seq INTEGER NOT NULL, " \
+    "policy TEXT NOT NULL, member_id TEXT, eligible INTEGER NOT NULL CHECK (eligible = 0 OR " \
+    "eligible = 1), amount_fen INTEGER NOT NULL, tier TEXT, reasons TEXT NOT NULL, details TEXT, " \
+    "error TEXT, PRIMARY KEY (run_id, household_id, policy_seq, member_seq)) WITHOUT ROWID;" \
+    "INSERT INTO decisions_old SELECT * FROM decisions;" \
+    "DROP VIEW decisions; DROP TABLE decision_rows; DROP TABLE decision_texts;" \
+    "ALTER TABLE decisions_old RENAME TO decisions;"
+
+/* What a person reads of the decisions with sqlite3. */
+#define DECISIONS_AS_READ "SELECT run_id, household_id, policy_seq, member_seq, policy, " \
+    "member_id, eligible, amount_fen, tier, reasons, details, error FROM decisions " \
+    "ORDER BY run_id, household_id, policy_seq, member_seq"
+
+/* Stores a run with five decisions: two share their texts, one has details "" and one NULL, one
+ * member's id is not the usual "household-place". */
+static int64_t store_five_decisions(void)
+{
+    bf_run_row run = {"2021-07-01T00:00:00Z", "2021-06-30", 1, NULL, false, "{}", "{}"};
+    int64_t run_id = 0;
+    cr_assert_eq(bf_store_run_create(store, &run, &run_id), BF_OK, "%s", bf_store_errmsg(store));
+    const bf_decision_row rows[] = {
+        {"A1", 0, 0, "dibao", NULL, true, 104600, "full", "[\"低于低保标准\"]", "{\"pcm\":463.83}", NULL},
+        {"A1", 1, 1, "education_aid", "A1-1", false, 0, NULL, "[\"未在校就读\"]", NULL, NULL},
+        {"A1", 1, 2, "education_aid", "A1-2", false, 0, NULL, "[\"未在校就读\"]", NULL, NULL},
+        {"A1", 1, 3, "education_aid", "身份-3", false, 0, NULL, "[\"未在校就读\"]", "", NULL},
+        {"A2", 0, 0, "dibao", NULL, false, 0, NULL, NULL, NULL, "dibao.lua:3: boom"},
+    };
+    cr_assert_eq(bf_store_begin(store), BF_OK);
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        cr_assert_eq(bf_store_decision_insert(store, run_id, &rows[i]), BF_OK, "%s",
+                     bf_store_errmsg(store));
+    cr_assert_eq(bf_store_commit(store), BF_OK);
+    return run_id;
+}
+
+/* The five decisions as sqlite3 prints them (written by hand from store_five_decisions). */
+static const char five_decisions[] =
+    "1|A1|0|0|dibao|NULL|1|104600|full|[\"低于低保标准\"]|{\"pcm\":463.83}|NULL\n"
+    "1|A1|1|1|education_aid|A1-1|0|0|NULL|[\"未在校就读\"]|NULL|NULL\n"
+    "1|A1|1|2|education_aid|A1-2|0|0|NULL|[\"未在校就读\"]|NULL|NULL\n"
+    "1|A1|1|3|education_aid|身份-3|0|0|NULL|[\"未在校就读\"]||NULL\n"
+    "1|A2|0|0|dibao|NULL|0|0|NULL|[]|NULL|dibao.lua:3: boom\n";
+
+Test(store, decisions_are_stored_lean_and_read_back_whole)
+{
+    store_five_decisions();
+    char *v = bf_test_query(path, DECISIONS_AS_READ);
+    cr_expect_str_eq(v, five_decisions);
+    free(v);
+    /* the two "未在校就读" without details share a text; "" details is another text than NULL */
+    v = bf_test_query(path, "SELECT count(*) FROM decision_texts");
+    cr_expect_str_eq(v, "4\n");
+    free(v);
+    v = bf_test_query(path, "SELECT member_seq, coalesce(member_id, '-') FROM decision_rows "
+                            "ORDER BY household_id, policy_seq, member_seq");
+    cr_expect_str_eq(v, "0|-\n1|-\n2|-\n3|身份-3\n0|-\n", "only the unusual member id is stored");
+    free(v);
+}
+
+Test(store, a_rolled_back_decision_leaves_no_text_behind_for_the_next_one)
+{
+    bf_run_row run = {"2021-07-01T00:00:00Z", "2021-06-30", 1, NULL, false, "{}", "{}"};
+    int64_t run_id = 0;
+    cr_assert_eq(bf_store_run_create(store, &run, &run_id), BF_OK, "%s", bf_store_errmsg(store));
+    bf_decision_row row = {"A1", 0, 0, "dibao", NULL, true, 100, "full", "[\"甲\"]", NULL, NULL};
+    cr_assert_eq(bf_store_begin(store), BF_OK);
+    cr_assert_eq(bf_store_decision_insert(store, run_id, &row), BF_OK);
+    cr_assert_eq(bf_store_rollback(store), BF_OK);
+    /* the same texts again: stored anew, not referring to the rolled-back row */
+    cr_assert_eq(bf_store_begin(store), BF_OK);
+    cr_assert_eq(bf_store_decision_insert(store, run_id, &row), BF_OK, "%s", bf_store_errmsg(store));
+    cr_assert_eq(bf_store_commit(store), BF_OK);
+    char *v = bf_test_query(path, "SELECT household_id, reasons FROM decisions");
+    cr_expect_str_eq(v, "A1|[\"甲\"]\n");
+    free(v);
+    cr_expect_eq(bf_store_run_delete_decisions(store, run_id), BF_OK);
+    v = bf_test_query(path, "SELECT (SELECT count(*) FROM decision_rows) + (SELECT count(*) FROM decision_texts)");
+    cr_expect_str_eq(v, "0\n", "a deleted run's decisions take their texts with them");
+    free(v);
+}
+
+Test(store, a_version_6_database_keeps_every_decision_as_it_was)
+{
+    store_five_decisions();
+    bf_store_close(store);
+    store = NULL;
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, AS_VERSION_6_DECISIONS
+                                  "UPDATE meta SET value = '6' WHERE key = 'schema_version';",
+                              0, 0, 0), SQLITE_OK, "%s", sqlite3_errmsg(db));
+    sqlite3_close(db);
+    char *v = bf_test_query(path, DECISIONS_AS_READ);
+    cr_expect_str_eq(v, five_decisions, "the version 6 table holds the decisions");
+    free(v);
+    char err[512];
+    cr_assert_eq(bf_store_open_readonly(path, &store, err, sizeof err), BF_EVERSION,
+                 "a reader cannot migrate");
+    store = NULL;
+    cr_assert_eq(bf_store_open(path, &store, err, sizeof err), BF_OK, "%s", err);
+    v = bf_test_query(path, "SELECT value FROM meta WHERE key = 'schema_version'");
+    cr_expect_str_eq(v, "7\n");
+    free(v);
+    v = bf_test_query(path, DECISIONS_AS_READ);
+    cr_expect_str_eq(v, five_decisions, "migrated, every decision reads as before");
+    free(v);
+    v = bf_test_query(path, "SELECT count(*), (SELECT count(member_id) FROM decision_rows) FROM decision_texts");
+    cr_expect_str_eq(v, "4|1\n");
+    free(v);
+}
+
+Test(store, a_version_1_database_is_migrated_and_its_runs_stop_serving_as_baselines)
 {
     bf_store_close(store);
     store = NULL;
     sqlite3 *db;
     cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
     /* what version 1 looked like: no households_version anywhere, one completed run */
-    cr_assert_eq(sqlite3_exec(db, "ALTER TABLE runs DROP COLUMN households_version;"
+    cr_assert_eq(sqlite3_exec(db, AS_VERSION_6_DECISIONS
+                                  "ALTER TABLE runs DROP COLUMN households_version;"
                                   "ALTER TABLE runs DROP COLUMN summary_recorded;"
                                   "DROP TABLE run_param_reads; DROP TABLE run_towns;"
                                   "DROP TABLE household_versions; DROP TABLE run_sources;"
@@ -248,7 +364,7 @@ Test(store, a_version_1_database_is_migrated_to_5_and_its_runs_stop_serving_as_b
     char err[512];
     cr_assert_eq(bf_store_open(path, &store, err, sizeof err), BF_OK, "%s", err);
     char *v = bf_test_query(path, "SELECT value FROM meta WHERE key IN ('schema_version', 'households_version') ORDER BY key");
-    cr_expect_str_eq(v, "0\n6\n");
+    cr_expect_str_eq(v, "0\n7\n");
     free(v);
     v = bf_test_query(path, "SELECT (SELECT count(*) FROM run_towns) + (SELECT count(*) FROM run_param_reads),"
                             " (SELECT summary_recorded FROM runs WHERE id = 1)");

@@ -102,10 +102,10 @@ int bf_store_baseline_open(bf_store *s, int64_t run_id, bf_baseline_reader **out
     r->store = s;
     r->run_id = run_id;
     /* a run that took decisions over from others reads them through its ranges (reuse.c) */
-    r->range = bf__store_prepare_decisions(s, BASELINE_COLS "household_id > ?2 AND "
+    r->range = bf__store_prepare_decision_rows(s, BASELINE_COLS "household_id > ?2 AND "
                                            "household_id <= ?3 ORDER BY household_id, policy_seq, "
                                            "member_seq", run_id);
-    r->one = r->range ? bf__store_prepare_decisions(s, BASELINE_COLS "household_id = ?2 ORDER BY "
+    r->one = r->range ? bf__store_prepare_decision_rows(s, BASELINE_COLS "household_id = ?2 ORDER BY "
                                                     "policy_seq, member_seq", run_id) : NULL;
     if (!r->range || !r->one) {
         bf_baseline_close(r);

@@ -9,16 +9,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Whether a member's id is the usual one: the household's id, '-' and its place (1-based). */
+static bool member_id_is_usual(const char *member_id, const char *household_id, int member_seq)
+{
+    size_t n = strlen(household_id);
+    if (strncmp(member_id, household_id, n) != 0 || member_id[n] != '-')
+        return false;
+    char seq[16];
+    snprintf(seq, sizeof seq, "%d", member_seq);
+    return strcmp(member_id + n + 1, seq) == 0;
+}
+
 int bf_store_decision_insert(bf_store *s, int64_t run_id, const bf_decision_row *row)
 {
+    int64_t text_id;
+    int rc = bf__store_text_id(s, run_id, row->policy, row->reasons ? row->reasons : "[]",
+                               row->details, &text_id);
+    if (rc != BF_OK)
+        return rc;
     sqlite3_stmt *st = s->stmt[ST_DECISION];
     sqlite3_reset(st);
+    const char *member_id = row->member_id;
+    if (member_id && member_id_is_usual(member_id, row->household_id, row->member_seq))
+        member_id = NULL;          /* the view makes it again (schema.c) */
     if ((sqlite3_bind_int64(st, 1, run_id) | bf__store_bind_opt(st, 2, row->household_id) |
          sqlite3_bind_int(st, 3, row->policy_seq) | sqlite3_bind_int(st, 4, row->member_seq) |
-         bf__store_bind_opt(st, 5, row->policy) | bf__store_bind_opt(st, 6, row->member_id) |
-         sqlite3_bind_int(st, 7, row->eligible) | sqlite3_bind_int64(st, 8, row->amount_fen) |
-         bf__store_bind_opt(st, 9, row->tier) | bf__store_bind_opt(st, 10, row->reasons ? row->reasons : "[]") |
-         bf__store_bind_opt(st, 11, row->details) | bf__store_bind_opt(st, 12, row->error)) != SQLITE_OK)
+         bf__store_bind_opt(st, 5, member_id) | sqlite3_bind_int(st, 6, row->eligible) |
+         sqlite3_bind_int64(st, 7, row->amount_fen) | bf__store_bind_opt(st, 8, row->tier) |
+         bf__store_bind_opt(st, 9, row->error) | sqlite3_bind_int64(st, 10, text_id)) != SQLITE_OK)
         return bf__store_fail(s, BF_ESTORE, "binding a decision");
     return bf__store_step_done(s, st, "recording a decision");
 }
@@ -148,10 +166,13 @@ int bf_store_run_households_open(bf_store *s, int64_t run_id, bf_household_curso
         return BF_ENOMEM;
     }
     c->store = s;
-    c->st = bf__store_prepare_decisions(s, "SELECT h.id, h.town, h.village, h.monitor, h.recorded, "
-        "d.policy_seq, d.member_seq, d.policy, coalesce(rp.title, d.policy), d.member_id, "
-        "d.eligible, d.amount_fen, d.tier, d.reasons, d.details, d.error FROM households h "
-        "LEFT JOIN %s d ON d.run_id = ?1 AND d.household_id = h.id "
+    /* the lean rows and their texts joined here: SQLite cannot flatten the view `decisions`
+     * (itself a join) into the right side of a LEFT JOIN, and would scan it per household */
+    c->st = bf__store_prepare_decision_rows(s, "SELECT h.id, h.town, h.village, h.monitor, "
+        "h.recorded, d.policy_seq, d.member_seq, t.policy, coalesce(rp.title, t.policy), "
+        DECISION_MEMBER_ID("d") ", d.eligible, d.amount_fen, d.tier, t.reasons, t.details, "
+        "d.error FROM households h LEFT JOIN %s d ON d.run_id = ?1 AND d.household_id = h.id "
+        "LEFT JOIN decision_texts t ON t.id = d.text_id "
         "LEFT JOIN run_policies rp ON rp.run_id = ?1 AND rp.seq = d.policy_seq "
         "ORDER BY h.id, d.policy_seq, d.member_seq", run_id);
     if (!c->st) {

@@ -16,7 +16,7 @@
 enum {
     ST_HOUSEHOLD_EXISTS, ST_MEMBER_EXISTS, ST_DELETE_HOUSEHOLD, ST_INSERT_HOUSEHOLD,
     ST_INSERT_MEMBER, ST_GET_HOUSEHOLD, ST_GET_MEMBERS, ST_RUN_CREATE, ST_RUN_FINISH,
-    ST_RUN_POLICY, ST_DECISION, ST_RUN_READS, ST_RUN_TOWN, ST_VERSION_LATEST, ST_VERSION_KEEP,
+    ST_RUN_POLICY, ST_DECISION, ST_DECISION_TEXT, ST_RUN_READS, ST_RUN_TOWN, ST_VERSION_LATEST, ST_VERSION_KEEP,
     ST_VERSION_ADD, ST__N
 };
 
@@ -34,6 +34,9 @@ enum {
  * never describes households that have changed since. */
 #define HOUSEHOLDS_VERSION "(SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'households_version')"
 
+/* texts.c: a run's decision texts the writer has stored, and their ids. */
+typedef struct bf__texts bf__texts;
+
 struct bf_store {
     sqlite3 *db;
     char *path;
@@ -47,6 +50,7 @@ struct bf_store {
     bool gave_up_waiting;      /* the busy handler gave up: the failure is a lock held too long */
     void (*on_wait)(const void *user, const char *path);   /* told when a wait begins */
     const void *on_wait_user;
+    bf__texts *texts;          /* the decision texts this connection wrote (texts.c), or NULL */
     int run_lock_fd;           /* the run lock file while this connection's run is running, or -1 */
     char err[1024];
 };
@@ -102,11 +106,28 @@ int bf__store_version_record(bf_store *s, const bf_household *h, const char *sou
  * member) and the field; returns the field, or NULL for a household field. */
 const char *bf__store_record_member_field(const char *key, char *member, size_t size);
 
-/* reuse.c: the table to read run_id's decisions from: "decisions", or, for a run that took
- * decisions over from others, a subquery of the same columns (binding the run id to ?1). */
-int bf__store_run_decisions(bf_store *s, int64_t run_id, const char **table);
+/* texts.c: the id of the decision_texts row of run_id holding these texts (details may be
+ * NULL): one written earlier in the run by this connection, or one inserted now. */
+int bf__store_text_id(bf_store *s, int64_t run_id, const char *policy, const char *reasons,
+                      const char *details, int64_t *id);
+/* texts.c: forgets the texts written (their rows were rolled back or deleted). */
+void bf__store_texts_forget(bf_store *s);
+/* texts.c: frees what texts.c keeps in the store. */
+void bf__store_texts_free(bf_store *s);
+
+/* A decision's member id from decision_rows alias r (schema.c: NULL there when it is the usual
+ * "household-place", made again here). */
+#define DECISION_MEMBER_ID(r) "CASE WHEN " r ".member_id IS NULL AND " r ".member_seq > 0 THEN " \
+    r ".household_id || '-' || " r ".member_seq ELSE " r ".member_id END"
+
+/* reuse.c: the table to read run_id's decisions from: "decisions" (lean: "decision_rows"), or,
+ * for a run that took decisions over from others, a subquery of the same columns (binding the
+ * run id to ?1). */
+int bf__store_run_decisions(bf_store *s, int64_t run_id, bool lean, const char **table);
 /* reuse.c: prepares sql_format with its one %s replaced by that table, run_id bound to ?1;
  * NULL (message in the store) on failure. */
 sqlite3_stmt *bf__store_prepare_decisions(bf_store *s, const char *sql_format, int64_t run_id);
+/* reuse.c: the same on the lean rows (decision_rows: no policy name, reasons or details). */
+sqlite3_stmt *bf__store_prepare_decision_rows(bf_store *s, const char *sql_format, int64_t run_id);
 
 #endif

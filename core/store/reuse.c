@@ -9,16 +9,21 @@
 #include <string.h>
 
 /* A run's decisions as one table: its own rows, then those its run_sources ranges take from
- * other runs, each with the run's id (?1), so that a query reads them as it reads `decisions`. */
-static const char run_decisions_union[] =
-    "(SELECT ?1 AS run_id, household_id, policy_seq, member_seq, policy, member_id, eligible, "
-    "amount_fen, tier, reasons, details, error FROM decisions WHERE run_id = ?1 UNION ALL "
-    "SELECT ?1, x.household_id, x.policy_seq, x.member_seq, x.policy, x.member_id, x.eligible, "
-    "x.amount_fen, x.tier, x.reasons, x.details, x.error FROM run_sources r JOIN decisions x "
-    "ON x.run_id = r.source_run AND x.household_id BETWEEN r.first_id AND r.last_id "
-    "WHERE r.run_id = ?1)";
+ * other runs, each with the run's id (?1), so that a query reads them as it reads `decisions`
+ * (the view of every column) or `decision_rows` (the lean rows, for simulate's baseline). */
+#define RUN_DECISIONS_UNION(table, cols, x_cols) \
+    "(SELECT ?1 AS run_id, household_id, policy_seq, member_seq, " cols " FROM " table \
+    " WHERE run_id = ?1 UNION ALL SELECT ?1, x.household_id, x.policy_seq, x.member_seq, " \
+    x_cols " FROM run_sources r JOIN " table " x ON x.run_id = r.source_run AND " \
+    "x.household_id BETWEEN r.first_id AND r.last_id WHERE r.run_id = ?1)"
+static const char run_decisions_union[] = RUN_DECISIONS_UNION("decisions",
+    "policy, member_id, eligible, amount_fen, tier, reasons, details, error",
+    "x.policy, x.member_id, x.eligible, x.amount_fen, x.tier, x.reasons, x.details, x.error");
+static const char run_rows_union[] = RUN_DECISIONS_UNION("decision_rows",
+    "member_id, eligible, amount_fen, tier, error, text_id",
+    "x.member_id, x.eligible, x.amount_fen, x.tier, x.error, x.text_id");
 
-int bf__store_run_decisions(bf_store *s, int64_t run_id, const char **table)
+int bf__store_run_decisions(bf_store *s, int64_t run_id, bool lean, const char **table)
 {
     sqlite3_stmt *st = bf__store_prepare_run(s, "SELECT EXISTS (SELECT 1 FROM run_sources "
                                                 "WHERE run_id = ?1)", run_id);
@@ -29,14 +34,18 @@ int bf__store_run_decisions(bf_store *s, int64_t run_id, const char **table)
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW)
         return bf__store_fail(s, BF_ESTORE, "looking for a run's sources");
-    *table = sources ? run_decisions_union : "decisions";
+    if (lean)
+        *table = sources ? run_rows_union : "decision_rows";
+    else
+        *table = sources ? run_decisions_union : "decisions";
     return BF_OK;
 }
 
-sqlite3_stmt *bf__store_prepare_decisions(bf_store *s, const char *sql_format, int64_t run_id)
+/* Prepares sql_format with its %s replaced by the run's table (lean or not). */
+static sqlite3_stmt *prepare_on(bf_store *s, const char *sql_format, int64_t run_id, bool lean)
 {
     const char *table;
-    if (bf__store_run_decisions(s, run_id, &table) != BF_OK)
+    if (bf__store_run_decisions(s, run_id, lean, &table) != BF_OK)
         return NULL;
     size_t len = strlen(sql_format) + strlen(table) + 1;
     char *sql = malloc(len);
@@ -48,6 +57,16 @@ sqlite3_stmt *bf__store_prepare_decisions(bf_store *s, const char *sql_format, i
     sqlite3_stmt *st = bf__store_prepare_run(s, sql, run_id);
     free(sql);
     return st;
+}
+
+sqlite3_stmt *bf__store_prepare_decisions(bf_store *s, const char *sql_format, int64_t run_id)
+{
+    return prepare_on(s, sql_format, run_id, false);
+}
+
+sqlite3_stmt *bf__store_prepare_decision_rows(bf_store *s, const char *sql_format, int64_t run_id)
+{
+    return prepare_on(s, sql_format, run_id, true);
 }
 
 int bf_store_reuse_base(bf_store *s, bool store_all, int64_t *run_id)

@@ -264,10 +264,16 @@ int bf_store_run_households_changed(bf_store *s, int64_t run_id, bool *changed)
 
 int bf_store_run_delete_decisions(bf_store *s, int64_t run_id)
 {
-    sqlite3_stmt *st = bf__store_prepare_run(s, "DELETE FROM decisions WHERE run_id = ?1", run_id);
-    if (!st)
-        return BF_ESTORE;
-    int rc = sqlite3_step(st);
+    bf__store_texts_forget(s);
+    sqlite3_stmt *st = bf__store_prepare_run(s, "DELETE FROM decision_texts WHERE id IN (SELECT "
+                                                "text_id FROM decision_rows WHERE run_id = ?1)",
+                                             run_id);
+    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
     sqlite3_finalize(st);
+    if (rc == SQLITE_DONE) {
+        st = bf__store_prepare_run(s, "DELETE FROM decision_rows WHERE run_id = ?1", run_id);
+        rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+        sqlite3_finalize(st);
+    }
     return rc == SQLITE_DONE ? BF_OK : bf__store_fail(s, BF_ESTORE, "deleting the run's decisions");
 }

@@ -1,10 +1,11 @@
-/* schema.c — the store's tables (version 6), creating them, and migrating older versions. */
+/* schema.c — the store's tables (version 7), creating them, and migrating older versions. */
 #include "internal.h"
 #include "i18n.h"
 #include "bangfu.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* What a run records besides its decisions, so that a simulation can take its baseline from
  * it without reading every household (version 3):
@@ -80,7 +81,72 @@
     ");\n" \
     "CREATE INDEX household_views_by_household ON household_views(household_id, id);\n"
 
-/* The schema (version 6). Runs and decisions are written by the engine (run.c). */
+/* A run's decisions (version 7), stored lean; the view `decisions` shows them as one row each
+ * with every column (run_id, household_id, policy_seq, member_seq, policy, member_id, eligible,
+ * amount_fen, tier, reasons, details, error), as the table of that name held them up to version
+ * 6, and every reader reads that view.
+ *   decision_texts  what repeats across households: a policy's reasons (JSON array) and details
+ *                   (JSON object, or NULL) with the policy's name, once per run (id global,
+ *                   run_id its run: a run's texts are deleted with its decisions). Two decisions
+ *                   of one run with the same policy, reasons and details share one row: "未在校
+ *                   就读" or a premium subsidy of the same category is written once, not once per
+ *                   member (the writer keeps the run's texts in memory, texts.c).
+ *   decision_rows   per decision what is its own: the household, the policy's place in the run
+ *                   (run_policies.seq), the member (0 for a household's decision, else its place,
+ *                   with its id: NULL when the id is the household's id, '-' and the place, as
+ *                   "S03-2", the usual form), eligibility, amount, tier, the error, the text's id. The
+ *                   key is (run_id, household_id, policy_seq, member_seq) in a WITHOUT ROWID
+ *                   table: one B-tree, in the order every reader reads. tier and error stay here
+ *                   so that a simulation's baseline (baseline.c) reads only this table.
+ * Measured on 20,000 generated households (run on 2021-06-30): 53,770 decisions had 19,723
+ * different texts; the decisions took 902 bytes per household in version 6 and take what
+ * README.md's store section says now. No foreign key from text_id: deleting a run's texts would
+ * need an index on it. */
+#define DECISION_TABLES \
+    "CREATE TABLE decision_texts(\n" \
+    "  id INTEGER PRIMARY KEY,\n" \
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n" \
+    "  policy TEXT NOT NULL,\n" \
+    "  reasons TEXT NOT NULL,\n" \
+    "  details TEXT\n" \
+    ");\n" \
+    "CREATE TABLE decision_rows(\n" \
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n" \
+    "  household_id TEXT NOT NULL,\n" \
+    "  policy_seq INTEGER NOT NULL,\n" \
+    "  member_seq INTEGER NOT NULL,\n" \
+    "  member_id TEXT,\n" \
+    "  eligible INTEGER NOT NULL CHECK (eligible = 0 OR eligible = 1),\n" \
+    "  amount_fen INTEGER NOT NULL,\n" \
+    "  tier TEXT,\n" \
+    "  error TEXT,\n" \
+    "  text_id INTEGER NOT NULL,\n" \
+    "  PRIMARY KEY (run_id, household_id, policy_seq, member_seq)\n" \
+    ") WITHOUT ROWID;\n" \
+    "CREATE VIEW decisions AS SELECT r.run_id AS run_id, r.household_id AS household_id, " \
+    "r.policy_seq AS policy_seq, r.member_seq AS member_seq, t.policy AS policy, " \
+    DECISION_MEMBER_ID("r") " AS member_id, r.eligible AS eligible, r.amount_fen AS amount_fen, " \
+    "r.tier AS tier, t.reasons AS reasons, t.details AS details, r.error AS error " \
+    "FROM decision_rows r JOIN decision_texts t ON t.id = r.text_id;\n"
+
+/* Version 6 -> 7: the decisions table becomes decision_texts and decision_rows (above), each
+ * run's texts once; an index finds each decision's text while they are copied. */
+#define DECISIONS_FROM_6 \
+    DECISION_TABLES \
+    "INSERT INTO decision_texts(run_id, policy, reasons, details) SELECT DISTINCT run_id, " \
+    "policy, reasons, details FROM decisions_6 ORDER BY run_id;\n" \
+    "CREATE INDEX decision_texts_copying ON decision_texts(run_id, policy, reasons, details);\n" \
+    "INSERT INTO decision_rows(run_id, household_id, policy_seq, member_seq, member_id, " \
+    "eligible, amount_fen, tier, error, text_id) SELECT d.run_id, d.household_id, d.policy_seq, " \
+    "d.member_seq, CASE WHEN d.member_id = d.household_id || '-' || d.member_seq THEN NULL ELSE " \
+    "d.member_id END, d.eligible, d.amount_fen, d.tier, d.error, t.id FROM decisions_6 d " \
+    "JOIN decision_texts t ON t.run_id = d.run_id AND t.policy = d.policy AND " \
+    "t.reasons = d.reasons AND t.details IS d.details ORDER BY d.run_id, d.household_id, " \
+    "d.policy_seq, d.member_seq;\n" \
+    "DROP INDEX decision_texts_copying;\n" \
+    "DROP TABLE decisions_6;\n"
+
+/* The schema (version 7). Runs and decisions are written by the engine (run.c). */
 static const char schema_sql[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;\n"
     "CREATE TABLE households(\n"
@@ -169,21 +235,7 @@ static const char schema_sql[] =
     "  params_read TEXT NOT NULL DEFAULT '',\n"
     "  PRIMARY KEY (run_id, seq)\n"
     ") WITHOUT ROWID;\n"
-    "CREATE TABLE decisions(\n"
-    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
-    "  household_id TEXT NOT NULL,\n"
-    "  policy_seq INTEGER NOT NULL,\n"
-    "  member_seq INTEGER NOT NULL,\n"
-    "  policy TEXT NOT NULL,\n"
-    "  member_id TEXT,\n"
-    "  eligible INTEGER NOT NULL CHECK (eligible = 0 OR eligible = 1),\n"
-    "  amount_fen INTEGER NOT NULL,\n"
-    "  tier TEXT,\n"
-    "  reasons TEXT NOT NULL,\n"
-    "  details TEXT,\n"
-    "  error TEXT,\n"
-    "  PRIMARY KEY (run_id, household_id, policy_seq, member_seq)\n"
-    ") WITHOUT ROWID;\n" RUN_SUMMARY_TABLES HOUSEHOLD_VERSIONS_TABLE RUN_SOURCES_TABLE \
+    DECISION_TABLES RUN_SUMMARY_TABLES HOUSEHOLD_VERSIONS_TABLE RUN_SOURCES_TABLE
     HOUSEHOLD_VIEWS_TABLE;
 
 /* No tables at all is version 0 (an empty database). */
@@ -231,66 +283,42 @@ static int create_schema(bf_store *s)
     return rc;
 }
 
-/* Version 1 -> 2: runs record the households' version they read (older runs have none, so
- * they no longer serve as a baseline). */
-static int migrate_from_1(bf_store *s)
-{
-    int rc = bf__store_exec(s, "BEGIN IMMEDIATE;\n"
-                     "ALTER TABLE runs ADD COLUMN households_version INTEGER;\n"
-                     "INSERT OR IGNORE INTO meta VALUES ('households_version', '0');\n"
-                     "UPDATE meta SET value = '2' WHERE key = 'schema_version';\n"
-                     "COMMIT;");
-    if (rc != BF_OK)
-        bf_store_rollback(s);
-    return rc;
-}
+/* What migrates version v to v + 1: migrations[v], run in one transaction that also sets the
+ * new version. */
+static const char *const migrations[] = {
+    /* 1 -> 2: runs record the households' version they read (older runs have none, so they no
+     * longer serve as a baseline). */
+    [1] = "ALTER TABLE runs ADD COLUMN households_version INTEGER;\n"
+          "INSERT OR IGNORE INTO meta VALUES ('households_version', '0');\n",
+    /* 2 -> 3: runs record their tally (tally.h); older runs have none. */
+    [2] = "ALTER TABLE runs ADD COLUMN summary_recorded INTEGER NOT NULL DEFAULT 0;\n"
+          RUN_SUMMARY_TABLES,
+    /* 3 -> 4: households have versions; every stored household becomes version 1, of no known
+     * import time or file, read by every run made before. */
+    [3] = HOUSEHOLD_VERSIONS_TABLE
+          "INSERT INTO household_versions(household_id, version, households_version) "
+          "SELECT id, 1, 0 FROM households;\n",
+    /* 4 -> 5: a run may take decisions over from earlier runs (run_sources). */
+    [4] = RUN_SOURCES_TABLE
+          "ALTER TABLE runs ADD COLUMN reused_from INTEGER;\n"
+          "ALTER TABLE runs ADD COLUMN reused INTEGER NOT NULL DEFAULT 0;\n",
+    /* 5 -> 6: who looked at which household (household_views). */
+    [5] = HOUSEHOLD_VIEWS_TABLE,
+    /* 6 -> 7: lean decisions, each run's texts once (DECISION_TABLES). */
+    [6] = "ALTER TABLE decisions RENAME TO decisions_6;\n" DECISIONS_FROM_6,
+};
 
-/* Version 2 -> 3: runs record their tally (tally.h); older runs have none. */
-static int migrate_from_2(bf_store *s)
+/* Migrates version `from` (1 to BF_STORE_SCHEMA_VERSION - 1) one version up. */
+static int migrate(bf_store *s, int from)
 {
-    int rc = bf__store_exec(s, "BEGIN IMMEDIATE;\n"
-                     "ALTER TABLE runs ADD COLUMN summary_recorded INTEGER NOT NULL DEFAULT 0;\n"
-                     RUN_SUMMARY_TABLES
-                     "UPDATE meta SET value = '3' WHERE key = 'schema_version';\n"
-                     "COMMIT;");
-    if (rc != BF_OK)
-        bf_store_rollback(s);
-    return rc;
-}
-
-/* Version 3 -> 4: households have versions; every stored household becomes version 1, of no
- * known import time or file, read by every run made before. */
-static int migrate_from_3(bf_store *s)
-{
-    int rc = bf__store_exec(s, "BEGIN IMMEDIATE;\n" HOUSEHOLD_VERSIONS_TABLE
-                     "INSERT INTO household_versions(household_id, version, households_version) "
-                     "SELECT id, 1, 0 FROM households;\n"
-                     "UPDATE meta SET value = '4' WHERE key = 'schema_version';\n"
-                     "COMMIT;");
-    if (rc != BF_OK)
-        bf_store_rollback(s);
-    return rc;
-}
-
-/* Version 4 -> 5: a run may take decisions over from earlier runs (run_sources). */
-static int migrate_from_4(bf_store *s)
-{
-    int rc = bf__store_exec(s, "BEGIN IMMEDIATE;\n" RUN_SOURCES_TABLE
-                     "ALTER TABLE runs ADD COLUMN reused_from INTEGER;\n"
-                     "ALTER TABLE runs ADD COLUMN reused INTEGER NOT NULL DEFAULT 0;\n"
-                     "UPDATE meta SET value = '5' WHERE key = 'schema_version';\n"
-                     "COMMIT;");
-    if (rc != BF_OK)
-        bf_store_rollback(s);
-    return rc;
-}
-
-/* Version 5 -> 6: who looked at which household (household_views). */
-static int migrate_from_5(bf_store *s)
-{
-    int rc = bf__store_exec(s, "BEGIN IMMEDIATE;\n" HOUSEHOLD_VIEWS_TABLE
-                     "UPDATE meta SET value = '6' WHERE key = 'schema_version';\n"
-                     "COMMIT;");
+    size_t len = strlen(migrations[from]) + 200;
+    char *sql = malloc(len);
+    if (!sql)
+        return bf_store_set_error(s, BF_ENOMEM, "migrating the database: out of memory");
+    snprintf(sql, len, "BEGIN IMMEDIATE;\n%sUPDATE meta SET value = '%d' WHERE key = "
+             "'schema_version';\nCOMMIT;", migrations[from], from + 1);
+    int rc = bf__store_exec(s, sql);
+    free(sql);
     if (rc != BF_OK)
         bf_store_rollback(s);
     return rc;
@@ -300,16 +328,11 @@ int bf__store_schema_upgrade(bf_store *s, int version)
 {
     if (version == 0)
         return create_schema(s);
-    if (version >= 1 && version <= 5) {
-        int rc = version == 1 ? migrate_from_1(s) : BF_OK;
-        if (rc == BF_OK && version <= 2)
-            rc = migrate_from_2(s);
-        if (rc == BF_OK && version <= 3)
-            rc = migrate_from_3(s);
-        if (rc == BF_OK && version <= 4)
-            rc = migrate_from_4(s);
-        return rc != BF_OK ? rc : migrate_from_5(s);
-    }
+    int rc = BF_OK;
+    for (int v = version; rc == BF_OK && v >= 1 && v < BF_STORE_SCHEMA_VERSION; v++)
+        rc = migrate(s, v);
+    if (rc != BF_OK || (version >= 1 && version < BF_STORE_SCHEMA_VERSION))
+        return rc;
     if (version != BF_STORE_SCHEMA_VERSION) {
         snprintf(s->err, sizeof s->err,
                  _("%s: database schema version %d, this bangfu reads version %d (%s)"), s->path,

@@ -43,9 +43,11 @@ static const char *const stmt_sql[ST__N] = {
     [ST_VERSION_ADD] = "INSERT INTO household_versions(household_id, version, households_version, "
                        "imported, source, changed) VALUES (?1, ?2, " HOUSEHOLDS_VERSION " + 1, "
                        "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?3, ?4)",
-    [ST_DECISION] = "INSERT INTO decisions(run_id, household_id, policy_seq, member_seq, policy, "
-                    "member_id, eligible, amount_fen, tier, reasons, details, error) "
-                    "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+    [ST_DECISION] = "INSERT INTO decision_rows(run_id, household_id, policy_seq, member_seq, "
+                    "member_id, eligible, amount_fen, tier, error, text_id) "
+                    "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+    [ST_DECISION_TEXT] = "INSERT INTO decision_texts(run_id, policy, reasons, details) "
+                         "VALUES (?1,?2,?3,?4)",
 };
 
 /* After the busy handler gave up: says whose lock it was and what to do. */
@@ -290,6 +292,7 @@ void bf_store_close(bf_store *s)
     if (!s)
         return;
     bf__store_run_unlock(s);
+    bf__store_texts_free(s);
     for (int i = 0; i < ST__N; i++)
         sqlite3_finalize(s->stmt[i]);
     sqlite3_close(s->db);
@@ -372,6 +375,7 @@ int bf_store_rollback(bf_store *s)
 {
     s->no_versions = false;
     s->households_changed = false;
+    bf__store_texts_forget(s);     /* the texts written in the transaction are gone with it */
     if (sqlite3_get_autocommit(s->db))
         return BF_OK;
     return bf__store_exec(s, "ROLLBACK");

@@ -11,7 +11,7 @@
 typedef struct bf_store bf_store;
 typedef struct bf_reader bf_reader;
 
-#define BF_STORE_SCHEMA_VERSION 6
+#define BF_STORE_SCHEMA_VERSION 7
 
 /* Opens (creating when missing) the database at path: WAL, foreign keys on, schema checked.
  * On failure returns an error code and writes a message naming the file into err. */

@@ -1,0 +1,164 @@
+/* texts.c — a run's decision texts (policy, reasons, details) written once each: the writer
+ * remembers, per run, which texts it stored under which id (schema.c, decision_texts), so that a
+ * decision whose texts equal an earlier one's refers to that row instead of repeating them. */
+#include "internal.h"
+#include "bangfu.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Remembered texts take at most this many bytes; beyond, the memory starts again empty (texts
+ * that repeat come back at once; one of a single household never repeats anyway). */
+#define TEXTS_MAX_BYTES (48u << 20)
+#define TEXTS_FIRST_SLOTS 4096u
+
+typedef struct text_slot {
+    uint64_t hash;             /* 0: empty */
+    int64_t id;
+    char *key;                 /* policy \0 reasons \0 details-flag details */
+    size_t len;
+} text_slot;
+
+struct bf__texts {
+    int64_t run_id;
+    text_slot *slots;
+    size_t n_slots, used, bytes;
+    char *scratch;             /* the key being looked up */
+    size_t scratch_cap;
+};
+
+/* A 64-bit hash, eight bytes at a time (never 0: 0 marks an empty slot). */
+static uint64_t hash_bytes(const char *p, size_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15u ^ n;
+    for (; n >= 8; p += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdu;
+        h ^= h >> 32;
+    }
+    uint64_t w = 0;
+    memcpy(&w, p, n);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+    h ^= h >> 29;
+    return h ? h : 1;
+}
+
+static void forget_all(bf__texts *t)
+{
+    for (size_t i = 0; i < t->n_slots; i++)
+        free(t->slots[i].key);
+    free(t->slots);
+    t->slots = NULL;
+    t->n_slots = t->used = t->bytes = 0;
+}
+
+void bf__store_texts_forget(bf_store *s)
+{
+    if (s->texts)
+        forget_all(s->texts);
+}
+
+void bf__store_texts_free(bf_store *s)
+{
+    if (!s->texts)
+        return;
+    forget_all(s->texts);
+    free(s->texts->scratch);
+    free(s->texts);
+    s->texts = NULL;
+}
+
+/* The slot of key (hash h): the one holding it, or the empty one where it goes. */
+static text_slot *find_slot(const bf__texts *t, uint64_t h, const char *key, size_t len)
+{
+    size_t mask = t->n_slots - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        text_slot *sl = &t->slots[i];
+        if (!sl->hash || (sl->hash == h && sl->len == len && memcmp(sl->key, key, len) == 0))
+            return sl;
+    }
+}
+
+/* Doubles the table (or makes the first); false when out of memory. */
+static bool grow(bf__texts *t)
+{
+    size_t n = t->n_slots ? t->n_slots * 2 : TEXTS_FIRST_SLOTS;
+    text_slot *slots = calloc(n, sizeof *slots), *old = t->slots;
+    if (!slots)
+        return false;
+    size_t old_n = t->n_slots;
+    t->slots = slots;
+    t->n_slots = n;
+    for (size_t i = 0; i < old_n; i++)
+        if (old[i].hash)
+            *find_slot(t, old[i].hash, old[i].key, old[i].len) = old[i];
+    free(old);
+    return true;
+}
+
+/* Builds the key of a decision's texts in the scratch buffer; its length, or 0 out of memory. */
+static size_t make_key(bf__texts *t, const char *policy, const char *reasons, const char *details)
+{
+    size_t lp = strlen(policy), lr = strlen(reasons), ld = details ? strlen(details) : 0;
+    size_t len = lp + 1 + lr + 1 + 1 + ld;
+    if (len > t->scratch_cap) {
+        char *grown = realloc(t->scratch, len);
+        if (!grown)
+            return 0;
+        t->scratch = grown;
+        t->scratch_cap = len;
+    }
+    char *k = t->scratch;
+    memcpy(k, policy, lp + 1);
+    memcpy(k + lp + 1, reasons, lr + 1);
+    k[lp + lr + 2] = details ? 'd' : 'n';     /* NULL details differ from "" */
+    memcpy(k + lp + lr + 3, details ? details : "", ld);
+    return len;
+}
+
+/* Inserts the texts as a new row of run_id; its id in *id. */
+static int insert_texts(bf_store *s, int64_t run_id, const char *policy, const char *reasons,
+                        const char *details, int64_t *id)
+{
+    sqlite3_stmt *st = s->stmt[ST_DECISION_TEXT];
+    sqlite3_reset(st);
+    if ((sqlite3_bind_int64(st, 1, run_id) | sqlite3_bind_text(st, 2, policy, -1, SQLITE_STATIC) |
+         sqlite3_bind_text(st, 3, reasons, -1, SQLITE_STATIC) |
+         bf__store_bind_opt(st, 4, details)) != SQLITE_OK)
+        return bf__store_fail(s, BF_ESTORE, "binding a decision's texts");
+    int rc = bf__store_step_done(s, st, "recording a decision's texts");
+    if (rc == BF_OK)
+        *id = sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+int bf__store_text_id(bf_store *s, int64_t run_id, const char *policy, const char *reasons,
+                      const char *details, int64_t *id)
+{
+    if (!s->texts && !(s->texts = calloc(1, sizeof *s->texts)))
+        return bf_store_set_error(s, BF_ENOMEM, "recording a decision: out of memory");
+    bf__texts *t = s->texts;
+    if (t->run_id != run_id || t->bytes > TEXTS_MAX_BYTES) {
+        forget_all(t);
+        t->run_id = run_id;
+    }
+    size_t len = make_key(t, policy, reasons, details);
+    if (!len || ((t->used + 1) * 4 > t->n_slots * 3 && !grow(t)))
+        return bf_store_set_error(s, BF_ENOMEM, "recording a decision: out of memory");
+    uint64_t h = hash_bytes(t->scratch, len);
+    text_slot *sl = find_slot(t, h, t->scratch, len);
+    if (sl->hash) {
+        *id = sl->id;
+        return BF_OK;
+    }
+    int rc = insert_texts(s, run_id, policy, reasons, details, id);
+    char *key = rc == BF_OK ? malloc(len) : NULL;
+    if (key) {                 /* remembered only once stored; not remembering is no error */
+        memcpy(key, t->scratch, len);
+        *sl = (text_slot){h, *id, key, len};
+        t->used++;
+        t->bytes += len + sizeof *sl;
+    }
+    return rc;
+}
