@@ -82,6 +82,19 @@ BF_TEST_API long long bf_test_rows_or_none(const char *db, const char *table);
  * Used to compare a database's contents before and after. */
 BF_TEST_API char *bf_test_query(const char *db, const char *sql);
 
+/* SQL turning the decisions of a version 7 database back into the table of version 6 (its
+ * definition copied from schema.c as it was), rows as the view shows them: for a test that
+ * makes an older database out of a new one. */
+#define BF_TEST_AS_VERSION_6_DECISIONS \
+    "CREATE TABLE decisions_old(run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, " \
+    "household_id TEXT NOT NULL, policy_seq INTEGER NOT NULL, member_seq INTEGER NOT NULL, " \
+    "policy TEXT NOT NULL, member_id TEXT, eligible INTEGER NOT NULL CHECK (eligible = 0 OR " \
+    "eligible = 1), amount_fen INTEGER NOT NULL, tier TEXT, reasons TEXT NOT NULL, details TEXT, " \
+    "error TEXT, PRIMARY KEY (run_id, household_id, policy_seq, member_seq)) WITHOUT ROWID;" \
+    "INSERT INTO decisions_old SELECT * FROM decisions;" \
+    "DROP VIEW decisions; DROP TABLE decision_rows; DROP TABLE decision_texts;" \
+    "ALTER TABLE decisions_old RENAME TO decisions;"
+
 /* ---- Households ---- */
 
 /* NULL when a and b hold the same record (every field and member, source lines aside), else

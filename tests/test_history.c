@@ -121,13 +121,14 @@ Test(history, a_refused_import_writes_no_version)
     free(db);
 }
 
-Test(history, a_version_3_database_is_migrated_to_6_every_household_version_1)
+Test(history, a_version_3_database_is_migrated_every_household_version_1)
 {
     char *db = bf_test_county("c.db", NULL, NULL);
     sqlite3 *h;
     cr_assert_eq(sqlite3_open(db, &h), SQLITE_OK);
     /* what version 3 looked like: no household_versions */
-    cr_assert_eq(sqlite3_exec(h, "DROP TABLE household_versions; DROP TABLE run_sources;"
+    cr_assert_eq(sqlite3_exec(h, BF_TEST_AS_VERSION_6_DECISIONS
+                                 "DROP TABLE household_versions; DROP TABLE run_sources;"
                                  "DROP TABLE household_views;"
                                  "ALTER TABLE runs DROP COLUMN reused_from;"
                                  "ALTER TABLE runs DROP COLUMN reused;"
@@ -137,7 +138,7 @@ Test(history, a_version_3_database_is_migrated_to_6_every_household_version_1)
     bf_test_run r;
     cr_assert_eq(bf_test_bangfu(&r, NULL, "runs", "--db", db, NULL), 0, "%s", r.err);
     bf_test_run_free(&r);
-    expect_query(db, "SELECT value FROM meta WHERE key = 'schema_version'", "6\n", "migrated");
+    expect_query(db, "SELECT value FROM meta WHERE key = 'schema_version'", "7\n", "migrated");
     expect_query(db, "SELECT count(*) FROM household_views", "0\n", "the views table exists");
     expect_query(db, "SELECT count(*), min(version), max(version), max(households_version), "
                      "count(imported), count(source) FROM household_versions",

@@ -225,18 +225,6 @@ Test(store, version_mismatch_and_foreign_files_are_refused)
     store = NULL;
 }
 
-/* Turns the decisions of a version 7 database back into the table of version 6 (its definition
- * copied from schema.c as it was), rows as the view shows them. */
-#define AS_VERSION_6_DECISIONS \
-    "CREATE TABLE decisions_old(run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, " \
-    "household_id TEXT NOT NULL, policy_seq INTEGER NOT NULL, member_seq INTEGER NOT NULL, " \
-    "policy TEXT NOT NULL, member_id TEXT, eligible INTEGER NOT NULL CHECK (eligible = 0 OR " \
-    "eligible = 1), amount_fen INTEGER NOT NULL, tier TEXT, reasons TEXT NOT NULL, details TEXT, " \
-    "error TEXT, PRIMARY KEY (run_id, household_id, policy_seq, member_seq)) WITHOUT ROWID;" \
-    "INSERT INTO decisions_old SELECT * FROM decisions;" \
-    "DROP VIEW decisions; DROP TABLE decision_rows; DROP TABLE decision_texts;" \
-    "ALTER TABLE decisions_old RENAME TO decisions;"
-
 /* What a person reads of the decisions with sqlite3. */
 #define DECISIONS_AS_READ "SELECT run_id, household_id, policy_seq, member_seq, policy, " \
     "member_id, eligible, amount_fen, tier, reasons, details, error FROM decisions " \
@@ -317,7 +305,7 @@ Test(store, a_version_6_database_keeps_every_decision_as_it_was)
     store = NULL;
     sqlite3 *db;
     cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    cr_assert_eq(sqlite3_exec(db, AS_VERSION_6_DECISIONS
+    cr_assert_eq(sqlite3_exec(db, BF_TEST_AS_VERSION_6_DECISIONS
                                   "UPDATE meta SET value = '6' WHERE key = 'schema_version';",
                               0, 0, 0), SQLITE_OK, "%s", sqlite3_errmsg(db));
     sqlite3_close(db);
@@ -347,7 +335,7 @@ Test(store, a_version_1_database_is_migrated_and_its_runs_stop_serving_as_baseli
     sqlite3 *db;
     cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
     /* what version 1 looked like: no households_version anywhere, one completed run */
-    cr_assert_eq(sqlite3_exec(db, AS_VERSION_6_DECISIONS
+    cr_assert_eq(sqlite3_exec(db, BF_TEST_AS_VERSION_6_DECISIONS
                                   "ALTER TABLE runs DROP COLUMN households_version;"
                                   "ALTER TABLE runs DROP COLUMN summary_recorded;"
                                   "DROP TABLE run_param_reads; DROP TABLE run_towns;"
