@@ -3,6 +3,7 @@
 #include "importer.h"
 #include "i18n.h"
 #include "bangfu.h"
+#include "idplaces.h"
 #include "idset.h"
 #include "plugin.h"
 #include "rules.h"
@@ -24,14 +25,16 @@ typedef struct bf_importer importer;
 
 struct bf_importer {
     bf_store *s;
-    bf_staging *staging;     /* the ids seen so far, with where (file index, line) */
+    bf_staging *staging;     /* the stored ID numbers, when the store was not empty */
+    bf_idplaces households;  /* the household ids of this import: where first read */
+    bf_idplaces members;     /* the member ids: where first read, household entry, ID number key */
     const bf_import_options *opt;
-    char **files;            /* every file name records came from; staging keeps indices */
+    char **files;            /* every file name records came from; the id tables keep indices */
     int n_files, cap_files;
     bf_errors *errs;
     bf_import_stats *stats;
     int rc;                  /* first fatal error (store, memory); BF_OK while none */
-    bool store_empty;        /* no household stored before: staging sees every id */
+    bool store_empty;        /* no household stored before: no look-up in the store */
     stored_clash *clashes;   /* ID numbers also in stored households, decided at the end */
     int n_clashes, cap_clashes;
     bf_idset idnumbers;      /* the ID numbers of this import (idnumber_key) */
@@ -86,47 +89,55 @@ static int64_t idnumber_key(const char *idnumber)
     return key;
 }
 
-/* Records household id (member id of household, when household is given, with its ID number
- * key) read at file:line; *first is false when it was already recorded. */
-static int add_id(importer *im, const char *id, const char *household, const char *file,
-                  int line, int64_t idkey, bool *first)
+/* No household entry: a member of a household without an id. */
+#define NO_HOUSEHOLD UINT32_MAX
+
+/* Records id in table t as read at file:line (with owner and key); *first is false when it was
+ * recorded before, and *entry is where it was recorded first. */
+static int add_id(importer *im, bf_idplaces *t, const char *id, const char *file, int line,
+                  uint32_t owner, int64_t key, bool *first, uint32_t *entry)
 {
     int index = file_index(im, file);
-    if (index < 0) {
+    int added = index < 0 ? -1 : bf_idplaces_add(t, id, index, line, owner, key, entry);
+    if (added < 0) {
         if (im->rc == BF_OK)
             im->rc = BF_ENOMEM;
+        bf_errors_add(im->errs, "%s", _("out of memory while checking the ids of the import"));
         return BF_ENOMEM;
     }
-    int rc = household ? bf_staging_add_member(im->staging, id, household, index, line, idkey, first)
-                       : bf_staging_add_household(im->staging, id, index, line, first);
-    return rc == BF_OK ? BF_OK : store_failed(im);
+    *first = added == 1;
+    return BF_OK;
 }
 
-/* "file:line" of a place staging returned. */
-static void place_text(const importer *im, const bf_staged_place *p, char *out, size_t size)
+/* "file:line" of an entry of the id tables. */
+static void place_text(const importer *im, const bf_idplace *p, char *out, size_t size)
 {
     snprintf(out, size, "%s:%d", im->files[p->file], p->line);
 }
 
+/* The household id of a member entry's household ("" for a household without an id). */
+static const char *owner_id(const importer *im, const bf_idplace *member)
+{
+    return member->owner == NO_HOUSEHOLD ? ""
+                                         : bf_idplaces_get(&im->households, member->owner).id;
+}
+
 /* Household id: unique within the import; already stored is an error unless --replace, which
- * deletes the stored one (with its members) first. Returns the number of errors added. */
+ * deletes the stored one (with its members) first. *entry is the id's entry in im->households
+ * (its first occurrence's). Returns the number of errors added. */
 static int check_household_id(importer *im, const bf_household *h, const char *file,
-                              const bf_locator *loc, bool *stored_conflict)
+                              const bf_locator *loc, bool *stored_conflict, uint32_t *entry)
 {
     *stored_conflict = false;
     bool first;
-    if (add_id(im, h->id, NULL, file, h->line, -1, &first) != BF_OK)
+    if (add_id(im, &im->households, h->id, file, h->line, NO_HOUSEHOLD, -1, &first, entry) != BF_OK)
         return 0;
     if (!first) {
-        bf_staged_place p;
-        char where[600] = "";
-        if (bf_staging_household_place(im->staging, h->id, &p) != BF_OK)
-            store_failed(im);
-        else {
-            place_text(im, &p, where, sizeof where);
-            bf_field_error(im->errs, loc, file, h, NULL, "id", _("duplicate household id (first at %s)"),
-                           where);
-        }
+        bf_idplace p = bf_idplaces_get(&im->households, *entry);
+        char where[600];
+        place_text(im, &p, where, sizeof where);
+        bf_field_error(im->errs, loc, file, h, NULL, "id", _("duplicate household id (first at %s)"),
+                       where);
         return 1;
     }
     bool exists = false;
@@ -150,28 +161,27 @@ static int check_household_id(importer *im, const bf_household *h, const char *f
     return 0;
 }
 
-/* Member ids: unique across the import and the store. Returns the number of errors added. */
-static int check_member_ids(importer *im, const bf_household *h, const char *file,
-                            const bf_locator *loc, bool check_store)
+/* Member ids: unique across the import and the store; household is h's entry in
+ * im->households (NO_HOUSEHOLD when h has no id). Returns the number of errors added. */
+static int check_member_ids(importer *im, const bf_household *h, uint32_t household,
+                            const char *file, const bf_locator *loc, bool check_store)
 {
     int n = 0;
     for (int i = 0; i < h->n_members && im->rc == BF_OK; i++) {
         const bf_member *m = &h->members[i];
         bool first;
-        if (!m->id[0] || add_id(im, m->id, h->id, m->file ? m->file : file, m->line,
-                                idnumber_key(m->idnumber), &first) != BF_OK)
+        uint32_t entry;
+        if (!m->id[0] || add_id(im, &im->members, m->id, m->file ? m->file : file, m->line,
+                                household, idnumber_key(m->idnumber), &first, &entry) != BF_OK)
             continue;
         if (!first) {
-            bf_staged_place p;
-            char where[600] = "";
-            if (bf_staging_member_place(im->staging, m->id, &p) != BF_OK) {
-                store_failed(im);
-                continue;
-            }
-            place_text(im, &p, where, sizeof where);
-            if (strcmp(p.household, h->id) != 0) {   /* inside one household the validator says it */
+            bf_idplace p = bf_idplaces_get(&im->members, entry);
+            const char *other = owner_id(im, &p);
+            if (strcmp(other, h->id) != 0) {   /* inside one household the validator says it */
+                char where[600];
+                place_text(im, &p, where, sizeof where);
                 bf_field_error(im->errs, loc, file, h, m, "id", _("duplicate member id (also in "
-                               "household %s at %s)"), p.household, where);
+                               "household %s at %s)"), other, where);
                 n++;
             }
             continue;
@@ -241,19 +251,26 @@ static void check_stored_idnumber(importer *im, const bf_household *h, const bf_
     bf_errors_free(&one);
 }
 
-/* Names the member of this import other than m (of h) who holds key: "member M of household
- * H (file:line)" into out; "" when none is found (its member id was refused). */
-static void other_holder(importer *im, const bf_household *h, const bf_member *m, int64_t key,
-                         char *out, size_t size)
+/* Names the member of this import other than m (of h) who holds key, the first one read:
+ * "member M of household H (file:line)" into out; "" when none is found (its member id was
+ * refused). A scan of every member: only for a message that is printed. */
+static void other_holder(const importer *im, const bf_household *h, const bf_member *m,
+                         int64_t key, char *out, size_t size)
 {
     out[0] = '\0';
-    bool found;
-    bf_staged_place p;
-    if (bf_staging_idnumber_holder(im->staging, key, h->id, m->id, &found, &p) != BF_OK)
-        store_failed(im);
-    else if (found)
-        snprintf(out, size, _("member %s of household %s (%s:%d)"), p.member, p.household,
+    size_t cursor = 0;
+    uint32_t entry;
+    while (bf_idplaces_next(&im->members, &cursor, &entry)) {
+        bf_idplace p = bf_idplaces_get(&im->members, entry);
+        if (p.key != key)
+            continue;
+        const char *household = owner_id(im, &p);
+        if (strcmp(p.id, m->id) == 0 && strcmp(household, h->id) == 0)
+            continue;                  /* m itself */
+        snprintf(out, size, _("member %s of household %s (%s:%d)"), p.id, household,
                  im->files[p.file], p.line);
+        return;
+    }
 }
 
 /* ID numbers: one person in one household, across the import and the store. Returns the
@@ -297,10 +314,8 @@ static void report_clashes(importer *im)
 {
     for (int i = 0; i < im->n_clashes; i++) {
         stored_clash *c = &im->clashes[i];
-        bool replaced;
-        if (bf_staging_has_household(im->staging, c->household, &replaced) != BF_OK)
-            store_failed(im);
-        else if (!replaced)
+        uint32_t entry;
+        if (!bf_idplaces_find(&im->households, c->household, &entry))   /* not replaced */
             bf_errors_add(im->errs, "%s", c->msg);
         free(c->msg);
     }
@@ -318,9 +333,10 @@ int bf_importer_take(bf_importer *im, const bf_household *h, const char *file,
     int errors = bf_household_validate_at(h, file, loc, im->opt->today, im->errs);
     errors += bf_rules_check(h, file, loc, &rules, im->errs);
     bool stored_conflict = false;
+    uint32_t household = NO_HOUSEHOLD;
     if (h->id[0])
-        errors += check_household_id(im, h, file, loc, &stored_conflict);
-    errors += check_member_ids(im, h, file, loc, !stored_conflict);
+        errors += check_household_id(im, h, file, loc, &stored_conflict, &household);
+    errors += check_member_ids(im, h, household, file, loc, !stored_conflict);
     errors += check_idnumbers(im, h, file, loc);
     /* After the first error nothing will be committed: keep checking, stop inserting. A check
      * inserts nothing either (its transaction is rolled back). */
@@ -407,6 +423,8 @@ void bf_importer_close(bf_importer *im)
     if (!im)
         return;
     bf_idset_free(&im->idnumbers);
+    bf_idplaces_free(&im->households);
+    bf_idplaces_free(&im->members);
     for (int i = 0; i < im->n_clashes; i++)
         free(im->clashes[i].msg);
     free(im->clashes);

@@ -8,42 +8,23 @@
 #include <stdlib.h>
 
 static const char temp_schema[] =
-    "CREATE TEMP TABLE import_households(id TEXT PRIMARY KEY, file INTEGER NOT NULL,"
-    " line INTEGER NOT NULL) WITHOUT ROWID;"
-    /* idkey: the member's ID number by its first 17 digits (the check character follows from
-     * them), to name who else holds it; the import finds a second holder in memory (idset) */
-    "CREATE TEMP TABLE import_members(id TEXT PRIMARY KEY, household_id TEXT NOT NULL,"
-    " file INTEGER NOT NULL, line INTEGER NOT NULL, idkey INTEGER) WITHOUT ROWID;"
     "CREATE TEMP TABLE stored_idnumbers(key INTEGER PRIMARY KEY, household_id TEXT NOT NULL,"
     " member_id TEXT NOT NULL);";
-/* The scratch tables hold every id of the import (3 million members for a county of a million
- * households): the main database's page cache, not SQLite's default 2 MB, keeps them off disk. */
+/* The stored ID numbers (3 million for a county of a million households): the main database's
+ * page cache, not SQLite's default 2 MB, keeps them off disk. */
 static const char temp_cache[] = "PRAGMA temp.cache_size=-65536;";
-static const char temp_drop[] =
-    "DROP TABLE IF EXISTS temp.import_households; DROP TABLE IF EXISTS temp.import_members;"
-    "DROP TABLE IF EXISTS temp.stored_idnumbers;";
+static const char temp_drop[] = "DROP TABLE IF EXISTS temp.stored_idnumbers;";
 /* The stored ID numbers in key order, so that the table is filled by appending. */
 static const char stored_idnumbers_fill[] =
     "INSERT OR IGNORE INTO temp.stored_idnumbers(key, household_id, member_id)"
     " SELECT CAST(substr(idnumber, 1, 17) AS INTEGER), household_id, id FROM main.members"
     " WHERE length(idnumber) = 18 ORDER BY 1";
 
-enum { Q_ADD_HOUSEHOLD, Q_FIRST_HOUSEHOLD, Q_ADD_MEMBER, Q_FIRST_MEMBER, Q_FIRST_IDNUMBER,
-       Q_STORED_IDNUMBER, Q_IMPORTED_HOUSEHOLD, Q__N };
+enum { Q_STORED_IDNUMBER, Q__N };
 
 static const char *const query_sql[Q__N] = {
-    [Q_ADD_HOUSEHOLD] = "INSERT INTO temp.import_households(id, file, line) VALUES (?1, ?2, ?3)"
-                        " ON CONFLICT DO NOTHING",
-    [Q_FIRST_HOUSEHOLD] = "SELECT file, line FROM temp.import_households WHERE id = ?1",
-    [Q_ADD_MEMBER] = "INSERT INTO temp.import_members(id, household_id, file, line, idkey)"
-                     " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
-    [Q_FIRST_MEMBER] = "SELECT file, line, household_id FROM temp.import_members WHERE id = ?1",
-    /* a scan, run only to word an error (at most as many as are printed) */
-    [Q_FIRST_IDNUMBER] = "SELECT file, line, household_id, id FROM temp.import_members"
-                         " WHERE idkey = ?1 AND NOT (household_id = ?2 AND id = ?3) LIMIT 1",
     [Q_STORED_IDNUMBER] = "SELECT 0, 0, household_id, member_id FROM temp.stored_idnumbers"
                           " WHERE key = ?1",
-    [Q_IMPORTED_HOUSEHOLD] = "SELECT 1 FROM temp.import_households WHERE id = ?1",
 };
 
 struct bf_staging {
@@ -97,41 +78,6 @@ int bf_staging_load_stored_idnumbers(bf_staging *st)
     return BF_OK;
 }
 
-/* Runs an insert that may do nothing; *first tells whether it inserted. */
-static int insert_new(bf_staging *st, sqlite3_stmt *q, int rc, bool *first)
-{
-    if (rc != SQLITE_OK || sqlite3_step(q) != SQLITE_DONE) {
-        sqlite3_reset(q);
-        return bf__store_fail(st->s, BF_ESTORE, "recording imported ids");
-    }
-    sqlite3_reset(q);
-    *first = sqlite3_changes(st->s->db) > 0;
-    return BF_OK;
-}
-
-int bf_staging_add_household(bf_staging *st, const char *id, int file, int line, bool *first)
-{
-    sqlite3_stmt *q = st->q[Q_ADD_HOUSEHOLD];
-    sqlite3_reset(q);
-    int rc = sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-    rc |= sqlite3_bind_int(q, 2, file);
-    rc |= sqlite3_bind_int(q, 3, line);
-    return insert_new(st, q, rc, first);
-}
-
-int bf_staging_add_member(bf_staging *st, const char *id, const char *household, int file,
-                          int line, int64_t idkey, bool *first)
-{
-    sqlite3_stmt *q = st->q[Q_ADD_MEMBER];
-    sqlite3_reset(q);
-    int rc = sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-    rc |= sqlite3_bind_text(q, 2, household, -1, SQLITE_STATIC);
-    rc |= sqlite3_bind_int(q, 3, file);
-    rc |= sqlite3_bind_int(q, 4, line);
-    rc |= idkey >= 0 ? sqlite3_bind_int64(q, 5, idkey) : sqlite3_bind_null(q, 5);
-    return insert_new(st, q, rc, first);
-}
-
 /* Column i of the current row into out (size bytes; "" for NULL or a missing column). */
 static void column_text(sqlite3_stmt *q, int i, char *out, size_t size)
 {
@@ -159,56 +105,9 @@ static int read_place(bf_staging *st, sqlite3_stmt *q, int rc, const char *what,
     return BF_OK;
 }
 
-/* The place of id by query q, which must find it (the id was recorded before). */
-static int recorded_place(bf_staging *st, int query, const char *id, bf_staged_place *out)
-{
-    sqlite3_stmt *q = st->q[query];
-    sqlite3_reset(q);
-    bool found;
-    int rc = read_place(st, q, sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC),
-                        "looking up imported ids", &found, out);
-    if (rc == BF_OK && !found)
-        return bf__store_fail(st->s, BF_ESTORE, "looking up imported ids");
-    return rc;
-}
-
-int bf_staging_household_place(bf_staging *st, const char *id, bf_staged_place *out)
-{
-    return recorded_place(st, Q_FIRST_HOUSEHOLD, id, out);
-}
-
-int bf_staging_member_place(bf_staging *st, const char *id, bf_staged_place *out)
-{
-    return recorded_place(st, Q_FIRST_MEMBER, id, out);
-}
-
-int bf_staging_idnumber_holder(bf_staging *st, int64_t key, const char *household,
-                               const char *member, bool *found, bf_staged_place *out)
-{
-    sqlite3_stmt *q = st->q[Q_FIRST_IDNUMBER];
-    sqlite3_reset(q);
-    int rc = sqlite3_bind_int64(q, 1, key);
-    rc |= sqlite3_bind_text(q, 2, household, -1, SQLITE_STATIC);
-    rc |= sqlite3_bind_text(q, 3, member, -1, SQLITE_STATIC);
-    return read_place(st, q, rc, "looking up ID numbers", found, out);
-}
-
 int bf_staging_stored_idnumber(bf_staging *st, int64_t key, bool *found, bf_staged_place *out)
 {
     sqlite3_stmt *q = st->q[Q_STORED_IDNUMBER];
     sqlite3_reset(q);
     return read_place(st, q, sqlite3_bind_int64(q, 1, key), "looking up ID numbers", found, out);
-}
-
-int bf_staging_has_household(bf_staging *st, const char *id, bool *found)
-{
-    sqlite3_stmt *q = st->q[Q_IMPORTED_HOUSEHOLD];
-    sqlite3_reset(q);
-    int rc = sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-    rc = rc == SQLITE_OK ? sqlite3_step(q) : rc;
-    sqlite3_reset(q);
-    *found = rc == SQLITE_ROW;
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return bf__store_fail(st->s, BF_ESTORE, "looking up imported households");
-    return BF_OK;
 }
