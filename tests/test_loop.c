@@ -14,6 +14,7 @@
 #include "params.h"
 
 #define LOOP_DIR BF_SOURCE_DIR "/tests/data/policies/loop"
+#define RECORDS_DIR BF_SOURCE_DIR "/tests/data/policies/records"
 #define BUDGET 100000                /* instructions per evaluation: heavy.lua needs ~80,000 */
 
 typedef struct fixture {
@@ -23,22 +24,30 @@ typedef struct fixture {
     bf_errors errs;
 } fixture;
 
-/* Opens the loop policies; no_loop: one protected call per evaluation. */
-static void open_engine(fixture *f, bf_text_mode text, bool no_loop, uint64_t budget)
+/* Opens the policies of dir; no_loop: one protected call per evaluation. */
+static void open_dir(fixture *f, const char *dir, bf_text_mode text, bool no_loop, uint64_t budget)
 {
     memset(f, 0, sizeof *f);
     bf_errors_init(&f->errs, 20);
-    cr_assert_eq(bf_params_load(LOOP_DIR "/params.xml", &f->params, &f->errs), BF_OK, "%s",
+    char path[512];
+    snprintf(path, sizeof path, "%s/params.xml", dir);
+    cr_assert_eq(bf_params_load(path, &f->params, &f->errs), BF_OK, "%s",
                  f->errs.count ? f->errs.msgs[0] : "");
     bf_date d;
     cr_assert_eq(bf_date_parse("2021-06-30", &d), BF_OK);
     cr_assert_eq(bf_params_resolve(f->params, d, NULL, 0, &f->set, &f->errs), BF_OK);
-    bf_engine_config cfg = {.policies_dir = LOOP_DIR, .params = f->params, .sets = &f->set,
+    bf_engine_config cfg = {.policies_dir = dir, .params = f->params, .sets = &f->set,
                             .n_sets = 1, .date = d, .jobs = 1, .text = text,
                             .max_instructions = budget, .no_household_loop = no_loop,
                             .track_reads = true};
     cr_assert_eq(bf_engine_open(&cfg, &f->engine, &f->errs), BF_OK, "%s",
                  f->errs.count ? f->errs.msgs[0] : "?");
+}
+
+/* Opens the loop policies. */
+static void open_engine(fixture *f, bf_text_mode text, bool no_loop, uint64_t budget)
+{
+    open_dir(f, LOOP_DIR, text, no_loop, budget);
 }
 
 static void close_engine(fixture *f)
@@ -315,5 +324,70 @@ Test(loop, one_protected_call_per_household, .timeout = 60)
         bf_result_free(&r);
         bf_household_free(&h);
         close_engine(&f);
+    }
+}
+
+/* ---- the record tables: only what changed is pushed ---- */
+
+/* Household id with n members whose fields vary with `variant`, so that two households differ
+ * in every kind of field: texts present or absent, money, booleans, enums, integers. */
+static void varied(bf_household *h, const char *id, int n, int variant)
+{
+    memset(h, 0, sizeof *h);
+    bf_household_reset(h);
+    snprintf(h->id, sizeof h->id, "%s", id);
+    strcpy(h->town, variant ? "乳城镇" : "桂头镇");
+    strcpy(h->village, "中心村");
+    strcpy(h->recorded, variant == 1 ? "echo" : "");
+    h->wage = variant * 123456;
+    h->has_previous = variant == 2;
+    h->previous = 5000;
+    h->housing_safe = variant != 1;
+    h->extra_houses = variant;
+    for (int i = 0; i < n; i++) {
+        bf_member *m = bf_household_add_member(h);
+        snprintf(m->id, sizeof m->id, "%s-%d", id, i + 1);
+        if (variant == 1)
+            strcpy(m->name, "张三");
+        bf_date_parse(variant ? "1950-01-01" : "1990-05-05", &m->birth);
+        m->sex = (bf_sex)(variant % 2);
+        m->disability = variant + i;
+        m->medical_cost = variant ? 150 : 0;
+        m->supporter = variant == 2;
+    }
+}
+
+/* Each household's details (every field the script sees) equal those of the same household
+ * evaluated first in a fresh engine: after a household with other values, more members, fewer
+ * members, the same values. */
+Test(loop, the_record_tables_show_each_household_as_it_is, .timeout = 60)
+{
+    static const struct { const char *id; int members, variant; } seq[] = {
+        {"H1", 3, 0}, {"H2", 3, 1}, {"H3", 1, 2}, {"H4", 4, 0}, {"H5", 4, 0}, {"H6", 2, 1},
+    };
+    enum { N = sizeof seq / sizeof seq[0] };
+    bf_household hs[N];
+    for (int i = 0; i < N; i++)
+        varied(&hs[i], seq[i].id, seq[i].members, seq[i].variant);
+    fixture f;
+    open_dir(&f, RECORDS_DIR, BF_TEXT_ALL, false, 0);
+    bf_result r[N];
+    memset(r, 0, sizeof r);
+    cr_assert_eq(bf_engine_evaluate(f.engine, hs, N, 0, r), BF_OK);
+    close_engine(&f);
+    for (int i = 0; i < N; i++) {
+        fixture alone;
+        open_dir(&alone, RECORDS_DIR, BF_TEXT_ALL, false, 0);
+        bf_result a = {0};
+        cr_assert_eq(bf_engine_evaluate(alone.engine, &hs[i], 1, 0, &a), BF_OK);
+        cr_assert_eq(r[i].n, 1);
+        cr_assert_eq(a.n, 1);
+        cr_expect(!r[i].d[0].failed, "%s", bf_result_text(&r[i], r[i].d[0].error));
+        cr_expect_str_eq(bf_result_text(&r[i], r[i].d[0].details), bf_result_text(&a, a.d[0].details),
+                         "%s", seq[i].id);
+        bf_result_free(&a);
+        bf_result_free(&r[i]);
+        close_engine(&alone);
+        bf_household_free(&hs[i]);
     }
 }

@@ -78,6 +78,10 @@ struct worker {
     int slots_ref[2], ro_ref[2];/* per set: decision tables by slot, and their read-only views */
     int pool_size;              /* member tables created */
     int shown_members;          /* entries in h.members at the last household */
+    bf_household shown;         /* what the household table holds (views.c; members unused) */
+    bf_member *shown_m;         /* per member table of the pool: what it holds */
+    bool shown_valid;           /* shown is exact (false while a push is under way) */
+    int shown_m_valid;          /* leading member tables whose shown_m entry is exact */
     int shown_recorded;
     bool *failed[2];            /* per set and slot: the decision is an error */
     bool *recorded;             /* per policy: named in the household's `recorded` list */

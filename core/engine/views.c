@@ -309,34 +309,114 @@ static void ensure_member_pool(worker *w, int n)
     w->pool_size = n;
 }
 
-static void push_member_fields(const worker *w, lua_State *L, int t, int kt, const bf_member *m)
+/* Pushing only what changed: the reused tables keep what the previous household put there, and
+ * the worker keeps a copy of it (w->shown, w->shown_m); a field equal to the copy is already in
+ * the table. Nothing else writes these tables (scripts see them read-only), and a push that
+ * fails half-way leaves the copy marked inexact, so the next household is pushed whole.
+ * CHANGED(f): field f of the new record differs from the old one, or there is no old one. */
+#define CHANGED(f) (!old || old->f != rec->f)
+#define CHANGED_TEXT(f) (!old || strcmp(old->f, rec->f) != 0)
+
+/* Sets the text field key to s, or to nil when s is "" (optional fields). */
+static void set_optional(lua_State *L, int t, int kt, int key, const char *s)
 {
-    char birth[BF_DATE_STRLEN];
-    bf_date_format(m->birth, birth);
-    set_string(L, t, kt, K_ID, m->id);
-    if (m->name[0])
-        set_string(L, t, kt, K_NAME, m->name);
+    if (s[0])
+        set_string(L, t, kt, key, s);
     else
-        set_nil(L, t, kt, K_NAME);
-    if (m->idnumber[0])
-        set_string(L, t, kt, K_IDNUMBER, m->idnumber);
-    else
-        set_nil(L, t, kt, K_IDNUMBER);
-    set_enum(w, L, t, kt, K_RELATION, BF_ENUM_RELATION, (int)m->relation);
-    set_string(L, t, kt, K_BIRTH, birth);
-    set_enum(w, L, t, kt, K_SEX, BF_ENUM_SEX, (int)m->sex);
-    set_enum(w, L, t, kt, K_LABOR, BF_ENUM_LABOR, (int)m->labor);
-    set_enum(w, L, t, kt, K_EMPLOYMENT, BF_ENUM_EMPLOYMENT, (int)m->employment);
-    set_enum(w, L, t, kt, K_SCHOOL, BF_ENUM_SCHOOL, (int)m->school);
-    set_enum(w, L, t, kt, K_SELF_CARE, BF_ENUM_SELF_CARE, (int)m->self_care);
-    set_int(L, t, kt, K_DISABILITY, m->disability);
-    set_enum(w, L, t, kt, K_DISABILITY_TYPE, BF_ENUM_DISABILITY_TYPE, (int)m->disability_type);
-    set_bool(L, t, kt, K_SERIOUS_ILLNESS, m->serious_illness);
-    set_bool(L, t, kt, K_PENSION_INSURED, m->pension_insured);
-    set_bool(L, t, kt, K_MEDICAL_INSURED, m->medical_insured);
-    set_money(L, t, kt, K_MEDICAL_COST, m->medical_cost);
-    set_bool(L, t, kt, K_SUPPORTER, m->supporter);
+        set_nil(L, t, kt, key);
 }
+
+/* Sets the fields of member table t to rec's; old: what t holds now, NULL when not known. */
+static void push_member_fields(const worker *w, lua_State *L, int t, int kt, const bf_member *rec,
+                               const bf_member *old)
+{
+    if (CHANGED_TEXT(id))
+        set_string(L, t, kt, K_ID, rec->id);
+    if (CHANGED_TEXT(name))
+        set_optional(L, t, kt, K_NAME, rec->name);
+    if (CHANGED_TEXT(idnumber))
+        set_optional(L, t, kt, K_IDNUMBER, rec->idnumber);
+    if (CHANGED(relation))
+        set_enum(w, L, t, kt, K_RELATION, BF_ENUM_RELATION, (int)rec->relation);
+    if (CHANGED(birth)) {
+        char birth[BF_DATE_STRLEN];
+        bf_date_format(rec->birth, birth);
+        set_string(L, t, kt, K_BIRTH, birth);
+    }
+    if (CHANGED(sex))
+        set_enum(w, L, t, kt, K_SEX, BF_ENUM_SEX, (int)rec->sex);
+    if (CHANGED(labor))
+        set_enum(w, L, t, kt, K_LABOR, BF_ENUM_LABOR, (int)rec->labor);
+    if (CHANGED(employment))
+        set_enum(w, L, t, kt, K_EMPLOYMENT, BF_ENUM_EMPLOYMENT, (int)rec->employment);
+    if (CHANGED(school))
+        set_enum(w, L, t, kt, K_SCHOOL, BF_ENUM_SCHOOL, (int)rec->school);
+    if (CHANGED(self_care))
+        set_enum(w, L, t, kt, K_SELF_CARE, BF_ENUM_SELF_CARE, (int)rec->self_care);
+    if (CHANGED(disability))
+        set_int(L, t, kt, K_DISABILITY, rec->disability);
+    if (CHANGED(disability_type))
+        set_enum(w, L, t, kt, K_DISABILITY_TYPE, BF_ENUM_DISABILITY_TYPE, (int)rec->disability_type);
+    if (CHANGED(serious_illness))
+        set_bool(L, t, kt, K_SERIOUS_ILLNESS, rec->serious_illness);
+    if (CHANGED(pension_insured))
+        set_bool(L, t, kt, K_PENSION_INSURED, rec->pension_insured);
+    if (CHANGED(medical_insured))
+        set_bool(L, t, kt, K_MEDICAL_INSURED, rec->medical_insured);
+    if (CHANGED(medical_cost))
+        set_money(L, t, kt, K_MEDICAL_COST, rec->medical_cost);
+    if (CHANGED(supporter))
+        set_bool(L, t, kt, K_SUPPORTER, rec->supporter);
+}
+
+/* Sets the fields of the household table t to rec's; old: what t holds now, or NULL. */
+static void push_household_fields(const worker *w, lua_State *L, int t, int kt,
+                                  const bf_household *rec, const bf_household *old)
+{
+    if (CHANGED_TEXT(id))
+        set_string(L, t, kt, K_ID, rec->id);
+    if (CHANGED_TEXT(town))
+        set_string(L, t, kt, K_TOWN, rec->town);
+    if (CHANGED_TEXT(village))
+        set_string(L, t, kt, K_VILLAGE, rec->village);
+    if (CHANGED(status))
+        set_enum(w, L, t, kt, K_STATUS, BF_ENUM_STATUS, (int)rec->status);
+    if (CHANGED(monitor))
+        set_enum(w, L, t, kt, K_MONITOR, BF_ENUM_MONITOR, (int)rec->monitor);
+    if (CHANGED(wage))
+        set_money(L, t, kt, K_WAGE, rec->wage);
+    if (CHANGED(business))
+        set_money(L, t, kt, K_BUSINESS, rec->business);
+    if (CHANGED(property))
+        set_money(L, t, kt, K_PROPERTY, rec->property);
+    if (CHANGED(transfer))
+        set_money(L, t, kt, K_TRANSFER, rec->transfer);
+    if (CHANGED(excluded))
+        set_money(L, t, kt, K_EXCLUDED, rec->excluded);
+    if (CHANGED(has_previous) || (rec->has_previous && CHANGED(previous))) {
+        if (rec->has_previous)
+            set_money(L, t, kt, K_PREVIOUS, rec->previous);
+        else
+            set_nil(L, t, kt, K_PREVIOUS);
+    }
+    if (CHANGED(deposits))
+        set_money(L, t, kt, K_DEPOSITS, rec->deposits);
+    if (CHANGED(vehicle))
+        set_money(L, t, kt, K_VEHICLE, rec->vehicle);
+    if (CHANGED(extra_houses))
+        set_int(L, t, kt, K_EXTRA_HOUSES, rec->extra_houses);
+    if (CHANGED(medical))
+        set_money(L, t, kt, K_MEDICAL, rec->medical);
+    if (CHANGED(education))
+        set_money(L, t, kt, K_EDUCATION, rec->education);
+    if (CHANGED(housing_safe))
+        set_bool(L, t, kt, K_HOUSING_SAFE, rec->housing_safe);
+    if (CHANGED(water_safe))
+        set_bool(L, t, kt, K_WATER_SAFE, rec->water_safe);
+}
+
+#undef CHANGED
+#undef CHANGED_TEXT
 
 static void push_recorded(worker *w, const char *recorded)
 {
@@ -379,43 +459,29 @@ static void mark_recorded(const bf_engine *e, const char *recorded, bool *mark)
 void bf__push_household(worker *w, const bf_household *h)
 {
     assert(h->n_members >= 0 && h->n_members <= BF_MEMBERS_MAX);   /* ages, slots and pool */
-    mark_recorded(w->e, h->recorded, w->recorded);
+    const bf_household *old = w->shown_valid ? &w->shown : NULL;
+    int old_members = w->shown_m_valid;
+    w->shown_valid = false;                              /* until the push is complete */
+    w->shown_m_valid = 0;
     lua_State *L = w->L;
     int top = lua_gettop(L);
     lua_rawgeti(L, LUA_REGISTRYINDEX, w->keys_ref);
     int kt = lua_gettop(L);
     lua_rawgeti(L, LUA_REGISTRYINDEX, w->hr_ref);
-    int t = lua_gettop(L);
-    set_string(L, t, kt, K_ID, h->id);
-    set_string(L, t, kt, K_TOWN, h->town);
-    set_string(L, t, kt, K_VILLAGE, h->village);
-    set_enum(w, L, t, kt, K_STATUS, BF_ENUM_STATUS, (int)h->status);
-    set_enum(w, L, t, kt, K_MONITOR, BF_ENUM_MONITOR, (int)h->monitor);
-    set_money(L, t, kt, K_WAGE, h->wage);
-    set_money(L, t, kt, K_BUSINESS, h->business);
-    set_money(L, t, kt, K_PROPERTY, h->property);
-    set_money(L, t, kt, K_TRANSFER, h->transfer);
-    set_money(L, t, kt, K_EXCLUDED, h->excluded);
-    if (h->has_previous)
-        set_money(L, t, kt, K_PREVIOUS, h->previous);
-    else
-        set_nil(L, t, kt, K_PREVIOUS);
-    set_money(L, t, kt, K_DEPOSITS, h->deposits);
-    set_money(L, t, kt, K_VEHICLE, h->vehicle);
-    set_int(L, t, kt, K_EXTRA_HOUSES, h->extra_houses);
-    set_money(L, t, kt, K_MEDICAL, h->medical);
-    set_money(L, t, kt, K_EDUCATION, h->education);
-    set_bool(L, t, kt, K_HOUSING_SAFE, h->housing_safe);
-    set_bool(L, t, kt, K_WATER_SAFE, h->water_safe);
+    push_household_fields(w, L, lua_gettop(L), kt, h, old);
     lua_pop(L, 1);                                       /* hr; kt stays for the members */
-    push_recorded(w, h->recorded);
+    if (!old || strcmp(old->recorded, h->recorded) != 0) {
+        mark_recorded(w->e, h->recorded, w->recorded);
+        push_recorded(w, h->recorded);
+    }
     ensure_member_pool(w, h->n_members);
     lua_rawgeti(L, LUA_REGISTRYINDEX, w->marr_ref);
     lua_rawgeti(L, LUA_REGISTRYINDEX, w->pool_r_ref);
     lua_rawgeti(L, LUA_REGISTRYINDEX, w->pool_p_ref);    /* marr, pool_r, pool_p */
     for (int i = 0; i < h->n_members; i++) {
         lua_rawgeti(L, -2, i + 1);                       /* ..., mr */
-        push_member_fields(w, L, lua_gettop(L), kt, &h->members[i]);
+        push_member_fields(w, L, lua_gettop(L), kt, &h->members[i],
+                           i < old_members ? &w->shown_m[i] : NULL);
         lua_pop(L, 1);
         lua_rawgeti(L, -1, i + 1);                       /* ..., mp */
         lua_rawseti(L, -4, i + 1);                       /* marr[i+1] = mp */
@@ -428,6 +494,12 @@ void bf__push_household(worker *w, const bf_household *h)
     w->shown_members = h->n_members;
     lua_pop(L, 4);                                       /* marr, pool_r, pool_p, kt */
     assert(lua_gettop(L) == top);
+    w->shown = *h;
+    w->shown.members = NULL;
+    if (h->n_members)
+        memcpy(w->shown_m, h->members, sizeof *h->members * (size_t)h->n_members);
+    w->shown_valid = true;                               /* tables past n_members keep theirs */
+    w->shown_m_valid = h->n_members > old_members ? h->n_members : old_members;
 }
 
 /* ---- setting up a worker's views ---- */
