@@ -225,6 +225,14 @@ Test(store, version_mismatch_and_foreign_files_are_refused)
     store = NULL;
 }
 
+/* Expects the rows of sql to be want ("v1|v2\n…", NULL as "NULL"). */
+static void expect_rows(const char *sql, const char *want, const char *why)
+{
+    char *v = bf_test_query(path, sql);
+    cr_expect_str_eq(v, want, "%s", why);
+    free(v);
+}
+
 /* What a person reads of the decisions with sqlite3. */
 #define DECISIONS_AS_READ "SELECT run_id, household_id, policy_seq, member_seq, policy, " \
     "member_id, eligible, amount_fen, tier, reasons, details, error FROM decisions " \
@@ -263,17 +271,12 @@ static const char five_decisions[] =
 Test(store, decisions_are_stored_lean_and_read_back_whole)
 {
     store_five_decisions();
-    char *v = bf_test_query(path, DECISIONS_AS_READ);
-    cr_expect_str_eq(v, five_decisions);
-    free(v);
-    /* the two "未在校就读" without details share a text; "" details is another text than NULL */
-    v = bf_test_query(path, "SELECT count(*) FROM decision_texts");
-    cr_expect_str_eq(v, "4\n");
-    free(v);
-    v = bf_test_query(path, "SELECT member_seq, coalesce(member_id, '-') FROM decision_rows "
-                            "ORDER BY household_id, policy_seq, member_seq");
-    cr_expect_str_eq(v, "0|-\n1|-\n2|-\n3|身份-3\n0|-\n", "only the unusual member id is stored");
-    free(v);
+    expect_rows(DECISIONS_AS_READ, five_decisions, "read back as written");
+    expect_rows("SELECT count(*) FROM decision_texts", "4\n", "the two \"未在校就读\" without "
+                "details share a text; \"\" details is another text than NULL");
+    expect_rows("SELECT member_seq, coalesce(member_id, '-') FROM decision_rows ORDER BY "
+                "household_id, policy_seq, member_seq", "0|-\n1|-\n2|-\n3|身份-3\n0|-\n",
+                "only the unusual member id is stored");
 }
 
 Test(store, a_rolled_back_decision_leaves_no_text_behind_for_the_next_one)

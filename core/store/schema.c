@@ -100,18 +100,19 @@
  *                   so that a simulation's baseline (baseline.c) reads only this table.
  * Measured on 20,000 generated households (run on 2021-06-30): 53,770 decisions had 19,723
  * different texts; the decisions took 902 bytes per household in version 6 and take what
- * README.md's store section says now. No foreign key from text_id: deleting a run's texts would
- * need an index on it. */
+ * README.md's store section says now. No foreign keys: bangfu deletes no run, it deletes the
+ * decisions of a failed run itself (runs.c), and checking runs(id) for every decision cost 12% of
+ * the insert (callgrind, 5,000 households); one from text_id would also need an index on it. */
 #define DECISION_TABLES \
     "CREATE TABLE decision_texts(\n" \
     "  id INTEGER PRIMARY KEY,\n" \
-    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n" \
+    "  run_id INTEGER NOT NULL,\n" \
     "  policy TEXT NOT NULL,\n" \
     "  reasons TEXT NOT NULL,\n" \
     "  details TEXT\n" \
     ");\n" \
     "CREATE TABLE decision_rows(\n" \
-    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n" \
+    "  run_id INTEGER NOT NULL,\n" \
     "  household_id TEXT NOT NULL,\n" \
     "  policy_seq INTEGER NOT NULL,\n" \
     "  member_seq INTEGER NOT NULL,\n" \
