@@ -335,8 +335,11 @@ Test(export, csv_of_a_generated_county_parses_back_with_the_runs_totals)
     bf_stored_run run;
     cr_assert_eq(bf_store_run_get(s, 1, &run), BF_OK);
     bf_export_totals t;
-    cr_assert_eq(bf_export_write(s, &run, plugin_writer(PLUGINS "/csv.so", "csv"), out, &t, err,
-                                 sizeof err), BF_OK, "%s", err);
+    bf_errors errs;
+    bf_errors_init(&errs, 5);
+    cr_assert_eq(bf_export_write(s, &run, plugin_writer(PLUGINS "/csv.so", "csv"), out, &t, &errs),
+                 BF_OK, "%s", bf_errors_first(&errs));
+    bf_errors_free(&errs);
     bf_stored_run_free(&run);
     bf_store_close(s);
     char *text = bf_test_read_file(out, NULL);
@@ -501,8 +504,12 @@ Test(export, a_writer_failing_half_way_leaves_no_file)
     bf_stored_run run;
     cr_assert_eq(bf_store_run_get(s, 1, &run), BF_OK);
     bf_export_totals t;
-    cr_expect_eq(bf_export_write(s, &run, &failing, out, &t, err, sizeof err), BF_EIO);
-    cr_expect_str_eq(err, "disk full (simulated)");
+    bf_errors errs;
+    bf_errors_init(&errs, 5);
+    cr_expect_eq(bf_export_write(s, &run, &failing, out, &t, &errs), BF_EIO);
+    cr_expect_eq(errs.count, 1, "one message, the writer's");
+    cr_expect_str_eq(bf_errors_first(&errs), "disk full (simulated)");
+    bf_errors_free(&errs);
     cr_expect_eq(t.decisions, 2);
     cr_expect_eq(entries(outdir), 0, "neither the file nor its temporary copy");
     bf_stored_run_free(&run);

@@ -227,13 +227,18 @@ Test(html, a_chart_has_one_bar_per_label_and_series_with_exact_values)
 Test(html, save_is_atomic)
 {
     bf_html *page = bf_html_new("保存");
-    char err[512];
+    bf_errors errs;
+    bf_errors_init(&errs, 5);
     char *nowhere = bf_test_path(bf_test_dir, "missing/r.html");
-    cr_expect_eq(bf_html_save(page, nowhere, err, sizeof err), BF_EIO);
-    cr_expect(strstr(err, "missing/r.html: cannot create the file"), "%s", err);
+    cr_expect_eq(bf_html_save(page, nowhere, &errs), BF_EIO);
+    cr_expect_eq(errs.count, 1);
+    cr_expect(strstr(bf_errors_first(&errs), "missing/r.html: cannot create the file"), "%s",
+              bf_errors_first(&errs));
+    bf_errors_free(&errs);
     cr_expect_neq(access(nowhere, F_OK), 0);
     char *path = bf_test_path(bf_test_dir, "r.html");
-    cr_assert_eq(bf_html_save(page, path, err, sizeof err), BF_OK, "%s", err);
+    cr_assert_eq(bf_html_save(page, path, &errs), BF_OK, "%s", bf_errors_first(&errs));
+    cr_expect_eq(errs.count, 0);
     char *text = bf_test_read_file(path, NULL);
     cr_expect(strstr(text, "<title>保存</title>"), "%s", text);
     struct stat st;
@@ -242,7 +247,9 @@ Test(html, save_is_atomic)
     /* a folder in the file's place: an error, and no temporary file left beside it */
     char *folder = bf_test_path(bf_test_dir, "sub");
     cr_assert_eq(mkdir(folder, 0755), 0);
-    cr_expect_eq(bf_html_save(page, folder, err, sizeof err), BF_EIO);
+    cr_expect_eq(bf_html_save(page, folder, &errs), BF_EIO);
+    cr_expect_eq(errs.count, 1, "the failure says why");
+    bf_errors_free(&errs);
     bf_test_run r;
     const char *ls[] = {"/bin/sh", "-c", "ls -a | grep -c tmp- || true", NULL};
     bf_test_run_argv(&r, bf_test_dir, ls, 10);

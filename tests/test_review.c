@@ -54,7 +54,11 @@ static char *review_lines(const char *db, bf_review_counts *counts)
     bf_stored_run run;
     cr_assert_eq(bf_store_run_get(s, id, &run), BF_OK);
     bf_buf b = {0};
-    cr_assert_eq(bf_review_scan(s, &run, collect, &b, counts, err, sizeof err), BF_OK, "%s", err);
+    bf_errors errs;
+    bf_errors_init(&errs, 5);
+    cr_assert_eq(bf_review_scan(s, &run, collect, &b, counts, &errs), BF_OK, "%s",
+                 bf_errors_first(&errs));
+    bf_errors_free(&errs);
     bf_stored_run_free(&run);
     bf_store_close(s);
     char *out = strdup(bf_buf_str(&b));

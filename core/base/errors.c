@@ -39,6 +39,8 @@ void bf_errors_init(bf_errors *e, int max)
 
 void bf_errors_add(bf_errors *e, const char *fmt, ...)
 {
+    if (!e)
+        return;
     if (e->count >= e->max) {
         e->dropped++;
         return;
@@ -81,6 +83,11 @@ bool bf_errors_full(const bf_errors *e)
 int bf_errors_total(const bf_errors *e)
 {
     return e->count + e->dropped;
+}
+
+const char *bf_errors_first(const bf_errors *e)
+{
+    return e->count > 0 ? e->msgs[0] : "";
 }
 
 void bf_errors_free(bf_errors *e)

@@ -1,4 +1,15 @@
-/* errors.h — a bounded list of human-readable error messages ("file:line:col: id: message"). */
+/* errors.h — a bounded list of human-readable error messages ("file:line:col: id: message").
+ *
+ * The one way bangfu returns an error message: a function that can fail returns its status
+ * (a BF_* code, 0/-1, false or NULL) and writes its message, or every message it found, into a
+ * bf_errors list its caller hands it (`bf_errors *errs`, the last parameter; NULL when the caller
+ * wants no message). The caller shows the list (bf_cli_print_errors, the server's answers) or
+ * passes it on; nobody keeps a message in a char buffer of its own to be copied from one to the
+ * next. Messages a person reads are whole sentences through _() (i18n.h).
+ * Exceptions, named where they are declared: the plugin ABI of plugin.h (char *err, size_t
+ * errlen: an ABI, fixed for plugins already built; the host adds what a plugin wrote to its own
+ * list), and the store (store.h), which still keeps its last message for bf_store_errmsg until
+ * its functions take a list too. */
 #ifndef BF_ERRORS_H
 #define BF_ERRORS_H
 
@@ -14,12 +25,15 @@ typedef struct bf_errors {
 
 /* Initialises an empty list that keeps at most max messages. */
 void bf_errors_init(bf_errors *e, int max);
-/* Appends a printf-formatted message (or counts it as dropped past max). */
+/* Appends a printf-formatted message (or counts it as dropped past max). e may be NULL: the
+ * message is then dropped, for a caller that wants none. */
 void bf_errors_add(bf_errors *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* True when the next message would only be counted (max messages are kept already). */
 bool bf_errors_full(const bf_errors *e);
 /* Total messages reported, kept or dropped. */
 int bf_errors_total(const bf_errors *e);
+/* The first message kept, or "" when there is none (for an answer that carries one line). */
+const char *bf_errors_first(const bf_errors *e);
 /* Frees every message; the list is empty afterwards and can be reused. */
 void bf_errors_free(bf_errors *e);
 

@@ -58,14 +58,14 @@ static void remove_stale(const char *dir, const char *base)
 }
 
 /* Opens a path that is no regular file to be written in place. */
-static int open_direct(const char *path, bf_tempfile *t, char *err, size_t errlen)
+static int open_direct(const char *path, bf_tempfile *t, bf_errors *errs)
 {
     t->direct = 1;
     t->tmp = strdup(path);
     t->fd = open(path, O_WRONLY | O_CLOEXEC);
     if (!t->tmp || t->fd < 0) {
         int e = t->tmp ? errno : ENOMEM;
-        snprintf(err, errlen, _("%s: cannot create the file: %s"), path, strerror(e));
+        bf_errors_add(errs, _("%s: cannot create the file: %s"), path, strerror(e));
         free(t->tmp);
         t->tmp = NULL;
         if (t->fd >= 0)
@@ -76,13 +76,13 @@ static int open_direct(const char *path, bf_tempfile *t, char *err, size_t errle
     return BF_OK;
 }
 
-int bf_tempfile_create(const char *path, bf_tempfile *t, char *err, size_t errlen)
+int bf_tempfile_create(const char *path, bf_tempfile *t, bf_errors *errs)
 {
     t->fd = -1;
     t->direct = 0;
     struct stat st;
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-        return open_direct(path, t, err, errlen);
+        return open_direct(path, t, errs);
     size_t len = strlen(path) + strlen(SUFFIX) + SUFFIX_RANDOM + 1;
     char *dir_copy = strdup(path), *base_copy = strdup(path);
     t->tmp = malloc(len);
@@ -91,7 +91,7 @@ int bf_tempfile_create(const char *path, bf_tempfile *t, char *err, size_t errle
         free(base_copy);
         free(t->tmp);
         t->tmp = NULL;
-        snprintf(err, errlen, _("%s: out of memory"), path);
+        bf_errors_add(errs, _("%s: out of memory"), path);
         return BF_ENOMEM;
     }
     remove_stale(dirname(dir_copy), basename(base_copy));
@@ -100,7 +100,7 @@ int bf_tempfile_create(const char *path, bf_tempfile *t, char *err, size_t errle
     snprintf(t->tmp, len, "%s" SUFFIX "XXXXXX", path);
     t->fd = mkostemp(t->tmp, O_CLOEXEC);
     if (t->fd < 0) {
-        snprintf(err, errlen, _("%s: cannot create the file: %s"), path, strerror(errno));
+        bf_errors_add(errs, _("%s: cannot create the file: %s"), path, strerror(errno));
         free(t->tmp);
         t->tmp = NULL;
         return BF_EIO;
@@ -111,14 +111,14 @@ int bf_tempfile_create(const char *path, bf_tempfile *t, char *err, size_t errle
     if (!failed && !lock_file(t->fd))
         failed = errno;
     if (failed) {
-        snprintf(err, errlen, _("%s: cannot prepare the file: %s"), path, strerror(failed));
-        bf_tempfile_finish(t, path, 0, NULL, 0);
+        bf_errors_add(errs, _("%s: cannot prepare the file: %s"), path, strerror(failed));
+        bf_tempfile_finish(t, path, 0, NULL);
         return BF_EIO;
     }
     return BF_OK;
 }
 
-int bf_tempfile_finish(bf_tempfile *t, const char *path, int keep, char *err, size_t errlen)
+int bf_tempfile_finish(bf_tempfile *t, const char *path, int keep, bf_errors *errs)
 {
     int rc = BF_OK;
     if (!t->tmp)
@@ -126,8 +126,7 @@ int bf_tempfile_finish(bf_tempfile *t, const char *path, int keep, char *err, si
     if (t->direct) {
         keep = 1;                /* nothing to rename or remove */
     } else if (keep && rename(t->tmp, path) != 0) {
-        if (err)
-            snprintf(err, errlen, _("%s: cannot write the file: %s"), path, strerror(errno));
+        bf_errors_add(errs, _("%s: cannot write the file: %s"), path, strerror(errno));
         rc = BF_EIO;
     }
     if (!t->direct && (!keep || rc != BF_OK))

@@ -158,7 +158,7 @@ static void discard(bf_xml_out *x)
 }
 
 int bf_xml_out_open(const char *path, const char *root, const char *ns, bf_xml_out **out,
-                    char *err, size_t errlen)
+                    bf_errors *errs)
 {
     *out = NULL;
     xmlInitParser();
@@ -166,13 +166,13 @@ int bf_xml_out_open(const char *path, const char *root, const char *ns, bf_xml_o
     bf_xml_out *x = calloc(1, sizeof *x);
     if (!x || !(x->path = strdup(name))) {
         free(x);
-        snprintf(err, errlen, _("%s: out of memory"), name);
+        bf_errors_add(errs, _("%s: out of memory"), name);
         return BF_ENOMEM;
     }
     x->own_file = path != NULL;
     x->f = path ? fopen(path, "wb") : stdout;
     if (!x->f) {
-        snprintf(err, errlen, _("%s: cannot create: %s"), path, strerror(errno));
+        bf_errors_add(errs, _("%s: cannot create: %s"), path, strerror(errno));
         discard(x);
         return BF_EIO;
     }
@@ -183,7 +183,7 @@ int bf_xml_out_open(const char *path, const char *root, const char *ns, bf_xml_o
             xmlOutputBufferClose(ob);
         if (x->own_file)
             fclose(x->f);
-        snprintf(err, errlen, _("%s: cannot create an XML writer"), name);
+        bf_errors_add(errs, _("%s: cannot create an XML writer"), name);
         discard(x);
         return BF_ENOMEM;
     }
@@ -194,7 +194,7 @@ int bf_xml_out_open(const char *path, const char *root, const char *ns, bf_xml_o
     check(x, xmlTextWriterStartElementNS(x->tw, NULL, BAD_CAST root, BAD_CAST ns));
     leave(x);
     if (x->failed) {
-        bf_xml_out_close(x, err, errlen);
+        bf_xml_out_close(x, errs);
         return BF_EIO;
     }
     *out = x;
@@ -209,7 +209,7 @@ static void file_failed(bf_xml_out *x)
     x->failed = true;
 }
 
-int bf_xml_out_close(bf_xml_out *x, char *err, size_t errlen)
+int bf_xml_out_close(bf_xml_out *x, bf_errors *errs)
 {
     if (!x)
         return BF_OK;
@@ -225,7 +225,7 @@ int bf_xml_out_close(bf_xml_out *x, char *err, size_t errlen)
         file_failed(x);
     int rc = BF_OK;
     if (x->failed) {
-        snprintf(err, errlen, _("%s: write failed: %s"), x->path, x->why[0] ? x->why : "error");
+        bf_errors_add(errs, _("%s: write failed: %s"), x->path, x->why[0] ? x->why : "error");
         rc = BF_EIO;
     }
     discard(x);

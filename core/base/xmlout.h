@@ -6,6 +6,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "errors.h"
 #include <stdint.h>
 
 #include "money.h"
@@ -14,9 +16,9 @@ typedef struct bf_xml_out bf_xml_out;
 
 /* Creates path (NULL: standard output, which is flushed but not closed) and writes the XML
  * declaration and the root element with its namespace. BF_OK, or BF_EIO / BF_ENOMEM with
- * "path: cannot create: reason" in err. */
+ * "path: cannot create: reason" in errs. */
 int bf_xml_out_open(const char *path, const char *root, const char *ns, bf_xml_out **out,
-                    char *err, size_t errlen);
+                    bf_errors *errs);
 /* Starts an element inside the current one. */
 void bf_xml_out_start(bf_xml_out *x, const char *element);
 /* Ends the current element. */
@@ -35,7 +37,7 @@ void bf_xml_out_text_element(bf_xml_out *x, const char *name, const char *text);
 /* Whether every write so far succeeded. */
 bool bf_xml_out_ok(const bf_xml_out *x);
 /* Closes every open element and the document, flushes, closes the file and frees. BF_OK, or
- * BF_EIO with "path: write failed: reason" in err. NULL is allowed. */
-int bf_xml_out_close(bf_xml_out *x, char *err, size_t errlen);
+ * BF_EIO with "path: write failed: reason" in errs. NULL is allowed. */
+int bf_xml_out_close(bf_xml_out *x, bf_errors *errs);
 
 #endif

@@ -282,3 +282,14 @@ void bf_cli_wait_for_writers(struct bf_store *s, const char *cmd)
         bf_store_set_wait(s, seconds);
     bf_store_on_wait(s, tell_waiting, cmd);
 }
+
+void bf_cli_print_errors(const char *cmd, const bf_errors *errs)
+{
+    int shown = errs->count < 20 ? errs->count : 20;
+    for (int i = 0; i < shown; i++)
+        fprintf(stderr, "bangfu %s: %s\n", cmd, errs->msgs[i]);
+    int rest = bf_errors_total(errs) - shown;
+    if (rest > 0)
+        fprintf(stderr, P_("bangfu %s: … and %d more error\n", "bangfu %s: … and %d more errors\n",
+                           rest), cmd, rest);
+}

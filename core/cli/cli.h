@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "errors.h"
 #include "i18n.h"
 
 struct bf_areas;
@@ -28,6 +29,8 @@ typedef struct bf_command {
 bool bf_cli_opt(int argc, char **argv, int *i, const char *name, const char **value);
 /* True when arg is exactly the flag `--name`. */
 bool bf_cli_flag(const char *arg, const char *name);
+/* Prints up to 20 messages of errs to stderr as "bangfu CMD: message", then a count of the rest. */
+void bf_cli_print_errors(const char *cmd, const bf_errors *errs);
 /* Prints "bangfu CMD: message" and a hint to --help on stderr; returns BF_EXIT_USAGE. */
 int bf_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The policies directory: the option value, else $BANGFU_POLICIES, else ./policies when it holds

@@ -63,11 +63,13 @@ static int write_handbook(const char *out, const char *dir, bf_eval_session *s)
     }
     bf_handbook hb = {.date = s->date, .params = s->params, .reads = &reads, .areas = areas};
     hb.policies = bf_engine_policies(s->engine, &hb.n_policies);
-    char err[512];
-    if (bf_handbook_write(&hb, out, err, sizeof err) != BF_OK) {
-        fprintf(stderr, "bangfu doc: %s\n", err);
+    bf_errors errs;
+    bf_errors_init(&errs, 20);
+    if (bf_handbook_write(&hb, out, &errs) != BF_OK) {
+        bf_cli_print_errors("doc", &errs);
         status = BF_EXIT_USAGE;
     }
+    bf_errors_free(&errs);
     bf_lint_reads_free(&reads);
     bf_areas_free(areas);
     return status;

@@ -91,17 +91,6 @@ int bf_eval_opts_parse(const char *cmd, int argc, char **argv, int *i, bf_eval_o
     return 0;
 }
 
-void bf_cli_print_errors(const char *cmd, const bf_errors *errs)
-{
-    int shown = errs->count < 20 ? errs->count : 20;
-    for (int i = 0; i < shown; i++)
-        fprintf(stderr, "bangfu %s: %s\n", cmd, errs->msgs[i]);
-    int rest = bf_errors_total(errs) - shown;
-    if (rest > 0)
-        fprintf(stderr, P_("bangfu %s: … and %d more error\n", "bangfu %s: … and %d more errors\n",
-                           rest), cmd, rest);
-}
-
 int bf_cli_load_params(const char *cmd, const char *policies, bf_params **out)
 {
     char path[4096];

@@ -52,8 +52,6 @@ int bf_eval_session_open(const char *cmd, const bf_eval_opts *o, bf_text_mode te
                          const bf_override *scenario, int n_scenario, bf_eval_session *s);
 /* Closes everything the session opened. */
 void bf_eval_session_close(bf_eval_session *s);
-/* Prints up to 20 messages of errs to stderr as "bangfu CMD: message", then a count of the rest. */
-void bf_cli_print_errors(const char *cmd, const bf_errors *errs);
 /* Loads the parameter file of a policies folder (no engine); prints errors. */
 int bf_cli_load_params(const char *cmd, const char *policies, bf_params **out);
 

@@ -55,13 +55,14 @@ static int export_run(bf_store *store, int64_t run_id, const bf_writer *w, const
     int status = bf_cli_resolve_run("export", store, run_id, false, &run);
     if (status != BF_EXIT_OK)
         return status;
-    char err[1024];
+    bf_errors errs;
+    bf_errors_init(&errs, 1);
     bf_export_totals t;
-    if (bf_export_write(store, &run, w, out, &t, err, sizeof err) != BF_OK) {
+    if (bf_export_write(store, &run, w, out, &t, &errs) != BF_OK) {
         if (out)
-            fprintf(stderr, _("bangfu export: %s (nothing was written)\n"), err);
+            fprintf(stderr, _("bangfu export: %s (nothing was written)\n"), bf_errors_first(&errs));
         else
-            fprintf(stderr, "bangfu export: %s\n", err);
+            fprintf(stderr, "bangfu export: %s\n", bf_errors_first(&errs));
         status = BF_EXIT_USAGE;
     } else if (out) {
         char amount[BF_MONEY_STRLEN];
@@ -70,6 +71,7 @@ static int export_run(bf_store *store, int64_t run_id, const bf_writer *w, const
                         "a year → %s\n"), (long long)run.id, bf_run_status_label(run.status), (long long)t.decisions,
                 (long long)t.eligible, amount, out);
     }
+    bf_errors_free(&errs);
     bf_stored_run_free(&run);
     return status;
 }

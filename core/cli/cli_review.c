@@ -106,10 +106,13 @@ static int cmd_review(int argc, char **argv)
     int status = bf_cli_resolve_run("review", store, run_id, true, &run);
     if (status == BF_EXIT_OK) {
         bf_review_counts counts;
-        if (bf_review_write(store, &run, format, stdout, &counts, err, sizeof err) != BF_OK) {
-            fprintf(stderr, "bangfu review: %s\n", err);
+        bf_errors errs;
+        bf_errors_init(&errs, 20);
+        if (bf_review_write(store, &run, format, stdout, &counts, &errs) != BF_OK) {
+            bf_cli_print_errors("review", &errs);
             status = BF_EXIT_USAGE;
         }
+        bf_errors_free(&errs);
         bf_stored_run_free(&run);
     }
     bf_store_close(store);

@@ -86,16 +86,18 @@ static void print_summary(const bf_run_summary *s, const bf_engine *e, const cha
 static int write_report(bf_store *store, int64_t run_id, const char *path)
 {
     bf_stored_run run;
-    char err[1024];
+    bf_errors errs;
+    bf_errors_init(&errs, 1);
     int rc = bf_store_run_get(store, run_id, &run);
     if (rc != BF_OK)
-        snprintf(err, sizeof err, "%s", bf_store_errmsg(store));
+        bf_errors_add(&errs, "%s", bf_store_errmsg(store));
     else
-        rc = bf_export_report_html(store, &run, path, err, sizeof err);
+        rc = bf_export_report_html(store, &run, path, &errs);
     if (rc == BF_OK)
         printf(_("report: %s\n"), path);
     else
-        fprintf(stderr, _("bangfu run: the report was not written: %s\n"), err);
+        fprintf(stderr, _("bangfu run: the report was not written: %s\n"), bf_errors_first(&errs));
+    bf_errors_free(&errs);
     bf_stored_run_free(&run);
     return rc == BF_OK ? BF_EXIT_OK : BF_EXIT_USAGE;
 }

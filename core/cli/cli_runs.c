@@ -232,11 +232,13 @@ static int write_diff(const diff_options *o, const bf_run_diff *d)
     } else {
         bf_report_diff_text(stdout, d);
     }
-    char err[1024];
-    if (o->report && bf_report_diff_html(o->report, d, err, sizeof err) != BF_OK) {
-        fprintf(stderr, "bangfu diff: %s\n", err);
+    bf_errors errs;
+    bf_errors_init(&errs, 20);
+    if (o->report && bf_report_diff_html(o->report, d, &errs) != BF_OK) {
+        bf_cli_print_errors("diff", &errs);
         status = BF_EXIT_USAGE;
     }
+    bf_errors_free(&errs);
     if (fflush(stdout) != 0) {
         fprintf(stderr, _("bangfu %s: writing the output failed\n"), "diff");
         status = BF_EXIT_USAGE;

@@ -213,11 +213,11 @@ static int cmd_simulate(int argc, char **argv)
                 printf(_("\nbaseline: evaluated by this command\n"));
         }
         if (report) {
-            char msg[1024];
-            if (bf_report_simulation_html(report, s.engine, &r, s.date, &shown, msg, sizeof msg) == BF_OK) {
+            if (bf_report_simulation_html(report, s.engine, &r, s.date, &shown, &errs) == BF_OK) {
                 fprintf(stderr, _("report: %s\n"), report);
-            } else {
-                fprintf(stderr, _("bangfu simulate: the report was not written: %s\n"), msg);
+            } else {                   /* errs was empty: bf_simulate succeeded */
+                fprintf(stderr, _("bangfu simulate: the report was not written: %s\n"),
+                        bf_errors_first(&errs));
                 status = BF_EXIT_USAGE;
             }
         }

@@ -178,14 +178,14 @@ static int review_household(scan *sc, const bf_run_household *h)
 }
 
 int bf_review_scan(bf_store *s, const bf_stored_run *run, bf_review_fn emit_fn, void *ctx,
-                   bf_review_counts *counts, char *err, size_t errlen)
+                   bf_review_counts *counts, bf_errors *errs)
 {
     memset(counts, 0, sizeof *counts);
     scan sc = {.run = run, .emit = emit_fn, .ctx = ctx, .counts = counts};
     bf_stored_policy *pol;
     int rc = bf_store_run_policies(s, run->id, &pol, &sc.n_policies);
     if (rc != BF_OK) {
-        snprintf(err, errlen, "%s", bf_store_errmsg(s));
+        bf_errors_add(errs, "%s", bf_store_errmsg(s));
         return rc;
     }
     sc.policies = pol;
@@ -198,8 +198,8 @@ int bf_review_scan(bf_store *s, const bf_stored_run *run, bf_review_fn emit_fn, 
         if (rc == BF_OK && sc.note.oom)
             rc = BF_ENOMEM;
     }
-    if (rc != BF_OK && !*err)
-        snprintf(err, errlen, "%s", rc == BF_ESTORE ? bf_store_errmsg(s) : bf_strerror(rc));
+    if (rc != BF_OK)
+        bf_errors_add(errs, "%s", rc == BF_ESTORE ? bf_store_errmsg(s) : bf_strerror(rc));
     bf_household_cursor_close(cur);
     bf_stored_policies_free(pol, sc.n_policies);
     bf_buf_free(&sc.note);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "errors.h"
 #include "store.h"
 
 /* What a finding is about; also the order of the sections of the text output. */
@@ -43,8 +44,8 @@ typedef struct bf_review_counts {
 
 /* Compares every stored household with run's decisions and calls emit for each finding, in
  * household id order; within a household: the recorded policies in their listed order, then
- * omissions and the monitoring candidate in evaluation order. BF_OK, or an error with err. */
+ * omissions and the monitoring candidate in evaluation order. BF_OK, or an error with its message in errs. */
 int bf_review_scan(bf_store *s, const bf_stored_run *run, bf_review_fn emit, void *ctx,
-                   bf_review_counts *counts, char *err, size_t errlen);
+                   bf_review_counts *counts, bf_errors *errs);
 
 #endif

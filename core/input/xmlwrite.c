@@ -19,10 +19,8 @@ int bf_xml_writer_open(const char *path, bf_xml_writer **out, bf_errors *errs)
         bf_errors_add(errs, _("%s: out of memory"), path);
         return BF_ENOMEM;
     }
-    char err[1024];
-    int rc = bf_xml_out_open(path, "households", BF_NS_HOUSEHOLDS, &w->x, err, sizeof err);
+    int rc = bf_xml_out_open(path, "households", BF_NS_HOUSEHOLDS, &w->x, errs);
     if (rc != BF_OK) {
-        bf_errors_add(errs, "%s", err);
         free(w);
         return rc;
     }
@@ -112,10 +110,7 @@ int bf_xml_writer_close(bf_xml_writer *w, bf_errors *errs)
 {
     if (!w)
         return BF_OK;
-    char err[1024];
-    int rc = bf_xml_out_close(w->x, err, sizeof err);
-    if (rc != BF_OK)
-        bf_errors_add(errs, "%s", err);
+    int rc = bf_xml_out_close(w->x, errs);
     free(w);
     return rc;
 }

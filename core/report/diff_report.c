@@ -411,14 +411,14 @@ static int html_households(bf_html *page, const bf_run_diff *d)
     return rc;
 }
 
-int bf_report_diff_html(const char *path, const bf_run_diff *d, char *err, size_t errlen)
+int bf_report_diff_html(const char *path, const bf_run_diff *d, bf_errors *errs)
 {
     char title[200];
     snprintf(title, sizeof title, "月度变化报告：运行 %" PRId64 " → 运行 %" PRId64, d->from.id,
              d->to.id);
     bf_html *page = bf_html_new(title);
     if (!page) {
-        snprintf(err, errlen, "%s: out of memory", path);
+        bf_errors_add(errs, "%s: out of memory", path);
         return BF_ENOMEM;
     }
     char from[120], to[120], households[40], params[40], scripts[40];
@@ -443,9 +443,9 @@ int bf_report_diff_html(const char *path, const bf_run_diff *d, char *err, size_
     if (rc == BF_OK)
         rc = html_households(page, d);
     if (rc == BF_OK)
-        rc = bf_html_save(page, path, err, errlen);
+        rc = bf_html_save(page, path, errs);
     else
-        snprintf(err, errlen, "%s: out of memory", path);
+        bf_errors_add(errs, "%s: out of memory", path);
     bf_html_free(page);
     return rc;
 }

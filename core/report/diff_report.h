@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "errors.h"
 #include "buf.h"
 #include "rundiff.h"
 
@@ -25,7 +26,7 @@ typedef enum { BF_DIFF_TABLE_HOUSEHOLDS, BF_DIFF_TABLE_POLICIES, BF_DIFF_TABLE_T
 void bf_report_diff_csv(FILE *out, const bf_run_diff *d, bf_diff_table table);
 /* The monthly change report: one self-contained HTML page (tables and bar charts per policy and
  * per town, then every household's changed decisions with causes), written atomically to path.
- * BF_OK, or an error with a message in err. */
-int bf_report_diff_html(const char *path, const bf_run_diff *d, char *err, size_t errlen);
+ * BF_OK, or an error with a message in errs. */
+int bf_report_diff_html(const char *path, const bf_run_diff *d, bf_errors *errs);
 
 #endif

@@ -58,6 +58,9 @@ static void x_json_strings(xml_state *x, const char *json, const char *name)
     bf_json_iter_free(&it);
 }
 
+/* The XML format is a bf_writer like a plugin's: its open, write and close keep the plugin
+ * ABI's char *err, size_t errlen (errors.h), and bf_export_write adds what they wrote to its
+ * caller's list. */
 static int xml_fail(const char *what, char *err, size_t errlen)
 {
     snprintf(err, errlen, _("XML export: %s failed (disk full or output closed?)"), what);
@@ -73,7 +76,11 @@ static xml_state *xml_start(const char *out, char *err, size_t errlen)
         snprintf(err, errlen, _("XML export: out of memory"));
         return NULL;
     }
-    if (bf_xml_out_open(out, "export", BF_NS_EXPORT, &x->x, err, errlen) != BF_OK) {
+    bf_errors errs;
+    bf_errors_init(&errs, 1);
+    if (bf_xml_out_open(out, "export", BF_NS_EXPORT, &x->x, &errs) != BF_OK) {
+        snprintf(err, errlen, "%s", bf_errors_first(&errs));   /* the writer ABI's err */
+        bf_errors_free(&errs);
         free(x);
         return NULL;
     }
@@ -150,8 +157,7 @@ static int xml_close(void *state, char *err, size_t errlen)
         bf_xml_out_attr_money(x->x, "amount", x->totals.amount_fen);
         bf_xml_out_end(x->x);
     }
-    char why[1024];
-    int rc = bf_xml_out_close(x->x, why, sizeof why);
+    int rc = bf_xml_out_close(x->x, NULL);
     free(x);
     if (rc != BF_OK && was_ok)           /* a failure while writing was reported by write */
         return xml_fail("finishing the document", err, errlen);
@@ -200,19 +206,22 @@ static void decision_view(const bf_stored_decision *d, bf_export_decision *out)
 
 /* Every decision of the run through an opened writer. */
 static int write_decisions(bf_store *s, int64_t run_id, const bf_writer *w, void *state,
-                           bf_export_totals *t, char *err, size_t errlen)
+                           bf_export_totals *t, bf_errors *errs)
 {
     bf_decision_cursor *cur;
     int rc = bf_store_decisions_open(s, run_id, &cur);
     if (rc != BF_OK) {
-        snprintf(err, errlen, "%s", bf_store_errmsg(s));
+        bf_errors_add(errs, "%s", bf_store_errmsg(s));
         return rc;
     }
     const bf_stored_decision *d;
+    char werr[1024] = "";                  /* the writer's message (plugin ABI) */
     while ((rc = bf_decision_cursor_next(cur, &d)) == BF_OK && d) {
         bf_export_decision view;
         decision_view(d, &view);
-        if (w->write(state, &view, err, errlen) != 0) {
+        if (w->write(state, &view, werr, sizeof werr) != 0) {
+            if (werr[0])
+                bf_errors_add(errs, "%s", werr);
             rc = BF_EIO;
             break;
         }
@@ -222,37 +231,40 @@ static int write_decisions(bf_store *s, int64_t run_id, const bf_writer *w, void
         t->amount_fen += d->amount_fen;
     }
     if (rc != BF_OK && rc != BF_EIO)
-        snprintf(err, errlen, "%s", bf_store_errmsg(s));
+        bf_errors_add(errs, "%s", bf_store_errmsg(s));
     bf_decision_cursor_close(cur);
     return rc;
 }
 
 int bf_export_write(bf_store *s, const bf_stored_run *run, const bf_writer *w, const char *out,
-                    bf_export_totals *totals, char *err, size_t errlen)
+                    bf_export_totals *totals, bf_errors *errs)
 {
     bf_export_totals t = {0};
-    *err = '\0';
+    int errors_before = errs ? bf_errors_total(errs) : 0;
     bf_tempfile temp = {NULL, -1, 0};
-    if (out && bf_tempfile_create(out, &temp, err, errlen) != BF_OK)
+    if (out && bf_tempfile_create(out, &temp, errs) != BF_OK)
         return BF_EIO;
     const char *tmp = temp.tmp;
     bf_export_run meta;
     bf_export_run_view(run, &meta);
     void *state = NULL;
-    bool opened = w->open(&state, tmp, &meta, err, errlen) == 0;   /* a failed open cleans up */
-    int rc = opened ? write_decisions(s, run->id, w, state, &t, err, errlen) : BF_EIO;
+    char werr[1024] = "";                  /* the writer's message (plugin ABI) */
+    bool opened = w->open(&state, tmp, &meta, werr, sizeof werr) == 0;   /* a failed open cleans up */
+    if (!opened && werr[0])
+        bf_errors_add(errs, "%s", werr);
+    int rc = opened ? write_decisions(s, run->id, w, state, &t, errs) : BF_EIO;
     /* after a successful open, close always runs (it frees the writer's state); its error
      * counts only if all went well */
     char close_err[512] = "";
     int crc = opened ? w->close(state, close_err, sizeof close_err) : 0;
     if (rc == BF_OK && crc != 0) {
         rc = BF_EIO;
-        snprintf(err, errlen, "%s", close_err[0] ? close_err : _("the writer failed to finish"));
+        bf_errors_add(errs, "%s", close_err[0] ? close_err : _("the writer failed to finish"));
     }
-    if (out && bf_tempfile_finish(&temp, out, rc == BF_OK, err, errlen) != BF_OK)
+    if (out && bf_tempfile_finish(&temp, out, rc == BF_OK, errs) != BF_OK)
         rc = BF_EIO;
-    if (rc != BF_OK && !*err)
-        snprintf(err, errlen, _("%s writer failed"), w->format);
+    if (rc != BF_OK && (!errs || bf_errors_total(errs) == errors_before))
+        bf_errors_add(errs, _("%s writer failed"), w->format);
     if (totals)
         *totals = t;
     return rc;
@@ -446,20 +458,20 @@ static int build_report(bf_html *page, const bf_stored_run *run, const report_da
     return rc;
 }
 
-int bf_export_report_html(bf_store *s, const bf_stored_run *run, const char *path, char *err,
-                          size_t errlen)
+int bf_export_report_html(bf_store *s, const bf_stored_run *run, const char *path,
+                          bf_errors *errs)
 {
     report_data r = {0};
     int rc = bf_store_run_policies(s, run->id, &r.pol, &r.n_pol);
     if (rc == BF_OK)
         rc = bf_store_run_towns_get(s, run->id, &r.rows, &r.n_rows);
     if (rc != BF_OK) {
-        snprintf(err, errlen, "%s", bf_store_errmsg(s));
+        bf_errors_add(errs, "%s", bf_store_errmsg(s));
         report_data_free(&r);
         return rc;
     }
     if (pick_towns(&r) != BF_OK) {
-        snprintf(err, errlen, "%s: out of memory while building the report", path);
+        bf_errors_add(errs, "%s: out of memory while building the report", path);
         report_data_free(&r);
         return BF_ENOMEM;
     }
@@ -469,9 +481,9 @@ int bf_export_report_html(bf_store *s, const bf_stored_run *run, const char *pat
     bf_html *page = bf_html_new(title);
     rc = page ? build_report(page, run, &r) : BF_ENOMEM;
     if (rc == BF_OK)
-        rc = bf_html_save(page, path, err, errlen);
+        rc = bf_html_save(page, path, errs);
     else
-        snprintf(err, errlen, _("%s: out of memory while building the report"), path);
+        bf_errors_add(errs, _("%s: out of memory while building the report"), path);
     bf_html_free(page);
     report_data_free(&r);
     return rc;

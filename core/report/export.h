@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "errors.h"
 #include "plugin.h"
 #include "store.h"
 
@@ -26,16 +27,16 @@ void bf_export_run_view(const bf_stored_run *run, bf_export_run *out);
  * town, village and policy title) through writer w into out (NULL: standard output). With a
  * path, the writer fills a temporary file beside it that is renamed to out only after every
  * step succeeded; on any failure it is removed and out is left as it was. totals may be NULL.
- * BF_OK, or BF_EIO (writer or file), BF_ESTORE, BF_ENOMEM with a message in err. */
+ * BF_OK, or BF_EIO (writer or file), BF_ESTORE, BF_ENOMEM with a message in errs. */
 int bf_export_write(bf_store *s, const bf_stored_run *run, const bf_writer *w, const char *out,
-                    bf_export_totals *totals, char *err, size_t errlen);
+                    bf_export_totals *totals, bf_errors *errs);
 
 /* Writes the HTML report of a stored run to path (atomically): the run's facts; per policy a
  * table (Chinese title, households, members, yearly amount, errors) and bar charts of eligible
  * households (svg#chart-policy-households) and amounts (svg#chart-policy-amount); per town,
  * from the stored decisions, households eligible for any policy and their total amount
  * (table#towns, svg#chart-town-households, svg#chart-town-amount). */
-int bf_export_report_html(bf_store *s, const bf_stored_run *run, const char *path, char *err,
-                          size_t errlen);
+int bf_export_report_html(bf_store *s, const bf_stored_run *run, const char *path,
+                          bf_errors *errs);
 
 #endif

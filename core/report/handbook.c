@@ -166,11 +166,11 @@ static void areas_table(bf_html *page, const bf_areas *a)
     }
 }
 
-int bf_handbook_write(const bf_handbook *hb, const char *path, char *err, size_t errlen)
+int bf_handbook_write(const bf_handbook *hb, const char *path, bf_errors *errs)
 {
     bf_html *page = bf_html_new("农村社会救助政策规则手册");
     if (!page) {
-        snprintf(err, errlen, "out of memory");
+        bf_errors_add(errs, "out of memory");
         return BF_ENOMEM;
     }
     char date[BF_DATE_STRLEN], intro[600];
@@ -196,19 +196,19 @@ int bf_handbook_write(const bf_handbook *hb, const char *path, char *err, size_t
     }
     int rc;
     if (path)
-        rc = bf_html_save(page, path, err, errlen);
+        rc = bf_html_save(page, path, errs);
     else {
         char *html;
         size_t len;
         rc = bf_html_render(page, &html, &len);
         if (rc == BF_OK) {
             if (fwrite(html, 1, len, stdout) != len || fflush(stdout) != 0) {
-                snprintf(err, errlen, "cannot write to standard output");
+                bf_errors_add(errs, "cannot write to standard output");
                 rc = BF_EIO;
             }
             free(html);
         } else
-            snprintf(err, errlen, "out of memory");
+            bf_errors_add(errs, "out of memory");
     }
     bf_html_free(page);
     return rc;

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "errors.h"
 #include "areas.h"
 #include "date.h"
 #include "engine.h"
@@ -23,8 +24,8 @@ typedef struct bf_handbook {
 } bf_handbook;
 
 /* Writes the page to path (atomically), or to stdout when path is NULL. BF_OK, or an error code
- * with a message in err. */
-int bf_handbook_write(const bf_handbook *hb, const char *path, char *err, size_t errlen);
+ * with a message in errs. */
+int bf_handbook_write(const bf_handbook *hb, const char *path, bf_errors *errs);
 /* The header comment of a script: its leading "--" lines without the dashes, malloc'd. */
 char *bf_script_summary(const char *src);
 

@@ -525,21 +525,21 @@ static bool write_all(int fd, const char *data, size_t len)
     return true;
 }
 
-int bf_html_save(bf_html *p, const char *path, char *err, size_t errlen)
+int bf_html_save(bf_html *p, const char *path, bf_errors *errs)
 {
     char *text;
     size_t len;
     if (bf_html_render(p, &text, &len) != BF_OK) {
-        snprintf(err, errlen, _("%s: out of memory while building the page"), path);
+        bf_errors_add(errs, _("%s: out of memory while building the page"), path);
         return BF_ENOMEM;
     }
     bf_tempfile temp;
-    int rc = bf_tempfile_create(path, &temp, err, errlen);
+    int rc = bf_tempfile_create(path, &temp, errs);
     if (rc == BF_OK) {
         bool ok = write_all(temp.fd, text, len);
         if (!ok)
-            snprintf(err, errlen, _("%s: cannot write the file: %s"), path, strerror(errno));
-        if (bf_tempfile_finish(&temp, path, ok, err, errlen) != BF_OK || !ok)
+            bf_errors_add(errs, _("%s: cannot write the file: %s"), path, strerror(errno));
+        if (bf_tempfile_finish(&temp, path, ok, errs) != BF_OK || !ok)
             rc = BF_EIO;
     }
     free(text);

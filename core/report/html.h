@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "errors.h"
+
 /* A page under construction. Every bf_html_* call returns BF_OK or BF_ENOMEM; after a failure
  * the page remembers it and bf_html_render/bf_html_save report it, so callers may check only
  * at the end. */
@@ -109,7 +111,7 @@ void bf_html_format_scaled(int64_t value, int decimals, char out[BF_HTML_NUMLEN]
 int bf_html_render(bf_html *page, char **out, size_t *len);
 /* Writes the page to path atomically: a temporary file in the same folder, then rename, so a
  * failure leaves no file (and an existing file untouched). BF_OK, or BF_EIO/BF_ENOMEM with a
- * message naming the path in err. */
-int bf_html_save(bf_html *page, const char *path, char *err, size_t errlen);
+ * message naming the path in errs. */
+int bf_html_save(bf_html *page, const char *path, bf_errors *errs);
 
 #endif

@@ -631,7 +631,7 @@ int bf_report_simulation_page(bf_html *page, const bf_engine *e, const bf_sim_re
 }
 
 int bf_report_simulation_html(const char *path, const bf_engine *e, const bf_sim_result *r,
-                              bf_date date, const bf_sim_scenario *sc, char *err, size_t errlen)
+                              bf_date date, const bf_sim_scenario *sc, bf_errors *errs)
 {
     char title[256];
     if (*sc->name)
@@ -641,9 +641,9 @@ int bf_report_simulation_html(const char *path, const bf_engine *e, const bf_sim
     bf_html *page = bf_html_new(title);
     int rc = page ? bf_report_simulation_page(page, e, r, date, sc) : BF_ENOMEM;
     if (rc == BF_OK)
-        rc = bf_html_save(page, path, err, errlen);
+        rc = bf_html_save(page, path, errs);
     else
-        snprintf(err, errlen, _("%s: out of memory while building the report"), path);
+        bf_errors_add(errs, _("%s: out of memory while building the report"), path);
     bf_html_free(page);
     return rc;
 }

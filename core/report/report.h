@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "errors.h"
 #include "buf.h"
 #include "engine.h"
 #include "household.h"
@@ -50,10 +51,10 @@ void bf_report_simulation_text(FILE *out, const bf_engine *e, const struct bf_si
                                bf_date date, const bf_sim_scenario *sc);
 /* The same as one self-contained HTML page (tables; bar charts of baseline against scenario per
  * policy and per town; the changed decisions) written atomically to path; the numbers are the
- * JSON's. BF_OK, or an error with a message in err. */
+ * JSON's. BF_OK, or an error with a message in errs. */
 int bf_report_simulation_html(const char *path, const bf_engine *e,
                               const struct bf_sim_result *r, bf_date date,
-                              const bf_sim_scenario *sc, char *err, size_t errlen);
+                              const bf_sim_scenario *sc, bf_errors *errs);
 /* The same report's content appended to a page already begun (the server's what-if result,
  * under its own title and menu). BF_OK or BF_ENOMEM. */
 struct bf_html;

@@ -131,16 +131,16 @@ static void write_text(render *r, const bf_stored_run *run, const bf_review_coun
 }
 
 int bf_review_write(bf_store *s, const bf_stored_run *run, bf_review_format format, FILE *out,
-                    bf_review_counts *counts, char *err, size_t errlen)
+                    bf_review_counts *counts, bf_errors *errs)
 {
     render r = {.format = format, .out = out};
-    *err = '\0';
+    int errors_before = errs ? bf_errors_total(errs) : 0;
     if (format == BF_REVIEW_JSON)
         fprintf(out, "{\"run\":%lld,\"date\":\"%s\",\"findings\":[", (long long)run->id,
                 run->eval_date);
     else if (format == BF_REVIEW_CSV)
         fputs("\xEF\xBB\xBFhousehold,town,village,kind,policy,policy_title,member,reason\r\n", out);
-    int rc = bf_review_scan(s, run, on_row, &r, counts, err, errlen);
+    int rc = bf_review_scan(s, run, on_row, &r, counts, errs);
     if (rc == BF_OK && format == BF_REVIEW_TEXT) {
         write_text(&r, run, counts);
     } else if (rc == BF_OK && format == BF_REVIEW_JSON) {
@@ -156,7 +156,7 @@ int bf_review_write(bf_store *s, const bf_stored_run *run, bf_review_format form
     bf_buf_free(&r.line);
     if (rc == BF_OK && (fflush(out) != 0 || ferror(out)))
         rc = BF_EIO;
-    if (rc == BF_EIO && !*err)
-        snprintf(err, errlen, "cannot write the review (disk full or output closed?)");
+    if (rc == BF_EIO && (!errs || bf_errors_total(errs) == errors_before))
+        bf_errors_add(errs, "cannot write the review (disk full or output closed?)");
     return rc;
 }

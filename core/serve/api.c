@@ -225,12 +225,13 @@ void bf__api_review(bf_request *req, bf_response *res)
     bf_stored_run run;
     if (!l || !resolve_run(req, res, bf__lookup_store(l), &run))
         return;
-    char *text = NULL, err[1024];
+    char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
     bf_review_counts counts;
-    int rc = f ? bf_review_write(bf__lookup_store(l), &run, BF_REVIEW_JSON, f, &counts, err,
-                                 sizeof err)
+    bf_errors errs;
+    bf_errors_init(&errs, 1);
+    int rc = f ? bf_review_write(bf__lookup_store(l), &run, BF_REVIEW_JSON, f, &counts, &errs)
                : BF_ENOMEM;
     if (f && fclose(f) != 0 && rc == BF_OK)
         rc = BF_ENOMEM;
@@ -239,8 +240,9 @@ void bf__api_review(bf_request *req, bf_response *res)
         bf_buf_add(&out, text, len);
         bf__res_json(res, 200, &out);
     } else {
-        bf__res_error(req, res, 500, rc == BF_ENOMEM ? _("out of memory") : err);
+        bf__res_error(req, res, 500, rc == BF_ENOMEM ? _("out of memory") : bf_errors_first(&errs));
     }
+    bf_errors_free(&errs);
     free(text);
     bf_stored_run_free(&run);
 }

@@ -63,7 +63,7 @@ void bf__page_runs(bf_request *req, bf_response *res)
 /* Answers with the page a writer function saves to a path: a scratch file in $TMPDIR, read back
  * and removed. */
 static void page_from_file(bf_request *req, bf_response *res,
-                           int (*write)(const void *ctx, const char *path, char *err, size_t n),
+                           int (*write)(const void *ctx, const char *path, bf_errors *errs),
                            const void *ctx)
 {
     const char *tmp = getenv("TMPDIR");
@@ -78,22 +78,25 @@ static void page_from_file(bf_request *req, bf_response *res,
     snprintf(path, sizeof path, "%s/page.html", dir);
     size_t len;
     char *html = NULL;
-    if (write(ctx, path, err, sizeof err) != BF_OK || !(html = bf_read_file(path, &len))) {
-        bf__res_error(req, res, 500, err);
+    bf_errors errs;
+    bf_errors_init(&errs, 1);
+    if (write(ctx, path, &errs) != BF_OK || !(html = bf_read_file(path, &len))) {
+        bf__res_error(req, res, 500, bf_errors_first(&errs));
     } else {
         bf_buf_clear(&res->body);
         bf_buf_add(&res->body, html, len);
         res->status = res->body.oom ? 500 : 200;
         res->type = "text/html; charset=utf-8";
     }
+    bf_errors_free(&errs);
     free(html);
     unlink(path);
     rmdir(dir);
 }
 
-static int write_diff(const void *ctx, const char *path, char *err, size_t n)
+static int write_diff(const void *ctx, const char *path, bf_errors *errs)
 {
-    return bf_report_diff_html(path, ctx, err, n);
+    return bf_report_diff_html(path, ctx, errs);
 }
 
 void bf__page_diff(bf_request *req, bf_response *res)
@@ -167,19 +170,23 @@ void bf__page_review(bf_request *req, bf_response *res)
                              {"reasons", _("Reasons"), false}};
     review_ctx c = {bf_html_table_new(page, "findings", NULL, cols, 7), 0};
     bf_review_counts counts;
-    int rc = page ? bf_review_scan(store, &run, review_row, &c, &counts, err, sizeof err) : BF_ENOMEM;
+    bf_errors errs;
+    bf_errors_init(&errs, 1);
+    int rc = page ? bf_review_scan(store, &run, review_row, &c, &counts, &errs) : BF_ENOMEM;
     bf_stored_run_free(&run);
     if (rc != BF_OK) {
         bf_html_free(page);
-        bf__res_error(req, res, 500, err);
+        bf__res_error(req, res, 500, page ? bf_errors_first(&errs) : _("out of memory"));
+        bf_errors_free(&errs);
         return;
     }
+    bf_errors_free(&errs);
     bf__page_send(res, page, 200);
 }
 
-static int write_handbook(const void *ctx, const char *path, char *err, size_t n)
+static int write_handbook(const void *ctx, const char *path, bf_errors *errs)
 {
-    return bf_handbook_write(ctx, path, err, n);
+    return bf_handbook_write(ctx, path, errs);
 }
 
 void bf__page_rules(bf_request *req, bf_response *res)
