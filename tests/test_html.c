@@ -150,7 +150,7 @@ Test(html, tables_have_keys_classes_and_a_footer)
     const char *r1[] = {"dibao", "35616.00"}, *r2[] = {"tekun", NULL}, *f[] = {"合计", "35616.00"};
     cr_assert_eq(bf_html_table_row(t, "dibao", r1), BF_OK);
     cr_assert_eq(bf_html_table_row(t, "tekun", r2), BF_OK);
-    cr_assert_eq(bf_html_table_footer(t, "total", f), BF_OK);
+    cr_assert_eq(bf__html_table_footer(t, "total", f), BF_OK);
     char *text = render(page);
     htmlDocPtr doc = parse_html(text);
     cr_expect_eq(count(doc, "//table[@id='p']/thead/tr/th"), 2);
@@ -230,14 +230,14 @@ Test(html, save_is_atomic)
     bf_errors errs;
     bf_errors_init(&errs, 5);
     char *nowhere = bf_test_path(bf_test_dir, "missing/r.html");
-    cr_expect_eq(bf_html_save(page, nowhere, &errs), BF_EIO);
+    cr_expect_eq(bf__html_save(page, nowhere, &errs), BF_EIO);
     cr_expect_eq(errs.count, 1);
     cr_expect(strstr(bf_errors_first(&errs), "missing/r.html: cannot create the file"), "%s",
               bf_errors_first(&errs));
     bf_errors_free(&errs);
     cr_expect_neq(access(nowhere, F_OK), 0);
     char *path = bf_test_path(bf_test_dir, "r.html");
-    cr_assert_eq(bf_html_save(page, path, &errs), BF_OK, "%s", bf_errors_first(&errs));
+    cr_assert_eq(bf__html_save(page, path, &errs), BF_OK, "%s", bf_errors_first(&errs));
     cr_expect_eq(errs.count, 0);
     char *text = bf_test_read_file(path, NULL);
     cr_expect(strstr(text, "<title>保存</title>"), "%s", text);
@@ -247,7 +247,7 @@ Test(html, save_is_atomic)
     /* a folder in the file's place: an error, and no temporary file left beside it */
     char *folder = bf_test_path(bf_test_dir, "sub");
     cr_assert_eq(mkdir(folder, 0755), 0);
-    cr_expect_eq(bf_html_save(page, folder, &errs), BF_EIO);
+    cr_expect_eq(bf__html_save(page, folder, &errs), BF_EIO);
     cr_expect_eq(errs.count, 1, "the failure says why");
     bf_errors_free(&errs);
     bf_test_run r;

@@ -241,11 +241,11 @@ Test(i18n, tier_codes_have_the_scripts_words)
 
 Test(i18n, cells_are_padded_by_display_columns)
 {
-    cr_expect_eq(bf_text_columns("policy"), 6);
-    cr_expect_eq(bf_text_columns("政策"), 4, "a CJK character takes two columns");
-    cr_expect_eq(bf_text_columns("元/年（基线）"), 13, "fullwidth parentheses too");
-    cr_expect_eq(bf_text_columns("5→9 · ok"), 8, "arrows and middle dots take one");
-    cr_expect_eq(bf_text_columns(""), 0);
+    cr_expect_eq(bf__text_columns("policy"), 6);
+    cr_expect_eq(bf__text_columns("政策"), 4, "a CJK character takes two columns");
+    cr_expect_eq(bf__text_columns("元/年（基线）"), 13, "fullwidth parentheses too");
+    cr_expect_eq(bf__text_columns("5→9 · ok"), 8, "arrows and middle dots take one");
+    cr_expect_eq(bf__text_columns(""), 0);
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);

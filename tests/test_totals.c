@@ -24,9 +24,9 @@ Test(totals, a_sum_that_fits_adds_up)
     bf_household h = {.n_members = 3};
     bf_result r = {0};
     one_decision(&r, 0, INT64_MAX - 100);
-    cr_expect_eq(bf_totals_add(t, pol, &h, &r), BF_OK);
+    cr_expect_eq(bf__totals_add(t, pol, &h, &r), BF_OK);
     one_decision(&r, 0, 100);
-    cr_expect_eq(bf_totals_add(t, pol, &h, &r), BF_OK, "INT64_MAX exactly still fits");
+    cr_expect_eq(bf__totals_add(t, pol, &h, &r), BF_OK, "INT64_MAX exactly still fits");
     cr_expect_eq(t[0].amount, INT64_MAX);
     cr_expect_eq(t[0].households, 2);
     cr_expect_eq(t[0].members, 6);
@@ -42,9 +42,9 @@ Test(totals, one_fen_past_int64_is_an_error_naming_the_policy)
     bf_household h = {.n_members = 1};
     bf_result r = {0};
     one_decision(&r, 1, INT64_MAX);
-    cr_expect_eq(bf_totals_add(t, pol, &h, &r), BF_OK);
+    cr_expect_eq(bf__totals_add(t, pol, &h, &r), BF_OK);
     one_decision(&r, 1, 1);
-    cr_expect_eq(bf_totals_add(t, pol, &h, &r), BF_ELIMIT);
+    cr_expect_eq(bf__totals_add(t, pol, &h, &r), BF_ELIMIT);
     cr_expect(t[1].overflow);
     cr_expect_eq(t[1].amount, INT64_MAX, "the amount is left as it was, not wrapped to a negative");
     char msg[256];

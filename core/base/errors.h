@@ -3,7 +3,7 @@
  * The one way bangfu returns an error message: a function that can fail returns its status
  * (a BF_* code, 0/-1, false or NULL) and writes its message, or every message it found, into a
  * bf_errors list its caller hands it (`bf_errors *errs`, the last parameter; NULL when the caller
- * wants no message). The caller shows the list (bf_cli_print_errors, the server's answers) or
+ * wants no message). The caller shows the list (bf__cli_print_errors, the server's answers) or
  * passes it on; nobody keeps a message in a char buffer of its own to be copied from one to the
  * next. Messages a person reads are whole sentences through _() (i18n.h).
  * Exceptions, named where they are declared: the plugin ABI of plugin.h (char *err, size_t

@@ -35,7 +35,7 @@ static bool is_wide(uint32_t c)
            (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x20000 && c <= 0x3FFFD);
 }
 
-int bf_text_columns(const char *text)
+int bf__text_columns(const char *text)
 {
     int cols = 0;
     const unsigned char *p = (const unsigned char *)text;
@@ -53,7 +53,7 @@ int bf_text_columns(const char *text)
 
 void bf_fput_cell(FILE *out, const char *text, int width, bool right)
 {
-    int pad = width - bf_text_columns(text);
+    int pad = width - bf__text_columns(text);
     if (right)
         for (int i = 0; i < pad; i++)
             fputc(' ', out);

@@ -32,7 +32,7 @@ const char *bf_pgettext(const char *context_msgid, const char *msgid) __attribut
 void bf_i18n_init(const char *localedir);
 
 /* The columns UTF-8 text takes on a terminal: 2 for each wide (CJK) character, 1 for others. */
-int bf_text_columns(const char *text);
+int bf__text_columns(const char *text);
 /* Writes text to out padded with spaces to width columns (right-aligned when right is true):
  * printf's %-20s counts bytes, so a Chinese heading would misalign the table. */
 void bf_fput_cell(FILE *out, const char *text, int width, bool right);

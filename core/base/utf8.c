@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-size_t bf_utf8_sequence(const unsigned char *s, size_t n)
+size_t bf__utf8_sequence(const unsigned char *s, size_t n)
 {
     return bf_plugin_utf8_len(s, n);
 }
@@ -39,7 +39,7 @@ bool bf_utf8_valid(const char *s, size_t len)
             p += 3;
             continue;
         }
-        size_t n = bf_utf8_sequence(p, left);
+        size_t n = bf__utf8_sequence(p, left);
         if (n == 0)
             return false;
         p += n;
@@ -53,7 +53,7 @@ long bf_utf8_length(const char *s)
     size_t left = strlen(s);
     long n = 0;
     while (left) {
-        size_t len = bf_utf8_sequence(p, left);
+        size_t len = bf__utf8_sequence(p, left);
         if (len == 0)
             return -1;
         p += len;

@@ -8,7 +8,7 @@
 
 /* Length of the well-formed UTF-8 sequence at s (n > 0 bytes left), or 0 when it is malformed
  * (RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF). */
-size_t bf_utf8_sequence(const unsigned char *s, size_t n);
+size_t bf__utf8_sequence(const unsigned char *s, size_t n);
 /* Whether s[0..len) is valid UTF-8 without NUL bytes; a fast check for text scripts return. */
 bool bf_utf8_valid(const char *s, size_t len);
 /* Number of characters of a NUL-terminated string, or -1 when it is not valid UTF-8. */

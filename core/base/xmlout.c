@@ -74,7 +74,7 @@ static const char *xml_safe(bf_xml_out *x, const char *text)
     const unsigned char *s = (const unsigned char *)text;
     size_t n = strlen(text);
     while (n) {
-        size_t len = bf_utf8_sequence(s, n);
+        size_t len = bf__utf8_sequence(s, n);
         bool ok = len > 0 && xml_char(s, len);
         bf_buf_add(&x->clean, ok ? (const char *)s : "\xEF\xBF\xBD", ok ? len : 3);
         s += len ? len : 1;

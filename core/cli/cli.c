@@ -39,7 +39,7 @@ static const bf_command *const commands[] = {
     NULL,
 };
 
-bool bf_cli_opt(int argc, char **argv, int *i, const char *name, const char **value)
+bool bf__cli_opt(int argc, char **argv, int *i, const char *name, const char **value)
 {
     const char *arg = argv[*i];
     size_t len = strlen(name);
@@ -60,7 +60,7 @@ bool bf_cli_opt(int argc, char **argv, int *i, const char *name, const char **va
     return true;
 }
 
-bool bf_cli_flag(const char *arg, const char *name)
+bool bf__cli_flag(const char *arg, const char *name)
 {
     return strcmp(arg, name) == 0;
 }
@@ -74,7 +74,7 @@ static bool wants_help(int argc, char **argv)
     return false;
 }
 
-int bf_cli_usage_error(const char *cmd, const char *fmt, ...)
+int bf__cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -140,7 +140,7 @@ static bool holds_policies(const char *dir)
     return access(path, R_OK) == 0;
 }
 
-const char *bf_cli_policies_dir(const char *option)
+const char *bf__cli_policies_dir(const char *option)
 {
     static char found[PATH_MAX + 32];
     const char *dir = dir_from(option, "BANGFU_POLICIES", NULL);
@@ -157,7 +157,7 @@ const char *bf_cli_policies_dir(const char *option)
     return "policies";
 }
 
-const char *bf_cli_plugins_dir(const char *option)
+const char *bf__cli_plugins_dir(const char *option)
 {
     static char found[PATH_MAX + 32];
     const char *v = getenv("BANGFU_PLUGINS");
@@ -179,13 +179,13 @@ const char *bf_cli_plugins_dir(const char *option)
     return "plugins";
 }
 
-bool bf_cli_parse_count(const char *cmd, const char *opt, const char *text, long max, long *out)
+bool bf__cli_parse_count(const char *cmd, const char *opt, const char *text, long max, long *out)
 {
     char *end;
     errno = 0;
     long v = text ? strtol(text, &end, 10) : 0;
     if (!text || errno || *end || end == text || v < 1 || v > max) {
-        bf_cli_usage_error(cmd, _("%1$s must be a whole number from 1 to %2$ld, got '%3$s'."),
+        bf__cli_usage_error(cmd, _("%1$s must be a whole number from 1 to %2$ld, got '%3$s'."),
                            opt, max, text ? text : "");
         return false;
     }
@@ -195,7 +195,7 @@ bool bf_cli_parse_count(const char *cmd, const char *opt, const char *text, long
 
 /* Whether the report's folder can take a new file (checked before a long run, not instead of
  * handling the write's own failure). */
-bool bf_cli_report_folder_writable(const char *path)
+bool bf__cli_report_folder_writable(const char *path)
 {
     char *copy = strdup(path);
     bool ok = copy && access(dirname(copy), W_OK | X_OK) == 0;
@@ -270,7 +270,7 @@ static void tell_waiting(const void *cmd, const char *path)
                       "waiting for it to finish (Ctrl-C to stop waiting)\n"), (const char *)cmd, path);
 }
 
-void bf_cli_wait_for_writers(struct bf_store *s, const char *cmd)
+void bf__cli_wait_for_writers(struct bf_store *s, const char *cmd)
 {
     const char *v = getenv("BANGFU_LOCK_WAIT");
     char *end;
@@ -283,7 +283,7 @@ void bf_cli_wait_for_writers(struct bf_store *s, const char *cmd)
     bf_store_on_wait(s, tell_waiting, cmd);
 }
 
-void bf_cli_print_errors(const char *cmd, const bf_errors *errs)
+void bf__cli_print_errors(const char *cmd, const bf_errors *errs)
 {
     int shown = errs->count < 20 ? errs->count : 20;
     for (int i = 0; i < shown; i++)

@@ -26,42 +26,42 @@ typedef struct bf_command {
 
 /* True when argv[*i] is `--name VALUE` or `--name=VALUE`: sets *value and advances *i past it.
  * A missing value is reported and *value set to NULL (the caller returns BF_EXIT_USAGE). */
-bool bf_cli_opt(int argc, char **argv, int *i, const char *name, const char **value);
+bool bf__cli_opt(int argc, char **argv, int *i, const char *name, const char **value);
 /* True when arg is exactly the flag `--name`. */
-bool bf_cli_flag(const char *arg, const char *name);
+bool bf__cli_flag(const char *arg, const char *name);
 /* Prints up to 20 messages of errs to stderr as "bangfu CMD: message", then a count of the rest. */
-void bf_cli_print_errors(const char *cmd, const bf_errors *errs);
+void bf__cli_print_errors(const char *cmd, const bf_errors *errs);
 /* Prints "bangfu CMD: message" and a hint to --help on stderr; returns BF_EXIT_USAGE. */
-int bf_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int bf__cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The policies directory: the option value, else $BANGFU_POLICIES, else ./policies when it holds
  * params.xml, else ../share/bangfu/policies beside the executable (installed), else "policies". */
-const char *bf_cli_policies_dir(const char *option);
+const char *bf__cli_policies_dir(const char *option);
 /* The plugins directory: the option value, else $BANGFU_PLUGINS, else ./plugins when it holds
  * NAME.so files, else "plugins" beside the running executable (a build tree), else
  * EXEDIR/../lib/bangfu/plugins (installed), when either holds NAME.so files; else "plugins"
  * (a missing folder: no plugins). The result may be a static buffer, valid until the next call. */
-const char *bf_cli_plugins_dir(const char *option);
+const char *bf__cli_plugins_dir(const char *option);
 struct bf_plugins;
 /* Loads the plugins of dir (core/cli/cli_plugins.c); files skipped are printed on stderr as
  * "bangfu CMD: warning: FILE: reason" and the others load. BF_EXIT_OK, or BF_EXIT_USAGE when
  * out of memory. Free *out with bf_plugins_free. */
-int bf_cli_load_plugins(const char *cmd, const char *dir, struct bf_plugins **out);
+int bf__cli_load_plugins(const char *cmd, const char *dir, struct bf_plugins **out);
 /* Parses a strictly positive integer option value; false (and a message) when it is not one. */
-bool bf_cli_parse_count(const char *cmd, const char *opt, const char *text, long max, long *out);
+bool bf__cli_parse_count(const char *cmd, const char *opt, const char *text, long max, long *out);
 
 /* Stored runs on the command line (review, export; core/cli/cli_review.c). */
 struct bf_store;
 struct bf_stored_run;
 /* Parses a --run value (a run id from 1); false (and a message) when it is not one. */
-bool bf_cli_parse_run_id(const char *cmd, const char *text, int64_t *out);
+bool bf__cli_parse_run_id(const char *cmd, const char *text, int64_t *out);
 /* Reads run `wanted` (> 0), or else the latest completed run, into *run; with completed_only
  * a run that did not complete is refused. Prints the problem; returns a BF_EXIT_* code. */
-int bf_cli_resolve_run(const char *cmd, struct bf_store *store, int64_t wanted,
+int bf__cli_resolve_run(const char *cmd, struct bf_store *store, int64_t wanted,
                        bool completed_only, struct bf_stored_run *run);
 
 /* Whether the folder of a report file exists and can take a new file (checked before long
  * work, so a typo does not waste it). */
-bool bf_cli_report_folder_writable(const char *path);
+bool bf__cli_report_folder_writable(const char *path);
 
 /* The options of every command that evaluates, and --db: paragraphs of the commands' usage texts. */
 #define BF_CLI_EVAL_HELP N_( \
@@ -78,10 +78,10 @@ bool bf_cli_report_folder_writable(const char *path);
 
 /* Makes a command that writes the store wait for another process's write lock as long as
  * $BANGFU_LOCK_WAIT seconds allow (default 600), saying once on stderr that it waits and why. */
-void bf_cli_wait_for_writers(struct bf_store *s, const char *cmd);
+void bf__cli_wait_for_writers(struct bf_store *s, const char *cmd);
 
 /* Loads POLICIES/areas.xml for command cmd; BF_EXIT_OK and *out, or BF_EXIT_USAGE (reported). */
-int bf_cli_load_areas(const char *cmd, const char *policies, struct bf_areas **out);
+int bf__cli_load_areas(const char *cmd, const char *policies, struct bf_areas **out);
 
 /* The commands, each defined beside its parser in core/cli/cli_<area>.c. */
 extern const bf_command bf_cli_import;     /* validate and import household files */

@@ -10,13 +10,13 @@
 #include <stdio.h>
 #include <string.h>
 
-int bf_cli_load_areas(const char *cmd, const char *policies, bf_areas **out)
+int bf__cli_load_areas(const char *cmd, const char *policies, bf_areas **out)
 {
     bf_errors errs;
     bf_errors_init(&errs, 50);
     int rc = bf_areas_load_dir(policies, out, &errs);
     if (rc != BF_OK)
-        bf_cli_print_errors(cmd, &errs);
+        bf__cli_print_errors(cmd, &errs);
     if (rc == BF_EIO)
         fprintf(stderr, _("bangfu %s: the towns and villages are read from %s/%s: give --policies "
                 "DIR or set BANGFU_POLICIES\n"), cmd, policies, BF_AREAS_FILE);
@@ -89,19 +89,19 @@ static int cmd_areas(int argc, char **argv)
     const char *dir = NULL, *format = "text";
     for (int i = 1; i < argc; i++) {
         const char *v;
-        if (bf_cli_opt(argc, argv, &i, "--policies", &v)) {
+        if (bf__cli_opt(argc, argv, &i, "--policies", &v)) {
             if (!(dir = v))
                 return BF_EXIT_USAGE;
-        } else if (bf_cli_opt(argc, argv, &i, "--format", &v)) {
+        } else if (bf__cli_opt(argc, argv, &i, "--format", &v)) {
             if (!v || (strcmp(v, "text") && strcmp(v, "json")))
-                return bf_cli_usage_error("areas", _("--format is text or json"));
+                return bf__cli_usage_error("areas", _("--format is text or json"));
             format = v;
         } else {
-            return bf_cli_usage_error("areas", _("unknown argument %s"), argv[i]);
+            return bf__cli_usage_error("areas", _("unknown argument %s"), argv[i]);
         }
     }
     bf_areas *a;
-    int status = bf_cli_load_areas("areas", bf_cli_policies_dir(dir), &a);
+    int status = bf__cli_load_areas("areas", bf__cli_policies_dir(dir), &a);
     if (status != BF_EXIT_OK)
         return status;
     if (strcmp(format, "json") == 0) {

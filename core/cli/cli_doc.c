@@ -51,7 +51,7 @@ static int write_lua_defs(const char *path, const bf_params *params)
 static int write_handbook(const char *out, const char *dir, bf_eval_session *s)
 {
     bf_areas *areas = NULL;
-    int status = bf_cli_load_areas("doc", dir, &areas);
+    int status = bf__cli_load_areas("doc", dir, &areas);
     if (status != BF_EXIT_OK)
         return status;
     bf_lint_reads reads;
@@ -66,7 +66,7 @@ static int write_handbook(const char *out, const char *dir, bf_eval_session *s)
     bf_errors errs;
     bf_errors_init(&errs, 20);
     if (bf_handbook_write(&hb, out, &errs) != BF_OK) {
-        bf_cli_print_errors("doc", &errs);
+        bf__cli_print_errors("doc", &errs);
         status = BF_EXIT_USAGE;
     }
     bf_errors_free(&errs);
@@ -78,34 +78,34 @@ static int write_handbook(const char *out, const char *dir, bf_eval_session *s)
 static int cmd_doc(int argc, char **argv)
 {
     bf_eval_opts o;
-    bf_eval_opts_init(&o);
+    bf__eval_opts_init(&o);
     const char *out = NULL, *defs = NULL, *v;
     for (int i = 1; i < argc; i++) {
-        if (bf_cli_opt(argc, argv, &i, "--out", &v)) {
+        if (bf__cli_opt(argc, argv, &i, "--out", &v)) {
             if (!(out = v))
                 return BF_EXIT_USAGE;
-        } else if (bf_cli_opt(argc, argv, &i, "--lua-defs", &v)) {
+        } else if (bf__cli_opt(argc, argv, &i, "--lua-defs", &v)) {
             if (!(defs = v))
                 return BF_EXIT_USAGE;
-        } else if (bf_cli_opt(argc, argv, &i, "--date", &v)) {
+        } else if (bf__cli_opt(argc, argv, &i, "--date", &v)) {
             if (!(o.date = v))
                 return BF_EXIT_USAGE;
-        } else if (bf_cli_opt(argc, argv, &i, "--policies", &v)) {
+        } else if (bf__cli_opt(argc, argv, &i, "--policies", &v)) {
             if (!(o.policies = v))
                 return BF_EXIT_USAGE;
-        } else if (bf_cli_opt(argc, argv, &i, "--plugins", &v)) {
+        } else if (bf__cli_opt(argc, argv, &i, "--plugins", &v)) {
             if (!(o.plugins = v))
                 return BF_EXIT_USAGE;
         } else
-            return bf_cli_usage_error("doc", _("unknown argument %s"), argv[i]);
+            return bf__cli_usage_error("doc", _("unknown argument %s"), argv[i]);
     }
-    if (out && !bf_cli_report_folder_writable(out))
-        return bf_cli_usage_error("doc", _("cannot write %s: its folder does not exist or is not "
+    if (out && !bf__cli_report_folder_writable(out))
+        return bf__cli_usage_error("doc", _("cannot write %s: its folder does not exist or is not "
                                            "writable"), out);
-    const char *dir = bf_cli_policies_dir(o.policies);
+    const char *dir = bf__cli_policies_dir(o.policies);
     if (defs) {
         bf_params *params;
-        int status = bf_cli_load_params("doc", dir, &params);
+        int status = bf__cli_load_params("doc", dir, &params);
         if (status == BF_EXIT_OK)
             status = write_lua_defs(defs, params);
         bf_params_free(params);
@@ -113,10 +113,10 @@ static int cmd_doc(int argc, char **argv)
     }
     o.jobs = 1;
     bf_eval_session s;
-    int status = bf_eval_session_open("doc", &o, BF_TEXT_NONE, false, NULL, 0, &s);
+    int status = bf__eval_session_open("doc", &o, BF_TEXT_NONE, false, NULL, 0, &s);
     if (status != BF_EXIT_OK)
         return status;
     status = write_handbook(out, dir, &s);
-    bf_eval_session_close(&s);
+    bf__eval_session_close(&s);
     return status;
 }

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-void bf_eval_opts_init(bf_eval_opts *o)
+void bf__eval_opts_init(bf_eval_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->db = "bangfu.db";
@@ -27,7 +27,7 @@ static bool parse_long(const char *cmd, const char *opt, const char *v, long lon
     errno = 0;
     long long n = v ? strtoll(v, &end, 10) : 0;
     if (!v || errno || end == v || *end || n < min || n > max) {
-        bf_cli_usage_error(cmd, _("%s must be a whole number from %lld to %lld, got '%s'"), opt, min,
+        bf__cli_usage_error(cmd, _("%s must be a whole number from %lld to %lld, got '%s'"), opt, min,
                            max, v ? v : "");
         return false;
     }
@@ -35,54 +35,54 @@ static bool parse_long(const char *cmd, const char *opt, const char *v, long lon
     return true;
 }
 
-int bf_eval_opts_parse(const char *cmd, int argc, char **argv, int *i, bf_eval_opts *o)
+int bf__eval_opts_parse(const char *cmd, int argc, char **argv, int *i, bf_eval_opts *o)
 {
     const char *v;
     long long n;
-    if (bf_cli_opt(argc, argv, i, "--db", &v))
+    if (bf__cli_opt(argc, argv, i, "--db", &v))
         return (o->db = v) ? 1 : -1;
-    if (bf_cli_opt(argc, argv, i, "--policies", &v))
+    if (bf__cli_opt(argc, argv, i, "--policies", &v))
         return (o->policies = v) ? 1 : -1;
-    if (bf_cli_opt(argc, argv, i, "--plugins", &v))
+    if (bf__cli_opt(argc, argv, i, "--plugins", &v))
         return (o->plugins = v) ? 1 : -1;
-    if (bf_cli_opt(argc, argv, i, "--date", &v))
+    if (bf__cli_opt(argc, argv, i, "--date", &v))
         return (o->date = v) ? 1 : -1;
-    if (bf_cli_opt(argc, argv, i, "--only", &v))
+    if (bf__cli_opt(argc, argv, i, "--only", &v))
         return (o->only = v) ? 1 : -1;
-    if (bf_cli_opt(argc, argv, i, "--set", &v)) {
+    if (bf__cli_opt(argc, argv, i, "--set", &v)) {
         if (!v)
             return -1;
         if (o->n_overrides == BF_CLI_MAX_OVERRIDES) {
-            bf_cli_usage_error(cmd, _("at most %d --set options"), BF_CLI_MAX_OVERRIDES);
+            bf__cli_usage_error(cmd, _("at most %d --set options"), BF_CLI_MAX_OVERRIDES);
             return -1;
         }
         char err[300];
         if (bf_override_parse(v, &o->overrides[o->n_overrides], err, sizeof err) != BF_OK) {
-            bf_cli_usage_error(cmd, _("--set %s"), err);
+            bf__cli_usage_error(cmd, _("--set %s"), err);
             return -1;
         }
         o->n_overrides++;
         return 1;
     }
-    if (bf_cli_opt(argc, argv, i, "--jobs", &v)) {
+    if (bf__cli_opt(argc, argv, i, "--jobs", &v)) {
         if (!parse_long(cmd, "--jobs", v, 1, 64, &n))
             return -1;
         o->jobs = (long)n;
         return 1;
     }
-    if (bf_cli_opt(argc, argv, i, "--max-memory", &v)) {
+    if (bf__cli_opt(argc, argv, i, "--max-memory", &v)) {
         if (!parse_long(cmd, "--max-memory (MiB)", v, 1, 65536, &n))
             return -1;
         o->max_memory_mib = (long)n;
         return 1;
     }
-    if (bf_cli_opt(argc, argv, i, "--max-instructions", &v)) {
+    if (bf__cli_opt(argc, argv, i, "--max-instructions", &v)) {
         if (!parse_long(cmd, "--max-instructions", v, 1000, 1000000000000LL, &n))
             return -1;
         o->max_instructions = n;
         return 1;
     }
-    if (bf_cli_opt(argc, argv, i, "--max-seconds", &v)) {
+    if (bf__cli_opt(argc, argv, i, "--max-seconds", &v)) {
         if (!parse_long(cmd, "--max-seconds", v, 1, 86400, &n))
             return -1;
         o->max_seconds = (long)n;
@@ -91,7 +91,7 @@ int bf_eval_opts_parse(const char *cmd, int argc, char **argv, int *i, bf_eval_o
     return 0;
 }
 
-int bf_cli_load_params(const char *cmd, const char *policies, bf_params **out)
+int bf__cli_load_params(const char *cmd, const char *policies, bf_params **out)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/params.xml", policies);
@@ -99,7 +99,7 @@ int bf_cli_load_params(const char *cmd, const char *policies, bf_params **out)
     bf_errors_init(&errs, 50);
     int rc = bf_params_load(path, out, &errs);
     if (rc != BF_OK)
-        bf_cli_print_errors(cmd, &errs);
+        bf__cli_print_errors(cmd, &errs);
     if (rc != BF_OK && access(path, F_OK) != 0)
         fprintf(stderr, _("bangfu %s: no policies folder at %s: give --policies DIR or set "
                         "BANGFU_POLICIES\n"), cmd, policies);
@@ -115,33 +115,33 @@ static bool split_only(const char *cmd, const char *only, bf_eval_session *s)
     s->only_buf = strdup(only);
     for (char *tok = strtok(s->only_buf, ","); tok; tok = strtok(NULL, ",")) {
         if (s->n_only == 64) {
-            bf_cli_usage_error(cmd, _("--only names at most 64 policies"));
+            bf__cli_usage_error(cmd, _("--only names at most 64 policies"));
             return false;
         }
         s->only[s->n_only++] = tok;
     }
     if (s->n_only == 0) {
-        bf_cli_usage_error(cmd, _("--only needs policy ids, e.g. --only dibao,tekun"));
+        bf__cli_usage_error(cmd, _("--only needs policy ids, e.g. --only dibao,tekun"));
         return false;
     }
     return true;
 }
 
-int bf_eval_session_open(const char *cmd, const bf_eval_opts *o, bf_text_mode text, bool explain,
+int bf__eval_session_open(const char *cmd, const bf_eval_opts *o, bf_text_mode text, bool explain,
                          const bf_override *scenario, int n_scenario, bf_eval_session *s)
 {
     memset(s, 0, sizeof *s);
     if (o->date) {
         if (bf_date_parse(o->date, &s->date) != BF_OK)
-            return bf_cli_usage_error(cmd, _("--date must be an existing date YYYY-MM-DD, got '%s'"),
+            return bf__cli_usage_error(cmd, _("--date must be an existing date YYYY-MM-DD, got '%s'"),
                                       o->date);
     } else {
         s->date = bf_date_today();
     }
     if (!split_only(cmd, o->only, s))
         return BF_EXIT_USAGE;
-    const char *dir = bf_cli_policies_dir(o->policies);
-    int status = bf_cli_load_params(cmd, dir, &s->params);
+    const char *dir = bf__cli_policies_dir(o->policies);
+    int status = bf__cli_load_params(cmd, dir, &s->params);
     if (status != BF_EXIT_OK)
         return status;
     bf_errors errs;
@@ -161,9 +161,9 @@ int bf_eval_session_open(const char *cmd, const bf_eval_opts *o, bf_text_mode te
             s->n_sets = 2;
     }
     if (rc == BF_OK &&
-        bf_cli_load_plugins(cmd, bf_cli_plugins_dir(o->plugins), &s->plugins) != BF_EXIT_OK) {
+        bf__cli_load_plugins(cmd, bf__cli_plugins_dir(o->plugins), &s->plugins) != BF_EXIT_OK) {
         bf_errors_free(&errs);
-        bf_eval_session_close(s);
+        bf__eval_session_close(s);
         return BF_EXIT_USAGE;
     }
     if (rc == BF_OK) {
@@ -180,16 +180,16 @@ int bf_eval_session_open(const char *cmd, const bf_eval_opts *o, bf_text_mode te
         rc = bf_engine_open(&cfg, &s->engine, &errs);
     }
     if (rc != BF_OK) {
-        bf_cli_print_errors(cmd, &errs);
+        bf__cli_print_errors(cmd, &errs);
         bf_errors_free(&errs);
-        bf_eval_session_close(s);
+        bf__eval_session_close(s);
         return BF_EXIT_USAGE;
     }
     bf_errors_free(&errs);
     return BF_EXIT_OK;
 }
 
-void bf_eval_session_close(bf_eval_session *s)
+void bf__eval_session_close(bf_eval_session *s)
 {
     bf_engine_close(s->engine);             /* before the plugins: it holds their functions */
     bf_plugins_free(s->plugins);
@@ -227,32 +227,32 @@ const bf_command bf_cli_check = {"check", cmd_check, N_("evaluate one household:
 static int cmd_check(int argc, char **argv)
 {
     bf_eval_opts o;
-    bf_eval_opts_init(&o);
+    bf__eval_opts_init(&o);
     const char *id = NULL, *format = "text";
     bool explain = false;
     for (int i = 1; i < argc; i++) {
-        int r = bf_eval_opts_parse("check", argc, argv, &i, &o);
+        int r = bf__eval_opts_parse("check", argc, argv, &i, &o);
         const char *v;
         if (r < 0)
             return BF_EXIT_USAGE;
         if (r > 0)
             continue;
-        if (bf_cli_opt(argc, argv, &i, "--format", &v)) {
+        if (bf__cli_opt(argc, argv, &i, "--format", &v)) {
             if (!v || (strcmp(v, "text") && strcmp(v, "json")))
-                return bf_cli_usage_error("check", _("--format is text or json"));
+                return bf__cli_usage_error("check", _("--format is text or json"));
             format = v;
-        } else if (bf_cli_flag(argv[i], "--explain")) {
+        } else if (bf__cli_flag(argv[i], "--explain")) {
             explain = true;
         } else if (argv[i][0] == '-') {
-            return bf_cli_usage_error("check", _("unknown option %s"), argv[i]);
+            return bf__cli_usage_error("check", _("unknown option %s"), argv[i]);
         } else if (!id) {
             id = argv[i];
         } else {
-            return bf_cli_usage_error("check", _("one household id at a time"));
+            return bf__cli_usage_error("check", _("one household id at a time"));
         }
     }
     if (!id)
-        return bf_cli_usage_error("check", _("which household? bangfu check HOUSEHOLD_ID"));
+        return bf__cli_usage_error("check", _("which household? bangfu check HOUSEHOLD_ID"));
     if (!o.jobs)
         o.jobs = 1;                                  /* one household: no threads needed */
     char err[1024];
@@ -271,7 +271,7 @@ static int cmd_check(int argc, char **argv)
     }
     bf_store_close(store);
     bf_eval_session s;
-    int status = bf_eval_session_open("check", &o, BF_TEXT_ALL, explain, NULL, 0, &s);
+    int status = bf__eval_session_open("check", &o, BF_TEXT_ALL, explain, NULL, 0, &s);
     if (status != BF_EXIT_OK) {
         bf_household_free(&h);
         return status;
@@ -298,7 +298,7 @@ static int cmd_check(int argc, char **argv)
     status = r.errors ? BF_EXIT_FAIL : BF_EXIT_OK;
     bf_result_free(&r);
     bf_household_free(&h);
-    bf_eval_session_close(&s);
+    bf__eval_session_close(&s);
     return status;
 }
 
@@ -320,25 +320,25 @@ static int cmd_params(int argc, char **argv)
     const char *date_text = NULL, *dir = NULL, *format = "text";
     for (int i = 1; i < argc; i++) {
         const char *v;
-        if (bf_cli_opt(argc, argv, &i, "--date", &v)) {
+        if (bf__cli_opt(argc, argv, &i, "--date", &v)) {
             if (!(date_text = v))
                 return BF_EXIT_USAGE;
-        } else if (bf_cli_opt(argc, argv, &i, "--policies", &v)) {
+        } else if (bf__cli_opt(argc, argv, &i, "--policies", &v)) {
             if (!(dir = v))
                 return BF_EXIT_USAGE;
-        } else if (bf_cli_opt(argc, argv, &i, "--format", &v)) {
+        } else if (bf__cli_opt(argc, argv, &i, "--format", &v)) {
             if (!v || (strcmp(v, "text") && strcmp(v, "json")))
-                return bf_cli_usage_error("params", _("--format is text or json"));
+                return bf__cli_usage_error("params", _("--format is text or json"));
             format = v;
         } else {
-            return bf_cli_usage_error("params", _("unknown argument %s"), argv[i]);
+            return bf__cli_usage_error("params", _("unknown argument %s"), argv[i]);
         }
     }
     bf_date date = bf_date_today();
     if (date_text && bf_date_parse(date_text, &date) != BF_OK)
-        return bf_cli_usage_error("params", _("--date must be an existing date YYYY-MM-DD"));
+        return bf__cli_usage_error("params", _("--date must be an existing date YYYY-MM-DD"));
     bf_params *ps;
-    int status = bf_cli_load_params("params", bf_cli_policies_dir(dir), &ps);
+    int status = bf__cli_load_params("params", bf__cli_policies_dir(dir), &ps);
     if (status != BF_EXIT_OK)
         return status;
     char d[BF_DATE_STRLEN];

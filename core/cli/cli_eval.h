@@ -13,7 +13,7 @@
 typedef struct bf_eval_opts {
     const char *db;                 /* --db, default bangfu.db */
     const char *policies;           /* --policies, else $BANGFU_POLICIES, else policies */
-    const char *plugins;            /* --plugins, else found by bf_cli_plugins_dir */
+    const char *plugins;            /* --plugins, else found by bf__cli_plugins_dir */
     const char *date;               /* --date YYYY-MM-DD, default today */
     const char *only;               /* --only a,b,c */
     bf_override overrides[BF_CLI_MAX_OVERRIDES];
@@ -27,10 +27,10 @@ typedef struct bf_eval_opts {
 } bf_eval_opts;
 
 /* Sets the defaults. */
-void bf_eval_opts_init(bf_eval_opts *o);
+void bf__eval_opts_init(bf_eval_opts *o);
 /* Consumes argv[*i] if it is one of the shared options. Returns 1 when consumed, 0 when not one
  * of them, -1 on a bad value (already reported; exit BF_EXIT_USAGE). */
-int bf_eval_opts_parse(const char *cmd, int argc, char **argv, int *i, bf_eval_opts *o);
+int bf__eval_opts_parse(const char *cmd, int argc, char **argv, int *i, bf_eval_opts *o);
 
 /* An opened evaluation: parameters, the values in force, the plugins, the engine. */
 typedef struct bf_eval_session {
@@ -48,11 +48,11 @@ typedef struct bf_eval_session {
 /* Loads params.xml, resolves the date and overrides (a second set with scenario overrides when
  * scenario is not NULL), loads the plugins (a missing folder: no modules), opens the engine
  * with the plugins' Lua modules. Prints errors; returns a BF_EXIT_* code. */
-int bf_eval_session_open(const char *cmd, const bf_eval_opts *o, bf_text_mode text, bool explain,
+int bf__eval_session_open(const char *cmd, const bf_eval_opts *o, bf_text_mode text, bool explain,
                          const bf_override *scenario, int n_scenario, bf_eval_session *s);
 /* Closes everything the session opened. */
-void bf_eval_session_close(bf_eval_session *s);
+void bf__eval_session_close(bf_eval_session *s);
 /* Loads the parameter file of a policies folder (no engine); prints errors. */
-int bf_cli_load_params(const char *cmd, const char *policies, bf_params **out);
+int bf__cli_load_params(const char *cmd, const char *policies, bf_params **out);
 
 #endif

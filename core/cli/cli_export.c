@@ -41,7 +41,7 @@ static const bf_writer *find_writer(const char *format, const char *plugins_dir,
     if (!w) {
         bf_buf names = {0};
         list_formats(*plugins, &names);
-        bf_cli_usage_error("export", _("unknown format '%s'; the formats available are: %s "
+        bf__cli_usage_error("export", _("unknown format '%s'; the formats available are: %s "
                            "(plugins from %s)"), format, bf_buf_str(&names), plugins_dir);
         bf_buf_free(&names);
     }
@@ -52,7 +52,7 @@ static const bf_writer *find_writer(const char *format, const char *plugins_dir,
 static int export_run(bf_store *store, int64_t run_id, const bf_writer *w, const char *out)
 {
     bf_stored_run run;
-    int status = bf_cli_resolve_run("export", store, run_id, false, &run);
+    int status = bf__cli_resolve_run("export", store, run_id, false, &run);
     if (status != BF_EXIT_OK)
         return status;
     bf_errors errs;
@@ -110,29 +110,29 @@ static int cmd_export(int argc, char **argv)
     const char *db = "bangfu.db", *format = NULL, *out = NULL, *plugins_opt = NULL, *v;
     int64_t run_id = 0;
     for (int i = 1; i < argc; i++) {
-        if (bf_cli_opt(argc, argv, &i, "--db", &v)) {
+        if (bf__cli_opt(argc, argv, &i, "--db", &v)) {
             if (!(db = v))
                 return BF_EXIT_USAGE;
-        } else if (bf_cli_opt(argc, argv, &i, "--run", &v)) {
-            if (!v || !bf_cli_parse_run_id("export", v, &run_id))
+        } else if (bf__cli_opt(argc, argv, &i, "--run", &v)) {
+            if (!v || !bf__cli_parse_run_id("export", v, &run_id))
                 return BF_EXIT_USAGE;
-        } else if (bf_cli_opt(argc, argv, &i, "--format", &v)) {
+        } else if (bf__cli_opt(argc, argv, &i, "--format", &v)) {
             if (!(format = v))
                 return BF_EXIT_USAGE;
-        } else if (bf_cli_opt(argc, argv, &i, "--out", &v)) {
+        } else if (bf__cli_opt(argc, argv, &i, "--out", &v)) {
             if (!(out = v) || !*out)
-                return bf_cli_usage_error("export", _("--out needs a file name"));
-        } else if (bf_cli_opt(argc, argv, &i, "--plugins", &v)) {
+                return bf__cli_usage_error("export", _("--out needs a file name"));
+        } else if (bf__cli_opt(argc, argv, &i, "--plugins", &v)) {
             if (!(plugins_opt = v))
                 return BF_EXIT_USAGE;
         } else {
-            return bf_cli_usage_error("export", _("unknown argument %s"), argv[i]);
+            return bf__cli_usage_error("export", _("unknown argument %s"), argv[i]);
         }
     }
     if (!format)
-        return bf_cli_usage_error("export", _("which format? --format xml, csv or json"));
+        return bf__cli_usage_error("export", _("which format? --format xml, csv or json"));
     bf_plugins *plugins = NULL;
-    const bf_writer *w = find_writer(format, bf_cli_plugins_dir(plugins_opt), &plugins);
+    const bf_writer *w = find_writer(format, bf__cli_plugins_dir(plugins_opt), &plugins);
     int status = BF_EXIT_USAGE;
     char err[1024];
     bf_store *store;

@@ -41,7 +41,7 @@ static bool parse_seed(const char *text, uint64_t *out)
     errno = 0;
     unsigned long long v = text && *text >= '0' && *text <= '9' ? strtoull(text, &end, 10) : 0;
     if (!text || *text < '0' || *text > '9' || errno || *end) {
-        bf_cli_usage_error(CMD, _("--seed must be a whole number from 0 to %llu, got '%s'"),
+        bf__cli_usage_error(CMD, _("--seed must be a whole number from 0 to %llu, got '%s'"),
                            (unsigned long long)UINT64_MAX, text ? text : "");
         return false;
     }
@@ -56,31 +56,31 @@ static int parse_args(int argc, char **argv, gen_options *o)
     *o = (gen_options){.seed = 1};
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
-        const char **slot = bf_cli_opt(argc, argv, &i, "--households", &v) ? &count
-                            : bf_cli_opt(argc, argv, &i, "--seed", &v)    ? &seed
-                            : bf_cli_opt(argc, argv, &i, "--db", &v)      ? &o->db
-                            : bf_cli_opt(argc, argv, &i, "--out", &v)     ? &o->out
-                            : bf_cli_opt(argc, argv, &i, "--policies", &v) ? &o->policies
-                            : bf_cli_opt(argc, argv, &i, "--jobs", &v)    ? &jobs
+        const char **slot = bf__cli_opt(argc, argv, &i, "--households", &v) ? &count
+                            : bf__cli_opt(argc, argv, &i, "--seed", &v)    ? &seed
+                            : bf__cli_opt(argc, argv, &i, "--db", &v)      ? &o->db
+                            : bf__cli_opt(argc, argv, &i, "--out", &v)     ? &o->out
+                            : bf__cli_opt(argc, argv, &i, "--policies", &v) ? &o->policies
+                            : bf__cli_opt(argc, argv, &i, "--jobs", &v)    ? &jobs
                                                                           : NULL;
         if (!slot)
-            return bf_cli_usage_error(CMD, _("unknown argument '%s'"), argv[i]);
+            return bf__cli_usage_error(CMD, _("unknown argument '%s'"), argv[i]);
         if (!v)
-            return BF_EXIT_USAGE;   /* bf_cli_opt reported the missing value */
+            return BF_EXIT_USAGE;   /* bf__cli_opt reported the missing value */
         *slot = v;
     }
     if (!count)
-        return bf_cli_usage_error(CMD, _("--households N is required"));
-    if (!bf_cli_parse_count(CMD, "--households", count, BF_GEN_MAX_HOUSEHOLDS, &o->households))
+        return bf__cli_usage_error(CMD, _("--households N is required"));
+    if (!bf__cli_parse_count(CMD, "--households", count, BF_GEN_MAX_HOUSEHOLDS, &o->households))
         return BF_EXIT_USAGE;
     if (seed && !parse_seed(seed, &o->seed))
         return BF_EXIT_USAGE;
-    if (jobs && !bf_cli_parse_count(CMD, "--jobs", jobs, 64, &o->jobs))
+    if (jobs && !bf__cli_parse_count(CMD, "--jobs", jobs, 64, &o->jobs))
         return BF_EXIT_USAGE;
     if (!o->db == !o->out)
-        return bf_cli_usage_error(CMD, _("give exactly one of --db DB and --out FILE.xml"));
+        return bf__cli_usage_error(CMD, _("give exactly one of --db DB and --out FILE.xml"));
     if ((o->db && !*o->db) || (o->out && !*o->out))
-        return bf_cli_usage_error(CMD, _("the file name is empty"));
+        return bf__cli_usage_error(CMD, _("the file name is empty"));
     return BF_EXIT_OK;
 }
 
@@ -103,7 +103,7 @@ static int gen_db(const gen_options *o, const bf_gen_job *job, bf_gen_totals *to
         bf_errors_add(errs, "%s", err);
         return rc == BF_ESTORE ? BF_EIO : rc;
     }
-    bf_cli_wait_for_writers(s, "gen");
+    bf__cli_wait_for_writers(s, "gen");
     rc = bf_gen_to_store(s, job, totals, errs);
     bool created = bf_store_created(s);
     if (rc == BF_OK)
@@ -170,17 +170,17 @@ static int county_open(const gen_options *o, county *c)
 {
     memset(c, 0, sizeof *c);
     bf_eval_opts eo;
-    bf_eval_opts_init(&eo);
+    bf__eval_opts_init(&eo);
     char date[BF_DATE_STRLEN];
     bf_date_format(BF_GEN_DATE, date);
     eo.policies = o->policies;
     eo.date = date;
     eo.jobs = o->jobs;
-    int status = bf_eval_session_open(CMD, &eo, BF_TEXT_NONE, false, NULL, 0, &c->session);
+    int status = bf__eval_session_open(CMD, &eo, BF_TEXT_NONE, false, NULL, 0, &c->session);
     if (status != BF_EXIT_OK)
         return status;
     c->session_open = true;
-    status = bf_cli_load_areas(CMD, bf_cli_policies_dir(o->policies), &c->areas);
+    status = bf__cli_load_areas(CMD, bf__cli_policies_dir(o->policies), &c->areas);
     if (status != BF_EXIT_OK)
         return status;
     const bf_param_set *set = &c->session.sets[0];
@@ -201,7 +201,7 @@ static void county_close(county *c)
     free(c->results);
     bf_areas_free(c->areas);
     if (c->session_open)
-        bf_eval_session_close(&c->session);
+        bf__eval_session_close(&c->session);
 }
 
 /* Exit status for a library error: the user's input or options, or a failure while writing. */

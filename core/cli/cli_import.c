@@ -66,30 +66,30 @@ static int parse_args(int argc, char **argv, import_args *a)
 {
     for (int i = 1; i < argc; i++) {
         const char *value;
-        if (bf_cli_opt(argc, argv, &i, "--db", &value)) {
+        if (bf__cli_opt(argc, argv, &i, "--db", &value)) {
             if (!(a->db = value))
                 return BF_EXIT_USAGE;
-        } else if (bf_cli_opt(argc, argv, &i, "--format", &value)) {
+        } else if (bf__cli_opt(argc, argv, &i, "--format", &value)) {
             if (!(a->format = value))
                 return BF_EXIT_USAGE;
-        } else if (bf_cli_opt(argc, argv, &i, "--plugins", &value)) {
+        } else if (bf__cli_opt(argc, argv, &i, "--plugins", &value)) {
             if (!(a->plugins = value))
                 return BF_EXIT_USAGE;
-        } else if (bf_cli_opt(argc, argv, &i, "--policies", &value)) {
+        } else if (bf__cli_opt(argc, argv, &i, "--policies", &value)) {
             if (!(a->policies = value))
                 return BF_EXIT_USAGE;
-        } else if (bf_cli_flag(argv[i], "--replace")) {
+        } else if (bf__cli_flag(argv[i], "--replace")) {
             a->opt.replace = true;
-        } else if (bf_cli_flag(argv[i], "--check")) {
+        } else if (bf__cli_flag(argv[i], "--check")) {
             a->opt.check_only = true;
         } else if (strncmp(argv[i], "--", 2) == 0 && argv[i][2] != '\0') {
-            return bf_cli_usage_error("import", _("unknown option '%s'"), argv[i]);
+            return bf__cli_usage_error("import", _("unknown option '%s'"), argv[i]);
         } else {
             a->files[a->nfiles++] = argv[i];
         }
     }
     if (a->nfiles == 0)
-        return bf_cli_usage_error("import", _("name at least one household file"));
+        return bf__cli_usage_error("import", _("name at least one household file"));
     return BF_EXIT_OK;
 }
 
@@ -118,10 +118,10 @@ static bool reader_of(const import_args *a, const bf_plugins *p, int i,
     bf_buf names = {0};
     list_formats(p, &names);
     if (a->format)
-        bf_cli_usage_error("import", _("unknown format '%s'; available: %s"), a->format,
+        bf__cli_usage_error("import", _("unknown format '%s'; available: %s"), a->format,
                            bf_buf_str(&names));
     else
-        bf_cli_usage_error("import", _("cannot tell the format of '%s' from its extension; "
+        bf__cli_usage_error("import", _("cannot tell the format of '%s' from its extension; "
                            "available: %s (or give --format)"), file, bf_buf_str(&names));
     bf_buf_free(&names);
     return false;
@@ -168,7 +168,7 @@ static int run_import(const import_args *a, const bf_import_source *src, int n_s
         fprintf(stderr, "bangfu import: %s\n", err);
         return BF_EXIT_USAGE;
     }
-    bf_cli_wait_for_writers(s, "import");
+    bf__cli_wait_for_writers(s, "import");
     bf_errors errs;
     bf_errors_init(&errs, IMPORT_MAX_ERRORS);
     bf_import_stats st;
@@ -259,13 +259,13 @@ static int cmd_import(int argc, char **argv)
         fprintf(stderr, _("bangfu import: out of memory\n"));
     bf_plugins *plugins = NULL;
     if (status == BF_EXIT_OK && !all_xml(&a))
-        status = bf_cli_load_plugins("import", bf_cli_plugins_dir(a.plugins), &plugins);
+        status = bf__cli_load_plugins("import", bf__cli_plugins_dir(a.plugins), &plugins);
     int n_src = 0;
     if (status == BF_EXIT_OK)
         status = group_sources(&a, plugins, src, paths, &n_src);
     bf_areas *areas = NULL;
     if (status == BF_EXIT_OK)
-        status = bf_cli_load_areas("import", bf_cli_policies_dir(a.policies), &areas);
+        status = bf__cli_load_areas("import", bf__cli_policies_dir(a.policies), &areas);
     a.opt.areas = areas;
     if (status == BF_EXIT_OK)
         status = run_import(&a, src, n_src);

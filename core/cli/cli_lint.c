@@ -58,18 +58,18 @@ static int cmd_lint(int argc, char **argv)
 {
     const char *dir = NULL, *plugins_opt = NULL, *v;
     for (int i = 1; i < argc; i++) {
-        if (bf_cli_opt(argc, argv, &i, "--plugins", &v)) {
+        if (bf__cli_opt(argc, argv, &i, "--plugins", &v)) {
             if (!(plugins_opt = v))
                 return BF_EXIT_USAGE;
             continue;
         }
         if (argv[i][0] == '-')
-            return bf_cli_usage_error("lint", _("unknown option %s"), argv[i]);
+            return bf__cli_usage_error("lint", _("unknown option %s"), argv[i]);
         if (dir)
-            return bf_cli_usage_error("lint", _("one policies folder at a time"));
+            return bf__cli_usage_error("lint", _("one policies folder at a time"));
         dir = argv[i];
     }
-    dir = bf_cli_policies_dir(dir);
+    dir = bf__cli_policies_dir(dir);
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {      /* nothing to lint: an input error */
         fprintf(stderr, "bangfu lint: ");
@@ -89,7 +89,7 @@ static int cmd_lint(int argc, char **argv)
         return BF_EXIT_FAIL;
     }
     bf_plugins *plugins = NULL;
-    if (bf_cli_load_plugins("lint", bf_cli_plugins_dir(plugins_opt), &plugins) != BF_EXIT_OK) {
+    if (bf__cli_load_plugins("lint", bf__cli_plugins_dir(plugins_opt), &plugins) != BF_EXIT_OK) {
         bf_errors_free(&errs);
         bf_params_free(params);
         return BF_EXIT_USAGE;

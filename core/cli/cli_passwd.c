@@ -54,20 +54,20 @@ static int cmd_passwd(int argc, char **argv)
 {
     const char *user = NULL, *file = NULL, *role = "viewer", *v;
     for (int i = 1; i < argc; i++) {
-        if (bf_cli_opt(argc, argv, &i, "--users", &v)) {
+        if (bf__cli_opt(argc, argv, &i, "--users", &v)) {
             if (!(file = v))
                 return BF_EXIT_USAGE;
-        } else if (bf_cli_opt(argc, argv, &i, "--role", &v)) {
+        } else if (bf__cli_opt(argc, argv, &i, "--role", &v)) {
             if (!(role = v))
                 return BF_EXIT_USAGE;
         } else if (argv[i][0] != '-' && !user) {
             user = argv[i];
         } else {
-            return bf_cli_usage_error("passwd", _("unknown argument %s"), argv[i]);
+            return bf__cli_usage_error("passwd", _("unknown argument %s"), argv[i]);
         }
     }
     if (!user || !file)
-        return bf_cli_usage_error("passwd", _("give the user and the file: bangfu passwd USER "
+        return bf__cli_usage_error("passwd", _("give the user and the file: bangfu passwd USER "
                                               "--users FILE"));
     char pw[512], again[512], err[1024];
     if (!read_password(_("New password: "), pw, sizeof pw)) {

@@ -9,7 +9,7 @@
 
 #define PLUGIN_ERRORS_MAX 100
 
-int bf_cli_load_plugins(const char *cmd, const char *dir, bf_plugins **out)
+int bf__cli_load_plugins(const char *cmd, const char *dir, bf_plugins **out)
 {
     bf_errors errs;
     bf_errors_init(&errs, PLUGIN_ERRORS_MAX);
@@ -68,14 +68,14 @@ static int cmd_plugins(int argc, char **argv)
     const char *option = NULL;
     for (int i = 1; i < argc; i++) {
         const char *v;
-        if (bf_cli_opt(argc, argv, &i, "--plugins", &v)) {
+        if (bf__cli_opt(argc, argv, &i, "--plugins", &v)) {
             if (!(option = v))
                 return BF_EXIT_USAGE;
         } else {
-            return bf_cli_usage_error("plugins", _("unknown argument %s"), argv[i]);
+            return bf__cli_usage_error("plugins", _("unknown argument %s"), argv[i]);
         }
     }
-    const char *dir = bf_cli_plugins_dir(option);
+    const char *dir = bf__cli_plugins_dir(option);
     bf_errors errs;
     bf_errors_init(&errs, PLUGIN_ERRORS_MAX);
     bf_plugins *p;

@@ -9,13 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool bf_cli_parse_run_id(const char *cmd, const char *text, int64_t *out)
+bool bf__cli_parse_run_id(const char *cmd, const char *text, int64_t *out)
 {
     char *end;
     errno = 0;
     long long v = text ? strtoll(text, &end, 10) : 0;
     if (!text || errno || end == text || *end || v < 1) {
-        bf_cli_usage_error(cmd, _("--run must be a run id (a whole number from 1), got '%s'"),
+        bf__cli_usage_error(cmd, _("--run must be a run id (a whole number from 1), got '%s'"),
                            text ? text : "");
         return false;
     }
@@ -23,7 +23,7 @@ bool bf_cli_parse_run_id(const char *cmd, const char *text, int64_t *out)
     return true;
 }
 
-int bf_cli_resolve_run(const char *cmd, bf_store *store, int64_t wanted, bool completed_only,
+int bf__cli_resolve_run(const char *cmd, bf_store *store, int64_t wanted, bool completed_only,
                        bf_stored_run *run)
 {
     int64_t id = wanted;
@@ -77,13 +77,13 @@ static int cmd_review(int argc, char **argv)
     int64_t run_id = 0;
     bf_review_format format = BF_REVIEW_TEXT;
     for (int i = 1; i < argc; i++) {
-        if (bf_cli_opt(argc, argv, &i, "--db", &v)) {
+        if (bf__cli_opt(argc, argv, &i, "--db", &v)) {
             if (!(db = v))
                 return BF_EXIT_USAGE;
-        } else if (bf_cli_opt(argc, argv, &i, "--run", &v)) {
-            if (!v || !bf_cli_parse_run_id("review", v, &run_id))
+        } else if (bf__cli_opt(argc, argv, &i, "--run", &v)) {
+            if (!v || !bf__cli_parse_run_id("review", v, &run_id))
                 return BF_EXIT_USAGE;
-        } else if (bf_cli_opt(argc, argv, &i, "--format", &v)) {
+        } else if (bf__cli_opt(argc, argv, &i, "--format", &v)) {
             if (v && strcmp(v, "text") == 0)
                 format = BF_REVIEW_TEXT;
             else if (v && strcmp(v, "json") == 0)
@@ -91,9 +91,9 @@ static int cmd_review(int argc, char **argv)
             else if (v && strcmp(v, "csv") == 0)
                 format = BF_REVIEW_CSV;
             else
-                return bf_cli_usage_error("review", _("--format is text, json or csv"));
+                return bf__cli_usage_error("review", _("--format is text, json or csv"));
         } else {
-            return bf_cli_usage_error("review", _("unknown argument %s"), argv[i]);
+            return bf__cli_usage_error("review", _("unknown argument %s"), argv[i]);
         }
     }
     char err[1024];
@@ -103,13 +103,13 @@ static int cmd_review(int argc, char **argv)
         return BF_EXIT_USAGE;
     }
     bf_stored_run run;
-    int status = bf_cli_resolve_run("review", store, run_id, true, &run);
+    int status = bf__cli_resolve_run("review", store, run_id, true, &run);
     if (status == BF_EXIT_OK) {
         bf_review_counts counts;
         bf_errors errs;
         bf_errors_init(&errs, 20);
         if (bf_review_write(store, &run, format, stdout, &counts, &errs) != BF_OK) {
-            bf_cli_print_errors("review", &errs);
+            bf__cli_print_errors("review", &errs);
             status = BF_EXIT_USAGE;
         }
         bf_errors_free(&errs);

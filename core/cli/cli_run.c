@@ -140,30 +140,30 @@ const bf_command bf_cli_run = {"run", cmd_run, N_("evaluate every household, sto
 static int cmd_run(int argc, char **argv)
 {
     bf_eval_opts o;
-    bf_eval_opts_init(&o);
+    bf__eval_opts_init(&o);
     bool store_all = false, full = false;
     const char *report = NULL, *v;
     for (int i = 1; i < argc; i++) {
-        int r = bf_eval_opts_parse("run", argc, argv, &i, &o);
+        int r = bf__eval_opts_parse("run", argc, argv, &i, &o);
         if (r < 0)
             return BF_EXIT_USAGE;
         if (r > 0)
             continue;
-        if (bf_cli_opt(argc, argv, &i, "--report", &v)) {
+        if (bf__cli_opt(argc, argv, &i, "--report", &v)) {
             if (!(report = v) || !*report)
-                return bf_cli_usage_error("run", _("--report needs a file name (FILE.html)"));
-        } else if (bf_cli_flag(argv[i], "--store-all"))
+                return bf__cli_usage_error("run", _("--report needs a file name (FILE.html)"));
+        } else if (bf__cli_flag(argv[i], "--store-all"))
             store_all = true;
-        else if (bf_cli_flag(argv[i], "--full"))
+        else if (bf__cli_flag(argv[i], "--full"))
             full = true;
         else
-            return bf_cli_usage_error("run", _("unknown argument %s"), argv[i]);
+            return bf__cli_usage_error("run", _("unknown argument %s"), argv[i]);
     }
     if (o.n_overrides)
-        return bf_cli_usage_error("run", _("--set is for check and simulate: a run records the "
+        return bf__cli_usage_error("run", _("--set is for check and simulate: a run records the "
                                            "parameters in force"));
-    if (report && !bf_cli_report_folder_writable(report))
-        return bf_cli_usage_error("run", _("--report %s: its folder is missing or not writable"),
+    if (report && !bf__cli_report_folder_writable(report))
+        return bf__cli_usage_error("run", _("--report %s: its folder is missing or not writable"),
                                   report);
     char err[1024];
     bf_store *store;
@@ -171,11 +171,11 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "bangfu run: %s\n", err);
         return BF_EXIT_USAGE;
     }
-    bf_cli_wait_for_writers(store, "run");
+    bf__cli_wait_for_writers(store, "run");
     o.cancel = &interrupted;
     o.track_reads = true;            /* for the run's tally (tally.h) */
     bf_eval_session s;
-    int status = bf_eval_session_open("run", &o, store_all ? BF_TEXT_ALL : BF_TEXT_ELIGIBLE, false,
+    int status = bf__eval_session_open("run", &o, store_all ? BF_TEXT_ALL : BF_TEXT_ELIGIBLE, false,
                                       NULL, 0, &s);
     if (status != BF_EXIT_OK) {
         bf_store_close(store);
@@ -210,7 +210,7 @@ static int cmd_run(int argc, char **argv)
     else if (sum.run_id && !full && !o.only)
         printf(_("evaluated every household: %s\n"), plan.why);
     bf_rerun_plan_free(&plan);
-    bf_cli_print_errors("run", &errs);
+    bf__cli_print_errors("run", &errs);
     if (report && sum.run_id && write_report(store, sum.run_id, report) != BF_EXIT_OK)
         status = BF_EXIT_USAGE;
     if (rc != BF_OK)
@@ -223,7 +223,7 @@ static int cmd_run(int argc, char **argv)
                 (long long)sum.run_id, (long long)sum.households);
     bf_errors_free(&errs);
     bf_run_summary_free(&sum);
-    bf_eval_session_close(&s);
+    bf__eval_session_close(&s);
     bf_store_close(store);
     return status;
 }

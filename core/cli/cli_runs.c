@@ -18,7 +18,7 @@ static bool parse_text_json(const char *cmd, const char *v, bool *json)
         *json = strcmp(v, "json") == 0;
         return true;
     }
-    bf_cli_usage_error(cmd, _("--format is text or json"));
+    bf__cli_usage_error(cmd, _("--format is text or json"));
     (void)v;
     return false;
 }
@@ -69,16 +69,16 @@ static int parse_db_format(const char *cmd, int argc, char **argv, const char **
 {
     const char *v;
     for (int i = 1; i < argc; i++) {
-        if (bf_cli_opt(argc, argv, &i, "--db", &v)) {
+        if (bf__cli_opt(argc, argv, &i, "--db", &v)) {
             if (!(*db = v))
                 return BF_EXIT_USAGE;
-        } else if (bf_cli_opt(argc, argv, &i, "--format", &v)) {
+        } else if (bf__cli_opt(argc, argv, &i, "--format", &v)) {
             if (!parse_text_json(cmd, v, json))
                 return BF_EXIT_USAGE;
         } else if (id && argv[i][0] != '-' && !*id) {
             *id = argv[i];
         } else {
-            return bf_cli_usage_error(cmd, _("unknown argument %s"), argv[i]);
+            return bf__cli_usage_error(cmd, _("unknown argument %s"), argv[i]);
         }
     }
     return BF_EXIT_OK;
@@ -167,7 +167,7 @@ static int parse_diff_format(const char *v, diff_options *o)
     else if (v && strcmp(v, "csv") == 0)
         o->format = DIFF_CSV;
     else
-        return bf_cli_usage_error("diff", _("--format is text, json or csv, got '%s'"), v ? v : "");
+        return bf__cli_usage_error("diff", _("--format is text, json or csv, got '%s'"), v ? v : "");
     return BF_EXIT_OK;
 }
 
@@ -180,7 +180,7 @@ static int parse_diff_table(const char *v, diff_options *o)
     else if (v && strcmp(v, "towns") == 0)
         o->table = BF_DIFF_TABLE_TOWNS;
     else
-        return bf_cli_usage_error("diff", _("--table is households, policies or towns, got '%s'"),
+        return bf__cli_usage_error("diff", _("--table is households, policies or towns, got '%s'"),
                                   v ? v : "");
     return BF_EXIT_OK;
 }
@@ -190,29 +190,29 @@ static int parse_diff(int argc, char **argv, diff_options *o)
     const char *v;
     for (int i = 1; i < argc; i++) {
         int rc = BF_EXIT_OK;
-        if (bf_cli_opt(argc, argv, &i, "--db", &v)) {
+        if (bf__cli_opt(argc, argv, &i, "--db", &v)) {
             if (!(o->db = v))
                 return BF_EXIT_USAGE;
-        } else if (bf_cli_opt(argc, argv, &i, "--format", &v)) {
+        } else if (bf__cli_opt(argc, argv, &i, "--format", &v)) {
             rc = parse_diff_format(v, o);
-        } else if (bf_cli_opt(argc, argv, &i, "--table", &v)) {
+        } else if (bf__cli_opt(argc, argv, &i, "--table", &v)) {
             rc = parse_diff_table(v, o);
-        } else if (bf_cli_opt(argc, argv, &i, "--report", &v)) {
+        } else if (bf__cli_opt(argc, argv, &i, "--report", &v)) {
             if (!(o->report = v))
                 return BF_EXIT_USAGE;
         } else if (argv[i][0] != '-' && o->n_runs < 2) {
-            if (!bf_cli_parse_run_id("diff", argv[i], &o->runs[o->n_runs++]))
+            if (!bf__cli_parse_run_id("diff", argv[i], &o->runs[o->n_runs++]))
                 return BF_EXIT_USAGE;
         } else {
-            return bf_cli_usage_error("diff", _("unknown argument %s"), argv[i]);
+            return bf__cli_usage_error("diff", _("unknown argument %s"), argv[i]);
         }
         if (rc != BF_EXIT_OK)
             return rc;
     }
     if (o->n_runs != 2)
-        return bf_cli_usage_error("diff", _("give the two runs to compare (bangfu runs lists them)"));
-    if (o->report && !bf_cli_report_folder_writable(o->report))
-        return bf_cli_usage_error("diff", _("cannot write the report %s: its folder is missing "
+        return bf__cli_usage_error("diff", _("give the two runs to compare (bangfu runs lists them)"));
+    if (o->report && !bf__cli_report_folder_writable(o->report))
+        return bf__cli_usage_error("diff", _("cannot write the report %s: its folder is missing "
                                             "or not writable"), o->report);
     return BF_EXIT_OK;
 }
@@ -235,7 +235,7 @@ static int write_diff(const diff_options *o, const bf_run_diff *d)
     bf_errors errs;
     bf_errors_init(&errs, 20);
     if (o->report && bf_report_diff_html(o->report, d, &errs) != BF_OK) {
-        bf_cli_print_errors("diff", &errs);
+        bf__cli_print_errors("diff", &errs);
         status = BF_EXIT_USAGE;
     }
     bf_errors_free(&errs);
@@ -297,7 +297,7 @@ static int cmd_history(int argc, char **argv)
     if (parse_db_format("history", argc, argv, &db, &json, &id) != BF_EXIT_OK)
         return BF_EXIT_USAGE;
     if (!id)
-        return bf_cli_usage_error("history", _("give the id of a household"));
+        return bf__cli_usage_error("history", _("give the id of a household"));
     char err[1024];
     bf_store *store;
     if (bf_store_open_readonly(db, &store, err, sizeof err) != BF_OK) {

@@ -54,38 +54,38 @@ static int parse_serve(int argc, char **argv, serve_options *o)
     long n;
     for (int i = 1; i < argc; i++) {
         const char **text = NULL;
-        if (bf_cli_opt(argc, argv, &i, "--db", &v))
+        if (bf__cli_opt(argc, argv, &i, "--db", &v))
             text = &o->cfg.db;
-        else if (bf_cli_opt(argc, argv, &i, "--listen", &v))
+        else if (bf__cli_opt(argc, argv, &i, "--listen", &v))
             text = &o->cfg.listen;
-        else if (bf_cli_opt(argc, argv, &i, "--users", &v))
+        else if (bf__cli_opt(argc, argv, &i, "--users", &v))
             text = &o->cfg.users_file;
-        else if (bf_cli_opt(argc, argv, &i, "--cert", &v))
+        else if (bf__cli_opt(argc, argv, &i, "--cert", &v))
             text = &o->cfg.cert_file;
-        else if (bf_cli_opt(argc, argv, &i, "--key", &v))
+        else if (bf__cli_opt(argc, argv, &i, "--key", &v))
             text = &o->cfg.key_file;
-        else if (bf_cli_opt(argc, argv, &i, "--policies", &v))
+        else if (bf__cli_opt(argc, argv, &i, "--policies", &v))
             text = &o->policies;
-        else if (bf_cli_opt(argc, argv, &i, "--plugins", &v))
+        else if (bf__cli_opt(argc, argv, &i, "--plugins", &v))
             text = &o->plugins;
-        else if (bf_cli_opt(argc, argv, &i, "--threads", &v)) {
-            if (!bf_cli_parse_count("serve", "--threads", v, 256, &n))
+        else if (bf__cli_opt(argc, argv, &i, "--threads", &v)) {
+            if (!bf__cli_parse_count("serve", "--threads", v, 256, &n))
                 return BF_EXIT_USAGE;
             o->cfg.threads = (int)n;
             continue;
-        } else if (bf_cli_opt(argc, argv, &i, "--jobs", &v)) {
-            if (!bf_cli_parse_count("serve", "--jobs", v, 64, &n))
+        } else if (bf__cli_opt(argc, argv, &i, "--jobs", &v)) {
+            if (!bf__cli_parse_count("serve", "--jobs", v, 64, &n))
                 return BF_EXIT_USAGE;
             o->cfg.sim_jobs = (int)n;
             continue;
         } else
-            return bf_cli_usage_error("serve", _("unknown argument %s"), argv[i]);
+            return bf__cli_usage_error("serve", _("unknown argument %s"), argv[i]);
         if (!v)
             return BF_EXIT_USAGE;
         *text = v;
     }
     if (!o->cfg.cert_file != !o->cfg.key_file)
-        return bf_cli_usage_error("serve", _("HTTPS needs both --cert FILE and --key FILE."));
+        return bf__cli_usage_error("serve", _("HTTPS needs both --cert FILE and --key FILE."));
     return BF_EXIT_OK;
 }
 
@@ -129,12 +129,12 @@ static int cmd_serve(int argc, char **argv)
         fprintf(stderr, "bangfu serve: %s\n", err);
         return BF_EXIT_USAGE;
     }
-    const char *dir = bf_cli_policies_dir(o.policies);
+    const char *dir = bf__cli_policies_dir(o.policies);
     bf_params *params;
-    if ((status = bf_cli_load_params("serve", dir, &params)) != BF_EXIT_OK)
+    if ((status = bf__cli_load_params("serve", dir, &params)) != BF_EXIT_OK)
         return status;
     bf_plugins *plugins;
-    if (bf_cli_load_plugins("serve", bf_cli_plugins_dir(o.plugins), &plugins) != BF_EXIT_OK) {
+    if (bf__cli_load_plugins("serve", bf__cli_plugins_dir(o.plugins), &plugins) != BF_EXIT_OK) {
         bf_params_free(params);
         return BF_EXIT_USAGE;
     }

@@ -84,41 +84,41 @@ const bf_command bf_cli_simulate = {"simulate", cmd_simulate, N_("what if a stan
 static int cmd_simulate(int argc, char **argv)
 {
     bf_eval_opts o;
-    bf_eval_opts_init(&o);
+    bf__eval_opts_init(&o);
     const char *scenario_file = NULL, *format = "text", *report = NULL, *table = NULL;
     long limit = 50;
     bf_wi_select households = BF_WI_CHANGED;
     long long baseline_run = BF_BASELINE_AUTO;
     for (int i = 1; i < argc; i++) {
-        int r = bf_eval_opts_parse("simulate", argc, argv, &i, &o);
+        int r = bf__eval_opts_parse("simulate", argc, argv, &i, &o);
         const char *v;
         if (r < 0)
             return BF_EXIT_USAGE;
         if (r > 0)
             continue;
-        if (bf_cli_opt(argc, argv, &i, "--scenario", &v)) {
+        if (bf__cli_opt(argc, argv, &i, "--scenario", &v)) {
             if (!(scenario_file = v))
                 return BF_EXIT_USAGE;
-        } else if (bf_cli_opt(argc, argv, &i, "--report", &v)) {
+        } else if (bf__cli_opt(argc, argv, &i, "--report", &v)) {
             if (!(report = v) || !*report)
-                return bf_cli_usage_error("simulate", _("--report needs a file name (FILE.html)"));
-        } else if (bf_cli_opt(argc, argv, &i, "--format", &v)) {
+                return bf__cli_usage_error("simulate", _("--report needs a file name (FILE.html)"));
+        } else if (bf__cli_opt(argc, argv, &i, "--format", &v)) {
             if (!v || (strcmp(v, "text") && strcmp(v, "json") && strcmp(v, "csv")))
-                return bf_cli_usage_error("simulate", _("--format is text, json or csv"));
+                return bf__cli_usage_error("simulate", _("--format is text, json or csv"));
             format = v;
-        } else if (bf_cli_opt(argc, argv, &i, "--baseline-run", &v)) {
+        } else if (bf__cli_opt(argc, argv, &i, "--baseline-run", &v)) {
             char *end;
             errno = 0;                                   /* a number past long long is no run id */
             baseline_run = v ? strtoll(v, &end, 10) : -1;
             if (!v || errno || *end || end == v || baseline_run < 0)
-                return bf_cli_usage_error("simulate", _("--baseline-run takes a run id, or 0 to "
+                return bf__cli_usage_error("simulate", _("--baseline-run takes a run id, or 0 to "
                                                       "evaluate the baseline"));
-        } else if (bf_cli_opt(argc, argv, &i, "--limit", &v)) {
+        } else if (bf__cli_opt(argc, argv, &i, "--limit", &v)) {
             if (v && strcmp(v, "0") == 0)
                 limit = 0;                               /* list them all */
-            else if (!bf_cli_parse_count("simulate", "--limit", v, 1000000, &limit))
+            else if (!bf__cli_parse_count("simulate", "--limit", v, 1000000, &limit))
                 return BF_EXIT_USAGE;
-        } else if (bf_cli_opt(argc, argv, &i, "--households", &v)) {
+        } else if (bf__cli_opt(argc, argv, &i, "--households", &v)) {
             if (v && strcmp(v, "changed") == 0)
                 households = BF_WI_CHANGED;
             else if (v && strcmp(v, "worse") == 0)
@@ -126,28 +126,28 @@ static int cmd_simulate(int argc, char **argv)
             else if (v && strcmp(v, "better") == 0)
                 households = BF_WI_BETTER;
             else
-                return bf_cli_usage_error("simulate", _("--households is worse, better or changed"));
-        } else if (bf_cli_opt(argc, argv, &i, "--table", &v)) {
+                return bf__cli_usage_error("simulate", _("--households is worse, better or changed"));
+        } else if (bf__cli_opt(argc, argv, &i, "--table", &v)) {
             if (!v || (strcmp(v, "policies") && strcmp(v, "towns") && strcmp(v, "town-policies") &&
                        strcmp(v, "households")))
-                return bf_cli_usage_error("simulate", _("--table is policies, towns, town-policies "
+                return bf__cli_usage_error("simulate", _("--table is policies, towns, town-policies "
                                                       "or households"));
             table = v;
         } else {
-            return bf_cli_usage_error("simulate", _("unknown argument %s"), argv[i]);
+            return bf__cli_usage_error("simulate", _("unknown argument %s"), argv[i]);
         }
     }
     if (table && strcmp(format, "csv") != 0)
-        return bf_cli_usage_error("simulate", _("--table goes with --format csv (one table per file)"));
-    if (report && !bf_cli_report_folder_writable(report))
-        return bf_cli_usage_error("simulate", _("--report %s: its folder is missing or not writable"),
+        return bf__cli_usage_error("simulate", _("--table goes with --format csv (one table per file)"));
+    if (report && !bf__cli_report_folder_writable(report))
+        return bf__cli_usage_error("simulate", _("--report %s: its folder is missing or not writable"),
                                   report);
     bf_scenario sc = {0};
     if (scenario_file) {
         bf_errors errs;
         bf_errors_init(&errs, 20);
         int rc = bf_scenario_load(scenario_file, &sc, &errs);
-        bf_cli_print_errors("simulate", &errs);
+        bf__cli_print_errors("simulate", &errs);
         bf_errors_free(&errs);
         if (rc != BF_OK)
             return BF_EXIT_USAGE;
@@ -162,7 +162,7 @@ static int cmd_simulate(int argc, char **argv)
     o.n_overrides = 0;
     if (n_sets == 0) {
         bf_scenario_free(&sc);
-        return bf_cli_usage_error("simulate", _("what should change? give --set NAME=VALUE or "
+        return bf__cli_usage_error("simulate", _("what should change? give --set NAME=VALUE or "
                                               "--scenario FILE"));
     }
     char err[1024];
@@ -174,7 +174,7 @@ static int cmd_simulate(int argc, char **argv)
     }
     o.cancel = &interrupted;
     bf_eval_session s;
-    int status = bf_eval_session_open("simulate", &o, BF_TEXT_NONE, false, sets, n_sets, &s);
+    int status = bf__eval_session_open("simulate", &o, BF_TEXT_NONE, false, sets, n_sets, &s);
     if (status != BF_EXIT_OK) {
         bf_store_close(store);
         bf_scenario_free(&sc);
@@ -231,12 +231,12 @@ static int cmd_simulate(int argc, char **argv)
             status = BF_EXIT_FAIL;
         }
     } else {
-        bf_cli_print_errors("simulate", &errs);
+        bf__cli_print_errors("simulate", &errs);
         status = rc == BF_EINTERRUPTED ? BF_EXIT_FAIL : BF_EXIT_USAGE;
     }
     bf_errors_free(&errs);
     bf_sim_result_free(&r);
-    bf_eval_session_close(&s);
+    bf__eval_session_close(&s);
     bf_store_close(store);
     bf_scenario_free(&sc);
     return status;

@@ -58,33 +58,33 @@ static int parse_test(int argc, char **argv, test_opts *o)
 {
     const char *v;
     for (int i = 1; i < argc; i++) {
-        if (bf_cli_flag(argv[i], "--verbose") || bf_cli_flag(argv[i], "-v"))
+        if (bf__cli_flag(argv[i], "--verbose") || bf__cli_flag(argv[i], "-v"))
             o->verbose = true;
-        else if (bf_cli_flag(argv[i], "--coverage"))
+        else if (bf__cli_flag(argv[i], "--coverage"))
             o->coverage = true;
-        else if (bf_cli_opt(argc, argv, &i, "--plugins", &v)) {
+        else if (bf__cli_opt(argc, argv, &i, "--plugins", &v)) {
             if (!(o->plugins = v))
                 return BF_EXIT_USAGE;
-        } else if (bf_cli_opt(argc, argv, &i, "--policies", &v)) {
+        } else if (bf__cli_opt(argc, argv, &i, "--policies", &v)) {
             if (!(o->dir = v))
                 return BF_EXIT_USAGE;
-        } else if (bf_cli_opt(argc, argv, &i, "--policy", &v)) {
+        } else if (bf__cli_opt(argc, argv, &i, "--policy", &v)) {
             if (!(o->policy = v))
                 return BF_EXIT_USAGE;
-        } else if (bf_cli_opt(argc, argv, &i, "--case", &v)) {
+        } else if (bf__cli_opt(argc, argv, &i, "--case", &v)) {
             if (!(o->name = v))
                 return BF_EXIT_USAGE;
-        } else if (bf_cli_opt(argc, argv, &i, "--format", &v)) {
+        } else if (bf__cli_opt(argc, argv, &i, "--format", &v)) {
             if (!v)
                 return BF_EXIT_USAGE;
             if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0)
-                return bf_cli_usage_error("test", _("--format must be text or json, not '%s'"), v);
+                return bf__cli_usage_error("test", _("--format must be text or json, not '%s'"), v);
             o->json = strcmp(v, "json") == 0;
         } else if (argv[i][0] == '-')
-            return bf_cli_usage_error("test", _("unknown option %s"), argv[i]);
+            return bf__cli_usage_error("test", _("unknown option %s"), argv[i]);
         else if (is_directory(argv[i])) {
             if (o->dir)
-                return bf_cli_usage_error("test", _("one policies folder at a time"));
+                return bf__cli_usage_error("test", _("one policies folder at a time"));
             o->dir = argv[i];
         } else
             o->files[o->n_files++] = argv[i];
@@ -185,7 +185,7 @@ static int load_suite(const test_opts *o, bf_case_suite *suite)
         rc = bf_cases_load_dir(tests, suite, &errs);
     }
     if (rc != BF_OK)
-        bf_cli_print_errors("test", &errs);
+        bf__cli_print_errors("test", &errs);
     bf_errors_free(&errs);
     return rc == BF_OK ? BF_EXIT_OK : BF_EXIT_USAGE;
 }
@@ -197,7 +197,7 @@ static int run_suite(const test_opts *o, const bf_case_suite *suite, bf_case_run
     bf_errors_init(&errs, 50);
     int rc = bf_cases_check_policies(cfg, &errs);
     if (rc != BF_OK) {
-        bf_cli_print_errors("test", &errs);
+        bf__cli_print_errors("test", &errs);
         bf_errors_free(&errs);
         return BF_EXIT_USAGE;
     }
@@ -229,16 +229,16 @@ static int cmd_test(int argc, char **argv)
     int status = parse_test(argc, argv, &o);
     if (status != BF_EXIT_OK)
         return status;
-    o.dir = bf_cli_policies_dir(o.dir);
+    o.dir = bf__cli_policies_dir(o.dir);
     bf_params *params;
-    if ((status = bf_cli_load_params("test", o.dir, &params)) != BF_EXIT_OK)
+    if ((status = bf__cli_load_params("test", o.dir, &params)) != BF_EXIT_OK)
         return status;
     bf_case_suite suite;
     bf_plugins *plugins = NULL;
     bf_coverage *cov = NULL;
     status = load_suite(&o, &suite);
     if (status == BF_EXIT_OK)
-        status = bf_cli_load_plugins("test", bf_cli_plugins_dir(o.plugins), &plugins);
+        status = bf__cli_load_plugins("test", bf__cli_plugins_dir(o.plugins), &plugins);
     if (status == BF_EXIT_OK && o.coverage && !(cov = bf_coverage_new())) {
         fprintf(stderr, "bangfu test: %s\n", _("out of memory"));
         status = BF_EXIT_USAGE;

@@ -12,7 +12,7 @@ static void decision_free(bf_history_decision *d)
     free(d->policy);
     free(d->title);
     free(d->member);
-    bf_diff_side_free(&d->side);
+    bf__diff_side_free(&d->side);
 }
 
 static void run_free(bf_history_run *r)
@@ -80,7 +80,7 @@ static int mark_changes(bf_history_run *r, const bf_history_run *prev)
     for (int i = 0; i < stored; i++) {
         bf_history_decision *d = &r->decisions[i];
         const bf_history_decision *p = find_same(prev, d->policy, d->member);
-        d->changed = !bf_diff_same_side(p ? &p->side : &not_eligible, &d->side);
+        d->changed = !bf__diff_same_side(p ? &p->side : &not_eligible, &d->side);
     }
     int rc = BF_OK;
     for (int i = 0; rc == BF_OK && i < prev->n_decisions; i++) {
@@ -89,7 +89,7 @@ static int mark_changes(bf_history_run *r, const bf_history_run *prev)
         for (int k = 0; k < stored && !kept; k++)
             kept = strcmp(r->decisions[k].policy, p->policy) == 0 &&
                    bf_str_same(r->decisions[k].member, p->member);
-        if (!kept && !bf_diff_same_side(&p->side, &not_eligible)) {
+        if (!kept && !bf__diff_same_side(&p->side, &not_eligible)) {
             rc = add_decision(r, NULL, p->policy, p->title, p->member);
             if (rc == BF_OK)
                 r->decisions[r->n_decisions - 1].changed = true;

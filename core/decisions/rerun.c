@@ -85,7 +85,7 @@ static int plan_changes(bf_store *s, const bf_engine *engine, const bf_param_set
     bf_stored_run now = {.eval_date = date, .file_hashes = (char *)bf_buf_str(&hashes),
                          .parameters = (char *)bf_buf_str(&values), .households_version = -1};
     int rc = hashes.oom || values.oom ? bf_store_set_error(s, BF_ENOMEM, "out of memory")
-                                      : bf_runlog_compare(s, &plan->base_run, &now, c);
+                                      : bf__runlog_compare(s, &plan->base_run, &now, c);
     bf_buf_free(&hashes);
     bf_buf_free(&values);
     return rc;
@@ -151,7 +151,7 @@ int bf_rerun_plan_make(bf_store *store, const bf_engine *engine, const bf_param_
     if (rc != BF_OK)
         return rc;
     rc = plan_readers(store, set, plan, &c);
-    bf_run_changes_free(&c);
+    bf__run_changes_free(&c);
     if (rc == BF_OK && plan->base)
         rc = bf_store_ids_versioned_after(store, plan->base_run.households_version, &plan->evaluate);
     if (rc == BF_OK)
@@ -196,7 +196,7 @@ static town_totals *town_of(rerun *rr, const char *name)
 {
     int i = bf_towns_find(&rr->names, name);
     town_totals *t = i < 0 ? NULL
-                           : bf_towns_row(&rr->towns, &rr->n_towns, &rr->cap_towns, sizeof *t, i);
+                           : bf__towns_row(&rr->towns, &rr->n_towns, &rr->cap_towns, sizeof *t, i);
     if (t && !t->t && !(t->t = calloc((size_t)rr->n_pol, sizeof *t->t)))
         return NULL;                   /* a new town's totals: tried again when it comes back */
     return t;
@@ -213,8 +213,8 @@ static int count(rerun *rr, const bf_household *h, const bf_result *r, int sign)
     }
     const bf_totals none = {0};
     bf_totals any = {0};
-    bf_totals_add(x, rr->pol, h, r);
-    bf_totals_add_any(&any, rr->pol, h, r);
+    bf__totals_add(x, rr->pol, h, r);
+    bf__totals_add_any(&any, rr->pol, h, r);
     for (int k = 0; k < rr->n_pol; k++) {
         bf_totals_move(&rr->out->per_policy[k], sign > 0 ? &none : &x[k], sign > 0 ? &x[k] : &none);
         bf_totals_move(&t->t[k], sign > 0 ? &none : &x[k], sign > 0 ? &x[k] : &none);
@@ -306,11 +306,11 @@ static int take_batch(rerun *rr, const bf_household *hs, int n, const bf_result 
         if (rc == BF_OK)
             rc = note_readers(rr, &hs[i], &res[i]);
         if (res[i].errors)
-            bf_run_note_errors(&rr->out->first_errors, &hs[i], &res[i]);
+            bf__run_note_errors(&rr->out->first_errors, &hs[i], &res[i]);
     }
     if (rc == BF_ENOMEM)
         return bf_store_set_error(rr->s, rc, "the run: out of memory");
-    return rc != BF_OK ? rc : bf_run_store_batch(rr->s, rr->out->run_id, hs, n, res, rr->pol,
+    return rc != BF_OK ? rc : bf__run_store_batch(rr->s, rr->out->run_id, hs, n, res, rr->pol,
                                                  rr->plan->base_run.store_all);
 }
 
@@ -575,11 +575,11 @@ static void rerun_free(rerun *rr)
 static int finish(rerun *rr, bool whole, int64_t *reused)
 {
     char when[32];
-    bf_run_time_now(when);
+    bf__run_time_now(when);
     bf_run_summary *out = rr->out;
     int rc = bf_store_begin(rr->s);
     if (rc == BF_OK)
-        rc = bf_run_finish_policies(rr->s, out->run_id, rr->e, rr->set, out, rr->plan->base);
+        rc = bf__run_finish_policies(rr->s, out->run_id, rr->e, rr->set, out, rr->plan->base);
     if (rc == BF_OK && whole)
         rc = store_ranges(rr, reused);
     if (rc == BF_OK && whole)
@@ -619,7 +619,7 @@ int bf_rerun_execute(bf_store *store, bf_engine *engine, const bf_param_set *set
         return BF_ENOMEM;
     }
     char when[32], date[BF_DATE_STRLEN];
-    bf_run_time_now(when);
+    bf__run_time_now(when);
     bf_date_format(set->date, date);
     bf_buf hashes = {0}, values = {0};
     bf_run_audit_json(engine, set, &hashes, &values);

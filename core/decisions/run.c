@@ -16,7 +16,7 @@
 #define DEFAULT_BATCH 2048        /* the largest batch: households per transaction */
 #define FIRST_BATCH 256           /* batches start small and double while they are fast */
 
-void bf_run_time_now(char out[32])
+void bf__run_time_now(char out[32])
 {
     time_t now = time(NULL);
     struct tm tm;
@@ -81,7 +81,7 @@ static bool worth_storing(const bf_decision *d, bool store_all)
     return store_all || d->eligible || d->failed || d->reasons >= 0;
 }
 
-int bf_run_store_batch(bf_store *store, int64_t run_id, const bf_household *hs, int n,
+int bf__run_store_batch(bf_store *store, int64_t run_id, const bf_household *hs, int n,
                        const bf_result *results, const bf_policy *pol, bool store_all)
 {
     int rc = bf_store_begin(store);
@@ -106,7 +106,7 @@ int bf_run_store_batch(bf_store *store, int64_t run_id, const bf_household *hs, 
     return rc;
 }
 
-void bf_run_note_errors(bf_errors *first, const bf_household *h, const bf_result *r)
+void bf__run_note_errors(bf_errors *first, const bf_household *h, const bf_result *r)
 {
     for (int k = 0; k < r->n; k++) {
         const bf_decision *d = &r->d[k];
@@ -120,7 +120,7 @@ void bf_run_note_errors(bf_errors *first, const bf_household *h, const bf_result
     }
 }
 
-int bf_run_finish_policies(bf_store *store, int64_t run_id, bf_engine *engine,
+int bf__run_finish_policies(bf_store *store, int64_t run_id, bf_engine *engine,
                            const bf_param_set *set, const bf_run_summary *out, int64_t also)
 {
     int n;
@@ -198,7 +198,7 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
     int *newly = malloc(sizeof *newly * (size_t)(defs->n + 1));
     bf_tally *tally = NULL;
     char when[32], date[BF_DATE_STRLEN];
-    bf_run_time_now(when);
+    bf__run_time_now(when);
     bf_date_format(set->date, date);
     bf_buf hashes = {0}, values = {0};
     bf_run_audit_json(engine, set, &hashes, &values);
@@ -212,7 +212,7 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
         rc = bf_store_count(store, &total, &members);
     if (rc == BF_OK)
         rc = bf_store_bulk(store, true);
-    if (rc == BF_OK && (!newly || bf_tally_new(defs, pol, n_pol, total, &tally) != BF_OK))
+    if (rc == BF_OK && (!newly || bf__tally_new(defs, pol, n_pol, total, &tally) != BF_OK))
         rc = BF_ENOMEM;
     bf_reader *reader = NULL;
     if (rc == BF_OK)
@@ -244,19 +244,19 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
             bf_engine_start(engine, next, n_next, 0, results[turn ^ 1]);
         const bf_result *res = results[turn];
         for (int i = 0; i < n_cur; i++) {
-            bf_totals_add(out->per_policy, pol, &cur[i], &res[i]);   /* checked after the loop */
+            bf__totals_add(out->per_policy, pol, &cur[i], &res[i]);   /* checked after the loop */
             out->evaluations += res[i].n;
             out->errors += res[i].errors;
             if (res[i].errors)
-                bf_run_note_errors(&out->first_errors, &cur[i], &res[i]);
+                bf__run_note_errors(&out->first_errors, &cur[i], &res[i]);
             int n_newly = 0;
             if (rc == BF_OK)
-                rc = bf_tally_add(tally, &cur[i], &res[i], newly, &n_newly);
+                rc = bf__tally_add(tally, &cur[i], &res[i], newly, &n_newly);
             for (int j = 0; j < n_newly; j++)
                 bf_engine_cache_param(engine, newly[j]);   /* read by everyone: cache it */
         }
         if (rc == BF_OK)
-            rc = bf_run_store_batch(store, out->run_id, cur, n_cur, res, pol, opt->store_all);
+            rc = bf__run_store_batch(store, out->run_id, cur, n_cur, res, pol, opt->store_all);
         out->households += n_cur;
         bf_progress_update(&bar, out->households);
         /* slow scripts still commit progress about every second; fast ones use big transactions */
@@ -287,22 +287,22 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
         free(results[t]);
     }
     if (out->run_id == 0) {
-        bf_tally_free(tally);
+        bf__tally_free(tally);
         free(newly);
         return rc;
     }
     out->status = rc != BF_OK ? "failed" : interrupted ? "interrupted"
                   : out->errors ? "completed_with_errors" : "completed";
     /* the final record: policy totals and status in one transaction */
-    bf_run_time_now(when);
+    bf__run_time_now(when);
     int frc = bf_store_begin(store);
     if (frc == BF_OK)
-        frc = bf_run_finish_policies(store, out->run_id, engine, set, out, 0);
+        frc = bf__run_finish_policies(store, out->run_id, engine, set, out, 0);
     bool whole = rc == BF_OK && !interrupted && !opt->only;   /* a tally of every household */
     if (frc == BF_OK && rc == BF_OK)     /* what the run stored, for its report */
-        frc = bf_tally_store_towns(tally, store, out->run_id);
+        frc = bf__tally_store_towns(tally, store, out->run_id);
     if (frc == BF_OK && whole)
-        frc = bf_tally_store_reads(tally, store, out->run_id);
+        frc = bf__tally_store_reads(tally, store, out->run_id);
     if (frc == BF_OK && whole && bf_engine_date_read(engine))   /* for a re-run on another date */
         frc = bf_store_run_reads_insert(store, out->run_id, BF_RUN_DATE_READ, true, NULL);
     if (frc == BF_OK && whole)
@@ -319,7 +319,7 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
                             out->evaluations, out->errors);
     }
     bf_store_bulk(store, false);
-    bf_tally_free(tally);
+    bf__tally_free(tally);
     free(newly);
     out->seconds = bf_now() - started;
     return rc != BF_OK ? rc : frc;

@@ -50,7 +50,7 @@ const char *bf_cause_id(bf_cause_kind kind)
     return kind >= 0 && kind <= BF_CAUSE_UNKNOWN ? ids[kind] : "?";
 }
 
-void bf_diff_side_free(bf_diff_side *s)
+void bf__diff_side_free(bf_diff_side *s)
 {
     free(s->tier);
     free(s->error);
@@ -66,7 +66,7 @@ static void group_clear(group *g)
         free(r->policy);
         free(r->title);
         free(r->member);
-        bf_diff_side_free(&r->side);
+        bf__diff_side_free(&r->side);
     }
     g->n = 0;
 }
@@ -99,7 +99,7 @@ static int group_add(group *g, const bf_stored_decision *sd)
     return oom ? BF_ENOMEM : BF_OK;
 }
 
-bool bf_diff_same_side(const bf_diff_side *a, const bf_diff_side *b)
+bool bf__diff_same_side(const bf_diff_side *a, const bf_diff_side *b)
 {
     if (!a->error != !b->error)
         return false;
@@ -397,8 +397,8 @@ static void household_free(bf_diff_household *h)
         free(h->changes[i].policy);
         free(h->changes[i].title);
         free(h->changes[i].member);
-        bf_diff_side_free(&h->changes[i].before);
-        bf_diff_side_free(&h->changes[i].after);
+        bf__diff_side_free(&h->changes[i].before);
+        bf__diff_side_free(&h->changes[i].after);
     }
     free(h->changes);
     free(h->id);
@@ -423,12 +423,12 @@ static int compare_household(walk *w, const char *id, group *a, group *b)
         if (m)
             m->matched = true;
         const bf_diff_side *before = m ? &m->side : &not_eligible;
-        if (!bf_diff_same_side(before, &r->side))
+        if (!bf__diff_same_side(before, &r->side))
             rc = add_change(w->d, &h, r, before, &r->side);
     }
     for (int i = 0; rc == BF_OK && i < a->n; i++) {
         row *r = &a->rows[i];
-        if (!r->matched && !bf_diff_same_side(&r->side, &not_eligible))
+        if (!r->matched && !bf__diff_same_side(&r->side, &not_eligible))
             rc = add_change(w->d, &h, r, &r->side, &not_eligible);
     }
     if (rc == BF_OK && h.n_changes)
@@ -580,7 +580,7 @@ int bf_run_diff_compute(bf_store *s, int64_t from, int64_t to, bf_run_diff *out)
     if (rc == BF_OK)
         rc = check_completed(s, &out->to);
     if (rc == BF_OK)
-        rc = bf_runlog_compare(s, &out->from, &out->to, &out->between);
+        rc = bf__runlog_compare(s, &out->from, &out->to, &out->between);
     if (rc == BF_OK)
         rc = load_policies(&w);
     if (rc == BF_OK)
@@ -607,7 +607,7 @@ void bf_run_diff_free(bf_run_diff *d)
 {
     bf_stored_run_free(&d->from);
     bf_stored_run_free(&d->to);
-    bf_run_changes_free(&d->between);
+    bf__run_changes_free(&d->between);
     for (int i = 0; i < d->n_policies; i++) {
         free(d->policies[i].policy);
         free(d->policies[i].title);

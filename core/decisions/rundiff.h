@@ -79,9 +79,9 @@ typedef struct bf_run_diff {
 
 /* Whether two sides are the same decision: eligibility, amount and tier (the reasons' wording
  * aside), or both an error. */
-bool bf_diff_same_side(const bf_diff_side *a, const bf_diff_side *b);
+bool bf__diff_same_side(const bf_diff_side *a, const bf_diff_side *b);
 /* Frees the texts of a side. */
-void bf_diff_side_free(bf_diff_side *s);
+void bf__diff_side_free(bf_diff_side *s);
 /* The machine name of a cause ("record", "parameter", "script", "date", "unknown"). */
 const char *bf_cause_id(bf_cause_kind kind);
 

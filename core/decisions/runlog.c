@@ -94,7 +94,7 @@ static int compare_json(const char *before, const char *after, bool params, bf_r
     return rc;
 }
 
-int bf_runlog_compare(bf_store *s, const bf_stored_run *before, const bf_stored_run *after,
+int bf__runlog_compare(bf_store *s, const bf_stored_run *before, const bf_stored_run *after,
                       bf_run_changes *out)
 {
     memset(out, 0, sizeof *out);
@@ -103,7 +103,7 @@ int bf_runlog_compare(bf_store *s, const bf_stored_run *before, const bf_stored_
     if (rc == BF_OK)
         rc = compare_json(before->parameters, after->parameters, true, out);
     if (rc != BF_OK) {
-        bf_run_changes_free(out);
+        bf__run_changes_free(out);
         /* the store wrote these texts: unreadable means a damaged database */
         return bf_store_set_error(s, rc, rc == BF_ENOMEM ? "comparing two runs: out of memory"
                                   : "comparing two runs: a run's file hashes or parameters are not a JSON object");
@@ -115,11 +115,11 @@ int bf_runlog_compare(bf_store *s, const bf_stored_run *before, const bf_stored_
     rc = bf_store_versions_between(s, lo < hi ? lo : hi, lo < hi ? hi : lo, &out->households_added,
                                    &out->households_reimported);
     if (rc != BF_OK)
-        bf_run_changes_free(out);
+        bf__run_changes_free(out);
     return rc;
 }
 
-void bf_run_changes_free(bf_run_changes *c)
+void bf__run_changes_free(bf_run_changes *c)
 {
     for (int i = 0; i < c->n_scripts; i++)
         free(c->scripts[i]);
@@ -142,7 +142,7 @@ static int load_entry(bf_store *s, int64_t id, const bf_run_entry *prev, bf_run_
         rc = bf_store_run_policies(s, id, &e->policies, &e->n_policies);
     if (rc == BF_OK && prev) {
         e->previous = prev->run.id;
-        rc = bf_runlog_compare(s, &prev->run, &e->run, &e->changes);
+        rc = bf__runlog_compare(s, &prev->run, &e->run, &e->changes);
     }
     return rc;
 }
@@ -179,7 +179,7 @@ void bf_runlog_free(bf_run_entry *e, int n)
     for (int i = 0; e && i < n; i++) {
         bf_stored_run_free(&e[i].run);
         bf_stored_policies_free(e[i].policies, e[i].n_policies);
-        bf_run_changes_free(&e[i].changes);
+        bf__run_changes_free(&e[i].changes);
     }
     free(e);
 }

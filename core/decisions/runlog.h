@@ -27,10 +27,10 @@ typedef struct bf_run_changes {
 
 /* Compares run before with run after into *out (zeroed first). BF_OK, or an error with the
  * store's message. */
-int bf_runlog_compare(bf_store *s, const bf_stored_run *before, const bf_stored_run *after,
+int bf__runlog_compare(bf_store *s, const bf_stored_run *before, const bf_stored_run *after,
                       bf_run_changes *out);
-/* Frees what bf_runlog_compare filled. */
-void bf_run_changes_free(bf_run_changes *c);
+/* Frees what bf__runlog_compare filled. */
+void bf__run_changes_free(bf_run_changes *c);
 
 /* One stored run with its per-policy totals and what differs from the run before it. */
 typedef struct bf_run_entry {

@@ -33,7 +33,7 @@ struct bf_tally {
     int n_towns, cap_towns;
 };
 
-int bf_tally_new(const bf_params *defs, const bf_policy *pol, int n_pol, int64_t households,
+int bf__tally_new(const bf_params *defs, const bf_policy *pol, int n_pol, int64_t households,
                  bf_tally **out)
 {
     *out = NULL;
@@ -47,7 +47,7 @@ int bf_tally_new(const bf_params *defs, const bf_policy *pol, int n_pol, int64_t
     t->everyone_above = share > EVERYONE_MIN ? share : EVERYONE_MIN;
     t->params = calloc((size_t)defs->n + 1, sizeof *t->params);
     if (!t->params) {
-        bf_tally_free(t);
+        bf__tally_free(t);
         return BF_ENOMEM;
     }
     *out = t;
@@ -58,20 +58,20 @@ int bf_tally_new(const bf_params *defs, const bf_policy *pol, int n_pol, int64_t
 static town *town_of(bf_tally *t, const char *name)
 {
     int i = bf_towns_find(&t->names, name);
-    town *tw = i < 0 ? NULL : bf_towns_row(&t->towns, &t->n_towns, &t->cap_towns, sizeof *tw, i);
+    town *tw = i < 0 ? NULL : bf__towns_row(&t->towns, &t->n_towns, &t->cap_towns, sizeof *tw, i);
     if (tw && !tw->totals && !(tw->totals = calloc((size_t)t->n_pol, sizeof *tw->totals)))
         return NULL;                   /* a new town's totals: tried again when it comes back */
     return tw;
 }
 
-int bf_tally_add(bf_tally *t, const bf_household *h, const bf_result *r, int *newly, int *n_newly)
+int bf__tally_add(bf_tally *t, const bf_household *h, const bf_result *r, int *newly, int *n_newly)
 {
     *n_newly = 0;
     town *tw = town_of(t, h->town);
     if (!tw)
         return BF_ENOMEM;
-    bf_totals_add(tw->totals, t->pol, h, r);
-    bf_totals_add_any(&tw->any, t->pol, h, r);
+    bf__totals_add(tw->totals, t->pol, h, r);
+    bf__totals_add_any(&tw->any, t->pol, h, r);
     tw->households++;
     tw->members += h->n_members;
     bool all = r->errors > 0 || !r->reads;           /* an error may have hidden reads */
@@ -94,7 +94,7 @@ int bf_tally_add(bf_tally *t, const bf_household *h, const bf_result *r, int *ne
     return BF_OK;
 }
 
-int bf_tally_store_reads(const bf_tally *t, bf_store *store, int64_t run_id)
+int bf__tally_store_reads(const bf_tally *t, bf_store *store, int64_t run_id)
 {
     int rc = BF_OK;
     for (int i = 0; rc == BF_OK && i < t->defs->n; i++) {
@@ -114,7 +114,7 @@ static int store_town_row(const bf_tally *t, bf_store *store, int64_t run_id, in
     return bf_store_run_town_insert(store, run_id, &row);
 }
 
-int bf_tally_store_towns(const bf_tally *t, bf_store *store, int64_t run_id)
+int bf__tally_store_towns(const bf_tally *t, bf_store *store, int64_t run_id)
 {
     int rc = BF_OK;
     for (int i = 0; rc == BF_OK && i < t->n_towns; i++) {
@@ -130,7 +130,7 @@ int bf_tally_store_towns(const bf_tally *t, bf_store *store, int64_t run_id)
     return rc;
 }
 
-void bf_tally_free(bf_tally *t)
+void bf__tally_free(bf_tally *t)
 {
     if (!t)
         return;

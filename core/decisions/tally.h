@@ -26,23 +26,23 @@ typedef struct bf_tally bf_tally;
 
 /* A tally over a run of `households` households (the count decides when a parameter counts as
  * read by everyone); BF_OK or BF_ENOMEM. */
-int bf_tally_new(const bf_params *defs, const bf_policy *pol, int n_pol, int64_t households,
+int bf__tally_new(const bf_params *defs, const bf_policy *pol, int n_pol, int64_t households,
                  bf_tally **out);
 
 /* Adds one household's decisions and parameter reads (r->reads; a household with an error
  * decision counts as having read every parameter). The parameters that have just come to count
  * as read by everyone are written to newly (room for every parameter), their number to
  * *n_newly. BF_OK or BF_ENOMEM. */
-int bf_tally_add(bf_tally *t, const bf_household *h, const bf_result *r, int *newly, int *n_newly);
+int bf__tally_add(bf_tally *t, const bf_household *h, const bf_result *r, int *newly, int *n_newly);
 
 /* Writes the parameter reads of run run_id (run_param_reads) inside the caller's transaction:
  * for a run of every household and policy, which a simulation can take as its baseline. */
-int bf_tally_store_reads(const bf_tally *t, bf_store *store, int64_t run_id);
+int bf__tally_store_reads(const bf_tally *t, bf_store *store, int64_t run_id);
 /* Writes the town totals of run run_id (run_towns: per town the rows of every reported policy,
  * BF_TALLY_ALL_HOUSEHOLDS and BF_TALLY_ANY_POLICY) inside the caller's transaction. */
-int bf_tally_store_towns(const bf_tally *t, bf_store *store, int64_t run_id);
+int bf__tally_store_towns(const bf_tally *t, bf_store *store, int64_t run_id);
 
 /* Frees the tally. NULL is allowed. */
-void bf_tally_free(bf_tally *t);
+void bf__tally_free(bf_tally *t);
 
 #endif

@@ -19,7 +19,7 @@ static void add_amount(bf_totals *t, bf_fen x)
         t->overflow = true;
 }
 
-int bf_totals_members(const bf_policy *p, const bf_household *h)
+int bf__totals_members(const bf_policy *p, const bf_household *h)
 {
     return p->scope == BF_SCOPE_HOUSEHOLD ? h->n_members : 1;
 }
@@ -36,7 +36,7 @@ void bf_totals_add_policy(bf_totals *t, const bf_policy *p, const bf_household *
             continue;
         any = true;
         add_amount(t, d->amount);
-        t->members += bf_totals_members(p, h);
+        t->members += bf__totals_members(p, h);
     }
     t->households += any;
 }
@@ -49,7 +49,7 @@ int bf_totals_policy_end(const bf_result *r, int from)
     return to;
 }
 
-int bf_totals_add(bf_totals *per_policy, const bf_policy *pol, const bf_household *h,
+int bf__totals_add(bf_totals *per_policy, const bf_policy *pol, const bf_household *h,
                   const bf_result *r)
 {
     int rc = BF_OK;
@@ -89,7 +89,7 @@ int bf_totals_check(const bf_totals *totals, const bf_policy *pol, int n, char *
     return BF_OK;
 }
 
-void bf_totals_add_any(bf_totals *t, const bf_policy *pol, const bf_household *h,
+void bf__totals_add_any(bf_totals *t, const bf_policy *pol, const bf_household *h,
                        const bf_result *r)
 {
     bool any = false;
@@ -201,7 +201,7 @@ void bf_towns_free(bf_towns *t)
     memset(t, 0, sizeof *t);
 }
 
-void *bf_towns_row(void *rows, int *n, int *cap, size_t size, int i)
+void *bf__towns_row(void *rows, int *n, int *cap, size_t size, int i)
 {
     /* towns are numbered in order of first appearance: a new one is always the next row */
     assert(i >= 0 && i <= *n && *n <= *cap);

@@ -24,18 +24,18 @@ typedef struct bf_totals {
 
 /* The members one eligible decision of policy p counts: under household scope every member of
  * household h (the household is the unit), under member scope the member alone. */
-int bf_totals_members(const bf_policy *p, const bf_household *h);
+int bf__totals_members(const bf_policy *p, const bf_household *h);
 /* Adds household h's decisions r->d[from..to), which are all of policy p, into t. */
 void bf_totals_add_policy(bf_totals *t, const bf_policy *p, const bf_household *h,
                           const bf_result *r, int from, int to);
 /* Adds every decision of household h into per-policy totals (indexed by policy; pol is the
  * engine's policy array). BF_OK, or BF_ELIMIT when a policy's amounts add up to more than bf_fen
  * holds (its overflow is set, its amount left short of that decision). */
-int bf_totals_add(bf_totals *per_policy, const bf_policy *pol, const bf_household *h,
+int bf__totals_add(bf_totals *per_policy, const bf_policy *pol, const bf_household *h,
                    const bf_result *r);
 /* Adds household h into t when it is eligible for at least one reported policy (the --only
  * selection): one household, its members, the amount of its eligible reported decisions. */
-void bf_totals_add_any(bf_totals *t, const bf_policy *pol, const bf_household *h,
+void bf__totals_add_any(bf_totals *t, const bf_policy *pol, const bf_household *h,
                        const bf_result *r);
 /* The end of the decisions of one policy starting at r->d[from] (they are adjacent). */
 int bf_totals_policy_end(const bf_result *r, int from);
@@ -65,6 +65,6 @@ void bf_towns_free(bf_towns *t);
  * bytes each: rows is the address of the table's pointer, holding *n rows in room for *cap. A
  * town met for the first time (i == *n) gets a zeroed row and *n grows by one. The row, or NULL
  * when out of memory. */
-void *bf_towns_row(void *rows, int *n, int *cap, size_t size, int i);
+void *bf__towns_row(void *rows, int *n, int *cap, size_t size, int i);
 
 #endif

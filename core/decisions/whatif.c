@@ -9,7 +9,7 @@
 
 const bf_fen bf_wi_bucket_upper[BF_WI_BUCKETS - 1] = {10000, 50000, 100000, 500000};
 
-int bf_wi_bucket(bf_fen delta)
+int bf__wi_bucket(bf_fen delta)
 {
     bf_fen size = delta < 0 ? -delta : delta;
     int b = 0;
@@ -43,10 +43,10 @@ int bf_wi_add(bf_wi_view *v, const bf_household *h, int town, bf_fen before, bf_
     v->n_households++;
     if (after < before) {
         v->worse++;
-        v->worse_by[bf_wi_bucket(after - before)]++;
+        v->worse_by[bf__wi_bucket(after - before)]++;
     } else {
         v->better++;
-        v->better_by[bf_wi_bucket(after - before)]++;
+        v->better_by[bf__wi_bucket(after - before)]++;
     }
     return BF_OK;
 }

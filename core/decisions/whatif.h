@@ -68,7 +68,7 @@ typedef struct bf_wi_view {
 } bf_wi_view;
 
 /* The bucket of a non-zero per-household change (its absolute value, in fen). */
-int bf_wi_bucket(bf_fen delta);
+int bf__wi_bucket(bf_fen delta);
 
 /* Adds one household whose total changed from before to after (town: its town's index).
  * BF_OK or BF_ENOMEM. */

@@ -2,7 +2,7 @@
 #include "csvout.h"
 #include "buf.h"
 
-void bf_csv_field(FILE *out, const char *s)
+void bf__csv_field(FILE *out, const char *s)
 {
     bf_buf b = {0};
     bf_buf_csv_field(&b, s);

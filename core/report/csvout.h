@@ -5,6 +5,6 @@
 #include <stdio.h>
 
 /* Writes a CSV field, quoted when it holds a comma, quote or newline (RFC 4180). */
-void bf_csv_field(FILE *out, const char *s);
+void bf__csv_field(FILE *out, const char *s);
 
 #endif

@@ -29,8 +29,8 @@ static void json_side(bf_buf *b, const bf_diff_side *s)
 {
     bf_buf_printf(b, "{\"eligible\":%s,\"amount\":", s->eligible ? "true" : "false");
     bf_buf_json_money(b, s->amount);
-    bf_report_json_field(b, "tier", s->tier);
-    bf_report_json_field(b, "error", s->error);
+    bf__report_json_field(b, "tier", s->tier);
+    bf__report_json_field(b, "error", s->error);
     bf_buf_puts(b, ",\"reasons\":");
     bf_buf_puts(b, s->reasons ? s->reasons : "[]");
     bf_buf_puts(b, "}");
@@ -54,7 +54,7 @@ static void json_cause(bf_buf *b, const bf_diff_cause *c)
         if (!key || (i == 0 && !values[i]))       /* a household field names no member */
             continue;
         bf_buf_printf(b, ",\"%s\":", key);
-        bf_report_json_text(b, values[i]);
+        bf__report_json_text(b, values[i]);
     }
     bf_buf_puts(b, "}");
 }
@@ -62,9 +62,9 @@ static void json_cause(bf_buf *b, const bf_diff_cause *c)
 static void json_household(bf_buf *b, const bf_diff_household *h)
 {
     bf_buf_puts(b, "{\"household\":");
-    bf_report_json_text(b, h->id);
-    bf_report_json_field(b, "town", h->town);
-    bf_report_json_field(b, "village", h->village);
+    bf__report_json_text(b, h->id);
+    bf__report_json_field(b, "town", h->town);
+    bf__report_json_field(b, "village", h->village);
     bf_buf_puts(b, ",\"causes\":[");
     for (int i = 0; i < h->n_causes; i++) {
         if (i)
@@ -75,9 +75,9 @@ static void json_household(bf_buf *b, const bf_diff_household *h)
     for (int i = 0; i < h->n_changes; i++) {
         const bf_diff_change *c = &h->changes[i];
         bf_buf_puts(b, i ? ",{\"policy\":" : "{\"policy\":");
-        bf_report_json_text(b, c->policy);
-        bf_report_json_field(b, "title", c->title);
-        bf_report_json_field(b, "member", c->member);
+        bf__report_json_text(b, c->policy);
+        bf__report_json_field(b, "title", c->title);
+        bf__report_json_field(b, "member", c->member);
         bf_buf_puts(b, ",\"before\":");
         json_side(b, &c->before);
         bf_buf_puts(b, ",\"after\":");
@@ -90,15 +90,15 @@ static void json_household(bf_buf *b, const bf_diff_household *h)
 void bf_report_diff_json(bf_buf *b, const bf_run_diff *d)
 {
     bf_buf_printf(b, "{\"from\":%" PRId64 ",\"to\":%" PRId64 ",\"from_date\":", d->from.id, d->to.id);
-    bf_report_json_text(b, d->from.eval_date);
-    bf_report_json_field(b, "to_date", d->to.eval_date);
+    bf__report_json_text(b, d->from.eval_date);
+    bf__report_json_field(b, "to_date", d->to.eval_date);
     bf_buf_puts(b, ",");
-    bf_report_run_changes_json(b, &d->between);
+    bf__report_run_changes_json(b, &d->between);
     bf_buf_puts(b, ",\"policies\":[");
     for (int i = 0; i < d->n_policies; i++) {
         bf_buf_puts(b, i ? ",{\"policy\":" : "{\"policy\":");
-        bf_report_json_text(b, d->policies[i].policy);
-        bf_report_json_field(b, "title", d->policies[i].title);
+        bf__report_json_text(b, d->policies[i].policy);
+        bf__report_json_field(b, "title", d->policies[i].title);
         bf_buf_puts(b, ",");
         json_totals(b, &d->policies[i].t);
         bf_buf_puts(b, "}");
@@ -106,7 +106,7 @@ void bf_report_diff_json(bf_buf *b, const bf_run_diff *d)
     bf_buf_puts(b, "],\"towns\":[");
     for (int i = 0; i < d->n_towns; i++) {
         bf_buf_puts(b, i ? ",{\"town\":" : "{\"town\":");
-        bf_report_json_text(b, d->towns[i].town);
+        bf__report_json_text(b, d->towns[i].town);
         bf_buf_puts(b, ",");
         json_totals(b, &d->towns[i].t);
         bf_buf_puts(b, "}");
@@ -236,7 +236,7 @@ static void csv_side(FILE *out, const bf_diff_side *s)
     char yuan[BF_MONEY_STRLEN];
     bf_money_format(s->amount, yuan);
     fprintf(out, ",%s,%s,", s->error ? "error" : s->eligible ? "true" : "false", yuan);
-    bf_csv_field(out, s->tier ? s->tier : "");
+    bf__csv_field(out, s->tier ? s->tier : "");
 }
 
 /* A household's causes as one text, the sentences joined by '；'. */
@@ -261,19 +261,19 @@ static void csv_households(FILE *out, const bf_run_diff *d)
         causes_joined(h, &causes);
         for (int k = 0; k < h->n_changes; k++) {
             const bf_diff_change *c = &h->changes[k];
-            bf_csv_field(out, h->id);
+            bf__csv_field(out, h->id);
             fputc(',', out);
-            bf_csv_field(out, h->town);
+            bf__csv_field(out, h->town);
             fputc(',', out);
-            bf_csv_field(out, h->village);
+            bf__csv_field(out, h->village);
             fputc(',', out);
-            bf_csv_field(out, c->policy);
+            bf__csv_field(out, c->policy);
             fputc(',', out);
-            bf_csv_field(out, c->member ? c->member : "");
+            bf__csv_field(out, c->member ? c->member : "");
             csv_side(out, &c->before);
             csv_side(out, &c->after);
             fputc(',', out);
-            bf_csv_field(out, bf_buf_str(&causes));
+            bf__csv_field(out, bf_buf_str(&causes));
             fputs("\r\n", out);
         }
         bf_buf_free(&causes);
@@ -291,7 +291,7 @@ void bf_report_diff_csv(FILE *out, const bf_run_diff *d, bf_diff_table table)
     fprintf(out, "%s,entered,left,raised,cut,other,before_amount,after_amount,delta_amount\r\n", key);
     int n = table == BF_DIFF_TABLE_POLICIES ? d->n_policies : d->n_towns;
     for (int i = 0; i < n; i++) {
-        bf_csv_field(out, table == BF_DIFF_TABLE_POLICIES ? d->policies[i].policy : d->towns[i].town);
+        bf__csv_field(out, table == BF_DIFF_TABLE_POLICIES ? d->policies[i].policy : d->towns[i].town);
         csv_totals(out, table == BF_DIFF_TABLE_POLICIES ? &d->policies[i].t : &d->towns[i].t);
     }
 }
@@ -314,7 +314,7 @@ static int html_totals_row(bf_html_table *t, const char *key, const char *label,
     for (int c = 0; c < 8; c++)
         bf_html_format_scaled(nums[c], c >= 5 ? 2 : 0, v[c]);
     const char *cells[] = {label, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]};
-    return footer ? bf_html_table_footer(t, key, cells) : bf_html_table_row(t, key, cells);
+    return footer ? bf__html_table_footer(t, key, cells) : bf_html_table_row(t, key, cells);
 }
 
 static int html_policies(bf_html *page, const bf_run_diff *d)
@@ -443,7 +443,7 @@ int bf_report_diff_html(const char *path, const bf_run_diff *d, bf_errors *errs)
     if (rc == BF_OK)
         rc = html_households(page, d);
     if (rc == BF_OK)
-        rc = bf_html_save(page, path, errs);
+        rc = bf__html_save(page, path, errs);
     else
         bf_errors_add(errs, "%s: out of memory", path);
     bf_html_free(page);

@@ -37,7 +37,7 @@ static void json_text(bf_buf *out, const char *s)
         bf_buf_puts(out, "null");
 }
 
-void bf_explain_params_json(bf_buf *out, const bf_params *ps, bf_date date, const char *params_read)
+void bf__explain_params_json(bf_buf *out, const bf_params *ps, bf_date date, const char *params_read)
 {
     bf_buf_puts(out, "[");
     bf_json_iter it;
@@ -71,7 +71,7 @@ void bf_explain_params_json(bf_buf *out, const bf_params *ps, bf_date date, cons
     bf_buf_puts(out, "]");
 }
 
-void bf_explain_params_text(FILE *out, const char *indent, const bf_params *ps, bf_date date,
+void bf__explain_params_text(FILE *out, const char *indent, const bf_params *ps, bf_date date,
                             const char *params_read)
 {
     bf_json_iter it;
@@ -103,7 +103,7 @@ void bf_explain_params_text(FILE *out, const char *indent, const bf_params *ps, 
     bf_json_iter_free(&it);
 }
 
-void bf_explain_policy_json(bf_buf *out, const bf_policy *p)
+void bf__explain_policy_json(bf_buf *out, const bf_policy *p)
 {
     bf_buf_puts(out, ",\"basis\":");
     json_text(out, p->basis);
@@ -111,7 +111,7 @@ void bf_explain_policy_json(bf_buf *out, const bf_policy *p)
     json_text(out, p->department);
 }
 
-void bf_explain_policy_text(FILE *out, const char *indent, const bf_policy *p)
+void bf__explain_policy_text(FILE *out, const char *indent, const bf_policy *p)
 {
     if (p->basis && p->department)
         fprintf(out, _("%sbasis: %s; department: %s\n"), indent, p->basis, p->department);

@@ -173,7 +173,7 @@ const bf_writer bf_export_xml_writer = {
 /* Exporting through a writer                                               */
 /* ======================================================================== */
 
-void bf_export_run_view(const bf_stored_run *run, bf_export_run *out)
+void bf__export_run_view(const bf_stored_run *run, bf_export_run *out)
 {
     memset(out, 0, sizeof *out);
     out->id = run->id;
@@ -246,7 +246,7 @@ int bf_export_write(bf_store *s, const bf_stored_run *run, const bf_writer *w, c
         return BF_EIO;
     const char *tmp = temp.tmp;
     bf_export_run meta;
-    bf_export_run_view(run, &meta);
+    bf__export_run_view(run, &meta);
     void *state = NULL;
     char werr[1024] = "";                  /* the writer's message (plugin ABI) */
     bool opened = w->open(&state, tmp, &meta, werr, sizeof werr) == 0;   /* a failed open cleans up */
@@ -371,7 +371,7 @@ static void policy_table(bf_html *page, const report_data *r, int64_t any_househ
     bf_html_format_scaled(amount, 2, am);
     snprintf(er, sizeof er, "%lld", (long long)errors);
     const char *cells[] = {_("total"), _("households eligible for any policy"), hh, "", am, er};
-    bf_html_table_footer(t, "total", cells);
+    bf__html_table_footer(t, "total", cells);
 }
 
 static void town_table(bf_html *page, const report_data *r)
@@ -396,7 +396,7 @@ static void town_table(bf_html *page, const report_data *r)
     snprintf(hh, sizeof hh, "%lld", (long long)households);
     bf_html_format_scaled(amount, 2, am);
     const char *cells[] = {_("total"), hh, am};
-    bf_html_table_footer(t, "total", cells);
+    bf__html_table_footer(t, "total", cells);
 }
 
 /* The four charts: per policy and per town, households and amounts. */
@@ -481,7 +481,7 @@ int bf_export_report_html(bf_store *s, const bf_stored_run *run, const char *pat
     bf_html *page = bf_html_new(title);
     rc = page ? build_report(page, run, &r) : BF_ENOMEM;
     if (rc == BF_OK)
-        rc = bf_html_save(page, path, errs);
+        rc = bf__html_save(page, path, errs);
     else
         bf_errors_add(errs, _("%s: out of memory while building the report"), path);
     bf_html_free(page);

@@ -21,7 +21,7 @@ typedef struct bf_export_totals {
 } bf_export_totals;
 
 /* Fills the plugin ABI's view of a stored run (pointers into run). */
-void bf_export_run_view(const bf_stored_run *run, bf_export_run *out);
+void bf__export_run_view(const bf_stored_run *run, bf_export_run *out);
 
 /* Streams run's metadata and its stored decisions (household id, then evaluation order, with
  * town, village and policy title) through writer w into out (NULL: standard output). With a

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-char *bf_script_summary(const char *src)
+char *bf__script_summary(const char *src)
 {
     bf_buf b = {0};
     const char *line = src;
@@ -95,7 +95,7 @@ static void policy_section(bf_html *page, const bf_handbook *hb, int k)
     };
     bf_html_facts(page, facts, 5);
     bf_buf_free(&req);
-    char *summary = bf_script_summary(p->src);
+    char *summary = bf__script_summary(p->src);
     if (summary && *summary) {
         bf_html_heading(page, 3, "规则（脚本开头的说明）");
         bf_html_paragraph(page, "rule", summary);
@@ -196,7 +196,7 @@ int bf_handbook_write(const bf_handbook *hb, const char *path, bf_errors *errs)
     }
     int rc;
     if (path)
-        rc = bf_html_save(page, path, errs);
+        rc = bf__html_save(page, path, errs);
     else {
         char *html;
         size_t len;

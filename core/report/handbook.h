@@ -27,6 +27,6 @@ typedef struct bf_handbook {
  * with a message in errs. */
 int bf_handbook_write(const bf_handbook *hb, const char *path, bf_errors *errs);
 /* The header comment of a script: its leading "--" lines without the dashes, malloc'd. */
-char *bf_script_summary(const char *src);
+char *bf__script_summary(const char *src);
 
 #endif

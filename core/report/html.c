@@ -256,7 +256,7 @@ int bf_html_table_row(bf_html_table *t, const char *key, const char *const *cell
     return status(t->page);
 }
 
-int bf_html_table_footer(bf_html_table *t, const char *key, const char *const *cells)
+int bf__html_table_footer(bf_html_table *t, const char *key, const char *const *cells)
 {
     if (!t)
         return BF_ENOMEM;
@@ -525,7 +525,7 @@ static bool write_all(int fd, const char *data, size_t len)
     return true;
 }
 
-int bf_html_save(bf_html *p, const char *path, bf_errors *errs)
+int bf__html_save(bf_html *p, const char *path, bf_errors *errs)
 {
     char *text;
     size_t len;

@@ -9,7 +9,7 @@
 #include "errors.h"
 
 /* A page under construction. Every bf_html_* call returns BF_OK or BF_ENOMEM; after a failure
- * the page remembers it and bf_html_render/bf_html_save report it, so callers may check only
+ * the page remembers it and bf_html_render/bf__html_save report it, so callers may check only
  * at the end. */
 typedef struct bf_html bf_html;
 
@@ -48,7 +48,7 @@ bf_html_table *bf_html_table_new(bf_html *page, const char *id, const char *capt
 /* Appends a body row <tr data-key=key> of n_cols cells (NULL cells are empty). */
 int bf_html_table_row(bf_html_table *t, const char *key, const char *const *cells);
 /* Appends a footer row (totals) <tr data-key=key class="total"> in <tfoot>. */
-int bf_html_table_footer(bf_html_table *t, const char *key, const char *const *cells);
+int bf__html_table_footer(bf_html_table *t, const char *key, const char *const *cells);
 
 /* Makes cell col of the last body row a link to href (its text kept). */
 int bf_html_table_link(bf_html_table *t, int col, const char *href);
@@ -112,6 +112,6 @@ int bf_html_render(bf_html *page, char **out, size_t *len);
 /* Writes the page to path atomically: a temporary file in the same folder, then rename, so a
  * failure leaves no file (and an existing file untouched). BF_OK, or BF_EIO/BF_ENOMEM with a
  * message naming the path in errs. */
-int bf_html_save(bf_html *page, const char *path, bf_errors *errs);
+int bf__html_save(bf_html *page, const char *path, bf_errors *errs);
 
 #endif

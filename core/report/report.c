@@ -19,7 +19,7 @@ static void json_text_or_null(bf_buf *out, const char *s)
         bf_buf_puts(out, "null");
 }
 
-void bf_report_decision_fields(bf_buf *out, const bf_policy *p, const bf_household *h,
+void bf__report_decision_fields(bf_buf *out, const bf_policy *p, const bf_household *h,
                                const bf_result *r, const bf_decision *d)
 {
     bf_buf_puts(out, "\"policy\":");
@@ -48,12 +48,12 @@ static void decision_json(bf_buf *out, const bf_engine *e, const bf_policy *p,
                           const bf_household *h, bf_date date, const bf_result *r,
                           const bf_decision *d, bool explain)
 {
-    bf_report_decision_fields(out, p, h, r, d);
+    bf__report_decision_fields(out, p, h, r, d);
     if (!explain)
         return;
-    bf_explain_policy_json(out, p);
+    bf__explain_policy_json(out, p);
     bf_buf_puts(out, ",\"params\":");
-    bf_explain_params_json(out, bf_engine_params(e), date, bf_result_text(r, d->params_read));
+    bf__explain_params_json(out, bf_engine_params(e), date, bf_result_text(r, d->params_read));
     bf_buf_puts(out, ",\"trace\":");
     json_text_or_null(out, bf_result_text(r, d->trace));
 }
@@ -188,7 +188,7 @@ void bf_report_household_text(FILE *out, const bf_engine *e, const bf_household 
         if (dec->policy != last_policy) {
             fprintf(out, _("\n%s (%s)\n"), p->title, p->id);
             if (explain)
-                bf_explain_policy_text(out, "  ", p);
+                bf__explain_policy_text(out, "  ", p);
             last_policy = dec->policy;
         }
         const char *indent = "  ";
@@ -220,7 +220,7 @@ void bf_report_household_text(FILE *out, const bf_engine *e, const bf_household 
         print_reason_lines(out, bf_result_text(r, dec->reasons), indent);
         if (explain) {
             const char *trace = bf_result_text(r, dec->trace);
-            bf_explain_params_text(out, indent, bf_engine_params(e), date,
+            bf__explain_params_text(out, indent, bf_engine_params(e), date,
                                    bf_result_text(r, dec->params_read));
             if (trace && *trace)
                 fprintf(out, _("%sprinted: %s"), indent, trace);
@@ -296,7 +296,7 @@ void bf_report_simulation_json(bf_buf *out, const bf_engine *e, const bf_sim_res
         first = false;
         bf_buf_json_string(out, pol[k].id, strlen(pol[k].id));
         bf_buf_printf(out, ",\"reevaluated\":%s,\"unit\":\"%s\",", p->reevaluated ? "true" : "false",
-                      bf_wi_unit(&pol[k]));
+                      bf__wi_unit(&pol[k]));
         json_pair(out, &p->baseline, &p->scenario, true);
         bf_buf_printf(out, ",\"gained\":%lld,\"lost\":%lld,\"raised\":%lld,\"cut\":%lld}",
                       (long long)p->gained, (long long)p->lost, (long long)p->raised, (long long)p->cut);
@@ -314,7 +314,7 @@ void bf_report_simulation_json(bf_buf *out, const bf_engine *e, const bf_sim_res
             bf_buf_json_string(out, pol[k].id, strlen(pol[k].id));
             bf_buf_puts(out, ",");
             json_pair(out, &r->towns[t].baseline[k], &r->towns[t].scenario[k], false);
-            bf_wi_json_town_policy(out, &pol[k], &r->towns[t].counts[k]);
+            bf__wi_json_town_policy(out, &pol[k], &r->towns[t].counts[k]);
             bf_buf_puts(out, "}");
         }
     bf_buf_printf(out, "],\n\"changed\":{\"total\":%lld,\"rows\":[", (long long)r->changed_total);
@@ -338,7 +338,7 @@ void bf_report_simulation_json(bf_buf *out, const bf_engine *e, const bf_sim_res
         bf_buf_puts(out, "}");
     }
     bf_buf_puts(out, "]}");
-    bf_wi_json(out, e, r);
+    bf__wi_json(out, e, r);
     bf_buf_puts(out, "}\n");
 }
 
@@ -402,7 +402,7 @@ void bf_report_simulation_text(FILE *out, const bf_engine *e, const bf_sim_resul
         snprintf(l, sizeof l, "%lld", (long long)p->lost);
         snprintf(ra, sizeof ra, "%lld", (long long)p->raised);
         snprintf(c, sizeof c, "%lld", (long long)p->cut);
-        sim_row(out, pol[k].id, p->reevaluated ? _("yes") : _("no"), hh, b, s, bf_wi_unit_words(&pol[k]),
+        sim_row(out, pol[k].id, p->reevaluated ? _("yes") : _("no"), hh, b, s, bf__wi_unit_words(&pol[k]),
                 g, l, ra, c, pol[k].title);
         total_b += p->baseline.amount;
         total_s += p->scenario.amount;
@@ -435,7 +435,7 @@ void bf_report_simulation_text(FILE *out, const bf_engine *e, const bf_sim_resul
                 c->after_eligible ? _("eligible") : _("not eligible"), s,
                 bf_policy_tier_words(&pol[c->policy], c->after_tier));
     }
-    bf_wi_text(out, e, r);
+    bf__wi_text(out, e, r);
 }
 
 /* ---- simulate as HTML ---- */
@@ -506,7 +506,7 @@ static int sim_policy_table(bf_html *page, const bf_policy *pol, int n, const bf
     scaled(s, sum.scenario.amount, 2);
     scaled(dl, sum.scenario.amount - sum.baseline.amount, 2);
     const char *cells[] = {_("total"), "", "", "", "", "", b, s, dl, "", "", "", ""};
-    return rc == BF_OK ? bf_html_table_footer(t, "total", cells) : rc;
+    return rc == BF_OK ? bf__html_table_footer(t, "total", cells) : rc;
 }
 
 /* Two-series bar chart of baseline against scenario. */
@@ -618,7 +618,7 @@ int bf_report_simulation_page(bf_html *page, const bf_engine *e, const bf_sim_re
         rc = sim_chart(page, "chart-towns", _("Yearly amount per town: baseline and scenario"),
                        _("yuan"), 2, towns, NULL, r->n_towns, tb, ts);
     if (rc == BF_OK)
-        rc = bf_wi_html(page, e, r);
+        rc = bf__wi_html(page, e, r);
     if (rc == BF_OK)
         rc = sim_changes_table(page, pol, r);
     free(tb);
@@ -641,7 +641,7 @@ int bf_report_simulation_html(const char *path, const bf_engine *e, const bf_sim
     bf_html *page = bf_html_new(title);
     int rc = page ? bf_report_simulation_page(page, e, r, date, sc) : BF_ENOMEM;
     if (rc == BF_OK)
-        rc = bf_html_save(page, path, errs);
+        rc = bf__html_save(page, path, errs);
     else
         bf_errors_add(errs, _("%s: out of memory while building the report"), path);
     bf_html_free(page);

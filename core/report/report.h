@@ -36,7 +36,7 @@ void bf_report_household_json(bf_buf *out, const bf_engine *e, const bf_househol
 void bf_report_household_text(FILE *out, const bf_engine *e, const bf_household *h, bf_date date,
                               const bf_result *r, bool explain, const bf_sim_scenario *sc);
 /* Writes one decision's fields as JSON members (without braces) for exports. */
-void bf_report_decision_fields(bf_buf *out, const bf_policy *p, const bf_household *h,
+void bf__report_decision_fields(bf_buf *out, const bf_policy *p, const bf_household *h,
                                const bf_result *r, const bf_decision *d);
 
 /* ---- simulate ---- */

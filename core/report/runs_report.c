@@ -8,7 +8,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-void bf_report_json_text(bf_buf *b, const char *s)
+void bf__report_json_text(bf_buf *b, const char *s)
 {
     if (s)
         bf_buf_json_string(b, s, strlen(s));
@@ -16,10 +16,10 @@ void bf_report_json_text(bf_buf *b, const char *s)
         bf_buf_puts(b, "null");
 }
 
-void bf_report_json_field(bf_buf *b, const char *key, const char *s)
+void bf__report_json_field(bf_buf *b, const char *key, const char *s)
 {
     bf_buf_printf(b, ",\"%s\":", key);
-    bf_report_json_text(b, s);
+    bf__report_json_text(b, s);
 }
 
 /* Appends a parameter value as the run recorded it: a number as written, else a string. */
@@ -29,21 +29,21 @@ static void json_value(bf_buf *b, const char *v)
     if (v && bf_number_parse(v, &x) == BF_OK)
         bf_buf_puts(b, v);
     else
-        bf_report_json_text(b, v);
+        bf__report_json_text(b, v);
 }
 
-void bf_report_run_changes_json(bf_buf *b, const bf_run_changes *c)
+void bf__report_run_changes_json(bf_buf *b, const bf_run_changes *c)
 {
     bf_buf_printf(b, "\"date_moved\":%s,\"scripts_changed\":[", c->date_moved ? "true" : "false");
     for (int i = 0; i < c->n_scripts; i++) {
         if (i)
             bf_buf_puts(b, ",");
-        bf_report_json_text(b, c->scripts[i]);
+        bf__report_json_text(b, c->scripts[i]);
     }
     bf_buf_puts(b, "],\"parameters_changed\":[");
     for (int i = 0; i < c->n_params; i++) {
         bf_buf_puts(b, i ? ",{\"name\":" : "{\"name\":");
-        bf_report_json_text(b, c->params[i].name);
+        bf__report_json_text(b, c->params[i].name);
         bf_buf_puts(b, ",\"before\":");
         json_value(b, c->params[i].before);
         bf_buf_puts(b, ",\"after\":");
@@ -60,7 +60,7 @@ void bf_report_run_changes_json(bf_buf *b, const bf_run_changes *c)
 static void json_since(bf_buf *b, const bf_run_entry *e)
 {
     bf_buf_printf(b, "{\"run\":%" PRId64 ",", e->previous);
-    bf_report_run_changes_json(b, &e->changes);
+    bf__report_run_changes_json(b, &e->changes);
     bf_buf_puts(b, "}");
 }
 
@@ -76,10 +76,10 @@ static void json_run(bf_buf *b, const bf_run_entry *e)
 {
     const bf_stored_run *r = &e->run;
     bf_buf_printf(b, "{\"run\":%" PRId64 ",\"date\":", r->id);
-    bf_report_json_text(b, r->eval_date);
-    bf_report_json_field(b, "status", r->status);
-    bf_report_json_field(b, "started", r->started);
-    bf_report_json_field(b, "ended", r->finished);
+    bf__report_json_text(b, r->eval_date);
+    bf__report_json_field(b, "status", r->status);
+    bf__report_json_field(b, "started", r->started);
+    bf__report_json_field(b, "ended", r->finished);
     bf_buf_printf(b, ",\"households\":%" PRId64 ",\"evaluations\":%" PRId64 ",\"errors\":%" PRId64
                   ",\"jobs\":%d,\"reused_from\":", r->households, r->evaluations, r->errors, r->jobs);
     if (r->reused_from)
@@ -87,13 +87,13 @@ static void json_run(bf_buf *b, const bf_run_entry *e)
     else
         bf_buf_puts(b, "null");
     bf_buf_printf(b, ",\"reused\":%" PRId64 ",\"only\":", r->reused);
-    bf_report_json_text(b, r->only);
+    bf__report_json_text(b, r->only);
     bf_buf_puts(b, ",\"policies\":[");
     for (int i = 0; i < e->n_policies; i++) {
         const bf_stored_policy *p = &e->policies[i];
         bf_buf_puts(b, i ? ",{\"policy\":" : "{\"policy\":");
-        bf_report_json_text(b, p->policy);
-        bf_report_json_field(b, "title", p->title);
+        bf__report_json_text(b, p->policy);
+        bf__report_json_field(b, "title", p->title);
         bf_buf_printf(b, ",\"households\":%" PRId64 ",\"members\":%" PRId64 ",\"amount\":",
                       p->households, p->members);
         bf_buf_json_money(b, p->amount_fen);
@@ -199,13 +199,13 @@ void bf_report_runs_text(FILE *out, const bf_run_entry *runs, int n)
 static void json_history_decision(bf_buf *b, const bf_history_decision *d)
 {
     bf_buf_puts(b, "{\"policy\":");
-    bf_report_json_text(b, d->policy);
-    bf_report_json_field(b, "title", d->title);
-    bf_report_json_field(b, "member", d->member);
+    bf__report_json_text(b, d->policy);
+    bf__report_json_field(b, "title", d->title);
+    bf__report_json_field(b, "member", d->member);
     bf_buf_printf(b, ",\"eligible\":%s,\"amount\":", d->side.eligible ? "true" : "false");
     bf_buf_json_money(b, d->side.amount);
-    bf_report_json_field(b, "tier", d->side.tier);
-    bf_report_json_field(b, "error", d->side.error);
+    bf__report_json_field(b, "tier", d->side.tier);
+    bf__report_json_field(b, "error", d->side.error);
     bf_buf_puts(b, ",\"reasons\":");
     bf_buf_puts(b, d->side.reasons ? d->side.reasons : "[]");
     bf_buf_printf(b, ",\"changed\":%s}", d->changed ? "true" : "false");
@@ -214,15 +214,15 @@ static void json_history_decision(bf_buf *b, const bf_history_decision *d)
 void bf_report_history_json(bf_buf *b, const bf_household_history *h)
 {
     bf_buf_puts(b, "{\"household\":");
-    bf_report_json_text(b, h->id);
-    bf_report_json_field(b, "town", h->town);
-    bf_report_json_field(b, "village", h->village);
+    bf__report_json_text(b, h->id);
+    bf__report_json_field(b, "town", h->town);
+    bf__report_json_field(b, "village", h->village);
     bf_buf_puts(b, ",\"versions\":[");
     for (int i = 0; i < h->n_versions; i++) {
         const bf_household_version *v = &h->versions[i];
         bf_buf_printf(b, "%s{\"version\":%" PRId64 ",\"imported\":", i ? "," : "", v->version);
-        bf_report_json_text(b, v->imported);
-        bf_report_json_field(b, "source", v->source);
+        bf__report_json_text(b, v->imported);
+        bf__report_json_field(b, "source", v->source);
         bf_buf_puts(b, ",\"changed\":");
         bf_buf_puts(b, v->changed ? v->changed : "null");
         bf_buf_printf(b, ",\"current\":%s}", v->current ? "true" : "false");
@@ -231,8 +231,8 @@ void bf_report_history_json(bf_buf *b, const bf_household_history *h)
     for (int i = 0; i < h->n_runs; i++) {
         const bf_history_run *r = &h->runs[i];
         bf_buf_printf(b, "%s\n{\"run\":%" PRId64 ",\"date\":", i ? "," : "", r->run.id);
-        bf_report_json_text(b, r->run.eval_date);
-        bf_report_json_field(b, "status", r->run.status);
+        bf__report_json_text(b, r->run.eval_date);
+        bf__report_json_field(b, "status", r->run.status);
         if (r->version >= 0)
             bf_buf_printf(b, ",\"version\":%" PRId64, r->version);
         else

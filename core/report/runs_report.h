@@ -20,13 +20,13 @@ void bf_report_runs_json(bf_buf *out, const bf_run_entry *runs, int n);
 void bf_report_runs_text(FILE *out, const bf_run_entry *runs, int n);
 
 /* Appends a text as a JSON string, or null for NULL. */
-void bf_report_json_text(bf_buf *out, const char *s);
-/* Appends ,"key": and then text s as bf_report_json_text does: one member after the first. */
-void bf_report_json_field(bf_buf *out, const char *key, const char *s);
+void bf__report_json_text(bf_buf *out, const char *s);
+/* Appends ,"key": and then text s as bf__report_json_text does: one member after the first. */
+void bf__report_json_field(bf_buf *out, const char *key, const char *s);
 /* What differs between two runs as JSON object members (no braces): "date_moved",
  * "scripts_changed": […], "parameters_changed": [{"name", "before", "after"}],
  * "households_added", "households_reimported" (null when not known). */
-void bf_report_run_changes_json(bf_buf *out, const bf_run_changes *c);
+void bf__report_run_changes_json(bf_buf *out, const bf_run_changes *c);
 /* A household's history as JSON: {"household", "town", "village", "versions": [{"version",
  * "imported", "source", "changed": [{"member"?, "field", "old", "new"}] or null, "current"}],
  * "runs": [{"run", "date", "status", "version", "decisions": [{"policy", "title", "member",

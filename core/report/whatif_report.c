@@ -12,12 +12,12 @@
 
 static const char *const select_names[] = {"changed", "worse", "better"};
 
-const char *bf_wi_unit(const bf_policy *p)
+const char *bf__wi_unit(const bf_policy *p)
 {
     return p->scope == BF_SCOPE_HOUSEHOLD ? "households" : "persons";
 }
 
-const char *bf_wi_unit_words(const bf_policy *p)
+const char *bf__wi_unit_words(const bf_policy *p)
 {
     return p->scope == BF_SCOPE_HOUSEHOLD ? C_("unit", "households") : C_("unit", "persons");
 }
@@ -57,10 +57,10 @@ static void signed_money(char out[BF_MONEY_STRLEN + 1], bf_fen fen)
 
 /* ---- JSON ---- */
 
-void bf_wi_json_town_policy(bf_buf *out, const bf_policy *p, const bf_wi_counts *c)
+void bf__wi_json_town_policy(bf_buf *out, const bf_policy *p, const bf_wi_counts *c)
 {
     bf_buf_printf(out, ",\"unit\":\"%s\",\"households_better\":%lld,\"households_worse\":%lld,"
-                  "\"gained\":%lld,\"lost\":%lld,\"raised\":%lld,\"cut\":%lld", bf_wi_unit(p),
+                  "\"gained\":%lld,\"lost\":%lld,\"raised\":%lld,\"cut\":%lld", bf__wi_unit(p),
                   (long long)c->better, (long long)c->worse, (long long)c->gained,
                   (long long)c->lost, (long long)c->raised, (long long)c->cut);
 }
@@ -122,7 +122,7 @@ static void json_counts(bf_buf *out, const int64_t *v)
         bf_buf_printf(out, "%s%lld", b ? "," : "", (long long)v[b]);
 }
 
-void bf_wi_json(bf_buf *out, const bf_engine *e, const bf_sim_result *r)
+void bf__wi_json(bf_buf *out, const bf_engine *e, const bf_sim_result *r)
 {
     int n;
     const bf_policy *pol = bf_engine_policies(e, &n);
@@ -234,7 +234,7 @@ static void text_distribution(FILE *out, const bf_wi_view *v)
             (long long)v->better_by[4]);
 }
 
-void bf_wi_text(FILE *out, const bf_engine *e, const bf_sim_result *r)
+void bf__wi_text(FILE *out, const bf_engine *e, const bf_sim_result *r)
 {
     int n;
     const bf_policy *pol = bf_engine_policies(e, &n);
@@ -261,7 +261,7 @@ void bf_wi_text(FILE *out, const bf_engine *e, const bf_sim_result *r)
             const bf_wi_counts *c = &r->towns[t].counts[k];
             if (!pol[k].reported || !(c->gained || c->lost || c->raised || c->cut))
                 continue;
-            const char *u = bf_wi_unit_words(&pol[k]);
+            const char *u = bf__wi_unit_words(&pol[k]);
             fprintf(out, _("  %s %s: gained %lld %s, lost %lld %s, raised %lld %s, cut %lld %s; "
                            "households whose amount of it rises %lld, falls %lld\n"),
                     r->towns[t].town, pol[k].id,
@@ -301,10 +301,10 @@ static void csv_policies(FILE *out, const bf_policy *pol, int n, const bf_sim_re
         if (!pol[k].reported)
             continue;
         const bf_sim_policy *p = &r->policies[k];
-        bf_csv_field(out, pol[k].id);
+        bf__csv_field(out, pol[k].id);
         fputc(',', out);
-        bf_csv_field(out, pol[k].title);
-        fprintf(out, ",%s,%s", bf_wi_unit(&pol[k]), p->reevaluated ? "true" : "false");
+        bf__csv_field(out, pol[k].title);
+        fprintf(out, ",%s,%s", bf__wi_unit(&pol[k]), p->reevaluated ? "true" : "false");
         csv_totals(out, &p->baseline);
         csv_totals(out, &p->scenario);
         csv_money(out, p->scenario.amount - p->baseline.amount);
@@ -321,7 +321,7 @@ static void csv_towns(FILE *out, const bf_engine *e, const bf_sim_result *r)
         const bf_sim_town *tw = &r->towns[t];
         bf_fen tb, ts;
         town_totals(e, tw, &tb, &ts);
-        bf_csv_field(out, tw->town);
+        bf__csv_field(out, tw->town);
         fprintf(out, ",%lld,%lld,%lld,%lld", (long long)tw->households, (long long)tw->better,
                 (long long)tw->worse, (long long)(tw->households - tw->better - tw->worse));
         csv_money(out, tb);
@@ -342,10 +342,10 @@ static void csv_town_policies(FILE *out, const bf_policy *pol, int n, const bf_s
                 continue;
             const bf_sim_town *tw = &r->towns[t];
             const bf_wi_counts *c = &tw->counts[k];
-            bf_csv_field(out, tw->town);
+            bf__csv_field(out, tw->town);
             fputc(',', out);
-            bf_csv_field(out, pol[k].id);
-            fprintf(out, ",%s", bf_wi_unit(&pol[k]));
+            bf__csv_field(out, pol[k].id);
+            fprintf(out, ",%s", bf__wi_unit(&pol[k]));
             csv_totals(out, &tw->baseline[k]);
             csv_totals(out, &tw->scenario[k]);
             csv_money(out, tw->scenario[k].amount - tw->baseline[k].amount);
@@ -360,14 +360,14 @@ static void csv_side(FILE *out, const bf_wi_side *s)
     fprintf(out, ",%s", s->eligible ? "true" : "false");
     csv_money(out, s->amount);
     fputc(',', out);
-    bf_csv_field(out, s->tier ? s->tier : "");
+    bf__csv_field(out, s->tier ? s->tier : "");
 }
 
 static void csv_reasons(FILE *out, const char *json)
 {
     bf_buf b = {0};
     fputc(',', out);
-    bf_csv_field(out, bf_json_join_strings(&b, json, "；") ? bf_buf_str(&b) : json);
+    bf__csv_field(out, bf_json_join_strings(&b, json, "；") ? bf_buf_str(&b) : json);
     bf_buf_free(&b);
 }
 
@@ -381,18 +381,18 @@ static void csv_households(FILE *out, const bf_policy *pol, const bf_sim_result 
         const bf_wi_household *x = &r->view.households[i];
         for (int c = 0; c < x->n_changes; c++) {
             const bf_wi_change *ch = &x->changes[c];
-            bf_csv_field(out, x->id);
+            bf__csv_field(out, x->id);
             fputc(',', out);
-            bf_csv_field(out, r->towns[x->town].town);
+            bf__csv_field(out, r->towns[x->town].town);
             fputc(',', out);
-            bf_csv_field(out, x->village);
+            bf__csv_field(out, x->village);
             csv_money(out, x->before);
             csv_money(out, x->after);
             csv_money(out, x->after - x->before);
             fputc(',', out);
-            bf_csv_field(out, pol[ch->policy].id);
+            bf__csv_field(out, pol[ch->policy].id);
             fputc(',', out);
-            bf_csv_field(out, ch->member ? ch->member : "");
+            bf__csv_field(out, ch->member ? ch->member : "");
             csv_side(out, &ch->before);
             csv_side(out, &ch->after);
             csv_reasons(out, ch->after.reasons);
@@ -529,7 +529,7 @@ static int html_households(bf_html *page, const bf_policy *pol, const bf_sim_res
     return rc;
 }
 
-int bf_wi_html(bf_html *page, const bf_engine *e, const bf_sim_result *r)
+int bf__wi_html(bf_html *page, const bf_engine *e, const bf_sim_result *r)
 {
     int n;
     const bf_policy *pol = bf_engine_policies(e, &n);

@@ -12,22 +12,22 @@
 
 /* "households" for a household-scope policy, "persons" for a member-scope one: the unit its
  * gained, lost, raised and cut count in. */
-const char *bf_wi_unit(const bf_policy *p);
+const char *bf__wi_unit(const bf_policy *p);
 /* The same in the user's language (户 or 人 in Chinese). */
-const char *bf_wi_unit_words(const bf_policy *p);
+const char *bf__wi_unit_words(const bf_policy *p);
 
 /* JSON members (each after a comma) for one towns entry: unit, the town's households better
  * and worse off from this policy, gained, lost, raised, cut. */
-void bf_wi_json_town_policy(bf_buf *out, const bf_policy *p, const bf_wi_counts *c);
+void bf__wi_json_town_policy(bf_buf *out, const bf_policy *p, const bf_wi_counts *c);
 /* The top-level JSON members of the household view, each after a comma: households_better,
  * households_worse, households_unchanged, delta, town_totals, distribution, households. */
-void bf_wi_json(bf_buf *out, const bf_engine *e, const bf_sim_result *r);
+void bf__wi_json(bf_buf *out, const bf_engine *e, const bf_sim_result *r);
 /* The text sections: per town, per town and policy where something changed, the distribution,
  * and the listed households with their changed decisions and reasons. */
-void bf_wi_text(FILE *out, const bf_engine *e, const bf_sim_result *r);
+void bf__wi_text(FILE *out, const bf_engine *e, const bf_sim_result *r);
 /* The HTML sections: the per-town table, the chart of the distribution of per-household
  * changes, the listed households with their changes and reasons. */
-int bf_wi_html(bf_html *page, const bf_engine *e, const bf_sim_result *r);
+int bf__wi_html(bf_html *page, const bf_engine *e, const bf_sim_result *r);
 
 /* CSV, UTF-8 with a byte-order mark, one table: "policies" (one row per policy), "towns" (one
  * row per town: households better, worse off, unchanged, amounts), "town-policies" (one row per

@@ -42,7 +42,7 @@ void bf_serve_stop(bf_server *s);
 
 /* The roles a user may have: viewer (every page and answer) and auditor (also who looked at
  * which household). */
-bool bf_serve_role_known(const char *role);
+bool bf__serve_role_known(const char *role);
 /* Sets user's password hash (yescrypt, a fresh salt) and role in the users file at path,
  * creating it (mode 0600) or replacing the user's line; the file is written whole to a
  * temporary file and renamed, so a failure leaves it as it was. BF_OK, or an error with a

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-bool bf_serve_role_known(const char *role)
+bool bf__serve_role_known(const char *role)
 {
     return strcmp(role, "viewer") == 0 || strcmp(role, "auditor") == 0;
 }
@@ -89,7 +89,7 @@ int bf_serve_passwd(const char *path, const char *user, const char *role, const 
                                 "'-'"), user);
         return BF_EINPUT;
     }
-    if (!bf_serve_role_known(role)) {
+    if (!bf__serve_role_known(role)) {
         snprintf(err, errlen, _("--role is viewer or auditor, got '%.40s'"), role);
         return BF_EINPUT;
     }
