@@ -537,10 +537,12 @@ char *bf_test_county(const char *name, const char *households, const char *seed)
 
 void bf_test_sandbox_open(const char *lib_dir, const char *prefix, bf_sandbox **sb, bf_watchdog **wd)
 {
-    char msg[256];
     bf_sandbox_config cfg = {.max_memory = 32u * 1024 * 1024, .max_instructions = 1000000,
                              .lib_dir = lib_dir, .lib_chunk_prefix = prefix};
-    cr_assert_eq(bf__sandbox_new(&cfg, sb, msg, sizeof msg), BF_OK, "%s", msg);
+    bf_errors errs;
+    bf_errors_init(&errs, 5);
+    cr_assert_eq(bf__sandbox_new(&cfg, sb, &errs), BF_OK, "%s", bf_errors_first(&errs));
+    bf_errors_free(&errs);
     cr_assert_eq(bf__watchdog_start(sb, 1, wd), BF_OK);
 }
 

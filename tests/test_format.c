@@ -14,10 +14,12 @@ static lua_State *plain;
 
 static void setup(void)
 {
-    char msg[256];
     bf_sandbox_config cfg = {64u * 1024 * 1024, 100000000, BF_SOURCE_DIR "/tests/data/policies/faults/lib",
                              "lib/", NULL, false, 0};
-    cr_assert_eq(bf__sandbox_new(&cfg, &sb, msg, sizeof msg), BF_OK, "%s", msg);
+    bf_errors errs;
+    bf_errors_init(&errs, 5);
+    cr_assert_eq(bf__sandbox_new(&cfg, &sb, &errs), BF_OK, "%s", bf_errors_first(&errs));
+    bf_errors_free(&errs);
     plain = luaL_newstate();
     cr_assert(plain);
     luaL_openlibs(plain);

@@ -293,11 +293,13 @@ Test(sandbox, the_wall_clock_stops_an_evaluation_the_budget_would_not)
 {
     bf_sandbox *slow;
     bf_watchdog *dog;
-    char msg[256];
     bf_sandbox_config cfg = {.max_memory = 32u * 1024 * 1024, .max_instructions = 1000000000,
                              .lib_dir = BF_SOURCE_DIR "/tests/data/policies/faults/lib",
                              .lib_chunk_prefix = "lib/", .max_seconds = 1};
-    cr_assert_eq(bf__sandbox_new(&cfg, &slow, msg, sizeof msg), BF_OK, "%s", msg);
+    bf_errors errs;
+    bf_errors_init(&errs, 5);
+    cr_assert_eq(bf__sandbox_new(&cfg, &slow, &errs), BF_OK, "%s", bf_errors_first(&errs));
+    bf_errors_free(&errs);
     cr_assert_eq(bf__watchdog_start(&slow, 1, &dog), BF_OK);
     /* a megabyte per instruction: about 5 instructions an iteration, so the budget of 10^9 is
      * never reached while the clock runs out */

@@ -69,7 +69,7 @@ static int cmd_passwd(int argc, char **argv)
     if (!user || !file)
         return bf__cli_usage_error("passwd", _("give the user and the file: bangfu passwd USER "
                                               "--users FILE"));
-    char pw[512], again[512], err[1024];
+    char pw[512], again[512];
     if (!read_password(_("New password: "), pw, sizeof pw)) {
         fprintf(stderr, _("bangfu passwd: no password on standard input\n"));
         return BF_EXIT_USAGE;
@@ -79,13 +79,16 @@ static int cmd_passwd(int argc, char **argv)
         fprintf(stderr, _("bangfu passwd: the two passwords differ; nothing was written\n"));
         return BF_EXIT_USAGE;
     }
-    int rc = bf_serve_passwd(file, user, role, pw, err, sizeof err);
+    bf_errors errs;
+    bf_errors_init(&errs, 20);
+    int rc = bf_serve_passwd(file, user, role, pw, &errs);
     explicit_bzero(pw, sizeof pw);
     explicit_bzero(again, sizeof again);
-    if (rc != BF_OK) {
-        fprintf(stderr, "bangfu passwd: %s\n", err);
+    if (rc != BF_OK)
+        bf__cli_print_errors("passwd", &errs);
+    bf_errors_free(&errs);
+    if (rc != BF_OK)
         return BF_EXIT_USAGE;
-    }
     printf(_("%1$s: %2$s can log in to bangfu serve as %3$s\n"), file, user, role);
     return BF_EXIT_OK;
 }

@@ -98,12 +98,15 @@ static int serve_until_signal(const bf_serve_config *cfg)
     sigaddset(&stop, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);      /* before any thread starts: they inherit it */
     signal(SIGPIPE, SIG_IGN);
-    char err[1024];
+    bf_errors errs;
+    bf_errors_init(&errs, 20);
     bf_server *server;
-    if (bf_serve_start(cfg, &server, err, sizeof err) != BF_OK) {
-        fprintf(stderr, "bangfu serve: %s\n", err);
+    if (bf_serve_start(cfg, &server, &errs) != BF_OK) {
+        bf__cli_print_errors("serve", &errs);
+        bf_errors_free(&errs);
         return BF_EXIT_USAGE;
     }
+    bf_errors_free(&errs);
     const char *host = cfg->listen;
     const char *colon = host[0] == '[' ? strchr(host, ']') + 1 : strrchr(host, ':');
     printf(_("bangfu serve: serving %1$s at %2$s://%3$.*4$s:%5$d/ (Ctrl-C stops)\n"), cfg->db,
@@ -123,10 +126,12 @@ static int cmd_serve(int argc, char **argv)
     if (status != BF_EXIT_OK)
         return status;
     if (!o.cfg.users_file && !bf_serve_listen_is_loopback(o.cfg.listen)) {
-        char err[1024];
+        bf_errors errs;
+        bf_errors_init(&errs, 20);
         bf_server *none;
-        bf_serve_start(&o.cfg, &none, err, sizeof err);     /* says why it refuses */
-        fprintf(stderr, "bangfu serve: %s\n", err);
+        bf_serve_start(&o.cfg, &none, &errs);               /* says why it refuses */
+        bf__cli_print_errors("serve", &errs);
+        bf_errors_free(&errs);
         return BF_EXIT_USAGE;
     }
     const char *dir = bf__cli_policies_dir(o.policies);

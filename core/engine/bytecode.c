@@ -272,25 +272,25 @@ static bool read_header(reader *r)
     return !r->bad && i == 0x5678 && n == 370.5;
 }
 
-int bf__bc_decode_top(lua_State *L, const char *chunkname, bc_proto *out, char *err, size_t errlen)
+int bf__bc_decode_top(lua_State *L, const char *chunkname, bc_proto *out, bf_errors *errs)
 {
     memset(out, 0, sizeof *out);
     const char *file = chunkname[0] == '@' ? chunkname + 1 : chunkname;
     dump_buf b = {0};
     if (lua_dump(L, collect, &b, 0) != 0) {
         free(b.data);
-        snprintf(err, errlen, "%s", _("out of memory"));
+        bf_errors_add(errs, "%s", _("out of memory"));
         return BF_ENOMEM;
     }
     int rc = BF_OK;
     reader r = {b.data, b.data + b.len, false};
     if (!read_header(&r)) {
-        snprintf(err, errlen, _("%s: the compiled form is not Lua 5.4's binary chunk format"), file);
+        bf_errors_add(errs, _("%s: the compiled form is not Lua 5.4's binary chunk format"), file);
         rc = BF_EINPUT;
     } else {
         read_function(&r, out, 0);
         if (r.bad) {
-            snprintf(err, errlen, _("%s: cannot decode the compiled form"), file);
+            bf_errors_add(errs, _("%s: cannot decode the compiled form"), file);
             bf__bc_proto_free(out);
             rc = BF_EINPUT;
         }
@@ -300,20 +300,20 @@ int bf__bc_decode_top(lua_State *L, const char *chunkname, bc_proto *out, char *
 }
 
 int bf__bc_compile(const char *src, size_t len, const char *chunkname, bc_proto *out,
-                   char *err, size_t errlen)
+                   bf_errors *errs)
 {
     memset(out, 0, sizeof *out);
     lua_State *L = luaL_newstate();
     if (!L) {
-        snprintf(err, errlen, "%s", _("out of memory"));
+        bf_errors_add(errs, "%s", _("out of memory"));
         return BF_ENOMEM;
     }
     int rc;
     if (luaL_loadbufferx(L, src, len, chunkname, "t") != LUA_OK) {
-        snprintf(err, errlen, "%s", lua_tostring(L, -1));
+        bf_errors_add(errs, "%s", lua_tostring(L, -1));
         rc = BF_ESCRIPT;
     } else {
-        rc = bf__bc_decode_top(L, chunkname, out, err, errlen);
+        rc = bf__bc_decode_top(L, chunkname, out, errs);
     }
     lua_close(L);
     return rc;

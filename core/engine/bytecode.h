@@ -11,6 +11,8 @@
 
 #include <lua.h>
 
+#include "errors.h"
+
 /* The opcodes of Lua 5.4 (lopcodes.h), in their order. */
 typedef enum {
     BC_MOVE, BC_LOADI, BC_LOADF, BC_LOADK, BC_LOADKX, BC_LOADFALSE, BC_LFALSESKIP, BC_LOADTRUE,
@@ -76,13 +78,13 @@ typedef struct bc_proto {
 } bc_proto;
 
 /* Compiles src (chunkname "@file.lua" for messages) with Lua's own parser, without running it,
- * and decodes the result into *out. BF_OK; BF_ESCRIPT with Lua's syntax error in err; BF_EINPUT
+ * and decodes the result into *out. BF_OK; BF_ESCRIPT with Lua's syntax error in errs; BF_EINPUT
  * when the dumped form is not the 5.4 format this decoder reads. */
 int bf__bc_compile(const char *src, size_t len, const char *chunkname, bc_proto *out,
-               char *err, size_t errlen);
+               bf_errors *errs);
 /* Decodes the Lua function on top of L's stack (left there) into *out, as bf__bc_compile does;
  * chunkname names the file in messages. */
-int bf__bc_decode_top(lua_State *L, const char *chunkname, bc_proto *out, char *err, size_t errlen);
+int bf__bc_decode_top(lua_State *L, const char *chunkname, bc_proto *out, bf_errors *errs);
 /* Frees what bc_compile allocated in p (and its nested functions). */
 void bf__bc_proto_free(bc_proto *p);
 /* The name of the local in register reg at instruction pc, or NULL. */

@@ -44,10 +44,10 @@ static bool find_assignment(const bc_proto *f, const bool *top_level, finding *f
     return true;
 }
 
-int bf__carryover_check(lua_State *L, const char *chunkname, char *err, size_t errlen)
+int bf__carryover_check(lua_State *L, const char *chunkname, bf_errors *errs)
 {
     bc_proto main;
-    int rc = bf__bc_decode_top(L, chunkname, &main, err, errlen);
+    int rc = bf__bc_decode_top(L, chunkname, &main, errs);
     if (rc != BF_OK)
         return rc;
     finding found = {NULL, 0, 0};
@@ -67,15 +67,15 @@ int bf__carryover_check(lua_State *L, const char *chunkname, char *err, size_t e
     }
     const char *file = chunkname[0] == '@' ? chunkname + 1 : chunkname;
     if (!ok) {
-        snprintf(err, errlen, _("%s: out of memory reading the compiled script"), file);
+        bf_errors_add(errs, _("%s: out of memory reading the compiled script"), file);
         rc = BF_ENOMEM;
     } else if (found.f) {
         const char *name = found.f->up[found.up].name ? found.f->up[found.up].name : "?";
-        snprintf(err, errlen,
-                 _("%s:%d: a function assigns to '%s', a local variable of the script's top level; "
-                   "its value would carry over from one household to the next (declare the "
-                   "variable inside the function)"),
-                 file, found.f->line[found.pc], name);
+        bf_errors_add(errs,
+                      _("%s:%d: a function assigns to '%s', a local variable of the script's top level; "
+                        "its value would carry over from one household to the next (declare the "
+                        "variable inside the function)"),
+                      file, found.f->line[found.pc], name);
         rc = BF_ESCRIPT;
     }
     bf__bc_proto_free(&main);

@@ -9,10 +9,12 @@
 
 #include <lua.h>
 
+#include "errors.h"
+
 /* Reads the compiled function on top of L's stack (a script's main chunk, left there) and
- * returns BF_OK, or BF_ESCRIPT with "file:line: message" in err for the first function that
+ * returns BF_OK, or BF_ESCRIPT with "file:line: message" in errs for the first function that
  * assigns to a local of the top level (SETUPVAL onto a main-chunk register). chunkname is the
  * chunk's name ("@policies/dibao.lua"). */
-int bf__carryover_check(lua_State *L, const char *chunkname, char *err, size_t errlen);
+int bf__carryover_check(lua_State *L, const char *chunkname, bf_errors *errs);
 
 #endif

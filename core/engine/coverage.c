@@ -2,6 +2,7 @@
 #include "coverage.h"
 #include "bangfu.h"
 #include "bytecode.h"
+#include "i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,7 +80,7 @@ static void mark_executable(const bc_proto *f, bool *executable, int n_lines)
 }
 
 int bf_coverage_add_script(bf_coverage *c, const char *display, const char *src, size_t len,
-                           char *err, size_t errlen)
+                           bf_errors *errs)
 {
     for (int i = 0; i < c->n; i++)
         if (strcmp(c->files[i].display, display) == 0)
@@ -90,7 +91,7 @@ int bf_coverage_add_script(bf_coverage *c, const char *display, const char *src,
         return BF_ENOMEM;
     snprintf(source, slen, "@%s", display);
     bc_proto main;
-    int rc = bf__bc_compile(src, len, source, &main, err, errlen);
+    int rc = bf__bc_compile(src, len, source, &main, errs);
     if (rc != BF_OK) {
         free(source);
         return rc;
@@ -107,7 +108,7 @@ int bf_coverage_add_script(bf_coverage *c, const char *display, const char *src,
         free(f.executable);
         free(f.executed);
         bf__bc_proto_free(&main);
-        snprintf(err, errlen, "out of memory");
+        bf_errors_add(errs, _("out of memory"));
         return BF_ENOMEM;
     }
     mark_executable(&main, f.executable, n_lines);

@@ -687,9 +687,9 @@ static void lint_file(world *w, bf_sandbox *sb, const char *display, const char 
     if (id)
         read_contract(sb, display, src, len, &u);
     bc_proto main;
-    char err[512], chunk[4200];
+    char chunk[4200];
     snprintf(chunk, sizeof chunk, "@%s", display);
-    if (bf__bc_compile(src, len, chunk, &main, err, sizeof err) == BF_OK) {
+    if (bf__bc_compile(src, len, chunk, &main, NULL) == BF_OK) {   /* loading reports errors */
         val env[1] = {{V_ENV, 0, NULL, NULL, NULL}};
         bf_errors mine, *all = w->problems;
         bf_errors_init(&mine, 1000);
@@ -776,8 +776,7 @@ static int lint_all(const char *dir, const bf_params *params, const bf_lua_modul
     snprintf(prefix, sizeof prefix, "%s/", lib_dir);
     bf_sandbox_config sc = {0, 0, lib_dir, prefix, modules, true, 0};
     bf_sandbox *sb = NULL;
-    char err[256];
-    bf__sandbox_new(&sc, &sb, err, sizeof err);
+    bf__sandbox_new(&sc, &sb, NULL);
     char path[8400];
     for (int i = 0; i < n_libs; i++) {
         snprintf(path, sizeof path, "%s/%s", lib_dir, libs[i]);

@@ -308,11 +308,13 @@ static int load_with_env(lua_State *L, const char *src, size_t len, const char *
     int rc = luaL_loadbufferx(L, src, len, chunkname, "t");   /* text chunks only */
     if (rc != LUA_OK)
         return rc;
-    char err[1024];
-    rc = bf__carryover_check(L, chunkname, err, sizeof err);
+    bf_errors errs;
+    bf_errors_init(&errs, 1);
+    rc = bf__carryover_check(L, chunkname, &errs);
     if (rc != BF_OK) {
         lua_pop(L, 1);
-        lua_pushstring(L, err);
+        lua_pushstring(L, bf_errors_first(&errs));   /* a load error's message, as Lua's */
+        bf_errors_free(&errs);
         return rc == BF_ENOMEM ? LUA_ERRMEM : LUA_ERRSYNTAX;
     }
     lua_createtable(L, 0, 0);                        /* fn, env */
@@ -544,12 +546,12 @@ static int setup_globals(lua_State *L)
     return 0;
 }
 
-int bf__sandbox_new(const bf_sandbox_config *cfg, bf_sandbox **out, char *err, size_t errlen)
+int bf__sandbox_new(const bf_sandbox_config *cfg, bf_sandbox **out, bf_errors *errs)
 {
     *out = NULL;
     bf_sandbox *sb = calloc(1, sizeof *sb);
     if (!sb) {
-        snprintf(err, errlen, _("out of memory"));
+        bf_errors_add(errs, _("out of memory"));
         return BF_ENOMEM;
     }
     sb->max_memory = cfg->max_memory ? cfg->max_memory : BF_DEFAULT_MAX_MEMORY;
@@ -564,14 +566,14 @@ int bf__sandbox_new(const bf_sandbox_config *cfg, bf_sandbox **out, char *err, s
     atomic_init(&sb->watch_mode, MODE_IDLE);
     atomic_init(&sb->watch_seq, 0);
     if (!sb->lib_dir || !sb->lib_prefix || !(sb->L = lua_newstate(capped_alloc, sb))) {
-        snprintf(err, errlen, _("cannot create a Lua state (out of memory)"));
+        bf_errors_add(errs, _("cannot create a Lua state (out of memory)"));
         bf__sandbox_free(sb);
         return BF_ENOMEM;
     }
     *(bf_sandbox **)lua_getextraspace(sb->L) = sb;
     lua_pushcfunction(sb->L, setup_globals);
     if (lua_pcall(sb->L, 0, 0, 0) != LUA_OK) {
-        snprintf(err, errlen, _("cannot set up the sandbox: %s"), lua_tostring(sb->L, -1));
+        bf_errors_add(errs, _("cannot set up the sandbox: %s"), lua_tostring(sb->L, -1));
         bf__sandbox_free(sb);
         return BF_ESCRIPT;
     }

@@ -11,6 +11,7 @@
 #include <lua.h>
 
 #include "buf.h"
+#include "errors.h"
 
 #define BF_DEFAULT_MAX_MEMORY       (256u * 1024u * 1024u)   /* bytes per Lua state */
 #define BF_DEFAULT_MAX_INSTRUCTIONS 10000000ull              /* VM instructions per evaluation */
@@ -34,8 +35,8 @@ typedef struct bf_sandbox_config {
     unsigned max_seconds;           /* wall clock of one evaluation; 0: BF_DEFAULT_MAX_SECONDS */
 } bf_sandbox_config;
 
-/* Creates a sandboxed state; BF_OK or an error with a message in err. */
-int bf__sandbox_new(const bf_sandbox_config *cfg, bf_sandbox **out, char *err, size_t errlen);
+/* Creates a sandboxed state; BF_OK or an error with a message in errs. */
+int bf__sandbox_new(const bf_sandbox_config *cfg, bf_sandbox **out, bf_errors *errs);
 /* Closes the state. NULL is allowed. */
 void bf__sandbox_free(bf_sandbox *sb);
 /* The Lua state (for pushing records and reading results). */

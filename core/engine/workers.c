@@ -225,15 +225,12 @@ int bf_engine_open(const bf_engine_config *cfg, bf_engine **out, bf_errors *errs
                             cfg->no_budget, cfg->max_seconds};
     int rc = BF_OK;
     for (int i = 0; i < e->jobs && rc == BF_OK; i++) {
-        char err[512];
         worker *w = &e->workers[i];
         w->e = e;
         w->index = i;
-        rc = bf__sandbox_new(&sc, &w->sb, err, sizeof err);
-        if (rc != BF_OK) {
-            bf_errors_add(errs, "%s", err);
+        rc = bf__sandbox_new(&sc, &w->sb, errs);
+        if (rc != BF_OK)
             break;
-        }
         w->L = bf__sandbox_state(w->sb);
         e->boxes[i] = w->sb;
         if (cfg->coverage)

@@ -49,15 +49,6 @@ static bool arg_run(const bf_request *req, bf_response *res, const char *name, i
     return false;
 }
 
-/* This thread's read-only store; NULL with a 500 answer set. */
-static bf_lookup *lookup(bf_request *req, bf_response *res)
-{
-    char err[1024];
-    bf_lookup *l = bf__lookup(req->server, err, sizeof err);
-    if (!l)
-        bf__res_error(req, res, 500, err);
-    return l;
-}
 
 /* Sets the answer of a store error: 404 for what does not exist, 400 for a run that did not
  * complete, else 500. */
@@ -82,7 +73,7 @@ void bf__api_check(bf_request *req, bf_response *res, const char *id)
     bf_date date;
     if (!bf__arg_date(req, res, bf__req_arg(req, "date"), &date))
         return;
-    bf_lookup *l = lookup(req, res);
+    bf_lookup *l = bf__lookup_answer(req, res);
     if (!l)
         return;
     bf_household h = {0};
@@ -174,14 +165,16 @@ void bf__api_simulate(bf_request *req, bf_response *res)
     bf_json_pairs_free(&ps);
     if (!ok)
         return;
-    char err[300];
-    bf_sim_job *j = bf__job_submit(req->server->queue, date, sets, n, req->session.user, err,
-                                   sizeof err);
+    bf_errors errs;
+    bf_errors_init(&errs, 1);
+    bf_sim_job *j = bf__job_submit(req->server->queue, date, sets, n, req->session.user, &errs);
     if (!j) {
-        bf__res_error(req, res, 503, err);
+        bf__res_error(req, res, 503, bf_errors_first(&errs));
+        bf_errors_free(&errs);
         res->retry_after = 10;
         return;
     }
+    bf_errors_free(&errs);
     res->wait_for = j;                       /* http.c answers when it has run */
 }
 
@@ -221,7 +214,7 @@ static bool resolve_run(bf_request *req, bf_response *res, bf_store *store, bf_s
 
 void bf__api_review(bf_request *req, bf_response *res)
 {
-    bf_lookup *l = lookup(req, res);
+    bf_lookup *l = bf__lookup_answer(req, res);
     bf_stored_run run;
     if (!l || !resolve_run(req, res, bf__lookup_store(l), &run))
         return;
@@ -249,7 +242,7 @@ void bf__api_review(bf_request *req, bf_response *res)
 
 void bf__api_runs(bf_request *req, bf_response *res)
 {
-    bf_lookup *l = lookup(req, res);
+    bf_lookup *l = bf__lookup_answer(req, res);
     if (!l)
         return;
     bf_run_entry *runs;
@@ -269,7 +262,7 @@ void bf__api_diff(bf_request *req, bf_response *res)
     int64_t from, to;
     if (!arg_run(req, res, "from", &from) || !arg_run(req, res, "to", &to))
         return;
-    bf_lookup *l = lookup(req, res);
+    bf_lookup *l = bf__lookup_answer(req, res);
     if (!l)
         return;
     bf_run_diff d;

@@ -66,11 +66,11 @@ static bool parse_user(char *line, user *u)
     return (u->hash = strdup(c2 + 1)) != NULL;
 }
 
-bf_auth *bf__auth_load(const char *path, char *err, size_t errlen)
+bf_auth *bf__auth_load(const char *path, bf_errors *errs)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
-        snprintf(err, errlen, _("--users %s: %s"), path, strerror(errno));
+        bf_errors_add(errs, _("--users %s: %s"), path, strerror(errno));
         return NULL;
     }
     bf_auth *a = calloc(1, sizeof *a);
@@ -83,7 +83,7 @@ bf_auth *bf__auth_load(const char *path, char *err, size_t errlen)
         if (!line[0] || line[0] == '#')
             continue;
         if (a->n_users == MAX_USERS || !parse_user(line, &a->users[a->n_users])) {
-            snprintf(err, errlen, _("%s:%d: not a line of bangfu passwd (user:role:hash)"), path, no);
+            bf_errors_add(errs, _("%s:%d: not a line of bangfu passwd (user:role:hash)"), path, no);
             ok = false;
         } else {
             a->n_users++;
@@ -91,7 +91,7 @@ bf_auth *bf__auth_load(const char *path, char *err, size_t errlen)
     }
     fclose(f);
     if (ok && a->n_users == 0) {
-        snprintf(err, errlen, _("%s names no user: add one with bangfu passwd USER --users %s"),
+        bf_errors_add(errs, _("%s names no user: add one with bangfu passwd USER --users %s"),
                  path, path);
         ok = false;
     }
@@ -100,7 +100,7 @@ bf_auth *bf__auth_load(const char *path, char *err, size_t errlen)
     const char *h = cd && crypt_gensalt_rn("$y$", 0, NULL, 0, salt, sizeof salt)
                         ? crypt_rn("not a password", salt, cd, sizeof *cd) : NULL;
     if (ok && (!h || h[0] == '*')) {
-        snprintf(err, errlen, _("this system's crypt cannot make yescrypt hashes"));
+        bf_errors_add(errs, _("this system's crypt cannot make yescrypt hashes"));
         ok = false;
     }
     if (ok) {

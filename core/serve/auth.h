@@ -14,7 +14,7 @@
 
 /* Reads the users file (lines "user:role:hash", # comments); NULL with a message naming the
  * file and line when it cannot be read or a line is malformed, or it names no user. */
-bf_auth *bf__auth_load(const char *path, char *err, size_t errlen);
+bf_auth *bf__auth_load(const char *path, bf_errors *errs);
 /* Frees the users and every session. NULL is allowed. */
 void bf__auth_free(bf_auth *a);
 

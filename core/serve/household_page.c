@@ -31,12 +31,9 @@ static void household_href(const char *id, char *out, size_t size)
 void bf__page_households(bf_request *req, bf_response *res)
 {
     const char *q = bf__req_arg(req, "q");
-    char err[1024];
-    bf_lookup *l = bf__lookup(req->server, err, sizeof err);
-    if (!l) {
-        bf__res_error(req, res, 500, err);
+    bf_lookup *l = bf__lookup_answer(req, res);
+    if (!l)
         return;
-    }
     bf_html *page = bf__page_new(req, _("Find a household"));
     bf_html_field f[] = {{"search", "q", _("Household id or a member's name"), q, NULL}};
     if (page)
@@ -226,12 +223,10 @@ static void views_section(bf_html *page, bf_request *req, const char *id)
 void bf__page_household(bf_request *req, bf_response *res, const char *id)
 {
     bf_date date;
-    char err[1024], date_text[BF_DATE_STRLEN], title[200];
-    bf_lookup *l = bf__lookup(req->server, err, sizeof err);
-    if (!l) {
-        bf__res_error(req, res, 500, err);
+    char date_text[BF_DATE_STRLEN], title[200];
+    bf_lookup *l = bf__lookup_answer(req, res);
+    if (!l)
         return;
-    }
     if (!bf__arg_date(req, res, bf__req_arg(req, "date"), &date))
         return;
     bf_date_format(date, date_text);

@@ -252,7 +252,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 /* Resolves "ADDR:PORT" / "[ADDR]:PORT" into addr; false with a message in err. */
 static bool parse_listen(const char *listen, struct sockaddr_storage *addr, socklen_t *len,
-                         char *err, size_t errlen)
+                         bf_errors *errs)
 {
     char host[256];
     const char *port;
@@ -275,7 +275,7 @@ static bool parse_listen(const char *listen, struct sockaddr_storage *addr, sock
         goto bad;
     struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV}, *res;
     if (getaddrinfo(host, port, &hints, &res) != 0 || !res) {
-        snprintf(err, errlen, _("--listen %s: the address %s is not known on this machine."),
+        bf_errors_add(errs, _("--listen %s: the address %s is not known on this machine."),
                  listen, host);
         return false;
     }
@@ -284,7 +284,7 @@ static bool parse_listen(const char *listen, struct sockaddr_storage *addr, sock
     freeaddrinfo(res);
     return true;
 bad:
-    snprintf(err, errlen, _("--listen %s: give ADDRESS:PORT, e.g. 127.0.0.1:8080 or [::1]:8080."),
+    bf_errors_add(errs, _("--listen %s: give ADDRESS:PORT, e.g. 127.0.0.1:8080 or [::1]:8080."),
              listen);
     return false;
 }
@@ -302,27 +302,26 @@ bool bf_serve_listen_is_loopback(const char *listen)
 {
     struct sockaddr_storage a;
     socklen_t len;
-    char err[300];
-    return parse_listen(listen, &a, &len, err, sizeof err) && is_loopback(&a);
+    return parse_listen(listen, &a, &len, NULL) && is_loopback(&a);
 }
 
 /* Reads the certificate and key for TLS; false with a message. */
-static bool read_tls_files(bf_server *s, char *err, size_t errlen)
+static bool read_tls_files(bf_server *s, bf_errors *errs)
 {
     const char *cert = s->cfg.cert_file, *key = s->cfg.key_file;
     if (!cert && !key)
         return true;
     if (!cert || !key) {
-        snprintf(err, errlen, _("HTTPS needs both --cert FILE and --key FILE."));
+        bf_errors_add(errs, _("HTTPS needs both --cert FILE and --key FILE."));
         return false;
     }
     if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
-        snprintf(err, errlen, _("this libmicrohttpd was built without TLS: HTTPS is not available."));
+        bf_errors_add(errs, _("this libmicrohttpd was built without TLS: HTTPS is not available."));
         return false;
     }
     size_t n;
     if (!(s->cert_pem = bf_read_file(cert, &n)) || !(s->key_pem = bf_read_file(key, &n))) {
-        snprintf(err, errlen, _("cannot read %s: %s"), s->cert_pem ? key : cert, strerror(errno));
+        bf_errors_add(errs, _("cannot read %s: %s"), s->cert_pem ? key : cert, strerror(errno));
         return false;
     }
     s->tls = true;
@@ -336,7 +335,7 @@ static int default_threads(void)
 }
 
 /* Starts the daemon on addr; false with a message. */
-static bool start_daemon(bf_server *s, struct sockaddr_storage *addr, char *err, size_t errlen)
+static bool start_daemon(bf_server *s, struct sockaddr_storage *addr, bf_errors *errs)
 {
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME |
                      MHD_USE_ERROR_LOG;
@@ -362,7 +361,7 @@ static bool start_daemon(bf_server *s, struct sockaddr_storage *addr, char *err,
         MHD_OPTION_ARRAY, tls_opts,
         MHD_OPTION_END);
     if (!s->daemon) {
-        snprintf(err, errlen, _("cannot listen on %s (in use, not this machine's address, or a "
+        bf_errors_add(errs, _("cannot listen on %s (in use, not this machine's address, or a "
                                 "bad certificate or key)."), s->cfg.listen);
         return false;
     }
@@ -371,15 +370,15 @@ static bool start_daemon(bf_server *s, struct sockaddr_storage *addr, char *err,
     return true;
 }
 
-int bf_serve_start(const bf_serve_config *cfg, bf_server **out, char *err, size_t errlen)
+int bf_serve_start(const bf_serve_config *cfg, bf_server **out, bf_errors *errs)
 {
     *out = NULL;
     struct sockaddr_storage addr;
     socklen_t len;
-    if (!parse_listen(cfg->listen, &addr, &len, err, errlen))
+    if (!parse_listen(cfg->listen, &addr, &len, errs))
         return BF_EUSAGE;
     if (!is_loopback(&addr) && !cfg->users_file) {
-        snprintf(err, errlen, _("%s is not a loopback address: anyone on the network could read "
+        bf_errors_add(errs, _("%s is not a loopback address: anyone on the network could read "
                                 "the households. Give --users FILE (made with bangfu passwd) so "
                                 "that only its users can log in, or listen on 127.0.0.1."),
                  cfg->listen);
@@ -387,7 +386,7 @@ int bf_serve_start(const bf_serve_config *cfg, bf_server **out, char *err, size_
     }
     bf_server *s = calloc(1, sizeof *s);
     if (!s) {
-        snprintf(err, errlen, _("out of memory"));
+        bf_errors_add(errs, _("out of memory"));
         return BF_ENOMEM;
     }
     s->cfg = *cfg;
@@ -395,16 +394,16 @@ int bf_serve_start(const bf_serve_config *cfg, bf_server **out, char *err, size_
     pthread_mutex_init(&s->audit_lock, NULL);
     int rc = BF_EUSAGE;
     if (!bf__random_hex(s->anon_csrf, 32))
-        snprintf(err, errlen, _("the system gave no random numbers for the session tokens."));
-    else if (cfg->users_file && !(s->auth = bf__auth_load(cfg->users_file, err, errlen)))
+        bf_errors_add(errs, _("the system gave no random numbers for the session tokens."));
+    else if (cfg->users_file && !(s->auth = bf__auth_load(cfg->users_file, errs)))
         ;
-    else if (bf__audit_open(s, err, errlen) != BF_OK)
+    else if (bf__audit_open(s, errs) != BF_OK)
         ;
-    else if (!read_tls_files(s, err, errlen))
+    else if (!read_tls_files(s, errs))
         ;
     else if (!(s->queue = bf__queue_start(s)))
-        snprintf(err, errlen, _("out of memory"));
-    else if (start_daemon(s, &addr, err, errlen))
+        bf_errors_add(errs, _("out of memory"));
+    else if (start_daemon(s, &addr, errs))
         rc = BF_OK;
     if (rc != BF_OK) {
         bf_serve_stop(s);

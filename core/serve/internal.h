@@ -93,8 +93,10 @@ void bf__res_error(const bf_request *req, bf_response *res, int status, const ch
 void bf__res_json(bf_response *res, int status, bf_buf *json);
 
 /* ---- lookup.c: a read-only store connection and a check engine per request thread ---- */
-/* The calling thread's context (created on first use). NULL with err when it cannot open. */
-bf_lookup *bf__lookup(bf_server *s, char *err, size_t errlen);
+/* The calling thread's context (created on first use). NULL with the reason in errs when it cannot open. */
+bf_lookup *bf__lookup(bf_server *s, bf_errors *errs);
+/* bf__lookup for a request; NULL with a 500 answer set (the reason) when it cannot open. */
+bf_lookup *bf__lookup_answer(bf_request *req, bf_response *res);
 /* Its store connection. */
 bf_store *bf__lookup_store(bf_lookup *l);
 /* An engine for one household at a time on date, as check opens it (with explain: as check
@@ -106,8 +108,8 @@ void bf__lookups_free(bf_server *s);
 /* Opens the one writing connection, for the record of who looked at which household (it also
  * brings an older database's schema up to date, which the read-only connections cannot).
  * Without it the server refuses to start when there are users; on loopback without users it
- * warns on stderr and serves without the record. BF_OK, or an error with a message. */
-int bf__audit_open(bf_server *s, char *err, size_t errlen);
+ * warns on stderr and serves without the record. BF_OK, or an error with its message in errs. */
+int bf__audit_open(bf_server *s, bf_errors *errs);
 /* Closes it. */
 void bf__audit_close(bf_server *s);
 /* Records that the requester looked at household (via "api" or "page"); false (and a 500
@@ -183,9 +185,9 @@ void bf__queue_close(bf_sim_queue *q);
 /* Frees a closed queue and the jobs it remembers. NULL is allowed. */
 void bf__queue_free(bf_sim_queue *q);
 /* Queues a what-if of date with overrides; the caller holds a reference. NULL when the queue
- * is full (err says so). */
+ * is full (errs says so). */
 bf_sim_job *bf__job_submit(bf_sim_queue *q, bf_date date, const bf_override *sets, int n_sets,
-                           const char *user, char *err, size_t errlen);
+                           const char *user, bf_errors *errs);
 /* Finds a job by its number and takes a reference; NULL when unknown or forgotten. */
 bf_sim_job *bf__job_find(bf_sim_queue *q, int64_t id);
 /* Drops a reference. */

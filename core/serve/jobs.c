@@ -265,11 +265,11 @@ void bf__queue_free(bf_sim_queue *q)
 }
 
 bf_sim_job *bf__job_submit(bf_sim_queue *q, bf_date date, const bf_override *sets, int n_sets,
-                           const char *user, char *err, size_t errlen)
+                           const char *user, bf_errors *errs)
 {
     bf_sim_job *j = calloc(1, sizeof *j);
     if (!j) {
-        snprintf(err, errlen, _("out of memory"));
+        bf_errors_add(errs, _("out of memory"));
         return NULL;
     }
     j->q = q;
@@ -280,7 +280,7 @@ bf_sim_job *bf__job_submit(bf_sim_queue *q, bf_date date, const bf_override *set
     pthread_mutex_lock(&q->lock);
     if (q->closed || q->queued >= MAX_QUEUED) {
         pthread_mutex_unlock(&q->lock);
-        snprintf(err, errlen, q->closed ? _("the server is stopping")
+        bf_errors_add(errs, q->closed ? _("the server is stopping")
                                         : _("%d simulations are waiting already; try again later"),
                  MAX_QUEUED);
         free(j);

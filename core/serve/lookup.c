@@ -20,17 +20,19 @@ struct bf_lookup {
 
 static __thread bf_lookup *mine;
 
-bf_lookup *bf__lookup(bf_server *s, char *err, size_t errlen)
+bf_lookup *bf__lookup(bf_server *s, bf_errors *errs)
 {
     if (mine && mine->server == s)
         return mine;
     bf_lookup *l = calloc(1, sizeof *l);
     if (!l) {
-        snprintf(err, errlen, _("out of memory"));
+        bf_errors_add(errs, "%s", _("out of memory"));
         return NULL;
     }
     l->server = s;
-    if (bf_store_open_readonly(s->cfg.db, &l->store, err, errlen) != BF_OK) {
+    char err[1024];                             /* the store's exception (errors.h) */
+    if (bf_store_open_readonly(s->cfg.db, &l->store, err, sizeof err) != BF_OK) {
+        bf_errors_add(errs, "%s", err);
         free(l);
         return NULL;
     }
@@ -39,6 +41,17 @@ bf_lookup *bf__lookup(bf_server *s, char *err, size_t errlen)
     s->lookups = l;
     pthread_mutex_unlock(&s->lookups_lock);
     return mine = l;
+}
+
+bf_lookup *bf__lookup_answer(bf_request *req, bf_response *res)
+{
+    bf_errors errs;
+    bf_errors_init(&errs, 1);
+    bf_lookup *l = bf__lookup(req->server, &errs);
+    if (!l)
+        bf__res_error(req, res, 500, bf_errors_first(&errs));
+    bf_errors_free(&errs);
+    return l;
 }
 
 bf_store *bf__lookup_store(bf_lookup *l)
@@ -91,14 +104,17 @@ void bf__lookups_free(bf_server *s)
     s->lookups = NULL;
 }
 
-int bf__audit_open(bf_server *s, char *err, size_t errlen)
+int bf__audit_open(bf_server *s, bf_errors *errs)
 {
-    if (bf_store_open_existing(s->cfg.db, &s->audit, err, errlen) == BF_OK) {
+    char err[1024];                             /* the store's exception (errors.h) */
+    if (bf_store_open_existing(s->cfg.db, &s->audit, err, sizeof err) == BF_OK) {
         bf_store_set_wait(s->audit, 2);       /* a look-up never waits long for an import */
         return BF_OK;
     }
-    if (s->auth)
+    if (s->auth) {
+        bf_errors_add(errs, "%s", err);
         return BF_EUSAGE;
+    }
     fprintf(stderr, _("bangfu serve: warning: who looks at which household is not recorded: "
                       "%s\n"), err);
     return BF_OK;

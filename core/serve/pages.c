@@ -102,13 +102,14 @@ static void run_totals(bf_html *page, const bf_run_entry *e)
 
 bool bf__runs_list(bf_request *req, bf_response *res, struct bf_run_entry **runs, int *n)
 {
-    char err[1024];
-    bf_lookup *l = bf__lookup(req->server, err, sizeof err);
+    bf_lookup *l = bf__lookup_answer(req, res);
     *runs = NULL;
     *n = 0;
-    if (l && bf_runlog_list(bf__lookup_store(l), runs, n) == BF_OK)
+    if (!l)
+        return false;
+    if (bf_runlog_list(bf__lookup_store(l), runs, n) == BF_OK)
         return true;
-    bf__res_error(req, res, 500, l ? bf_store_errmsg(bf__lookup_store(l)) : err);
+    bf__res_error(req, res, 500, bf_store_errmsg(bf__lookup_store(l)));
     return false;
 }
 

@@ -102,16 +102,18 @@ static int write_diff(const void *ctx, const char *path, bf_errors *errs)
 void bf__page_diff(bf_request *req, bf_response *res)
 {
     const char *a = bf__req_arg(req, "from"), *b = bf__req_arg(req, "to");
-    char *end1 = NULL, *end2 = NULL, err[1024];
+    char *end1 = NULL, *end2 = NULL;
     long long from = a ? strtoll(a, &end1, 10) : 0, to = b ? strtoll(b, &end2, 10) : 0;
     if (!a || !b || *end1 || *end2 || from < 1 || to < 1) {
         bf__res_error(req, res, 400, _("Give the two runs to compare: /diff?from=A&to=B."));
         return;
     }
-    bf_lookup *l = bf__lookup(req->server, err, sizeof err);
+    bf_lookup *l = bf__lookup_answer(req, res);
+    if (!l)
+        return;
     bf_run_diff d;
-    if (!l || bf_run_diff_compute(bf__lookup_store(l), from, to, &d) != BF_OK) {
-        bf__res_error(req, res, l ? 404 : 500, l ? bf_store_errmsg(bf__lookup_store(l)) : err);
+    if (bf_run_diff_compute(bf__lookup_store(l), from, to, &d) != BF_OK) {
+        bf__res_error(req, res, 404, bf_store_errmsg(bf__lookup_store(l)));
         return;
     }
     page_from_file(req, res, write_diff, &d);
@@ -144,13 +146,10 @@ static int review_row(void *ctx, const bf_review_row *row)
 
 void bf__page_review(bf_request *req, bf_response *res)
 {
-    char err[1024];
-    bf_lookup *l = bf__lookup(req->server, err, sizeof err);
+    bf_lookup *l = bf__lookup_answer(req, res);
     int64_t id = 0;
-    if (!l) {
-        bf__res_error(req, res, 500, err);
+    if (!l)
         return;
-    }
     bf_store *store = bf__lookup_store(l);
     bf_stored_run run;
     if (bf_store_run_latest_completed(store, &id) != BF_OK || bf_store_run_get(store, id, &run) != BF_OK) {
@@ -192,11 +191,10 @@ static int write_handbook(const void *ctx, const char *path, bf_errors *errs)
 void bf__page_rules(bf_request *req, bf_response *res)
 {
     bf_server *s = req->server;
-    char err[1024];
     bf_date date = bf_date_today();
-    bf_lookup *l = bf__lookup(s, err, sizeof err);
     bf_errors errs;
     bf_errors_init(&errs, 5);
+    bf_lookup *l = bf__lookup(s, &errs);
     bf_engine *e = l ? bf__lookup_engine(s, l, date, false, &errs) : NULL;
     bf_areas *areas = NULL;
     bf_lint_reads reads = {0};

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "errors.h"
 #include "params.h"
 #include "sandbox.h"
 
@@ -28,10 +29,10 @@ typedef struct bf_server bf_server;
 /* Whether the listen address is loopback (127.0.0.0/8, ::1 or a name resolving to one of
  * them); false also when it cannot be parsed. */
 bool bf_serve_listen_is_loopback(const char *listen);
-/* Starts serving in background threads. BF_OK and *out, or an error with a message in err
+/* Starts serving in background threads. BF_OK and *out, or an error with a message in errs
  * (an address that cannot be parsed or bound, a non-loopback address without users, a
  * missing certificate, an unreadable users file). */
-int bf_serve_start(const bf_serve_config *cfg, bf_server **out, char *err, size_t errlen);
+int bf_serve_start(const bf_serve_config *cfg, bf_server **out, bf_errors *errs);
 /* The port it listens on (the one chosen when the configuration asked for port 0). */
 int bf_serve_port(const bf_server *s);
 /* Whether it speaks HTTPS. */
@@ -46,9 +47,9 @@ bool bf__serve_role_known(const char *role);
 /* Sets user's password hash (yescrypt, a fresh salt) and role in the users file at path,
  * creating it (mode 0600) or replacing the user's line; the file is written whole to a
  * temporary file and renamed, so a failure leaves it as it was. BF_OK, or an error with a
- * message in err (a bad user name, a password shorter than 8 characters, a file that cannot
+ * message in errs (a bad user name, a password shorter than 8 characters, a file that cannot
  * be read or written). */
 int bf_serve_passwd(const char *path, const char *user, const char *role, const char *password,
-                    char *err, size_t errlen);
+                    bf_errors *errs);
 
 #endif

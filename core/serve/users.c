@@ -82,29 +82,29 @@ static bool write_atomically(const char *path, const bf_buf *text)
 }
 
 int bf_serve_passwd(const char *path, const char *user, const char *role, const char *password,
-                    char *err, size_t errlen)
+                    bf_errors *errs)
 {
     if (!user_name_ok(user)) {
-        snprintf(err, errlen, _("'%.40s' is not a user name: 1 to 32 letters, digits, '.', '_' or "
+        bf_errors_add(errs, _("'%.40s' is not a user name: 1 to 32 letters, digits, '.', '_' or "
                                 "'-'"), user);
         return BF_EINPUT;
     }
     if (!bf__serve_role_known(role)) {
-        snprintf(err, errlen, _("--role is viewer or auditor, got '%.40s'"), role);
+        bf_errors_add(errs, _("--role is viewer or auditor, got '%.40s'"), role);
         return BF_EINPUT;
     }
     if (strlen(password) < 8) {
-        snprintf(err, errlen, _("the password must have at least 8 characters"));
+        bf_errors_add(errs, _("the password must have at least 8 characters"));
         return BF_EINPUT;
     }
     char hash[CRYPT_OUTPUT_SIZE];
     if (!hash_password(password, hash)) {
-        snprintf(err, errlen, _("this system's crypt cannot make yescrypt hashes"));
+        bf_errors_add(errs, _("this system's crypt cannot make yescrypt hashes"));
         return BF_EIO;
     }
     bf_buf text = {0};
     if (!other_lines(path, user, &text)) {
-        snprintf(err, errlen, _("cannot read %s: %s"), path, strerror(errno));
+        bf_errors_add(errs, _("cannot read %s: %s"), path, strerror(errno));
         bf_buf_free(&text);
         return BF_EIO;
     }
@@ -113,7 +113,7 @@ int bf_serve_passwd(const char *path, const char *user, const char *role, const 
     bf_buf_printf(&text, "%s:%s:%s\n", user, role, hash);
     int rc = BF_OK;
     if (text.oom || !write_atomically(path, &text)) {
-        snprintf(err, errlen, _("cannot write %s: %s"), path, strerror(errno));
+        bf_errors_add(errs, _("cannot write %s: %s"), path, strerror(errno));
         rc = BF_EIO;
     }
     explicit_bzero(hash, sizeof hash);

@@ -33,15 +33,17 @@ static int add_param_fields(bf_html_field *f, int n, const bf_param *p, bf_date 
 void bf__page_whatif_form(bf_request *req, bf_response *res, const char *message)
 {
     bf_date date = bf_date_today();
-    char err[1024], date_text[BF_DATE_STRLEN];
+    char date_text[BF_DATE_STRLEN];
     bf_date_format(date, date_text);
-    bf_lookup *l = bf__lookup(req->server, err, sizeof err);
+    bf_lookup *l = bf__lookup_answer(req, res);
+    if (!l)
+        return;
     bf_errors errs;
     bf_errors_init(&errs, 5);
-    bf_engine *e = l ? bf__lookup_engine(req->server, l, date, false, &errs) : NULL;
+    bf_engine *e = bf__lookup_engine(req->server, l, date, false, &errs);
     bf_errors_free(&errs);
     if (!e) {
-        bf__res_error(req, res, 500, l ? _("the policies could not be loaded") : err);
+        bf__res_error(req, res, 500, _("the policies could not be loaded"));
         return;
     }
     const bf_params *ps = req->server->cfg.params;
@@ -127,12 +129,15 @@ void bf__page_whatif_post(bf_request *req, bf_response *res)
         bf__page_whatif_form(req, res, msg);
         return;
     }
-    bf_sim_job *j = bf__job_submit(req->server->queue, date, sets, n, req->session.user, msg,
-                                   sizeof msg);
+    bf_errors errs;
+    bf_errors_init(&errs, 1);
+    bf_sim_job *j = bf__job_submit(req->server->queue, date, sets, n, req->session.user, &errs);
     if (!j) {
-        bf__page_whatif_form(req, res, msg);
+        bf__page_whatif_form(req, res, bf_errors_first(&errs));
+        bf_errors_free(&errs);
         return;
     }
+    bf_errors_free(&errs);
     snprintf(res->location, sizeof res->location, "/whatif/%lld", (long long)bf__job_id(j));
     bf__job_release(j);
     res->status = 303;
