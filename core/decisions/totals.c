@@ -21,15 +21,18 @@ static void add_amount(bf_totals *t, bf_fen x)
 
 int bf__totals_members(const bf_policy *p, const bf_household *h)
 {
+    assert(h->n_members >= 0 && h->n_members <= BF_MEMBERS_MAX);   /* import refuses more */
     return p->scope == BF_SCOPE_HOUSEHOLD ? h->n_members : 1;
 }
 
 void bf_totals_add_policy(bf_totals *t, const bf_policy *p, const bf_household *h,
                           const bf_result *r, int from, int to)
 {
+    assert(from >= 0 && from <= to && to <= r->n);
     bool any = false;
     for (int i = from; i < to; i++) {
         const bf_decision *d = &r->d[i];
+        assert(d->policy == r->d[from].policy);      /* one policy's decisions, adjacent */
         t->evaluations++;
         t->errors += d->failed;
         if (!d->eligible)
@@ -43,6 +46,7 @@ void bf_totals_add_policy(bf_totals *t, const bf_policy *p, const bf_household *
 
 int bf_totals_policy_end(const bf_result *r, int from)
 {
+    assert(from >= 0 && from < r->n);
     int to = from;
     while (to < r->n && r->d[to].policy == r->d[from].policy)
         to++;
@@ -55,6 +59,7 @@ int bf__totals_add(bf_totals *per_policy, const bf_policy *pol, const bf_househo
     int rc = BF_OK;
     for (int i = 0; i < r->n;) {
         int k = r->d[i].policy, to = bf_totals_policy_end(r, i);
+        assert(k >= 0);                              /* an index of per_policy and pol */
         bool before = per_policy[k].overflow;
         bf_totals_add_policy(&per_policy[k], &pol[k], h, r, i, to);
         if (per_policy[k].overflow && !before)
@@ -97,6 +102,7 @@ void bf__totals_add_any(bf_totals *t, const bf_policy *pol, const bf_household *
         const bf_decision *d = &r->d[i];
         t->evaluations++;
         t->errors += d->failed;
+        assert(d->policy >= 0);
         if (!d->eligible || !pol[d->policy].reported)
             continue;
         any = true;
@@ -182,9 +188,11 @@ int bf_towns_find(bf_towns *t, const char *name)
     if (!t->slots && rehash(t, 64) != BF_OK)
         return -1;
     unsigned mask = (unsigned)(t->n_slots - 1), j = hash_text(name) & mask;
-    for (; t->slots[j]; j = (j + 1) & mask)
+    for (; t->slots[j]; j = (j + 1) & mask) {
+        assert(t->slots[j] >= 1 && t->slots[j] <= t->n);   /* a town number + 1 */
         if (strcmp(t->names[t->slots[j] - 1], name) == 0)
             return t->slots[j] - 1;
+    }
     int before = t->n_slots;
     int i = add_town(t, name);
     if (i >= 0 && t->n_slots == before)
