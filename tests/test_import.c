@@ -519,6 +519,31 @@ Test(import, duplicate_member_id_after_an_error_still_names_the_first_file_and_l
     expect_first_member_named(HH("good.xml"), true);
 }
 
+Test(import, a_first_import_of_two_files_gives_each_household_version_1_of_its_file)
+{
+    /* into a new database the versions are written at the end, one statement per file: each of
+     * the 4 + 2 households has version 1 with its own file, the households' version the import
+     * committed as, a time, and no change or kept record */
+    bf_test_run r;
+    IMPORT(&r, HH("good.xml"), HH("other.xml"));
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    bf_test_run_free(&r);
+    char want[2000];
+    snprintf(want, sizeof want, "G001|1|%s\nG002|1|%s\nG003|1|%s\nG004|1|%s\nO001|1|%s\nO002|1|%s\n",
+             HH("good.xml"), HH("good.xml"), HH("good.xml"), HH("good.xml"), HH("other.xml"),
+             HH("other.xml"));
+    char *got = bf_test_query(db, "SELECT household_id, version, source FROM household_versions "
+                                  "ORDER BY household_id");
+    cr_expect_str_eq(got, want);
+    free(got);
+    got = bf_test_query(db, "SELECT count(*), count(changed), count(record), "
+                            "min(imported LIKE '____-__-__T__:__:__Z'), min(households_version = "
+                            "(SELECT CAST(value AS INTEGER) FROM meta WHERE key = "
+                            "'households_version')) FROM household_versions");
+    cr_expect_str_eq(got, "6|0|0|1|1\n");
+    free(got);
+}
+
 Test(import, member_id_already_stored_in_another_household)
 {
     import_good();

@@ -110,6 +110,9 @@ int bf_store_insert_household(bf_store *s, const bf_household *h)
 
 int bf_store_insert_household_from(bf_store *s, const bf_household *h, const char *source)
 {
+    int vrc = s->defer_versions ? bf__store_version_defer(s, source) : BF_OK;
+    if (vrc != BF_OK)
+        return vrc;
     sqlite3_stmt *st = s->stmt[ST_INSERT_HOUSEHOLD];
     sqlite3_reset(st);
     if (bind_household(st, h) != SQLITE_OK)

@@ -45,6 +45,11 @@ struct bf_store {
     bool no_versions;          /* household_versions was empty when the transaction began: a
                                 * household inserted in it has no earlier version to look up
                                 * (an import holds each household id once) */
+    bool defer_versions;       /* households and their versions were both empty when the
+                                * transaction began: version 1 of each household inserted is
+                                * written by one statement (bf__store_versions_flush) */
+    bool deferred;             /* households inserted since the last flush */
+    char *deferred_source;     /* the file they came from (NULL: unknown) */
     sqlite3_stmt *stmt[ST__N];
     double wait_seconds;       /* how long a statement waits for another writer's lock */
     bool gave_up_waiting;      /* the busy handler gave up: the failure is a lock held too long */
@@ -54,6 +59,15 @@ struct bf_store {
     int run_lock_fd;           /* the run lock file while this connection's run is running, or -1 */
     char err[1024];
 };
+
+/* Writes the versions held back under defer_versions (at a change of source file, before a
+ * household is superseded, at commit). */
+int bf__store_versions_flush(bf_store *s);
+/* Under defer_versions, before a household from source is inserted: holds its version back;
+ * when source is another file than the households held back, writes theirs first. */
+int bf__store_version_defer(bf_store *s, const char *source);
+/* Forgets the versions held back (the transaction ends). */
+void bf__store_versions_forget(bf_store *s);
 
 /* Sets the store's message to "path: what: SQLite's message"; returns code. */
 int bf__store_fail(bf_store *s, int code, const char *what);

@@ -293,6 +293,7 @@ void bf_store_close(bf_store *s)
         return;
     bf__store_run_unlock(s);
     bf__store_texts_free(s);
+    bf__store_versions_forget(s);
     for (int i = 0; i < ST__N; i++)
         sqlite3_finalize(s->stmt[i]);
     sqlite3_close(s->db);
@@ -331,15 +332,17 @@ void bf_store_discard(bf_store *s)
 int bf_store_begin(bf_store *s)
 {
     s->no_versions = false;
+    bf__store_versions_forget(s);
     int rc = bf__store_exec(s, "BEGIN IMMEDIATE");
     if (rc != BF_OK)
         return rc;
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, "SELECT NOT EXISTS (SELECT 1 FROM household_versions)", -1, &st,
-                           NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db, "SELECT NOT EXISTS (SELECT 1 FROM household_versions), "
+                           "NOT EXISTS (SELECT 1 FROM households)", -1, &st, NULL) != SQLITE_OK)
         return bf__store_fail(s, BF_ESTORE, "reading the households' versions");
     rc = sqlite3_step(st);
     s->no_versions = rc == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
+    s->defer_versions = s->no_versions && sqlite3_column_int(st, 1) != 0;
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? BF_OK : bf__store_fail(s, BF_ESTORE, "reading the households' versions");
 }
@@ -362,6 +365,10 @@ int bf__store_households_written(bf_store *s)
 int bf_store_commit(bf_store *s)
 {
     s->no_versions = false;
+    int vrc = bf__store_versions_flush(s);   /* before the households' version is counted up */
+    bf__store_versions_forget(s);
+    if (vrc != BF_OK)
+        return vrc;
     if (s->households_changed) {
         int rc = bump_households_version(s);
         if (rc != BF_OK)
@@ -374,6 +381,7 @@ int bf_store_commit(bf_store *s)
 int bf_store_rollback(bf_store *s)
 {
     s->no_versions = false;
+    bf__store_versions_forget(s);
     s->households_changed = false;
     bf__store_texts_forget(s);     /* the texts written in the transaction are gone with it */
     if (sqlite3_get_autocommit(s->db))

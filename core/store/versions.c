@@ -197,8 +197,64 @@ static int add_version(bf_store *s, const char *id, int64_t version, const char 
     return bf__store_step_done(s, st, "recording a household version");
 }
 
+/* Version 1 of every household without a version: under defer_versions, exactly those
+ * inserted since the last flush. One statement, in the households' key order. */
+static const char versions_flush_sql[] =
+    "INSERT INTO household_versions(household_id, version, households_version, imported, source,"
+    " changed) SELECT id, 1, " HOUSEHOLDS_VERSION " + 1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
+    " ?1, NULL FROM households h WHERE NOT EXISTS (SELECT 1 FROM household_versions v"
+    " WHERE v.household_id = h.id)";
+
+int bf__store_versions_flush(bf_store *s)
+{
+    if (!s->deferred)
+        return BF_OK;
+    s->deferred = false;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, versions_flush_sql, -1, &st, NULL) != SQLITE_OK)
+        return bf__store_fail(s, BF_ESTORE, "recording the households' versions");
+    int rc = bf__store_bind_opt(st, 1, s->deferred_source) != SQLITE_OK
+        ? bf__store_fail(s, BF_ESTORE, "recording the households' versions")
+        : bf__store_step_done(s, st, "recording the households' versions");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+void bf__store_versions_forget(bf_store *s)
+{
+    s->defer_versions = s->deferred = false;
+    free(s->deferred_source);
+    s->deferred_source = NULL;
+}
+
+int bf__store_version_defer(bf_store *s, const char *source)
+{
+    bool same = s->deferred_source && source ? strcmp(s->deferred_source, source) == 0
+                                             : s->deferred_source == source;
+    if (s->deferred && same)
+        return BF_OK;
+    int rc = bf__store_versions_flush(s);
+    if (rc != BF_OK)
+        return rc;
+    free(s->deferred_source);
+    s->deferred_source = NULL;
+    if (source && !(s->deferred_source = strdup(source))) {
+        snprintf(s->err, sizeof s->err, "%s: recording the households' versions: out of memory",
+                 s->path);
+        return BF_ENOMEM;
+    }
+    s->deferred = true;
+    return BF_OK;
+}
+
 int bf__store_version_supersede(bf_store *s, const char *id)
 {
+    /* the versions held back are written, and from here each household's latest is looked up */
+    int frc = bf__store_versions_flush(s);
+    bf__store_versions_forget(s);
+    s->no_versions = false;
+    if (frc != BF_OK)
+        return frc;
     bf_household h = {0};
     bf_buf text = {0};
     int rc = bf_store_get_household(s, id, &h);
@@ -227,6 +283,8 @@ int bf__store_version_supersede(bf_store *s, const char *id)
 
 int bf__store_version_record(bf_store *s, const bf_household *h, const char *source)
 {
+    if (s->defer_versions)
+        return BF_OK;                  /* held back by bf__store_version_defer */
     int64_t version = 0;
     char *kept = NULL;
     int rc = s->no_versions ? BF_OK : latest_version(s, h->id, &version, &kept);
