@@ -112,6 +112,53 @@ Test(store, every_field_round_trips)
     bf_household_free(&back);
 }
 
+Test(store, households_of_1_to_20_members_round_trip_member_by_member)
+{
+    /* members are written up to eight to a statement: 1 … 20 members cover one statement, a
+     * full one, a full one and one more, and three statements; each member differs from the
+     * others in every number, so a value bound to the wrong row shows */
+    for (int n = 1; n <= 20; n++) {
+        bf_household h, back;
+        char id[16];
+        snprintf(id, sizeof id, "N%02d", n);
+        full_household(&h, id, n);
+        for (int i = 0; i < n; i++) {
+            bf_member *m = &h.members[i];
+            m->disability = i % 5;
+            m->medical_cost = 100 * i + n;
+            m->supporter = i % 2;
+            m->birth = (bf_date)(m->birth - i);
+            m->sex = i % 3 ? BF_SEX_M : BF_SEX_F;
+        }
+        memset(&back, 0, sizeof back);
+        cr_assert_eq(bf_store_insert_household(store, &h), BF_OK, "%s", bf_store_errmsg(store));
+        cr_assert_eq(bf_store_get_household(store, id, &back), BF_OK, "%s", bf_store_errmsg(store));
+        expect_same(&h, &back);
+        bf_household_free(&h);
+        bf_household_free(&back);
+    }
+}
+
+Test(store, a_member_id_taken_inside_a_statement_of_several_names_the_rows)
+{
+    bf_household a, b;
+    full_household(&a, "A", 1);
+    full_household(&b, "B", 10);
+    strcpy(b.members[4].id, "A-1");           /* in the first statement, members 1 to 8 */
+    cr_assert_eq(bf_store_begin(store), BF_OK);
+    cr_assert_eq(bf_store_insert_household(store, &a), BF_OK, "%s", bf_store_errmsg(store));
+    cr_expect_eq(bf_store_insert_household(store, &b), BF_ESTORE);
+    cr_expect(strstr(bf_store_errmsg(store), "inserting members B-1 to B-8 of household B"),
+              "%s", bf_store_errmsg(store));
+    cr_assert_eq(bf_store_rollback(store), BF_OK);
+    int64_t nh, nm;
+    cr_assert_eq(bf_store_count(store, &nh, &nm), BF_OK);
+    cr_expect_eq(nh, 0);
+    cr_expect_eq(nm, 0);
+    bf_household_free(&a);
+    bf_household_free(&b);
+}
+
 Test(store, missing_household_is_not_found)
 {
     bf_household back;

@@ -77,30 +77,84 @@ static int bind_household(sqlite3_stmt *st, const bf_household *h)
     return rc;
 }
 
-static int bind_member(sqlite3_stmt *st, const bf_household *h, const bf_member *m, int seq,
-                       char birth[BF_DATE_STRLEN])
+/* The values of one member row, bound from parameter at + 1 on. */
+#define MEMBER_VALUES 19
+
+static int bind_member(sqlite3_stmt *st, int at, const bf_household *h, const bf_member *m,
+                       int seq, char birth[BF_DATE_STRLEN])
 {
     bf_date_format(m->birth, birth);
-    int rc = sqlite3_bind_int(st, 1, seq);
-    rc |= bind_text(st, 2, h->id, false);
-    rc |= bind_text(st, 3, m->id, false);
-    rc |= bind_text(st, 4, m->name, true);
-    rc |= bind_text(st, 5, m->idnumber, true);
-    rc |= bind_text(st, 6, bf_enum_name(BF_ENUM_RELATION, (int)m->relation), false);
-    rc |= bind_text(st, 7, birth, false);
-    rc |= bind_text(st, 8, bf_enum_name(BF_ENUM_SEX, (int)m->sex), false);
-    rc |= bind_text(st, 9, bf_enum_name(BF_ENUM_LABOR, (int)m->labor), false);
-    rc |= bind_text(st, 10, bf_enum_name(BF_ENUM_EMPLOYMENT, (int)m->employment), false);
-    rc |= bind_text(st, 11, bf_enum_name(BF_ENUM_SCHOOL, (int)m->school), false);
-    rc |= bind_text(st, 12, bf_enum_name(BF_ENUM_SELF_CARE, (int)m->self_care), false);
-    rc |= sqlite3_bind_int(st, 13, m->disability);
-    rc |= bind_text(st, 14, bf_enum_name(BF_ENUM_DISABILITY_TYPE, (int)m->disability_type), false);
-    rc |= sqlite3_bind_int(st, 15, m->serious_illness);
-    rc |= sqlite3_bind_int(st, 16, m->pension_insured);
-    rc |= sqlite3_bind_int(st, 17, m->medical_insured);
-    rc |= sqlite3_bind_int64(st, 18, m->medical_cost);
-    rc |= sqlite3_bind_int(st, 19, m->supporter);
+    int rc = sqlite3_bind_int(st, at + 1, seq);
+    rc |= bind_text(st, at + 2, h->id, false);
+    rc |= bind_text(st, at + 3, m->id, false);
+    rc |= bind_text(st, at + 4, m->name, true);
+    rc |= bind_text(st, at + 5, m->idnumber, true);
+    rc |= bind_text(st, at + 6, bf_enum_name(BF_ENUM_RELATION, (int)m->relation), false);
+    rc |= bind_text(st, at + 7, birth, false);
+    rc |= bind_text(st, at + 8, bf_enum_name(BF_ENUM_SEX, (int)m->sex), false);
+    rc |= bind_text(st, at + 9, bf_enum_name(BF_ENUM_LABOR, (int)m->labor), false);
+    rc |= bind_text(st, at + 10, bf_enum_name(BF_ENUM_EMPLOYMENT, (int)m->employment), false);
+    rc |= bind_text(st, at + 11, bf_enum_name(BF_ENUM_SCHOOL, (int)m->school), false);
+    rc |= bind_text(st, at + 12, bf_enum_name(BF_ENUM_SELF_CARE, (int)m->self_care), false);
+    rc |= sqlite3_bind_int(st, at + 13, m->disability);
+    rc |= bind_text(st, at + 14, bf_enum_name(BF_ENUM_DISABILITY_TYPE, (int)m->disability_type),
+                    false);
+    rc |= sqlite3_bind_int(st, at + 15, m->serious_illness);
+    rc |= sqlite3_bind_int(st, at + 16, m->pension_insured);
+    rc |= sqlite3_bind_int(st, at + 17, m->medical_insured);
+    rc |= sqlite3_bind_int64(st, at + 18, m->medical_cost);
+    rc |= sqlite3_bind_int(st, at + 19, m->supporter);
     return rc;
+}
+
+/* The INSERT of k members in one statement (1 <= k <= BF__MEMBERS_PER_INSERT), prepared on
+ * first use; NULL with the store's message on failure. */
+static sqlite3_stmt *members_insert(bf_store *s, int k)
+{
+    if (k == 1)
+        return s->stmt[ST_INSERT_MEMBER];
+    if (s->insert_members[k])
+        return s->insert_members[k];
+    bf_buf sql = {0};
+    bf_buf_puts(&sql, "INSERT INTO members(seq, " MEMBER_COLS ") VALUES ");
+    for (int j = 0; j < k; j++)
+        bf_buf_puts(&sql, j ? ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                            : "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    if (sql.oom || sqlite3_prepare_v2(s->db, bf_buf_str(&sql), -1, &s->insert_members[k], NULL)
+                       != SQLITE_OK) {
+        s->insert_members[k] = NULL;
+        bf__store_fail(s, BF_ESTORE, "preparing the insert of members");
+    }
+    bf_buf_free(&sql);
+    return s->insert_members[k];
+}
+
+/* Inserts members [from, from + k) of h (k <= BF__MEMBERS_PER_INSERT) in one statement. */
+static int insert_members(bf_store *s, const bf_household *h, int from, int k)
+{
+    sqlite3_stmt *st = members_insert(s, k);
+    if (!st)
+        return BF_ESTORE;
+    char birth[BF__MEMBERS_PER_INSERT][BF_DATE_STRLEN];
+    sqlite3_reset(st);
+    int rc = SQLITE_OK;
+    for (int j = 0; j < k; j++)
+        rc |= bind_member(st, j * MEMBER_VALUES, h, &h->members[from + j], from + j + 1, birth[j]);
+    if (rc != SQLITE_OK)
+        return bf__store_fail(s, BF_ESTORE, "binding member");
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        char what[3 * BF_ID_BYTES + 60];
+        if (k == 1)
+            snprintf(what, sizeof what, _("inserting member %s of household %s"),
+                     h->members[from].id, h->id);
+        else
+            snprintf(what, sizeof what, _("inserting members %s to %s of household %s"),
+                     h->members[from].id, h->members[from + k - 1].id, h->id);
+        sqlite3_reset(st);
+        return bf__store_fail(s, BF_ESTORE, what);
+    }
+    sqlite3_reset(st);
+    return BF_OK;
 }
 
 int bf_store_insert_household(bf_store *s, const bf_household *h)
@@ -124,21 +178,14 @@ int bf_store_insert_household_from(bf_store *s, const bf_household *h, const cha
         return bf__store_fail(s, BF_ESTORE, what);
     }
     sqlite3_reset(st);
-    st = s->stmt[ST_INSERT_MEMBER];
-    for (int i = 0; i < h->n_members; i++) {
-        char birth[BF_DATE_STRLEN];
-        sqlite3_reset(st);
-        if (bind_member(st, h, &h->members[i], i + 1, birth) != SQLITE_OK)
-            return bf__store_fail(s, BF_ESTORE, "binding member");
-        if (sqlite3_step(st) != SQLITE_DONE) {
-            char what[2 * BF_ID_BYTES + 60];
-            snprintf(what, sizeof what, _("inserting member %s of household %s"),
-                     h->members[i].id, h->id);
-            sqlite3_reset(st);
-            return bf__store_fail(s, BF_ESTORE, what);
-        }
+    /* a household's members in as few statements as may be: one step writes up to eight rows */
+    for (int i = 0; i < h->n_members; i += BF__MEMBERS_PER_INSERT) {
+        int k = h->n_members - i < BF__MEMBERS_PER_INSERT ? h->n_members - i
+                                                          : BF__MEMBERS_PER_INSERT;
+        int mrc = insert_members(s, h, i, k);
+        if (mrc != BF_OK)
+            return mrc;
     }
-    sqlite3_reset(st);
     int rc = bf__store_version_record(s, h, source);
     return rc != BF_OK ? rc : bf__store_households_written(s);
 }

@@ -37,6 +37,9 @@ enum {
 /* texts.c: a run's decision texts the writer has stored, and their ids. */
 typedef struct bf__texts bf__texts;
 
+/* The most members one INSERT writes (each has 19 values; SQLite allows 32,766 parameters). */
+#define BF__MEMBERS_PER_INSERT 8
+
 struct bf_store {
     sqlite3 *db;
     char *path;
@@ -51,6 +54,9 @@ struct bf_store {
     bool deferred;             /* households inserted since the last flush */
     char *deferred_source;     /* the file they came from (NULL: unknown) */
     sqlite3_stmt *stmt[ST__N];
+    /* INSERTs of k members in one statement (k = 2 … BF__MEMBERS_PER_INSERT), prepared when
+     * first used (households.c) */
+    sqlite3_stmt *insert_members[BF__MEMBERS_PER_INSERT + 1];
     double wait_seconds;       /* how long a statement waits for another writer's lock */
     bool gave_up_waiting;      /* the busy handler gave up: the failure is a lock held too long */
     void (*on_wait)(const void *user, const char *path);   /* told when a wait begins */

@@ -296,6 +296,8 @@ void bf_store_close(bf_store *s)
     bf__store_versions_forget(s);
     for (int i = 0; i < ST__N; i++)
         sqlite3_finalize(s->stmt[i]);
+    for (int k = 0; k <= BF__MEMBERS_PER_INSERT; k++)
+        sqlite3_finalize(s->insert_members[k]);
     sqlite3_close(s->db);
     free(s->path);
     free(s);
