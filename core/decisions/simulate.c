@@ -462,17 +462,16 @@ static int read_selected(bf_store *store, bf_baseline_reader *br, char **ids, in
 {
     /* one read transaction for the batch: one lock instead of three per household, and a
      * household's members and stored decisions from the same version of the database */
-    int rc = bf_store_read_begin(store);
+    bool began;
+    int rc = bf_store_read_begin(store, &began);
     for (int i = 0; rc == BF_OK && i < n; i++)
         rc = bf_store_get_household(store, ids[i], &hs[i]);
     if (rc == BF_OK)
         rc = load_baseline_each(br, hs, n, engine, base);
-    if (rc == BF_OK)
-        rc = bf_store_read_end(store);
-    if (rc != BF_OK) {
+    int end = bf_store_read_end(store, began, rc == BF_OK);
+    rc = rc == BF_OK ? end : rc;
+    if (rc != BF_OK)
         bf_errors_add(errs, "%s", bf_store_errmsg(store));
-        bf_store_rollback(store);
-    }
     return rc;
 }
 

@@ -113,16 +113,14 @@ int bf_reader_next(bf_reader *r, bf_household **batch, int *n)
     int count = 0;
     /* households and members of a batch in one read transaction: an import committing between
      * the two queries cannot give a household the wrong members */
-    bool own = sqlite3_get_autocommit(r->store->db);
-    int rc = own ? bf__store_exec(r->store, "BEGIN") : BF_OK;
+    bool began;
+    int rc = bf_store_read_begin(r->store, &began);
     if (rc == BF_OK)
         rc = read_household_rows(r, &count);
     if (rc == BF_OK && count > 0)
         rc = read_member_rows(r, count);
-    if (own && rc == BF_OK)
-        rc = bf__store_exec(r->store, "COMMIT");
-    else if (own && !sqlite3_get_autocommit(r->store->db))
-        sqlite3_exec(r->store->db, "ROLLBACK", NULL, NULL, NULL);   /* the error is already set */
+    int end = bf_store_read_end(r->store, began, rc == BF_OK);
+    rc = rc == BF_OK ? end : rc;
     if (rc != BF_OK)
         return rc;
     if (count < r->limit)

@@ -391,14 +391,21 @@ int bf_store_rollback(bf_store *s)
     return bf__store_exec(s, "ROLLBACK");
 }
 
-int bf_store_read_begin(bf_store *s)
+int bf_store_read_begin(bf_store *s, bool *began)
 {
-    return bf__store_exec(s, "BEGIN");
+    *began = sqlite3_get_autocommit(s->db);
+    return *began ? bf__store_exec(s, "BEGIN") : BF_OK;
 }
 
-int bf_store_read_end(bf_store *s)
+int bf_store_read_end(bf_store *s, bool began, bool ok)
 {
-    return bf__store_exec(s, "COMMIT");
+    if (!began)
+        return BF_OK;
+    if (ok)
+        return bf__store_exec(s, "COMMIT");
+    if (!sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);   /* the error is already set */
+    return BF_OK;
 }
 
 int bf__store_step_done(bf_store *s, sqlite3_stmt *st, const char *what)

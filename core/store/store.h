@@ -54,11 +54,13 @@ int bf_store_begin(bf_store *s);
 int bf_store_commit(bf_store *s);
 /* Rolls back; safe to call when no transaction is open. */
 int bf_store_rollback(bf_store *s);
-/* Begins a read transaction (a deferred BEGIN): the reads until bf_store_read_end see one
- * version of the database and take its lock once, not once per statement. */
-int bf_store_read_begin(bf_store *s);
-/* Ends the read transaction bf_store_read_begin opened. */
-int bf_store_read_end(bf_store *s);
+/* Begins a read transaction (a deferred BEGIN) unless one is open already, and sets *began to
+ * whether it did: the reads until bf_store_read_end see one version of the database and take
+ * its lock once, not once per statement. */
+int bf_store_read_begin(bf_store *s, bool *began);
+/* Ends what bf_store_read_begin began (nothing when began is false, so a caller's own
+ * transaction is left alone): commits when ok, else rolls back keeping the message set. */
+int bf_store_read_end(bf_store *s, bool began, bool ok);
 
 /* Sets *exists to whether a household with this id is stored. */
 int bf_store_household_exists(bf_store *s, const char *id, bool *exists);
