@@ -326,6 +326,14 @@ Test(store, decisions_are_stored_lean_and_read_back_whole)
                 "only the unusual member id is stored");
 }
 
+Test(store, texts_beyond_the_writers_memory_are_compared_with_the_stored_rows)
+{
+    cr_assert_eq(bf_store_texts_memory(store, 0), BF_OK);
+    store_five_decisions();
+    expect_rows(DECISIONS_AS_READ, five_decisions, "read back as written");
+    expect_rows("SELECT count(*) FROM decision_texts", "4\n", "shared as with texts in memory");
+}
+
 Test(store, a_rolled_back_decision_leaves_no_text_behind_for_the_next_one)
 {
     bf_run_row run = {"2021-07-01T00:00:00Z", "2021-06-30", 1, NULL, false, "{}", "{}"};

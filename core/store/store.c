@@ -48,6 +48,7 @@ static const char *const stmt_sql[ST__N] = {
                     "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
     [ST_DECISION_TEXT] = "INSERT INTO decision_texts(run_id, policy, reasons, details) "
                          "VALUES (?1,?2,?3,?4)",
+    [ST_DECISION_TEXT_GET] = "SELECT policy, reasons, details FROM decision_texts WHERE id = ?1",
 };
 
 /* After the busy handler gave up: says whose lock it was and what to do. */

@@ -159,6 +159,9 @@ typedef struct bf_decision_row {
     const char *tier, *reasons, *details, *error;   /* NULL when absent */
 } bf_decision_row;
 
+/* How many bytes of a run's decision texts the writer keeps whole in memory (48 MiB; beyond,
+ * a text's hash, and an equal hash is compared with the stored row): for tests. */
+int bf_store_texts_memory(bf_store *s, size_t bytes);
 /* Inserts one decision of a run (inside the caller's transaction). */
 int bf_store_decision_insert(bf_store *s, int64_t run_id, const bf_decision_row *row);
 

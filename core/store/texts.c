@@ -7,15 +7,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Remembered texts take at most this many bytes; beyond, the memory starts again empty (texts
- * that repeat come back at once; one of a single household never repeats anyway). */
+/* Texts are remembered whole up to this many bytes; beyond, a text's hash and id only, and a
+ * text with the same hash is compared with the stored row (one read): the memory stays small on
+ * any county, and the texts that repeat most, met first, are compared without reading. */
 #define TEXTS_MAX_BYTES (48u << 20)
 #define TEXTS_FIRST_SLOTS 4096u
 
 typedef struct text_slot {
     uint64_t hash;             /* 0: empty */
     int64_t id;
-    char *key;                 /* policy \0 reasons \0 details-flag details */
+    char *key;                 /* policy \0 reasons \0 details-flag details, or NULL: compare
+                                * with the stored row */
     size_t len;
 } text_slot;
 
@@ -23,6 +25,7 @@ struct bf__texts {
     int64_t run_id;
     text_slot *slots;
     size_t n_slots, used, bytes;
+    size_t max_bytes;          /* TEXTS_MAX_BYTES, or what bf_store_texts_memory set */
     char *scratch;             /* the key being looked up */
     size_t scratch_cap;
 };
@@ -69,15 +72,60 @@ void bf__store_texts_free(bf_store *s)
     s->texts = NULL;
 }
 
+/* Whether the stored texts of row id are key (made by make_key). */
+static bool stored_texts_are(bf_store *s, int64_t id, const char *key, size_t len, int *rc)
+{
+    sqlite3_stmt *st = s->stmt[ST_DECISION_TEXT_GET];
+    sqlite3_reset(st);
+    bool same = false;
+    if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+        *rc = bf__store_fail(s, BF_ESTORE, "reading a decision's texts");
+    } else {
+        const char *p = key, *end = key + len;
+        for (int col = 0; col < 3 && p <= end; col++) {
+            bool null = sqlite3_column_type(st, col) == SQLITE_NULL;
+            const char *v = (const char *)sqlite3_column_text(st, col);
+            size_t n = (size_t)sqlite3_column_bytes(st, col);
+            if (col == 2) {            /* the details flag, then the details to the end */
+                same = *p == (null ? 'n' : 'd') && (size_t)(end - p - 1) == n &&
+                       (n == 0 || memcmp(p + 1, v, n) == 0);
+                break;
+            }
+            if (null || (size_t)(end - p) < n + 1 || memcmp(p, v, n) != 0 || p[n] != '\0')
+                break;
+            p += n + 1;
+        }
+    }
+    sqlite3_reset(st);
+    return same;
+}
+
 /* The slot of key (hash h): the one holding it, or the empty one where it goes. */
-static text_slot *find_slot(const bf__texts *t, uint64_t h, const char *key, size_t len)
+static text_slot *find_slot(bf_store *s, const bf__texts *t, uint64_t h, const char *key,
+                            size_t len, int *rc)
 {
     size_t mask = t->n_slots - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
         text_slot *sl = &t->slots[i];
-        if (!sl->hash || (sl->hash == h && sl->len == len && memcmp(sl->key, key, len) == 0))
+        if (!sl->hash)
             return sl;
+        if (sl->hash != h || sl->len != len)
+            continue;
+        if (sl->key ? memcmp(sl->key, key, len) == 0 : stored_texts_are(s, sl->id, key, len, rc))
+            return sl;
+        if (*rc != BF_OK)
+            return NULL;
     }
+}
+
+/* The empty slot for hash h (while growing: every key is there once). */
+static text_slot *empty_slot(const bf__texts *t, uint64_t h)
+{
+    size_t mask = t->n_slots - 1;
+    size_t i = h & mask;
+    while (t->slots[i].hash)
+        i = (i + 1) & mask;
+    return &t->slots[i];
 }
 
 /* Doubles the table (or makes the first); false when out of memory. */
@@ -92,7 +140,7 @@ static bool grow(bf__texts *t)
     t->n_slots = n;
     for (size_t i = 0; i < old_n; i++)
         if (old[i].hash)
-            *find_slot(t, old[i].hash, old[i].key, old[i].len) = old[i];
+            *empty_slot(t, old[i].hash) = old[i];
     free(old);
     return true;
 }
@@ -133,13 +181,29 @@ static int insert_texts(bf_store *s, int64_t run_id, const char *policy, const c
     return rc;
 }
 
+/* The store's texts memory, made on first use; NULL out of memory. */
+static bf__texts *texts_of(bf_store *s)
+{
+    if (!s->texts && (s->texts = calloc(1, sizeof *s->texts)) != NULL)
+        s->texts->max_bytes = TEXTS_MAX_BYTES;
+    return s->texts;
+}
+
+int bf_store_texts_memory(bf_store *s, size_t bytes)
+{
+    if (!texts_of(s))
+        return bf_store_set_error(s, BF_ENOMEM, "out of memory");
+    s->texts->max_bytes = bytes;
+    return BF_OK;
+}
+
 int bf__store_text_id(bf_store *s, int64_t run_id, const char *policy, const char *reasons,
                       const char *details, int64_t *id)
 {
-    if (!s->texts && !(s->texts = calloc(1, sizeof *s->texts)))
+    if (!texts_of(s))
         return bf_store_set_error(s, BF_ENOMEM, "recording a decision: out of memory");
     bf__texts *t = s->texts;
-    if (t->run_id != run_id || t->bytes > TEXTS_MAX_BYTES) {
+    if (t->run_id != run_id) {
         forget_all(t);
         t->run_id = run_id;
     }
@@ -147,18 +211,23 @@ int bf__store_text_id(bf_store *s, int64_t run_id, const char *policy, const cha
     if (!len || ((t->used + 1) * 4 > t->n_slots * 3 && !grow(t)))
         return bf_store_set_error(s, BF_ENOMEM, "recording a decision: out of memory");
     uint64_t h = hash_bytes(t->scratch, len);
-    text_slot *sl = find_slot(t, h, t->scratch, len);
+    int rc = BF_OK;
+    text_slot *sl = find_slot(s, t, h, t->scratch, len, &rc);
+    if (!sl)
+        return rc;
     if (sl->hash) {
         *id = sl->id;
         return BF_OK;
     }
-    int rc = insert_texts(s, run_id, policy, reasons, details, id);
-    char *key = rc == BF_OK ? malloc(len) : NULL;
-    if (key) {                 /* remembered only once stored; not remembering is no error */
+    rc = insert_texts(s, run_id, policy, reasons, details, id);
+    if (rc != BF_OK)
+        return rc;
+    char *key = NULL;
+    if (t->bytes + len <= t->max_bytes && (key = malloc(len)) != NULL) {
         memcpy(key, t->scratch, len);
-        *sl = (text_slot){h, *id, key, len};
-        t->used++;
-        t->bytes += len + sizeof *sl;
+        t->bytes += len;
     }
-    return rc;
+    *sl = (text_slot){h, *id, key, len};     /* without its key when memory is short */
+    t->used++;
+    return BF_OK;
 }
