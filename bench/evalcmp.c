@@ -93,7 +93,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "evalcmp: bad date, household count or rounds (1-%d)\n", MAX_ROUNDS);
         return 2;
     }
-    char path[4096], err[1024];
+    char path[4096];
     snprintf(path, sizeof path, "%s/params.xml", dir);
     bf_errors errs;
     bf_errors_init(&errs, 20);
@@ -130,8 +130,8 @@ int main(int argc, char **argv)
         return 1;
     }
     bf_store *s;
-    if (bf_store_open_existing(db, &s, err, sizeof err) != BF_OK) {
-        fprintf(stderr, "evalcmp: %s\n", err);
+    if (bf_store_open_existing(db, &s, &errs) != BF_OK) {
+        fprintf(stderr, "evalcmp: %s\n", bf_errors_first(&errs));
         return 2;
     }
     bf_result *plain = calloc(BATCH, sizeof *plain), *counted = calloc(BATCH, sizeof *counted);
@@ -147,8 +147,8 @@ int main(int argc, char **argv)
         t_native[round] = t_plain[round] = t_counted[round] = t_two[round] = t_off[round] = 0;
         memset(totals, 0, sizeof totals);
         bf_reader *r;
-        if (bf_store_reader_open(s, BATCH, &r) != BF_OK) {
-            fprintf(stderr, "evalcmp: %s\n", bf_store_errmsg(s));
+        if (bf_store_reader_open(s, BATCH, &r, &errs) != BF_OK) {
+            fprintf(stderr, "evalcmp: %s\n", bf_errors_first(&errs));
             return 2;
         }
         long done = 0;
@@ -156,8 +156,8 @@ int main(int argc, char **argv)
             bf_household *hs;
             int n;
             bf_reader_set_limit(r, (int)(limit - done < BATCH ? limit - done : BATCH));
-            if (bf_reader_next(r, &hs, &n) != BF_OK) {
-                fprintf(stderr, "evalcmp: %s\n", bf_store_errmsg(s));
+            if (bf_reader_next(r, &hs, &n, &errs) != BF_OK) {
+                fprintf(stderr, "evalcmp: %s\n", bf_errors_first(&errs));
                 return 2;
             }
             if (n == 0)

@@ -17,20 +17,21 @@ int main(int argc, char **argv)
         return 2;
     }
     double started = bf_now();
-    char err[1024];
+    bf_errors errs;                  /* the store's message */
+    bf_errors_init(&errs, 1);
     bf_store *s;
-    if (bf_store_open_existing(argv[1], &s, err, sizeof err) != BF_OK) {
-        fprintf(stderr, "floor: %s\n", err);
+    if (bf_store_open_existing(argv[1], &s, &errs) != BF_OK) {
+        fprintf(stderr, "floor: %s\n", bf_errors_first(&errs));
         return 2;
     }
     int64_t total = 0, members = 0;
-    if (bf_store_count(s, &total, &members) != BF_OK) {
-        fprintf(stderr, "floor: %s\n", bf_store_errmsg(s));
+    if (bf_store_count(s, &total, &members, &errs) != BF_OK) {
+        fprintf(stderr, "floor: %s\n", bf_errors_first(&errs));
         return 2;
     }
     bf_reader *r;
-    if (bf_store_reader_open(s, BATCH, &r) != BF_OK) {
-        fprintf(stderr, "floor: %s\n", bf_store_errmsg(s));
+    if (bf_store_reader_open(s, BATCH, &r, &errs) != BF_OK) {
+        fprintf(stderr, "floor: %s\n", bf_errors_first(&errs));
         return 2;
     }
     int64_t households = 0, seen_members = 0;
@@ -38,8 +39,8 @@ int main(int argc, char **argv)
     for (;;) {
         bf_household *hs;
         int n;
-        if (bf_reader_next(r, &hs, &n) != BF_OK) {
-            fprintf(stderr, "floor: %s\n", bf_store_errmsg(s));
+        if (bf_reader_next(r, &hs, &n, &errs) != BF_OK) {
+            fprintf(stderr, "floor: %s\n", bf_errors_first(&errs));
             return 2;
         }
         if (n == 0)

@@ -36,17 +36,18 @@ int main(int argc, char **argv)
     bf_params *defs;
     bf_param_set set;
     nat_params p;
-    char err[1024];
+    bf_errors errs;                  /* the store's message */
+    bf_errors_init(&errs, 1);
     if (nat_params_load("native", params_path, date, &defs, &set, &p) != BF_OK)
         return 2;
     bf_store *s;
-    if (bf_store_open_existing(db, &s, err, sizeof err) != BF_OK) {
-        fprintf(stderr, "native: %s\n", err);
+    if (bf_store_open_existing(db, &s, &errs) != BF_OK) {
+        fprintf(stderr, "native: %s\n", bf_errors_first(&errs));
         return 2;
     }
     bf_reader *r;
-    if (bf_store_reader_open(s, BATCH, &r) != BF_OK) {
-        fprintf(stderr, "native: %s\n", bf_store_errmsg(s));
+    if (bf_store_reader_open(s, BATCH, &r, &errs) != BF_OK) {
+        fprintf(stderr, "native: %s\n", bf_errors_first(&errs));
         return 2;
     }
     nat_result *res = malloc(sizeof *res);
@@ -55,8 +56,8 @@ int main(int argc, char **argv)
     for (;;) {
         bf_household *hs;
         int n;
-        if (bf_reader_next(r, &hs, &n) != BF_OK) {
-            fprintf(stderr, "native: %s\n", bf_store_errmsg(s));
+        if (bf_reader_next(r, &hs, &n, &errs) != BF_OK) {
+            fprintf(stderr, "native: %s\n", bf_errors_first(&errs));
             return 2;
         }
         if (n == 0)

@@ -118,11 +118,10 @@ int main(int argc, char **argv)
         return 2;
     }
     char *json = read_all(argv[4]);
-    char err[1024];
     bf_store *s;
     bf_reader *r;
-    if (!json || bf_store_open_existing(argv[1], &s, err, sizeof err) != BF_OK ||
-        bf_store_reader_open(s, BATCH, &r) != BF_OK) {
+    if (!json || bf_store_open_existing(argv[1], &s, &errs) != BF_OK ||
+        bf_store_reader_open(s, BATCH, &r, &errs) != BF_OK) {
         fprintf(stderr, "whatif_check: cannot read %s or %s\n", argv[4], argv[1]);
         return 2;
     }
@@ -134,8 +133,8 @@ int main(int argc, char **argv)
     for (;;) {
         bf_household *hs;
         int n;
-        if (!a || !b || bf_reader_next(r, &hs, &n) != BF_OK) {
-            fprintf(stderr, "whatif_check: %s\n", bf_store_errmsg(s));
+        if (!a || !b || bf_reader_next(r, &hs, &n, &errs) != BF_OK) {
+            fprintf(stderr, "whatif_check: %s\n", bf_errors_first(&errs));
             return 2;
         }
         if (n == 0)

@@ -287,6 +287,13 @@ static bool append(char **buf, size_t *len, size_t *cap, const char *s)
     return true;
 }
 
+bf_errors bf_test_errs = {.max = 64};
+
+const char *bf_test_error(void)
+{
+    return bf_test_errs.count ? bf_test_errs.msgs[bf_test_errs.count - 1] : "";
+}
+
 char *bf_test_query(const char *db, const char *sql)
 {
     sqlite3 *conn = NULL;

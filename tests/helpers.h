@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "errors.h"
 #include "gen.h"
 #include "household.h"
 #include "sandbox.h"
@@ -70,6 +71,13 @@ BF_TEST_API char *bf_test_policies_with(const char *name, const char *from, cons
 BF_TEST_API void bf_test_run_free(bf_test_run *r);
 /* Number of lines of text (a last line without newline counts). */
 BF_TEST_API int bf_test_count_lines(const char *text);
+
+/* ---- Messages ---- */
+
+/* Where a test lets the library put its messages (each test runs in a process of its own). */
+BF_TEST_API extern bf_errors bf_test_errs;
+/* The latest message in bf_test_errs, "" when there is none. */
+BF_TEST_API const char *bf_test_error(void);
 
 /* ---- SQLite ---- */
 

@@ -330,10 +330,9 @@ Test(export, csv_of_a_generated_county_parses_back_with_the_runs_totals)
 {
     char *db = county("1500"), *out = bf_test_path(bf_test_dir, "run.csv");
     bf_store *s;
-    char err[1024];
-    cr_assert_eq(bf_store_open_existing(db, &s, err, sizeof err), BF_OK, "%s", err);
+    cr_assert_eq(bf_store_open_existing(db, &s, &bf_test_errs), BF_OK, "%s", bf_test_error());
     bf_stored_run run;
-    cr_assert_eq(bf_store_run_get(s, 1, &run), BF_OK);
+    cr_assert_eq(bf_store_run_get(s, 1, &run, NULL), BF_OK);
     bf_export_totals t;
     bf_errors errs;
     bf_errors_init(&errs, 5);
@@ -499,10 +498,9 @@ Test(export, a_writer_failing_half_way_leaves_no_file)
     char *db = county(NULL), *outdir = bf_test_path(bf_test_dir, "out"), *out = bf_test_path(outdir, "x.txt");
     cr_assert_eq(mkdir(outdir, 0755), 0);
     bf_store *s;
-    char err[1024];
-    cr_assert_eq(bf_store_open_existing(db, &s, err, sizeof err), BF_OK, "%s", err);
+    cr_assert_eq(bf_store_open_existing(db, &s, &bf_test_errs), BF_OK, "%s", bf_test_error());
     bf_stored_run run;
-    cr_assert_eq(bf_store_run_get(s, 1, &run), BF_OK);
+    cr_assert_eq(bf_store_run_get(s, 1, &run, NULL), BF_OK);
     bf_export_totals t;
     bf_errors errs;
     bf_errors_init(&errs, 5);

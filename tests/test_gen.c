@@ -333,10 +333,10 @@ static void teardown(void)
 
 Test(gen_store, stop_and_refusal_keep_the_store_as_it_was, .init = setup, .fini = teardown)
 {
-    char path[300], err[512];
+    char path[300];
     snprintf(path, sizeof path, "%s/s.db", dir);
     bf_store *s;
-    cr_assert_eq(bf_store_open(path, &s, err, sizeof err), BF_OK, "%s", err);
+    cr_assert_eq(bf_store_open(path, &s, &bf_test_errs), BF_OK, "%s", bf_test_error());
     bf_errors errs;
     bf_errors_init(&errs, 5);
     bf_gen_totals totals;
@@ -345,13 +345,13 @@ Test(gen_store, stop_and_refusal_keep_the_store_as_it_was, .init = setup, .fini 
     cr_expect_eq(bf_gen_to_store(s, &job, &totals, &errs), BF_EINTERRUPTED);
     cr_expect_eq(totals.households, 0);
     int64_t households, members;
-    cr_assert_eq(bf_store_count(s, &households, &members), BF_OK);
+    cr_assert_eq(bf_store_count(s, &households, &members, &errs), BF_OK);
     cr_expect_eq(households + members, 0);
     stop = 0;
     cr_expect_eq(bf_gen_to_store(s, &job, &totals, &errs), BF_OK);
     cr_expect_eq(totals.households, 50);
     cr_expect_eq(bf_gen_to_store(s, &job, &totals, &errs), BF_EUSAGE);
-    cr_assert_eq(bf_store_count(s, &households, &members), BF_OK);
+    cr_assert_eq(bf_store_count(s, &households, &members, &errs), BF_OK);
     cr_expect_eq(households, 50);
     job.n = 0;
     cr_expect_eq(bf_gen_to_xml(path, &job, &totals, &errs), BF_EUSAGE);
@@ -374,9 +374,8 @@ static int run(const char *fmt, const char *a, const char *b)
 static void count_store(const char *path, int64_t *households, int64_t *members)
 {
     bf_store *s;
-    char err[512];
-    cr_assert_eq(bf_store_open_existing(path, &s, err, sizeof err), BF_OK, "%s", err);
-    cr_assert_eq(bf_store_count(s, households, members), BF_OK);
+    cr_assert_eq(bf_store_open_existing(path, &s, &bf_test_errs), BF_OK, "%s", bf_test_error());
+    cr_assert_eq(bf_store_count(s, households, members, NULL), BF_OK);
     bf_store_close(s);
 }
 
@@ -430,18 +429,17 @@ Test(gen_cli, xml_imports_to_the_same_store, .init = setup, .fini = teardown)
     cr_assert_eq(run(BANGFU " import %s --db %s >/dev/null", xml, a), 0);
     cr_assert_eq(run(BANGFU " gen --households 1500 --seed 3 --db %s%s >/dev/null", b, ""), 0);
     bf_store *sa, *sb;
-    char err[512];
-    cr_assert_eq(bf_store_open_existing(a, &sa, err, sizeof err), BF_OK, "%s", err);
-    cr_assert_eq(bf_store_open_existing(b, &sb, err, sizeof err), BF_OK, "%s", err);
+    cr_assert_eq(bf_store_open_existing(a, &sa, &bf_test_errs), BF_OK, "%s", bf_test_error());
+    cr_assert_eq(bf_store_open_existing(b, &sb, &bf_test_errs), BF_OK, "%s", bf_test_error());
     bf_reader *ra, *rb;
-    cr_assert_eq(bf_store_reader_open(sa, 500, &ra), BF_OK);
-    cr_assert_eq(bf_store_reader_open(sb, 500, &rb), BF_OK);
+    cr_assert_eq(bf_store_reader_open(sa, 500, &ra, NULL), BF_OK);
+    cr_assert_eq(bf_store_reader_open(sb, 500, &rb, NULL), BF_OK);
     int64_t total = 0;
     for (;;) {
         bf_household *ba, *bb;
         int na, nb;
-        cr_assert_eq(bf_reader_next(ra, &ba, &na), BF_OK);
-        cr_assert_eq(bf_reader_next(rb, &bb, &nb), BF_OK);
+        cr_assert_eq(bf_reader_next(ra, &ba, &na, NULL), BF_OK);
+        cr_assert_eq(bf_reader_next(rb, &bb, &nb, NULL), BF_OK);
         cr_assert_eq(na, nb);
         if (na == 0)
             break;

@@ -182,15 +182,14 @@ Test(import, good_file_round_trips_every_field)
     bf_household want[4];
     expected_good(want);
     bf_store *s;
-    char err[512];
-    cr_assert_eq(bf_store_open_existing(db, &s, err, sizeof err), BF_OK, "%s", err);
+    cr_assert_eq(bf_store_open_existing(db, &s, &bf_test_errs), BF_OK, "%s", bf_test_error());
     int64_t nh, nm;
-    cr_assert_eq(bf_store_count(s, &nh, &nm), BF_OK);
+    cr_assert_eq(bf_store_count(s, &nh, &nm, NULL), BF_OK);
     cr_assert_eq(nh, 4);
     cr_assert_eq(nm, 11);
     bf_household got = {0};
     for (int i = 0; i < 4; i++) {
-        cr_assert_eq(bf_store_get_household(s, want[i].id, &got), BF_OK, "%s", want[i].id);
+        cr_assert_eq(bf_store_get_household(s, want[i].id, &got, NULL), BF_OK, "%s", want[i].id);
         char buf[512];
         const char *diff = bf_test_household_diff(&want[i], &got, buf, sizeof buf);
         cr_expect_null(diff, "%s", diff);
@@ -220,11 +219,10 @@ Test(import, writer_output_imports_to_identical_records)
     cr_assert_eq(r.status, 0, "stderr: %s", r.err);
     bf_test_run_free(&r);
     bf_store *s;
-    char err[512];
-    cr_assert_eq(bf_store_open_existing(db, &s, err, sizeof err), BF_OK, "%s", err);
+    cr_assert_eq(bf_store_open_existing(db, &s, &bf_test_errs), BF_OK, "%s", bf_test_error());
     bf_household got = {0};
     for (int i = 0; i < 4; i++) {
-        cr_assert_eq(bf_store_get_household(s, want[i].id, &got), BF_OK, "%s", want[i].id);
+        cr_assert_eq(bf_store_get_household(s, want[i].id, &got, &errs), BF_OK, "%s", want[i].id);
         char buf[512];
         const char *diff = bf_test_household_diff(&want[i], &got, buf, sizeof buf);
         cr_expect_null(diff, "%s", diff);
@@ -607,8 +605,7 @@ Test(import, empty_file)
 Test(import, library_returns_einput_and_zero_stats)
 {
     bf_store *s;
-    char err[512];
-    cr_assert_eq(bf_store_open(db, &s, err, sizeof err), BF_OK, "%s", err);
+    cr_assert_eq(bf_store_open(db, &s, &bf_test_errs), BF_OK, "%s", bf_test_error());
     const char *files[] = {HH("good.xml"), HH("feb29.xml")};
     bf_import_options opt = {.replace = false, .today = 0, .progress = false};
     bf_import_stats st;
@@ -618,7 +615,7 @@ Test(import, library_returns_einput_and_zero_stats)
     cr_expect_eq(st.households, 0);
     cr_expect_eq(bf_errors_total(&errs), 1);
     int64_t nh = -1, nm = -1;
-    cr_expect_eq(bf_store_count(s, &nh, &nm), BF_OK);
+    cr_expect_eq(bf_store_count(s, &nh, &nm, &errs), BF_OK);
     cr_expect_eq(nh, 0);
     bf_errors_free(&errs);
 
@@ -634,8 +631,7 @@ Test(import, library_returns_einput_and_zero_stats)
 Test(import, birth_after_today_is_rejected)
 {
     bf_store *s;
-    char err[512];
-    cr_assert_eq(bf_store_open(db, &s, err, sizeof err), BF_OK, "%s", err);
+    cr_assert_eq(bf_store_open(db, &s, &bf_test_errs), BF_OK, "%s", bf_test_error());
     const char *files[] = {HH("good.xml")};
     bf_date today;
     cr_assert_eq(bf_date_parse("2010-01-01", &today), BF_OK);  /* G003-2 is born in 2016 */

@@ -313,8 +313,7 @@ Test(plugins, the_sink_converts_validates_and_names_ids_whatever_the_order)
     cr_assert_not_null(dir);
     char *db = bf_test_path(dir, "s.db");
     bf_store *s;
-    char err[512];
-    cr_assert_eq(bf_store_open(db, &s, err, sizeof err), BF_OK, "%s", err);
+    cr_assert_eq(bf_store_open(db, &s, &bf_test_errs), BF_OK, "%s", bf_test_error());
     const char *paths[] = {"in.awk"};
     bf_import_source src = {&awkward, paths, 1};
     bf_import_options opt = {.today = 0};
@@ -341,7 +340,7 @@ Test(plugins, the_sink_converts_validates_and_names_ids_whatever_the_order)
     cr_expect_eq(errs.count, n, "%d messages, first: %s", errs.count,
                  errs.count ? errs.msgs[0] : "");
     int64_t hh = -1, mm = -1;
-    cr_expect_eq(bf_store_count(s, &hh, &mm), BF_OK);
+    cr_expect_eq(bf_store_count(s, &hh, &mm, &errs), BF_OK);
     cr_expect_eq(hh, 0, "nothing imported");
     bf_errors_free(&errs);
     bf_store_close(s);

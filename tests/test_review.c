@@ -47,12 +47,11 @@ static int collect(void *ctx, const bf_review_row *row)
 static char *review_lines(const char *db, bf_review_counts *counts)
 {
     bf_store *s;
-    char err[1024];
-    cr_assert_eq(bf_store_open_existing(db, &s, err, sizeof err), BF_OK, "%s", err);
+    cr_assert_eq(bf_store_open_existing(db, &s, &bf_test_errs), BF_OK, "%s", bf_test_error());
     int64_t id;
-    cr_assert_eq(bf_store_run_latest_completed(s, &id), BF_OK);
+    cr_assert_eq(bf_store_run_latest_completed(s, &id, NULL), BF_OK);
     bf_stored_run run;
-    cr_assert_eq(bf_store_run_get(s, id, &run), BF_OK);
+    cr_assert_eq(bf_store_run_get(s, id, &run, NULL), BF_OK);
     bf_buf b = {0};
     bf_errors errs;
     bf_errors_init(&errs, 5);

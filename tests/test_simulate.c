@@ -82,9 +82,9 @@ static void checker_open(checker *c, const bf_override *ov, int n_ov)
     bf_engine_config cfg = {.policies_dir = POLICIES, .params = c->ps, .sets = &c->set, .n_sets = 1,
                             .date = date, .jobs = 1, .text = BF_TEXT_ALL};
     cr_assert_eq(bf_engine_open(&cfg, &c->e, &c->errs), BF_OK);
-    char err[512];
-    cr_assert_eq(bf_store_open_existing(db, &c->store, err, sizeof err), BF_OK, "%s", err);
-    cr_assert_eq(bf_store_reader_open(c->store, 1, &c->reader), BF_OK);
+    cr_assert_eq(bf_store_open_existing(db, &c->store, &bf_test_errs), BF_OK, "%s",
+                 bf_test_error());
+    cr_assert_eq(bf_store_reader_open(c->store, 1, &c->reader, NULL), BF_OK);
 }
 
 /* The next household, its decisions in c->r; NULL after the last. */
@@ -92,7 +92,7 @@ static const bf_household *checker_next(checker *c)
 {
     bf_household *h;
     int n;
-    if (bf_reader_next(c->reader, &h, &n) != BF_OK || n != 1)
+    if (bf_reader_next(c->reader, &h, &n, NULL) != BF_OK || n != 1)
         return NULL;
     bf_engine_evaluate(c->e, h, 1, 0, &c->r);
     return h;

@@ -18,8 +18,7 @@ static void setup(void)
 {
     cr_assert_not_null(mkdtemp(dir));
     snprintf(path, sizeof path, "%s/t.db", dir);
-    char err[512];
-    cr_assert_eq(bf_store_open(path, &store, err, sizeof err), BF_OK, "%s", err);
+    cr_assert_eq(bf_store_open(path, &store, &bf_test_errs), BF_OK, "%s", bf_test_error());
 }
 
 static void teardown(void)
@@ -98,15 +97,16 @@ Test(store, every_field_round_trips)
     bf_household h, back;
     full_household(&h, "户-001", 3);
     memset(&back, 0, sizeof back);
-    cr_assert_eq(bf_store_insert_household(store, &h), BF_OK, "%s", bf_store_errmsg(store));
-    cr_assert_eq(bf_store_get_household(store, "户-001", &back), BF_OK, "%s", bf_store_errmsg(store));
+    cr_assert_eq(bf_store_insert_household(store, &h, &bf_test_errs), BF_OK, "%s", bf_test_error());
+    cr_assert_eq(bf_store_get_household(store, "户-001", &back, &bf_test_errs), BF_OK, "%s",
+                 bf_test_error());
     expect_same(&h, &back);
     h.has_previous = false;
     strcpy(h.id, "H2");
     for (int i = 0; i < h.n_members; i++)
         h.members[i].id[0] = 'X';
-    cr_assert_eq(bf_store_insert_household(store, &h), BF_OK, "%s", bf_store_errmsg(store));
-    cr_assert_eq(bf_store_get_household(store, "H2", &back), BF_OK);
+    cr_assert_eq(bf_store_insert_household(store, &h, &bf_test_errs), BF_OK, "%s", bf_test_error());
+    cr_assert_eq(bf_store_get_household(store, "H2", &back, &bf_test_errs), BF_OK);
     cr_expect(!back.has_previous, "absent previous income stays absent (NULL), not 0");
     bf_household_free(&h);
     bf_household_free(&back);
@@ -131,8 +131,10 @@ Test(store, households_of_1_to_20_members_round_trip_member_by_member)
             m->sex = i % 3 ? BF_SEX_M : BF_SEX_F;
         }
         memset(&back, 0, sizeof back);
-        cr_assert_eq(bf_store_insert_household(store, &h), BF_OK, "%s", bf_store_errmsg(store));
-        cr_assert_eq(bf_store_get_household(store, id, &back), BF_OK, "%s", bf_store_errmsg(store));
+        cr_assert_eq(bf_store_insert_household(store, &h, &bf_test_errs), BF_OK, "%s",
+                     bf_test_error());
+        cr_assert_eq(bf_store_get_household(store, id, &back, &bf_test_errs), BF_OK, "%s",
+                     bf_test_error());
         expect_same(&h, &back);
         bf_household_free(&h);
         bf_household_free(&back);
@@ -145,14 +147,14 @@ Test(store, a_member_id_taken_inside_a_statement_of_several_names_the_rows)
     full_household(&a, "A", 1);
     full_household(&b, "B", 10);
     strcpy(b.members[4].id, "A-1");           /* in the first statement, members 1 to 8 */
-    cr_assert_eq(bf_store_begin(store), BF_OK);
-    cr_assert_eq(bf_store_insert_household(store, &a), BF_OK, "%s", bf_store_errmsg(store));
-    cr_expect_eq(bf_store_insert_household(store, &b), BF_ESTORE);
-    cr_expect(strstr(bf_store_errmsg(store), "inserting members B-1 to B-8 of household B"),
-              "%s", bf_store_errmsg(store));
-    cr_assert_eq(bf_store_rollback(store), BF_OK);
+    cr_assert_eq(bf_store_begin(store, &bf_test_errs), BF_OK);
+    cr_assert_eq(bf_store_insert_household(store, &a, &bf_test_errs), BF_OK, "%s", bf_test_error());
+    cr_expect_eq(bf_store_insert_household(store, &b, &bf_test_errs), BF_ESTORE);
+    cr_expect(strstr(bf_test_error(), "inserting members B-1 to B-8 of household B"),
+              "%s", bf_test_error());
+    cr_assert_eq(bf_store_rollback(store, &bf_test_errs), BF_OK);
     int64_t nh, nm;
-    cr_assert_eq(bf_store_count(store, &nh, &nm), BF_OK);
+    cr_assert_eq(bf_store_count(store, &nh, &nm, &bf_test_errs), BF_OK);
     cr_expect_eq(nh, 0);
     cr_expect_eq(nm, 0);
     bf_household_free(&a);
@@ -163,8 +165,8 @@ Test(store, missing_household_is_not_found)
 {
     bf_household back;
     memset(&back, 0, sizeof back);
-    cr_expect_eq(bf_store_get_household(store, "nope", &back), BF_ENOTFOUND);
-    cr_expect(strstr(bf_store_errmsg(store), "nope") != NULL);
+    cr_expect_eq(bf_store_get_household(store, "nope", &back, &bf_test_errs), BF_ENOTFOUND);
+    cr_expect(strstr(bf_test_error(), "nope") != NULL);
     bf_household_free(&back);
 }
 
@@ -172,17 +174,17 @@ Test(store, duplicate_ids_are_refused_and_delete_cascades)
 {
     bf_household h;
     full_household(&h, "H1", 2);
-    cr_assert_eq(bf_store_insert_household(store, &h), BF_OK);
-    cr_expect_eq(bf_store_insert_household(store, &h), BF_ESTORE);
-    cr_expect(strstr(bf_store_errmsg(store), "H1") != NULL);
+    cr_assert_eq(bf_store_insert_household(store, &h, &bf_test_errs), BF_OK);
+    cr_expect_eq(bf_store_insert_household(store, &h, &bf_test_errs), BF_ESTORE);
+    cr_expect(strstr(bf_test_error(), "H1") != NULL);
     bool exists;
-    cr_assert_eq(bf_store_member_exists(store, "H1-2", &exists), BF_OK);
+    cr_assert_eq(bf_store_member_exists(store, "H1-2", &exists, &bf_test_errs), BF_OK);
     cr_expect(exists);
-    cr_assert_eq(bf_store_delete_household(store, "H1"), BF_OK);
-    cr_assert_eq(bf_store_member_exists(store, "H1-2", &exists), BF_OK);
+    cr_assert_eq(bf_store_delete_household(store, "H1", &bf_test_errs), BF_OK);
+    cr_assert_eq(bf_store_member_exists(store, "H1-2", &exists, &bf_test_errs), BF_OK);
     cr_expect(!exists, "members are deleted with their household");
     int64_t nh, nm;
-    cr_assert_eq(bf_store_count(store, &nh, &nm), BF_OK);
+    cr_assert_eq(bf_store_count(store, &nh, &nm, &bf_test_errs), BF_OK);
     cr_expect_eq(nh, 0);
     cr_expect_eq(nm, 0);
     bf_household_free(&h);
@@ -191,23 +193,24 @@ Test(store, duplicate_ids_are_refused_and_delete_cascades)
 Test(store, reader_streams_in_id_order_in_batches)
 {
     bf_household h;
-    cr_assert_eq(bf_store_begin(store), BF_OK);
+    cr_assert_eq(bf_store_begin(store, &bf_test_errs), BF_OK);
     /* insert out of order, with 1..7 members, so batches split between households */
     for (int i = 0; i < 1000; i++) {
         int k = (i * 397) % 1000;
         char id[32];
         snprintf(id, sizeof id, "H%05d", k);
         full_household(&h, id, 1 + k % 7);
-        cr_assert_eq(bf_store_insert_household(store, &h), BF_OK, "%s", bf_store_errmsg(store));
+        cr_assert_eq(bf_store_insert_household(store, &h, &bf_test_errs), BF_OK, "%s",
+                     bf_test_error());
         bf_household_free(&h);
     }
-    cr_assert_eq(bf_store_commit(store), BF_OK);
+    cr_assert_eq(bf_store_commit(store, &bf_test_errs), BF_OK);
     bf_reader *r;
-    cr_assert_eq(bf_store_reader_open(store, 64, &r), BF_OK);
+    cr_assert_eq(bf_store_reader_open(store, 64, &r, &bf_test_errs), BF_OK);
     int seen = 0, batches = 0;
     bf_household *batch;
     int n;
-    while (bf_reader_next(r, &batch, &n) == BF_OK && n > 0) {
+    while (bf_reader_next(r, &batch, &n, &bf_test_errs) == BF_OK && n > 0) {
         batches++;
         for (int i = 0; i < n; i++, seen++) {
             char id[32];
@@ -228,11 +231,11 @@ Test(store, rollback_leaves_nothing)
 {
     bf_household h;
     full_household(&h, "H1", 1);
-    cr_assert_eq(bf_store_begin(store), BF_OK);
-    cr_assert_eq(bf_store_insert_household(store, &h), BF_OK);
-    cr_assert_eq(bf_store_rollback(store), BF_OK);
+    cr_assert_eq(bf_store_begin(store, &bf_test_errs), BF_OK);
+    cr_assert_eq(bf_store_insert_household(store, &h, &bf_test_errs), BF_OK);
+    cr_assert_eq(bf_store_rollback(store, &bf_test_errs), BF_OK);
     int64_t nh, nm;
-    cr_assert_eq(bf_store_count(store, &nh, &nm), BF_OK);
+    cr_assert_eq(bf_store_count(store, &nh, &nm, &bf_test_errs), BF_OK);
     cr_expect_eq(nh, 0);
     bf_household_free(&h);
 }
@@ -246,29 +249,29 @@ Test(store, version_mismatch_and_foreign_files_are_refused)
     cr_assert_eq(sqlite3_exec(db, "UPDATE meta SET value='99' WHERE key='schema_version'", 0, 0, 0),
                  SQLITE_OK);
     sqlite3_close(db);
-    char err[512];
     bf_store *s2;
-    cr_expect_eq(bf_store_open(path, &s2, err, sizeof err), BF_EVERSION);
-    cr_expect(strstr(err, "schema version 99") && strstr(err, "newer"), "%s", err);
+    cr_expect_eq(bf_store_open(path, &s2, &bf_test_errs), BF_EVERSION);
+    cr_expect(strstr(bf_test_error(), "schema version 99") && strstr(bf_test_error(), "newer"),
+              "%s", bf_test_error());
 
     char other[300];
     snprintf(other, sizeof other, "%s/other.db", dir);
     cr_assert_eq(sqlite3_open(other, &db), SQLITE_OK);
     cr_assert_eq(sqlite3_exec(db, "CREATE TABLE t(x)", 0, 0, 0), SQLITE_OK);
     sqlite3_close(db);
-    cr_expect_eq(bf_store_open(other, &s2, err, sizeof err), BF_EVERSION);
-    cr_expect(strstr(err, "not a bangfu database") != NULL, "%s", err);
+    cr_expect_eq(bf_store_open(other, &s2, &bf_test_errs), BF_EVERSION);
+    cr_expect(strstr(bf_test_error(), "not a bangfu database") != NULL, "%s", bf_test_error());
 
     snprintf(other, sizeof other, "%s/text.db", dir);
     FILE *f = fopen(other, "w");
     fputs("this is not sqlite at all, just some text that is long enough to be a header....", f);
     fclose(f);
-    cr_expect_neq(bf_store_open(other, &s2, err, sizeof err), BF_OK);
+    cr_expect_neq(bf_store_open(other, &s2, &bf_test_errs), BF_OK);
 
     snprintf(other, sizeof other, "%s/missing.db", dir);
-    cr_expect_eq(bf_store_open_existing(other, &s2, err, sizeof err), BF_ENOTFOUND);
+    cr_expect_eq(bf_store_open_existing(other, &s2, &bf_test_errs), BF_ENOTFOUND);
     cr_expect_neq(access(other, F_OK), 0, "open_existing must not create the file");
-    cr_assert_eq(bf_store_open(path, &store, err, sizeof err), BF_EVERSION);
+    cr_assert_eq(bf_store_open(path, &store, &bf_test_errs), BF_EVERSION);
     store = NULL;
 }
 
@@ -291,7 +294,8 @@ static int64_t store_five_decisions(void)
 {
     bf_run_row run = {"2021-07-01T00:00:00Z", "2021-06-30", 1, NULL, false, "{}", "{}"};
     int64_t run_id = 0;
-    cr_assert_eq(bf_store_run_create(store, &run, &run_id), BF_OK, "%s", bf_store_errmsg(store));
+    cr_assert_eq(bf_store_run_create(store, &run, &run_id, &bf_test_errs), BF_OK, "%s",
+                 bf_test_error());
     const bf_decision_row rows[] = {
         {"A1", 0, 0, "dibao", NULL, true, 104600, "full", "[\"低于低保标准\"]", "{\"pcm\":463.83}", NULL},
         {"A1", 1, 1, "education_aid", "A1-1", false, 0, NULL, "[\"未在校就读\"]", NULL, NULL},
@@ -299,11 +303,11 @@ static int64_t store_five_decisions(void)
         {"A1", 1, 3, "education_aid", "身份-3", false, 0, NULL, "[\"未在校就读\"]", "", NULL},
         {"A2", 0, 0, "dibao", NULL, false, 0, NULL, NULL, NULL, "dibao.lua:3: boom"},
     };
-    cr_assert_eq(bf_store_begin(store), BF_OK);
+    cr_assert_eq(bf_store_begin(store, &bf_test_errs), BF_OK);
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
-        cr_assert_eq(bf_store_decision_insert(store, run_id, &rows[i]), BF_OK, "%s",
-                     bf_store_errmsg(store));
-    cr_assert_eq(bf_store_commit(store), BF_OK);
+        cr_assert_eq(bf_store_decision_insert(store, run_id, &rows[i], &bf_test_errs), BF_OK, "%s",
+                     bf_test_error());
+    cr_assert_eq(bf_store_commit(store, &bf_test_errs), BF_OK);
     return run_id;
 }
 
@@ -328,7 +332,7 @@ Test(store, decisions_are_stored_lean_and_read_back_whole)
 
 Test(store, texts_beyond_the_writers_memory_are_compared_with_the_stored_rows)
 {
-    cr_assert_eq(bf_store_texts_memory(store, 0), BF_OK);
+    cr_assert_eq(bf_store_texts_memory(store, 0, &bf_test_errs), BF_OK);
     store_five_decisions();
     expect_rows(DECISIONS_AS_READ, five_decisions, "read back as written");
     expect_rows("SELECT count(*) FROM decision_texts", "4\n", "shared as with texts in memory");
@@ -338,19 +342,21 @@ Test(store, a_rolled_back_decision_leaves_no_text_behind_for_the_next_one)
 {
     bf_run_row run = {"2021-07-01T00:00:00Z", "2021-06-30", 1, NULL, false, "{}", "{}"};
     int64_t run_id = 0;
-    cr_assert_eq(bf_store_run_create(store, &run, &run_id), BF_OK, "%s", bf_store_errmsg(store));
+    cr_assert_eq(bf_store_run_create(store, &run, &run_id, &bf_test_errs), BF_OK, "%s",
+                 bf_test_error());
     bf_decision_row row = {"A1", 0, 0, "dibao", NULL, true, 100, "full", "[\"甲\"]", NULL, NULL};
-    cr_assert_eq(bf_store_begin(store), BF_OK);
-    cr_assert_eq(bf_store_decision_insert(store, run_id, &row), BF_OK);
-    cr_assert_eq(bf_store_rollback(store), BF_OK);
+    cr_assert_eq(bf_store_begin(store, &bf_test_errs), BF_OK);
+    cr_assert_eq(bf_store_decision_insert(store, run_id, &row, &bf_test_errs), BF_OK);
+    cr_assert_eq(bf_store_rollback(store, &bf_test_errs), BF_OK);
     /* the same texts again: stored anew, not referring to the rolled-back row */
-    cr_assert_eq(bf_store_begin(store), BF_OK);
-    cr_assert_eq(bf_store_decision_insert(store, run_id, &row), BF_OK, "%s", bf_store_errmsg(store));
-    cr_assert_eq(bf_store_commit(store), BF_OK);
+    cr_assert_eq(bf_store_begin(store, &bf_test_errs), BF_OK);
+    cr_assert_eq(bf_store_decision_insert(store, run_id, &row, &bf_test_errs), BF_OK, "%s",
+                 bf_test_error());
+    cr_assert_eq(bf_store_commit(store, &bf_test_errs), BF_OK);
     char *v = bf_test_query(path, "SELECT household_id, reasons FROM decisions");
     cr_expect_str_eq(v, "A1|[\"甲\"]\n");
     free(v);
-    cr_expect_eq(bf_store_run_delete_decisions(store, run_id), BF_OK);
+    cr_expect_eq(bf_store_run_delete_decisions(store, run_id, &bf_test_errs), BF_OK);
     v = bf_test_query(path, "SELECT (SELECT count(*) FROM decision_rows) + (SELECT count(*) FROM decision_texts)");
     cr_expect_str_eq(v, "0\n", "a deleted run's decisions take their texts with them");
     free(v);
@@ -370,11 +376,10 @@ Test(store, a_version_6_database_keeps_every_decision_as_it_was)
     char *v = bf_test_query(path, DECISIONS_AS_READ);
     cr_expect_str_eq(v, five_decisions, "the version 6 table holds the decisions");
     free(v);
-    char err[512];
-    cr_assert_eq(bf_store_open_readonly(path, &store, err, sizeof err), BF_EVERSION,
+    cr_assert_eq(bf_store_open_readonly(path, &store, &bf_test_errs), BF_EVERSION,
                  "a reader cannot migrate");
     store = NULL;
-    cr_assert_eq(bf_store_open(path, &store, err, sizeof err), BF_OK, "%s", err);
+    cr_assert_eq(bf_store_open(path, &store, &bf_test_errs), BF_OK, "%s", bf_test_error());
     v = bf_test_query(path, "SELECT value FROM meta WHERE key = 'schema_version'");
     cr_expect_str_eq(v, "7\n");
     free(v);
@@ -407,8 +412,7 @@ Test(store, a_version_1_database_is_migrated_and_its_runs_stop_serving_as_baseli
                                   "VALUES (1, 'x', '2021-06-30', 'completed', 1, 'h', 'p')", 0, 0, 0),
                  SQLITE_OK, "%s", sqlite3_errmsg(db));
     sqlite3_close(db);
-    char err[512];
-    cr_assert_eq(bf_store_open(path, &store, err, sizeof err), BF_OK, "%s", err);
+    cr_assert_eq(bf_store_open(path, &store, &bf_test_errs), BF_OK, "%s", bf_test_error());
     char *v = bf_test_query(path, "SELECT value FROM meta WHERE key IN ('schema_version', 'households_version') ORDER BY key");
     cr_expect_str_eq(v, "0\n7\n");
     free(v);
@@ -416,10 +420,12 @@ Test(store, a_version_1_database_is_migrated_and_its_runs_stop_serving_as_baseli
                             " (SELECT summary_recorded FROM runs WHERE id = 1)");
     cr_expect_str_eq(v, "0|0\n", "the tally tables exist, empty; the old run has no tally");
     free(v);
-    cr_expect_eq(bf_store_check_baseline(store, 1, "2021-06-30", "p", "h"), BF_EINPUT);
-    cr_expect(strstr(bf_store_errmsg(store), "made by an older bangfu"), "%s", bf_store_errmsg(store));
+    cr_expect_eq(bf_store_check_baseline(store, 1, "2021-06-30", "p", "h", &bf_test_errs),
+                 BF_EINPUT);
+    cr_expect(strstr(bf_test_error(), "made by an older bangfu"), "%s", bf_test_error());
     int64_t run_id = -1;
-    cr_expect_eq(bf_store_find_baseline(store, "2021-06-30", "p", "h", &run_id), BF_OK);
+    cr_expect_eq(bf_store_find_baseline(store, "2021-06-30", "p", "h", &run_id, &bf_test_errs),
+                 BF_OK);
     cr_expect_eq(run_id, 0, "no baseline found");
 }
 
@@ -429,25 +435,26 @@ Test(store, writing_households_counts_the_version_once_per_transaction)
     char *v = bf_test_query(path, "SELECT value FROM meta WHERE key = 'households_version'");
     cr_expect_str_eq(v, "0\n");
     free(v);
-    cr_assert_eq(bf_store_begin(store), BF_OK);
+    cr_assert_eq(bf_store_begin(store, &bf_test_errs), BF_OK);
     for (int i = 0; i < 3; i++) {
         char id[16];
         snprintf(id, sizeof id, "V%d", i);
         full_household(&h, id, 2);
-        cr_assert_eq(bf_store_insert_household(store, &h), BF_OK, "%s", bf_store_errmsg(store));
+        cr_assert_eq(bf_store_insert_household(store, &h, &bf_test_errs), BF_OK, "%s",
+                     bf_test_error());
         bf_household_free(&h);
     }
-    cr_assert_eq(bf_store_commit(store), BF_OK);
+    cr_assert_eq(bf_store_commit(store, &bf_test_errs), BF_OK);
     v = bf_test_query(path, "SELECT value FROM meta WHERE key = 'households_version'");
     cr_expect_str_eq(v, "1\n");
     free(v);
-    cr_assert_eq(bf_store_begin(store), BF_OK);
+    cr_assert_eq(bf_store_begin(store, &bf_test_errs), BF_OK);
     full_household(&h, "V7", 1);
-    cr_assert_eq(bf_store_insert_household(store, &h), BF_OK);
+    cr_assert_eq(bf_store_insert_household(store, &h, &bf_test_errs), BF_OK);
     bf_household_free(&h);
-    cr_assert_eq(bf_store_rollback(store), BF_OK);
-    cr_assert_eq(bf_store_begin(store), BF_OK);
-    cr_assert_eq(bf_store_commit(store), BF_OK);
+    cr_assert_eq(bf_store_rollback(store, &bf_test_errs), BF_OK);
+    cr_assert_eq(bf_store_begin(store, &bf_test_errs), BF_OK);
+    cr_assert_eq(bf_store_commit(store, &bf_test_errs), BF_OK);
     v = bf_test_query(path, "SELECT value FROM meta WHERE key = 'households_version'");
     cr_expect_str_eq(v, "1\n", "a rollback and an empty transaction count nothing");
     free(v);
@@ -460,25 +467,27 @@ Test(store, a_run_is_running_while_its_connection_lives_and_abandoned_after)
 {
     bf_run_row row = {"2026-12-04T10:00:00Z", "2026-12-04", 1, NULL, false, "{}", "{}"};
     int64_t id;
-    cr_assert_eq(bf_store_run_create(store, &row, &id), BF_OK, "%s", bf_store_errmsg(store));
-    char err[512];
+    cr_assert_eq(bf_store_run_create(store, &row, &id, &bf_test_errs), BF_OK, "%s",
+                 bf_test_error());
     bf_store *other;
-    cr_assert_eq(bf_store_open_existing(path, &other, err, sizeof err), BF_OK, "%s", err);
+    cr_assert_eq(bf_store_open_existing(path, &other, &bf_test_errs), BF_OK, "%s", bf_test_error());
     bf_stored_run run;
-    cr_assert_eq(bf_store_run_get(other, id, &run), BF_OK, "%s", bf_store_errmsg(other));
+    cr_assert_eq(bf_store_run_get(other, id, &run, &bf_test_errs), BF_OK, "%s", bf_test_error());
     cr_expect_str_eq(run.status, "running");
     bf_stored_run_free(&run);
 
     /* a second run of the same store finishes; the first connection dies without finishing */
     int64_t id2;
-    cr_assert_eq(bf_store_run_create(other, &row, &id2), BF_OK, "%s", bf_store_errmsg(other));
-    cr_assert_eq(bf_store_run_finish(other, id2, "completed", "2026-12-04T10:01:00Z", 0, 0, 0), BF_OK);
+    cr_assert_eq(bf_store_run_create(other, &row, &id2, &bf_test_errs), BF_OK, "%s",
+                 bf_test_error());
+    cr_assert_eq(bf_store_run_finish(other, id2, "completed", "2026-12-04T10:01:00Z", 0, 0, 0,
+                                     &bf_test_errs), BF_OK);
     bf_store_close(store);
-    cr_assert_eq(bf_store_open_existing(path, &store, err, sizeof err), BF_OK, "%s", err);
-    cr_assert_eq(bf_store_run_get(other, id, &run), BF_OK);
+    cr_assert_eq(bf_store_open_existing(path, &store, &bf_test_errs), BF_OK, "%s", bf_test_error());
+    cr_assert_eq(bf_store_run_get(other, id, &run, &bf_test_errs), BF_OK);
     cr_expect_str_eq(run.status, "abandoned");
     bf_stored_run_free(&run);
-    cr_assert_eq(bf_store_run_get(store, id2, &run), BF_OK);
+    cr_assert_eq(bf_store_run_get(store, id2, &run, &bf_test_errs), BF_OK);
     cr_expect_str_eq(run.status, "completed");
     bf_stored_run_free(&run);
     bf_store_close(other);

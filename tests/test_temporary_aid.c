@@ -100,9 +100,9 @@ static seen compare_on(const char *db, const char *date_text)
     const bf_policy *pol = bf_engine_policies(e, &n_pol);
     int ta = policy_index(pol, n_pol, "temporary_aid");
     bf_store *store;
-    cr_assert_eq(bf_store_open_existing(db, &store, err, sizeof err), BF_OK, "%s", err);
+    cr_assert_eq(bf_store_open_existing(db, &store, &bf_test_errs), BF_OK, "%s", bf_test_error());
     bf_reader *reader;
-    cr_assert_eq(bf_store_reader_open(store, BATCH, &reader), BF_OK);
+    cr_assert_eq(bf_store_reader_open(store, BATCH, &reader, &errs), BF_OK);
     bf_result *res = calloc(BATCH, sizeof *res);
     nat_result *nr = malloc(sizeof *nr);
     cr_assert(res && nr);
@@ -110,7 +110,7 @@ static seen compare_on(const char *db, const char *date_text)
     for (;;) {
         bf_household *hs;
         int n;
-        cr_assert_eq(bf_reader_next(reader, &hs, &n), BF_OK, "%s", bf_store_errmsg(store));
+        cr_assert_eq(bf_reader_next(reader, &hs, &n, &errs), BF_OK, "%s", bf_test_error());
         if (n == 0)
             break;
         cr_assert_eq(bf_engine_evaluate(e, hs, n, 0, res), BF_OK);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bangfu.h"
+#include "helpers.h"
 #include "totals.h"
 
 /* One household, one eligible household-scope decision of policy k for amount fen. */
@@ -30,8 +31,7 @@ Test(totals, a_sum_that_fits_adds_up)
     cr_expect_eq(t[0].amount, INT64_MAX);
     cr_expect_eq(t[0].households, 2);
     cr_expect_eq(t[0].members, 6);
-    char msg[256] = "";
-    cr_expect_eq(bf_totals_check(t, pol, 1, msg, sizeof msg), BF_OK, "%s", msg);
+    cr_expect_eq(bf_totals_check(t, pol, 1, &bf_test_errs), BF_OK, "%s", bf_test_error());
     bf_result_free(&r);
 }
 
@@ -47,10 +47,10 @@ Test(totals, one_fen_past_int64_is_an_error_naming_the_policy)
     cr_expect_eq(bf__totals_add(t, pol, &h, &r), BF_ELIMIT);
     cr_expect(t[1].overflow);
     cr_expect_eq(t[1].amount, INT64_MAX, "the amount is left as it was, not wrapped to a negative");
-    char msg[256];
-    cr_expect_eq(bf_totals_check(t, pol, 2, msg, sizeof msg), BF_ELIMIT);
+    cr_expect_eq(bf_totals_check(t, pol, 2, &bf_test_errs), BF_ELIMIT);
     /* INT64_MAX fen = 9,223,372,036,854,775,807 fen = 92,233,720,368,547,758.07 yuan */
-    cr_expect(strstr(msg, "policy huge add up to more than 92233720368547758.07 yuan"), "%s", msg);
+    cr_expect(strstr(bf_test_error(), "policy huge add up to more than 92233720368547758.07 yuan"),
+              "%s", bf_test_error());
     bf_result_free(&r);
 }
 
@@ -60,7 +60,7 @@ Test(totals, policies_that_fit_alone_but_not_together_are_an_error)
     bf_totals t[2] = {{0}};
     t[0].amount = INT64_MAX / 2 + 1;
     t[1].amount = INT64_MAX / 2 + 1;           /* together INT64_MAX + 1 */
-    char msg[256];
-    cr_expect_eq(bf_totals_check(t, pol, 2, msg, sizeof msg), BF_ELIMIT);
-    cr_expect(strstr(msg, "all policies together add up to more than 92233720368547758.07 yuan"), "%s", msg);
+    cr_expect_eq(bf_totals_check(t, pol, 2, &bf_test_errs), BF_ELIMIT);
+    cr_expect(strstr(bf_test_error(), "all policies together add up to more than "
+                                      "92233720368547758.07 yuan"), "%s", bf_test_error());
 }

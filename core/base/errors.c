@@ -37,7 +37,7 @@ void bf_errors_init(bf_errors *e, int max)
     e->dropped = 0;
 }
 
-void bf_errors_add(bf_errors *e, const char *fmt, ...)
+static void add_v(bf_errors *e, const char *fmt, va_list args)
 {
     if (!e)
         return;
@@ -46,7 +46,7 @@ void bf_errors_add(bf_errors *e, const char *fmt, ...)
         return;
     }
     va_list ap;
-    va_start(ap, fmt);
+    va_copy(ap, args);
     int len = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
     char *msg = len >= 0 ? malloc((size_t)len + 1) : NULL;
@@ -57,7 +57,7 @@ void bf_errors_add(bf_errors *e, const char *fmt, ...)
         return;
     }
     e->msgs = grown;
-    va_start(ap, fmt);
+    va_copy(ap, args);
     vsnprintf(msg, (size_t)len + 1, fmt, ap);
     va_end(ap);
     /* an id or a script's text may carry terminal escapes: every message is shown visible */
@@ -73,6 +73,23 @@ void bf_errors_add(bf_errors *e, const char *fmt, ...)
         return;
     }
     e->msgs[e->count++] = msg;
+}
+
+void bf_errors_add(bf_errors *e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add_v(e, fmt, ap);
+    va_end(ap);
+}
+
+int bf_errors_fail(bf_errors *e, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add_v(e, fmt, ap);
+    va_end(ap);
+    return code;
 }
 
 bool bf_errors_full(const bf_errors *e)

@@ -6,10 +6,9 @@
  * wants no message). The caller shows the list (bf__cli_print_errors, the server's answers) or
  * passes it on; nobody keeps a message in a char buffer of its own to be copied from one to the
  * next. Messages a person reads are whole sentences through _() (i18n.h).
- * Exceptions, named where they are declared: the plugin ABI of plugin.h (char *err, size_t
+ * The one exception, named where it is declared: the plugin ABI of plugin.h (char *err, size_t
  * errlen: an ABI, fixed for plugins already built; the host adds what a plugin wrote to its own
- * list), and the store (store.h), which still keeps its last message for bf_store_errmsg until
- * its functions take a list too. */
+ * list). */
 #ifndef BF_ERRORS_H
 #define BF_ERRORS_H
 
@@ -28,6 +27,9 @@ void bf_errors_init(bf_errors *e, int max);
 /* Appends a printf-formatted message (or counts it as dropped past max). e may be NULL: the
  * message is then dropped, for a caller that wants none. */
 void bf_errors_add(bf_errors *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Adds a message as bf_errors_add does and returns code (`return bf_errors_fail(errs, …)`). */
+int bf_errors_fail(bf_errors *e, int code, const char *fmt,
+                   ...) __attribute__((format(printf, 3, 4)));
 /* True when the next message would only be counted (max messages are kept already). */
 bool bf_errors_full(const bf_errors *e);
 /* Total messages reported, kept or dropped. */

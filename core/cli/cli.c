@@ -74,6 +74,18 @@ static bool wants_help(int argc, char **argv)
     return false;
 }
 
+bf_store *bf__cli_open_store(const char *cmd, const char *db,
+                             int (*open)(const char *path, bf_store **out, bf_errors *errs))
+{
+    bf_store *s = NULL;
+    bf_errors errs;
+    bf_errors_init(&errs, 1);
+    if (open(db, &s, &errs) != BF_OK)
+        bf__cli_print_errors(cmd, &errs);
+    bf_errors_free(&errs);
+    return s;
+}
+
 int bf__cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;

@@ -7,6 +7,7 @@
 
 #include "errors.h"
 #include "i18n.h"
+#include "store.h"
 
 struct bf_areas;
 
@@ -31,6 +32,10 @@ bool bf__cli_opt(int argc, char **argv, int *i, const char *name, const char **v
 bool bf__cli_flag(const char *arg, const char *name);
 /* Prints up to 20 messages of errs to stderr as "bangfu CMD: message", then a count of the rest. */
 void bf__cli_print_errors(const char *cmd, const bf_errors *errs);
+/* Opens database db with open (bf_store_open, bf_store_open_existing or bf_store_open_readonly);
+ * NULL after printing why as "bangfu CMD: message". */
+bf_store *bf__cli_open_store(const char *cmd, const char *db,
+                             int (*open)(const char *path, bf_store **out, bf_errors *errs));
 /* Prints "bangfu CMD: message" and a hint to --help on stderr; returns BF_EXIT_USAGE. */
 int bf__cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The policies directory: the option value, else $BANGFU_POLICIES, else ./policies when it holds

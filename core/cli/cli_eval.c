@@ -255,16 +255,16 @@ static int cmd_check(int argc, char **argv)
         return bf__cli_usage_error("check", _("which household? bangfu check HOUSEHOLD_ID"));
     if (!o.jobs)
         o.jobs = 1;                                  /* one household: no threads needed */
-    char err[1024];
     bf_store *store;
-    if (bf_store_open_readonly(o.db, &store, err, sizeof err) != BF_OK) {
-        fprintf(stderr, "bangfu check: %s\n", err);
+    if (!(store = bf__cli_open_store("check", o.db, bf_store_open_readonly)))
         return BF_EXIT_USAGE;
-    }
     bf_household h = {0};
-    int rc = bf_store_get_household(store, id, &h);
+    bf_errors errs;
+    bf_errors_init(&errs, 1);
+    int rc = bf_store_get_household(store, id, &h, &errs);
     if (rc != BF_OK) {
-        fprintf(stderr, "bangfu check: %s\n", bf_store_errmsg(store));
+        bf__cli_print_errors("check", &errs);
+        bf_errors_free(&errs);
         bf_store_close(store);
         bf_household_free(&h);
         return BF_EXIT_USAGE;

@@ -134,10 +134,8 @@ static int cmd_export(int argc, char **argv)
     bf_plugins *plugins = NULL;
     const bf_writer *w = find_writer(format, bf__cli_plugins_dir(plugins_opt), &plugins);
     int status = BF_EXIT_USAGE;
-    char err[1024];
     bf_store *store;
-    if (w && bf_store_open_readonly(db, &store, err, sizeof err) != BF_OK) {
-        fprintf(stderr, "bangfu export: %s\n", err);
+    if (w && !(store = bf__cli_open_store("export", db, bf_store_open_readonly))) {
     } else if (w) {
         status = export_run(store, run_id, w, out);
         bf_store_close(store);

@@ -97,12 +97,9 @@ static int gen_db(const gen_options *o, const bf_gen_job *job, bf_gen_totals *to
                   bf_errors *errs)
 {
     bf_store *s = NULL;
-    char err[1024];
-    int rc = bf_store_open(o->db, &s, err, sizeof err);
-    if (rc != BF_OK) {
-        bf_errors_add(errs, "%s", err);
+    int rc = bf_store_open(o->db, &s, errs);
+    if (rc != BF_OK)
         return rc == BF_ESTORE ? BF_EIO : rc;
-    }
     bf__cli_wait_for_writers(s, "gen");
     rc = bf_gen_to_store(s, job, totals, errs);
     bool created = bf_store_created(s);

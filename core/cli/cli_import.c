@@ -162,12 +162,9 @@ static int group_sources(const import_args *a, const bf_plugins *p, bf_import_so
 /* Imports the sources and prints the outcome; the exit status. */
 static int run_import(const import_args *a, const bf_import_source *src, int n_src)
 {
-    bf_store *s;
-    char err[1024];
-    if (bf_store_open(a->db, &s, err, sizeof err) != BF_OK) {
-        fprintf(stderr, "bangfu import: %s\n", err);
+    bf_store *s = bf__cli_open_store("import", a->db, bf_store_open);
+    if (!s)
         return BF_EXIT_USAGE;
-    }
     bf__cli_wait_for_writers(s, "import");
     bf_errors errs;
     bf_errors_init(&errs, IMPORT_MAX_ERRORS);

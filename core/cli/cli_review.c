@@ -27,11 +27,14 @@ int bf__cli_resolve_run(const char *cmd, bf_store *store, int64_t wanted, bool c
                        bf_stored_run *run)
 {
     int64_t id = wanted;
-    int rc = id ? BF_OK : bf_store_run_latest_completed(store, &id);
+    bf_errors errs;
+    bf_errors_init(&errs, 1);
+    int rc = id ? BF_OK : bf_store_run_latest_completed(store, &id, &errs);
     if (rc == BF_OK)
-        rc = bf_store_run_get(store, id, run);
+        rc = bf_store_run_get(store, id, run, &errs);
     if (rc != BF_OK) {
-        fprintf(stderr, "bangfu %s: %s\n", cmd, bf_store_errmsg(store));
+        bf__cli_print_errors(cmd, &errs);
+        bf_errors_free(&errs);
         return BF_EXIT_USAGE;
     }
     if (completed_only && strcmp(run->status, "completed") != 0 &&
@@ -96,12 +99,9 @@ static int cmd_review(int argc, char **argv)
             return bf__cli_usage_error("review", _("unknown argument %s"), argv[i]);
         }
     }
-    char err[1024];
     bf_store *store;
-    if (bf_store_open_readonly(db, &store, err, sizeof err) != BF_OK) {
-        fprintf(stderr, "bangfu review: %s\n", err);
+    if (!(store = bf__cli_open_store("review", db, bf_store_open_readonly)))
         return BF_EXIT_USAGE;
-    }
     bf_stored_run run;
     int status = bf__cli_resolve_run("review", store, run_id, true, &run);
     if (status == BF_EXIT_OK) {

@@ -88,10 +88,8 @@ static int write_report(bf_store *store, int64_t run_id, const char *path)
     bf_stored_run run;
     bf_errors errs;
     bf_errors_init(&errs, 1);
-    int rc = bf_store_run_get(store, run_id, &run);
-    if (rc != BF_OK)
-        bf_errors_add(&errs, "%s", bf_store_errmsg(store));
-    else
+    int rc = bf_store_run_get(store, run_id, &run, &errs);
+    if (rc == BF_OK)
         rc = bf_export_report_html(store, &run, path, &errs);
     if (rc == BF_OK)
         printf(_("report: %s\n"), path);
@@ -165,12 +163,9 @@ static int cmd_run(int argc, char **argv)
     if (report && !bf__cli_report_folder_writable(report))
         return bf__cli_usage_error("run", _("--report %s: its folder is missing or not writable"),
                                   report);
-    char err[1024];
     bf_store *store;
-    if (bf_store_open_existing(o.db, &store, err, sizeof err) != BF_OK) {
-        fprintf(stderr, "bangfu run: %s\n", err);
+    if (!(store = bf__cli_open_store("run", o.db, bf_store_open_existing)))
         return BF_EXIT_USAGE;
-    }
     bf__cli_wait_for_writers(store, "run");
     o.cancel = &interrupted;
     o.track_reads = true;            /* for the run's tally (tally.h) */
@@ -190,12 +185,10 @@ static int cmd_run(int argc, char **argv)
     bf_rerun_plan plan = {0};
     int64_t evaluated = 0;
     int rc = full || o.only ? BF_OK
-           : bf_rerun_plan_make(store, s.engine, &s.sets[0], store_all, &plan);
-    if (rc != BF_OK)
-        bf_errors_add(&errs, "%s", bf_store_errmsg(store));
-    else if (plan.base)
+           : bf_rerun_plan_make(store, s.engine, &s.sets[0], store_all, &plan, &errs);
+    if (rc == BF_OK && plan.base)
         rc = bf_rerun_execute(store, s.engine, &s.sets[0], &opt, &plan, &sum, &evaluated, &errs);
-    else
+    else if (rc == BF_OK)
         rc = bf_run_execute(store, s.engine, &s.sets[0], &opt, &sum, &errs);
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);

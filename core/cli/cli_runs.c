@@ -90,16 +90,16 @@ static int cmd_runs(int argc, char **argv)
     bool json = false;
     if (parse_db_format("runs", argc, argv, &db, &json, NULL) != BF_EXIT_OK)
         return BF_EXIT_USAGE;
-    char err[1024];
     bf_store *store;
-    if (bf_store_open_existing(db, &store, err, sizeof err) != BF_OK) {
-        fprintf(stderr, "bangfu runs: %s\n", err);
+    if (!(store = bf__cli_open_store("runs", db, bf_store_open_existing)))
         return BF_EXIT_USAGE;
-    }
     bf_run_entry *runs;
     int n, status = BF_EXIT_OK;
-    if (bf_runlog_list(store, &runs, &n) != BF_OK) {
-        fprintf(stderr, "bangfu runs: %s\n", bf_store_errmsg(store));
+    bf_errors errs;
+    bf_errors_init(&errs, 1);
+    if (bf_runlog_list(store, &runs, &n, &errs) != BF_OK) {
+        bf__cli_print_errors("runs", &errs);
+        bf_errors_free(&errs);
         bf_store_close(store);
         return BF_EXIT_USAGE;
     }
@@ -252,15 +252,15 @@ static int cmd_diff(int argc, char **argv)
     int status = parse_diff(argc, argv, &o);
     if (status != BF_EXIT_OK)
         return status;
-    char err[1024];
     bf_store *store;
-    if (bf_store_open_readonly(o.db, &store, err, sizeof err) != BF_OK) {
-        fprintf(stderr, "bangfu diff: %s\n", err);
+    if (!(store = bf__cli_open_store("diff", o.db, bf_store_open_readonly)))
         return BF_EXIT_USAGE;
-    }
     bf_run_diff d;
-    if (bf_run_diff_compute(store, o.runs[0], o.runs[1], &d) != BF_OK) {
-        fprintf(stderr, "bangfu diff: %s\n", bf_store_errmsg(store));
+    bf_errors errs;
+    bf_errors_init(&errs, 1);
+    if (bf_run_diff_compute(store, o.runs[0], o.runs[1], &d, &errs) != BF_OK) {
+        bf__cli_print_errors("diff", &errs);
+        bf_errors_free(&errs);
         bf_store_close(store);
         return BF_EXIT_USAGE;
     }
@@ -298,15 +298,15 @@ static int cmd_history(int argc, char **argv)
         return BF_EXIT_USAGE;
     if (!id)
         return bf__cli_usage_error("history", _("give the id of a household"));
-    char err[1024];
     bf_store *store;
-    if (bf_store_open_readonly(db, &store, err, sizeof err) != BF_OK) {
-        fprintf(stderr, "bangfu history: %s\n", err);
+    if (!(store = bf__cli_open_store("history", db, bf_store_open_readonly)))
         return BF_EXIT_USAGE;
-    }
     bf_household_history h;
-    if (bf_household_history_load(store, id, &h) != BF_OK) {
-        fprintf(stderr, "bangfu history: %s\n", bf_store_errmsg(store));
+    bf_errors errs;
+    bf_errors_init(&errs, 1);
+    if (bf_household_history_load(store, id, &h, &errs) != BF_OK) {
+        bf__cli_print_errors("history", &errs);
+        bf_errors_free(&errs);
         bf_store_close(store);
         return BF_EXIT_USAGE;
     }

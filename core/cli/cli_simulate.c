@@ -165,10 +165,8 @@ static int cmd_simulate(int argc, char **argv)
         return bf__cli_usage_error("simulate", _("what should change? give --set NAME=VALUE or "
                                               "--scenario FILE"));
     }
-    char err[1024];
     bf_store *store;
-    if (bf_store_open_readonly(o.db, &store, err, sizeof err) != BF_OK) {
-        fprintf(stderr, "bangfu simulate: %s\n", err);
+    if (!(store = bf__cli_open_store("simulate", o.db, bf_store_open_readonly))) {
         bf_scenario_free(&sc);
         return BF_EXIT_USAGE;
     }

@@ -111,10 +111,10 @@ static int64_t version_read(const bf_household_history *h, int64_t households_ve
 }
 
 /* Loads run id's decisions of the household as the next run of h, unless it did not complete. */
-static int load_run(bf_store *s, bf_household_history *h, int64_t id)
+static int load_run(bf_store *s, bf_household_history *h, int64_t id, bf_errors *errs)
 {
     bf_history_run r = {0};
-    int rc = bf_store_run_get(s, id, &r.run);
+    int rc = bf_store_run_get(s, id, &r.run, errs);
     if (rc != BF_OK)
         return rc;
     if (strcmp(r.run.status, "completed") != 0 && strcmp(r.run.status, "completed_with_errors") != 0) {
@@ -124,7 +124,7 @@ static int load_run(bf_store *s, bf_household_history *h, int64_t id)
     r.version = version_read(h, r.run.households_version);
     bf_household_decision *d = NULL;
     int n = 0;
-    rc = bf_store_household_decisions(s, id, h->id, &d, &n);
+    rc = bf_store_household_decisions(s, id, h->id, &d, &n, errs);
     for (int i = 0; rc == BF_OK && i < n; i++)
         rc = add_decision(&r, &d[i], NULL, NULL, NULL);
     bf_household_decisions_free(d, n);
@@ -142,16 +142,14 @@ static int load_run(bf_store *s, bf_household_history *h, int64_t id)
 }
 
 /* The household's town and village as stored now ("" when gone). */
-static int load_place(bf_store *s, bf_household_history *h)
+static int load_place(bf_store *s, bf_household_history *h, bf_errors *errs)
 {
     bf_household rec = {0};
-    int rc = bf_store_get_household(s, h->id, &rec);
-    bool oom = false;
-    h->town = bf_strdup_opt(rc == BF_OK ? rec.town : "", &oom);
-    h->village = bf_strdup_opt(rc == BF_OK ? rec.village : "", &oom);
+    bool found = false, oom = false;
+    int rc = bf_store_find_household(s, h->id, &rec, &found, errs);
+    h->town = bf_strdup_opt(found ? rec.town : "", &oom);
+    h->village = bf_strdup_opt(found ? rec.village : "", &oom);
     bf_household_free(&rec);
-    if (rc == BF_ENOTFOUND)
-        rc = BF_OK;
     return rc == BF_OK && oom ? BF_ENOMEM : rc;
 }
 
@@ -165,28 +163,29 @@ static bool any_decisions(const bf_household_history *h)
     return false;
 }
 
-int bf_household_history_load(bf_store *s, const char *id, bf_household_history *out)
+int bf_household_history_load(bf_store *s, const char *id, bf_household_history *out,
+                              bf_errors *errs)
 {
     memset(out, 0, sizeof *out);
     if (!(out->id = strdup(id)))
-        return bf_store_set_error(s, BF_ENOMEM, "reading a household's history: out of memory");
-    int rc = bf_store_household_versions(s, id, &out->versions, &out->n_versions);
+        return bf_errors_fail(errs, BF_ENOMEM, "%s: reading a household's history: out of memory",
+                              bf_store_path(s));
+    int rc = bf_store_household_versions(s, id, &out->versions, &out->n_versions, errs);
     if (rc == BF_OK)
-        rc = load_place(s, out);
+        rc = load_place(s, out, errs);
     int64_t *ids = NULL;
     int n = 0;
     if (rc == BF_OK)
-        rc = bf_store_run_ids(s, &ids, &n);
+        rc = bf_store_run_ids(s, &ids, &n, errs);
     for (int i = 0; rc == BF_OK && i < n; i++)
-        rc = load_run(s, out, ids[i]);
+        rc = load_run(s, out, ids[i], errs);
     free(ids);
-    if (rc == BF_OK && !out->n_versions && !any_decisions(out)) {
-        char msg[BF_ID_BYTES + 100];
-        snprintf(msg, sizeof msg, "no household %s, now or in any run", id);
-        rc = bf_store_set_error(s, BF_ENOTFOUND, msg);
-    }
+    if (rc == BF_OK && !out->n_versions && !any_decisions(out))
+        rc = bf_errors_fail(errs, BF_ENOTFOUND, "%s: no household %s, now or in any run",
+                            bf_store_path(s), id);
     if (rc == BF_ENOMEM)
-        bf_store_set_error(s, rc, "reading a household's history: out of memory");
+        bf_errors_fail(errs, rc, "%s: reading a household's history: out of memory",
+                       bf_store_path(s));
     if (rc != BF_OK)
         bf_household_history_free(out);
     return rc;

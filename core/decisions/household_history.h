@@ -34,9 +34,10 @@ typedef struct bf_household_history {
     int n_runs;
 } bf_household_history;
 
-/* Loads the history of household id into *out. BF_OK; BF_ENOTFOUND (with the store's message)
- * when the store never had it; or an error with the store's message. */
-int bf_household_history_load(bf_store *s, const char *id, bf_household_history *out);
+/* Loads the history of household id into *out. BF_OK; BF_ENOTFOUND (with its message in errs)
+ * when the store never had it; or an error with its message in errs. */
+int bf_household_history_load(bf_store *s, const char *id, bf_household_history *out,
+                              bf_errors *errs);
 /* Frees what bf_household_history_load filled. */
 void bf_household_history_free(bf_household_history *h);
 

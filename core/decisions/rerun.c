@@ -48,18 +48,19 @@ static void sort_unique(bf_idlist *l)
 /* Adds to list the households that read param in run `run`; *everyone when the run counted it
  * as read by everyone. */
 static int add_readers(bf_store *s, int64_t run, const char *param, bf_idlist *list,
-                       bool *everyone)
+                       bool *everyone, bf_errors *errs)
 {
     bool found;
     char *text = NULL;
     *everyone = false;
-    int rc = bf_store_run_reads_get(s, run, param, &found, everyone, &text);
+    int rc = bf_store_run_reads_get(s, run, param, &found, everyone, &text, errs);
     for (char *p = text, *nl; rc == BF_OK && p && *p; p = nl ? nl + 1 : p + strlen(p)) {
         nl = strchr(p, '\n');
         if (nl)
             *nl = '\0';
         if (*p && bf_idlist_add(list, p) != BF_OK)
-            rc = bf_store_set_error(s, BF_ENOMEM, "planning the run: out of memory");
+            rc = bf_errors_fail(errs, BF_ENOMEM, "%s: planning the run: out of memory",
+                                bf_store_path(s));
     }
     free(text);
     return rc;
@@ -76,7 +77,7 @@ static int evaluate_all(bf_rerun_plan *plan, const char *why)
 
 /* What differs between the base run and this one: scripts, parameter values, the date. */
 static int plan_changes(bf_store *s, const bf_engine *engine, const bf_param_set *set,
-                        bf_rerun_plan *plan, bf_run_changes *c)
+                        bf_rerun_plan *plan, bf_run_changes *c, bf_errors *errs)
 {
     bf_buf hashes = {0}, values = {0};
     bf_run_audit_json(engine, set, &hashes, &values);
@@ -84,8 +85,9 @@ static int plan_changes(bf_store *s, const bf_engine *engine, const bf_param_set
     bf_date_format(set->date, date);
     bf_stored_run now = {.eval_date = date, .file_hashes = (char *)bf_buf_str(&hashes),
                          .parameters = (char *)bf_buf_str(&values), .households_version = -1};
-    int rc = hashes.oom || values.oom ? bf_store_set_error(s, BF_ENOMEM, "out of memory")
-                                      : bf__runlog_compare(s, &plan->base_run, &now, c);
+    int rc = hashes.oom || values.oom ? bf_errors_fail(errs, BF_ENOMEM, "%s: out of memory",
+                                                       bf_store_path(s))
+                                      : bf__runlog_compare(s, &plan->base_run, &now, c, errs);
     bf_buf_free(&hashes);
     bf_buf_free(&values);
     return rc;
@@ -94,7 +96,7 @@ static int plan_changes(bf_store *s, const bf_engine *engine, const bf_param_set
 /* Adds the households whose evaluation a changed parameter or date may change; gives up when a
  * script changed, a changed parameter was read by everyone, or a script read ctx.date. */
 static int plan_readers(bf_store *s, const bf_param_set *set, bf_rerun_plan *plan,
-                        const bf_run_changes *c)
+                        const bf_run_changes *c, bf_errors *errs)
 {
     char why[300];
     for (int i = 0; i < c->n_scripts; i++)
@@ -105,7 +107,7 @@ static int plan_readers(bf_store *s, const bf_param_set *set, bf_rerun_plan *pla
         }
     for (int i = 0; i < c->n_params; i++) {
         bool everyone;
-        int rc = add_readers(s, plan->base, c->params[i].name, &plan->evaluate, &everyone);
+        int rc = add_readers(s, plan->base, c->params[i].name, &plan->evaluate, &everyone, errs);
         if (rc != BF_OK)
             return rc;
         if (everyone) {
@@ -119,7 +121,7 @@ static int plan_readers(bf_store *s, const bf_param_set *set, bf_rerun_plan *pla
         return BF_OK;
     bool date_read;
     bf_idlist none = {0};
-    int rc = add_readers(s, plan->base, BF_RUN_DATE_READ, &none, &date_read);
+    int rc = add_readers(s, plan->base, BF_RUN_DATE_READ, &none, &date_read, errs);
     bf_idlist_free(&none);
     if (rc == BF_OK && date_read) {
         snprintf(why, sizeof why, _("a script read ctx.date in run %lld, and the date differs"),
@@ -129,31 +131,32 @@ static int plan_readers(bf_store *s, const bf_param_set *set, bf_rerun_plan *pla
     char date[BF_DATE_STRLEN];
     bf_date_format(set->date, date);
     return rc != BF_OK ? rc : bf_store_ids_aged_between(s, plan->base_run.eval_date, date,
-                                                        &plan->evaluate);
+                                                        &plan->evaluate, errs);
 }
 
 int bf_rerun_plan_make(bf_store *store, const bf_engine *engine, const bf_param_set *set,
-                       bool store_all, bf_rerun_plan *plan)
+                       bool store_all, bf_rerun_plan *plan, bf_errors *errs)
 {
     memset(plan, 0, sizeof *plan);
     int64_t base;
-    int rc = bf_store_reuse_base(store, store_all, &base);
+    int rc = bf_store_reuse_base(store, store_all, &base, errs);
     if (rc != BF_OK)
         return rc;
     if (!base)
         return evaluate_all(plan, _("no earlier completed run of every policy, with its tally, "
                                     "to compare with"));
-    if ((rc = bf_store_run_get(store, base, &plan->base_run)) != BF_OK)
+    if ((rc = bf_store_run_get(store, base, &plan->base_run, errs)) != BF_OK)
         return rc;
     plan->base = base;
     bf_run_changes c;
-    rc = plan_changes(store, engine, set, plan, &c);
+    rc = plan_changes(store, engine, set, plan, &c, errs);
     if (rc != BF_OK)
         return rc;
-    rc = plan_readers(store, set, plan, &c);
+    rc = plan_readers(store, set, plan, &c, errs);
     bf__run_changes_free(&c);
     if (rc == BF_OK && plan->base)
-        rc = bf_store_ids_versioned_after(store, plan->base_run.households_version, &plan->evaluate);
+        rc = bf_store_ids_versioned_after(store, plan->base_run.households_version, &plan->evaluate,
+                                          errs);
     if (rc == BF_OK)
         sort_unique(&plan->evaluate);
     return rc;
@@ -270,16 +273,16 @@ static int result_of_rows(rerun *rr, const bf_household *h, const bf_household_d
 }
 
 /* Takes away what household id counted in the base run (nothing when it was not stored then). */
-static int forget_base(rerun *rr, const char *id)
+static int forget_base(rerun *rr, const char *id, bf_errors *errs)
 {
     bf_household h = {0};
     bool found;
     int rc = bf_store_household_as_read(rr->s, id, rr->plan->base_run.households_version, &h,
-                                        &found);
+                                        &found, errs);
     bf_household_decision *rows = NULL;
     int n = 0;
     if (rc == BF_OK && found)
-        rc = bf_store_household_decisions_held(rr->s, holder(rr, id), id, &rows, &n);
+        rc = bf_store_household_decisions_held(rr->s, holder(rr, id), id, &rows, &n, errs);
     if (rc == BF_OK && found && (rc = result_of_rows(rr, &h, rows, n)) == BF_OK)
         rc = count(rr, &h, &rr->scratch, -1);
     bf_household_decisions_free(rows, n);
@@ -298,7 +301,8 @@ static int note_readers(rerun *rr, const bf_household *h, const bf_result *r)
 }
 
 /* Counts, notes and stores one evaluated batch. */
-static int take_batch(rerun *rr, const bf_household *hs, int n, const bf_result *res)
+static int take_batch(rerun *rr, const bf_household *hs, int n, const bf_result *res,
+                      bf_errors *errs)
 {
     int rc = BF_OK;
     for (int i = 0; rc == BF_OK && i < n; i++) {
@@ -309,13 +313,14 @@ static int take_batch(rerun *rr, const bf_household *hs, int n, const bf_result 
             bf__run_note_errors(&rr->out->first_errors, &hs[i], &res[i]);
     }
     if (rc == BF_ENOMEM)
-        return bf_store_set_error(rr->s, rc, "the run: out of memory");
+        return bf_errors_fail(errs, rc, "%s: the run: out of memory", bf_store_path(rr->s));
     return rc != BF_OK ? rc : bf__run_store_batch(rr->s, rr->out->run_id, hs, n, res, rr->pol,
-                                                 rr->plan->base_run.store_all);
+                                                 rr->plan->base_run.store_all, errs);
 }
 
 /* Evaluates the planned households, BATCH at a time; *interrupted when stopped. */
-static int evaluate(rerun *rr, const bf_run_options *opt, int64_t *evaluated, bool *interrupted)
+static int evaluate(rerun *rr, const bf_run_options *opt, int64_t *evaluated, bool *interrupted,
+                    bf_errors *errs)
 {
     bf_household *hs = calloc(BATCH, sizeof *hs);
     bf_result *res = calloc(BATCH, sizeof *res);
@@ -324,11 +329,11 @@ static int evaluate(rerun *rr, const bf_run_options *opt, int64_t *evaluated, bo
     for (int from = 0; rc == BF_OK && from < todo->n; from += BATCH) {
         int n = 0;
         for (int i = from; rc == BF_OK && i < todo->n && i < from + BATCH; i++) {
-            rc = forget_base(rr, todo->ids[i]);
-            if (rc == BF_OK && (rc = bf_store_get_household(rr->s, todo->ids[i], &hs[n])) == BF_OK)
-                n++;
-            else if (rc == BF_ENOTFOUND)         /* no longer stored */
-                rc = BF_OK;
+            bool found = false;                  /* not found: no longer stored */
+            rc = forget_base(rr, todo->ids[i], errs);
+            if (rc == BF_OK)
+                rc = bf_store_find_household(rr->s, todo->ids[i], &hs[n], &found, errs);
+            n += found;
         }
         if (rc != BF_OK || n == 0)
             continue;
@@ -338,7 +343,7 @@ static int evaluate(rerun *rr, const bf_run_options *opt, int64_t *evaluated, bo
             *interrupted = true;
             break;
         }
-        rc = take_batch(rr, hs, n, res);
+        rc = take_batch(rr, hs, n, res, errs);
         *evaluated += n;
     }
     for (int i = 0; i < BATCH; i++) {
@@ -350,7 +355,7 @@ static int evaluate(rerun *rr, const bf_run_options *opt, int64_t *evaluated, bo
     free(hs);
     free(res);
     if (rc == BF_ENOMEM)
-        bf_store_set_error(rr->s, rc, "the run: out of memory");
+        bf_errors_fail(errs, rc, "%s: the run: out of memory", bf_store_path(rr->s));
     return rc;
 }
 
@@ -363,14 +368,16 @@ typedef struct ranges {
     char first[BF_ID_BYTES], last[BF_ID_BYTES];
     int64_t source;
     int64_t reused;
+    bf_errors *errs;                   /* where a failing step says why */
 } ranges;
 
-static int end_range(ranges *g)
+static int end_range(ranges *g, bf_errors *errs)
 {
     if (!g->open)
         return BF_OK;
     g->open = false;
-    return bf_store_run_source_insert(g->rr->s, g->rr->out->run_id, g->first, g->last, g->source);
+    return bf_store_run_source_insert(g->rr->s, g->rr->out->run_id, g->first, g->last, g->source,
+                                      errs);
 }
 
 /* Every stored household in id order: evaluated ones end a range; the others extend the range
@@ -378,18 +385,19 @@ static int end_range(ranges *g)
 static int range_step(void *ctx, const char *id)
 {
     ranges *g = ctx;
+    bf_errors *errs = g->errs;
     const bf_idlist *todo = &g->rr->plan->evaluate;
     while (g->at_evaluated < todo->n && strcmp(todo->ids[g->at_evaluated], id) < 0)
         g->at_evaluated++;
     if (g->at_evaluated < todo->n && strcmp(todo->ids[g->at_evaluated], id) == 0)
-        return end_range(g);
+        return end_range(g, errs);
     int64_t source = holder(g->rr, id);
     g->reused++;
     if (g->open && source == g->source) {
         snprintf(g->last, sizeof g->last, "%s", id);
         return BF_OK;
     }
-    int rc = end_range(g);
+    int rc = end_range(g, errs);
     g->open = true;
     g->source = source;
     snprintf(g->first, sizeof g->first, "%s", id);
@@ -397,12 +405,12 @@ static int range_step(void *ctx, const char *id)
     return rc;
 }
 
-static int store_ranges(rerun *rr, int64_t *reused)
+static int store_ranges(rerun *rr, int64_t *reused, bf_errors *errs)
 {
-    ranges g = {.rr = rr};
-    int rc = bf_store_each_id(rr->s, range_step, &g);
+    ranges g = {.rr = rr, .errs = errs};
+    int rc = bf_store_each_id(rr->s, range_step, &g, errs);
     if (rc == BF_OK)
-        rc = end_range(&g);
+        rc = end_range(&g, errs);
     *reused = g.reused;
     return rc;
 }
@@ -418,12 +426,12 @@ static bool evaluated_id(const rerun *rr, const char *id)
 
 /* The readers of parameter i: the base run's not evaluated again, and the evaluated ones that
  * read it now, merged in id order. */
-static int store_readers(rerun *rr, int i, int64_t everyone_above)
+static int store_readers(rerun *rr, int i, int64_t everyone_above, bf_errors *errs)
 {
     const char *name = rr->set->defs->items[i].name;
     bool found, everyone;
     char *text = NULL;
-    int rc = bf_store_run_reads_get(rr->s, rr->plan->base, name, &found, &everyone, &text);
+    int rc = bf_store_run_reads_get(rr->s, rr->plan->base, name, &found, &everyone, &text, errs);
     const bf_idlist *now = &rr->readers[i];
     if (rc != BF_OK || (!found && now->n == 0)) {
         free(text);
@@ -447,21 +455,22 @@ static int store_readers(rerun *rr, int i, int64_t everyone_above)
         bf_buf_printf(&list, "%s\n", now->ids[k]);
     free(text);
     everyone = everyone || n > everyone_above;
-    rc = list.oom ? bf_store_set_error(rr->s, BF_ENOMEM, "the run: out of memory")
+    rc = list.oom ? bf_errors_fail(errs, BF_ENOMEM, "%s: the run: out of memory",
+                                   bf_store_path(rr->s))
                   : bf_store_run_reads_insert(rr->s, rr->out->run_id, name, everyone,
-                                              bf_buf_str(&list));
+                                              bf_buf_str(&list), errs);
     bf_buf_free(&list);
     return rc;
 }
 
 /* One run_towns row of town i. */
-static int store_town_row(rerun *rr, int i, int seq, const bf_totals *x)
+static int store_town_row(rerun *rr, int i, int seq, const bf_totals *x, bf_errors *errs)
 {
     bf_run_town_row row = {i, rr->names.names[i], seq, x->households, x->members, x->amount};
-    return bf_store_run_town_insert(rr->s, rr->out->run_id, &row);
+    return bf_store_run_town_insert(rr->s, rr->out->run_id, &row, errs);
 }
 
-static int store_towns(rerun *rr)
+static int store_towns(rerun *rr, bf_errors *errs)
 {
     int rc = BF_OK;
     for (int i = 0; rc == BF_OK && i < rr->n_towns; i++) {
@@ -469,44 +478,45 @@ static int store_towns(rerun *rr)
         if (t->households == 0)                     /* every household left the town */
             continue;
         bf_totals all = {.households = t->households, .members = t->members};
-        rc = store_town_row(rr, i, BF_TALLY_ALL_HOUSEHOLDS, &all);
+        rc = store_town_row(rr, i, BF_TALLY_ALL_HOUSEHOLDS, &all, errs);
         if (rc == BF_OK && rr->any_known)
-            rc = store_town_row(rr, i, BF_TALLY_ANY_POLICY, &t->any);
+            rc = store_town_row(rr, i, BF_TALLY_ANY_POLICY, &t->any, errs);
         for (int k = 0; rc == BF_OK && k < rr->n_pol; k++)
-            rc = store_town_row(rr, i, k, &t->t[k]);
+            rc = store_town_row(rr, i, k, &t->t[k], errs);
     }
     return rc;
 }
 
-static int store_tally(rerun *rr)
+static int store_tally(rerun *rr, bf_errors *errs)
 {
     int64_t share = rr->out->households / EVERYONE_SHARE;
     int64_t everyone_above = share > EVERYONE_MIN ? share : EVERYONE_MIN;
     int rc = BF_OK;
     for (int i = 0; rc == BF_OK && i < rr->set->defs->n; i++)
-        rc = store_readers(rr, i, everyone_above);
+        rc = store_readers(rr, i, everyone_above, errs);
     bool date_read = false;
     if (rc == BF_OK) {
         bf_idlist none = {0};
-        rc = add_readers(rr->s, rr->plan->base, BF_RUN_DATE_READ, &none, &date_read);
+        rc = add_readers(rr->s, rr->plan->base, BF_RUN_DATE_READ, &none, &date_read, errs);
         bf_idlist_free(&none);
     }
     if (rc == BF_OK && (date_read || bf_engine_date_read(rr->e)))
-        rc = bf_store_run_reads_insert(rr->s, rr->out->run_id, BF_RUN_DATE_READ, true, NULL);
-    return rc == BF_OK ? store_towns(rr) : rc;
+        rc = bf_store_run_reads_insert(rr->s, rr->out->run_id, BF_RUN_DATE_READ, true, NULL, errs);
+    return rc == BF_OK ? store_towns(rr, errs) : rc;
 }
 
 /* ---- loading the base run's totals ---- */
 
-static int load_base(rerun *rr)
+static int load_base(rerun *rr, bf_errors *errs)
 {
     bf_stored_policy *p;
     int n;
-    int rc = bf_store_run_policies(rr->s, rr->plan->base, &p, &n);
+    int rc = bf_store_run_policies(rr->s, rr->plan->base, &p, &n, errs);
     if (rc != BF_OK)
         return rc;
     if (n != rr->n_pol)
-        rc = bf_store_set_error(rr->s, BF_EINPUT, "the run compared with has other policies");
+        rc = bf_errors_fail(errs, BF_EINPUT, "%s: the run compared with has other policies",
+                            bf_store_path(rr->s));
     for (int i = 0; rc == BF_OK && i < n; i++) {
         bf_totals *t = &rr->out->per_policy[p[i].seq];
         *t = (bf_totals){p[i].evaluations, p[i].households, p[i].members, p[i].amount_fen,
@@ -515,11 +525,12 @@ static int load_base(rerun *rr)
     bf_stored_policies_free(p, n);
     bf_run_town_row *rows = NULL;
     if (rc == BF_OK)
-        rc = bf_store_run_towns_get(rr->s, rr->plan->base, &rows, &n);
+        rc = bf_store_run_towns_get(rr->s, rr->plan->base, &rows, &n, errs);
     for (int i = 0; rc == BF_OK && i < n; i++) {
         town_totals *t = town_of(rr, rows[i].town);
         if (!t)
-            rc = bf_store_set_error(rr->s, BF_ENOMEM, "the run: out of memory");
+            rc = bf_errors_fail(errs, BF_ENOMEM, "%s: the run: out of memory",
+                                bf_store_path(rr->s));
         else if (rows[i].policy_seq == BF_TALLY_ALL_HOUSEHOLDS) {
             t->households = rows[i].households;
             t->members = rows[i].members;
@@ -537,18 +548,18 @@ static int load_base(rerun *rr)
     if (rows)
         bf_run_town_rows_free(rows, n);
     if (rc == BF_OK)
-        rc = bf_store_run_sources_get(rr->s, rr->plan->base, &rr->sources, &rr->n_sources);
+        rc = bf_store_run_sources_get(rr->s, rr->plan->base, &rr->sources, &rr->n_sources, errs);
     return rc;
 }
 
 /* Parameters the base run counted as read by everyone need no reads per household: cached. */
-static int cache_everyones(rerun *rr)
+static int cache_everyones(rerun *rr, bf_errors *errs)
 {
     for (int i = 0; i < rr->set->defs->n; i++) {
         bool found, everyone;
         char *text = NULL;
         int rc = bf_store_run_reads_get(rr->s, rr->plan->base, rr->set->defs->items[i].name,
-                                        &found, &everyone, &text);
+                                        &found, &everyone, &text, errs);
         free(text);
         if (rc != BF_OK)
             return rc;
@@ -572,31 +583,31 @@ static void rerun_free(rerun *rr)
 }
 
 /* The final record: totals, tally, ranges, what was taken over, the status; one transaction. */
-static int finish(rerun *rr, bool whole, int64_t *reused)
+static int finish(rerun *rr, bool whole, int64_t *reused, bf_errors *errs)
 {
     char when[32];
     bf__run_time_now(when);
     bf_run_summary *out = rr->out;
-    int rc = bf_store_begin(rr->s);
+    int rc = bf_store_begin(rr->s, errs);
     if (rc == BF_OK)
-        rc = bf__run_finish_policies(rr->s, out->run_id, rr->e, rr->set, out, rr->plan->base);
+        rc = bf__run_finish_policies(rr->s, out->run_id, rr->e, rr->set, out, rr->plan->base, errs);
     if (rc == BF_OK && whole)
-        rc = store_ranges(rr, reused);
+        rc = store_ranges(rr, reused, errs);
     if (rc == BF_OK && whole)
-        rc = store_tally(rr);
+        rc = store_tally(rr, errs);
     if (rc == BF_OK && whole)
-        rc = bf_store_run_summary_done(rr->s, out->run_id);
+        rc = bf_store_run_summary_done(rr->s, out->run_id, errs);
     if (rc == BF_OK)
-        rc = bf_store_run_reused(rr->s, out->run_id, rr->plan->base, *reused);
+        rc = bf_store_run_reused(rr->s, out->run_id, rr->plan->base, *reused, errs);
     if (rc == BF_OK)
         rc = bf_store_run_finish(rr->s, out->run_id, out->status, when, out->households,
-                                 out->evaluations, out->errors);
+                                 out->evaluations, out->errors, errs);
     if (rc == BF_OK)
-        rc = bf_store_commit(rr->s);
+        rc = bf_store_commit(rr->s, errs);
     if (rc != BF_OK) {
-        bf_store_rollback(rr->s);
+        bf_store_rollback(rr->s, errs);
         bf_store_run_finish(rr->s, out->run_id, "failed", when, out->households,
-                            out->evaluations, out->errors);
+                            out->evaluations, out->errors, errs);
     }
     return rc;
 }
@@ -625,27 +636,23 @@ int bf_rerun_execute(bf_store *store, bf_engine *engine, const bf_param_set *set
     bf_run_audit_json(engine, set, &hashes, &values);
     bf_run_row row = {when, date, bf_engine_jobs(engine), NULL, opt->store_all,
                       bf_buf_str(&hashes), bf_buf_str(&values)};
-    int rc = bf_store_run_create(store, &row, &out->run_id);
+    int rc = bf_store_run_create(store, &row, &out->run_id, errs);
     bf_buf_free(&hashes);
     bf_buf_free(&values);
     int64_t members;
     if (rc == BF_OK)
-        rc = bf_store_count(store, &out->households, &members);
+        rc = bf_store_count(store, &out->households, &members, errs);
     if (rc == BF_OK)
-        rc = load_base(&rr);
+        rc = load_base(&rr, errs);
     if (rc == BF_OK)
-        rc = cache_everyones(&rr);
+        rc = cache_everyones(&rr, errs);
     bool interrupted = false;
-    if (rc == BF_OK && (rc = bf_store_bulk(store, true)) == BF_OK) {
-        rc = evaluate(&rr, opt, evaluated, &interrupted);
-        bf_store_bulk(store, false);
+    if (rc == BF_OK && (rc = bf_store_bulk(store, true, errs)) == BF_OK) {
+        rc = evaluate(&rr, opt, evaluated, &interrupted, errs);
+        bf_store_bulk(store, false, NULL);
     }
-    char overflow[512];
-    if (rc == BF_OK && !interrupted &&
-        bf_totals_check(out->per_policy, rr.pol, rr.n_pol, overflow, sizeof overflow) != BF_OK)
-        rc = bf_store_set_error(store, BF_ELIMIT, overflow);
-    if (rc != BF_OK)
-        bf_errors_add(errs, "%s", bf_store_errmsg(store));
+    if (rc == BF_OK && !interrupted)
+        rc = bf_totals_check(out->per_policy, rr.pol, rr.n_pol, errs);
     for (int k = 0; k < rr.n_pol; k++) {
         out->evaluations += out->per_policy[k].evaluations;
         out->errors += out->per_policy[k].errors;
@@ -655,9 +662,7 @@ int bf_rerun_execute(bf_store *store, bf_engine *engine, const bf_param_set *set
     if (out->run_id) {
         out->status = rc != BF_OK ? "failed" : interrupted ? "interrupted"
                       : out->errors ? "completed_with_errors" : "completed";
-        frc = finish(&rr, rc == BF_OK && !interrupted, &reused);
-        if (frc != BF_OK)
-            bf_errors_add(errs, "%s", bf_store_errmsg(store));
+        frc = finish(&rr, rc == BF_OK && !interrupted, &reused, errs);
     }
     rerun_free(&rr);
     out->seconds = bf_now() - started;

@@ -25,9 +25,9 @@ typedef struct bf_rerun_plan {
  * policy: a household is taken over when its record is the version that run read, when no
  * parameter it read has another value, when no script has another sha256, and when the date
  * leaves its members' ages the same (and no script read ctx.date). BF_OK with plan->base 0 and
- * plan->why when nothing can be taken over; or an error with the store's message. */
+ * plan->why when nothing can be taken over; or an error with its message in errs. */
 int bf_rerun_plan_make(bf_store *store, const bf_engine *engine, const bf_param_set *set,
-                       bool store_all, bf_rerun_plan *plan);
+                       bool store_all, bf_rerun_plan *plan, bf_errors *errs);
 /* Frees a plan. */
 void bf_rerun_plan_free(bf_rerun_plan *plan);
 

@@ -183,23 +183,21 @@ int bf_review_scan(bf_store *s, const bf_stored_run *run, bf_review_fn emit_fn, 
     memset(counts, 0, sizeof *counts);
     scan sc = {.run = run, .emit = emit_fn, .ctx = ctx, .counts = counts};
     bf_stored_policy *pol;
-    int rc = bf_store_run_policies(s, run->id, &pol, &sc.n_policies);
-    if (rc != BF_OK) {
-        bf_errors_add(errs, "%s", bf_store_errmsg(s));
+    int rc = bf_store_run_policies(s, run->id, &pol, &sc.n_policies, errs);
+    if (rc != BF_OK)
         return rc;
-    }
     sc.policies = pol;
     bf_household_cursor *cur = NULL;
-    rc = bf_store_run_households_open(s, run->id, &cur);
+    rc = bf_store_run_households_open(s, run->id, &cur, errs);
     const bf_run_household *h;
-    while (rc == BF_OK && (rc = bf_household_cursor_next(cur, &h)) == BF_OK && h) {
+    while (rc == BF_OK && (rc = bf_household_cursor_next(cur, &h, errs)) == BF_OK && h) {
         counts->households++;
         rc = review_household(&sc, h);
         if (rc == BF_OK && sc.note.oom)
             rc = BF_ENOMEM;
+        if (rc != BF_OK)                 /* the store's failures say themselves, in errs */
+            bf_errors_add(errs, "%s", bf_strerror(rc));
     }
-    if (rc != BF_OK)
-        bf_errors_add(errs, "%s", rc == BF_ESTORE ? bf_store_errmsg(s) : bf_strerror(rc));
     bf_household_cursor_close(cur);
     bf_stored_policies_free(pol, sc.n_policies);
     bf_buf_free(&sc.note);

@@ -82,9 +82,10 @@ static bool worth_storing(const bf_decision *d, bool store_all)
 }
 
 int bf__run_store_batch(bf_store *store, int64_t run_id, const bf_household *hs, int n,
-                       const bf_result *results, const bf_policy *pol, bool store_all)
+                       const bf_result *results, const bf_policy *pol, bool store_all,
+                       bf_errors *errs)
 {
-    int rc = bf_store_begin(store);
+    int rc = bf_store_begin(store, errs);
     for (int i = 0; rc == BF_OK && i < n; i++) {
         const bf_result *r = &results[i];
         for (int k = 0; rc == BF_OK && k < r->n; k++) {
@@ -97,12 +98,12 @@ int bf__run_store_batch(bf_store *store, int64_t run_id, const bf_household *hs,
                 bf_result_text(r, d->tier), bf_result_text(r, d->reasons),
                 bf_result_text(r, d->details), bf_result_text(r, d->error),
             };
-            rc = bf_store_decision_insert(store, run_id, &row);
+            rc = bf_store_decision_insert(store, run_id, &row, errs);
         }
     }
     if (rc == BF_OK)
-        return bf_store_commit(store);
-    bf_store_rollback(store);
+        return bf_store_commit(store, errs);
+    bf_store_rollback(store, errs);
     return rc;
 }
 
@@ -121,7 +122,8 @@ void bf__run_note_errors(bf_errors *first, const bf_household *h, const bf_resul
 }
 
 int bf__run_finish_policies(bf_store *store, int64_t run_id, bf_engine *engine,
-                           const bf_param_set *set, const bf_run_summary *out, int64_t also)
+                           const bf_param_set *set, const bf_run_summary *out, int64_t also,
+                           bf_errors *errs)
 {
     int n;
     const bf_policy *pol = bf_engine_policies(engine, &n);
@@ -131,7 +133,7 @@ int bf__run_finish_policies(bf_store *store, int64_t run_id, bf_engine *engine,
         if (!pol[k].reported)
             continue;
         char *earlier = NULL;          /* what the policy read in run `also` */
-        if (also && (rc = bf_store_run_params_read(store, also, k, &earlier)) != BF_OK)
+        if (also && (rc = bf_store_run_params_read(store, also, k, &earlier, errs)) != BF_OK)
             break;
         bf_buf names = {0};
         bf_buf_puts(&names, "[");
@@ -151,7 +153,7 @@ int bf__run_finish_policies(bf_store *store, int64_t run_id, bf_engine *engine,
             k, pol[k].id, pol[k].title, pol[k].scope == BF_SCOPE_HOUSEHOLD ? "household" : "member",
             t->evaluations, t->households, t->members, t->amount, t->errors, bf_buf_str(&names),
         };
-        rc = bf_store_run_policy_insert(store, run_id, &row);
+        rc = bf_store_run_policy_insert(store, run_id, &row, errs);
         bf_buf_free(&names);
     }
     return rc;
@@ -163,16 +165,14 @@ int bf__run_finish_policies(bf_store *store, int64_t run_id, bf_engine *engine,
 static int check_one_snapshot(bf_store *store, int64_t run_id, bf_errors *errs)
 {
     bool changed = false;
-    int rc = bf_store_run_households_changed(store, run_id, &changed);
+    int rc = bf_store_run_households_changed(store, run_id, &changed, errs);
     if (rc == BF_OK && changed) {
         bf_errors_add(errs, _("households were imported while run %lld was reading them, so its "
                         "decisions would mix old and new records; they were not kept and the run "
                         "is marked failed: run it again"), (long long)run_id);
-        rc = bf_store_run_delete_decisions(store, run_id);
+        rc = bf_store_run_delete_decisions(store, run_id, errs);
         return rc == BF_OK ? BF_ECHANGED : rc;
     }
-    if (rc != BF_OK)
-        bf_errors_add(errs, "%s", bf_store_errmsg(store));
     return rc;
 }
 
@@ -204,19 +204,19 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
     bf_run_audit_json(engine, set, &hashes, &values);
     bf_run_row row = {when, date, bf_engine_jobs(engine), opt->only, opt->store_all,
                       bf_buf_str(&hashes), bf_buf_str(&values)};
-    int rc = bf_store_run_create(store, &row, &out->run_id);
+    int rc = bf_store_run_create(store, &row, &out->run_id, errs);
     bf_buf_free(&hashes);
     bf_buf_free(&values);
     int64_t total = 0, members = 0;
     if (rc == BF_OK)
-        rc = bf_store_count(store, &total, &members);
+        rc = bf_store_count(store, &total, &members, errs);
     if (rc == BF_OK)
-        rc = bf_store_bulk(store, true);
+        rc = bf_store_bulk(store, true, errs);
     if (rc == BF_OK && (!newly || bf__tally_new(defs, pol, n_pol, total, &tally) != BF_OK))
         rc = BF_ENOMEM;
     bf_reader *reader = NULL;
     if (rc == BF_OK)
-        rc = bf_store_reader_open(store, batch, &reader);
+        rc = bf_store_reader_open(store, batch, &reader, errs);
     int limit = FIRST_BATCH < batch ? FIRST_BATCH : batch;
     if (rc == BF_OK)
         bf_reader_set_limit(reader, limit);
@@ -229,10 +229,10 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
     bf_household *cur = NULL, *next = NULL;
     int n_cur = 0, n_next = 0, turn = 0;
     double batch_started = bf_now();
-    if (rc == BF_OK && (rc = bf_reader_next(reader, &cur, &n_cur)) == BF_OK && n_cur > 0)
+    if (rc == BF_OK && (rc = bf_reader_next(reader, &cur, &n_cur, errs)) == BF_OK && n_cur > 0)
         bf_engine_start(engine, cur, n_cur, 0, results[turn]);
     while (rc == BF_OK && n_cur > 0) {
-        rc = bf_reader_next(reader, &next, &n_next);
+        rc = bf_reader_next(reader, &next, &n_next, errs);
         int erc = bf_engine_finish(engine);
         if (rc != BF_OK)
             break;
@@ -256,7 +256,8 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
                 bf_engine_cache_param(engine, newly[j]);   /* read by everyone: cache it */
         }
         if (rc == BF_OK)
-            rc = bf__run_store_batch(store, out->run_id, cur, n_cur, res, pol, opt->store_all);
+            rc = bf__run_store_batch(store, out->run_id, cur, n_cur, res, pol, opt->store_all,
+                                     errs);
         out->households += n_cur;
         bf_progress_update(&bar, out->households);
         /* slow scripts still commit progress about every second; fast ones use big transactions */
@@ -272,13 +273,9 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
             bf_engine_finish(engine);    /* the next batch was started: let it end */
     }
     bf_progress_end(&bar);
-    char overflow[512];
-    if (rc == BF_OK && !interrupted &&
-        bf_totals_check(out->per_policy, pol, n_pol, overflow, sizeof overflow) != BF_OK)
-        rc = bf_store_set_error(store, BF_ELIMIT, overflow);
-    if (rc != BF_OK)
-        bf_errors_add(errs, "%s", bf_store_errmsg(store));
-    else if (!interrupted)
+    if (rc == BF_OK && !interrupted)
+        rc = bf_totals_check(out->per_policy, pol, n_pol, errs);
+    if (rc == BF_OK && !interrupted)
         rc = check_one_snapshot(store, out->run_id, errs);
     bf_reader_close(reader);
     for (int t = 0; t < 2; t++) {
@@ -295,30 +292,29 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
                   : out->errors ? "completed_with_errors" : "completed";
     /* the final record: policy totals and status in one transaction */
     bf__run_time_now(when);
-    int frc = bf_store_begin(store);
+    int frc = bf_store_begin(store, errs);
     if (frc == BF_OK)
-        frc = bf__run_finish_policies(store, out->run_id, engine, set, out, 0);
+        frc = bf__run_finish_policies(store, out->run_id, engine, set, out, 0, errs);
     bool whole = rc == BF_OK && !interrupted && !opt->only;   /* a tally of every household */
     if (frc == BF_OK && rc == BF_OK)     /* what the run stored, for its report */
-        frc = bf__tally_store_towns(tally, store, out->run_id);
+        frc = bf__tally_store_towns(tally, store, out->run_id, errs);
     if (frc == BF_OK && whole)
-        frc = bf__tally_store_reads(tally, store, out->run_id);
+        frc = bf__tally_store_reads(tally, store, out->run_id, errs);
     if (frc == BF_OK && whole && bf_engine_date_read(engine))   /* for a re-run on another date */
-        frc = bf_store_run_reads_insert(store, out->run_id, BF_RUN_DATE_READ, true, NULL);
+        frc = bf_store_run_reads_insert(store, out->run_id, BF_RUN_DATE_READ, true, NULL, errs);
     if (frc == BF_OK && whole)
-        frc = bf_store_run_summary_done(store, out->run_id);
+        frc = bf_store_run_summary_done(store, out->run_id, errs);
     if (frc == BF_OK)
         frc = bf_store_run_finish(store, out->run_id, out->status, when, out->households,
-                                  out->evaluations, out->errors);
+                                  out->evaluations, out->errors, errs);
     if (frc == BF_OK)
-        frc = bf_store_commit(store);
+        frc = bf_store_commit(store, errs);
     if (frc != BF_OK) {
-        bf_errors_add(errs, "%s", bf_store_errmsg(store));
-        bf_store_rollback(store);
+        bf_store_rollback(store, errs);
         bf_store_run_finish(store, out->run_id, "failed", when, out->households,
-                            out->evaluations, out->errors);
+                            out->evaluations, out->errors, errs);
     }
-    bf_store_bulk(store, false);
+    bf_store_bulk(store, false, NULL);          /* a failure here loses nothing */
     bf__tally_free(tally);
     free(newly);
     out->seconds = bf_now() - started;

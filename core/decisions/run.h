@@ -50,13 +50,15 @@ void bf__run_time_now(char out[32]);
 /* Stores the decisions of one batch in one transaction: the eligible ones, errors, those of a
  * policy the household's records name, or all with store_all. */
 int bf__run_store_batch(bf_store *store, int64_t run_id, const bf_household *hs, int n,
-                       const bf_result *results, const bf_policy *pol, bool store_all);
+                       const bf_result *results, const bf_policy *pol, bool store_all,
+                       bf_errors *errs);
 /* Adds each error decision of r to first as "household H[, member M]: message". */
 void bf__run_note_errors(bf_errors *first, const bf_household *h, const bf_result *r);
 /* Records the per-policy totals of out for run_id, with the parameters each policy read (in
  * this engine, or in run `also` when not 0: a re-run keeps what the run it took over read). */
 int bf__run_finish_policies(bf_store *store, int64_t run_id, bf_engine *engine,
-                           const bf_param_set *set, const bf_run_summary *out, int64_t also);
+                           const bf_param_set *set, const bf_run_summary *out, int64_t also,
+                           bf_errors *errs);
 /* Frees a summary. */
 void bf_run_summary_free(bf_run_summary *s);
 

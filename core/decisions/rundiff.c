@@ -274,11 +274,11 @@ static int causes_of_version(bf_diff_household *h, const char *changed, bool bac
 }
 
 /* The record's causes: the fields changed by the versions between the two the runs read. */
-static int record_causes(walk *w, bf_diff_household *h, bool *found, bool *unknown)
+static int record_causes(walk *w, bf_diff_household *h, bool *found, bool *unknown, bf_errors *errs)
 {
     bf_household_version *v;
     int n;
-    int rc = bf_store_household_versions(w->s, h->id, &v, &n);
+    int rc = bf_store_household_versions(w->s, h->id, &v, &n, errs);
     if (rc != BF_OK)
         return rc;
     int64_t va = version_read(v, n, w->d->from.households_version);
@@ -367,10 +367,10 @@ static int script_causes(walk *w, bf_diff_household *h, bool *found)
 
 /* Why h's decisions changed: its record, the parameters it read, its policies' scripts; else
  * the date alone; else unknown. */
-static int find_causes(walk *w, bf_diff_household *h)
+static int find_causes(walk *w, bf_diff_household *h, bf_errors *errs)
 {
     bool found = false, unknown = false;
-    int rc = record_causes(w, h, &found, &unknown);
+    int rc = record_causes(w, h, &found, &unknown, errs);
     if (rc == BF_OK)
         rc = parameter_causes(w, h, &found);
     if (rc == BF_OK)
@@ -409,7 +409,7 @@ static void household_free(bf_diff_household *h)
 static const bf_diff_side not_eligible = {false, 0, NULL, NULL, NULL};
 
 /* Compares one household's decisions (a: run from, b: run to); keeps it when any changed. */
-static int compare_household(walk *w, const char *id, group *a, group *b)
+static int compare_household(walk *w, const char *id, group *a, group *b, bf_errors *errs)
 {
     bf_diff_household h = {0};
     const row *any = b->n ? &b->rows[0] : &a->rows[0];
@@ -432,7 +432,7 @@ static int compare_household(walk *w, const char *id, group *a, group *b)
             rc = add_change(w->d, &h, r, &r->side, &not_eligible);
     }
     if (rc == BF_OK && h.n_changes)
-        rc = find_causes(w, &h);
+        rc = find_causes(w, &h, errs);
     if (rc == BF_OK && h.n_changes) {
         bf_diff_household *grown = realloc(w->d->households,
                                            sizeof *grown * (size_t)(w->d->n_households + 1));
@@ -449,42 +449,42 @@ static int compare_household(walk *w, const char *id, group *a, group *b)
 
 /* Reads the decisions of household id from cursor c (positioned on *cur) into g. */
 static int read_group(bf_decision_cursor *c, const bf_stored_decision **cur, const char *id,
-                      group *g)
+                      group *g, bf_errors *errs)
 {
     group_clear(g);
     while (*cur && strcmp((*cur)->household, id) == 0) {
         int rc = group_add(g, *cur);
         if (rc != BF_OK)
             return rc;
-        if ((rc = bf_decision_cursor_next(c, cur)) != BF_OK)
+        if ((rc = bf_decision_cursor_next(c, cur, errs)) != BF_OK)
             return rc;
     }
     return BF_OK;
 }
 
 /* Walks both runs' decisions, household by household in id order. */
-static int walk_households(walk *w)
+static int walk_households(walk *w, bf_errors *errs)
 {
     bf_decision_cursor *ca = NULL, *cb = NULL;
     const bf_stored_decision *da = NULL, *db = NULL;
     group a = {0}, b = {0};
     char id[BF_ID_BYTES];
-    int rc = bf_store_decisions_open(w->s, w->d->from.id, &ca);
+    int rc = bf_store_decisions_open(w->s, w->d->from.id, &ca, errs);
     if (rc == BF_OK)
-        rc = bf_store_decisions_open(w->s, w->d->to.id, &cb);
+        rc = bf_store_decisions_open(w->s, w->d->to.id, &cb, errs);
     if (rc == BF_OK)
-        rc = bf_decision_cursor_next(ca, &da);
+        rc = bf_decision_cursor_next(ca, &da, errs);
     if (rc == BF_OK)
-        rc = bf_decision_cursor_next(cb, &db);
+        rc = bf_decision_cursor_next(cb, &db, errs);
     while (rc == BF_OK && (da || db)) {
         const char *next = !da ? db->household : !db ? da->household
                          : strcmp(da->household, db->household) <= 0 ? da->household : db->household;
         snprintf(id, sizeof id, "%s", next);
-        rc = read_group(ca, &da, id, &a);
+        rc = read_group(ca, &da, id, &a, errs);
         if (rc == BF_OK)
-            rc = read_group(cb, &db, id, &b);
+            rc = read_group(cb, &db, id, &b, errs);
         if (rc == BF_OK)
-            rc = compare_household(w, id, &a, &b);
+            rc = compare_household(w, id, &a, &b, errs);
     }
     group_clear(&a);
     group_clear(&b);
@@ -496,18 +496,20 @@ static int walk_households(walk *w)
 }
 
 /* Loads which households read each changed parameter in run run_id (when it kept a tally). */
-static int load_reads(bf_store *s, int64_t run_id, const bf_run_changes *c, reads **out)
+static int load_reads(bf_store *s, int64_t run_id, const bf_run_changes *c, reads **out,
+                      bf_errors *errs)
 {
     *out = c->n_params ? calloc((size_t)c->n_params, sizeof **out) : NULL;
     if (c->n_params && !*out)
         return BF_ENOMEM;
     bool recorded;
-    int rc = bf_store_run_summary_recorded(s, run_id, &recorded);
+    int rc = bf_store_run_summary_recorded(s, run_id, &recorded, errs);
     for (int i = 0; rc == BF_OK && recorded && i < c->n_params; i++) {
         reads *r = &(*out)[i];
         bool found;
         r->known = true;
-        rc = bf_store_run_reads_get(s, run_id, c->params[i].name, &found, &r->everyone, &r->text);
+        rc = bf_store_run_reads_get(s, run_id, c->params[i].name, &found, &r->everyone, &r->text,
+                                    errs);
         if (rc != BF_OK || !found || r->everyone || !r->text)
             continue;
         for (char *p = r->text; *p; p++)      /* count the lines */
@@ -531,11 +533,11 @@ static void free_reads(reads *r, int n)
 }
 
 /* The to run's policies first (their order and titles), with the parameters each read. */
-static int load_policies(walk *w)
+static int load_policies(walk *w, bf_errors *errs)
 {
     bf_stored_policy *p;
     int n;
-    int rc = bf_store_run_policies(w->s, w->d->to.id, &p, &n);
+    int rc = bf_store_run_policies(w->s, w->d->to.id, &p, &n, errs);
     if (rc != BF_OK)
         return rc;
     w->policy_params = n ? calloc((size_t)n, sizeof *w->policy_params) : NULL;
@@ -545,7 +547,7 @@ static int load_policies(walk *w)
         if (!policy_entry(w->d, p[i].policy, p[i].title))
             rc = BF_ENOMEM;
         else
-            rc = bf_store_run_params_read(w->s, w->d->to.id, p[i].seq, &w->policy_params[i]);
+            rc = bf_store_run_params_read(w->s, w->d->to.id, p[i].seq, &w->policy_params[i], errs);
     }
     w->n_policy_params = w->policy_params ? n : 0;
     bf_stored_policies_free(p, n);
@@ -558,37 +560,35 @@ static int compare_towns(const void *a, const void *b)
 }
 
 /* Refuses a run that did not complete: its decisions are not the whole county. */
-static int check_completed(bf_store *s, const bf_stored_run *r)
+static int check_completed(bf_store *s, const bf_stored_run *r, bf_errors *errs)
 {
     if (strcmp(r->status, "completed") == 0 || strcmp(r->status, "completed_with_errors") == 0)
         return BF_OK;
-    char msg[200];
-    snprintf(msg, sizeof msg, "run %lld is %s, not completed: its decisions are not the whole "
-             "county", (long long)r->id, r->status);
-    return bf_store_set_error(s, BF_EINPUT, msg);
+    return bf_errors_fail(errs, BF_EINPUT, "%s: run %lld is %s, not completed: its decisions are "
+                          "not the whole county", bf_store_path(s), (long long)r->id, r->status);
 }
 
-int bf_run_diff_compute(bf_store *s, int64_t from, int64_t to, bf_run_diff *out)
+int bf_run_diff_compute(bf_store *s, int64_t from, int64_t to, bf_run_diff *out, bf_errors *errs)
 {
     memset(out, 0, sizeof *out);
     walk w = {.s = s, .d = out};
-    int rc = bf_store_run_get(s, from, &out->from);
+    int rc = bf_store_run_get(s, from, &out->from, errs);
     if (rc == BF_OK)
-        rc = bf_store_run_get(s, to, &out->to);
+        rc = bf_store_run_get(s, to, &out->to, errs);
     if (rc == BF_OK)
-        rc = check_completed(s, &out->from);
+        rc = check_completed(s, &out->from, errs);
     if (rc == BF_OK)
-        rc = check_completed(s, &out->to);
+        rc = check_completed(s, &out->to, errs);
     if (rc == BF_OK)
-        rc = bf__runlog_compare(s, &out->from, &out->to, &out->between);
+        rc = bf__runlog_compare(s, &out->from, &out->to, &out->between, errs);
     if (rc == BF_OK)
-        rc = load_policies(&w);
+        rc = load_policies(&w, errs);
     if (rc == BF_OK)
-        rc = load_reads(s, from, &out->between, &w.reads_from);
+        rc = load_reads(s, from, &out->between, &w.reads_from, errs);
     if (rc == BF_OK)
-        rc = load_reads(s, to, &out->between, &w.reads_to);
+        rc = load_reads(s, to, &out->between, &w.reads_to, errs);
     if (rc == BF_OK)
-        rc = walk_households(&w);
+        rc = walk_households(&w, errs);
     if (rc == BF_OK && out->n_towns > 1)
         qsort(out->towns, (size_t)out->n_towns, sizeof *out->towns, compare_towns);
     free_reads(w.reads_from, out->between.n_params);
@@ -597,7 +597,7 @@ int bf_run_diff_compute(bf_store *s, int64_t from, int64_t to, bf_run_diff *out)
         free(w.policy_params[i]);
     free(w.policy_params);
     if (rc == BF_ENOMEM)
-        bf_store_set_error(s, rc, "comparing two runs: out of memory");
+        bf_errors_fail(errs, rc, "%s: comparing two runs: out of memory", bf_store_path(s));
     if (rc != BF_OK)
         bf_run_diff_free(out);
     return rc;

@@ -85,9 +85,9 @@ void bf__diff_side_free(bf_diff_side *s);
 /* The machine name of a cause ("record", "parameter", "script", "date", "unknown"). */
 const char *bf_cause_id(bf_cause_kind kind);
 
-/* Compares run `from` with run `to` (both completed) into *out. BF_OK, or an error with the
- * store's message (BF_EINPUT when a run did not complete). */
-int bf_run_diff_compute(bf_store *s, int64_t from, int64_t to, bf_run_diff *out);
+/* Compares run `from` with run `to` (both completed) into *out. BF_OK, or an error with its
+ * message in errs (BF_EINPUT when a run did not complete). */
+int bf_run_diff_compute(bf_store *s, int64_t from, int64_t to, bf_run_diff *out, bf_errors *errs);
 /* Frees what bf_run_diff_compute filled. */
 void bf_run_diff_free(bf_run_diff *d);
 

@@ -95,7 +95,7 @@ static int compare_json(const char *before, const char *after, bool params, bf_r
 }
 
 int bf__runlog_compare(bf_store *s, const bf_stored_run *before, const bf_stored_run *after,
-                      bf_run_changes *out)
+                      bf_run_changes *out, bf_errors *errs)
 {
     memset(out, 0, sizeof *out);
     out->date_moved = strcmp(before->eval_date, after->eval_date) != 0;
@@ -105,15 +105,17 @@ int bf__runlog_compare(bf_store *s, const bf_stored_run *before, const bf_stored
     if (rc != BF_OK) {
         bf__run_changes_free(out);
         /* the store wrote these texts: unreadable means a damaged database */
-        return bf_store_set_error(s, rc, rc == BF_ENOMEM ? "comparing two runs: out of memory"
-                                  : "comparing two runs: a run's file hashes or parameters are not a JSON object");
+        return bf_errors_fail(errs, rc, "%s: %s", bf_store_path(s),
+                              rc == BF_ENOMEM ? "comparing two runs: out of memory"
+                              : "comparing two runs: a run's file hashes or parameters are not a "
+                                "JSON object");
     }
     out->versions_known = before->households_version >= 0 && after->households_version >= 0;
     if (!out->versions_known)
         return BF_OK;
     int64_t lo = before->households_version, hi = after->households_version;
     rc = bf_store_versions_between(s, lo < hi ? lo : hi, lo < hi ? hi : lo, &out->households_added,
-                                   &out->households_reimported);
+                                   &out->households_reimported, errs);
     if (rc != BF_OK)
         bf__run_changes_free(out);
     return rc;
@@ -134,36 +136,38 @@ void bf__run_changes_free(bf_run_changes *c)
 }
 
 /* Reads run id into e with its policies, compared with prev (NULL for the first run). */
-static int load_entry(bf_store *s, int64_t id, const bf_run_entry *prev, bf_run_entry *e)
+static int load_entry(bf_store *s, int64_t id, const bf_run_entry *prev, bf_run_entry *e,
+                      bf_errors *errs)
 {
     memset(e, 0, sizeof *e);
-    int rc = bf_store_run_get(s, id, &e->run);
+    int rc = bf_store_run_get(s, id, &e->run, errs);
     if (rc == BF_OK)
-        rc = bf_store_run_policies(s, id, &e->policies, &e->n_policies);
+        rc = bf_store_run_policies(s, id, &e->policies, &e->n_policies, errs);
     if (rc == BF_OK && prev) {
         e->previous = prev->run.id;
-        rc = bf__runlog_compare(s, &prev->run, &e->run, &e->changes);
+        rc = bf__runlog_compare(s, &prev->run, &e->run, &e->changes, errs);
     }
     return rc;
 }
 
-int bf_runlog_list(bf_store *s, bf_run_entry **out, int *n)
+int bf_runlog_list(bf_store *s, bf_run_entry **out, int *n, bf_errors *errs)
 {
     *out = NULL;
     *n = 0;
     int64_t *ids;
     int count;
-    int rc = bf_store_run_ids(s, &ids, &count);
+    int rc = bf_store_run_ids(s, &ids, &count, errs);
     if (rc != BF_OK)
         return rc;
     bf_run_entry *entries = count ? calloc((size_t)count, sizeof *entries) : NULL;
     if (count && !entries) {
         free(ids);
-        return bf_store_set_error(s, BF_ENOMEM, "listing the runs: out of memory");
+        return bf_errors_fail(errs, BF_ENOMEM, "%s: listing the runs: out of memory",
+                              bf_store_path(s));
     }
     int done = 0;
     for (; rc == BF_OK && done < count; done++)
-        rc = load_entry(s, ids[done], done ? &entries[done - 1] : NULL, &entries[done]);
+        rc = load_entry(s, ids[done], done ? &entries[done - 1] : NULL, &entries[done], errs);
     free(ids);
     if (rc != BF_OK) {
         bf_runlog_free(entries, done);

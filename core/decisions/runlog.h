@@ -25,10 +25,10 @@ typedef struct bf_run_changes {
     int64_t households_reimported;     /* households imported again with changed fields */
 } bf_run_changes;
 
-/* Compares run before with run after into *out (zeroed first). BF_OK, or an error with the
- * store's message. */
+/* Compares run before with run after into *out (zeroed first). BF_OK, or an error with its
+ * message in errs. */
 int bf__runlog_compare(bf_store *s, const bf_stored_run *before, const bf_stored_run *after,
-                      bf_run_changes *out);
+                      bf_run_changes *out, bf_errors *errs);
 /* Frees what bf__runlog_compare filled. */
 void bf__run_changes_free(bf_run_changes *c);
 
@@ -41,8 +41,8 @@ typedef struct bf_run_entry {
     bf_run_changes changes;            /* against the run before; empty for the first */
 } bf_run_entry;
 
-/* Every stored run, oldest first (*out malloc'd). BF_OK, or an error with the store's message. */
-int bf_runlog_list(bf_store *s, bf_run_entry **out, int *n);
+/* Every stored run, oldest first (*out malloc'd). BF_OK, or an error with its message in errs. */
+int bf_runlog_list(bf_store *s, bf_run_entry **out, int *n, bf_errors *errs);
 /* Frees what bf_runlog_list returned. */
 void bf_runlog_free(bf_run_entry *e, int n);
 

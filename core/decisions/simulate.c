@@ -179,14 +179,14 @@ static int choose_baseline(bf_store *store, bf_engine *engine, const bf_param_se
     bf_date_format(baseline->date, date);
     int rc;
     if (asked > 0) {
-        rc = bf_store_check_baseline(store, asked, date, bf_buf_str(&values), bf_buf_str(&hashes));
+        rc = bf_store_check_baseline(store, asked, date, bf_buf_str(&values), bf_buf_str(&hashes),
+                                     errs);
         if (rc == BF_OK)
             *run_id = asked;
     } else {
-        rc = bf_store_find_baseline(store, date, bf_buf_str(&values), bf_buf_str(&hashes), run_id);
+        rc = bf_store_find_baseline(store, date, bf_buf_str(&values), bf_buf_str(&hashes), run_id,
+                                    errs);
     }
-    if (rc != BF_OK)
-        bf_errors_add(errs, "%s", bf_store_errmsg(store));
     bf_buf_free(&hashes);
     bf_buf_free(&values);
     return rc;
@@ -200,10 +200,8 @@ static int stored_reads_of(bf_store *store, int64_t run_id, const bf_engine *eng
     bf_engine_policies(engine, &n);
     for (int k = 0; k < n; k++) {
         char *json;
-        if (bf_store_run_params_read(store, run_id, k, &json) != BF_OK) {
-            bf_errors_add(errs, "%s", bf_store_errmsg(store));
+        if (bf_store_run_params_read(store, run_id, k, &json, errs) != BF_OK)
             return BF_ESTORE;
-        }
         bf_json_iter it;
         bf_json_item item;
         int got = 0;
@@ -244,12 +242,13 @@ static int prepare_units(const bf_household *hs, int n, const bf_engine *engine,
 
 /* Copies the stored decisions the positioned reader yields into base[0..n) (households in id
  * order); decisions of other households, gone members or policies not evaluated are skipped. */
-static int fill_from_reader(bf_baseline_reader *br, const bf_household *hs, int n, bf_result *base)
+static int fill_from_reader(bf_baseline_reader *br, const bf_household *hs, int n, bf_result *base,
+                            bf_errors *errs)
 {
     int rc, i = 0, u = 0;
     bf_baseline_decision sd;
     bool got;
-    while ((rc = bf_baseline_next(br, &sd, &got)) == BF_OK && got) {
+    while ((rc = bf_baseline_next(br, &sd, &got, errs)) == BF_OK && got) {
         while (i < n && strcmp(hs[i].id, sd.household_id) < 0) {
             i++;
             u = 0;
@@ -276,22 +275,22 @@ static int fill_from_reader(bf_baseline_reader *br, const bf_household *hs, int 
 /* Fills base[0..n) with the stored decisions of the batch: every decision unit of the
  * evaluated policies, not eligible unless the run stored it otherwise. */
 static int load_baseline(bf_baseline_reader *br, const char *after_id, const bf_household *hs,
-                         int n, const bf_engine *engine, bf_result *base)
+                         int n, const bf_engine *engine, bf_result *base, bf_errors *errs)
 {
     int rc = prepare_units(hs, n, engine, base);
     if (rc == BF_OK)
-        rc = bf_baseline_range(br, after_id, hs[n - 1].id);
-    return rc == BF_OK ? fill_from_reader(br, hs, n, base) : rc;
+        rc = bf_baseline_range(br, after_id, hs[n - 1].id, errs);
+    return rc == BF_OK ? fill_from_reader(br, hs, n, base, errs) : rc;
 }
 
 /* The same for households that are not neighbours: one stored-decision lookup each. */
 static int load_baseline_each(bf_baseline_reader *br, const bf_household *hs, int n,
-                              const bf_engine *engine, bf_result *base)
+                              const bf_engine *engine, bf_result *base, bf_errors *errs)
 {
     int rc = prepare_units(hs, n, engine, base);
     for (int i = 0; rc == BF_OK && i < n; i++)
-        if ((rc = bf_baseline_household(br, hs[i].id)) == BF_OK)
-            rc = fill_from_reader(br, &hs[i], 1, &base[i]);
+        if ((rc = bf_baseline_household(br, hs[i].id, errs)) == BF_OK)
+            rc = fill_from_reader(br, &hs[i], 1, &base[i], errs);
     return rc;
 }
 
@@ -327,11 +326,11 @@ static int add_ids(char *list, char ***ids, int64_t *n, int64_t *cap)
 
 /* Whether the tally of run run_id counted every town's households (policy_seq -1 rows; a run
  * made before that did not, and then every household is evaluated to count them). */
-static int counts_town_households(bf_store *store, int64_t run_id, bool *counted)
+static int counts_town_households(bf_store *store, int64_t run_id, bool *counted, bf_errors *errs)
 {
     bf_run_town_row *towns = NULL;
     int n = 0;
-    int rc = bf_store_run_towns_get(store, run_id, &towns, &n);
+    int rc = bf_store_run_towns_get(store, run_id, &towns, &n, errs);
     *counted = false;
     for (int i = 0; rc == BF_OK && i < n; i++)
         *counted = *counted || towns[i].policy_seq == BF_TALLY_ALL_HOUSEHOLDS;
@@ -351,14 +350,11 @@ static int select_households(bf_store *store, int64_t run_id, const bf_params *d
     *ids = *lists = NULL;
     *n = 0;
     bool recorded;
-    int rc = bf_store_run_summary_recorded(store, run_id, &recorded);
+    int rc = bf_store_run_summary_recorded(store, run_id, &recorded, errs);
     if (rc == BF_OK && recorded)
-        rc = counts_town_households(store, run_id, &recorded);
-    if (rc != BF_OK || !recorded) {
-        if (rc != BF_OK)
-            bf_errors_add(errs, "%s", bf_store_errmsg(store));
+        rc = counts_town_households(store, run_id, &recorded, errs);
+    if (rc != BF_OK || !recorded)
         return rc;
-    }
     if (!(*lists = calloc((size_t)defs->n + 1, sizeof **lists)))
         return BF_ENOMEM;
     int64_t cap = 0;
@@ -367,8 +363,7 @@ static int select_households(bf_store *store, int64_t run_id, const bf_params *d
             continue;
         bool found, everyone;
         if ((rc = bf_store_run_reads_get(store, run_id, defs->items[i].name, &found, &everyone,
-                                         &(*lists)[i])) != BF_OK) {
-            bf_errors_add(errs, "%s", bf_store_errmsg(store));
+                                         &(*lists)[i], errs)) != BF_OK) {
             return rc;
         }
         if (everyone)
@@ -404,11 +399,9 @@ static int start_from_tally(bf_store *store, int64_t run_id, const bf_policy *po
     bf_stored_policy *sp = NULL;
     bf_run_town_row *towns = NULL;
     int n_sp = 0, n_towns = 0;
-    int rc = bf_store_run_policies(store, run_id, &sp, &n_sp);
+    int rc = bf_store_run_policies(store, run_id, &sp, &n_sp, errs);
     if (rc == BF_OK)
-        rc = bf_store_run_towns_get(store, run_id, &towns, &n_towns);
-    if (rc != BF_OK)
-        bf_errors_add(errs, "%s", bf_store_errmsg(store));
+        rc = bf_store_run_towns_get(store, run_id, &towns, &n_towns, errs);
     for (int i = 0; rc == BF_OK && i < n_sp; i++) {
         int k = sp[i].seq;
         if (k < 0 || k >= n_pol || !pol[k].reported)
@@ -444,15 +437,13 @@ static int count_households(bf_store *store, int64_t run_id, int64_t *total, bf_
     int rc;
     if (run_id) {
         bf_stored_run run = {0};
-        if ((rc = bf_store_run_get(store, run_id, &run)) == BF_OK)
+        if ((rc = bf_store_run_get(store, run_id, &run, errs)) == BF_OK)
             *total = run.households;
         bf_stored_run_free(&run);
     } else {
         int64_t members;
-        rc = bf_store_count(store, total, &members);
+        rc = bf_store_count(store, total, &members, errs);
     }
-    if (rc != BF_OK)
-        bf_errors_add(errs, "%s", bf_store_errmsg(store));
     return rc;
 }
 
@@ -463,31 +454,27 @@ static int read_selected(bf_store *store, bf_baseline_reader *br, char **ids, in
     /* one read transaction for the batch: one lock instead of three per household, and a
      * household's members and stored decisions from the same version of the database */
     bool began;
-    int rc = bf_store_read_begin(store, &began);
+    int rc = bf_store_read_begin(store, &began, errs);
     for (int i = 0; rc == BF_OK && i < n; i++)
-        rc = bf_store_get_household(store, ids[i], &hs[i]);
+        rc = bf_store_get_household(store, ids[i], &hs[i], errs);
     if (rc == BF_OK)
-        rc = load_baseline_each(br, hs, n, engine, base);
-    int end = bf_store_read_end(store, began, rc == BF_OK);
+        rc = load_baseline_each(br, hs, n, engine, base, errs);
+    int end = bf_store_read_end(store, began, rc == BF_OK, errs);
     rc = rc == BF_OK ? end : rc;
-    if (rc != BF_OK)
-        bf_errors_add(errs, "%s", bf_store_errmsg(store));
     return rc;
 }
 
 /* Reads the next batch of households and, with a stored baseline, their stored decisions into
  * base; after holds the last id read so far. */
-static int read_batch(bf_store *store, bf_reader *reader, bf_baseline_reader *br, char *after,
+static int read_batch(bf_reader *reader, bf_baseline_reader *br, char *after,
                       const bf_engine *engine, bf_result *base, bf_household **hs, int *n,
                       bf_errors *errs)
 {
-    int rc = bf_reader_next(reader, hs, n);
+    int rc = bf_reader_next(reader, hs, n, errs);
     if (rc == BF_OK && *n > 0 && br)
-        rc = load_baseline(br, after, *hs, *n, engine, base);
-    if (rc != BF_OK) {
-        bf_errors_add(errs, "%s", bf_store_errmsg(store));
+        rc = load_baseline(br, after, *hs, *n, engine, base, errs);
+    if (rc != BF_OK)
         return rc;
-    }
     if (*n > 0)
         snprintf(after, BF_ID_BYTES, "%s", (*hs)[*n - 1].id);
     return BF_OK;
@@ -512,7 +499,7 @@ static int next_batch(batch_source *src, int turn, bf_result *base, bf_household
                       bf_errors *errs)
 {
     if (src->reader)
-        return read_batch(src->store, src->reader, src->br, src->after, src->engine, base, hs, n,
+        return read_batch(src->reader, src->br, src->after, src->engine, base, hs, n,
                           errs);
     int64_t left = src->n_ids - src->next;
     *n = (int)(left < BATCH ? left : BATCH);
@@ -592,10 +579,8 @@ static int describe_scenario(const bf_param_set *baseline, const bf_sim_options 
 static int check_one_snapshot(bf_store *store, int64_t version_read, bf_errors *errs)
 {
     int64_t now = 0;
-    if (bf_store_households_version(store, &now) != BF_OK) {
-        bf_errors_add(errs, "%s", bf_store_errmsg(store));
+    if (bf_store_households_version(store, &now, errs) != BF_OK)
         return BF_ESTORE;
-    }
     if (now == version_read)
         return BF_OK;
     bf_errors_add(errs, "%s", _("households were imported while this simulation was reading them, "
@@ -612,12 +597,10 @@ static int check_sim_totals(const bf_sim_result *out, const bf_policy *pol, int 
     if (!t)
         return BF_ENOMEM;
     int rc = BF_OK;
-    char msg[512];
     for (int side = 0; side < 2 && rc == BF_OK; side++) {
         for (int k = 0; k < n; k++)
             t[k] = side ? out->policies[k].scenario : out->policies[k].baseline;
-        if ((rc = bf_totals_check(t, pol, n, msg, sizeof msg)) != BF_OK)
-            bf_errors_add(errs, "%s", msg);
+        rc = bf_totals_check(t, pol, n, errs);
     }
     free(t);
     return rc;
@@ -643,11 +626,11 @@ int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline
     int rc = (!out->policies || !changed || !base[0] || !base[1] || !scen[0] ||
               !scen[1] || !reevaluated) ? BF_ENOMEM : describe_scenario(baseline, opts, out);
     int64_t total = 0, version = 0;
-    if (rc == BF_OK && (rc = bf_store_households_version(store, &version)) != BF_OK)
-        bf_errors_add(errs, "%s", bf_store_errmsg(store));
+    if (rc == BF_OK)
+        rc = bf_store_households_version(store, &version, errs);
     bf_reader *reader = NULL;
-    if (rc == BF_OK && (rc = bf_store_reader_open(store, BATCH, &reader)) != BF_OK)
-        bf_errors_add(errs, "%s", bf_store_errmsg(store));
+    if (rc == BF_OK)
+        rc = bf_store_reader_open(store, BATCH, &reader, errs);
     bool *stored_reads = calloc((size_t)n_pol, sizeof *stored_reads);
     bf_baseline_reader *br = NULL;
     if (rc == BF_OK && !stored_reads)
@@ -657,8 +640,8 @@ int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline
     if (rc == BF_OK && out->baseline_run) {
         rc = stored_reads_of(store, out->baseline_run, engine, baseline->defs, changed,
                              stored_reads, errs);
-        if (rc == BF_OK && (rc = bf_store_baseline_open(store, out->baseline_run, &br)) != BF_OK)
-            bf_errors_add(errs, "%s", bf_store_errmsg(store));
+        if (rc == BF_OK)
+            rc = bf_store_baseline_open(store, out->baseline_run, &br, errs);
     }
     /* a stored run's tally may say that only a few households can change: evaluate just those */
     bool selective = false;

@@ -94,39 +94,39 @@ int bf__tally_add(bf_tally *t, const bf_household *h, const bf_result *r, int *n
     return BF_OK;
 }
 
-int bf__tally_store_reads(const bf_tally *t, bf_store *store, int64_t run_id)
+int bf__tally_store_reads(const bf_tally *t, bf_store *store, int64_t run_id, bf_errors *errs)
 {
     int rc = BF_OK;
     for (int i = 0; rc == BF_OK && i < t->defs->n; i++) {
         const readers *p = &t->params[i];
         if (p->everyone || p->count > 0)
             rc = bf_store_run_reads_insert(store, run_id, t->defs->items[i].name, p->everyone,
-                                           bf_buf_str(&p->ids));
+                                           bf_buf_str(&p->ids), errs);
     }
     return rc;
 }
 
 /* One run_towns row of town i. */
 static int store_town_row(const bf_tally *t, bf_store *store, int64_t run_id, int i, int seq,
-                          const bf_totals *x)
+                          const bf_totals *x, bf_errors *errs)
 {
     bf_run_town_row row = {i, t->names.names[i], seq, x->households, x->members, x->amount};
-    return bf_store_run_town_insert(store, run_id, &row);
+    return bf_store_run_town_insert(store, run_id, &row, errs);
 }
 
-int bf__tally_store_towns(const bf_tally *t, bf_store *store, int64_t run_id)
+int bf__tally_store_towns(const bf_tally *t, bf_store *store, int64_t run_id, bf_errors *errs)
 {
     int rc = BF_OK;
     for (int i = 0; rc == BF_OK && i < t->n_towns; i++) {
         bf_totals all = {.households = t->towns[i].households, .members = t->towns[i].members};
-        rc = store_town_row(t, store, run_id, i, BF_TALLY_ALL_HOUSEHOLDS, &all);
+        rc = store_town_row(t, store, run_id, i, BF_TALLY_ALL_HOUSEHOLDS, &all, errs);
         if (rc == BF_OK)
-            rc = store_town_row(t, store, run_id, i, BF_TALLY_ANY_POLICY, &t->towns[i].any);
+            rc = store_town_row(t, store, run_id, i, BF_TALLY_ANY_POLICY, &t->towns[i].any, errs);
     }
     for (int i = 0; rc == BF_OK && i < t->n_towns; i++)
         for (int k = 0; rc == BF_OK && k < t->n_pol; k++)
             if (t->pol[k].reported)
-                rc = store_town_row(t, store, run_id, i, k, &t->towns[i].totals[k]);
+                rc = store_town_row(t, store, run_id, i, k, &t->towns[i].totals[k], errs);
     return rc;
 }
 

@@ -37,10 +37,10 @@ int bf__tally_add(bf_tally *t, const bf_household *h, const bf_result *r, int *n
 
 /* Writes the parameter reads of run run_id (run_param_reads) inside the caller's transaction:
  * for a run of every household and policy, which a simulation can take as its baseline. */
-int bf__tally_store_reads(const bf_tally *t, bf_store *store, int64_t run_id);
+int bf__tally_store_reads(const bf_tally *t, bf_store *store, int64_t run_id, bf_errors *errs);
 /* Writes the town totals of run run_id (run_towns: per town the rows of every reported policy,
  * BF_TALLY_ALL_HOUSEHOLDS and BF_TALLY_ANY_POLICY) inside the caller's transaction. */
-int bf__tally_store_towns(const bf_tally *t, bf_store *store, int64_t run_id);
+int bf__tally_store_towns(const bf_tally *t, bf_store *store, int64_t run_id, bf_errors *errs);
 
 /* Frees the tally. NULL is allowed. */
 void bf__tally_free(bf_tally *t);

@@ -69,8 +69,7 @@ int bf__totals_add(bf_totals *per_policy, const bf_policy *pol, const bf_househo
     return rc;
 }
 
-int bf_totals_check(const bf_totals *totals, const bf_policy *pol, int n, char *msg,
-                    size_t msglen)
+int bf_totals_check(const bf_totals *totals, const bf_policy *pol, int n, bf_errors *errs)
 {
     char most[BF_MONEY_STRLEN];
     bf_money_format(INT64_MAX, most);
@@ -78,19 +77,16 @@ int bf_totals_check(const bf_totals *totals, const bf_policy *pol, int n, char *
     bool all_fit = true;
     for (int k = 0; k < n; k++) {
         if (totals[k].overflow) {
-            snprintf(msg, msglen, _("the yearly amounts of policy %s add up to more than %s yuan, "
-                                    "the most bangfu can count: its script gives absurd amounts"),
-                     pol[k].id, most);
-            return BF_ELIMIT;
+            return bf_errors_fail(errs, BF_ELIMIT, _("the yearly amounts of policy %s add up to "
+                                  "more than %s yuan, the most bangfu can count: its script gives "
+                                  "absurd amounts"), pol[k].id, most);
         }
         all_fit = all_fit && bf_fen_add(&all, totals[k].amount);
     }
-    if (!all_fit) {
-        snprintf(msg, msglen, _("the yearly amounts of all policies together add up to more than "
-                                "%s yuan, the most bangfu can count: a script gives absurd amounts"),
-                 most);
-        return BF_ELIMIT;
-    }
+    if (!all_fit)
+        return bf_errors_fail(errs, BF_ELIMIT, _("the yearly amounts of all policies together add "
+                              "up to more than %s yuan, the most bangfu can count: a script gives "
+                              "absurd amounts"), most);
     return BF_OK;
 }
 

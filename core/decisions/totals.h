@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "engine.h"
+#include "errors.h"
 #include "household.h"
 #include "money.h"
 
@@ -42,9 +43,8 @@ int bf_totals_policy_end(const bf_result *r, int from);
 /* t += x. */
 void bf_totals_sum(bf_totals *t, const bf_totals *x);
 /* Whether the n policies' amounts, each and all together, are totals: BF_OK, or BF_ELIMIT with
- * a sentence for the user in msg (naming the policy whose amounts overflowed). */
-int bf_totals_check(const bf_totals *totals, const bf_policy *pol, int n, char *msg,
-                    size_t msglen);
+ * a sentence for the user in errs (naming the policy whose amounts overflowed). */
+int bf_totals_check(const bf_totals *totals, const bf_policy *pol, int n, bf_errors *errs);
 /* t += to − from: one household's contribution `from` replaced by `to`. */
 void bf_totals_move(bf_totals *t, const bf_totals *from, const bf_totals *to);
 

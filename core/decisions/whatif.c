@@ -127,10 +127,8 @@ static int explain_batch(bf_wi_view *v, int64_t from, int n, bf_store *store, bf
     int n_pol;
     const bf_policy *pol = bf_engine_policies(engine, &n_pol);
     for (int i = 0; i < n; i++)
-        if (bf_store_get_household(store, v->households[from + i].id, &hs[i]) != BF_OK) {
-            bf_errors_add(errs, "%s", bf_store_errmsg(store));
+        if (bf_store_get_household(store, v->households[from + i].id, &hs[i], errs) != BF_OK)
             return BF_ESTORE;
-        }
     if (bf_engine_evaluate(engine, hs, n, 0, base) != BF_OK ||
         bf_engine_evaluate(engine, hs, n, 1, scen) != BF_OK) {
         bf_errors_add(errs, "interrupted: nothing is reported for a partial simulation");

@@ -71,53 +71,51 @@ static void chunk_free(chunk *c)
 static int store_batch(bf_store *s, const bf_gen_job *job, int64_t from, int64_t to,
                        chunk *c, bf_gen_totals *totals, bf_errors *errs)
 {
-    int rc = bf_store_begin(s);
-    if (rc != BF_OK) {
-        bf_errors_add(errs, "%s", bf_store_errmsg(s));
+    int rc = bf_store_begin(s, errs);
+    if (rc != BF_OK)
         return rc;
-    }
     for (int64_t at = from; at < to; at += CHUNK) {
         if ((rc = make_chunk(job, at, at + CHUNK < to ? at + CHUNK : to, c, errs)) != BF_OK)
             return rc;
         for (int k = 0; k < c->n; k++) {
-            if ((rc = bf_store_insert_household(s, &c->hs[k])) != BF_OK) {
-                bf_errors_add(errs, "%s", bf_store_errmsg(s));
+            if ((rc = bf_store_insert_household(s, &c->hs[k], errs)) != BF_OK)
                 return rc;
-            }
             totals->members += c->hs[k].n_members;
         }
         if (job->progress)
             bf_progress_update(job->progress, at + c->n);
     }
-    if ((rc = bf_store_commit(s)) != BF_OK) {
-        bf_errors_add(errs, "%s", bf_store_errmsg(s));
+    if ((rc = bf_store_commit(s, errs)) != BF_OK)
         return rc;
-    }
     totals->households = to;
     return BF_OK;
+}
+
+/* After the store's own message: which households an undo could not remove. */
+static void may_remain(int64_t n, bf_errors *errs)
+{
+    bf_errors_add(errs, _("households H%09d to H%09lld may remain in the database"), 1,
+                  (long long)n);
 }
 
 /* Removes the households [0, n) committed before a failure (the store held none before). */
 static void undo_store(bf_store *s, int64_t n, bf_errors *errs)
 {
-    if (bf_store_rollback(s) != BF_OK || (n > 0 && bf_store_begin(s) != BF_OK)) {
-        bf_errors_add(errs, _("%s (households H%09d to H%09lld may remain)"), bf_store_errmsg(s), 1,
-                      (long long)n);
+    if (bf_store_rollback(s, errs) != BF_OK || (n > 0 && bf_store_begin(s, errs) != BF_OK)) {
+        may_remain(n, errs);
         return;
     }
     for (int64_t i = 0; i < n; i++) {
         char id[BF_ID_BYTES];
         bf_gen_household_id(i, id);
-        if (bf_store_delete_household(s, id) != BF_OK) {
-            bf_errors_add(errs, _("%s (households H%09d to H%09lld may remain)"),
-                          bf_store_errmsg(s), 1, (long long)n);
-            bf_store_rollback(s);
+        if (bf_store_delete_household(s, id, errs) != BF_OK) {
+            may_remain(n, errs);
+            bf_store_rollback(s, errs);
             return;
         }
     }
-    if (n > 0 && bf_store_commit(s) != BF_OK)
-        bf_errors_add(errs, _("%s (households H%09d to H%09lld may remain)"), bf_store_errmsg(s), 1,
-                      (long long)n);
+    if (n > 0 && bf_store_commit(s, errs) != BF_OK)
+        may_remain(n, errs);
 }
 
 static int check_job(const bf_gen_job *job, bf_errors *errs)
@@ -137,10 +135,8 @@ int bf_gen_to_store(bf_store *s, const bf_gen_job *job, bf_gen_totals *totals, b
     if (rc != BF_OK)
         return rc;
     int64_t households = 0, members = 0;
-    if ((rc = bf_store_count(s, &households, &members)) != BF_OK) {
-        bf_errors_add(errs, "%s", bf_store_errmsg(s));
+    if ((rc = bf_store_count(s, &households, &members, errs)) != BF_OK)
         return rc;
-    }
     if (households > 0) {
         bf_errors_add(errs, _("%s already holds %lld households; gen writes only into a database "
                       "without households"), bf_store_path(s), (long long)households);
@@ -161,7 +157,7 @@ int bf_gen_to_store(bf_store *s, const bf_gen_job *job, bf_gen_totals *totals, b
                       (long long)totals->households);
     if (rc != BF_OK) {
         if (bf_store_created(s))
-            bf_store_rollback(s);            /* the batch in hand; the caller discards the file */
+            bf_store_rollback(s, errs);    /* the batch in hand; the caller discards the file */
         else
             undo_store(s, totals->households, errs);
         *totals = (bf_gen_totals){0, 0};

@@ -126,19 +126,14 @@ static int end_transaction(bf_store *s, int rc, const bf_import_options *opt,
                            bf_import_stats *stats, bf_errors *errs)
 {
     if (rc == BF_OK && opt->check_only) {
-        if (bf_store_rollback(s) != BF_OK) {
-            bf_errors_add(errs, "%s", bf_store_errmsg(s));
+        if (bf_store_rollback(s, errs) != BF_OK)
             rc = BF_ESTORE;
-        }
         return rc;
     }
-    if (rc == BF_OK && bf_store_commit(s) != BF_OK) {
-        bf_errors_add(errs, "%s", bf_store_errmsg(s));
+    if (rc == BF_OK && bf_store_commit(s, errs) != BF_OK)
         rc = BF_ESTORE;
-    }
     if (rc != BF_OK) {
-        if (bf_store_rollback(s) != BF_OK)
-            bf_errors_add(errs, "%s", bf_store_errmsg(s));
+        bf_store_rollback(s, errs);
         memset(stats, 0, sizeof *stats);
     }
     return rc;
@@ -152,8 +147,7 @@ int bf_import_sources(bf_store *s, const bf_import_source *sources, int n_source
     int rc = bf_importer_open(s, opt, stats, errs, &rd.im);
     if (rc != BF_OK)
         return rc;
-    if (bf_store_begin(s) != BF_OK) {
-        bf_errors_add(errs, "%s", bf_store_errmsg(s));
+    if (bf_store_begin(s, errs) != BF_OK) {
         bf_importer_close(rd.im);
         return BF_ESTORE;
     }

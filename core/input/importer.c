@@ -69,10 +69,9 @@ const char *bf_importer_file(bf_importer *im, const char *file)
     return i < 0 ? NULL : im->files[i];
 }
 
-/* A store failure (its message in the store) stops the import. */
+/* A store failure (its message already in im->errs) stops the import. */
 static int store_failed(importer *im)
 {
-    bf_errors_add(im->errs, "%s", bf_store_errmsg(im->s));
     if (im->rc == BF_OK)
         im->rc = BF_ESTORE;
     return BF_ESTORE;
@@ -141,7 +140,7 @@ static int check_household_id(importer *im, const bf_household *h, const char *f
         return 1;
     }
     bool exists = false;
-    if (!im->store_empty && bf_store_household_exists(im->s, h->id, &exists) != BF_OK) {
+    if (!im->store_empty && bf_store_household_exists(im->s, h->id, &exists, im->errs) != BF_OK) {
         store_failed(im);
         return 0;
     }
@@ -153,7 +152,7 @@ static int check_household_id(importer *im, const bf_household *h, const char *f
         *stored_conflict = true;
         return 1;
     }
-    if (bf_store_delete_household(im->s, h->id) != BF_OK) {
+    if (bf_store_delete_household(im->s, h->id, im->errs) != BF_OK) {
         store_failed(im);
         return 0;
     }
@@ -189,7 +188,7 @@ static int check_member_ids(importer *im, const bf_household *h, uint32_t househ
         bool exists;
         if (!check_store || im->store_empty)
             continue;
-        if (bf_store_member_exists(im->s, m->id, &exists) != BF_OK) {
+        if (bf_store_member_exists(im->s, m->id, &exists, im->errs) != BF_OK) {
             store_failed(im);
             continue;
         }
@@ -232,7 +231,7 @@ static void check_stored_idnumber(importer *im, const bf_household *h, const bf_
         return;
     bool found;
     bf_staged_place p;
-    if (bf_staging_stored_idnumber(im->staging, key, &found, &p) != BF_OK) {
+    if (bf_staging_stored_idnumber(im->staging, key, &found, &p, im->errs) != BF_OK) {
         store_failed(im);
         return;
     }
@@ -345,8 +344,7 @@ int bf_importer_take(bf_importer *im, const bf_household *h, const char *file,
     for (int i = 0; i < h->n_members; i++)
         if (h->members[i].rejected)
             return im->rc;
-    if (!im->opt->check_only && bf_store_insert_household_from(im->s, h, file) != BF_OK) {
-        bf_errors_add(im->errs, "%s", bf_store_errmsg(im->s));
+    if (!im->opt->check_only && bf_store_insert_household_from(im->s, h, file, im->errs) != BF_OK) {
         im->rc = BF_ESTORE;
         return im->rc;
     }
@@ -389,9 +387,8 @@ int bf_importer_open(bf_store *s, const bf_import_options *opt, bf_import_stats 
     if (!im)
         return BF_ENOMEM;
     *im = (importer){.s = s, .opt = opt, .errs = errs, .stats = stats, .rc = BF_OK};
-    int rc = bf_staging_open(s, &im->staging);
+    int rc = bf_staging_open(s, &im->staging, errs);
     if (rc != BF_OK) {
-        bf_errors_add(errs, "%s", bf_store_errmsg(s));
         free(im);
         return rc;
     }
@@ -402,11 +399,11 @@ int bf_importer_open(bf_store *s, const bf_import_options *opt, bf_import_stats 
 int bf_importer_start(bf_importer *im)
 {
     int64_t households = 0, members = 0;
-    if (bf_store_count(im->s, &households, &members) != BF_OK)
+    if (bf_store_count(im->s, &households, &members, im->errs) != BF_OK)
         return store_failed(im);
     /* counted inside the transaction, so no other writer can add households meanwhile */
     im->store_empty = households == 0 && members == 0;
-    if (!im->store_empty && bf_staging_load_stored_idnumbers(im->staging) != BF_OK)
+    if (!im->store_empty && bf_staging_load_stored_idnumbers(im->staging, im->errs) != BF_OK)
         store_failed(im);
     return im->rc;
 }

@@ -209,14 +209,12 @@ static int write_decisions(bf_store *s, int64_t run_id, const bf_writer *w, void
                            bf_export_totals *t, bf_errors *errs)
 {
     bf_decision_cursor *cur;
-    int rc = bf_store_decisions_open(s, run_id, &cur);
-    if (rc != BF_OK) {
-        bf_errors_add(errs, "%s", bf_store_errmsg(s));
+    int rc = bf_store_decisions_open(s, run_id, &cur, errs);
+    if (rc != BF_OK)
         return rc;
-    }
     const bf_stored_decision *d;
     char werr[1024] = "";                  /* the writer's message (plugin ABI) */
-    while ((rc = bf_decision_cursor_next(cur, &d)) == BF_OK && d) {
+    while ((rc = bf_decision_cursor_next(cur, &d, errs)) == BF_OK && d) {
         bf_export_decision view;
         decision_view(d, &view);
         if (w->write(state, &view, werr, sizeof werr) != 0) {
@@ -230,8 +228,6 @@ static int write_decisions(bf_store *s, int64_t run_id, const bf_writer *w, void
         t->errors += d->error != NULL;
         t->amount_fen += d->amount_fen;
     }
-    if (rc != BF_OK && rc != BF_EIO)
-        bf_errors_add(errs, "%s", bf_store_errmsg(s));
     bf_decision_cursor_close(cur);
     return rc;
 }
@@ -462,11 +458,10 @@ int bf_export_report_html(bf_store *s, const bf_stored_run *run, const char *pat
                           bf_errors *errs)
 {
     report_data r = {0};
-    int rc = bf_store_run_policies(s, run->id, &r.pol, &r.n_pol);
+    int rc = bf_store_run_policies(s, run->id, &r.pol, &r.n_pol, errs);
     if (rc == BF_OK)
-        rc = bf_store_run_towns_get(s, run->id, &r.rows, &r.n_rows);
+        rc = bf_store_run_towns_get(s, run->id, &r.rows, &r.n_rows, errs);
     if (rc != BF_OK) {
-        bf_errors_add(errs, "%s", bf_store_errmsg(s));
         report_data_free(&r);
         return rc;
     }

@@ -50,12 +50,13 @@ static bool arg_run(const bf_request *req, bf_response *res, const char *name, i
 }
 
 
-/* Sets the answer of a store error: 404 for what does not exist, 400 for a run that did not
- * complete, else 500. */
-static void store_error(bf_request *req, bf_response *res, int rc, bf_store *store)
+/* Sets the answer of a store error (its message in errs, which it frees): 404 for what does not
+ * exist, 400 for a run that did not complete, else 500. */
+static void store_error(bf_request *req, bf_response *res, int rc, bf_errors *errs)
 {
     bf__res_error(req, res, rc == BF_ENOTFOUND ? 404 : rc == BF_EINPUT ? 400 : 500,
-                  bf_store_errmsg(store));
+                  bf_errors_first(errs));
+    bf_errors_free(errs);
 }
 
 /* Joins error messages into one answer. */
@@ -77,8 +78,11 @@ void bf__api_check(bf_request *req, bf_response *res, const char *id)
     if (!l)
         return;
     bf_household h = {0};
-    int rc = bf_store_get_household(bf__lookup_store(l), id, &h);
+    bf_errors why;
+    bf_errors_init(&why, 1);
+    int rc = bf_store_get_household(bf__lookup_store(l), id, &h, &why);
     if (rc == BF_ENOTFOUND) {                /* said without the server's file names */
+        bf_errors_free(&why);
         char msg[200];
         snprintf(msg, sizeof msg, _("There is no household with id %.64s."), id);
         bf__res_error(req, res, 404, msg);
@@ -86,7 +90,7 @@ void bf__api_check(bf_request *req, bf_response *res, const char *id)
         return;
     }
     if (rc != BF_OK) {
-        store_error(req, res, rc, bf__lookup_store(l));
+        store_error(req, res, rc, &why);
         bf_household_free(&h);
         return;
     }
@@ -194,11 +198,13 @@ static bool resolve_run(bf_request *req, bf_response *res, bf_store *store, bf_s
     int64_t id = 0;
     if (bf__req_arg(req, "run") && !arg_run(req, res, "run", &id))
         return false;
-    int rc = id ? BF_OK : bf_store_run_latest_completed(store, &id);
+    bf_errors errs;
+    bf_errors_init(&errs, 1);
+    int rc = id ? BF_OK : bf_store_run_latest_completed(store, &id, &errs);
     if (rc == BF_OK)
-        rc = bf_store_run_get(store, id, run);
+        rc = bf_store_run_get(store, id, run, &errs);
     if (rc != BF_OK) {
-        store_error(req, res, rc, store);
+        store_error(req, res, rc, &errs);
         return false;
     }
     if (strcmp(run->status, "completed") != 0 && strcmp(run->status, "completed_with_errors") != 0) {
@@ -246,9 +252,11 @@ void bf__api_runs(bf_request *req, bf_response *res)
     if (!l)
         return;
     bf_run_entry *runs;
-    int n, rc = bf_runlog_list(bf__lookup_store(l), &runs, &n);
+    bf_errors errs;
+    bf_errors_init(&errs, 1);
+    int n, rc = bf_runlog_list(bf__lookup_store(l), &runs, &n, &errs);
     if (rc != BF_OK) {
-        store_error(req, res, rc, bf__lookup_store(l));
+        store_error(req, res, rc, &errs);
         return;
     }
     bf_buf out = {0};
@@ -266,9 +274,11 @@ void bf__api_diff(bf_request *req, bf_response *res)
     if (!l)
         return;
     bf_run_diff d;
-    int rc = bf_run_diff_compute(bf__lookup_store(l), from, to, &d);
+    bf_errors errs;
+    bf_errors_init(&errs, 1);
+    int rc = bf_run_diff_compute(bf__lookup_store(l), from, to, &d, &errs);
     if (rc != BF_OK) {
-        store_error(req, res, rc, bf__lookup_store(l));
+        store_error(req, res, rc, &errs);
         return;
     }
     bf_buf out = {0};

@@ -41,9 +41,13 @@ void bf__page_households(bf_request *req, bf_response *res)
     bf_found_household *found = NULL;
     int n = 0;
     if (page && q && *q) {
-        if (bf_store_search_households(bf__lookup_store(l), q, FOUND_MAX, &found, &n) != BF_OK) {
+        bf_errors errs;
+        bf_errors_init(&errs, 1);
+        if (bf_store_search_households(bf__lookup_store(l), q, FOUND_MAX, &found, &n,
+                                       &errs) != BF_OK) {
             bf_html_free(page);
-            bf__res_error(req, res, 500, bf_store_errmsg(bf__lookup_store(l)));
+            bf__res_error(req, res, 500, bf_errors_first(&errs));
+            bf_errors_free(&errs);
             return;
         }
         char line[300];
@@ -167,7 +171,7 @@ static void decisions_section(bf_html *page, const bf_engine *e, const bf_househ
 static void history_section(bf_html *page, bf_store *store, const char *id)
 {
     bf_household_history hh;
-    if (bf_household_history_load(store, id, &hh) != BF_OK)
+    if (bf_household_history_load(store, id, &hh, NULL) != BF_OK)
         return;
     bf_html_heading(page, 2, _("History across runs"));
     bf_html_column cols[] = {{"run", _("Run"), true}, {"date", _("Date"), false},
@@ -205,7 +209,7 @@ static void views_section(bf_html *page, bf_request *req, const char *id)
     bf_household_view *v = NULL;
     int n = 0;
     pthread_mutex_lock(&s->audit_lock);
-    int rc = bf_store_views(s->audit, id, 100, &v, &n);
+    int rc = bf_store_views(s->audit, id, 100, &v, &n, NULL);
     pthread_mutex_unlock(&s->audit_lock);
     if (rc != BF_OK)
         return;
@@ -231,7 +235,7 @@ void bf__page_household(bf_request *req, bf_response *res, const char *id)
         return;
     bf_date_format(date, date_text);
     bf_household h = {0};
-    int rc = bf_store_get_household(bf__lookup_store(l), id, &h);
+    int rc = bf_store_get_household(bf__lookup_store(l), id, &h, NULL);
     if (rc != BF_OK) {
         snprintf(title, sizeof title, _("There is no household with id %.64s."), id);
         bf__res_error(req, res, rc == BF_ENOTFOUND ? 404 : 500, title);

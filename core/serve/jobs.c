@@ -132,11 +132,8 @@ static void simulate(bf_sim_queue *q, bf_sim_job *j)
         };
         rc = bf_engine_open(&ec, &engine, &errs);
     }
-    char err[1024];
-    if (rc == BF_OK && (rc = bf_store_open_readonly(cfg->db, &store, err, sizeof err)) != BF_OK) {
-        bf_errors_add(&errs, "%s", err);
+    if (rc == BF_OK && (rc = bf_store_open_readonly(cfg->db, &store, &errs)) != BF_OK)
         status = 500;
-    }
     bool simulated = false;
     if (rc == BF_OK) {
         bf_sim_options so = {BF_BASELINE_AUTO, 50, BF_WI_CHANGED, j->sets, j->n_sets, &q->cancel};

@@ -30,9 +30,7 @@ bf_lookup *bf__lookup(bf_server *s, bf_errors *errs)
         return NULL;
     }
     l->server = s;
-    char err[1024];                             /* the store's exception (errors.h) */
-    if (bf_store_open_readonly(s->cfg.db, &l->store, err, sizeof err) != BF_OK) {
-        bf_errors_add(errs, "%s", err);
+    if (bf_store_open_readonly(s->cfg.db, &l->store, errs) != BF_OK) {
         free(l);
         return NULL;
     }
@@ -106,18 +104,16 @@ void bf__lookups_free(bf_server *s)
 
 int bf__audit_open(bf_server *s, bf_errors *errs)
 {
-    char err[1024];                             /* the store's exception (errors.h) */
-    if (bf_store_open_existing(s->cfg.db, &s->audit, err, sizeof err) == BF_OK) {
+    bf_errors why;
+    bf_errors_init(&why, 1);
+    int rc = bf_store_open_existing(s->cfg.db, &s->audit, s->auth ? errs : &why);
+    if (rc == BF_OK)
         bf_store_set_wait(s->audit, 2);       /* a look-up never waits long for an import */
-        return BF_OK;
-    }
-    if (s->auth) {
-        bf_errors_add(errs, "%s", err);
-        return BF_EUSAGE;
-    }
-    fprintf(stderr, _("bangfu serve: warning: who looks at which household is not recorded: "
-                      "%s\n"), err);
-    return BF_OK;
+    else if (!s->auth)
+        fprintf(stderr, _("bangfu serve: warning: who looks at which household is not recorded: "
+                          "%s\n"), bf_errors_first(&why));
+    bf_errors_free(&why);
+    return rc == BF_OK || !s->auth ? BF_OK : BF_EUSAGE;
 }
 
 void bf__audit_close(bf_server *s)
@@ -132,11 +128,14 @@ bool bf__audit_view(bf_request *req, bf_response *res, const char *household, co
     if (!s->audit)
         return true;                            /* loopback without users, read-only database */
     pthread_mutex_lock(&s->audit_lock);
-    int rc = bf_store_view_record(s->audit, req->session.user, household, via);
+    bf_errors why;
+    bf_errors_init(&why, 1);
+    int rc = bf_store_view_record(s->audit, req->session.user, household, via, &why);
     char msg[1200];
     if (rc != BF_OK)
         snprintf(msg, sizeof msg, _("Looking at a household is recorded, and recording it failed: "
-                                    "%s"), bf_store_errmsg(s->audit));
+                                    "%s"), bf_errors_first(&why));
+    bf_errors_free(&why);
     pthread_mutex_unlock(&s->audit_lock);
     if (rc == BF_OK)
         return true;

@@ -107,10 +107,13 @@ bool bf__runs_list(bf_request *req, bf_response *res, struct bf_run_entry **runs
     *n = 0;
     if (!l)
         return false;
-    if (bf_runlog_list(bf__lookup_store(l), runs, n) == BF_OK)
-        return true;
-    bf__res_error(req, res, 500, bf_store_errmsg(bf__lookup_store(l)));
-    return false;
+    bf_errors errs;
+    bf_errors_init(&errs, 1);
+    bool ok = bf_runlog_list(bf__lookup_store(l), runs, n, &errs) == BF_OK;
+    if (!ok)
+        bf__res_error(req, res, 500, bf_errors_first(&errs));
+    bf_errors_free(&errs);
+    return ok;
 }
 
 void bf__page_home(bf_request *req, bf_response *res)

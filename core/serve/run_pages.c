@@ -112,10 +112,14 @@ void bf__page_diff(bf_request *req, bf_response *res)
     if (!l)
         return;
     bf_run_diff d;
-    if (bf_run_diff_compute(bf__lookup_store(l), from, to, &d) != BF_OK) {
-        bf__res_error(req, res, 404, bf_store_errmsg(bf__lookup_store(l)));
+    bf_errors errs;
+    bf_errors_init(&errs, 1);
+    int rc = bf_run_diff_compute(bf__lookup_store(l), from, to, &d, &errs);
+    if (rc != BF_OK)
+        bf__res_error(req, res, 404, bf_errors_first(&errs));
+    bf_errors_free(&errs);
+    if (rc != BF_OK)
         return;
-    }
     page_from_file(req, res, write_diff, &d);
     bf_run_diff_free(&d);
 }
@@ -152,7 +156,8 @@ void bf__page_review(bf_request *req, bf_response *res)
         return;
     bf_store *store = bf__lookup_store(l);
     bf_stored_run run;
-    if (bf_store_run_latest_completed(store, &id) != BF_OK || bf_store_run_get(store, id, &run) != BF_OK) {
+    if (bf_store_run_latest_completed(store, &id, NULL) != BF_OK ||
+        bf_store_run_get(store, id, &run, NULL) != BF_OK) {
         bf_html *page = bf__page_new(req, _("Review (数据比对)"));
         if (page)
             bf_html_paragraph(page, "note", _("No run has completed yet: bangfu run on the command "

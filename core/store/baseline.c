@@ -14,31 +14,32 @@
     "AND households_version = " HOUSEHOLDS_VERSION
 
 int bf_store_find_baseline(bf_store *s, const char *eval_date, const char *parameters,
-                           const char *file_hashes, int64_t *run_id)
+                           const char *file_hashes, int64_t *run_id, bf_errors *errs)
 {
     *run_id = 0;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT max(id) FROM runs WHERE " BASELINE_WHERE, -1, &st,
                            NULL) != SQLITE_OK)
-        return bf__store_fail(s, BF_ESTORE, "looking for a baseline run");
+        return bf__store_fail(s, BF_ESTORE, "looking for a baseline run", errs);
     int rc = bf__store_bind_opt(st, 1, eval_date) | bf__store_bind_opt(st, 2, parameters) | bf__store_bind_opt(st, 3, file_hashes);
     if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
         *run_id = sqlite3_column_int64(st, 0);
     else
         rc = SQLITE_ERROR;
     sqlite3_finalize(st);
-    return rc == SQLITE_OK ? BF_OK : bf__store_fail(s, BF_ESTORE, "looking for a baseline run");
+    return rc == SQLITE_OK ? BF_OK : bf__store_fail(s, BF_ESTORE, "looking for a baseline run",
+                                                    errs);
 }
 
 int bf_store_check_baseline(bf_store *s, int64_t run_id, const char *eval_date,
-                            const char *parameters, const char *file_hashes)
+                            const char *parameters, const char *file_hashes, bf_errors *errs)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT eval_date = ?1, parameters = ?2, file_hashes = ?3, "
                                   "only_policies IS NULL, status, households_version IS NOT NULL, "
                                   "households_version IS " HOUSEHOLDS_VERSION " FROM runs WHERE id = ?4",
                            -1, &st, NULL) != SQLITE_OK)
-        return bf__store_fail(s, BF_ESTORE, "reading the baseline run");
+        return bf__store_fail(s, BF_ESTORE, "reading the baseline run", errs);
     int rc = bf__store_bind_opt(st, 1, eval_date) | bf__store_bind_opt(st, 2, parameters) |
              bf__store_bind_opt(st, 3, file_hashes) | sqlite3_bind_int64(st, 4, run_id);
     const char *why = NULL;
@@ -60,19 +61,19 @@ int bf_store_check_baseline(bf_store *s, int64_t run_id, const char *eval_date,
     else if (!sqlite3_column_int(st, 6))
         why = _("households were imported or replaced since");
     if (why)
-        snprintf(s->err, sizeof s->err, _("run %lld cannot serve as the baseline: %s"),
+        bf_errors_add(errs, _("run %lld cannot serve as the baseline: %s"),
                  (long long)run_id, why);
     sqlite3_finalize(st);
     return why ? BF_EINPUT : BF_OK;
 }
 
-int bf_store_run_params_read(bf_store *s, int64_t run_id, int seq, char **json)
+int bf_store_run_params_read(bf_store *s, int64_t run_id, int seq, char **json, bf_errors *errs)
 {
     *json = NULL;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT params_read FROM run_policies WHERE run_id = ?1 AND seq = ?2",
                            -1, &st, NULL) != SQLITE_OK)
-        return bf__store_fail(s, BF_ESTORE, "reading a run's parameter reads");
+        return bf__store_fail(s, BF_ESTORE, "reading a run's parameter reads", errs);
     int rc = sqlite3_bind_int64(st, 1, run_id) | sqlite3_bind_int(st, 2, seq);
     const char *v = NULL;
     if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
@@ -93,7 +94,7 @@ struct bf_baseline_reader {
 #define BASELINE_COLS "SELECT household_id, policy_seq, member_seq, eligible, amount_fen, tier, " \
     "error IS NOT NULL FROM %s WHERE run_id = ?1 AND "
 
-int bf_store_baseline_open(bf_store *s, int64_t run_id, bf_baseline_reader **out)
+int bf_store_baseline_open(bf_store *s, int64_t run_id, bf_baseline_reader **out, bf_errors *errs)
 {
     *out = NULL;
     bf_baseline_reader *r = calloc(1, sizeof *r);
@@ -104,9 +105,9 @@ int bf_store_baseline_open(bf_store *s, int64_t run_id, bf_baseline_reader **out
     /* a run that took decisions over from others reads them through its ranges (reuse.c) */
     r->range = bf__store_prepare_decision_rows(s, BASELINE_COLS "household_id > ?2 AND "
                                            "household_id <= ?3 ORDER BY household_id, policy_seq, "
-                                           "member_seq", run_id);
+                                           "member_seq", run_id, errs);
     r->one = r->range ? bf__store_prepare_decision_rows(s, BASELINE_COLS "household_id = ?2 ORDER BY "
-                                                    "policy_seq, member_seq", run_id) : NULL;
+                                                    "policy_seq, member_seq", run_id, errs) : NULL;
     if (!r->range || !r->one) {
         bf_baseline_close(r);
         return BF_ESTORE;
@@ -116,35 +117,36 @@ int bf_store_baseline_open(bf_store *s, int64_t run_id, bf_baseline_reader **out
     return BF_OK;
 }
 
-int bf_baseline_range(bf_baseline_reader *r, const char *after_id, const char *last_id)
+int bf_baseline_range(bf_baseline_reader *r, const char *after_id, const char *last_id,
+                      bf_errors *errs)
 {
     r->st = r->range;
     sqlite3_reset(r->st);
     if ((sqlite3_bind_int64(r->st, 1, r->run_id) |
          sqlite3_bind_text(r->st, 2, after_id, -1, SQLITE_TRANSIENT) |
          sqlite3_bind_text(r->st, 3, last_id, -1, SQLITE_TRANSIENT)) != SQLITE_OK)
-        return bf__store_fail(r->store, BF_ESTORE, "binding the decisions reader");
+        return bf__store_fail(r->store, BF_ESTORE, "binding the decisions reader", errs);
     return BF_OK;
 }
 
-int bf_baseline_household(bf_baseline_reader *r, const char *id)
+int bf_baseline_household(bf_baseline_reader *r, const char *id, bf_errors *errs)
 {
     r->st = r->one;
     sqlite3_reset(r->st);
     if ((sqlite3_bind_int64(r->st, 1, r->run_id) |
          sqlite3_bind_text(r->st, 2, id, -1, SQLITE_TRANSIENT)) != SQLITE_OK)
-        return bf__store_fail(r->store, BF_ESTORE, "binding the decisions reader");
+        return bf__store_fail(r->store, BF_ESTORE, "binding the decisions reader", errs);
     return BF_OK;
 }
 
-int bf_baseline_next(bf_baseline_reader *r, bf_baseline_decision *d, bool *got)
+int bf_baseline_next(bf_baseline_reader *r, bf_baseline_decision *d, bool *got, bf_errors *errs)
 {
     int rc = sqlite3_step(r->st);
     *got = rc == SQLITE_ROW;
     if (rc == SQLITE_DONE)
         return BF_OK;
     if (rc != SQLITE_ROW)
-        return bf__store_fail(r->store, BF_ESTORE, "reading stored decisions");
+        return bf__store_fail(r->store, BF_ESTORE, "reading stored decisions", errs);
     d->household_id = (const char *)sqlite3_column_text(r->st, 0);
     d->policy_seq = sqlite3_column_int(r->st, 1);
     d->member_seq = sqlite3_column_int(r->st, 2);

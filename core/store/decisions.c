@@ -20,11 +20,12 @@ static bool member_id_is_usual(const char *member_id, const char *household_id, 
     return strcmp(member_id + n + 1, seq) == 0;
 }
 
-int bf_store_decision_insert(bf_store *s, int64_t run_id, const bf_decision_row *row)
+int bf_store_decision_insert(bf_store *s, int64_t run_id, const bf_decision_row *row,
+                             bf_errors *errs)
 {
     int64_t text_id;
     int rc = bf__store_text_id(s, run_id, row->policy, row->reasons ? row->reasons : "[]",
-                               row->details, &text_id);
+                               row->details, &text_id, errs);
     if (rc != BF_OK)
         return rc;
     sqlite3_stmt *st = s->stmt[ST_DECISION];
@@ -37,8 +38,8 @@ int bf_store_decision_insert(bf_store *s, int64_t run_id, const bf_decision_row 
          bf__store_bind_opt(st, 5, member_id) | sqlite3_bind_int(st, 6, row->eligible) |
          sqlite3_bind_int64(st, 7, row->amount_fen) | bf__store_bind_opt(st, 8, row->tier) |
          bf__store_bind_opt(st, 9, row->error) | sqlite3_bind_int64(st, 10, text_id)) != SQLITE_OK)
-        return bf__store_fail(s, BF_ESTORE, "binding a decision");
-    return bf__store_step_done(s, st, "recording a decision");
+        return bf__store_fail(s, BF_ESTORE, "binding a decision", errs);
+    return bf__store_step_done(s, st, "recording a decision", errs);
 }
 
 /* ---- the decision cursor ---- */
@@ -56,12 +57,12 @@ static const char *column_opt(sqlite3_stmt *st, int col)
                                                        : (const char *)sqlite3_column_text(st, col);
 }
 
-int bf_store_decisions_open(bf_store *s, int64_t run_id, bf_decision_cursor **out)
+int bf_store_decisions_open(bf_store *s, int64_t run_id, bf_decision_cursor **out, bf_errors *errs)
 {
     *out = NULL;
     bf_decision_cursor *c = calloc(1, sizeof *c);
     if (!c) {
-        snprintf(s->err, sizeof s->err, _("%s: out of memory"), s->path);
+        bf_errors_add(errs, _("%s: out of memory"), s->path);
         return BF_ENOMEM;
     }
     c->store = s;
@@ -70,7 +71,7 @@ int bf_store_decisions_open(bf_store *s, int64_t run_id, bf_decision_cursor **ou
         "d.policy_seq, d.member_seq, d.eligible, d.amount_fen, d.tier, d.reasons, d.details, "
         "d.error FROM %s d LEFT JOIN households h ON h.id = d.household_id "
         "LEFT JOIN run_policies rp ON rp.run_id = d.run_id AND rp.seq = d.policy_seq "
-        "WHERE d.run_id = ?1 ORDER BY d.household_id, d.policy_seq, d.member_seq", run_id);
+        "WHERE d.run_id = ?1 ORDER BY d.household_id, d.policy_seq, d.member_seq", run_id, errs);
     if (!c->st) {
         free(c);
         return BF_ESTORE;
@@ -79,14 +80,14 @@ int bf_store_decisions_open(bf_store *s, int64_t run_id, bf_decision_cursor **ou
     return BF_OK;
 }
 
-int bf_decision_cursor_next(bf_decision_cursor *c, const bf_stored_decision **d)
+int bf_decision_cursor_next(bf_decision_cursor *c, const bf_stored_decision **d, bf_errors *errs)
 {
     *d = NULL;
     int rc = sqlite3_step(c->st);
     if (rc == SQLITE_DONE)
         return BF_OK;
     if (rc != SQLITE_ROW)
-        return bf__store_fail(c->store, BF_ESTORE, "reading the run's decisions");
+        return bf__store_fail(c->store, BF_ESTORE, "reading the run's decisions", errs);
     sqlite3_stmt *st = c->st;
     bf_stored_decision *x = &c->d;
     x->household = (const char *)sqlite3_column_text(st, 0);
@@ -104,7 +105,7 @@ int bf_decision_cursor_next(bf_decision_cursor *c, const bf_stored_decision **d)
     x->details = column_opt(st, 12);
     x->error = column_opt(st, 13);
     if (!x->household || !x->town || !x->village || !x->policy || !x->policy_title) {
-        snprintf(c->store->err, sizeof c->store->err, _("%s: reading a decision: out of memory"),
+        bf_errors_add(errs, _("%s: reading a decision: out of memory"),
                  c->store->path);
         return BF_ENOMEM;
     }
@@ -157,12 +158,13 @@ static const char *arena_at(const bf_buf *arena, long off)
     return off < 0 ? NULL : arena->data + off;
 }
 
-int bf_store_run_households_open(bf_store *s, int64_t run_id, bf_household_cursor **out)
+int bf_store_run_households_open(bf_store *s, int64_t run_id, bf_household_cursor **out,
+                                 bf_errors *errs)
 {
     *out = NULL;
     bf_household_cursor *c = calloc(1, sizeof *c);
     if (!c) {
-        snprintf(s->err, sizeof s->err, _("%s: out of memory"), s->path);
+        bf_errors_add(errs, _("%s: out of memory"), s->path);
         return BF_ENOMEM;
     }
     c->store = s;
@@ -174,7 +176,7 @@ int bf_store_run_households_open(bf_store *s, int64_t run_id, bf_household_curso
         "d.error FROM households h LEFT JOIN %s d ON d.run_id = ?1 AND d.household_id = h.id "
         "LEFT JOIN decision_texts t ON t.id = d.text_id "
         "LEFT JOIN run_policies rp ON rp.run_id = ?1 AND rp.seq = d.policy_seq "
-        "ORDER BY h.id, d.policy_seq, d.member_seq", run_id);
+        "ORDER BY h.id, d.policy_seq, d.member_seq", run_id, errs);
     if (!c->st) {
         free(c);
         return BF_ESTORE;
@@ -244,7 +246,7 @@ static void fix_household_pointers(bf_household_cursor *c)
     c->h.n_decisions = c->n;
 }
 
-int bf_household_cursor_next(bf_household_cursor *c, const bf_run_household **h)
+int bf_household_cursor_next(bf_household_cursor *c, const bf_run_household **h, bf_errors *errs)
 {
     *h = NULL;
     if (c->done)
@@ -258,7 +260,7 @@ int bf_household_cursor_next(bf_household_cursor *c, const bf_run_household **h)
         return BF_OK;
     }
     if (rc != SQLITE_ROW)
-        return bf__store_fail(c->store, BF_ESTORE, "reading households and decisions");
+        return bf__store_fail(c->store, BF_ESTORE, "reading households and decisions", errs);
     bf_buf_clear(&c->arena);
     c->n = 0;
     c->id = arena_put(&c->arena, c->st, 0);
@@ -268,7 +270,7 @@ int bf_household_cursor_next(bf_household_cursor *c, const bf_run_household **h)
     c->recorded = arena_put(&c->arena, c->st, 4);
     while (rc == SQLITE_ROW) {
         if (!take_decision_row(c) || c->arena.oom) {
-            snprintf(c->store->err, sizeof c->store->err, _("%s: reading a household's decisions: "
+            bf_errors_add(errs, _("%s: reading a household's decisions: "
                      "out of memory"), c->store->path);
             return BF_ENOMEM;
         }
@@ -284,7 +286,7 @@ int bf_household_cursor_next(bf_household_cursor *c, const bf_run_household **h)
     if (rc == SQLITE_DONE)
         c->done = true;
     else if (rc != SQLITE_ROW)
-        return bf__store_fail(c->store, BF_ESTORE, "reading households and decisions");
+        return bf__store_fail(c->store, BF_ESTORE, "reading households and decisions", errs);
     fix_household_pointers(c);
     *h = &c->h;
     return BF_OK;

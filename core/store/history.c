@@ -7,13 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-int bf_store_run_ids(bf_store *s, int64_t **ids, int *n)
+int bf_store_run_ids(bf_store *s, int64_t **ids, int *n, bf_errors *errs)
 {
     *ids = NULL;
     *n = 0;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT id FROM runs ORDER BY id", -1, &st, NULL) != SQLITE_OK)
-        return bf__store_fail(s, BF_ESTORE, "listing the runs");
+        return bf__store_fail(s, BF_ESTORE, "listing the runs", errs);
     int rc, count = 0, cap = 0;
     int64_t *rows = NULL;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -23,7 +23,7 @@ int bf_store_run_ids(bf_store *s, int64_t **ids, int *n)
             if (!grown) {
                 sqlite3_finalize(st);
                 free(rows);
-                snprintf(s->err, sizeof s->err, "%s: listing the runs: out of memory", s->path);
+                bf_errors_add(errs, "%s: listing the runs: out of memory", s->path);
                 return BF_ENOMEM;
             }
             rows = grown;
@@ -33,7 +33,7 @@ int bf_store_run_ids(bf_store *s, int64_t **ids, int *n)
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
         free(rows);
-        return bf__store_fail(s, BF_ESTORE, "listing the runs");
+        return bf__store_fail(s, BF_ESTORE, "listing the runs", errs);
     }
     *ids = rows;
     *n = count;
@@ -41,7 +41,7 @@ int bf_store_run_ids(bf_store *s, int64_t **ids, int *n)
 }
 
 int bf_store_versions_between(bf_store *s, int64_t after, int64_t upto, int64_t *added,
-                              int64_t *changed)
+                              int64_t *changed, bf_errors *errs)
 {
     *added = *changed = 0;
     sqlite3_stmt *st;
@@ -49,7 +49,7 @@ int bf_store_versions_between(bf_store *s, int64_t after, int64_t upto, int64_t 
                                   "count(DISTINCT household_id) FILTER (WHERE version > 1) "
                                   "FROM household_versions WHERE households_version > ?1 AND "
                                   "households_version <= ?2", -1, &st, NULL) != SQLITE_OK)
-        return bf__store_fail(s, BF_ESTORE, "counting household versions");
+        return bf__store_fail(s, BF_ESTORE, "counting household versions", errs);
     int rc = sqlite3_bind_int64(st, 1, after) | sqlite3_bind_int64(st, 2, upto);
     rc = rc == SQLITE_OK ? sqlite3_step(st) : rc;
     if (rc == SQLITE_ROW) {
@@ -57,7 +57,8 @@ int bf_store_versions_between(bf_store *s, int64_t after, int64_t upto, int64_t 
         *changed = sqlite3_column_int64(st, 1);
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? BF_OK : bf__store_fail(s, BF_ESTORE, "counting household versions");
+    return rc == SQLITE_ROW ? BF_OK : bf__store_fail(s, BF_ESTORE, "counting household versions",
+                                                     errs);
 }
 
 void bf_household_versions_free(bf_household_version *v, int n)
@@ -70,7 +71,8 @@ void bf_household_versions_free(bf_household_version *v, int n)
     free(v);
 }
 
-int bf_store_household_versions(bf_store *s, const char *id, bf_household_version **out, int *n)
+int bf_store_household_versions(bf_store *s, const char *id, bf_household_version **out, int *n,
+                                bf_errors *errs)
 {
     *out = NULL;
     *n = 0;
@@ -80,7 +82,7 @@ int bf_store_household_versions(bf_store *s, const char *id, bf_household_versio
                                   "ORDER BY version", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
         sqlite3_finalize(st);
-        return bf__store_fail(s, BF_ESTORE, "reading a household's versions");
+        return bf__store_fail(s, BF_ESTORE, "reading a household's versions", errs);
     }
     int rc, count = 0;
     bool oom = false;
@@ -104,11 +106,11 @@ int bf_store_household_versions(bf_store *s, const char *id, bf_household_versio
     if (oom || rc != SQLITE_DONE) {
         bf_household_versions_free(rows, count);
         if (oom) {
-            snprintf(s->err, sizeof s->err, "%s: reading household %s's versions: out of memory",
+            bf_errors_add(errs, "%s: reading household %s's versions: out of memory",
                      s->path, id);
             return BF_ENOMEM;
         }
-        return bf__store_fail(s, BF_ESTORE, "reading a household's versions");
+        return bf__store_fail(s, BF_ESTORE, "reading a household's versions", errs);
     }
     *out = rows;
     *n = count;
@@ -130,7 +132,7 @@ void bf_household_decisions_free(bf_household_decision *d, int n)
 
 /* Reads the rows of st (run id bound to ?1; id is bound to ?2 here) into *out. */
 static int read_household_decisions(bf_store *s, sqlite3_stmt *st, const char *id,
-                                    bf_household_decision **out, int *n)
+                                    bf_household_decision **out, int *n, bf_errors *errs)
 {
     *out = NULL;
     *n = 0;
@@ -138,7 +140,7 @@ static int read_household_decisions(bf_store *s, sqlite3_stmt *st, const char *i
         return BF_ESTORE;
     if (sqlite3_bind_text(st, 2, id, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
         sqlite3_finalize(st);
-        return bf__store_fail(s, BF_ESTORE, "binding a household id");
+        return bf__store_fail(s, BF_ESTORE, "binding a household id", errs);
     }
     int rc, count = 0;
     bool oom = false;
@@ -166,11 +168,11 @@ static int read_household_decisions(bf_store *s, sqlite3_stmt *st, const char *i
     if (oom || rc != SQLITE_DONE) {
         bf_household_decisions_free(rows, count);
         if (oom) {
-            snprintf(s->err, sizeof s->err, "%s: reading household %s's decisions: out of memory",
+            bf_errors_add(errs, "%s: reading household %s's decisions: out of memory",
                      s->path, id);
             return BF_ENOMEM;
         }
-        return bf__store_fail(s, BF_ESTORE, "reading a household's decisions");
+        return bf__store_fail(s, BF_ESTORE, "reading a household's decisions", errs);
     }
     *out = rows;
     *n = count;
@@ -184,16 +186,17 @@ static int read_household_decisions(bf_store *s, sqlite3_stmt *st, const char *i
     "WHERE d.run_id = ?1 AND d.household_id = ?2 ORDER BY d.policy_seq, d.member_seq"
 
 int bf_store_household_decisions(bf_store *s, int64_t run_id, const char *id,
-                                 bf_household_decision **out, int *n)
+                                 bf_household_decision **out, int *n, bf_errors *errs)
 {
-    return read_household_decisions(s, bf__store_prepare_decisions(s, HOUSEHOLD_DECISIONS, run_id),
-                                    id, out, n);
+    sqlite3_stmt *st = bf__store_prepare_decisions(s, HOUSEHOLD_DECISIONS, run_id, errs);
+    return read_household_decisions(s, st, id, out, n, errs);
 }
 
 int bf_store_household_decisions_held(bf_store *s, int64_t run_id, const char *id,
-                                      bf_household_decision **out, int *n)
+                                      bf_household_decision **out, int *n, bf_errors *errs)
 {
     char sql[sizeof HOUSEHOLD_DECISIONS + 16];
     snprintf(sql, sizeof sql, HOUSEHOLD_DECISIONS, "decisions");
-    return read_household_decisions(s, bf__store_prepare_run(s, sql, run_id), id, out, n);
+    return read_household_decisions(s, bf__store_prepare_run(s, sql, run_id, errs), id, out, n,
+                                    errs);
 }

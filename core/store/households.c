@@ -7,42 +7,43 @@
 #include <string.h>
 
 /* Runs a one-row existence query bound to one text parameter. */
-static int exists_query(bf_store *s, int which, const char *id, bool *exists)
+static int exists_query(bf_store *s, int which, const char *id, bool *exists, bf_errors *errs)
 {
     sqlite3_stmt *st = s->stmt[which];
     sqlite3_reset(st);
     if (sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
-        return bf__store_fail(s, BF_ESTORE, "binding id");
+        return bf__store_fail(s, BF_ESTORE, "binding id", errs);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return bf__store_fail(s, BF_ESTORE, "looking up id");
+        return bf__store_fail(s, BF_ESTORE, "looking up id", errs);
     *exists = rc == SQLITE_ROW;
     return BF_OK;
 }
 
-int bf_store_household_exists(bf_store *s, const char *id, bool *exists)
+int bf_store_household_exists(bf_store *s, const char *id, bool *exists, bf_errors *errs)
 {
-    return exists_query(s, ST_HOUSEHOLD_EXISTS, id, exists);
+    return exists_query(s, ST_HOUSEHOLD_EXISTS, id, exists, errs);
 }
 
-int bf_store_member_exists(bf_store *s, const char *id, bool *exists)
+int bf_store_member_exists(bf_store *s, const char *id, bool *exists, bf_errors *errs)
 {
-    return exists_query(s, ST_MEMBER_EXISTS, id, exists);
+    return exists_query(s, ST_MEMBER_EXISTS, id, exists, errs);
 }
 
-int bf_store_delete_household(bf_store *s, const char *id)
+int bf_store_delete_household(bf_store *s, const char *id, bf_errors *errs)
 {
-    int vrc = bf__store_version_supersede(s, id);
+    int vrc = bf__store_version_supersede(s, id, errs);
     if (vrc != BF_OK)
         return vrc;
     sqlite3_stmt *st = s->stmt[ST_DELETE_HOUSEHOLD];
     sqlite3_reset(st);
     if (sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
-        return bf__store_fail(s, BF_ESTORE, "binding id");
+        return bf__store_fail(s, BF_ESTORE, "binding id", errs);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? bf__store_households_written(s) : bf__store_fail(s, BF_ESTORE, "deleting household");
+    return rc == SQLITE_DONE ? bf__store_households_written(s, errs)
+                             : bf__store_fail(s, BF_ESTORE, "deleting household", errs);
 }
 
 /* Binds a text column; an empty optional text is stored as NULL. */
@@ -108,8 +109,8 @@ static int bind_member(sqlite3_stmt *st, int at, const bf_household *h, const bf
 }
 
 /* The INSERT of k members in one statement (1 <= k <= BF__MEMBERS_PER_INSERT), prepared on
- * first use; NULL with the store's message on failure. */
-static sqlite3_stmt *members_insert(bf_store *s, int k)
+ * first use; NULL with the message in errs on failure. */
+static sqlite3_stmt *members_insert(bf_store *s, int k, bf_errors *errs)
 {
     if (k == 1)
         return s->stmt[ST_INSERT_MEMBER];
@@ -123,16 +124,16 @@ static sqlite3_stmt *members_insert(bf_store *s, int k)
     if (sql.oom || sqlite3_prepare_v2(s->db, bf_buf_str(&sql), -1, &s->insert_members[k], NULL)
                        != SQLITE_OK) {
         s->insert_members[k] = NULL;
-        bf__store_fail(s, BF_ESTORE, "preparing the insert of members");
+        bf__store_fail(s, BF_ESTORE, "preparing the insert of members", errs);
     }
     bf_buf_free(&sql);
     return s->insert_members[k];
 }
 
 /* Inserts members [from, from + k) of h (k <= BF__MEMBERS_PER_INSERT) in one statement. */
-static int insert_members(bf_store *s, const bf_household *h, int from, int k)
+static int insert_members(bf_store *s, const bf_household *h, int from, int k, bf_errors *errs)
 {
-    sqlite3_stmt *st = members_insert(s, k);
+    sqlite3_stmt *st = members_insert(s, k, errs);
     if (!st)
         return BF_ESTORE;
     char birth[BF__MEMBERS_PER_INSERT][BF_DATE_STRLEN];
@@ -141,7 +142,7 @@ static int insert_members(bf_store *s, const bf_household *h, int from, int k)
     for (int j = 0; j < k; j++)
         rc |= bind_member(st, j * MEMBER_VALUES, h, &h->members[from + j], from + j + 1, birth[j]);
     if (rc != SQLITE_OK)
-        return bf__store_fail(s, BF_ESTORE, "binding member");
+        return bf__store_fail(s, BF_ESTORE, "binding member", errs);
     if (sqlite3_step(st) != SQLITE_DONE) {
         char what[3 * BF_ID_BYTES + 60];
         if (k == 1)
@@ -151,43 +152,44 @@ static int insert_members(bf_store *s, const bf_household *h, int from, int k)
             snprintf(what, sizeof what, _("inserting members %s to %s of household %s"),
                      h->members[from].id, h->members[from + k - 1].id, h->id);
         sqlite3_reset(st);
-        return bf__store_fail(s, BF_ESTORE, what);
+        return bf__store_fail(s, BF_ESTORE, what, errs);
     }
     sqlite3_reset(st);
     return BF_OK;
 }
 
-int bf_store_insert_household(bf_store *s, const bf_household *h)
+int bf_store_insert_household(bf_store *s, const bf_household *h, bf_errors *errs)
 {
-    return bf_store_insert_household_from(s, h, NULL);
+    return bf_store_insert_household_from(s, h, NULL, errs);
 }
 
-int bf_store_insert_household_from(bf_store *s, const bf_household *h, const char *source)
+int bf_store_insert_household_from(bf_store *s, const bf_household *h, const char *source,
+                                   bf_errors *errs)
 {
-    int vrc = s->defer_versions ? bf__store_version_defer(s, source) : BF_OK;
+    int vrc = s->defer_versions ? bf__store_version_defer(s, source, errs) : BF_OK;
     if (vrc != BF_OK)
         return vrc;
     sqlite3_stmt *st = s->stmt[ST_INSERT_HOUSEHOLD];
     sqlite3_reset(st);
     if (bind_household(st, h) != SQLITE_OK)
-        return bf__store_fail(s, BF_ESTORE, "binding household");
+        return bf__store_fail(s, BF_ESTORE, "binding household", errs);
     if (sqlite3_step(st) != SQLITE_DONE) {
         char what[BF_ID_BYTES + 40];
         snprintf(what, sizeof what, _("inserting household %s"), h->id);
         sqlite3_reset(st);
-        return bf__store_fail(s, BF_ESTORE, what);
+        return bf__store_fail(s, BF_ESTORE, what, errs);
     }
     sqlite3_reset(st);
     /* a household's members in as few statements as may be: one step writes up to eight rows */
     for (int i = 0; i < h->n_members; i += BF__MEMBERS_PER_INSERT) {
         int k = h->n_members - i < BF__MEMBERS_PER_INSERT ? h->n_members - i
                                                           : BF__MEMBERS_PER_INSERT;
-        int mrc = insert_members(s, h, i, k);
+        int mrc = insert_members(s, h, i, k, errs);
         if (mrc != BF_OK)
             return mrc;
     }
-    int rc = bf__store_version_record(s, h, source);
-    return rc != BF_OK ? rc : bf__store_households_written(s);
+    int rc = bf__store_version_record(s, h, source, errs);
+    return rc != BF_OK ? rc : bf__store_households_written(s, errs);
 }
 
 
@@ -205,27 +207,28 @@ static bool column_text(sqlite3_stmt *st, int col, char *dst, size_t size)
 }
 
 /* Parses an enum column; -1 (and an error message) if the stored text is not allowed. */
-static int column_enum(bf_store *s, sqlite3_stmt *st, int col, bf_enum_kind kind, const char *id)
+static int column_enum(bf_store *s, sqlite3_stmt *st, int col, bf_enum_kind kind, const char *id,
+                       bf_errors *errs)
 {
     const char *v = (const char *)sqlite3_column_text(st, col);
     int e = bf_enum_parse(kind, v);
     if (e < 0)
-        snprintf(s->err, sizeof s->err, _("%s: record %s: column %s holds '%s', expected %s"),
+        bf_errors_add(errs, _("%s: record %s: column %s holds '%s', expected %s"),
                  s->path, id, sqlite3_column_name(st, col), v ? v : "NULL", bf_enum_allowed(kind));
     return e;
 }
 
-int bf__store_fill_household(bf_store *s, sqlite3_stmt *st, bf_household *h)
+int bf__store_fill_household(bf_store *s, sqlite3_stmt *st, bf_household *h, bf_errors *errs)
 {
     bf_household_reset(h);
     if (!column_text(st, 0, h->id, sizeof h->id) || !column_text(st, 1, h->town, sizeof h->town) ||
         !column_text(st, 2, h->village, sizeof h->village) ||
         !column_text(st, 5, h->recorded, sizeof h->recorded)) {
-        snprintf(s->err, sizeof s->err, _("%s: household row %s: text too long"), s->path, h->id);
+        bf_errors_add(errs, _("%s: household row %s: text too long"), s->path, h->id);
         return BF_ESTORE;
     }
-    int status = column_enum(s, st, 3, BF_ENUM_STATUS, h->id);
-    int monitor = column_enum(s, st, 4, BF_ENUM_MONITOR, h->id);
+    int status = column_enum(s, st, 3, BF_ENUM_STATUS, h->id, errs);
+    int monitor = column_enum(s, st, 4, BF_ENUM_MONITOR, h->id, errs);
     if (status < 0 || monitor < 0)
         return BF_ESTORE;
     h->status = (bf_status)status;
@@ -247,32 +250,35 @@ int bf__store_fill_household(bf_store *s, sqlite3_stmt *st, bf_household *h)
     return BF_OK;
 }
 
-int bf__store_fill_member(bf_store *s, sqlite3_stmt *st, bf_household *h)
+int bf__store_fill_member(bf_store *s, sqlite3_stmt *st, bf_household *h, bf_errors *errs)
 {
     bf_member *m = bf_household_add_member(h);
     if (!m) {
-        snprintf(s->err, sizeof s->err, _("%s: household %s: too many members or out of memory"),
+        bf_errors_add(errs, _("%s: household %s: too many members or out of memory"),
                  s->path, h->id);
         return BF_ENOMEM;
     }
     if (!column_text(st, 1, m->id, sizeof m->id) || !column_text(st, 2, m->name, sizeof m->name) ||
         !column_text(st, 3, m->idnumber, sizeof m->idnumber)) {
-        snprintf(s->err, sizeof s->err, _("%s: member row of household %s: text too long"),
+        bf_errors_add(errs, _("%s: member row of household %s: text too long"),
                  s->path, h->id);
         return BF_ESTORE;
     }
     int e[7] = {
-        column_enum(s, st, 4, BF_ENUM_RELATION, m->id), column_enum(s, st, 6, BF_ENUM_SEX, m->id),
-        column_enum(s, st, 7, BF_ENUM_LABOR, m->id), column_enum(s, st, 8, BF_ENUM_EMPLOYMENT, m->id),
-        column_enum(s, st, 9, BF_ENUM_SCHOOL, m->id), column_enum(s, st, 10, BF_ENUM_SELF_CARE, m->id),
-        column_enum(s, st, 12, BF_ENUM_DISABILITY_TYPE, m->id),
+        column_enum(s, st, 4, BF_ENUM_RELATION, m->id, errs),
+        column_enum(s, st, 6, BF_ENUM_SEX, m->id, errs),
+        column_enum(s, st, 7, BF_ENUM_LABOR, m->id, errs),
+        column_enum(s, st, 8, BF_ENUM_EMPLOYMENT, m->id, errs),
+        column_enum(s, st, 9, BF_ENUM_SCHOOL, m->id, errs),
+        column_enum(s, st, 10, BF_ENUM_SELF_CARE, m->id, errs),
+        column_enum(s, st, 12, BF_ENUM_DISABILITY_TYPE, m->id, errs),
     };
     for (int i = 0; i < 7; i++)
         if (e[i] < 0)
             return BF_ESTORE;
     const char *birth = (const char *)sqlite3_column_text(st, 5);
     if (bf_date_parse(birth, &m->birth) != BF_OK) {
-        snprintf(s->err, sizeof s->err, _("%s: member %s: birth '%s' is not a date"), s->path, m->id,
+        bf_errors_add(errs, _("%s: member %s: birth '%s' is not a date"), s->path, m->id,
                  birth ? birth : "NULL");
         return BF_ESTORE;
     }
@@ -292,62 +298,79 @@ int bf__store_fill_member(bf_store *s, sqlite3_stmt *st, bf_household *h)
     return BF_OK;
 }
 
-int bf_store_get_household(bf_store *s, const char *id, bf_household *out)
+/* A household with its members; BF_ENOTFOUND, with no message, when absent. */
+static int read_household(bf_store *s, const char *id, bf_household *out, bf_errors *errs)
 {
     sqlite3_stmt *st = s->stmt[ST_GET_HOUSEHOLD];
     sqlite3_reset(st);
     if (sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
-        return bf__store_fail(s, BF_ESTORE, "binding id");
+        return bf__store_fail(s, BF_ESTORE, "binding id", errs);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_DONE) {
         sqlite3_reset(st);
-        snprintf(s->err, sizeof s->err, _("%s: no household with id %s"), s->path, id);
         return BF_ENOTFOUND;
     }
     if (rc != SQLITE_ROW) {
         sqlite3_reset(st);
-        return bf__store_fail(s, BF_ESTORE, "reading household");
+        return bf__store_fail(s, BF_ESTORE, "reading household", errs);
     }
-    rc = bf__store_fill_household(s, st, out);
+    rc = bf__store_fill_household(s, st, out, errs);
     sqlite3_reset(st);
     if (rc != BF_OK)
         return rc;
     st = s->stmt[ST_GET_MEMBERS];
     sqlite3_reset(st);
     if (sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
-        return bf__store_fail(s, BF_ESTORE, "binding id");
+        return bf__store_fail(s, BF_ESTORE, "binding id", errs);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        if ((rc = bf__store_fill_member(s, st, out)) != BF_OK) {
+        if ((rc = bf__store_fill_member(s, st, out, errs)) != BF_OK) {
             sqlite3_reset(st);
             return rc;
         }
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? BF_OK : bf__store_fail(s, BF_ESTORE, "reading members");
+    return rc == SQLITE_DONE ? BF_OK : bf__store_fail(s, BF_ESTORE, "reading members", errs);
 }
 
-int bf_store_count(bf_store *s, int64_t *households, int64_t *members)
+int bf_store_get_household(bf_store *s, const char *id, bf_household *out, bf_errors *errs)
+{
+    int rc = read_household(s, id, out, errs);
+    if (rc == BF_ENOTFOUND)
+        bf_errors_add(errs, _("%s: no household with id %s"), s->path, id);
+    return rc;
+}
+
+int bf_store_find_household(bf_store *s, const char *id, bf_household *out, bool *found,
+                            bf_errors *errs)
+{
+    int rc = read_household(s, id, out, errs);
+    *found = rc == BF_OK;
+    return rc == BF_ENOTFOUND ? BF_OK : rc;
+}
+
+int bf_store_count(bf_store *s, int64_t *households, int64_t *members, bf_errors *errs)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT (SELECT count(*) FROM households), "
                                   "(SELECT count(*) FROM members)", -1, &st, NULL) != SQLITE_OK)
-        return bf__store_fail(s, BF_ESTORE, "counting");
+        return bf__store_fail(s, BF_ESTORE, "counting", errs);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *households = sqlite3_column_int64(st, 0);
         *members = sqlite3_column_int64(st, 1);
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? BF_OK : bf__store_fail(s, BF_ESTORE, "counting");
+    return rc == SQLITE_ROW ? BF_OK : bf__store_fail(s, BF_ESTORE, "counting", errs);
 }
 
-int bf_store_households_version(bf_store *s, int64_t *version)
+int bf_store_households_version(bf_store *s, int64_t *version, bf_errors *errs)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT " HOUSEHOLDS_VERSION, -1, &st, NULL) != SQLITE_OK)
-        return bf__store_fail(s, BF_ESTORE, "reading the households' version");
+        return bf__store_fail(s, BF_ESTORE, "reading the households' version", errs);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *version = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? BF_OK : bf__store_fail(s, BF_ESTORE, "reading the households' version");
+    return rc == SQLITE_ROW ? BF_OK : bf__store_fail(s, BF_ESTORE,
+                                                     "reading the households' version", errs);
 }

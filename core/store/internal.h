@@ -63,64 +63,67 @@ struct bf_store {
     const void *on_wait_user;
     bf__texts *texts;          /* the decision texts this connection wrote (texts.c), or NULL */
     int run_lock_fd;           /* the run lock file while this connection's run is running, or -1 */
-    char err[1024];
 };
 
 /* Writes the versions held back under defer_versions (at a change of source file, before a
  * household is superseded, at commit). */
-int bf__store_versions_flush(bf_store *s);
+int bf__store_versions_flush(bf_store *s, bf_errors *errs);
 /* Under defer_versions, before a household from source is inserted: holds its version back;
  * when source is another file than the households held back, writes theirs first. */
-int bf__store_version_defer(bf_store *s, const char *source);
+int bf__store_version_defer(bf_store *s, const char *source, bf_errors *errs);
 /* Forgets the versions held back (the transaction ends). */
 void bf__store_versions_forget(bf_store *s);
 
-/* Sets the store's message to "path: what: SQLite's message"; returns code. */
-int bf__store_fail(bf_store *s, int code, const char *what);
-/* Runs SQL without results (statements separated by ';'); the message in the store on failure. */
-int bf__store_exec(bf_store *s, const char *sql);
+/* Adds "path: what: SQLite's message" to errs (or why a lock or the disk stopped it); returns
+ * code. */
+int bf__store_fail(bf_store *s, int code, const char *what, bf_errors *errs);
+/* Adds "path: what" to errs (an error found over the store's data); returns code. */
+int bf__store_error(bf_store *s, int code, const char *what, bf_errors *errs);
+/* Runs SQL without results (statements separated by ';'); the message in errs on failure. */
+int bf__store_exec(bf_store *s, const char *sql, bf_errors *errs);
 /* Steps a bound statement that returns no rows, then resets it. */
-int bf__store_step_done(bf_store *s, sqlite3_stmt *st, const char *what);
+int bf__store_step_done(bf_store *s, sqlite3_stmt *st, const char *what, bf_errors *errs);
 /* Binds optional text: NULL stays NULL. */
 int bf__store_bind_opt(sqlite3_stmt *st, int col, const char *v);
 /* A malloc'd copy of a text column, NULL for SQL NULL; *oom is set when the copy failed. */
 char *bf__store_column_dup(sqlite3_stmt *st, int col, bool *oom);
 /* Steps the bound statement st for at most limit rows into a new zeroed array of limit rows of
  * size bytes, fill(st, row, &oom) making each, and finalizes st. *rows and *n are what was read:
- * the caller frees them, also on failure. BF_OK, BF_ENOMEM, or BF_ESTORE with "what" in s->err. */
+ * the caller frees them, also on failure. BF_OK, BF_ENOMEM, or BF_ESTORE with "what" in errs. */
 int bf__store_rows(bf_store *s, sqlite3_stmt *st, int limit, size_t size,
                    void (*fill)(sqlite3_stmt *st, void *row, bool *oom), const char *what,
-                   void **rows, int *n);
-/* Prepares sql and binds run_id to ?1; NULL (with the message in s->err) on failure. */
-sqlite3_stmt *bf__store_prepare_run(bf_store *s, const char *sql, int64_t run_id);
+                   void **rows, int *n, bf_errors *errs);
+/* Prepares sql and binds run_id to ?1; NULL (with the message in errs) on failure. */
+sqlite3_stmt *bf__store_prepare_run(bf_store *s, const char *sql, int64_t run_id, bf_errors *errs);
 /* Notes a write of households: counted at the commit, or now outside a transaction. */
-int bf__store_households_written(bf_store *s);
+int bf__store_households_written(bf_store *s, bf_errors *errs);
 
 /* runs.c: marks run_id as running in this process until bf__store_run_unlock or the process
  * ends (an open-file-description lock on byte run_id of "DB.runlock"). */
-int bf__store_run_lock(bf_store *s, int64_t run_id);
+int bf__store_run_lock(bf_store *s, int64_t run_id, bf_errors *errs);
 /* runs.c: releases the lock of bf__store_run_lock, if any. */
 void bf__store_run_unlock(bf_store *s);
 /* runs.c: whether a process (this one included) holds the lock of run_id. */
 bool bf__store_run_alive(const bf_store *s, int64_t run_id);
 
 /* schema.c: reads meta.schema_version (0 for an empty database). */
-int bf__store_schema_version(bf_store *s, int *version);
+int bf__store_schema_version(bf_store *s, int *version, bf_errors *errs);
 /* schema.c: creates the schema (version 0), migrates an older one, or refuses a newer one. */
-int bf__store_schema_upgrade(bf_store *s, int version);
+int bf__store_schema_upgrade(bf_store *s, int version, bf_errors *errs);
 
 /* households.c: fills a household (without members) from a row of HOUSEHOLD_COLS. */
-int bf__store_fill_household(bf_store *s, sqlite3_stmt *st, bf_household *h);
+int bf__store_fill_household(bf_store *s, sqlite3_stmt *st, bf_household *h, bf_errors *errs);
 /* households.c: appends a member from a row of MEMBER_COLS to h. */
-int bf__store_fill_member(bf_store *s, sqlite3_stmt *st, bf_household *h);
+int bf__store_fill_member(bf_store *s, sqlite3_stmt *st, bf_household *h, bf_errors *errs);
 
 /* versions.c: keeps the stored record of household id with its latest version, before the
  * household is deleted to be replaced (nothing when it is not stored). */
-int bf__store_version_supersede(bf_store *s, const char *id);
+int bf__store_version_supersede(bf_store *s, const char *id, bf_errors *errs);
 /* versions.c: records the version of household h just inserted from source (a file, or NULL):
  * a first version, the same version when the record equals the one it replaced, else a new
  * version with the fields that changed. */
-int bf__store_version_record(bf_store *s, const bf_household *h, const char *source);
+int bf__store_version_record(bf_store *s, const bf_household *h, const char *source,
+                             bf_errors *errs);
 
 /* versions.c: splits a record text's key "members/ID/field" into the member id (copied into
  * member) and the field; returns the field, or NULL for a household field. */
@@ -129,7 +132,7 @@ const char *bf__store_record_member_field(const char *key, char *member, size_t 
 /* texts.c: the id of the decision_texts row of run_id holding these texts (details may be
  * NULL): one written earlier in the run by this connection, or one inserted now. */
 int bf__store_text_id(bf_store *s, int64_t run_id, const char *policy, const char *reasons,
-                      const char *details, int64_t *id);
+                      const char *details, int64_t *id, bf_errors *errs);
 /* texts.c: forgets the texts written (their rows were rolled back or deleted). */
 void bf__store_texts_forget(bf_store *s);
 /* texts.c: frees what texts.c keeps in the store. */
@@ -143,11 +146,14 @@ void bf__store_texts_free(bf_store *s);
 /* reuse.c: the table to read run_id's decisions from: "decisions" (lean: "decision_rows"), or,
  * for a run that took decisions over from others, a subquery of the same columns (binding the
  * run id to ?1). */
-int bf__store_run_decisions(bf_store *s, int64_t run_id, bool lean, const char **table);
+int bf__store_run_decisions(bf_store *s, int64_t run_id, bool lean, const char **table,
+                            bf_errors *errs);
 /* reuse.c: prepares sql_format with its one %s replaced by that table, run_id bound to ?1;
- * NULL (message in the store) on failure. */
-sqlite3_stmt *bf__store_prepare_decisions(bf_store *s, const char *sql_format, int64_t run_id);
+ * NULL (message in errs) on failure. */
+sqlite3_stmt *bf__store_prepare_decisions(bf_store *s, const char *sql_format, int64_t run_id,
+                                          bf_errors *errs);
 /* reuse.c: the same on the lean rows (decision_rows: no policy name, reasons or details). */
-sqlite3_stmt *bf__store_prepare_decision_rows(bf_store *s, const char *sql_format, int64_t run_id);
+sqlite3_stmt *bf__store_prepare_decision_rows(bf_store *s, const char *sql_format, int64_t run_id,
+                                              bf_errors *errs);
 
 #endif

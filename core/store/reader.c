@@ -20,7 +20,7 @@ struct bf_reader {
     bool done;
 };
 
-int bf_store_reader_open(bf_store *s, int batch_size, bf_reader **out)
+int bf_store_reader_open(bf_store *s, int batch_size, bf_reader **out, bf_errors *errs)
 {
     *out = NULL;
     bf_reader *r = calloc(1, sizeof *r);
@@ -29,7 +29,7 @@ int bf_store_reader_open(bf_store *s, int batch_size, bf_reader **out)
         if (r)
             free(r->bufs[0]);
         free(r);
-        snprintf(s->err, sizeof s->err, _("%s: out of memory"), s->path);
+        bf_errors_add(errs, _("%s: out of memory"), s->path);
         return BF_ENOMEM;
     }
     r->store = s;
@@ -40,7 +40,7 @@ int bf_store_reader_open(bf_store *s, int batch_size, bf_reader **out)
         sqlite3_prepare_v2(s->db, "SELECT " MEMBER_COLS " FROM members WHERE household_id > ?1 "
                                   "AND household_id <= ?2 ORDER BY household_id, seq", -1,
                            &r->members, NULL) != SQLITE_OK) {
-        int rc = bf__store_fail(s, BF_ESTORE, "preparing the reader");
+        int rc = bf__store_fail(s, BF_ESTORE, "preparing the reader", errs);
         bf_reader_close(r);
         return rc;
     }
@@ -49,19 +49,19 @@ int bf_store_reader_open(bf_store *s, int batch_size, bf_reader **out)
 }
 
 /* Reads up to batch_size households after last_id into the batch; sets *n. */
-static int read_household_rows(bf_reader *r, int *n)
+static int read_household_rows(bf_reader *r, int *n, bf_errors *errs)
 {
     bf_store *s = r->store;
     sqlite3_stmt *st = r->households;
     sqlite3_reset(st);
     if (sqlite3_bind_text(st, 1, r->last_id, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
         sqlite3_bind_int(st, 2, r->limit) != SQLITE_OK)
-        return bf__store_fail(s, BF_ESTORE, "binding the reader");
+        return bf__store_fail(s, BF_ESTORE, "binding the reader", errs);
     int count = 0, rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         bf_household *h = &r->batch[count];
         h->n_members = 0;
-        if ((rc = bf__store_fill_household(s, st, h)) != BF_OK) {
+        if ((rc = bf__store_fill_household(s, st, h, errs)) != BF_OK) {
             sqlite3_reset(st);
             return rc;
         }
@@ -69,20 +69,20 @@ static int read_household_rows(bf_reader *r, int *n)
     }
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
-        return bf__store_fail(s, BF_ESTORE, "reading households");
+        return bf__store_fail(s, BF_ESTORE, "reading households", errs);
     *n = count;
     return BF_OK;
 }
 
 /* Reads the members of the batch in one query and hands each to its household (both sorted). */
-static int read_member_rows(bf_reader *r, int n)
+static int read_member_rows(bf_reader *r, int n, bf_errors *errs)
 {
     bf_store *s = r->store;
     sqlite3_stmt *st = r->members;
     sqlite3_reset(st);
     if (sqlite3_bind_text(st, 1, r->last_id, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
         sqlite3_bind_text(st, 2, r->batch[n - 1].id, -1, SQLITE_STATIC) != SQLITE_OK)
-        return bf__store_fail(s, BF_ESTORE, "binding the reader");
+        return bf__store_fail(s, BF_ESTORE, "binding the reader", errs);
     int i = 0, rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *hid = (const char *)sqlite3_column_text(st, 0);
@@ -90,19 +90,19 @@ static int read_member_rows(bf_reader *r, int n)
             i++;
         if (i == n) {
             sqlite3_reset(st);
-            snprintf(s->err, sizeof s->err, _("%s: member row of unknown household %s"), s->path, hid);
+            bf_errors_add(errs, _("%s: member row of unknown household %s"), s->path, hid);
             return BF_ESTORE;
         }
-        if ((rc = bf__store_fill_member(s, st, &r->batch[i])) != BF_OK) {
+        if ((rc = bf__store_fill_member(s, st, &r->batch[i], errs)) != BF_OK) {
             sqlite3_reset(st);
             return rc;
         }
     }
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? BF_OK : bf__store_fail(s, BF_ESTORE, "reading members");
+    return rc == SQLITE_DONE ? BF_OK : bf__store_fail(s, BF_ESTORE, "reading members", errs);
 }
 
-int bf_reader_next(bf_reader *r, bf_household **batch, int *n)
+int bf_reader_next(bf_reader *r, bf_household **batch, int *n, bf_errors *errs)
 {
     r->turn ^= 1;
     r->batch = r->bufs[r->turn];
@@ -114,12 +114,12 @@ int bf_reader_next(bf_reader *r, bf_household **batch, int *n)
     /* households and members of a batch in one read transaction: an import committing between
      * the two queries cannot give a household the wrong members */
     bool began;
-    int rc = bf_store_read_begin(r->store, &began);
+    int rc = bf_store_read_begin(r->store, &began, errs);
     if (rc == BF_OK)
-        rc = read_household_rows(r, &count);
+        rc = read_household_rows(r, &count, errs);
     if (rc == BF_OK && count > 0)
-        rc = read_member_rows(r, count);
-    int end = bf_store_read_end(r->store, began, rc == BF_OK);
+        rc = read_member_rows(r, count, errs);
+    int end = bf_store_read_end(r->store, began, rc == BF_OK, errs);
     rc = rc == BF_OK ? end : rc;
     if (rc != BF_OK)
         return rc;

@@ -23,17 +23,18 @@ static const char run_rows_union[] = RUN_DECISIONS_UNION("decision_rows",
     "member_id, eligible, amount_fen, tier, error, text_id",
     "x.member_id, x.eligible, x.amount_fen, x.tier, x.error, x.text_id");
 
-int bf__store_run_decisions(bf_store *s, int64_t run_id, bool lean, const char **table)
+int bf__store_run_decisions(bf_store *s, int64_t run_id, bool lean, const char **table,
+                            bf_errors *errs)
 {
     sqlite3_stmt *st = bf__store_prepare_run(s, "SELECT EXISTS (SELECT 1 FROM run_sources "
-                                                "WHERE run_id = ?1)", run_id);
+                                                "WHERE run_id = ?1)", run_id, errs);
     if (!st)
         return BF_ESTORE;
     int rc = sqlite3_step(st);
     bool sources = rc == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW)
-        return bf__store_fail(s, BF_ESTORE, "looking for a run's sources");
+        return bf__store_fail(s, BF_ESTORE, "looking for a run's sources", errs);
     if (lean)
         *table = sources ? run_rows_union : "decision_rows";
     else
@@ -42,34 +43,37 @@ int bf__store_run_decisions(bf_store *s, int64_t run_id, bool lean, const char *
 }
 
 /* Prepares sql_format with its %s replaced by the run's table (lean or not). */
-static sqlite3_stmt *prepare_on(bf_store *s, const char *sql_format, int64_t run_id, bool lean)
+static sqlite3_stmt *prepare_on(bf_store *s, const char *sql_format, int64_t run_id, bool lean,
+                                bf_errors *errs)
 {
     const char *table;
-    if (bf__store_run_decisions(s, run_id, lean, &table) != BF_OK)
+    if (bf__store_run_decisions(s, run_id, lean, &table, errs) != BF_OK)
         return NULL;
     size_t len = strlen(sql_format) + strlen(table) + 1;
     char *sql = malloc(len);
     if (!sql) {
-        snprintf(s->err, sizeof s->err, "%s: out of memory", s->path);
+        bf_errors_add(errs, "%s: out of memory", s->path);
         return NULL;
     }
     snprintf(sql, len, sql_format, table);
-    sqlite3_stmt *st = bf__store_prepare_run(s, sql, run_id);
+    sqlite3_stmt *st = bf__store_prepare_run(s, sql, run_id, errs);
     free(sql);
     return st;
 }
 
-sqlite3_stmt *bf__store_prepare_decisions(bf_store *s, const char *sql_format, int64_t run_id)
+sqlite3_stmt *bf__store_prepare_decisions(bf_store *s, const char *sql_format, int64_t run_id,
+                                          bf_errors *errs)
 {
-    return prepare_on(s, sql_format, run_id, false);
+    return prepare_on(s, sql_format, run_id, false, errs);
 }
 
-sqlite3_stmt *bf__store_prepare_decision_rows(bf_store *s, const char *sql_format, int64_t run_id)
+sqlite3_stmt *bf__store_prepare_decision_rows(bf_store *s, const char *sql_format, int64_t run_id,
+                                              bf_errors *errs)
 {
-    return prepare_on(s, sql_format, run_id, true);
+    return prepare_on(s, sql_format, run_id, true, errs);
 }
 
-int bf_store_reuse_base(bf_store *s, bool store_all, int64_t *run_id)
+int bf_store_reuse_base(bf_store *s, bool store_all, int64_t *run_id, bf_errors *errs)
 {
     *run_id = 0;
     sqlite3_stmt *st;
@@ -77,13 +81,14 @@ int bf_store_reuse_base(bf_store *s, bool store_all, int64_t *run_id)
                                   "status = 'completed_with_errors') AND only_policies IS NULL "
                                   "AND summary_recorded = 1 AND households_version IS NOT NULL "
                                   "AND store_all = ?1", -1, &st, NULL) != SQLITE_OK)
-        return bf__store_fail(s, BF_ESTORE, "looking for the run to compare with");
+        return bf__store_fail(s, BF_ESTORE, "looking for the run to compare with", errs);
     int rc = sqlite3_bind_int(st, 1, store_all);
     rc = rc == SQLITE_OK ? sqlite3_step(st) : rc;
     if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
         *run_id = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? BF_OK : bf__store_fail(s, BF_ESTORE, "looking for the run to compare with");
+    return rc == SQLITE_ROW ? BF_OK : bf__store_fail(s, BF_ESTORE,
+                                                     "looking for the run to compare with", errs);
 }
 
 void bf_run_sources_free(bf_run_source *r, int n)
@@ -95,13 +100,14 @@ void bf_run_sources_free(bf_run_source *r, int n)
     free(r);
 }
 
-int bf_store_run_sources_get(bf_store *s, int64_t run_id, bf_run_source **out, int *n)
+int bf_store_run_sources_get(bf_store *s, int64_t run_id, bf_run_source **out, int *n,
+                             bf_errors *errs)
 {
     *out = NULL;
     *n = 0;
     sqlite3_stmt *st = bf__store_prepare_run(s, "SELECT first_id, last_id, source_run FROM "
                                                 "run_sources WHERE run_id = ?1 ORDER BY first_id",
-                                             run_id);
+                                             run_id, errs);
     if (!st)
         return BF_ESTORE;
     int rc, count = 0, cap = 0;
@@ -126,8 +132,8 @@ int bf_store_run_sources_get(bf_store *s, int64_t run_id, bf_run_source **out, i
     if (oom || rc != SQLITE_DONE) {
         bf_run_sources_free(rows, count);
         if (oom)
-            return bf_store_set_error(s, BF_ENOMEM, "reading a run's sources: out of memory");
-        return bf__store_fail(s, BF_ESTORE, "reading a run's sources");
+            return bf__store_error(s, BF_ENOMEM, "reading a run's sources: out of memory", errs);
+        return bf__store_fail(s, BF_ESTORE, "reading a run's sources", errs);
     }
     *out = rows;
     *n = count;
@@ -135,37 +141,39 @@ int bf_store_run_sources_get(bf_store *s, int64_t run_id, bf_run_source **out, i
 }
 
 int bf_store_run_source_insert(bf_store *s, int64_t run_id, const char *first_id,
-                               const char *last_id, int64_t source_run)
+                               const char *last_id, int64_t source_run, bf_errors *errs)
 {
     sqlite3_stmt *st = bf__store_prepare_run(s, "INSERT INTO run_sources(run_id, first_id, "
                                                 "last_id, source_run) VALUES (?1, ?2, ?3, ?4)",
-                                             run_id);
+                                             run_id, errs);
     if (!st)
         return BF_ESTORE;
     if ((sqlite3_bind_text(st, 2, first_id, -1, SQLITE_STATIC) |
          sqlite3_bind_text(st, 3, last_id, -1, SQLITE_STATIC) |
          sqlite3_bind_int64(st, 4, source_run)) != SQLITE_OK) {
         sqlite3_finalize(st);
-        return bf__store_fail(s, BF_ESTORE, "binding a run's source");
+        return bf__store_fail(s, BF_ESTORE, "binding a run's source", errs);
     }
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? BF_OK : bf__store_fail(s, BF_ESTORE, "recording a run's source");
+    return rc == SQLITE_DONE ? BF_OK : bf__store_fail(s, BF_ESTORE, "recording a run's source",
+                                                      errs);
 }
 
-int bf_store_run_reused(bf_store *s, int64_t run_id, int64_t from, int64_t reused)
+int bf_store_run_reused(bf_store *s, int64_t run_id, int64_t from, int64_t reused, bf_errors *errs)
 {
     sqlite3_stmt *st = bf__store_prepare_run(s, "UPDATE runs SET reused_from = ?2, reused = ?3 "
-                                                "WHERE id = ?1", run_id);
+                                                "WHERE id = ?1", run_id, errs);
     if (!st)
         return BF_ESTORE;
     if ((sqlite3_bind_int64(st, 2, from) | sqlite3_bind_int64(st, 3, reused)) != SQLITE_OK) {
         sqlite3_finalize(st);
-        return bf__store_fail(s, BF_ESTORE, "binding what a run reused");
+        return bf__store_fail(s, BF_ESTORE, "binding what a run reused", errs);
     }
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? BF_OK : bf__store_fail(s, BF_ESTORE, "recording what a run reused");
+    return rc == SQLITE_DONE ? BF_OK : bf__store_fail(s, BF_ESTORE, "recording what a run reused",
+                                                      errs);
 }
 
 int bf_idlist_add(bf_idlist *l, const char *id)
@@ -193,33 +201,36 @@ void bf_idlist_free(bf_idlist *l)
 }
 
 /* Appends the text column 0 of every row of st (bound) to out. */
-static int collect_ids(bf_store *s, sqlite3_stmt *st, bf_idlist *out, const char *what)
+static int collect_ids(bf_store *s, sqlite3_stmt *st, bf_idlist *out, const char *what,
+                       bf_errors *errs)
 {
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *id = (const char *)sqlite3_column_text(st, 0);
         if (id && bf_idlist_add(out, id) != BF_OK) {
             sqlite3_finalize(st);
-            return bf_store_set_error(s, BF_ENOMEM, "listing households: out of memory");
+            return bf__store_error(s, BF_ENOMEM, "listing households: out of memory", errs);
         }
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? BF_OK : bf__store_fail(s, BF_ESTORE, what);
+    return rc == SQLITE_DONE ? BF_OK : bf__store_fail(s, BF_ESTORE, what, errs);
 }
 
-int bf_store_ids_versioned_after(bf_store *s, int64_t households_version, bf_idlist *out)
+int bf_store_ids_versioned_after(bf_store *s, int64_t households_version, bf_idlist *out,
+                                 bf_errors *errs)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT DISTINCT household_id FROM household_versions "
                                   "WHERE households_version > ?1", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_int64(st, 1, households_version) != SQLITE_OK) {
         sqlite3_finalize(st);
-        return bf__store_fail(s, BF_ESTORE, "listing the households imported since a run");
+        return bf__store_fail(s, BF_ESTORE, "listing the households imported since a run", errs);
     }
-    return collect_ids(s, st, out, "listing the households imported since a run");
+    return collect_ids(s, st, out, "listing the households imported since a run", errs);
 }
 
-int bf_store_ids_aged_between(bf_store *s, const char *d1, const char *d2, bf_idlist *out)
+int bf_store_ids_aged_between(bf_store *s, const char *d1, const char *d2, bf_idlist *out,
+                              bf_errors *errs)
 {
     sqlite3_stmt *st;
     /* full years on a date, as bf_age_on counts them */
@@ -230,28 +241,29 @@ int bf_store_ids_aged_between(bf_store *s, const char *d1, const char *d2, bf_id
         (sqlite3_bind_text(st, 1, d1, -1, SQLITE_TRANSIENT) |
          sqlite3_bind_text(st, 2, d2, -1, SQLITE_TRANSIENT)) != SQLITE_OK) {
         sqlite3_finalize(st);
-        return bf__store_fail(s, BF_ESTORE, "listing the households whose ages changed");
+        return bf__store_fail(s, BF_ESTORE, "listing the households whose ages changed", errs);
     }
 #undef AGE_ON
-    return collect_ids(s, st, out, "listing the households whose ages changed");
+    return collect_ids(s, st, out, "listing the households whose ages changed", errs);
 }
 
-int bf_store_each_id(bf_store *s, int (*fn)(void *ctx, const char *id), void *ctx)
+int bf_store_each_id(bf_store *s, int (*fn)(void *ctx, const char *id), void *ctx, bf_errors *errs)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT id FROM households ORDER BY id", -1, &st, NULL) != SQLITE_OK)
-        return bf__store_fail(s, BF_ESTORE, "listing the households");
+        return bf__store_fail(s, BF_ESTORE, "listing the households", errs);
     int rc, frc = BF_OK;
     while (frc == BF_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
         frc = fn(ctx, (const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
     if (frc != BF_OK)
         return frc;
-    return rc == SQLITE_DONE ? BF_OK : bf__store_fail(s, BF_ESTORE, "listing the households");
+    return rc == SQLITE_DONE ? BF_OK : bf__store_fail(s, BF_ESTORE, "listing the households", errs);
 }
 
 /* Fills h from a kept record text (versions.c), id given. */
-static int record_from_text(bf_store *s, const char *id, const char *text, bf_household *h)
+static int record_from_text(bf_store *s, const char *id, const char *text, bf_household *h,
+                            bf_errors *errs)
 {
     bf_household_reset(h);
     snprintf(h->id, sizeof h->id, "%s", id);
@@ -280,7 +292,7 @@ static int record_from_text(bf_store *s, const char *id, const char *text, bf_ho
     }
     bf_json_pairs_free(&ps);
     if (rc != BF_OK) {
-        snprintf(s->err, sizeof s->err, "%s: household %s: a kept version's record is unreadable",
+        bf_errors_add(errs, "%s: household %s: a kept version's record is unreadable",
                  s->path, id);
         return rc == BF_ENOMEM ? BF_ENOMEM : BF_ESTORE;
     }
@@ -288,7 +300,7 @@ static int record_from_text(bf_store *s, const char *id, const char *text, bf_ho
 }
 
 int bf_store_household_as_read(bf_store *s, const char *id, int64_t households_version,
-                               bf_household *out, bool *found)
+                               bf_household *out, bool *found, bf_errors *errs)
 {
     *found = false;
     sqlite3_stmt *st;
@@ -298,20 +310,22 @@ int bf_store_household_as_read(bf_store *s, const char *id, int64_t households_v
         (sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT) |
          sqlite3_bind_int64(st, 2, households_version)) != SQLITE_OK) {
         sqlite3_finalize(st);
-        return bf__store_fail(s, BF_ESTORE, "reading a household's version");
+        return bf__store_fail(s, BF_ESTORE, "reading a household's version", errs);
     }
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
         sqlite3_finalize(st);
-        return rc == SQLITE_DONE ? BF_OK : bf__store_fail(s, BF_ESTORE, "reading a household's version");
+        return rc == SQLITE_DONE ? BF_OK : bf__store_fail(s, BF_ESTORE,
+                                                          "reading a household's version", errs);
     }
     *found = true;
     bool oom = false;
     char *record = bf__store_column_dup(st, 0, &oom);
     sqlite3_finalize(st);
     if (oom)
-        return bf_store_set_error(s, BF_ENOMEM, "reading a household's version: out of memory");
-    rc = record ? record_from_text(s, id, record, out) : bf_store_get_household(s, id, out);
+        return bf__store_error(s, BF_ENOMEM, "reading a household's version: out of memory", errs);
+    rc = record ? record_from_text(s, id, record, out, errs)
+                : bf_store_get_household(s, id, out, errs);
     free(record);
     return rc;
 }

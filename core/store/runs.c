@@ -29,7 +29,7 @@ static struct flock run_byte(short type, int64_t run_id)
     return fl;
 }
 
-int bf__store_run_lock(bf_store *s, int64_t run_id)
+int bf__store_run_lock(bf_store *s, int64_t run_id, bf_errors *errs)
 {
     char path[4200];
     run_lock_path(s, path, sizeof path);
@@ -37,7 +37,7 @@ int bf__store_run_lock(bf_store *s, int64_t run_id)
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     struct flock fl = run_byte(F_WRLCK, run_id);
     if (fd < 0 || fcntl(fd, F_OFD_SETLK, &fl) != 0) {
-        snprintf(s->err, sizeof s->err, "%s: cannot lock run %lld in %s.runlock: %s", s->path,
+        bf_errors_add(errs, "%s: cannot lock run %lld in %s.runlock: %s", s->path,
                  (long long)run_id, s->path, strerror(errno));
         if (fd >= 0)
             close(fd);
@@ -67,7 +67,7 @@ bool bf__store_run_alive(const bf_store *s, int64_t run_id)
     return alive;
 }
 
-int bf_store_run_create(bf_store *s, const bf_run_row *row, int64_t *run_id)
+int bf_store_run_create(bf_store *s, const bf_run_row *row, int64_t *run_id, bf_errors *errs)
 {
     sqlite3_stmt *st = s->stmt[ST_RUN_CREATE];
     sqlite3_reset(st);
@@ -76,29 +76,30 @@ int bf_store_run_create(bf_store *s, const bf_run_row *row, int64_t *run_id)
              sqlite3_bind_int(st, 5, row->store_all) | bf__store_bind_opt(st, 6, row->file_hashes) |
              bf__store_bind_opt(st, 7, row->parameters);
     if (rc != SQLITE_OK)
-        return bf__store_fail(s, BF_ESTORE, "binding the run");
-    if ((rc = bf__store_step_done(s, st, "recording the run")) != BF_OK)
+        return bf__store_fail(s, BF_ESTORE, "binding the run", errs);
+    if ((rc = bf__store_step_done(s, st, "recording the run", errs)) != BF_OK)
         return rc;
     *run_id = sqlite3_last_insert_rowid(s->db);
-    return bf__store_run_lock(s, *run_id);
+    return bf__store_run_lock(s, *run_id, errs);
 }
 
 int bf_store_run_finish(bf_store *s, int64_t run_id, const char *status, const char *finished,
-                        int64_t households, int64_t evaluations, int64_t errors)
+                        int64_t households, int64_t evaluations, int64_t errors, bf_errors *errs)
 {
     sqlite3_stmt *st = s->stmt[ST_RUN_FINISH];
     sqlite3_reset(st);
     if ((sqlite3_bind_int64(st, 1, run_id) | bf__store_bind_opt(st, 2, status) | bf__store_bind_opt(st, 3, finished) |
          sqlite3_bind_int64(st, 4, households) | sqlite3_bind_int64(st, 5, evaluations) |
          sqlite3_bind_int64(st, 6, errors)) != SQLITE_OK)
-        return bf__store_fail(s, BF_ESTORE, "binding the run");
-    int rc = bf__store_step_done(s, st, "finishing the run");
+        return bf__store_fail(s, BF_ESTORE, "binding the run", errs);
+    int rc = bf__store_step_done(s, st, "finishing the run", errs);
     if (rc == BF_OK)
         bf__store_run_unlock(s);
     return rc;
 }
 
-int bf_store_run_policy_insert(bf_store *s, int64_t run_id, const bf_run_policy_row *row)
+int bf_store_run_policy_insert(bf_store *s, int64_t run_id, const bf_run_policy_row *row,
+                               bf_errors *errs)
 {
     sqlite3_stmt *st = s->stmt[ST_RUN_POLICY];
     sqlite3_reset(st);
@@ -109,26 +110,27 @@ int bf_store_run_policy_insert(bf_store *s, int64_t run_id, const bf_run_policy_
          sqlite3_bind_int64(st, 8, row->members_eligible) |
          sqlite3_bind_int64(st, 9, row->amount_fen) | sqlite3_bind_int64(st, 10, row->errors) |
          bf__store_bind_opt(st, 11, row->params_read ? row->params_read : "[]")) != SQLITE_OK)
-        return bf__store_fail(s, BF_ESTORE, "binding the run summary");
-    return bf__store_step_done(s, st, "recording the run summary");
+        return bf__store_fail(s, BF_ESTORE, "binding the run summary", errs);
+    return bf__store_step_done(s, st, "recording the run summary", errs);
 }
 
-int bf_store_run_get(bf_store *s, int64_t run_id, bf_stored_run *out)
+int bf_store_run_get(bf_store *s, int64_t run_id, bf_stored_run *out, bf_errors *errs)
 {
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st = bf__store_prepare_run(s, "SELECT id, started, finished, eval_date, status, "
         "only_policies, jobs, store_all, file_hashes, parameters, households, evaluations, errors, "
-        "coalesce(households_version, -1), coalesce(reused_from, 0), reused FROM runs WHERE id = ?1", run_id);
+        "coalesce(households_version, -1), coalesce(reused_from, 0), reused FROM runs WHERE id = ?1",
+        run_id, errs);
     if (!st)
         return BF_ESTORE;
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
         sqlite3_finalize(st);
         if (rc == SQLITE_DONE) {
-            snprintf(s->err, sizeof s->err, _("%s: no run %lld"), s->path, (long long)run_id);
+            bf_errors_add(errs, _("%s: no run %lld"), s->path, (long long)run_id);
             return BF_ENOTFOUND;
         }
-        return bf__store_fail(s, BF_ESTORE, "reading a run");
+        return bf__store_fail(s, BF_ESTORE, "reading a run", errs);
     }
     bool oom = false;
     out->id = sqlite3_column_int64(st, 0);
@@ -156,7 +158,7 @@ int bf_store_run_get(bf_store *s, int64_t run_id, bf_stored_run *out)
     if (oom || !out->started || !out->eval_date || !out->status || !out->file_hashes ||
         !out->parameters) {
         bf_stored_run_free(out);
-        snprintf(s->err, sizeof s->err, _("%s: reading run %lld: out of memory"), s->path,
+        bf_errors_add(errs, _("%s: reading run %lld: out of memory"), s->path,
                  (long long)run_id);
         return BF_ENOMEM;
     }
@@ -175,33 +177,34 @@ void bf_stored_run_free(bf_stored_run *r)
     memset(r, 0, sizeof *r);
 }
 
-int bf_store_run_latest_completed(bf_store *s, int64_t *run_id)
+int bf_store_run_latest_completed(bf_store *s, int64_t *run_id, bf_errors *errs)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT max(id) FROM runs WHERE status = 'completed' OR "
                                   "status = 'completed_with_errors'", -1, &st, NULL) != SQLITE_OK)
-        return bf__store_fail(s, BF_ESTORE, "looking for the latest completed run");
+        return bf__store_fail(s, BF_ESTORE, "looking for the latest completed run", errs);
     int rc = sqlite3_step(st);
     bool found = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
     if (found)
         *run_id = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW)
-        return bf__store_fail(s, BF_ESTORE, "looking for the latest completed run");
+        return bf__store_fail(s, BF_ESTORE, "looking for the latest completed run", errs);
     if (!found) {
-        snprintf(s->err, sizeof s->err, _("%s: no completed run (run `bangfu run` first)"), s->path);
+        bf_errors_add(errs, _("%s: no completed run (run `bangfu run` first)"), s->path);
         return BF_ENOTFOUND;
     }
     return BF_OK;
 }
 
-int bf_store_run_policies(bf_store *s, int64_t run_id, bf_stored_policy **out, int *n)
+int bf_store_run_policies(bf_store *s, int64_t run_id, bf_stored_policy **out, int *n,
+                          bf_errors *errs)
 {
     *out = NULL;
     *n = 0;
     sqlite3_stmt *st = bf__store_prepare_run(s, "SELECT seq, policy, title, scope, evaluations, "
         "households_eligible, members_eligible, amount_fen, errors FROM run_policies "
-        "WHERE run_id = ?1 ORDER BY seq", run_id);
+        "WHERE run_id = ?1 ORDER BY seq", run_id, errs);
     if (!st)
         return BF_ESTORE;
     int rc, count = 0;
@@ -229,10 +232,10 @@ int bf_store_run_policies(bf_store *s, int64_t run_id, bf_stored_policy **out, i
     if (oom || rc != SQLITE_DONE) {
         bf_stored_policies_free(rows, count);
         if (oom) {
-            snprintf(s->err, sizeof s->err, _("%s: reading the run's policies: out of memory"), s->path);
+            bf_errors_add(errs, _("%s: reading the run's policies: out of memory"), s->path);
             return BF_ENOMEM;
         }
-        return bf__store_fail(s, BF_ESTORE, "reading the run's policies");
+        return bf__store_fail(s, BF_ESTORE, "reading the run's policies", errs);
     }
     *out = rows;
     *n = count;
@@ -249,31 +252,33 @@ void bf_stored_policies_free(bf_stored_policy *p, int n)
     free(p);
 }
 
-int bf_store_run_households_changed(bf_store *s, int64_t run_id, bool *changed)
+int bf_store_run_households_changed(bf_store *s, int64_t run_id, bool *changed, bf_errors *errs)
 {
     sqlite3_stmt *st = bf__store_prepare_run(s, "SELECT households_version IS NOT " HOUSEHOLDS_VERSION
-                                                " FROM runs WHERE id = ?1", run_id);
+                                                " FROM runs WHERE id = ?1", run_id, errs);
     if (!st)
         return BF_ESTORE;
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *changed = sqlite3_column_int(st, 0) != 0;
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? BF_OK : bf__store_fail(s, BF_ESTORE, "comparing the households' version");
+    return rc == SQLITE_ROW ? BF_OK : bf__store_fail(s, BF_ESTORE,
+                                                     "comparing the households' version", errs);
 }
 
-int bf_store_run_delete_decisions(bf_store *s, int64_t run_id)
+int bf_store_run_delete_decisions(bf_store *s, int64_t run_id, bf_errors *errs)
 {
     bf__store_texts_forget(s);
     sqlite3_stmt *st = bf__store_prepare_run(s, "DELETE FROM decision_texts WHERE id IN (SELECT "
                                                 "text_id FROM decision_rows WHERE run_id = ?1)",
-                                             run_id);
+                                             run_id, errs);
     int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
     sqlite3_finalize(st);
     if (rc == SQLITE_DONE) {
-        st = bf__store_prepare_run(s, "DELETE FROM decision_rows WHERE run_id = ?1", run_id);
+        st = bf__store_prepare_run(s, "DELETE FROM decision_rows WHERE run_id = ?1", run_id, errs);
         rc = st ? sqlite3_step(st) : SQLITE_ERROR;
         sqlite3_finalize(st);
     }
-    return rc == SQLITE_DONE ? BF_OK : bf__store_fail(s, BF_ESTORE, "deleting the run's decisions");
+    return rc == SQLITE_DONE ? BF_OK : bf__store_fail(s, BF_ESTORE, "deleting the run's decisions",
+                                                      errs);
 }

@@ -240,37 +240,39 @@ static const char schema_sql[] =
     HOUSEHOLD_VIEWS_TABLE;
 
 /* No tables at all is version 0 (an empty database). */
-int bf__store_schema_version(bf_store *s, int *version)
+int bf__store_schema_version(bf_store *s, int *version, bf_errors *errs)
 {
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL);
     if (rc != SQLITE_OK)
-        return bf__store_fail(s, rc == SQLITE_NOTADB ? BF_EVERSION : BF_ESTORE, "not a readable database");
+        return bf__store_fail(s, rc == SQLITE_NOTADB ? BF_EVERSION : BF_ESTORE,
+                              "not a readable database", errs);
     rc = sqlite3_step(st);
     int tables = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
     sqlite3_finalize(st);
     if (tables < 0)
-        return bf__store_fail(s, rc == SQLITE_NOTADB ? BF_EVERSION : BF_ESTORE, "not a readable database");
+        return bf__store_fail(s, rc == SQLITE_NOTADB ? BF_EVERSION : BF_ESTORE,
+                              "not a readable database", errs);
     if (tables == 0) {
         *version = 0;
         return BF_OK;
     }
     if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &st,
                            NULL) != SQLITE_OK) {
-        snprintf(s->err, sizeof s->err, _("%s: not a bangfu database (no meta table)"), s->path);
+        bf_errors_add(errs, _("%s: not a bangfu database (no meta table)"), s->path);
         return BF_EVERSION;
     }
     rc = sqlite3_step(st);
     *version = rc == SQLITE_ROW ? atoi((const char *)sqlite3_column_text(st, 0)) : -1;
     sqlite3_finalize(st);
     if (*version <= 0) {
-        snprintf(s->err, sizeof s->err, _("%s: not a bangfu database (no schema version)"), s->path);
+        bf_errors_add(errs, _("%s: not a bangfu database (no schema version)"), s->path);
         return BF_EVERSION;
     }
     return BF_OK;
 }
 
-static int create_schema(bf_store *s)
+static int create_schema(bf_store *s, bf_errors *errs)
 {
     char sql[sizeof schema_sql + 200];
     snprintf(sql, sizeof sql,
@@ -278,9 +280,9 @@ static int create_schema(bf_store *s)
              "INSERT INTO meta VALUES ('households_version', '0');\n"
              "INSERT INTO meta VALUES ('created_by', 'bangfu " BF_VERSION "');\nCOMMIT;",
              schema_sql, BF_STORE_SCHEMA_VERSION);
-    int rc = bf__store_exec(s, sql);
+    int rc = bf__store_exec(s, sql, errs);
     if (rc != BF_OK)
-        bf_store_rollback(s);
+        bf_store_rollback(s, errs);
     return rc;
 }
 
@@ -310,32 +312,32 @@ static const char *const migrations[] = {
 };
 
 /* Migrates version `from` (1 to BF_STORE_SCHEMA_VERSION - 1) one version up. */
-static int migrate(bf_store *s, int from)
+static int migrate(bf_store *s, int from, bf_errors *errs)
 {
     size_t len = strlen(migrations[from]) + 200;
     char *sql = malloc(len);
     if (!sql)
-        return bf_store_set_error(s, BF_ENOMEM, "migrating the database: out of memory");
+        return bf__store_error(s, BF_ENOMEM, "migrating the database: out of memory", errs);
     snprintf(sql, len, "BEGIN IMMEDIATE;\n%sUPDATE meta SET value = '%d' WHERE key = "
              "'schema_version';\nCOMMIT;", migrations[from], from + 1);
-    int rc = bf__store_exec(s, sql);
+    int rc = bf__store_exec(s, sql, errs);
     free(sql);
     if (rc != BF_OK)
-        bf_store_rollback(s);
+        bf_store_rollback(s, errs);
     return rc;
 }
 
-int bf__store_schema_upgrade(bf_store *s, int version)
+int bf__store_schema_upgrade(bf_store *s, int version, bf_errors *errs)
 {
     if (version == 0)
-        return create_schema(s);
+        return create_schema(s, errs);
     int rc = BF_OK;
     for (int v = version; rc == BF_OK && v >= 1 && v < BF_STORE_SCHEMA_VERSION; v++)
-        rc = migrate(s, v);
+        rc = migrate(s, v, errs);
     if (rc != BF_OK || (version >= 1 && version < BF_STORE_SCHEMA_VERSION))
         return rc;
     if (version != BF_STORE_SCHEMA_VERSION) {
-        snprintf(s->err, sizeof s->err,
+        bf_errors_add(errs,
                  _("%s: database schema version %d, this bangfu reads version %d (%s)"), s->path,
                  version, BF_STORE_SCHEMA_VERSION,
                  version > BF_STORE_SCHEMA_VERSION ? "made by a newer bangfu" : "made by an older bangfu");

@@ -18,7 +18,7 @@ static void fill_found(sqlite3_stmt *st, void *row, bool *oom)
 }
 
 int bf_store_search_households(bf_store *s, const char *text, int limit, bf_found_household **out,
-                               int *n)
+                               int *n, bf_errors *errs)
 {
     *out = NULL;
     *n = 0;
@@ -34,15 +34,15 @@ int bf_store_search_households(bf_store *s, const char *text, int limit, bf_foun
             "  OR EXISTS (SELECT 1 FROM members m WHERE m.household_id = h.id"
             "             AND m.name LIKE '%' || q.t || '%' ESCAPE '\\')"
             " ORDER BY h.id <> ?1, h.id LIMIT ?2", -1, &st, NULL) != SQLITE_OK)
-        return bf__store_fail(s, BF_ESTORE, "searching households");
+        return bf__store_fail(s, BF_ESTORE, "searching households", errs);
     if (sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int(st, 2, limit) != SQLITE_OK) {
         sqlite3_finalize(st);
-        return bf__store_fail(s, BF_ESTORE, "binding a household search");
+        return bf__store_fail(s, BF_ESTORE, "binding a household search", errs);
     }
     void *rows;
     int rc = bf__store_rows(s, st, limit, sizeof(bf_found_household), fill_found,
-                            "searching households", &rows, n);
+                            "searching households", &rows, n, errs);
     if (rc != BF_OK) {
         bf_found_households_free(rows, *n);
         *n = 0;

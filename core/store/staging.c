@@ -32,12 +32,12 @@ struct bf_staging {
     sqlite3_stmt *q[Q__N];
 };
 
-int bf_staging_open(bf_store *s, bf_staging **out)
+int bf_staging_open(bf_store *s, bf_staging **out, bf_errors *errs)
 {
     *out = NULL;
     bf_staging *st = calloc(1, sizeof *st);
     if (!st) {
-        snprintf(s->err, sizeof s->err, _("%s: out of memory"), s->path);
+        bf_errors_add(errs, _("%s: out of memory"), s->path);
         return BF_ENOMEM;
     }
     st->s = s;
@@ -45,7 +45,7 @@ int bf_staging_open(bf_store *s, bf_staging **out)
     if (sqlite3_exec(s->db, temp_cache, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(s->db, temp_drop, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(s->db, temp_schema, NULL, NULL, &msg) != SQLITE_OK) {
-        snprintf(s->err, sizeof s->err, _("%s: creating the import tables: %s"), s->path,
+        bf_errors_add(errs, _("%s: creating the import tables: %s"), s->path,
                  msg ? msg : sqlite3_errmsg(s->db));
         sqlite3_free(msg);
         free(st);
@@ -53,7 +53,7 @@ int bf_staging_open(bf_store *s, bf_staging **out)
     }
     for (int i = 0; i < Q__N; i++)
         if (sqlite3_prepare_v2(s->db, query_sql[i], -1, &st->q[i], NULL) != SQLITE_OK) {
-            int rc = bf__store_fail(s, BF_ESTORE, "preparing the import queries");
+            int rc = bf__store_fail(s, BF_ESTORE, "preparing the import queries", errs);
             bf_staging_close(st);
             return rc;
         }
@@ -71,10 +71,10 @@ void bf_staging_close(bf_staging *st)
     free(st);
 }
 
-int bf_staging_load_stored_idnumbers(bf_staging *st)
+int bf_staging_load_stored_idnumbers(bf_staging *st, bf_errors *errs)
 {
     if (sqlite3_exec(st->s->db, stored_idnumbers_fill, NULL, NULL, NULL) != SQLITE_OK)
-        return bf__store_fail(st->s, BF_ESTORE, "reading the stored ID numbers");
+        return bf__store_fail(st->s, BF_ESTORE, "reading the stored ID numbers", errs);
     return BF_OK;
 }
 
@@ -88,7 +88,7 @@ static void column_text(sqlite3_stmt *q, int i, char *out, size_t size)
 /* Steps q (bound, rc the binding's result): *found and the row's place (columns file, line,
  * and household, member when the query has them). */
 static int read_place(bf_staging *st, sqlite3_stmt *q, int rc, const char *what, bool *found,
-                      bf_staged_place *out)
+                      bf_staged_place *out, bf_errors *errs)
 {
     *out = (bf_staged_place){0};
     rc = rc == SQLITE_OK ? sqlite3_step(q) : rc;
@@ -101,13 +101,15 @@ static int read_place(bf_staging *st, sqlite3_stmt *q, int rc, const char *what,
     }
     sqlite3_reset(q);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return bf__store_fail(st->s, BF_ESTORE, what);
+        return bf__store_fail(st->s, BF_ESTORE, what, errs);
     return BF_OK;
 }
 
-int bf_staging_stored_idnumber(bf_staging *st, int64_t key, bool *found, bf_staged_place *out)
+int bf_staging_stored_idnumber(bf_staging *st, int64_t key, bool *found, bf_staged_place *out,
+                               bf_errors *errs)
 {
     sqlite3_stmt *q = st->q[Q_STORED_IDNUMBER];
     sqlite3_reset(q);
-    return read_place(st, q, sqlite3_bind_int64(q, 1, key), "looking up ID numbers", found, out);
+    return read_place(st, q, sqlite3_bind_int64(q, 1, key), "looking up ID numbers", found, out,
+                      errs);
 }

@@ -21,16 +21,17 @@ typedef struct bf_staged_place {
 } bf_staged_place;
 
 /* Creates empty scratch tables on s (dropping any left over) and prepares their queries.
- * Every failure below returns BF_ESTORE with the message in bf_store_errmsg(s). */
-int bf_staging_open(bf_store *s, bf_staging **out);
+ * Every failure below returns BF_ESTORE with its message in errs. */
+int bf_staging_open(bf_store *s, bf_staging **out, bf_errors *errs);
 /* Drops the scratch tables (best effort) and frees the queries. NULL is allowed. */
 void bf_staging_close(bf_staging *st);
 
 /* Copies the ID numbers of the stored members, keyed by their first 17 digits, into the
  * scratch tables (once, when the store is not empty: members has no index on them). */
-int bf_staging_load_stored_idnumbers(bf_staging *st);
+int bf_staging_load_stored_idnumbers(bf_staging *st, bf_errors *errs);
 
 /* The stored member holding ID number key: *found, and its household and member. */
-int bf_staging_stored_idnumber(bf_staging *st, int64_t key, bool *found, bf_staged_place *out);
+int bf_staging_stored_idnumber(bf_staging *st, int64_t key, bool *found, bf_staged_place *out,
+                               bf_errors *errs);
 
 #endif

@@ -52,12 +52,12 @@ static const char *const stmt_sql[ST__N] = {
 };
 
 /* After the busy handler gave up: says whose lock it was and what to do. */
-static bool explain_lock_timeout(bf_store *s, const char *what)
+static bool explain_lock_timeout(bf_store *s, const char *what, bf_errors *errs)
 {
     if (!s->gave_up_waiting)
         return false;
     s->gave_up_waiting = false;
-    snprintf(s->err, sizeof s->err, _("%s: %s: another bangfu process (an import or a run) kept the "
+    bf_errors_add(errs, _("%s: %s: another bangfu process (an import or a run) kept the "
              "database locked for more than %.0f seconds; try again when it has finished"), s->path,
              what, s->wait_seconds);
     return true;
@@ -66,7 +66,7 @@ static bool explain_lock_timeout(bf_store *s, const char *what)
 /* After a write failed for want of room (SQLite's "database or disk is full", or a failed write:
  * a file size limit gives EFBIG, which SQLite reports as an I/O error and, by the time the
  * transaction is rolled back, without the system's error): says so. */
-static bool explain_no_room(bf_store *s, const char *what)
+static bool explain_no_room(bf_store *s, const char *what, bf_errors *errs)
 {
     int ext = sqlite3_extended_errcode(s->db), sys = sqlite3_system_errno(s->db);
     bool no_room = (ext & 0xff) == SQLITE_FULL || ext == SQLITE_IOERR_WRITE ||
@@ -74,30 +74,25 @@ static bool explain_no_room(bf_store *s, const char *what)
     if (!no_room)
         return false;
     if (sys)
-        snprintf(s->err, sizeof s->err, _("%s: %s: the database could not grow: %s (the disk is "
+        bf_errors_add(errs, _("%s: %s: the database could not grow: %s (the disk is "
                  "full, or a limit on file size or disk quota was reached)"), s->path, what,
                  strerror(sys));
     else
-        snprintf(s->err, sizeof s->err, _("%s: %s: the database could not grow (the disk is full, "
+        bf_errors_add(errs, _("%s: %s: the database could not grow (the disk is full, "
                  "or a limit on file size or disk quota was reached)"), s->path, what);
     return true;
 }
 
-int bf__store_fail(bf_store *s, int code, const char *what)
+int bf__store_fail(bf_store *s, int code, const char *what, bf_errors *errs)
 {
-    if (!explain_lock_timeout(s, what) && !explain_no_room(s, what))
-        snprintf(s->err, sizeof s->err, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+    if (!explain_lock_timeout(s, what, errs) && !explain_no_room(s, what, errs))
+        bf_errors_add(errs, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
     return code;
 }
 
-const char *bf_store_errmsg(const bf_store *s)
+int bf__store_error(bf_store *s, int code, const char *what, bf_errors *errs)
 {
-    return s->err;
-}
-
-int bf_store_set_error(bf_store *s, int code, const char *what)
-{
-    snprintf(s->err, sizeof s->err, "%s: %s", s->path, what);
+    bf_errors_add(errs, "%s: %s", s->path, what);
     return code;
 }
 
@@ -106,24 +101,25 @@ const char *bf_store_path(const bf_store *s)
     return s->path;
 }
 
-int bf__store_exec(bf_store *s, const char *sql)
+int bf__store_exec(bf_store *s, const char *sql, bf_errors *errs)
 {
     char *msg = NULL;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        if (!explain_lock_timeout(s, "running SQL") && !explain_no_room(s, "running SQL"))
-            snprintf(s->err, sizeof s->err, "%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+        if (!explain_lock_timeout(s, "running SQL", errs) &&
+            !explain_no_room(s, "running SQL", errs))
+            bf_errors_add(errs, "%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
         sqlite3_free(msg);
         return BF_ESTORE;
     }
     return BF_OK;
 }
 
-static int prepare_all(bf_store *s)
+static int prepare_all(bf_store *s, bf_errors *errs)
 {
     for (int i = 0; i < ST__N; i++)
         if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i],
                                NULL) != SQLITE_OK)
-            return bf__store_fail(s, BF_ESTORE, "preparing statements");
+            return bf__store_fail(s, BF_ESTORE, "preparing statements", errs);
     return BF_OK;
 }
 
@@ -172,7 +168,7 @@ static bool needs_immutable(const char *path)
 
 /* Opens the connection: read-write (creating the file in OPEN_CREATE) or read-only, the last
  * through an immutable URI where the folder cannot take SQLite's -shm file. */
-static int open_connection(bf_store *s, const char *path, enum open_mode mode)
+static int open_connection(bf_store *s, const char *path, enum open_mode mode, bf_errors *errs)
 {
     int flags = SQLITE_OPEN_NOMUTEX;
     if (mode == OPEN_READONLY)
@@ -183,14 +179,14 @@ static int open_connection(bf_store *s, const char *path, enum open_mode mode)
     if (mode == OPEN_READONLY && needs_immutable(path)) {
         char *uri = sqlite3_mprintf("file:%s?immutable=1", path);
         if (!uri)
-            return bf__store_fail(s, BF_ENOMEM, "cannot open");
+            return bf__store_fail(s, BF_ENOMEM, "cannot open", errs);
         rc = sqlite3_open_v2(uri, &s->db, flags | SQLITE_OPEN_URI, NULL);
         sqlite3_free(uri);
     } else {
         rc = sqlite3_open_v2(path, &s->db, flags, NULL);
     }
     if (rc != SQLITE_OK)
-        return bf__store_fail(s, BF_ESTORE, "cannot open");
+        return bf__store_fail(s, BF_ESTORE, "cannot open", errs);
     sqlite3_busy_handler(s->db, busy_wait, s);
     sqlite3_extended_result_codes(s->db, 1);
     return BF_OK;
@@ -198,63 +194,62 @@ static int open_connection(bf_store *s, const char *path, enum open_mode mode)
 
 /* Checks the schema of a database opened read-only: it must be this bangfu's version, since a
  * reader cannot migrate it. */
-static int check_readonly_schema(bf_store *s, int version)
+static int check_readonly_schema(bf_store *s, int version, bf_errors *errs)
 {
     if (version == BF_STORE_SCHEMA_VERSION)
         return BF_OK;
     if (version > 0 && version < BF_STORE_SCHEMA_VERSION) {
-        snprintf(s->err, sizeof s->err, _("%s: the database was made by an older bangfu (schema "
+        bf_errors_add(errs, _("%s: the database was made by an older bangfu (schema "
                  "version %d); a command that writes (import or run) upgrades it to version %d "
                  "first"), s->path, version, BF_STORE_SCHEMA_VERSION);
         return BF_EVERSION;
     }
-    return bf__store_schema_upgrade(s, version);   /* refuses a newer version with its message */
+    return bf__store_schema_upgrade(s, version,
+                                    errs);   /* refuses a newer version with its message */
 }
 
-static int open_store(const char *path, enum open_mode mode, bf_store **out, char *err,
-                      size_t errlen)
+static int open_store(const char *path, enum open_mode mode, bf_store **out, bf_errors *errs)
 {
     *out = NULL;
     struct stat sb;
     bool existed = stat(path, &sb) == 0;
     if (mode != OPEN_CREATE && !existed) {
-        snprintf(err, errlen, _("%s: no such database (import households first)"), path);
+        bf_errors_add(errs, _("%s: no such database (import households first)"), path);
         return BF_ENOTFOUND;
     }
     if (!*path) {
-        snprintf(err, errlen, "%s", _("the database name is empty: give --db a file name"));
+        bf_errors_add(errs, "%s", _("the database name is empty: give --db a file name"));
         return BF_ENOTFOUND;
     }
     bf_store *s = calloc(1, sizeof *s);
     if (!s || !(s->path = strdup(path))) {
         free(s);
-        snprintf(err, errlen, _("%s: out of memory"), path);
+        bf_errors_add(errs, _("%s: out of memory"), path);
         return BF_ENOMEM;
     }
     s->created = !existed;
     s->run_lock_fd = -1;
     s->wait_seconds = BF_STORE_DEFAULT_WAIT_SECONDS;
     int version = 0;
-    int rc = open_connection(s, path, mode);
+    int rc = open_connection(s, path, mode, errs);
     if (rc == BF_OK)
-        rc = bf__store_schema_version(s, &version);
+        rc = bf__store_schema_version(s, &version, errs);
     if (rc == BF_OK && version == 0 && mode != OPEN_CREATE) {
-        snprintf(s->err, sizeof s->err, _("%s: the file is empty, not a bangfu database (import "
+        bf_errors_add(errs, _("%s: the file is empty, not a bangfu database (import "
                  "households first)"), path);
         rc = BF_ENOTFOUND;
     }
     if (rc == BF_OK && mode == OPEN_READONLY)
-        rc = bf__store_exec(s, "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;");
+        rc = bf__store_exec(s, "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;", errs);
     else if (rc == BF_OK)
         rc = bf__store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                               "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;");
+                               "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;", errs);
     if (rc == BF_OK)
-        rc = mode == OPEN_READONLY ? check_readonly_schema(s, version)
-                                   : bf__store_schema_upgrade(s, version);
+        rc = mode == OPEN_READONLY ? check_readonly_schema(s, version, errs)
+                                   : bf__store_schema_upgrade(s, version, errs);
     if (rc == BF_OK)
-        rc = prepare_all(s);
+        rc = prepare_all(s, errs);
     if (rc != BF_OK) {
-        snprintf(err, errlen, "%s", s->err);
         bf_store_close(s);
         return rc;
     }
@@ -262,19 +257,19 @@ static int open_store(const char *path, enum open_mode mode, bf_store **out, cha
     return BF_OK;
 }
 
-int bf_store_open(const char *path, bf_store **out, char *err, size_t errlen)
+int bf_store_open(const char *path, bf_store **out, bf_errors *errs)
 {
-    return open_store(path, OPEN_CREATE, out, err, errlen);
+    return open_store(path, OPEN_CREATE, out, errs);
 }
 
-int bf_store_open_existing(const char *path, bf_store **out, char *err, size_t errlen)
+int bf_store_open_existing(const char *path, bf_store **out, bf_errors *errs)
 {
-    return open_store(path, OPEN_EXISTING, out, err, errlen);
+    return open_store(path, OPEN_EXISTING, out, errs);
 }
 
-int bf_store_open_readonly(const char *path, bf_store **out, char *err, size_t errlen)
+int bf_store_open_readonly(const char *path, bf_store **out, bf_errors *errs)
 {
-    return open_store(path, OPEN_READONLY, out, err, errlen);
+    return open_store(path, OPEN_READONLY, out, errs);
 }
 
 void bf_store_on_wait(bf_store *s, void (*fn)(const void *user, const char *path), const void *user)
@@ -304,10 +299,10 @@ void bf_store_close(bf_store *s)
     free(s);
 }
 
-int bf_store_bulk(bf_store *s, bool on)
+int bf_store_bulk(bf_store *s, bool on, bf_errors *errs)
 {
     return bf__store_exec(s, on ? "PRAGMA wal_autocheckpoint=16384"
-                      : "PRAGMA wal_autocheckpoint=1000; PRAGMA wal_checkpoint(PASSIVE)");
+                      : "PRAGMA wal_autocheckpoint=1000; PRAGMA wal_checkpoint(PASSIVE)", errs);
 }
 
 bool bf_store_created(const bf_store *s)
@@ -332,56 +327,58 @@ void bf_store_discard(bf_store *s)
     free(path);
 }
 
-int bf_store_begin(bf_store *s)
+int bf_store_begin(bf_store *s, bf_errors *errs)
 {
     s->no_versions = false;
     bf__store_versions_forget(s);
-    int rc = bf__store_exec(s, "BEGIN IMMEDIATE");
+    int rc = bf__store_exec(s, "BEGIN IMMEDIATE", errs);
     if (rc != BF_OK)
         return rc;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT NOT EXISTS (SELECT 1 FROM household_versions), "
                            "NOT EXISTS (SELECT 1 FROM households)", -1, &st, NULL) != SQLITE_OK)
-        return bf__store_fail(s, BF_ESTORE, "reading the households' versions");
+        return bf__store_fail(s, BF_ESTORE, "reading the households' versions", errs);
     rc = sqlite3_step(st);
     s->no_versions = rc == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
     s->defer_versions = s->no_versions && sqlite3_column_int(st, 1) != 0;
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? BF_OK : bf__store_fail(s, BF_ESTORE, "reading the households' versions");
+    return rc == SQLITE_ROW ? BF_OK : bf__store_fail(s, BF_ESTORE,
+                                                     "reading the households' versions", errs);
 }
 
 /* Counts the households' version up (see HOUSEHOLDS_VERSION). */
-static int bump_households_version(bf_store *s)
+static int bump_households_version(bf_store *s, bf_errors *errs)
 {
     return bf__store_exec(s, "UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
-                   "WHERE key = 'households_version'");
+                   "WHERE key = 'households_version'", errs);
 }
 
-int bf__store_households_written(bf_store *s)
+int bf__store_households_written(bf_store *s, bf_errors *errs)
 {
     if (sqlite3_get_autocommit(s->db))
-        return bump_households_version(s);
+        return bump_households_version(s, errs);
     s->households_changed = true;
     return BF_OK;
 }
 
-int bf_store_commit(bf_store *s)
+int bf_store_commit(bf_store *s, bf_errors *errs)
 {
     s->no_versions = false;
-    int vrc = bf__store_versions_flush(s);   /* before the households' version is counted up */
+    int vrc = bf__store_versions_flush(s,
+                                       errs);   /* before the households' version is counted up */
     bf__store_versions_forget(s);
     if (vrc != BF_OK)
         return vrc;
     if (s->households_changed) {
-        int rc = bump_households_version(s);
+        int rc = bump_households_version(s, errs);
         if (rc != BF_OK)
             return rc;
         s->households_changed = false;
     }
-    return bf__store_exec(s, "COMMIT");
+    return bf__store_exec(s, "COMMIT", errs);
 }
 
-int bf_store_rollback(bf_store *s)
+int bf_store_rollback(bf_store *s, bf_errors *errs)
 {
     s->no_versions = false;
     bf__store_versions_forget(s);
@@ -389,31 +386,31 @@ int bf_store_rollback(bf_store *s)
     bf__store_texts_forget(s);     /* the texts written in the transaction are gone with it */
     if (sqlite3_get_autocommit(s->db))
         return BF_OK;
-    return bf__store_exec(s, "ROLLBACK");
+    return bf__store_exec(s, "ROLLBACK", errs);
 }
 
-int bf_store_read_begin(bf_store *s, bool *began)
+int bf_store_read_begin(bf_store *s, bool *began, bf_errors *errs)
 {
     *began = sqlite3_get_autocommit(s->db);
-    return *began ? bf__store_exec(s, "BEGIN") : BF_OK;
+    return *began ? bf__store_exec(s, "BEGIN", errs) : BF_OK;
 }
 
-int bf_store_read_end(bf_store *s, bool began, bool ok)
+int bf_store_read_end(bf_store *s, bool began, bool ok, bf_errors *errs)
 {
     if (!began)
         return BF_OK;
     if (ok)
-        return bf__store_exec(s, "COMMIT");
+        return bf__store_exec(s, "COMMIT", errs);
     if (!sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);   /* the error is already set */
     return BF_OK;
 }
 
-int bf__store_step_done(bf_store *s, sqlite3_stmt *st, const char *what)
+int bf__store_step_done(bf_store *s, sqlite3_stmt *st, const char *what, bf_errors *errs)
 {
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? BF_OK : bf__store_fail(s, BF_ESTORE, what);
+    return rc == SQLITE_DONE ? BF_OK : bf__store_fail(s, BF_ESTORE, what, errs);
 }
 
 int bf__store_bind_opt(sqlite3_stmt *st, int col, const char *v)
@@ -434,7 +431,7 @@ char *bf__store_column_dup(sqlite3_stmt *st, int col, bool *oom)
 
 int bf__store_rows(bf_store *s, sqlite3_stmt *st, int limit, size_t size,
                    void (*fill)(sqlite3_stmt *st, void *row, bool *oom), const char *what,
-                   void **rows, int *n)
+                   void **rows, int *n, bf_errors *errs)
 {
     char *table = limit > 0 ? calloc((size_t)limit, size) : NULL;
     bool oom = limit > 0 && !table;
@@ -445,20 +442,20 @@ int bf__store_rows(bf_store *s, sqlite3_stmt *st, int limit, size_t size,
     bool failed = oom || (rc != SQLITE_DONE && rc != SQLITE_ROW);
     *rows = table;
     if (failed && !oom)
-        bf__store_fail(s, BF_ESTORE, what);      /* before finalize resets SQLite's message */
+        bf__store_fail(s, BF_ESTORE, what, errs);      /* before finalize resets SQLite's message */
     sqlite3_finalize(st);
     return oom ? BF_ENOMEM : failed ? BF_ESTORE : BF_OK;
 }
 
-sqlite3_stmt *bf__store_prepare_run(bf_store *s, const char *sql, int64_t run_id)
+sqlite3_stmt *bf__store_prepare_run(bf_store *s, const char *sql, int64_t run_id, bf_errors *errs)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        bf__store_fail(s, BF_ESTORE, "preparing a query of the runs");
+        bf__store_fail(s, BF_ESTORE, "preparing a query of the runs", errs);
         return NULL;
     }
     if (sqlite3_bind_int64(st, 1, run_id) != SQLITE_OK) {
-        bf__store_fail(s, BF_ESTORE, "binding the run id");
+        bf__store_fail(s, BF_ESTORE, "binding the run id", errs);
         sqlite3_finalize(st);
         return NULL;
     }

@@ -73,13 +73,14 @@ void bf__store_texts_free(bf_store *s)
 }
 
 /* Whether the stored texts of row id are key (made by make_key). */
-static bool stored_texts_are(bf_store *s, int64_t id, const char *key, size_t len, int *rc)
+static bool stored_texts_are(bf_store *s, int64_t id, const char *key, size_t len, int *rc,
+                             bf_errors *errs)
 {
     sqlite3_stmt *st = s->stmt[ST_DECISION_TEXT_GET];
     sqlite3_reset(st);
     bool same = false;
     if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
-        *rc = bf__store_fail(s, BF_ESTORE, "reading a decision's texts");
+        *rc = bf__store_fail(s, BF_ESTORE, "reading a decision's texts", errs);
     } else {
         const char *p = key, *end = key + len;
         for (int col = 0; col < 3 && p <= end; col++) {
@@ -102,7 +103,7 @@ static bool stored_texts_are(bf_store *s, int64_t id, const char *key, size_t le
 
 /* The slot of key (hash h): the one holding it, or the empty one where it goes. */
 static text_slot *find_slot(bf_store *s, const bf__texts *t, uint64_t h, const char *key,
-                            size_t len, int *rc)
+                            size_t len, int *rc, bf_errors *errs)
 {
     size_t mask = t->n_slots - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
@@ -111,7 +112,8 @@ static text_slot *find_slot(bf_store *s, const bf__texts *t, uint64_t h, const c
             return sl;
         if (sl->hash != h || sl->len != len)
             continue;
-        if (sl->key ? memcmp(sl->key, key, len) == 0 : stored_texts_are(s, sl->id, key, len, rc))
+        if (sl->key ? memcmp(sl->key, key, len) == 0
+                    : stored_texts_are(s, sl->id, key, len, rc, errs))
             return sl;
         if (*rc != BF_OK)
             return NULL;
@@ -167,15 +169,15 @@ static size_t make_key(bf__texts *t, const char *policy, const char *reasons, co
 
 /* Inserts the texts as a new row of run_id; its id in *id. */
 static int insert_texts(bf_store *s, int64_t run_id, const char *policy, const char *reasons,
-                        const char *details, int64_t *id)
+                        const char *details, int64_t *id, bf_errors *errs)
 {
     sqlite3_stmt *st = s->stmt[ST_DECISION_TEXT];
     sqlite3_reset(st);
     if ((sqlite3_bind_int64(st, 1, run_id) | sqlite3_bind_text(st, 2, policy, -1, SQLITE_STATIC) |
          sqlite3_bind_text(st, 3, reasons, -1, SQLITE_STATIC) |
          bf__store_bind_opt(st, 4, details)) != SQLITE_OK)
-        return bf__store_fail(s, BF_ESTORE, "binding a decision's texts");
-    int rc = bf__store_step_done(s, st, "recording a decision's texts");
+        return bf__store_fail(s, BF_ESTORE, "binding a decision's texts", errs);
+    int rc = bf__store_step_done(s, st, "recording a decision's texts", errs);
     if (rc == BF_OK)
         *id = sqlite3_last_insert_rowid(s->db);
     return rc;
@@ -189,19 +191,19 @@ static bf__texts *texts_of(bf_store *s)
     return s->texts;
 }
 
-int bf_store_texts_memory(bf_store *s, size_t bytes)
+int bf_store_texts_memory(bf_store *s, size_t bytes, bf_errors *errs)
 {
     if (!texts_of(s))
-        return bf_store_set_error(s, BF_ENOMEM, "out of memory");
+        return bf__store_error(s, BF_ENOMEM, "out of memory", errs);
     s->texts->max_bytes = bytes;
     return BF_OK;
 }
 
 int bf__store_text_id(bf_store *s, int64_t run_id, const char *policy, const char *reasons,
-                      const char *details, int64_t *id)
+                      const char *details, int64_t *id, bf_errors *errs)
 {
     if (!texts_of(s))
-        return bf_store_set_error(s, BF_ENOMEM, "recording a decision: out of memory");
+        return bf__store_error(s, BF_ENOMEM, "recording a decision: out of memory", errs);
     bf__texts *t = s->texts;
     if (t->run_id != run_id) {
         forget_all(t);
@@ -209,17 +211,17 @@ int bf__store_text_id(bf_store *s, int64_t run_id, const char *policy, const cha
     }
     size_t len = make_key(t, policy, reasons, details);
     if (!len || ((t->used + 1) * 4 > t->n_slots * 3 && !grow(t)))
-        return bf_store_set_error(s, BF_ENOMEM, "recording a decision: out of memory");
+        return bf__store_error(s, BF_ENOMEM, "recording a decision: out of memory", errs);
     uint64_t h = hash_bytes(t->scratch, len);
     int rc = BF_OK;
-    text_slot *sl = find_slot(s, t, h, t->scratch, len, &rc);
+    text_slot *sl = find_slot(s, t, h, t->scratch, len, &rc, errs);
     if (!sl)
         return rc;
     if (sl->hash) {
         *id = sl->id;
         return BF_OK;
     }
-    rc = insert_texts(s, run_id, policy, reasons, details, id);
+    rc = insert_texts(s, run_id, policy, reasons, details, id, errs);
     if (rc != BF_OK)
         return rc;
     char *key = NULL;

@@ -154,14 +154,15 @@ static int record_changes(const char *old, const char *new_, bf_buf *out)
 
 /* The latest version of household id: *version 0 when it has none; *record its kept record
  * (malloc'd), NULL while it is the stored one. */
-static int latest_version(bf_store *s, const char *id, int64_t *version, char **record)
+static int latest_version(bf_store *s, const char *id, int64_t *version, char **record,
+                          bf_errors *errs)
 {
     sqlite3_stmt *st = s->stmt[ST_VERSION_LATEST];
     sqlite3_reset(st);
     *version = 0;
     *record = NULL;
     if (sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
-        return bf__store_fail(s, BF_ESTORE, "binding a household id");
+        return bf__store_fail(s, BF_ESTORE, "binding a household id", errs);
     int rc = sqlite3_step(st);
     bool oom = false;
     if (rc == SQLITE_ROW) {
@@ -170,31 +171,32 @@ static int latest_version(bf_store *s, const char *id, int64_t *version, char **
     }
     sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return bf__store_fail(s, BF_ESTORE, "reading a household's versions");
+        return bf__store_fail(s, BF_ESTORE, "reading a household's versions", errs);
     return oom ? BF_ENOMEM : BF_OK;
 }
 
 /* Sets the kept record of version `version` of household id (NULL: it is the stored one). */
-static int set_kept_record(bf_store *s, const char *id, int64_t version, const char *record)
+static int set_kept_record(bf_store *s, const char *id, int64_t version, const char *record,
+                           bf_errors *errs)
 {
     sqlite3_stmt *st = s->stmt[ST_VERSION_KEEP];
     sqlite3_reset(st);
     if ((sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) | sqlite3_bind_int64(st, 2, version) |
          bf__store_bind_opt(st, 3, record)) != SQLITE_OK)
-        return bf__store_fail(s, BF_ESTORE, "binding a household version");
-    return bf__store_step_done(s, st, "keeping a household's previous record");
+        return bf__store_fail(s, BF_ESTORE, "binding a household version", errs);
+    return bf__store_step_done(s, st, "keeping a household's previous record", errs);
 }
 
 /* Adds version `version` of household id (changes NULL for a first version). */
 static int add_version(bf_store *s, const char *id, int64_t version, const char *source,
-                       const char *changes)
+                       const char *changes, bf_errors *errs)
 {
     sqlite3_stmt *st = s->stmt[ST_VERSION_ADD];
     sqlite3_reset(st);
     if ((sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) | sqlite3_bind_int64(st, 2, version) |
          bf__store_bind_opt(st, 3, source) | bf__store_bind_opt(st, 4, changes)) != SQLITE_OK)
-        return bf__store_fail(s, BF_ESTORE, "binding a household version");
-    return bf__store_step_done(s, st, "recording a household version");
+        return bf__store_fail(s, BF_ESTORE, "binding a household version", errs);
+    return bf__store_step_done(s, st, "recording a household version", errs);
 }
 
 /* Version 1 of every household without a version: under defer_versions, exactly those
@@ -205,17 +207,17 @@ static const char versions_flush_sql[] =
     " ?1, NULL FROM households h WHERE NOT EXISTS (SELECT 1 FROM household_versions v"
     " WHERE v.household_id = h.id)";
 
-int bf__store_versions_flush(bf_store *s)
+int bf__store_versions_flush(bf_store *s, bf_errors *errs)
 {
     if (!s->deferred)
         return BF_OK;
     s->deferred = false;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, versions_flush_sql, -1, &st, NULL) != SQLITE_OK)
-        return bf__store_fail(s, BF_ESTORE, "recording the households' versions");
+        return bf__store_fail(s, BF_ESTORE, "recording the households' versions", errs);
     int rc = bf__store_bind_opt(st, 1, s->deferred_source) != SQLITE_OK
-        ? bf__store_fail(s, BF_ESTORE, "recording the households' versions")
-        : bf__store_step_done(s, st, "recording the households' versions");
+        ? bf__store_fail(s, BF_ESTORE, "recording the households' versions", errs)
+        : bf__store_step_done(s, st, "recording the households' versions", errs);
     sqlite3_finalize(st);
     return rc;
 }
@@ -227,19 +229,19 @@ void bf__store_versions_forget(bf_store *s)
     s->deferred_source = NULL;
 }
 
-int bf__store_version_defer(bf_store *s, const char *source)
+int bf__store_version_defer(bf_store *s, const char *source, bf_errors *errs)
 {
     bool same = s->deferred_source && source ? strcmp(s->deferred_source, source) == 0
                                              : s->deferred_source == source;
     if (s->deferred && same)
         return BF_OK;
-    int rc = bf__store_versions_flush(s);
+    int rc = bf__store_versions_flush(s, errs);
     if (rc != BF_OK)
         return rc;
     free(s->deferred_source);
     s->deferred_source = NULL;
     if (source && !(s->deferred_source = strdup(source))) {
-        snprintf(s->err, sizeof s->err, "%s: recording the households' versions: out of memory",
+        bf_errors_add(errs, "%s: recording the households' versions: out of memory",
                  s->path);
         return BF_ENOMEM;
     }
@@ -247,18 +249,19 @@ int bf__store_version_defer(bf_store *s, const char *source)
     return BF_OK;
 }
 
-int bf__store_version_supersede(bf_store *s, const char *id)
+int bf__store_version_supersede(bf_store *s, const char *id, bf_errors *errs)
 {
     /* the versions held back are written, and from here each household's latest is looked up */
-    int frc = bf__store_versions_flush(s);
+    int frc = bf__store_versions_flush(s, errs);
     bf__store_versions_forget(s);
     s->no_versions = false;
     if (frc != BF_OK)
         return frc;
     bf_household h = {0};
     bf_buf text = {0};
-    int rc = bf_store_get_household(s, id, &h);
-    if (rc == BF_ENOTFOUND) {
+    bool found;
+    int rc = bf_store_find_household(s, id, &h, &found, errs);
+    if (rc == BF_OK && !found) {
         bf_household_free(&h);
         return BF_OK;
     }
@@ -267,42 +270,43 @@ int bf__store_version_supersede(bf_store *s, const char *id)
     int64_t version = 0;
     char *kept = NULL;
     if (rc == BF_OK)
-        rc = latest_version(s, id, &version, &kept);
+        rc = latest_version(s, id, &version, &kept, errs);
     free(kept);
     if (rc == BF_OK && version == 0)   /* stored without a version (cannot happen since v4) */
-        rc = add_version(s, id, version = 1, NULL, NULL);
+        rc = add_version(s, id, version = 1, NULL, NULL, errs);
     if (rc == BF_OK)
-        rc = set_kept_record(s, id, version, bf_buf_str(&text));
+        rc = set_kept_record(s, id, version, bf_buf_str(&text), errs);
     if (rc == BF_ENOMEM)
-        snprintf(s->err, sizeof s->err, "%s: keeping household %s's previous record: out of "
+        bf_errors_add(errs, "%s: keeping household %s's previous record: out of "
                  "memory", s->path, id);
     bf_household_free(&h);
     bf_buf_free(&text);
     return rc;
 }
 
-int bf__store_version_record(bf_store *s, const bf_household *h, const char *source)
+int bf__store_version_record(bf_store *s, const bf_household *h, const char *source,
+                             bf_errors *errs)
 {
     if (s->defer_versions)
         return BF_OK;                  /* held back by bf__store_version_defer */
     int64_t version = 0;
     char *kept = NULL;
-    int rc = s->no_versions ? BF_OK : latest_version(s, h->id, &version, &kept);
+    int rc = s->no_versions ? BF_OK : latest_version(s, h->id, &version, &kept, errs);
     if (rc != BF_OK)
         return rc;
     bf_buf text = {0}, changes = {0};
     if (version == 0) {
-        rc = add_version(s, h->id, 1, source, NULL);
+        rc = add_version(s, h->id, 1, source, NULL, errs);
     } else if (!kept) {                /* the stored record was never superseded */
-        rc = add_version(s, h->id, version + 1, source, NULL);
+        rc = add_version(s, h->id, version + 1, source, NULL, errs);
     } else if ((rc = bf_store_record_text(h, &text)) == BF_OK) {
         if (strcmp(kept, bf_buf_str(&text)) == 0)   /* the same record again: same version */
-            rc = set_kept_record(s, h->id, version, NULL);
+            rc = set_kept_record(s, h->id, version, NULL, errs);
         else if ((rc = record_changes(kept, bf_buf_str(&text), &changes)) == BF_OK)
-            rc = add_version(s, h->id, version + 1, source, bf_buf_str(&changes));
+            rc = add_version(s, h->id, version + 1, source, bf_buf_str(&changes), errs);
     }
     if (rc == BF_ENOMEM || rc == BF_EINPUT || rc == BF_EUSAGE)
-        snprintf(s->err, sizeof s->err, "%s: recording household %s's version: %s", s->path,
+        bf_errors_add(errs, "%s: recording household %s's version: %s", s->path,
                  h->id, rc == BF_ENOMEM ? "out of memory" : "its kept record is unreadable");
     free(kept);
     bf_buf_free(&text);

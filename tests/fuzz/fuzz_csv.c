@@ -34,10 +34,10 @@ static void setup_once(void)
         abort();
     }
     bf_errors_free(&errs);
-    char path[4096], err[256];
+    char path[4096];
     snprintf(path, sizeof path, "%s/store.db", bf_fuzz_dir());
-    if (bf_store_open(path, &store, err, sizeof err) != BF_OK) {
-        fprintf(stderr, "fuzz_csv: %s\n", err);
+    if (bf_store_open(path, &store, &errs) != BF_OK) {
+        fprintf(stderr, "fuzz_csv: %s\n", bf_errors_first(&errs));
         abort();
     }
 }
