@@ -77,6 +77,7 @@ struct worker {
     int member_index_ref;       /* member proxy -> index */
     int slots_ref[2], ro_ref[2];/* per set: decision tables by slot, and their read-only views */
     int pool_size;              /* member tables created */
+    const void **member_proxy;  /* [i]: the address of member proxy i (pool), for ctx lookups */
     int shown_members;          /* entries in h.members at the last household */
     bf_household shown;         /* what the household table holds (views.c; members unused) */
     bf_member *shown_m;         /* per member table of the pool: what it holds */

@@ -123,17 +123,26 @@ static int build_param_tree(lua_State *L, const bf_params *ps, int set, int pol)
 
 /* ---- what scripts see: ctx ---- */
 
-/* The member index of argument arg (a member table or a member id); raises when it is neither. */
+/* The member index of argument arg (a member table or a member id); raises when it is neither.
+ * A member proxy of the household is found by its address (the pool's proxies live as long as
+ * the worker); anything else goes the long way, through the proxy -> index table. */
 static int member_arg(lua_State *L, int arg, int index_table)
 {
     worker *w = bf__sandbox_user(L);
     int i = -1;
-    if (lua_type(L, arg) == LUA_TSTRING) {
+    int t = lua_type(L, arg);
+    if (t == LUA_TTABLE) {
+        const void *p = lua_topointer(L, arg);
+        for (int k = 0; k < w->h->n_members; k++)
+            if (w->member_proxy[k] == p)
+                return k;
+    }
+    if (t == LUA_TSTRING) {
         const char *id = lua_tostring(L, arg);
         for (int k = 0; k < w->h->n_members; k++)
             if (strcmp(w->h->members[k].id, id) == 0)
                 i = k;
-    } else if (lua_type(L, arg) == LUA_TTABLE) {
+    } else if (t == LUA_TTABLE) {
         lua_pushvalue(L, arg);
         if (lua_rawget(L, index_table) == LUA_TNUMBER)
             i = (int)lua_tointeger(L, -1);
@@ -167,30 +176,57 @@ static int ctx_index(lua_State *L)
     return 1;
 }
 
+/* What ctx.decision of one policy under one set looks up, in C: its first upvalue. A required
+ * policy's id is found by the address of the interned Lua string (every short string is
+ * interned, and the requires table keeps these alive); any other string goes through the
+ * requires table, which also gives the error. */
+typedef struct decision_lookup {
+    int set, policy;
+    int n;
+    struct {
+        const void *id;          /* the interned id string */
+        int policy;
+    } requires[];
+} decision_lookup;
+
+/* The index of the required policy named by argument 1; raises when it is not required. */
+static int required_policy(lua_State *L, const decision_lookup *c, int requires_table)
+{
+    if (lua_type(L, 1) == LUA_TSTRING) {
+        const void *id = lua_topointer(L, 1);
+        for (int r = 0; r < c->n; r++)
+            if (c->requires[r].id == id)
+                return c->requires[r].policy;
+    }
+    luaL_checkstring(L, 1);
+    lua_pushvalue(L, 1);
+    if (lua_rawget(L, requires_table) != LUA_TNUMBER) {
+        const bf_policy *p = &((worker *)bf__sandbox_user(L))->e->pol[c->policy];
+        return luaL_error(L, _("policy '%s' is not in the requires of %s"), lua_tostring(L, 1), p->id);
+    }
+    int j = (int)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    return j;
+}
+
 /* ctx.decision(id [, m]): a required policy's decision, read-only.
- * Upvalues: set, the calling policy, member proxy -> index, its requires (id -> policy index),
+ * Upvalues: the decision_lookup, member proxy -> index, its requires (id -> policy index),
  * the set's read-only views by slot, the set's decisions by slot. */
 static int ctx_decision(lua_State *L)
 {
     worker *w = bf__sandbox_user(L);
     bf_engine *e = w->e;
-    int set = (int)lua_tointeger(L, lua_upvalueindex(1));
-    luaL_checkstring(L, 1);
-    lua_pushvalue(L, 1);
-    if (lua_rawget(L, lua_upvalueindex(4)) != LUA_TNUMBER) {
-        const bf_policy *p = &e->pol[lua_tointeger(L, lua_upvalueindex(2))];
-        return luaL_error(L, _("policy '%s' is not in the requires of %s"), lua_tostring(L, 1), p->id);
-    }
-    int j = (int)lua_tointeger(L, -1);
-    lua_pop(L, 1);
+    const decision_lookup *c = lua_touserdata(L, lua_upvalueindex(1));
+    int set = c->set;
+    int j = required_policy(L, c, lua_upvalueindex(3));
     /* requires come earlier in the order: this household's decision of j is already made */
-    assert(j >= 0 && j < lua_tointeger(L, lua_upvalueindex(2)));
+    assert(j >= 0 && j < c->policy);
     int member = -1;
     if (e->pol[j].scope == BF_SCOPE_MEMBER) {
         if (lua_isnoneornil(L, 2))
             return luaL_error(L, _("%s decides per member: ctx.decision(\"%s\", m)"), e->pol[j].id,
                               e->pol[j].id);
-        member = member_arg(L, 2, lua_upvalueindex(3));
+        member = member_arg(L, 2, lua_upvalueindex(2));
     }
     int slot = bf__slot(e, j, member);
     if (w->failed[set][slot])
@@ -199,13 +235,13 @@ static int ctx_decision(lua_State *L)
                               "made"), e->pol[j].id, w->h->members[member].id)
             : luaL_error(L, _("the decision of %s is an error, so this one cannot be made"),
                          e->pol[j].id);
-    if (lua_rawgeti(L, lua_upvalueindex(5), slot) == LUA_TNIL) {   /* the view, or nil */
+    if (lua_rawgeti(L, lua_upvalueindex(4), slot) == LUA_TNIL) {   /* the view, or nil */
         lua_pop(L, 1);
-        lua_rawgeti(L, lua_upvalueindex(6), slot);                 /* decision */
+        lua_rawgeti(L, lua_upvalueindex(5), slot);                 /* decision */
         bf__sandbox_push_view(L, -1);
         lua_remove(L, -2);                                         /* view */
         lua_pushvalue(L, -1);
-        lua_rawseti(L, lua_upvalueindex(5), slot);                 /* ro[slot] = view */
+        lua_rawseti(L, lua_upvalueindex(4), slot);                 /* ro[slot] = view */
     }
     return 1;
 }
@@ -302,6 +338,7 @@ static void ensure_member_pool(worker *w, int n)
         bf__sandbox_make_readonly(L);                     /* ..., mp */
         lua_pushvalue(L, -1);
         lua_rawseti(L, -4, i + 1);                       /* pool_p[i+1] = mp */
+        w->member_proxy[i] = lua_topointer(L, -1);
         lua_pushinteger(L, i);
         lua_rawset(L, -3);                               /* index[mp] = i */
     }
@@ -531,6 +568,26 @@ static void push_key_table(lua_State *L, worker *w)
 }
 
 /* Builds the reused record tables, parameter trees and ctx of a worker (protected). */
+/* Pushes policy k's decision_lookup under set s and its requires table (id -> policy index),
+ * whose keys are the interned strings the lookup compares with (stack: +2). */
+static void push_decision_lookup(lua_State *L, const bf_engine *e, int s, int k)
+{
+    int n = e->pol[k].n_requires;
+    decision_lookup *c = lua_newuserdatauv(L, sizeof *c + sizeof c->requires[0] * (size_t)n, 0);
+    c->set = s;
+    c->policy = k;
+    c->n = n;
+    lua_createtable(L, 0, n);                            /* lookup, requires */
+    for (int r = 0; r < n; r++) {
+        int j = e->pol[k].requires[r];
+        lua_pushstring(L, e->pol[j].id);                 /* lookup, requires, id */
+        c->requires[r].id = lua_topointer(L, -1);
+        c->requires[r].policy = j;
+        lua_pushinteger(L, j);
+        lua_rawset(L, -3);                               /* requires[id] = j */
+    }
+}
+
 int bf__views_setup(lua_State *L)
 {
     worker *w = lua_touserdata(L, 1);
@@ -574,17 +631,12 @@ int bf__views_setup(lua_State *L)
             lua_pushvalue(L, index);
             lua_pushcclosure(L, ctx_age, 1);
             lua_setfield(L, -2, "age");
-            lua_pushinteger(L, s);
-            lua_pushinteger(L, k);
+            push_decision_lookup(L, e, s, k);            /* ..., lookup, requires */
             lua_pushvalue(L, index);
-            lua_createtable(L, 0, e->pol[k].n_requires);   /* ..., requires: id -> index */
-            for (int r = 0; r < e->pol[k].n_requires; r++) {
-                lua_pushinteger(L, e->pol[k].requires[r]);
-                lua_setfield(L, -2, e->pol[e->pol[k].requires[r]].id);
-            }
+            lua_insert(L, -2);                           /* ..., lookup, index, requires */
             lua_rawgeti(L, LUA_REGISTRYINDEX, w->ro_ref[s]);
             lua_rawgeti(L, LUA_REGISTRYINDEX, w->slots_ref[s]);
-            lua_pushcclosure(L, ctx_decision, 6);
+            lua_pushcclosure(L, ctx_decision, 5);
             lua_setfield(L, -2, "decision");
             bf__sandbox_make_readonly(L);
             w->ctx_ref[ci] = luaL_ref(L, LUA_REGISTRYINDEX);

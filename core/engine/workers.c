@@ -149,13 +149,15 @@ static int setup_worker(bf_engine *e, worker *w, bf_errors *errs)
     w->ctx_ref = calloc((size_t)(e->n_pol * n_sets), sizeof *w->ctx_ref);
     w->proot_ref = calloc((size_t)(e->n_pol * n_sets), sizeof *w->proot_ref);
     w->ages = calloc(BF_MEMBERS_MAX, sizeof *w->ages);
+    w->member_proxy = calloc(BF_MEMBERS_MAX, sizeof *w->member_proxy);
     w->shown_m = calloc(BF_MEMBERS_MAX, sizeof *w->shown_m);
     w->recorded = calloc((size_t)e->n_pol, sizeof *w->recorded);
     w->reevaluated = calloc((size_t)e->n_pol, sizeof *w->reevaluated);
     w->read = calloc((size_t)(e->n_pol * (np ? np : 1)), sizeof *w->read);
     for (int s = 0; s < n_sets; s++)
         w->failed[s] = calloc((size_t)(e->n_pol * SLOTS_PER_POLICY), sizeof *w->failed[s]);
-    if (!w->eval_ref || !w->ctx_ref || !w->proot_ref || !w->ages || !w->shown_m || !w->recorded ||
+    if (!w->eval_ref || !w->ctx_ref || !w->proot_ref || !w->ages || !w->member_proxy ||
+        !w->shown_m || !w->recorded ||
         !w->reevaluated || !w->read ||
         !w->failed[0] ||
         (n_sets > 1 && !w->failed[1])) {
@@ -278,6 +280,7 @@ void bf_engine_close(bf_engine *e)
         worker *w = &e->workers[i];
         bf__sandbox_free(w->sb);
         free(w->eval_ref); free(w->ctx_ref); free(w->proot_ref); free(w->ages); free(w->read);
+        free(w->member_proxy);
         free(w->recorded);
         free(w->shown_m);
         free(w->reevaluated);
