@@ -82,38 +82,53 @@ static const char *line_with(const char *lines, const char *prefix, char *buf, s
     return buf;
 }
 
+/* The findings of the sample run: samples/README.md: recorded but not eligible S12 S16 S21;
+ * eligible but not recorded S05 (tekun) S17 S25 (dibao); new monitoring candidate S12 S25 S26.
+ * Member-scope policies give one row per member decision. */
+static const char *const sample_findings[] = {
+    "S05|eligible_not_recorded|tekun|S05-2|",
+    "S12|recorded_not_eligible|dibao||",
+    "S12|recorded_not_eligible|medical_aid|S12-1|",
+    "S12|recorded_not_eligible|medical_aid|S12-2|",
+    "S12|recorded_not_eligible|medical_aid|S12-3|",
+    "S12|recorded_not_eligible|medical_aid|S12-4|",
+    "S12|monitoring_candidate|monitoring||",
+    "S16|recorded_not_eligible|low_income||",
+    "S16|recorded_not_eligible|dibao||",
+    "S17|eligible_not_recorded|dibao||",
+    "S21|recorded_not_eligible|tekun|S21-1|",
+    "S25|eligible_not_recorded|dibao||",
+    "S25|monitoring_candidate|monitoring||",
+    "S26|monitoring_candidate|monitoring||",
+};
+#define SAMPLE_FINDINGS ((int)(sizeof sample_findings / sizeof sample_findings[0]))
+
+/* Checks that lines are sample_findings in order, less those that begin with one of the n
+ * prefixes in left_out. */
+static void expect_sample_findings_but(const char *lines, const char *const *left_out, int n)
+{
+    const char *p = lines;
+    int rows = 0;
+    for (int i = 0; i < SAMPLE_FINDINGS; i++) {
+        bool skip = false;
+        for (int k = 0; k < n; k++)
+            skip = skip || strncmp(sample_findings[i], left_out[k], strlen(left_out[k])) == 0;
+        if (skip)
+            continue;
+        rows++;
+        cr_expect(p && strncmp(p, sample_findings[i], strlen(sample_findings[i])) == 0,
+                  "expected %s in\n%s", sample_findings[i], lines);
+        p = p && strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL;
+    }
+    cr_expect_eq(bf_test_count_lines(lines), rows, "%s", lines);
+}
+
 Test(review, finds_exactly_the_sample_cases)
 {
     char *db = sample_run();
     bf_review_counts c;
     char *lines = review_lines(db, &c);
-    /* samples/README.md: recorded but not eligible S12 S16 S21; eligible but not recorded S05
-     * (tekun) S17 S25 (dibao); new monitoring candidate S12 S25 S26. Member-scope policies give
-     * one row per member decision. */
-    static const char *const expected[] = {
-        "S05|eligible_not_recorded|tekun|S05-2|",
-        "S12|recorded_not_eligible|dibao||",
-        "S12|recorded_not_eligible|medical_aid|S12-1|",
-        "S12|recorded_not_eligible|medical_aid|S12-2|",
-        "S12|recorded_not_eligible|medical_aid|S12-3|",
-        "S12|recorded_not_eligible|medical_aid|S12-4|",
-        "S12|monitoring_candidate|monitoring||",
-        "S16|recorded_not_eligible|low_income||",
-        "S16|recorded_not_eligible|dibao||",
-        "S17|eligible_not_recorded|dibao||",
-        "S21|recorded_not_eligible|tekun|S21-1|",
-        "S25|eligible_not_recorded|dibao||",
-        "S25|monitoring_candidate|monitoring||",
-        "S26|monitoring_candidate|monitoring||",
-    };
-    int n = (int)(sizeof expected / sizeof expected[0]);
-    cr_expect_eq(bf_test_count_lines(lines), n, "%s", lines);
-    const char *p = lines;
-    for (int i = 0; i < n && p; i++) {
-        cr_expect(strncmp(p, expected[i], strlen(expected[i])) == 0, "row %d: expected %s in\n%s",
-                  i, expected[i], lines);
-        p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL;
-    }
+    expect_sample_findings_but(lines, NULL, 0);
     cr_expect_eq(c.households, 27);
     cr_expect_eq(c.rows[BF_REVIEW_RECORDED_NOT_ELIGIBLE], 8);
     cr_expect_eq(c.rows[BF_REVIEW_ELIGIBLE_NOT_RECORDED], 3);
@@ -369,5 +384,93 @@ Test(review, a_generated_county_agrees_with_independent_sql)
     free(row);
     bf_test_run_free(&r);
     free(lines);
+    free(db);
+}
+
+/* Imports (--replace) the sample's household id again with recorded changed to `recorded`: a
+ * new version whose decisions are the same (no script reads `recorded`), so only the review's
+ * findings for it change. */
+static void reimport_with_recorded(const char *db, const char *id, const char *recorded)
+{
+    char *sample = bf_test_read_file(BF_SOURCE_DIR "/samples/households.xml", NULL);
+    cr_assert_not_null(sample);
+    char start[64];
+    snprintf(start, sizeof start, "<household id=\"%s\"", id);
+    char *h = strstr(sample, start), *end = h ? strstr(h, "</household>") : NULL;
+    char *rec = h ? strstr(h, "recorded=\"") : NULL;
+    cr_assert(end && rec && rec < end, "%s in the sample", id);
+    rec += strlen("recorded=\"");
+    const char *rec_end = strchr(rec, '"');
+    bf_buf xml = {0};
+    bf_buf_puts(&xml, "<households xmlns=\"urn:bangfu:households:1\">\n");
+    bf_buf_add(&xml, h, (size_t)(rec - h));
+    bf_buf_puts(&xml, recorded);
+    bf_buf_add(&xml, rec_end, (size_t)(end - rec_end));
+    bf_buf_puts(&xml, "</household>\n</households>\n");
+    char *path = bf_test_path(bf_test_dir, "changed.xml");
+    cr_assert_eq(bf_test_write_file(path, bf_buf_str(&xml), (size_t)-1), 0);
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "import", path, "--db", db, "--replace", NULL), 0,
+                 "%s", r.err);
+    bf_test_run_free(&r);
+    bf_buf_free(&xml);
+    free(path);
+    free(sample);
+}
+
+/* Runs db again on 2021-06-30, expecting it to take over decisions as `says`. */
+static void rerun(const char *db, const char *says)
+{
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, "--date", "2021-06-30",
+                                "--policies", POLICIES, NULL), 0, "%s", r.err);
+    cr_expect(strstr(r.out, says), "%s", r.out);
+    bf_test_run_free(&r);
+}
+
+/* A re-run reads most decisions through its ranges of households taken over from earlier runs
+ * (run_sources); the review of it finds what the review of a full run would, household by
+ * household: the sample's findings less those the changed records settle. */
+Test(review, a_rerun_is_reviewed_as_a_full_run)
+{
+    char *db = sample_run();
+    /* run 2: S05 records tekun now (its eligible S05-2 is recorded: no omission), S16 no longer
+     * records dibao (no more "recorded but not eligible" for it); both evaluated again */
+    reimport_with_recorded(db, "S05", "dibao pension_subsidy medical_aid disability_subsidy tekun");
+    reimport_with_recorded(db, "S16", "low_income");
+    rerun(db, "took over the decisions of 25 households from run 1 (unchanged since); evaluated 2");
+    /* run 3: S21 no longer records tekun (evaluated again); S05 and S16 taken over from run 2,
+     * the others from run 1 */
+    reimport_with_recorded(db, "S21", "dibao medical_aid");
+    rerun(db, "took over the decisions of 26 households from run 2 (unchanged since); evaluated 1");
+    char *got = bf_test_query(db, "SELECT run_id, group_concat(first_id || '-' || last_id || ':' "
+                                  "|| source_run, ' ') FROM (SELECT * FROM run_sources ORDER BY "
+                                  "run_id, first_id) GROUP BY run_id");
+    cr_expect_str_eq(got, "2|S01-S04:1 S06-S15:1 S17-S27:1\n"
+                          "3|S01-S04:1 S05-S05:2 S06-S15:1 S16-S16:2 S17-S20:1 S22-S27:1\n");
+    free(got);
+    bf_review_counts c;
+    char *lines = review_lines(db, &c);          /* run 3, the latest */
+    static const char *const settled[] = {"S05|eligible_not_recorded|tekun|",
+                                          "S16|recorded_not_eligible|dibao|",
+                                          "S21|recorded_not_eligible|tekun|"};
+    expect_sample_findings_but(lines, settled, 3);
+    cr_expect_eq(c.households, 27);
+    cr_expect_eq(c.rows[BF_REVIEW_RECORDED_NOT_ELIGIBLE], 8 - 2);
+    cr_expect_eq(c.rows[BF_REVIEW_ELIGIBLE_NOT_RECORDED], 3 - 1);
+    cr_expect_eq(c.rows[BF_REVIEW_MONITORING_CANDIDATE], 3);
+    free(lines);
+    /* run 2 through the command: the review compares the records as they are now, so run 2,
+     * with the same decisions through other ranges, has the same findings */
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "review", "--db", db, "--run", "2", "--format", "csv",
+                                NULL), 0, "%s", r.err);
+    cr_expect(!strstr(r.out, "S21,"), "%s", r.out);
+    cr_expect(!strstr(r.out, "S16,游溪镇,新街村,recorded_not_eligible,dibao,"), "%s", r.out);
+    cr_expect(strstr(r.out, "S16,游溪镇,新街村,recorded_not_eligible,low_income,"), "%s", r.out);
+    cr_expect(!strstr(r.out, "S05,"), "%s", r.out);
+    cr_expect(strstr(r.out, "S17,东坪镇,东坪村,eligible_not_recorded,dibao,"), "%s", r.out);
+    cr_expect_eq(bf_test_count_lines(r.out), 1 + 14 - 3, "a header and 11 findings:\n%s", r.out);
+    bf_test_run_free(&r);
     free(db);
 }

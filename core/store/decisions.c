@@ -169,11 +169,12 @@ int bf_store_run_households_open(bf_store *s, int64_t run_id, bf_household_curso
     }
     c->store = s;
     /* the lean rows and their texts joined here: SQLite cannot flatten the view `decisions`
-     * (itself a join) into the right side of a LEFT JOIN, and would scan it per household */
-    c->st = bf__store_prepare_decision_rows(s, "SELECT h.id, h.town, h.village, h.monitor, "
+     * (itself a join) into the right side of a LEFT JOIN, and would scan it per household; nor
+     * a re-run's union of ranges, so the rows are found per household (RUN_ROWS_OF_HOUSEHOLD) */
+    c->st = bf__store_prepare_run(s, "SELECT h.id, h.town, h.village, h.monitor, "
         "h.recorded, d.policy_seq, d.member_seq, t.policy, coalesce(rp.title, t.policy), "
         DECISION_MEMBER_ID("d") ", d.eligible, d.amount_fen, d.tier, t.reasons, t.details, "
-        "d.error FROM households h LEFT JOIN %s d ON d.run_id = ?1 AND d.household_id = h.id "
+        "d.error FROM households h " RUN_ROWS_OF_HOUSEHOLD("h", "d")
         "LEFT JOIN decision_texts t ON t.id = d.text_id "
         "LEFT JOIN run_policies rp ON rp.run_id = ?1 AND rp.seq = d.policy_seq "
         "ORDER BY h.id, d.policy_seq, d.member_seq", run_id, errs);

@@ -143,6 +143,17 @@ void bf__store_texts_free(bf_store *s);
 #define DECISION_MEMBER_ID(r) "CASE WHEN " r ".member_id IS NULL AND " r ".member_seq > 0 THEN " \
     r ".household_id || '-' || " r ".member_seq ELSE " r ".member_id END"
 
+/* The lean rows d of run ?1 for household alias h, joined per household: its own rows, or, when h
+ * lies in one of the run's run_sources ranges, the rows of that range's run (the range found by
+ * its first id, one index search). A range holds only households the run did not evaluate
+ * (rerun.c), so a household has rows of one run only: the same rows as the run's subquery of
+ * bf__store_run_decisions gives, without joining every household onto that whole subquery. */
+#define RUN_ROWS_OF_HOUSEHOLD(h, d) \
+    "LEFT JOIN run_sources " d "_src ON " d "_src.run_id = ?1 AND " d "_src.first_id = " \
+    "(SELECT max(first_id) FROM run_sources WHERE run_id = ?1 AND first_id <= " h ".id) AND " \
+    h ".id <= " d "_src.last_id LEFT JOIN decision_rows " d " ON " d ".run_id = " \
+    "coalesce(" d "_src.source_run, ?1) AND " d ".household_id = " h ".id "
+
 /* reuse.c: the table to read run_id's decisions from: "decisions" (lean: "decision_rows"), or,
  * for a run that took decisions over from others, a subquery of the same columns (binding the
  * run id to ?1). */
