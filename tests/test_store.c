@@ -362,17 +362,22 @@ Test(store, a_rolled_back_decision_leaves_no_text_behind_for_the_next_one)
     free(v);
 }
 
-Test(store, a_version_6_database_keeps_every_decision_as_it_was)
+/* Stores the five decisions, closes the store and runs sql on the file (making it older). */
+static void five_decisions_then(const char *sql)
 {
     store_five_decisions();
     bf_store_close(store);
     store = NULL;
     sqlite3 *db;
     cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    cr_assert_eq(sqlite3_exec(db, BF_TEST_AS_VERSION_6_DECISIONS
-                                  "UPDATE meta SET value = '6' WHERE key = 'schema_version';",
-                              0, 0, 0), SQLITE_OK, "%s", sqlite3_errmsg(db));
+    cr_assert_eq(sqlite3_exec(db, sql, 0, 0, 0), SQLITE_OK, "%s", sqlite3_errmsg(db));
     sqlite3_close(db);
+}
+
+Test(store, a_version_6_database_keeps_every_decision_as_it_was)
+{
+    five_decisions_then(BF_TEST_AS_VERSION_6_DECISIONS
+                        "UPDATE meta SET value = '6' WHERE key = 'schema_version';");
     char *v = bf_test_query(path, DECISIONS_AS_READ);
     cr_expect_str_eq(v, five_decisions, "the version 6 table holds the decisions");
     free(v);
@@ -389,6 +394,48 @@ Test(store, a_version_6_database_keeps_every_decision_as_it_was)
     v = bf_test_query(path, "SELECT count(*), (SELECT count(member_id) FROM decision_rows) FROM decision_texts");
     cr_expect_str_eq(v, "4|1\n");
     free(v);
+    cr_expect_null(bf_store_note(store), "five decisions free too little of the file for a note");
+}
+
+/* An upgrade that frees much of the file (here the version 6 decisions table, 3,000 rows of
+ * 1,000-byte reasons, becomes one text and 3,000 lean rows) says how much, and VACUUM gives it
+ * back as the note says. */
+Test(store, an_upgrade_that_frees_much_of_the_file_says_how_to_give_it_back)
+{
+    five_decisions_then(BF_TEST_AS_VERSION_6_DECISIONS
+                        "UPDATE meta SET value = '6' WHERE key = 'schema_version';"
+                        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE "
+                        "i < 3000) INSERT INTO decisions SELECT 1, printf('B%04d', i), 0, 0, "
+                        "'dibao', NULL, 0, 0, NULL, '[\"' || printf('%.996c', 'x') || '\"]', "
+                        "NULL, NULL FROM n;");
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "runs", "--db", path, NULL), 0, "%s", r.err);
+    /* what the file holds after the upgrade, in whole MB as the note gives them */
+    char *v = bf_test_query(path, "SELECT freelist_count * page_size / 1000000, page_count * "
+                                  "page_size / 1000000, (page_count - freelist_count) * page_size "
+                                  "FROM pragma_freelist_count, pragma_page_count, pragma_page_size");
+    long long unused_mb = 0, size_mb = 0, used = 0;
+    cr_assert_eq(sscanf(v, "%lld|%lld|%lld", &unused_mb, &size_mb, &used), 3, "%s", v);
+    free(v);
+    cr_expect_geq(unused_mb, 2, "about 3 MB of version 6 rows freed");
+    char want[256];
+    snprintf(want, sizeof want, "the upgrade to schema version 7 left %lld MB of the file's %lld MB "
+             "unused", unused_mb, size_mb);
+    cr_expect(strstr(r.err, want), "%s in\n%s", want, r.err);
+    cr_expect(strstr(r.err, "VACUUM"), "%s", r.err);
+    bf_test_run_free(&r);
+    /* and VACUUM gives back what it said */
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, "VACUUM", 0, 0, 0), SQLITE_OK, "%s", sqlite3_errmsg(db));
+    sqlite3_close(db);
+    v = bf_test_query(path, "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size");
+    cr_expect_leq(atoll(v), used, "%s after VACUUM, %lld in use before", v, used);
+    free(v);
+    /* told once: the next command opens version 7 and says nothing of it */
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "runs", "--db", path, NULL), 0, "%s", r.err);
+    cr_expect(!strstr(r.err, "VACUUM"), "%s", r.err);
+    bf_test_run_free(&r);
 }
 
 Test(store, a_version_1_database_is_migrated_and_its_runs_stop_serving_as_baselines)

@@ -49,6 +49,12 @@ static void draw(bf_progress *p, double now)
     bar[30] = '\0';
     double eta = rate > 0 && p->total > p->done ? (double)(p->total - p->done) / rate : 0;
     fputc('\r', stderr);
+    if (p->total <= 0) {           /* no total known: what is done, the rate and the time */
+        fprintf(stderr, _("%s: %lld  %.0f/s  %02d:%02d elapsed "), p->label, (long long)p->done,
+                rate, (int)elapsed / 60, (int)elapsed % 60);
+        fflush(stderr);
+        return;
+    }
     fprintf(stderr, _("%s [%s] %3.0f%% %lld/%lld  %.0f/s  ETA %02d:%02d "), p->label, bar,
             frac * 100, (long long)p->done, (long long)p->total, rate, (int)eta / 60, (int)eta % 60);
     fflush(stderr);

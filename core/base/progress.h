@@ -16,7 +16,8 @@ typedef struct bf_progress {
 
 /* Monotonic clock in seconds. */
 double bf_now(void);
-/* Starts a bar for total units (households); drawn only on a terminal and for total ≥ min_total. */
+/* Starts a bar for total units (households); drawn only on a terminal and for total ≥ min_total;
+ * a total of 0 (unknown) with min_total 0 draws what is done, its rate and the time elapsed. */
 void bf_progress_start(bf_progress *p, const char *label, int64_t total, int64_t min_total);
 /* Records that done units are finished; redraws at most ten times a second. */
 void bf_progress_update(bf_progress *p, int64_t done);

@@ -82,6 +82,8 @@ bf_store *bf__cli_open_store(const char *cmd, const char *db,
     bf_errors_init(&errs, 1);
     if (open(db, &s, &errs) != BF_OK)
         bf__cli_print_errors(cmd, &errs);
+    else if (bf_store_note(s))        /* e.g. an upgrade that left much of the file unused */
+        fprintf(stderr, "bangfu %s: %s\n", cmd, bf_store_note(s));
     bf_errors_free(&errs);
     return s;
 }

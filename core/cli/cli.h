@@ -33,7 +33,7 @@ bool bf__cli_flag(const char *arg, const char *name);
 /* Prints up to 20 messages of errs to stderr as "bangfu CMD: message", then a count of the rest. */
 void bf__cli_print_errors(const char *cmd, const bf_errors *errs);
 /* Opens database db with open (bf_store_open, bf_store_open_existing or bf_store_open_readonly);
- * NULL after printing why as "bangfu CMD: message". */
+ * NULL after printing why as "bangfu CMD: message"; prints the store's note (bf_store_note). */
 bf_store *bf__cli_open_store(const char *cmd, const char *db,
                              int (*open)(const char *path, bf_store **out, bf_errors *errs));
 /* Prints "bangfu CMD: message" and a hint to --help on stderr; returns BF_EXIT_USAGE. */

@@ -63,6 +63,7 @@ struct bf_store {
     const void *on_wait_user;
     bf__texts *texts;          /* the decision texts this connection wrote (texts.c), or NULL */
     int run_lock_fd;           /* the run lock file while this connection's run is running, or -1 */
+    char note[1536];           /* what a person should know of the open (upgrade.c), or "" */
 };
 
 /* Writes the versions held back under defer_versions (at a change of source file, before a
@@ -128,6 +129,13 @@ int bf__store_version_record(bf_store *s, const bf_household *h, const char *sou
 /* versions.c: splits a record text's key "members/ID/field" into the member id (copied into
  * member) and the field; returns the field, or NULL for a household field. */
 const char *bf__store_record_member_field(const char *key, char *member, size_t size);
+
+/* upgrade.c: runs a migration's SQL to schema version `version`, statement by statement, with
+ * a progress line on stderr when it is a terminal (rows read so far). */
+int bf__store_exec_upgrading(bf_store *s, const char *sql, int version, bf_errors *errs);
+/* upgrade.c: after an upgrade to `version`, a note for bf_store_note when it left a large part
+ * of the file unused. */
+void bf__store_note_free_space(bf_store *s, int version);
 
 /* texts.c: the id of the decision_texts row of run_id holding these texts (details may be
  * NULL): one written earlier in the run by this connection, or one inserted now. */

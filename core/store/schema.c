@@ -320,7 +320,7 @@ static int migrate(bf_store *s, int from, bf_errors *errs)
         return bf__store_error(s, BF_ENOMEM, "migrating the database: out of memory", errs);
     snprintf(sql, len, "BEGIN IMMEDIATE;\n%sUPDATE meta SET value = '%d' WHERE key = "
              "'schema_version';\nCOMMIT;", migrations[from], from + 1);
-    int rc = bf__store_exec(s, sql, errs);
+    int rc = bf__store_exec_upgrading(s, sql, from + 1, errs);
     free(sql);
     if (rc != BF_OK)
         bf_store_rollback(s, errs);
@@ -334,6 +334,8 @@ int bf__store_schema_upgrade(bf_store *s, int version, bf_errors *errs)
     int rc = BF_OK;
     for (int v = version; rc == BF_OK && v >= 1 && v < BF_STORE_SCHEMA_VERSION; v++)
         rc = migrate(s, v, errs);
+    if (rc == BF_OK && version >= 1 && version < BF_STORE_SCHEMA_VERSION)
+        bf__store_note_free_space(s, BF_STORE_SCHEMA_VERSION);
     if (rc != BF_OK || (version >= 1 && version < BF_STORE_SCHEMA_VERSION))
         return rc;
     if (version != BF_STORE_SCHEMA_VERSION) {

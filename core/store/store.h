@@ -40,6 +40,9 @@ bool bf_store_created(const bf_store *s);
 /* Closes the store and, when this open created the file, deletes it with its -wal and -shm
  * files: for an import or gen that failed, so nothing half-made is left behind. */
 void bf_store_discard(bf_store *s);
+/* What a person should be told about opening the store (an upgrade that left much of the file
+ * unused, and how to give it back), or NULL. */
+const char *bf_store_note(const bf_store *s);
 /* The path the store was opened with. */
 const char *bf_store_path(const bf_store *s);
 
