@@ -1,4 +1,4 @@
-/* test_store.c — the SQLite store: schema, version checks, round trip of every field, streaming. */
+/* test_store.c — the SQLite store: schema, version checks, round trip of every field, streaming; an import's insert thread. */
 #include <criterion/criterion.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -8,6 +8,7 @@
 
 #include "bangfu.h"
 #include "helpers.h"
+#include "inserter.h"
 #include "store.h"
 
 static char dir[] = "/tmp/bf-store-XXXXXX";
@@ -538,4 +539,75 @@ Test(store, a_run_is_running_while_its_connection_lives_and_abandoned_after)
     cr_expect_str_eq(run.status, "completed");
     bf_stored_run_free(&run);
     bf_store_close(other);
+}
+
+/* ---- an import's insert thread (core/input/inserter.c) ---- */
+
+/* Household number i with i % 3 + 1 members (ids H0001, H0001-1 …). */
+static void numbered_household(bf_household *h, int i)
+{
+    bf_household_reset(h);
+    snprintf(h->id, sizeof h->id, "H%04d", i);
+    strcpy(h->town, "桂头镇");
+    strcpy(h->village, "杨溪村");
+    h->wage = 100 * i;
+    for (int k = 0; k < i % 3 + 1; k++) {
+        bf_member *m = bf_household_add_member(h);
+        cr_assert_not_null(m);
+        snprintf(m->id, sizeof m->id, "H%04d-%d", i, k + 1);
+        m->relation = k == 0 ? BF_REL_HEAD : BF_REL_CHILD;
+        bf_date_parse("1980-05-01", &m->birth);
+    }
+}
+
+/* More households than the queue holds: all of them written, each with its own fields. */
+Test(store, inserter_writes_every_household_in_order)
+{
+    cr_assert_eq(bf_store_begin(store, &bf_test_errs), BF_OK);
+    bf_inserter *w;
+    cr_assert_eq(bf_inserter_start(store, &w), BF_OK);
+    bf_household h = {0};
+    for (int i = 1; i <= 1000; i++) {
+        numbered_household(&h, i);
+        cr_assert_eq(bf_inserter_add(w, &h, "a.xml"), BF_OK);
+    }
+    bf_household_free(&h);
+    char msg[256] = "";
+    cr_assert_eq(bf_inserter_finish(w, msg, sizeof msg), BF_OK, "%s", msg);
+    cr_assert_eq(bf_store_commit(store, &bf_test_errs), BF_OK);
+    /* 1000 households; members: i % 3 + 1 over i = 1..1000 is 334·2 + 333·3 + 333·1 = 2000 */
+    char *v = bf_test_query(path, "SELECT (SELECT count(*) FROM households) || ' ' || "
+                                  "(SELECT count(*) FROM members) || ' ' || "
+                                  "(SELECT sum(wage_fen) FROM households)");
+    /* wages: 100 · (1 + … + 1000) = 100 · 500500 */
+    cr_expect_str_eq(v, "1000 2000 50050000\n");
+    free(v);
+    v = bf_test_query(path, "SELECT count(*) FROM members WHERE household_id = 'H0999'");
+    cr_expect_str_eq(v, "1\n");                     /* 999 % 3 + 1 */
+    free(v);
+}
+
+/* An insert the store refuses (a negative wage breaks the table's CHECK) stops the writing:
+ * later adds report the failure, finish gives the store's message naming the household. */
+Test(store, inserter_a_refused_insert_stops_the_writing_with_the_stores_message)
+{
+    cr_assert_eq(bf_store_begin(store, &bf_test_errs), BF_OK);
+    bf_inserter *w;
+    cr_assert_eq(bf_inserter_start(store, &w), BF_OK);
+    bf_household h = {0};
+    int rc = BF_OK;
+    for (int i = 1; i <= 400 && rc == BF_OK; i++) {
+        numbered_household(&h, i);
+        if (i == 10)
+            h.wage = -1;
+        rc = bf_inserter_add(w, &h, "a.xml");
+    }
+    bf_household_free(&h);
+    char msg[1024] = "";
+    cr_expect_eq(bf_inserter_finish(w, msg, sizeof msg), BF_ESTORE);
+    cr_expect(strstr(msg, "H0010"), "%s", msg);
+    cr_assert_eq(bf_store_commit(store, &bf_test_errs), BF_OK);
+    char *v = bf_test_query(path, "SELECT count(*) FROM households WHERE id > 'H0010'");
+    cr_expect_str_eq(v, "0\n", "nothing after the refused household is written");
+    free(v);
 }

@@ -5,6 +5,7 @@
 #include "bangfu.h"
 #include "idplaces.h"
 #include "idset.h"
+#include "inserter.h"
 #include "plugin.h"
 #include "rules.h"
 #include "staging.h"
@@ -38,6 +39,7 @@ struct bf_importer {
     stored_clash *clashes;   /* ID numbers also in stored households, decided at the end */
     int n_clashes, cap_clashes;
     bf_idset idnumbers;      /* the ID numbers of this import (idnumber_key) */
+    bf_inserter *inserter;   /* the insert thread, when the store was empty; NULL: in place */
 };
 
 /* The index of a file name in im->files, added when new; -1 when out of memory. */
@@ -323,6 +325,38 @@ static void report_clashes(importer *im)
     im->n_clashes = im->cap_clashes = 0;
 }
 
+/* Inserts h, on the insert thread when there is one; a failure stops the import. */
+static int insert(importer *im, const bf_household *h, const char *file)
+{
+    if (im->inserter) {
+        int rc = bf_inserter_add(im->inserter, h, file);
+        if (rc == BF_ENOMEM)
+            bf_errors_add(im->errs, "%s", _("out of memory while importing"));
+        if (rc != BF_OK)
+            im->rc = rc;       /* the store's message is added when the thread ends */
+        return rc;
+    }
+    if (bf_store_insert_household_from(im->s, h, file, im->errs) != BF_OK)
+        im->rc = BF_ESTORE;
+    return im->rc;
+}
+
+/* Waits for the insert thread to write what it holds and stops it; its failure stops the
+ * import with the store's message. */
+static void end_inserts(importer *im)
+{
+    char msg[1024];
+    int rc = bf_inserter_finish(im->inserter, msg, sizeof msg);
+    im->inserter = NULL;
+    if (rc == BF_OK)
+        return;
+    if (rc == BF_ENOMEM)
+        bf_errors_add(im->errs, "%s", _("out of memory while importing"));
+    else
+        bf_errors_add(im->errs, "%s", msg);
+    im->rc = rc;
+}
+
 int bf_importer_take(bf_importer *im, const bf_household *h, const char *file,
                      const bf_locator *loc)
 {
@@ -344,10 +378,8 @@ int bf_importer_take(bf_importer *im, const bf_household *h, const char *file,
     for (int i = 0; i < h->n_members; i++)
         if (h->members[i].rejected)
             return im->rc;
-    if (!im->opt->check_only && bf_store_insert_household_from(im->s, h, file, im->errs) != BF_OK) {
-        im->rc = BF_ESTORE;
+    if (!im->opt->check_only && insert(im, h, file) != BF_OK)
         return im->rc;
-    }
     im->stats->households++;
     im->stats->members += h->n_members;
     return BF_OK;
@@ -405,11 +437,17 @@ int bf_importer_start(bf_importer *im)
     im->store_empty = households == 0 && members == 0;
     if (!im->store_empty && bf_staging_load_stored_idnumbers(im->staging, im->errs) != BF_OK)
         store_failed(im);
+    /* An empty store is looked up nowhere during the import (see store_empty): the inserts may
+     * run on a thread of their own while the next households are read and checked. */
+    if (im->rc == BF_OK && im->store_empty && !im->opt->check_only &&
+        bf_inserter_start(im->s, &im->inserter) != BF_OK)
+        im->inserter = NULL;                  /* no thread: insert in place */
     return im->rc;
 }
 
 int bf_importer_finish(bf_importer *im)
 {
+    end_inserts(im);
     if (im->rc == BF_OK)
         report_clashes(im);
     return im->rc;
@@ -419,6 +457,7 @@ void bf_importer_close(bf_importer *im)
 {
     if (!im)
         return;
+    end_inserts(im);
     bf_idset_free(&im->idnumbers);
     bf_idplaces_free(&im->households);
     bf_idplaces_free(&im->members);
