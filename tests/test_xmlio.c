@@ -314,8 +314,12 @@ Test(xmlio, reader_stops_at_malformed_xml_and_names_the_household)
     bf_errors errs;
     bf_errors_init(&errs, 20);
     int rc;
-    read_all(HH("malformed.xml"), h, clean, 8, &errs, &rc);
+    int n = read_all(HH("malformed.xml"), h, clean, 8, &errs, &rc);
     cr_expect_eq(rc, BF_EINPUT);
+    cr_expect_eq(n, 1, "B001, whole before the break, is read");
+    if (n >= 1)
+        cr_expect_str_eq(h[0].id, "B001");
+    free_all(h, n < 8 ? n : 8);
     cr_expect(has_error(&errs, "malformed.xml:9:3: household B002: ", NULL, NULL), "%s",
               all_errors(&errs));
     bf_errors_free(&errs);
@@ -333,6 +337,100 @@ Test(xmlio, reader_rejects_non_utf8)
     cr_expect(has_error(&errs, "not-utf8.xml:8:", "household B002", "UTF-8"), "%s",
               all_errors(&errs));
     bf_errors_free(&errs);
+}
+
+/* One member's attributes, all valid (for the files written below). */
+#define MEMBER_ATTRS "relation=\"head\" birth=\"1970-01-01\" sex=\"M\" labor=\"full\" " \
+    "employment=\"local\" school=\"none\" self_care=\"full\" disability=\"0\" " \
+    "disability_type=\"none\" serious_illness=\"false\" pension_insured=\"true\" " \
+    "medical_insured=\"true\" medical_cost=\"0\" supporter=\"true\""
+
+/* What read_all gives for one file. */
+typedef struct read_result {
+    bf_household h[4];
+    bool clean[4];
+    bf_errors errs;
+    int rc, n;
+} read_result;
+
+static void read_file(const char *path, read_result *res)
+{
+    bf_errors_init(&res->errs, 20);
+    res->n = read_all(path, res->h, res->clean, 4, &res->errs, &res->rc);
+}
+
+static void free_result(read_result *res)
+{
+    free_all(res->h, res->n < 4 ? res->n : 4);
+    bf_errors_free(&res->errs);
+}
+
+/* Writes text into a file of the test's folder; its path (free it). */
+static char *write_file(const char *name, const char *text)
+{
+    char *path = bf_test_path(bf_test_dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    cr_assert_eq(fclose(f), 0);
+    return path;
+}
+
+/* Households written one after the other on one line: each value is placed in its own
+ * household (the column of H2's status), and a schema message of one is not given to another. */
+Test(xmlio, reader_places_values_of_households_on_one_line)
+{
+    const char *line3 =
+        "<household id=\"H1\" town=\"t\" village=\"v\"><member id=\"H1-1\" " MEMBER_ATTRS "/></household>"
+        "<household id=\"H2\" town=\"t\" village=\"v\" status=\"rich\"><member id=\"H2-1\" " MEMBER_ATTRS "/></household>"
+        "<household id=\"H3\" town=\"t\" village=\"v\"/>";
+    char text[4096];
+    snprintf(text, sizeof text, "<?xml version=\"1.0\"?>\n<households xmlns=\"urn:bangfu:households:1\">\n"
+             "%s\n</households>\n", line3);
+    char *path = write_file("one-line.xml", text);
+    read_result res;
+    read_file(path, &res);
+    const bf_errors *errs = &res.errs;
+    cr_expect_eq(res.rc, BF_OK);
+    cr_assert_eq(res.n, 3, "%s", all_errors(errs));
+    cr_expect(res.clean[0] && !res.clean[1] && !res.clean[2], "%s", all_errors(errs));
+    /* the column of status=, counted in the line itself (ASCII: bytes are characters) */
+    char where[64];
+    snprintf(where, sizeof where, "one-line.xml:3:%ld: household H2: status",
+             (long)(strstr(line3, "status=") - line3) + 1);
+    cr_expect(has_error(errs, where, "'rich'", NULL), "%s\n(expected %s)", all_errors(errs), where);
+    snprintf(where, sizeof where, "one-line.xml:3:%ld: household H3: ",
+             (long)(strstr(line3, "<household id=\"H3\"") - line3) + 1);
+    cr_expect(has_error(errs, where, "<household> lacks a child element", NULL), "%s\n(expected %s)",
+              all_errors(errs), where);
+    cr_expect_not(has_error(errs, "household H1", NULL, NULL), "%s", all_errors(errs));
+    cr_expect_eq(bf_errors_total(errs), 2, "%s", all_errors(errs));
+    free_result(&res);
+    free(path);
+}
+
+/* Values with references read as a tree holds them: &amp; and character references, and an
+ * entity of the document's own DTD. */
+Test(xmlio, reader_resolves_references_in_values)
+{
+    char *path = write_file("refs.xml",
+        "<?xml version=\"1.0\"?>\n"
+        "<!DOCTYPE households [<!ENTITY town \"\xe4\xb9\xb3\xe5\x9f\x8e\xe9\x95\x87\">]>\n"
+        "<households xmlns=\"urn:bangfu:households:1\">\n"
+        "<household id=\"R&amp;1\" town=\"&town;\" village=\"v\">\n"
+        "<member id=\"R1-&#x41;\" name=\"A&lt;B\" " MEMBER_ATTRS "/>\n"
+        "</household>\n</households>\n");
+    read_result res;
+    read_file(path, &res);
+    cr_expect_eq(res.rc, BF_OK, "%s", all_errors(&res.errs));
+    cr_assert_eq(res.n, 1, "%s", all_errors(&res.errs));
+    cr_expect(res.clean[0], "%s", all_errors(&res.errs));
+    cr_expect_str_eq(res.h[0].id, "R&1");
+    cr_expect_str_eq(res.h[0].town, "乳城镇");
+    cr_expect_str_eq(res.h[0].members[0].id, "R1-A");
+    cr_expect_str_eq(res.h[0].members[0].name, "A<B");
+    free_result(&res);
+    free(path);
 }
 
 /* Past line 65535 libxml2 stops recording element lines; messages must still be exact. */

@@ -64,8 +64,9 @@ long bf_xml_line(const xmlNode *node);
  * The record rules (bf_household_validate) are not applied here. */
 int bf_xml_household_from_node(xmlNode *node, bf_household *h, const char *file, bf_errors *errs);
 
-/* Streaming reader over a households file, validating against the schema while it reads;
- * memory stays flat whatever the size of the file. */
+/* Streaming reader over a households file, validating against the schema while it reads (the
+ * parsing and validation on a thread of their own, xmlevents.h); memory stays flat whatever
+ * the size of the file. */
 typedef struct bf_xml_reader bf_xml_reader;
 
 /* Opens path for reading; XML and schema errors found later go to errs (which must outlive the

@@ -7,8 +7,8 @@
 long bf_xml_count_lines(const char *p, size_t n)
 {
     long lines = 0;
-    for (size_t i = 0; i < n; i++)
-        lines += p[i] == '\n';
+    for (const char *end = p + n; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+        lines++;
     return lines;
 }
 
