@@ -90,7 +90,7 @@ BF_TEST_API long long bf_test_rows_or_none(const char *db, const char *table);
  * Used to compare a database's contents before and after. */
 BF_TEST_API char *bf_test_query(const char *db, const char *sql);
 
-/* SQL turning the decisions of a version 7 database back into the table of version 6 (its
+/* SQL turning the decisions of a version 8 database back into the table of version 6 (its
  * definition copied from schema.c as it was), rows as the view shows them: for a test that
  * makes an older database out of a new one. */
 #define BF_TEST_AS_VERSION_6_DECISIONS \
@@ -101,6 +101,7 @@ BF_TEST_API char *bf_test_query(const char *db, const char *sql);
     "error TEXT, PRIMARY KEY (run_id, household_id, policy_seq, member_seq)) WITHOUT ROWID;" \
     "INSERT INTO decisions_old SELECT * FROM decisions;" \
     "DROP VIEW decisions; DROP TABLE decision_rows; DROP TABLE decision_texts;" \
+    "DROP TABLE run_policy_ids;" \
     "ALTER TABLE decisions_old RENAME TO decisions;"
 
 /* ---- Households ---- */

@@ -138,7 +138,7 @@ Test(history, a_version_3_database_is_migrated_every_household_version_1)
     bf_test_run r;
     cr_assert_eq(bf_test_bangfu(&r, NULL, "runs", "--db", db, NULL), 0, "%s", r.err);
     bf_test_run_free(&r);
-    expect_query(db, "SELECT value FROM meta WHERE key = 'schema_version'", "7\n", "migrated");
+    expect_query(db, "SELECT value FROM meta WHERE key = 'schema_version'", "8\n", "migrated");
     expect_query(db, "SELECT count(*) FROM household_views", "0\n", "the views table exists");
     expect_query(db, "SELECT count(*), min(version), max(version), max(households_version), "
                      "count(imported), count(source) FROM household_versions",

@@ -329,6 +329,8 @@ Test(store, decisions_are_stored_lean_and_read_back_whole)
     expect_rows("SELECT member_seq, coalesce(member_id, '-') FROM decision_rows ORDER BY "
                 "household_id, policy_seq, member_seq", "0|-\n1|-\n2|-\n3|身份-3\n0|-\n",
                 "only the unusual member id is stored");
+    expect_rows("SELECT run_id, seq, policy FROM run_policy_ids", "1|0|dibao\n1|1|education_aid\n",
+                "each policy's name once");
 }
 
 Test(store, texts_beyond_the_writers_memory_are_compared_with_the_stored_rows)
@@ -375,6 +377,19 @@ static void five_decisions_then(const char *sql)
     sqlite3_close(db);
 }
 
+/* Opens the older database of the five decisions for writing: it is migrated to version 8 and
+ * reads every decision as before. */
+static void open_migrated_five_decisions(void)
+{
+    cr_assert_eq(bf_store_open(path, &store, &bf_test_errs), BF_OK, "%s", bf_test_error());
+    char *v = bf_test_query(path, "SELECT value FROM meta WHERE key = 'schema_version'");
+    cr_expect_str_eq(v, "8\n");
+    free(v);
+    v = bf_test_query(path, DECISIONS_AS_READ);
+    cr_expect_str_eq(v, five_decisions, "migrated, every decision reads as before");
+    free(v);
+}
+
 Test(store, a_version_6_database_keeps_every_decision_as_it_was)
 {
     five_decisions_then(BF_TEST_AS_VERSION_6_DECISIONS
@@ -385,17 +400,56 @@ Test(store, a_version_6_database_keeps_every_decision_as_it_was)
     cr_assert_eq(bf_store_open_readonly(path, &store, &bf_test_errs), BF_EVERSION,
                  "a reader cannot migrate");
     store = NULL;
-    cr_assert_eq(bf_store_open(path, &store, &bf_test_errs), BF_OK, "%s", bf_test_error());
-    v = bf_test_query(path, "SELECT value FROM meta WHERE key = 'schema_version'");
-    cr_expect_str_eq(v, "7\n");
-    free(v);
-    v = bf_test_query(path, DECISIONS_AS_READ);
-    cr_expect_str_eq(v, five_decisions, "migrated, every decision reads as before");
-    free(v);
+    open_migrated_five_decisions();
     v = bf_test_query(path, "SELECT count(*), (SELECT count(member_id) FROM decision_rows) FROM decision_texts");
     cr_expect_str_eq(v, "4|1\n");
     free(v);
     cr_expect_null(bf_store_note(store), "five decisions free too little of the file for a note");
+}
+
+/* SQL turning version 8's decision tables back into version 7's: each text with its policy's
+ * name (that of a decision reading it), no run_policy_ids, the view reading the texts' names. */
+#define AS_VERSION_7_TEXTS \
+    "DROP VIEW decisions;" \
+    "CREATE TABLE texts_7(id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL, policy TEXT NOT NULL, " \
+    "reasons TEXT NOT NULL, details TEXT);" \
+    "INSERT INTO texts_7 SELECT t.id, t.run_id, (SELECT p.policy FROM decision_rows r JOIN " \
+    "run_policy_ids p ON p.run_id = r.run_id AND p.seq = r.policy_seq WHERE r.text_id = t.id " \
+    "LIMIT 1), t.reasons, t.details FROM decision_texts t;" \
+    "DROP TABLE decision_texts; DROP TABLE run_policy_ids;" \
+    "ALTER TABLE texts_7 RENAME TO decision_texts;" \
+    "CREATE VIEW decisions AS SELECT r.run_id AS run_id, r.household_id AS household_id, " \
+    "r.policy_seq AS policy_seq, r.member_seq AS member_seq, t.policy AS policy, CASE WHEN " \
+    "r.member_id IS NULL AND r.member_seq > 0 THEN r.household_id || '-' || r.member_seq ELSE " \
+    "r.member_id END AS member_id, r.eligible AS eligible, r.amount_fen AS amount_fen, " \
+    "r.tier AS tier, t.reasons AS reasons, t.details AS details, r.error AS error " \
+    "FROM decision_rows r JOIN decision_texts t ON t.id = r.text_id;" \
+    "UPDATE meta SET value = '7' WHERE key = 'schema_version';"
+
+Test(store, a_version_7_database_keeps_every_decision_as_it_was)
+{
+    five_decisions_then(AS_VERSION_7_TEXTS);
+    char *v = bf_test_query(path, DECISIONS_AS_READ);
+    cr_expect_str_eq(v, five_decisions, "the version 7 tables hold the decisions");
+    free(v);
+    open_migrated_five_decisions();
+    v = bf_test_query(path, "SELECT (SELECT count(*) FROM decision_texts), group_concat(policy, ' ') "
+                            "FROM run_policy_ids");
+    cr_expect_str_eq(v, "4|dibao education_aid\n", "the texts kept, each policy's name once");
+    free(v);
+    /* the next decisions of a run are stored as in a new database */
+    bf_run_row run = {"2021-07-02T00:00:00Z", "2021-06-30", 1, NULL, false, "{}", "{}"};
+    int64_t run_id = 0;
+    cr_assert_eq(bf_store_run_create(store, &run, &run_id, &bf_test_errs), BF_OK, "%s",
+                 bf_test_error());
+    bf_decision_row row = {"A1", 3, 0, "tekun", NULL, true, 5, NULL, "[\"甲\"]", NULL, NULL};
+    cr_assert_eq(bf_store_begin(store, &bf_test_errs), BF_OK);
+    cr_assert_eq(bf_store_decision_insert(store, run_id, &row, &bf_test_errs), BF_OK, "%s",
+                 bf_test_error());
+    cr_assert_eq(bf_store_commit(store, &bf_test_errs), BF_OK);
+    v = bf_test_query(path, "SELECT policy, reasons FROM decisions WHERE run_id = 2");
+    cr_expect_str_eq(v, "tekun|[\"甲\"]\n");
+    free(v);
 }
 
 /* An upgrade that frees much of the file (here the version 6 decisions table, 3,000 rows of
@@ -420,7 +474,7 @@ Test(store, an_upgrade_that_frees_much_of_the_file_says_how_to_give_it_back)
     free(v);
     cr_expect_geq(unused_mb, 2, "about 3 MB of version 6 rows freed");
     char want[256];
-    snprintf(want, sizeof want, "the upgrade to schema version 7 left %lld MB of the file's %lld MB "
+    snprintf(want, sizeof want, "the upgrade to schema version 8 left %lld MB of the file's %lld MB "
              "unused", unused_mb, size_mb);
     cr_expect(strstr(r.err, want), "%s in\n%s", want, r.err);
     cr_expect(strstr(r.err, "VACUUM"), "%s", r.err);
@@ -462,7 +516,7 @@ Test(store, a_version_1_database_is_migrated_and_its_runs_stop_serving_as_baseli
     sqlite3_close(db);
     cr_assert_eq(bf_store_open(path, &store, &bf_test_errs), BF_OK, "%s", bf_test_error());
     char *v = bf_test_query(path, "SELECT value FROM meta WHERE key IN ('schema_version', 'households_version') ORDER BY key");
-    cr_expect_str_eq(v, "0\n7\n");
+    cr_expect_str_eq(v, "0\n8\n");
     free(v);
     v = bf_test_query(path, "SELECT (SELECT count(*) FROM run_towns) + (SELECT count(*) FROM run_param_reads),"
                             " (SELECT summary_recorded FROM runs WHERE id = 1)");

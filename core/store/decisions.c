@@ -24,8 +24,10 @@ int bf_store_decision_insert(bf_store *s, int64_t run_id, const bf_decision_row 
                              bf_errors *errs)
 {
     int64_t text_id;
-    int rc = bf__store_text_id(s, run_id, row->policy, row->reasons ? row->reasons : "[]",
-                               row->details, &text_id, errs);
+    int rc = bf__store_policy_id(s, run_id, row->policy_seq, row->policy, errs);
+    if (rc == BF_OK)
+        rc = bf__store_text_id(s, run_id, row->reasons ? row->reasons : "[]", row->details,
+                               &text_id, errs);
     if (rc != BF_OK)
         return rc;
     sqlite3_stmt *st = s->stmt[ST_DECISION];
@@ -172,10 +174,11 @@ int bf_store_run_households_open(bf_store *s, int64_t run_id, bf_household_curso
      * (itself a join) into the right side of a LEFT JOIN, and would scan it per household; nor
      * a re-run's union of ranges, so the rows are found per household (RUN_ROWS_OF_HOUSEHOLD) */
     c->st = bf__store_prepare_run(s, "SELECT h.id, h.town, h.village, h.monitor, "
-        "h.recorded, d.policy_seq, d.member_seq, t.policy, coalesce(rp.title, t.policy), "
+        "h.recorded, d.policy_seq, d.member_seq, p.policy, coalesce(rp.title, p.policy), "
         DECISION_MEMBER_ID("d") ", d.eligible, d.amount_fen, d.tier, t.reasons, t.details, "
         "d.error FROM households h " RUN_ROWS_OF_HOUSEHOLD("h", "d")
         "LEFT JOIN decision_texts t ON t.id = d.text_id "
+        "LEFT JOIN run_policy_ids p ON p.run_id = d.run_id AND p.seq = d.policy_seq "
         "LEFT JOIN run_policies rp ON rp.run_id = ?1 AND rp.seq = d.policy_seq "
         "ORDER BY h.id, d.policy_seq, d.member_seq", run_id, errs);
     if (!c->st) {

@@ -16,7 +16,7 @@
 enum {
     ST_HOUSEHOLD_EXISTS, ST_MEMBER_EXISTS, ST_DELETE_HOUSEHOLD, ST_INSERT_HOUSEHOLD,
     ST_INSERT_MEMBER, ST_GET_HOUSEHOLD, ST_GET_MEMBERS, ST_RUN_CREATE, ST_RUN_FINISH,
-    ST_RUN_POLICY, ST_DECISION, ST_DECISION_TEXT, ST_DECISION_TEXT_GET, ST_RUN_READS, ST_RUN_TOWN, ST_VERSION_LATEST, ST_VERSION_KEEP,
+    ST_RUN_POLICY, ST_DECISION, ST_DECISION_TEXT, ST_DECISION_TEXT_GET, ST_RUN_POLICY_ID, ST_RUN_READS, ST_RUN_TOWN, ST_VERSION_LATEST, ST_VERSION_KEEP,
     ST_VERSION_ADD, ST__N
 };
 
@@ -139,8 +139,11 @@ void bf__store_note_free_space(bf_store *s, int version);
 
 /* texts.c: the id of the decision_texts row of run_id holding these texts (details may be
  * NULL): one written earlier in the run by this connection, or one inserted now. */
-int bf__store_text_id(bf_store *s, int64_t run_id, const char *policy, const char *reasons,
-                      const char *details, int64_t *id, bf_errors *errs);
+int bf__store_text_id(bf_store *s, int64_t run_id, const char *reasons, const char *details,
+                      int64_t *id, bf_errors *errs);
+/* texts.c: records the name of policy_seq in run_id's decisions (run_policy_ids), once. */
+int bf__store_policy_id(bf_store *s, int64_t run_id, int policy_seq, const char *policy,
+                        bf_errors *errs);
 /* texts.c: forgets the texts written (their rows were rolled back or deleted). */
 void bf__store_texts_forget(bf_store *s);
 /* texts.c: frees what texts.c keeps in the store. */

@@ -279,6 +279,12 @@ int bf_store_run_delete_decisions(bf_store *s, int64_t run_id, bf_errors *errs)
         rc = st ? sqlite3_step(st) : SQLITE_ERROR;
         sqlite3_finalize(st);
     }
+    if (rc == SQLITE_DONE) {
+        st = bf__store_prepare_run(s, "DELETE FROM run_policy_ids WHERE run_id = ?1", run_id,
+                                   errs);
+        rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+        sqlite3_finalize(st);
+    }
     return rc == SQLITE_DONE ? BF_OK : bf__store_fail(s, BF_ESTORE, "deleting the run's decisions",
                                                       errs);
 }

@@ -46,9 +46,10 @@ static const char *const stmt_sql[ST__N] = {
     [ST_DECISION] = "INSERT INTO decision_rows(run_id, household_id, policy_seq, member_seq, "
                     "member_id, eligible, amount_fen, tier, error, text_id) "
                     "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
-    [ST_DECISION_TEXT] = "INSERT INTO decision_texts(run_id, policy, reasons, details) "
-                         "VALUES (?1,?2,?3,?4)",
-    [ST_DECISION_TEXT_GET] = "SELECT policy, reasons, details FROM decision_texts WHERE id = ?1",
+    [ST_DECISION_TEXT] = "INSERT INTO decision_texts(run_id, reasons, details) VALUES (?1,?2,?3)",
+    [ST_DECISION_TEXT_GET] = "SELECT reasons, details FROM decision_texts WHERE id = ?1",
+    [ST_RUN_POLICY_ID] = "INSERT OR IGNORE INTO run_policy_ids(run_id, seq, policy) "
+                         "VALUES (?1,?2,?3)",
 };
 
 /* After the busy handler gave up: says whose lock it was and what to do. */

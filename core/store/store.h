@@ -14,7 +14,7 @@
 typedef struct bf_store bf_store;
 typedef struct bf_reader bf_reader;
 
-#define BF_STORE_SCHEMA_VERSION 7
+#define BF_STORE_SCHEMA_VERSION 8
 
 /* Opens (creating when missing) the database at path: WAL, foreign keys on, schema checked.
  * On failure returns an error code and adds a message naming the file to errs. */

@@ -1,6 +1,7 @@
-/* texts.c — a run's decision texts (policy, reasons, details) written once each: the writer
- * remembers, per run, which texts it stored under which id (schema.c, decision_texts), so that a
- * decision whose texts equal an earlier one's refers to that row instead of repeating them. */
+/* texts.c — a run's decision texts (reasons, details) written once each: the writer remembers,
+ * per run, which texts it stored under which id (schema.c, decision_texts), so that a decision
+ * whose texts equal an earlier one's refers to that row instead of repeating them; and which
+ * policies' names it wrote (run_policy_ids). */
 #include "internal.h"
 #include "bangfu.h"
 
@@ -16,8 +17,8 @@
 typedef struct text_slot {
     uint64_t hash;             /* 0: empty */
     int64_t id;
-    char *key;                 /* policy \0 reasons \0 details-flag details, or NULL: compare
-                                * with the stored row */
+    char *key;                 /* reasons \0 details-flag details, or NULL: compare with the
+                                * stored row */
     size_t len;
 } text_slot;
 
@@ -28,6 +29,8 @@ struct bf__texts {
     size_t max_bytes;          /* TEXTS_MAX_BYTES, or what bf_store_texts_memory set */
     char *scratch;             /* the key being looked up */
     size_t scratch_cap;
+    bool *named;               /* per policy_seq: its name is in run_policy_ids */
+    int n_named;
 };
 
 /* A 64-bit hash, eight bytes at a time (never 0: 0 marks an empty slot). */
@@ -54,6 +57,9 @@ static void forget_all(bf__texts *t)
     free(t->slots);
     t->slots = NULL;
     t->n_slots = t->used = t->bytes = 0;
+    free(t->named);
+    t->named = NULL;
+    t->n_named = 0;
 }
 
 void bf__store_texts_forget(bf_store *s)
@@ -83,11 +89,11 @@ static bool stored_texts_are(bf_store *s, int64_t id, const char *key, size_t le
         *rc = bf__store_fail(s, BF_ESTORE, "reading a decision's texts", errs);
     } else {
         const char *p = key, *end = key + len;
-        for (int col = 0; col < 3 && p <= end; col++) {
+        for (int col = 0; col < 2 && p <= end; col++) {
             bool null = sqlite3_column_type(st, col) == SQLITE_NULL;
             const char *v = (const char *)sqlite3_column_text(st, col);
             size_t n = (size_t)sqlite3_column_bytes(st, col);
-            if (col == 2) {            /* the details flag, then the details to the end */
+            if (col == 1) {            /* the details flag, then the details to the end */
                 same = *p == (null ? 'n' : 'd') && (size_t)(end - p - 1) == n &&
                        (n == 0 || memcmp(p + 1, v, n) == 0);
                 break;
@@ -148,10 +154,10 @@ static bool grow(bf__texts *t)
 }
 
 /* Builds the key of a decision's texts in the scratch buffer; its length, or 0 out of memory. */
-static size_t make_key(bf__texts *t, const char *policy, const char *reasons, const char *details)
+static size_t make_key(bf__texts *t, const char *reasons, const char *details)
 {
-    size_t lp = strlen(policy), lr = strlen(reasons), ld = details ? strlen(details) : 0;
-    size_t len = lp + 1 + lr + 1 + 1 + ld;
+    size_t lr = strlen(reasons), ld = details ? strlen(details) : 0;
+    size_t len = lr + 1 + 1 + ld;
     if (len > t->scratch_cap) {
         char *grown = realloc(t->scratch, len);
         if (!grown)
@@ -160,22 +166,20 @@ static size_t make_key(bf__texts *t, const char *policy, const char *reasons, co
         t->scratch_cap = len;
     }
     char *k = t->scratch;
-    memcpy(k, policy, lp + 1);
-    memcpy(k + lp + 1, reasons, lr + 1);
-    k[lp + lr + 2] = details ? 'd' : 'n';     /* NULL details differ from "" */
-    memcpy(k + lp + lr + 3, details ? details : "", ld);
+    memcpy(k, reasons, lr + 1);
+    k[lr + 1] = details ? 'd' : 'n';           /* NULL details differ from "" */
+    memcpy(k + lr + 2, details ? details : "", ld);
     return len;
 }
 
 /* Inserts the texts as a new row of run_id; its id in *id. */
-static int insert_texts(bf_store *s, int64_t run_id, const char *policy, const char *reasons,
-                        const char *details, int64_t *id, bf_errors *errs)
+static int insert_texts(bf_store *s, int64_t run_id, const char *reasons, const char *details,
+                        int64_t *id, bf_errors *errs)
 {
     sqlite3_stmt *st = s->stmt[ST_DECISION_TEXT];
     sqlite3_reset(st);
-    if ((sqlite3_bind_int64(st, 1, run_id) | sqlite3_bind_text(st, 2, policy, -1, SQLITE_STATIC) |
-         sqlite3_bind_text(st, 3, reasons, -1, SQLITE_STATIC) |
-         bf__store_bind_opt(st, 4, details)) != SQLITE_OK)
+    if ((sqlite3_bind_int64(st, 1, run_id) | sqlite3_bind_text(st, 2, reasons, -1, SQLITE_STATIC) |
+         bf__store_bind_opt(st, 3, details)) != SQLITE_OK)
         return bf__store_fail(s, BF_ESTORE, "binding a decision's texts", errs);
     int rc = bf__store_step_done(s, st, "recording a decision's texts", errs);
     if (rc == BF_OK)
@@ -199,17 +203,51 @@ int bf_store_texts_memory(bf_store *s, size_t bytes, bf_errors *errs)
     return BF_OK;
 }
 
-int bf__store_text_id(bf_store *s, int64_t run_id, const char *policy, const char *reasons,
-                      const char *details, int64_t *id, bf_errors *errs)
+/* The store's texts memory for run_id (forgetting another run's); NULL out of memory. */
+static bf__texts *texts_of_run(bf_store *s, int64_t run_id)
 {
-    if (!texts_of(s))
-        return bf__store_error(s, BF_ENOMEM, "recording a decision: out of memory", errs);
-    bf__texts *t = s->texts;
-    if (t->run_id != run_id) {
+    bf__texts *t = texts_of(s);
+    if (t && t->run_id != run_id) {
         forget_all(t);
         t->run_id = run_id;
     }
-    size_t len = make_key(t, policy, reasons, details);
+    return t;
+}
+
+int bf__store_policy_id(bf_store *s, int64_t run_id, int policy_seq, const char *policy,
+                        bf_errors *errs)
+{
+    bf__texts *t = texts_of_run(s, run_id);
+    if (!t || policy_seq < 0)
+        return bf__store_error(s, BF_ENOMEM, "recording a decision: out of memory", errs);
+    if (policy_seq < t->n_named && t->named[policy_seq])
+        return BF_OK;
+    if (policy_seq >= t->n_named) {
+        int n = policy_seq + 16;
+        bool *named = realloc(t->named, sizeof *named * (size_t)n);
+        if (!named)
+            return bf__store_error(s, BF_ENOMEM, "recording a decision: out of memory", errs);
+        memset(named + t->n_named, 0, sizeof *named * (size_t)(n - t->n_named));
+        t->named = named;
+        t->n_named = n;
+    }
+    sqlite3_stmt *st = s->stmt[ST_RUN_POLICY_ID];
+    sqlite3_reset(st);
+    if ((sqlite3_bind_int64(st, 1, run_id) | sqlite3_bind_int(st, 2, policy_seq) |
+         sqlite3_bind_text(st, 3, policy, -1, SQLITE_STATIC)) != SQLITE_OK)
+        return bf__store_fail(s, BF_ESTORE, "binding a decision's policy", errs);
+    int rc = bf__store_step_done(s, st, "recording a decision's policy", errs);
+    t->named[policy_seq] = rc == BF_OK;
+    return rc;
+}
+
+int bf__store_text_id(bf_store *s, int64_t run_id, const char *reasons, const char *details,
+                      int64_t *id, bf_errors *errs)
+{
+    bf__texts *t = texts_of_run(s, run_id);
+    if (!t)
+        return bf__store_error(s, BF_ENOMEM, "recording a decision: out of memory", errs);
+    size_t len = make_key(t, reasons, details);
     if (!len || ((t->used + 1) * 4 > t->n_slots * 3 && !grow(t)))
         return bf__store_error(s, BF_ENOMEM, "recording a decision: out of memory", errs);
     uint64_t h = hash_bytes(t->scratch, len);
@@ -221,7 +259,7 @@ int bf__store_text_id(bf_store *s, int64_t run_id, const char *policy, const cha
         *id = sl->id;
         return BF_OK;
     }
-    rc = insert_texts(s, run_id, policy, reasons, details, id, errs);
+    rc = insert_texts(s, run_id, reasons, details, id, errs);
     if (rc != BF_OK)
         return rc;
     char *key = NULL;
