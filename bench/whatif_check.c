@@ -98,10 +98,12 @@ int main(int argc, char **argv)
     }
     bf_override ov[16];
     int n_ov = 0;
-    char msg[300];
+    char msg[300];                     /* the native rules' message */
+    bf_errors why;
+    bf_errors_init(&why, 1);
     for (int i = 5; i < argc && n_ov < 16; i++)
-        if (bf_override_parse(argv[i], &ov[n_ov++], msg, sizeof msg) != BF_OK) {
-            fprintf(stderr, "whatif_check: %s\n", msg);
+        if (bf_override_parse(argv[i], &ov[n_ov++], &why) != BF_OK) {
+            fprintf(stderr, "whatif_check: %s\n", bf_errors_first(&why));
             return 2;
         }
     bf_params *defs;

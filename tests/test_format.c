@@ -9,6 +9,12 @@
 #include "bangfu.h"
 #include "sandbox.h"
 
+/* The latest message of e, "" when there is none. */
+static const char *latest(const bf_errors *e)
+{
+    return e->count ? e->msgs[e->count - 1] : "";
+}
+
 static bf_sandbox *sb;
 static lua_State *plain;
 
@@ -42,9 +48,10 @@ static void expect_same(const char *src)
     const char *want = lua_tolstring(plain, -1, &want_len);
     cr_assert(want, "%s returned no string", src);
 
-    bf_buf err = {0};
+    bf_errors err;
+    bf_errors_init(&err, 16);
     cr_assert_eq(bf__sandbox_run_chunk(sb, src, strlen(src), "@test.lua", &err), BF_OK, "%s: %s", src,
-                 bf_buf_str(&err));
+                 latest(&err));
     lua_State *L = bf__sandbox_state(sb);
     size_t got_len;
     const char *got = lua_tolstring(L, -1, &got_len);
@@ -53,7 +60,7 @@ static void expect_same(const char *src)
               "%s\n  Lua:     %s\n  sandbox: %s", src, want, got);
     lua_pop(L, 1);
     lua_pop(plain, 1);
-    bf_buf_free(&err);
+    bf_errors_free(&err);
 }
 
 Test(format, common_conversions)

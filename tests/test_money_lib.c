@@ -10,20 +10,26 @@
 #include "money.h"
 #include "sandbox.h"
 
+/* The latest message of e, "" when there is none. */
+static const char *latest(const bf_errors *e)
+{
+    return e->count ? e->msgs[e->count - 1] : "";
+}
+
 static bf_sandbox *sb;
 static bf_watchdog *wd;
-static bf_buf err;
+static bf_errors err;          /* the sandbox's messages; the latest is checked */
 
 static void setup(void)
 {
     bf_test_sandbox_open(BF_SOURCE_DIR "/policies/lib", "policies/lib/", &sb, &wd);
-    memset(&err, 0, sizeof err);
+    bf_errors_init(&err, 16);
 }
 
 static void teardown(void)
 {
     bf_test_sandbox_close(sb, wd);
-    bf_buf_free(&err);
+    bf_errors_free(&err);
 }
 
 TestSuite(money_lib, .init = setup, .fini = teardown, .timeout = 60);
@@ -31,9 +37,9 @@ TestSuite(money_lib, .init = setup, .fini = teardown, .timeout = 60);
 /* Runs `return FUNCTION` (e.g. "require('fmt').money") and leaves the function on the stack. */
 static void push_function(const char *src)
 {
-    bf_buf_clear(&err);
+    bf_errors_free(&err);
     cr_assert_eq(bf__sandbox_run_chunk(sb, src, strlen(src), "@test.lua", &err), BF_OK, "%s: %s",
-                 src, bf_buf_str(&err));
+                 src, latest(&err));
     cr_assert(lua_isfunction(bf__sandbox_state(sb), -1), "%s is no function", src);
 }
 
@@ -44,8 +50,8 @@ static void call_with(double x, char *out, size_t size)
     lua_State *L = bf__sandbox_state(sb);
     lua_pushvalue(L, -1);                            /* fn, fn */
     lua_pushnumber(L, x);                            /* fn, fn, x */
-    bf_buf_clear(&err);
-    cr_assert_eq(bf__sandbox_call(sb, 1, 1, &err), BF_OK, "%.17g: %s", x, bf_buf_str(&err));
+    bf_errors_free(&err);
+    cr_assert_eq(bf__sandbox_call(sb, 1, 1, &err), BF_OK, "%.17g: %s", x, latest(&err));
     const char *s = lua_tostring(L, -1);             /* fn, result */
     snprintf(out, size, "%s", s ? s : "(not a string)");
     lua_pop(L, 1);                                   /* fn */
@@ -163,14 +169,14 @@ Test(money_lib, money_round_is_the_stored_amount)
     for (size_t i = 0; i < sizeof xs / sizeof xs[0]; i++) {
         lua_pushvalue(L, -1);
         lua_pushnumber(L, xs[i]);
-        cr_assert_eq(bf__sandbox_call(sb, 1, 1, &err), BF_OK, "%s", bf_buf_str(&err));
+        cr_assert_eq(bf__sandbox_call(sb, 1, 1, &err), BF_OK, "%s", latest(&err));
         cr_expect_eq(lua_tonumber(L, -1), bf_fen_to_yuan(bf_round_fen(xs[i])), "%.17g", xs[i]);
         lua_pop(L, 1);
     }
     /* by hand: 6285.415 → 6285.42 */
     lua_pushvalue(L, -1);
     lua_pushnumber(L, 6285.414999999999);
-    cr_assert_eq(bf__sandbox_call(sb, 1, 1, &err), BF_OK, "%s", bf_buf_str(&err));
+    cr_assert_eq(bf__sandbox_call(sb, 1, 1, &err), BF_OK, "%s", latest(&err));
     cr_expect_eq(lua_tonumber(L, -1), 6285.42);
 }
 
@@ -191,9 +197,9 @@ Test(money_lib, fmt_std_and_pct_round_like_the_host)
         {"return require('money').short(0.1 + 0.2)", "0.3"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        bf_buf_clear(&err);
+        bf_errors_free(&err);
         cr_assert_eq(bf__sandbox_run_chunk(sb, cases[i].src, strlen(cases[i].src), "@test.lua", &err),
-                     BF_OK, "%s: %s", cases[i].src, bf_buf_str(&err));
+                     BF_OK, "%s: %s", cases[i].src, latest(&err));
         const char *got = lua_tostring(bf__sandbox_state(sb), -1);
         cr_expect_str_eq(got ? got : "(nil)", cases[i].want, "%s", cases[i].src);
         lua_pop(bf__sandbox_state(sb), 1);
@@ -217,11 +223,11 @@ Test(money_lib, no_amount_is_an_error_naming_the_line)
         {"local money = require 'money'\nmoney.round = nil", "read-only"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        bf_buf_clear(&err);
+        bf_errors_free(&err);
         int rc = bf__sandbox_run_chunk(sb, cases[i].src, strlen(cases[i].src), "@test.lua", &err);
         cr_expect_eq(rc, BF_ESCRIPT, "%s", cases[i].src);
-        cr_expect(strstr(bf_buf_str(&err), cases[i].want), "%s: got %s", cases[i].src,
-                  bf_buf_str(&err));
+        cr_expect(strstr(latest(&err), cases[i].want), "%s: got %s", cases[i].src,
+                  latest(&err));
         if (rc == BF_OK)
             lua_pop(bf__sandbox_state(sb), 1);
     }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bangfu.h"
+#include "helpers.h"
 #include "params.h"
 
 #define PARAMS BF_SOURCE_DIR "/policies/params.xml"
@@ -62,8 +63,7 @@ Test(params, value_in_force_is_the_latest_from_on_or_before_the_date)
 Test(params, overrides_replace_for_one_command)
 {
     bf_override ov;
-    char msg[200];
-    cr_assert_eq(bf_override_parse("dibao.standard=610", &ov, msg, sizeof msg), BF_OK);
+    cr_assert_eq(bf_override_parse("dibao.standard=610", &ov, &bf_test_errs), BF_OK);
     cr_expect_float_eq(value_on("dibao.standard", "2021-06-30", &ov, 1), 610, 1e-9);
     cr_expect_float_eq(value_on("dibao.standard", "2023-06-30", &ov, 1), 610, 1e-9);
     ov.has_from = true;
@@ -78,12 +78,11 @@ Test(params, overrides_replace_for_one_command)
 Test(params, bad_overrides_are_errors)
 {
     bf_override ov;
-    char msg[200];
-    cr_expect_eq(bf_override_parse("dibao.standard", &ov, msg, sizeof msg), BF_EINPUT);
-    cr_expect_eq(bf_override_parse("dibao.standard=abc", &ov, msg, sizeof msg), BF_EINPUT);
-    cr_expect(strstr(msg, "not a plain decimal"), "%s", msg);
-    cr_expect_eq(bf_override_parse("dibao.standard=1e3", &ov, msg, sizeof msg), BF_EINPUT);
-    cr_assert_eq(bf_override_parse("dibao.standrd=600", &ov, msg, sizeof msg), BF_OK);
+    cr_expect_eq(bf_override_parse("dibao.standard", &ov, &bf_test_errs), BF_EINPUT);
+    cr_expect_eq(bf_override_parse("dibao.standard=abc", &ov, &bf_test_errs), BF_EINPUT);
+    cr_expect(strstr(bf_test_error(), "not a plain decimal"), "%s", bf_test_error());
+    cr_expect_eq(bf_override_parse("dibao.standard=1e3", &ov, &bf_test_errs), BF_EINPUT);
+    cr_assert_eq(bf_override_parse("dibao.standrd=600", &ov, &bf_test_errs), BF_OK);
     bf_param_set set;
     cr_expect_eq(bf_params_resolve(ps, 18808, &ov, 1, &set, &errs), BF_EINPUT);
     cr_expect(errs.count && strstr(errs.msgs[0], "unknown parameter 'dibao.standrd'"));
@@ -174,18 +173,17 @@ Test(params, every_parameter_declares_a_range_and_its_values_are_in_it)
 Test(params, overrides_out_of_range_or_twice_are_refused)
 {
     bf_override ov[3];
-    char msg[200];
     bf_param_set set;
-    cr_assert_eq(bf_override_parse("dibao.standard=-5", &ov[0], msg, sizeof msg), BF_OK);
+    cr_assert_eq(bf_override_parse("dibao.standard=-5", &ov[0], &bf_test_errs), BF_OK);
     cr_expect_eq(bf_params_resolve(ps, 18808, ov, 1, &set, &errs), BF_EINPUT);
     cr_assert_eq(errs.count, 1);
     cr_expect(strstr(errs.msgs[0], "--set: dibao.standard = -5 is out of range: it must be at least 0 "
                                    "(kind money, unit yuan/person/month; declared at "), "%s", errs.msgs[0]);
     cr_expect(strstr(errs.msgs[0], "params.xml:14)"), "%s", errs.msgs[0]);
     bf_errors_free(&errs);
-    cr_assert_eq(bf_override_parse("dibao.standard=600", &ov[0], msg, sizeof msg), BF_OK);
-    cr_assert_eq(bf_override_parse("medical.premium=400", &ov[1], msg, sizeof msg), BF_OK);
-    cr_assert_eq(bf_override_parse("dibao.standard=610", &ov[2], msg, sizeof msg), BF_OK);
+    cr_assert_eq(bf_override_parse("dibao.standard=600", &ov[0], &bf_test_errs), BF_OK);
+    cr_assert_eq(bf_override_parse("medical.premium=400", &ov[1], &bf_test_errs), BF_OK);
+    cr_assert_eq(bf_override_parse("dibao.standard=610", &ov[2], &bf_test_errs), BF_OK);
     snprintf(ov[2].origin, sizeof ov[2].origin, "s.xml:4");
     cr_expect_eq(bf_params_resolve(ps, 18808, ov, 3, &set, &errs), BF_EINPUT);
     cr_assert_eq(errs.count, 1);
@@ -198,10 +196,9 @@ Test(params, overrides_out_of_range_or_twice_are_refused)
 Test(params, effects_say_what_is_in_force_and_what_changes_nothing)
 {
     bf_override ov[3];
-    char msg[200];
-    cr_assert_eq(bf_override_parse("dibao.standard=551", &ov[0], msg, sizeof msg), BF_OK);
-    cr_assert_eq(bf_override_parse("medical.premium=400", &ov[1], msg, sizeof msg), BF_OK);
-    cr_assert_eq(bf_override_parse("tekun.care_none=1000", &ov[2], msg, sizeof msg), BF_OK);
+    cr_assert_eq(bf_override_parse("dibao.standard=551", &ov[0], &bf_test_errs), BF_OK);
+    cr_assert_eq(bf_override_parse("medical.premium=400", &ov[1], &bf_test_errs), BF_OK);
+    cr_assert_eq(bf_override_parse("tekun.care_none=1000", &ov[2], &bf_test_errs), BF_OK);
     ov[2].has_from = true;
     bf_date_parse("2021-07-01", &ov[2].from);
     bf_date d;

@@ -10,20 +10,26 @@
 #include "guards.h"
 #include "sandbox.h"
 
+/* The latest message of e, "" when there is none. */
+static const char *latest(const bf_errors *e)
+{
+    return e->count ? e->msgs[e->count - 1] : "";
+}
+
 static bf_sandbox *sb;
 static bf_watchdog *wd;
-static bf_buf err;
+static bf_errors err;          /* the sandbox's messages; the latest is checked */
 
 static void setup(void)
 {
     bf_test_sandbox_open(BF_SOURCE_DIR "/tests/data/policies/faults/lib", "lib/", &sb, &wd);
-    memset(&err, 0, sizeof err);
+    bf_errors_init(&err, 16);
 }
 
 static void teardown(void)
 {
     bf_test_sandbox_close(sb, wd);
-    bf_buf_free(&err);
+    bf_errors_free(&err);
 }
 
 TestSuite(sandbox, .init = setup, .fini = teardown, .timeout = 60);
@@ -31,7 +37,7 @@ TestSuite(sandbox, .init = setup, .fini = teardown, .timeout = 60);
 /* Runs source; returns the status, leaves one result (or nothing) popped. */
 static int run(const char *src)
 {
-    bf_buf_clear(&err);
+    bf_errors_free(&err);
     int rc = bf__sandbox_run_chunk(sb, src, strlen(src), "@test.lua", &err);
     if (rc == BF_OK)
         lua_pop(bf__sandbox_state(sb), 1);
@@ -41,9 +47,9 @@ static int run(const char *src)
 /* Runs `return EXPR` and expects the string result. */
 static void expect_value(const char *src, const char *want)
 {
-    bf_buf_clear(&err);
+    bf_errors_free(&err);
     cr_assert_eq(bf__sandbox_run_chunk(sb, src, strlen(src), "@test.lua", &err), BF_OK, "%s: %s",
-                 src, bf_buf_str(&err));
+                 src, latest(&err));
     lua_State *L = bf__sandbox_state(sb);
     const char *got = lua_tostring(L, -1);
     cr_expect_str_eq(got ? got : "(nil)", want, "%s", src);
@@ -58,7 +64,7 @@ Test(sandbox, forbidden_globals_are_absent)
         char src[128];
         snprintf(src, sizeof src, "return %s", names[i]);
         cr_expect_eq(run(src), BF_ESCRIPT, "%s must not exist", names[i]);
-        cr_expect(strstr(bf_buf_str(&err), "unknown global"), "%s: %s", names[i], bf_buf_str(&err));
+        cr_expect(strstr(latest(&err), "unknown global"), "%s: %s", names[i], latest(&err));
     }
     expect_value("return tostring(string.dump)", "nil");
     expect_value("return tostring(math.random)", "nil");
@@ -127,14 +133,14 @@ Test(sandbox, the_globals_are_exactly_the_allowed_ones)
 Test(sandbox, globals_cannot_be_assigned)
 {
     cr_expect_eq(run("x = 1"), BF_ESCRIPT);
-    cr_expect(strstr(bf_buf_str(&err), "test.lua:1: assignment to global 'x' is not allowed"), "%s",
-              bf_buf_str(&err));
+    cr_expect(strstr(latest(&err), "test.lua:1: assignment to global 'x' is not allowed"), "%s",
+              latest(&err));
 }
 
 Test(sandbox, library_tables_and_string_metatable_are_read_only)
 {
     cr_expect_eq(run("string.format = nil"), BF_ESCRIPT);
-    cr_expect(strstr(bf_buf_str(&err), "read-only field 'format'"), "%s", bf_buf_str(&err));
+    cr_expect(strstr(latest(&err), "read-only field 'format'"), "%s", latest(&err));
     cr_expect_eq(run("math.pi = 3"), BF_ESCRIPT);
     expect_value("return tostring(getmetatable(''))", "false");
     expect_value("return ('%d'):format(7)", "7");
@@ -145,15 +151,15 @@ Test(sandbox, library_tables_and_string_metatable_are_read_only)
 Test(sandbox, gc_metamethods_are_refused)
 {
     cr_expect_eq(run("setmetatable({}, {__gc = function() while true do end end})"), BF_ESCRIPT);
-    cr_expect(strstr(bf_buf_str(&err), "__gc metamethods are not allowed"), "%s", bf_buf_str(&err));
+    cr_expect(strstr(latest(&err), "__gc metamethods are not allowed"), "%s", latest(&err));
     expect_value("local t = setmetatable({}, {__index = function() return 'ok' end}) return t.x", "ok");
 }
 
 Test(sandbox, infinite_loop_hits_the_budget)
 {
     cr_expect_eq(run("local n = 0\nwhile true do n = n + 1 end"), BF_ELIMIT);
-    cr_expect(strstr(bf_buf_str(&err), "test.lua:2: instruction budget of 1000000 instructions exceeded"),
-              "%s", bf_buf_str(&err));
+    cr_expect(strstr(latest(&err), "test.lua:2: instruction budget of 1000000 instructions exceeded"),
+              "%s", latest(&err));
     /* a pcall around the loop cannot swallow the stop */
     cr_expect_eq(run("for i = 1, 100 do pcall(function() while true do end end) end return 1"), BF_ELIMIT);
     /* and the state works afterwards */
@@ -174,7 +180,7 @@ Test(sandbox, string_rep_bomb_hits_the_memory_cap)
     /* doubling a text passes every string.rep limit and reaches the cap of 32 MiB */
     cr_expect_eq(run("local s = string.rep('x', 1 << 20) for i = 1, 10 do s = s .. s end return #s"),
                  BF_ELIMIT);
-    cr_expect(strstr(bf_buf_str(&err), "memory cap of 32 MiB exceeded"), "%s", bf_buf_str(&err));
+    cr_expect(strstr(latest(&err), "memory cap of 32 MiB exceeded"), "%s", latest(&err));
     cr_expect_eq(run("local t = {} for i = 1, 1e9 do t[i] = {i} end"), BF_ELIMIT);
     bf_sandbox_stats st;
     bf__sandbox_get_stats(sb, &st);
@@ -187,22 +193,22 @@ Test(sandbox, require_is_restricted_to_the_lib_folder)
     expect_value("return tostring(require('util').double(21))", "42");
     expect_value("return tostring(require('util') == require('util'))", "true");
     cr_expect_eq(run("require('util').double = nil"), BF_ESCRIPT);
-    cr_expect(strstr(bf_buf_str(&err), "read-only"), "%s", bf_buf_str(&err));
+    cr_expect(strstr(latest(&err), "read-only"), "%s", latest(&err));
     cr_expect_eq(run("require('../params')"), BF_ESCRIPT);
-    cr_expect(strstr(bf_buf_str(&err), "bad module name"), "%s", bf_buf_str(&err));
+    cr_expect(strstr(latest(&err), "bad module name"), "%s", latest(&err));
     cr_expect_eq(run("require('io')"), BF_ESCRIPT);
-    cr_expect(strstr(bf_buf_str(&err), "module 'io' not found"), "%s", bf_buf_str(&err));
+    cr_expect(strstr(latest(&err), "module 'io' not found"), "%s", latest(&err));
     /* the failure does not poison later requires of the same name */
     cr_expect_eq(run("require('io')"), BF_ESCRIPT);
-    cr_expect(strstr(bf_buf_str(&err), "not found"), "%s", bf_buf_str(&err));
+    cr_expect(strstr(latest(&err), "not found"), "%s", latest(&err));
 }
 
 Test(sandbox, binary_chunks_are_refused)
 {
     const char chunk[] = "\x1bLua\x54\x00";
-    bf_buf_clear(&err);
+    bf_errors_free(&err);
     cr_expect_neq(bf__sandbox_run_chunk(sb, chunk, sizeof chunk - 1, "@bin.lua", &err), BF_OK);
-    cr_expect(strstr(bf_buf_str(&err), "binary"), "%s", bf_buf_str(&err));
+    cr_expect(strstr(latest(&err), "binary"), "%s", latest(&err));
 }
 
 Test(sandbox, read_only_proxies_and_views)
@@ -222,8 +228,8 @@ Test(sandbox, read_only_proxies_and_views)
                       "return #v .. ',' .. n .. ',' .. v.inner.k .. ',' .. tostring(ok)";
     cr_assert_eq(luaL_loadbufferx(L, src, strlen(src), "=t", "t"), LUA_OK);
     lua_insert(L, -2);                               /* fn, view */
-    bf_buf_clear(&err);
-    cr_assert_eq(bf__sandbox_call(sb, 1, 1, &err), BF_OK, "%s", bf_buf_str(&err));
+    bf_errors_free(&err);
+    cr_assert_eq(bf__sandbox_call(sb, 1, 1, &err), BF_OK, "%s", latest(&err));
     cr_expect_str_eq(lua_tostring(L, -1), "2,3,v,false");
     lua_pop(L, 1);
 }
@@ -237,8 +243,8 @@ Test(sandbox, deeply_nested_modules_are_frozen_or_refused)
     cr_expect_eq(run("local t = require('deep_ok') for i = 1, 12 do t = t.next end t.level = 0"),
                  BF_ESCRIPT, "the deepest table is read-only too");
     cr_expect_eq(run("return require('deep_bomb')"), BF_ESCRIPT);
-    cr_expect(strstr(bf_buf_str(&err), "nest more than 100 levels deep") != NULL, "%s",
-              bf_buf_str(&err));
+    cr_expect(strstr(latest(&err), "nest more than 100 levels deep") != NULL, "%s",
+              latest(&err));
 }
 
 /* ---- Evaluations that always end (issue 11, item 2) ---- */
@@ -248,8 +254,8 @@ Test(sandbox, a_message_handler_cannot_loop_past_the_budget)
     /* Lua's own xpcall runs the handler with hooks off: this looped for ever */
     cr_expect_eq(run("xpcall(function() while true do end end, function() while true do end end)"),
                  BF_ELIMIT);
-    cr_expect(strstr(bf_buf_str(&err), "instruction budget of 1000000 instructions exceeded"), "%s",
-              bf_buf_str(&err));
+    cr_expect(strstr(latest(&err), "instruction budget of 1000000 instructions exceeded"), "%s",
+              latest(&err));
     /* nested protection cannot catch the stop either */
     cr_expect_eq(run("while true do pcall(pcall, xpcall, function() while true do end end, print) end"),
                  BF_ELIMIT);
@@ -265,10 +271,10 @@ Test(sandbox, a_message_handler_cannot_loop_past_the_budget)
 Test(sandbox, backtracking_patterns_are_refused_before_they_run)
 {
     cr_expect_eq(run("local i = string.find(('a'):rep(3000), ('a-'):rep(12) .. 'b') return i"), BF_ESCRIPT);
-    cr_expect(strstr(bf_buf_str(&err), "test.lua:1: this pattern repeats 12 items"), "%s",
-              bf_buf_str(&err));
+    cr_expect(strstr(latest(&err), "test.lua:1: this pattern repeats 12 items"), "%s",
+              latest(&err));
     cr_expect_eq(run("local s = ('a'):rep(3000) return s:match('(.-)(.-)(.-)x')"), BF_ESCRIPT);
-    cr_expect(strstr(bf_buf_str(&err), "repeats 3 items"), "%s", bf_buf_str(&err));
+    cr_expect(strstr(latest(&err), "repeats 3 items"), "%s", latest(&err));
     /* what policies do with patterns still works: 3 repetitions over 10 bytes is 11^4 steps */
     expect_value("local y, m, d = ('2021-05-03'):match('^(%d+)-(%d+)-(%d+)$') return y .. m .. d",
                  "20210503");
@@ -284,8 +290,8 @@ Test(sandbox, string_rep_is_limited_to_a_megabyte)
 {
     expect_value("return tostring(#string.rep('ab', 1 << 19))", "1048576");
     cr_expect_eq(run("local s = string.rep('ab', 25000000) return s"), BF_ESCRIPT);
-    cr_expect(strstr(bf_buf_str(&err), "test.lua:1: string.rep would make a text of more than 1048576 bytes"),
-              "%s", bf_buf_str(&err));
+    cr_expect(strstr(latest(&err), "test.lua:1: string.rep would make a text of more than 1048576 bytes"),
+              "%s", latest(&err));
     cr_expect_eq(run("return ('x'):rep(2, ('y'):rep(1 << 20))"), BF_ESCRIPT);
 }
 
@@ -304,26 +310,26 @@ Test(sandbox, the_wall_clock_stops_an_evaluation_the_budget_would_not)
     /* a megabyte per instruction: about 5 instructions an iteration, so the budget of 10^9 is
      * never reached while the clock runs out */
     const char *src = "for i = 1, 1e9 do local s = string.rep('ab', 1 << 19) end";
-    bf_buf e = {0};
-    cr_expect_eq(bf__sandbox_run_chunk(slow, src, strlen(src), "@slow.lua", &e), BF_ELIMIT);
-    cr_expect(strstr(bf_buf_str(&e), "slow.lua:1: the evaluation ran for more than 1 seconds"), "%s",
-              bf_buf_str(&e));
+    bf_errors_init(&errs, 5);
+    cr_expect_eq(bf__sandbox_run_chunk(slow, src, strlen(src), "@slow.lua", &errs), BF_ELIMIT);
+    cr_expect(strstr(latest(&errs), "slow.lua:1: the evaluation ran for more than 1 seconds"), "%s",
+              latest(&errs));
     /* the next call starts with a fresh clock */
-    bf_buf_clear(&e);
+    bf_errors_free(&errs);
     const char *ok = "return 'alive'";
-    cr_expect_eq(bf__sandbox_run_chunk(slow, ok, strlen(ok), "@ok.lua", &e), BF_OK, "%s", bf_buf_str(&e));
-    bf_buf_free(&e);
+    cr_expect_eq(bf__sandbox_run_chunk(slow, ok, strlen(ok), "@ok.lua", &errs), BF_OK, "%s", latest(&errs));
+    bf_errors_free(&errs);
     bf_test_sandbox_close(slow, dog);
 }
 
 Test(sandbox, an_error_object_that_is_not_a_string_names_its_line)
 {
     cr_expect_eq(run("local t = {}\nerror(t)"), BF_ESCRIPT);
-    cr_expect_str_eq(bf_buf_str(&err), "test.lua:2: error object is a table value");
+    cr_expect_str_eq(latest(&err), "test.lua:2: error object is a table value");
     cr_expect_eq(run("local function f()\n  error()\nend\nf()"), BF_ESCRIPT);
-    cr_expect_str_eq(bf_buf_str(&err), "test.lua:2: error object is a nil value");
+    cr_expect_str_eq(latest(&err), "test.lua:2: error object is a nil value");
     /* strings are left as the script made them */
     cr_expect_eq(run("error('plain', 0)"), BF_ESCRIPT);
-    cr_expect_str_eq(bf_buf_str(&err), "plain");
+    cr_expect_str_eq(latest(&err), "plain");
     expect_value("return 'alive'", "alive");
 }

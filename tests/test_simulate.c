@@ -172,11 +172,10 @@ enum { N_POL = sizeof policy_ids / sizeof policy_ids[0] };
 static char *compare_with_check(const char *set1, const char *set2)
 {
     bf_override ov[2];
-    char msg[200];
-    cr_assert_eq(bf_override_parse(set1, &ov[0], msg, sizeof msg), BF_OK);
+    cr_assert_eq(bf_override_parse(set1, &ov[0], &bf_test_errs), BF_OK);
     int n_ov = 1;
     if (set2)
-        cr_assert_eq(bf_override_parse(set2, &ov[n_ov++], msg, sizeof msg), BF_OK);
+        cr_assert_eq(bf_override_parse(set2, &ov[n_ov++], &bf_test_errs), BF_OK);
     bf_test_run r;
     int status = set2 ? bf_test_bangfu(&r, NULL, "simulate", "--db", db, "--date", "2021-06-30",
                                        "--policies", POLICIES, "--format", "json", "--set", set1,
@@ -580,8 +579,7 @@ static void household_view_equals_checks(const char *set, const char *run_first)
         bf_test_run_free(&r);
     }
     bf_override ov;
-    char msg[200];
-    cr_assert_eq(bf_override_parse(set, &ov, msg, sizeof msg), BF_OK);
+    cr_assert_eq(bf_override_parse(set, &ov, &bf_test_errs), BF_OK);
     hh_total *before, *after;
     int n = check_household_totals(NULL, 0, &before);
     cr_assert_eq(check_household_totals(&ov, 1, &after), n);

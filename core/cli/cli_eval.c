@@ -56,9 +56,11 @@ int bf__eval_opts_parse(const char *cmd, int argc, char **argv, int *i, bf_eval_
             bf__cli_usage_error(cmd, _("at most %d --set options"), BF_CLI_MAX_OVERRIDES);
             return -1;
         }
-        char err[300];
-        if (bf_override_parse(v, &o->overrides[o->n_overrides], err, sizeof err) != BF_OK) {
-            bf__cli_usage_error(cmd, _("--set %s"), err);
+        bf_errors why;
+        bf_errors_init(&why, 1);
+        if (bf_override_parse(v, &o->overrides[o->n_overrides], &why) != BF_OK) {
+            bf__cli_usage_error(cmd, _("--set %s"), bf_errors_first(&why));
+            bf_errors_free(&why);
             return -1;
         }
         o->n_overrides++;

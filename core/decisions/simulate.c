@@ -744,12 +744,15 @@ int bf_scenario_load(const char *path, bf_scenario *out, bf_errors *errs)
         xmlChar *param = xmlGetProp(n, (const xmlChar *)"param");
         xmlChar *value = xmlGetProp(n, (const xmlChar *)"value");
         xmlChar *from = xmlGetProp(n, (const xmlChar *)"from");
-        char arg[512], err[300];
+        char arg[512];
         snprintf(arg, sizeof arg, "%s=%s", param ? (const char *)param : "",
                  value ? (const char *)value : "");
         bf_override *o = &out->sets[out->n_sets];
-        if (bf_override_parse(arg, o, err, sizeof err) != BF_OK) {
-            bf_errors_add(errs, "%s:%ld: %s", path, bf_xml_line(n), err);
+        bf_errors why;
+        bf_errors_init(&why, 1);
+        if (bf_override_parse(arg, o, &why) != BF_OK) {
+            bf_errors_add(errs, "%s:%ld: %s", path, bf_xml_line(n), bf_errors_first(&why));
+            bf_errors_free(&why);
             rc = BF_EINPUT;
         } else if (from && bf_date_parse((const char *)from, &o->from) != BF_OK) {
             bf_errors_add(errs, _("%s:%ld: from=\"%s\" is not a date YYYY-MM-DD"), path,

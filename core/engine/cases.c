@@ -51,10 +51,13 @@ static int read_set(xmlNode *n, bf_override *o, const char *file, bf_errors *err
 {
     char *param = attr(n, "param"), *value = attr(n, "value"), *from = attr(n, "from");
     int errors = 0;
-    char arg[400], err[300];
+    char arg[400];
     snprintf(arg, sizeof arg, "%s=%s", param ? param : "", value ? value : "");
-    if (bf_override_parse(arg, o, err, sizeof err) != BF_OK) {
-        bf_errors_add(errs, _("%s:%ld: set: %s"), file, bf_xml_line(n), err);
+    bf_errors why;
+    bf_errors_init(&why, 1);
+    if (bf_override_parse(arg, o, &why) != BF_OK) {
+        bf_errors_add(errs, _("%s:%ld: set: %s"), file, bf_xml_line(n), bf_errors_first(&why));
+        bf_errors_free(&why);
         errors++;
     } else if (from) {
         o->has_from = true;

@@ -403,7 +403,6 @@ static int load_catalog(bf_engine *e, bf_sandbox *sb, pending_requires **req_out
     pending_requires *req = calloc((size_t)n, sizeof *req);
     int errors = (!e->pol || !req) ? 1 : 0;
     lua_State *L = bf__sandbox_state(sb);
-    bf_buf err = {0};
     bool out_of_memory = !e->pol || !req;
     for (int i = 0; !out_of_memory && i < n; i++) {     /* every file, so lint reports them all */
         bf_policy *p = &e->pol[e->n_pol++];
@@ -427,9 +426,7 @@ static int load_catalog(bf_engine *e, bf_sandbox *sb, pending_requires **req_out
         snprintf(stem, sizeof stem, "%.*s", (int)(strlen(names[i]) - 4), names[i]);
         char chunk[4200];
         snprintf(chunk, sizeof chunk, "@%s", p->display);
-        bf_buf_clear(&err);
-        if (bf__sandbox_run_chunk(sb, p->src, p->src_len, chunk, &err) != BF_OK) {
-            bf_errors_add(errs, "%s", bf_buf_str(&err));
+        if (bf__sandbox_run_chunk(sb, p->src, p->src_len, chunk, errs) != BF_OK) {
             p->id = strdup(stem);
             errors++;
             continue;
@@ -437,7 +434,6 @@ static int load_catalog(bf_engine *e, bf_sandbox *sb, pending_requires **req_out
         errors += check_contract(L, p, stem, &req[i], errs);
         lua_pop(L, 1);
     }
-    bf_buf_free(&err);
     for (int i = 0; i < n; i++)
         free(names[i]);
     free(names);

@@ -120,12 +120,10 @@ static int return_line(lua_State *L, eval_job *job, int k, int member)
     bf__sandbox_set_trace(w->sb, NULL);
     bf__sandbox_observe_lines(w->sb, probe_line, &rp);
     int nargs = push_call(L, job, k, member);
-    bf_buf err = {0};
-    if (bf__sandbox_call(w->sb, nargs, 1, &err) == BF_OK)
+    if (bf__sandbox_call(w->sb, nargs, 1, NULL) == BF_OK)
         lua_pop(L, 1);
     else
         rp.line = -1;
-    bf_buf_free(&err);
     bf__sandbox_observe_lines(w->sb, NULL, NULL);
     return rp.line > 0 ? rp.line : p->eval_line;
 }
@@ -149,7 +147,7 @@ static bool call_reasons(lua_State *L, eval_job *job, bf_decision *d)
     lua_rawgeti(L, f + FRAME_KEYS, K_REASONS);
     lua_rawget(L, -2);                                   /* decision, fn */
     lua_pushvalue(L, -1);                                /* decision, fn, fn */
-    bf_buf_clear(&w->err);
+    bf_errors_free(&w->err);
     if (bf__sandbox_call_once(w->sb, 0, 1, &w->err) != BF_OK) {
         lua_pop(L, 1);
         return false;
@@ -163,7 +161,7 @@ static bool call_reasons(lua_State *L, eval_job *job, bf_decision *d)
         lua_getinfo(L, ">S", &ar);
         const char *file = ar.source[0] == '@' ? ar.source + 1 : w->e->pol[d->policy].display;
         int line = ar.source[0] == '@' ? ar.linedefined : w->e->pol[d->policy].eval_line;
-        bf_buf_printf(&w->err, _("%s:%d: malformed decision: %s"), file, line, bf_buf_str(&w->why));
+        bf_errors_add(&w->err, _("%s:%d: malformed decision: %s"), file, line, bf_buf_str(&w->why));
     }
     lua_pop(L, 2);                                       /* decision */
     return ok;
@@ -184,7 +182,7 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
         w->params_count = 0;
         bf__sandbox_set_trace(w->sb, &w->trace);
     }
-    bf_buf_clear(&w->err);
+    bf_errors_free(&w->err);
     int rc = bf__sandbox_call(w->sb, nargs, 1, &w->err);
     bf_decision *d = bf_result_add(job->res, k, member);
     if (!d)
@@ -198,21 +196,21 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
                                 d, &w->scratch, &w->why, &deferred);
         if (ok && deferred && !call_reasons(L, job, d)) {
             lua_pop(L, 1);
-            bf__fail_decision(job->res, d, p, bf_buf_str(&w->err));
+            bf__fail_decision(job->res, d, p, bf_errors_first(&w->err));
             lua_pushboolean(L, 0);                       /* the slot holds false */
             ok = false;
         } else if (!ok) {
             lua_pop(L, 1);
-            bf_buf_clear(&w->err);
-            bf_buf_printf(&w->err, _("%s:%d: malformed decision: %s"), p->display,
+            bf_errors_free(&w->err);
+            bf_errors_add(&w->err, _("%s:%d: malformed decision: %s"), p->display,
                           return_line(L, job, k, member), bf_buf_str(&w->why));
             if (e->cfg.explain)
                 bf__sandbox_set_trace(w->sb, &w->trace);
-            bf__fail_decision(job->res, d, p, bf_buf_str(&w->err));
+            bf__fail_decision(job->res, d, p, bf_errors_first(&w->err));
             lua_pushboolean(L, 0);                       /* the slot holds false */
         }
     } else {
-        bf__fail_decision(job->res, d, p, bf_buf_str(&w->err));
+        bf__fail_decision(job->res, d, p, bf_errors_first(&w->err));
         lua_pushboolean(L, 0);                           /* the slot holds false */
     }
     w->failed[job->set][slot] = !ok;
@@ -346,7 +344,7 @@ static void finish_reasons(lua_State *L, eval_job *job)
     int slot = bf__slot(w->e, d->policy, d->member);
     lua_rawgeti(L, job->frame + FRAME_SLOTS, slot);      /* decision */
     if (!call_reasons(L, job, d)) {
-        bf__fail_decision(job->res, d, &w->e->pol[d->policy], bf_buf_str(&w->err));
+        bf__fail_decision(job->res, d, &w->e->pol[d->policy], bf_errors_first(&w->err));
         w->failed[job->set][slot] = true;
         lua_pushboolean(L, 0);
         lua_rawseti(L, job->frame + FRAME_SLOTS, slot);  /* the slot holds false */
@@ -367,7 +365,7 @@ static void evaluate_looped(lua_State *L, eval_job *job)
     while (job->next_k < e->n_pol) {
         lua_pushcfunction(L, household_loop);
         lua_pushlightuserdata(L, job);
-        bf_buf_clear(&w->err);
+        bf_errors_free(&w->err);
         int rc = bf__sandbox_call(w->sb, 1, 0, &w->err);
         job->frame = frame;
         if (rc == BF_OK && job->stop == LOOP_DONE)

@@ -91,7 +91,8 @@ struct worker {
     bool *read;                 /* [policy * n_params + param], set 0 */
     int64_t *reevaluated;       /* per policy: households evaluated again (pair evaluation) */
     bf_buf trace, params;       /* explain: print trace, parameters read */
-    bf_buf err, scratch, why;   /* an evaluation's error, JSON being built, a malformed decision */
+    bf_errors err;              /* an evaluation's error (at most one kept) */
+    bf_buf scratch, why;        /* JSON being built, a malformed decision */
     bf_result support;          /* stored-baseline simulate: decisions evaluated only to be read */
     int params_count;
     bool *cur_reads;            /* track_reads: the household's bf_result.reads while it runs */

@@ -623,9 +623,7 @@ static bool read_contract(bf_sandbox *sb, const char *display, const char *src, 
     lua_State *L = bf__sandbox_state(sb);
     char chunk[4200];
     snprintf(chunk, sizeof chunk, "@%s", display);
-    bf_buf err = {0};
-    int rc = bf__sandbox_run_chunk(sb, src, len, chunk, &err);
-    bf_buf_free(&err);
+    int rc = bf__sandbox_run_chunk(sb, src, len, chunk, NULL);   /* reported by the load */
     if (rc != BF_OK)
         return false;
     if (lua_type(L, -1) == LUA_TTABLE) {

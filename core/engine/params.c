@@ -378,19 +378,16 @@ int bf_param_value_on(const bf_param *param, bf_date date)
     return found;
 }
 
-int bf_override_parse(const char *arg, bf_override *out, char *err, size_t errlen)
+int bf_override_parse(const char *arg, bf_override *out, bf_errors *errs)
 {
     memset(out, 0, sizeof *out);
     const char *eq = strchr(arg, '=');
-    if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof out->name) {
-        snprintf(err, errlen, _("'%s' is not NAME=VALUE"), arg);
-        return BF_EINPUT;
-    }
+    if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof out->name)
+        return bf_errors_fail(errs, BF_EINPUT, _("'%s' is not NAME=VALUE"), arg);
     memcpy(out->name, arg, (size_t)(eq - arg));
-    if (bf_number_parse(eq + 1, &out->value) != BF_OK || strlen(eq + 1) >= sizeof out->text) {
-        snprintf(err, errlen, _("%s: value '%s' is not a plain decimal number"), out->name, eq + 1);
-        return BF_EINPUT;
-    }
+    if (bf_number_parse(eq + 1, &out->value) != BF_OK || strlen(eq + 1) >= sizeof out->text)
+        return bf_errors_fail(errs, BF_EINPUT, _("%s: value '%s' is not a plain decimal number"),
+                              out->name, eq + 1);
     snprintf(out->text, sizeof out->text, "%s", eq + 1);
     return BF_OK;
 }

@@ -83,8 +83,8 @@ typedef struct bf_override {
     char origin[300];      /* where it was given, for messages: "--set", "s.xml:4"; "" unknown */
 } bf_override;
 
-/* Parses "NAME=VALUE" (VALUE a plain decimal); BF_OK or BF_EINPUT with a message in err. */
-int bf_override_parse(const char *arg, bf_override *out, char *err, size_t errlen);
+/* Parses "NAME=VALUE" (VALUE a plain decimal); BF_OK or BF_EINPUT with a message in errs. */
+int bf_override_parse(const char *arg, bf_override *out, bf_errors *errs);
 
 /* The values of every parameter on one date, after overrides. */
 typedef struct bf_param_set {

@@ -304,13 +304,14 @@ static int freeze_shared(lua_State *L)
     return 1;
 }
 
-int bf__sandbox_freeze(bf_sandbox *sb, bf_buf *err)
+int bf__sandbox_freeze(bf_sandbox *sb, bf_errors *errs)
 {
     lua_State *L = bf__sandbox_state(sb);
     lua_pushcfunction(L, freeze_shared);
     lua_insert(L, -2);                               /* freeze_shared, value */
     if (lua_pcall(L, 1, 1, 0) != LUA_OK) {           /* frozen | err */
-        bf_buf_puts(err, lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : _("out of memory"));
+        bf_errors_add(errs, "%s", lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1)
+                                                                 : _("out of memory"));
         lua_pop(L, 1);
         return BF_ELIMIT;
     }

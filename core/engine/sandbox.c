@@ -697,25 +697,26 @@ void bf__sandbox_next_evaluation(bf_sandbox *sb)
     arm(sb->L, sb, COUNT_STEP);                      /* the hook's count starts again too */
 }
 
-/* Turns the error object on top into "file:line: message" in err and pops it. */
-static int describe_error(bf_sandbox *sb, int rc, bf_buf *err)
+/* Turns the error object on top into "file:line: message" in errs and pops it. */
+static int describe_error(bf_sandbox *sb, int rc, bf_errors *errs)
 {
     lua_State *L = sb->L;
     int code = BF_ESCRIPT;
     if ((rc == LUA_ERRMEM || sb->memory_exceeded) && sb->memory_where[0]) {
-        bf_buf_printf(err, _("%s: memory cap of %zu MiB exceeded"), sb->memory_where,
+        bf_errors_add(errs, _("%s: memory cap of %zu MiB exceeded"), sb->memory_where,
                       sb->max_memory / (1024 * 1024));
         code = BF_ELIMIT;
     } else if (rc == LUA_ERRMEM || sb->memory_exceeded) {
-        bf_buf_printf(err, _("memory cap of %zu MiB exceeded"), sb->max_memory / (1024 * 1024));
+        bf_errors_add(errs, _("memory cap of %zu MiB exceeded"), sb->max_memory / (1024 * 1024));
         code = BF_ELIMIT;
     } else if (sb->stop_budget) {
-        bf_buf_puts(err, lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : _("instruction budget exceeded"));
+        bf_errors_add(errs, "%s", lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1)
+                                                                 : _("instruction budget exceeded"));
         code = BF_ELIMIT;
     } else if (lua_type(L, -1) == LUA_TSTRING) {
-        bf_buf_puts(err, lua_tostring(L, -1));
+        bf_errors_add(errs, "%s", lua_tostring(L, -1));
     } else {
-        bf_buf_printf(err, _("error object is a %s value"), luaL_typename(L, -1));
+        bf_errors_add(errs, _("error object is a %s value"), luaL_typename(L, -1));
     }
     lua_pop(L, 1);
     if (code == BF_ELIMIT)
@@ -723,20 +724,20 @@ static int describe_error(bf_sandbox *sb, int rc, bf_buf *err)
     return code;
 }
 
-static int call_counting(bf_sandbox *sb, int nargs, int nresults, bool counting, bf_buf *err);
+static int call_counting(bf_sandbox *sb, int nargs, int nresults, bool counting, bf_errors *errs);
 
-int bf__sandbox_call(bf_sandbox *sb, int nargs, int nresults, bf_buf *err)
+int bf__sandbox_call(bf_sandbox *sb, int nargs, int nresults, bf_errors *errs)
 {
-    return call_counting(sb, nargs, nresults, sb->always_count, err);
+    return call_counting(sb, nargs, nresults, sb->always_count, errs);
 }
 
-int bf__sandbox_call_once(bf_sandbox *sb, int nargs, int nresults, bf_buf *err)
+int bf__sandbox_call_once(bf_sandbox *sb, int nargs, int nresults, bf_errors *errs)
 {
-    return call_counting(sb, nargs, nresults, true, err);
+    return call_counting(sb, nargs, nresults, true, errs);
 }
 
 /* bf__sandbox_call, counting from the start when counting (then never aborted and re-run). */
-static int call_counting(bf_sandbox *sb, int nargs, int nresults, bool counting, bf_buf *err)
+static int call_counting(bf_sandbox *sb, int nargs, int nresults, bool counting, bf_errors *errs)
 {
     lua_State *L = sb->L;
     int base = lua_gettop(L) - nargs;                /* the function */
@@ -753,7 +754,7 @@ static int call_counting(bf_sandbox *sb, int nargs, int nresults, bool counting,
         rc = protected_call(sb, nargs, nresults, true);
     }
     if (rc != LUA_OK) {
-        int code = describe_error(sb, rc, err);
+        int code = describe_error(sb, rc, errs);
         lua_settop(L, base - 1);
         return code;
     }
@@ -764,14 +765,15 @@ static int call_counting(bf_sandbox *sb, int nargs, int nresults, bool counting,
 }
 
 int bf__sandbox_run_chunk(bf_sandbox *sb, const char *src, size_t len, const char *chunkname,
-                          bf_buf *err)
+                          bf_errors *errs)
 {
     lua_State *L = sb->L;
     int rc = load_with_env(L, src, len, chunkname);
     if (rc != LUA_OK) {
-        bf_buf_puts(err, lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : _("cannot load"));
+        bf_errors_add(errs, "%s", lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1)
+                                                                 : _("cannot load"));
         lua_pop(L, 1);
         return rc == LUA_ERRMEM ? BF_ELIMIT : BF_ESCRIPT;
     }
-    return bf__sandbox_call(sb, 0, 1, err);
+    return bf__sandbox_call(sb, 0, 1, errs);
 }

@@ -46,19 +46,20 @@ lua_State *bf__sandbox_state(bf_sandbox *sb);
  * its own (reads see the allowed globals, unknown globals and any write are errors), runs it
  * under the budget and leaves its first result on the stack (stack: +1). */
 int bf__sandbox_run_chunk(bf_sandbox *sb, const char *src, size_t len, const char *chunkname,
-                          bf_buf *err);
+                          bf_errors *errs);
 
 /* Freezes the value on top of the stack, which every later evaluation shares (a policy's
  * evaluate): tables reachable from it (fields, upvalues of its functions, theirs in turn) become
  * read-only proxies, so that no evaluation can leave a value there for the next household; a
  * write raises an error naming the script line. The value stays on top (a table replaced by its
- * proxy). BF_OK, or BF_ELIMIT with the message in err (nesting too deep, out of memory). */
-int bf__sandbox_freeze(bf_sandbox *sb, bf_buf *err);
+ * proxy). BF_OK, or BF_ELIMIT with the message in errs (nesting too deep, out of memory). */
+int bf__sandbox_freeze(bf_sandbox *sb, bf_errors *errs);
 
 /* Calls the function below nargs arguments on the stack, like lua_pcall(L, nargs, nresults),
  * under the instruction budget and memory cap. On error the stack holds nothing of the call and
- * err receives "file:line: message". Returns BF_OK, BF_ESCRIPT, or BF_ELIMIT (budget or memory). */
-int bf__sandbox_call(bf_sandbox *sb, int nargs, int nresults, bf_buf *err);
+ * errs receives "file:line: message". Returns BF_OK, BF_ESCRIPT, or BF_ELIMIT (budget or
+ * memory). */
+int bf__sandbox_call(bf_sandbox *sb, int nargs, int nresults, bf_errors *errs);
 /* Inside a call: the next evaluation of a host loop starts (eval.c's household loop calls
  * several evaluations in one protected call). When the call counts instructions, the count, its
  * hook and the wall clock start again, so the budget and the time limit stay per evaluation;
@@ -68,7 +69,7 @@ void bf__sandbox_next_evaluation(bf_sandbox *sb);
 /* bf__sandbox_call counting instructions from the start, so that the call is never aborted by
  * the watchdog and run a second time: for a function that may change what it captured (a
  * decision's reasons function appending to its list). */
-int bf__sandbox_call_once(bf_sandbox *sb, int nargs, int nresults, bf_buf *err);
+int bf__sandbox_call_once(bf_sandbox *sb, int nargs, int nresults, bf_errors *errs);
 
 /* The names scripts may read: the globals (lib NULL) or the fields of library lib ("string",
  * "math", "table", "utf8"); fills out with up to max of them and returns how many (0 for a

@@ -164,29 +164,25 @@ static int setup_worker(bf_engine *e, worker *w, bf_errors *errs)
         bf_errors_add(errs, _("out of memory setting up worker %d"), w->index);
         return BF_ENOMEM;
     }
-    bf_buf err = {0};
     int top = lua_gettop(L);
     for (int k = 0; k < e->n_pol; k++) {
         char chunk[4200];
         snprintf(chunk, sizeof chunk, "@%s", e->pol[k].display);
-        bf_buf_clear(&err);
-        if (bf__sandbox_run_chunk(w->sb, e->pol[k].src, e->pol[k].src_len, chunk, &err) != BF_OK) {
-            bf_errors_add(errs, "%s", bf_buf_str(&err));
-            bf_buf_free(&err);
+        if (bf__sandbox_run_chunk(w->sb, e->pol[k].src, e->pol[k].src_len, chunk, errs) != BF_OK)
             return BF_ESCRIPT;
-        }
         lua_getfield(L, -1, "evaluate");                 /* policy, evaluate */
         /* what evaluate reaches outlives every evaluation: frozen, so none leaves a value there */
-        if (bf__sandbox_freeze(w->sb, &err) != BF_OK) {
-            bf_errors_add(errs, "%s: %s", e->pol[k].display, bf_buf_str(&err));
-            bf_buf_free(&err);
+        bf_errors why;
+        bf_errors_init(&why, 1);
+        if (bf__sandbox_freeze(w->sb, &why) != BF_OK) {
+            bf_errors_add(errs, "%s: %s", e->pol[k].display, bf_errors_first(&why));
+            bf_errors_free(&why);
             return BF_ESCRIPT;
         }
         w->eval_ref[k] = luaL_ref(L, LUA_REGISTRYINDEX);
         lua_pop(L, 1);                                   /* nothing */
         assert(lua_gettop(L) == top);
     }
-    bf_buf_free(&err);
     lua_pushcfunction(L, bf__views_setup);
     lua_pushlightuserdata(L, w);
     if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
@@ -230,6 +226,7 @@ int bf_engine_open(const bf_engine_config *cfg, bf_engine **out, bf_errors *errs
         worker *w = &e->workers[i];
         w->e = e;
         w->index = i;
+        bf_errors_init(&w->err, 1);
         rc = bf__sandbox_new(&sc, &w->sb, errs);
         if (rc != BF_OK)
             break;
@@ -285,7 +282,7 @@ void bf_engine_close(bf_engine *e)
         free(w->shown_m);
         free(w->reevaluated);
         free(w->failed[0]); free(w->failed[1]);
-        bf_buf_free(&w->trace); bf_buf_free(&w->err); bf_buf_free(&w->params);
+        bf_buf_free(&w->trace); bf_errors_free(&w->err); bf_buf_free(&w->params);
         bf_buf_free(&w->scratch); bf_buf_free(&w->why);
         bf_result_free(&w->support);
     }

@@ -369,43 +369,42 @@ static bool convert(const field_def *f, char *record, const char *v)
 }
 
 /* Why v does not convert into f, named as label. */
-static void explain(const field_def *f, const char *label, const char *v, char *msg, size_t len)
+static void explain(const field_def *f, const char *label, const char *v, bf_errors *errs)
 {
     switch (f->kind) {
     case F_TEXT:
-        snprintf(msg, len, _("%s is too long (%zu bytes; at most %zu allowed)"), label, strlen(v),
-                 f->size - 1);
+        bf_errors_add(errs, _("%s is too long (%zu bytes; at most %zu allowed)"), label, strlen(v),
+                      f->size - 1);
         break;
     case F_MONEY: case F_PREVIOUS:
-        snprintf(msg, len, _("%s: '%s' is not an amount of yuan (a plain decimal with at most 2 "
-                 "decimals, below 10^13)"), label, v);
+        bf_errors_add(errs, _("%s: '%s' is not an amount of yuan (a plain decimal with at most 2 "
+                      "decimals, below 10^13)"), label, v);
         break;
     case F_ENUM:
-        snprintf(msg, len, _("%s: '%s' is not one of %s"), label, v,
-                 bf_enum_allowed((bf_enum_kind)f->arg));
+        bf_errors_add(errs, _("%s: '%s' is not one of %s"), label, v,
+                      bf_enum_allowed((bf_enum_kind)f->arg));
         break;
-    case F_BOOL: snprintf(msg, len, _("%s: '%s' is not true or false"), label, v); break;
+    case F_BOOL: bf_errors_add(errs, _("%s: '%s' is not true or false"), label, v); break;
     case F_INT:
-        snprintf(msg, len, _("%s: '%s' is not a whole number from %ld to %d"), label, v, f->min,
-                 f->arg);
+        bf_errors_add(errs, _("%s: '%s' is not a whole number from %ld to %d"), label, v, f->min,
+                      f->arg);
         break;
     case F_DATE:
-        snprintf(msg, len, _("%s: '%s' is not a date in the calendar (YYYY-MM-DD)"), label, v);
+        bf_errors_add(errs, _("%s: '%s' is not a date in the calendar (YYYY-MM-DD)"), label, v);
         break;
     }
 }
 
 int bf_field_set(bf_record_kind kind, int i, void *record, const char *value, const char *label,
-                 char *msg, size_t msglen)
+                 bf_errors *errs)
 {
     const field_def *f = field_at(kind, i);
-    if (!f || !record || !value) {
-        snprintf(msg, msglen, _("no such field"));
-        return BF_EUSAGE;
-    }
+    if (!f || !record || !value)
+        return bf_errors_fail(errs, BF_EUSAGE, "%s", _("no such field"));
     if (convert(f, record, value))
         return BF_OK;
-    explain(f, bf_field_label(kind, i, label ? label : f->name), value, msg, msglen);
+    if (errs)                  /* the label is made only for a message that is kept */
+        explain(f, bf_field_label(kind, i, label ? label : f->name), value, errs);
     bf_field_reject(kind, i, record);
     return BF_EINPUT;
 }

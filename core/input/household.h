@@ -128,11 +128,11 @@ int bf_field_find(bf_record_kind kind, const char *name);
 bool bf_field_required(bf_record_kind kind, int i);
 /* Converts text into field i of record (a bf_household or a bf_member, per kind): money with at
  * most 2 decimals, YYYY-MM-DD dates that exist, enum spellings, true/false, whole numbers, text
- * that fits. Returns BF_OK, or BF_EINPUT (and marks the field rejected) with "LABEL: 'v' is not …" (label: how the caller names
- * the field, e.g. "<income wage>"; NULL for its name) written into msg. The record rules
- * (bf_household_validate) are not applied here. */
+ * that fits. Returns BF_OK, or BF_EINPUT (and marks the field rejected) with "LABEL: 'v' is not
+ * …" added to errs (label: how the caller names the field, e.g. "<income wage>"; NULL for its
+ * name). The record rules (bf_household_validate) are not applied here. */
 int bf_field_set(bf_record_kind kind, int i, void *record, const char *value, const char *label,
-                 char *msg, size_t msglen);
+                 bf_errors *errs);
 /* Writes field i of record as text into out, as bf_field_set reads it ("" for an absent
  * previous income); BF_EUSAGE for no such field or when size is too small. */
 int bf_field_get(bf_record_kind kind, int i, const void *record, char *out, size_t size);

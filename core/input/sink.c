@@ -129,9 +129,12 @@ static int set_field(bf_record_sink *k, bf_record_kind kind, void *record, uint6
     *seen |= UINT64_C(1) << i;
     if (i < FIELDS_MAX)
         columns_of(k, member)[i] = k->column;
-    if (bf_field_set(kind, i, record, value, field, msg, sizeof msg) == BF_OK)
+    bf_errors why;
+    bf_errors_init(&why, 1);
+    if (bf_field_set(kind, i, record, value, field, &why) == BF_OK)
         return 0;
-    hold(k, member, msg);
+    hold(k, member, bf_errors_first(&why));
+    bf_errors_free(&why);
     return 1;
 }
 

@@ -82,15 +82,18 @@ bool bf__xml_field_in(const char *field, const char **element, const char **attr
 static void set_field(bf__conv *c, bf_record_kind kind, int i, const char *element, const char *attr,
                       char *base, const char *v)
 {
-    char msg[768];
-    if (bf_field_set(kind, i, base, v, attr, msg, sizeof msg) == BF_OK)
+    bf_errors why;
+    bf_errors_init(&why, 1);
+    if (bf_field_set(kind, i, base, v, attr, &why) == BF_OK)
         return;
     if (kind == BF_RECORD_HOUSEHOLD && strcmp(element, "household") != 0) {
         char what[64];
         snprintf(what, sizeof what, "<%s %s>", element, attr);
-        bf_field_set(kind, i, base, v, what, msg, sizeof msg);
+        bf_errors_free(&why);                /* said again, naming the element */
+        bf_field_set(kind, i, base, v, what, &why);
     }
-    bf__conv_error(c, "%s", msg);
+    bf__conv_error(c, "%s", bf_errors_first(&why));
+    bf_errors_free(&why);
 }
 
 /* Converts attribute name="value" of element, field i of the record at base (field_of), into

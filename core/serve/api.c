@@ -130,14 +130,17 @@ static bool read_sets(bf_request *req, bf_response *res, const char *json, bf_ov
             ok = false;
             break;
         }
-        char arg[512], err[300];
+        char arg[512];
         snprintf(arg, sizeof arg, "%s=%s", ps.p[i].key, ps.p[i].value);
-        if (bf_override_parse(arg, &sets[*n], err, sizeof err) != BF_OK) {
-            snprintf(msg, sizeof msg, "set: %s", err);
+        bf_errors why;
+        bf_errors_init(&why, 1);
+        if (bf_override_parse(arg, &sets[*n], &why) != BF_OK) {
+            snprintf(msg, sizeof msg, "set: %s", bf_errors_first(&why));
             ok = false;
         } else {
             (*n)++;
         }
+        bf_errors_free(&why);
     }
     bf_json_pairs_free(&ps);
     if (ok && *n == 0)

@@ -84,9 +84,9 @@ void bf__page_whatif_form(bf_request *req, bf_response *res, const char *message
 }
 
 /* Reads the changed values of the form into sets (those equal to the value in force on date are
- * not changes); false with the reason in msg. */
+ * not changes); false with the reason in errs. */
 static bool changed_values(bf_request *req, const bf_params *ps, bf_date date, bf_override *sets,
-                           int *n, char *msg, size_t size)
+                           int *n, bf_errors *errs)
 {
     *n = 0;
     for (int i = 0; i < ps->n; i++) {
@@ -100,16 +100,18 @@ static bool changed_values(bf_request *req, const bf_params *ps, bf_date date, b
         double given = strtod(value, &end);
         if (v >= 0 && !*end && !errno && given == p->values[v].value)
             continue;                            /* the value in force: no change */
-        char arg[256], err[300];
+        char arg[256];
         snprintf(arg, sizeof arg, "%s=%s", p->name, value);
-        if (*n == BF_SERVE_MAX_SETS || bf_override_parse(arg, &sets[*n], err, sizeof err) != BF_OK) {
-            snprintf(msg, size, "%s", *n == BF_SERVE_MAX_SETS ? _("too many changed values") : err);
+        if (*n == BF_SERVE_MAX_SETS) {
+            bf_errors_add(errs, "%s", _("too many changed values"));
             return false;
         }
+        if (bf_override_parse(arg, &sets[*n], errs) != BF_OK)
+            return false;
         (*n)++;
     }
     if (*n == 0)
-        snprintf(msg, size, _("No value differs from the one in force: change at least one."));
+        bf_errors_add(errs, "%s", _("No value differs from the one in force: change at least one."));
     return *n > 0;
 }
 
@@ -125,12 +127,13 @@ void bf__page_whatif_post(bf_request *req, bf_response *res)
     }
     bf_override sets[BF_SERVE_MAX_SETS];
     int n;
-    if (!changed_values(req, req->server->cfg.params, date, sets, &n, msg, sizeof msg)) {
-        bf__page_whatif_form(req, res, msg);
-        return;
-    }
     bf_errors errs;
     bf_errors_init(&errs, 1);
+    if (!changed_values(req, req->server->cfg.params, date, sets, &n, &errs)) {
+        bf__page_whatif_form(req, res, bf_errors_first(&errs));
+        bf_errors_free(&errs);
+        return;
+    }
     bf_sim_job *j = bf__job_submit(req->server->queue, date, sets, n, req->session.user, &errs);
     if (!j) {
         bf__page_whatif_form(req, res, bf_errors_first(&errs));

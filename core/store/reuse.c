@@ -269,13 +269,13 @@ static int record_from_text(bf_store *s, const char *id, const char *text, bf_ho
     snprintf(h->id, sizeof h->id, "%s", id);
     bf_json_pairs ps = {0};
     int rc = bf_json_pairs_read(text, &ps);
-    char msg[300], member[BF_ID_BYTES];
+    char member[BF_ID_BYTES];
     for (int i = 0; rc == BF_OK && i < ps.n; i++) {
         const char *field = bf__store_record_member_field(ps.p[i].key, member, sizeof member);
         if (!field) {
             int f = bf_field_find(BF_RECORD_HOUSEHOLD, ps.p[i].key);
             if (f >= 0 && *ps.p[i].value)
-                rc = bf_field_set(BF_RECORD_HOUSEHOLD, f, h, ps.p[i].value, NULL, msg, sizeof msg);
+                rc = bf_field_set(BF_RECORD_HOUSEHOLD, f, h, ps.p[i].value, NULL, NULL);
             continue;
         }
         bf_member *m = h->n_members ? &h->members[h->n_members - 1] : NULL;
@@ -288,7 +288,7 @@ static int record_from_text(bf_store *s, const char *id, const char *text, bf_ho
         }
         int f = bf_field_find(BF_RECORD_MEMBER, field);
         if (m && f >= 0 && *ps.p[i].value)
-            rc = bf_field_set(BF_RECORD_MEMBER, f, m, ps.p[i].value, NULL, msg, sizeof msg);
+            rc = bf_field_set(BF_RECORD_MEMBER, f, m, ps.p[i].value, NULL, NULL);
     }
     bf_json_pairs_free(&ps);
     if (rc != BF_OK) {
