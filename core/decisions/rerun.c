@@ -80,7 +80,7 @@ static int plan_changes(bf_store *s, const bf_engine *engine, const bf_param_set
                         bf_rerun_plan *plan, bf_run_changes *c, bf_errors *errs)
 {
     bf_buf hashes = {0}, values = {0};
-    bf_run_audit_json(engine, set, &hashes, &values);
+    bf__run_audit_json(engine, set, &hashes, &values);
     char date[BF_DATE_STRLEN];
     bf_date_format(set->date, date);
     bf_stored_run now = {.eval_date = date, .file_hashes = (char *)bf_buf_str(&hashes),
@@ -197,7 +197,7 @@ typedef struct rerun {
 
 static town_totals *town_of(rerun *rr, const char *name)
 {
-    int i = bf_towns_find(&rr->names, name);
+    int i = bf__towns_find(&rr->names, name);
     town_totals *t = i < 0 ? NULL
                            : bf__towns_row(&rr->towns, &rr->n_towns, &rr->cap_towns, sizeof *t, i);
     if (t && !t->t && !(t->t = calloc((size_t)rr->n_pol, sizeof *t->t)))
@@ -219,10 +219,10 @@ static int count(rerun *rr, const bf_household *h, const bf_result *r, int sign)
     bf__totals_add(x, rr->pol, h, r);
     bf__totals_add_any(&any, rr->pol, h, r);
     for (int k = 0; k < rr->n_pol; k++) {
-        bf_totals_move(&rr->out->per_policy[k], sign > 0 ? &none : &x[k], sign > 0 ? &x[k] : &none);
-        bf_totals_move(&t->t[k], sign > 0 ? &none : &x[k], sign > 0 ? &x[k] : &none);
+        bf__totals_move(&rr->out->per_policy[k], sign > 0 ? &none : &x[k], sign > 0 ? &x[k] : &none);
+        bf__totals_move(&t->t[k], sign > 0 ? &none : &x[k], sign > 0 ? &x[k] : &none);
     }
-    bf_totals_move(&t->any, sign > 0 ? &none : &any, sign > 0 ? &any : &none);
+    bf__totals_move(&t->any, sign > 0 ? &none : &any, sign > 0 ? &any : &none);
     t->households += sign;
     t->members += sign * h->n_members;
     free(x);
@@ -574,7 +574,7 @@ static void rerun_free(rerun *rr)
     for (int i = 0; i < rr->n_towns; i++)
         free(rr->towns[i].t);
     free(rr->towns);
-    bf_towns_free(&rr->names);
+    bf__towns_free(&rr->names);
     bf_run_sources_free(rr->sources, rr->n_sources);
     for (int i = 0; rr->readers && i < rr->set->defs->n; i++)
         bf_idlist_free(&rr->readers[i]);
@@ -633,7 +633,7 @@ int bf_rerun_execute(bf_store *store, bf_engine *engine, const bf_param_set *set
     bf__run_time_now(when);
     bf_date_format(set->date, date);
     bf_buf hashes = {0}, values = {0};
-    bf_run_audit_json(engine, set, &hashes, &values);
+    bf__run_audit_json(engine, set, &hashes, &values);
     bf_run_row row = {when, date, bf_engine_jobs(engine), NULL, opt->store_all,
                       bf_buf_str(&hashes), bf_buf_str(&values)};
     int rc = bf_store_run_create(store, &row, &out->run_id, errs);

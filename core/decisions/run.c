@@ -67,8 +67,8 @@ static void parameters_json(bf_buf *b, const bf_param_set *set)
     bf_buf_puts(b, "}");
 }
 
-void bf_run_audit_json(const bf_engine *engine, const bf_param_set *set, bf_buf *hashes,
-                       bf_buf *parameters)
+void bf__run_audit_json(const bf_engine *engine, const bf_param_set *set, bf_buf *hashes,
+                        bf_buf *parameters)
 {
     hashes_json(hashes, engine, set->defs);
     parameters_json(parameters, set);
@@ -201,7 +201,7 @@ int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,
     bf__run_time_now(when);
     bf_date_format(set->date, date);
     bf_buf hashes = {0}, values = {0};
-    bf_run_audit_json(engine, set, &hashes, &values);
+    bf__run_audit_json(engine, set, &hashes, &values);
     bf_run_row row = {when, date, bf_engine_jobs(engine), opt->only, opt->store_all,
                       bf_buf_str(&hashes), bf_buf_str(&values)};
     int rc = bf_store_run_create(store, &row, &out->run_id, errs);

@@ -35,8 +35,8 @@ typedef struct bf_run_options {
 
 /* The audit texts a run records: the sha256 of every policy file and params.xml, and the
  * parameter values in force (JSON objects). simulate compares them to find a baseline run. */
-void bf_run_audit_json(const bf_engine *engine, const bf_param_set *set, bf_buf *hashes,
-                       bf_buf *parameters);
+void bf__run_audit_json(const bf_engine *engine, const bf_param_set *set, bf_buf *hashes,
+                        bf_buf *parameters);
 /* Runs every household of the store; fills out. Returns BF_OK when the run was recorded (its
  * status says how it ended), or an error for a store failure (message in errs). */
 int bf_run_execute(bf_store *store, bf_engine *engine, const bf_param_set *set,

@@ -16,7 +16,7 @@
 /* A town of the result by name, added in order of first appearance; NULL when out of memory. */
 static bf_sim_town *town_of(bf_sim_result *out, const char *town)
 {
-    int i = bf_towns_find(&out->town_numbers, town);
+    int i = bf__towns_find(&out->town_numbers, town);
     if (i < 0)
         return NULL;
     if (i < out->n_towns)
@@ -118,20 +118,20 @@ static int fold_household(bf_sim_result *out, const bf_household *h, const bf_re
         return BF_ENOMEM;
     bf_fen total_b = 0, total_s = 0;
     for (int i = 0; i < b->n;) {
-        int k = b->d[i].policy, to = bf_totals_policy_end(b, i);
+        int k = b->d[i].policy, to = bf__totals_policy_end(b, i);
         if (pol[k].reported) {
             bf_sim_policy *p = &out->policies[k];
             bf_totals tb = {0}, ts = {0};
-            bf_totals_add_policy(&tb, &pol[k], h, b, i, to);
-            bf_totals_add_policy(&ts, &pol[k], h, s, i, to);
+            bf__totals_add_policy(&tb, &pol[k], h, b, i, to);
+            bf__totals_add_policy(&ts, &pol[k], h, s, i, to);
             if (from_tally) {
-                bf_totals_move(&p->scenario, &tb, &ts);
-                bf_totals_move(&town->scenario[k], &tb, &ts);
+                bf__totals_move(&p->scenario, &tb, &ts);
+                bf__totals_move(&town->scenario[k], &tb, &ts);
             } else {
-                bf_totals_sum(&p->baseline, &tb);
-                bf_totals_sum(&p->scenario, &ts);
-                bf_totals_sum(&town->baseline[k], &tb);
-                bf_totals_sum(&town->scenario[k], &ts);
+                bf__totals_sum(&p->baseline, &tb);
+                bf__totals_sum(&p->scenario, &ts);
+                bf__totals_sum(&town->baseline[k], &tb);
+                bf__totals_sum(&town->scenario[k], &ts);
             }
             town->counts[k].better += ts.amount > tb.amount;
             town->counts[k].worse += ts.amount < tb.amount;
@@ -151,7 +151,7 @@ static int fold_household(bf_sim_result *out, const bf_household *h, const bf_re
         return BF_OK;
     town->better += total_s > total_b;
     town->worse += total_s < total_b;
-    return bf_wi_add(&out->view, h, (int)(town - out->towns), total_b, total_s);
+    return bf__wi_add(&out->view, h, (int)(town - out->towns), total_b, total_s);
 }
 
 /* Marks the parameters whose value (or being in force) differs between the two sets. */
@@ -174,7 +174,7 @@ static int choose_baseline(bf_store *store, bf_engine *engine, const bf_param_se
     if (asked == BF_BASELINE_EVAL)
         return BF_OK;
     bf_buf hashes = {0}, values = {0};
-    bf_run_audit_json(engine, baseline, &hashes, &values);
+    bf__run_audit_json(engine, baseline, &hashes, &values);
     char date[BF_DATE_STRLEN];
     bf_date_format(baseline->date, date);
     int rc;
@@ -673,7 +673,7 @@ int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline
     if (selective)
         out->households = total;
     for (int t = 0; t < 2; t++)
-        bf_sim_batch_free(src.own[t], NULL, NULL, src.own[t] ? BATCH : 0);
+        bf__sim_batch_free(src.own[t], NULL, NULL, src.own[t] ? BATCH : 0);
     free(ids);
     free_lists(lists, baseline->defs);
     if (!selective)
@@ -681,7 +681,7 @@ int bf_simulate(bf_store *store, bf_engine *engine, const bf_param_set *baseline
     if (rc == BF_OK)
         rc = check_sim_totals(out, pol, n_pol, errs);
     if (rc == BF_OK)
-        rc = bf_wi_finish(&out->view, store, engine, opts->households, limit, errs);
+        rc = bf__wi_finish(&out->view, store, engine, opts->households, limit, errs);
     if (rc == BF_OK)
         rc = check_one_snapshot(store, version, errs);
     bf_reader_close(reader);
@@ -709,12 +709,12 @@ void bf_sim_result_free(bf_sim_result *r)
         free(r->towns[i].counts);
     }
     free(r->towns);
-    bf_towns_free(&r->town_numbers);
+    bf__towns_free(&r->town_numbers);
     free(r->policies);
     free(r->changes);
     free(r->effects);
     bf_errors_free(&r->warnings);
-    bf_wi_free(&r->view);
+    bf__wi_free(&r->view);
     memset(r, 0, sizeof *r);
 }
 

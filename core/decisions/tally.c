@@ -57,7 +57,7 @@ int bf__tally_new(const bf_params *defs, const bf_policy *pol, int n_pol, int64_
 /* A town by name, added when new; NULL when out of memory. */
 static town *town_of(bf_tally *t, const char *name)
 {
-    int i = bf_towns_find(&t->names, name);
+    int i = bf__towns_find(&t->names, name);
     town *tw = i < 0 ? NULL : bf__towns_row(&t->towns, &t->n_towns, &t->cap_towns, sizeof *tw, i);
     if (tw && !tw->totals && !(tw->totals = calloc((size_t)t->n_pol, sizeof *tw->totals)))
         return NULL;                   /* a new town's totals: tried again when it comes back */
@@ -138,7 +138,7 @@ void bf__tally_free(bf_tally *t)
         bf_buf_free(&t->params[i].ids);
     for (int i = 0; i < t->n_towns; i++)
         free(t->towns[i].totals);
-    bf_towns_free(&t->names);
+    bf__towns_free(&t->names);
     free(t->params);
     free(t->towns);
     free(t);

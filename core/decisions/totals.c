@@ -25,8 +25,8 @@ int bf__totals_members(const bf_policy *p, const bf_household *h)
     return p->scope == BF_SCOPE_HOUSEHOLD ? h->n_members : 1;
 }
 
-void bf_totals_add_policy(bf_totals *t, const bf_policy *p, const bf_household *h,
-                          const bf_result *r, int from, int to)
+void bf__totals_add_policy(bf_totals *t, const bf_policy *p, const bf_household *h,
+                           const bf_result *r, int from, int to)
 {
     assert(from >= 0 && from <= to && to <= r->n);
     bool any = false;
@@ -44,7 +44,7 @@ void bf_totals_add_policy(bf_totals *t, const bf_policy *p, const bf_household *
     t->households += any;
 }
 
-int bf_totals_policy_end(const bf_result *r, int from)
+int bf__totals_policy_end(const bf_result *r, int from)
 {
     assert(from >= 0 && from < r->n);
     int to = from;
@@ -58,10 +58,10 @@ int bf__totals_add(bf_totals *per_policy, const bf_policy *pol, const bf_househo
 {
     int rc = BF_OK;
     for (int i = 0; i < r->n;) {
-        int k = r->d[i].policy, to = bf_totals_policy_end(r, i);
+        int k = r->d[i].policy, to = bf__totals_policy_end(r, i);
         assert(k >= 0);                              /* an index of per_policy and pol */
         bool before = per_policy[k].overflow;
-        bf_totals_add_policy(&per_policy[k], &pol[k], h, r, i, to);
+        bf__totals_add_policy(&per_policy[k], &pol[k], h, r, i, to);
         if (per_policy[k].overflow && !before)
             rc = BF_ELIMIT;
         i = to;
@@ -108,7 +108,7 @@ void bf__totals_add_any(bf_totals *t, const bf_policy *pol, const bf_household *
     t->members += any ? h->n_members : 0;
 }
 
-void bf_totals_sum(bf_totals *t, const bf_totals *x)
+void bf__totals_sum(bf_totals *t, const bf_totals *x)
 {
     t->evaluations += x->evaluations;
     t->households += x->households;
@@ -118,7 +118,7 @@ void bf_totals_sum(bf_totals *t, const bf_totals *x)
     t->overflow = t->overflow || x->overflow;
 }
 
-void bf_totals_move(bf_totals *t, const bf_totals *from, const bf_totals *to)
+void bf__totals_move(bf_totals *t, const bf_totals *from, const bf_totals *to)
 {
     t->evaluations += to->evaluations - from->evaluations;
     t->households += to->households - from->households;
@@ -179,7 +179,7 @@ static int add_town(bf_towns *t, const char *name)
     return t->n - 1;
 }
 
-int bf_towns_find(bf_towns *t, const char *name)
+int bf__towns_find(bf_towns *t, const char *name)
 {
     if (!t->slots && rehash(t, 64) != BF_OK)
         return -1;
@@ -196,7 +196,7 @@ int bf_towns_find(bf_towns *t, const char *name)
     return i;
 }
 
-void bf_towns_free(bf_towns *t)
+void bf__towns_free(bf_towns *t)
 {
     for (int i = 0; i < t->n; i++)
         free(t->names[i]);

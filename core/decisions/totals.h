@@ -27,8 +27,8 @@ typedef struct bf_totals {
  * household h (the household is the unit), under member scope the member alone. */
 int bf__totals_members(const bf_policy *p, const bf_household *h);
 /* Adds household h's decisions r->d[from..to), which are all of policy p, into t. */
-void bf_totals_add_policy(bf_totals *t, const bf_policy *p, const bf_household *h,
-                          const bf_result *r, int from, int to);
+void bf__totals_add_policy(bf_totals *t, const bf_policy *p, const bf_household *h,
+                           const bf_result *r, int from, int to);
 /* Adds every decision of household h into per-policy totals (indexed by policy; pol is the
  * engine's policy array). BF_OK, or BF_ELIMIT when a policy's amounts add up to more than bf_fen
  * holds (its overflow is set, its amount left short of that decision). */
@@ -39,14 +39,14 @@ int bf__totals_add(bf_totals *per_policy, const bf_policy *pol, const bf_househo
 void bf__totals_add_any(bf_totals *t, const bf_policy *pol, const bf_household *h,
                        const bf_result *r);
 /* The end of the decisions of one policy starting at r->d[from] (they are adjacent). */
-int bf_totals_policy_end(const bf_result *r, int from);
+int bf__totals_policy_end(const bf_result *r, int from);
 /* t += x. */
-void bf_totals_sum(bf_totals *t, const bf_totals *x);
+void bf__totals_sum(bf_totals *t, const bf_totals *x);
 /* Whether the n policies' amounts, each and all together, are totals: BF_OK, or BF_ELIMIT with
  * a sentence for the user in errs (naming the policy whose amounts overflowed). */
 int bf_totals_check(const bf_totals *totals, const bf_policy *pol, int n, bf_errors *errs);
 /* t += to − from: one household's contribution `from` replaced by `to`. */
-void bf_totals_move(bf_totals *t, const bf_totals *from, const bf_totals *to);
+void bf__totals_move(bf_totals *t, const bf_totals *from, const bf_totals *to);
 
 /* Towns by name, numbered in order of first appearance (a hash table: a county has a few, a
  * run meets them a million times). Zero-initialised is empty. */
@@ -58,10 +58,10 @@ typedef struct bf_towns {
 } bf_towns;
 
 /* The number of town name, added when new (then it is t->n − 1); -1 when out of memory. */
-int bf_towns_find(bf_towns *t, const char *name);
+int bf__towns_find(bf_towns *t, const char *name);
 /* Frees the names and the table; t is empty afterwards. */
-void bf_towns_free(bf_towns *t);
-/* The row of town i (a number from bf_towns_find) in a caller's table of per-town rows, size
+void bf__towns_free(bf_towns *t);
+/* The row of town i (a number from bf__towns_find) in a caller's table of per-town rows, size
  * bytes each: rows is the address of the table's pointer, holding *n rows in room for *cap. A
  * town met for the first time (i == *n) gets a zeroed row and *n grows by one. The row, or NULL
  * when out of memory. */

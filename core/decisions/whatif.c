@@ -18,7 +18,7 @@ int bf__wi_bucket(bf_fen delta)
     return b;
 }
 
-int bf_wi_add(bf_wi_view *v, const bf_household *h, int town, bf_fen before, bf_fen after)
+int bf__wi_add(bf_wi_view *v, const bf_household *h, int town, bf_fen before, bf_fen after)
 {
     if (v->n_households == v->cap) {
         int64_t cap = v->cap ? 2 * v->cap : 256;
@@ -140,8 +140,8 @@ static int explain_batch(bf_wi_view *v, int64_t from, int n, bf_store *store, bf
     return rc;
 }
 
-int bf_wi_finish(bf_wi_view *v, bf_store *store, bf_engine *engine, bf_wi_select select,
-                 int limit, bf_errors *errs)
+int bf__wi_finish(bf_wi_view *v, bf_store *store, bf_engine *engine, bf_wi_select select,
+                  int limit, bf_errors *errs)
 {
     v->select = select;
     if (v->n_households > 1)
@@ -162,11 +162,11 @@ int bf_wi_finish(bf_wi_view *v, bf_store *store, bf_engine *engine, bf_wi_select
         rc = explain_batch(v, from, n, store, engine, hs, base, scen, errs);
     }
     bf_engine_set_text(engine, was);
-    bf_sim_batch_free(hs, base, scen, BATCH);
+    bf__sim_batch_free(hs, base, scen, BATCH);
     return rc;
 }
 
-void bf_sim_batch_free(bf_household *hs, bf_result *base, bf_result *scen, int n)
+void bf__sim_batch_free(bf_household *hs, bf_result *base, bf_result *scen, int n)
 {
     for (int i = 0; i < n; i++) {
         if (hs)
@@ -187,7 +187,7 @@ static void free_side(bf_wi_side *s)
     free(s->reasons);
 }
 
-void bf_wi_free(bf_wi_view *v)
+void bf__wi_free(bf_wi_view *v)
 {
     for (int64_t i = 0; i < v->n_households; i++) {
         bf_wi_household *x = &v->households[i];

@@ -60,7 +60,7 @@ typedef struct bf_wi_view {
     bf_wi_select select;
     int64_t better, worse;       /* households whose total rose / fell */
     int64_t worse_by[BF_WI_BUCKETS], better_by[BF_WI_BUCKETS];
-    bf_wi_household *households; /* every changed household; after bf_wi_finish ordered for the
+    bf_wi_household *households; /* every changed household; after bf__wi_finish ordered for the
                                   * selection, the listed ones first */
     int64_t n_households, cap;
     int64_t n_selected;          /* how many the selection takes */
@@ -72,20 +72,20 @@ int bf__wi_bucket(bf_fen delta);
 
 /* Adds one household whose total changed from before to after (town: its town's index).
  * BF_OK or BF_ENOMEM. */
-int bf_wi_add(bf_wi_view *v, const bf_household *h, int town, bf_fen before, bf_fen after);
+int bf__wi_add(bf_wi_view *v, const bf_household *h, int town, bf_fen before, bf_fen after);
 
 /* Orders the changed households for the selection and lists the first limit of them (0: all):
  * reads each again from the store and evaluates it under both parameter sets of the engine with
  * every reason, keeping the decisions that differ. Their totals must equal those counted in the
  * pass over the county (else an error naming the household). BF_OK or an error in errs. */
-int bf_wi_finish(bf_wi_view *v, bf_store *store, bf_engine *engine, bf_wi_select select,
-                 int limit, bf_errors *errs);
+int bf__wi_finish(bf_wi_view *v, bf_store *store, bf_engine *engine, bf_wi_select select,
+                  int limit, bf_errors *errs);
 
 /* Frees a simulation's batch buffers: n households and their baseline and scenario results
  * (each array may be NULL), then the arrays. */
-void bf_sim_batch_free(bf_household *hs, bf_result *base, bf_result *scen, int n);
+void bf__sim_batch_free(bf_household *hs, bf_result *base, bf_result *scen, int n);
 
 /* Frees the view. */
-void bf_wi_free(bf_wi_view *v);
+void bf__wi_free(bf_wi_view *v);
 
 #endif

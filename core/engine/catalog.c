@@ -420,7 +420,7 @@ static int load_catalog(bf_engine *e, bf_sandbox *sb, pending_requires **req_out
         }
         bf_sha256_buffer(p->src, p->src_len, p->sha256);
         if (e->cfg.coverage) {              /* a script that does not compile is reported below */
-            bf_coverage_add_script(e->cfg.coverage, p->display, p->src, p->src_len, NULL);
+            bf__coverage_add_script(e->cfg.coverage, p->display, p->src, p->src_len, NULL);
         }
         char stem[256];
         snprintf(stem, sizeof stem, "%.*s", (int)(strlen(names[i]) - 4), names[i]);

@@ -79,8 +79,8 @@ static void mark_executable(const bc_proto *f, bool *executable, int n_lines)
         mark_executable(&f->p[i], executable, n_lines);
 }
 
-int bf_coverage_add_script(bf_coverage *c, const char *display, const char *src, size_t len,
-                           bf_errors *errs)
+int bf__coverage_add_script(bf_coverage *c, const char *display, const char *src, size_t len,
+                            bf_errors *errs)
 {
     for (int i = 0; i < c->n; i++)
         if (strcmp(c->files[i].display, display) == 0)
@@ -118,7 +118,7 @@ int bf_coverage_add_script(bf_coverage *c, const char *display, const char *src,
     return BF_OK;
 }
 
-void bf_coverage_observe(void *ud, lua_State *L, lua_Debug *ar)
+void bf__coverage_observe(void *ud, lua_State *L, lua_Debug *ar)
 {
     bf_coverage *c = ud;
     if (ar->event != LUA_HOOKLINE || !lua_getinfo(L, "S", ar))

@@ -21,10 +21,10 @@ void bf_coverage_free(bf_coverage *c);
 /* Registers a script under its display name ("policies/dibao.lua") with the executable lines of
  * src, compiled but not run; a name already registered is kept as it is. BF_OK, or an error
  * code with the message in errs (the script does not compile). */
-int bf_coverage_add_script(bf_coverage *c, const char *display, const char *src, size_t len,
-                           bf_errors *errs);
+int bf__coverage_add_script(bf_coverage *c, const char *display, const char *src, size_t len,
+                            bf_errors *errs);
 /* The line observer that records executed lines (ud: the bf_coverage); see sandbox.h. */
-void bf_coverage_observe(void *ud, lua_State *L, lua_Debug *ar);
+void bf__coverage_observe(void *ud, lua_State *L, lua_Debug *ar);
 
 /* One script's figures. */
 typedef struct bf_coverage_file {

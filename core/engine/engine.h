@@ -153,13 +153,8 @@ int bf_engine_finish(bf_engine *e);
  * With stored_reads (per policy: it read a changed parameter in a stored baseline run), the
  * baseline is not evaluated: base[] must already hold the stored decisions, and policies that
  * a re-evaluated one requires are evaluated under the scenario first so ctx.decision works.
- * reevaluated[policy] counts the households where it was evaluated again. */
-int bf_engine_evaluate_pair(bf_engine *e, const bf_household *hs, int n, const bool *changed,
-                            const bool *stored_reads, bf_result *base, bf_result *scen,
-                            int64_t *reevaluated);
-
-/* Starts a pair evaluation like bf_engine_evaluate_pair and returns at once (finish with
- * bf_engine_finish, then collect the counts with bf_engine_take_reevaluated). */
+ * Starts it and returns at once: finish with bf_engine_finish, then collect with
+ * bf_engine_take_reevaluated how many households each policy was evaluated again for. */
 int bf_engine_start_pair(bf_engine *e, const bf_household *hs, int n, const bool *changed,
                          const bool *stored_reads, bf_result *base, bf_result *scen);
 /* Adds the workers' re-evaluation counts per policy into reevaluated and resets them. */

@@ -140,7 +140,7 @@ void bf__fail_decision(bf_result *res, bf_decision *d, const bf_policy *p, const
 
 /* eval.c: evaluates every selected policy for household h under parameter set `set`. */
 void bf__evaluate_household(worker *w, const bf_household *h, int set, bf_result *res);
-/* eval.c: baseline and scenario of household h in one pass (bf_engine_evaluate_pair). */
+/* eval.c: baseline and scenario of household h in one pass (bf_engine_start_pair). */
 void bf__evaluate_pair(worker *w, const bf_household *h, const bool *changed,
                        const bool *stored_reads, bf_result *base, bf_result *scen,
                        int64_t *reevaluated);

@@ -128,18 +128,6 @@ void bf_engine_take_reevaluated(bf_engine *e, int64_t *reevaluated)
         }
 }
 
-int bf_engine_evaluate_pair(bf_engine *e, const bf_household *hs, int n, const bool *changed,
-                            const bool *stored_reads, bf_result *base, bf_result *scen,
-                            int64_t *reevaluated)
-{
-    int rc = bf_engine_start_pair(e, hs, n, changed, stored_reads, base, scen);
-    if (rc != BF_OK)
-        return rc;
-    rc = bf_engine_finish(e);
-    bf_engine_take_reevaluated(e, reevaluated);
-    return rc;
-}
-
 /* Loads every policy in evaluation order into the worker's state and builds its views. */
 static int setup_worker(bf_engine *e, worker *w, bf_errors *errs)
 {
@@ -233,7 +221,7 @@ int bf_engine_open(const bf_engine_config *cfg, bf_engine **out, bf_errors *errs
         w->L = bf__sandbox_state(w->sb);
         e->boxes[i] = w->sb;
         if (cfg->coverage)
-            bf__sandbox_observe_lines(w->sb, bf_coverage_observe, cfg->coverage);
+            bf__sandbox_observe_lines(w->sb, bf__coverage_observe, cfg->coverage);
         bf__sandbox_set_user(w->sb, w);
     }
     if (rc == BF_OK && !cfg->no_budget)

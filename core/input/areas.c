@@ -101,7 +101,8 @@ static int read_areas(xmlDoc *doc, bf_areas *a)
     return BF_OK;
 }
 
-int bf_areas_load(const char *path, bf_areas **out, bf_errors *errs)
+/* Loads and validates path (schema urn:bangfu:areas:1). */
+static int load_file(const char *path, bf_areas **out, bf_errors *errs)
 {
     *out = NULL;
     xmlDoc *doc;
@@ -130,7 +131,7 @@ int bf_areas_load_dir(const char *dir, bf_areas **out, bf_errors *errs)
         return BF_ENOMEM;
     }
     snprintf(path, len, "%s/%s", dir, BF_AREAS_FILE);
-    int rc = bf_areas_load(path, out, errs);
+    int rc = load_file(path, out, errs);
     free(path);
     return rc;
 }
@@ -156,7 +157,7 @@ int bf_areas_town(const bf_areas *a, const char *name)
     return -1;
 }
 
-bool bf_areas_village(const bf_areas *a, int t, const char *name)
+bool bf__areas_village(const bf_areas *a, int t, const char *name)
 {
     for (int v = 0; t >= 0 && t < a->n_towns && v < a->towns[t].n_villages; v++)
         if (strcmp(a->towns[t].villages[v].name, name) == 0)
@@ -167,7 +168,7 @@ bool bf_areas_village(const bf_areas *a, int t, const char *name)
 int bf_areas_town_of_village(const bf_areas *a, const char *name)
 {
     for (int t = 0; t < a->n_towns; t++)
-        if (bf_areas_village(a, t, name))
+        if (bf__areas_village(a, t, name))
             return t;
     return -1;
 }

@@ -12,10 +12,9 @@
 
 typedef struct bf_areas bf_areas;
 
-/* Loads and validates path (schema urn:bangfu:areas:1). BF_OK and *out, or BF_EIO/BF_EINPUT
- * with "file:line:column: message" in errs and *out = NULL. */
-int bf_areas_load(const char *path, bf_areas **out, bf_errors *errs);
-/* Loads DIR/areas.xml, like bf_areas_load. */
+
+/* Loads and validates DIR/areas.xml (schema urn:bangfu:areas:1). BF_OK and *out, or
+ * BF_EIO/BF_EINPUT with "file:line:column: message" in errs and *out = NULL. */
 int bf_areas_load_dir(const char *dir, bf_areas **out, bf_errors *errs);
 /* Frees the areas; NULL is allowed. */
 void bf_areas_free(bf_areas *a);
@@ -36,7 +35,7 @@ const char *bf_areas_village_name(const bf_areas *a, int t, int v, bool *verifie
 /* The index of the town called name, or -1. */
 int bf_areas_town(const bf_areas *a, const char *name);
 /* True when town t has a village called name. */
-bool bf_areas_village(const bf_areas *a, int t, const char *name);
+bool bf__areas_village(const bf_areas *a, int t, const char *name);
 /* The first town that has a village called name, or -1. */
 int bf_areas_town_of_village(const bf_areas *a, const char *name);
 /* The town whose name is nearest to name (edit distance over characters: at most one edit per

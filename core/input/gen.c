@@ -1,6 +1,6 @@
 /* gen.c — the synthetic county population: households built one by one from their own random
  * stream, so that household k depends only on (county, seed, k, date); and what its records
- * say it receives (bf_gen_record). The places and the dibao standard come from the county's
+ * say it receives (bf__gen_record). The places and the dibao standard come from the county's
  * files; which policies a household is eligible for, from the policy scripts (the caller). */
 #include "gen.h"
 #include "bangfu.h"
@@ -693,7 +693,7 @@ static unsigned recordable_set(const char *eligible)
  * fields are the same whatever the records say. */
 #define RECORD_STREAM 0x7265636f72646564ULL   /* "recorded" */
 
-void bf_gen_record(uint64_t seed, int64_t index, bf_household *h)
+void bf__gen_record(uint64_t seed, int64_t index, bf_household *h)
 {
     rng stream, *r = &stream;
     rng_init(r, seed ^ RECORD_STREAM, index);

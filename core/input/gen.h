@@ -35,7 +35,7 @@ typedef struct bf_gen_county {
 void bf_gen_household_id(int64_t index, char out[BF_ID_BYTES]);
 /* Fills out (reset first; its member array is reused) with household number index of the
  * population for seed in county c, ages taken on date on (normally BF_GEN_DATE); `recorded` is
- * left empty (see bf_gen_record). A pure function of its arguments: the same household whatever
+ * left empty (see bf__gen_record). A pure function of its arguments: the same household whatever
  * else was generated before. BF_OK or BF_ENOMEM. */
 int bf_gen_household(const bf_gen_county *c, uint64_t seed, int64_t index, bf_date on,
                      bf_household *out);
@@ -43,7 +43,7 @@ int bf_gen_household(const bf_gen_county *c, uint64_t seed, int64_t index, bf_da
  * ids of the policies the household is eligible for, which h->recorded holds on entry (the
  * policy scripts decided them): mostly those, now and then an omission (漏保) or a benefit
  * that should have stopped, for `review` to find. Deterministic for seed and index. */
-void bf_gen_record(uint64_t seed, int64_t index, bf_household *h);
+void bf__gen_record(uint64_t seed, int64_t index, bf_household *h);
 
 /* ---- A whole population ---- */
 
@@ -60,7 +60,7 @@ typedef struct bf_gen_job {
     bf_date on;                         /* reference date (BF_GEN_DATE) */
     bf_progress *progress;              /* updated as households are written; NULL for none */
     const volatile sig_atomic_t *stop;  /* polled as it goes; non-zero stops; NULL: never */
-    bf_gen_eligible_fn eligible;        /* fills `recorded` through bf_gen_record; NULL: none */
+    bf_gen_eligible_fn eligible;        /* fills `recorded` through bf__gen_record; NULL: none */
     void *eligible_ctx;
 } bf_gen_job;
 

@@ -43,7 +43,7 @@ static int make_chunk(const bf_gen_job *job, int64_t from, int64_t to, chunk *c,
     int rc = job->eligible ? job->eligible(job->eligible_ctx, c->hs, c->n, errs) : BF_OK;
     for (int k = 0; rc == BF_OK && k < c->n; k++) {
         if (job->eligible)
-            bf_gen_record(job->seed, from + k, &c->hs[k]);
+            bf__gen_record(job->seed, from + k, &c->hs[k]);
         if (bf_household_validate(&c->hs[k], NULL, job->on, errs) > 0)
             rc = BF_EINPUT;   /* a generator bug: never write an invalid record */
     }

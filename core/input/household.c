@@ -301,13 +301,13 @@ int bf_field_find(bf_record_kind kind, const char *name)
     return -1;
 }
 
-bool bf_field_required(bf_record_kind kind, int i)
+bool bf__field_required(bf_record_kind kind, int i)
 {
     const field_def *f = field_at(kind, i);
     return f && f->required;
 }
 
-bool bf_text_copy(char *dst, size_t size, const char *v)
+bool bf__text_copy(char *dst, size_t size, const char *v)
 {
     size_t len = strlen(v);
     if (len < size) {
@@ -350,7 +350,7 @@ static bool convert(const field_def *f, char *record, const char *v)
     void *dst = record + f->offset;
     int e;
     switch (f->kind) {
-    case F_TEXT: return bf_text_copy(dst, f->size, v);
+    case F_TEXT: return bf__text_copy(dst, f->size, v);
     case F_MONEY: return bf_money_parse(v, dst) == BF_OK;
     case F_PREVIOUS:
         ((bf_household *)(void *)record)->has_previous = true;
@@ -405,7 +405,7 @@ int bf_field_set(bf_record_kind kind, int i, void *record, const char *value, co
         return BF_OK;
     if (errs)                  /* the label is made only for a message that is kept */
         explain(f, bf_field_label(kind, i, label ? label : f->name), value, errs);
-    bf_field_reject(kind, i, record);
+    bf__field_reject(kind, i, record);
     return BF_EINPUT;
 }
 
@@ -446,13 +446,13 @@ static uint64_t *rejected_bits(bf_record_kind kind, void *record)
                                        : &((bf_member *)record)->rejected;
 }
 
-void bf_field_reject(bf_record_kind kind, int i, void *record)
+void bf__field_reject(bf_record_kind kind, int i, void *record)
 {
     if (record && i >= 0 && i < 64)
         *rejected_bits(kind, record) |= UINT64_C(1) << i;
 }
 
-bool bf_field_rejected(bf_record_kind kind, const void *record, const char *name)
+bool bf__field_rejected(bf_record_kind kind, const void *record, const char *name)
 {
     if (!record || !*rejected_bits(kind, (void *)record))
         return false;                    /* the usual case: no field was rejected */
@@ -465,9 +465,9 @@ bool bf_field_rejected(bf_record_kind kind, const void *record, const char *name
 /* ======================================================================== */
 
 /* Adds one error placed at a field of the household (or of member m_). */
-#define ERR(m_, field_, ...) bf_field_error(errs, loc, file, h, (m_), (field_), __VA_ARGS__)
+#define ERR(m_, field_, ...) bf__field_error(errs, loc, file, h, (m_), (field_), __VA_ARGS__)
 
-void bf_place_format(const bf_place *where, char *out, size_t size)
+void bf__place_format(const bf_place *where, char *out, size_t size)
 {
     if (!where->file)
         out[0] = '\0';
@@ -484,7 +484,7 @@ static void add_placed(bf_errors *errs, const bf_place *where, const bf_househol
                        const bf_member *m, const char *msg)
 {
     char at[600];
-    bf_place_format(where, at, sizeof at);
+    bf__place_format(where, at, sizeof at);
     const char *hid = h->id[0] ? h->id : _(_("(no id)"));
     if (m)
         bf_errors_add(errs, _("%shousehold %s, member %s: %s"), at, hid, m->id[0] ? m->id : _(_("(no id)")),
@@ -493,24 +493,12 @@ static void add_placed(bf_errors *errs, const bf_place *where, const bf_househol
         bf_errors_add(errs, _("%shousehold %s: %s"), at, hid, msg);
 }
 
-void bf_household_error(bf_errors *errs, const char *file, const bf_household *h,
-                        const bf_member *m, const char *fmt, ...)
+void bf__field_error(bf_errors *errs, const bf_locator *loc, const char *file,
+                     const bf_household *h, const bf_member *m, const char *field,
+                     const char *fmt, ...)
 {
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    bf_place where = {m && m->file ? m->file : file, m && m->line ? m->line : h->line, 0};
-    add_placed(errs, &where, h, m, msg);
-}
-
-void bf_field_error(bf_errors *errs, const bf_locator *loc, const char *file,
-                    const bf_household *h, const bf_member *m, const char *field,
-                    const char *fmt, ...)
-{
-    if (m ? bf_field_rejected(BF_RECORD_MEMBER, m, field)
-          : bf_field_rejected(BF_RECORD_HOUSEHOLD, h, field))
+    if (m ? bf__field_rejected(BF_RECORD_MEMBER, m, field)
+          : bf__field_rejected(BF_RECORD_HOUSEHOLD, h, field))
         return;                          /* its conversion error was reported */
     if (bf_errors_full(errs)) {          /* counted, not kept: no need to find its place */
         bf_errors_add(errs, "(dropped)");
@@ -607,11 +595,11 @@ static int validate_member(const bf_household *h, const bf_member *m, int index,
 
 int bf_household_validate(const bf_household *h, const char *file, bf_date today, bf_errors *errs)
 {
-    return bf_household_validate_at(h, file, NULL, today, errs);
+    return bf__household_validate_at(h, file, NULL, today, errs);
 }
 
-int bf_household_validate_at(const bf_household *h, const char *file, const bf_locator *loc,
-                             bf_date today, bf_errors *errs)
+int bf__household_validate_at(const bf_household *h, const char *file, const bf_locator *loc,
+                              bf_date today, bf_errors *errs)
 {
     int n = check_text(errs, loc, file, h, NULL, "id", N_("household id"), h->id, 1, BF_ID_CHARS);
     n += check_text(errs, loc, file, h, NULL, "town", N_("town"), h->town, 1, BF_NAME_CHARS);

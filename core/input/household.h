@@ -125,7 +125,7 @@ const char *bf_field_label(bf_record_kind kind, int i, const char *fallback);
 int bf_field_find(bf_record_kind kind, const char *name);
 /* True when every record must give field i: household id, town and village; every member field
  * except name and idnumber. Absent optional fields keep their defaults (bf_household_reset). */
-bool bf_field_required(bf_record_kind kind, int i);
+bool bf__field_required(bf_record_kind kind, int i);
 /* Converts text into field i of record (a bf_household or a bf_member, per kind): money with at
  * most 2 decimals, YYYY-MM-DD dates that exist, enum spellings, true/false, whole numbers, text
  * that fits. Returns BF_OK, or BF_EINPUT (and marks the field rejected) with "LABEL: 'v' is not
@@ -137,9 +137,9 @@ int bf_field_set(bf_record_kind kind, int i, void *record, const char *value, co
  * previous income); BF_EUSAGE for no such field or when size is too small. */
 int bf_field_get(bf_record_kind kind, int i, const void *record, char *out, size_t size);
 /* Marks field i of record as rejected (a required field that was missing). */
-void bf_field_reject(bf_record_kind kind, int i, void *record);
+void bf__field_reject(bf_record_kind kind, int i, void *record);
 /* True when field `name` of record was rejected (did not convert, or was missing). */
-bool bf_field_rejected(bf_record_kind kind, const void *record, const char *name);
+bool bf__field_rejected(bf_record_kind kind, const void *record, const char *name);
 
 /* ---- Where a value came from, for errors that name file:line:column ---- */
 
@@ -168,22 +168,18 @@ typedef struct bf_locator {
 int bf_household_validate(const bf_household *h, const char *file, bf_date today, bf_errors *errs);
 /* The same, each error placed at the value that breaks the rule through loc (NULL: at the
  * record's line), as "file:line:column: household H[, member M]: message". */
-int bf_household_validate_at(const bf_household *h, const char *file, const bf_locator *loc,
-                             bf_date today, bf_errors *errs);
+int bf__household_validate_at(const bf_household *h, const char *file, const bf_locator *loc,
+                              bf_date today, bf_errors *errs);
 
-/* Adds "file:line: household H[, member M]: message" to errs, the line being the member's (or
- * the household's) and the file the member's own when it came from another file. */
-void bf_household_error(bf_errors *errs, const char *file, const bf_household *h,
-                        const bf_member *m, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Adds "file:line:column: household H[, member M]: message" to errs, placed at field of h (or
  * of m) through loc (NULL: the record's line); nothing is located once errs is full. */
-void bf_field_error(bf_errors *errs, const bf_locator *loc, const char *file,
-                    const bf_household *h, const bf_member *m, const char *field,
-                    const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+void bf__field_error(bf_errors *errs, const bf_locator *loc, const char *file,
+                     const bf_household *h, const bf_member *m, const char *field,
+                     const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 /* Writes "file:line:column: ", "file:line: " or "file: " (nothing without a file) into out. */
-void bf_place_format(const bf_place *where, char *out, size_t size);
+void bf__place_format(const bf_place *where, char *out, size_t size);
 /* Copies v into dst (size bytes), cutting too long text at a character boundary; false when cut. */
-bool bf_text_copy(char *dst, size_t size, const char *v);
+bool bf__text_copy(char *dst, size_t size, const char *v);
 /* Masks a resident ID number for printing: first 6 and last 4 characters kept, the rest '*'. */
 void bf_mask_idnumber(const char *idnumber, char out[BF_IDNUMBER_LEN + 1]);
 

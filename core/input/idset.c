@@ -39,7 +39,7 @@ static bool grow(bf_idset *s)
     return true;
 }
 
-int bf_idset_add(bf_idset *s, uint64_t key)
+int bf__idset_add(bf_idset *s, uint64_t key)
 {
     if ((s->used + 1) * 4 > s->n_slots * 3 && !grow(s))
         return -1;
@@ -51,12 +51,7 @@ int bf_idset_add(bf_idset *s, uint64_t key)
     return 1;
 }
 
-bool bf_idset_has(const bf_idset *s, uint64_t key)
-{
-    return s->n_slots && s->slots[find(s, key + 1)] == key + 1;
-}
-
-void bf_idset_free(bf_idset *s)
+void bf__idset_free(bf_idset *s)
 {
     free(s->slots);
     s->slots = NULL;

@@ -13,10 +13,8 @@ typedef struct bf_idset {
 } bf_idset;
 
 /* Adds key (below UINT64_MAX): 1 when it was new, 0 when already there, -1 out of memory. */
-int bf_idset_add(bf_idset *s, uint64_t key);
-/* True when key is in the set. */
-bool bf_idset_has(const bf_idset *s, uint64_t key);
+int bf__idset_add(bf_idset *s, uint64_t key);
 /* Frees the set; it is empty and usable afterwards. */
-void bf_idset_free(bf_idset *s);
+void bf__idset_free(bf_idset *s);
 
 #endif

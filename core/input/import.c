@@ -21,31 +21,31 @@ typedef struct reading {
     int64_t bytes_done;      /* bytes of the files already finished */
 } reading;
 
-/* Streams one XML file through bf_importer_take. */
+/* Streams one XML file through bf__importer_take. */
 static void import_xml_file(reading *rd, const char *path, bf_household *h)
 {
-    const char *file = bf_importer_file(rd->im, path);
+    const char *file = bf__importer_file(rd->im, path);
     bf_xml_reader *r;
     int rc = file ? bf_xml_reader_open(file, rd->errs, &r) : BF_ENOMEM;
     if (rc != BF_OK) {
         if (rc == BF_EIO)
             rd->unreadable = true;
         else if (rc != BF_EINPUT)       /* bad input: check the other files */
-            bf_importer_stop(rd->im, rc);
+            bf__importer_stop(rd->im, rc);
         return;
     }
     int64_t count = 0, done = 0, total = 0;
     bool got, clean;
-    while (bf_importer_status(rd->im) == BF_OK && bf_xml_reader_next(r, h, &got, &clean) == BF_OK
+    while (bf__importer_status(rd->im) == BF_OK && bf_xml_reader_next(r, h, &got, &clean) == BF_OK
            && got) {
-        bf_locator loc = bf_xml_reader_locator(r);
-        bf_importer_take(rd->im, h, file, &loc);
+        bf_locator loc = bf__xml_reader_locator(r);
+        bf__importer_take(rd->im, h, file, &loc);
         if (++count % 512 == 0) {
-            bf_xml_reader_progress(r, &done, &total);
+            bf__xml_reader_progress(r, &done, &total);
             bf_progress_update(&rd->progress, (rd->bytes_done + done) / 1024);
         }
     }
-    bf_xml_reader_progress(r, &done, &total);
+    bf__xml_reader_progress(r, &done, &total);
     rd->bytes_done += total;
     bf_progress_update(&rd->progress, rd->bytes_done / 1024);
     bf_xml_reader_close(r);
@@ -71,13 +71,13 @@ static int64_t file_bytes(const char *path)
 static void import_source(reading *rd, const bf_import_source *src, bf_household *h)
 {
     if (!src->reader) {
-        for (int i = 0; i < src->n_paths && bf_importer_status(rd->im) == BF_OK; i++)
+        for (int i = 0; i < src->n_paths && bf__importer_status(rd->im) == BF_OK; i++)
             import_xml_file(rd, src->paths[i], h);
         return;
     }
-    int rc = bf_sink_read(src->reader, src->paths, src->n_paths, rd->im);
+    int rc = bf__sink_read(src->reader, src->paths, src->n_paths, rd->im);
     if (rc != BF_OK && rc != BF_EINPUT)
-        bf_importer_stop(rd->im, rc);
+        bf__importer_stop(rd->im, rc);
     for (int i = 0; i < src->n_paths; i++)
         rd->bytes_done += file_bytes(src->paths[i]);
     bf_progress_update(&rd->progress, rd->bytes_done / 1024);
@@ -109,10 +109,10 @@ static int read_sources(reading *rd, const bf_import_source *sources, int n_sour
     bf_progress_start(&rd->progress, _("import kB"), kb, opt->progress ? 4096 : INT64_MAX);
     bf_household h = {0};
     bf_household_reset(&h);
-    for (int i = 0; i < n_sources && bf_importer_status(rd->im) == BF_OK; i++)
+    for (int i = 0; i < n_sources && bf__importer_status(rd->im) == BF_OK; i++)
         import_source(rd, &sources[i], &h);
     bf_household_free(&h);
-    int rc = bf_importer_finish(rd->im);
+    int rc = bf__importer_finish(rd->im);
     bf_progress_end(&rd->progress);
     if (rc == BF_OK && rd->unreadable)
         rc = BF_EIO;
@@ -144,17 +144,17 @@ int bf_import_sources(bf_store *s, const bf_import_source *sources, int n_source
 {
     memset(stats, 0, sizeof *stats);
     reading rd = {.errs = errs};
-    int rc = bf_importer_open(s, opt, stats, errs, &rd.im);
+    int rc = bf__importer_open(s, opt, stats, errs, &rd.im);
     if (rc != BF_OK)
         return rc;
     if (bf_store_begin(s, errs) != BF_OK) {
-        bf_importer_close(rd.im);
+        bf__importer_close(rd.im);
         return BF_ESTORE;
     }
-    rc = bf_importer_start(rd.im);
+    rc = bf__importer_start(rd.im);
     if (rc == BF_OK)
         rc = read_sources(&rd, sources, n_sources, opt);
     rc = end_transaction(s, rc, opt, stats, errs);
-    bf_importer_close(rd.im);
+    bf__importer_close(rd.im);
     return rc;
 }

@@ -63,7 +63,7 @@ static int file_index(importer *im, const char *file)
     return im->n_files++;
 }
 
-const char *bf_importer_file(bf_importer *im, const char *file)
+const char *bf__importer_file(bf_importer *im, const char *file)
 {
     int i = file ? file_index(im, file) : -1;
     if (i < 0 && file && im->rc == BF_OK)
@@ -137,8 +137,8 @@ static int check_household_id(importer *im, const bf_household *h, const char *f
         bf_idplace p = bf_idplaces_get(&im->households, *entry);
         char where[600];
         place_text(im, &p, where, sizeof where);
-        bf_field_error(im->errs, loc, file, h, NULL, "id", _("duplicate household id (first at %s)"),
-                       where);
+        bf__field_error(im->errs, loc, file, h, NULL, "id", _("duplicate household id (first at %s)"),
+                        where);
         return 1;
     }
     bool exists = false;
@@ -149,8 +149,8 @@ static int check_household_id(importer *im, const bf_household *h, const char *f
     if (!exists)
         return 0;
     if (!im->opt->replace) {
-        bf_field_error(im->errs, loc, file, h, NULL, "id", _("household id is already in the "
-                       "database %s (use --replace to replace it)"), bf_store_path(im->s));
+        bf__field_error(im->errs, loc, file, h, NULL, "id", _("household id is already in the "
+                        "database %s (use --replace to replace it)"), bf_store_path(im->s));
         *stored_conflict = true;
         return 1;
     }
@@ -181,8 +181,8 @@ static int check_member_ids(importer *im, const bf_household *h, uint32_t househ
             if (strcmp(other, h->id) != 0) {   /* inside one household the validator says it */
                 char where[600];
                 place_text(im, &p, where, sizeof where);
-                bf_field_error(im->errs, loc, file, h, m, "id", _("duplicate member id (also in "
-                               "household %s at %s)"), other, where);
+                bf__field_error(im->errs, loc, file, h, m, "id", _("duplicate member id (also in "
+                                "household %s at %s)"), other, where);
                 n++;
             }
             continue;
@@ -195,8 +195,8 @@ static int check_member_ids(importer *im, const bf_household *h, uint32_t househ
             continue;
         }
         if (exists) {
-            bf_field_error(im->errs, loc, file, h, m, "id", _("member id is already in the database "
-                           "%s (in another household)"), bf_store_path(im->s));
+            bf__field_error(im->errs, loc, file, h, m, "id", _("member id is already in the database "
+                            "%s (in another household)"), bf_store_path(im->s));
             n++;
         }
     }
@@ -217,7 +217,7 @@ static void hold_clash(importer *im, const char *household, const char *msg)
         im->cap_clashes = cap;
     }
     stored_clash *c = &im->clashes[im->n_clashes];
-    bf_text_copy(c->household, sizeof c->household, household);
+    bf__text_copy(c->household, sizeof c->household, household);
     if (!(c->msg = strdup(msg))) {
         im->rc = BF_ENOMEM;
         return;
@@ -244,9 +244,9 @@ static void check_stored_idnumber(importer *im, const bf_household *h, const bf_
     bf_mask_idnumber(m->idnumber, masked);
     bf_errors one;
     bf_errors_init(&one, 1);
-    bf_field_error(&one, loc, file, h, m, "idnumber", _("idnumber %s is also member %s of "
-                   "household %s in the database %s; one person can be in one household only"),
-                   masked, member, household, bf_store_path(im->s));
+    bf__field_error(&one, loc, file, h, m, "idnumber", _("idnumber %s is also member %s of "
+                    "household %s in the database %s; one person can be in one household only"),
+                    masked, member, household, bf_store_path(im->s));
     if (one.count)
         hold_clash(im, household, one.msgs[0]);
     bf_errors_free(&one);
@@ -285,7 +285,7 @@ static int check_idnumbers(importer *im, const bf_household *h, const char *file
         int64_t key = m->idnumber[0] ? idnumber_key(m->idnumber) : -1;
         if (key < 0)
             continue;
-        int added = bf_idset_add(&im->idnumbers, (uint64_t)key);
+        int added = bf__idset_add(&im->idnumbers, (uint64_t)key);
         if (added < 0) {
             im->rc = BF_ENOMEM;
             break;
@@ -300,12 +300,12 @@ static int check_idnumbers(importer *im, const bf_household *h, const char *file
             other_holder(im, h, m, key, other, sizeof other);
         bf_mask_idnumber(m->idnumber, masked);
         if (other[0])
-            bf_field_error(im->errs, loc, file, h, m, "idnumber", _("idnumber %s is also %s; one "
-                           "person can be in one household only"), masked, other);
+            bf__field_error(im->errs, loc, file, h, m, "idnumber", _("idnumber %s is also %s; one "
+                            "person can be in one household only"), masked, other);
         else
-            bf_field_error(im->errs, loc, file, h, m, "idnumber", _("idnumber %s is also held by "
-                           "another member of this import; one person can be in one household "
-                           "only"), masked);
+            bf__field_error(im->errs, loc, file, h, m, "idnumber", _("idnumber %s is also held by "
+                            "another member of this import; one person can be in one household "
+                            "only"), masked);
     }
     return n;
 }
@@ -357,13 +357,13 @@ static void end_inserts(importer *im)
     im->rc = rc;
 }
 
-int bf_importer_take(bf_importer *im, const bf_household *h, const char *file,
-                     const bf_locator *loc)
+int bf__importer_take(bf_importer *im, const bf_household *h, const char *file,
+                      const bf_locator *loc)
 {
     if (im->rc != BF_OK)
         return im->rc;
     bf_rules rules = {im->opt->today, im->opt->areas};
-    int errors = bf_household_validate_at(h, file, loc, im->opt->today, im->errs);
+    int errors = bf__household_validate_at(h, file, loc, im->opt->today, im->errs);
     errors += bf_rules_check(h, file, loc, &rules, im->errs);
     bool stored_conflict = false;
     uint32_t household = NO_HOUSEHOLD;
@@ -385,7 +385,7 @@ int bf_importer_take(bf_importer *im, const bf_household *h, const char *file,
     return BF_OK;
 }
 
-void bf_importer_error(bf_importer *im, const char *fmt, ...)
+void bf__importer_error(bf_importer *im, const char *fmt, ...)
 {
     char msg[1024];
     va_list ap;
@@ -395,24 +395,24 @@ void bf_importer_error(bf_importer *im, const char *fmt, ...)
     bf_errors_add(im->errs, "%s", msg);
 }
 
-int bf_importer_error_count(const bf_importer *im)
+int bf__importer_error_count(const bf_importer *im)
 {
     return bf_errors_total(im->errs);
 }
 
-int bf_importer_status(const bf_importer *im)
+int bf__importer_status(const bf_importer *im)
 {
     return im->rc;
 }
 
-void bf_importer_stop(bf_importer *im, int rc)
+void bf__importer_stop(bf_importer *im, int rc)
 {
     if (im->rc == BF_OK)
         im->rc = rc;
 }
 
-int bf_importer_open(bf_store *s, const bf_import_options *opt, bf_import_stats *stats,
-                     bf_errors *errs, bf_importer **out)
+int bf__importer_open(bf_store *s, const bf_import_options *opt, bf_import_stats *stats,
+                      bf_errors *errs, bf_importer **out)
 {
     *out = NULL;
     importer *im = calloc(1, sizeof *im);
@@ -428,7 +428,7 @@ int bf_importer_open(bf_store *s, const bf_import_options *opt, bf_import_stats 
     return BF_OK;
 }
 
-int bf_importer_start(bf_importer *im)
+int bf__importer_start(bf_importer *im)
 {
     int64_t households = 0, members = 0;
     if (bf_store_count(im->s, &households, &members, im->errs) != BF_OK)
@@ -445,7 +445,7 @@ int bf_importer_start(bf_importer *im)
     return im->rc;
 }
 
-int bf_importer_finish(bf_importer *im)
+int bf__importer_finish(bf_importer *im)
 {
     end_inserts(im);
     if (im->rc == BF_OK)
@@ -453,12 +453,12 @@ int bf_importer_finish(bf_importer *im)
     return im->rc;
 }
 
-void bf_importer_close(bf_importer *im)
+void bf__importer_close(bf_importer *im)
 {
     if (!im)
         return;
     end_inserts(im);
-    bf_idset_free(&im->idnumbers);
+    bf__idset_free(&im->idnumbers);
     bf_idplaces_free(&im->households);
     bf_idplaces_free(&im->members);
     for (int i = 0; i < im->n_clashes; i++)

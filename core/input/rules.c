@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define ERR(m_, field_, ...) bf_field_error(errs, loc, file, h, (m_), (field_), __VA_ARGS__)
+#define ERR(m_, field_, ...) bf__field_error(errs, loc, file, h, (m_), (field_), __VA_ARGS__)
 
 /* GB 11643: a date that exists, the check digit, and agreement with birth and sex. */
 static int check_identity(const bf_household *h, const bf_member *m, const char *file,
@@ -29,7 +29,7 @@ static int check_identity(const bf_household *h, const bf_member *m, const char 
         return 1;
     }
     int n = 0;
-    if (!bf_field_rejected(BF_RECORD_MEMBER, m, "birth") &&
+    if (!bf__field_rejected(BF_RECORD_MEMBER, m, "birth") &&
         bf_date_from_ymd(p.year, p.month, p.day) != m->birth) {
         char birth[BF_DATE_STRLEN];
         bf_date_format(m->birth, birth);
@@ -37,7 +37,7 @@ static int check_identity(const bf_household *h, const bf_member *m, const char 
         n++;
     }
     const char *sex = bf_enum_name(BF_ENUM_SEX, (int)m->sex);
-    if (!bf_field_rejected(BF_RECORD_MEMBER, m, "sex") && p.sex != sex[0]) {
+    if (!bf__field_rejected(BF_RECORD_MEMBER, m, "sex") && p.sex != sex[0]) {
         ERR(m, "idnumber", _("idnumber %s has the sex digit of %s, but sex is %s"), masked,
             p.sex == 'M' ? _("a man") : _("a woman"), sex);
         n++;
@@ -69,7 +69,7 @@ static int check_head(const bf_household *h, const char *file, const bf_locator 
     int heads = 0, n = 0;
     const bf_member *first = NULL;
     for (int i = 0; i < h->n_members; i++)
-        if (bf_field_rejected(BF_RECORD_MEMBER, &h->members[i], "relation"))
+        if (bf__field_rejected(BF_RECORD_MEMBER, &h->members[i], "relation"))
             return 0;                 /* a relation we could not read: the count proves nothing */
     for (int i = 0; i < h->n_members; i++) {
         const bf_member *m = &h->members[i];
@@ -95,7 +95,7 @@ static int check_place(const bf_household *h, const char *file, const bf_locator
                        const bf_areas *areas, bf_errors *errs)
 {
     if (!areas || !h->town[0] || !h->village[0] ||
-        bf_field_rejected(BF_RECORD_HOUSEHOLD, h, "town"))
+        bf__field_rejected(BF_RECORD_HOUSEHOLD, h, "town"))
         return 0;
     const char *source = bf_areas_file(areas);
     int town = bf_areas_town(areas, h->town);
@@ -108,8 +108,8 @@ static int check_place(const bf_household *h, const char *file, const bf_locator
             ERR(NULL, "town", _("town '%s' is not a town of %s"), h->town, source);
         return 1;
     }
-    if (bf_areas_village(areas, town, h->village) ||
-        bf_field_rejected(BF_RECORD_HOUSEHOLD, h, "village"))
+    if (bf__areas_village(areas, town, h->village) ||
+        bf__field_rejected(BF_RECORD_HOUSEHOLD, h, "village"))
         return 0;
     int other = bf_areas_town_of_village(areas, h->village);
     if (other >= 0) {

@@ -62,7 +62,7 @@ static void hold(bf_record_sink *k, int member, const char *msg)
         int cap = k->cap_pend ? k->cap_pend * 2 : 8;
         pending *grown = realloc(k->pend, sizeof *grown * (size_t)cap);
         if (!grown) {
-            bf_importer_error(k->im, "out of memory while reading households");
+            bf__importer_error(k->im, "out of memory while reading households");
             return;
         }
         k->pend = grown;
@@ -70,7 +70,7 @@ static void hold(bf_record_sink *k, int member, const char *msg)
     }
     char *copy = strdup(msg);
     if (!copy) {
-        bf_importer_error(k->im, "out of memory while reading households");
+        bf__importer_error(k->im, "out of memory while reading households");
         return;
     }
     k->pend[k->n_pend++] = (pending){member, k->column, copy};
@@ -82,8 +82,8 @@ static void misuse(bf_record_sink *k, const char *what)
     if (k->misuse_reported)
         return;
     k->misuse_reported = true;
-    bf_importer_error(k->im, "the %s reader called %s (a bug in the plugin)",
-                      k->reader ? k->reader->format : "?", what);
+    bf__importer_error(k->im, "the %s reader called %s (a bug in the plugin)",
+                       k->reader ? k->reader->format : "?", what);
 }
 
 /* True the first time an unknown field name is seen in this import (it is reported once, not
@@ -142,12 +142,12 @@ static int set_field(bf_record_sink *k, bf_record_kind kind, void *record, uint6
 static void check_required(bf_record_sink *k, bf_record_kind kind, uint64_t seen, int member)
 {
     for (int i = 0; i < bf_field_count(kind); i++)
-        if (bf_field_required(kind, i) && !(seen & (UINT64_C(1) << i))) {
+        if (bf__field_required(kind, i) && !(seen & (UINT64_C(1) << i))) {
             char msg[128];
             snprintf(msg, sizeof msg, _("no value for required field '%s'"), bf_field_name(kind, i));
             k->column = 0;
             hold(k, member, msg);
-            bf_field_reject(kind, i, member < 0 ? (void *)&k->h : (void *)&k->h.members[member]);
+            bf__field_reject(kind, i, member < 0 ? (void *)&k->h : (void *)&k->h.members[member]);
         }
 }
 
@@ -164,12 +164,12 @@ static int release(bf_record_sink *k)
         bf_place where = {m && m->file ? m->file : k->file, m && m->line ? m->line : h->line,
                           p->column};
         char at[1100];
-        bf_place_format(&where, at, sizeof at);
+        bf__place_format(&where, at, sizeof at);
         if (p->msg[0] && m)
-            bf_importer_error(k->im, _("%shousehold %s, member %s: %s"), at, hid,
-                              m->id[0] ? m->id : _("(no id)"), p->msg);
+            bf__importer_error(k->im, _("%shousehold %s, member %s: %s"), at, hid,
+                               m->id[0] ? m->id : _("(no id)"), p->msg);
         else if (p->msg[0])
-            bf_importer_error(k->im, _("%shousehold %s: %s"), at, hid, p->msg);
+            bf__importer_error(k->im, _("%shousehold %s: %s"), at, hid, p->msg);
         free(p->msg);
     }
     k->n_pend = 0;
@@ -180,11 +180,11 @@ int bf_sink_household_begin(bf_record_sink *k, const char *file, long line)
 {
     if (k->open && bf_sink_household_end(k) != 0)
         return 1;
-    if (bf_importer_status(k->im) != BF_OK)
+    if (bf__importer_status(k->im) != BF_OK)
         return 1;
     bf_household_reset(&k->h);
     k->h.line = clamp_line(line);
-    k->file = bf_importer_file(k->im, file ? file : "(input)");
+    k->file = bf__importer_file(k->im, file ? file : "(input)");
     if (!k->file)
         return 1;
     k->open = true;
@@ -211,7 +211,7 @@ int bf_sink_member_begin(bf_record_sink *k, const char *file, long line)
         misuse(k, "member_begin outside a household");
         return 1;
     }
-    const char *mfile = bf_importer_file(k->im, file ? file : k->file);
+    const char *mfile = bf__importer_file(k->im, file ? file : k->file);
     bf_member *m = mfile ? bf_household_add_member(&k->h) : NULL;
     k->member_skipped = m == NULL;
     if (!m) {
@@ -276,7 +276,7 @@ int bf_sink_household_end(bf_record_sink *k)
 {
     if (!k->open) {
         misuse(k, "household_end outside a household");
-        return bf_importer_status(k->im) != BF_OK;
+        return bf__importer_status(k->im) != BF_OK;
     }
     k->open = false;
     check_required(k, BF_RECORD_HOUSEHOLD, k->seen_h, -1);
@@ -284,7 +284,7 @@ int bf_sink_household_end(bf_record_sink *k)
         check_required(k, BF_RECORD_MEMBER, k->seen_m[i], i);
     release(k);
     bf_locator loc = {sink_locate, k};
-    return bf_importer_take(k->im, &k->h, k->file, &loc) != BF_OK;
+    return bf__importer_take(k->im, &k->h, k->file, &loc) != BF_OK;
 }
 
 /* "file:line: " or "file: " into where. */
@@ -309,17 +309,17 @@ void bf_sink_member_error(bf_record_sink *k, const char *file, long line,
     where_of(where, sizeof where, file, line);
     const char *msg = message ? message : "error";
     if (household && member)
-        bf_importer_error(k->im, _("%shousehold %s, member %s: %s"), where, household, member, msg);
+        bf__importer_error(k->im, _("%shousehold %s, member %s: %s"), where, household, member, msg);
     else if (household)
-        bf_importer_error(k->im, _("%shousehold %s: %s"), where, household, msg);
+        bf__importer_error(k->im, _("%shousehold %s: %s"), where, household, msg);
     else if (member)
-        bf_importer_error(k->im, "%smember %s: %s", where, member, msg);
+        bf__importer_error(k->im, "%smember %s: %s", where, member, msg);
     else
-        bf_importer_error(k->im, "%s%s", where, msg);
+        bf__importer_error(k->im, "%s%s", where, msg);
 }
 
-int bf_sink_read(const bf_reader_format *reader, const char *const *paths, int n_paths,
-                 bf_importer *im)
+int bf__sink_read(const bf_reader_format *reader, const char *const *paths, int n_paths,
+                  bf_importer *im)
 {
     bf_record_sink *k = calloc(1, sizeof *k);
     if (!k)
@@ -328,13 +328,13 @@ int bf_sink_read(const bf_reader_format *reader, const char *const *paths, int n
     k->reader = reader;
     k->member = -1;
     bf_household_reset(&k->h);
-    int errors_before = bf_importer_error_count(im);
+    int errors_before = bf__importer_error_count(im);
     int rc = reader->read(paths, n_paths, k);
     if (k->open)                       /* the reader forgot the last household_end */
         bf_sink_household_end(k);
-    if (rc != 0 && bf_importer_error_count(im) == errors_before)
-        bf_importer_error(im, "%s: the %s reader failed without saying why",
-                          n_paths > 0 ? paths[0] : "(no file)", reader->format);
+    if (rc != 0 && bf__importer_error_count(im) == errors_before)
+        bf__importer_error(im, "%s: the %s reader failed without saying why",
+                           n_paths > 0 ? paths[0] : "(no file)", reader->format);
     for (int i = 0; i < k->n_pend; i++)
         free(k->pend[i].msg);
     free(k->pend);
@@ -343,6 +343,6 @@ int bf_sink_read(const bf_reader_format *reader, const char *const *paths, int n
     free(k->unknown);
     bf_household_free(&k->h);
     free(k);
-    int status = bf_importer_status(im);
+    int status = bf__importer_status(im);
     return status != BF_OK ? status : rc != 0 ? BF_EINPUT : BF_OK;
 }

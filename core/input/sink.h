@@ -7,11 +7,11 @@
 #include "plugin.h"
 
 /* Runs a plugin reader over its files inside an import: every household it hands over is
- * converted by the one conversion of household.c and checked by bf_importer_take, as XML
+ * converted by the one conversion of household.c and checked by bf__importer_take, as XML
  * households are. Returns BF_OK, BF_EINPUT (the reader failed; the reasons are in the import's
  * errors), or the import's fatal error. */
-int bf_sink_read(const bf_reader_format *reader, const char *const *paths, int n_paths,
-                 bf_importer *im);
+int bf__sink_read(const bf_reader_format *reader, const char *const *paths, int n_paths,
+                  bf_importer *im);
 
 /* The bf_host callbacks of plugin.h (see there for what each does and returns). */
 

@@ -22,7 +22,7 @@ void bf__conv_error(bf__conv *c, const char *fmt, ...)
     bf_place place = {c->file ? c->file : "(input)", line, 0};
     if (c->place && c->el >= 0)
         c->place(c->place_ctx, c->el, c->attr, &place);
-    bf_place_format(&place, where, sizeof where);
+    bf__place_format(&place, where, sizeof where);
     const char *hid = c->h->id[0] ? c->h->id : _("(no id)");
     if (c->m)
         bf_errors_add(c->errs, _("%shousehold %s, member %s: %s"), where, hid,
@@ -119,9 +119,9 @@ void bf__conv_required(bf__conv *c, bf_record_kind kind, const char *element, ch
     if (kind == BF_RECORD_HOUSEHOLD && strcmp(element, "household") != 0)
         return;
     for (int i = 0; i < bf_field_count(kind); i++)
-        if (bf_field_required(kind, i) && !(seen & (UINT64_C(1) << i))) {
+        if (bf__field_required(kind, i) && !(seen & (UINT64_C(1) << i))) {
             bf__conv_error(c, _("<%s>: missing attribute '%s'"), element, bf_field_name(kind, i));
-            bf_field_reject(kind, i, base);
+            bf__field_reject(kind, i, base);
         }
 }
 
@@ -186,7 +186,7 @@ static void read_id_first(const xmlNode *node, char *dst, size_t size)
     for (const xmlAttr *a = node->properties; a; a = a->next)
         if (strcmp((const char *)a->name, "id") == 0) {
             xmlChar *to_free;
-            bf_text_copy(dst, size, attr_text(a, &to_free));   /* set_field reports a cut */
+            bf__text_copy(dst, size, attr_text(a, &to_free));   /* set_field reports a cut */
             xmlFree(to_free);
             return;
         }

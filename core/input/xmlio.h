@@ -78,9 +78,9 @@ int bf_xml_reader_open(const char *path, bf_errors *errs, bf_xml_reader **out);
 int bf_xml_reader_next(bf_xml_reader *r, bf_household *h, bool *got, bool *clean);
 /* A locator for the household bf_xml_reader_next returned last, valid until the next call: it
  * places a field at its attribute (file:line:column; a default value at its element). */
-bf_locator bf_xml_reader_locator(bf_xml_reader *r);
+bf_locator bf__xml_reader_locator(bf_xml_reader *r);
 /* Bytes of the file consumed so far and its total size (for progress). */
-void bf_xml_reader_progress(const bf_xml_reader *r, int64_t *done, int64_t *total);
+void bf__xml_reader_progress(const bf_xml_reader *r, int64_t *done, int64_t *total);
 /* Frees the reader and closes the file. NULL is allowed. */
 void bf_xml_reader_close(bf_xml_reader *r);
 

@@ -287,7 +287,7 @@ static void ev_id_first(const bf_xev *ev, char *dst, size_t size)
 {
     for (int i = 0; i < ev->n_attrs; i++)
         if (strcmp(ev->names[i], "id") == 0) {
-            bf_text_copy(dst, size, ev->values[i]);     /* set_field reports a cut */
+            bf__text_copy(dst, size, ev->values[i]);     /* set_field reports a cut */
             return;
         }
 }
@@ -316,7 +316,7 @@ static void household_start(bf_xml_reader *r, const bf_xev *ev)
     bf_household *h = &hr->h;
     h->line = (int)(line > INT_MAX ? INT_MAX : line);
     ev_id_first(ev, h->id, sizeof h->id);
-    bf_text_copy(loc->id, sizeof loc->id, h->id);
+    bf__text_copy(loc->id, sizeof loc->id, h->id);
     hr->c.el = add_element(hr, "household", line);
     convert_ev_attrs(r, &hr->c, ev, BF_RECORD_HOUSEHOLD, ev->name, (char *)h);
     hr->c.el = -1;
@@ -351,11 +351,11 @@ static void fill_locator(locator *loc, const bf_household *h, long last_line)
     loc->used = true;
     loc->line = h->line;
     loc->last_line = last_line > h->line ? last_line : h->line;
-    bf_text_copy(loc->id, sizeof loc->id, h->id);
+    bf__text_copy(loc->id, sizeof loc->id, h->id);
     loc->n = h->n_members;
     for (int i = 0; i < h->n_members; i++) {
         loc->members[i].line = h->members[i].line;
-        bf_text_copy(loc->members[i].id, sizeof loc->members[i].id, h->members[i].id);
+        bf__text_copy(loc->members[i].id, sizeof loc->members[i].id, h->members[i].id);
     }
 }
 
@@ -501,7 +501,7 @@ static void read_until_household(bf_xml_reader *r)
         r->line = ev.line;
         switch (ev.type) {
         case BF_XEV_DATA:
-            bf_xml_window_keep(&r->win, ev.data, ev.len);
+            bf__xml_window_keep(&r->win, ev.data, ev.len);
             break;
         case BF_XEV_START:
             on_start(r, &ev);
@@ -630,19 +630,19 @@ static int field_element(const hh_read *hr, const bf_household *h, const bf_memb
 static long household_tag(const bf_xml_reader *r, const hh_read *hr)
 {
     const bf_xml_window *w = &r->win;
-    long start = bf_xml_window_line_start(w, hr->el[0].line);
+    long start = bf__xml_window_line_start(w, hr->el[0].line);
     if (start < 0)
         return -1;
     size_t from = (size_t)start;
     for (long i = start - 1; i >= 0 && w->buf[i] != '>'; i--)
         if (w->buf[i] == '<') {
-            if (bf_xml_window_start_tag_at(w, (size_t)i, "household"))
+            if (bf__xml_window_start_tag_at(w, (size_t)i, "household"))
                 from = (size_t)i;
             break;
         }
     long at = (long)from - 1;
     for (int k = 0; k <= hr->on_line; k++)
-        if ((at = bf_xml_window_next_start_tag(w, (size_t)(at + 1), "household")) < 0)
+        if ((at = bf__xml_window_next_start_tag(w, (size_t)(at + 1), "household")) < 0)
             return -1;
     return at;
 }
@@ -657,11 +657,11 @@ static void place_in_text(const bf_xml_reader *r, const hh_read *hr, int el, con
         return;
     if (el > 0)
         for (int i = 0; i <= hr->el[el].nth && at >= 0; i++)
-            at = bf_xml_window_next_start_tag(&r->win, (size_t)at + 1, hr->el[el].name);
+            at = bf__xml_window_next_start_tag(&r->win, (size_t)at + 1, hr->el[el].name);
     if (at < 0)
         return;
-    long a = attr ? bf_xml_window_attribute(&r->win, (size_t)at, attr) : -1;
-    bf_xml_window_position(&r->win, (size_t)(a >= 0 ? a : at), &where->line, &where->column);
+    long a = attr ? bf__xml_window_attribute(&r->win, (size_t)at, attr) : -1;
+    bf__xml_window_position(&r->win, (size_t)(a >= 0 ? a : at), &where->line, &where->column);
 }
 
 /* Places element el of household hr (its attribute attr) at its line and column. */
@@ -723,13 +723,13 @@ static bool emit_schema(bf_xml_reader *r, const pending *p, const hh_read *hr)
         bf_record_kind kind = m ? BF_RECORD_MEMBER : BF_RECORD_HOUSEHOLD;
         int i = bf__xml_field_of(kind, element, attr);
         const void *rec = m ? (const void *)m : (const void *)h;
-        if (i < 0 || bf_field_rejected(kind, rec, bf_field_name(kind, i)))
+        if (i < 0 || bf__field_rejected(kind, rec, bf_field_name(kind, i)))
             return true;           /* the conversion named this value already */
     }
     bf_place where = {r->path, p->line, 0};
     place_in_text(r, hr, el, has_attr ? attr : NULL, &where);
     char at[1200], msg[768];
-    bf_place_format(&where, at, sizeof at);
+    bf__place_format(&where, at, sizeof at);
     const char *label = NULL;
     if (has_attr) {
         bf_record_kind kind = m ? BF_RECORD_MEMBER : BF_RECORD_HOUSEHOLD;
@@ -745,12 +745,12 @@ static bool emit_schema(bf_xml_reader *r, const pending *p, const hh_read *hr)
     return true;
 }
 
-bf_locator bf_xml_reader_locator(bf_xml_reader *r)
+bf_locator bf__xml_reader_locator(bf_xml_reader *r)
 {
     return (bf_locator){reader_locate, r};
 }
 
-void bf_xml_reader_progress(const bf_xml_reader *r, int64_t *done, int64_t *total)
+void bf__xml_reader_progress(const bf_xml_reader *r, int64_t *done, int64_t *total)
 {
     *done = r->consumed;
     *total = r->size;

@@ -4,7 +4,8 @@
 
 #include <string.h>
 
-long bf_xml_count_lines(const char *p, size_t n)
+/* The number of newlines in n bytes at p. */
+static long count_lines(const char *p, size_t n)
 {
     long lines = 0;
     for (const char *end = p + n; (p = memchr(p, '\n', (size_t)(end - p))); p++)
@@ -12,17 +13,17 @@ long bf_xml_count_lines(const char *p, size_t n)
     return lines;
 }
 
-void bf_xml_window_keep(bf_xml_window *w, const char *buffer, size_t n)
+void bf__xml_window_keep(bf_xml_window *w, const char *buffer, size_t n)
 {
     if (!w->buf)
         return;
     if (n >= BF_XML_WINDOW_CAP / 2) {       /* cannot happen with libxml2's 4 kB reads */
-        w->line0 += bf_xml_count_lines(w->buf, w->len);
+        w->line0 += count_lines(w->buf, w->len);
         w->at_line_start = w->len == 0 ? w->at_line_start : w->buf[w->len - 1] == '\n';
         w->len = 0;
     } else if (w->len + n > BF_XML_WINDOW_CAP) {
         size_t drop = w->len + n - BF_XML_WINDOW_CAP / 2;
-        w->line0 += bf_xml_count_lines(w->buf, drop);
+        w->line0 += count_lines(w->buf, drop);
         w->at_line_start = w->buf[drop - 1] == '\n';
         memmove(w->buf, w->buf + drop, w->len - drop);
         w->len -= drop;
@@ -34,7 +35,7 @@ void bf_xml_window_keep(bf_xml_window *w, const char *buffer, size_t n)
 }
 
 /* The offset of the start of line `line` in the window, or -1 when it does not hold it. */
-long bf_xml_window_line_start(const bf_xml_window *w, long line)
+long bf__xml_window_line_start(const bf_xml_window *w, long line)
 {
     if (!w->buf || line < w->line0 || (line == w->line0 && !w->at_line_start))
         return -1;
@@ -50,9 +51,9 @@ long bf_xml_window_line_start(const bf_xml_window *w, long line)
 
 /* Line and column (characters from 1) of offset off of the window; column 0 when the start of
  * its line is no longer held. */
-void bf_xml_window_position(const bf_xml_window *w, size_t off, long *line, long *column)
+void bf__xml_window_position(const bf_xml_window *w, size_t off, long *line, long *column)
 {
-    *line = w->line0 + bf_xml_count_lines(w->buf, off);
+    *line = w->line0 + count_lines(w->buf, off);
     size_t start = off;
     while (start > 0 && w->buf[start - 1] != '\n')
         start--;
@@ -67,7 +68,7 @@ void bf_xml_window_position(const bf_xml_window *w, size_t off, long *line, long
 }
 
 /* True when a start tag of element `name` (any prefix) begins at offset i. */
-bool bf_xml_window_start_tag_at(const bf_xml_window *w, size_t i, const char *name)
+bool bf__xml_window_start_tag_at(const bf_xml_window *w, size_t i, const char *name)
 {
     if (w->buf[i] != '<' || i + 1 >= w->len || strchr("/!?", w->buf[i + 1]))
         return false;
@@ -93,7 +94,7 @@ static size_t past(const bf_xml_window *w, size_t i, const char *end)
 
 /* The offset of the next start tag of `name` at or after i, skipping comments, processing
  * instructions and CDATA; -1 when the window holds none. */
-long bf_xml_window_next_start_tag(const bf_xml_window *w, size_t i, const char *name)
+long bf__xml_window_next_start_tag(const bf_xml_window *w, size_t i, const char *name)
 {
     while (i < w->len) {
         const char *lt = memchr(w->buf + i, '<', w->len - i);
@@ -107,7 +108,7 @@ long bf_xml_window_next_start_tag(const bf_xml_window *w, size_t i, const char *
             i = past(w, i + 9, "]]>");
         else if (left >= 2 && lt[1] == '?')
             i = past(w, i + 2, "?>");
-        else if (bf_xml_window_start_tag_at(w, i, name))
+        else if (bf__xml_window_start_tag_at(w, i, name))
             return (long)i;
         else
             i++;
@@ -121,7 +122,7 @@ static bool is_space(char c)
 }
 
 /* The offset of attribute attr's name in the start tag at offset tag, or -1. */
-long bf_xml_window_attribute(const bf_xml_window *w, size_t tag, const char *attr)
+long bf__xml_window_attribute(const bf_xml_window *w, size_t tag, const char *attr)
 {
     size_t i = tag + 1, n = strlen(attr);
     while (i < w->len && !is_space(w->buf[i]) && w->buf[i] != '>' && w->buf[i] != '/')

@@ -4,6 +4,7 @@
 #include "buf.h"
 #include "fielddoc.h"
 #include "html.h"
+#include "i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,7 +171,7 @@ int bf_handbook_write(const bf_handbook *hb, const char *path, bf_errors *errs)
 {
     bf_html *page = bf_html_new("农村社会救助政策规则手册");
     if (!page) {
-        bf_errors_add(errs, "out of memory");
+        bf_errors_add(errs, "%s", _("out of memory"));
         return BF_ENOMEM;
     }
     char date[BF_DATE_STRLEN], intro[600];
@@ -203,12 +204,12 @@ int bf_handbook_write(const bf_handbook *hb, const char *path, bf_errors *errs)
         rc = bf_html_render(page, &html, &len);
         if (rc == BF_OK) {
             if (fwrite(html, 1, len, stdout) != len || fflush(stdout) != 0) {
-                bf_errors_add(errs, "cannot write to standard output");
+                bf_errors_add(errs, "%s", _("cannot write to standard output"));
                 rc = BF_EIO;
             }
             free(html);
         } else
-            bf_errors_add(errs, "out of memory");
+            bf_errors_add(errs, "%s", _("out of memory"));
     }
     bf_html_free(page);
     return rc;

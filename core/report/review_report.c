@@ -157,6 +157,6 @@ int bf_review_write(bf_store *s, const bf_stored_run *run, bf_review_format form
     if (rc == BF_OK && (fflush(out) != 0 || ferror(out)))
         rc = BF_EIO;
     if (rc == BF_EIO && (!errs || bf_errors_total(errs) == errors_before))
-        bf_errors_add(errs, "cannot write the review (disk full or output closed?)");
+        bf_errors_add(errs, "%s", _("cannot write the review (disk full or output closed?)"));
     return rc;
 }

@@ -77,9 +77,6 @@ int bf_store_insert_household(bf_store *s, const bf_household *h, bf_errors *err
  * listing what changed; with the same fields it keeps its version. */
 int bf_store_insert_household_from(bf_store *s, const bf_household *h, const char *source,
                                    bf_errors *errs);
-/* A household's fields as the store keeps them in its versions: a JSON object of texts, the
- * members' fields as "members/ID/field" (with "members/ID/seq", the member's place). */
-int bf_store_record_text(const bf_household *h, bf_buf *out);
 /* Reads one household with its members into out (reset first); BF_ENOTFOUND when absent. */
 int bf_store_get_household(bf_store *s, const char *id, bf_household *out, bf_errors *errs);
 /* The same, for a caller to whom absent is no error: *found false (and BF_OK) when absent. */

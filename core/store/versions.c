@@ -22,7 +22,9 @@ static void put_pair(bf_buf *b, const char *key, const char *value)
     bf_buf_json_string(b, value, strlen(value));
 }
 
-int bf_store_record_text(const bf_household *h, bf_buf *out)
+/* A household's fields as the store keeps them in its versions: a JSON object of texts, the
+ * members' fields as "members/ID/field" (with "members/ID/seq", the member's place). */
+static int record_text(const bf_household *h, bf_buf *out)
 {
     char value[BF_RECORDED_BYTES], key[BF_ID_BYTES + 64];
     bf_buf_clear(out);
@@ -266,7 +268,7 @@ int bf__store_version_supersede(bf_store *s, const char *id, bf_errors *errs)
         return BF_OK;
     }
     if (rc == BF_OK)
-        rc = bf_store_record_text(&h, &text);
+        rc = record_text(&h, &text);
     int64_t version = 0;
     char *kept = NULL;
     if (rc == BF_OK)
@@ -299,7 +301,7 @@ int bf__store_version_record(bf_store *s, const bf_household *h, const char *sou
         rc = add_version(s, h->id, 1, source, NULL, errs);
     } else if (!kept) {                /* the stored record was never superseded */
         rc = add_version(s, h->id, version + 1, source, NULL, errs);
-    } else if ((rc = bf_store_record_text(h, &text)) == BF_OK) {
+    } else if ((rc = record_text(h, &text)) == BF_OK) {
         if (strcmp(kept, bf_buf_str(&text)) == 0)   /* the same record again: same version */
             rc = set_kept_record(s, h->id, version, NULL, errs);
         else if ((rc = record_changes(kept, bf_buf_str(&text), &changes)) == BF_OK)
