@@ -26,11 +26,13 @@ calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 mkdir -p "$CACHE"
 rm -rf "$WORK"
 mkdir -p "$WORK"
-KEY=$( { cat "$TOP/core/input/gen.c"; grep SCHEMA_VERSION "$TOP/core/store/store.h"; } | sha256sum | cut -c1-12)
+# gen evaluates the policy scripts to fill what the records say, so they are part of the key
+KEY=$( { cat "$TOP/core/input/gen.c" "$POL"/*.lua "$POL"/lib/*.lua "$POL/params.xml" "$POL/areas.xml";
+         grep SCHEMA_VERSION "$TOP/core/store/store.h"; } | sha256sum | cut -c1-12)
 XML=$CACHE/rerun-$N-s$SEED-$KEY.xml
 if [ ! -f "$XML" ]; then
     echo "rerun: generating $N households (seed $SEED) into $XML" >&2
-    "$BANGFU" gen --households "$N" --seed "$SEED" --out "$XML.tmp" > /dev/null
+    "$BANGFU" gen --households "$N" --seed "$SEED" --policies "$POL" --out "$XML.tmp" > /dev/null
     mv "$XML.tmp" "$XML"
 fi
 

@@ -21,7 +21,7 @@ county() {                       # county N: the path of a generated county of N
     if [ ! -s "$db" ]; then
         echo "bench serve: generating $1 households into $db" >&2
         rm -f "$db" "$db-wal" "$db-shm"
-        "$BANGFU" gen --households "$1" --db "$db" >/dev/null
+        "$BANGFU" gen --households "$1" --policies "$TOP/policies" --db "$db" >/dev/null
     fi
     echo "$db"
 }
