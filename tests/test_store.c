@@ -626,8 +626,7 @@ Test(store, inserter_writes_every_household_in_order)
         cr_assert_eq(bf_inserter_add(w, &h, "a.xml"), BF_OK);
     }
     bf_household_free(&h);
-    char msg[256] = "";
-    cr_assert_eq(bf_inserter_finish(w, msg, sizeof msg), BF_OK, "%s", msg);
+    cr_assert_eq(bf_inserter_finish(w, &bf_test_errs), BF_OK, "%s", bf_test_error());
     cr_assert_eq(bf_store_commit(store, &bf_test_errs), BF_OK);
     /* 1000 households; members: i % 3 + 1 over i = 1..1000 is 334·2 + 333·3 + 333·1 = 2000 */
     char *v = bf_test_query(path, "SELECT (SELECT count(*) FROM households) || ' ' || "
@@ -657,9 +656,12 @@ Test(store, inserter_a_refused_insert_stops_the_writing_with_the_stores_message)
         rc = bf_inserter_add(w, &h, "a.xml");
     }
     bf_household_free(&h);
-    char msg[1024] = "";
-    cr_expect_eq(bf_inserter_finish(w, msg, sizeof msg), BF_ESTORE);
-    cr_expect(strstr(msg, "H0010"), "%s", msg);
+    bf_errors errs;
+    bf_errors_init(&errs, 5);
+    cr_expect_eq(bf_inserter_finish(w, &errs), BF_ESTORE);
+    cr_expect_eq(errs.count, 1, "one message, the refused insert's");
+    cr_expect(strstr(bf_errors_first(&errs), "H0010"), "%s", bf_errors_first(&errs));
+    bf_errors_free(&errs);
     cr_assert_eq(bf_store_commit(store, &bf_test_errs), BF_OK);
     char *v = bf_test_query(path, "SELECT count(*) FROM households WHERE id > 'H0010'");
     cr_expect_str_eq(v, "0\n", "nothing after the refused household is written");

@@ -345,16 +345,17 @@ static int insert(importer *im, const bf_household *h, const char *file)
  * import with the store's message. */
 static void end_inserts(importer *im)
 {
-    char msg[1024];
-    int rc = bf_inserter_finish(im->inserter, msg, sizeof msg);
+    bf_errors ins;               /* the failed insert's message, shown unless out of memory */
+    bf_errors_init(&ins, 1);
+    int rc = bf_inserter_finish(im->inserter, &ins);
     im->inserter = NULL;
-    if (rc == BF_OK)
-        return;
     if (rc == BF_ENOMEM)
         bf_errors_add(im->errs, "%s", _("out of memory while importing"));
-    else
-        bf_errors_add(im->errs, "%s", msg);
-    im->rc = rc;
+    else if (rc != BF_OK)
+        bf_errors_add(im->errs, "%s", bf_errors_first(&ins));
+    bf_errors_free(&ins);
+    if (rc != BF_OK)
+        im->rc = rc;
 }
 
 int bf__importer_take(bf_importer *im, const bf_household *h, const char *file,

@@ -28,19 +28,14 @@ struct bf_inserter {
     long head, tail;                  /* households queued, households written (counts) */
     bool ending;                      /* no more households: write the rest and stop */
     int rc;                           /* the first insert's failure, BF_OK while none */
-    char msg[1024];
+    bf_errors errs;                   /* its message (the writer's alone until the join) */
 };
 
-/* Writes one household; on failure keeps the store's message. Called without the lock. */
+/* Writes one household; on failure the store's message stays in w->errs. Called without the
+ * lock; only the first failure is written (the writer stops writing after it). */
 static int write_one(bf_inserter *w, const slot *sl)
 {
-    bf_errors errs;
-    bf_errors_init(&errs, 1);
-    int rc = bf_store_insert_household_from(w->s, &sl->h, sl->source, &errs);
-    if (rc != BF_OK)
-        snprintf(w->msg, sizeof w->msg, "%s", bf_errors_first(&errs));
-    bf_errors_free(&errs);
-    return rc;
+    return bf_store_insert_household_from(w->s, &sl->h, sl->source, &w->errs);
 }
 
 /* The thread: writes queued households in order until told to end. After a failure it only
@@ -78,9 +73,11 @@ int bf_inserter_start(bf_store *s, bf_inserter **out)
         return BF_ENOMEM;
     w->s = s;
     w->rc = BF_OK;
+    bf_errors_init(&w->errs, 1);
     w->lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
     w->filled = w->emptied = (pthread_cond_t)PTHREAD_COND_INITIALIZER;
     if (pthread_create(&w->thread, NULL, writer, w) != 0) {
+        bf_errors_free(&w->errs);
         free(w);
         return BF_ENOMEM;
     }
@@ -111,7 +108,7 @@ int bf_inserter_add(bf_inserter *w, const bf_household *h, const char *source)
     return BF_OK;
 }
 
-int bf_inserter_finish(bf_inserter *w, char *msg, size_t size)
+int bf_inserter_finish(bf_inserter *w, bf_errors *errs)
 {
     if (!w)
         return BF_OK;
@@ -121,8 +118,9 @@ int bf_inserter_finish(bf_inserter *w, char *msg, size_t size)
     pthread_mutex_unlock(&w->lock);
     pthread_join(w->thread, NULL);
     int rc = w->rc;
-    if (rc != BF_OK)
-        snprintf(msg, size, "%s", w->msg);
+    if (rc != BF_OK && w->errs.count)
+        bf_errors_add(errs, "%s", bf_errors_first(&w->errs));
+    bf_errors_free(&w->errs);
     for (int i = 0; i < RING; i++)
         bf_household_free(&w->ring[i].h);
     pthread_cond_destroy(&w->filled);

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "errors.h"
 #include "household.h"
 #include "store.h"
 
@@ -19,7 +20,7 @@ int bf_inserter_start(bf_store *s, bf_inserter **out);
  * inserted; bf_inserter_finish gives its message). */
 int bf_inserter_add(bf_inserter *w, const bf_household *h, const char *source);
 /* Waits until every queued household is written, stops the thread and frees w (NULL allowed).
- * BF_OK, or the first failure with the store's message in msg. */
-int bf_inserter_finish(bf_inserter *w, char *msg, size_t size);
+ * BF_OK, or the first failure, whose store message is added to errs. */
+int bf_inserter_finish(bf_inserter *w, bf_errors *errs);
 
 #endif
