@@ -583,3 +583,32 @@ const bf_gen_county *bf_test_gen_county(void)
     bf_errors_free(&errs);
     return &county;
 }
+
+/* ---- An engine on a test policy folder ---- */
+
+void bf_test_engine_open(bf_test_engine *f, bf_engine_config cfg, const char *date)
+{
+    memset(f, 0, sizeof *f);
+    bf_errors_init(&f->errs, 20);
+    char path[512];
+    snprintf(path, sizeof path, "%s/params.xml", cfg.policies_dir);
+    cr_assert_eq(bf_params_load(path, &f->params, &f->errs), BF_OK, "%s",
+                 f->errs.count ? f->errs.msgs[0] : "");
+    bf_date d;
+    cr_assert_eq(bf_date_parse(date, &d), BF_OK);
+    cr_assert_eq(bf_params_resolve(f->params, d, NULL, 0, &f->set, &f->errs), BF_OK);
+    cfg.params = f->params;
+    cfg.sets = &f->set;
+    cfg.n_sets = 1;
+    cfg.date = d;
+    cr_assert_eq(bf_engine_open(&cfg, &f->engine, &f->errs), BF_OK, "%s",
+                 f->errs.count ? f->errs.msgs[0] : "?");
+}
+
+void bf_test_engine_close(bf_test_engine *f)
+{
+    bf_engine_close(f->engine);
+    bf_param_set_free(&f->set);
+    bf_params_free(f->params);
+    bf_errors_free(&f->errs);
+}

@@ -5,9 +5,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "engine.h"
 #include "errors.h"
 #include "gen.h"
 #include "household.h"
+#include "params.h"
 #include "sandbox.h"
 
 /* helpers.c is linked into the test binary once (the Makefile links every tests/NAME.c). */
@@ -16,6 +18,22 @@
 /* The bangfu binary under test and the test data folder (absolute; set by the Makefile). */
 #define BF_TEST_BANGFU BF_BUILD_DIR "/bangfu"
 #define BF_TEST_DATA   BF_SOURCE_DIR "/tests/data"
+
+/* ---- An engine on a test policy folder ---- */
+
+/* A test's engine: its folder's parameters, resolved on one date, and the engine opened on them. */
+typedef struct bf_test_engine {
+    bf_params *params;
+    bf_param_set set;
+    bf_engine *engine;
+    bf_errors errs;            /* up to 20 messages */
+} bf_test_engine;
+
+/* Loads cfg.policies_dir's params.xml, resolves it on date and opens the engine with cfg (its
+ * params, sets and date filled in here); fails the test if a step fails. */
+BF_TEST_API void bf_test_engine_open(bf_test_engine *f, bf_engine_config cfg, const char *date);
+/* Closes the engine and frees what bf_test_engine_open loaded. */
+BF_TEST_API void bf_test_engine_close(bf_test_engine *f);
 
 /* ---- Files and folders ---- */
 

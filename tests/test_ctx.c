@@ -15,34 +15,17 @@
 
 #define CTX_DIR BF_SOURCE_DIR "/tests/data/policies/ctx"
 
-typedef struct fixture {
-    bf_params *params;
-    bf_param_set set;
-    bf_engine *engine;
-    bf_errors errs;
-} fixture;
+typedef bf_test_engine fixture;
 
 static void open_engine(fixture *f)
 {
-    memset(f, 0, sizeof *f);
-    bf_errors_init(&f->errs, 20);
-    cr_assert_eq(bf_params_load(CTX_DIR "/params.xml", &f->params, &f->errs), BF_OK, "%s",
-                 f->errs.count ? f->errs.msgs[0] : "");
-    bf_date d;
-    cr_assert_eq(bf_date_parse("2021-06-30", &d), BF_OK);
-    cr_assert_eq(bf_params_resolve(f->params, d, NULL, 0, &f->set, &f->errs), BF_OK);
-    bf_engine_config cfg = {.policies_dir = CTX_DIR, .params = f->params, .sets = &f->set,
-                            .n_sets = 1, .date = d, .jobs = 1, .text = BF_TEXT_ALL};
-    cr_assert_eq(bf_engine_open(&cfg, &f->engine, &f->errs), BF_OK, "%s",
-                 f->errs.count ? f->errs.msgs[0] : "?");
+    bf_engine_config cfg = {.policies_dir = CTX_DIR, .jobs = 1, .text = BF_TEXT_ALL};
+    bf_test_engine_open(f, cfg, "2021-06-30");
 }
 
 static void close_engine(fixture *f)
 {
-    bf_engine_close(f->engine);
-    bf_param_set_free(&f->set);
-    bf_params_free(f->params);
-    bf_errors_free(&f->errs);
+    bf_test_engine_close(f);
 }
 
 /* Household id with members id-1, id-2, … born on the given dates. */

@@ -17,31 +17,15 @@
 #define RECORDS_DIR BF_SOURCE_DIR "/tests/data/policies/records"
 #define BUDGET 100000                /* instructions per evaluation: heavy.lua needs ~80,000 */
 
-typedef struct fixture {
-    bf_params *params;
-    bf_param_set set;
-    bf_engine *engine;
-    bf_errors errs;
-} fixture;
+typedef bf_test_engine fixture;
 
 /* Opens the policies of dir; no_loop: one protected call per evaluation. */
 static void open_dir(fixture *f, const char *dir, bf_text_mode text, bool no_loop, uint64_t budget)
 {
-    memset(f, 0, sizeof *f);
-    bf_errors_init(&f->errs, 20);
-    char path[512];
-    snprintf(path, sizeof path, "%s/params.xml", dir);
-    cr_assert_eq(bf_params_load(path, &f->params, &f->errs), BF_OK, "%s",
-                 f->errs.count ? f->errs.msgs[0] : "");
-    bf_date d;
-    cr_assert_eq(bf_date_parse("2021-06-30", &d), BF_OK);
-    cr_assert_eq(bf_params_resolve(f->params, d, NULL, 0, &f->set, &f->errs), BF_OK);
-    bf_engine_config cfg = {.policies_dir = dir, .params = f->params, .sets = &f->set,
-                            .n_sets = 1, .date = d, .jobs = 1, .text = text,
+    bf_engine_config cfg = {.policies_dir = dir, .jobs = 1, .text = text,
                             .max_instructions = budget, .no_household_loop = no_loop,
                             .track_reads = true};
-    cr_assert_eq(bf_engine_open(&cfg, &f->engine, &f->errs), BF_OK, "%s",
-                 f->errs.count ? f->errs.msgs[0] : "?");
+    bf_test_engine_open(f, cfg, "2021-06-30");
 }
 
 /* Opens the loop policies. */
@@ -52,10 +36,7 @@ static void open_engine(fixture *f, bf_text_mode text, bool no_loop, uint64_t bu
 
 static void close_engine(fixture *f)
 {
-    bf_engine_close(f->engine);
-    bf_param_set_free(&f->set);
-    bf_params_free(f->params);
-    bf_errors_free(&f->errs);
+    bf_test_engine_close(f);
 }
 
 /* Household id of three members, id-1 to id-3, aged 41, 9 and 71 on 2021-06-30. */
