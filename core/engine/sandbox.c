@@ -181,15 +181,30 @@ struct bf_watchdog {
     bf_sandbox **boxes;
     uint64_t *seen;                /* per box: the call seen running at the previous tick, or 0 */
     int n;
-    _Atomic bool stop;
+    pthread_mutex_t lock;          /* guards stop */
+    pthread_cond_t wake;           /* signalled by bf__watchdog_stop (CLOCK_MONOTONIC waits) */
+    bool stop;
 };
+
+/* Waits one tick, or less when bf__watchdog_stop wakes the watchdog; false once stopped. A
+ * timed wait rather than a sleep, so that stopping need not wait for the tick to pass (a whole
+ * tick added to every `check`). */
+static bool watchdog_wait_tick(bf_watchdog *w)
+{
+    uint64_t until = now_ns() + WATCHDOG_TICK_MS * 1000000ull;
+    struct timespec ts = {(time_t)(until / 1000000000u), (long)(until % 1000000000u)};
+    pthread_mutex_lock(&w->lock);
+    while (!w->stop && pthread_cond_timedwait(&w->wake, &w->lock, &ts) == 0)
+        ;                                            /* woken early: wait out the tick */
+    bool go_on = !w->stop;
+    pthread_mutex_unlock(&w->lock);
+    return go_on;
+}
 
 static void *watchdog_main(void *arg)
 {
     bf_watchdog *w = arg;
-    struct timespec tick = {0, WATCHDOG_TICK_MS * 1000000L};
-    while (!atomic_load(&w->stop)) {
-        nanosleep(&tick, NULL);
+    while (watchdog_wait_tick(w)) {
         for (int i = 0; i < w->n; i++) {
             bf_sandbox *sb = w->boxes[i];
             uint64_t seq = atomic_load(&sb->watch_seq);
@@ -229,8 +244,23 @@ int bf__watchdog_start(bf_sandbox **boxes, int n, bf_watchdog **out)
     }
     w->boxes = boxes;
     w->n = n;
-    atomic_init(&w->stop, false);
+    pthread_condattr_t attr;
+    bool cond_ok = false;
+    if (pthread_condattr_init(&attr) == 0) {
+        cond_ok = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) == 0
+                  && pthread_cond_init(&w->wake, &attr) == 0;
+        pthread_condattr_destroy(&attr);
+    }
+    if (!cond_ok || pthread_mutex_init(&w->lock, NULL) != 0) {
+        if (cond_ok)
+            pthread_cond_destroy(&w->wake);
+        free(w->seen);
+        free(w);
+        return BF_ENOMEM;
+    }
     if (pthread_create(&w->thread, NULL, watchdog_main, w) != 0) {
+        pthread_cond_destroy(&w->wake);
+        pthread_mutex_destroy(&w->lock);
         free(w->seen);
         free(w);
         return BF_ENOMEM;
@@ -243,8 +273,13 @@ void bf__watchdog_stop(bf_watchdog *w)
 {
     if (!w)
         return;
-    atomic_store(&w->stop, true);
+    pthread_mutex_lock(&w->lock);
+    w->stop = true;
+    pthread_cond_signal(&w->wake);
+    pthread_mutex_unlock(&w->lock);
     pthread_join(w->thread, NULL);
+    pthread_cond_destroy(&w->wake);
+    pthread_mutex_destroy(&w->lock);
     free(w->seen);
     free(w);
 }
