@@ -74,7 +74,7 @@ PLUGINS  = $(PLUGIN_DIRS:plugins/%=$(B)/plugins/%.so)
 BANGFU   = $(B)/bangfu
 MO_FILES = $(LANGS:%=$(B)/locale/%/LC_MESSAGES/bangfu.mo)
 
-.PHONY: all deps demo demo-run test test-run test-plugins asan bench bench-rerun bench-serve install clean \
+.PHONY: all deps demo demo-run test test-run test-plugins asan bench bench-rerun bench-serve bench-trivial install clean \
         check-deps \
         fuzz fuzz-build fuzz-run fuzz-smoke pot
 all: check-deps $(BANGFU) $(PLUGINS) $(MO_FILES)
@@ -294,6 +294,10 @@ bench: all
 # the load on bangfu serve alone (SERVE_HOUSEHOLDS=100000 SERVE_SIM_HOUSEHOLDS=1000000 make bench-serve)
 bench-serve: all
 	$(MAKE) --no-print-directory -C bench serve TOP=$(CURDIR) BF_BUILD=$(abspath $(B)) CORE_INC='$(CORE_DIRS:%=-I$(CURDIR)/%)'
+
+# the fixed cost of evaluation: trivial against shipped scripts (TRIVIAL_HOUSEHOLDS=100000)
+bench-trivial: all
+	$(MAKE) --no-print-directory -C bench trivial TOP=$(CURDIR) BF_BUILD=$(abspath $(B)) CORE_INC='$(CORE_DIRS:%=-I$(CURDIR)/%)'
 
 # the monthly re-run alone, side by side with a full run (RERUN_HOUSEHOLDS=20000 make bench-rerun)
 bench-rerun: all
