@@ -1,4 +1,4 @@
-/* test_buf.c — JSON numbers and integers written without printf give printf's text. */
+/* test_buf.c — JSON numbers, integers and strings written without printf give the texts expected. */
 #include <criterion/criterion.h>
 
 #include "buf.h"
@@ -101,4 +101,31 @@ Test(buf, visible_escapes_control_characters)
     bf_buf_visible(&b, s, sizeof s - 1);
     cr_expect_str_eq(bf_buf_str(&b), "a\\x1b[2J\tb\\x07\\x7f c\\u009b1m 中文");
     bf_buf_free(&b);
+}
+
+/* JSON strings skip 8 plain bytes at a time: every character to escape is found wherever it sits
+ * in a word (first, last, straddling two words) and in the tail shorter than a word, and text
+ * without one (Chinese, ASCII) is copied whole. The expected texts are written by hand. */
+Test(buf, json_strings_escape_wherever_the_character_sits)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"", "\"\""},
+        {"abcdefgh", "\"abcdefgh\""},                              /* one plain word */
+        {"低保标准为 610 元", "\"低保标准为 610 元\""},            /* Chinese: bytes ≥ 0x80 */
+        {"\"bcdefgh", "\"\\\"bcdefgh\""},                          /* first byte of a word */
+        {"abcdefg\\", "\"abcdefg\\\\\""},                          /* last byte of a word */
+        {"abcdefgh\nij", "\"abcdefgh\\nij\""},                     /* first byte of the tail */
+        {"abcdefghijklmno\t", "\"abcdefghijklmno\\t\""},           /* last byte of word two */
+        {"ab\x01" "cdefghijk\x1f", "\"ab\\u0001cdefghijk\\u001f\""},
+        {"a\"b\"c\"d\"e\"f", "\"a\\\"b\\\"c\\\"d\\\"e\\\"f\""},   /* one after another */
+        {"\x7f !#[]~ \xe4\xb8\xad", "\"\x7f !#[]~ \xe4\xb8\xad\""}, /* neighbours of the three */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        bf_buf b = {0};
+        bf_buf_json_string(&b, cases[i].in, strlen(cases[i].in));
+        cr_expect_str_eq(bf_buf_str(&b), cases[i].out, "case %zu", i);
+        bf_buf_free(&b);
+    }
 }

@@ -190,11 +190,11 @@ static bool details_json(lua_State *L, int t, bf_buf *out, bf_buf *why)
     return ok;
 }
 
-/* Pushes t[key] without metamethods, key an interned name of the key table kt (stack: +1);
- * returns its type. */
-static int raw_field(lua_State *L, int t, int kt, int key)
+/* Pushes t[key] without metamethods, key the interned name at stack index keys + field (the
+ * caller's frame holds the five names of a decision there, DK_*) (stack: +1); returns its type. */
+static int raw_field(lua_State *L, int t, int keys, int field)
 {
-    lua_rawgeti(L, kt, key);
+    lua_pushvalue(L, keys + field);
     return lua_rawget(L, t);
 }
 
@@ -229,8 +229,10 @@ bool bf__take_reasons(lua_State *L, int idx, bool from_function, bool eligible, 
                       (long long)n, MAX_REASONS);
         return false;
     }
-    bf_buf_clear(scratch);
-    bf_buf_add(scratch, "[", 1);
+    if (want_text) {
+        bf_buf_clear(scratch);
+        bf_buf_add(scratch, "[", 1);
+    }
     for (lua_Integer i = 1; i <= n; i++) {
         if (lua_rawgeti(L, idx, i) != LUA_TSTRING) {
             bf_buf_printf(why, _("reasons[%lld] must be a string, got %s"), (long long)i,
@@ -258,9 +260,10 @@ bool bf__take_reasons(lua_State *L, int idx, bool from_function, bool eligible, 
         }
         lua_pop(L, 1);
     }
-    bf_buf_add(scratch, "]", 1);
-    if (want_text)
+    if (want_text) {
+        bf_buf_add(scratch, "]", 1);
         d->reasons = bf_result_add_text(res, scratch->data, scratch->len);
+    }
     return true;
 }
 
@@ -270,53 +273,56 @@ bool bf__take_reasons(lua_State *L, int idx, bool from_function, bool eligible, 
  * reasons). Reasons given as a function are not called here: *deferred says whether the caller
  * must call it (see bf__take_decision in internal.h). False with the reason in why when
  * malformed. */
-bool bf__take_decision(lua_State *L, int t, int kt, bf_text_mode mode, bool recorded,
+/* What a malformed decision returns: the stack back to the decision table at t. */
+static bool refuse(lua_State *L, int t)
+{
+    lua_settop(L, t);
+    return false;
+}
+
+bool bf__take_decision(lua_State *L, int t, int keys, bf_text_mode mode, bool recorded,
                        bf_result *res, bf_decision *d, bf_buf *scratch, bf_buf *why, bool *deferred)
 {
+    /* each field read stays on the stack (one lua_settop at the end, not a pop per field) */
     *deferred = false;
     if (lua_type(L, t) != LUA_TTABLE) {
         bf_buf_printf(why, _("evaluate must return a decision table, it returned %s"), luaL_typename(L, t));
         return false;
     }
     if (lua_getmetatable(L, t)) {
-        lua_pop(L, 1);
         bf_buf_puts(why, _("the decision must be a plain table (it has a metatable)"));
-        return false;
+        return refuse(L, t);
     }
-    int et = raw_field(L, t, kt, K_ELIGIBLE);
+    int et = raw_field(L, t, keys, DK_ELIGIBLE);
     if (et != LUA_TBOOLEAN) {
         if (et == LUA_TNIL)
             bf_buf_puts(why, _("eligible is missing (it must be true or false)"));
         else
             bf_buf_printf(why, _("eligible must be true or false, got %s"), luaL_typename(L, -1));
-        lua_pop(L, 1);
-        return false;
+        return refuse(L, t);
     }
     d->eligible = lua_toboolean(L, -1);
     bool want_text = mode == BF_TEXT_ALL || (mode == BF_TEXT_ELIGIBLE && (d->eligible || recorded));
-    lua_pop(L, 1);
-    int at = raw_field(L, t, kt, K_AMOUNT);
+    int at = raw_field(L, t, keys, DK_AMOUNT);
     double amount = lua_tonumber(L, -1);
-    lua_pop(L, 1);
     if (at == LUA_TNIL) {
         bf_buf_puts(why, _("amount is missing (a number of yuan, 0 when not eligible)"));
-        return false;
+        return refuse(L, t);
     }
     if (at != LUA_TNUMBER || !isfinite(amount) || amount < 0) {
         bf_buf_printf(why, _("amount must be a finite number of yuan ≥ 0, got %s"),
                       at == LUA_TNUMBER ? _("a negative or infinite number") : lua_typename(L, at));
-        return false;
+        return refuse(L, t);
     }
     if (!d->eligible && amount != 0) {
         bf_buf_printf(why, _("amount must be 0 when not eligible, got %.2f"), amount);
-        return false;
+        return refuse(L, t);
     }
     d->amount = bf_round_fen(amount);
-    int tt = raw_field(L, t, kt, K_TIER);
+    int tt = raw_field(L, t, keys, DK_TIER);
     if (tt != LUA_TNIL && tt != LUA_TSTRING) {
         bf_buf_printf(why, _("tier must be a string or nil, got %s"), lua_typename(L, tt));
-        lua_pop(L, 1);
-        return false;
+        return refuse(L, t);
     }
     if (tt == LUA_TSTRING) {
         size_t len;
@@ -324,37 +330,31 @@ bool bf__take_decision(lua_State *L, int t, int kt, bf_text_mode mode, bool reco
         if (len > MAX_TEXT_BYTES) {
             bf_buf_printf(why, "tier is %zu bytes long; a tier may have at most %d bytes", len,
                           MAX_TEXT_BYTES);
-            lua_pop(L, 1);
-            return false;
+            return refuse(L, t);
         }
         if (!valid_text(s, len)) {
             bf_buf_puts(why, _("tier is not valid UTF-8 text"));
-            lua_pop(L, 1);
-            return false;
+            return refuse(L, t);
         }
         d->tier = bf_result_add_text(res, s, len);
     }
-    lua_pop(L, 1);
-    int rt = raw_field(L, t, kt, K_REASONS);
+    int rt = raw_field(L, t, keys, DK_REASONS);
     if (rt == LUA_TFUNCTION) {
         /* deferred reasons: called by the caller (a protected call) when they are kept */
         *deferred = mode == BF_TEXT_ALL || d->eligible || recorded;
     } else if (!bf__take_reasons(L, lua_gettop(L), false, d->eligible, want_text, res, d, scratch,
                                  why)) {
-        lua_settop(L, t);
-        return false;
+        return refuse(L, t);
     }
-    lua_pop(L, 1);                                       /* reasons */
-    int dt = raw_field(L, t, kt, K_DETAILS);
+    int dt = raw_field(L, t, keys, DK_DETAILS);
     bool ok = true;
     if (dt == LUA_TTABLE && !lua_getmetatable(L, -1)) {
-        bf_buf_clear(scratch);
+        if (want_text)
+            bf_buf_clear(scratch);
         ok = details_json(L, lua_gettop(L), want_text ? scratch : NULL, why);
         if (ok && want_text)
             d->details = bf_result_add_text(res, scratch->data, scratch->len);
     } else if (dt != LUA_TNIL) {
-        if (dt == LUA_TTABLE)
-            lua_pop(L, 1);                               /* the metatable */
         bf_buf_puts(why, _("details must be a plain table of numbers and strings"));
         ok = false;
     }

@@ -1,7 +1,7 @@
 /* eval.c — evaluating one household: every selected policy in order inside one protected call,
- * over a frame of stack slots pushed once per household; and simulate's pair evaluation, which
- * re-evaluates under the scenario only what a changed parameter or decision can change and reuses
- * the baseline's decisions for the rest. */
+ * over a frame of stack slots pushed at each entry into the household loop; and simulate's pair
+ * evaluation, which re-evaluates under the scenario only what a changed parameter or decision can
+ * change and reuses the baseline's decisions for the rest. */
 #include "internal.h"
 #include "i18n.h"
 #include "bangfu.h"
@@ -33,9 +33,11 @@ typedef struct eval_job {
 } eval_job;
 
 /* The evaluation frame: what every evaluation of one household under one parameter set needs,
- * pushed once per household so that each evaluation copies stack slots instead of reading
- * the registry. */
-enum { FRAME_KEYS, FRAME_MEMBERS, FRAME_H, FRAME_SLOTS, FRAME_RO, FRAME_POLICIES };
+ * pushed once per entry into the household loop (and once per household for what is evaluated
+ * unit by unit) so that each evaluation copies stack slots instead of reading the registry;
+ * FRAME_DKEYS holds the DK__N interned names of a decision's fields, which the intake reads. */
+enum { FRAME_KEYS, FRAME_MEMBERS, FRAME_H, FRAME_SLOTS, FRAME_RO, FRAME_DKEYS,
+       FRAME_POLICIES = FRAME_DKEYS + DK__N };
 enum { FRAME_FN, FRAME_P, FRAME_CTX, FRAME_PER_POLICY };
 
 /* The stack slots of a frame. */
@@ -64,6 +66,8 @@ static int push_frame(lua_State *L, worker *w, int set)
     lua_rawgeti(L, LUA_REGISTRYINDEX, w->hp_ref);
     lua_rawgeti(L, LUA_REGISTRYINDEX, w->slots_ref[set]);
     lua_rawgeti(L, LUA_REGISTRYINDEX, w->ro_ref[set]);
+    for (int i = 0; i < DK__N; i++)
+        lua_rawgeti(L, frame + FRAME_KEYS, K_ELIGIBLE + i);
     for (int k = 0; k < e->n_pol; k++) {
         int ci = set * e->n_pol + k;
         lua_rawgeti(L, LUA_REGISTRYINDEX, w->eval_ref[k]);
@@ -143,8 +147,9 @@ static int return_line(lua_State *L, eval_job *job, int k, int member)
 static bool call_reasons(lua_State *L, eval_job *job, bf_decision *d)
 {
     worker *w = job->w;
-    int f = job->frame;
-    lua_rawgeti(L, f + FRAME_KEYS, K_REASONS);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, w->keys_ref);
+    lua_rawgeti(L, -1, K_REASONS);
+    lua_remove(L, -2);                                   /* decision, "reasons" */
     lua_rawget(L, -2);                                   /* decision, fn */
     lua_pushvalue(L, -1);                                /* decision, fn, fn */
     bf_errors_free(&w->err);
@@ -165,6 +170,17 @@ static bool call_reasons(lua_State *L, eval_job *job, bf_decision *d)
     }
     lua_pop(L, 2);                                       /* decision */
     return ok;
+}
+
+/* Forgets the read-only view that ctx.decision made of the decision in slot (the set's ro table
+ * at stack index ro), when it made one: the slot is about to hold another decision. */
+static void forget_view(lua_State *L, worker *w, int set, int ro, int slot)
+{
+    if (!w->viewed[set][slot])
+        return;
+    lua_pushnil(L);
+    lua_rawseti(L, ro, slot);
+    w->viewed[set][slot] = false;
 }
 
 static void eval_one(lua_State *L, eval_job *job, int k, int member)
@@ -192,8 +208,8 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
     if (ok) {
         bf_buf_clear(&w->why);
         bool deferred;
-        ok = bf__take_decision(L, lua_gettop(L), f + FRAME_KEYS, e->cfg.text, w->recorded[k], job->res,
-                                d, &w->scratch, &w->why, &deferred);
+        ok = bf__take_decision(L, lua_gettop(L), f + FRAME_DKEYS, e->cfg.text, w->recorded[k],
+                               job->res, d, &w->scratch, &w->why, &deferred);
         if (ok && deferred && !call_reasons(L, job, d)) {
             lua_pop(L, 1);
             bf__fail_decision(job->res, d, p, bf_errors_first(&w->err));
@@ -215,8 +231,7 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
     }
     w->failed[job->set][slot] = !ok;
     lua_rawseti(L, f + FRAME_SLOTS, slot);               /* slots[slot] = decision */
-    lua_pushnil(L);
-    lua_rawseti(L, f + FRAME_RO, slot);                  /* forget the old read-only view */
+    forget_view(L, w, job->set, f + FRAME_RO, slot);
     if (e->cfg.explain) {
         bf__sandbox_set_trace(w->sb, NULL);
         if (w->params_count)
@@ -313,7 +328,7 @@ static int household_loop(lua_State *L)
             return luaL_error(L, _("out of memory recording decisions"));
         bool deferred;
         bf_buf_clear(&w->why);
-        if (!bf__take_decision(L, top + 1, f + FRAME_KEYS, e->cfg.text, w->recorded[k], job->res,
+        if (!bf__take_decision(L, top + 1, f + FRAME_DKEYS, e->cfg.text, w->recorded[k], job->res,
                                d, &w->scratch, &w->why, &deferred)) {
             job->stop = LOOP_FAILED;     /* evaluated alone, which finds the line of the return */
             return 0;
@@ -321,8 +336,7 @@ static int household_loop(lua_State *L)
         int slot = bf__slot(e, k, member);
         w->failed[job->set][slot] = false;
         lua_rawseti(L, f + FRAME_SLOTS, slot);           /* slots[slot] = decision */
-        lua_pushnil(L);
-        lua_rawseti(L, f + FRAME_RO, slot);              /* forget the old read-only view */
+        forget_view(L, w, job->set, f + FRAME_RO, slot);
         advance(e, job->h, &job->next_k, &job->next_member);
         mark_result(job);
         if (deferred) {
@@ -336,29 +350,33 @@ static int household_loop(lua_State *L)
 }
 
 /* Calls the kept deferred reasons of decision job->stop_d, which the loop left in its slot; a
- * failure makes it an error decision, as in eval_one. */
+ * failure makes it an error decision, as in eval_one. Needs no frame: the slots table comes
+ * from the registry. */
 static void finish_reasons(lua_State *L, eval_job *job)
 {
     worker *w = job->w;
     bf_decision *d = &job->res->d[job->stop_d];
     int slot = bf__slot(w->e, d->policy, d->member);
-    lua_rawgeti(L, job->frame + FRAME_SLOTS, slot);      /* decision */
+    lua_rawgeti(L, LUA_REGISTRYINDEX, w->slots_ref[job->set]);
+    lua_rawgeti(L, -1, slot);                            /* slots, decision */
     if (!call_reasons(L, job, d)) {
         bf__fail_decision(job->res, d, &w->e->pol[d->policy], bf_errors_first(&w->err));
         w->failed[job->set][slot] = true;
         lua_pushboolean(L, 0);
-        lua_rawseti(L, job->frame + FRAME_SLOTS, slot);  /* the slot holds false */
+        lua_rawseti(L, -3, slot);                        /* the slot holds false */
     }
-    lua_pop(L, 1);
+    lua_pop(L, 2);
     mark_result(job);
 }
 
-/* Every unit of the household through the loop, each failed unit alone (frame already pushed). */
+/* Every unit of the household through the loop, each failed unit alone. The loop pushes its own
+ * frame at each entry; a unit evaluated alone needs one here, pushed when the first one fails
+ * (stack: +frame_size then, else unchanged). */
 static void evaluate_looped(lua_State *L, eval_job *job)
 {
     worker *w = job->w;
     bf_engine *e = w->e;
-    int frame = job->frame;
+    int frame = 0;                                       /* none yet */
     job->next_k = -1;
     advance(e, job->h, &job->next_k, &job->next_member);
     mark_result(job);
@@ -375,6 +393,8 @@ static void evaluate_looped(lua_State *L, eval_job *job)
             continue;
         }
         rollback_result(job);
+        if (!frame)
+            frame = job->frame = push_frame(L, w, job->set);
         eval_one(L, job, job->next_k, job->next_member);
         advance(e, job->h, &job->next_k, &job->next_member);
         mark_result(job);
@@ -396,10 +416,10 @@ static int eval_household(lua_State *L)
         w->cur_reads = r->reads;
     }
     bf__push_household(w, job->h);
-    job->frame = push_frame(L, w, job->set);
     if (!e->cfg.explain && !e->cfg.coverage && !e->cfg.no_household_loop) {
         evaluate_looped(L, job);
     } else {
+        job->frame = push_frame(L, w, job->set);
         for (int k = 0; k < e->n_pol; k++) {
             if (!e->evaluated[k])
                 continue;
@@ -409,8 +429,8 @@ static int eval_household(lua_State *L)
                 for (int i = 0; i < job->h->n_members; i++)
                     eval_one(L, job, k, i);
         }
+        assert(lua_gettop(L) == job->frame + frame_size(e) - 1);
     }
-    assert(lua_gettop(L) == job->frame + frame_size(e) - 1);
     return 0;
 }
 
@@ -507,8 +527,7 @@ static void reuse_baseline(lua_State *L, eval_job *job, int k, int from, int to)
         lua_rawgeti(L, -2, slot);
         lua_rawseti(L, -2, slot);                              /* s1[slot] = s0[slot] */
         lua_rawgeti(L, LUA_REGISTRYINDEX, w->ro_ref[1]);
-        lua_pushnil(L);
-        lua_rawseti(L, -2, slot);
+        forget_view(L, w, 1, lua_gettop(L), slot);
         lua_pop(L, 3);                                         /* nothing */
     }
 }

@@ -24,6 +24,13 @@ enum {
     K_TIER, K_REASONS, K_DETAILS, K__END
 };
 
+/* The five fields of a decision table, in the order of their K_ names (an evaluation frame holds
+ * their interned names in this order, so the intake pushes a name by copying a stack slot). */
+enum { DK_ELIGIBLE, DK_AMOUNT, DK_TIER, DK_REASONS, DK_DETAILS, DK__N };
+_Static_assert(K_AMOUNT == K_ELIGIBLE + DK_AMOUNT && K_TIER == K_ELIGIBLE + DK_TIER &&
+               K_REASONS == K_ELIGIBLE + DK_REASONS && K_DETAILS == K_ELIGIBLE + DK_DETAILS,
+               "the decision fields' K_ names follow each other in DK_ order");
+
 typedef struct worker worker;
 
 struct bf_engine {
@@ -85,6 +92,8 @@ struct worker {
     int shown_m_valid;          /* leading member tables whose shown_m entry is exact */
     int shown_recorded;
     bool *failed[2];            /* per set and slot: the decision is an error */
+    bool *viewed[2];            /* per set and slot: ctx.decision left a read-only view of the
+                                 * slot's decision in the set's ro table (to forget with it) */
     bool *recorded;             /* per policy: named in the household's `recorded` list */
     int *ages;                  /* per member of the current household */
     const bf_household *h;      /* the household being evaluated */
@@ -123,12 +132,13 @@ int bf__views_setup(lua_State *L);
 void bf__push_household(worker *w, const bf_household *h);
 
 /* decision.c: checks the decision table at index t and fills d; false with the reason in why.
+ * keys: the stack index of the first of the DK__N interned field names (an evaluation frame's). 
  * Deferred reasons (`reasons` a function): *deferred is set when the caller must call it — for
  * every decision under BF_TEXT_ALL, and under every mode for eligible decisions and those of a
  * recorded policy, whose reasons a run stores: so a run, simulate's own baseline and its stored
  * one agree on which decisions a failing reasons function turns into errors. Otherwise the
  * function is accepted unchecked. */
-bool bf__take_decision(lua_State *L, int t, int kt, bf_text_mode mode, bool recorded,
+bool bf__take_decision(lua_State *L, int t, int keys, bf_text_mode mode, bool recorded,
                        bf_result *res, bf_decision *d, bf_buf *scratch, bf_buf *why,
                        bool *deferred);
 /* decision.c: checks the reasons list at idx (from_function: a reasons function returned it) and

@@ -6,10 +6,6 @@
 
 #define CHUNK_BYTES (64 * 1024)
 
-struct bf_pool_block {
-    bf_pool_block *next;
-};
-
 /* The chunk header is padded to 16 bytes so that every block stays 16-byte aligned. */
 struct bf_pool_chunk {
     bf_pool_chunk *next;
@@ -26,9 +22,8 @@ static int is_small(size_t size)
     return size <= BF_POOL_SMALL_MAX;
 }
 
-/* Carves a block of class c from the newest chunk, starting a new chunk when it is used up
- * (the rest of the old one is left: at most 255 bytes per 64 KiB). */
-static void *carve(bf_pool *pool, size_t c)
+/* The rest of a used-up chunk is left: at most 255 bytes per 64 KiB. */
+void *bf__pool_carve(bf_pool *pool, size_t c)
 {
     size_t bytes = c * 16;
     if ((size_t)(pool->end - pool->next) < bytes) {
@@ -44,33 +39,6 @@ static void *carve(bf_pool *pool, size_t c)
     void *p = pool->next;
     pool->next += bytes;
     return p;
-}
-
-void *bf__pool_alloc(bf_pool *pool, size_t size)
-{
-    if (!is_small(size))
-        return malloc(size);
-    size_t c = class_of(size);
-    bf_pool_block *b = pool->free[c];
-    if (b) {
-        pool->free[c] = b->next;
-        return b;
-    }
-    return carve(pool, c);
-}
-
-void bf__pool_release(bf_pool *pool, void *ptr, size_t size)
-{
-    if (!ptr)
-        return;
-    if (!is_small(size)) {
-        free(ptr);
-        return;
-    }
-    size_t c = class_of(size);
-    bf_pool_block *b = ptr;
-    b->next = pool->free[c];
-    pool->free[c] = b;
 }
 
 void *bf__pool_resize(bf_pool *pool, void *ptr, size_t osize, size_t nsize)

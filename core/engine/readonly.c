@@ -48,10 +48,11 @@ static void push_target(lua_State *L, int idx)
     lua_remove(L, -2);                               /* target|nil */
 }
 
+/* #proxy: the length of the target, upvalue 1 (#h.members runs once or more per evaluation:
+ * no metatable lookups). */
 static int ro_len(lua_State *L)
 {
-    push_target(L, 1);
-    lua_pushinteger(L, (lua_Integer)lua_rawlen(L, -1));
+    lua_pushinteger(L, (lua_Integer)lua_rawlen(L, lua_upvalueindex(1)));
     return 1;
 }
 
@@ -84,7 +85,8 @@ static void push_proxy(lua_State *L, int idx, lua_CFunction newindex)
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, newindex);
     lua_setfield(L, -2, "__newindex");
-    lua_pushcfunction(L, ro_len);
+    lua_pushvalue(L, idx);
+    lua_pushcclosure(L, ro_len, 1);
     lua_setfield(L, -2, "__len");
     lua_pushcfunction(L, ro_pairs);
     lua_setfield(L, -2, "__pairs");

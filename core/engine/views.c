@@ -241,6 +241,7 @@ static int ctx_decision(lua_State *L)
         bf__sandbox_push_view(L, -1);
         lua_remove(L, -2);                                         /* view */
         lua_pushvalue(L, -1);
+        w->viewed[set][slot] = true;             /* before: a failed store leaves only a nil */
         lua_rawseti(L, lua_upvalueindex(4), slot);                 /* ro[slot] = view */
     }
     return 1;

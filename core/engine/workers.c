@@ -142,13 +142,15 @@ static int setup_worker(bf_engine *e, worker *w, bf_errors *errs)
     w->recorded = calloc((size_t)e->n_pol, sizeof *w->recorded);
     w->reevaluated = calloc((size_t)e->n_pol, sizeof *w->reevaluated);
     w->read = calloc((size_t)(e->n_pol * (np ? np : 1)), sizeof *w->read);
-    for (int s = 0; s < n_sets; s++)
+    for (int s = 0; s < n_sets; s++) {
         w->failed[s] = calloc((size_t)(e->n_pol * SLOTS_PER_POLICY), sizeof *w->failed[s]);
+        w->viewed[s] = calloc((size_t)(e->n_pol * SLOTS_PER_POLICY), sizeof *w->viewed[s]);
+    }
     if (!w->eval_ref || !w->ctx_ref || !w->proot_ref || !w->ages || !w->member_proxy ||
         !w->shown_m || !w->recorded ||
         !w->reevaluated || !w->read ||
-        !w->failed[0] ||
-        (n_sets > 1 && !w->failed[1])) {
+        !w->failed[0] || !w->viewed[0] ||
+        (n_sets > 1 && (!w->failed[1] || !w->viewed[1]))) {
         bf_errors_add(errs, _("out of memory setting up worker %d"), w->index);
         return BF_ENOMEM;
     }
@@ -270,6 +272,7 @@ void bf_engine_close(bf_engine *e)
         free(w->shown_m);
         free(w->reevaluated);
         free(w->failed[0]); free(w->failed[1]);
+        free(w->viewed[0]); free(w->viewed[1]);
         bf_buf_free(&w->trace); bf_errors_free(&w->err); bf_buf_free(&w->params);
         bf_buf_free(&w->scratch); bf_buf_free(&w->why);
         bf_result_free(&w->support);
