@@ -386,6 +386,43 @@ static void free_pending(pending_requires *req, int n)
     free(req);
 }
 
+/* Registry key: a table of the policy tables the catalog got from running each script in worker
+ * 0's state, by the script's display name, so that setting up worker 0 need not run them again. */
+static char kept_key;
+
+/* Pops the policy table on top into the kept tables under display (stack: -1). */
+static void keep_policy_table(lua_State *L, const char *display)
+{
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &kept_key) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &kept_key);
+    }                                                /* policy, kept */
+    lua_insert(L, -2);                               /* kept, policy */
+    lua_setfield(L, -2, display);                    /* kept */
+    lua_pop(L, 1);
+}
+
+int bf__catalog_push_policy(bf_engine *e, bf_sandbox *sb, int k, bf_errors *errs)
+{
+    lua_State *L = bf__sandbox_state(sb);
+    const bf_policy *p = &e->pol[k];
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &kept_key) == LUA_TTABLE) {
+        if (lua_getfield(L, -1, p->display) == LUA_TTABLE) {   /* kept, policy */
+            lua_pushnil(L);
+            lua_setfield(L, -3, p->display);         /* taken: a table serves one worker */
+            lua_remove(L, -2);                       /* policy */
+            return BF_OK;
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    char chunk[4200];
+    snprintf(chunk, sizeof chunk, "@%s", p->display);
+    return bf__sandbox_run_chunk(sb, p->src, p->src_len, chunk, errs);
+}
+
 /* Reads every policy file and checks its contract in worker 0's sandbox; *req_out receives the
  * requires names per policy (file order), for order_policies. */
 static int load_catalog(bf_engine *e, bf_sandbox *sb, pending_requires **req_out, bf_errors *errs)
@@ -432,7 +469,7 @@ static int load_catalog(bf_engine *e, bf_sandbox *sb, pending_requires **req_out
             continue;
         }
         errors += check_contract(L, p, stem, &req[i], errs);
-        lua_pop(L, 1);
+        keep_policy_table(L, p->display);
     }
     for (int i = 0; i < n; i++)
         free(names[i]);

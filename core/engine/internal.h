@@ -119,6 +119,10 @@ static inline int bf__slot(const bf_engine *e, int k, int member)
  * the policies by requires and marks the --only selection. Errors go to errs; BF_OK or the
  * error code. */
 int bf__catalog_load(bf_engine *e, bf_sandbox *sb, bf_errors *errs);
+/* catalog.c: pushes policy k's table in sb's state: the table the catalog kept when it ran the
+ * script in that state (once), else the script run afresh; BF_OK, or an error in errs (stack:
+ * +1 on BF_OK, 0 otherwise). */
+int bf__catalog_push_policy(bf_engine *e, bf_sandbox *sb, int k, bf_errors *errs);
 /* catalog.c: the NAME.lua files of dir, sorted (malloc'd names, *n of them); BF_EINPUT with a
  * message when there is none, BF_EIO when dir cannot be read. */
 int bf__list_lua_files(const char *dir, char ***out, int *n, bf_errors *errs);

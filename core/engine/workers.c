@@ -156,9 +156,7 @@ static int setup_worker(bf_engine *e, worker *w, bf_errors *errs)
     }
     int top = lua_gettop(L);
     for (int k = 0; k < e->n_pol; k++) {
-        char chunk[4200];
-        snprintf(chunk, sizeof chunk, "@%s", e->pol[k].display);
-        if (bf__sandbox_run_chunk(w->sb, e->pol[k].src, e->pol[k].src_len, chunk, errs) != BF_OK)
+        if (bf__catalog_push_policy(e, w->sb, k, errs) != BF_OK)
             return BF_ESCRIPT;
         lua_getfield(L, -1, "evaluate");                 /* policy, evaluate */
         /* what evaluate reaches outlives every evaluation: frozen, so none leaves a value there */
