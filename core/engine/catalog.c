@@ -15,7 +15,8 @@
 #include "sha256.h"
 
 
-/* The line of the first `field =` in the source (for contract messages), or 1. */
+/* The line of the first `field =` in the source, or 1: for contract messages only, since it
+ * reads the whole source. */
 static int field_line(const char *src, const char *field)
 {
     size_t flen = strlen(field);
@@ -159,7 +160,6 @@ const char *bf_policy_tier_words(const bf_policy *p, const char *tier)
 typedef struct pending_requires {
     char **names;
     int n;
-    int line;
 } pending_requires;
 
 /* Checks the contract of the policy table on top of the stack (README, Policy scripts; policies/README.md). */
@@ -220,14 +220,14 @@ static int check_contract(lua_State *L, bf_policy *p, const char *stem, pending_
     }
     lua_pop(L, 1);
     errors += read_tiers(L, p, errs);
-    req->line = field_line(p->src, "requires");
     int t = lua_getfield(L, -1, "requires");
     if (t == LUA_TTABLE) {
         int n = (int)lua_rawlen(L, -1);
         req->names = calloc((size_t)(n ? n : 1), sizeof *req->names);
         for (int i = 1; req->names && i <= n; i++) {
             if (lua_rawgeti(L, -1, i) != LUA_TSTRING) {
-                bf_errors_add(errs, _("%s:%d: requires must list policy ids (strings)"), f, req->line);
+                bf_errors_add(errs, _("%s:%d: requires must list policy ids (strings)"), f,
+                              field_line(p->src, "requires"));
                 errors++;
             } else {
                 req->names[req->n++] = strdup(lua_tostring(L, -1));
@@ -235,7 +235,8 @@ static int check_contract(lua_State *L, bf_policy *p, const char *stem, pending_
             lua_pop(L, 1);
         }
     } else if (t != LUA_TNIL) {
-        bf_errors_add(errs, _("%s:%d: requires must be a list of policy ids"), f, req->line);
+        bf_errors_add(errs, _("%s:%d: requires must be a list of policy ids"), f,
+                      field_line(p->src, "requires"));
         errors++;
     }
     lua_pop(L, 1);
@@ -303,8 +304,8 @@ static int resolve_requires(bf_engine *e, pending_requires *req, bf_errors *errs
         for (int r = 0; r < req[i].n; r++) {
             int j = find_policy(e->pol, n, req[i].names[r]);
             if (j < 0) {
-                bf_errors_add(errs, _("%s:%d: requires unknown policy '%s'"), p->display, req[i].line,
-                              req[i].names[r]);
+                bf_errors_add(errs, _("%s:%d: requires unknown policy '%s'"), p->display,
+                              field_line(p->src, "requires"), req[i].names[r]);
                 errors++;
             } else {
                 p->requires[p->n_requires++] = j;
