@@ -34,6 +34,22 @@ Test(run, records_the_run_and_its_decisions)
                             "json_extract(parameters, '$.\"dibao.standard\"') FROM runs");
     cr_expect_str_eq(row, "15|68|551\n");
     free(row);
+    /* each hash is the SHA-256 of the file's bytes, as sha256sum computes it: a script, a module
+     * of lib/ and params.xml */
+    static const char *const files[] = {"dibao.lua", "lib/decision.lua", "params.xml"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char cmd[512], sql[256], want[80] = "";
+        snprintf(cmd, sizeof cmd, "sha256sum '%s/%s'", POLICIES, files[i]);
+        FILE *p = popen(cmd, "r");
+        cr_assert_not_null(p);
+        cr_assert_eq(fscanf(p, "%64s", want), 1, "%s", cmd);
+        pclose(p);
+        strcat(want, "\n");
+        snprintf(sql, sizeof sql, "SELECT json_extract(file_hashes, '$.\"%s\"') FROM runs", files[i]);
+        row = bf_test_query(db, sql);
+        cr_expect_str_eq(row, want, "%s", files[i]);
+        free(row);
+    }
     /* without --store-all the ineligible decisions kept are exactly those of policies the
      * household's records name (review needs their reasons), and they carry reasons */
     row = bf_test_query(db, "SELECT count(*), sum(reasons != '[]'), sum(' ' || h.recorded || ' ' "

@@ -7,6 +7,7 @@
 #include "bangfu.h"
 #include "buf.h"
 #include "progress.h"
+#include "sha256.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,10 +35,14 @@ static const char *file_key(const char *path)
     return slash ? slash + 1 : path;
 }
 
-static void hash_entry(bf_buf *b, const char *key, const char *sha256)
+/* "key":"the SHA-256 of the bytes" and then `after` (the files are hashed here, when a run
+ * records them, not when they are loaded: check does not need their hashes). */
+static void hash_entry(bf_buf *b, const char *key, const char *bytes, size_t len, const char *after)
 {
+    char sha256[65];
+    bf_sha256_buffer(bytes, len, sha256);
     bf_buf_json_string(b, key, strlen(key));
-    bf_buf_printf(b, ":\"%s\",", sha256);
+    bf_buf_printf(b, ":\"%s\"%s", sha256, after);
 }
 
 static void hashes_json(bf_buf *b, const bf_engine *engine, const bf_params *params)
@@ -47,12 +52,10 @@ static void hashes_json(bf_buf *b, const bf_engine *engine, const bf_params *par
     const bf_lib_file *libs = bf_engine_lib_files(engine, &n_libs);
     bf_buf_puts(b, "{");
     for (int i = 0; i < n; i++)
-        hash_entry(b, file_key(pol[i].path), pol[i].sha256);
+        hash_entry(b, file_key(pol[i].path), pol[i].src, pol[i].src_len, ",");
     for (int i = 0; i < n_libs; i++)
-        hash_entry(b, libs[i].name, libs[i].sha256);
-    const char *key = file_key(params->path);
-    bf_buf_json_string(b, key, strlen(key));
-    bf_buf_printf(b, ":\"%s\"}", params->sha256);
+        hash_entry(b, libs[i].name, libs[i].src, libs[i].len, ",");
+    hash_entry(b, file_key(params->path), params->bytes, params->n_bytes, "}");
 }
 
 static void parameters_json(bf_buf *b, const bf_param_set *set)

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sha256.h"
 
 
 /* The line of the first `field =` in the source, or 1: for contract messages only, since it
@@ -456,7 +455,6 @@ static int load_catalog(bf_engine *e, bf_sandbox *sb, pending_requires **req_out
             errors++;
             continue;
         }
-        bf_sha256_buffer(p->src, p->src_len, p->sha256);
         if (e->cfg.coverage) {              /* a script that does not compile is reported below */
             bf__coverage_add_script(e->cfg.coverage, p->display, p->src, p->src_len, NULL);
         }
@@ -479,9 +477,10 @@ static int load_catalog(bf_engine *e, bf_sandbox *sb, pending_requires **req_out
     return errors ? BF_ESCRIPT : BF_OK;
 }
 
-/* Hashes the modules of policies_dir/lib. A folder without one is no error: scripts that
- * require nothing need none, and a require of a missing module fails where it is made. */
-static int hash_lib_files(bf_engine *e)
+/* Reads the modules of policies_dir/lib for the audit record (hashed only when a run asks). A
+ * folder without one is no error: scripts that require nothing need none, and a require of a
+ * missing module fails where it is made. */
+static int read_lib_files(bf_engine *e)
 {
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/lib", e->cfg.policies_dir);
@@ -510,8 +509,8 @@ static int hash_lib_files(bf_engine *e)
             continue;                   /* unreadable: require reports it when a script asks */
         }
         snprintf(f->name, klen, "lib/%s", names[i]);
-        bf_sha256_buffer(src, len, f->sha256);
-        free(src);
+        f->src = src;
+        f->len = len;
         e->n_libs++;
     }
     for (int i = 0; i < n; i++)
@@ -524,7 +523,7 @@ int bf__catalog_load(bf_engine *e, bf_sandbox *sb, bf_errors *errs)
 {
     pending_requires *req = NULL;
     int rc = load_catalog(e, sb, &req, errs);
-    if (rc == BF_OK && hash_lib_files(e) != BF_OK)
+    if (rc == BF_OK && read_lib_files(e) != BF_OK)
         rc = BF_ENOMEM;
     if (rc == BF_OK && order_policies(e, req, errs))
         rc = BF_ESCRIPT;
@@ -542,8 +541,10 @@ void bf__catalog_free(bf_engine *e)
         free_policy(&e->pol[i]);
     free(e->pol);
     free(e->evaluated);
-    for (int i = 0; i < e->n_libs; i++)
+    for (int i = 0; i < e->n_libs; i++) {
         free(e->libs[i].name);
+        free(e->libs[i].src);
+    }
     free(e->libs);
 }
 

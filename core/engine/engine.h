@@ -22,9 +22,8 @@ typedef struct bf_policy {
     int n_requires;
     char *path;             /* file path as opened */
     char *display;          /* "policies/dibao.lua": how messages name the file */
-    char *src;
+    char *src;              /* the script's bytes as loaded (a run's audit record hashes them) */
     size_t src_len;
-    char sha256[65];
     int eval_line;          /* line where evaluate is defined */
     bool reported;          /* in the --only selection (every policy when there is none) */
     char **tier_codes;      /* the script's `tiers` table: each tier code … */
@@ -32,10 +31,12 @@ typedef struct bf_policy {
     int n_tiers;
 } bf_policy;
 
-/* A module of the policies' lib/ folder: its file name and the SHA-256 of its bytes. */
+/* A module of the policies' lib/ folder: its file name and its bytes as read when the engine
+ * opened (a run's audit record hashes them). */
 typedef struct bf_lib_file {
     char *name;             /* "lib/decision.lua": relative to the policies folder */
-    char sha256[65];
+    char *src;
+    size_t len;
 } bf_lib_file;
 
 /* The words a policy's script gives for a tier code (its `tiers` table), or NULL when it gives

@@ -3,7 +3,7 @@
 #include "i18n.h"
 #include "bangfu.h"
 #include "money.h"
-#include "sha256.h"
+#include "buf.h"
 #include "xmlio.h"
 
 #include <ctype.h>
@@ -290,26 +290,14 @@ static int read_parameters(xmlDoc *doc, bf_params *ps, const char *file, bf_erro
     return errors;
 }
 
-static int hash_file(const char *path, char out[65], bf_errors *errs)
+/* Keeps the file's bytes in ps for the run's audit record, which hashes them only when a run
+ * or a simulation asks (check need not pay for the hash). */
+static int keep_bytes(const char *path, bf_params *ps, bf_errors *errs)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    if (!(ps->bytes = bf_read_file(path, &ps->n_bytes))) {
         bf_errors_add(errs, _("%s: cannot read"), path);
         return BF_EIO;
     }
-    bf_sha256 s;
-    bf_sha256_init(&s);
-    char block[8192];
-    size_t n;
-    while ((n = fread(block, 1, sizeof block, f)) > 0)
-        bf_sha256_update(&s, block, n);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        bf_errors_add(errs, _("%s: read error"), path);
-        return BF_EIO;
-    }
-    bf_sha256_hex(&s, out);
     return BF_OK;
 }
 
@@ -330,7 +318,7 @@ int bf_params_load(const char *path, bf_params **out, bf_errors *errs)
     xmlFreeDoc(doc);
     if (!errors)
         errors = build_tree(ps, path, errs);
-    if (!errors && (rc = hash_file(path, ps->sha256, errs)) != BF_OK)
+    if (!errors && (rc = keep_bytes(path, ps, errs)) != BF_OK)
         errors++;
     if (errors) {
         bf_params_free(ps);
@@ -359,6 +347,7 @@ void bf_params_free(bf_params *ps)
     free(ps->nodes);
     free(ps->items);
     free(ps->path);
+    free(ps->bytes);
     free(ps);
 }
 

@@ -48,7 +48,8 @@ typedef struct bf_param_node {
 
 typedef struct bf_params {
     char *path;
-    char sha256[65];       /* of the file's bytes, for the run's audit record */
+    char *bytes;           /* the file as read at load: the run's audit record hashes it */
+    size_t n_bytes;
     bf_param *items;       /* in file order */
     int n;
     bf_param_node *nodes;
