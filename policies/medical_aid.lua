@@ -27,9 +27,9 @@ local function category(m, h, ctx)
     return "tekun", "特困人员"
   elseif household.is_dibao_object(m, ctx) then
     return "dibao", "低保对象"
-  elseif ctx.decision("low_income").eligible
-      or (ctx.decision("dibao").eligible and not household.is_dibao_object(m, ctx)) then
+  elseif ctx.decision("low_income").eligible or ctx.decision("dibao").eligible then
     -- 低收入家庭成员, and members of a 单人保 household who are not covered themselves
+    -- (m is no 低保对象 here: the branch above took those)
     return "low_income", "低收入家庭成员"
   elseif h.monitor ~= "none" then
     return "monitored", "监测对象（" .. terms.monitor[h.monitor] .. "）"

@@ -43,7 +43,6 @@ end
 local function evaluate(m, h, p, ctx)
   local tekun = p.tekun        -- the parameters tekun.* of params.xml, by their names
   local S = p.dibao.standard
-  local _, _, pcm = household.income(h)
   local age = ctx.age(m)
 
   -- 条件一 老年人、未成年人、重度残疾人或无劳动能力 [三（三）:
@@ -63,10 +62,12 @@ local function evaluate(m, h, p, ctx)
   local has_supporter = m.supporter
 
   -- 条件三 收入低于当地低保标准 [三（三）; pcm < S]
-  local poor = pcm < S
+  -- (looked at only when conditions one and two hold; the reasons of a refusal look again)
+  local poor = group and not has_supporter and household.pcm(h) < S
 
   if not group or has_supporter or not poor then
     return decision.not_eligible(function()
+      local pcm = household.pcm(h)
       local reasons = {}
       if not group then
         reasons[#reasons + 1] = format("%d 岁，非老年人（%s 周岁及以上）或未成年人（未满 %s 周岁），"
@@ -75,7 +76,7 @@ local function evaluate(m, h, p, ctx)
       if has_supporter then
         reasons[#reasons + 1] = "有具备履行能力的法定赡养、抚养、扶养义务人"
       end
-      if not poor then
+      if pcm >= S then
         reasons[#reasons + 1] = format("家庭人均月收入 %s 元，不低于低保标准 %s 元",
           fmt.money(pcm), fmt.std(S))
       end
@@ -85,6 +86,7 @@ local function evaluate(m, h, p, ctx)
 
   -- 供养标准 = 基本生活标准 (不低于低保标准的 1.6 倍) + 照料护理标准 (按生活自理能力)
   -- [三（三）、三（四）; 12 x (basic_ratio x S + care), tier = self_care]
+  local pcm = household.pcm(h)
   local basic = tekun.basic_ratio * S
   local care = care_standard(m, tekun)
   local amount = 12 * (basic + care)

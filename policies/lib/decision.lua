@@ -17,6 +17,8 @@
 
 local fmt = require "fmt"
 
+local type = type
+
 local decision = {}
 
 function decision.not_eligible(reasons, details)

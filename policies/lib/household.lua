@@ -20,6 +20,12 @@ function household.income(h)
   return N, I, I / N / 12, I / N
 end
 
+-- pcm alone, as household.income gives it: for a rule that needs only pcm, and
+-- only sometimes (it reads one field less than income and returns one value).
+function household.pcm(h)
+  return (h.wage + h.business + h.property + h.transfer) / #h.members / 12
+end
+
 -- 家庭财产条件 (粤民规字〔2019〕9号), "assets pass":
 --   deposits <= p.dibao.deposit_months x S x N, vehicle <= p.dibao.vehicle_limit,
 --   extra_houses = 0.
