@@ -728,3 +728,37 @@ Test(simulate, params_shows_what_values_make_sense)
               "tekun.basic_ratio: %.300s", r.out);
     bf_test_run_free(&r);
 }
+
+/* With its own baseline, simulate evaluates a policy again only when a decision it requires
+ * changed in what the policy read of it in the household's baseline (eligible, amount, tier, the
+ * rest); a stored baseline re-evaluates it whenever one changed at all. Both must give the same
+ * answer. tekun.care_full changes only the amounts of tekun, which every policy requiring tekun
+ * reads only as eligible; dibao.min_benefit changes only dibao's amounts, which temporary_aid
+ * reads (D, the dibao benefit counted as income), so temporary_aid must change with it. */
+Test(simulate, a_policy_is_evaluated_again_when_what_it_read_of_a_required_decision_changed)
+{
+    bf_test_run r;
+    cr_assert_eq(bf_test_bangfu(&r, NULL, "run", "--db", db, "--date", "2021-06-30", "--policies",
+                                POLICIES, NULL), 0, "%s", r.err);
+    bf_test_run_free(&r);
+    const char *sets[] = {"tekun.care_full=400", "dibao.min_benefit=100", "dibao.min_benefit=160"};
+    for (int i = 0; i < 3; i++) {
+        bf_test_run own, stored;
+        cr_assert_eq(bf_test_bangfu(&own, NULL, "simulate", "--db", db, "--date", "2021-06-30",
+                                    "--policies", POLICIES, "--format", "json", "--set", sets[i],
+                                    "--baseline-run", "0", "--households", "changed", "--limit", "0",
+                                    NULL), 0, "%s", own.err);
+        cr_assert_eq(bf_test_bangfu(&stored, NULL, "simulate", "--db", db, "--date", "2021-06-30",
+                                    "--policies", POLICIES, "--format", "json", "--set", sets[i],
+                                    "--households", "changed", "--limit", "0", NULL), 0, "%s", stored.err);
+        cr_expect_str_eq(own.out, stored.out, "%s: its own baseline gives the stored one's answer", sets[i]);
+        if (i > 0) {
+            totals before = json_totals(own.out, "temporary_aid", "baseline");
+            totals after = json_totals(own.out, "temporary_aid", "scenario");
+            cr_expect(before.fen != after.fen, "%s changes temporary_aid: %lld fen both times",
+                      sets[i], before.fen);
+        }
+        bf_test_run_free(&own);
+        bf_test_run_free(&stored);
+    }
+}

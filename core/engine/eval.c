@@ -123,6 +123,7 @@ static int return_line(lua_State *L, eval_job *job, int k, int member)
     return_probe rp = {source, -1};
     bf__sandbox_set_trace(w->sb, NULL);
     bf__sandbox_observe_lines(w->sb, probe_line, &rp);
+    w->evaluating = k;
     int nargs = push_call(L, job, k, member);
     if (bf__sandbox_call(w->sb, nargs, 1, NULL) == BF_OK)
         lua_pop(L, 1);
@@ -152,6 +153,7 @@ static bool call_reasons(lua_State *L, eval_job *job, bf_decision *d)
     lua_remove(L, -2);                                   /* decision, "reasons" */
     lua_rawget(L, -2);                                   /* decision, fn */
     lua_pushvalue(L, -1);                                /* decision, fn, fn */
+    w->evaluating = d->policy;
     bf_errors_free(&w->err);
     if (bf__sandbox_call_once(w->sb, 0, 1, &w->err) != BF_OK) {
         lua_pop(L, 1);
@@ -199,6 +201,7 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
         bf__sandbox_set_trace(w->sb, &w->trace);
     }
     bf_errors_free(&w->err);
+    w->evaluating = k;
     int rc = bf__sandbox_call(w->sb, nargs, 1, &w->err);
     bf_decision *d = bf_result_add(job->res, k, member);
     if (!d)
@@ -321,6 +324,7 @@ static int household_loop(lua_State *L)
     while (job->next_k < e->n_pol) {
         int k = job->next_k, member = job->next_member;
         bf__sandbox_next_evaluation(w->sb);
+        w->evaluating = k;
         lua_call(L, push_call(L, job, k, member), 1);    /* decision */
         int di = job->res->n;
         bf_decision *d = bf_result_add(job->res, k, member);
@@ -401,6 +405,16 @@ static void evaluate_looped(lua_State *L, eval_job *job)
     }
 }
 
+/* A pair evaluation's baseline notes anew what each policy reads of the decisions it requires
+ * (worker.decision_reads), for the scenario pass of the same household. */
+static void forget_decision_reads(lua_State *L, worker *w)
+{
+    size_t n = (size_t)w->e->n_pol * (size_t)w->e->n_pol;
+    if (!w->decision_reads && !(w->decision_reads = malloc(n)))
+        luaL_error(L, _("out of memory recording decisions"));
+    memset(w->decision_reads, 0, n);
+}
+
 /* The whole household, inside one protected call: pushing records can also run out of memory. */
 static int eval_household(lua_State *L)
 {
@@ -415,6 +429,8 @@ static int eval_household(lua_State *L)
         r->n_reads = e->cfg.params->n;
         w->cur_reads = r->reads;
     }
+    if (job->set == 0 && e->cfg.n_sets > 1)
+        forget_decision_reads(L, w);
     bf__push_household(w, job->h);
     if (!e->cfg.explain && !e->cfg.coverage && !e->cfg.no_household_loop) {
         evaluate_looped(L, job);
@@ -494,12 +510,20 @@ static int first_of(const bf_result *r, int k, int from)
     return from;
 }
 
-static bool same_decision(const bf_result *a, const bf_decision *x, const bf_result *b,
-                          const bf_decision *y)
+/* What differs between two decisions of one unit, as the DECISION_READ_* a reader must have read
+ * to see it; 0 for the same decision. A failure that comes or goes reaches whoever called
+ * ctx.decision, and any difference whoever read anything else of it. */
+static int decision_changes(const bf_result *a, const bf_decision *x, const bf_result *b,
+                            const bf_decision *y)
 {
     const char *ta = bf_result_text(a, x->tier), *tb = bf_result_text(b, y->tier);
-    return x->eligible == y->eligible && x->failed == y->failed && x->amount == y->amount &&
-           ((!ta && !tb) || (ta && tb && strcmp(ta, tb) == 0));
+    bool same_tier = (!ta && !tb) || (ta && tb && strcmp(ta, tb) == 0);
+    int bits = (x->eligible != y->eligible ? DECISION_READ_ELIGIBLE : 0) |
+               (x->amount != y->amount ? DECISION_READ_AMOUNT : 0) |
+               (same_tier ? 0 : DECISION_READ_TIER);
+    if (x->failed != y->failed)
+        bits |= DECISION_READ_CALL | DECISION_READ_ELIGIBLE | DECISION_READ_AMOUNT | DECISION_READ_TIER;
+    return bits ? bits | DECISION_READ_OTHER : 0;
 }
 
 /* Copies the baseline decisions of policy k, and its Lua decision slots, into the scenario. */
@@ -575,7 +599,8 @@ static int eval_scenario(lua_State *L)
     eval_job *job = lua_touserdata(L, 1);
     worker *w = job->w;
     bf_engine *e = w->e;
-    bool changed_policy[256] = {false}, done[256] = {false};
+    unsigned char changed_policy[256] = {0};         /* decision_changes of its units */
+    bool done[256] = {false};
     assert(e->n_pol <= 256);                         /* bf_engine_start_pair refuses more */
     bool stored = job->stored_reads != NULL;
     if (stored) {
@@ -584,6 +609,10 @@ static int eval_scenario(lua_State *L)
         bf_result_reset(&w->support);
     }
     job->frame = push_frame(L, w, job->set);
+    /* what each policy read of the decisions it requires is known from this household's own
+     * baseline when that ran without an error (a time limit or the memory cap stops an evaluation
+     * wherever it happens to be) */
+    bool reads_known = !stored && w->decision_reads && job->base->errors == 0;
     int from = 0;
     for (int k = 0; k < e->n_pol; k++) {
         if (!e->evaluated[k])
@@ -592,10 +621,21 @@ static int eval_scenario(lua_State *L)
         int to = from;
         while (to < job->base->n && job->base->d[to].policy == k)
             to++;
-        bool again = stored ? job->stored_reads[k] : reads_changed(w, k, job->changed);
-        for (int r = 0; r < e->pol[k].n_requires && !again; r++)
-            again = changed_policy[e->pol[k].requires[r]];
-        if (!again) {
+        bool read_changed = stored ? job->stored_reads[k] : reads_changed(w, k, job->changed);
+        bool again = read_changed;                   /* counted as evaluated again */
+        bool needed = read_changed;                  /* evaluated again */
+        for (int r = 0; r < e->pol[k].n_requires; r++) {
+            int j = e->pol[k].requires[r];
+            again = again || changed_policy[j];
+            /* with its own baseline, only when a decision it requires changed in what it read of
+             * it in this household's baseline: an evaluation is deterministic, so with the same
+             * values read it decides as in the baseline */
+            needed = needed || (reads_known ? changed_policy[j] & w->decision_reads[k * e->n_pol + j]
+                                            : changed_policy[j]);
+        }
+        if (again && !needed)
+            job->reevaluated[k]++;                   /* counted as before: the same decision */
+        if (!needed) {
             if (stored)
                 copy_baseline(L, job, k, from, to);
             else
@@ -615,9 +655,9 @@ static int eval_scenario(lua_State *L)
                 eval_one(L, job, k, i);
         /* one scenario decision per baseline decision, unit for unit (both in member order) */
         assert(job->res->n - first == to - from);
-        for (int i = 0; i < to - from && !changed_policy[k]; i++)
-            changed_policy[k] = !same_decision(job->base, &job->base->d[from + i], job->res,
-                                               &job->res->d[first + i]);
+        for (int i = 0; i < to - from; i++)
+            changed_policy[k] |= (unsigned char)decision_changes(job->base, &job->base->d[from + i],
+                                                                 job->res, &job->res->d[first + i]);
         from = to;
     }
     return 0;

@@ -105,6 +105,17 @@ struct worker {
     bf_result support;          /* stored-baseline simulate: decisions evaluated only to be read */
     int params_count;
     bool *cur_reads;            /* track_reads: the household's bf_result.reads while it runs */
+    int evaluating;             /* the policy whose evaluate or reasons function runs (or ran last) */
+    unsigned char *decision_reads; /* pair evaluations: [reader * n_pol + required], the
+                                 * DECISION_READ_* the household's baseline read (views.c) */
+};
+
+/* What a policy read of the decision of a policy it requires (worker.decision_reads): the call
+ * ctx.decision itself (the decision's failure fails the reader), eligible, amount, tier, and
+ * anything else (details, reasons, its length or pairs). */
+enum {
+    DECISION_READ_CALL = 1, DECISION_READ_ELIGIBLE = 2, DECISION_READ_AMOUNT = 4,
+    DECISION_READ_TIER = 8, DECISION_READ_OTHER = 16
 };
 
 /* The decision slot of policy k for member (-1: the household): the index into a worker's

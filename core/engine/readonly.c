@@ -105,8 +105,17 @@ void bf__sandbox_make_readonly(lua_State *L)
 
 static char view_meta_key;         /* the shared metatable of views */
 
+/* A decision view (bf__sandbox_push_decision_view) carries its policy's index: its reads are
+ * noted (key NULL: its length or pairs). */
+static void note_read(lua_State *L, const char *key)
+{
+    if (lua_rawlen(L, 1) == sizeof(int))
+        bf__note_decision_read(L, *(const int *)lua_touserdata(L, 1), key);
+}
+
 static int view_index(lua_State *L)
 {
+    note_read(L, lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL);
     lua_getiuservalue(L, 1, 1);                      /* target */
     lua_pushvalue(L, 2);
     if (lua_rawget(L, -2) == LUA_TTABLE)             /* target, value */
@@ -116,6 +125,7 @@ static int view_index(lua_State *L)
 
 static int view_len(lua_State *L)
 {
+    note_read(L, NULL);
     lua_getiuservalue(L, 1, 1);
     lua_pushinteger(L, (lua_Integer)lua_rawlen(L, -1));
     return 1;
@@ -138,6 +148,7 @@ static int view_next(lua_State *L)
 
 static int view_pairs(lua_State *L)
 {
+    note_read(L, NULL);
     lua_getiuservalue(L, 1, 1);
     lua_pushcclosure(L, view_next, 1);
     lua_pushvalue(L, 1);
@@ -151,10 +162,14 @@ static int view_tostring(lua_State *L)
     return 1;
 }
 
-void bf__sandbox_push_view(lua_State *L, int idx)
+/* Pushes a view of the table at idx (stack: +1); policy >= 0 makes it that policy's decision's. */
+static void push_view(lua_State *L, int idx, int policy)
 {
     idx = lua_absindex(L, idx);
-    lua_newuserdatauv(L, 0, 1);                      /* view */
+    if (policy >= 0)
+        *(int *)lua_newuserdatauv(L, sizeof(int), 1) = policy;   /* view */
+    else
+        lua_newuserdatauv(L, 0, 1);                  /* view */
     lua_pushvalue(L, idx);
     lua_setiuservalue(L, -2, 1);
     if (lua_rawgetp(L, LUA_REGISTRYINDEX, &view_meta_key) != LUA_TTABLE) {
@@ -170,6 +185,17 @@ void bf__sandbox_push_view(lua_State *L, int idx)
         lua_rawsetp(L, LUA_REGISTRYINDEX, &view_meta_key);
     }
     lua_setmetatable(L, -2);                         /* view */
+}
+
+void bf__sandbox_push_view(lua_State *L, int idx)
+{
+    push_view(L, idx, -1);
+}
+
+void bf__sandbox_push_decision_view(lua_State *L, int idx, int policy)
+{
+    assert(policy >= 0);
+    push_view(L, idx, policy);
 }
 
 /* ---- Freezing what evaluations share ---- */

@@ -83,6 +83,11 @@ void bf__sandbox_make_readonly(lua_State *L);
  * and pairs read the table, nested tables as views too (stack: +1). For values read a few
  * times; proxies are faster for tables read often. */
 void bf__sandbox_push_view(lua_State *L, int idx);
+/* The same for the decision of policy policy: what is read of it goes to bf__note_decision_read. */
+void bf__sandbox_push_decision_view(lua_State *L, int idx, int policy);
+/* views.c: notes that the running evaluation read field key ("": called ctx.decision, NULL:
+ * something other than a field, its length or pairs) of the decision of policy j. */
+void bf__note_decision_read(lua_State *L, int j, const char *key);
 
 /* The rest of readonly.c, for sandbox.c's globals and require: */
 /* Freezes the value on top of the stack in place, as bf__sandbox_freeze does, raising a Lua

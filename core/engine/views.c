@@ -228,6 +228,7 @@ static int ctx_decision(lua_State *L)
                               e->pol[j].id);
         member = member_arg(L, 2, lua_upvalueindex(2));
     }
+    bf__note_decision_read(L, j, "");
     int slot = bf__slot(e, j, member);
     if (w->failed[set][slot])
         return member >= 0
@@ -238,13 +239,31 @@ static int ctx_decision(lua_State *L)
     if (lua_rawgeti(L, lua_upvalueindex(4), slot) == LUA_TNIL) {   /* the view, or nil */
         lua_pop(L, 1);
         lua_rawgeti(L, lua_upvalueindex(5), slot);                 /* decision */
-        bf__sandbox_push_view(L, -1);
+        bf__sandbox_push_decision_view(L, -1, j);
         lua_remove(L, -2);                                         /* view */
         lua_pushvalue(L, -1);
         w->viewed[set][slot] = true;             /* before: a failed store leaves only a nil */
         lua_rawseti(L, lua_upvalueindex(4), slot);                 /* ro[slot] = view */
     }
     return 1;
+}
+
+void bf__note_decision_read(lua_State *L, int j, const char *key)
+{
+    worker *w = bf__sandbox_user(L);
+    if (!w->decision_reads)
+        return;                                      /* not a pair evaluation */
+    int bit = DECISION_READ_OTHER;
+    if (key && !*key)
+        bit = DECISION_READ_CALL;
+    else if (key && strcmp(key, "eligible") == 0)
+        bit = DECISION_READ_ELIGIBLE;
+    else if (key && strcmp(key, "amount") == 0)
+        bit = DECISION_READ_AMOUNT;
+    else if (key && strcmp(key, "tier") == 0)
+        bit = DECISION_READ_TIER;
+    assert(w->evaluating >= 0 && w->evaluating < w->e->n_pol && j >= 0 && j < w->e->n_pol);
+    w->decision_reads[w->evaluating * w->e->n_pol + j] |= (unsigned char)bit;
 }
 
 /* __index behind the record tables: optional fields read as nil, unknown ones are errors.

@@ -270,6 +270,7 @@ void bf_engine_close(bf_engine *e)
         free(w->shown_m);
         free(w->reevaluated);
         free(w->failed[0]); free(w->failed[1]);
+        free(w->decision_reads);
         free(w->viewed[0]); free(w->viewed[1]);
         bf_buf_free(&w->trace); bf_errors_free(&w->err); bf_buf_free(&w->params);
         bf_buf_free(&w->scratch); bf_buf_free(&w->why);
