@@ -386,7 +386,7 @@ static void free_batch(batch *b)
     free(b);
 }
 
-int bf_xml_events_start(int fd, const char *path, xmlSchema *schema, bf_xml_events **out)
+int bf__xml_events_start(int fd, const char *path, xmlSchema *schema, bf_xml_events **out)
 {
     *out = NULL;
     bf_xml_events *x = calloc(1, sizeof *x);
@@ -427,7 +427,7 @@ int bf_xml_events_start(int fd, const char *path, xmlSchema *schema, bf_xml_even
     }
     if (!ok) {
         x->fd = -1;                  /* still the caller's */
-        bf_xml_events_close(x);
+        bf__xml_events_close(x);
         return BF_ENOMEM;
     }
     *out = x;
@@ -491,7 +491,7 @@ static void fill_event(bf_xml_events *x, const rec *r, bf_xev *ev)
     ev->values = x->values;
 }
 
-void bf_xml_events_next(bf_xml_events *x, bf_xev *ev)
+void bf__xml_events_next(bf_xml_events *x, bf_xev *ev)
 {
     for (;;) {
         if (x->finished) {
@@ -517,7 +517,7 @@ void bf_xml_events_next(bf_xml_events *x, bf_xev *ev)
     }
 }
 
-void bf_xml_events_close(bf_xml_events *x)
+void bf__xml_events_close(bf_xml_events *x)
 {
     if (!x)
         return;

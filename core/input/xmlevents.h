@@ -22,7 +22,7 @@ typedef enum {
     BF_XEV_FINISH     /* the end: no event follows */
 } bf_xev_type;
 
-/* One event; its text stays valid until the next bf_xml_events_next. */
+/* One event; its text stays valid until the next bf__xml_events_next. */
 typedef struct bf_xev {
     bf_xev_type type;
     long line;                   /* where the parser was (START, END); the message's line */
@@ -43,12 +43,12 @@ typedef struct bf_xev {
 
 typedef struct bf_xml_events bf_xml_events;
 
-/* Starts parsing fd (read from its start; closed by bf_xml_events_close) against schema, path
+/* Starts parsing fd (read from its start; closed by bf__xml_events_close) against schema, path
  * naming it. BF_OK, or BF_ENOMEM (nothing started, fd left open). */
-int bf_xml_events_start(int fd, const char *path, xmlSchema *schema, bf_xml_events **out);
+int bf__xml_events_start(int fd, const char *path, xmlSchema *schema, bf_xml_events **out);
 /* The next event, waiting for it. After FINISH it returns FINISH again. */
-void bf_xml_events_next(bf_xml_events *x, bf_xev *ev);
+void bf__xml_events_next(bf_xml_events *x, bf_xev *ev);
 /* Stops the parser thread wherever it is and frees everything (NULL allowed). */
-void bf_xml_events_close(bf_xml_events *x);
+void bf__xml_events_close(bf_xml_events *x);
 
 #endif

@@ -497,7 +497,7 @@ static void read_until_household(bf_xml_reader *r)
 {
     while (r->ready.n == 0 && !r->done) {
         bf_xev ev;
-        bf_xml_events_next(r->events, &ev);
+        bf__xml_events_next(r->events, &ev);
         r->line = ev.line;
         switch (ev.type) {
         case BF_XEV_DATA:
@@ -570,7 +570,7 @@ int bf_xml_reader_open(const char *path, bf_errors *errs, bf_xml_reader **out)
     r->win.buf = malloc(BF_XML_WINDOW_CAP);        /* without it, errors just have no column */
     r->win.line0 = 1;
     r->win.at_line_start = true;
-    if (bf_xml_events_start(fd, path, schema, &r->events) != BF_OK) {
+    if (bf__xml_events_start(fd, path, schema, &r->events) != BF_OK) {
         bf_errors_add(errs, _("%s: cannot create an XML reader (out of memory?)"), path);
         close(fd);
         bf_xml_reader_close(r);
@@ -772,7 +772,7 @@ void bf_xml_reader_close(bf_xml_reader *r)
         bf_household_free(&r->spare->h);
         free(r->spare);
     }
-    bf_xml_events_close(r->events);
+    bf__xml_events_close(r->events);
     free(r->win.buf);
     free(r->path);
     free(r);
