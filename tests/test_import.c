@@ -648,3 +648,37 @@ Test(import, birth_after_today_is_rejected)
     bf_errors_free(&errs);
     bf_store_close(s);
 }
+
+/* The schema is checked on a thread of its own, from the parser's recorded events (xmlevents.c):
+ * its messages still name the household, member, line and column of the value, also far into a
+ * file (several batches of 64 kB) and in the order of the file. */
+Test(import, schema_errors_far_into_a_file_are_placed)
+{
+    char *path = bf_test_path(bf_test_dir, "far.xml");
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "<?xml version=\"1.0\"?>\n<households xmlns=\"urn:bangfu:households:1\">\n");
+    /* household i (from 0) is on lines 3 + 2i (<household>) and 4 + 2i (<member>) */
+    for (int i = 0; i < 400; i++)
+        fprintf(f, "<household id=\"F%03d\" town=\"乳城镇\" village=\"侯公渡村\">%s<!-- %0200d -->\n"
+                   "<member id=\"F%03d-1\" relation=\"head\" birth=\"1970-01-01\" "
+                   "sex=\"%s\" labor=\"full\" employment=\"local\" school=\"none\" "
+                   "self_care=\"full\" disability=\"0\" disability_type=\"none\" "
+                   "serious_illness=\"false\" pension_insured=\"true\" medical_insured=\"true\" "
+                   "medical_cost=\"0\" supporter=\"true\"/></household>\n",
+                i, i == 390 ? "text" : "", i, i, i == 300 ? "X" : "F");
+    fprintf(f, "</households>\n");
+    cr_assert_eq(fclose(f), 0);
+    bf_test_run r;
+    IMPORT(&r, path);
+    cr_expect_eq(r.status, 2);
+    /* household 300: its member on line 4 + 600; household 390 on line 3 + 780 */
+    const char *sex = strstr(r.err, "far.xml:604:");
+    const char *text = strstr(r.err, "far.xml:783:");
+    cr_expect(sex && strstr(sex, "household F300, member F300-1: sex: 'X'"), "stderr: %s", r.err);
+    cr_expect(text && strstr(text, "household F390:"), "stderr: %s", r.err);
+    cr_expect(sex && text && sex < text, "not in the file's order: %s", r.err);
+    cr_expect_eq(bf_test_count_lines(r.err), 3, "stderr: %s", r.err);   /* and "nothing imported" */
+    bf_test_run_free(&r);
+    free(path);
+}

@@ -1,6 +1,7 @@
-/* xmlevents.h — a households file parsed on a thread of its own: libxml2's SAX2 parser with
- * the households schema plugged in (xmlSchemaSAXPlug), its events and messages recorded in
- * order for the streaming reader (xmlreader.c), which converts and places them meanwhile. */
+/* xmlevents.h — a households file parsed on a thread of its own by libxml2's SAX2 parser and
+ * validated on another by libxml2's schema validator (the handlers of xmlSchemaSAXPlug, given
+ * the recorded events), its events and messages in order for the streaming reader
+ * (xmlreader.c), which converts and places them meanwhile. */
 #ifndef BF_XMLEVENTS_H
 #define BF_XMLEVENTS_H
 
@@ -43,12 +44,13 @@ typedef struct bf_xev {
 
 typedef struct bf_xml_events bf_xml_events;
 
-/* Starts parsing fd (read from its start; closed by bf__xml_events_close) against schema, path
- * naming it. BF_OK, or BF_ENOMEM (nothing started, fd left open). */
+/* Starts parsing fd (read from its start; closed by bf__xml_events_close) and validating it
+ * against schema, path naming it. BF_OK, or BF_ENOMEM (nothing started, fd left open). */
 int bf__xml_events_start(int fd, const char *path, xmlSchema *schema, bf_xml_events **out);
 /* The next event, waiting for it. After FINISH it returns FINISH again. */
 void bf__xml_events_next(bf_xml_events *x, bf_xev *ev);
-/* Stops the parser thread wherever it is and frees everything (NULL allowed). */
+/* Stops the parser and validator threads wherever they are and frees everything (NULL
+ * allowed). */
 void bf__xml_events_close(bf_xml_events *x);
 
 #endif
