@@ -118,11 +118,15 @@ void bf__conv_required(bf__conv *c, bf_record_kind kind, const char *element, ch
     /* the required fields are all attributes of <household> or <member> */
     if (kind == BF_RECORD_HOUSEHOLD && strcmp(element, "household") != 0)
         return;
-    for (int i = 0; i < bf_field_count(kind); i++)
-        if (bf__field_required(kind, i) && !(seen & (UINT64_C(1) << i))) {
+    int n = bf_field_count(kind);
+    uint64_t all = n >= 64 ? UINT64_MAX : (UINT64_C(1) << n) - 1;
+    for (uint64_t missing = all & ~seen; missing; missing &= missing - 1) {  /* (few, if any) */
+        int i = __builtin_ctzll(missing);
+        if (bf__field_required(kind, i)) {
             bf__conv_error(c, _("<%s>: missing attribute '%s'"), element, bf_field_name(kind, i));
             bf__field_reject(kind, i, base);
         }
+    }
 }
 
 /* Adds a member to the household of c, or reports (once) that it cannot. */

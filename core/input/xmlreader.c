@@ -78,14 +78,15 @@ typedef struct hh_queue {
 } hh_queue;
 
 /* field_of for an element and attribute name seen before: libxml2 hands over the one copy of
- * each name it keeps, so a pointer compare (then a check of the text) saves the table scans. */
+ * each name its parser's dictionary keeps (for as long as the reader), so the same pair of
+ * addresses is the same pair of names and a pointer compare saves the table scans. */
 typedef struct field_memo {
-    const char *element, *attr;      /* libxml2's copies, or NULL */
-    char element_text[16], attr_text[24];
+    const char *element, *attr;      /* libxml2's copies, or NULL: a free slot */
     int field;
 } field_memo;
 
-#define FIELD_MEMO 256            /* (the top 8 bits of a hash) */
+#define FIELD_MEMO 256            /* slots (the top 8 bits of a hash, then the next free one) */
+#define FIELD_PROBES 8            /* slots looked at before the table is scanned instead */
 
 struct bf_xml_reader {
     bf_xml_events *events; /* the parser thread */
@@ -254,19 +255,16 @@ static int memo_field(bf_xml_reader *r, bf_record_kind kind, const char *element
 {
     uint64_t key = ((uint64_t)(uintptr_t)attr ^ ((uint64_t)(uintptr_t)element << 7)) *
                    UINT64_C(0x9E3779B97F4A7C15);
-    field_memo *m = &r->memo[key >> 56];
-    if (m->element == element && m->attr == attr && strcmp(m->attr_text, attr) == 0 &&
-        strcmp(m->element_text, element) == 0)
-        return m->field;
-    int field = bf__xml_field_of(kind, element, attr);
-    if (strlen(element) < sizeof m->element_text && strlen(attr) < sizeof m->attr_text) {
-        m->element = element;
-        m->attr = attr;
-        strcpy(m->element_text, element);
-        strcpy(m->attr_text, attr);
-        m->field = field;
+    for (unsigned i = 0; i < FIELD_PROBES; i++) {
+        field_memo *m = &r->memo[((key >> 56) + i) % FIELD_MEMO];
+        if (m->element == element && m->attr == attr)
+            return m->field;
+        if (!m->element) {
+            *m = (field_memo){element, attr, bf__xml_field_of(kind, element, attr)};
+            return m->field;
+        }
     }
-    return field;
+    return bf__xml_field_of(kind, element, attr);
 }
 
 /* Converts the attributes of start tag ev (of element) into the record at base. */
