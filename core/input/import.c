@@ -147,8 +147,13 @@ int bf_import_sources(bf_store *s, const bf_import_source *sources, int n_source
     int rc = bf__importer_open(s, opt, stats, errs, &rd.im);
     if (rc != BF_OK)
         return rc;
+    /* a new database is written once, not into the WAL and then into the file */
+    bool direct = bf_store_created(s) && !opt->check_only &&
+                  bf_store_fill_directly(s, true) == BF_OK;
     if (bf_store_begin(s, errs) != BF_OK) {
         bf__importer_close(rd.im);
+        if (direct)
+            bf_store_fill_directly(s, false);
         return BF_ESTORE;
     }
     rc = bf__importer_start(rd.im);
@@ -156,5 +161,7 @@ int bf_import_sources(bf_store *s, const bf_import_source *sources, int n_source
         rc = read_sources(&rd, sources, n_sources, opt);
     rc = end_transaction(s, rc, opt, stats, errs);
     bf__importer_close(rd.im);
+    if (direct)
+        bf_store_fill_directly(s, false);       /* (a failure loses nothing: each open sets WAL) */
     return rc;
 }

@@ -158,6 +158,16 @@ static int insert_members(bf_store *s, const bf_household *h, int from, int k, b
     return BF_OK;
 }
 
+int bf_store_fill_directly(bf_store *s, bool on)
+{
+    /* Out of WAL only while no other connection has the file open; otherwise it stays in WAL
+     * (the import is as safe, only slower). Back in WAL, as every open sets it anyway. */
+    if (on && !s->created)
+        return BF_EUSAGE;
+    return bf__store_exec(s, on ? "PRAGMA journal_mode=DELETE" : "PRAGMA journal_mode=WAL",
+                          NULL) == BF_OK ? BF_OK : BF_ESTORE;
+}
+
 int bf_store_insert_household(bf_store *s, const bf_household *h, bf_errors *errs)
 {
     return bf_store_insert_household_from(s, h, NULL, errs);
