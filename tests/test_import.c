@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "bangfu.h"
 #include "import.h"
@@ -681,4 +682,32 @@ Test(import, schema_errors_far_into_a_file_are_placed)
     cr_expect_eq(bf_test_count_lines(r.err), 3, "stderr: %s", r.err);   /* and "nothing imported" */
     bf_test_run_free(&r);
     free(path);
+}
+
+/* A new database is filled under a rollback journal without foreign-key look-ups (households.c,
+ * bf_store_fill_directly); after the import it is in WAL mode with foreign keys on again, and
+ * its members all have their household. */
+Test(import, a_new_database_is_back_in_wal_mode_after_its_import)
+{
+    bf_test_run r;
+    IMPORT(&r, HH("good.xml"));
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    bf_test_run_free(&r);
+    char *mode = bf_test_query(db, "PRAGMA journal_mode");
+    cr_expect_str_eq(mode, "wal\n");
+    free(mode);
+    char *orphans = bf_test_query(db, "PRAGMA foreign_key_check");
+    cr_expect_str_empty(orphans);
+    free(orphans);
+    struct stat st;
+    char *journal = bf_test_path(bf_test_dir, "bangfu.db-journal");
+    cr_expect_neq(stat(journal, &st), 0, "a journal is left behind");
+    free(journal);
+    /* an import into it now (not new) keeps the WAL and looks foreign keys up */
+    IMPORT(&r, HH("other.xml"));
+    cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+    bf_test_run_free(&r);
+    mode = bf_test_query(db, "PRAGMA journal_mode");
+    cr_expect_str_eq(mode, "wal\n");
+    free(mode);
 }
