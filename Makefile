@@ -42,7 +42,11 @@ endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(SERVE_PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-SERVE_LIBS := $(shell pkg-config --libs $(SERVE_PKGS) 2>/dev/null)
+# libmicrohttpd is not linked: core/serve/mhd.c opens it by its soname when a server starts, so
+# that the dozen libraries of its TLS stack are not loaded by every command (5 ms of each check)
+SERVE_LIBS := $(shell pkg-config --libs libxcrypt 2>/dev/null)
+MHD_SONAME := $(shell objdump -p "$$(pkg-config --variable=libdir libmicrohttpd 2>/dev/null)/libmicrohttpd.so" \
+                2>/dev/null | awk '$$1 == "SONAME" { print $$2 }')
 CRIT_CFLAGS := $(shell pkg-config --cflags criterion 2>/dev/null)
 CRIT_LIBS   := $(shell pkg-config --libs criterion 2>/dev/null)
 
@@ -143,6 +147,8 @@ $(BANGFU): $(CLI_OBJ) $(B)/libbangfu.a core/bangfu.exports
 $(B)/core/%.o: core/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/core/serve/mhd.o: ALL_CFLAGS += $(if $(MHD_SONAME),-DBF_MHD_SONAME='"$(MHD_SONAME)"')
 
 # Assembly files embed data (the XML schemas) with .incbin; paths are relative to the top folder.
 $(B)/core/%.o: core/%.S

@@ -6,10 +6,10 @@
 #include "auth.h"
 #include "bangfu.h"
 #include "i18n.h"
+#include "mhd.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <microhttpd.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,17 +29,17 @@ typedef struct conn_state {
 
 const char *bf__req_arg(const bf_request *r, const char *name)
 {
-    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+    return bf__mhd()->lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
 const char *bf__req_cookie(const bf_request *r, const char *name)
 {
-    return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+    return bf__mhd()->lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
 }
 
 const char *bf__req_header(const bf_request *r, const char *name)
 {
-    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+    return bf__mhd()->lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
 /* The value of hex digit c, -1 when it is none. */
@@ -104,23 +104,24 @@ bool bf__random_hex(char *out, size_t n)
 /* Headers every answer carries: nothing cached, nothing framed, nothing loaded from elsewhere. */
 static void add_common_headers(struct MHD_Response *r, const bf_response *res, bool tls)
 {
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, res->type);
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(r, "Content-Security-Policy",
-                            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-                            "form-action 'self'; frame-ancestors 'none'");
+    const bf_mhd *m = bf__mhd();
+    m->add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, res->type);
+    m->add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    m->add_response_header(r, "X-Content-Type-Options", "nosniff");
+    m->add_response_header(r, "Referrer-Policy", "no-referrer");
+    m->add_response_header(r, "Content-Security-Policy",
+                           "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                           "form-action 'self'; frame-ancestors 'none'");
     if (tls)
-        MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
+        m->add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
     if (res->location[0])
-        MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, res->location);
+        m->add_response_header(r, MHD_HTTP_HEADER_LOCATION, res->location);
     if (res->cookie[0])
-        MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, res->cookie);
+        m->add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, res->cookie);
     if (res->retry_after > 0) {
         char v[24];
         snprintf(v, sizeof v, "%d", res->retry_after);
-        MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, v);
+        m->add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, v);
     }
 }
 
@@ -131,15 +132,16 @@ static enum MHD_Result send_response(struct MHD_Connection *c, bf_server *s, bf_
     char *data = res->body.data;
     res->body.data = NULL;
     res->body.len = res->body.cap = 0;
-    struct MHD_Response *r = data ? MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE)
-                                  : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    const bf_mhd *m = bf__mhd();
+    struct MHD_Response *r = data ? m->create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE)
+                                  : m->create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     if (!r) {
         free(data);
         return MHD_NO;
     }
     add_common_headers(r, res, s->tls);
-    enum MHD_Result ok = MHD_queue_response(c, (unsigned)res->status, r);
-    MHD_destroy_response(r);
+    enum MHD_Result ok = m->queue_response(c, (unsigned)res->status, r);
+    m->destroy_response(r);
     return ok;
 }
 
@@ -152,19 +154,20 @@ static void response_init(bf_response *res)
 
 static void suspend_connection(void *conn)
 {
-    MHD_suspend_connection(conn);
+    bf__mhd()->suspend_connection(conn);
 }
 
 static void resume_connection(void *conn)
 {
-    MHD_resume_connection(conn);
+    bf__mhd()->resume_connection(conn);
 }
 
 /* The client's address as text into out. */
 static void client_address(struct MHD_Connection *c, char *out, size_t size)
 {
     snprintf(out, size, "?");
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const union MHD_ConnectionInfo *ci =
+        bf__mhd()->get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     if (!ci || !ci->client_addr)
         return;
     const struct sockaddr *sa = ci->client_addr;
@@ -315,7 +318,7 @@ static bool read_tls_files(bf_server *s, bf_errors *errs)
         bf_errors_add(errs, _("HTTPS needs both --cert FILE and --key FILE."));
         return false;
     }
-    if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+    if (bf__mhd()->is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
         bf_errors_add(errs, _("this libmicrohttpd was built without TLS: HTTPS is not available."));
         return false;
     }
@@ -349,7 +352,7 @@ static bool start_daemon(bf_server *s, struct sockaddr_storage *addr, bf_errors 
         {MHD_OPTION_HTTPS_MEM_KEY, 0, s->key_pem},
         {MHD_OPTION_END, 0, NULL},
     };
-    s->daemon = MHD_start_daemon(
+    s->daemon = bf__mhd()->start_daemon(
         flags, 0, NULL, NULL, on_request, s,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)addr,
         MHD_OPTION_THREAD_POOL_SIZE, threads,
@@ -365,7 +368,7 @@ static bool start_daemon(bf_server *s, struct sockaddr_storage *addr, bf_errors 
                                 "bad certificate or key)."), s->cfg.listen);
         return false;
     }
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    const union MHD_DaemonInfo *info = bf__mhd()->get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : 0;
     return true;
 }
@@ -384,6 +387,8 @@ int bf_serve_start(const bf_serve_config *cfg, bf_server **out, bf_errors *errs)
                  cfg->listen);
         return BF_EUSAGE;
     }
+    if (!bf__mhd_open(errs))
+        return BF_EUSAGE;
     bf_server *s = calloc(1, sizeof *s);
     if (!s) {
         bf_errors_add(errs, _("out of memory"));
@@ -431,7 +436,7 @@ void bf_serve_stop(bf_server *s)
     if (s->queue)                    /* answers every waiting request before the daemon stops */
         bf__queue_close(s->queue);
     if (s->daemon)
-        MHD_stop_daemon(s->daemon);
+        bf__mhd()->stop_daemon(s->daemon);
     bf__queue_free(s->queue);
     bf__lookups_free(s);
     bf__audit_close(s);
