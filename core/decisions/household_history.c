@@ -2,6 +2,7 @@
  * completed run compared with the run before. */
 #include "household_history.h"
 #include "bangfu.h"
+#include "i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,7 +169,7 @@ int bf_household_history_load(bf_store *s, const char *id, bf_household_history 
 {
     memset(out, 0, sizeof *out);
     if (!(out->id = strdup(id)))
-        return bf_errors_fail(errs, BF_ENOMEM, "%s: reading a household's history: out of memory",
+        return bf_errors_fail(errs, BF_ENOMEM, _("%s: reading a household's history: out of memory"),
                               bf_store_path(s));
     int rc = bf_store_household_versions(s, id, &out->versions, &out->n_versions, errs);
     if (rc == BF_OK)
@@ -181,10 +182,10 @@ int bf_household_history_load(bf_store *s, const char *id, bf_household_history 
         rc = load_run(s, out, ids[i], errs);
     free(ids);
     if (rc == BF_OK && !out->n_versions && !any_decisions(out))
-        rc = bf_errors_fail(errs, BF_ENOTFOUND, "%s: no household %s, now or in any run",
+        rc = bf_errors_fail(errs, BF_ENOTFOUND, _("%s: no household %s, now or in any run"),
                             bf_store_path(s), id);
     if (rc == BF_ENOMEM)
-        bf_errors_fail(errs, rc, "%s: reading a household's history: out of memory",
+        bf_errors_fail(errs, rc, _("%s: reading a household's history: out of memory"),
                        bf_store_path(s));
     if (rc != BF_OK)
         bf_household_history_free(out);

@@ -59,7 +59,7 @@ static int add_readers(bf_store *s, int64_t run, const char *param, bf_idlist *l
         if (nl)
             *nl = '\0';
         if (*p && bf_idlist_add(list, p) != BF_OK)
-            rc = bf_errors_fail(errs, BF_ENOMEM, "%s: planning the run: out of memory",
+            rc = bf_errors_fail(errs, BF_ENOMEM, _("%s: planning the run: out of memory"),
                                 bf_store_path(s));
     }
     free(text);
@@ -85,7 +85,7 @@ static int plan_changes(bf_store *s, const bf_engine *engine, const bf_param_set
     bf_date_format(set->date, date);
     bf_stored_run now = {.eval_date = date, .file_hashes = (char *)bf_buf_str(&hashes),
                          .parameters = (char *)bf_buf_str(&values), .households_version = -1};
-    int rc = hashes.oom || values.oom ? bf_errors_fail(errs, BF_ENOMEM, "%s: out of memory",
+    int rc = hashes.oom || values.oom ? bf_errors_fail(errs, BF_ENOMEM, _("%s: out of memory"),
                                                        bf_store_path(s))
                                       : bf__runlog_compare(s, &plan->base_run, &now, c, errs);
     bf_buf_free(&hashes);
@@ -313,7 +313,7 @@ static int take_batch(rerun *rr, const bf_household *hs, int n, const bf_result 
             bf__run_note_errors(&rr->out->first_errors, &hs[i], &res[i]);
     }
     if (rc == BF_ENOMEM)
-        return bf_errors_fail(errs, rc, "%s: the run: out of memory", bf_store_path(rr->s));
+        return bf_errors_fail(errs, rc, _("%s: the run: out of memory"), bf_store_path(rr->s));
     return rc != BF_OK ? rc : bf__run_store_batch(rr->s, rr->out->run_id, hs, n, res, rr->pol,
                                                  rr->plan->base_run.store_all, errs);
 }
@@ -355,7 +355,7 @@ static int evaluate(rerun *rr, const bf_run_options *opt, int64_t *evaluated, bo
     free(hs);
     free(res);
     if (rc == BF_ENOMEM)
-        bf_errors_fail(errs, rc, "%s: the run: out of memory", bf_store_path(rr->s));
+        bf_errors_fail(errs, rc, _("%s: the run: out of memory"), bf_store_path(rr->s));
     return rc;
 }
 
@@ -455,7 +455,7 @@ static int store_readers(rerun *rr, int i, int64_t everyone_above, bf_errors *er
         bf_buf_printf(&list, "%s\n", now->ids[k]);
     free(text);
     everyone = everyone || n > everyone_above;
-    rc = list.oom ? bf_errors_fail(errs, BF_ENOMEM, "%s: the run: out of memory",
+    rc = list.oom ? bf_errors_fail(errs, BF_ENOMEM, _("%s: the run: out of memory"),
                                    bf_store_path(rr->s))
                   : bf_store_run_reads_insert(rr->s, rr->out->run_id, name, everyone,
                                               bf_buf_str(&list), errs);
@@ -515,7 +515,7 @@ static int load_base(rerun *rr, bf_errors *errs)
     if (rc != BF_OK)
         return rc;
     if (n != rr->n_pol)
-        rc = bf_errors_fail(errs, BF_EINPUT, "%s: the run compared with has other policies",
+        rc = bf_errors_fail(errs, BF_EINPUT, _("%s: the run compared with has other policies"),
                             bf_store_path(rr->s));
     for (int i = 0; rc == BF_OK && i < n; i++) {
         bf_totals *t = &rr->out->per_policy[p[i].seq];
@@ -529,7 +529,7 @@ static int load_base(rerun *rr, bf_errors *errs)
     for (int i = 0; rc == BF_OK && i < n; i++) {
         town_totals *t = town_of(rr, rows[i].town);
         if (!t)
-            rc = bf_errors_fail(errs, BF_ENOMEM, "%s: the run: out of memory",
+            rc = bf_errors_fail(errs, BF_ENOMEM, _("%s: the run: out of memory"),
                                 bf_store_path(rr->s));
         else if (rows[i].policy_seq == BF_TALLY_ALL_HOUSEHOLDS) {
             t->households = rows[i].households;

@@ -4,6 +4,7 @@
  * the scripts' hashes and the dates. */
 #include "rundiff.h"
 #include "bangfu.h"
+#include "i18n.h"
 #include "json.h"
 
 #include <stdio.h>
@@ -564,8 +565,8 @@ static int check_completed(bf_store *s, const bf_stored_run *r, bf_errors *errs)
 {
     if (strcmp(r->status, "completed") == 0 || strcmp(r->status, "completed_with_errors") == 0)
         return BF_OK;
-    return bf_errors_fail(errs, BF_EINPUT, "%s: run %lld is %s, not completed: its decisions are "
-                          "not the whole county", bf_store_path(s), (long long)r->id, r->status);
+    return bf_errors_fail(errs, BF_EINPUT, _("%s: run %lld is %s, not completed: its decisions "
+                                             "are not the whole county"), bf_store_path(s), (long long)r->id, r->status);
 }
 
 int bf_run_diff_compute(bf_store *s, int64_t from, int64_t to, bf_run_diff *out, bf_errors *errs)
@@ -597,7 +598,7 @@ int bf_run_diff_compute(bf_store *s, int64_t from, int64_t to, bf_run_diff *out,
         free(w.policy_params[i]);
     free(w.policy_params);
     if (rc == BF_ENOMEM)
-        bf_errors_fail(errs, rc, "%s: comparing two runs: out of memory", bf_store_path(s));
+        bf_errors_fail(errs, rc, _("%s: comparing two runs: out of memory"), bf_store_path(s));
     if (rc != BF_OK)
         bf_run_diff_free(out);
     return rc;

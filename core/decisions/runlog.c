@@ -2,6 +2,7 @@
  * runs recorded), the parameter values, the households imported in between. */
 #include "runlog.h"
 #include "bangfu.h"
+#include "i18n.h"
 #include "json.h"
 
 #include <stdlib.h>
@@ -105,10 +106,12 @@ int bf__runlog_compare(bf_store *s, const bf_stored_run *before, const bf_stored
     if (rc != BF_OK) {
         bf__run_changes_free(out);
         /* the store wrote these texts: unreadable means a damaged database */
-        return bf_errors_fail(errs, rc, "%s: %s", bf_store_path(s),
-                              rc == BF_ENOMEM ? "comparing two runs: out of memory"
-                              : "comparing two runs: a run's file hashes or parameters are not a "
-                                "JSON object");
+        return rc == BF_ENOMEM
+                   ? bf_errors_fail(errs, rc, _("%s: comparing two runs: out of memory"),
+                                    bf_store_path(s))
+                   : bf_errors_fail(errs, rc, _("%s: comparing two runs: a run's file hashes or "
+                                                "parameters are not a JSON object"),
+                                    bf_store_path(s));
     }
     out->versions_known = before->households_version >= 0 && after->households_version >= 0;
     if (!out->versions_known)
@@ -162,7 +165,7 @@ int bf_runlog_list(bf_store *s, bf_run_entry **out, int *n, bf_errors *errs)
     bf_run_entry *entries = count ? calloc((size_t)count, sizeof *entries) : NULL;
     if (count && !entries) {
         free(ids);
-        return bf_errors_fail(errs, BF_ENOMEM, "%s: listing the runs: out of memory",
+        return bf_errors_fail(errs, BF_ENOMEM, _("%s: listing the runs: out of memory"),
                               bf_store_path(s));
     }
     int done = 0;

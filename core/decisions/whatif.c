@@ -1,6 +1,7 @@
 /* whatif.c — the household view of a simulation (see whatif.h). */
 #include "whatif.h"
 #include "bangfu.h"
+#include "i18n.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -112,8 +113,8 @@ static int take_changes(bf_wi_household *x, const bf_household *h, const bf_poli
             return BF_ENOMEM;
     }
     if (before != x->before || after != x->after) {
-        bf_errors_add(errs, "household %s: evaluated again it totals %lld → %lld fen, not %lld → "
-                      "%lld as in the pass over the county", x->id, (long long)before,
+        bf_errors_add(errs, _("household %s: evaluated again it totals %lld → %lld fen, not "
+                              "%lld → %lld as in the pass over the county"), x->id, (long long)before,
                       (long long)after, (long long)x->before, (long long)x->after);
         return BF_EINPUT;
     }
@@ -131,7 +132,7 @@ static int explain_batch(bf_wi_view *v, int64_t from, int n, bf_store *store, bf
             return BF_ESTORE;
     if (bf_engine_evaluate(engine, hs, n, 0, base) != BF_OK ||
         bf_engine_evaluate(engine, hs, n, 1, scen) != BF_OK) {
-        bf_errors_add(errs, "interrupted: nothing is reported for a partial simulation");
+        bf_errors_add(errs, "%s", _("interrupted: nothing is reported for a partial simulation"));
         return BF_EINTERRUPTED;
     }
     int rc = BF_OK;
