@@ -87,6 +87,38 @@ static char *changed_county(const char *xml, char **expected)
     return path;
 }
 
+/* The columns a line takes on a terminal: 2 for each CJK or full-width character (U+3000 to
+ * U+9FFF, U+FF00 to U+FFEF), 1 for any other. */
+static int line_columns(const char *s, size_t len)
+{
+    int cols = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c & 0xC0) == 0x80)
+            continue;                                /* a continuation byte */
+        cols += c >= 0xE3 && c <= 0xEF && !(c >= 0xEA && c <= 0xEE) ? 2 : 1;
+    }
+    return cols;
+}
+
+/* Checks that the table under the line `title` has every row as wide as its heading (the names
+ * padded by display columns, so that Chinese names and headings line up). */
+static void expect_aligned(const char *text, const char *title)
+{
+    const char *p = strstr(text, title);
+    cr_assert_not_null(p, "%s", title);
+    p += strlen(title);
+    const char *end = strchr(p, '\n');
+    cr_assert_not_null(end);
+    int width = line_columns(p, (size_t)(end - p)), rows = 0;
+    for (p = end + 1; *p && *p != '\n'; p = end + 1, rows++) {
+        end = strchr(p, '\n');
+        cr_assert_not_null(end);
+        cr_expect_eq(line_columns(p, (size_t)(end - p)), width, "%.*s", (int)(end - p), p);
+    }
+    cr_expect_gt(rows, 1, "%s", title);
+}
+
 /* How many lines of text start with prefix. */
 static int lines_starting(const char *text, const char *prefix)
 {
@@ -215,6 +247,26 @@ Test(diff, refuses_a_run_that_is_missing_or_did_not_complete)
     free(db);
 }
 
+/* `diff 1 2` as text under locale (NULL: the tests' English): it starts with head (the first
+ * line and the per-policy table's title and headings), every row of the two tables, under their
+ * titles, lines up with its headings, and each of the households changed by the date alone has
+ * one cause line, the monthly change report's Chinese sentence (the HTML report shares it) in
+ * either language. */
+static void expect_diff_text(const char *db, const char *locale, const char *head,
+                             const char *const titles[2], int households)
+{
+    bf_test_run r;
+    int rc = locale ? bf_test_bangfu_in(&r, locale, "diff", "1", "2", "--db", db, NULL)
+                    : bf_test_bangfu(&r, NULL, "diff", "1", "2", "--db", db, NULL);
+    bangfu_ok("diff", rc, &r);
+    cr_expect(strncmp(r.out, head, strlen(head)) == 0, "%s", r.out);
+    expect_aligned(r.out, titles[0]);
+    expect_aligned(r.out, titles[1]);
+    cr_expect_eq(lines_starting(r.out, "  原因  仅评估日期变化：2021-01-01 → 2021-12-31（年龄跨线"
+                                       "或新标准生效）\n"), households, "%s", r.out);
+    bf_test_run_free(&r);
+}
+
 Test(diff, a_moved_date_alone_is_named_as_the_cause)
 {
     char *db = bf_test_county("c.db", "400", "5");
@@ -244,7 +296,22 @@ Test(diff, a_moved_date_alone_is_named_as_the_cause)
     snprintf(n, sizeof n, "%d|%d", bf_test_count_lines(ids), bf_test_count_lines(ids));
     cr_expect_str_eq(got, n, "each household's one cause: the date");
     free(got);
-    free(ids);
     bf_test_run_free(&r);
+    int households = bf_test_count_lines(ids);
+    char head[512];
+    /* the text report in English: its headings, one cause line per household */
+    snprintf(head, sizeof head, "run 1 (2021-01-01) → run 2 (2021-12-31): %d households with "
+             "changed decisions\n\nper policy (decisions):\n  policy                entered     "
+             "left   raised      cut    other     delta yuan\n", households);
+    static const char *const english[2] = {"\nper policy (decisions):\n",
+                                           "\nper town (decisions):\n"};
+    expect_diff_text(db, NULL, head, english, households);
+    /* in Chinese: the headings translated, the causes the same */
+    snprintf(head, sizeof head, "运行 1（2021-01-01）→ 运行 2（2021-12-31）：%d 户的决定有变化\n\n"
+             "按政策（决定数）：\n  政策                   新纳入     退出     提标     降标 其他变化"
+             "     增减（元）\n", households);
+    static const char *const chinese[2] = {"\n按政策（决定数）：\n", "\n按乡镇（决定数）：\n"};
+    expect_diff_text(db, BF_TEST_CHINESE, head, chinese, households);
+    free(ids);
     free(db);
 }

@@ -3,6 +3,7 @@
 #include "diff_report.h"
 #include "csvout.h"
 #include "bangfu.h"
+#include "i18n.h"
 #include "html.h"
 #include "json.h"
 #include "runs_report.h"
@@ -124,7 +125,8 @@ void bf_report_diff_json(bf_buf *b, const bf_run_diff *d)
 
 /* ---- Text ---- */
 
-/* A cause as one Chinese sentence into out. */
+/* A cause as one Chinese sentence into out: the words of the monthly change report (HTML), which
+ * the text report and the CSV share. */
 static void cause_text(const bf_diff_cause *c, char *out, size_t size)
 {
     switch (c->kind) {
@@ -172,34 +174,56 @@ static void side_text(const bf_diff_side *s, char *out, size_t size)
         snprintf(out, size, "符合 %s 元", yuan);
 }
 
+/* One row of a totals table: the name padded by display columns (Chinese town names and
+ * headings line up), then the numbers, as text_header lays them out. */
+static void text_row(FILE *out, const char *name, const char *const cells[6])
+{
+    static const int widths[6] = {8, 8, 8, 8, 8, 14};
+    fputs("  ", out);
+    bf_fput_cell(out, name, 20, false);
+    for (int i = 0; i < 6; i++) {
+        fputc(' ', out);
+        bf_fput_cell(out, cells[i], widths[i], true);
+    }
+    fputc('\n', out);
+}
+
 static void text_totals_row(FILE *out, const char *name, const bf_diff_totals *t)
 {
-    char delta[BF_MONEY_STRLEN];
+    char n[5][24], delta[BF_MONEY_STRLEN];
+    const int64_t v[5] = {t->entered, t->left, t->raised, t->cut, t->other};
+    for (int i = 0; i < 5; i++)
+        snprintf(n[i], sizeof n[i], "%" PRId64, v[i]);
     bf_money_format(t->after - t->before, delta);
-    fprintf(out, "  %-20s %8" PRId64 " %8" PRId64 " %8" PRId64 " %8" PRId64 " %8" PRId64 " %14s\n",
-            name, t->entered, t->left, t->raised, t->cut, t->other, delta);
+    const char *const cells[6] = {n[0], n[1], n[2], n[3], n[4], delta};
+    text_row(out, name, cells);
 }
 
 static void text_header(FILE *out, const char *what)
 {
-    fprintf(out, "  %-20s %8s %8s %8s %8s %8s %14s\n", what, "entered", "left", "raised", "cut",
-            "other", "delta yuan");
+    /* TRANSLATORS: the headings of diff's tables: decisions that entered (are eligible now, were
+     * not), left, were raised or cut, changed otherwise, and the change of the yearly amount */
+    const char *const cells[6] = {C_("diff", "entered"), C_("diff", "left"), C_("diff", "raised"),
+                                  C_("diff", "cut"), C_("diff", "other"), _("delta yuan")};
+    text_row(out, what, cells);
 }
 
 void bf_report_diff_text(FILE *out, const bf_run_diff *d)
 {
-    fprintf(out, "run %" PRId64 " (%s) → run %" PRId64 " (%s): %d households with changed "
-                 "decisions\n", d->from.id, d->from.eval_date, d->to.id, d->to.eval_date,
+    fprintf(out, P_("run %lld (%s) → run %lld (%s): %d household with changed decisions\n",
+                    "run %lld (%s) → run %lld (%s): %d households with changed decisions\n",
+                    d->n_households),
+            (long long)d->from.id, d->from.eval_date, (long long)d->to.id, d->to.eval_date,
             d->n_households);
-    fprintf(out, "\nper policy (decisions):\n");
-    text_header(out, "policy");
+    fputs(_("\nper policy (decisions):\n"), out);
+    text_header(out, _("policy"));
     for (int i = 0; i < d->n_policies; i++)
         text_totals_row(out, d->policies[i].policy, &d->policies[i].t);
-    text_totals_row(out, "total", &d->county);
-    fprintf(out, "\nper town (decisions):\n");
-    text_header(out, "town");
+    text_totals_row(out, _("total"), &d->county);
+    fputs(_("\nper town (decisions):\n"), out);
+    text_header(out, _("town"));
     for (int i = 0; i < d->n_towns; i++)
-        text_totals_row(out, d->towns[i].town[0] ? d->towns[i].town : "(gone)", &d->towns[i].t);
+        text_totals_row(out, d->towns[i].town[0] ? d->towns[i].town : _("(gone)"), &d->towns[i].t);
     for (int i = 0; i < d->n_households; i++) {
         const bf_diff_household *h = &d->households[i];
         fprintf(out, "\n%s  %s %s\n", h->id, h->town, h->village);
