@@ -36,7 +36,7 @@ typedef struct eval_job {
  * pushed once per entry into the household loop (and once per household for what is evaluated
  * unit by unit) so that each evaluation copies stack slots instead of reading the registry;
  * FRAME_DKEYS holds the DK__N interned names of a decision's fields, which the intake reads. */
-enum { FRAME_KEYS, FRAME_MEMBERS, FRAME_H, FRAME_SLOTS, FRAME_RO, FRAME_DKEYS,
+enum { FRAME_KEYS, FRAME_MEMBERS, FRAME_H, FRAME_SLOTS, FRAME_DKEYS,
        FRAME_POLICIES = FRAME_DKEYS + DK__N };
 enum { FRAME_FN, FRAME_P, FRAME_CTX, FRAME_PER_POLICY };
 
@@ -65,7 +65,6 @@ static int push_frame(lua_State *L, worker *w, int set)
     lua_rawgeti(L, LUA_REGISTRYINDEX, w->pool_p_ref);
     lua_rawgeti(L, LUA_REGISTRYINDEX, w->hp_ref);
     lua_rawgeti(L, LUA_REGISTRYINDEX, w->slots_ref[set]);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, w->ro_ref[set]);
     for (int i = 0; i < DK__N; i++)
         lua_rawgeti(L, frame + FRAME_KEYS, K_ELIGIBLE + i);
     for (int k = 0; k < e->n_pol; k++) {
@@ -174,14 +173,10 @@ static bool call_reasons(lua_State *L, eval_job *job, bf_decision *d)
     return ok;
 }
 
-/* Forgets the read-only view that ctx.decision made of the decision in slot (the set's ro table
- * at stack index ro), when it made one: the slot is about to hold another decision. */
-static void forget_view(lua_State *L, worker *w, int set, int ro, int slot)
+/* The read-only view of slot's decision (ctx.decision) no longer shows it: the slot is about to
+ * hold another decision, to which the view is pointed when a script next asks for it. */
+static void forget_view(worker *w, int set, int slot)
 {
-    if (!w->viewed[set][slot])
-        return;
-    lua_pushnil(L);
-    lua_rawseti(L, ro, slot);
     w->viewed[set][slot] = false;
 }
 
@@ -234,7 +229,7 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
     }
     w->failed[job->set][slot] = !ok;
     lua_rawseti(L, f + FRAME_SLOTS, slot);               /* slots[slot] = decision */
-    forget_view(L, w, job->set, f + FRAME_RO, slot);
+    forget_view(w, job->set, slot);
     if (e->cfg.explain) {
         bf__sandbox_set_trace(w->sb, NULL);
         if (w->params_count)
@@ -340,7 +335,7 @@ static int household_loop(lua_State *L)
         int slot = bf__slot(e, k, member);
         w->failed[job->set][slot] = false;
         lua_rawseti(L, f + FRAME_SLOTS, slot);           /* slots[slot] = decision */
-        forget_view(L, w, job->set, f + FRAME_RO, slot);
+        forget_view(w, job->set, slot);
         advance(e, job->h, &job->next_k, &job->next_member);
         mark_result(job);
         if (deferred) {
@@ -550,9 +545,8 @@ static void reuse_baseline(lua_State *L, eval_job *job, int k, int from, int to)
         lua_rawgeti(L, LUA_REGISTRYINDEX, w->slots_ref[1]);   /* s0, s1 */
         lua_rawgeti(L, -2, slot);
         lua_rawseti(L, -2, slot);                              /* s1[slot] = s0[slot] */
-        lua_rawgeti(L, LUA_REGISTRYINDEX, w->ro_ref[1]);
-        forget_view(L, w, 1, lua_gettop(L), slot);
-        lua_pop(L, 3);                                         /* nothing */
+        forget_view(w, 1, slot);
+        lua_pop(L, 2);                                         /* nothing */
     }
 }
 

@@ -82,7 +82,8 @@ struct worker {
     int enum_base[BF_ENUM__N];  /* in that table, kind k's spelling v is at enum_base[k] + v */
     int enum_count[BF_ENUM__N]; /* and v < enum_count[k] */
     int member_index_ref;       /* member proxy -> index */
-    int slots_ref[2], ro_ref[2];/* per set: decision tables by slot, and their read-only views */
+    int slots_ref[2], ro_ref[2];/* per set: decision tables by slot, and a read-only view of each
+                                 * (made on the first ctx.decision, then pointed anew) */
     int pool_size;              /* member tables created */
     const void **member_proxy;  /* [i]: the address of member proxy i (pool), for ctx lookups */
     int shown_members;          /* entries in h.members at the last household */
@@ -92,8 +93,8 @@ struct worker {
     int shown_m_valid;          /* leading member tables whose shown_m entry is exact */
     int shown_recorded;
     bool *failed[2];            /* per set and slot: the decision is an error */
-    bool *viewed[2];            /* per set and slot: ctx.decision left a read-only view of the
-                                 * slot's decision in the set's ro table (to forget with it) */
+    bool *viewed[2];            /* per set and slot: the slot's view in the ro table shows the
+                                 * slot's decision of the moment (ctx.decision) */
     bool *recorded;             /* per policy: named in the household's `recorded` list */
     int *ages;                  /* per member of the current household */
     const bf_household *h;      /* the household being evaluated */

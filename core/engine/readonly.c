@@ -198,6 +198,11 @@ void bf__sandbox_push_decision_view(lua_State *L, int idx, int policy)
     push_view(L, idx, policy);
 }
 
+void bf__sandbox_retarget_view(lua_State *L, int idx)
+{
+    lua_setiuservalue(L, idx, 1);
+}
+
 /* ---- Freezing what evaluations share ---- */
 
 /* How deep freezing may walk (tables in tables, functions' upvalues): the walk is recursive,

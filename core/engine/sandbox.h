@@ -88,6 +88,9 @@ void bf__sandbox_push_decision_view(lua_State *L, int idx, int policy);
 /* views.c: notes that the running evaluation read field key ("": called ctx.decision, NULL:
  * something other than a field, its length or pairs) of the decision of policy j. */
 void bf__note_decision_read(lua_State *L, int j, const char *key);
+/* Points the view at idx at the table on top of the stack instead, and pops the table: a view
+ * reused for another table of the same place (stack: -1). */
+void bf__sandbox_retarget_view(lua_State *L, int idx);
 
 /* The rest of readonly.c, for sandbox.c's globals and require: */
 /* Freezes the value on top of the stack in place, as bf__sandbox_freeze does, raising a Lua

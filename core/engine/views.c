@@ -236,15 +236,21 @@ static int ctx_decision(lua_State *L)
                               "made"), e->pol[j].id, w->h->members[member].id)
             : luaL_error(L, _("the decision of %s is an error, so this one cannot be made"),
                          e->pol[j].id);
+    /* one view per slot, made once and pointed at the slot's decision of the moment: the
+     * decision a view shows cannot change while a script holds it (a required policy's decision
+     * is made before the evaluations that read it, and nothing of an evaluation outlives it) */
     if (lua_rawgeti(L, lua_upvalueindex(4), slot) == LUA_TNIL) {   /* the view, or nil */
         lua_pop(L, 1);
         lua_rawgeti(L, lua_upvalueindex(5), slot);                 /* decision */
         bf__sandbox_push_decision_view(L, -1, j);
         lua_remove(L, -2);                                         /* view */
         lua_pushvalue(L, -1);
-        w->viewed[set][slot] = true;             /* before: a failed store leaves only a nil */
         lua_rawseti(L, lua_upvalueindex(4), slot);                 /* ro[slot] = view */
+    } else if (!w->viewed[set][slot]) {
+        lua_rawgeti(L, lua_upvalueindex(5), slot);                 /* view, decision */
+        bf__sandbox_retarget_view(L, -2);                          /* view */
     }
+    w->viewed[set][slot] = true;
     return 1;
 }
 
