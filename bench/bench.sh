@@ -14,22 +14,17 @@
 # the whole bench aims to stay within, generation included: 480), BENCH_EVAL_HOUSEHOLDS (100000),
 # BENCH_COMMIT (what to print as the commit when TOP is not a git checkout).
 set -euo pipefail
-
-: "${TOP:?}" "${BANGFU:?}" "${BENCH_BIN:?}"
+BENCH_NAME=bench
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 BIN=$BENCH_BIN
 HOUSEHOLDS=${BENCH_HOUSEHOLDS:-1000000}
 SEED=${BENCH_SEED:-1}
 BUDGET=${BENCH_BUDGET:-480}
 EVAL_HOUSEHOLDS=${BENCH_EVAL_HOUSEHOLDS:-100000}
-DATE=2021-06-30
-POL=$TOP/policies
-CACHE=$TOP/bench/cache
 WORK=$CACHE/work
 T0=$EPOCHREALTIME
 
-die() { echo "bench: $*" >&2; exit 1; }
 elapsed() { awk -v a="$T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", b - a }'; }
-calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 
 # ---- the machine ----
 CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
@@ -50,11 +45,7 @@ fi
 
 # ---- the population, generated once ----
 mkdir -p "$CACHE"
-# gen's households follow the generator, the places and standard of policies/ and, for what the
-# records say, the policy scripts (gen evaluates them)
-KEY=$( { cat "$TOP/core/input/gen.c" "$TOP/core/input/genwrite.c" "$TOP/core/input/gen.h" \
-         "$POL"/*.lua "$POL"/lib/*.lua "$POL/params.xml" "$POL/areas.xml";
-       grep SCHEMA_VERSION "$TOP/core/store/store.h"; } | sha256sum | cut -c1-12)
+KEY=$(population_key)
 XKEY=$( { echo "$KEY"; cat "$TOP/core/input/xmlwrite.c" "$TOP/core/base/xmlout.c"; } | sha256sum | cut -c1-12)
 DB=$CACHE/pop-$HOUSEHOLDS-s$SEED-$KEY.db
 XML=$CACHE/pop-$HOUSEHOLDS-s$SEED-$XKEY.xml

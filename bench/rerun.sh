@@ -9,26 +9,20 @@
 # Environment (set by bench/Makefile): TOP, BANGFU, BENCH_BIN (for `measure`). Optional:
 # RERUN_HOUSEHOLDS (1000000), RERUN_PERCENT (1), RERUN_SEED (1).
 set -euo pipefail
+BENCH_NAME=rerun
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 export LC_ALL=C.UTF-8        # the messages read below are the English ones
 unset LANGUAGE
 
-: "${TOP:?}" "${BANGFU:?}" "${BENCH_BIN:?}"
 N=${RERUN_HOUSEHOLDS:-1000000}
 PERCENT=${RERUN_PERCENT:-1}
 SEED=${RERUN_SEED:-1}
-DATE=2021-06-30
-POL=$TOP/policies
-CACHE=$TOP/bench/cache
 WORK=$CACHE/rerun
-die() { echo "rerun: $*" >&2; exit 1; }
-calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 
 mkdir -p "$CACHE"
 rm -rf "$WORK"
 mkdir -p "$WORK"
-# gen evaluates the policy scripts to fill what the records say, so they are part of the key
-KEY=$( { cat "$TOP/core/input/gen.c" "$POL"/*.lua "$POL"/lib/*.lua "$POL/params.xml" "$POL/areas.xml";
-         grep SCHEMA_VERSION "$TOP/core/store/store.h"; } | sha256sum | cut -c1-12)
+KEY=$(population_key)
 XML=$CACHE/rerun-$N-s$SEED-$KEY.xml
 if [ ! -f "$XML" ]; then
     echo "rerun: generating $N households (seed $SEED) into $XML" >&2
@@ -59,7 +53,9 @@ timed() {   # name, command...: runs it, prints wall seconds
     [ "$code" = 0 ] || { tail -n 20 "$log" >&2; die "failed (exit $code): $*"; }
     echo "$wall"
 }
-size() { stat -c %s "$1"; }
+# what a database holds on disk: its file and, when a writer left one, its write-ahead log (the
+# runs' connections close, which checkpoints it, but a size that missed it would be too small)
+size() { local wal=0; [ ! -e "$1-wal" ] || wal=$(stat -c %s "$1-wal"); echo $(( $(stat -c %s "$1") + wal )); }
 
 echo "rerun: importing the county and running it in full" >&2
 timed import "$BANGFU" import "$XML" --db "$WORK/county.db" --policies "$POL" > /dev/null

@@ -12,16 +12,12 @@
 # (households for CPU time, 100000), TRIVIAL_CALLGRIND_HOUSEHOLDS (under callgrind, 3000),
 # BENCH_SEED (1).
 set -euo pipefail
-
-: "${TOP:?}" "${BANGFU:?}" "${BENCH_BIN:?}"
+BENCH_NAME=bench-trivial
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 HOUSEHOLDS=${TRIVIAL_HOUSEHOLDS:-100000}
 CG_HOUSEHOLDS=${TRIVIAL_CALLGRIND_HOUSEHOLDS:-3000}
 SEED=${BENCH_SEED:-1}
-DATE=2021-06-30
-POL=$TOP/policies
-CACHE=$TOP/bench/cache
 WORK=$CACHE/trivial
-die() { echo "bench-trivial: $*" >&2; exit 1; }
 
 mkdir -p "$CACHE"
 rm -rf "$WORK"
@@ -44,9 +40,7 @@ cp "$POL/params.xml" "$POL/areas.xml" "$WORK/policies/"
 N_SCRIPTS=$(ls "$WORK"/policies/*.lua | wc -l)
 
 # ---- the households (generated once per size, seed and generator) ----
-KEY=$( { cat "$TOP/core/input/gen.c" "$TOP/core/input/genwrite.c" "$POL"/*.lua "$POL"/lib/*.lua \
-         "$POL/params.xml" "$POL/areas.xml"; grep SCHEMA_VERSION "$TOP/core/store/store.h"; } \
-       | sha256sum | cut -c1-12)
+KEY=$(population_key)
 DB=$CACHE/trivial-$HOUSEHOLDS-s$SEED-$KEY.db
 for f in "$CACHE"/trivial-*.db; do
     if [ -e "$f" ] && [ "$f" != "$DB" ]; then rm -f "$f"; fi

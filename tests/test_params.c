@@ -236,3 +236,33 @@ Test(params, a_range_must_be_declared_and_sound)
                  "source=\"s\"><value from=\"2021-01-01\">7</value></parameter>\n");
     cr_expect(strstr(m, ":3: parameter a.b: min 10 is above max 5"), "%s", m);
 }
+
+/* params.xml is read once and parsed from memory: a file that cannot be opened, or that is not
+ * XML, still gets a message naming it, and nothing is loaded. */
+Test(params, a_missing_or_broken_file_is_named)
+{
+    bf_params *bad = NULL;
+    bf_errors e;
+    bf_errors_init(&e, 5);
+    cr_expect_eq(bf_params_load("/nonexistent/bf-params.xml", &bad, &e), BF_EIO);
+    cr_expect_null(bad);
+    cr_assert_eq(e.count, 1);
+    cr_expect(strstr(e.msgs[0], "/nonexistent/bf-params.xml: cannot open: No such file or directory"),
+              "%s", e.msgs[0]);
+    bf_errors_free(&e);
+    char path[] = "/tmp/bf-params-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("<?xml version=\"1.0\"?>\n<parameters xmlns=\"urn:bangfu:parameters:1\">\n<oops>\n", f);
+    fclose(f);
+    bf_errors_init(&e, 5);
+    cr_expect_eq(bf_params_load(path, &bad, &e), BF_EINPUT);
+    cr_expect_null(bad);
+    cr_assert_geq(e.count, 1);
+    char where[64];
+    snprintf(where, sizeof where, "%s:", path);
+    cr_expect(strncmp(e.msgs[0], where, strlen(where)) == 0, "the message names the file: %s", e.msgs[0]);
+    bf_errors_free(&e);
+    remove(path);
+}

@@ -7,6 +7,7 @@
 #include "xmlio.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,6 +248,25 @@ void bf_param_range_text(const bf_param *p, char *out, size_t len)
         snprintf(out, len, _("any value"));
 }
 
+/* Names the first of name, title, unit and source that parameter p lacks (the schema requires
+ * all four, so this guards a schema edited to drop one). */
+static void missing_attribute(const bf_param *p, const char *file, bf_errors *errs)
+{
+    const char *name = p->name ? p->name : "";
+    if (!p->name)
+        bf_errors_add(errs, _("%s:%ld: a parameter has no name: every parameter needs a name, a "
+                              "title, a unit and a source"), file, p->line);
+    else if (!p->title)
+        bf_errors_add(errs, _("%s:%ld: parameter %s has no title: every parameter needs a name, a "
+                              "title, a unit and a source"), file, p->line, name);
+    else if (!p->unit)
+        bf_errors_add(errs, _("%s:%ld: parameter %s has no unit: every parameter needs a name, a "
+                              "title, a unit and a source"), file, p->line, name);
+    else
+        bf_errors_add(errs, _("%s:%ld: parameter %s has no source: every parameter needs a name, "
+                              "a title, a unit and a source"), file, p->line, name);
+}
+
 static int read_parameters(xmlDoc *doc, bf_params *ps, const char *file, bf_errors *errs)
 {
     xmlNode *root = xmlDocGetRootElement(doc);
@@ -267,9 +287,7 @@ static int read_parameters(xmlDoc *doc, bf_params *ps, const char *file, bf_erro
         p->source = xml_attr(n, "source");
         p->line = bf_xml_line(n);
         if (!p->name || !p->unit || !p->title || !p->source) {
-            bf_errors_add(errs, "%s:%ld: parameter %s has no %s: every parameter needs a name, a "
-                          "title, a unit and a source", file, p->line, p->name ? p->name : "",
-                          !p->name ? "name" : !p->title ? "title" : !p->unit ? "unit" : "source");
+            missing_attribute(p, file, errs);
             return errors + 1;
         }
         if (!valid_name(p->name)) {
@@ -290,39 +308,41 @@ static int read_parameters(xmlDoc *doc, bf_params *ps, const char *file, bf_erro
     return errors;
 }
 
-/* Keeps the file's bytes in ps for the run's audit record, which hashes them only when a run
+/* Reads params.xml once: its bytes are parsed from memory (the path still names the file in
+ * every message) and kept in ps for the run's audit record, which hashes them only when a run
  * or a simulation asks (check need not pay for the hash). */
-static int keep_bytes(const char *path, bf_params *ps, bf_errors *errs)
-{
-    if (!(ps->bytes = bf_read_file(path, &ps->n_bytes))) {
-        bf_errors_add(errs, _("%s: cannot read"), path);
-        return BF_EIO;
-    }
-    return BF_OK;
-}
-
 int bf_params_load(const char *path, bf_params **out, bf_errors *errs)
 {
     *out = NULL;
+    size_t n_bytes = 0;
+    errno = 0;
+    char *bytes = bf_read_file(path, &n_bytes);
+    if (!bytes) {
+        bf_errors_add(errs, _("%s: cannot open: %s"), path, strerror(errno ? errno : EIO));
+        return BF_EIO;
+    }
     xmlDoc *doc = NULL;
-    int rc = bf_xml_load(path, BF_XSD_PARAMETERS, &doc, errs);
-    if (rc != BF_OK)
+    int rc = bf_xml_load_memory(bytes, n_bytes, path, BF_XSD_PARAMETERS, &doc, errs);
+    if (rc != BF_OK) {
+        free(bytes);
         return rc;
+    }
     bf_params *ps = calloc(1, sizeof *ps);
     if (!ps || !(ps->path = strdup(path))) {
         free(ps);
+        free(bytes);
         xmlFreeDoc(doc);
         return BF_ENOMEM;
     }
+    ps->bytes = bytes;
+    ps->n_bytes = n_bytes;
     int errors = read_parameters(doc, ps, path, errs);
     xmlFreeDoc(doc);
     if (!errors)
         errors = build_tree(ps, path, errs);
-    if (!errors && (rc = keep_bytes(path, ps, errs)) != BF_OK)
-        errors++;
     if (errors) {
         bf_params_free(ps);
-        return rc != BF_OK ? rc : BF_EINPUT;
+        return BF_EINPUT;
     }
     *out = ps;
     return BF_OK;
