@@ -341,6 +341,82 @@ Test(store, texts_beyond_the_writers_memory_are_compared_with_the_stored_rows)
     expect_rows("SELECT count(*) FROM decision_texts", "4\n", "shared as with texts in memory");
 }
 
+/* 75 decisions of households H00 to H24, three members each: more than two statements' worth
+ * of rows (32 each) and a rest of 11 written one by one. Reasons cycle through three texts;
+ * every fifth household's first member has details of its own. */
+#define MANY_ROWS 75
+static char many_ids[MANY_ROWS][2][16];
+static const char *const many_reasons[] = {"[\"甲\"]", "[\"乙\"]", "[\"丙\"]"};
+
+static void make_many_rows(bf_decision_row rows[MANY_ROWS], int64_t *run_id)
+{
+    if (run_id) {              /* and the run they belong to */
+        bf_run_row run = {"2021-07-01T00:00:00Z", "2021-06-30", 1, NULL, false, "{}", "{}"};
+        cr_assert_eq(bf_store_run_create(store, &run, run_id, &bf_test_errs), BF_OK, "%s",
+                     bf_test_error());
+    }
+    for (int i = 0; i < MANY_ROWS; i++) {
+        int h = i / 3, m = i % 3 + 1;
+        snprintf(many_ids[i][0], sizeof many_ids[i][0], "H%02d", h);
+        snprintf(many_ids[i][1], sizeof many_ids[i][1], "%s", m == 2 ? "X" : "");
+        if (m != 2)
+            snprintf(many_ids[i][1], sizeof many_ids[i][1], "H%02d-%d", h, m);
+        rows[i] = (bf_decision_row){many_ids[i][0], 4, m, "tekun", many_ids[i][1], h % 2 == 0,
+                                    h % 2 == 0 ? 100 * i : 0, NULL, many_reasons[i % 3],
+                                    (h % 5 == 0 && m == 1) ? many_ids[i][0] : NULL, NULL};
+    }
+}
+
+Test(store, many_decisions_at_once_are_stored_as_one_by_one)
+{
+    int64_t run_id = 0;
+    bf_decision_row rows[MANY_ROWS];
+    make_many_rows(rows, &run_id);
+    cr_assert_eq(bf_store_begin(store, &bf_test_errs), BF_OK);
+    cr_assert_eq(bf_store_decisions_insert(store, run_id, rows, MANY_ROWS, &bf_test_errs), BF_OK,
+                 "%s", bf_test_error());
+    cr_assert_eq(bf_store_commit(store, &bf_test_errs), BF_OK);
+    /* what was written, row by row as the test made it */
+    char want[MANY_ROWS * 64] = "", line[64];
+    for (int i = 0; i < MANY_ROWS; i++) {
+        snprintf(line, sizeof line, "%s|%d|%s|%d|%lld|%s|%s\n", rows[i].household_id,
+                 rows[i].member_seq, rows[i].member_id, rows[i].eligible,
+                 (long long)rows[i].amount_fen, rows[i].reasons,
+                 rows[i].details ? rows[i].details : "NULL");
+        strcat(want, line);
+    }
+    expect_rows("SELECT household_id, member_seq, member_id, eligible, amount_fen, reasons, "
+                "coalesce(details, 'NULL') FROM decisions ORDER BY household_id, member_seq",
+                want, "every row as given");
+    /* texts: the three reasons without details, and H00, H05, H10, H15, H20 with "甲" */
+    expect_rows("SELECT count(*) FROM decision_texts", "8\n", "each text once");
+    expect_rows("SELECT count(*) FROM decision_rows WHERE member_id IS NOT NULL", "25\n",
+                "only the unusual member ids (X) are stored");
+}
+
+Test(store, a_refused_row_among_many_leaves_none_of_them)
+{
+    int64_t run_id = 0;
+    bf_decision_row rows[MANY_ROWS];
+    make_many_rows(rows, &run_id);
+    rows[40] = rows[39];                  /* the same key twice, inside the second statement */
+    cr_assert_eq(bf_store_begin(store, &bf_test_errs), BF_OK);
+    cr_assert_eq(bf_store_decisions_insert(store, run_id, rows, MANY_ROWS, &bf_test_errs),
+                 BF_ESTORE);
+    cr_expect(strstr(bf_test_error(), "recording a decision") != NULL, "%s", bf_test_error());
+    cr_assert_eq(bf_store_rollback(store, &bf_test_errs), BF_OK);
+    expect_rows("SELECT (SELECT count(*) FROM decision_rows) + (SELECT count(*) FROM "
+                "decision_texts)", "0\n", "nothing of the refused batch is kept");
+    /* the good rows afterwards: their texts are stored anew, not taken from the rolled-back ones */
+    make_many_rows(rows, NULL);
+    cr_assert_eq(bf_store_begin(store, &bf_test_errs), BF_OK);
+    cr_assert_eq(bf_store_decisions_insert(store, run_id, rows, MANY_ROWS, &bf_test_errs), BF_OK,
+                 "%s", bf_test_error());
+    cr_assert_eq(bf_store_commit(store, &bf_test_errs), BF_OK);
+    expect_rows("SELECT count(*), count(DISTINCT t.id) FROM decision_rows r JOIN decision_texts t "
+                "ON t.id = r.text_id", "75|8\n", "every row finds its text");
+}
+
 Test(store, a_rolled_back_decision_leaves_no_text_behind_for_the_next_one)
 {
     bf_run_row run = {"2021-07-01T00:00:00Z", "2021-06-30", 1, NULL, false, "{}", "{}"};

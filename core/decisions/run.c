@@ -88,22 +88,33 @@ int bf__run_store_batch(bf_store *store, int64_t run_id, const bf_household *hs,
                        const bf_result *results, const bf_policy *pol, bool store_all,
                        bf_errors *errs)
 {
-    int rc = bf_store_begin(store, errs);
-    for (int i = 0; rc == BF_OK && i < n; i++) {
+    size_t cap = 0;
+    for (int i = 0; i < n; i++)
+        cap += (size_t)results[i].n;
+    bf_decision_row *rows = malloc(sizeof *rows * (cap ? cap : 1));
+    if (!rows) {
+        bf_errors_add(errs, _("%s: out of memory"), bf_store_path(store));
+        return BF_ENOMEM;
+    }
+    int n_rows = 0;
+    for (int i = 0; i < n; i++) {
         const bf_result *r = &results[i];
-        for (int k = 0; rc == BF_OK && k < r->n; k++) {
+        for (int k = 0; k < r->n; k++) {
             const bf_decision *d = &r->d[k];
             if (!pol[d->policy].reported || !worth_storing(d, store_all))
                 continue;
-            bf_decision_row row = {
+            rows[n_rows++] = (bf_decision_row){
                 hs[i].id, d->policy, d->member + 1, pol[d->policy].id,
                 d->member >= 0 ? hs[i].members[d->member].id : NULL, d->eligible, d->amount,
                 bf_result_text(r, d->tier), bf_result_text(r, d->reasons),
                 bf_result_text(r, d->details), bf_result_text(r, d->error),
             };
-            rc = bf_store_decision_insert(store, run_id, &row, errs);
         }
     }
+    int rc = bf_store_begin(store, errs);
+    if (rc == BF_OK)
+        rc = bf_store_decisions_insert(store, run_id, rows, n_rows, errs);
+    free(rows);
     if (rc == BF_OK)
         return bf_store_commit(store, errs);
     bf_store_rollback(store, errs);

@@ -9,39 +9,114 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Whether a member's id is the usual one: the household's id, '-' and its place (1-based). */
+/* Whether a member's id is the usual one: the household's id, '-' and its place (1-based, in
+ * decimal without leading zeros). */
 static bool member_id_is_usual(const char *member_id, const char *household_id, int member_seq)
 {
     size_t n = strlen(household_id);
     if (strncmp(member_id, household_id, n) != 0 || member_id[n] != '-')
         return false;
-    char seq[16];
-    snprintf(seq, sizeof seq, "%d", member_seq);
-    return strcmp(member_id + n + 1, seq) == 0;
+    const char *p = member_id + n + 1;
+    if (*p < '1' || *p > '9')
+        return false;
+    long seq = 0;
+    for (; *p >= '0' && *p <= '9' && seq <= member_seq; p++)
+        seq = seq * 10 + (*p - '0');
+    return *p == '\0' && seq == member_seq;
+}
+
+/* The values of one decision row, bound from parameter at + 1 on. */
+#define DECISION_VALUES 10
+
+static int bind_decision(sqlite3_stmt *st, int at, int64_t run_id, const bf_decision_row *row,
+                         int64_t text_id)
+{
+    const char *member_id = row->member_id;
+    if (member_id && member_id_is_usual(member_id, row->household_id, row->member_seq))
+        member_id = NULL;          /* the view makes it again (schema.c) */
+    return sqlite3_bind_int64(st, at + 1, run_id) | bf__store_bind_opt(st, at + 2, row->household_id) |
+           sqlite3_bind_int(st, at + 3, row->policy_seq) | sqlite3_bind_int(st, at + 4, row->member_seq) |
+           bf__store_bind_opt(st, at + 5, member_id) | sqlite3_bind_int(st, at + 6, row->eligible) |
+           sqlite3_bind_int64(st, at + 7, row->amount_fen) | bf__store_bind_opt(st, at + 8, row->tier) |
+           bf__store_bind_opt(st, at + 9, row->error) | sqlite3_bind_int64(st, at + 10, text_id);
+}
+
+/* The INSERT of BF__DECISIONS_PER_INSERT rows in one statement, prepared on first use; NULL
+ * with the message in errs on failure. One statement for many rows keeps SQLite's cursor on the
+ * table's last page (a run's rows come in key order), where one statement per row opened it,
+ * sought the row's place from the root and closed it again, for every row. */
+static sqlite3_stmt *decisions_insert(bf_store *s, bf_errors *errs)
+{
+    if (s->insert_decisions)
+        return s->insert_decisions;
+    bf_buf sql = {0};
+    bf_buf_puts(&sql, "INSERT INTO decision_rows(run_id, household_id, policy_seq, member_seq, "
+                      "member_id, eligible, amount_fen, tier, error, text_id) VALUES ");
+    for (int j = 0; j < BF__DECISIONS_PER_INSERT; j++)
+        bf_buf_puts(&sql, j ? ",(?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?)");
+    if (sql.oom || sqlite3_prepare_v3(s->db, bf_buf_str(&sql), -1, SQLITE_PREPARE_PERSISTENT,
+                                      &s->insert_decisions, NULL) != SQLITE_OK) {
+        s->insert_decisions = NULL;
+        bf__store_fail(s, BF_ESTORE, "preparing the insert of decisions", errs);
+    }
+    bf_buf_free(&sql);
+    return s->insert_decisions;
+}
+
+/* Stores the policy's name and the texts of a row (once per run each); the texts' id in *id. */
+static int row_texts(bf_store *s, int64_t run_id, const bf_decision_row *row, int64_t *id,
+                     bf_errors *errs)
+{
+    int rc = bf__store_policy_id(s, run_id, row->policy_seq, row->policy, errs);
+    if (rc == BF_OK)
+        rc = bf__store_text_id(s, run_id, row->reasons ? row->reasons : "[]", row->details, id,
+                               errs);
+    return rc;
 }
 
 int bf_store_decision_insert(bf_store *s, int64_t run_id, const bf_decision_row *row,
                              bf_errors *errs)
 {
     int64_t text_id;
-    int rc = bf__store_policy_id(s, run_id, row->policy_seq, row->policy, errs);
-    if (rc == BF_OK)
-        rc = bf__store_text_id(s, run_id, row->reasons ? row->reasons : "[]", row->details,
-                               &text_id, errs);
+    int rc = row_texts(s, run_id, row, &text_id, errs);
     if (rc != BF_OK)
         return rc;
     sqlite3_stmt *st = s->stmt[ST_DECISION];
     sqlite3_reset(st);
-    const char *member_id = row->member_id;
-    if (member_id && member_id_is_usual(member_id, row->household_id, row->member_seq))
-        member_id = NULL;          /* the view makes it again (schema.c) */
-    if ((sqlite3_bind_int64(st, 1, run_id) | bf__store_bind_opt(st, 2, row->household_id) |
-         sqlite3_bind_int(st, 3, row->policy_seq) | sqlite3_bind_int(st, 4, row->member_seq) |
-         bf__store_bind_opt(st, 5, member_id) | sqlite3_bind_int(st, 6, row->eligible) |
-         sqlite3_bind_int64(st, 7, row->amount_fen) | bf__store_bind_opt(st, 8, row->tier) |
-         bf__store_bind_opt(st, 9, row->error) | sqlite3_bind_int64(st, 10, text_id)) != SQLITE_OK)
+    if (bind_decision(st, 0, run_id, row, text_id) != SQLITE_OK)
         return bf__store_fail(s, BF_ESTORE, "binding a decision", errs);
     return bf__store_step_done(s, st, "recording a decision", errs);
+}
+
+int bf_store_decisions_insert(bf_store *s, int64_t run_id, const bf_decision_row *rows, int n,
+                              bf_errors *errs)
+{
+    int i = 0;
+    for (; i + BF__DECISIONS_PER_INSERT <= n; i += BF__DECISIONS_PER_INSERT) {
+        sqlite3_stmt *st = decisions_insert(s, errs);
+        if (!st)
+            return BF_ESTORE;
+        sqlite3_reset(st);
+        int brc = SQLITE_OK;
+        for (int j = 0; j < BF__DECISIONS_PER_INSERT; j++) {
+            int64_t text_id;
+            int rc = row_texts(s, run_id, &rows[i + j], &text_id, errs);
+            if (rc != BF_OK)
+                return rc;
+            brc |= bind_decision(st, j * DECISION_VALUES, run_id, &rows[i + j], text_id);
+        }
+        if (brc != SQLITE_OK)
+            return bf__store_fail(s, BF_ESTORE, "binding a decision", errs);
+        int rc = bf__store_step_done(s, st, "recording a decision", errs);
+        if (rc != BF_OK)
+            return rc;
+    }
+    for (; i < n; i++) {           /* the rest one by one */
+        int rc = bf_store_decision_insert(s, run_id, &rows[i], errs);
+        if (rc != BF_OK)
+            return rc;
+    }
+    return BF_OK;
 }
 
 /* ---- the decision cursor ---- */

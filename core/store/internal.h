@@ -39,6 +39,8 @@ typedef struct bf__texts bf__texts;
 
 /* The most members one INSERT writes (each has 19 values; SQLite allows 32,766 parameters). */
 #define BF__MEMBERS_PER_INSERT 8
+/* The decision rows one INSERT writes (each has 10 values). */
+#define BF__DECISIONS_PER_INSERT 32
 
 struct bf_store {
     sqlite3 *db;
@@ -57,6 +59,8 @@ struct bf_store {
     /* INSERTs of k members in one statement (k = 2 … BF__MEMBERS_PER_INSERT), prepared when
      * first used (households.c) */
     sqlite3_stmt *insert_members[BF__MEMBERS_PER_INSERT + 1];
+    sqlite3_stmt *insert_decisions;   /* BF__DECISIONS_PER_INSERT rows, prepared when first used
+                                       * (decisions.c) */
     double wait_seconds;       /* how long a statement waits for another writer's lock */
     bool gave_up_waiting;      /* the busy handler gave up: the failure is a lock held too long */
     void (*on_wait)(const void *user, const char *path);   /* told when a wait begins */

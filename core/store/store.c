@@ -301,6 +301,7 @@ void bf_store_close(bf_store *s)
         sqlite3_finalize(s->stmt[i]);
     for (int k = 0; k <= BF__MEMBERS_PER_INSERT; k++)
         sqlite3_finalize(s->insert_members[k]);
+    sqlite3_finalize(s->insert_decisions);
     sqlite3_close(s->db);
     free(s->path);
     free(s);

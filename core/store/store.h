@@ -178,6 +178,10 @@ int bf_store_texts_memory(bf_store *s, size_t bytes, bf_errors *errs);
 /* Inserts one decision of a run (inside the caller's transaction). */
 int bf_store_decision_insert(bf_store *s, int64_t run_id, const bf_decision_row *row,
                              bf_errors *errs);
+/* Inserts n decisions of a run in their order (inside the caller's transaction), many to a
+ * statement; fastest in key order (household, policy_seq, member_seq), as a run writes them. */
+int bf_store_decisions_insert(bf_store *s, int64_t run_id, const bf_decision_row *rows, int n,
+                              bf_errors *errs);
 
 /* The latest run with status completed or completed_with_errors, for all policies, whose date,
  * parameter values and file hashes are exactly these JSON texts; *run_id = 0 when none. */
