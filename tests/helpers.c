@@ -127,6 +127,30 @@ int bf_test_copy_file(const char *from, const char *to)
     return rc;
 }
 
+char *bf_test_households_file(const char *name, const char *before, int n,
+                              bf_test_household_writer *each, void *user)
+{
+    char *path = bf_test_path(bf_test_dir, name);
+    cr_assert_not_null(path);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "cannot write %s", path);
+    fprintf(f, "<?xml version=\"1.0\"?>\n%s<households xmlns=\"urn:bangfu:households:1\">\n",
+            before ? before : "");
+    for (int i = 0; i < n; i++)
+        each(f, i, user);
+    fprintf(f, "</households>\n");
+    cr_assert_eq(fclose(f), 0, "cannot write %s", path);
+    return path;
+}
+
+void bf_test_member_xml(FILE *f, const char *id, const char *birth, const char *sex)
+{
+    fprintf(f, "<member id=\"%s\" relation=\"head\" birth=\"%s\" sex=\"%s\" labor=\"full\" "
+               "employment=\"local\" school=\"none\" self_care=\"full\" disability=\"0\" "
+               "disability_type=\"none\" serious_illness=\"false\" pension_insured=\"true\" "
+               "medical_insured=\"true\" medical_cost=\"0\" supporter=\"true\"/>", id, birth, sex);
+}
+
 const char *bf_test_locale = BF_TEST_ENGLISH;
 
 /* In the child: stdin from /dev/null, stdout/stderr into the capture files, the test's locale

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "engine.h"
 #include "errors.h"
@@ -55,6 +56,19 @@ BF_TEST_API char *bf_test_read_file(const char *path, size_t *len);
 BF_TEST_API int bf_test_write_file(const char *path, const char *text, size_t len);
 /* Copies a file; 0 or -1. */
 BF_TEST_API int bf_test_copy_file(const char *from, const char *to);
+
+/* ---- Households files ---- */
+
+/* Writes household i (from 0) of a households file into f, with the ends of its lines. */
+typedef void bf_test_household_writer(FILE *f, int i, void *user);
+/* Writes the households file bf_test_dir/name: the XML declaration, then `before` (NULL: nothing;
+ * e.g. a comment of many lines), then <households> on a line of its own, each(f, i, user) for
+ * i = 0 … n - 1, and </households>; the test fails when it cannot. Returns its malloc'd path. */
+BF_TEST_API char *bf_test_households_file(const char *name, const char *before, int n,
+                                          bf_test_household_writer *each, void *user);
+/* Writes one <member/> element (no line end) with id, birth, sex, relation "head" and plain
+ * values of every other required attribute (full labour, no school, no disability…). */
+BF_TEST_API void bf_test_member_xml(FILE *f, const char *id, const char *birth, const char *sex);
 
 /* ---- Running the bangfu binary ---- */
 

@@ -402,22 +402,21 @@ Test(import, several_errors_in_one_file_are_all_reported)
     bf_test_run_free(&r);
 }
 
+/* Household Mii on one line, with a negative wage. */
+static void negative_wage_household(FILE *f, int i, void *user)
+{
+    (void)user;
+    char id[16];
+    snprintf(id, sizeof id, "M%02d-1", i);
+    fprintf(f, "<household id=\"M%02d\" town=\"乳城镇\" village=\"侯公渡村\"><income wage=\"-1\"/>", i);
+    bf_test_member_xml(f, id, "1970-01-01", "F");
+    fprintf(f, "</household>\n");
+}
+
 Test(import, more_than_20_errors_are_counted)
 {
     /* 25 households each with a negative wage: 20 messages, then "… and 5 more errors" */
-    char *path = bf_test_path(bf_test_dir, "many.xml");
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fprintf(f, "<?xml version=\"1.0\"?>\n<households xmlns=\"urn:bangfu:households:1\">\n");
-    for (int i = 0; i < 25; i++)
-        fprintf(f, "<household id=\"M%02d\" town=\"乳城镇\" village=\"侯公渡村\"><income wage=\"-1\"/>"
-                   "<member id=\"M%02d-1\" relation=\"head\" birth=\"1970-01-01\" sex=\"F\" "
-                   "labor=\"full\" employment=\"local\" school=\"none\" self_care=\"full\" "
-                   "disability=\"0\" disability_type=\"none\" serious_illness=\"false\" "
-                   "pension_insured=\"true\" medical_insured=\"true\" medical_cost=\"0\" "
-                   "supporter=\"true\"/></household>\n", i, i);
-    fprintf(f, "</households>\n");
-    cr_assert_eq(fclose(f), 0);
+    char *path = bf_test_households_file("many.xml", NULL, 25, negative_wage_household, NULL);
     bf_test_run r;
     IMPORT(&r, path);
     cr_expect_eq(r.status, 2);
@@ -653,23 +652,23 @@ Test(import, birth_after_today_is_rejected)
 /* The schema is checked on a thread of its own, from the parser's recorded events (xmlevents.c):
  * its messages still name the household, member, line and column of the value, also far into a
  * file (several batches of 64 kB) and in the order of the file. */
+/* Household Fiii on two lines, <household> with a long comment, then its member: text in
+ * household 390, sex "X" in household 300. */
+static void far_household(FILE *f, int i, void *user)
+{
+    (void)user;
+    char id[16];
+    snprintf(id, sizeof id, "F%03d-1", i);
+    fprintf(f, "<household id=\"F%03d\" town=\"乳城镇\" village=\"侯公渡村\">%s<!-- %0200d -->\n", i,
+            i == 390 ? "text" : "", i);
+    bf_test_member_xml(f, id, "1970-01-01", i == 300 ? "X" : "F");
+    fprintf(f, "</household>\n");
+}
+
 Test(import, schema_errors_far_into_a_file_are_placed)
 {
-    char *path = bf_test_path(bf_test_dir, "far.xml");
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fprintf(f, "<?xml version=\"1.0\"?>\n<households xmlns=\"urn:bangfu:households:1\">\n");
     /* household i (from 0) is on lines 3 + 2i (<household>) and 4 + 2i (<member>) */
-    for (int i = 0; i < 400; i++)
-        fprintf(f, "<household id=\"F%03d\" town=\"乳城镇\" village=\"侯公渡村\">%s<!-- %0200d -->\n"
-                   "<member id=\"F%03d-1\" relation=\"head\" birth=\"1970-01-01\" "
-                   "sex=\"%s\" labor=\"full\" employment=\"local\" school=\"none\" "
-                   "self_care=\"full\" disability=\"0\" disability_type=\"none\" "
-                   "serious_illness=\"false\" pension_insured=\"true\" medical_insured=\"true\" "
-                   "medical_cost=\"0\" supporter=\"true\"/></household>\n",
-                i, i == 390 ? "text" : "", i, i, i == 300 ? "X" : "F");
-    fprintf(f, "</households>\n");
-    cr_assert_eq(fclose(f), 0);
+    char *path = bf_test_households_file("far.xml", NULL, 400, far_household, NULL);
     bf_test_run r;
     IMPORT(&r, path);
     cr_expect_eq(r.status, 2);

@@ -433,29 +433,33 @@ Test(xmlio, reader_resolves_references_in_values)
     free(path);
 }
 
+/* Household T1 (lines 70004 to 70007: members of 70005 and 70006, the second born on a day
+ * that does not exist) or T2 (70008 to 70010, its member of 70009 of sex "Q"). */
+static void tall_household(FILE *f, int i, void *user)
+{
+    (void)user;
+    fprintf(f, "  <household id=\"T%d\" town=\"t\" village=\"v\">\n    ", i + 1);
+    if (i == 0) {
+        bf_test_member_xml(f, "T1-1", "1970-01-01", "M");
+        fprintf(f, "\n    ");
+        bf_test_member_xml(f, "T1-2", "2021-02-29", "F");
+    } else {
+        bf_test_member_xml(f, "T2-1", "1970-01-01", "Q");
+    }
+    fprintf(f, "\n  </household>\n");
+}
+
 /* Past line 65535 libxml2 stops recording element lines; messages must still be exact. */
 Test(xmlio, reader_line_numbers_past_65535)
 {
-    char *path = bf_test_path(bf_test_dir, "tall.xml");
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fprintf(f, "<?xml version=\"1.0\"?>\n<!--");
-    for (int i = 0; i < 70000; i++)
-        fputc('\n', f);
-    fprintf(f, "-->\n<households xmlns=\"urn:bangfu:households:1\">\n");   /* line 70003 */
-    const char *member = "<member id=\"%s\" relation=\"head\" birth=\"%s\" sex=\"%s\" "
-                         "labor=\"full\" employment=\"local\" school=\"none\" self_care=\"full\" "
-                         "disability=\"0\" disability_type=\"none\" serious_illness=\"false\" "
-                         "pension_insured=\"true\" medical_insured=\"true\" medical_cost=\"0\" "
-                         "supporter=\"true\"/>\n";
-    fprintf(f, "  <household id=\"T1\" town=\"t\" village=\"v\">\n    ");       /* 70004 */
-    fprintf(f, member, "T1-1", "1970-01-01", "M");                            /* 70005 */
-    fprintf(f, "    ");
-    fprintf(f, member, "T1-2", "2021-02-29", "F");                            /* 70006 */
-    fprintf(f, "  </household>\n  <household id=\"T2\" town=\"t\" village=\"v\">\n    ");  /* 70008 */
-    fprintf(f, member, "T2-1", "1970-01-01", "Q");                            /* 70009 */
-    fprintf(f, "  </household>\n</households>\n");
-    cr_assert_eq(fclose(f), 0);
+    /* a comment from line 2 to 70002, <households> on line 70003 */
+    char *comment = malloc(70000 + 16);
+    cr_assert_not_null(comment);
+    strcpy(comment, "<!--");
+    memset(comment + 4, '\n', 70000);
+    strcpy(comment + 70004, "-->\n");
+    char *path = bf_test_households_file("tall.xml", comment, 2, tall_household, NULL);
+    free(comment);
 
     bf_household h[4];
     bool clean[4];
