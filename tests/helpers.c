@@ -629,6 +629,18 @@ void bf_test_engine_open(bf_test_engine *f, bf_engine_config cfg, const char *da
                  f->errs.count ? f->errs.msgs[0] : "?");
 }
 
+const bf_decision *bf_test_decision_of(const bf_engine *e, const bf_result *r, const char *id,
+                                       int member)
+{
+    int n;
+    const bf_policy *pol = bf_engine_policies(e, &n);
+    for (int i = 0; i < r->n; i++)
+        if (strcmp(pol[r->d[i].policy].id, id) == 0 && r->d[i].member == member)
+            return &r->d[i];
+    cr_assert_fail("no decision of %s for member %d", id, member);
+    return NULL;
+}
+
 void bf_test_engine_close(bf_test_engine *f)
 {
     bf_engine_close(f->engine);

@@ -35,6 +35,9 @@ typedef struct bf_test_engine {
 BF_TEST_API void bf_test_engine_open(bf_test_engine *f, bf_engine_config cfg, const char *date);
 /* Closes the engine and frees what bf_test_engine_open loaded. */
 BF_TEST_API void bf_test_engine_close(bf_test_engine *f);
+/* The decision of policy id for member (-1: the household) in r; fails the test when r has none. */
+BF_TEST_API const bf_decision *bf_test_decision_of(const bf_engine *e, const bf_result *r,
+                                                   const char *id, int member);
 
 /* ---- Files and folders ---- */
 

@@ -44,18 +44,6 @@ static void two_members(bf_household *h, const char *recorded)
     }
 }
 
-static const bf_decision *decision_of(const bf_engine *e, const bf_result *r, const char *id,
-                                      int member)
-{
-    int n;
-    const bf_policy *pol = bf_engine_policies(e, &n);
-    for (int i = 0; i < r->n; i++)
-        if (strcmp(pol[r->d[i].policy].id, id) == 0 && r->d[i].member == member)
-            return &r->d[i];
-    cr_assert_fail("no decision of %s for member %d", id, member);
-    return NULL;
-}
-
 /* Evaluates T1 (recording `recorded`) under text mode `text`. */
 static void evaluate(fixture *f, bf_text_mode text, const char *recorded, bf_result *r)
 {
@@ -87,29 +75,29 @@ Test(deferred, kept_reasons_are_called_and_checked)
     bf_result r;
     evaluate(&f, BF_TEXT_ALL, "", &r);
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        const bf_decision *d = decision_of(f.engine, &r, bad[i].policy, -1);
+        const bf_decision *d = bf_test_decision_of(f.engine, &r, bad[i].policy, -1);
         const char *msg = bf_result_text(&r, d->error);
         cr_expect(d->failed && !d->eligible, "%s", bad[i].policy);
         cr_expect(msg && strstr(msg, bad[i].error), "%s: got '%s', want '%s'", bad[i].policy,
                   msg ? msg : "(none)", bad[i].error);
     }
-    const bf_decision *el = decision_of(f.engine, &r, "eligible_raises", -1);
+    const bf_decision *el = bf_test_decision_of(f.engine, &r, "eligible_raises", -1);
     cr_expect(el->failed && !el->eligible);
     cr_expect(strstr(bf_result_text(&r, el->error), "eligible_raises.lua:6: attempt to concatenate a nil value"),
               "%s", bf_result_text(&r, el->error));
     cr_expect_eq(r.errors, 5);
     /* base.limit 5 ≥ 2 members: not eligible; base.amount 100 formatted with %s */
-    const bf_decision *d = decision_of(f.engine, &r, "deferred", -1);
+    const bf_decision *d = bf_test_decision_of(f.engine, &r, "deferred", -1);
     cr_expect(!d->failed && !d->eligible);
     cr_expect_str_eq(bf_result_text(&r, d->reasons), "[\"成员 2 人，不超过 5 人（测试金额 100 元）\"]");
     cr_expect_str_eq(bf_result_text(&r, d->details), "{\"n\":2}");
     for (int m = 0; m < 2; m++) {
         char want[64];
         snprintf(want, sizeof want, "[\"成员 T1-%d 不符合\"]", m + 1);
-        cr_expect_str_eq(bf_result_text(&r, decision_of(f.engine, &r, "deferred_member", m)->reasons), want);
+        cr_expect_str_eq(bf_result_text(&r, bf_test_decision_of(f.engine, &r, "deferred_member", m)->reasons), want);
     }
     /* called once: the list evaluate made, with one reason added */
-    cr_expect_str_eq(bf_result_text(&r, decision_of(f.engine, &r, "appends", -1)->reasons),
+    cr_expect_str_eq(bf_result_text(&r, bf_test_decision_of(f.engine, &r, "appends", -1)->reasons),
                      "[\"一\",\"二\"]");
     bf_result_free(&r);
     close_engine(&f);
@@ -125,12 +113,12 @@ Test(deferred, reasons_nobody_keeps_are_not_called)
         bf_result r;
         evaluate(&f, modes[k], "", &r);
         for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-            const bf_decision *d = decision_of(f.engine, &r, bad[i].policy, -1);
+            const bf_decision *d = bf_test_decision_of(f.engine, &r, bad[i].policy, -1);
             cr_expect(!d->failed && !d->eligible && d->reasons < 0, "%s", bad[i].policy);
         }
-        cr_expect(decision_of(f.engine, &r, "eligible_raises", -1)->failed, "mode %d", k);
+        cr_expect(bf_test_decision_of(f.engine, &r, "eligible_raises", -1)->failed, "mode %d", k);
         cr_expect_eq(r.errors, 1, "mode %d: only eligible_raises", k);
-        cr_expect_lt(decision_of(f.engine, &r, "deferred", -1)->reasons, 0);
+        cr_expect_lt(bf_test_decision_of(f.engine, &r, "deferred", -1)->reasons, 0);
         /* a reasons function nobody called read nothing: evaluate read base.limit only */
         const bool *read = bf_engine_params_read(f.engine);
         int n;
@@ -152,12 +140,12 @@ Test(deferred, recorded_policies_keep_their_reasons)
     fixture f;
     bf_result r;
     evaluate(&f, BF_TEXT_ELIGIBLE, "reasons_empty deferred", &r);
-    const bf_decision *d = decision_of(f.engine, &r, "reasons_empty", -1);
+    const bf_decision *d = bf_test_decision_of(f.engine, &r, "reasons_empty", -1);
     cr_expect(d->failed);
     cr_expect(strstr(bf_result_text(&r, d->error), "reasons_empty.lua:4: malformed decision"));
-    cr_expect_str_eq(bf_result_text(&r, decision_of(f.engine, &r, "deferred", -1)->reasons),
+    cr_expect_str_eq(bf_result_text(&r, bf_test_decision_of(f.engine, &r, "deferred", -1)->reasons),
                      "[\"成员 2 人，不超过 5 人（测试金额 100 元）\"]");
-    cr_expect(!decision_of(f.engine, &r, "reasons_raises", -1)->failed, "not recorded");
+    cr_expect(!bf_test_decision_of(f.engine, &r, "reasons_raises", -1)->failed, "not recorded");
     cr_expect_eq(r.errors, 2, "eligible_raises and the recorded reasons_empty");
     bf_result_free(&r);
     close_engine(&f);
@@ -172,7 +160,7 @@ Test(deferred, explain_lists_what_the_reasons_read)
     two_members(&h, "");
     bf_result r = {0};
     cr_assert_eq(bf_engine_evaluate(f.engine, &h, 1, 0, &r), BF_OK);
-    const bf_decision *d = decision_of(f.engine, &r, "deferred", -1);
+    const bf_decision *d = bf_test_decision_of(f.engine, &r, "deferred", -1);
     cr_expect_str_eq(bf_result_text(&r, d->params_read), "{\"base.limit\":5,\"base.amount\":100}");
     cr_expect_str_eq(bf_result_text(&r, d->trace), "reasons of\tT1\n");
     const bool *read = bf_engine_params_read(f.engine);

@@ -131,18 +131,6 @@ Test(loop, every_decision_equals_one_call_per_evaluation_run_text, .timeout = 60
     compare_modes(BF_TEXT_ELIGIBLE);
 }
 
-static const bf_decision *decision_of(const bf_engine *e, const bf_result *r, const char *id,
-                                      int member)
-{
-    int n;
-    const bf_policy *pol = bf_engine_policies(e, &n);
-    for (int i = 0; i < r->n; i++)
-        if (strcmp(pol[r->d[i].policy].id, id) == 0 && r->d[i].member == member)
-            return &r->d[i];
-    cr_assert_fail("no decision of %s for member %d", id, member);
-    return NULL;
-}
-
 /* The error of decision d, or "" when it is none. */
 static const char *error_of(const bf_result *r, const bf_decision *d)
 {
@@ -175,22 +163,22 @@ Test(loop, an_error_in_the_middle_stays_in_its_evaluation, .timeout = 60)
     fixture f;
     bf_result r;
     evaluate_one(&f, "E1", &r);
-    const bf_decision *mid = decision_of(f.engine, &r, "midfail", -1);
+    const bf_decision *mid = bf_test_decision_of(f.engine, &r, "midfail", -1);
     expect_error(&r, mid, "policies/loop/midfail.lua:7: deliberate failure for E1");
     /* the units before and after it: first 100 yuan; per_member the ages 41, 9, 71 in yuan;
      * after = per_member × base.rate 0.5 → 20.50, 4.50, 35.50 yuan; after reads midfail, so
      * each member's decision is the error that says so */
-    cr_expect(!decision_of(f.engine, &r, "first", -1)->failed);
-    cr_expect_eq(decision_of(f.engine, &r, "first", -1)->amount, 10000);
+    cr_expect(!bf_test_decision_of(f.engine, &r, "first", -1)->failed);
+    cr_expect_eq(bf_test_decision_of(f.engine, &r, "first", -1)->amount, 10000);
     const bf_fen ages[] = {4100, 900, 7100};
     for (int m = 0; m < 3; m++) {
-        cr_expect_eq(decision_of(f.engine, &r, "per_member", m)->amount, ages[m]);
-        cr_expect_eq(decision_of(f.engine, &r, "heavy", m)->failed, false);
-        const bf_decision *after = decision_of(f.engine, &r, "after", m);
+        cr_expect_eq(bf_test_decision_of(f.engine, &r, "per_member", m)->amount, ages[m]);
+        cr_expect_eq(bf_test_decision_of(f.engine, &r, "heavy", m)->failed, false);
+        const bf_decision *after = bf_test_decision_of(f.engine, &r, "after", m);
         cr_expect(strstr(error_of(&r, after), "after.lua:6: the decision of midfail is an error"),
                   "%s", error_of(&r, after));
     }
-    cr_expect(!decision_of(f.engine, &r, "kept", -1)->failed);
+    cr_expect(!bf_test_decision_of(f.engine, &r, "kept", -1)->failed);
     cr_expect_eq(r.errors, 4, "midfail and after for three members");
     bf_result_free(&r);
     close_engine(&f);
@@ -201,15 +189,15 @@ Test(loop, budget_exhaustion_inside_the_loop, .timeout = 60)
     fixture f;
     bf_result r;
     evaluate_one(&f, "B1", &r);
-    const bf_decision *run = decision_of(f.engine, &r, "runaway", -1);
+    const bf_decision *run = bf_test_decision_of(f.engine, &r, "runaway", -1);
     expect_error(&r, run, "policies/loop/runaway.lua:6: instruction budget of 100000 instructions exceeded");
     /* after requires runaway: an error for each member; the others are made: 41 × 0.5 etc. */
     for (int m = 0; m < 3; m++)
-        cr_expect(strstr(error_of(&r, decision_of(f.engine, &r, "after", m)),
+        cr_expect(strstr(error_of(&r, bf_test_decision_of(f.engine, &r, "after", m)),
                          "the decision of runaway is an error"));
-    cr_expect(!decision_of(f.engine, &r, "shape", -1)->failed);
-    cr_expect(!decision_of(f.engine, &r, "kept", -1)->failed);
-    cr_expect_str_eq(bf_result_text(&r, decision_of(f.engine, &r, "kept", -1)->reasons),
+    cr_expect(!bf_test_decision_of(f.engine, &r, "shape", -1)->failed);
+    cr_expect(!bf_test_decision_of(f.engine, &r, "kept", -1)->failed);
+    cr_expect_str_eq(bf_result_text(&r, bf_test_decision_of(f.engine, &r, "kept", -1)->reasons),
                      "[\"保留 B1\"]");
     cr_expect_eq(r.errors, 4);
     bf_result_free(&r);
@@ -221,16 +209,16 @@ Test(loop, a_member_scope_policy_failing_for_one_member_only, .timeout = 60)
     fixture f;
     bf_result r;
     evaluate_one(&f, "P1", &r);
-    expect_error(&r, decision_of(f.engine, &r, "per_member", 1), "policies/loop/per_member.lua:6: member P1-2 fails");
+    expect_error(&r, bf_test_decision_of(f.engine, &r, "per_member", 1), "policies/loop/per_member.lua:6: member P1-2 fails");
     /* members 1 and 3 (ages 41 and 71): per_member 41 and 71 yuan, after half of it */
-    cr_expect_eq(decision_of(f.engine, &r, "per_member", 0)->amount, 4100);
-    cr_expect_eq(decision_of(f.engine, &r, "per_member", 2)->amount, 7100);
-    cr_expect_eq(decision_of(f.engine, &r, "after", 0)->amount, 2050);
-    cr_expect_eq(decision_of(f.engine, &r, "after", 2)->amount, 3550);
-    cr_expect_str_eq(bf_result_text(&r, decision_of(f.engine, &r, "after", 2)->tier), "P1-3");
-    cr_expect(strstr(error_of(&r, decision_of(f.engine, &r, "after", 1)),
+    cr_expect_eq(bf_test_decision_of(f.engine, &r, "per_member", 0)->amount, 4100);
+    cr_expect_eq(bf_test_decision_of(f.engine, &r, "per_member", 2)->amount, 7100);
+    cr_expect_eq(bf_test_decision_of(f.engine, &r, "after", 0)->amount, 2050);
+    cr_expect_eq(bf_test_decision_of(f.engine, &r, "after", 2)->amount, 3550);
+    cr_expect_str_eq(bf_result_text(&r, bf_test_decision_of(f.engine, &r, "after", 2)->tier), "P1-3");
+    cr_expect(strstr(error_of(&r, bf_test_decision_of(f.engine, &r, "after", 1)),
                      "the decision of per_member for member P1-2 is an error"),
-              "%s", error_of(&r, decision_of(f.engine, &r, "after", 1)));
+              "%s", error_of(&r, bf_test_decision_of(f.engine, &r, "after", 1)));
     cr_expect_eq(r.errors, 2);
     bf_result_free(&r);
     close_engine(&f);
@@ -241,15 +229,15 @@ Test(loop, malformed_decisions_and_failing_kept_reasons, .timeout = 60)
     fixture f;
     bf_result r;
     evaluate_one(&f, "M1", &r);
-    expect_error(&r, decision_of(f.engine, &r, "shape", -1), "policies/loop/shape.lua:6: malformed decision: eligible must be true or "
+    expect_error(&r, bf_test_decision_of(f.engine, &r, "shape", -1), "policies/loop/shape.lua:6: malformed decision: eligible must be true or "
                      "false, got string");
     cr_expect_eq(r.errors, 4, "shape and after for three members");
     bf_result_free(&r);
     close_engine(&f);
     evaluate_one(&f, "R1", &r);
-    expect_error(&r, decision_of(f.engine, &r, "kept", -1), "policies/loop/kept.lua:8: the reasons of R1 fail");
+    expect_error(&r, bf_test_decision_of(f.engine, &r, "kept", -1), "policies/loop/kept.lua:8: the reasons of R1 fail");
     for (int m = 0; m < 3; m++)           /* the loop went on after kept, which is an error now */
-        expect_error(&r, decision_of(f.engine, &r, "after", m),
+        expect_error(&r, bf_test_decision_of(f.engine, &r, "after", m),
                      "policies/loop/after.lua:10: the decision of kept is an error, so this one "
                      "cannot be made");
     cr_expect_eq(r.errors, 4);
@@ -271,7 +259,7 @@ Test(loop, the_budget_counts_each_evaluation_of_the_loop, .timeout = 60)
         bf_result r = {0};
         cr_assert_eq(bf_engine_evaluate(f.engine, &h, 1, 0, &r), BF_OK);
         for (int m = 0; m < 3; m++) {
-            const bf_decision *d = decision_of(f.engine, &r, "heavy", m);
+            const bf_decision *d = bf_test_decision_of(f.engine, &r, "heavy", m);
             cr_expect_eq(d->failed, tight == 1, "member %d: %s", m, error_of(&r, d));
             if (tight)
                 cr_expect(strstr(error_of(&r, d), "instruction budget of 50000 instructions exceeded"));

@@ -174,6 +174,8 @@ const bool *bf_engine_params_read(bf_engine *e);
 
 /* Sandbox counters summed over the workers. */
 void bf_engine_stats(const bf_engine *e, bf_sandbox_stats *st);
+/* Decisions the decision library handed over in a reused table, summed over the workers. */
+long bf_engine_decisions_reused(const bf_engine *e);
 /* Forces counting from the start of every evaluation (benchmarks compare both ways). */
 void bf_engine_always_count(bf_engine *e, bool on);
 

@@ -3,6 +3,7 @@
  * evaluation, which re-evaluates under the scenario only what a changed parameter or decision can
  * change and reuses the baseline's decisions for the rest. */
 #include "internal.h"
+#include "decision_lib.h"
 #include "i18n.h"
 #include "bangfu.h"
 
@@ -30,6 +31,7 @@ typedef struct eval_job {
     size_t mark_text;
     int stop;                   /* LOOP_* */
     int stop_d;                 /* LOOP_REASONS: index of the decision in res */
+    int depth;                  /* the stack levels of the C function that calls evaluate */
 } eval_job;
 
 /* The evaluation frame: what every evaluation of one household under one parameter set needs,
@@ -79,10 +81,31 @@ static int push_frame(lua_State *L, worker *w, int set)
     return frame;
 }
 
-/* Pushes policy k's evaluate and its arguments for member (-1: the household); returns nargs. */
+/* The decision library may hand the evaluation of policy k for member that is about to be called
+ * (by a C function at job->depth stack levels) the slot's reused table (decision_lib.c). */
+static void arm_handout(const eval_job *job, int k, int member)
+{
+    bf_decision_handout *h = job->w->handout;
+    if (!h)
+        return;
+    const bf_engine *e = job->w->e;
+    h->depth = job->depth + 2;
+    h->key = job->set * e->n_pol * SLOTS_PER_POLICY + bf__slot(e, k, member) + 1;
+}
+
+/* No decision library call gets a reused table until the next arm_handout. */
+static void disarm_handout(worker *w)
+{
+    if (w->handout)
+        w->handout->depth = 0;
+}
+
+/* Pushes policy k's evaluate and its arguments for member (-1: the household); returns nargs.
+ * The evaluation may take the slot's reused decision table. */
 static int push_call(lua_State *L, const eval_job *job, int k, int member)
 {
     bf_engine *e = job->w->e;
+    arm_handout(job, k, member);
     int f = job->frame, fk = frame_policy(e, f, k);
     lua_pushvalue(L, fk + FRAME_FN);
     int nargs = 3;
@@ -123,11 +146,13 @@ static int return_line(lua_State *L, eval_job *job, int k, int member)
     bf__sandbox_set_trace(w->sb, NULL);
     bf__sandbox_observe_lines(w->sb, probe_line, &rp);
     w->evaluating = k;
+    job->depth = bf__stack_depth(L);
     int nargs = push_call(L, job, k, member);
     if (bf__sandbox_call(w->sb, nargs, 1, NULL) == BF_OK)
         lua_pop(L, 1);
     else
         rp.line = -1;
+    disarm_handout(w);
     bf__sandbox_observe_lines(w->sb, NULL, NULL);
     return rp.line > 0 ? rp.line : p->eval_line;
 }
@@ -153,6 +178,7 @@ static bool call_reasons(lua_State *L, eval_job *job, bf_decision *d)
     lua_rawget(L, -2);                                   /* decision, fn */
     lua_pushvalue(L, -1);                                /* decision, fn, fn */
     w->evaluating = d->policy;
+    disarm_handout(w);
     bf_errors_free(&w->err);
     if (bf__sandbox_call_once(w->sb, 0, 1, &w->err) != BF_OK) {
         lua_pop(L, 1);
@@ -188,6 +214,7 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
     int f = job->frame;
     int top = lua_gettop(L);
     assert(top >= f + frame_size(e) - 1 && member < job->h->n_members);
+    job->depth = bf__stack_depth(L);
     int nargs = push_call(L, job, k, member);
     if (e->cfg.explain) {
         bf_buf_clear(&w->trace);
@@ -198,6 +225,7 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
     bf_errors_free(&w->err);
     w->evaluating = k;
     int rc = bf__sandbox_call(w->sb, nargs, 1, &w->err);
+    disarm_handout(w);
     bf_decision *d = bf_result_add(job->res, k, member);
     if (!d)
         luaL_error(L, _("out of memory recording decisions"));
@@ -316,11 +344,13 @@ static int household_loop(lua_State *L)
     rollback_result(job);                /* a counted re-run: what the aborted unit had taken */
     int f = job->frame = push_frame(L, w, job->set);
     int top = lua_gettop(L);
+    job->depth = bf__stack_depth(L);
     while (job->next_k < e->n_pol) {
         int k = job->next_k, member = job->next_member;
         bf__sandbox_next_evaluation(w->sb);
         w->evaluating = k;
         lua_call(L, push_call(L, job, k, member), 1);    /* decision */
+        disarm_handout(w);
         int di = job->res->n;
         bf_decision *d = bf_result_add(job->res, k, member);
         if (!d)
@@ -384,6 +414,7 @@ static void evaluate_looped(lua_State *L, eval_job *job)
         lua_pushlightuserdata(L, job);
         bf_errors_free(&w->err);
         int rc = bf__sandbox_call(w->sb, 1, 0, &w->err);
+        disarm_handout(w);                               /* after an error inside the loop */
         job->frame = frame;
         if (rc == BF_OK && job->stop == LOOP_DONE)
             return;

@@ -107,6 +107,8 @@ struct worker {
     int params_count;
     bool *cur_reads;            /* track_reads: the household's bf_result.reads while it runs */
     int evaluating;             /* the policy whose evaluate or reasons function runs (or ran last) */
+    struct bf_decision_handout *handout; /* the decision library's reused tables (decision_lib.h),
+                                 * NULL when no script requires it */
     unsigned char *decision_reads; /* pair evaluations: [reader * n_pol + required], the
                                  * DECISION_READ_* the household's baseline read (views.c) */
 };

@@ -770,6 +770,7 @@ static int lint_all(const char *dir, const bf_params *params, const bf_lua_modul
     for (int i = 0; modules && modules[i].name; i++)
         add_name(&w.modules, &w.n_modules, modules[i].name);
     add_name(&w.modules, &w.n_modules, "money");
+    add_name(&w.modules, &w.n_modules, "decision_host");
     char prefix[4200];
     snprintf(prefix, sizeof prefix, "%s/", lib_dir);
     bf_sandbox_config sc = {0, 0, lib_dir, prefix, modules, true, 0};

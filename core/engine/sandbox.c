@@ -8,6 +8,7 @@
 #include "guards.h"
 #include "household.h"
 #include "money_lib.h"
+#include "decision_lib.h"
 #include "pool.h"
 
 #include <assert.h>
@@ -380,6 +381,7 @@ static bool valid_module_name(const char *s)
 /* Modules of the host itself, found before plugins' and policies/lib's. */
 static const bf_lua_module host_modules[] = {
     {"money", bf__money_lib_open},                    /* the host's rounding of amounts */
+    {"decision_host", bf__decision_lib_open},         /* the decision library's tables */
     {NULL, NULL},
 };
 

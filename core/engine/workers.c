@@ -2,6 +2,7 @@
  * per worker, every policy loaded into each), handing batches of households to the workers in
  * chunks, and what is summed over them (parameters read, counters). */
 #include "internal.h"
+#include "decision_lib.h"
 #include "i18n.h"
 #include "coverage.h"
 #include "bangfu.h"
@@ -171,6 +172,7 @@ static int setup_worker(bf_engine *e, worker *w, bf_errors *errs)
         lua_pop(L, 1);                                   /* nothing */
         assert(lua_gettop(L) == top);
     }
+    w->handout = bf__decision_handout(L);            /* when a script required the library */
     lua_pushcfunction(L, bf__views_setup);
     lua_pushlightuserdata(L, w);
     if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
@@ -327,6 +329,14 @@ void bf_engine_stats(const bf_engine *e, bf_sandbox_stats *st)
         st->counted_reruns += s.counted_reruns;
         st->memory += s.memory;
     }
+}
+
+long bf_engine_decisions_reused(const bf_engine *e)
+{
+    long n = 0;
+    for (int i = 0; i < e->jobs; i++)
+        n += e->workers[i].handout ? e->workers[i].handout->reused : 0;
+    return n;
 }
 
 void bf_engine_always_count(bf_engine *e, bool on)

@@ -14,23 +14,22 @@
 --   decision.total(amount)
 --       "合计 X 元": the last reason of a decision whose amount is a sum of
 --       parts, after the parts, with the amount as the host pays it.
+--
+-- not_eligible and eligible are built by bangfu (decision_host) and give
+-- exactly these tables. When evaluate ends with `return decision.…(…)`, the
+-- table goes straight back to bangfu, which then fills a table it keeps for
+-- that decision instead of making a new one each time: no script can hold or
+-- change that table, so nothing else changes. A decision kept in a local, or
+-- changed before it is returned, is a new table, as ever.
 
 local fmt = require "fmt"
-
-local type = type
+local host = require "decision_host"
 
 local decision = {}
 
-function decision.not_eligible(reasons, details)
-  if type(reasons) == "string" then
-    reasons = { reasons }
-  end
-  return { eligible = false, amount = 0, reasons = reasons, details = details }
-end
+decision.not_eligible = host.not_eligible
 
-function decision.eligible(amount, tier, reasons, details)
-  return { eligible = true, amount = amount, tier = tier, reasons = reasons, details = details }
-end
+decision.eligible = host.eligible
 
 function decision.total(amount)
   return string.format("合计 %s 元", fmt.money(amount))
