@@ -18,15 +18,25 @@ local fmt = require "fmt"
 
 local format = string.format
 
+-- Why the household as a whole does not qualify under rule 2 (the first reasons of rules 3
+-- and 4): a new list.
+local function household_reasons(h, p, N, pcm, S, assets_ok)
+  local reasons = {}
+  if pcm >= S then
+    reasons[1] = format("家庭人均月收入 %s 元，不低于低保标准 %s 元", fmt.money(pcm), fmt.std(S))
+  end
+  if not assets_ok then
+    reasons[#reasons + 1] = household.assets_reason(h, p, N)
+  end
+  return reasons
+end
+
 local function evaluate(h, p, ctx)
   local S = p.dibao.standard
   local N, I, pcm = household.income(h)
 
   -- 特困人员单独供养，不重复纳入低保 [三（三）; T, N' = N - |T|]
-  local counted = 0
-  for _, m in ipairs(h.members) do
-    if not household.is_tekun(m, ctx) then counted = counted + 1 end
-  end
+  local counted = household.not_tekun_count(h, ctx)
   local in_tekun = N - counted
 
   -- 规则一 全部成员已纳入特困供养 [三（三）; rule 1]
@@ -64,18 +74,6 @@ local function evaluate(h, p, ctx)
       { pcm = pcm, standard = S, members = N, members_counted = counted, monthly_benefit = monthly })
   end
 
-  -- Why the household as a whole does not qualify (the first reasons of rules 3 and 4).
-  local function household_reasons()
-    local reasons = {}
-    if pcm >= S then
-      reasons[1] = format("家庭人均月收入 %s 元，不低于低保标准 %s 元", fmt.money(pcm), fmt.std(S))
-    end
-    if not assets_ok then
-      reasons[#reasons + 1] = household.assets_reason(h, p, N)
-    end
-    return reasons
-  end
-
   -- 规则三 单人保：低收入家庭中的重病、重残人员（不含特困人员）参照单人户纳入低保，
   -- 每人按低保标准全额 [三（三）; rule 3]
   local low_income = ctx.decision("low_income").eligible
@@ -90,7 +88,7 @@ local function evaluate(h, p, ctx)
     local count = #covered
     if count > 0 then
       local amount = 12 * S * count
-      local reasons = household_reasons()
+      local reasons = household_reasons(h, p, N, pcm, S, assets_ok)
       reasons[#reasons + 1] = format("属低收入家庭，重病、重残成员 %s 参照单人户纳入低保（“单人保”）",
         table.concat(names, "、"))
       reasons[#reasons + 1] = format("单人保：%d 人 × 低保标准 %s 元 × 12 个月 = %s 元",
@@ -103,7 +101,7 @@ local function evaluate(h, p, ctx)
 
   -- 规则四 其余情形不符合 [rule 4]
   return decision.not_eligible(function()
-    local reasons = household_reasons()
+    local reasons = household_reasons(h, p, N, pcm, S, assets_ok)
     if low_income then
       reasons[#reasons + 1] = "属低收入家庭，但无重病、重残成员，不适用“单人保”"
     else

@@ -25,9 +25,12 @@ local format = string.format
 local function category(m, h, ctx)
   if household.is_tekun(m, ctx) then
     return "tekun", "特困人员"
-  elseif household.is_dibao_object(m, ctx) then
+  end
+  -- (m is not tekun-eligible from here on)
+  local dibao = ctx.decision("dibao")
+  if household.dibao_covers(m, dibao) then
     return "dibao", "低保对象"
-  elseif ctx.decision("low_income").eligible or ctx.decision("dibao").eligible then
+  elseif dibao.eligible or ctx.decision("low_income").eligible then
     -- 低收入家庭成员, and members of a 单人保 household who are not covered themselves
     -- (m is no 低保对象 here: the branch above took those)
     return "low_income", "低收入家庭成员"
@@ -40,7 +43,6 @@ local function category(m, h, ctx)
 end
 
 local function evaluate(m, h, p, ctx)
-  local medical = p.medical    -- the parameters medical.* of params.xml, by their names
   local c, group = category(m, h, ctx)
 
   -- 救助范围：须属上述类别，且已参加城乡居民基本医疗保险 [三（五）]
@@ -57,9 +59,12 @@ local function evaluate(m, h, p, ctx)
     end)
   end
 
+  local medical = p.medical    -- the parameters medical.* of params.xml, by their names
+
   -- 资助参保：个人缴费 x 资助比例 (特困、低保全额，其余定额/部分)
   -- [三（五）"继续全额资助……定额资助", 二（三）"分类资助参保"; premium subsidy]
-  local premium_subsidy = medical.premium * medical.subsidy_ratio[c]
+  local premium, subsidy_ratio = medical.premium, medical.subsidy_ratio[c]
+  local premium_subsidy = premium * subsidy_ratio
 
   -- 第一重 基本医疗保险 [三（五）; basic]
   local C = m.medical_cost
@@ -99,7 +104,7 @@ local function evaluate(m, h, p, ctx)
   local reasons = {
     format("属%s，已参加城乡居民基本医疗保险", group),
     format("资助参保：个人缴费 %s 元 × %s = %s 元",
-      fmt.std(medical.premium), fmt.pct(medical.subsidy_ratio[c]), fmt.money(premium_subsidy)),
+      fmt.std(premium), fmt.pct(subsidy_ratio), fmt.money(premium_subsidy)),
   }
   if C > 0 then
     reasons[3] = format("政策范围内医疗费用 %s 元：基本医保 %s 元，大病保险 %s 元（起付线 %s 元，报销 %s），"

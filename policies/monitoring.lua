@@ -55,16 +55,17 @@ local function evaluate(h, p, ctx)
   -- 触发六 控辍保学：义务教育年龄段 (school_age_min–school_age_max 岁) 成员未在校，且非因
   -- 一、二级残疾（身体原因）不具备学习条件; one trigger however many children
   -- [二（三）"确保除身体原因不具备学习条件外……不失学辍学"; rule 6]
-  local dropouts = {}
+  local dropouts      -- their names, once there is one
   for _, m in ipairs(h.members) do
     if m.school == "none" and not household.severely_disabled(m) then
       local age = ctx.age(m)
       if monitoring.school_age_min <= age and age <= monitoring.school_age_max then
+        dropouts = dropouts or {}
         dropouts[#dropouts + 1] = household.who(m, format("%d 岁", age))
       end
     end
   end
-  if #dropouts > 0 then
+  if dropouts then
     reasons[#reasons + 1] = format("义务教育阶段适龄儿童少年失学辍学：%s", table.concat(dropouts, "、"))
   end
 

@@ -16,41 +16,58 @@ local terms = require "terms"
 
 local format = string.format
 
--- The groups of the rule whose condition holds for m, in the rule's order,
--- each with its tier, ratio and how the reason names it.
-local function groups_of(m, h, pension, ctx)
-  local groups = {}
+-- The group of the rule with the largest ratio among those whose condition holds
+-- for m (ties: the first in the rule's order below): its tier and ratio, or nil.
+local function best_group(m, h, pension, ctx)
+  local tier, ratio
 
   -- 特困人员 (m tekun-eligible)
-  if household.is_tekun(m, ctx) then
-    groups[#groups + 1] = { tier = "tekun", ratio = pension.ratio_tekun, name = "特困人员" }
+  local tekun = household.is_tekun(m, ctx)
+  if tekun then
+    tier, ratio = "tekun", pension.ratio_tekun
   end
 
   -- 重度残疾人 (disability 1 or 2)
   if household.severely_disabled(m) then
-    groups[#groups + 1] = { tier = "severe_disability", ratio = pension.ratio_severe_disability,
-                            name = "重度残疾人（" .. terms.disability[m.disability] .. "）" }
+    local r = pension.ratio_severe_disability
+    if ratio == nil or r > ratio then tier, ratio = "severe_disability", r end
   end
 
   -- 精神智力残疾人 (disability_type intellectual or mental, any grade)
   local dt = m.disability_type
   if (dt == "intellectual" or dt == "mental") and m.disability >= 1 then
-    groups[#groups + 1] = { tier = "mental", ratio = pension.ratio_mental,
-                            name = terms.disability_type[dt] .. "残疾人（" .. terms.disability[m.disability] .. "）" }
+    local r = pension.ratio_mental
+    if ratio == nil or r > ratio then tier, ratio = "mental", r end
   end
 
-  -- 低保对象 (m is a dibao object)
-  if household.is_dibao_object(m, ctx) then
-    groups[#groups + 1] = { tier = "dibao", ratio = pension.ratio_dibao, name = "低保对象" }
+  -- 低保对象 (m is a dibao object: not tekun-eligible, and covered by dibao)
+  if not tekun and household.dibao_covers(m, ctx.decision("dibao")) then
+    local r = pension.ratio_dibao
+    if ratio == nil or r > ratio then tier, ratio = "dibao", r end
   end
 
   -- 返贫致贫人员 (household monitor unstable or hardship)
-  if h.monitor == "unstable" or h.monitor == "hardship" then
-    groups[#groups + 1] = { tier = "returned", ratio = pension.ratio_returned,
-                            name = "返贫致贫人员（" .. terms.monitor[h.monitor] .. "）" }
+  local monitor = h.monitor
+  if monitor == "unstable" or monitor == "hardship" then
+    local r = pension.ratio_returned
+    if ratio == nil or r > ratio then tier, ratio = "returned", r end
   end
 
-  return groups
+  return tier, ratio
+end
+
+-- How the reason names the group of tier.
+local function group_name(tier, m, h)
+  if tier == "severe_disability" then
+    return "重度残疾人（" .. terms.disability[m.disability] .. "）"
+  elseif tier == "mental" then
+    return terms.disability_type[m.disability_type] .. "残疾人（" .. terms.disability[m.disability] .. "）"
+  elseif tier == "dibao" then
+    return "低保对象"
+  elseif tier == "returned" then
+    return "返贫致贫人员（" .. terms.monitor[h.monitor] .. "）"
+  end
+  return "特困人员"
 end
 
 local function evaluate(m, h, p, ctx)
@@ -79,29 +96,24 @@ local function evaluate(m, h, p, ctx)
 
   -- 代缴比例：符合条件的群体中比例最高者；比例相同时取上列顺序在先者
   -- [三（四）"代缴部分或全部保费"; r, tier]
-  local groups = groups_of(m, h, pension, ctx)
-  local best
-  for _, g in ipairs(groups) do
-    if best == nil or g.ratio > best.ratio then
-      best = g
-    end
-  end
-  if best == nil then
+  local tier, ratio = best_group(m, h, pension, ctx)
+  if tier == nil then
     return decision.not_eligible(function()
       return { "不属于特困人员、重度残疾人、精神智力残疾人、低保对象或返贫致贫人员，不享受政府代缴" }
     end)
   end
-  if best.ratio == 0 then
+  if ratio == 0 then
     return decision.not_eligible(function() return { "属缴费困难群体，但适用的代缴比例为 0" } end)
   end
 
   -- 代缴金额 = 代缴比例 x 最低缴费档次 [三（四）"按照最低缴费档次"]
-  local amount = best.ratio * pension.min_tier
-  return decision.eligible(amount, best.tier, {
-    format("%d 岁，已参加城乡居民基本养老保险，属%s", age, best.name),
-    format("按最低缴费档次 %s 元代缴 %s，代缴 %s 元", fmt.std(pension.min_tier), fmt.pct(best.ratio),
+  local min_tier = pension.min_tier
+  local amount = ratio * min_tier
+  return decision.eligible(amount, tier, {
+    format("%d 岁，已参加城乡居民基本养老保险，属%s", age, group_name(tier, m, h)),
+    format("按最低缴费档次 %s 元代缴 %s，代缴 %s 元", fmt.std(min_tier), fmt.pct(ratio),
       fmt.money(amount)),
-  }, { ratio = best.ratio, min_tier = pension.min_tier, age = age })
+  }, { ratio = ratio, min_tier = min_tier, age = age })
 end
 
 return {

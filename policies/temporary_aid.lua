@@ -24,15 +24,26 @@ local money = require "money"
 
 local format = string.format
 
+-- The figures rules 4 and 5 give as reasons: the income after the rigid expenses, the line,
+-- and the members supported as 特困 (nil when none). Called only when the reasons are kept.
+local function texts(h, I, D, rigid, available, line, S, counted, in_tekun)
+  local income_text = format("扣除刚性支出后家庭全年收入 %s 元（年收入 %s 元 + 低保金 %s 元 − 刚性支出 %s 元：医疗 %s 元、教育 %s 元）",
+    fmt.money(available), fmt.money(I), fmt.money(D), fmt.money(rigid), fmt.money(h.medical),
+    fmt.money(h.education))
+  local line_text = format("救助线 %s 元（低保标准 %s 元 × %d 人 × 12 个月）", fmt.std(line), fmt.std(S), counted)
+  local tekun_text
+  if in_tekun > 0 then
+    tekun_text = format("%d 名成员已纳入特困人员救助供养，不计入救助人数", in_tekun)
+  end
+  return income_text, line_text, tekun_text
+end
+
 local function evaluate(h, p, ctx)
   local S = p.dibao.standard
   local N, I = household.income(h)
 
   -- 特困人员已单独供养，救助线只计其余成员 [三（三）: T, N' = N - |T|]
-  local counted = 0
-  for _, m in ipairs(h.members) do
-    if not household.is_tekun(m, ctx) then counted = counted + 1 end
-  end
+  local counted = household.not_tekun_count(h, ctx)
   local in_tekun = N - counted
 
   -- 刚性支出：医疗、教育自付支出 [三（三）"基本生活陷入暂时困难"]
@@ -71,24 +82,11 @@ local function evaluate(h, p, ctx)
     return decision.not_eligible(function() return { household.assets_reason(h, p, N) } end, details)
   end
 
-  -- The figures rules 4 and 5 give as reasons: the income after the rigid expenses, the line,
-  -- and the members supported as 特困 (a function: written only when the reasons are kept).
-  local function texts()
-    local income_text = format("扣除刚性支出后家庭全年收入 %s 元（年收入 %s 元 + 低保金 %s 元 − 刚性支出 %s 元：医疗 %s 元、教育 %s 元）",
-      fmt.money(available), fmt.money(I), fmt.money(D), fmt.money(rigid), fmt.money(h.medical),
-      fmt.money(h.education))
-    local line_text = format("救助线 %s 元（低保标准 %s 元 × %d 人 × 12 个月）", fmt.std(line), fmt.std(S), counted)
-    local tekun_text
-    if in_tekun > 0 then
-      tekun_text = format("%d 名成员已纳入特困人员救助供养，不计入救助人数", in_tekun)
-    end
-    return income_text, line_text, tekun_text
-  end
-
   -- 规则四 扣除刚性支出后收入不低于救助线，基本生活未陷入困难 [三（三）: available >= line]
   if available >= line then
     return decision.not_eligible(function()
-      local income_text, line_text, tekun_text = texts()
+      local income_text, line_text, tekun_text =
+        texts(h, I, D, rigid, available, line, S, counted, in_tekun)
       local reasons = { format("%s，不低于%s", income_text, line_text) }
       if tekun_text then reasons[2] = tekun_text end
       return reasons
@@ -100,7 +98,8 @@ local function evaluate(h, p, ctx)
   local months = p.temp_aid.cap_months
   local cap = months * S * counted
   local amount = math.min(shortfall, cap)
-  local income_text, line_text, tekun_text = texts()
+  local income_text, line_text, tekun_text =
+    texts(h, I, D, rigid, available, line, S, counted, in_tekun)
   local reasons = {
     format("%s，低于%s，缺口 %s 元", income_text, line_text, fmt.money(shortfall)),
     household.assets_reason(h, p, N),

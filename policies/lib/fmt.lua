@@ -18,10 +18,11 @@ local fmt = {}
 
 fmt.money = money.format
 
-fmt.std = money.short
+local short = money.short
+fmt.std = short
 
 function fmt.pct(r)
-  return fmt.std(r * 100) .. "%"
+  return short(r * 100) .. "%"
 end
 
 return fmt

@@ -1,6 +1,7 @@
 -- household: the derived quantities of the records, defined once for
--- every policy script, and the two member tests several policies share
--- ("is m tekun-eligible", "is m a dibao object").
+-- every policy script, and the member tests several policies share
+-- ("is m tekun-eligible", "is m a dibao object", "how many members are not
+-- tekun-eligible").
 
 local fmt = require "fmt"
 local terms = require "terms"
@@ -70,19 +71,21 @@ function household.assets_reason(h, p, N)
 end
 
 -- 重度残疾: disability grade 1 or 2
-function household.severely_disabled(m)
+local function severely_disabled(m)
   local d = m.disability
   return d == 1 or d == 2
 end
+household.severely_disabled = severely_disabled
 
 -- severe(m): 重病 or 重残 (serious_illness or disability in {1, 2})
-function household.severe(m)
-  return m.serious_illness or household.severely_disabled(m)
+local function severe(m)
+  return m.serious_illness or severely_disabled(m)
 end
+household.severe = severe
 
 -- Short Chinese description of why severe(m) holds, e.g. "重病" or "二级肢体残疾".
 function household.severe_text(m)
-  if household.severely_disabled(m) then
+  if severely_disabled(m) then
     local t = terms.disability[m.disability] .. terms.disability_type[m.disability_type] .. "残疾"
     if m.serious_illness then return "重病、" .. t end
     return t
@@ -92,20 +95,43 @@ end
 
 -- Is m tekun-eligible? Reads the tekun decision: the calling policy must list
 -- "tekun" in its requires.
-function household.is_tekun(m, ctx)
+local function is_tekun(m, ctx)
   return ctx.decision("tekun", m).eligible
 end
+household.is_tekun = is_tekun
+
+-- Does the dibao decision d cover m, a member who is not tekun-eligible? d is
+-- eligible and (tier household, or tier single_person and severe(m)). For a
+-- policy that has read both decisions already (see is_dibao_object).
+local function dibao_covers(m, d)
+  if not d.eligible then
+    return false
+  end
+  local tier = d.tier
+  return tier == "household" or (tier == "single_person" and severe(m))
+end
+household.dibao_covers = dibao_covers
 
 -- Is m a 低保对象 (dibao object)? as dibao.lua decides it:
 -- dibao eligible and m not tekun-eligible and (tier household, or tier
 -- single_person and severe(m)). The caller must require "tekun" and "dibao".
 function household.is_dibao_object(m, ctx)
   local d = ctx.decision("dibao")
-  if not d.eligible or household.is_tekun(m, ctx) then
+  if not d.eligible or is_tekun(m, ctx) then
     return false
   end
-  local tier = d.tier
-  return tier == "household" or (tier == "single_person" and household.severe(m))
+  return dibao_covers(m, d)
+end
+
+-- How many members are not tekun-eligible: N' = N - |T| of dibao and
+-- temporary_aid. The caller must require "tekun".
+function household.not_tekun_count(h, ctx)
+  local decide = ctx.decision
+  local counted = 0
+  for _, m in ipairs(h.members) do
+    if not decide("tekun", m).eligible then counted = counted + 1 end
+  end
+  return counted
 end
 
 -- How a member is named in reasons: "李某（C1-1）", or "C1-1" without a name;
