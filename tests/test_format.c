@@ -87,13 +87,27 @@ Test(format, other_formats_go_to_lua)
     expect_same("return string.format('%s', setmetatable({}, {__tostring = function() return 'T' end}))");
 }
 
+Test(format, long_texts_and_formats_that_fall_back_late)
+{
+    /* texts longer than the fast path's buffer (2048 bytes) go to Lua's version whole */
+    expect_same("return string.format('%s|%s|%d', string.rep('低保', 700), string.rep('x', 3000), 7)");
+    expect_same("return string.format(string.rep('ab%%', 1000) .. '%d', 12)");
+    expect_same("return string.format('%s', string.rep('y', 2048))");
+    expect_same("return string.format('%s%s', string.rep('y', 2047), 'zz')");
+    /* a conversion the fast path does not write, after it wrote a part */
+    expect_same("return string.format('%s 元，%d 人，%x', '前面已写', 12, 255)");
+    expect_same("return string.format('%s %.2f %s', 'a', 1.5, 2.5)");
+    expect_same("return string.format('%.2f %.2f', 3.14159, 1e15)");
+}
+
 Test(format, errors_read_as_lua_gives_them)
 {
     static const char *const calls[] = {
         "string.format('%d', 'x')", "string.format('%d', 1.5)", "string.format('%d')",
         "string.format('%y', 1)", "string.format('50%')", "string.format(nil)",
         "string.format('%.2f', 'abc')", "string.format('%s')", "('%d'):format('x')",
-        "string.format('%10.123f', 1)", NULL,
+        "string.format('%10.123f', 1)", "string.format('%s 元 %d', '写了一半', 'x')",
+        "string.format('%s %s', 'a')", "string.format('ab%')", NULL,
     };
     for (int i = 0; calls[i]; i++) {
         char src[256];

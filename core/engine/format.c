@@ -10,8 +10,10 @@
  *   %.2f of a number: the exact binary value rounded to two decimals, ties to even, as
  *       printf rounds — done on long double, where |v| x 100 is exact (64-bit mantissa);
  *   %%  a percent sign.
- * A format with anything else (flags, widths, other conversions, a float for %d or %s, a
- * missing argument) is checked first and given whole to Lua's string.format. */
+ * One pass writes the text into a buffer on the C stack and pushes it as one string. A format
+ * with anything else (flags, widths, other conversions, a float for %d or %s, a missing
+ * argument), or a text longer than the buffer, is given whole to Lua's string.format, which
+ * writes the same bytes or raises its own error. */
 #include "format.h"
 
 #include <float.h>
@@ -23,6 +25,7 @@
 /* |v| x 100 is exact in long double only with a 64-bit mantissa (x86-64, or quad precision). */
 #define EXACT_HUNDREDTHS (LDBL_MANT_DIG >= 64)
 #define FIXED_LIMIT 1e15           /* %.2f of larger numbers goes to Lua's version */
+#define FAST_MAX 2048              /* a longer text goes to Lua's version (a reason has at most 4096 bytes) */
 
 /* Writes the decimal digits of u ending at end; returns where they begin. */
 static char *digits(char *end, unsigned long long u)
@@ -33,18 +36,33 @@ static char *digits(char *end, unsigned long long u)
     return end;
 }
 
-static void add_integer(luaL_Buffer *b, lua_Integer v)
+/* The text being written: a buffer on the C stack, pushed as one string when complete. */
+typedef struct out {
+    char *p, *end;
+} out;
+
+/* Appends n bytes; false when they do not fit. */
+static bool put(out *o, const char *s, size_t n)
+{
+    if (n > (size_t)(o->end - o->p))
+        return false;
+    memcpy(o->p, s, n);
+    o->p += n;
+    return true;
+}
+
+static bool put_integer(out *o, lua_Integer v)
 {
     char tmp[24], *end = tmp + sizeof tmp;
     unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
     char *p = digits(end, u);
     if (v < 0)
         *--p = '-';
-    luaL_addlstring(b, p, (size_t)(end - p));
+    return put(o, p, (size_t)(end - p));
 }
 
 /* %.2f of v, |v| < FIXED_LIMIT: sign kept even when the value rounds to zero ("-0.00"). */
-static void add_fixed2(luaL_Buffer *b, double v)
+static bool put_fixed2(out *o, double v)
 {
     long double hundredths = rintl(fabsl((long double)v) * 100);   /* exact product */
     unsigned long long u = (unsigned long long)hundredths;
@@ -55,42 +73,51 @@ static void add_fixed2(luaL_Buffer *b, double v)
     char *p = digits(end, u / 100);
     if (signbit(v))
         *--p = '-';
-    luaL_addlstring(b, p, (size_t)(tmp + sizeof tmp - p));
+    return put(o, p, (size_t)(tmp + sizeof tmp - p));
 }
 
-/* Whether the fast path writes this format with these arguments (nothing is written). */
-static bool fast_path_applies(lua_State *L, const char *f, size_t len, int top)
+/* Writes format f with the arguments from 2 to top into o, in one pass; false when the format
+ * has anything the fast path does not write (then Lua's version writes it, errors included)
+ * or the text does not fit (then Lua's version writes the same bytes). */
+static bool write_fast(lua_State *L, const char *f, size_t len, int top, out *o)
 {
-    const char *end = f + len;
+    const char *end = f + len, *p = f;
     int arg = 1;
-    for (const char *p = memchr(f, '%', len); p; p = memchr(p, '%', (size_t)(end - p))) {
-        p++;
-        if (p == end)
+    for (;;) {
+        const char *pct = memchr(p, '%', (size_t)(end - p));
+        if (!pct)
+            return put(o, p, (size_t)(end - p));
+        if (!put(o, p, (size_t)(pct - p)) || ++pct == end)
             return false;
+        p = pct;
         if (*p == '%') {
+            if (!put(o, "%", 1))
+                return false;
             p++;
             continue;
         }
         if (++arg > top)
             return false;
-        if (*p == 's') {
-            int t = lua_type(L, arg);
-            if (t != LUA_TSTRING && !(t == LUA_TNUMBER && lua_isinteger(L, arg)))
+        int t = lua_type(L, arg);
+        if (*p == 's' && t == LUA_TSTRING) {
+            size_t sl;
+            const char *s = lua_tolstring(L, arg, &sl);
+            if (!put(o, s, sl))
                 return false;
             p++;
-        } else if (*p == 'd') {
-            if (lua_type(L, arg) != LUA_TNUMBER || !lua_isinteger(L, arg))
+        } else if ((*p == 's' || *p == 'd') && t == LUA_TNUMBER && lua_isinteger(L, arg)) {
+            if (!put_integer(o, lua_tointeger(L, arg)))
                 return false;
             p++;
-        } else if (EXACT_HUNDREDTHS && end - p >= 3 && p[0] == '.' && p[1] == '2' && p[2] == 'f') {
-            if (lua_type(L, arg) != LUA_TNUMBER || !(fabs(lua_tonumber(L, arg)) < FIXED_LIMIT))
+        } else if (EXACT_HUNDREDTHS && end - p >= 3 && p[0] == '.' && p[1] == '2' && p[2] == 'f'
+                   && t == LUA_TNUMBER && fabs(lua_tonumber(L, arg)) < FIXED_LIMIT) {
+            if (!put_fixed2(o, lua_tonumber(L, arg)))
                 return false;
             p += 3;
         } else {
             return false;
         }
     }
-    return true;
 }
 
 /* Raises the error of Lua's string.format (on top) as Lua would have raised it from the
@@ -124,45 +151,16 @@ static int fast_format(lua_State *L)
     int top = lua_gettop(L);
     size_t len;
     const char *f = lua_type(L, 1) == LUA_TSTRING ? lua_tolstring(L, 1, &len) : NULL;
-    if (!f || !fast_path_applies(L, f, len, top)) {
-        lua_pushvalue(L, lua_upvalueindex(1));
-        lua_insert(L, 1);
-        if (lua_pcall(L, top, 1, 0) != LUA_OK)
-            return raise_as_format(L);
+    char text[FAST_MAX];
+    out o = {text, text + sizeof text};
+    if (f && write_fast(L, f, len, top, &o)) {
+        lua_pushlstring(L, text, (size_t)(o.p - text));
         return 1;
     }
-    luaL_Buffer b;
-    luaL_buffinit(L, &b);
-    const char *end = f + len, *p = f;
-    int arg = 1;
-    while (p < end) {
-        const char *pct = memchr(p, '%', (size_t)(end - p));
-        if (!pct) {
-            luaL_addlstring(&b, p, (size_t)(end - p));
-            break;
-        }
-        luaL_addlstring(&b, p, (size_t)(pct - p));
-        p = pct + 1;
-        if (*p == '%') {
-            luaL_addchar(&b, '%');
-            p++;
-            continue;
-        }
-        arg++;                                           /* the conversions checked above */
-        if (*p == 's' && lua_type(L, arg) == LUA_TSTRING) {
-            size_t sl;
-            const char *s = lua_tolstring(L, arg, &sl);
-            luaL_addlstring(&b, s, sl);
-            p++;
-        } else if (*p == 's' || *p == 'd') {
-            add_integer(&b, lua_tointeger(L, arg));
-            p++;
-        } else {                                         /* ".2f" */
-            add_fixed2(&b, lua_tonumber(L, arg));
-            p += 3;
-        }
-    }
-    luaL_pushresult(&b);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    if (lua_pcall(L, top, 1, 0) != LUA_OK)
+        return raise_as_format(L);
     return 1;
 }
 
