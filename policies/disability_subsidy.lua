@@ -17,13 +17,13 @@ local terms = require "terms"
 local format = string.format
 
 local function evaluate(m, h, p, ctx)
-  local disability = p.disability   -- the parameters disability.* of params.xml, by their names
   local grade = m.disability
   if grade == 0 then
     return decision.not_eligible(function()
       return { "未持有残疾人证（无残疾等级），不享受残疾人两项补贴" }
     end)
   end
+  local disability = p.disability   -- the parameters disability.* of params.xml, by their names
   local dt = m.disability_type
   local kind = terms.disability[grade] .. terms.disability_type[dt] .. "残疾"
 

@@ -83,8 +83,8 @@ local function evaluate(m, h, p, ctx)
   -- 第三重 医疗救助：政策范围内自付费用，超过起付线部分按比例救助，不超过年度限额
   -- [三（五）"给予适当比例补助"; aid]
   local aid_rule = medical.aid[c]
-  local aid = math.min(math.max(C - basic - critical - aid_rule.deductible, 0) * aid_rule.ratio,
-                       aid_rule.cap)
+  local aid_deductible, aid_ratio, aid_cap = aid_rule.deductible, aid_rule.ratio, aid_rule.cap
+  local aid = math.min(math.max(C - basic - critical - aid_deductible, 0) * aid_ratio, aid_cap)
 
   local out_of_pocket = C - basic - critical - aid
   local amount = premium_subsidy + aid
@@ -110,7 +110,7 @@ local function evaluate(m, h, p, ctx)
     reasons[3] = format("政策范围内医疗费用 %s 元：基本医保 %s 元，大病保险 %s 元（起付线 %s 元，报销 %s），"
       .. "医疗救助 %s 元（起付线 %s 元，救助 %s，限额 %s 元），个人自付 %s 元",
       fmt.money(C), fmt.money(basic), fmt.money(critical), fmt.std(d), fmt.pct(q),
-      fmt.money(aid), fmt.std(aid_rule.deductible), fmt.pct(aid_rule.ratio), fmt.std(aid_rule.cap),
+      fmt.money(aid), fmt.std(aid_deductible), fmt.pct(aid_ratio), fmt.std(aid_cap),
       fmt.money(out_of_pocket))
   else
     reasons[3] = "本年度无政策范围内医疗费用，医疗救助 0 元"
