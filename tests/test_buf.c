@@ -57,6 +57,64 @@ Test(buf, json_numbers_by_hand)
     expect_number(NAN, "null");
 }
 
+/* Numbers that are no whole number of hundredths, written without printf (json_digits): %.15g
+ * when it reads back, else %.17g, digits rounded to nearest with ties to even. */
+Test(buf, json_numbers_of_15_and_17_digits_by_hand)
+{
+    /* a per-capita income, 5000 / 3 members / 12 months = 138.8888…: %.15g 138.888888888889 is
+     * 1.1e-13 off, more than half the spacing of doubles there (1.4e-14): 17 digits */
+    expect_number(5000.0 / 3 / 12, "138.88888888888889");
+    expect_number(6000.0 / 7 / 12, "71.428571428571431");
+    expect_number(-5000.0 / 3 / 12, "-138.88888888888889");
+    /* 15 digits that read back: the fraction ends early */
+    expect_number(0.001, "0.001");
+    expect_number(0.0001, "0.0001");                  /* the smallest without an exponent */
+    expect_number(0.000244140625, "0.000244140625");  /* 2^-12, exact in 12 digits */
+    expect_number(1234.5678, "1234.5678");
+    /* halves: 123456789012345.5 has 16 digits; rounded to 15 (…345|5, a tie: to even, …346) it
+     * does not read back, so all 17: 123456789012345.50 without its trailing zero */
+    expect_number(123456789012345.5, "123456789012345.5");
+    /* exact ties at the 17th digit (dyadic: k / 2^11): 1018862.44384765625 = 2086630285 / 2048
+     * keeps …6562 (2 is even), 1047023.71240234375 = 2144304563 / 2048 rounds …3437 up to …3438 */
+    expect_number(2086630285.0 / 2048, "1018862.4438476562");
+    expect_number(2144304563.0 / 2048, "1047023.7124023438");
+    /* a tie at the 16th digit: 1047929.900390625 = 536540109 / 512, 15 digits …9006|25 would be
+     * …90039062 (2 even), 5e-9 off: no read-back, so 17 digits, exact: 1047929.9003906250 */
+    expect_number(536540109.0 / 512, "1047929.900390625");
+    /* 0.1 + 0.7 = 0.7999999999999999 (the double below 0.8): %.15g 0.8 is another double */
+    expect_number(0.1 + 0.7, "0.79999999999999993");
+    /* the edges, printf's own path: below 1e-4 an exponent; 15 digits rounding up to 1e+15 */
+    expect_number(0.00009999, "9.999e-05");
+    expect_number(999999999999999.9, "999999999999999.88");
+}
+
+/* Doubles of every kind against printf: random bit patterns, per-capita quotients, dyadic values
+ * (exact ties), values next to powers of ten. */
+Test(buf, json_numbers_of_any_digits_match_printf)
+{
+    uint64_t s = 7;
+    char want[64];
+    bf_buf b = {0};
+    for (int i = 0; i < 400000; i++) {
+        uint64_t r = next_random(&s);
+        double v;
+        switch (i % 5) {
+        case 0: memcpy(&v, &r, sizeof v); break;
+        case 1: v = (double)(r % 100000) / (double)(1 + (r >> 20) % 7) / 12; break;
+        case 2: v = ldexp((double)(r % 10000000000ULL + 1), -(int)((r >> 40) % 40)); break;
+        case 3: v = nextafter(pow(10, (double)((int)(r % 20) - 4)), (r >> 32) & 1 ? 0 : 1e300); break;
+        default: v = (double)(r >> 11) / (double)(1ULL << 53) * pow(10, (double)((int)(r % 24) - 6)); break;
+        }
+        if (!isfinite(v))
+            continue;
+        reference_number(v, want, sizeof want);
+        bf_buf_clear(&b);
+        bf_buf_json_number(&b, v);
+        cr_assert_str_eq(bf_buf_str(&b), want, "value %.17g", v);
+    }
+    bf_buf_free(&b);
+}
+
 Test(buf, json_numbers_match_printf)
 {
     uint64_t s = 42;

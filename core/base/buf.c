@@ -147,6 +147,112 @@ static bool json_hundredths(bf_buf *b, double v)
     return true;
 }
 
+/* ---- %.15g, or %.17g when that does not read back, without printf (bf_buf_json_number) ----
+ * A double a = m / 2^s (m its 53-bit significand) has an exact decimal expansion; its P leading
+ * digits, rounded to nearest with ties to even as glibc's printf rounds, are an integer division
+ * of m * 10^k by 2^s, exact in 128 bits for 1e-4 <= a < 1e15 (m * 10^k < 2^123, s <= 67). */
+typedef unsigned __int128 u128;
+
+/* 10^k for 0 <= k <= 38. */
+static u128 pow10_u128(int k)
+{
+    static const uint64_t p[20] = {1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+        10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL,
+        1000000000000ULL, 10000000000000ULL, 100000000000000ULL, 1000000000000000ULL,
+        10000000000000000ULL, 100000000000000000ULL, 1000000000000000000ULL,
+        10000000000000000000ULL};
+    return k < 20 ? (u128)p[k] : (u128)p[19] * p[k - 19];
+}
+
+/* The P significant digits of m / 2^s, rounded as printf rounds: q with 10^(P-1) <= q < 10^P, and
+ * in *x the decimal exponent of its first digit; d is a guess of that exponent. */
+static uint64_t round_digits(uint64_t m, int s, int P, int d, int *x)
+{
+    for (;;) {
+        u128 a = (u128)m * pow10_u128(P - 1 - d);
+        u128 q = a >> s;
+        if (q >= pow10_u128(P) || q < pow10_u128(P - 1)) {   /* the guess was one off */
+            d += q >= pow10_u128(P) ? 1 : -1;
+            continue;
+        }
+        u128 r = a & (((u128)1 << s) - 1), half = (u128)1 << (s - 1);
+        if (r > half || (r == half && (q & 1)))
+            q++;
+        if (q == pow10_u128(P)) {                             /* 9…9 rounded up to 10…0 */
+            q /= 10;
+            d++;
+        }
+        *x = d;
+        return (uint64_t)q;
+    }
+}
+
+/* Whether the 15 digits q (first at exponent x), as strtod reads them, give back m / 2^s: they
+ * lie nearer to it than to either neighbouring double, or halfway and m is even. */
+static bool reads_back(uint64_t q, int x, uint64_t m, int s)
+{
+    u128 p = pow10_u128(14 - x);                             /* both sides times 10^(14-x) 2^s */
+    u128 digits = (u128)q << s, value = (u128)m * p;
+    u128 diff = digits > value ? digits - value : value - digits;
+    if (m == 1ULL << 52 && digits < value)   /* a power of two: the double below is half as near */
+        return diff * 4 <= p;
+    return diff * 2 < p || (diff * 2 == p && !(m & 1));
+}
+
+/* Appends the P digits q (first at exponent x, -4 <= x < P) as %g writes them: no exponent,
+ * trailing zeros of the fraction and a bare point dropped. */
+static void add_g_digits(bf_buf *b, bool negative, uint64_t q, int P, int x)
+{
+    char digits[17], out[24], *o = out;
+    for (int i = P - 1; i >= 0; i--, q /= 10)
+        digits[i] = (char)('0' + q % 10);
+    int whole = x >= 0 ? x + 1 : 0, n = P;
+    while (n > whole && digits[n - 1] == '0')
+        n--;
+    if (negative)
+        *o++ = '-';
+    if (x >= 0) {
+        memcpy(o, digits, (size_t)whole);
+        o += whole;
+    } else {
+        *o++ = '0';
+    }
+    if (n > whole) {
+        *o++ = '.';
+        for (int i = 0; i < -x - 1; i++)
+            *o++ = '0';
+        memcpy(o, digits + whole, (size_t)(n - whole));
+        o += n - whole;
+    }
+    bf_buf_add(b, out, (size_t)(o - out));
+}
+
+/* Appends v as "%.15g" when that reads back as v, else as "%.17g", for 1e-4 <= |v| < 1e15 where
+ * the %g form has no exponent; false, nothing appended, otherwise. */
+static bool json_digits(bf_buf *b, double v)
+{
+    double a = fabs(v);
+    if (!(a >= 1e-4 && a < 1e15))
+        return false;
+    int e;
+    uint64_t m = (uint64_t)ldexp(frexp(a, &e), 53);
+    int s = 53 - e, x, P = 15;                               /* a = m / 2^s */
+    int d = (int)floor(log10(a));                            /* 15.0 for 999999999999999.9 */
+    if (d > 14)
+        d = 14;
+    uint64_t q = round_digits(m, s, P, d, &x);
+    if (x >= P)                                              /* rounded up to 1e+15 */
+        return false;
+    if (!reads_back(q, x, m, s)) {
+        P = 17;
+        q = round_digits(m, s, P, d, &x);
+    }
+    if (x < -4 || x >= P)
+        return false;
+    add_g_digits(b, v < 0, q, P, x);
+    return true;
+}
+
 void bf_buf_json_number(bf_buf *b, double v)
 {
     if (!isfinite(v)) {
@@ -159,6 +265,8 @@ void bf_buf_json_number(bf_buf *b, double v)
         bf_buf_printf(b, "%.0f", v);
         return;
     }
+    if (json_digits(b, v))
+        return;
     char tmp[40];
     snprintf(tmp, sizeof tmp, "%.15g", v);     /* readable; exact unless it does not read back */
     if (strtod(tmp, NULL) != v)
