@@ -2,6 +2,7 @@
  * reasons, details), turns it into a bf_decision with its text as JSON, or into an error
  * decision; and the bf_result that holds a household's decisions. */
 #include "internal.h"
+#include "decision_lib.h"
 #include "i18n.h"
 
 #include <limits.h>
@@ -280,11 +281,48 @@ static bool refuse(lua_State *L, int t)
     return false;
 }
 
+/* A decision.not_eligible table the library handed straight back (h, decision_lib.c): no script
+ * ran since it was filled, so its fields are known without reading them — eligible false, amount
+ * 0, no tier, the reasons and details take saw. Takes the common shapes (one reason given as a
+ * string, or a reasons function; no details) exactly as the general intake does and returns
+ * true; returns false, having changed nothing, for the rest (the general intake checks them, with
+ * its messages). */
+static bool take_handed(const bf_decision_handout *h, bf_text_mode mode, bool recorded,
+                        bf_result *res, bf_decision *d, bf_buf *scratch, bool *deferred)
+{
+    if (h->details_type != LUA_TNIL)
+        return false;
+    if (h->reasons_type == LUA_TFUNCTION) {
+        *deferred = mode == BF_TEXT_ALL || recorded;   /* as for any not-eligible decision */
+    } else if (h->reasons_type == LUA_TSTRING && h->reason_len <= MAX_TEXT_BYTES &&
+               valid_text(h->reason, h->reason_len)) {
+        if (mode == BF_TEXT_ALL || (mode == BF_TEXT_ELIGIBLE && recorded)) {
+            bf_buf_clear(scratch);
+            bf_buf_add(scratch, "[", 1);
+            bf_buf_json_string(scratch, h->reason, h->reason_len);
+            bf_buf_add(scratch, "]", 1);
+            d->reasons = bf_result_add_text(res, scratch->data, scratch->len);
+        }
+    } else {
+        return false;
+    }
+    d->eligible = false;
+    d->amount = 0;
+    return true;
+}
+
 bool bf__take_decision(lua_State *L, int t, int keys, bf_text_mode mode, bool recorded,
-                       bf_result *res, bf_decision *d, bf_buf *scratch, bf_buf *why, bool *deferred)
+                       bf_decision_handout *handed, bf_result *res, bf_decision *d, bf_buf *scratch,
+                       bf_buf *why, bool *deferred)
 {
     /* each field read stays on the stack (one lua_settop at the end, not a pop per field) */
     *deferred = false;
+    if (handed && handed->table) {
+        bool same = lua_topointer(L, t) == handed->table;
+        handed->table = NULL;                            /* taken once */
+        if (same && take_handed(handed, mode, recorded, res, d, scratch, deferred))
+            return true;
+    }
     if (lua_type(L, t) != LUA_TTABLE) {
         bf_buf_printf(why, _("evaluate must return a decision table, it returned %s"), luaL_typename(L, t));
         return false;

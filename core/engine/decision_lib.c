@@ -8,8 +8,8 @@
  * it, must never see or change another evaluation's decision through a table reused there.
  *
  * How that is guaranteed: the module's functions are Lua closures made here, from the chunk
- * below; they ask the C function take, which nothing else can reach (an upvalue; scripts have no
- * debug library), for the table. take runs exactly two stack levels above the host's function
+ * below; they ask the C functions take_*, which nothing else can reach (upvalues; scripts have no
+ * debug library), for the table. A take function runs exactly two stack levels above the host's function
  * that called evaluate (bf_decision_handout.depth) only when the closure's frame is the one the
  * host called: evaluate itself tail-called the library, so what the closure returns goes straight
  * back to the host, which takes the decision from it before any script runs again. No script ever
@@ -25,8 +25,8 @@
 
 static const char handout_key = 'h';   /* registry: the state's handout userdata */
 
-/* take's upvalues: the handout, the reused decision tables and the reused one-reason lists, both
- * by key. */
+/* The take functions' upvalues: the handout, the reused decision tables and the reused one-reason
+ * lists, both by key. */
 enum { UP_HANDOUT = 1, UP_TABLES, UP_LISTS };
 
 /* Pushes the table at key of the table at upvalue up, made with narr and nrec slots when it is
@@ -41,44 +41,65 @@ static void push_reused(lua_State *L, int up, int key, int narr, int nrec)
     }
 }
 
-/* take([reasons]), called by the library's closures only: the evaluation's reused decision table
- * when the closure's result goes straight back to the host as an evaluation's decision (then no
- * later call of the same evaluation gets it), else nil; and reasons, a string among them made
- * the list { reasons } (the evaluation's reused list along with its reused table). */
-static int take(lua_State *L)
+/* Pushes the evaluation's reused decision table when the calling closure's result goes straight
+ * back to the host as an evaluation's decision (then no later call of the same evaluation gets
+ * it) and returns true; else pushes nil. */
+static bool push_handed(lua_State *L, bf_decision_handout *h)
+{
+    lua_Debug ar;
+    if (h->depth <= 0 || !lua_getstack(L, h->depth - 1, &ar) || lua_getstack(L, h->depth, &ar)) {
+        lua_pushnil(L);
+        return false;
+    }
+    h->depth = 0;
+    h->reused++;
+    push_reused(L, UP_TABLES, h->key, 0, 5);         /* a decision's five fields */
+    return true;
+}
+
+/* take_not_eligible(reasons, details), called by decision.not_eligible only: the reused table or
+ * nil (push_handed), and reasons, a string among them made the list { reasons } (the evaluation's
+ * reused list along with its reused table). What it hands over it notes for the intake. */
+static int take_not_eligible(lua_State *L)
 {
     bf_decision_handout *h = lua_touserdata(L, lua_upvalueindex(UP_HANDOUT));
-    lua_settop(L, 1);                                /* reasons */
-    lua_Debug ar;
-    bool reuse = h->depth > 0 && lua_getstack(L, h->depth - 1, &ar) && !lua_getstack(L, h->depth, &ar);
+    lua_settop(L, 2);                                /* reasons, details */
+    bool reuse = push_handed(L, h);                  /* reasons, details, t|nil */
+    int rt = lua_type(L, 1);
     if (reuse) {
-        h->depth = 0;
-        h->reused++;
-        push_reused(L, UP_TABLES, h->key, 0, 5);  /* a decision's five fields */
-    } else {
-        lua_pushnil(L);                              /* reasons, t|nil */
+        h->table = lua_topointer(L, -1);
+        h->reasons_type = rt;
+        h->reason = rt == LUA_TSTRING ? lua_tolstring(L, 1, &h->reason_len) : NULL;
+        h->details_type = lua_type(L, 2);
     }
-    if (lua_type(L, 1) == LUA_TSTRING) {
+    if (rt == LUA_TSTRING) {
         if (reuse)
             push_reused(L, UP_LISTS, h->key, 1, 0);
         else
             lua_createtable(L, 1, 0);
         lua_pushvalue(L, 1);
-        lua_rawseti(L, -2, 1);                       /* reasons, t|nil, { reasons } */
+        lua_rawseti(L, -2, 1);                       /* reasons, details, t|nil, { reasons } */
     } else {
         lua_pushvalue(L, 1);
     }
     return 2;
 }
 
+/* take_eligible(), called by decision.eligible only: the reused table or nil (push_handed). */
+static int take_eligible(lua_State *L)
+{
+    push_handed(L, lua_touserdata(L, lua_upvalueindex(UP_HANDOUT)));
+    return 1;
+}
+
 /* The library's functions, given take: they build the tables the library's own Lua code built
  * (the same fields in the same order), into the reused table when take gives one. Every field of
  * a reused table is set, so nothing of its last decision is left (a nil field is no entry). */
 static const char wrappers[] =
-    "local take = ...\n"
+    "local take_not_eligible, take_eligible = ...\n"
     "local function not_eligible(reasons, details)\n"
     "  local t\n"
-    "  t, reasons = take(reasons)\n"
+    "  t, reasons = take_not_eligible(reasons, details)\n"
     "  if t then\n"
     "    t.eligible = false; t.amount = 0; t.tier = nil; t.reasons = reasons; t.details = details\n"
     "    return t\n"
@@ -86,7 +107,7 @@ static const char wrappers[] =
     "  return { eligible = false, amount = 0, reasons = reasons, details = details }\n"
     "end\n"
     "local function eligible(amount, tier, reasons, details)\n"
-    "  local t = take()\n"
+    "  local t = take_eligible()\n"
     "  if t then\n"
     "    t.eligible = true; t.amount = amount; t.tier = tier; t.reasons = reasons; t.details = details\n"
     "    return t\n"
@@ -100,13 +121,18 @@ int bf__decision_lib_open(lua_State *L)
     if (luaL_loadbufferx(L, wrappers, sizeof wrappers - 1, "=decision_host", "t") != LUA_OK)
         return lua_error(L);                         /* chunk */
     bf_decision_handout *h = lua_newuserdatauv(L, sizeof *h, 0);
-    *h = (bf_decision_handout){0, 1, 0};
+    *h = (bf_decision_handout){.key = 1};
     lua_pushvalue(L, -1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &handout_key); /* chunk, handout */
     lua_newtable(L);
-    lua_newtable(L);
-    lua_pushcclosure(L, take, UP_LISTS);             /* chunk, take */
-    lua_call(L, 1, 2);                               /* not_eligible, eligible */
+    lua_newtable(L);                                 /* chunk, handout, tables, lists */
+    lua_pushvalue(L, -3);
+    lua_pushvalue(L, -3);
+    lua_pushvalue(L, -3);
+    lua_pushcclosure(L, take_not_eligible, UP_LISTS);
+    lua_insert(L, -4);                               /* chunk, ne, handout, tables, lists */
+    lua_pushcclosure(L, take_eligible, UP_LISTS);    /* chunk, take_not_eligible, take_eligible */
+    lua_call(L, 2, 2);                               /* not_eligible, eligible */
     lua_createtable(L, 0, 2);
     lua_insert(L, -3);                               /* module, not_eligible, eligible */
     lua_setfield(L, -3, "eligible");

@@ -16,6 +16,13 @@ typedef struct bf_decision_handout {
                       * the C function); 0: no evaluation runs, every decision is a new table */
     int key;         /* the evaluation's decision slot, as the key of its reused tables (>= 1) */
     long reused;     /* decisions handed over in a reused table (tests, profiles) */
+    /* what decision.not_eligible handed over in the evaluation that runs, for the intake, which
+     * then need not read it back (decision.c): the table (NULL: none), its one reason when given
+     * as a string (kept alive by the table), the types of the reasons and details given */
+    const void *table;
+    const char *reason;
+    size_t reason_len;
+    int reasons_type, details_type;
 } bf_decision_handout;
 
 /* luaopen-style: pushes the module table {not_eligible, eligible} (stack: +1), and makes the

@@ -91,6 +91,7 @@ static void arm_handout(const eval_job *job, int k, int member)
     const bf_engine *e = job->w->e;
     h->depth = job->depth + 2;
     h->key = job->set * e->n_pol * SLOTS_PER_POLICY + bf__slot(e, k, member) + 1;
+    h->table = NULL;
 }
 
 /* No decision library call gets a reused table until the next arm_handout. */
@@ -235,7 +236,7 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
         bf_buf_clear(&w->why);
         bool deferred;
         ok = bf__take_decision(L, lua_gettop(L), f + FRAME_DKEYS, e->cfg.text, w->recorded[k],
-                               job->res, d, &w->scratch, &w->why, &deferred);
+                               w->handout, job->res, d, &w->scratch, &w->why, &deferred);
         if (ok && deferred && !call_reasons(L, job, d)) {
             lua_pop(L, 1);
             bf__fail_decision(job->res, d, p, bf_errors_first(&w->err));
@@ -357,8 +358,8 @@ static int household_loop(lua_State *L)
             return luaL_error(L, _("out of memory recording decisions"));
         bool deferred;
         bf_buf_clear(&w->why);
-        if (!bf__take_decision(L, top + 1, f + FRAME_DKEYS, e->cfg.text, w->recorded[k], job->res,
-                               d, &w->scratch, &w->why, &deferred)) {
+        if (!bf__take_decision(L, top + 1, f + FRAME_DKEYS, e->cfg.text, w->recorded[k],
+                               w->handout, job->res, d, &w->scratch, &w->why, &deferred)) {
             job->stop = LOOP_FAILED;     /* evaluated alone, which finds the line of the return */
             return 0;
         }

@@ -155,10 +155,12 @@ void bf__push_household(worker *w, const bf_household *h);
  * every decision under BF_TEXT_ALL, and under every mode for eligible decisions and those of a
  * recorded policy, whose reasons a run stores: so a run, simulate's own baseline and its stored
  * one agree on which decisions a failing reasons function turns into errors. Otherwise the
- * function is accepted unchecked. */
+ * function is accepted unchecked. handed: the decision library's note of what it handed over
+ * (decision_lib.h; NULL allowed): a decision.not_eligible table it handed straight back is taken
+ * without reading it back. */
 bool bf__take_decision(lua_State *L, int t, int keys, bf_text_mode mode, bool recorded,
-                       bf_result *res, bf_decision *d, bf_buf *scratch, bf_buf *why,
-                       bool *deferred);
+                       struct bf_decision_handout *handed, bf_result *res, bf_decision *d,
+                       bf_buf *scratch, bf_buf *why, bool *deferred);
 /* decision.c: checks the reasons list at idx (from_function: a reasons function returned it) and
  * keeps it as JSON in d->reasons when want_text; false with the reason in why. */
 bool bf__take_reasons(lua_State *L, int idx, bool from_function, bool eligible, bool want_text,
