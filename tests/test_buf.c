@@ -88,23 +88,14 @@ Test(buf, json_numbers_of_15_and_17_digits_by_hand)
     expect_number(999999999999999.9, "999999999999999.88");
 }
 
-/* Doubles of every kind against printf: random bit patterns, per-capita quotients, dyadic values
- * (exact ties), values next to powers of ten. */
-Test(buf, json_numbers_of_any_digits_match_printf)
+/* Writes n doubles of gen (random r, index i; infinities skipped) and compares each with what
+ * printf wrote (reference_number). */
+static void match_printf(uint64_t seed, int n, double (*gen)(uint64_t r, int i))
 {
-    uint64_t s = 7;
     char want[64];
     bf_buf b = {0};
-    for (int i = 0; i < 400000; i++) {
-        uint64_t r = next_random(&s);
-        double v;
-        switch (i % 5) {
-        case 0: memcpy(&v, &r, sizeof v); break;
-        case 1: v = (double)(r % 100000) / (double)(1 + (r >> 20) % 7) / 12; break;
-        case 2: v = ldexp((double)(r % 10000000000ULL + 1), -(int)((r >> 40) % 40)); break;
-        case 3: v = nextafter(pow(10, (double)((int)(r % 20) - 4)), (r >> 32) & 1 ? 0 : 1e300); break;
-        default: v = (double)(r >> 11) / (double)(1ULL << 53) * pow(10, (double)((int)(r % 24) - 6)); break;
-        }
+    for (int i = 0; i < n; i++) {
+        double v = gen(next_random(&seed), i);
         if (!isfinite(v))
             continue;
         reference_number(v, want, sizeof want);
@@ -115,26 +106,39 @@ Test(buf, json_numbers_of_any_digits_match_printf)
     bf_buf_free(&b);
 }
 
+/* Doubles of every kind: random bit patterns, per-capita quotients, dyadic values (exact ties),
+ * values next to powers of ten, fractions at every scale. */
+static double any_double(uint64_t r, int i)
+{
+    double v;
+    switch (i % 5) {
+    case 0: memcpy(&v, &r, sizeof v); return v;
+    case 1: return (double)(r % 100000) / (double)(1 + (r >> 20) % 7) / 12;
+    case 2: return ldexp((double)(r % 10000000000ULL + 1), -(int)((r >> 40) % 40));
+    case 3: return nextafter(pow(10, (double)((int)(r % 20) - 4)), (r >> 32) & 1 ? 0 : 1e300);
+    default: return (double)(r >> 11) / (double)(1ULL << 53) * pow(10, (double)((int)(r % 24) - 6));
+    }
+}
+
+/* Amounts: whole hundredths of every size, and fractions below a million. */
+static double amount_double(uint64_t r, int i)
+{
+    switch (i % 4) {
+    case 0: return (double)(int64_t)(r % 2000000000000ULL - 1000000000000LL) / 100;
+    case 1: return (double)(r % 100000000ULL) / 100;
+    case 2: return (double)(r >> 11) / (double)(1ULL << 53) * 1e6;
+    default: return (double)(int64_t)(r % 20000000000000000ULL - 10000000000000000LL) / 100;
+    }
+}
+
+Test(buf, json_numbers_of_any_digits_match_printf)
+{
+    match_printf(7, 400000, any_double);
+}
+
 Test(buf, json_numbers_match_printf)
 {
-    uint64_t s = 42;
-    char want[64];
-    bf_buf b = {0};
-    for (int i = 0; i < 200000; i++) {
-        uint64_t r = next_random(&s);
-        double v;
-        switch (i % 4) {
-        case 0: v = (double)(int64_t)(r % 2000000000000ULL - 1000000000000LL) / 100; break;
-        case 1: v = (double)(r % 100000000ULL) / 100; break;
-        case 2: v = (double)(r >> 11) / (double)(1ULL << 53) * 1e6; break;
-        default: v = (double)(int64_t)(r % 20000000000000000ULL - 10000000000000000LL) / 100; break;
-        }
-        reference_number(v, want, sizeof want);
-        bf_buf_clear(&b);
-        bf_buf_json_number(&b, v);
-        cr_assert_str_eq(bf_buf_str(&b), want, "value %.17g", v);
-    }
-    bf_buf_free(&b);
+    match_printf(42, 200000, amount_double);
 }
 
 Test(buf, integers_match_printf)
