@@ -6,6 +6,7 @@
 #include "bangfu.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,10 +174,22 @@ static bool needs_immutable(const char *path)
     return !writable;
 }
 
+/* SQLite counts every allocation it makes under a global mutex (for sqlite3_memory_used, which
+ * bangfu does not call); a run's main thread allocated and freed about 8 times per decision row
+ * and household row read. Off before SQLite starts: once it has (a program or a test that opened
+ * a database by itself first), the setting is refused and changes nothing, which is harmless. */
+static void count_no_allocations(void)
+{
+    int rc = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    (void)rc;                      /* SQLITE_MISUSE once SQLite has started: see above */
+}
+
 /* Opens the connection: read-write (creating the file in OPEN_CREATE) or read-only, the last
  * through an immutable URI where the folder cannot take SQLite's -shm file. */
 static int open_connection(bf_store *s, const char *path, enum open_mode mode, bf_errors *errs)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, count_no_allocations);
     int flags = SQLITE_OPEN_NOMUTEX;
     if (mode == OPEN_READONLY)
         flags |= SQLITE_OPEN_READONLY;
