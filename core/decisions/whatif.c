@@ -127,15 +127,20 @@ static int explain_batch(bf_wi_view *v, int64_t from, int n, bf_store *store, bf
 {
     int n_pol;
     const bf_policy *pol = bf_engine_policies(engine, &n_pol);
-    for (int i = 0; i < n; i++)
-        if (bf_store_get_household(store, v->households[from + i].id, &hs[i], errs) != BF_OK)
-            return BF_ESTORE;
+    /* one read transaction for the batch: each look-up on its own began and ended one, which
+     * cost more than reading the household */
+    bool began;
+    int rc = bf_store_read_begin(store, &began, errs);
+    for (int i = 0; rc == BF_OK && i < n; i++)
+        rc = bf_store_get_household(store, v->households[from + i].id, &hs[i], errs);
+    int end = bf_store_read_end(store, began, rc == BF_OK, errs);
+    if (rc != BF_OK || end != BF_OK)
+        return BF_ESTORE;
     if (bf_engine_evaluate(engine, hs, n, 0, base) != BF_OK ||
         bf_engine_evaluate(engine, hs, n, 1, scen) != BF_OK) {
         bf_errors_add(errs, "%s", _("interrupted: nothing is reported for a partial simulation"));
         return BF_EINTERRUPTED;
     }
-    int rc = BF_OK;
     for (int i = 0; i < n && rc == BF_OK; i++)
         rc = take_changes(&v->households[from + i], &hs[i], pol, &base[i], &scen[i], errs);
     return rc;

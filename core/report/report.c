@@ -255,7 +255,10 @@ static void json_pair(bf_buf *out, const bf_totals *b, const bf_totals *s, bool 
 static void json_side(bf_buf *out, const char *key, bool eligible, bf_fen amount, const char *tier,
                       const bf_policy *p)
 {
-    bf_buf_printf(out, "\"%s\":{\"eligible\":%s,\"amount\":", key, eligible ? "true" : "false");
+    bf_buf_puts(out, "\"");
+    bf_buf_puts(out, key);
+    bf_buf_puts(out, eligible ? "\":{\"eligible\":true,\"amount\":"
+                              : "\":{\"eligible\":false,\"amount\":");
     bf_buf_json_money(out, amount);
     bf_buf_puts(out, ",\"tier\":");
     json_text_or_null(out, *tier ? tier : NULL);

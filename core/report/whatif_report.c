@@ -75,13 +75,19 @@ static void json_text_or_null(bf_buf *out, const char *s)
 
 static void json_side(bf_buf *out, const char *key, const bf_wi_side *s, const bf_policy *p)
 {
-    bf_buf_printf(out, "\"%s\":{\"eligible\":%s,\"amount\":", key, s->eligible ? "true" : "false");
+    /* pieces put as they are: a printf formats a long text twice (to size it, then to write it) */
+    bf_buf_puts(out, "\"");
+    bf_buf_puts(out, key);
+    bf_buf_puts(out, s->eligible ? "\":{\"eligible\":true,\"amount\":"
+                                 : "\":{\"eligible\":false,\"amount\":");
     bf_buf_json_money(out, s->amount);
     bf_buf_puts(out, ",\"tier\":");
     json_text_or_null(out, s->tier);
     bf_buf_puts(out, ",\"tier_label\":");
     json_text_or_null(out, bf_policy_tier_label(p, s->tier));
-    bf_buf_printf(out, ",\"reasons\":%s}", s->reasons);
+    bf_buf_puts(out, ",\"reasons\":");
+    bf_buf_puts(out, s->reasons);
+    bf_buf_puts(out, "}");
 }
 
 static void json_household(bf_buf *out, const bf_policy *pol, const bf_sim_result *r,
