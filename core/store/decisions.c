@@ -50,8 +50,10 @@ static sqlite3_stmt *decisions_insert(bf_store *s, bf_errors *errs)
     if (s->insert_decisions)
         return s->insert_decisions;
     bf_buf sql = {0};
-    bf_buf_puts(&sql, "INSERT INTO decision_rows(run_id, household_id, policy_seq, member_seq, "
-                      "member_id, eligible, amount_fen, tier, error, text_id) VALUES ");
+    /* OR FAIL: no statement journal (each statement's changed pages copied first); a failed
+     * statement's earlier rows go with the caller's rollback of the whole batch */
+    bf_buf_puts(&sql, "INSERT OR FAIL INTO decision_rows(run_id, household_id, policy_seq, "
+                      "member_seq, member_id, eligible, amount_fen, tier, error, text_id) VALUES ");
     for (int j = 0; j < BF__DECISIONS_PER_INSERT; j++)
         bf_buf_puts(&sql, j ? ",(?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?)");
     if (sql.oom || sqlite3_prepare_v3(s->db, bf_buf_str(&sql), -1, SQLITE_PREPARE_PERSISTENT,
