@@ -346,7 +346,7 @@ Test(store, texts_beyond_the_writers_memory_are_compared_with_the_stored_rows)
  * first and third members have details of their own, the second members all share "乙" without
  * details: 51 texts, more than one statement's worth (32) too. */
 #define MANY_ROWS 75
-static char many_ids[MANY_ROWS][3][16];
+static char many_ids[MANY_ROWS][3][24];
 static const char *const many_reasons[] = {"[\"甲\"]", "[\"乙\"]", "[\"丙\"]"};
 
 static void make_many_rows(bf_decision_row rows[MANY_ROWS], int64_t *run_id)
