@@ -628,6 +628,33 @@ Test(import, library_returns_einput_and_zero_stats)
     bf_store_close(s);
 }
 
+/* A new database is filled without its CHECK constraints evaluated (households.c,
+ * bf_store_fill_directly): the import's values are all checked before. Afterwards the same
+ * connection evaluates them again: a negative wage is refused. */
+Test(import, checks_are_back_after_filling_a_new_database)
+{
+    bf_store *s;
+    cr_assert_eq(bf_store_open(db, &s, &bf_test_errs), BF_OK, "%s", bf_test_error());
+    const char *files[] = {HH("good.xml")};
+    bf_import_options opt = {.replace = false, .today = 0, .progress = false};
+    bf_import_stats st;
+    cr_assert_eq(bf_import_files(s, files, 1, &opt, &st, &bf_test_errs), BF_OK, "%s",
+                 bf_test_error());
+    bf_household h = {0};
+    bf_household_reset(&h);
+    strcpy(h.id, "NEG");
+    strcpy(h.town, "乳城镇");
+    strcpy(h.village, "侯公渡村");
+    h.wage = -1;
+    bf_member *m = bf_household_add_member(&h);
+    cr_assert_not_null(m);
+    strcpy(m->id, "NEG-1");
+    cr_expect_eq(bf_store_insert_household(s, &h, &bf_test_errs), BF_ESTORE);
+    cr_expect(strstr(bf_test_error(), "CHECK constraint failed"), "%s", bf_test_error());
+    bf_household_free(&h);
+    bf_store_close(s);
+}
+
 Test(import, birth_after_today_is_rejected)
 {
     bf_store *s;
