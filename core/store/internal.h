@@ -54,6 +54,8 @@ struct bf_store {
                                 * transaction began: version 1 of each household inserted is
                                 * written by one statement (bf__store_versions_flush) */
     bool deferred;             /* households inserted since the last flush */
+    bool flushed;              /* a flush wrote versions in this transaction: the next one
+                                * skips the households that have one */
     char *deferred_source;     /* the file they came from (NULL: unknown) */
     sqlite3_stmt *stmt[ST__N];
     /* INSERTs of k members in one statement (k = 2 … BF__MEMBERS_PER_INSERT), prepared when
