@@ -641,6 +641,21 @@ const bf_decision *bf_test_decision_of(const bf_engine *e, const bf_result *r, c
     return NULL;
 }
 
+void bf_test_household(bf_household *h, const char *id, const char *const *births, int n)
+{
+    memset(h, 0, sizeof *h);
+    bf_household_reset(h);
+    snprintf(h->id, sizeof h->id, "%s", id);
+    strcpy(h->town, "乳城镇");
+    strcpy(h->village, "中心村");
+    for (int i = 0; i < n; i++) {
+        bf_member *m = bf_household_add_member(h);
+        cr_assert_not_null(m, "household %s: no room for member %d", id, i + 1);
+        snprintf(m->id, sizeof m->id, "%s-%d", id, i + 1);
+        cr_assert_eq(bf_date_parse(births[i], &m->birth), BF_OK, "%s is not a date", births[i]);
+    }
+}
+
 void bf_test_engine_close(bf_test_engine *f)
 {
     bf_engine_close(f->engine);

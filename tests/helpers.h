@@ -35,6 +35,9 @@ typedef struct bf_test_engine {
 BF_TEST_API void bf_test_engine_open(bf_test_engine *f, bf_engine_config cfg, const char *date);
 /* Closes the engine and frees what bf_test_engine_open loaded. */
 BF_TEST_API void bf_test_engine_close(bf_test_engine *f);
+/* Fills h as household id of town 乳城镇, village 中心村, with n members id-1, id-2, … born on
+ * births[i] (YYYY-MM-DD); fails the test on a date that does not parse. */
+BF_TEST_API void bf_test_household(bf_household *h, const char *id, const char *const *births, int n);
 /* The decision of policy id for member (-1: the household) in r; fails the test when r has none. */
 BF_TEST_API const bf_decision *bf_test_decision_of(const bf_engine *e, const bf_result *r,
                                                    const char *id, int member);

@@ -28,20 +28,6 @@ static void close_engine(fixture *f)
     bf_test_engine_close(f);
 }
 
-/* Household id with members id-1, id-2, … born on the given dates. */
-static void household(bf_household *h, const char *id, const char *const *births, int n)
-{
-    memset(h, 0, sizeof *h);
-    bf_household_reset(h);
-    snprintf(h->id, sizeof h->id, "%s", id);
-    strcpy(h->town, "乳城镇");
-    strcpy(h->village, "中心村");
-    for (int i = 0; i < n; i++) {
-        bf_member *m = bf_household_add_member(h);
-        snprintf(m->id, sizeof m->id, "%s-%d", id, i + 1);
-        cr_assert_eq(bf_date_parse(births[i], &m->birth), BF_OK);
-    }
-}
 
 static const bf_decision *decision_of(const bf_engine *e, const bf_result *r, const char *id)
 {
@@ -71,8 +57,8 @@ Test(ctx, decisions_and_ages_found_however_they_are_named, .timeout = 60)
     static const char *const three[] = {"1980-06-30", "2011-07-01", "1950-01-01"};
     static const char *const one[] = {"2000-01-01"};
     bf_household hs[2];
-    household(&hs[0], "A", three, 3);
-    household(&hs[1], "B", one, 1);
+    bf_test_household(&hs[0], "A", three, 3);
+    bf_test_household(&hs[1], "B", one, 1);
     bf_result r[2] = {0};
     cr_assert_eq(bf_engine_evaluate(f.engine, hs, 2, 0, r), BF_OK);
     /* ages on 2021-06-30: 41 (born 1980-06-30, birthday that day), 9 (born 2011-07-01, birthday

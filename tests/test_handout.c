@@ -23,16 +23,8 @@ static const char *const ids[] = {"A1", "B2", "A3", "B4"};
 
 static void household(bf_household *h, const char *id)
 {
-    memset(h, 0, sizeof *h);
-    bf_household_reset(h);
-    snprintf(h->id, sizeof h->id, "%s", id);
-    strcpy(h->town, "乳城镇");
-    strcpy(h->village, "中心村");
-    for (int i = 0; i < MEMBERS; i++) {
-        bf_member *m = bf_household_add_member(h);
-        snprintf(m->id, sizeof m->id, "%s-%d", id, i + 1);
-        bf_date_parse("1980-06-30", &m->birth);
-    }
+    const char *const births[MEMBERS] = {"1980-06-30", "1980-06-30"};
+    bf_test_household(h, id, births, MEMBERS);
 }
 
 /* Checks decision (id, member) of r: not an error, eligible, amount in fen, reasons JSON. */

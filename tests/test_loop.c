@@ -42,17 +42,8 @@ static void close_engine(fixture *f)
 /* Household id of three members, id-1 to id-3, aged 41, 9 and 71 on 2021-06-30. */
 static void household(bf_household *h, const char *id)
 {
-    memset(h, 0, sizeof *h);
-    bf_household_reset(h);
-    snprintf(h->id, sizeof h->id, "%s", id);
-    strcpy(h->town, "乳城镇");
-    strcpy(h->village, "中心村");
-    const char *births[] = {"1980-06-30", "2011-07-01", "1950-01-01"};
-    for (int i = 0; i < 3; i++) {
-        bf_member *m = bf_household_add_member(h);
-        snprintf(m->id, sizeof m->id, "%s-%d", id, i + 1);
-        bf_date_parse(births[i], &m->birth);
-    }
+    const char *const births[] = {"1980-06-30", "2011-07-01", "1950-01-01"};
+    bf_test_household(h, id, births, 3);
 }
 
 /* OK: nothing fails; E1: midfail raises; B1: runaway exhausts the budget; M1: shape is
