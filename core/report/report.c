@@ -252,21 +252,6 @@ static void json_pair(bf_buf *out, const bf_totals *b, const bf_totals *s, bool 
     }
 }
 
-static void json_side(bf_buf *out, const char *key, bool eligible, bf_fen amount, const char *tier,
-                      const bf_policy *p)
-{
-    bf_buf_puts(out, "\"");
-    bf_buf_puts(out, key);
-    bf_buf_puts(out, eligible ? "\":{\"eligible\":true,\"amount\":"
-                              : "\":{\"eligible\":false,\"amount\":");
-    bf_buf_json_money(out, amount);
-    bf_buf_puts(out, ",\"tier\":");
-    json_text_or_null(out, *tier ? tier : NULL);
-    bf_buf_puts(out, ",\"tier_label\":");
-    json_text_or_null(out, bf_policy_tier_label(p, tier));
-    bf_buf_puts(out, "}");
-}
-
 void bf_report_simulation_json(bf_buf *out, const bf_engine *e, const bf_sim_result *r,
                                bf_date date, const bf_sim_scenario *sc)
 {
@@ -333,11 +318,11 @@ void bf_report_simulation_json(bf_buf *out, const bf_engine *e, const bf_sim_res
         else
             bf_buf_puts(out, "null");
         bf_buf_puts(out, ",");
-        json_side(out, "before", c->before_eligible, c->before_amount, c->before_tier,
-                  &pol[c->policy]);
+        bf__wi_json_side(out, "before", c->before_eligible, c->before_amount, c->before_tier,
+                         &pol[c->policy], NULL);
         bf_buf_puts(out, ",");
-        json_side(out, "after", c->after_eligible, c->after_amount, c->after_tier,
-                  &pol[c->policy]);
+        bf__wi_json_side(out, "after", c->after_eligible, c->after_amount, c->after_tier,
+                         &pol[c->policy], NULL);
         bf_buf_puts(out, "}");
     }
     bf_buf_puts(out, "]}");

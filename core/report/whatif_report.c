@@ -73,21 +73,31 @@ static void json_text_or_null(bf_buf *out, const char *s)
         bf_buf_puts(out, "null");
 }
 
-static void json_side(bf_buf *out, const char *key, const bf_wi_side *s, const bf_policy *p)
+void bf__wi_json_side(bf_buf *out, const char *key, bool eligible, bf_fen amount,
+                      const char *tier, const bf_policy *p, const char *reasons)
 {
     /* pieces put as they are: a printf formats a long text twice (to size it, then to write it) */
+    if (tier && !*tier)
+        tier = NULL;
     bf_buf_puts(out, "\"");
     bf_buf_puts(out, key);
-    bf_buf_puts(out, s->eligible ? "\":{\"eligible\":true,\"amount\":"
-                                 : "\":{\"eligible\":false,\"amount\":");
-    bf_buf_json_money(out, s->amount);
+    bf_buf_puts(out, eligible ? "\":{\"eligible\":true,\"amount\":"
+                              : "\":{\"eligible\":false,\"amount\":");
+    bf_buf_json_money(out, amount);
     bf_buf_puts(out, ",\"tier\":");
-    json_text_or_null(out, s->tier);
+    json_text_or_null(out, tier);
     bf_buf_puts(out, ",\"tier_label\":");
-    json_text_or_null(out, bf_policy_tier_label(p, s->tier));
-    bf_buf_puts(out, ",\"reasons\":");
-    bf_buf_puts(out, s->reasons);
+    json_text_or_null(out, bf_policy_tier_label(p, tier));
+    if (reasons) {
+        bf_buf_puts(out, ",\"reasons\":");
+        bf_buf_puts(out, reasons);
+    }
     bf_buf_puts(out, "}");
+}
+
+static void json_side(bf_buf *out, const char *key, const bf_wi_side *s, const bf_policy *p)
+{
+    bf__wi_json_side(out, key, s->eligible, s->amount, s->tier, p, s->reasons);
 }
 
 static void json_household(bf_buf *out, const bf_policy *pol, const bf_sim_result *r,

@@ -19,6 +19,11 @@ const char *bf__wi_unit_words(const bf_policy *p);
 /* JSON members (each after a comma) for one towns entry: unit, the town's households better
  * and worse off from this policy, gained, lost, raised, cut. */
 void bf__wi_json_town_policy(bf_buf *out, const bf_policy *p, const bf_wi_counts *c);
+/* One side of a changed decision as the JSON member "key":{"eligible","amount","tier",
+ * "tier_label"[,"reasons"]}: tier NULL or "" is none (null); reasons, a JSON list, only when not
+ * NULL. simulate's changed decisions and the household view's share it. */
+void bf__wi_json_side(bf_buf *out, const char *key, bool eligible, bf_fen amount,
+                      const char *tier, const bf_policy *p, const char *reasons);
 /* The top-level JSON members of the household view, each after a comma: households_better,
  * households_worse, households_unchanged, delta, town_totals, distribution, households. */
 void bf__wi_json(bf_buf *out, const bf_engine *e, const bf_sim_result *r);
