@@ -102,10 +102,12 @@ static void disarm_handout(worker *w)
 }
 
 /* Pushes policy k's evaluate and its arguments for member (-1: the household); returns nargs.
- * The evaluation may take the slot's reused decision table. */
+ * The worker notes that k is evaluated (its reads are k's), and the evaluation may take the
+ * slot's reused decision table. */
 static int push_call(lua_State *L, const eval_job *job, int k, int member)
 {
     bf_engine *e = job->w->e;
+    job->w->evaluating = k;
     arm_handout(job, k, member);
     int f = job->frame, fk = frame_policy(e, f, k);
     lua_pushvalue(L, fk + FRAME_FN);
@@ -146,7 +148,6 @@ static int return_line(lua_State *L, eval_job *job, int k, int member)
     return_probe rp = {source, -1};
     bf__sandbox_set_trace(w->sb, NULL);
     bf__sandbox_observe_lines(w->sb, probe_line, &rp);
-    w->evaluating = k;
     job->depth = bf__stack_depth(L);
     int nargs = push_call(L, job, k, member);
     if (bf__sandbox_call(w->sb, nargs, 1, NULL) == BF_OK)
@@ -224,7 +225,6 @@ static void eval_one(lua_State *L, eval_job *job, int k, int member)
         bf__sandbox_set_trace(w->sb, &w->trace);
     }
     bf_errors_free(&w->err);
-    w->evaluating = k;
     int rc = bf__sandbox_call(w->sb, nargs, 1, &w->err);
     disarm_handout(w);
     bf_decision *d = bf_result_add(job->res, k, member);
@@ -349,7 +349,6 @@ static int household_loop(lua_State *L)
     while (job->next_k < e->n_pol) {
         int k = job->next_k, member = job->next_member;
         bf__sandbox_next_evaluation(w->sb);
-        w->evaluating = k;
         lua_call(L, push_call(L, job, k, member), 1);    /* decision */
         disarm_handout(w);
         int di = job->res->n;

@@ -53,9 +53,10 @@ int bf_store_bulk(bf_store *s, bool on, bf_errors *errs);
 /* For a database this open created, filled by one import (on, outside a transaction): its
  * pages go straight into the file under a rollback journal, which holds next to nothing for a
  * file that was empty (a failure or a crash still leaves it empty), instead of into the WAL and
- * then again into the file at the checkpoint, and its foreign keys are not looked up (a new
- * database has nothing to cascade; the insert writes a member after its household); off: back
- * to WAL, foreign keys on. BF_OK when switched. */
+ * then again into the file at the checkpoint, its foreign keys are not looked up (a new
+ * database has nothing to cascade; the insert writes a member after its household) and its
+ * CHECK constraints are not evaluated (every value comes from a checked household); off: back
+ * to WAL, foreign keys and CHECK constraints on. BF_OK when switched. */
 int bf_store_fill_directly(bf_store *s, bool on);
 /* Begins a write transaction (one import, one batch of decisions). */
 int bf_store_begin(bf_store *s, bf_errors *errs);
